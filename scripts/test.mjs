@@ -1,0 +1,37 @@
+// Runs the Node test suites (node:test) over TypeScript sources through tsx.
+// Usage: node scripts/test.mjs [unit|integration ...]   (default: every folder under test/ run by node:test)
+// Test files are named by where they run: *.test.ts run here; test/extension and test/e2e have their own runners.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const suites = process.argv.slice(2);
+const folders = (suites.length > 0 ? suites : ['unit', 'integration']).map((s) => join(root, 'test', s));
+
+function find(dir) {
+  let entries;
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return entries.flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'fixtures' ? [] : find(path);
+    return name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+const files = folders.flatMap(find).sort();
+if (files.length === 0) {
+  console.error(`No test files under ${folders.map((f) => relative(root, f)).join(', ')}`);
+  process.exit(1);
+}
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-reporter', 'spec', ...files.map((f) => relative(root, f))],
+  { cwd: root, stdio: 'inherit' },
+);
+process.exit(result.status ?? 1);

@@ -1,0 +1,110 @@
+/**
+ * The validated shape of `xlens.yaml` (see DESIGN.md and `schemas/xlens.schema.json`).
+ * Durations are milliseconds; paths are as written (relative to the workspace root).
+ */
+import type { ParamValue } from '../runs/types';
+
+/** A position in the config file, 1-based, for diagnostics and CodeLens. */
+export interface SourceRange {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** A metric source declared under a task's `metrics:`. */
+export type MetricSourceSpec =
+  | { tensorboard: string }
+  | { mlflow: string }
+  | { dvclive: string }
+  | { csv: string }
+  | { jsonl: string }
+  /** A regex with named groups `name` and `value` (optionally `step`), applied to each stdout line. */
+  | { stdout: string };
+
+interface TaskBase {
+  /** Task name (the key under `tasks:`). */
+  name: string;
+  /** Flattened params from inline maps and/or files, in declaration order. */
+  params: Record<string, ParamValue>;
+  /** Param files as written, relative to the workspace. */
+  paramFiles: string[];
+  /** Inputs fingerprinted with the run. */
+  data: string[];
+  metrics: MetricSourceSpec[];
+  /** Outputs recorded as artifacts after the run. */
+  outputs: string[];
+  env: Record<string, string>;
+  /** Timeout in ms; undefined for none. */
+  timeoutMs?: number;
+  /** Working directory relative to the workspace root (default `.`). */
+  cwd?: string;
+  /** Where the task is declared in `xlens.yaml`. */
+  range?: SourceRange;
+}
+
+/** A user's own command, run through the shell. */
+export interface CommandTask extends TaskBase {
+  kind: 'command';
+  /** Command line, still containing `${params.x}` placeholders (interpolated at run time). */
+  run: string;
+}
+
+/** One layer of the built-in trainer's dense model. */
+export type LayerSpec =
+  | { dense: number; activation?: string }
+  | { dropout: number }
+  | { batchNormalization: true | Record<string, never> };
+
+export type OptimizerSpec =
+  | { adam?: { learning_rate?: number } }
+  | { sgd?: { learning_rate?: number; momentum?: number } }
+  | { rmsprop?: { learning_rate?: number } };
+
+export interface TfjsTrainTask extends TaskBase {
+  kind: 'tfjs-train';
+  /** CSV with a header row. */
+  dataFile: string;
+  target: string;
+  /** `classification` (default when the target is not numeric) or `regression`. */
+  problem?: 'classification' | 'regression';
+  /** Columns to use; default all but the target. */
+  features?: string[];
+  model: { layers: LayerSpec[] };
+  epochs: number;
+  batchSize: number;
+  optimizer: OptimizerSpec;
+  validationSplit: number;
+  /** Share of rows held out before training and saved as `holdout.csv` (default 0). */
+  holdoutSplit?: number;
+  seed: number;
+  /** Stop when `val_loss` has not improved for this many epochs. */
+  earlyStopping?: { patience: number; minDelta?: number; monitor?: string };
+}
+
+export interface TfjsEvalTask extends TaskBase {
+  kind: 'tfjs-eval';
+  /** Model folder; may contain `${runs.<task>.latest}`. */
+  model: string;
+  dataFile: string;
+}
+
+export interface DriftTask extends TaskBase {
+  kind: 'drift';
+  reference: string;
+  current: string;
+  columns?: string[];
+  /** Options passed to the drift engine (method/threshold overrides, per-column). */
+  options?: Record<string, unknown>;
+}
+
+export type TaskConfig = CommandTask | TfjsTrainTask | TfjsEvalTask | DriftTask;
+
+export interface ProjectConfig {
+  version: 1;
+  /** Absolute path of the `xlens.yaml` file. */
+  file: string;
+  /** Absolute workspace root (the folder holding `xlens.yaml`). */
+  root: string;
+  tasks: Map<string, TaskConfig>;
+}

@@ -1,0 +1,122 @@
+/**
+ * The shapes of a run as stored in `.xlens/runs/<id>/run.json` (see DESIGN.md, "A run").
+ * Every time is ISO 8601 UTC; durations are milliseconds.
+ */
+
+/** Lifecycle of a run. `queued` and `running` are transient; the rest are final. */
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export const FINAL_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
+
+export function isFinalStatus(status: RunStatus): boolean {
+  return FINAL_STATUSES.includes(status);
+}
+
+/** The kind of task that produced the run. `command` is a user's own script. */
+export type TaskKind = 'command' | 'tfjs-train' | 'tfjs-eval' | 'drift';
+
+/** Git state captured at the start of a run. All fields are empty/false outside a git repository. */
+export interface GitInfo {
+  /** HEAD commit SHA (40 hex), or `null` outside a repository or before the first commit. */
+  commit: string | null;
+  /** Current branch name, or `null` on a detached HEAD or outside a repository. */
+  branch: string | null;
+  /** Subject line of HEAD, for display. */
+  subject?: string | null;
+  /** True when the working tree (tracked or untracked non-ignored files) differs from HEAD. */
+  dirty: boolean;
+  /**
+   * When dirty: SHA of the snapshot commit (parent HEAD) whose tree is the exact working tree,
+   * kept alive under `refs/xlens/runs/<id>`. `null` when clean or outside a repository.
+   */
+  snapshot: string | null;
+  /** Why git fields are empty, e.g. "not a git repository"; absent when git worked. */
+  note?: string;
+}
+
+/** sha256 fingerprint of an input file or folder recorded at run start. */
+export interface DataFingerprint {
+  /** Path relative to the workspace root, with `/` separators. */
+  path: string;
+  /** Lowercase hex sha256 of the file bytes (for a folder: of the sorted list of `path\0sha256\n`). */
+  sha256: string;
+  /** Size in bytes (for a folder: total of its files). */
+  size: number;
+  /** Modification time of the file, ISO 8601 (for a folder: the newest file's). */
+  mtime: string;
+  /** Number of files hashed (1 for a file). */
+  files: number;
+}
+
+/** Summary of one metric over a run's series. */
+export interface MetricSummary {
+  /** Last value written. */
+  last: number;
+  /** Step of the last value. */
+  lastStep: number;
+  min: number;
+  max: number;
+  /** Step of the best value: min for loss/error-like names, max otherwise (see `metricGoal`). */
+  bestStep: number;
+  /** Number of points recorded. */
+  count: number;
+}
+
+/** A file produced by the run and recorded with it. */
+export interface Artifact {
+  /** Path relative to the run folder (for files copied under `artifacts/`) or to the workspace root. */
+  path: string;
+  /** Size in bytes (for a folder: total of its files). */
+  size: number;
+  /** Where the path is relative to. */
+  root: 'run' | 'workspace';
+}
+
+/** The contents of `run.json`. */
+export interface RunRecord {
+  /** Format version of this record; bump on incompatible changes. */
+  schema: 1;
+  /** Sortable by time, unique across machines: `YYYYMMDDTHHMMSSZ-xxxx` (4 hex). */
+  id: string;
+  /** Task name from `xlens.yaml`. */
+  task: string;
+  kind: TaskKind;
+  status: RunStatus;
+  /** ISO 8601 times. `endedAt` is set with every final status. */
+  createdAt: string;
+  startedAt?: string;
+  endedAt?: string;
+  /** Wall time in ms between start and end. */
+  durationMs?: number;
+  /** Process exit code, when the child exited normally. */
+  exitCode?: number | null;
+  /** Signal name (e.g. `SIGKILL`) when the child was killed by a signal. */
+  signal?: string | null;
+  /** Human-readable reason for `failed`/`cancelled` (timeout, cancelled by user, spawn error...). */
+  error?: string;
+  /** The command line run (after `${params.*}` interpolation); for built-in kinds, a description. */
+  command: string;
+  /** Working directory, absolute. */
+  cwd: string;
+  /** PID of the child process while running, used to detect runs orphaned by a crash. */
+  pid?: number;
+  /** PID of the process supervising the run (CLI or runner host). */
+  supervisorPid?: number;
+  /** Host name of the machine that ran it. */
+  host?: string;
+  git: GitInfo;
+  /** Flattened params (`a.b.c` keys) with their values as recorded at start. */
+  params: Record<string, ParamValue>;
+  /** Where params came from: files relative to the workspace, or `inline`, or `--set`. */
+  paramSources?: string[];
+  data: DataFingerprint[];
+  /** Per metric name. Updated while running and at the end. */
+  metrics: Record<string, MetricSummary>;
+  artifacts: Artifact[];
+  /** Free-form facts recorded by the task, e.g. `{ backend: 'wasm' }` for the built-in trainer. */
+  info?: Record<string, unknown>;
+  /** Counted warnings (bad metric lines etc.), each naming file and line. At most 100 are kept. */
+  warnings?: string[];
+}
+
+export type ParamValue = string | number | boolean | null;
