@@ -1,0 +1,244 @@
+/**
+ * Git tracking of runs: which commit a run started from and, when the working tree differs from it,
+ * a snapshot commit holding the exact working tree, so a run's code can always be restored or diffed.
+ *
+ * The snapshot is built through a temporary index file (`GIT_INDEX_FILE`), never the user's: their
+ * index, branch, stash and files are untouched. Untracked files that are not ignored are included,
+ * exactly what `git add -A` would stage. The snapshot is kept alive under `refs/xlens/runs/<id>`.
+ */
+import { randomBytes } from 'node:crypto';
+import { copyFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { simpleGit, type SimpleGit } from 'simple-git';
+import type { GitInfo } from '../runs/types';
+
+/** The ref namespace that keeps run snapshots alive. */
+export const RUN_REF_PREFIX = 'refs/xlens/runs/';
+
+/** The ref under which the snapshot of run `runId` is kept. */
+export function runRef(runId: string): string {
+  return `${RUN_REF_PREFIX}${runId}`;
+}
+
+/** Identity used for snapshot commits when the repository has none configured. */
+const FALLBACK_IDENTITY = { name: 'Experiment Lens', email: 'xlens@localhost' };
+
+/** Environment that keeps read-only git commands from refreshing (rewriting) the user's index. */
+const NO_OPTIONAL_LOCKS = { GIT_OPTIONAL_LOCKS: '0' };
+
+function git(root: string, env: Record<string, string> = {}): SimpleGit {
+  return simpleGit({ baseDir: root, trimmed: true }).env({ ...process.env, ...NO_OPTIONAL_LOCKS, ...env });
+}
+
+/** The repository's top-level folder containing `dir`, or `null` when `dir` is not in a work tree. */
+export async function findRepositoryRoot(dir: string): Promise<string | null> {
+  try {
+    const top = await git(dir).raw(['rev-parse', '--show-toplevel']);
+    return top.trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Captures the git state of the work tree at `root` for run `runId`: HEAD commit, branch, subject,
+ * dirty flag and, when dirty, a snapshot commit stored under {@link runRef}.
+ *
+ * "Dirty" means the tree that `git add -A` would produce differs from HEAD's tree (tracked changes,
+ * deletions, or untracked non-ignored files). Works before the first commit (snapshot without parent)
+ * and on a detached HEAD (branch `null`).
+ *
+ * Outside a git repository, or when git is not installed, it returns empty fields with a `note`; it
+ * never throws for those cases, so tasks still run.
+ * @throws Error only when git itself fails inside a repository (corrupt repository, disk full).
+ */
+export async function captureGitState(root: string, runId: string): Promise<GitInfo> {
+  const repoRoot = await findRepositoryRoot(root);
+  if (repoRoot === null) {
+    const reason = (await isGitInstalled()) ? 'not a git repository' : 'git is not installed';
+    return { commit: null, branch: null, subject: null, dirty: false, snapshot: null, note: reason };
+  }
+  const g = git(repoRoot);
+  const commit = await resolveCommit(g, 'HEAD');
+  const branch = await currentBranch(g);
+  const subject = commit === null ? null : (await g.raw(['log', '-1', '--format=%s', commit])).trim();
+
+  const tree = await workingTreeObject(repoRoot);
+  const headTree = commit === null ? null : (await g.raw(['rev-parse', `${commit}^{tree}`])).trim();
+  const emptyTree = commit === null && tree === (await emptyTreeObject(g));
+  const dirty = commit === null ? !emptyTree : tree !== headTree;
+  let snapshot: string | null = null;
+  if (dirty) {
+    snapshot = await commitTree(g, tree, commit, `xlens snapshot of the working tree for run ${runId}`);
+    await g.raw(['update-ref', '-m', `xlens: snapshot for run ${runId}`, runRef(runId), snapshot]);
+  }
+  return { commit, branch, subject, dirty, snapshot };
+}
+
+/**
+ * Writes the tree object of the work tree as `git add -A` would stage it, using a temporary copy of
+ * the index so unchanged files are not re-hashed and the user's index is never written.
+ * @returns the tree SHA.
+ */
+async function workingTreeObject(repoRoot: string): Promise<string> {
+  const indexPath = await gitPath(repoRoot, 'index');
+  const tempIndex = join(tmpdir(), `xlens-index-${process.pid}-${randomBytes(6).toString('hex')}`);
+  try {
+    try {
+      await copyFile(indexPath, tempIndex);
+    } catch (error) {
+      // A repository with no index yet (nothing ever staged): git starts from an empty one.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw error;
+      }
+    }
+    const g = git(repoRoot, { GIT_INDEX_FILE: tempIndex });
+    await g.raw(['add', '--all', '--', '.']);
+    return (await g.raw(['write-tree'])).trim();
+  } finally {
+    await rm(tempIndex, { force: true });
+    await rm(`${tempIndex}.lock`, { force: true });
+  }
+}
+
+async function commitTree(
+  g: SimpleGit,
+  tree: string,
+  parent: string | null,
+  message: string,
+): Promise<string> {
+  const args = ['commit-tree', tree, '-m', message];
+  if (parent !== null) {
+    args.push('-p', parent);
+  }
+  const identity = await hasIdentity(g);
+  const env: Record<string, string> = identity
+    ? {}
+    : {
+        GIT_AUTHOR_NAME: FALLBACK_IDENTITY.name,
+        GIT_AUTHOR_EMAIL: FALLBACK_IDENTITY.email,
+        GIT_COMMITTER_NAME: FALLBACK_IDENTITY.name,
+        GIT_COMMITTER_EMAIL: FALLBACK_IDENTITY.email,
+      };
+  const withEnv = Object.keys(env).length > 0 ? g.env({ ...process.env, ...NO_OPTIONAL_LOCKS, ...env }) : g;
+  return (await withEnv.raw(args)).trim();
+}
+
+async function hasIdentity(g: SimpleGit): Promise<boolean> {
+  const vars = ['GIT_AUTHOR_NAME', 'GIT_COMMITTER_NAME'];
+  if (vars.every((v) => process.env[v])) {
+    return true;
+  }
+  try {
+    const name = (await g.raw(['config', '--get', 'user.name'])).trim();
+    const email = (await g.raw(['config', '--get', 'user.email'])).trim();
+    return name.length > 0 && email.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+async function resolveCommit(g: SimpleGit, rev: string): Promise<string | null> {
+  try {
+    const sha = (await g.raw(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`])).trim();
+    return sha || null;
+  } catch {
+    return null;
+  }
+}
+
+async function currentBranch(g: SimpleGit): Promise<string | null> {
+  try {
+    const name = (await g.raw(['symbolic-ref', '--quiet', '--short', 'HEAD'])).trim();
+    return name || null;
+  } catch {
+    return null; // detached HEAD (an unborn branch still has a symbolic HEAD)
+  }
+}
+
+async function emptyTreeObject(g: SimpleGit): Promise<string> {
+  return (await g.raw(['hash-object', '-t', 'tree', '/dev/null'])).trim();
+}
+
+async function gitPath(repoRoot: string, name: string): Promise<string> {
+  const path = (await git(repoRoot).raw(['rev-parse', '--git-path', name])).trim();
+  return isAbsolute(path) ? path : join(repoRoot, path);
+}
+
+async function isGitInstalled(): Promise<boolean> {
+  try {
+    await simpleGit().version();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What the Runs view shows for a commit. */
+export interface CommitInfo {
+  sha: string;
+  shortSha: string;
+  subject: string;
+  /** Committer date, Unix ms. */
+  date: number;
+}
+
+/**
+ * Looks up subject and date of each commit in `shas` (missing or unknown commits are left out).
+ * One `git log --no-walk` call for all of them.
+ */
+export async function describeCommits(
+  root: string,
+  shas: readonly string[],
+): Promise<Map<string, CommitInfo>> {
+  const result = new Map<string, CommitInfo>();
+  const unique = [...new Set(shas.filter((s) => /^[0-9a-f]{7,64}$/i.test(s)))];
+  if (unique.length === 0) {
+    return result;
+  }
+  const g = git(root);
+  // Ask per commit when the batch fails (one unknown SHA makes `git log` fail as a whole).
+  const batches = [unique];
+  for (const batch of batches) {
+    let out: string;
+    try {
+      out = await g.raw(['log', '--no-walk=unsorted', '--format=%H%x00%h%x00%ct%x00%s', ...batch]);
+    } catch {
+      if (batch.length > 1) {
+        batches.push(...batch.map((s) => [s]));
+      }
+      continue;
+    }
+    for (const line of out.split('\n')) {
+      const [sha, shortSha, ct, subject] = line.split('\0');
+      if (sha && shortSha && ct) {
+        result.set(sha, { sha, shortSha, subject: subject ?? '', date: Number(ct) * 1000 });
+      }
+    }
+  }
+  return result;
+}
+
+/** HEAD's commit SHA of the repository at `root`, or `null` (no repository or no commit yet). */
+export async function headCommit(root: string): Promise<string | null> {
+  if ((await findRepositoryRoot(root)) === null) {
+    return null;
+  }
+  return resolveCommit(git(root), 'HEAD');
+}
+
+/**
+ * Deletes the snapshot ref of a run (when the run is deleted). The commit object itself is left for
+ * git's garbage collection. Does nothing when the ref does not exist or `root` is not a repository.
+ */
+export async function deleteRunRef(root: string, runId: string): Promise<void> {
+  if ((await findRepositoryRoot(root)) === null) {
+    return;
+  }
+  try {
+    await git(root).raw(['update-ref', '-d', runRef(runId)]);
+  } catch {
+    // The ref did not exist.
+  }
+}
