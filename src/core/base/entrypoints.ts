@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 /** Bundled entry name (in `dist/<name>.js`) → source file relative to the repository root. */
 export const ENTRYPOINTS = {
@@ -37,7 +38,9 @@ export function resolveEntrypoint(name: EntrypointName, here: string = __dirname
   const repoRoot = findRepoRoot(here);
   const source = join(repoRoot, ENTRYPOINTS[name]);
   if (existsSync(source)) {
-    return { execArgv: ['--import', 'tsx'], script: source };
+    // An absolute loader URL: a bare `--import tsx` resolves from the child's cwd (the user's workspace).
+    const tsx = pathToFileURL(require.resolve('tsx', { paths: [repoRoot] })).href;
+    return { execArgv: ['--import', tsx], script: source };
   }
   throw new Error(
     `Cannot find the ${name} entry: neither ${bundled} nor ${source} exists. Run "npm run build".`,

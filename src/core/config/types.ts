@@ -39,8 +39,17 @@ interface TaskBase {
   timeoutMs?: number;
   /** Working directory relative to the workspace root (default `.`). */
   cwd?: string;
-  /** Where the task is declared in `xlens.yaml`. */
+  /** Where the task is declared in `xlens.yaml` (the task's name). */
   range?: SourceRange;
+  /** One line shown beside the task. */
+  description?: string;
+  /** Where params came from, in order: param files as written, `inline`. */
+  paramSources?: string[];
+  /**
+   * Positions of the task's fields in `xlens.yaml`, keyed by YAML key (`run`, `data`, `model`, ...)
+   * and, for lists, `key.index` (`data.0`). Used to place errors found at run time.
+   */
+  fieldRanges?: Record<string, SourceRange>;
 }
 
 /** A user's own command, run through the shell. */

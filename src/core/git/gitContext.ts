@@ -27,8 +27,20 @@ const FALLBACK_IDENTITY = { name: 'Experiment Lens', email: 'xlens@localhost' };
 /** Environment that keeps read-only git commands from refreshing (rewriting) the user's index. */
 const NO_OPTIONAL_LOCKS = { GIT_OPTIONAL_LOCKS: '0' };
 
+/**
+ * Variables simple-git refuses to pass on (it throws "Use of EDITOR is not permitted ..."). `npm run`
+ * and many shells set EDITOR or PAGER; the commands run here never open an editor or pager.
+ */
+const BLOCKED_BY_SIMPLE_GIT =
+  /^(editor|pager|prefix|ssh_askpass|git_(askpass|config|config_global|config_system|config_count|editor|exec_path|external_diff|pager|proxy_command|template_dir|sequence_editor|ssh|ssh_command))$/i;
+
+function gitEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !BLOCKED_BY_SIMPLE_GIT.test(k)));
+  return { ...env, ...NO_OPTIONAL_LOCKS, ...extra };
+}
+
 function git(root: string, env: Record<string, string> = {}): SimpleGit {
-  return simpleGit({ baseDir: root, trimmed: true }).env({ ...process.env, ...NO_OPTIONAL_LOCKS, ...env });
+  return simpleGit({ baseDir: root, trimmed: true }).env(gitEnv(env));
 }
 
 /** The repository's top-level folder containing `dir`, or `null` when `dir` is not in a work tree. */
@@ -121,7 +133,7 @@ async function commitTree(
         GIT_COMMITTER_NAME: FALLBACK_IDENTITY.name,
         GIT_COMMITTER_EMAIL: FALLBACK_IDENTITY.email,
       };
-  const withEnv = Object.keys(env).length > 0 ? g.env({ ...process.env, ...NO_OPTIONAL_LOCKS, ...env }) : g;
+  const withEnv = Object.keys(env).length > 0 ? g.env(gitEnv(env)) : g;
   return (await withEnv.raw(args)).trim();
 }
 

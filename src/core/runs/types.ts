@@ -117,6 +117,8 @@ export interface RunRecord {
   info?: Record<string, unknown>;
   /** Counted warnings (bad metric lines etc.), each naming file and line. At most 100 are kept. */
   warnings?: string[];
+  /** Total number of warnings, including those beyond the 100 kept in `warnings`. */
+  warningCount?: number;
 }
 
 export type ParamValue = string | number | boolean | null;

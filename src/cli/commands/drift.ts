@@ -1,0 +1,111 @@
+/**
+ * `xlens drift <reference> <current>`: per-column drift tests and the dataset verdict, as a table,
+ * JSON and/or a standalone HTML report. Drift found is still exit 0; bad input is exit 2.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { UserInputError } from '../../core/base/errors';
+import { runDrift } from '../../core/drift/engine';
+import { formatDriftReport } from '../../core/drift/format';
+import { applyDriftFlags, type DriftFlags } from '../../core/drift/options';
+import { defaultDriftOptions } from '../../core/drift/rules';
+import { renderDriftReportHtml } from '../../core/report/driftReport';
+import { ExitCode, type CliCommand, type CliContext } from '../command';
+import { parseCommandArgs } from '../workspace';
+
+const usage = `Usage: xlens drift <reference> <current> [options]
+
+Compares the columns of two data files (CSV, TSV, JSON Lines, Parquet, Arrow IPC) and prints, per
+column, the test, its statistic, p-value or distance, threshold and verdict (drifted columns first),
+then the dataset verdict. Default tests follow Evidently's table (see README, "Drift").
+
+Options:
+  --columns a,b,c        test only these columns (default: every column in both files)
+  --method <m>           use method m for every column: ks, chisquare, z, wasserstein, jensenshannon, psi
+  --method <col>=<m>     use method m for one column (repeatable)
+  --threshold <t>        threshold for every column (p-value level or distance)
+  --threshold <col>=<t>  threshold for one column (repeatable)
+  --type <col>=<type>    read a column as numerical, categorical, datetime or text (repeatable)
+  --drift-share <s>      dataset drift when drifted/tested columns >= s (default 0.5)
+  --max-rows <n>         sample each file to at most n rows (seeded; reported)
+  --seed <n>             seed of the sampler (default 42)
+  --json <file>          write the report as JSON ("-" prints it instead of the table)
+  --html <file>          write a standalone HTML report (works offline)
+
+Exit codes: 0 the comparison ran (drift or not), 2 bad input.`;
+
+function list(value: string | boolean | string[] | undefined): string[] | undefined {
+  if (value === undefined || typeof value === 'boolean') {
+    return undefined;
+  }
+  return Array.isArray(value) ? value : [value];
+}
+
+function text(value: string | boolean | string[] | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function write(ctx: CliContext, target: string, content: string): string {
+  const out = resolve(ctx.cwd, target);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, content);
+  return out;
+}
+
+export const driftCommand: CliCommand = {
+  name: 'drift',
+  summary: 'compare two data files column by column: data drift tests and verdict',
+  usage,
+  async run(ctx: CliContext): Promise<ExitCode> {
+    const { values, positionals } = parseCommandArgs('drift', ctx.args, {
+      columns: { type: 'string' },
+      method: { type: 'string', multiple: true },
+      threshold: { type: 'string', multiple: true },
+      type: { type: 'string', multiple: true },
+      'drift-share': { type: 'string' },
+      'max-rows': { type: 'string' },
+      seed: { type: 'string' },
+      json: { type: 'string' },
+      html: { type: 'string' },
+    });
+    if (positionals.length !== 2) {
+      throw new UserInputError(
+        `xlens drift needs two files, the reference and the current data (got ${positionals.length}). ` +
+          `Example: xlens drift data/2012.csv data/2015.csv`,
+      );
+    }
+    const flags: DriftFlags = {
+      columns: text(values.columns),
+      method: list(values.method),
+      threshold: list(values.threshold),
+      type: list(values.type),
+      driftShare: text(values['drift-share']),
+      maxRows: text(values['max-rows']),
+      seed: text(values.seed),
+    };
+    const options = applyDriftFlags(defaultDriftOptions(), flags);
+    const [reference, current] = positionals as [string, string];
+    const report = await runDrift({
+      reference: resolve(ctx.cwd, reference),
+      current: resolve(ctx.cwd, current),
+      referenceName: reference,
+      currentName: current,
+      options,
+      signal: ctx.signal,
+    });
+    const json = text(values.json);
+    if (json === '-') {
+      ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    } else {
+      ctx.stdout.write(formatDriftReport(report));
+      if (json !== undefined) {
+        ctx.stderr.write(`wrote ${write(ctx, json, `${JSON.stringify(report, null, 2)}\n`)}\n`);
+      }
+    }
+    const html = text(values.html);
+    if (html !== undefined) {
+      ctx.stderr.write(`wrote ${write(ctx, html, renderDriftReportHtml(report))}\n`);
+    }
+    return ExitCode.ok;
+  },
+};

@@ -1,0 +1,158 @@
+/** `xlens import <path>`: lists the runs found in other tools' logs (TensorBoard, MLflow, DVCLive, CSV) and can tail them live. */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { UserInputError } from '../../core/base/errors';
+import { discoverImportedRuns, type ImportedRun } from '../../core/metrics/discovery';
+import type { SourceSpec } from '../../core/metrics/readers';
+import { MetricsWatcher, type WatchUpdate } from '../../core/metrics/watch';
+import { ExitCode, type CliCommand, type CliContext } from '../command';
+import { formatNumber, shortCommit, table } from '../format';
+import { parseCommandArgs } from '../workspace';
+
+const usage = `Usage: xlens import <path> [--json] [--watch]
+
+Finds metric logs written by other tools under <path> (a folder to scan, or one log: an mlruns folder,
+mlflow.db, a DVCLive folder, a TensorBoard run folder, a Keras or Lightning CSV file, a JSONL file) and
+lists each run found with its metrics: name, number of points and last value. Nothing is copied or
+changed. Scanned folders skip node_modules, .git, .venv and .xlens.
+
+Options:
+  --json    the runs, sources and warnings as JSON
+  --watch   after listing, keep reading the logs and print new points as they are written (Ctrl-C stops)`;
+
+export const importCommand: CliCommand = {
+  name: 'import',
+  summary: 'list runs logged by TensorBoard, MLflow, DVCLive or Keras/Lightning CSV (--watch to tail)',
+  usage,
+  async run(ctx: CliContext): Promise<ExitCode> {
+    const { values, positionals } = parseCommandArgs('import', ctx.args, {
+      json: { type: 'boolean' },
+      watch: { type: 'boolean' },
+    });
+    if (positionals.length !== 1) {
+      throw new UserInputError(
+        'xlens import: give exactly one <path> (a folder or a log file). See `xlens import --help`.',
+      );
+    }
+    const path = resolve(ctx.cwd, positionals[0]);
+    if (!existsSync(path)) {
+      throw new UserInputError(`xlens import: ${path} does not exist.`);
+    }
+    const result = await discoverImportedRuns(path, { signal: ctx.signal });
+    if (values.json === true) {
+      ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    } else {
+      printRuns(ctx, path, result.runs, result.sources.length);
+      printWarnings(ctx, result.warnings, result.warningCount);
+    }
+    if (values.watch === true) {
+      await watchSources(ctx, result.sources, values.json === true);
+    }
+    return ExitCode.ok;
+  },
+};
+
+function printRuns(ctx: CliContext, path: string, runs: ImportedRun[], sourceCount: number): void {
+  if (runs.length === 0) {
+    ctx.stdout.write(`No TensorBoard, MLflow, DVCLive or CSV metric logs found under ${path}.\n`);
+    return;
+  }
+  ctx.stdout.write(
+    `${runs.length} run${runs.length === 1 ? '' : 's'} in ${sourceCount} source${sourceCount === 1 ? '' : 's'} under ${path}\n`,
+  );
+  for (const run of runs) {
+    const facts = [
+      run.format,
+      run.experiment !== undefined ? `experiment ${run.experiment}` : undefined,
+      run.status,
+      run.gitCommit !== undefined ? `commit ${shortCommit(run.gitCommit)}` : undefined,
+    ].filter((f): f is string => f !== undefined);
+    const label = run.name === run.id ? run.id : `${run.name} (${run.id})`;
+    ctx.stdout.write(`\n${label}  [${facts.join(', ')}]\n  ${run.relativePath}\n`);
+    if (run.metrics.length === 0) {
+      ctx.stdout.write('  no metrics\n');
+      continue;
+    }
+    const rows = run.metrics.map((m) => [m.name, String(m.points), formatNumber(m.last), String(m.lastStep)]);
+    ctx.stdout.write(`${indent(table(['METRIC', 'POINTS', 'LAST', 'STEP'], rows))}\n`);
+  }
+}
+
+function printWarnings(
+  ctx: CliContext,
+  warnings: { file: string; line?: number; offset?: number; message: string }[],
+  count: number,
+): void {
+  if (count === 0) {
+    return;
+  }
+  for (const w of warnings.slice(0, 10)) {
+    const where = w.line !== undefined ? `:${w.line}` : w.offset !== undefined ? ` @${w.offset}` : '';
+    ctx.stderr.write(`xlens: warning: ${w.file}${where}: ${w.message}\n`);
+  }
+  if (count > 10) {
+    ctx.stderr.write(`xlens: ${count - 10} more warnings (see --json)\n`);
+  }
+}
+
+/** Tails the sources until the command is cancelled, printing one line per new point batch. */
+async function watchSources(ctx: CliContext, sources: SourceSpec[], json: boolean): Promise<void> {
+  const watcher = new MetricsWatcher();
+  watcher.onDidUpdate((update) => {
+    if (!update.initial) {
+      printUpdate(ctx, update, json);
+    }
+  });
+  watcher.onDidError(({ source, error }) =>
+    ctx.stderr.write(`xlens: warning: ${source.path}: ${error.message}\n`),
+  );
+  // The watcher's timers and fs watchers do not hold the process open; this command must.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  try {
+    await Promise.all(sources.map((s) => watcher.add(s)));
+    ctx.stderr.write(
+      `Watching ${sources.length} source${sources.length === 1 ? '' : 's'}; new points appear ${json ? 'as JSON lines' : 'below'} (Ctrl-C stops).\n`,
+    );
+    await new Promise<void>((done) => {
+      if (ctx.signal.aborted) {
+        done();
+      }
+      ctx.signal.addEventListener('abort', () => done(), { once: true });
+    });
+  } finally {
+    clearInterval(keepAlive);
+    watcher.dispose();
+  }
+}
+
+function printUpdate(ctx: CliContext, update: WatchUpdate, json: boolean): void {
+  const latency = update.changedAt !== undefined ? update.readAt - update.changedAt : undefined;
+  for (const run of update.result.runs) {
+    for (const [name, points] of run.metrics) {
+      if (points.length === 0) {
+        continue;
+      }
+      if (json) {
+        ctx.stdout.write(
+          `${JSON.stringify({ source: update.source, run: run.id, metric: name, points, latencyMs: latency })}\n`,
+        );
+        continue;
+      }
+      const last = points[points.length - 1];
+      const more = points.length > 1 ? ` (+${points.length - 1} more)` : '';
+      ctx.stdout.write(
+        `${run.source} ${run.id} ${name} step=${last.step} value=${formatNumber(last.value)}${more}\n`,
+      );
+    }
+  }
+  for (const w of update.result.warnings) {
+    ctx.stderr.write(`xlens: warning: ${w.file}${w.line !== undefined ? `:${w.line}` : ''}: ${w.message}\n`);
+  }
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
+}

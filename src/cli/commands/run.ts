@@ -1,0 +1,122 @@
+/** `xlens run <task>`: runs a task of xlens.yaml as a tracked run, streaming its output. */
+import { UserInputError } from '../../core/base/errors';
+import { parseParamOverride } from '../../core/config/params';
+import { TaskRunner } from '../../core/runner/taskRunner';
+import { RunStore } from '../../core/runs/store';
+import type { ParamValue, RunRecord } from '../../core/runs/types';
+import { ExitCode, type CliCommand, type CliContext } from '../command';
+import { metricsText, runDuration, shortCommit } from '../format';
+import { ProgressLine } from '../progress';
+import { loadConfigOrReport, parseCommandArgs, workspaceRoot } from '../workspace';
+
+const usage = `Usage: xlens run <task> [--set key=value ...] [--quiet] [-- extra arguments]
+
+Runs a task of xlens.yaml and records it under .xlens/runs/<id>/: git commit (and a snapshot of
+uncommitted changes), params, data fingerprints, output, metrics and artifacts.
+
+Options:
+  --set key=value   override a param for this run (repeatable); recorded with source --set.
+                    For kind: tfjs-train also epochs, batch_size, learning_rate, validation_split,
+                    holdout_split and seed.
+  --quiet, -q       do not print the task's output (it is still saved to output.log)
+  -- args...        append arguments to a \`run:\` command (shell-quoted)
+
+Ctrl-C cancels the run (SIGTERM to the task, SIGKILL after 5 s) and records it as cancelled.
+Exit code: 0 succeeded, 1 failed or cancelled, 2 bad input (config, arguments).`;
+
+const MAX_PRINTED_WARNINGS = 20;
+
+/** Parses `--set key=value` pairs. @throws UserInputError for a pair without `=` or key. */
+export function parseOverrides(pairs: string[]): Record<string, ParamValue> {
+  const out: Record<string, ParamValue> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) {
+      throw new UserInputError(`--set ${pair}: write --set key=value (e.g. --set lr=0.01).`);
+    }
+    out[pair.slice(0, eq).trim()] = parseParamOverride(pair.slice(eq + 1));
+  }
+  return out;
+}
+
+function header(record: RunRecord): string {
+  const git = record.git;
+  const where = git.commit
+    ? `commit ${shortCommit(git.commit)}${git.branch ? ` on ${git.branch}` : ''}${
+        git.dirty ? ` + uncommitted changes (snapshot ${shortCommit(git.snapshot)})` : ''
+      }`
+    : `no git commit (${git.note ?? 'repository has no commits yet'})`;
+  return `▶ ${record.task} · run ${record.id} · ${where}\n`;
+}
+
+function footer(record: RunRecord, runDir: string): string {
+  const icon = record.status === 'succeeded' ? '✔' : record.status === 'cancelled' ? '■' : '✖';
+  const reason = record.error ? ` (${record.error})` : '';
+  const metrics = metricsText(record.metrics, 4);
+  return `${icon} ${record.task} ${record.status}${reason} in ${runDuration(record)}${metrics ? ` · ${metrics}` : ''}\n  ${runDir}\n`;
+}
+
+export const runCommand: CliCommand = {
+  name: 'run',
+  summary: 'run a task of xlens.yaml as a tracked run',
+  usage,
+  async run(ctx: CliContext): Promise<ExitCode> {
+    const dashdash = ctx.args.indexOf('--');
+    const own = dashdash < 0 ? ctx.args : ctx.args.slice(0, dashdash);
+    const extraArgs = dashdash < 0 ? [] : ctx.args.slice(dashdash + 1);
+    const { values, positionals } = parseCommandArgs('run', own, {
+      set: { type: 'string', multiple: true },
+      quiet: { type: 'boolean', short: 'q' },
+    });
+    if (positionals.length !== 1) {
+      throw new UserInputError(
+        positionals.length === 0
+          ? 'xlens run: name the task to run, e.g. `xlens run train` (tasks are listed in xlens.yaml).'
+          : `xlens run: one task at a time (got ${positionals.join(', ')}); pass extra arguments after --.`,
+      );
+    }
+    const taskName = positionals[0];
+    const overrides = parseOverrides((values.set as string[] | undefined) ?? []);
+    const root = workspaceRoot(ctx);
+    const project = await loadConfigOrReport(ctx, root);
+    const store = new RunStore(root);
+    await store.reconcile();
+    const runner = new TaskRunner(project, store);
+    const quiet = values.quiet === true;
+    const kind = project.tasks.get(taskName)?.kind;
+    const progress = new ProgressLine(ctx.stdout, kind === 'tfjs-train' ? 'epoch' : 'step');
+    runner.onDidChangeStatus((record) => {
+      if (record.status === 'running') {
+        progress.write(ctx.stdout, header(record));
+      }
+    });
+    runner.onOutput((o) => {
+      if (!quiet) {
+        progress.write(o.stream === 'stdout' ? ctx.stdout : ctx.stderr, o.text);
+      }
+    });
+    runner.onMetric((m) => progress.metric(m.step, m.values));
+    let warnings = 0;
+    runner.onWarning((w) => {
+      // A task writing thousands of bad lines should not bury its own output; run.json counts them all.
+      if (++warnings <= MAX_PRINTED_WARNINGS) {
+        progress.write(ctx.stderr, `xlens: warning: ${w.message}\n`);
+      } else if (warnings === MAX_PRINTED_WARNINGS + 1) {
+        progress.write(ctx.stderr, 'xlens: further warnings are counted in run.json (xlens show latest)\n');
+      }
+    });
+
+    const handle = await runner.start(taskName, { overrides, signal: ctx.signal, extraArgs });
+    progress.start();
+    let record: RunRecord;
+    try {
+      record = await handle.done;
+    } finally {
+      progress.stop();
+      runner.dispose();
+      store.dispose();
+    }
+    ctx.stdout.write(footer(record, handle.runDir));
+    return record.status === 'succeeded' ? ExitCode.ok : ExitCode.failed;
+  },
+};

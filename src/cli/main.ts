@@ -1,0 +1,170 @@
+/**
+ * The `xlens` command: a thin front over src/core. Subcommands live in `commands/<name>.ts` and are
+ * listed in {@link COMMANDS}; adding one is one line here.
+ */
+import { resolve } from 'node:path';
+import { UserInputError } from '../core/base/errors';
+import { didYouMean } from '../core/config/suggest';
+import { ExitCode, type CliCommand, type CliContext } from './command';
+import { driftCommand } from './commands/drift';
+import { importCommand } from './commands/import';
+import { initCommand } from './commands/init';
+import { runCommand } from './commands/run';
+import { runsCommand } from './commands/runs';
+import { showCommand } from './commands/show';
+import { ConfigErrorsReported } from './workspace';
+import { version } from '../../package.json';
+
+/** Every subcommand, in the order `xlens --help` lists them. */
+export const COMMANDS: readonly CliCommand[] = [
+  runCommand,
+  runsCommand,
+  showCommand,
+  driftCommand,
+  initCommand,
+  importCommand,
+];
+
+function help(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return `Experiment Lens ${version}: run, track and compare ML experiments against git.
+
+Usage: xlens <command> [options]
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+
+Global options:
+  --cwd <folder>   work as if started in <folder> (the workspace is the nearest folder with xlens.yaml)
+  --help, -h       this help; \`xlens <command> --help\` for a command
+  --version, -v    the version
+
+Exit codes: 0 success, 1 a run failed or was cancelled, 2 bad input.
+`;
+}
+
+/** Takes `--cwd <dir>` / `--cwd=<dir>` out of the arguments (before any `--`). */
+function extractCwd(args: string[], base: string): { cwd: string; rest: string[] } {
+  const rest: string[] = [];
+  let cwd = base;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--') {
+      rest.push(...args.slice(i));
+      break;
+    }
+    if (arg === '--cwd') {
+      const value = args[++i];
+      if (value === undefined) {
+        throw new UserInputError('--cwd needs a folder, e.g. --cwd path/to/project.');
+      }
+      cwd = resolve(base, value);
+    } else if (arg.startsWith('--cwd=')) {
+      cwd = resolve(base, arg.slice('--cwd='.length));
+    } else {
+      rest.push(arg);
+    }
+  }
+  return { cwd, rest };
+}
+
+export interface MainIo {
+  cwd: string;
+  stdout: CliContext['stdout'];
+  stderr: CliContext['stderr'];
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+}
+
+/**
+ * Runs the CLI with `argv` (without `node` and the script) and returns the exit code. Never throws:
+ * a {@link UserInputError} prints its message and gives 2; anything else prints the error and gives 1.
+ */
+export async function main(argv: string[], io: MainIo): Promise<ExitCode> {
+  try {
+    const { cwd, rest } = extractCwd(argv, io.cwd);
+    const [name, ...args] = rest;
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      const topic = name === 'help' ? COMMANDS.find((c) => c.name === args[0]) : undefined;
+      io.stdout.write(topic ? `${topic.usage}\n` : help());
+      return name === undefined ? ExitCode.badInput : ExitCode.ok;
+    }
+    if (name === '--version' || name === '-v') {
+      io.stdout.write(`${version}\n`);
+      return ExitCode.ok;
+    }
+    const command = COMMANDS.find((c) => c.name === name);
+    if (!command) {
+      throw new UserInputError(
+        `unknown command "${name}".${didYouMean(
+          name,
+          COMMANDS.map((c) => c.name),
+        )} See \`xlens --help\`.`,
+      );
+    }
+    const beforeDashDash = args.indexOf('--') < 0 ? args : args.slice(0, args.indexOf('--'));
+    if (beforeDashDash.includes('--help') || beforeDashDash.includes('-h')) {
+      io.stdout.write(`${command.usage}\n`);
+      return ExitCode.ok;
+    }
+    return await command.run({
+      args,
+      cwd,
+      stdout: io.stdout,
+      stderr: io.stderr,
+      env: io.env,
+      signal: io.signal,
+    });
+  } catch (error) {
+    if (error instanceof ConfigErrorsReported) {
+      return ExitCode.badInput;
+    }
+    if (error instanceof UserInputError) {
+      io.stderr.write(`${error.message.startsWith(error.file ?? '\0') ? '' : 'xlens: '}${error.message}\n`);
+      return ExitCode.badInput;
+    }
+    io.stderr.write(
+      `xlens: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    return ExitCode.failed;
+  }
+}
+
+/** Process entry: wires signals (first Ctrl-C or SIGTERM cancels cleanly) and sets the exit code. */
+function runAsProcess(): void {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    interrupts++;
+    if (interrupts === 1) {
+      process.stderr.write(
+        `\nxlens: ${signal}: cancelling (the task gets SIGTERM, then SIGKILL after 5 s)...\n`,
+      );
+      controller.abort(new Error(`received ${signal}`));
+    } else {
+      process.stderr.write('xlens: still stopping the task; it is killed at the end of the grace period.\n');
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') {
+      process.exit(process.exitCode ?? 0); // the reader went away (e.g. `xlens runs | head`)
+    }
+  });
+  void main(process.argv.slice(2), {
+    cwd: process.cwd(),
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    signal: controller.signal,
+  }).then((code) => {
+    process.exitCode = code;
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  });
+}
+
+if (typeof require !== 'undefined' && require.main === module) {
+  runAsProcess();
+}

@@ -1,0 +1,59 @@
+/**
+ * Durations as written in `xlens.yaml` (`timeout: 90s`, `30m`, `2h`, `1h30m`, `500ms`, `1.5h`, `2d`).
+ * A bare number means seconds.
+ */
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const PART = /(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)/gy;
+
+/**
+ * Parses a duration into milliseconds.
+ * @returns the duration in ms, or `undefined` when `text` is not a duration (the caller reports it
+ *   with its position).
+ */
+export function parseDuration(text: string | number): number | undefined {
+  if (typeof text === 'number') {
+    return Number.isFinite(text) && text > 0 ? Math.round(text * 1000) : undefined;
+  }
+  const compact = text.trim();
+  if (compact.length === 0) {
+    return undefined;
+  }
+  let total = 0;
+  let index = 0;
+  PART.lastIndex = 0;
+  while (index < compact.length) {
+    PART.lastIndex = index;
+    const match = PART.exec(compact);
+    if (!match) {
+      return undefined;
+    }
+    total += Number(match[1]) * UNIT_MS[match[2]];
+    index = PART.lastIndex;
+    while (compact[index] === ' ') {
+      index++;
+    }
+  }
+  return total > 0 ? Math.round(total) : undefined;
+}
+
+/** Formats ms compactly for people: `850ms`, `4.2s`, `3m 05s`, `2h 10m`. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) {
+    return '–';
+  }
+  if (ms < 1000) {
+    return `${Math.round(ms)}ms`;
+  }
+  if (ms < 60_000) {
+    return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
+  }
+  const totalSeconds = Math.round(ms / 1000);
+  const hours = Math.floor(totalSeconds / 3600);
+  const minutes = Math.floor((totalSeconds % 3600) / 60);
+  const seconds = totalSeconds % 60;
+  if (hours > 0) {
+    return `${hours}h ${String(minutes).padStart(2, '0')}m`;
+  }
+  return `${minutes}m ${String(seconds).padStart(2, '0')}s`;
+}

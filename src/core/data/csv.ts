@@ -1,0 +1,136 @@
+/**
+ * Streaming CSV/TSV reader (`csv-parse`): the first record is the header, blank lines are skipped,
+ * quoted fields may hold delimiters and newlines (RFC 4180). Values are typed by `ColumnBuilder`.
+ */
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { CsvError, parse } from 'csv-parse';
+import { CancelledError, UserInputError } from '../base/errors';
+import { ColumnBuilder } from './columnBuilder';
+import { checkColumnNames, missingColumnError } from './columns';
+import type { Column, ColumnType } from './types';
+import { StrictUtf8Decoder } from './utf8';
+
+export interface RawTable {
+  rows: number;
+  columns: Column[];
+  fileColumns: string[];
+}
+
+export interface ReadOptions {
+  columns?: string[];
+  types?: Record<string, ColumnType>;
+  signal?: AbortSignal;
+}
+
+/**
+ * Reads a delimited text file.
+ * @param path file to read; `name` is used in messages.
+ * @throws UserInputError for an empty file, a header without rows, ragged rows, bad quoting, invalid
+ *   UTF-8, duplicate header names or a requested column that is not in the header (each naming file and
+ *   line). CancelledError when `signal` fires.
+ */
+export async function readDelimited(
+  path: string,
+  name: string,
+  delimiter: ',' | '\t',
+  options: ReadOptions = {},
+): Promise<RawTable> {
+  const decoder = new StrictUtf8Decoder(name);
+  let header: string[] | undefined;
+  let builders: (ColumnBuilder | undefined)[] = [];
+  let rows = 0;
+  let sawBytes = false;
+  const parser = parse({ delimiter, skip_empty_lines: true, relax_column_count: false, trim: false });
+
+  try {
+    await pipeline(
+      createReadStream(path, { highWaterMark: 1 << 20, signal: options.signal }),
+      async function* (source: AsyncIterable<Buffer>) {
+        for await (const chunk of source) {
+          if (chunk.length > 0) {
+            sawBytes = true;
+          }
+          yield decoder.decode(chunk);
+        }
+        yield decoder.decode(new Uint8Array(0), true);
+      },
+      parser,
+      async function (records: AsyncIterable<string[]>) {
+        for await (const record of records) {
+          if (!header) {
+            header = record.map((h, i) => (h.trim() === '' ? `column_${i + 1}` : h.trim()));
+            checkColumnNames(header, name);
+            const wanted = options.columns ? new Set(options.columns) : undefined;
+            for (const column of options.columns ?? []) {
+              if (!header.includes(column)) {
+                throw missingColumnError(name, column, header);
+              }
+            }
+            builders = header.map((h) =>
+              !wanted || wanted.has(h) ? new ColumnBuilder(h, options.types?.[h]) : undefined,
+            );
+            continue;
+          }
+          for (let i = 0; i < builders.length; i++) {
+            builders[i]?.pushCell(record[i]);
+          }
+          rows++;
+        }
+      },
+    );
+  } catch (error) {
+    throw translate(error, name, header?.length, options.signal);
+  }
+  if (!sawBytes || !header) {
+    throw new UserInputError(
+      `${name}: the file is empty; expected a header row followed by data rows.`,
+      name,
+      1,
+    );
+  }
+  if (rows === 0) {
+    throw new UserInputError(`${name}: the file has a header but no data rows.`, name, 2);
+  }
+  const columns: Column[] = [];
+  for (const builder of builders) {
+    if (builder) {
+      columns.push(builder.finish());
+    }
+  }
+  return { rows, columns, fileColumns: header };
+}
+
+function translate(error: unknown, name: string, headerFields?: number, signal?: AbortSignal): Error {
+  if (error instanceof UserInputError || error instanceof CancelledError) {
+    return error;
+  }
+  if (signal?.aborted) {
+    return new CancelledError();
+  }
+  if (error instanceof CsvError) {
+    const line = typeof error.lines === 'number' ? error.lines : undefined;
+    const where = line === undefined ? name : `${name}:${line}`;
+    if (error.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') {
+      const got = Array.isArray(error.record) ? (error.record as unknown[]).length : '?';
+      // The parser runs ahead of the consumer, so the header may not be known here; csv-parse's
+      // message carries the expected count.
+      const expected = /expect (\d+)/.exec(error.message)?.[1] ?? headerFields ?? '?';
+      return new UserInputError(
+        `${where}: row has ${got} fields but the header has ${expected}. ` +
+          `Quote fields that contain the delimiter, or add the missing fields.`,
+        name,
+        line,
+      );
+    }
+    return new UserInputError(`${where}: ${error.message}. Check the quoting on this line.`, name, line);
+  }
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') {
+    return new UserInputError(`${name}: file not found. Check the path.`, name);
+  }
+  if (code === 'EISDIR') {
+    return new UserInputError(`${name}: is a folder, expected a data file.`, name);
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,95 @@
+/**
+ * Loads a data file into a column-oriented `Table`, choosing the reader by extension:
+ * `.csv`, `.tsv`/`.tab`, `.jsonl`/`.ndjson`, `.parquet`/`.pq`, `.arrow`/`.feather`/`.ipc`.
+ * Optionally samples rows (seeded) above `maxRows`; the sampling is always reported in the table.
+ */
+import { extname } from 'node:path';
+import { UserInputError } from '../base/errors';
+import { readArrow } from './arrow';
+import { readDelimited, type RawTable } from './csv';
+import { readJsonLines } from './jsonl';
+import { readParquet } from './parquet';
+import { sampleIndices, takeRows } from './sample';
+import type { LoadOptions, Table, TableFormat } from './types';
+
+const EXTENSIONS: Record<string, TableFormat> = {
+  '.csv': 'csv',
+  '.tsv': 'tsv',
+  '.tab': 'tsv',
+  '.jsonl': 'jsonl',
+  '.ndjson': 'jsonl',
+  '.parquet': 'parquet',
+  '.pq': 'parquet',
+  '.arrow': 'arrow',
+  '.feather': 'arrow',
+  '.ipc': 'arrow',
+};
+
+/** Default seed of the row sampler. */
+export const DEFAULT_SEED = 42;
+
+/**
+ * The format of a path by its extension.
+ * @throws UserInputError for an unsupported extension, listing the supported ones.
+ */
+export function formatOf(path: string, name = path): TableFormat {
+  const format = EXTENSIONS[extname(path).toLowerCase()];
+  if (!format) {
+    throw new UserInputError(
+      `${name}: unsupported file type "${extname(path) || '(none)'}". ` +
+        `Use CSV (.csv), TSV (.tsv), JSON Lines (.jsonl), Parquet (.parquet) or Arrow IPC (.arrow).`,
+      name,
+    );
+  }
+  return format;
+}
+
+/**
+ * Reads a table.
+ * @param path absolute path or path relative to the process cwd.
+ * @throws UserInputError for unreadable input (see the readers), CancelledError on abort.
+ */
+export async function loadTable(path: string, options: LoadOptions = {}): Promise<Table> {
+  const name = options.displayName ?? path;
+  const format = formatOf(path, name);
+  const read = { columns: options.columns, types: options.types, signal: options.signal };
+  let raw: RawTable;
+  switch (format) {
+    case 'csv':
+      raw = await readDelimited(path, name, ',', read);
+      break;
+    case 'tsv':
+      raw = await readDelimited(path, name, '\t', read);
+      break;
+    case 'jsonl':
+      raw = await readJsonLines(path, name, read);
+      break;
+    case 'parquet':
+      raw = await readParquet(path, name, read);
+      break;
+    case 'arrow':
+      raw = await readArrow(path, name, read);
+      break;
+  }
+  const maxRows = options.maxRows ?? null;
+  const seed = options.seed ?? DEFAULT_SEED;
+  if (maxRows !== null && raw.rows > maxRows) {
+    const indices = sampleIndices(raw.rows, maxRows, seed);
+    return {
+      file: name,
+      format,
+      rows: indices.length,
+      columns: raw.columns.map((c) => takeRows(c, indices)),
+      fileColumns: raw.fileColumns,
+      sampling: { applied: true, maxRows, seed, rowsBefore: raw.rows, rowsAfter: indices.length },
+    };
+  }
+  return {
+    file: name,
+    format,
+    rows: raw.rows,
+    columns: raw.columns,
+    fileColumns: raw.fileColumns,
+    sampling: { applied: false, maxRows, seed, rowsBefore: raw.rows, rowsAfter: raw.rows },
+  };
+}

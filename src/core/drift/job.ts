@@ -1,0 +1,127 @@
+/**
+ * The built-in drift job (`kind: drift` tasks), spawned by the task runner as
+ * `node dist/driftJob.js <runDir>/task.json` with cwd = the workspace root.
+ *
+ * It compares the task's reference and current files and writes:
+ * - `<runDir>/artifacts/drift-report.json` (the `DriftReport`) and `drift-report.html` (standalone);
+ * - one metric line to `XLENS_METRICS_FILE`: `drift/share`, `drift/drifted_columns`,
+ *   `drift/dataset_drift` (0/1) and `drift/<column>` (each tested column's statistic);
+ * - `<runDir>/info.json` with the verdict, merged into run.json by the runner;
+ * - the per-column table on stdout.
+ *
+ * Exit code: 0 when the comparison ran, whether or not drift was found (drift is a result, not a
+ * failure); 2 for bad input (unreadable file, missing column, invalid option); 1 for anything else.
+ */
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { UserInputError } from '../base/errors';
+import type { DriftTask, TaskConfig } from '../config/types';
+import { runDrift } from './engine';
+import { formatDriftReport } from './format';
+import { parseDriftOptions } from './options';
+import type { DriftReport } from './types';
+
+/** The metric values of a report (finite numbers only), as written to the metrics file. */
+export function driftMetrics(report: DriftReport): Record<string, number> {
+  const values: Record<string, number> = {
+    'drift/share': report.dataset.share,
+    'drift/drifted_columns': report.dataset.drifted,
+    'drift/dataset_drift': report.dataset.driftDetected ? 1 : 0,
+  };
+  for (const column of report.columns) {
+    if (column.statistic !== null && Number.isFinite(column.statistic)) {
+      values[`drift/${column.name}`] = column.statistic;
+    }
+  }
+  return values;
+}
+
+function readTask(path: string): DriftTask {
+  let task: TaskConfig;
+  try {
+    task = JSON.parse(readFileSync(path, 'utf8')) as TaskConfig;
+  } catch (error) {
+    throw new UserInputError(`${path}: cannot read the task (${(error as Error).message}).`, path);
+  }
+  if (task.kind !== 'drift') {
+    throw new UserInputError(`${path}: expected a task of kind "drift", got "${String(task.kind)}".`, path);
+  }
+  return task;
+}
+
+/** Writes the HTML report when the report renderer and its bundle are available. */
+async function writeHtml(report: DriftReport, out: string): Promise<string | undefined> {
+  try {
+    const { renderDriftReportHtml } = await import('../report/driftReport');
+    writeFileSync(out, renderDriftReportHtml(report));
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/**
+ * Runs the job for a task file. Returns the exit code; never throws.
+ * @param env the job's environment (XLENS_RUN_DIR, XLENS_METRICS_FILE).
+ */
+export async function driftJob(
+  taskPath: string,
+  env: NodeJS.ProcessEnv = process.env,
+  out: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } = process,
+  cwd = process.cwd(),
+): Promise<number> {
+  try {
+    const task = readTask(taskPath);
+    const runDir = env.XLENS_RUN_DIR ?? dirname(resolve(taskPath));
+    const options = parseDriftOptions(task.options, task.columns, `tasks.${task.name}.options`, 'xlens.yaml');
+    const base = resolve(cwd, task.cwd ?? '.');
+    out.stdout.write(`comparing ${task.reference} (reference) with ${task.current} (current)\n`);
+    const report = await runDrift({
+      reference: resolve(base, task.reference),
+      current: resolve(base, task.current),
+      referenceName: task.reference,
+      currentName: task.current,
+      options,
+    });
+    const artifacts = join(runDir, 'artifacts');
+    mkdirSync(artifacts, { recursive: true });
+    writeFileSync(join(artifacts, 'drift-report.json'), `${JSON.stringify(report, null, 2)}\n`);
+    const htmlProblem = await writeHtml(report, join(artifacts, 'drift-report.html'));
+    if (htmlProblem) {
+      out.stderr.write(`warning: no HTML report written: ${htmlProblem}\n`);
+    }
+    if (env.XLENS_METRICS_FILE) {
+      const line = { step: 0, time: Date.now(), values: driftMetrics(report) };
+      appendFileSync(env.XLENS_METRICS_FILE, `${JSON.stringify(line)}\n`);
+    }
+    const info = {
+      datasetDrift: report.dataset.driftDetected,
+      driftedColumns: report.dataset.drifted,
+      testedColumns: report.dataset.columns,
+      driftShare: report.dataset.share,
+    };
+    writeFileSync(join(runDir, 'info.json'), `${JSON.stringify(info, null, 2)}\n`);
+    out.stdout.write(formatDriftReport(report));
+    out.stdout.write(`wrote artifacts/drift-report.json${htmlProblem ? '' : ' and artifacts/drift-report.html'}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof UserInputError) {
+      out.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    out.stderr.write(`drift job failed: ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}
+
+if (typeof require !== 'undefined' && require.main === module) {
+  const taskPath = process.argv[2];
+  if (!taskPath) {
+    process.stderr.write('usage: driftJob <task.json>\n');
+    process.exitCode = 2;
+  } else {
+    void driftJob(taskPath).then((code) => {
+      process.exitCode = code;
+    });
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * Drift options from `xlens.yaml` (a `kind: drift` task's `columns:` and `options:`) and from
+ * `xlens drift` flags, validated into `DriftOptions`.
+ *
+ * ```yaml
+ * weather-drift:
+ *   kind: drift
+ *   reference: data/weather-2012.csv
+ *   current: data/weather-2015.csv
+ *   columns: [temp_max, temp_min, weather]   # default: every shared column
+ *   options:
+ *     method: psi            # every column (default: Evidently's table, see rules.ts)
+ *     threshold: 0.2         # every column (default: 0.05 for p-values, 0.1 for distances)
+ *     drift_share: 0.5       # dataset drift when drifted/tested ≥ this
+ *     small_sample_rows: 1000
+ *     max_rows: 200000       # sample each file to at most this many rows (seeded)
+ *     seed: 42
+ *     per_column:
+ *       temp_max: { method: ks, threshold: 0.01 }
+ *       date: { type: numerical, method: wasserstein }
+ * ```
+ */
+import { UserInputError } from '../base/errors';
+import { COLUMN_TYPES, type ColumnType } from '../data/types';
+import { defaultDriftOptions } from './rules';
+import { DRIFT_METHODS, type ColumnRule, type DriftMethod, type DriftOptions } from './types';
+
+const OPTION_KEYS = ['method', 'threshold', 'drift_share', 'small_sample_rows', 'max_rows', 'seed', 'per_column'];
+const RULE_KEYS = ['method', 'threshold', 'type'];
+
+function fail(where: string, message: string, file?: string): never {
+  throw new UserInputError(`${where}: ${message}`, file);
+}
+
+/** A drift method name. @throws UserInputError naming `where` and listing the methods. */
+export function parseMethod(value: unknown, where: string, file?: string): DriftMethod {
+  if (typeof value !== 'string' || !DRIFT_METHODS.includes(value as DriftMethod)) {
+    fail(where, `unknown method ${JSON.stringify(value)}; use one of ${DRIFT_METHODS.join(', ')}.`, file);
+  }
+  return value as DriftMethod;
+}
+
+/** A column type. @throws UserInputError naming `where`. */
+export function parseColumnType(value: unknown, where: string, file?: string): ColumnType {
+  if (typeof value !== 'string' || !COLUMN_TYPES.includes(value as ColumnType)) {
+    fail(where, `unknown type ${JSON.stringify(value)}; use one of ${COLUMN_TYPES.join(', ')}.`, file);
+  }
+  return value as ColumnType;
+}
+
+function parseNumber(value: unknown, where: string, min: number, max: number, file?: string): number {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < min || n > max) {
+    fail(where, `expected a number from ${min} to ${max}, got ${JSON.stringify(value)}.`, file);
+  }
+  return n;
+}
+
+function parseInteger(value: unknown, where: string, min: number, file?: string): number {
+  const n = parseNumber(value, where, min, Number.MAX_SAFE_INTEGER, file);
+  if (!Number.isInteger(n)) {
+    fail(where, `expected a whole number, got ${JSON.stringify(value)}.`, file);
+  }
+  return n;
+}
+
+/** A threshold: p-value levels and distances are both positive; PSI and normed distances may exceed 1. */
+export function parseThreshold(value: unknown, where: string, file?: string): number {
+  const n = parseNumber(value, where, 0, 1e6, file);
+  if (n === 0) {
+    fail(where, 'a threshold of 0 would call every column drifted (or none); use a positive number.', file);
+  }
+  return n;
+}
+
+function checkKeys(raw: Record<string, unknown>, allowed: string[], where: string, file?: string): void {
+  for (const key of Object.keys(raw)) {
+    if (!allowed.includes(key)) {
+      fail(`${where}.${key}`, `unknown option; allowed: ${allowed.join(', ')}.`, file);
+    }
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Validates a drift task's `options:` (and `columns:`) into `DriftOptions`.
+ * @param where field path for messages, e.g. `tasks.weather-drift.options`; `file` the config file.
+ * @throws UserInputError naming the field and the fix.
+ */
+export function parseDriftOptions(
+  raw: Record<string, unknown> | undefined,
+  columns: string[] | undefined,
+  where = 'options',
+  file?: string,
+): DriftOptions {
+  const options = defaultDriftOptions();
+  if (columns && columns.length > 0) {
+    options.columns = [...columns];
+  }
+  if (raw === undefined || raw === null) {
+    return options;
+  }
+  if (!isRecord(raw)) {
+    fail(where, 'expected a map of drift options.', file);
+  }
+  checkKeys(raw, OPTION_KEYS, where, file);
+  if (raw.method !== undefined) {
+    options.method = parseMethod(raw.method, `${where}.method`, file);
+  }
+  if (raw.threshold !== undefined) {
+    options.threshold = parseThreshold(raw.threshold, `${where}.threshold`, file);
+  }
+  if (raw.drift_share !== undefined) {
+    options.driftShare = parseNumber(raw.drift_share, `${where}.drift_share`, 0, 1, file);
+  }
+  if (raw.small_sample_rows !== undefined) {
+    options.smallSampleRows = parseInteger(raw.small_sample_rows, `${where}.small_sample_rows`, 0, file);
+  }
+  if (raw.max_rows !== undefined && raw.max_rows !== null) {
+    options.maxRows = parseInteger(raw.max_rows, `${where}.max_rows`, 1, file);
+  }
+  if (raw.seed !== undefined) {
+    options.seed = parseInteger(raw.seed, `${where}.seed`, 0, file);
+  }
+  if (raw.per_column !== undefined) {
+    if (!isRecord(raw.per_column)) {
+      fail(`${where}.per_column`, 'expected a map from column name to { method, threshold, type }.', file);
+    }
+    for (const [column, value] of Object.entries(raw.per_column)) {
+      const at = `${where}.per_column.${column}`;
+      if (!isRecord(value)) {
+        fail(at, 'expected a map like { method: ks, threshold: 0.01 }.', file);
+      }
+      checkKeys(value, RULE_KEYS, at, file);
+      const rule: ColumnRule = {};
+      if (value.method !== undefined) {
+        rule.method = parseMethod(value.method, `${at}.method`, file);
+      }
+      if (value.threshold !== undefined) {
+        rule.threshold = parseThreshold(value.threshold, `${at}.threshold`, file);
+      }
+      if (value.type !== undefined) {
+        rule.type = parseColumnType(value.type, `${at}.type`, file);
+      }
+      options.perColumn[column] = rule;
+    }
+  }
+  return options;
+}
+
+/** `xlens drift` flags that change the options; repeatable ones are lists. */
+export interface DriftFlags {
+  columns?: string;
+  /** `psi` (every column) or `col=psi`. */
+  method?: string[];
+  /** `0.2` (every column) or `col=0.2`. */
+  threshold?: string[];
+  /** `col=categorical`. */
+  type?: string[];
+  driftShare?: string;
+  maxRows?: string;
+  seed?: string;
+}
+
+function splitAssignment(text: string): [string | undefined, string] {
+  const at = text.lastIndexOf('=');
+  return at > 0 ? [text.slice(0, at), text.slice(at + 1)] : [undefined, text];
+}
+
+/**
+ * Applies CLI flags on top of options (flags win).
+ * @throws UserInputError naming the flag and the fix.
+ */
+export function applyDriftFlags(base: DriftOptions, flags: DriftFlags): DriftOptions {
+  const options: DriftOptions = { ...base, perColumn: { ...base.perColumn } };
+  const rule = (column: string): ColumnRule => (options.perColumn[column] = { ...options.perColumn[column] });
+  if (flags.columns !== undefined) {
+    const columns = flags.columns
+      .split(',')
+      .map((c) => c.trim())
+      .filter((c) => c.length > 0);
+    if (columns.length === 0) {
+      fail('--columns', 'expected a comma-separated list of column names, e.g. --columns temp_max,weather.');
+    }
+    options.columns = columns;
+  }
+  for (const text of flags.method ?? []) {
+    const [column, value] = splitAssignment(text);
+    if (column === undefined) {
+      options.method = parseMethod(value, '--method');
+    } else {
+      rule(column).method = parseMethod(value, `--method ${column}=`);
+    }
+  }
+  for (const text of flags.threshold ?? []) {
+    const [column, value] = splitAssignment(text);
+    if (column === undefined) {
+      options.threshold = parseThreshold(value, '--threshold');
+    } else {
+      rule(column).threshold = parseThreshold(value, `--threshold ${column}=`);
+    }
+  }
+  for (const text of flags.type ?? []) {
+    const [column, value] = splitAssignment(text);
+    if (column === undefined) {
+      fail('--type', `expected column=type, e.g. --type zip=categorical, got "${text}".`);
+    }
+    rule(column).type = parseColumnType(value, `--type ${column}=`);
+  }
+  if (flags.driftShare !== undefined) {
+    options.driftShare = parseNumber(flags.driftShare, '--drift-share', 0, 1);
+  }
+  if (flags.maxRows !== undefined) {
+    options.maxRows = parseInteger(flags.maxRows, '--max-rows', 1);
+  }
+  if (flags.seed !== undefined) {
+    options.seed = parseInteger(flags.seed, '--seed', 0);
+  }
+  return options;
+}

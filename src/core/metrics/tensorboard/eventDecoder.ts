@@ -1,0 +1,664 @@
+/**
+ * Decodes TensorBoard `Event` payloads into scalar points, the hot path of the reader.
+ *
+ * It walks the wire format with one reused protobufjs `Reader` and touches only the fields in
+ * {@link KEYS} (derived from the schema in `schema.ts`); everything else is skipped by wire type.
+ * Tags are interned by their UTF-8 bytes, so a repeated tag costs a hash and a compare instead of
+ * a string decode and a map look-up.
+ *
+ * Which values are scalars (TensorBoard's own rules, `tensorboard/data_compat.py`):
+ * - `simple_value` (TF1 / PyTorch `add_scalar`): always a scalar;
+ * - `tensor` whose plugin is `scalars` (TF2 `tf.summary.scalar`, Keras callback): a scalar when it
+ *   holds exactly one number (any shape with one element) of a numeric dtype, read from the typed
+ *   `*_val` field or from `tensor_content` (little-endian);
+ * - a value's plugin comes from its `metadata.plugin_data.plugin_name`, or, because writers send
+ *   metadata only with the first value of a tag, from the plugin remembered for that tag;
+ * - everything else is counted per plugin and skipped: legacy `histo`/`image`/`audio` count as
+ *   `histograms`/`images`/`audio`, other tensors and metadata-only values (hparams) under their
+ *   plugin name, a tensor without any plugin under `(none)`.
+ * Points with a non-finite value or a negative step cannot enter the series model; they are
+ * counted per tag ({@link TagSeries.dropped}) and reported by the reader.
+ */
+import protobuf from 'protobufjs';
+import type { ReadWarning, MetricPoint } from '../series';
+import { DataType, KEYS, WIRE_LEN } from './schema';
+
+const K_WALL = KEYS.event.wallTime;
+const K_STEP = KEYS.event.step;
+const K_SUMMARY = KEYS.event.summary;
+const K_VALUE = KEYS.summary.value;
+const K_TAG = KEYS.value.tag;
+const K_META = KEYS.value.metadata;
+const K_SIMPLE = KEYS.value.simpleValue;
+const K_TENSOR = KEYS.value.tensor;
+const K_HISTO = KEYS.value.histo;
+const K_OLD_HISTO = KEYS.value.oldHistogram;
+const K_IMAGE = KEYS.value.image;
+const K_AUDIO = KEYS.value.audio;
+const K_PLUGIN_DATA = KEYS.metadata.pluginData;
+const K_PLUGIN_NAME = KEYS.pluginData.pluginName;
+const K_DTYPE = KEYS.tensor.dtype;
+const K_SHAPE = KEYS.tensor.shape;
+const K_CONTENT = KEYS.tensor.content;
+const K_DIM = KEYS.shape.dim;
+const K_UNKNOWN_RANK = KEYS.shape.unknownRank;
+const K_DIM_SIZE = KEYS.dim.size;
+const T = KEYS.tensor;
+// Copied into module constants: the hot path should not go through import bindings.
+const LEN = WIRE_LEN;
+const DT_FLOAT = DataType.DT_FLOAT;
+const DT_DOUBLE = DataType.DT_DOUBLE;
+const DT_HALF = DataType.DT_HALF;
+const DT_BFLOAT16 = DataType.DT_BFLOAT16;
+const DT_INT8 = DataType.DT_INT8;
+const DT_INT16 = DataType.DT_INT16;
+const DT_INT32 = DataType.DT_INT32;
+const DT_INT64 = DataType.DT_INT64;
+const DT_UINT8 = DataType.DT_UINT8;
+const DT_UINT16 = DataType.DT_UINT16;
+const DT_UINT32 = DataType.DT_UINT32;
+const DT_UINT64 = DataType.DT_UINT64;
+const DT_BOOL = DataType.DT_BOOL;
+const F_FLOAT = T.floatVal;
+const F_DOUBLE = T.doubleVal;
+const F_INT = T.intVal;
+const F_INT64 = T.int64Val;
+const F_HALF = T.halfVal;
+const F_BOOL = T.boolVal;
+const F_UINT32 = T.uint32Val;
+const F_UINT64 = T.uint64Val;
+
+/** The plugin TensorBoard's scalar dashboard reads. */
+export const SCALARS_PLUGIN = 'scalars';
+/** Skip-count key for a tensor that names no plugin. */
+export const NO_PLUGIN = '(none)';
+
+const KIND_NONE = 0;
+const KIND_SIMPLE = 1;
+const KIND_TENSOR = 2;
+const KIND_HISTOGRAM = 3;
+const KIND_IMAGE = 4;
+const KIND_AUDIO = 5;
+
+/** One tag's state within a run. */
+export interface TagSeries {
+  readonly name: string;
+  /** Plugin named by the tag's metadata ('' until one is seen). */
+  plugin: string;
+  /** Points decoded since the reader last collected them. */
+  batch: MetricPoint[];
+  /** Points dropped since the last collection (non-finite value or negative step). */
+  dropped: number;
+  /** Step of the first dropped point since the last collection. */
+  firstDroppedStep: number;
+}
+
+type WireReader = protobuf.Reader & { view?: DataView | null };
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** IEEE 754 binary16 bits → number. */
+export function halfToNumber(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >>> 10) & 0x1f;
+  const fraction = bits & 0x3ff;
+  if (exponent === 0) {
+    return sign * fraction * 2 ** -24;
+  }
+  if (exponent === 31) {
+    return fraction ? NaN : sign * Infinity;
+  }
+  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+}
+
+/** bfloat16 bits (the high half of a float32) → number. */
+export function bfloat16ToNumber(bits: number): number {
+  u32[0] = (bits & 0xffff) << 16;
+  return f32[0];
+}
+
+/**
+ * Reads an int64 varint as a number. Steps are almost always below 2^28 (at most 4 varint bytes):
+ * those are read with protobufjs's `uint32`, which allocates nothing; longer ones (large or
+ * negative values) with its `int64`. protobufjs decodes the varint either way.
+ */
+function readInt64(r: protobuf.Reader): number {
+  const start = r.pos;
+  r.skip(); // a varint: protobufjs walks its bytes
+  if (r.pos - start <= 4) {
+    r.pos = start;
+    return r.uint32();
+  }
+  r.pos = start;
+  return toNumber(r.int64());
+}
+
+/** A protobufjs 64-bit integer as a number (exact below 2^53). */
+function toNumber(value: number | protobuf.Long): number {
+  if (typeof value === 'number') {
+    return value;
+  }
+  return (value.unsigned ? value.high >>> 0 : value.high) * 0x1_0000_0000 + (value.low >>> 0);
+}
+
+/**
+ * Decodes the events of one run. Keeps the run's tag table and plugin memory, so feed it every
+ * record of the run's files in order.
+ */
+export class EventDecoder {
+  /** Tags in first-seen order. */
+  readonly series: TagSeries[] = [];
+  /** Tags that received points or drops since {@link takeTouched}. */
+  private touched: TagSeries[] = [];
+  /** Open-addressing tag table: slot → index into `series` (−1 empty), and the slot's hash. */
+  private slotIndex = new Int32Array(64).fill(-1);
+  private slotHash = new Int32Array(64);
+  /** UTF-8 bytes of each tag, parallel to `series`. */
+  private readonly tagBytes: Uint8Array[] = [];
+  /**
+   * Successor prediction: `next[i]` is the index of the tag that followed tag i last time, and
+   * `previous` the last tag decoded. Writers log tags in a fixed cycle, so one byte compare
+   * usually finds the tag without hashing.
+   */
+  private readonly next: number[] = [];
+  private previous = -1;
+  /** Skipped values per plugin since the last {@link takeSkipped}. */
+  private skipped = new Map<string, number>();
+  private readonly reader: WireReader = protobuf.Reader.create(Buffer.alloc(0));
+  private readonly decoder = new TextDecoder('utf-8');
+  /** Smallest and largest wall time seen (Unix ms). */
+  firstTime = Infinity;
+  lastTime = -Infinity;
+  warnings: ReadWarning[] = [];
+
+  /**
+   * Decodes one `Event` from `buf[start, end)`; a malformed payload becomes a warning naming the
+   * file and the record's byte offset.
+   */
+  record(buf: Buffer, start: number, end: number, offset: number, path: string): void {
+    try {
+      this.event(buf, start, end);
+    } catch (error) {
+      this.warnings.push({
+        file: path,
+        offset,
+        message: `malformed event protobuf (${(error as Error).message}); the rest of the record is skipped`,
+      });
+    }
+  }
+
+  /** Returns and forgets the tags that got points or drops since the last call. */
+  takeTouched(): TagSeries[] {
+    const touched = this.touched;
+    this.touched = [];
+    return touched;
+  }
+
+  /** Returns and resets the per-plugin skip counts. */
+  takeSkipped(): Map<string, number> {
+    const skipped = this.skipped;
+    this.skipped = new Map();
+    return skipped;
+  }
+
+  private event(buf: Buffer, start: number, end: number): void {
+    const r = this.reader;
+    if (r.buf !== buf) {
+      r.buf = buf;
+      r.view = null;
+    }
+    r.pos = start;
+    r.len = end;
+    let wallTime = 0;
+    let step = 0;
+    let summaryStart = -1;
+    let summaryEnd = -1;
+    while (r.pos < end) {
+      const key = r.uint32();
+      if (key === K_WALL) {
+        wallTime = r.double();
+      } else if (key === K_STEP) {
+        step = readInt64(r);
+      } else if (key === K_SUMMARY) {
+        const length = r.uint32();
+        summaryStart = r.pos;
+        r.skip(length);
+        summaryEnd = r.pos;
+      } else {
+        r.skipType(key & 7);
+      }
+    }
+    if (summaryStart < 0) {
+      return; // file_version, graph_def, session_log...
+    }
+    const time = wallTime * 1000;
+    if (time < this.firstTime) {
+      this.firstTime = time;
+    }
+    if (time > this.lastTime) {
+      this.lastTime = time;
+    }
+    r.pos = summaryStart;
+    r.len = summaryEnd;
+    while (r.pos < summaryEnd) {
+      const key = r.uint32();
+      if (key === K_VALUE) {
+        const length = r.uint32();
+        const valueEnd = r.pos + length;
+        if (valueEnd > summaryEnd) {
+          throw new RangeError(`Summary.Value runs ${valueEnd - summaryEnd} bytes past the summary`);
+        }
+        this.value(buf, valueEnd, step, time);
+        r.pos = valueEnd;
+        r.len = summaryEnd;
+      } else {
+        r.skipType(key & 7);
+      }
+    }
+  }
+
+  private value(buf: Buffer, valueEnd: number, step: number, time: number): void {
+    const r = this.reader;
+    r.len = valueEnd;
+    let tagStart = 0;
+    let tagEnd = 0;
+    let kind = KIND_NONE;
+    let number = NaN;
+    let tensorStart = 0;
+    let tensorEnd = 0;
+    let plugin = '';
+    while (r.pos < valueEnd) {
+      const key = r.uint32();
+      if (key === K_TAG) {
+        const length = r.uint32();
+        tagStart = r.pos;
+        r.skip(length);
+        tagEnd = r.pos;
+      } else if (key === K_SIMPLE) {
+        kind = KIND_SIMPLE;
+        number = r.float();
+      } else if (key === K_TENSOR) {
+        const length = r.uint32();
+        tensorStart = r.pos;
+        r.skip(length);
+        tensorEnd = r.pos;
+        kind = KIND_TENSOR;
+      } else if (key === K_META) {
+        const length = r.uint32();
+        const metaEnd = r.pos + length;
+        plugin = this.pluginName(metaEnd);
+        r.pos = metaEnd;
+        r.len = valueEnd;
+      } else if (key === K_HISTO || key === K_OLD_HISTO) {
+        kind = KIND_HISTOGRAM;
+        r.skipType(LEN);
+      } else if (key === K_IMAGE) {
+        kind = KIND_IMAGE;
+        r.skipType(LEN);
+      } else if (key === K_AUDIO) {
+        kind = KIND_AUDIO;
+        r.skipType(LEN);
+      } else {
+        r.skipType(key & 7);
+      }
+    }
+    const series = this.lookup(buf, tagStart, tagEnd);
+    if (plugin !== '') {
+      series.plugin = plugin;
+    }
+    switch (kind) {
+      case KIND_SIMPLE:
+        this.point(series, step, number, time);
+        return;
+      case KIND_TENSOR:
+        if (series.plugin === SCALARS_PLUGIN) {
+          number = this.tensorScalar(buf, tensorStart, tensorEnd);
+          if (number === number || this.tensorIsScalar) {
+            this.point(series, step, number, time);
+            return;
+          }
+        }
+        this.skip(series.plugin === '' ? NO_PLUGIN : series.plugin);
+        return;
+      case KIND_HISTOGRAM:
+        this.skip('histograms');
+        return;
+      case KIND_IMAGE:
+        this.skip('images');
+        return;
+      case KIND_AUDIO:
+        this.skip('audio');
+        return;
+      default:
+        if (series.plugin !== '') {
+          this.skip(series.plugin); // metadata only, e.g. the hparams plugin's session records
+        }
+    }
+  }
+
+  private point(series: TagSeries, step: number, value: number, time: number): void {
+    if (series.batch.length === 0 && series.dropped === 0) {
+      this.touched.push(series);
+    }
+    if (step < 0 || value - value !== 0) {
+      if (series.dropped === 0) {
+        series.firstDroppedStep = step;
+      }
+      series.dropped++;
+      return;
+    }
+    series.batch.push({ step, value, time });
+  }
+
+  private skip(plugin: string): void {
+    this.skipped.set(plugin, (this.skipped.get(plugin) ?? 0) + 1);
+  }
+
+  /** Reads SummaryMetadata up to `end`, returning plugin_data.plugin_name ('' if absent). */
+  private pluginName(end: number): string {
+    const r = this.reader;
+    r.len = end;
+    let name = '';
+    while (r.pos < end) {
+      const key = r.uint32();
+      if (key === K_PLUGIN_DATA) {
+        const length = r.uint32();
+        const dataEnd = r.pos + length;
+        r.len = dataEnd;
+        while (r.pos < dataEnd) {
+          const inner = r.uint32();
+          if (inner === K_PLUGIN_NAME) {
+            name = r.string();
+          } else {
+            r.skipType(inner & 7);
+          }
+        }
+        r.len = end;
+      } else {
+        r.skipType(key & 7);
+      }
+    }
+    return name;
+  }
+
+  /**
+   * Interns a tag by its UTF-8 bytes: FNV-1a hash into an open-addressing table of indices into
+   * {@link series}, then a byte compare. No string is made for a tag already seen.
+   */
+  private lookup(buf: Buffer, start: number, end: number): TagSeries {
+    const previous = this.previous;
+    if (previous >= 0) {
+      const guess = this.next[previous];
+      if (guess >= 0 && sameBytes(this.tagBytes[guess], buf, start, end)) {
+        this.previous = guess;
+        return this.series[guess];
+      }
+    }
+    const index = this.find(buf, start, end);
+    if (previous >= 0) {
+      this.next[previous] = index;
+    }
+    this.previous = index;
+    return this.series[index];
+  }
+
+  /** Index of the tag `buf[start, end)` in `series`, adding it when new. */
+  private find(buf: Buffer, start: number, end: number): number {
+    let hash = 0x811c9dc5 ^ (end - start);
+    for (let i = start; i < end; i++) {
+      hash = Math.imul(hash ^ buf[i], 0x01000193);
+    }
+    const slots = this.slotIndex;
+    const mask = slots.length - 1;
+    let slot = hash & mask;
+    for (let index = slots[slot]; index >= 0; index = slots[slot]!) {
+      if (this.slotHash[slot] === hash && sameBytes(this.tagBytes[index], buf, start, end)) {
+        return index;
+      }
+      slot = (slot + 1) & mask;
+    }
+    const bytes = Uint8Array.prototype.slice.call(buf, start, end);
+    const index = this.series.length;
+    slots[slot] = index;
+    this.slotHash[slot] = hash;
+    this.series.push({
+      name: this.decoder.decode(bytes),
+      plugin: '',
+      batch: [],
+      dropped: 0,
+      firstDroppedStep: 0,
+    });
+    this.tagBytes.push(bytes);
+    this.next.push(-1);
+    if (this.series.length * 2 > slots.length) {
+      this.rehash(slots.length * 2);
+    }
+    return index;
+  }
+
+  private rehash(size: number): void {
+    const hashes = this.slotHash;
+    const old = this.slotIndex;
+    this.slotIndex = new Int32Array(size).fill(-1);
+    this.slotHash = new Int32Array(size);
+    const mask = size - 1;
+    for (let s = 0; s < old.length; s++) {
+      const index = old[s];
+      if (index >= 0) {
+        let slot = hashes[s] & mask;
+        while (this.slotIndex[slot] >= 0) {
+          slot = (slot + 1) & mask;
+        }
+        this.slotIndex[slot] = index;
+        this.slotHash[slot] = hashes[s]!;
+      }
+    }
+  }
+
+  /** Set by {@link tensorScalar}: true when the tensor held one number (possibly NaN). */
+  private tensorIsScalar = false;
+
+  /**
+   * Reads a TensorProto in `buf[start, end)`; returns its single number, or NaN with
+   * `tensorIsScalar` false when it is not a one-element numeric tensor.
+   */
+  private tensorScalar(buf: Buffer, start: number, end: number): number {
+    const r = this.reader;
+    r.pos = start;
+    r.len = end;
+    this.tensorIsScalar = false;
+    let dtype = 0;
+    let elements = 1;
+    let contentStart = -1;
+    let contentEnd = -1;
+    let values = 0;
+    let first = NaN;
+    while (r.pos < end) {
+      const key = r.uint32();
+      if (key === K_DTYPE) {
+        dtype = r.int32();
+      } else if (key === K_SHAPE) {
+        const length = r.uint32();
+        elements = this.shapeElements(r.pos + length);
+        r.len = end;
+      } else if (key === K_CONTENT) {
+        const length = r.uint32();
+        contentStart = r.pos;
+        r.skip(length);
+        contentEnd = r.pos;
+      } else {
+        const field = key >>> 3;
+        const wire = key & 7;
+        if (wire === LEN && isTypedField(field)) {
+          const length = r.uint32();
+          const packedEnd = r.pos + length;
+          r.len = packedEnd;
+          while (r.pos < packedEnd) {
+            const v = readTyped(r, field);
+            if (values++ === 0) {
+              first = v;
+            }
+          }
+          r.len = end;
+        } else if (isTypedField(field)) {
+          const v = readTyped(r, field);
+          if (values++ === 0) {
+            first = v;
+          }
+        } else {
+          r.skipType(wire);
+        }
+      }
+    }
+    if (elements !== 1) {
+      return NaN;
+    }
+    if (contentStart >= 0 && contentEnd > contentStart) {
+      const value = fromContent(buf, contentStart, contentEnd, dtype);
+      this.tensorIsScalar = value !== undefined;
+      return value ?? NaN;
+    }
+    if (values !== 1 || !NUMERIC.has(dtype)) {
+      return NaN;
+    }
+    this.tensorIsScalar = true;
+    if (dtype === DT_HALF) {
+      return halfToNumber(first);
+    }
+    if (dtype === DT_BFLOAT16) {
+      return bfloat16ToNumber(first);
+    }
+    return first;
+  }
+
+  /** Product of a TensorShapeProto's dimension sizes (−1 for an unknown rank). */
+  private shapeElements(end: number): number {
+    const r = this.reader;
+    r.len = end;
+    let elements = 1;
+    while (r.pos < end) {
+      const key = r.uint32();
+      if (key === K_DIM) {
+        const length = r.uint32();
+        const dimEnd = r.pos + length;
+        r.len = dimEnd;
+        let size = 0;
+        while (r.pos < dimEnd) {
+          const inner = r.uint32();
+          if (inner === K_DIM_SIZE) {
+            size = toNumber(r.int64());
+          } else {
+            r.skipType(inner & 7);
+          }
+        }
+        elements *= size;
+        r.len = end;
+      } else if (key === K_UNKNOWN_RANK) {
+        if (r.bool()) {
+          elements = -1;
+        }
+      } else {
+        r.skipType(key & 7);
+      }
+    }
+    return elements;
+  }
+}
+
+const NUMERIC = new Set<number>([
+  DT_FLOAT,
+  DT_DOUBLE,
+  DT_HALF,
+  DT_BFLOAT16,
+  DT_INT8,
+  DT_INT16,
+  DT_INT32,
+  DT_INT64,
+  DT_UINT8,
+  DT_UINT16,
+  DT_UINT32,
+  DT_UINT64,
+  DT_BOOL,
+]);
+
+function isTypedField(field: number): boolean {
+  return (
+    field === F_FLOAT ||
+    field === F_DOUBLE ||
+    field === F_INT ||
+    field === F_INT64 ||
+    field === F_HALF ||
+    field === F_BOOL ||
+    field === F_UINT32 ||
+    field === F_UINT64
+  );
+}
+
+function readTyped(r: protobuf.Reader, field: number): number {
+  switch (field) {
+    case F_FLOAT:
+      return r.float();
+    case F_DOUBLE:
+      return r.double();
+    case F_INT:
+      return r.int32();
+    case F_HALF:
+      return r.int32() & 0xffff;
+    case F_INT64:
+      return toNumber(r.int64());
+    case F_UINT64:
+      return toNumber(r.uint64());
+    case F_UINT32:
+      return r.uint32();
+    default:
+      return r.bool() ? 1 : 0;
+  }
+}
+
+/** Decodes a one-element `tensor_content` (little-endian) of `dtype`; undefined if it is not one. */
+function fromContent(buf: Buffer, start: number, end: number, dtype: number): number | undefined {
+  const bytes = end - start;
+  switch (dtype) {
+    case DT_FLOAT:
+      return bytes === 4 ? buf.readFloatLE(start) : undefined;
+    case DT_DOUBLE:
+      return bytes === 8 ? buf.readDoubleLE(start) : undefined;
+    case DT_HALF:
+      return bytes === 2 ? halfToNumber(buf.readUInt16LE(start)) : undefined;
+    case DT_BFLOAT16:
+      return bytes === 2 ? bfloat16ToNumber(buf.readUInt16LE(start)) : undefined;
+    case DT_INT8:
+      return bytes === 1 ? buf.readInt8(start) : undefined;
+    case DT_UINT8:
+      return bytes === 1 ? buf[start] : undefined;
+    case DT_BOOL:
+      return bytes === 1 ? (buf[start] ? 1 : 0) : undefined;
+    case DT_INT16:
+      return bytes === 2 ? buf.readInt16LE(start) : undefined;
+    case DT_UINT16:
+      return bytes === 2 ? buf.readUInt16LE(start) : undefined;
+    case DT_INT32:
+      return bytes === 4 ? buf.readInt32LE(start) : undefined;
+    case DT_UINT32:
+      return bytes === 4 ? buf.readUInt32LE(start) : undefined;
+    case DT_INT64:
+      return bytes === 8 ? Number(buf.readBigInt64LE(start)) : undefined;
+    case DT_UINT64:
+      return bytes === 8 ? Number(buf.readBigUInt64LE(start)) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function sameBytes(bytes: Uint8Array, buf: Buffer, start: number, end: number): boolean {
+  if (bytes.length !== end - start) {
+    return false;
+  }
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] !== buf[start + i]) {
+      return false;
+    }
+  }
+  return true;
+}

@@ -1,0 +1,51 @@
+/**
+ * Writes the HTML report of a stored run: reads its `metrics.jsonl` through the run store, renders and
+ * writes the file. Used by `xlens show <run> --html <file>`.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { MetricLine } from '../metrics/jsonl';
+import type { MetricPoint } from '../metrics/series';
+import type { RunStore } from '../runs/store';
+import type { RunRecord } from '../runs/types';
+import { renderRunReportHtml, type RunReportOptions } from './runReport';
+
+/**
+ * Series of a run's metric lines: metric name → points in step order (lines written out of order, e.g.
+ * after a resumed run, are sorted stably by step).
+ */
+export function seriesFromLines(lines: readonly MetricLine[]): Map<string, MetricPoint[]> {
+  const series = new Map<string, MetricPoint[]>();
+  for (const line of lines) {
+    for (const [name, value] of Object.entries(line.values)) {
+      const points = series.get(name) ?? [];
+      points.push(
+        line.time === undefined ? { step: line.step, value } : { step: line.step, value, time: line.time },
+      );
+      series.set(name, points);
+    }
+  }
+  for (const points of series.values()) {
+    points.sort((a, b) => a.step - b.step);
+  }
+  return series;
+}
+
+/**
+ * Renders the report of `run` with the series of its `metrics.jsonl` and writes it to `outFile` (parent
+ * folders are created). Damaged metric lines are skipped, as everywhere; the run's own warnings list them.
+ * @returns the number of bytes written.
+ * @throws Error when the report bundle is missing (run `npm run build`), or the file cannot be written.
+ */
+export async function writeRunReport(
+  store: RunStore,
+  run: RunRecord,
+  outFile: string,
+  options: RunReportOptions = {},
+): Promise<number> {
+  const { lines } = await store.readMetrics(run.id);
+  const html = renderRunReportHtml(run, seriesFromLines(lines), options);
+  await mkdir(dirname(outFile), { recursive: true });
+  await writeFile(outFile, html, 'utf8');
+  return Buffer.byteLength(html);
+}

@@ -1,0 +1,445 @@
+/**
+ * One run of a task from spawn to final record (used by {@link TaskRunner}): output to `output.log`
+ * and listeners, metrics from the task's file and stdout patterns, cancellation, timeout, and the
+ * final status written whatever happens.
+ */
+import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
+import type { Emitter } from '../base/emitter';
+import { resolveEntrypoint } from '../base/entrypoints';
+import { formatDuration } from '../config/duration';
+import type { ProjectConfig } from '../config/types';
+import { captureGitState } from '../git/gitContext';
+import type { MetricLine } from '../metrics/jsonl';
+import { StdoutPattern } from '../metrics/stdoutPattern';
+import { RUN_FILES, type RunStore } from '../runs/store';
+import { addToSummary } from '../runs/summaries';
+import type { GitInfo, RunRecord, RunStatus } from '../runs/types';
+import { collectArtifacts } from './artifacts';
+import { MetricsTail } from './metricsTail';
+import { signalName, signalTree, spawnProgram, spawnShell, type TaskProcess } from './processTree';
+import type { ResolvedTask } from './resolveTask';
+import type { RunMetric, RunOutput, RunWarning, TaskRunner, TaskRunnerOptions } from './taskRunner';
+
+/** At most this many warnings are kept in `run.json` (all are counted). */
+const MAX_WARNINGS = 100;
+
+export interface RunEmitters {
+  status: Emitter<RunRecord>;
+  output: Emitter<RunOutput>;
+  metric: Emitter<RunMetric>;
+  warning: Emitter<RunWarning>;
+}
+
+export interface Outcome {
+  status: RunStatus;
+  exitCode?: number | null;
+  signal?: string | null;
+  error?: string;
+}
+
+/** One run from spawn to final record. */
+export class RunExecution {
+  private record: RunRecord;
+  private readonly store: RunStore;
+  private readonly runDir: string;
+  private child: TaskProcess | undefined;
+  private stopReason: 'cancel' | 'timeout' | undefined;
+  private killTimer: NodeJS.Timeout | undefined;
+  private timeoutTimer: NodeJS.Timeout | undefined;
+  private saveTimer: NodeJS.Timeout | undefined;
+  private saving: Promise<void> = Promise.resolve();
+  private finished = false;
+  private log: WriteStream | undefined;
+  private metricsOut: WriteStream | undefined;
+  private tail: MetricsTail | undefined;
+  private readonly patterns: StdoutPattern[];
+  private readonly lineBuffers = { stdout: '', stderr: '' };
+  private warningCount = 0;
+
+  constructor(
+    private readonly project: ProjectConfig,
+    store: RunStore,
+    record: RunRecord,
+    private readonly resolved: ResolvedTask,
+    private readonly options: TaskRunnerOptions,
+    private readonly emit: RunEmitters,
+  ) {
+    this.record = record;
+    this.store = store;
+    this.runDir = this.store.runDir(record.id);
+    this.patterns = resolved.task.metrics.flatMap((m) =>
+      'stdout' in m ? [new StdoutPattern(m.stdout)] : [],
+    );
+  }
+
+  async execute(signal?: AbortSignal): Promise<RunRecord> {
+    let outcome: Outcome = { status: 'failed', error: 'the run stopped before its task started' };
+    const onAbort = (): void => this.stop('cancel', false);
+    const onExit = (): void => this.supervisorExit();
+    process.on('exit', onExit);
+    signal?.addEventListener('abort', onAbort);
+    try {
+      this.record = { ...this.record, git: await this.captureGit() };
+      await this.writeInputs();
+      if (signal?.aborted || this.stopReason === 'cancel') {
+        outcome = { status: 'cancelled', error: 'cancelled before the task started' };
+        return this.record;
+      }
+      outcome = await this.spawnAndWait();
+    } catch (error) {
+      outcome = { status: 'failed', error: `could not run the task: ${(error as Error).message}` };
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      process.off('exit', onExit);
+      await this.finish(outcome);
+    }
+    return this.record;
+  }
+
+  /** Cancels (or times out) the task: SIGTERM to its process group, SIGKILL after the grace period. */
+  stop(reason: 'cancel' | 'timeout', force: boolean): void {
+    if (this.finished) {
+      return;
+    }
+    this.stopReason ??= reason;
+    const pid = this.child?.pid;
+    if (pid === undefined || this.child?.exitCode !== null || this.child.signalCode !== null) {
+      return;
+    }
+    if (force) {
+      signalTree(pid, 'SIGKILL');
+      return;
+    }
+    signalTree(pid, 'SIGTERM');
+    this.killTimer ??= setTimeout(() => signalTree(pid, 'SIGKILL'), this.options.killGraceMs ?? 5000);
+  }
+
+  private async captureGit(): Promise<GitInfo> {
+    try {
+      return await captureGitState(this.project.root, this.record.id);
+    } catch (error) {
+      return {
+        commit: null,
+        branch: null,
+        dirty: false,
+        snapshot: null,
+        note: `git failed: ${(error as Error).message.split('\n')[0]}`,
+      };
+    }
+  }
+
+  private async writeInputs(): Promise<void> {
+    await writeFile(
+      this.store.file(this.record.id, 'params'),
+      `${JSON.stringify(this.resolved.params, null, 2)}\n`,
+    );
+    const { range: _range, fieldRanges: _fieldRanges, ...task } = this.resolved.task;
+    await writeFile(this.store.file(this.record.id, 'task'), `${JSON.stringify(task, null, 2)}\n`);
+  }
+
+  private environment(): NodeJS.ProcessEnv {
+    const base = this.options.env ?? process.env;
+    return {
+      ...base,
+      ...(base.PYTHONUNBUFFERED === undefined ? { PYTHONUNBUFFERED: '1' } : {}),
+      ...this.resolved.task.env,
+      XLENS_RUN_ID: this.record.id,
+      XLENS_RUN_DIR: this.runDir,
+      XLENS_METRICS_FILE: this.store.file(this.record.id, 'rawMetrics'),
+      XLENS_PARAMS_FILE: this.store.file(this.record.id, 'params'),
+      XLENS_WORKSPACE: this.project.root,
+    };
+  }
+
+  private spawnTask(): TaskProcess {
+    const task = this.resolved.task;
+    const env = this.environment();
+    if (task.kind === 'command') {
+      return spawnShell(task.run, this.resolved.cwd, env);
+    }
+    const entry = resolveEntrypoint(task.kind === 'drift' ? 'driftJob' : 'trainer');
+    return spawnProgram(
+      process.execPath,
+      [...entry.execArgv, entry.script, this.store.file(this.record.id, 'task')],
+      this.resolved.cwd,
+      env,
+    );
+  }
+
+  private async spawnAndWait(): Promise<Outcome> {
+    this.log = createWriteStream(this.store.file(this.record.id, 'output'), { flags: 'a' });
+    this.metricsOut = createWriteStream(this.store.file(this.record.id, 'metrics'), { flags: 'a' });
+    const child = this.spawnTask();
+    this.child = child;
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>(
+      (resolve) => {
+        child.once('error', (error) => resolve({ code: null, signal: null, error }));
+        child.once('exit', (code, signal) => resolve({ code, signal }));
+      },
+    );
+    const closed = Promise.all([
+      new Promise<void>((r) => child.stdout.once('close', r)),
+      new Promise<void>((r) => child.stderr.once('close', r)),
+    ]);
+    child.stdout.on('data', this.outputHandler('stdout'));
+    child.stderr.on('data', this.outputHandler('stderr'));
+
+    this.record = { ...this.record, status: 'running', startedAt: new Date().toISOString(), pid: child.pid };
+    await this.save();
+    this.emit.status.fire(this.record);
+
+    this.tail = new MetricsTail(
+      this.store.file(this.record.id, 'rawMetrics'),
+      RUN_FILES.rawMetrics,
+      {
+        onLines: (lines) => this.acceptLines(lines),
+        onWarnings: (warnings) => warnings.forEach((w) => this.warn(`${w.file}:${w.line}: ${w.message}`)),
+      },
+      this.options.pollIntervalMs ?? 200,
+    );
+    this.tail.start();
+    const timeoutMs = this.resolved.task.timeoutMs;
+    if (timeoutMs !== undefined) {
+      this.timeoutTimer = setTimeout(() => this.stop('timeout', false), timeoutMs);
+    }
+    if (this.stopReason === 'cancel') {
+      this.stop('cancel', false);
+    }
+
+    const exit = await exited;
+    // Output still buffered in the pipes comes after 'exit'; give it a moment (when stopping, the
+    // rest of the grace period, so the task's other processes get it too), then stop waiting for
+    // background processes of the task that keep the pipes open.
+    let drainTimer: NodeJS.Timeout | undefined;
+    const drainMs = this.stopReason ? (this.options.killGraceMs ?? 5000) + 1000 : 1000;
+    const drained = await Promise.race([
+      closed.then(() => true),
+      new Promise<boolean>((r) => (drainTimer = setTimeout(() => r(false), drainMs))),
+    ]);
+    clearTimeout(drainTimer);
+    if (!drained) {
+      signalTree(child.pid, 'SIGKILL');
+      child.stdout.destroy();
+      child.stderr.destroy();
+    }
+    this.flushLines();
+    return this.outcome(exit);
+  }
+
+  private outcome(exit: { code: number | null; signal: NodeJS.Signals | null; error?: Error }): Outcome {
+    const { code, signal, error } = exit;
+    if (error && this.child?.pid === undefined) {
+      return { status: 'failed', exitCode: null, error: `could not start the task: ${error.message}` };
+    }
+    const ended = { exitCode: code, signal };
+    if (this.stopReason === 'cancel') {
+      return { status: 'cancelled', ...ended, error: 'cancelled' };
+    }
+    if (this.stopReason === 'timeout') {
+      return {
+        status: 'failed',
+        ...ended,
+        error: `timed out after ${formatDuration(this.resolved.task.timeoutMs!)}`,
+      };
+    }
+    if (signal) {
+      return { status: 'failed', ...ended, error: `killed by signal ${signal}` };
+    }
+    if (code === 0) {
+      return { status: 'succeeded', ...ended };
+    }
+    // A shell reports a command killed by signal n as exit code 128 + n.
+    const shellSignal =
+      this.resolved.task.kind === 'command' && code !== null && code > 128
+        ? signalName(code - 128)
+        : undefined;
+    if (shellSignal) {
+      return {
+        status: 'failed',
+        exitCode: code,
+        signal: shellSignal,
+        error: `killed by signal ${shellSignal} (the shell exited with code ${code})`,
+      };
+    }
+    return { status: 'failed', ...ended, error: `exited with code ${code}` };
+  }
+
+  private outputHandler(stream: 'stdout' | 'stderr'): (chunk: Buffer) => void {
+    const decoder = new StringDecoder('utf8');
+    return (chunk) => {
+      this.log?.write(chunk);
+      const text = decoder.write(chunk);
+      if (text.length === 0) {
+        return;
+      }
+      this.emit.output.fire({ runId: this.record.id, stream, text });
+      if (this.patterns.length > 0) {
+        const lines = (this.lineBuffers[stream] + text).split('\n');
+        this.lineBuffers[stream] = lines.pop() ?? '';
+        lines.forEach((line) => this.matchLine(line));
+      }
+    };
+  }
+
+  private flushLines(): void {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      if (this.lineBuffers[stream]) {
+        this.matchLine(this.lineBuffers[stream]);
+        this.lineBuffers[stream] = '';
+      }
+    }
+  }
+
+  private matchLine(line: string): void {
+    const clean = line.replace(/\r$/, '').replace(/.*\r/, ''); // progress bars redraw with \r
+    const time = Date.now();
+    for (const pattern of this.patterns) {
+      for (const point of pattern.match(clean)) {
+        this.acceptPoint(point.step, time, { [point.name]: point.value });
+      }
+    }
+  }
+
+  private acceptLines(lines: MetricLine[]): void {
+    const now = Date.now();
+    for (const line of lines) {
+      this.acceptPoint(line.step, line.time ?? now, line.values);
+    }
+  }
+
+  private acceptPoint(step: number, time: number, values: Record<string, number>): void {
+    this.metricsOut?.write(`${JSON.stringify({ step, time, values })}\n`);
+    const metrics = { ...this.record.metrics };
+    for (const [name, value] of Object.entries(values)) {
+      metrics[name] = addToSummary(metrics[name], name, step, value);
+    }
+    this.record = { ...this.record, metrics };
+    this.emit.metric.fire({ runId: this.record.id, step, time, values });
+    this.scheduleSave();
+  }
+
+  private warn(message: string): void {
+    this.warningCount++;
+    const warnings = this.record.warnings ?? [];
+    this.record = {
+      ...this.record,
+      warnings: warnings.length < MAX_WARNINGS ? [...warnings, message] : warnings,
+      warningCount: this.warningCount,
+    };
+    this.emit.warning.fire({ runId: this.record.id, message });
+    this.scheduleSave();
+  }
+
+  private scheduleSave(): void {
+    if (this.saveTimer || this.finished) {
+      return;
+    }
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      if (!this.finished) {
+        void this.save();
+      }
+    }, this.options.saveIntervalMs ?? 1000);
+  }
+
+  /** Writes run.json; writes are serialised so an older record never lands after a newer one. */
+  private save(): Promise<void> {
+    const snapshot = this.record;
+    this.saving = this.saving.then(() => this.store.write(snapshot)).catch(() => undefined);
+    return this.saving;
+  }
+
+  private async finish(outcome: Outcome): Promise<void> {
+    clearTimeout(this.timeoutTimer);
+    clearTimeout(this.killTimer);
+    clearTimeout(this.saveTimer);
+    try {
+      await this.tail?.stop();
+      await Promise.all([closeStream(this.metricsOut), closeStream(this.log)]);
+      const info = await this.readInfo();
+      const { artifacts, missing } = await collectArtifacts(
+        this.runDir,
+        this.project.root,
+        this.resolved.task.outputs,
+      );
+      missing.forEach((m) => this.warn(`output "${m}" was not found after the run`));
+      this.record = {
+        ...this.record,
+        artifacts,
+        ...(info ? { info: { ...this.record.info, ...info } } : {}),
+      };
+    } catch (error) {
+      this.warn(`finishing the run: ${(error as Error).message}`);
+    } finally {
+      this.finished = true;
+      clearTimeout(this.saveTimer);
+      const endedAt = new Date();
+      const started = Date.parse(this.record.startedAt ?? this.record.createdAt);
+      const { pid: _pid, ...rest } = this.record;
+      this.record = {
+        ...rest,
+        status: outcome.status,
+        endedAt: endedAt.toISOString(),
+        durationMs: endedAt.getTime() - started,
+        ...(outcome.exitCode !== undefined ? { exitCode: outcome.exitCode } : {}),
+        ...(outcome.signal ? { signal: outcome.signal } : {}),
+        ...(outcome.error ? { error: outcome.error } : {}),
+      };
+      await this.saving;
+      try {
+        await this.store.write(this.record);
+      } catch {
+        try {
+          this.store.writeSync(this.record);
+        } catch {
+          // The disk refuses (full, removed): `done` still resolves with the record, and
+          // `RunStore.reconcile` finalises the run on disk later.
+        }
+      }
+      this.emit.status.fire(this.record);
+    }
+  }
+
+  private async readInfo(): Promise<Record<string, unknown> | undefined> {
+    const file = this.store.file(this.record.id, 'info');
+    if (!existsSync(file)) {
+      return undefined;
+    }
+    try {
+      const value: unknown = JSON.parse(await readFile(file, 'utf8'));
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        return value as Record<string, unknown>;
+      }
+      this.warn(`${RUN_FILES.info}: expected a JSON object; ignored`);
+    } catch (error) {
+      this.warn(`${RUN_FILES.info}: ${(error as Error).message}; ignored`);
+    }
+    return undefined;
+  }
+
+  /** The supervising process is exiting with the run unfinished: stop the task, record why. */
+  private supervisorExit(): void {
+    if (this.finished) {
+      return;
+    }
+    signalTree(this.child?.pid, 'SIGTERM');
+    const { pid: _pid, ...rest } = this.record;
+    try {
+      this.store.writeSync({
+        ...rest,
+        status: 'failed',
+        endedAt: new Date().toISOString(),
+        durationMs: Date.now() - Date.parse(this.record.startedAt ?? this.record.createdAt),
+        error: 'the process supervising the run exited before it finished',
+      });
+    } catch {
+      // Nothing more can be done while exiting; `RunStore.reconcile` finalises the run later.
+    }
+  }
+}
+
+function closeStream(stream: WriteStream | undefined): Promise<void> {
+  return new Promise((resolve) => (stream && !stream.closed ? stream.end(() => resolve()) : resolve()));
+}

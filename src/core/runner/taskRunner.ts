@@ -1,0 +1,173 @@
+/**
+ * Runs a task of `xlens.yaml` as a tracked run: creates the run folder, records git state, params and
+ * data fingerprints, spawns the task (a shell command or a built-in job), streams its output to
+ * `output.log` and to listeners, follows its metrics, and always writes a final status, whether the
+ * task exits, fails, is killed by a signal, times out or is cancelled.
+ */
+import type { Disposable } from '../base/disposable';
+import { Emitter, type Event } from '../base/emitter';
+import { UserInputError } from '../base/errors';
+import { didYouMean } from '../config/suggest';
+import type { ProjectConfig } from '../config/types';
+import { Fingerprinter } from '../runs/fingerprint';
+import type { RunStore } from '../runs/store';
+import type { ParamValue, RunRecord } from '../runs/types';
+import { RunExecution } from './runExecution';
+import { resolveTask } from './resolveTask';
+
+/** A chunk of the task's output, as it came. */
+export interface RunOutput {
+  runId: string;
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+/** One accepted metric line (from the metrics file or the stdout pattern). */
+export interface RunMetric {
+  runId: string;
+  step: number;
+  /** Unix ms. */
+  time: number;
+  values: Record<string, number>;
+}
+
+export interface RunWarning {
+  runId: string;
+  /** `file:line: message`. */
+  message: string;
+}
+
+export interface TaskRunnerOptions {
+  /** Time between SIGTERM and SIGKILL when cancelling or timing out, ms (default 5000). */
+  killGraceMs?: number;
+  /** Poll interval of the metrics file, ms (default 200). */
+  pollIntervalMs?: number;
+  /** How often `run.json` is rewritten with fresh summaries while running, ms (default 1000). */
+  saveIntervalMs?: number;
+  /** Base environment of the task (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RunTaskOptions {
+  /** `--set key=value` params. */
+  overrides?: Record<string, ParamValue>;
+  /** Cancels the run: SIGTERM to the task's process group, SIGKILL after the grace period. */
+  signal?: AbortSignal;
+  /** Arguments appended to a command task's command line (shell-quoted). */
+  extraArgs?: string[];
+}
+
+/** A started run. */
+export interface RunHandle {
+  id: string;
+  runDir: string;
+  /** The record as created (status `queued`). */
+  record: RunRecord;
+  /** Resolves with the final record; never rejects. */
+  done: Promise<RunRecord>;
+  /** Cancels the run; `force` skips the grace period (SIGKILL at once). */
+  cancel(options?: { force?: boolean }): void;
+}
+
+/** The runner of one workspace. Listeners hear every run it starts. */
+export class TaskRunner implements Disposable {
+  private readonly statusEmitter = new Emitter<RunRecord>();
+  private readonly outputEmitter = new Emitter<RunOutput>();
+  private readonly metricEmitter = new Emitter<RunMetric>();
+  private readonly warningEmitter = new Emitter<RunWarning>();
+  /** Fires with the record whenever a run's status changes (queued, running, final). */
+  readonly onDidChangeStatus: Event<RunRecord> = this.statusEmitter.event;
+  readonly onOutput: Event<RunOutput> = this.outputEmitter.event;
+  readonly onMetric: Event<RunMetric> = this.metricEmitter.event;
+  readonly onWarning: Event<RunWarning> = this.warningEmitter.event;
+
+  constructor(
+    readonly project: ProjectConfig,
+    readonly store: RunStore,
+    private readonly options: TaskRunnerOptions = {},
+  ) {}
+
+  /** Runs a task to the end. */
+  async run(taskName: string, options: RunTaskOptions = {}): Promise<RunRecord> {
+    return (await this.start(taskName, options)).done;
+  }
+
+  /**
+   * Creates the run and starts the task.
+   * @throws UserInputError before any run is created: unknown task or param, an input that does not
+   *   exist, `${runs.<task>.latest}` without a succeeded run.
+   */
+  async start(taskName: string, options: RunTaskOptions = {}): Promise<RunHandle> {
+    const task = this.project.tasks.get(taskName);
+    if (!task) {
+      const names = [...this.project.tasks.keys()];
+      throw new UserInputError(
+        `no task "${taskName}" in ${this.project.file}.${didYouMean(taskName, names)}${
+          names.length > 0 ? ` Tasks: ${names.join(', ')}.` : ''
+        }`,
+        this.project.file,
+      );
+    }
+    if (options.extraArgs?.length && task.kind !== 'command') {
+      throw new UserInputError(
+        `extra arguments only apply to tasks with \`run:\`; "${taskName}" is ${task.kind}.`,
+      );
+    }
+    const resolved = await resolveTask(this.project, task, this.store, options.overrides);
+    if (options.extraArgs?.length && resolved.task.kind === 'command') {
+      const run = `${resolved.task.run} ${options.extraArgs.map(shellQuote).join(' ')}`;
+      resolved.task = { ...resolved.task, run };
+      resolved.command = run;
+    }
+    await this.store.ensure();
+    const data = await new Fingerprinter(this.store.fingerprintCache).fingerprint(
+      this.project.root,
+      resolved.task.data,
+    );
+    const record = await this.store.create({
+      task: task.name,
+      kind: task.kind,
+      status: 'queued',
+      command: resolved.command,
+      cwd: resolved.cwd,
+      supervisorPid: process.pid,
+      git: { commit: null, branch: null, dirty: false, snapshot: null },
+      params: resolved.params,
+      paramSources: resolved.paramSources,
+      data,
+      metrics: {},
+      artifacts: [],
+    });
+    this.statusEmitter.fire(record);
+    const execution = new RunExecution(this.project, this.store, record, resolved, this.options, {
+      status: this.statusEmitter,
+      output: this.outputEmitter,
+      metric: this.metricEmitter,
+      warning: this.warningEmitter,
+    });
+    const done = execution.execute(options.signal);
+    return {
+      id: record.id,
+      runDir: this.store.runDir(record.id),
+      record,
+      done,
+      cancel: (o) => execution.stop('cancel', o?.force ?? false),
+    };
+  }
+
+  dispose(): void {
+    this.statusEmitter.dispose();
+    this.outputEmitter.dispose();
+    this.metricEmitter.dispose();
+    this.warningEmitter.dispose();
+  }
+}
+
+/** Quotes one argument for `/bin/sh` (or `cmd.exe` on Windows, where only spaces and quotes matter). */
+export function shellQuote(arg: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(arg)) {
+    return arg;
+  }
+  return process.platform === 'win32' ? `"${arg.replace(/"/g, '""')}"` : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+

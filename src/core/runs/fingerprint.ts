@@ -1,0 +1,145 @@
+/**
+ * sha256 fingerprints of a run's inputs (`data:` in `xlens.yaml`). Files are streamed, never read
+ * whole; results are cached by absolute path, size and mtime in `.xlens/cache/fingerprints.json`, so
+ * an unchanged 2 GB file is not re-read on every run. A folder's fingerprint is the sha256 of the
+ * sorted lines `relative/path\0<file sha256>\n` of its files (`.git` and `.xlens` skipped).
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { toJsonText, writeFileAtomic } from './atomicWrite';
+import type { DataFingerprint } from './types';
+
+interface CacheEntry {
+  size: number;
+  mtimeMs: number;
+  sha256: string;
+}
+
+interface CacheFile {
+  version: 1;
+  entries: Record<string, CacheEntry>;
+}
+
+/** The sha256 of a file, streamed. */
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) {
+    hash.update(chunk as Buffer);
+  }
+  return hash.digest('hex');
+}
+
+/** Fingerprints with a persistent size+mtime cache. */
+export class Fingerprinter {
+  private cache: CacheFile | undefined;
+  private dirty = false;
+
+  /** @param cacheFile usually `<root>/.xlens/cache/fingerprints.json`. */
+  constructor(private readonly cacheFile: string) {}
+
+  /**
+   * Fingerprints each path (relative to `root`, or absolute).
+   * @throws Error with `code: 'ENOENT'` when a path does not exist (the caller names the config line).
+   */
+  async fingerprint(root: string, paths: readonly string[]): Promise<DataFingerprint[]> {
+    const out: DataFingerprint[] = [];
+    try {
+      for (const path of paths) {
+        out.push(await this.one(root, path));
+      }
+    } finally {
+      await this.save();
+    }
+    return out;
+  }
+
+  private async one(root: string, path: string): Promise<DataFingerprint> {
+    const absolute = resolve(root, path);
+    const info = await stat(absolute);
+    const shown = relative(root, absolute).split(sep).join('/') || '.';
+    if (info.isFile()) {
+      return {
+        path: shown,
+        sha256: await this.fileHash(absolute, info.size, info.mtimeMs),
+        size: info.size,
+        mtime: info.mtime.toISOString(),
+        files: 1,
+      };
+    }
+    const files = await listFiles(absolute);
+    const hash = createHash('sha256');
+    let size = 0;
+    let newest = 0;
+    for (const file of files) {
+      const fileInfo = await stat(file);
+      const sha = await this.fileHash(file, fileInfo.size, fileInfo.mtimeMs);
+      hash.update(`${relative(absolute, file).split(sep).join('/')}\0${sha}\n`);
+      size += fileInfo.size;
+      newest = Math.max(newest, fileInfo.mtimeMs);
+    }
+    return {
+      path: shown,
+      sha256: hash.digest('hex'),
+      size,
+      mtime: new Date(newest || info.mtimeMs).toISOString(),
+      files: files.length,
+    };
+  }
+
+  private async fileHash(file: string, size: number, mtimeMs: number): Promise<string> {
+    const cache = await this.load();
+    const hit = cache.entries[file];
+    if (hit && hit.size === size && hit.mtimeMs === mtimeMs) {
+      return hit.sha256;
+    }
+    const sha256 = await sha256File(file);
+    cache.entries[file] = { size, mtimeMs, sha256 };
+    this.dirty = true;
+    return sha256;
+  }
+
+  private async load(): Promise<CacheFile> {
+    if (!this.cache) {
+      try {
+        const parsed = JSON.parse(await readFile(this.cacheFile, 'utf8')) as CacheFile;
+        this.cache = parsed.version === 1 && parsed.entries ? parsed : { version: 1, entries: {} };
+      } catch {
+        this.cache = { version: 1, entries: {} }; // missing or corrupt: start afresh
+      }
+    }
+    return this.cache;
+  }
+
+  private async save(): Promise<void> {
+    if (!this.dirty || !this.cache) {
+      return;
+    }
+    await mkdir(dirname(this.cacheFile), { recursive: true });
+    await writeFileAtomic(this.cacheFile, toJsonText(this.cache));
+    this.dirty = false;
+  }
+}
+
+/** Files under `dir`, recursively, sorted by path; `.git` and `.xlens` folders and symlinked folders skipped. */
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const entries = await readdir(dir, { withFileTypes: true });
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== '.git' && entry.name !== '.xlens') {
+        out.push(...(await listFiles(path)));
+      }
+    } else if (entry.isFile()) {
+      out.push(path);
+    } else if (entry.isSymbolicLink()) {
+      const target = await stat(path).catch(() => undefined);
+      if (target?.isFile()) {
+        out.push(path);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,45 @@
+/** Metric summaries kept in `run.json`: last, min, max, best step and count per metric. */
+import type { MetricSummary } from './types';
+
+/** Substrings that mark a metric to minimise anywhere in its name (`val_loss`, `trainloss`, `rmse`). */
+const LOWER_ANYWHERE = /(loss|error|mae|mse|mape|perplexity|nll)/i;
+/** Short words that mark a metric to minimise only as whole words (`wer` but not `power`). */
+const LOWER_WORD = /(^|[^a-z])(err|ppl|cost|distance|wer|cer|regret|time|latency|seconds)($|[^a-z])/i;
+
+/**
+ * Whether lower or higher values of a metric are better, from its name: names containing loss,
+ * error, mae, mse, rmse (and similar) are minimised; everything else (accuracy, f1, auc, r2...) is
+ * maximised. The last path segment decides (`val/loss` → min).
+ */
+export function metricGoal(name: string): 'min' | 'max' {
+  const last = name.split(/[/:]/).pop() ?? name;
+  return LOWER_ANYWHERE.test(last) || LOWER_WORD.test(last) ? 'min' : 'max';
+}
+
+/** Adds one point to a summary (or starts one); returns the updated summary. */
+export function addToSummary(
+  summary: MetricSummary | undefined,
+  name: string,
+  step: number,
+  value: number,
+): MetricSummary {
+  if (!summary) {
+    return { last: value, lastStep: step, min: value, max: value, bestStep: step, count: 1 };
+  }
+  const goal = metricGoal(name);
+  const best = goal === 'min' ? summary.min : summary.max;
+  const improves = goal === 'min' ? value < best : value > best;
+  return {
+    last: value,
+    lastStep: step,
+    min: Math.min(summary.min, value),
+    max: Math.max(summary.max, value),
+    bestStep: improves ? step : summary.bestStep,
+    count: summary.count + 1,
+  };
+}
+
+/** The best value of a summary under {@link metricGoal}. */
+export function bestValue(name: string, summary: MetricSummary): number {
+  return metricGoal(name) === 'min' ? summary.min : summary.max;
+}

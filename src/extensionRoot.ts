@@ -1,0 +1,200 @@
+/**
+ * The composition root: builds the models, services, views, commands, task provider and status bar,
+ * and owns every disposable through {@link ExtensionRoot.track}. No command bodies live here.
+ *
+ * Activation does only cheap, synchronous wiring. The config loader, the run store, git and the
+ * dashboard's chart code load on first use; the first read of `xlens.yaml` and `.xlens/runs`
+ * starts right after activation returns.
+ */
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { DisposableStore, type Disposable } from './core/base/disposable';
+import type { RunRecord } from './core/runs/types';
+import type { XlensApi } from './features/api';
+import { Commands, ContextKeys, Views, TASK_TYPE, type CommandSpec } from './features/commands';
+import { openRunDashboard, registerDashboardSerializer, type DashboardServices } from './features/dashboard';
+import { ProjectService, findWorkspaceRoot } from './features/project/projectService';
+import { registerRunCommands } from './features/runs/commands';
+import { RunsModel, type RunsElement } from './features/runs/model';
+import { RunController } from './features/runs/runController';
+import { RunsService } from './features/runs/runsService';
+import { RunsTreeProvider } from './features/runs/tree';
+import { RunsStatusBar } from './features/statusBar/statusBar';
+import { XlensTaskProvider } from './features/taskProvider/taskProvider';
+import { registerTaskCommands } from './features/tasks/commands';
+import { TasksModel } from './features/tasks/model';
+import { TasksTreeProvider } from './features/tasks/tree';
+import { registerCommand, UserFacingError } from './vscode/commands';
+import { ConfigService } from './vscode/config';
+import { setContextKey } from './vscode/contextKeys';
+import { createLog } from './vscode/output';
+
+/** How long loading our modules took (ms) and when `activate()` started (`performance.now()`). */
+export interface ActivationTiming {
+  loadMs: number;
+  activateStart: number;
+}
+
+export class ExtensionRoot implements vscode.Disposable {
+  private readonly store = new DisposableStore();
+  readonly log = this.track(createLog());
+  readonly config = this.track(new ConfigService());
+  readonly runs = this.track(new RunsModel());
+  readonly tasks = this.track(new TasksModel());
+  readonly root = findWorkspaceRoot();
+  readonly api: XlensApi;
+
+  constructor(context: vscode.ExtensionContext, timing: ActivationTiming) {
+    const runsTree = this.track(new RunsTreeProvider(this.runs, () => this.config.current.keyMetrics));
+    const runsView = this.track(
+      vscode.window.createTreeView<RunsElement>(Views.runs, {
+        treeDataProvider: runsTree,
+        canSelectMany: true,
+        showCollapseAll: true,
+      }),
+    );
+    this.track(
+      vscode.window.createTreeView(Views.tasks, {
+        treeDataProvider: this.track(new TasksTreeProvider(this.tasks, this.runs)),
+      }),
+    );
+    this.track(registerCommand(Commands.showLog, this.log, () => this.log.show()));
+
+    const root = this.root;
+    let ready: Promise<void>;
+    let startRun: XlensApi['startRun'];
+    if (root === undefined) {
+      this.log.info('No folder is open: Experiment Lens waits for a workspace folder.');
+      setContextKey(ContextKeys.noConfig, true);
+      for (const spec of Object.values(Commands) as CommandSpec[]) {
+        if (spec.id !== Commands.showLog.id) {
+          this.track(registerCommand(spec, this.log, () => Promise.reject(noFolderError())));
+        }
+      }
+      ready = Promise.resolve();
+      startRun = () => Promise.reject(noFolderError());
+    } else {
+      const runsDir = join(root, '.xlens', 'runs');
+      const project = this.track(new ProjectService(root, this.tasks, this.log));
+      const service = this.track(new RunsService(root, this.runs, this.log));
+      const controller = new RunController(root, this.runs, service, this.log);
+      const dashboards: DashboardServices = { extensionUri: context.extensionUri, runsDir, log: this.log };
+      const reveal = (run: RunRecord): void => {
+        const known = this.runs.get(run.id) ?? run;
+        void Promise.resolve(runsView.reveal(known, { select: true, focus: false, expand: true })).catch(
+          (error: unknown) => this.log.debug(`Could not reveal run ${run.id}: ${String(error)}`),
+        );
+      };
+      // Watchers and the first read start once activation has returned.
+      ready = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+        const start = performance.now();
+        await Promise.all([project.start(), service.start()]);
+        this.log.info(`First read of xlens.yaml and runs took ${(performance.now() - start).toFixed(0)} ms`);
+      });
+      startRun = (task, overrides) => controller.start(task, overrides);
+
+      this.trackAll(
+        registerTaskCommands({
+          log: this.log,
+          tasks: this.tasks,
+          runs: this.runs,
+          controller,
+          configFile: project.configFile,
+          starterConfig,
+          reloadConfig: () => project.reload(),
+          reveal,
+        }),
+      );
+      this.trackAll(
+        registerRunCommands({
+          log: this.log,
+          runs: this.runs,
+          tasks: this.tasks,
+          service,
+          controller,
+          runsDir,
+          openDashboard: (runId) => void openRunDashboard(dashboards, runId),
+          reveal,
+        }),
+      );
+      this.track(
+        registerCommand(Commands.refresh, this.log, async () => {
+          await Promise.all([project.reload(), service.reloadAll()]);
+          runsTree.refresh();
+        }),
+      );
+      this.track(registerDashboardSerializer(dashboards));
+      this.track(
+        vscode.tasks.registerTaskProvider(
+          TASK_TYPE,
+          new XlensTaskProvider({
+            log: this.log,
+            tasks: this.tasks,
+            runs: this.runs,
+            controller,
+            runsDir,
+            ready,
+          }),
+        ),
+      );
+      this.track(new RunsStatusBar(this.runs, this.config));
+      this.track(
+        this.runs.onDidFinishRun((run) => this.log.info(`Run ${run.id} (${run.task}) ${run.status}`)),
+      );
+      ready.then(
+        () =>
+          this.log.info(
+            `Read ${this.tasks.tasks().length} tasks and ${this.runs.all().length} runs in ${root}`,
+          ),
+        (error: unknown) => this.log.error(`First read of ${root} failed: ${String(error)}`),
+      );
+    }
+    this.track(
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.log.info('Workspace trusted: tasks can run.')),
+    );
+    setContextKey(ContextKeys.active, true);
+
+    const activateMs = performance.now() - timing.activateStart;
+    const activationMs = timing.loadMs + activateMs;
+    this.log.info(
+      `Experiment Lens activated in ${activationMs.toFixed(1)} ms (our modules ${timing.loadMs.toFixed(1)} ms, ` +
+        `activate() ${activateMs.toFixed(1)} ms)` +
+        `${vscode.workspace.isTrusted ? '' : '; Restricted Mode: browsing only, nothing runs'}`,
+    );
+    this.api = {
+      activationMs,
+      root,
+      ready,
+      runs: this.runs,
+      tasks: this.tasks,
+      onDidFinishRun: this.runs.onDidFinishRun,
+      startRun,
+    };
+  }
+
+  /** Adds `item` to the disposables of the root; anything tracked after disposal is disposed at once. */
+  track<T extends Disposable>(item: T): T {
+    return this.store.track(item);
+  }
+
+  private trackAll(items: readonly Disposable[]): void {
+    items.forEach((item) => this.track(item));
+  }
+
+  dispose(): void {
+    setContextKey(ContextKeys.active, false);
+    this.store.dispose();
+  }
+}
+
+function noFolderError(): UserFacingError {
+  return new UserFacingError(
+    'Experiment Lens needs an open folder: open the folder that holds (or will hold) xlens.yaml.',
+  );
+}
+
+/** The starter `xlens.yaml`, the same text `xlens init` writes. */
+async function starterConfig(): Promise<string> {
+  const { STARTER_CONFIG } = await import('./core/config/starter');
+  return STARTER_CONFIG;
+}

@@ -1,0 +1,68 @@
+/**
+ * The one table of ids the extension contributes: commands, views and context keys. Code refers to
+ * these constants only; `test/unit/extension/contributions.test.ts` checks them against the
+ * `contributes` section of package.json (titles, icons, menus, keybindings, `when` clauses), so a
+ * renamed id or a menu entry pointing at nothing fails a test instead of failing silently in the editor.
+ *
+ * No `vscode` import: the table is read by unit tests.
+ */
+
+/** The category every command shows under in the Command Palette. */
+export const COMMAND_CATEGORY = 'Experiment Lens';
+
+/** One contributed command: its id, palette title and optional codicon (`$(name)`). */
+export interface CommandSpec {
+  readonly id: string;
+  readonly title: string;
+  readonly icon?: string;
+}
+
+/** Every command of the extension, by a short key used in code. */
+export const Commands = {
+  runTask: { id: 'xlens.runTask', title: 'Run Task…', icon: '$(play)' },
+  runTaskWithParams: { id: 'xlens.runTaskWithParams', title: 'Run Task with Params…', icon: '$(settings)' },
+  cancelRun: { id: 'xlens.cancelRun', title: 'Cancel Run', icon: '$(debug-stop)' },
+  rerun: { id: 'xlens.rerun', title: 'Re-run', icon: '$(debug-rerun)' },
+  openRunDashboard: { id: 'xlens.openRunDashboard', title: 'Open Run Dashboard', icon: '$(graph-line)' },
+  showRunOutput: { id: 'xlens.showRunOutput', title: 'Show Run Output', icon: '$(output)' },
+  deleteRun: { id: 'xlens.deleteRun', title: 'Delete Run', icon: '$(trash)' },
+  copyRunId: { id: 'xlens.copyRunId', title: 'Copy Run Id' },
+  revealRunFolder: { id: 'xlens.revealRunFolder', title: 'Reveal Run Folder' },
+  refresh: { id: 'xlens.refresh', title: 'Refresh', icon: '$(refresh)' },
+  createConfig: { id: 'xlens.createConfig', title: 'Create xlens.yaml', icon: '$(new-file)' },
+  showLog: { id: 'xlens.showLog', title: 'Show Log' },
+} as const satisfies Record<string, CommandSpec>;
+
+export type CommandKey = keyof typeof Commands;
+export type CommandId = (typeof Commands)[CommandKey]['id'];
+
+/** The activity-bar container and its views. */
+export const Views = {
+  container: 'xlens',
+  tasks: 'xlens.tasks',
+  runs: 'xlens.runs',
+} as const;
+
+/** Context keys the extension sets (`setContext`) and package.json `when` clauses read. */
+export const ContextKeys = {
+  /** True once activation finished. */
+  active: 'xlens.active',
+  /** True when the workspace has no `xlens.yaml` (the Tasks view then shows its welcome content). */
+  noConfig: 'xlens.noConfig',
+  /** True while at least one run is queued or running. */
+  hasRunningRuns: 'xlens.hasRunningRuns',
+} as const;
+
+/**
+ * `contextValue` of tree items, matched by `viewItem` in package.json menus. Runs carry their status
+ * (`run.running`, `run.succeeded`...) so menus can offer Cancel only where it applies.
+ */
+export const ViewItems = {
+  task: 'task',
+  configProblem: 'configProblem',
+  commit: 'commit',
+  runPrefix: 'run.',
+} as const;
+
+/** The `type` of VS Code tasks provided for `xlens.yaml` tasks (package.json `taskDefinitions`). */
+export const TASK_TYPE = 'xlens';

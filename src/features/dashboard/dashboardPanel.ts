@@ -1,0 +1,143 @@
+/**
+ * The run dashboard's host: one webview panel per run, following the run's files through a
+ * {@link RunFollower} and speaking the protocol of `src/protocol/dashboard.ts` — a snapshot on every
+ * `webview/ready`, then updates as lines land in `metrics.jsonl` and `output.log` or `run.json` changes.
+ */
+import * as vscode from 'vscode';
+import { Emitter, type Event } from '../../core/base/emitter';
+import { Commands } from '../commands';
+import type { MessageOf } from '../../protocol/messages';
+import { assertNever } from '../../protocol/messages';
+import {
+  parseDashboardViewMessage,
+  type DashboardHostMessages,
+  type DashboardRendered,
+  type DashboardUpdate,
+  type DashboardViewMessages,
+} from '../../protocol/dashboard';
+import { WebviewHost } from '../../webview/webviewHost';
+import { RunFollower, type RunChange } from './runFollower';
+import { buildHeader, buildParams, buildSnapshot, ChartTracker, type RunState } from './viewModel';
+
+/** View type of the dashboard panels (also the panel serializer's key). */
+export const DASHBOARD_VIEW_TYPE = 'xlens.dashboard';
+
+/** The state a dashboard view saves with `setState`, read back by the serializer after a reload. */
+export interface DashboardSavedState {
+  runId: string;
+}
+
+/** Logging used by the dashboard; the extension's `LogOutputChannel` fits. */
+export interface DashboardLog {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** One open dashboard. */
+export class DashboardPanel extends WebviewHost<DashboardHostMessages, DashboardViewMessages> {
+  private readonly follower: RunFollower;
+  private readonly charts = new ChartTracker();
+  private readonly onDidRenderEmitter = this.store.track(new Emitter<DashboardRendered>());
+  /** Fires when the view reports a snapshot's charts drawn. */
+  readonly onDidRender: Event<DashboardRendered> = this.onDidRenderEmitter.event;
+  /** Resolves after the first read of the run folder. */
+  readonly loaded: Promise<void>;
+
+  constructor(
+    panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    readonly runId: string,
+    runDir: string,
+    private readonly log?: DashboardLog,
+  ) {
+    super(panel, { title: `Run ${runId}`, bundle: 'dashboard', extensionUri });
+    this.follower = this.store.track(new RunFollower(runDir));
+    this.store.track(this.follower.onDidChange((change) => this.onRunChange(change)));
+    this.store.track(this.onDidRejectMessage((reason) => this.log?.warn(`dashboard ${runId}: ignored a message: ${reason}`)));
+    this.load();
+    this.loaded = this.follower.start().then(() => this.updateTitle());
+  }
+
+  private state(): RunState {
+    const f = this.follower;
+    return {
+      runId: this.runId,
+      record: f.record,
+      series: f.series,
+      lastStep: f.lastStep,
+      log: f.log,
+      warnings: f.warnings,
+      missing: f.missing,
+    };
+  }
+
+  protected parseMessage(raw: unknown): MessageOf<DashboardViewMessages> | string {
+    return parseDashboardViewMessage(raw);
+  }
+
+  protected snapshot(): MessageOf<DashboardHostMessages> {
+    const started = performance.now();
+    const state = this.state();
+    const payload = buildSnapshot(state);
+    this.charts.reset(state.series);
+    const shown = payload.series.reduce((max, s) => Math.max(max, s.shown), 0);
+    const total = payload.series.reduce((max, s) => Math.max(max, s.total), 0);
+    this.log?.info(
+      `dashboard ${this.runId}: snapshot of ${payload.charts.length} charts, ${payload.series.length} metrics, ` +
+        `at most ${shown} of ${total} points per series, built in ${Math.round(performance.now() - started)} ms`,
+    );
+    return { type: 'dashboard/snapshot', payload };
+  }
+
+  protected handle(message: Exclude<MessageOf<DashboardViewMessages>, { type: 'webview/ready' }>): void {
+    switch (message.type) {
+      case 'webview/error':
+        this.log?.warn(`dashboard ${this.runId}: ${message.payload.message}`);
+        return;
+      case 'dashboard/rendered':
+        this.log?.info(
+          `dashboard ${this.runId}: drew ${message.payload.charts} charts (at most ${message.payload.maxPoints} points ` +
+            `per series) ${Math.round(message.payload.ms)} ms after the view started`,
+        );
+        this.onDidRenderEmitter.fire(message.payload);
+        return;
+      case 'dashboard/showOutput':
+        void vscode.commands.executeCommand(Commands.showRunOutput.id, message.payload.runId);
+        return;
+      default:
+        assertNever(message);
+    }
+  }
+
+  private onRunChange(change: RunChange): void {
+    if (change.record) {
+      this.updateTitle();
+    }
+    if (!this.isReady) {
+      // The snapshot sent on the next ready carries this change.
+      return;
+    }
+    const state = this.state();
+    const update: DashboardUpdate = {
+      header: buildHeader(state),
+      ...this.charts.diff(state.series, change.appended, change.reset),
+    };
+    if (change.record) {
+      update.params = buildParams(change.record);
+    }
+    if (change.logLines.length > 0) {
+      update.logAppend = change.logLines;
+    }
+    if (change.warnings.length > 0) {
+      update.warnings = change.warnings;
+    }
+    this.post({ type: 'dashboard/update', payload: update });
+  }
+
+  private updateTitle(): void {
+    const record = this.follower.record;
+    if (record && !this.isDisposed) {
+      this.panel.title = `${record.task} · ${this.runId}`;
+    }
+  }
+}

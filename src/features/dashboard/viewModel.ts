@@ -1,0 +1,162 @@
+/**
+ * Pure transforms from a followed run (its `run.json` and series) to the dashboard's view models, and
+ * the diff that turns one refresh into a `dashboard/update`. No `vscode`, no I/O: unit-tested with
+ * plain data.
+ */
+import { metricChartId, metricCharts, metricGroupRows } from '../../core/charts/metricCharts';
+import { LINE_DATASET } from '../../core/charts/lineChart';
+import { groupMetrics, type MetricGroup } from '../../core/charts/metricGroups';
+import type { MetricPoint } from '../../core/metrics/series';
+import type { RunRecord } from '../../core/runs/types';
+import type { ChartModel } from '../../protocol/charts';
+import {
+  MAX_POINTS_PER_SERIES,
+  type DashboardHeader,
+  type DashboardParam,
+  type DashboardSeriesInfo,
+  type DashboardSnapshot,
+  type DashboardUpdate,
+} from '../../protocol/dashboard';
+
+/** What the view models are built from: the follower's state. */
+export interface RunState {
+  runId: string;
+  record: RunRecord | undefined;
+  series: ReadonlyMap<string, readonly MetricPoint[]>;
+  lastStep: number | null;
+  log: { lines: string[]; truncated: boolean };
+  warnings: readonly string[];
+  missing: boolean;
+}
+
+/**
+ * The header. A run without a readable `run.json` yet shows as `queued`; a vanished one as `missing`.
+ * `durationMs` is the recorded duration, else (running) the time from start to `now` (Unix ms).
+ */
+export function buildHeader(state: RunState, now: number = Date.now()): DashboardHeader {
+  const r = state.record;
+  const startedAt = r?.startedAt ?? null;
+  let durationMs: number | null = r?.durationMs ?? null;
+  if (durationMs === null && startedAt) {
+    const end = r?.endedAt ? Date.parse(r.endedAt) : now;
+    durationMs = Math.max(0, end - Date.parse(startedAt));
+  }
+  const backend = r?.info?.backend;
+  return {
+    runId: state.runId,
+    task: r?.task ?? '',
+    kind: r?.kind ?? '',
+    status: state.missing ? 'missing' : (r?.status ?? 'queued'),
+    commit: r?.git?.commit ?? null,
+    subject: r?.git?.subject ?? null,
+    branch: r?.git?.branch ?? null,
+    dirty: r?.git?.dirty ?? false,
+    snapshot: r?.git?.snapshot ?? null,
+    gitNote: r?.git?.note ?? null,
+    createdAt: r?.createdAt ?? '',
+    startedAt,
+    endedAt: r?.endedAt ?? null,
+    durationMs: Number.isFinite(durationMs) ? durationMs : null,
+    backend: typeof backend === 'string' ? backend : null,
+    exitCode: r?.exitCode ?? null,
+    error: r?.error ?? null,
+    command: r?.command ?? '',
+    lastStep: state.lastStep,
+  };
+}
+
+/** The params table rows, sorted by name. */
+export function buildParams(record: RunRecord | undefined): DashboardParam[] {
+  return Object.entries(record?.params ?? {})
+    .map(([name, value]) => ({ name, value }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Points recorded and points shown of one metric. */
+export function seriesInfo(name: string, points: readonly MetricPoint[]): DashboardSeriesInfo {
+  return { name, total: points.length, shown: Math.min(points.length, MAX_POINTS_PER_SERIES) };
+}
+
+/** The charts of a run: one per metric group, each series downsampled to the protocol's limit. */
+export function buildCharts(series: ReadonlyMap<string, readonly MetricPoint[]>): ChartModel[] {
+  return metricCharts(series, { maxPoints: MAX_POINTS_PER_SERIES });
+}
+
+/** The full snapshot. */
+export function buildSnapshot(state: RunState, now?: number): DashboardSnapshot {
+  return {
+    header: buildHeader(state, now),
+    params: buildParams(state.record),
+    charts: buildCharts(state.series),
+    series: [...state.series].map(([name, points]) => seriesInfo(name, points)),
+    log: state.log,
+    warnings: [...state.warnings],
+  };
+}
+
+/** The member names of a group, as a key that changes when the chart's spec must change. */
+function membership(group: MetricGroup): string {
+  return group.members.map((m) => m.name).join('\u0000');
+}
+
+/**
+ * Remembers which charts the view has, so each refresh sends only what changed: a new chart (or one
+ * that gained a series) as a whole, the rows of a chart whose metrics got points, the counts.
+ */
+export class ChartTracker {
+  private shown = new Map<string, string>();
+
+  /** Records that the view now shows exactly the charts of `series` (after a snapshot). */
+  reset(series: ReadonlyMap<string, readonly MetricPoint[]>): void {
+    this.shown = new Map(
+      groupMetrics(nonEmpty(series)).map((g) => [metricChartId(g), membership(g)] as [string, string]),
+    );
+  }
+
+  /**
+   * The chart part of an update after `appended` (metric name → points added) or, with `reset`,
+   * after the series were read anew. Returns undefined fields when nothing changed.
+   */
+  diff(
+    series: ReadonlyMap<string, readonly MetricPoint[]>,
+    appended: ReadonlyMap<string, number>,
+    reset: boolean,
+  ): Pick<DashboardUpdate, 'charts' | 'data' | 'series' | 'reset'> {
+    if (reset) {
+      this.reset(series);
+      return {
+        reset: true,
+        charts: buildCharts(series),
+        series: [...series].map(([name, points]) => seriesInfo(name, points)),
+      };
+    }
+    if (appended.size === 0) {
+      return {};
+    }
+    const charts: ChartModel[] = [];
+    const data: NonNullable<DashboardUpdate['data']> = [];
+    for (const group of groupMetrics(nonEmpty(series))) {
+      if (!group.members.some((m) => appended.has(m.name))) {
+        continue;
+      }
+      const id = metricChartId(group);
+      const key = membership(group);
+      if (this.shown.get(id) !== key) {
+        const subset = new Map(group.members.map((m) => [m.name, series.get(m.name) ?? []] as const));
+        charts.push(...buildCharts(subset));
+        this.shown.set(id, key);
+      } else {
+        data.push({ chartId: id, dataset: LINE_DATASET, rows: metricGroupRows(group, series, MAX_POINTS_PER_SERIES) });
+      }
+    }
+    return {
+      charts: charts.length > 0 ? charts : undefined,
+      data: data.length > 0 ? data : undefined,
+      series: [...appended.keys()].map((name) => seriesInfo(name, series.get(name) ?? [])),
+    };
+  }
+}
+
+function nonEmpty(series: ReadonlyMap<string, readonly MetricPoint[]>): string[] {
+  return [...series].filter(([, points]) => points.length > 0).map(([name]) => name);
+}

@@ -1,0 +1,335 @@
+/**
+ * The Runs view's model: every run of the workspace, grouped by the git commit it started from,
+ * plus the text each tree row shows. No `vscode` import, so grouping, HEAD marks, descriptions and
+ * tooltips are unit-tested; `tree.ts` only turns these into `TreeItem`s.
+ *
+ * Elements are plain data: a {@link CommitGroup} or a core `RunRecord`.
+ */
+import { Emitter, type Event } from '../../core/base/emitter';
+import type { Disposable } from '../../core/base/disposable';
+import type { CommitInfo } from '../../core/git/gitContext';
+import { isFinalStatus, type RunRecord } from '../../core/runs/types';
+import { ViewItems } from '../commands';
+import {
+  escapeMarkdown,
+  formatDuration,
+  formatMetricValue,
+  keyMetricsText,
+  relativeTime,
+  runDurationMs,
+  statusIcon,
+  type StatusIcon,
+} from './format';
+
+/** The runs made from one commit (or, with `sha: null`, outside git / before the first commit). */
+export interface CommitGroup {
+  kind: 'commit';
+  /** Full SHA of the commit; `null` for runs without one. */
+  sha: string | null;
+}
+
+/** An element of the Runs tree. */
+export type RunsElement = CommitGroup | RunRecord;
+
+/** True when `element` is a commit group (else it is a run). */
+export function isCommitGroup(element: RunsElement): element is CommitGroup {
+  return (element as Partial<CommitGroup>).kind === 'commit';
+}
+
+/** What a tree row shows; `tooltip` is Markdown source. */
+export interface RowText {
+  id: string;
+  label: string;
+  description: string;
+  tooltip: string;
+  icon: StatusIcon;
+  contextValue: string;
+}
+
+/** Shortens a SHA to the 7 characters git shows by default. */
+export function shortSha(sha: string): string {
+  return sha.slice(0, 7);
+}
+
+/**
+ * All runs of a workspace plus the git facts needed to group them. Fires {@link onDidChange} after
+ * every update and {@link onDidFinishRun} when a run is seen reaching a final status.
+ */
+export class RunsModel implements Disposable {
+  private readonly runs = new Map<string, RunRecord>();
+  private readonly commits = new Map<string, CommitInfo>();
+  private head: string | null = null;
+  private loaded = false;
+  private readonly changeEmitter = new Emitter<void>();
+  private readonly finishEmitter = new Emitter<RunRecord>();
+
+  /** Fires after any change of runs, HEAD or commit descriptions. */
+  readonly onDidChange: Event<void> = this.changeEmitter.event;
+  /**
+   * Fires with a run that reached a final status while the model watched: it was seen queued or
+   * running before, or it appeared already finished after the initial load (a short run).
+   */
+  readonly onDidFinishRun: Event<RunRecord> = this.finishEmitter.event;
+
+  /** Replaces every run (a full reload). The first call is the initial load and fires no finish events. */
+  setRuns(runs: readonly RunRecord[]): void {
+    const ids = new Set(runs.map((r) => r.id));
+    for (const id of [...this.runs.keys()]) {
+      if (!ids.has(id)) {
+        this.runs.delete(id);
+      }
+    }
+    const finished = runs.filter((r) => this.store(r));
+    this.loaded = true;
+    this.changeEmitter.fire();
+    finished.forEach((r) => this.finishEmitter.fire(r));
+  }
+
+  /** Adds or replaces runs and removes the runs in `removedIds` (an incremental reload). */
+  update(changed: readonly RunRecord[], removedIds: readonly string[] = []): void {
+    let changes = removedIds.filter((id) => this.runs.delete(id)).length;
+    const finished: RunRecord[] = [];
+    for (const run of changed) {
+      const previous = this.runs.get(run.id);
+      if (previous !== undefined && JSON.stringify(previous) === JSON.stringify(run)) {
+        continue;
+      }
+      changes++;
+      if (this.store(run)) {
+        finished.push(run);
+      }
+    }
+    if (changes > 0) {
+      this.changeEmitter.fire();
+    }
+    finished.forEach((r) => this.finishEmitter.fire(r));
+  }
+
+  /** Stores `run`; true when this is the moment the model sees it finish. */
+  private store(run: RunRecord): boolean {
+    const previous = this.runs.get(run.id);
+    this.runs.set(run.id, run);
+    if (!isFinalStatus(run.status)) {
+      return false;
+    }
+    return previous === undefined ? this.loaded : !isFinalStatus(previous.status);
+  }
+
+  /** Sets the workspace's HEAD commit (the group marked HEAD). */
+  setHead(sha: string | null): void {
+    if (sha !== this.head) {
+      this.head = sha;
+      this.changeEmitter.fire();
+    }
+  }
+
+  /** Adds subjects and dates of commits (from `describeCommits`). */
+  addCommitInfo(infos: Iterable<CommitInfo>): void {
+    let changed = false;
+    for (const info of infos) {
+      if (!this.commits.has(info.sha)) {
+        this.commits.set(info.sha, info);
+        changed = true;
+      }
+    }
+    if (changed) {
+      this.changeEmitter.fire();
+    }
+  }
+
+  /** Commit SHAs of runs whose subject and date are not known yet. */
+  commitsToDescribe(): string[] {
+    const shas = new Set<string>();
+    for (const run of this.runs.values()) {
+      if (run.git.commit !== null && !this.commits.has(run.git.commit)) {
+        shas.add(run.git.commit);
+      }
+    }
+    return [...shas];
+  }
+
+  dispose(): void {
+    this.changeEmitter.dispose();
+    this.finishEmitter.dispose();
+  }
+
+  get headCommit(): string | null {
+    return this.head;
+  }
+
+  get(id: string): RunRecord | undefined {
+    return this.runs.get(id);
+  }
+
+  /** Every run, newest first (ids sort by time). */
+  all(): RunRecord[] {
+    return [...this.runs.values()].sort(newestFirst);
+  }
+
+  /** Runs that are queued or running, newest first. */
+  active(): RunRecord[] {
+    return this.all().filter((r) => !isFinalStatus(r.status));
+  }
+
+  /** The newest run of `task`, if any. */
+  latestOf(task: string): RunRecord | undefined {
+    return this.all().find((r) => r.task === task);
+  }
+
+  /**
+   * The commit groups: the HEAD commit first, then by their newest run, newest first; runs without a
+   * commit last.
+   */
+  groups(): CommitGroup[] {
+    const newest = new Map<string | null, string>();
+    for (const run of this.all()) {
+      if (!newest.has(run.git.commit)) {
+        newest.set(run.git.commit, run.id);
+      }
+    }
+    const rank = (sha: string | null): number => (sha === null ? 2 : sha === this.head ? 0 : 1);
+    return [...newest.entries()]
+      .sort(([a, ra], [b, rb]) => rank(a) - rank(b) || rb.localeCompare(ra))
+      .map(([sha]) => ({ kind: 'commit', sha }));
+  }
+
+  /** The runs of a group, newest first. */
+  runsIn(group: CommitGroup): RunRecord[] {
+    return this.all().filter((r) => r.git.commit === group.sha);
+  }
+
+  /** Label, description and tooltip of a commit group. */
+  describeGroup(group: CommitGroup, now: number): RowText {
+    const runs = this.runsIn(group);
+    const count = `${runs.length} run${runs.length === 1 ? '' : 's'}`;
+    if (group.sha === null) {
+      const note = runs.find((r) => r.git.note)?.git.note;
+      return {
+        id: 'commit:none',
+        label: 'No commit',
+        description: count,
+        tooltip: `Runs recorded without a git commit${note ? ` (${escapeMarkdown(note)})` : ''}.`,
+        icon: { id: 'circle-large-outline' },
+        contextValue: ViewItems.commit,
+      };
+    }
+    const info = this.commits.get(group.sha);
+    const subject = info?.subject ?? runs.find((r) => r.git.subject)?.git.subject ?? '';
+    const isHead = group.sha === this.head;
+    const branch = runs.find((r) => r.git.branch)?.git.branch;
+    const description = [isHead ? 'HEAD' : undefined, info ? relativeTime(info.date, now) : undefined, count]
+      .filter((p): p is string => p !== undefined)
+      .join(' · ');
+    const tooltip = [
+      `**${escapeMarkdown(subject || '(no subject)')}**`,
+      '',
+      `Commit \`${group.sha}\`${isHead ? ' (HEAD)' : ''}${branch ? ` on \`${branch}\`` : ''}`,
+      info ? `Committed ${new Date(info.date).toISOString().replace('T', ' ').slice(0, 16)} UTC` : undefined,
+      `${count}`,
+    ]
+      .filter((l): l is string => l !== undefined)
+      .join('  \n');
+    return {
+      id: `commit:${group.sha}`,
+      label: subject ? `${shortSha(group.sha)} ${subject}` : shortSha(group.sha),
+      description,
+      tooltip,
+      icon: { id: 'git-commit', color: isHead ? 'charts.blue' : undefined },
+      contextValue: ViewItems.commit,
+    };
+  }
+}
+
+function newestFirst(a: RunRecord, b: RunRecord): number {
+  return b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id);
+}
+
+/**
+ * Where a run is: "epoch 12" when it logs an `epoch` metric, else "step N" from the highest step
+ * recorded; `undefined` before the first metric.
+ */
+export function runProgress(run: RunRecord): string | undefined {
+  const epoch = run.metrics.epoch;
+  if (epoch !== undefined) {
+    return `epoch ${formatMetricValue(epoch.last)}`;
+  }
+  const steps = Object.values(run.metrics).map((m) => m.lastStep);
+  return steps.length > 0 ? `step ${Math.max(...steps)}` : undefined;
+}
+
+/**
+ * Label, description and Markdown tooltip of a run row.
+ * @param keyMetrics metric names to show (the `xlens.runs.keyMetrics` setting); empty = automatic.
+ */
+export function describeRun(run: RunRecord, now: number, keyMetrics: readonly string[] = []): RowText {
+  const duration = runDurationMs(run, now);
+  const parts = [
+    relativeTime(Date.parse(run.createdAt), now),
+    duration === undefined ? undefined : formatDuration(duration),
+    isFinalStatus(run.status) ? undefined : runProgress(run),
+    keyMetricsText(run.metrics, 2, keyMetrics) || undefined,
+    run.git.dirty ? `dirty${run.git.snapshot ? ` @ ${shortSha(run.git.snapshot)}` : ''}` : undefined,
+  ];
+  return {
+    id: `run:${run.id}`,
+    label: run.task,
+    description: parts.filter((p): p is string => p !== undefined).join(' · '),
+    tooltip: runTooltip(run, now),
+    icon: statusIcon(run.status),
+    contextValue: `${ViewItems.runPrefix}${run.status}`,
+  };
+}
+
+/** The Markdown tooltip of a run: status, times, git, params and metric summaries. */
+export function runTooltip(run: RunRecord, now: number): string {
+  const duration = runDurationMs(run, now);
+  const lines: string[] = [
+    `**${escapeMarkdown(run.task)}** — ${run.status}${duration === undefined ? '' : ` in ${formatDuration(duration)}`}`,
+    `Run \`${run.id}\` · started ${formatUtc(run.startedAt ?? run.createdAt)}`,
+  ];
+  if (run.git.commit !== null) {
+    const on = run.git.branch ? ` on \`${run.git.branch}\`` : '';
+    const subject = run.git.subject ? `: ${escapeMarkdown(run.git.subject)}` : '';
+    lines.push(`Commit \`${shortSha(run.git.commit)}\`${on}${subject}`);
+  } else if (run.git.note) {
+    lines.push(`No commit: ${escapeMarkdown(run.git.note)}`);
+  }
+  if (run.git.dirty) {
+    lines.push(
+      run.git.snapshot
+        ? `Uncommitted changes, saved as snapshot \`${shortSha(run.git.snapshot)}\` (\`refs/xlens/runs/${run.id}\`)`
+        : 'Uncommitted changes (no snapshot recorded)',
+    );
+  }
+  if (run.error) {
+    lines.push(`Error: ${escapeMarkdown(run.error)}`);
+  } else if (run.status === 'failed' && run.exitCode != null) {
+    lines.push(`Exit code ${run.exitCode}`);
+  }
+  const backend = run.info?.backend;
+  if (typeof backend === 'string') {
+    lines.push(`Backend: ${escapeMarkdown(backend)}`);
+  }
+  let markdown = lines.join('  \n');
+
+  const params = Object.entries(run.params);
+  if (params.length > 0) {
+    const rows = params.map(([k, v]) => `| ${escapeMarkdown(k)} | ${escapeMarkdown(JSON.stringify(v))} |`);
+    markdown += `\n\n| Param | Value |\n| --- | --- |\n${rows.join('\n')}`;
+  }
+  const metrics = Object.entries(run.metrics).sort(([a], [b]) => a.localeCompare(b));
+  if (metrics.length > 0) {
+    const rows = metrics.map(
+      ([name, m]) =>
+        `| ${escapeMarkdown(name)} | ${formatMetricValue(m.last)} | ${formatMetricValue(m.min)} | ` +
+        `${formatMetricValue(m.max)} | ${m.bestStep} |`,
+    );
+    markdown += `\n\n| Metric | Last | Min | Max | Best step |\n| --- | ---: | ---: | ---: | ---: |\n${rows.join('\n')}`;
+  }
+  return markdown;
+}
+
+function formatUtc(iso: string): string {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? iso : `${new Date(t).toISOString().replace('T', ' ').slice(0, 19)} UTC`;
+}

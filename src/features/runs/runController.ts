@@ -1,0 +1,118 @@
+/**
+ * Starting, cancelling and deleting runs from the editor. Runs start as detached `xlens run`
+ * processes (see launcher.ts); the controller waits until the run's folder appears in the model (its
+ * `supervisorPid` is the process's pid) so callers get the {@link RunRecord}, and turns a CLI that
+ * exits without creating a run (bad params, broken config) into an error carrying the CLI's message.
+ */
+import type { ParamValue, RunRecord } from '../../core/runs/types';
+import { UserFacingError } from '../../vscode/commands';
+import type { Log } from '../../vscode/output';
+import { requireTrust } from '../../vscode/trust';
+import {
+  cancelRun,
+  changedParams,
+  cliRunArgs,
+  isRunOf,
+  launchRun,
+  readLaunchLog,
+  removeLaunchLog,
+  type LaunchedProcess,
+} from './launcher';
+import type { RunsModel } from './model';
+import type { RunsService } from './runsService';
+
+/** How long to wait for a started CLI to create its run folder (git snapshots of big trees take time). */
+const RUN_APPEAR_TIMEOUT_MS = 60_000;
+const APPEAR_POLL_MS = 300;
+
+export class RunController {
+  constructor(
+    private readonly root: string,
+    private readonly model: RunsModel,
+    private readonly service: RunsService,
+    private readonly log: Log,
+  ) {}
+
+  /**
+   * Starts `task` with `overrides` as a detached run and resolves with its record once it exists.
+   * @throws UserFacingError in an untrusted workspace, or when the CLI refused to start the run
+   *   (its message says why: unknown task, bad `--set`, broken `xlens.yaml`).
+   */
+  async start(task: string, overrides: Record<string, ParamValue> = {}): Promise<RunRecord> {
+    requireTrust('Running tasks');
+    this.log.info(`Starting: xlens ${cliRunArgs(task, overrides).join(' ')} (in ${this.root})`);
+    const launched = launchRun({ root: this.root, task, overrides });
+    this.log.info(`Run supervisor started, pid ${launched.pid}`);
+    const run = await this.waitForRun(launched);
+    this.log.info(`Run ${run.id} (${task}) is ${run.status}`);
+    void launched.exited.then(() => removeLaunchLog(launched));
+    return run;
+  }
+
+  /** Starts the run's task again with the params it recorded that differ from the task's current ones. */
+  async rerun(run: RunRecord, currentParams: Record<string, ParamValue> | undefined): Promise<RunRecord> {
+    return this.start(run.task, changedParams(run.params, currentParams));
+  }
+
+  /**
+   * Cancels runs: SIGTERM to each supervisor, which records `cancelled`. Runs whose supervisor is
+   * gone are reconciled from their files instead.
+   */
+  async cancel(runs: readonly RunRecord[]): Promise<void> {
+    requireTrust('Cancelling runs');
+    let orphaned = false;
+    for (const run of runs) {
+      if (cancelRun(run)) {
+        this.log.info(`Sent SIGTERM to the supervisor (pid ${run.supervisorPid}) of run ${run.id}`);
+      } else {
+        this.log.warn(`Run ${run.id} has no live supervisor; reading its final status from its files`);
+        orphaned = true;
+      }
+    }
+    if (orphaned) {
+      await this.service.reloadAll();
+    }
+  }
+
+  private async waitForRun(launched: LaunchedProcess): Promise<RunRecord> {
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    let spawnError: unknown;
+    launched.exited.then(
+      (e) => (exit = e),
+      (error: unknown) => (spawnError = error),
+    );
+    const deadline = Date.now() + RUN_APPEAR_TIMEOUT_MS;
+    for (;;) {
+      const found = this.model.all().find((r) => isRunOf(r, launched));
+      if (found) {
+        return found;
+      }
+      if (spawnError !== undefined) {
+        throw spawnError instanceof Error
+          ? spawnError
+          : new Error(`could not start xlens: ${JSON.stringify(spawnError)}`);
+      }
+      if (exit !== undefined) {
+        // The process is gone: one last read, then report what it printed.
+        await this.service.reloadRuns([]);
+        const late = this.model.all().find((r) => isRunOf(r, launched));
+        if (late) {
+          return late;
+        }
+        const printed = await readLaunchLog(launched);
+        await removeLaunchLog(launched);
+        throw new UserFacingError(
+          `The run did not start (xlens exited with ${exit.code ?? exit.signal}): ${printed || 'no message'}`,
+        );
+      }
+      if (Date.now() > deadline) {
+        throw new Error(
+          `xlens (pid ${launched.pid}) has not created a run folder after ${RUN_APPEAR_TIMEOUT_MS / 1000} s; ` +
+            `see ${launched.launchLog}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, APPEAR_POLL_MS));
+      await this.service.reloadRuns([]);
+    }
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * Keeps the {@link RunsModel} in step with `.xlens/runs/` whoever writes it: runs started here, by
+ * the CLI in a terminal, or before a window reload. A file watcher (debounced) re-reads the runs
+ * whose files changed; while runs are active a short poll re-reads them too and gives runs whose
+ * processes are gone their true final status through the store's `reconcile()`. A run folder deleted
+ * under the editor's feet simply leaves the model.
+ */
+import { relative, sep } from 'node:path';
+import * as vscode from 'vscode';
+import { DisposableStore } from '../../core/base/disposable';
+import type { RunStore } from '../../core/runs/store';
+import type { RunRecord } from '../../core/runs/types';
+import type { Log } from '../../vscode/output';
+import type { RunsModel } from './model';
+
+const WATCH_DEBOUNCE_MS = 150;
+/** Poll interval while runs are active (their run.json is rewritten as metrics arrive). */
+const ACTIVE_POLL_MS = 1500;
+
+/** The run store paths, relative to the workspace root, that the service watches. */
+const RUNS_GLOB = '.xlens/runs/**';
+const GIT_GLOB = '.git/{HEAD,packed-refs,refs/heads/**}';
+
+export class RunsService implements vscode.Disposable {
+  private readonly disposables = new DisposableStore();
+  private store: RunStore | undefined;
+  private readonly dirtyIds = new Set<string>();
+  private fullReloadPending = false;
+  private debounce: NodeJS.Timeout | undefined;
+  private poll: NodeJS.Timeout | undefined;
+  private work: Promise<void> = Promise.resolve();
+  private disposed = false;
+
+  constructor(
+    readonly root: string,
+    private readonly model: RunsModel,
+    private readonly log: Log,
+  ) {}
+
+  /**
+   * Starts watching `.xlens/runs` and git's HEAD, then reads every run. Called once, after
+   * activation (file watchers cost milliseconds activation does not need to spend).
+   */
+  start(): Promise<void> {
+    const runs = this.disposables.track(
+      vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(this.root, RUNS_GLOB)),
+    );
+    const onRunFile = (uri: vscode.Uri): void => this.noteChange(uri.fsPath);
+    this.disposables.track(runs.onDidCreate(onRunFile));
+    this.disposables.track(runs.onDidChange(onRunFile));
+    this.disposables.track(runs.onDidDelete(onRunFile));
+
+    const git = this.disposables.track(
+      vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(this.root, GIT_GLOB)),
+    );
+    const onGit = (): void => void this.refreshGit();
+    this.disposables.track(git.onDidCreate(onGit));
+    this.disposables.track(git.onDidChange(onGit));
+    this.disposables.track(git.onDidDelete(onGit));
+    this.disposables.track(this.model.onDidChange(() => this.schedulePoll()));
+    return this.reloadAll();
+  }
+
+  /** The store, loaded on first use (it brings git and metric parsing along). */
+  async runStore(): Promise<RunStore> {
+    if (this.store === undefined) {
+      const { RunStore } = await import('../../core/runs/store');
+      this.store = this.disposables.track(new RunStore(this.root));
+    }
+    return this.store;
+  }
+
+  /**
+   * Reads every run: first finalises runs orphaned while the editor was away (reconcile), then
+   * replaces the model's runs. Serialised with other reloads.
+   */
+  reloadAll(): Promise<void> {
+    return this.enqueue(async () => {
+      const store = await this.runStore();
+      const fixed = await store.reconcile();
+      for (const run of fixed) {
+        this.log.info(
+          `Run ${run.id} (${run.task}) had lost its process; recorded as ${run.status}: ${run.error}`,
+        );
+      }
+      const { runs, problems } = await store.list();
+      for (const problem of problems) {
+        this.log.warn(`Skipping run folder ${problem.dir}: ${problem.message}`);
+      }
+      this.model.setRuns(runs);
+      await this.refreshGitNow();
+    });
+  }
+
+  /** Re-reads the given runs (removing those whose folders are gone) and picks up new run folders. */
+  reloadRuns(ids: Iterable<string>): Promise<void> {
+    const wanted = new Set(ids);
+    return this.enqueue(async () => {
+      const store = await this.runStore();
+      const onDisk = new Set(await store.ids());
+      for (const id of onDisk) {
+        if (this.model.get(id) === undefined) {
+          wanted.add(id);
+        }
+      }
+      const changed: RunRecord[] = [];
+      const removed: string[] = [];
+      for (const id of wanted) {
+        const record = onDisk.has(id) ? await store.get(id) : undefined;
+        if (record) {
+          changed.push(record);
+        } else if (!onDisk.has(id)) {
+          removed.push(id);
+        }
+        // A folder without a readable run.json yet (being created) is left for the next change.
+      }
+      this.model.update(changed, removed);
+      if (this.model.commitsToDescribe().length > 0) {
+        await this.refreshGitNow();
+      }
+    });
+  }
+
+  /** Deletes runs (folders and snapshot refs) and drops them from the model. */
+  deleteRuns(ids: readonly string[]): Promise<void> {
+    return this.enqueue(async () => {
+      const store = await this.runStore();
+      for (const id of ids) {
+        await store.delete(id);
+      }
+      this.model.update([], ids);
+    });
+  }
+
+  private noteChange(path: string): void {
+    const store = this.store;
+    if (store === undefined) {
+      return;
+    }
+    const rel = relative(store.runsDir, path);
+    const id = rel.split(sep)[0];
+    if (rel === '' || rel.startsWith('..') || id === undefined) {
+      // `.xlens/runs` itself (or `.xlens`) was created or deleted.
+      this.fullReloadPending = true;
+    } else {
+      this.dirtyIds.add(id);
+    }
+    clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => this.flush(), WATCH_DEBOUNCE_MS);
+  }
+
+  private flush(): void {
+    if (this.fullReloadPending) {
+      this.fullReloadPending = false;
+      this.dirtyIds.clear();
+      void this.reloadAll();
+    } else if (this.dirtyIds.size > 0) {
+      const ids = [...this.dirtyIds];
+      this.dirtyIds.clear();
+      void this.reloadRuns(ids);
+    }
+  }
+
+  /** Polls active runs: file events can be late or missing (network drives, a killed supervisor). */
+  private schedulePoll(): void {
+    if (this.poll !== undefined || this.disposed || this.model.active().length === 0) {
+      return;
+    }
+    this.poll = setTimeout(() => {
+      this.poll = undefined;
+      void this.pollActive().finally(() => this.schedulePoll());
+    }, ACTIVE_POLL_MS);
+  }
+
+  private async pollActive(): Promise<void> {
+    const active = this.model.active();
+    if (active.length === 0) {
+      return;
+    }
+    const { isAlive } = await import('../../core/runs/store');
+    const orphaned = active.some((r) => !isAlive(r.supervisorPid) && !isAlive(r.pid));
+    if (orphaned) {
+      // Re-read first: the supervisor may have written the final status just before exiting.
+      await this.reloadRuns(active.map((r) => r.id));
+      if (this.model.active().some((r) => !isAlive(r.supervisorPid) && !isAlive(r.pid))) {
+        await this.reloadAll();
+      }
+      return;
+    }
+    await this.reloadRuns(active.map((r) => r.id));
+  }
+
+  private refreshGit(): Promise<void> {
+    return this.enqueue(() => this.refreshGitNow());
+  }
+
+  /** HEAD and the subjects/dates of the commits runs were made from. */
+  private async refreshGitNow(): Promise<void> {
+    try {
+      const { headCommit, describeCommits } = await import('../../core/git/gitContext');
+      this.model.setHead(await headCommit(this.root));
+      const missing = this.model.commitsToDescribe();
+      if (missing.length > 0) {
+        this.model.addCommitInfo((await describeCommits(this.root, missing)).values());
+      }
+    } catch (error) {
+      this.log.warn(`Could not read git state of ${this.root}: ${String(error)}`);
+    }
+  }
+
+  private enqueue(job: () => Promise<void>): Promise<void> {
+    const next = this.work.then(async () => {
+      if (!this.disposed) {
+        await job();
+      }
+    });
+    this.work = next.catch((error: unknown) => {
+      this.log.error(
+        `Reading runs failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+    });
+    return next;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.debounce);
+    clearTimeout(this.poll);
+    this.disposables.dispose();
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * Protocol of the run dashboard webview (`webviews/dashboard`): one name → payload map per direction
+ * and the view models it carries. Types plus tiny validators only; no imports beyond the shared
+ * envelope, so the browser bundle and the extension host share this file.
+ *
+ * Sequence: the view posts `webview/ready` (also after every re-creation, e.g. when a hidden panel is
+ * shown again); the host answers with `dashboard/snapshot` (the whole state), then sends
+ * `dashboard/update` messages with what changed since.
+ */
+import type { ChartModel, ChartRow } from './charts';
+import type { MessageOf } from './messages';
+
+/** Status of the run as shown (the run store's statuses, plus `missing` when the run folder vanished). */
+export type DashboardRunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'missing';
+
+/** The header line of the dashboard. Times are ISO 8601; durations are ms. */
+export interface DashboardHeader {
+  runId: string;
+  task: string;
+  /** Task kind: `command`, `tfjs-train`, `tfjs-eval` or `drift`. */
+  kind: string;
+  status: DashboardRunStatus;
+  /** Full HEAD commit SHA at start, or null outside git. */
+  commit: string | null;
+  /** Subject line of that commit, when known. */
+  subject: string | null;
+  branch: string | null;
+  dirty: boolean;
+  /** Snapshot commit of a dirty tree, or null. */
+  snapshot: string | null;
+  /** Why git fields are empty, e.g. "not a git repository". */
+  gitNote: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  /** Final duration, or for a running run the time since start when the header was built. */
+  durationMs: number | null;
+  /** Training backend recorded by the task (`info.backend`, e.g. `wasm`), or null. */
+  backend: string | null;
+  exitCode: number | null;
+  /** Reason for `failed`/`cancelled`, when recorded. */
+  error: string | null;
+  command: string;
+  /** Current step of the run (highest step seen in its metrics), or null before the first line. */
+  lastStep: number | null;
+}
+
+/** One row of the params table; values rendered as text (`null` as an empty cell). */
+export interface DashboardParam {
+  name: string;
+  value: string | number | boolean | null;
+}
+
+/** How much of one metric the charts show. */
+export interface DashboardSeriesInfo {
+  /** Metric name as logged, e.g. `val_loss`. */
+  name: string;
+  /** Points recorded for this metric. */
+  total: number;
+  /** Points sent to the view: `total`, or at most {@link MAX_POINTS_PER_SERIES} after LTTB downsampling. */
+  shown: number;
+}
+
+/** New rows for one dataset of a chart already shown; they replace the dataset's rows. */
+export interface DashboardChartData {
+  chartId: string;
+  dataset: string;
+  rows: ChartRow[];
+}
+
+/** The end of `output.log`. */
+export interface DashboardLogTail {
+  lines: string[];
+  /** True when earlier lines exist that are not shown. */
+  truncated: boolean;
+}
+
+/** Everything the view shows; sent once per `webview/ready`. */
+export interface DashboardSnapshot {
+  header: DashboardHeader;
+  params: DashboardParam[];
+  /**
+   * One chart per metric group (a metric with its train/validation partners), built by core's
+   * `metricCharts`; every series in `data` has at most {@link MAX_POINTS_PER_SERIES} points.
+   */
+  charts: ChartModel[];
+  series: DashboardSeriesInfo[];
+  log: DashboardLogTail;
+  /** Problems met while reading the run (bad metric lines etc.), each naming file and line. */
+  warnings: string[];
+}
+
+/** A change since the last message; absent fields are unchanged. */
+export interface DashboardUpdate {
+  header?: DashboardHeader;
+  params?: DashboardParam[];
+  /** Charts added or whose spec changed (a new member in a group); replace the chart of the same id. */
+  charts?: ChartModel[];
+  /** New rows of charts whose spec did not change. */
+  data?: DashboardChartData[];
+  /** Point counts of the metrics that changed. */
+  series?: DashboardSeriesInfo[];
+  /** Lines appended to the log tail; the view keeps the last {@link LOG_TAIL_LINES}. */
+  logAppend?: string[];
+  /** True when the metrics file was rewritten: drop every chart not in `charts`. */
+  reset?: boolean;
+  /** New problems met while reading. */
+  warnings?: string[];
+}
+
+/** Messages from the extension host to the dashboard view. */
+export interface DashboardHostMessages {
+  'dashboard/snapshot': DashboardSnapshot;
+  'dashboard/update': DashboardUpdate;
+}
+
+/** Messages from the dashboard view to the extension host. */
+export interface DashboardViewMessages {
+  /** The view has loaded its script and listens; the host answers with a snapshot. */
+  'webview/ready': { version: 1 };
+  /** A chart failed to render or the view met an error; logged by the host. */
+  'webview/error': { message: string };
+  /** The user asked to see the full output of the run. */
+  'dashboard/showOutput': { runId: string };
+  /** The charts of a snapshot are drawn: how many, the most points of one series, ms since the script started. */
+  'dashboard/rendered': DashboardRendered;
+}
+
+/** What the view drew for a snapshot (logged by the host; the editor tests wait for it). */
+export interface DashboardRendered {
+  charts: number;
+  /** Largest number of points of one series the view holds. */
+  maxPoints: number;
+  /** Milliseconds from the view script's start to the charts being drawn. */
+  ms: number;
+}
+
+export type DashboardHostMessage = MessageOf<DashboardHostMessages>;
+export type DashboardViewMessage = MessageOf<DashboardViewMessages>;
+
+/** Most points sent per series; longer series are downsampled (LTTB) on the host. */
+export const MAX_POINTS_PER_SERIES = 2000;
+
+/** Lines of `output.log` kept in the view. */
+export const LOG_TAIL_LINES = 200;
+
+/** Longest `webview/error` message accepted from the view, in characters. */
+export const MAX_VIEW_ERROR_LENGTH = 2000;
+
+/**
+ * Validates a message received from the (untrusted) view. Returns the typed message, or a string
+ * saying what is wrong with it.
+ */
+export function parseDashboardViewMessage(value: unknown): DashboardViewMessage | string {
+  if (typeof value !== 'object' || value === null) {
+    return 'message is not an object';
+  }
+  const { type, payload } = value as { type?: unknown; payload?: unknown };
+  if (typeof type !== 'string') {
+    return 'message has no string "type"';
+  }
+  if (typeof payload !== 'object' || payload === null) {
+    return `message "${type}" has no object "payload"`;
+  }
+  const p = payload as Record<string, unknown>;
+  switch (type) {
+    case 'webview/ready':
+      return p.version === 1 ? { type, payload: { version: 1 } } : `"webview/ready" needs payload.version 1`;
+    case 'webview/error':
+      return typeof p.message === 'string'
+        ? { type, payload: { message: p.message.slice(0, MAX_VIEW_ERROR_LENGTH) } }
+        : `"webview/error" needs a string payload.message`;
+    case 'dashboard/showOutput':
+      return typeof p.runId === 'string' && /^[\w.-]{1,100}$/.test(p.runId)
+        ? { type, payload: { runId: p.runId } }
+        : `"dashboard/showOutput" needs payload.runId, a run id`;
+    case 'dashboard/rendered': {
+      const { charts, maxPoints, ms } = p;
+      const ok = [charts, maxPoints, ms].every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0);
+      return ok
+        ? { type, payload: { charts: charts as number, maxPoints: maxPoints as number, ms: ms as number } }
+        : `"dashboard/rendered" needs numbers charts, maxPoints and ms >= 0`;
+    }
+    default:
+      return `unknown message type "${type.slice(0, 100)}"`;
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The one way commands are registered: every invocation is logged and timed, and any error becomes
+ * a notification with "Show output" (the log has the stack). A dismissed picker or a cancelled
+ * operation ends quietly.
+ */
+import * as vscode from 'vscode';
+import { CancelledError, UserInputError } from '../core/base/errors';
+import type { CommandSpec } from '../features/commands';
+import type { Log } from './output';
+import { showErrorToast, showWarningToast, type ToastAction } from './toast';
+
+/**
+ * An error whose message is meant for the user as is, optionally with buttons (e.g. "Manage
+ * Workspace Trust"). Shown as a warning: the user's situation, not a bug.
+ */
+export class UserFacingError extends Error {
+  override readonly name = 'UserFacingError';
+  readonly actions: ToastAction[];
+  constructor(message: string, ...actions: ToastAction[]) {
+    super(message);
+    this.actions = actions;
+  }
+}
+
+/**
+ * Registers `spec.id` with `handler` wrapped in logging, timing and error reporting.
+ * The handler receives the command's arguments as VS Code passes them (for tree menus: the clicked
+ * element, then the selected elements).
+ */
+export function registerCommand(
+  spec: CommandSpec,
+  log: Log,
+  handler: (...args: unknown[]) => unknown,
+): vscode.Disposable {
+  return vscode.commands.registerCommand(spec.id, async (...args: unknown[]) => {
+    const start = performance.now();
+    log.debug(`${spec.id}: started`);
+    try {
+      const result: unknown = await handler(...args);
+      log.info(`${spec.id}: done in ${Math.round(performance.now() - start)} ms`);
+      return result;
+    } catch (error) {
+      const ms = Math.round(performance.now() - start);
+      if (error instanceof CancelledError) {
+        log.info(`${spec.id}: cancelled after ${ms} ms`);
+        return undefined;
+      }
+      if (error instanceof UserFacingError || error instanceof UserInputError) {
+        log.warn(`${spec.id}: ${error.message} (${ms} ms)`);
+        showWarningToast(log, error.message, ...(error instanceof UserFacingError ? error.actions : []));
+        return undefined;
+      }
+      log.error(`${spec.id}: failed after ${ms} ms`);
+      log.error(error instanceof Error ? error : String(error));
+      const message = error instanceof Error ? error.message : String(error);
+      showErrorToast(log, `${spec.title.replace(/…$/, '')} failed: ${message}`);
+      return undefined;
+    }
+  });
+}

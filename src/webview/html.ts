@@ -1,0 +1,74 @@
+/**
+ * HTML shell of every Experiment Lens webview: one script bundle (`dist/webviews/<view>.js`) loaded
+ * under a strict Content Security Policy — nothing by default, scripts and styles only with this
+ * page's nonce or from the extension's own resources, no `unsafe-eval` (vega runs its expressions
+ * through `vega-interpreter`), no `unsafe-inline` scripts, no network.
+ */
+import { randomBytes } from 'node:crypto';
+
+/** A fresh nonce for one page load: 128 random bits, base64. */
+export function createNonce(): string {
+  return randomBytes(16).toString('base64');
+}
+
+/**
+ * The Content-Security-Policy for a page. `cspSource` is `webview.cspSource` (the origin serving
+ * local resources). Styles also accept the nonce, for the `<style>` elements the chart library
+ * and the UI toolkit insert with it.
+ */
+export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+  return [
+    `default-src 'none'`,
+    `img-src ${cspSource} data: blob:`,
+    `font-src ${cspSource}`,
+    `style-src ${cspSource} 'nonce-${nonce}'`,
+    `script-src 'nonce-${nonce}'`,
+    `connect-src 'none'`,
+    `worker-src 'none'`,
+    `frame-src 'none'`,
+    `form-action 'none'`,
+    `base-uri 'none'`,
+  ].join('; ');
+}
+
+/** Inputs of {@link renderWebviewHtml}. */
+export interface WebviewPage {
+  /** Document title (also what screen readers announce). */
+  title: string;
+  /** URI of the script bundle, already converted with `webview.asWebviewUri`. */
+  scriptUri: string;
+  /** `webview.cspSource`. */
+  cspSource: string;
+  nonce: string;
+  /** Optional stylesheet URI (converted with `asWebviewUri`), e.g. from `media/`. */
+  styleUri?: string;
+}
+
+/** Escapes text for an HTML attribute or text node. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * The page: CSP meta, a `<meta property="csp-nonce">` carrying the nonce for the `<style>` elements
+ * scripts create (the name the UI toolkit's FAST library reads; our views read it too), an empty
+ * `#app` root the script renders into, and the script itself.
+ */
+export function renderWebviewHtml(page: WebviewPage): string {
+  const nonce = escapeHtml(page.nonce);
+  const style = page.styleUri ? `\n  <link rel="stylesheet" href="${escapeHtml(page.styleUri)}">` : '';
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="UTF-8">
+  <meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(page.cspSource, page.nonce))}">
+  <meta name="viewport" content="width=device-width, initial-scale=1.0">
+  <meta property="csp-nonce" content="${nonce}">${style}
+  <title>${escapeHtml(page.title)}</title>
+</head>
+<body>
+  <main id="app" aria-busy="true"></main>
+  <script nonce="${nonce}" src="${escapeHtml(page.scriptUri)}"></script>
+</body>
+</html>`;
+}

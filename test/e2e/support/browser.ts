@@ -1,0 +1,67 @@
+/**
+ * The browser side of the real-editor tests: Debian's chromium driven by playwright-core, and the
+ * workbench moves a user makes (command palette, waiting for the workbench, reading a webview).
+ */
+import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+import { chromiumBin } from './paths';
+
+/** Launches headless chromium with the flags that keep it off the network and quiet. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumBin(),
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** The workbench URL of a folder, optionally with VS Code's `payload` (extension development/tests). */
+export function workbenchUrl(base: string, folder: string, payload?: [string, string][]): string {
+  const params = new URLSearchParams({ folder });
+  if (payload) {
+    params.set('payload', JSON.stringify(payload));
+  }
+  return `${base}/?${params.toString()}`;
+}
+
+/** Waits until the workbench has rendered its activity bar and status bar. */
+export async function waitForWorkbench(page: Page, timeoutMs = 60_000): Promise<void> {
+  await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: timeoutMs });
+  await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+/** Runs a command from the Command Palette: F1, type the title, Enter. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 5000 });
+      break;
+    } catch {
+      if (attempt === 2) {
+        throw new Error('The Command Palette did not open');
+      }
+    }
+  }
+  await input.fill(`>${title}`);
+  // Wait until the list shows the command, so Enter picks it and not a stale first entry.
+  await page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: title })
+    .first()
+    .waitFor({ state: 'visible', timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** The document inside the active webview panel (both frames are same-origin in code-server). */
+export function webviewFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}

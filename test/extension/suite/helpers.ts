@@ -1,0 +1,65 @@
+/** Shared helpers of the extension-host suite (bundled into each test file). */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { XlensApi } from '../../../src/features/api';
+
+export const EXTENSION_ID = 'xlens.experiment-lens';
+
+interface Manifest {
+  contributes?: { commands?: { command: string; title: string }[] };
+}
+
+/** The extension's package.json as installed. */
+export function manifest(): Manifest {
+  const extension = vscode.extensions.getExtension(EXTENSION_ID);
+  if (!extension) {
+    throw new Error(`extension ${EXTENSION_ID} is not installed`);
+  }
+  return JSON.parse(readFileSync(join(extension.extensionPath, 'package.json'), 'utf8')) as Manifest;
+}
+
+/** The first workspace folder (the example workspace the runner opened). */
+export function workspaceRoot(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) {
+    throw new Error('no workspace folder is open');
+  }
+  return folder.uri.fsPath;
+}
+
+/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) {
+        return value;
+      }
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** The API `activate()` returns, after activation and the first read of xlens.yaml and the runs. */
+export async function xlensApi(): Promise<XlensApi> {
+  const extension = vscode.extensions.getExtension<XlensApi>(EXTENSION_ID);
+  if (!extension) {
+    throw new Error(`extension ${EXTENSION_ID} is not installed`);
+  }
+  const api = await extension.activate();
+  await api.ready;
+  return api;
+}
+
+/** Tabs showing a webview of `viewType` (VS Code prefixes the type it reports with the extension's). */
+export function webviewTabs(viewType: string): vscode.Tab[] {
+  return vscode.window.tabGroups.all
+    .flatMap((group) => group.tabs)
+    .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith(viewType));
+}

@@ -1,0 +1,53 @@
+/**
+ * Compiles a chart model with vega-lite (collecting its warnings) and renders it headless with vega into
+ * an SVG string, the way the browser views do minus the DOM. vega-lite and vega are ESM with top-level
+ * await, hence the dynamic imports.
+ */
+import type { ChartModel } from '../../../src/protocol/charts';
+
+export interface Rendered {
+  warnings: string[];
+  svg: string;
+  /** The compiled vega spec. */
+  vega: Record<string, unknown>;
+}
+
+export async function renderModel(model: ChartModel): Promise<Rendered> {
+  const vl = await import('vega-lite');
+  const vega = await import('vega');
+  const warnings: string[] = [];
+  const logger = {
+    level: () => logger,
+    warn: (...args: unknown[]) => {
+      warnings.push(args.map(String).join(' '));
+      return logger;
+    },
+    info: () => logger,
+    debug: () => logger,
+    error: (...args: unknown[]) => {
+      warnings.push(`error: ${args.map(String).join(' ')}`);
+      return logger;
+    },
+  };
+  const compiled = vl.compile(
+    { ...model.spec, datasets: model.data },
+    {
+      logger: logger,
+    },
+  ).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  view.width(600);
+  const svg = await view.toSVG();
+  view.finalize();
+  return { warnings, svg, vega: compiled as Record<string, unknown> };
+}
+
+/** Number of SVG path/shape elements inside groups of class `mark-<type>`. */
+export function markCount(svg: string, type: string): number {
+  const re = new RegExp(`<g class="mark-${type} role-mark[^"]*"[^>]*>(.*?)</g>`, 'gs');
+  let count = 0;
+  for (const match of svg.matchAll(re)) {
+    count += (match[1].match(/<(path|line|circle)\b/g) ?? []).length;
+  }
+  return count;
+}

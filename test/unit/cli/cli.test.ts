@@ -1,0 +1,274 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { main } from '../../../src/cli/main';
+import { isAlive } from '../../../src/core/runs/store';
+import type { RunRecord } from '../../../src/core/runs/types';
+import { gitIn, gitTestEnv, makeRepo, tempDir, writeFiles } from '../../helpers/gitRepo';
+
+const repoRoot = resolve(__dirname, '../../..');
+const tsx = pathToFileURL(join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href;
+const cli = join(repoRoot, 'src/cli/main.ts');
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI's `main` in this process with collecting streams (for the many bad-input cases). */
+async function xlensInProcess(cwd: string, args: string[]): Promise<Result> {
+  let stdout = '';
+  let stderr = '';
+  const sink = (append: (s: string) => void) =>
+    ({ write: (chunk: string) => (append(String(chunk)), true) }) as unknown as NodeJS.WritableStream;
+  const code = await main(args, {
+    cwd,
+    stdout: sink((s) => (stdout += s)),
+    stderr: sink((s) => (stderr += s)),
+    env: process.env,
+    signal: new AbortController().signal,
+  });
+  return { code, stdout, stderr };
+}
+
+/** Runs `xlens <args>` as a real process (not a TTY) in `cwd`. */
+function xlens(cwd: string, args: string[], onSpawn?: (pid: number) => void): Promise<Result> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['--import', tsx, cli, ...args], {
+      cwd,
+      // EDITOR and PAGER as many shells (and `npm run`) set them: git tracking must still work.
+      env: { ...gitTestEnv(tempDir('xlens-home-')), EDITOR: 'vi', PAGER: 'less' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    onSpawn?.(child.pid!);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+const TRAIN = `
+const fs = require('fs');
+const epochs = Number(process.argv[2]);
+for (let e = 0; e < epochs; e++) {
+  fs.appendFileSync(process.env.XLENS_METRICS_FILE, JSON.stringify({ step: e, values: { loss: 1 / (e + 1), val_accuracy: e / epochs } }) + '\\n');
+  console.log('epoch', e);
+}
+`;
+
+const CONFIG = [
+  'version: 1',
+  'tasks:',
+  '  train:',
+  '    run: node train.js ${params.epochs}',
+  '    params: { epochs: 3 }',
+  '  broken:',
+  '    run: node -e "process.exit(4)"',
+  '',
+].join('\n');
+
+function runIds(root: string): string[] {
+  const dir = join(root, '.xlens', 'runs');
+  return existsSync(dir) ? readdirSync(dir) : [];
+}
+
+describe('xlens CLI (real processes)', () => {
+  it('runs a task in a git repository, lists it as JSON and shows it (exit 0)', async () => {
+    const root = makeRepo({ 'xlens.yaml': CONFIG, 'train.js': TRAIN });
+    const run = await xlens(root, ['run', 'train', '--set', 'epochs=4']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /epoch 3/);
+    assert.match(run.stdout, /✔ train succeeded/);
+    assert.ok(
+      !run.stdout.includes('\u001b') && !run.stdout.includes('\r'),
+      'no control characters off a terminal',
+    );
+
+    const list = await xlens(root, ['runs', '--json']);
+    assert.equal(list.code, 0, list.stderr);
+    const runs = JSON.parse(list.stdout) as RunRecord[];
+    assert.equal(runs.length, 1);
+    assert.equal(runs[0].status, 'succeeded');
+    assert.equal(runs[0].git.commit, gitIn(root, ['rev-parse', 'HEAD']));
+    assert.equal(runs[0].git.dirty, false);
+    assert.deepEqual(runs[0].params, { epochs: 4 });
+    assert.deepEqual(runs[0].paramSources, ['inline', '--set']);
+    assert.equal(runs[0].metrics.loss.count, 4);
+
+    const table = await xlens(root, ['runs']);
+    assert.match(table.stdout, /^ID\s+TASK\s+STATUS\s+COMMIT\s+DIRTY\s+DURATION\s+METRICS$/m);
+    assert.match(
+      table.stdout,
+      new RegExp(`${runs[0].id}\\s+train\\s+succeeded\\s+${runs[0].git.commit.slice(0, 7)}\\s+no`),
+    );
+    assert.match(table.stdout, /val_accuracy=0\.75 loss=0\.25/);
+
+    const show = await xlens(root, ['show', runs[0].id.slice(0, 12), '--json']);
+    assert.equal(show.code, 0, show.stderr);
+    assert.equal(JSON.parse(show.stdout).dir, join(root, '.xlens', 'runs', runs[0].id));
+    const text = await xlens(root, ['show', 'latest']);
+    assert.match(text.stdout, /status:\s+succeeded/);
+    assert.match(text.stdout, /epochs = 4/);
+    assert.equal(gitIn(root, ['status', '--porcelain']), '', 'the store is ignored by git');
+  });
+
+  it('exits 1 for a failed task and records it', async () => {
+    const root = makeRepo({ 'xlens.yaml': CONFIG, 'train.js': TRAIN });
+    const result = await xlens(root, ['run', 'broken']);
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /✖ broken failed \(exited with code 4\)/);
+    const [id] = runIds(root);
+    assert.equal(JSON.parse(readFileSync(join(root, '.xlens/runs', id, 'run.json'), 'utf8')).exitCode, 4);
+  });
+
+  it('runs outside git, found from a subfolder, with a note instead of a commit', async () => {
+    const root = tempDir();
+    writeFiles(root, { 'xlens.yaml': CONFIG, 'train.js': TRAIN, 'sub/dir/keep': '' });
+    const result = await xlens(join(root, 'sub', 'dir'), ['run', 'train']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /no git commit \(not a git repository\)/);
+    const list = JSON.parse((await xlens(root, ['runs', '--json'])).stdout) as RunRecord[];
+    assert.equal(list[0].git.commit, null);
+    assert.equal(list[0].git.note, 'not a git repository');
+  });
+
+  it('rejects a malformed xlens.yaml with file:line:col, exit 2, and no run', async () => {
+    const root = makeRepo({
+      'xlens.yaml': 'tasks:\n  train:\n    run: node train.js\n    epochs: 3\n',
+      'train.js': TRAIN,
+    });
+    const result = await xlens(root, ['run', 'train']);
+    assert.equal(result.code, 2);
+    assert.equal(
+      result.stderr.trim(),
+      `${join(root, 'xlens.yaml')}:4:5: unknown key "epochs" in task "train". Allowed keys: kind, description, run, params, data, metrics, outputs, env, timeout, cwd.`,
+    );
+    assert.deepEqual(runIds(root), []);
+
+    writeFiles(root, { 'xlens.yaml': 'tasks:\n  train:\n    run: "node train.js\n' });
+    const syntax = await xlens(root, ['run', 'train']);
+    assert.equal(syntax.code, 2);
+    assert.match(syntax.stderr, new RegExp(`^${join(root, 'xlens.yaml')}:\\d+:\\d+: YAML syntax: `));
+    assert.deepEqual(runIds(root), []);
+  });
+
+  it('exits 2 for bad arguments: unknown task, unknown param, unknown option, no workspace', async () => {
+    const root = makeRepo({ 'xlens.yaml': CONFIG, 'train.js': TRAIN });
+    const cases: [string[], RegExp][] = [
+      [['run', 'trian'], /no task "trian".* Did you mean "train"\?/],
+      [['run', 'train', '--set', 'epoch=2'], /no param "epoch". Did you mean "epochs"\?/],
+      [['run', 'train', '--set', 'epochs'], /write --set key=value/],
+      [['runs', '--bogus'], /xlens runs: Unknown option '--bogus'/],
+      [['rnus'], /unknown command "rnus". Did you mean "runs"\?/],
+      [['show', 'nope'], /no run matches "nope"/],
+    ];
+    for (const [args, pattern] of cases) {
+      const result = await xlensInProcess(root, args);
+      assert.equal(result.code, 2, args.join(' '));
+      assert.match(result.stderr, pattern);
+    }
+    const outside = await xlensInProcess(tempDir(), ['runs']);
+    assert.equal(outside.code, 2);
+    assert.match(outside.stderr, /no xlens\.yaml in .* Create one with `xlens init`/);
+    assert.deepEqual(runIds(root), []);
+  });
+
+  it('init writes a starter that runs through the config checks, and refuses to overwrite', async () => {
+    const root = tempDir();
+    const first = await xlens(root, ['init']);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(readFileSync(join(root, 'xlens.yaml'), 'utf8'), /^version: 1$/m);
+    const second = await xlens(root, ['--cwd', root, 'init']);
+    assert.equal(second.code, 2);
+    assert.match(second.stderr, /already exists/);
+    const runs = await xlens(root, ['runs']);
+    assert.equal(runs.code, 0);
+    assert.match(runs.stdout, /No runs yet/);
+  });
+
+  it('prints help and version', async () => {
+    const help = await xlens(repoRoot, ['--help']);
+    assert.equal(help.code, 0);
+    for (const name of ['run', 'runs', 'show', 'init']) {
+      assert.match(help.stdout, new RegExp(`^  ${name}\\s+\\S`, 'm'));
+    }
+    const version = await xlens(repoRoot, ['--version']);
+    assert.equal(
+      version.stdout.trim(),
+      JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version,
+    );
+    const runHelp = await xlens(repoRoot, ['run', '--help']);
+    assert.match(runHelp.stdout, /^Usage: xlens run <task>/);
+  });
+
+  it('Ctrl-C (SIGINT) cancels the run cleanly and records it as cancelled (exit 1)', async () => {
+    const root = makeRepo({
+      'xlens.yaml':
+        'tasks:\n  wait:\n    run: node -e "console.log(\'ready\'); setInterval(() => {}, 1000)"\n',
+    });
+    let pid = 0;
+    const pending = xlens(root, ['run', 'wait'], (p) => (pid = p));
+    const runJson = (): RunRecord | undefined => {
+      const [id] = runIds(root);
+      if (!id) {
+        return undefined;
+      }
+      try {
+        return JSON.parse(readFileSync(join(root, '.xlens/runs', id, 'run.json'), 'utf8')) as RunRecord;
+      } catch {
+        return undefined;
+      }
+    };
+    const end = Date.now() + 15_000;
+    while (runJson()?.status !== 'running' && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    process.kill(pid, 'SIGINT');
+    const result = await pending;
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /SIGINT: cancelling/);
+    const record = runJson()!;
+    assert.equal(record.status, 'cancelled');
+    assert.equal(record.signal, 'SIGTERM');
+  });
+
+  it('finalises a run whose CLI was killed once its task is gone too', async () => {
+    const root = makeRepo({
+      'xlens.yaml': 'tasks:\n  wait:\n    run: exec node -e "setInterval(() => {}, 1000)"\n',
+    });
+    let pid = 0;
+    const pending = xlens(root, ['run', 'wait'], (p) => (pid = p));
+    const record = (): RunRecord | undefined => {
+      const [id] = runIds(root);
+      try {
+        return id
+          ? (JSON.parse(readFileSync(join(root, '.xlens/runs', id, 'run.json'), 'utf8')) as RunRecord)
+          : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    const end = Date.now() + 15_000;
+    while (record()?.status !== 'running' && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    process.kill(pid, 'SIGKILL');
+    await pending;
+    const child = record()!.pid!;
+    const whileChildLives = JSON.parse((await xlens(root, ['runs', '--json'])).stdout) as RunRecord[];
+    assert.equal(whileChildLives[0].status, 'running', 'the task still runs; nothing to finalise yet');
+    process.kill(child, 'SIGKILL');
+    for (let i = 0; i < 100 && isAlive(child); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const after = JSON.parse((await xlens(root, ['runs', '--json'])).stdout) as RunRecord[];
+    assert.equal(after[0].status, 'failed');
+    assert.equal(after[0].error, 'the process supervising the run exited before it finished');
+  });
+});

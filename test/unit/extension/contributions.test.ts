@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import {
+  COMMAND_CATEGORY,
+  Commands,
+  ContextKeys,
+  TASK_TYPE,
+  ViewItems,
+  Views,
+  type CommandSpec,
+} from '../../../src/features/commands';
+import { RUN_STATUSES } from '../../../src/features/runs/format';
+
+interface MenuEntry {
+  command: string;
+  when?: string;
+  group?: string;
+}
+
+const root = join(__dirname, '..', '..', '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const contributes = pkg.contributes;
+const table: CommandSpec[] = Object.values(Commands);
+const tableIds = new Set(table.map((c) => c.id));
+const menus: [string, MenuEntry][] = Object.entries(contributes.menus as Record<string, MenuEntry[]>).flatMap(
+  ([place, entries]) => entries.map((e): [string, MenuEntry] => [place, e]),
+);
+const whenClauses: string[] = [
+  ...menus.map(([, e]) => e.when),
+  ...contributes.keybindings.map((k: { when?: string }) => k.when),
+  ...contributes.viewsWelcome.map((v: { when?: string }) => v.when),
+].filter((w): w is string => typeof w === 'string');
+
+describe('package.json contributions match the id table in src/features/commands.ts', () => {
+  it('contributes exactly the commands of the table, with their titles, icons and category', () => {
+    const contributed = contributes.commands as {
+      command: string;
+      title: string;
+      category: string;
+      icon?: string;
+    }[];
+    assert.deepEqual(contributed.map((c) => c.command).sort(), [...tableIds].sort());
+    for (const spec of table) {
+      const c = contributed.find((x) => x.command === spec.id)!;
+      assert.equal(c.title, spec.title, `title of ${spec.id}`);
+      assert.equal(c.category, COMMAND_CATEGORY, `category of ${spec.id}`);
+      assert.equal(c.icon, spec.icon, `icon of ${spec.id}`);
+    }
+  });
+
+  it('points every menu entry, keybinding and welcome link at a command of the table', () => {
+    for (const [place, entry] of menus) {
+      assert.ok(tableIds.has(entry.command), `${place} names unknown command ${entry.command}`);
+    }
+    for (const binding of contributes.keybindings as { command: string }[]) {
+      assert.ok(tableIds.has(binding.command), `keybinding names unknown command ${binding.command}`);
+    }
+    for (const welcome of contributes.viewsWelcome as { contents: string }[]) {
+      for (const [, id] of welcome.contents.matchAll(/\(command:([\w.]+)\)/g)) {
+        assert.ok(tableIds.has(id), `welcome content links unknown command ${id}`);
+      }
+    }
+  });
+
+  it('gives an icon to every command shown inline or in a view title', () => {
+    for (const [place, entry] of menus) {
+      if (place === 'view/title' && entry.group?.startsWith('navigation')) {
+        assert.ok(specOf(entry.command).icon, `${entry.command} in a view title needs an icon`);
+      }
+      if (entry.group?.startsWith('inline')) {
+        assert.ok(specOf(entry.command).icon, `inline ${entry.command} needs an icon`);
+      }
+    }
+  });
+
+  it('declares the views and the container of the table', () => {
+    const container = contributes.viewsContainers.activitybar.map((c: { id: string }) => c.id);
+    assert.deepEqual(container, [Views.container]);
+    const views: string[] = contributes.views[Views.container].map((v: { id: string }) => v.id);
+    const declared = new Set(views);
+    assert.deepEqual(views, [Views.tasks, Views.runs]);
+    for (const welcome of contributes.viewsWelcome as { view: string }[]) {
+      assert.ok(declared.has(welcome.view), `welcome content for unknown view ${welcome.view}`);
+    }
+  });
+
+  it('uses only context keys, view ids and tree item values the code sets', () => {
+    const viewIds = new Set<string>(Object.values(Views));
+    const keys = new Set<string>(Object.values(ContextKeys));
+    const itemValues = new Set<string>([
+      ViewItems.task,
+      ViewItems.configProblem,
+      ViewItems.commit,
+      ...RUN_STATUSES.map((s) => `${ViewItems.runPrefix}${s}`),
+    ]);
+    for (const when of whenClauses) {
+      for (const [name] of when.matchAll(/\bxlens\.[\w.]+/g)) {
+        assert.ok(viewIds.has(name) || keys.has(name), `"${when}" reads unknown key ${name}`);
+      }
+      for (const [, value] of when.matchAll(/viewItem == ([\w.]+)/g)) {
+        assert.ok(itemValues.has(value), `"${when}" matches unknown tree item ${value}`);
+      }
+      for (const [, pattern] of when.matchAll(/viewItem =~ \/(.+?)\/(?=\s|$)/g)) {
+        const re = new RegExp(pattern);
+        assert.ok(
+          [...itemValues].some((v) => re.test(v)),
+          `"${when}" matches no tree item`,
+        );
+      }
+    }
+    const cancel = menus.find(
+      ([, e]) => e.command === Commands.cancelRun.id && e.group?.startsWith('inline'),
+    )!;
+    const cancelPattern = new RegExp(/viewItem =~ \/(.+?)\/(?=\s|$)/.exec(cancel[1].when!)![1]);
+    assert.deepEqual(
+      [...itemValues].filter((v) => cancelPattern.test(v)).sort(),
+      ['run.queued', 'run.running'],
+      'Cancel is offered exactly for queued and running runs',
+    );
+  });
+
+  it('activates on xlens.yaml and declares the task type, trust and schema', () => {
+    // Views and commands activate implicitly; tasks and restored dashboards need their own events.
+    assert.deepEqual(pkg.activationEvents, [
+      'workspaceContains:xlens.yaml',
+      `onTaskType:${TASK_TYPE}`,
+      'onWebviewPanel:xlens.dashboard',
+    ]);
+    assert.equal(pkg.main, './dist/extension.js');
+    assert.deepEqual(
+      contributes.taskDefinitions.map((d: { type: string; required: string[] }) => [d.type, d.required]),
+      [[TASK_TYPE, ['task']]],
+    );
+    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
+    assert.deepEqual(contributes.yamlValidation, [
+      { fileMatch: 'xlens.yaml', url: './schemas/xlens.schema.json' },
+    ]);
+  });
+});
+
+function specOf(id: string): CommandSpec {
+  const found = table.find((c) => c.id === id);
+  assert.ok(found, `no command ${id}`);
+  return found;
+}

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { JsonlMetricsParser, parseMetricLine } from '../../../src/core/metrics/jsonl';
+import { StdoutPattern, compileStdoutPattern } from '../../../src/core/metrics/stdoutPattern';
+
+describe('metrics protocol (JSONL)', () => {
+  it('parses lines split across chunks anywhere, even inside a UTF-8 character', () => {
+    const text =
+      '{"step": 0, "values": {"loss": 1.5}}\n' +
+      '{"step": 1, "time": 1764000000123, "values": {"val/accuracy": 0.88, "λ": 0.1}}\n' +
+      '{"step": 2, "values": {"loss": 0.5}}';
+    const bytes = Buffer.from(text);
+    for (const size of [1, 3, 7, bytes.length]) {
+      const parser = new JsonlMetricsParser('m.jsonl');
+      const lines = [];
+      for (let i = 0; i < bytes.length; i += size) {
+        const r = parser.push(bytes.subarray(i, i + size));
+        assert.deepEqual(r.warnings, []);
+        lines.push(...r.lines);
+      }
+      assert.equal(lines.length, 2, 'the last line waits for its newline');
+      lines.push(...parser.end().lines);
+      assert.deepEqual(lines, [
+        { step: 0, values: { loss: 1.5 }, line: 1 },
+        { step: 1, time: 1764000000123, values: { 'val/accuracy': 0.88, λ: 0.1 }, line: 2 },
+        { step: 2, values: { loss: 0.5 }, line: 3 },
+      ]);
+    }
+  });
+
+  it('reports bad lines with their line number and keeps the others', () => {
+    const parser = new JsonlMetricsParser('metrics.jsonl');
+    const r = parser.push(
+      [
+        '{"step": 0, "values": {"loss": 1}}',
+        '',
+        '{"step": 1, "values": {"loss": NaN}}',
+        '{"step": 1, "values": {"loss": Infinity}}',
+        '{"step": -1, "values": {"loss": 1}}',
+        '{"step": 1.5, "values": {"loss": 1}}',
+        '{"step": 2, "values": {"loss": "0.3"}}',
+        '{"step": 2, "values": {"loss": null}}',
+        '{"step": 2, "loss": 0.3}',
+        '[1, 2]',
+        '{"step": 2, "values": {"loss": 0.25}}',
+        '',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      r.lines.map((l) => [l.line, l.step]),
+      [
+        [1, 0],
+        [11, 2],
+      ],
+    );
+    assert.deepEqual(
+      r.warnings.map((w) => [w.file, w.line]),
+      [3, 4, 5, 6, 7, 8, 9, 10].map((n) => ['metrics.jsonl', n]),
+    );
+    assert.match(r.warnings[0].message, /non-finite value NaN/);
+    assert.match(r.warnings[1].message, /non-finite value Infinity/);
+    assert.match(r.warnings[2].message, /"step" must be an integer >= 0/);
+    assert.match(r.warnings[4].message, /value of "loss" must be a finite number, got "0.3"/);
+    assert.match(r.warnings[6].message, /missing "values" object/);
+  });
+
+  it('numbers lines without a step by their order among accepted lines', () => {
+    assert.deepEqual(parseMetricLine('{"values": {"a": 1}}', 4), { step: 4, values: { a: 1 } });
+  });
+});
+
+describe('stdout pattern', () => {
+  it('yields every match on a line, with a step group or a per-metric counter', () => {
+    const withStep = new StdoutPattern('epoch (?<step>\\d+): (?<name>\\w+)=(?<value>[-+.\\deE]+)');
+    assert.deepEqual(withStep.match('epoch 7: loss=0.25'), [{ name: 'loss', value: 0.25, step: 7 }]);
+    const counter = new StdoutPattern('(?<name>loss|acc)=(?<value>[-+.\\deE]+)');
+    assert.deepEqual(counter.match('loss=1e-3 acc=0.5 other=3'), [
+      { name: 'loss', value: 0.001, step: 0 },
+      { name: 'acc', value: 0.5, step: 0 },
+    ]);
+    assert.deepEqual(counter.match('loss=0.5'), [{ name: 'loss', value: 0.5, step: 1 }]);
+    assert.deepEqual(counter.match('loss=nan acc=.'), []);
+  });
+
+  it('explains a pattern without the named groups or with bad syntax', () => {
+    assert.throws(
+      () => compileStdoutPattern('loss=(\\d+)'),
+      /needs the named groups \(\?<name>\.\.\.\) and \(\?<value>\.\.\.\)/,
+    );
+    assert.throws(() => compileStdoutPattern('(?<name>a'), /not a valid regular expression/);
+  });
+});

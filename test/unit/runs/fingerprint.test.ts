@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { Fingerprinter } from '../../../src/core/runs/fingerprint';
+import { tempDir, writeFiles } from '../../helpers/gitRepo';
+
+const penguins = 'node_modules/vega-datasets/data/penguins.json';
+
+function sha256sum(file: string): string {
+  return execFileSync('sha256sum', [file], { encoding: 'utf8' }).split(' ')[0];
+}
+
+describe('data fingerprints', () => {
+  it('hash a real dataset file exactly as sha256sum does', async () => {
+    const root = process.cwd();
+    const cache = join(tempDir(), 'fingerprints.json');
+    const [fp] = await new Fingerprinter(cache).fingerprint(root, [penguins]);
+    assert.equal(fp.sha256, sha256sum(penguins));
+    assert.equal(fp.size, statSync(penguins).size);
+    assert.equal(fp.path, penguins);
+    assert.equal(fp.files, 1);
+    const cached = JSON.parse(readFileSync(cache, 'utf8'));
+    assert.equal(cached.entries[join(root, penguins)].sha256, fp.sha256);
+  });
+
+  it('reuse the cached hash while size and mtime are unchanged, and re-hash when mtime moves', async () => {
+    const root = tempDir();
+    writeFiles(root, { 'd.csv': 'a,b\n1,2\n' });
+    const file = join(root, 'd.csv');
+    utimesSync(file, new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z')); // whole ms, so it round-trips
+    const cache = join(root, '.xlens/cache/fingerprints.json');
+    const first = (await new Fingerprinter(cache).fingerprint(root, ['d.csv']))[0];
+    const { atime, mtime } = statSync(file);
+    writeFileSync(file, 'a,b\n3,4\n'); // same size
+    utimesSync(file, atime, mtime); // same mtime: the cache answers (this is the documented trade-off)
+    assert.equal((await new Fingerprinter(cache).fingerprint(root, ['d.csv']))[0].sha256, first.sha256);
+    utimesSync(file, atime, new Date(mtime.getTime() + 5000));
+    const third = (await new Fingerprinter(cache).fingerprint(root, ['d.csv']))[0];
+    assert.notEqual(third.sha256, first.sha256);
+    assert.equal(third.sha256, sha256sum(file));
+  });
+
+  it('hash folders file by file, so any change inside changes the fingerprint', async () => {
+    const root = tempDir();
+    writeFiles(root, { 'data/a.csv': 'x\n1\n', 'data/sub/b.csv': 'y\n2\n' });
+    const cache = join(root, 'cache.json');
+    const [before] = await new Fingerprinter(cache).fingerprint(root, ['data']);
+    assert.equal(before.files, 2);
+    assert.equal(before.size, 8);
+    assert.equal(before.path, 'data');
+    writeFiles(root, { 'data/sub/b.csv': 'y\n3\n' });
+    const [after] = await new Fingerprinter(cache).fingerprint(root, ['data']);
+    assert.notEqual(after.sha256, before.sha256);
+  });
+
+  it('fail with ENOENT for a missing input', async () => {
+    const root = tempDir();
+    await assert.rejects(new Fingerprinter(join(root, 'c.json')).fingerprint(root, ['nope.csv']), {
+      code: 'ENOENT',
+    });
+  });
+});

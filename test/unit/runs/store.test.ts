@@ -1,0 +1,211 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { isRunId, newRunId } from '../../../src/core/runs/ids';
+import { ORPHANED_RUN_ERROR, RunStore, isAlive } from '../../../src/core/runs/store';
+import { addToSummary, metricGoal } from '../../../src/core/runs/summaries';
+import type { RunRecord } from '../../../src/core/runs/types';
+import { gitIn, makeRepo, tempDir } from '../../helpers/gitRepo';
+
+function fields(task = 'train'): Omit<RunRecord, 'schema' | 'id' | 'createdAt'> {
+  return {
+    task,
+    kind: 'command',
+    status: 'queued',
+    command: 'true',
+    cwd: '/tmp',
+    git: { commit: null, branch: null, dirty: false, snapshot: null },
+    params: {},
+    data: [],
+    metrics: {},
+    artifacts: [],
+  };
+}
+
+/** The pid of a process that has already exited. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '']);
+  await new Promise((r) => child.once('exit', r));
+  return child.pid!;
+}
+
+describe('run ids', () => {
+  it('are YYYYMMDDTHHMMSSZ-xxxx, sortable by time', () => {
+    const a = newRunId(new Date('2026-11-24T09:06:12.345Z'));
+    assert.match(a, /^20261124T090612Z-[0-9a-f]{4}$/);
+    assert.ok(isRunId(a));
+    const b = newRunId(new Date('2026-11-24T09:06:13Z'));
+    assert.ok([b, a].sort()[0] === a);
+  });
+});
+
+describe('run store', () => {
+  it('creates run folders with run.json and artifacts/, and a .gitignore that keeps git away', async () => {
+    const root = makeRepo({ 'a.txt': 'a' });
+    const store = new RunStore(root);
+    const changes: string[] = [];
+    store.onDidChange((c) => changes.push(`${c.kind}:${c.id}`));
+    const run = await store.create(fields());
+    assert.ok(isRunId(run.id));
+    assert.deepEqual(readdirSync(store.runDir(run.id)).sort(), ['artifacts', 'run.json']);
+    assert.deepEqual(JSON.parse(readFileSync(store.file(run.id, 'record'), 'utf8')), run);
+    assert.equal(
+      readFileSync(join(root, '.xlens', '.gitignore'), 'utf8')
+        .trim()
+        .split('\n')
+        .pop(),
+      '*',
+    );
+    assert.equal(gitIn(root, ['status', '--porcelain']), '');
+    assert.deepEqual(changes, [`created:${run.id}`]);
+  });
+
+  it('writes run.json atomically, leaving no temp files', async () => {
+    const store = new RunStore(tempDir());
+    const run = await store.create(fields());
+    await Promise.all(Array.from({ length: 20 }, (_, i) => store.write({ ...run, command: `c${i}` })));
+    assert.deepEqual(readdirSync(store.runDir(run.id)).sort(), ['artifacts', 'run.json']);
+    assert.match((await store.read(run.id)).command, /^c\d+$/);
+  });
+
+  it('lists newest first, filters by task, resolves prefixes and latest', async () => {
+    const store = new RunStore(tempDir());
+    const a = await store.create({ ...fields('train'), createdAt: '2026-01-01T00:00:00Z' });
+    const b = await store.create({ ...fields('eval'), createdAt: '2026-01-02T00:00:00Z' });
+    const c = await store.create({ ...fields('train'), createdAt: '2026-01-03T00:00:00Z' });
+    assert.deepEqual(
+      (await store.list()).runs.map((r) => r.id),
+      [c.id, b.id, a.id],
+    );
+    assert.deepEqual(
+      (await store.list({ task: 'train' })).runs.map((r) => r.id),
+      [c.id, a.id],
+    );
+    assert.deepEqual(
+      (await store.list({ limit: 1 })).runs.map((r) => r.id),
+      [c.id],
+    );
+    assert.equal((await store.resolve('latest')).id, c.id);
+    assert.equal((await store.resolve('latest:eval')).id, b.id);
+    assert.equal((await store.resolve('20260102')).id, b.id);
+    assert.equal((await store.resolve(a.id.slice(-4))).id, a.id);
+    await assert.rejects(store.resolve('2026'), /matches 3 runs/);
+    await assert.rejects(store.resolve('nope'), /no run matches "nope"/);
+  });
+
+  it('reports half-deleted and corrupt run folders without failing the listing', async () => {
+    const store = new RunStore(tempDir());
+    const good = await store.create(fields());
+    const corrupt = await store.create(fields());
+    writeFileSync(store.file(corrupt.id, 'record'), '{"id": "x", "task":');
+    const half = await store.create(fields());
+    rmSync(store.file(half.id, 'record'));
+    const { runs, problems } = await store.list();
+    assert.deepEqual(
+      runs.map((r) => r.id),
+      [good.id],
+    );
+    assert.deepEqual(problems.map((p) => p.id).sort(), [corrupt.id, half.id].sort());
+    assert.match(problems.find((p) => p.id === corrupt.id)!.message, /not valid JSON/);
+    assert.match(problems.find((p) => p.id === half.id)!.message, /incomplete/);
+  });
+
+  it('deletes a run with its snapshot ref', async () => {
+    const root = makeRepo({ 'a.txt': 'a' });
+    const store = new RunStore(root);
+    const run = await store.create(fields());
+    const head = gitIn(root, ['rev-parse', 'HEAD']);
+    gitIn(root, ['update-ref', `refs/xlens/runs/${run.id}`, head]);
+    await store.delete(run.id);
+    assert.equal((await store.list()).runs.length, 0);
+    assert.equal(gitIn(root, ['for-each-ref', 'refs/xlens/']), '');
+  });
+
+  it('reconcile() fails runs whose supervisor and child are both gone, and leaves live ones', async () => {
+    const store = new RunStore(tempDir());
+    const dead = await deadPid();
+    const orphan = await store.create({
+      ...fields(),
+      status: 'running',
+      startedAt: new Date().toISOString(),
+    });
+    await store.write({ ...orphan, pid: dead, supervisorPid: dead });
+    writeFileSync(
+      store.file(orphan.id, 'metrics'),
+      '{"step":0,"values":{"loss":2}}\n{"step":1,"values":{"loss":1}}\n',
+    );
+    const live = await store.create({ ...fields(), status: 'running', supervisorPid: process.pid });
+    const fixed = await store.reconcile();
+    assert.deepEqual(
+      fixed.map((r) => r.id),
+      [orphan.id],
+    );
+    const after = await store.read(orphan.id);
+    assert.equal(after.status, 'failed');
+    assert.equal(after.error, ORPHANED_RUN_ERROR);
+    assert.ok(after.endedAt);
+    assert.deepEqual(after.metrics.loss, { last: 1, lastStep: 1, min: 1, max: 2, bestStep: 1, count: 2 });
+    assert.equal((await store.read(live.id)).status, 'running');
+  });
+
+  it('counts a zombie (exited, never reaped) as not alive', async () => {
+    const dir = tempDir();
+    // The background node's parent execs into sleep, which never reaps it: it stays a zombie.
+    const parent = spawn('/bin/sh', ['-c', `${process.execPath} -e "" & echo $! > ${dir}/pid; exec sleep 3`]);
+    try {
+      let pid = 0;
+      for (let i = 0; i < 200 && pid === 0; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        pid = Number(existsSync(join(dir, 'pid')) ? readFileSync(join(dir, 'pid'), 'utf8') : 0);
+      }
+      for (let i = 0; i < 200 && isAlive(pid); i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal(isAlive(pid), false);
+      assert.doesNotThrow(() => process.kill(pid, 0), 'the zombie still has its pid');
+      assert.equal(isAlive(process.pid), true);
+    } finally {
+      parent.kill('SIGKILL');
+    }
+  });
+
+  it('ignores folders that are not runs', async () => {
+    const store = new RunStore(tempDir());
+    await store.ensure();
+    mkdirSync(join(store.runsDir, 'notes'));
+    assert.deepEqual(await store.list(), { runs: [], problems: [] });
+  });
+});
+
+describe('metric summaries', () => {
+  it('minimise loss and error-like names, maximise the rest', () => {
+    for (const name of [
+      'loss',
+      'val_loss',
+      'val/loss',
+      'mae',
+      'val_mse',
+      'rmse',
+      'error_rate',
+      'trainloss',
+    ]) {
+      assert.equal(metricGoal(name), 'min', name);
+    }
+    for (const name of ['accuracy', 'val_accuracy', 'f1', 'auc', 'r2', 'power', 'precision']) {
+      assert.equal(metricGoal(name), 'max', name);
+    }
+  });
+
+  it('track last, min, max, best step and count', () => {
+    let s = addToSummary(undefined, 'val_accuracy', 0, 0.5);
+    s = addToSummary(s, 'val_accuracy', 1, 0.9);
+    s = addToSummary(s, 'val_accuracy', 2, 0.8);
+    assert.deepEqual(s, { last: 0.8, lastStep: 2, min: 0.5, max: 0.9, bestStep: 1, count: 3 });
+    let l = addToSummary(undefined, 'loss', 0, 1);
+    l = addToSummary(l, 'loss', 1, 0.2);
+    l = addToSummary(l, 'loss', 2, 0.4);
+    assert.equal(l.bestStep, 1);
+  });
+});

@@ -1,0 +1,106 @@
+/** The dashboard header: task, status, git state, duration, backend, current step, actions. */
+import type { DashboardHeader } from '../../src/protocol/dashboard';
+import { badge, button, progressRing, tag } from '../shared/toolkit';
+import { formatDuration, shortSha } from './format';
+
+/** A `<dt>`/`<dd>` pair; `testId` names the value for tests and styles. */
+function field(list: HTMLElement, label: string, value: string | Node, testId: string, title?: string): void {
+  const dt = document.createElement('dt');
+  dt.textContent = label;
+  const dd = document.createElement('dd');
+  dd.dataset.field = testId;
+  if (typeof value === 'string') {
+    dd.textContent = value;
+  } else {
+    dd.append(value);
+  }
+  if (title) {
+    dd.title = title;
+  }
+  list.append(dt, dd);
+}
+
+/** Duration shown for the header now: a running run's clock keeps ticking in the view. */
+export function liveDuration(header: DashboardHeader, now: number = Date.now()): number | null {
+  if (header.status === 'running' && header.startedAt) {
+    return Math.max(0, now - Date.parse(header.startedAt));
+  }
+  return header.durationMs;
+}
+
+/** Renders the header into `root` (its content is replaced). */
+export function renderHeader(root: HTMLElement, header: DashboardHeader, onShowOutput: () => void): void {
+  root.replaceChildren();
+  const title = document.createElement('div');
+  title.className = 'title-row';
+  const h1 = document.createElement('h1');
+  h1.textContent = header.task || header.runId;
+  const status = tag(header.status);
+  status.dataset.field = 'status';
+  status.className = `status status-${header.status}`;
+  title.append(h1, status);
+  if (header.status === 'running' || header.status === 'queued') {
+    title.append(progressRing(`Run is ${header.status}`));
+  }
+  const actions = document.createElement('div');
+  actions.className = 'actions';
+  actions.append(button('Show Output', onShowOutput, 'secondary'));
+  title.append(actions);
+
+  const list = document.createElement('dl');
+  list.className = 'facts';
+  field(list, 'Run', header.runId, 'runId');
+  if (header.commit) {
+    const commit = document.createElement('span');
+    const code = document.createElement('code');
+    code.textContent = shortSha(header.commit);
+    commit.append(code);
+    if (header.subject) {
+      commit.append(` ${header.subject}`);
+    }
+    field(list, 'Commit', commit, 'commit', header.commit);
+  } else {
+    field(list, 'Commit', header.gitNote ?? 'no git repository', 'commit');
+  }
+  field(list, 'Branch', header.branch ?? (header.commit ? 'detached HEAD' : '—'), 'branch');
+  if (header.dirty) {
+    const dirty = document.createElement('span');
+    dirty.append(tag('dirty'));
+    if (header.snapshot) {
+      const code = document.createElement('code');
+      code.textContent = shortSha(header.snapshot);
+      dirty.append(' snapshot ', code);
+    }
+    field(list, 'Working tree', dirty, 'dirty', header.snapshot ?? undefined);
+  } else {
+    field(list, 'Working tree', header.commit ? 'clean' : '—', 'dirty');
+  }
+  field(list, 'Duration', formatDuration(liveDuration(header)), 'duration');
+  field(list, 'Backend', header.backend ?? '—', 'backend');
+  field(list, 'Step', header.lastStep === null ? '—' : badge(String(header.lastStep)), 'step');
+  if (header.exitCode !== null && header.status !== 'running') {
+    field(list, 'Exit code', String(header.exitCode), 'exitCode');
+  }
+  root.append(title, list);
+  if (header.error) {
+    const error = document.createElement('p');
+    error.className = 'run-error';
+    error.dataset.field = 'error';
+    error.textContent = header.error;
+    root.append(error);
+  }
+  if (header.status === 'missing') {
+    const gone = document.createElement('p');
+    gone.className = 'run-error';
+    gone.textContent = 'The folder of this run was deleted. What is shown is what was read before.';
+    root.append(gone);
+  }
+}
+
+/** Updates only the duration text (called every second while the run is running). */
+export function tickDuration(root: HTMLElement, header: DashboardHeader): void {
+  const dd = root.querySelector<HTMLElement>('[data-field="duration"]');
+  if (dd) {
+    dd.textContent = formatDuration(liveDuration(header));
+  }
+}
