@@ -11,7 +11,13 @@ const root = __dirname;
 const dist = path.join(root, 'dist');
 
 /** Node bundles: [entry, output name, banner]. Each runs under Node 20 (extension host or plain node). */
-const nodeEntries = [['src/extension.ts', 'extension'], ['src/cli/main.ts', 'cli', '#!/usr/bin/env node'], ['src/core/train/main.ts', 'trainer'], ['src/core/metrics/worker.ts', 'metricsWorker'], ['src/core/drift/job.ts', 'driftJob']];
+const nodeEntries = [
+  ['src/extension.ts', 'extension'],
+  ['src/cli/main.ts', 'cli', '#!/usr/bin/env node'],
+  ['src/core/train/main.ts', 'trainer'],
+  ['src/core/metrics/worker.ts', 'metricsWorker'],
+  ['src/core/drift/job.ts', 'driftJob'],
+];
 
 /** Native or optional modules resolved at run time instead of bundled. */
 const nodeExternals = ['vscode', '@tensorflow/tfjs-node', 'mocha', '@node-rs/crc32'];

@@ -45,7 +45,10 @@ async function main(): Promise<void> {
   const done = performance.now();
   const used = process.cpuUsage(cpu);
   const verdicts = Object.fromEntries(
-    result.columns.map((c) => [c.name, { method: c.method, statistic: c.statistic, drifted: c.drifted, psi: c.psi }]),
+    result.columns.map((c) => [
+      c.name,
+      { method: c.method, statistic: c.statistic, drifted: c.drifted, psi: c.psi },
+    ]),
   );
   process.stdout.write(
     `${JSON.stringify({

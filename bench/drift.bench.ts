@@ -86,9 +86,13 @@ function best(measures: Measure[]): Measure {
 }
 
 function pythonAvailable(): string | undefined {
-  const check = spawnSync(PYTHON, ['-c', 'import pandas, scipy; print(pandas.__version__, scipy.__version__)'], {
-    encoding: 'utf8',
-  });
+  const check = spawnSync(
+    PYTHON,
+    ['-c', 'import pandas, scipy; print(pandas.__version__, scipy.__version__)'],
+    {
+      encoding: 'utf8',
+    },
+  );
   return check.status === 0 ? check.stdout.trim() : undefined;
 }
 
@@ -99,11 +103,19 @@ function row(name: string, m: Measure): string {
 
 async function main(): Promise<void> {
   const columns = await numericColumns();
-  console.log(`flights-3m.parquet, numeric columns: ${columns.join(', ')}; first half of the rows vs second half`);
+  console.log(
+    `flights-3m.parquet, numeric columns: ${columns.join(', ')}; first half of the rows vs second half`,
+  );
   const tsx = require.resolve('tsx');
   const ours = best(
     Array.from({ length: OUR_RUNS }, () =>
-      run(process.execPath, ['--import', tsx, join(__dirname, 'drift.bench.engine.ts'), PARQUET, columns.join(',')]),
+      run(process.execPath, [
+        '--import',
+        tsx,
+        join(__dirname, 'drift.bench.engine.ts'),
+        PARQUET,
+        columns.join(','),
+      ]),
     ),
   );
   const header = `${'engine'.padEnd(26)}${'wall s'.padStart(8)}${'read s'.padStart(8)}${'tests s'.padStart(9)}${'cpu s'.padStart(8)}${'peak MB'.padStart(10)}`;
@@ -111,7 +123,9 @@ async function main(): Promise<void> {
   if (!versions) {
     console.log(header);
     console.log(row('Experiment Lens (parquet)', ours));
-    console.log(`pandas + SciPy baseline skipped: ${PYTHON} with pandas and scipy not found (apt-get install python3-pandas python3-scipy).`);
+    console.log(
+      `pandas + SciPy baseline skipped: ${PYTHON} with pandas and scipy not found (apt-get install python3-pandas python3-scipy).`,
+    );
     return;
   }
   const csv = await exportCsv(columns);
@@ -133,7 +147,10 @@ async function main(): Promise<void> {
   for (const column of columns) {
     const a = ours.verdicts[column];
     const b = baseline.verdicts[column];
-    const relative = a.statistic !== null && b.statistic !== null ? Math.abs(a.statistic - b.statistic) / Math.abs(b.statistic) : NaN;
+    const relative =
+      a.statistic !== null && b.statistic !== null
+        ? Math.abs(a.statistic - b.statistic) / Math.abs(b.statistic)
+        : NaN;
     const agree = a.method === b.method && a.drifted === b.drifted;
     same &&= agree;
     console.log(

@@ -31,16 +31,23 @@ const identity = {
   GIT_COMMITTER_NAME: process.env.GIT_COMMITTER_NAME ?? 'Experiment Lens demo',
   GIT_COMMITTER_EMAIL: process.env.GIT_COMMITTER_EMAIL ?? 'demo@xlens.invalid',
 };
-const git = (...args) => execFileSync('git', args, { cwd: dir, env: { ...process.env, ...identity }, stdio: 'pipe' });
+const git = (...args) =>
+  execFileSync('git', args, { cwd: dir, env: { ...process.env, ...identity }, stdio: 'pipe' });
 git('init', '-q', '-b', 'main');
 git('add', '-A');
 git('commit', '-q', '-m', 'Penguins example: species classifier');
 
 function step(title, args) {
   console.log(`\n\x1b[1m$ xlens ${args.join(' ')}\x1b[0m   # ${title}`);
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd: dir, stdio: 'inherit', env: process.env });
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    cwd: dir,
+    stdio: 'inherit',
+    env: process.env,
+  });
   if (result.status !== 0) {
-    console.error(`\nxlens ${args.join(' ')} exited with ${result.status ?? result.signal}; the demo stops here.`);
+    console.error(
+      `\nxlens ${args.join(' ')} exited with ${result.status ?? result.signal}; the demo stops here.`,
+    );
     process.exit(result.status ?? 1);
   }
 }
@@ -57,7 +64,9 @@ function list(path, depth) {
   for (const name of readdirSync(path).sort()) {
     const full = join(path, name);
     const isDir = statSync(full).isDirectory();
-    console.log(`${'  '.repeat(depth)}${relative(runsDir, full)}${isDir ? '/' : ` (${statSync(full).size} bytes)`}`);
+    console.log(
+      `${'  '.repeat(depth)}${relative(runsDir, full)}${isDir ? '/' : ` (${statSync(full).size} bytes)`}`,
+    );
     if (isDir && depth < 3) list(full, depth + 1);
   }
 }

@@ -92,7 +92,10 @@ class Dashboard {
       const { charts, maxPoints } = this.grid.stats();
       this.app.dataset.rendered = String(charts);
       this.app.dataset.renderMs = String(Math.round(performance.now()));
-      vscode.postMessage({ type: 'dashboard/rendered', payload: { charts, maxPoints, ms: performance.now() } });
+      vscode.postMessage({
+        type: 'dashboard/rendered',
+        payload: { charts, maxPoints, ms: performance.now() },
+      });
     });
   }
 

@@ -37,7 +37,11 @@ export function registerToolkit(): void {
 }
 
 /** A button; `secondary` for actions beside the main one. */
-export function button(label: string, onClick: () => void, appearance: 'primary' | 'secondary' = 'primary'): HTMLElement {
+export function button(
+  label: string,
+  onClick: () => void,
+  appearance: 'primary' | 'secondary' = 'primary',
+): HTMLElement {
   const el = document.createElement('vscode-button');
   el.setAttribute('appearance', appearance);
   el.textContent = label;

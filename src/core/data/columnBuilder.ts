@@ -63,10 +63,17 @@ export function parseDateCell(text: string): number {
   return Date.parse(iso);
 }
 
-/** Free text: more than half of the values distinct and distinct values averaging over 30 characters. */
+/**
+ * Strings are text (free text or identifiers, not compared as categories) when more than half of the
+ * values are distinct and either there are over 50 distinct values or they average over 30 characters;
+ * otherwise categorical.
+ */
 export function inferStringType(dictionary: string[], count: number): 'categorical' | 'text' {
   if (dictionary.length === 0 || dictionary.length * 2 <= count) {
     return 'categorical';
+  }
+  if (dictionary.length > 50) {
+    return 'text';
   }
   let length = 0;
   for (const value of dictionary) {
@@ -220,7 +227,14 @@ export class ColumnBuilder {
         for (let i = 0; i < codes.length; i++) {
           values[i] = codes[i] < 0 ? NaN : asDates[codes[i]];
         }
-        return { name: this.name, type: 'datetime', storage: 'numeric', values, missing: this.missing, unparsable: 0 };
+        return {
+          name: this.name,
+          type: 'datetime',
+          storage: 'numeric',
+          values,
+          missing: this.missing,
+          unparsable: 0,
+        };
       }
     }
     const type =

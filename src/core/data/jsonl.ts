@@ -16,7 +16,11 @@ import { StrictUtf8Decoder } from './utf8';
  * @throws UserInputError for an empty file, a line that is not JSON or not an object, invalid UTF-8, or
  *   a requested column that no row has (naming file and line). CancelledError when `signal` fires.
  */
-export async function readJsonLines(path: string, name: string, options: ReadOptions = {}): Promise<RawTable> {
+export async function readJsonLines(
+  path: string,
+  name: string,
+  options: ReadOptions = {},
+): Promise<RawTable> {
   const decoder = new StrictUtf8Decoder(name);
   const builders = new Map<string, ColumnBuilder>();
   const wanted = options.columns ? new Set(options.columns) : undefined;

@@ -76,7 +76,7 @@ export async function readParquet(path: string, name: string, options: ReadOptio
     const column = child.element.name;
     const override = options.types?.[column];
     if (override !== 'categorical' && override !== 'text') {
-      const fast = await readNumericColumn(file, metadata, child, compressors);
+      const fast = await readNumericColumn(file, metadata, child, compressors, options.signal);
       if (fast) {
         const datetime = override === 'datetime' || (override === undefined && isDatetime(child.element));
         columns.push({
@@ -108,7 +108,10 @@ export async function readParquet(path: string, name: string, options: ReadOptio
 }
 
 function appendValues(builder: ColumnBuilder, data: ArrayLike<unknown>, datetime: boolean): void {
-  if (!datetime && (data instanceof Float64Array || data instanceof Float32Array || data instanceof Int32Array)) {
+  if (
+    !datetime &&
+    (data instanceof Float64Array || data instanceof Float32Array || data instanceof Int32Array)
+  ) {
     builder.pushNumbers(data);
     return;
   }

@@ -10,6 +10,7 @@ import { parquetHeader } from 'hyparquet/src/column.js';
 import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
 import { readPlain } from 'hyparquet/src/plain.js';
 import { getMaxDefinitionLevel } from 'hyparquet/src/schema.js';
+import { CancelledError } from '../base/errors';
 
 const NUMERIC_TYPES = new Set(['INT32', 'INT64', 'FLOAT', 'DOUBLE']);
 
@@ -51,12 +52,14 @@ export interface NumericColumnData {
 /**
  * Reads one top-level column when it is a flat numeric column this fast path handles.
  * @returns undefined when the column needs the generic reader.
+ * @throws CancelledError when `signal` fires (checked per row group).
  */
 export async function readNumericColumn(
   file: AsyncBuffer,
   metadata: FileMetaData,
   child: SchemaTree,
   compressors: Compressors,
+  signal?: AbortSignal,
 ): Promise<NumericColumnData | undefined> {
   const element = child.element;
   const schemaPath = [parquetRoot(metadata), child];
@@ -76,7 +79,12 @@ export async function readNumericColumn(
   let at = 0;
   let missing = 0;
   for (const group of metadata.row_groups) {
-    const chunk = group.columns.find((c) => c.meta_data?.path_in_schema.join('.') === element.name)?.meta_data;
+    if (signal?.aborted) {
+      throw new CancelledError();
+    }
+    const chunk = group.columns.find(
+      (c) => c.meta_data?.path_in_schema.join('.') === element.name,
+    )?.meta_data;
     if (!chunk) {
       return undefined;
     }
@@ -102,9 +110,19 @@ export async function readNumericColumn(
       const pageBytes = new Uint8Array(bytes, reader.offset, header.compressed_page_size);
       reader.offset += header.compressed_page_size;
       if (header.type === 'DICTIONARY_PAGE') {
-        const page = decompressPage(pageBytes, Number(header.uncompressed_page_size), chunk.codec, compressors);
+        const page = decompressPage(
+          pageBytes,
+          Number(header.uncompressed_page_size),
+          chunk.codec,
+          compressors,
+        );
         const pageReader = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 };
-        const values = readPlain(pageReader, element.type, header.dictionary_page_header!.num_values, element.type_length);
+        const values = readPlain(
+          pageReader,
+          element.type,
+          header.dictionary_page_header!.num_values,
+          element.type_length,
+        );
         dictionary = toNumbers(values as ArrayLike<number | bigint>, scale);
         continue;
       }
@@ -112,7 +130,12 @@ export async function readNumericColumn(
       let encoding: string;
       if (header.type === 'DATA_PAGE') {
         const daph = header.data_page_header!;
-        const raw = decompressPage(pageBytes, Number(header.uncompressed_page_size), chunk.codec, compressors);
+        const raw = decompressPage(
+          pageBytes,
+          Number(header.uncompressed_page_size),
+          chunk.codec,
+          compressors,
+        );
         page = readDataPage(raw, daph, decoder);
         encoding = daph.encoding;
       } else if (header.type === 'DATA_PAGE_V2') {

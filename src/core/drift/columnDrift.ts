@@ -172,7 +172,12 @@ export function numericColumnDrift(
     const edges = sturgesEdges(ref, cur);
     binRef = histogramSorted(ref, edges);
     binCur = histogramSorted(cur, edges);
-    histogram = { kind: 'numeric', edges: Array.from(edges), reference: Array.from(binRef), current: Array.from(binCur) };
+    histogram = {
+      kind: 'numeric',
+      edges: Array.from(edges),
+      reference: Array.from(binRef),
+      current: Array.from(binCur),
+    };
   }
   const psi = populationStabilityIndex(binRef, binCur, ref.length, cur.length);
 
@@ -194,7 +199,12 @@ export function numericColumnDrift(
     }
     case 'z': {
       const bins = valueBins ?? valueBinsSorted(ref, cur);
-      const z = twoProportionZTest(ref.length - bins.reference[0], ref.length, cur.length - bins.current[0], cur.length);
+      const z = twoProportionZTest(
+        ref.length - bins.reference[0],
+        ref.length,
+        cur.length - bins.current[0],
+        cur.length,
+      );
       outcome = { statistic: z.statistic, pValue: z.pValue };
       break;
     }
@@ -311,7 +321,10 @@ export function categoricalColumnDrift(
 function categoricalHistogram(labels: string[], ref: Float64Array, cur: Float64Array): SharedHistogram {
   const order = labels.map((_, i) => i);
   order.sort((a, b) => ref[b] + cur[b] - (ref[a] + cur[a]) || (labels[a] < labels[b] ? -1 : 1));
-  const shown = order.slice(0, order.length > MAX_HISTOGRAM_CATEGORIES ? MAX_HISTOGRAM_CATEGORIES - 1 : order.length);
+  const shown = order.slice(
+    0,
+    order.length > MAX_HISTOGRAM_CATEGORIES ? MAX_HISTOGRAM_CATEGORIES - 1 : order.length,
+  );
   const rest = order.slice(shown.length);
   const histogram: SharedHistogram = {
     kind: 'categorical',

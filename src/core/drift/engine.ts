@@ -5,7 +5,14 @@
 import { loadTable } from '../data/load';
 import type { Column, ColumnType, Table } from '../data/types';
 import { categoricalColumnDrift, numericColumnDrift } from './columnDrift';
-import type { ColumnDrift, DatasetDrift, DriftInput, DriftOptions, DriftReport, SkippedColumn } from './types';
+import type {
+  ColumnDrift,
+  DatasetDrift,
+  DriftInput,
+  DriftOptions,
+  DriftReport,
+  SkippedColumn,
+} from './types';
 
 export interface DriftComparison {
   columns: ColumnDrift[];
@@ -72,7 +79,8 @@ function columnDrift(ref: Column, cur: Column, options: DriftOptions): ColumnDri
     return {
       name: ref.name,
       type: 'text',
-      reason: 'free text is not tested; set "type: categorical" for the column to compare its values',
+      reason:
+        "text or identifier values (mostly distinct) are not tested; set the column's type to categorical to compare them",
     };
   }
   const size = (c: Column): number => (c.storage === 'numeric' ? c.values.length : c.codes.length);
@@ -104,7 +112,11 @@ function columnDrift(ref: Column, cur: Column, options: DriftOptions): ColumnDri
     }
     return numericColumnDrift(ref, cur, options);
   }
-  return categoricalColumnDrift(ref as Extract<Column, { storage: 'dictionary' }>, cur as Extract<Column, { storage: 'dictionary' }>, options);
+  return categoricalColumnDrift(
+    ref as Extract<Column, { storage: 'dictionary' }>,
+    cur as Extract<Column, { storage: 'dictionary' }>,
+    options,
+  );
 }
 
 function describeInput(table: Table): DriftInput {

@@ -31,7 +31,10 @@ export function driftStrength(column: ColumnDrift): number {
 /** Columns with drifted ones first, each group from the strongest drift down. */
 export function sortColumns(columns: readonly ColumnDrift[]): ColumnDrift[] {
   return [...columns].sort(
-    (a, b) => Number(b.drifted) - Number(a.drifted) || driftStrength(a) - driftStrength(b) || (a.name < b.name ? -1 : 1),
+    (a, b) =>
+      Number(b.drifted) - Number(a.drifted) ||
+      driftStrength(a) - driftStrength(b) ||
+      (a.name < b.name ? -1 : 1),
   );
 }
 

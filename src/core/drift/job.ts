@@ -102,7 +102,9 @@ export async function driftJob(
     };
     writeFileSync(join(runDir, 'info.json'), `${JSON.stringify(info, null, 2)}\n`);
     out.stdout.write(formatDriftReport(report));
-    out.stdout.write(`wrote artifacts/drift-report.json${htmlProblem ? '' : ' and artifacts/drift-report.html'}\n`);
+    out.stdout.write(
+      `wrote artifacts/drift-report.json${htmlProblem ? '' : ' and artifacts/drift-report.html'}\n`,
+    );
     return 0;
   } catch (error) {
     if (error instanceof UserInputError) {

@@ -25,7 +25,15 @@ import { COLUMN_TYPES, type ColumnType } from '../data/types';
 import { defaultDriftOptions } from './rules';
 import { DRIFT_METHODS, type ColumnRule, type DriftMethod, type DriftOptions } from './types';
 
-const OPTION_KEYS = ['method', 'threshold', 'drift_share', 'small_sample_rows', 'max_rows', 'seed', 'per_column'];
+const OPTION_KEYS = [
+  'method',
+  'threshold',
+  'drift_share',
+  'small_sample_rows',
+  'max_rows',
+  'seed',
+  'per_column',
+];
 const RULE_KEYS = ['method', 'threshold', 'type'];
 
 function fail(where: string, message: string, file?: string): never {

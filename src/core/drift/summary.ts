@@ -20,7 +20,17 @@ export function numericSummary(sorted: Float64Array, rows: number): NumericSumma
   const count = sorted.length;
   const base = { kind: 'numeric' as const, rows, count, missing: rows - count };
   if (count === 0) {
-    return { ...base, unique: 0, mean: null, std: null, min: null, q25: null, q50: null, q75: null, max: null };
+    return {
+      ...base,
+      unique: 0,
+      mean: null,
+      std: null,
+      min: null,
+      q25: null,
+      q50: null,
+      q75: null,
+      max: null,
+    };
   }
   let unique = 0;
   let sum = 0;
@@ -57,7 +67,11 @@ export function numericSummary(sorted: Float64Array, rows: number): NumericSumma
  * Summary of a categorical column from counts per category.
  * @param labels category labels; `counts` their counts (same order); `rows` all rows.
  */
-export function categoricalSummary(labels: string[], counts: ArrayLike<number>, rows: number): CategoricalSummary {
+export function categoricalSummary(
+  labels: string[],
+  counts: ArrayLike<number>,
+  rows: number,
+): CategoricalSummary {
   const entries: CategoryCount[] = [];
   let count = 0;
   for (let i = 0; i < labels.length; i++) {

@@ -24,7 +24,14 @@ export type { ColumnType };
 export type DriftMethod = 'ks' | 'chisquare' | 'z' | 'wasserstein' | 'jensenshannon' | 'psi';
 
 /** All drift methods, for validating user input. */
-export const DRIFT_METHODS: readonly DriftMethod[] = ['ks', 'chisquare', 'z', 'wasserstein', 'jensenshannon', 'psi'];
+export const DRIFT_METHODS: readonly DriftMethod[] = [
+  'ks',
+  'chisquare',
+  'z',
+  'wasserstein',
+  'jensenshannon',
+  'psi',
+];
 
 /**
  * How a method's score is compared with its threshold.

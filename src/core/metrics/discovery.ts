@@ -388,9 +388,3 @@ async function firstLine(file: string): Promise<string | undefined> {
     await handle?.close();
   }
 }
-
-/** Joins a path under the root for display. */
-export function displayPath(root: string, path: string): string {
-  const rel = relative(root, path);
-  return rel === '' ? '.' : rel.startsWith('..') ? path : join(rel).split(sep).join('/');
-}

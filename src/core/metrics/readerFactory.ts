@@ -96,6 +96,8 @@ export function createReader(source: SourceSpec): MetricReader {
  */
 export class CompositeReader implements MetricReader {
   private readonly readers = new Map<string, MetricReader>();
+  /** Run ids (prefixed) returned so far per sub-source, to report them removed when the source goes. */
+  private readonly runIds = new Map<string, Set<string>>();
 
   constructor(
     readonly source: SourceSpec,
@@ -132,11 +134,17 @@ export class CompositeReader implements MetricReader {
       result.warnings.push(...part.warnings);
       result.reset!.push(...(part.reset ?? []).map(prefix));
       result.removed!.push(...(part.removed ?? []).map(prefix));
+      const ids = this.runIds.get(key) ?? new Set<string>();
+      part.runs.forEach((run) => ids.add(prefix(run.id)));
+      (part.removed ?? []).forEach((id) => ids.delete(prefix(id)));
+      this.runIds.set(key, ids);
     }
     for (const [key, reader] of this.readers) {
       if (!keys.has(key)) {
         reader.dispose?.();
         this.readers.delete(key);
+        result.removed!.push(...(this.runIds.get(key) ?? []));
+        this.runIds.delete(key);
       }
     }
     return result;

@@ -8,7 +8,7 @@
  * next read. When a source is rewritten (truncated, replaced, a CSV header widened) the reader re-reads
  * it and lists the run ids in `reset`, so consumers drop what they hold for those runs first.
  */
-import type { MetricSourceKind, ReadWarning, SeriesRun } from './series';
+import type { MetricPoint, MetricSourceKind, ReadWarning, SeriesRun } from './series';
 
 /** One source of imported metrics: a format and an absolute path (file or folder). */
 export interface SourceSpec {
@@ -147,11 +147,7 @@ export async function readAll(reader: MetricReader): Promise<{ runs: SeriesRun[]
 }
 
 /** Adds `point` to `metrics[name]`, creating the series. */
-export function pushPoint(
-  metrics: Map<string, { step: number; value: number; time?: number }[]>,
-  name: string,
-  point: { step: number; value: number; time?: number },
-): void {
+export function pushPoint(metrics: Map<string, MetricPoint[]>, name: string, point: MetricPoint): void {
   const series = metrics.get(name);
   if (series) {
     series.push(point);

@@ -1,5 +1,5 @@
 /**
- * One run of a task from spawn to final record (used by {@link TaskRunner}): output to `output.log`
+ * One run of a task from spawn to final record (used by `TaskRunner`): output to `output.log`
  * and listeners, metrics from the task's file and stdout patterns, cancellation, timeout, and the
  * final status written whatever happens.
  */
@@ -20,7 +20,7 @@ import { collectArtifacts } from './artifacts';
 import { MetricsTail } from './metricsTail';
 import { signalName, signalTree, spawnProgram, spawnShell, type TaskProcess } from './processTree';
 import type { ResolvedTask } from './resolveTask';
-import type { RunMetric, RunOutput, RunWarning, TaskRunner, TaskRunnerOptions } from './taskRunner';
+import type { RunMetric, RunOutput, RunWarning, TaskRunnerOptions } from './taskRunner';
 
 /** At most this many warnings are kept in `run.json` (all are counted). */
 const MAX_WARNINGS = 100;

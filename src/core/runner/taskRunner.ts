@@ -170,4 +170,3 @@ export function shellQuote(arg: string): string {
   }
   return process.platform === 'win32' ? `"${arg.replace(/"/g, '""')}"` : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
-

@@ -53,7 +53,9 @@ export class DashboardPanel extends WebviewHost<DashboardHostMessages, Dashboard
     super(panel, { title: `Run ${runId}`, bundle: 'dashboard', extensionUri });
     this.follower = this.store.track(new RunFollower(runDir));
     this.store.track(this.follower.onDidChange((change) => this.onRunChange(change)));
-    this.store.track(this.onDidRejectMessage((reason) => this.log?.warn(`dashboard ${runId}: ignored a message: ${reason}`)));
+    this.store.track(
+      this.onDidRejectMessage((reason) => this.log?.warn(`dashboard ${runId}: ignored a message: ${reason}`)),
+    );
     this.load();
     this.loaded = this.follower.start().then(() => this.updateTitle());
   }

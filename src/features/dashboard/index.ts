@@ -1,3 +1,8 @@
 /** The run dashboard feature: what the composition root and commands use. */
-export { openRunDashboard, openDashboards, registerDashboardSerializer, type DashboardServices } from './openDashboard';
+export {
+  openRunDashboard,
+  openDashboards,
+  registerDashboardSerializer,
+  type DashboardServices,
+} from './openDashboard';
 export { DASHBOARD_VIEW_TYPE, DashboardPanel } from './dashboardPanel';

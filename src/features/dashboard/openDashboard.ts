@@ -5,7 +5,12 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { createWebviewPanel } from '../../webview/webviewHost';
-import { DASHBOARD_VIEW_TYPE, DashboardPanel, type DashboardLog, type DashboardSavedState } from './dashboardPanel';
+import {
+  DASHBOARD_VIEW_TYPE,
+  DashboardPanel,
+  type DashboardLog,
+  type DashboardSavedState,
+} from './dashboardPanel';
 
 /** What the dashboard needs from the composition root. */
 export interface DashboardServices {
@@ -52,7 +57,9 @@ export function openRunDashboard(services: DashboardServices, runId: string): Da
     bundle: 'dashboard',
     extensionUri: services.extensionUri,
   });
-  return track(new DashboardPanel(panel, services.extensionUri, runId, join(services.runsDir, runId), services.log));
+  return track(
+    new DashboardPanel(panel, services.extensionUri, runId, join(services.runsDir, runId), services.log),
+  );
 }
 
 /** The dashboards open now, by run id. */
@@ -72,7 +79,9 @@ export function registerDashboardSerializer(services: DashboardServices): vscode
         panel.dispose();
         return Promise.resolve();
       }
-      track(new DashboardPanel(panel, services.extensionUri, runId, join(services.runsDir, runId), services.log));
+      track(
+        new DashboardPanel(panel, services.extensionUri, runId, join(services.runsDir, runId), services.log),
+      );
       return Promise.resolve();
     },
   });

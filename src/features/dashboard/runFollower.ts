@@ -102,7 +102,10 @@ export class RunFollower implements Disposable {
   /** The last lines of `output.log`, including a last line still without its newline. */
   get log(): { lines: string[]; truncated: boolean } {
     const lines = this.logPartial === '' ? [...this.logTail] : [...this.logTail, this.logPartial];
-    return { lines: lines.slice(-this.logLimit), truncated: this.logTruncated || lines.length > this.logLimit };
+    return {
+      lines: lines.slice(-this.logLimit),
+      truncated: this.logTruncated || lines.length > this.logLimit,
+    };
   }
 
   get warnings(): readonly string[] {
@@ -168,7 +171,13 @@ export class RunFollower implements Disposable {
   }
 
   private async readAll(): Promise<void> {
-    const change: RunChange = { appended: new Map(), reset: false, logLines: [], warnings: [], missing: false };
+    const change: RunChange = {
+      appended: new Map(),
+      reset: false,
+      logLines: [],
+      warnings: [],
+      missing: false,
+    };
     const warningsBefore = this.warningList.length;
     const record = await this.readRecord();
     if (record === 'missing') {
@@ -188,7 +197,13 @@ export class RunFollower implements Disposable {
     change.reset = await this.readMetrics(change.appended);
     change.logLines = await this.readLog();
     change.warnings = this.warningList.slice(warningsBefore);
-    if (change.record || change.reset || change.appended.size > 0 || change.logLines.length > 0 || change.warnings.length > 0) {
+    if (
+      change.record ||
+      change.reset ||
+      change.appended.size > 0 ||
+      change.logLines.length > 0 ||
+      change.warnings.length > 0
+    ) {
       this.emit(change);
     }
   }

@@ -146,7 +146,11 @@ export class ChartTracker {
         charts.push(...buildCharts(subset));
         this.shown.set(id, key);
       } else {
-        data.push({ chartId: id, dataset: LINE_DATASET, rows: metricGroupRows(group, series, MAX_POINTS_PER_SERIES) });
+        data.push({
+          chartId: id,
+          dataset: LINE_DATASET,
+          rows: metricGroupRows(group, series, MAX_POINTS_PER_SERIES),
+        });
       }
     }
     return {

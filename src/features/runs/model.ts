@@ -245,8 +245,9 @@ function newestFirst(a: RunRecord, b: RunRecord): number {
 }
 
 /**
- * Where a run is: "epoch 12" when it logs an `epoch` metric, else "step N" from the highest step
- * recorded; `undefined` before the first metric.
+ * Where a run is: "epoch N" for the built-in trainer (its step is the epoch number) or when the run
+ * logs an `epoch` metric, else "step N" from the highest step recorded; `undefined` before the
+ * first metric.
  */
 export function runProgress(run: RunRecord): string | undefined {
   const epoch = run.metrics.epoch;
@@ -254,7 +255,10 @@ export function runProgress(run: RunRecord): string | undefined {
     return `epoch ${formatMetricValue(epoch.last)}`;
   }
   const steps = Object.values(run.metrics).map((m) => m.lastStep);
-  return steps.length > 0 ? `step ${Math.max(...steps)}` : undefined;
+  if (steps.length === 0) {
+    return undefined;
+  }
+  return `${run.kind === 'tfjs-train' ? 'epoch' : 'step'} ${Math.max(...steps)}`;
 }
 
 /**
@@ -267,8 +271,8 @@ export function describeRun(run: RunRecord, now: number, keyMetrics: readonly st
     relativeTime(Date.parse(run.createdAt), now),
     duration === undefined ? undefined : formatDuration(duration),
     isFinalStatus(run.status) ? undefined : runProgress(run),
-    keyMetricsText(run.metrics, 2, keyMetrics) || undefined,
     run.git.dirty ? `dirty${run.git.snapshot ? ` @ ${shortSha(run.git.snapshot)}` : ''}` : undefined,
+    keyMetricsText(run.metrics, 2, keyMetrics) || undefined,
   ];
   return {
     id: `run:${run.id}`,

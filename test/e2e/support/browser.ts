@@ -53,12 +53,21 @@ export async function runCommand(page: Page, title: string): Promise<void> {
     }
   }
   await input.fill(`>${title}`);
-  // Wait until the list shows the command, so Enter picks it and not a stale first entry.
-  await page
-    .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: title })
-    .first()
-    .waitFor({ state: 'visible', timeout: 10_000 });
-  await page.keyboard.press('Enter');
+  await pickRow(page, title);
+}
+
+/**
+ * Chooses the row of the open quick pick whose text starts with `label` (the best fuzzy match is not
+ * always the exact one: "Run Task…" also matches "Run Task with Params…" first).
+ */
+export async function pickRow(page: Page, label: string): Promise<void> {
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const row = page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+    .filter({ hasText: new RegExp(`^\\s*${escaped}`) })
+    .first();
+  await row.waitFor({ state: 'visible', timeout: 20_000 });
+  await row.click();
 }
 
 /** The document inside the active webview panel (both frames are same-origin in code-server). */

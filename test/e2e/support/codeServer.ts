@@ -38,7 +38,9 @@ export function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -93,7 +95,14 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   const userData = join(home, 'user-data');
   const extensions = join(home, 'extensions');
   const tmp = join(home, 'tmp');
-  for (const dir of [userData, extensions, tmp, join(home, 'xdg-data'), join(home, 'xdg-config'), join(userData, 'User')]) {
+  for (const dir of [
+    userData,
+    extensions,
+    tmp,
+    join(home, 'xdg-data'),
+    join(home, 'xdg-config'),
+    join(userData, 'User'),
+  ]) {
     mkdirSync(dir, { recursive: true });
   }
   writeFileSync(join(home, 'config.yaml'), 'auth: none\ncert: false\n');
@@ -119,15 +128,20 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   const child = spawn(
     bin,
     [
-      '--config', join(home, 'config.yaml'),
-      '--auth', 'none',
-      '--bind-addr', `127.0.0.1:${port}`,
+      '--config',
+      join(home, 'config.yaml'),
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',
       '--disable-getting-started-override',
-      '--user-data-dir', userData,
-      '--extensions-dir', extensions,
+      '--user-data-dir',
+      userData,
+      '--extensions-dir',
+      extensions,
     ],
     {
       detached: true,

@@ -54,7 +54,9 @@ export async function writeFixtureRun(root: string, options: FixtureRunOptions):
     }
   }
   out.write(batch.length > 0 ? `${batch.join('\n')}\n` : '');
-  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+  );
   await writeFile(store.file(record.id, 'output'), `fixture run of ${options.steps} steps\ndone\n`);
   const ended = new Date();
   const final: RunRecord = {

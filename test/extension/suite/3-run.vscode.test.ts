@@ -42,9 +42,13 @@ describe('a run started by command', () => {
     assert.equal(run.status, 'succeeded', `run ${run.id} ended ${run.status}: ${run.error ?? ''}\n${output}`);
     const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
     assert.equal(run.git.commit, head);
-    const lines = readFileSync(join(root, '.xlens', 'runs', run.id, 'metrics.jsonl'), 'utf8').trim().split('\n');
+    const lines = readFileSync(join(root, '.xlens', 'runs', run.id, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
     assert.ok(lines.length >= 2, `metrics.jsonl has ${lines.length} lines`);
-    const names = new Set(lines.flatMap((l) => Object.keys((JSON.parse(l) as { values: Record<string, number> }).values)));
+    const names = new Set(
+      lines.flatMap((l) => Object.keys((JSON.parse(l) as { values: Record<string, number> }).values)),
+    );
     for (const metric of ['loss', 'val_loss', 'accuracy', 'val_accuracy']) {
       assert.ok(names.has(metric), `metrics.jsonl records ${metric}; it has ${[...names].join(', ')}`);
     }
@@ -55,11 +59,14 @@ describe('a run started by command', () => {
       this.skip();
     }
     const before = webviewTabs('xlens.dashboard').length;
-    await vscode.commands.executeCommand('xlens.openRunDashboard', run!.id);
+    await vscode.commands.executeCommand('xlens.openRunDashboard', run.id);
     const tabs = await waitFor('a dashboard tab', () => {
       const now = webviewTabs('xlens.dashboard');
       return now.length > before ? now : undefined;
     });
-    assert.ok(tabs.some((t) => t.label.includes(run!.id)), `tab labels: ${tabs.map((t) => t.label).join(', ')}`);
+    assert.ok(
+      tabs.some((t) => t.label.includes(run!.id)),
+      `tab labels: ${tabs.map((t) => t.label).join(', ')}`,
+    );
   });
 });

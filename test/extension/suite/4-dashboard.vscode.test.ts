@@ -15,7 +15,10 @@ import { EXTENSION_ID, workspaceRoot } from './helpers';
 
 function nextRender(panel: DashboardPanel, timeoutMs = 60_000): Promise<DashboardRendered> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the dashboard did not report its charts drawn')), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error('the dashboard did not report its charts drawn')),
+      timeoutMs,
+    );
     const sub = panel.onDidRender((rendered) => {
       clearTimeout(timer);
       sub.dispose();
@@ -41,7 +44,10 @@ describe('run dashboard', () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
     const warnings: string[] = [];
     const log = { info: () => undefined, warn: (m: string) => warnings.push(m) };
-    const panel = openRunDashboard({ extensionUri: extension.extensionUri, runsDir: join(root, '.xlens', 'runs'), log }, run.id);
+    const panel = openRunDashboard(
+      { extensionUri: extension.extensionUri, runsDir: join(root, '.xlens', 'runs'), log },
+      run.id,
+    );
     panels.push(panel);
     const snapshotSent = new Promise<void>((resolve) => panel.onDidSendSnapshot(() => resolve()));
     const rendered = nextRender(panel);
@@ -49,7 +55,10 @@ describe('run dashboard', () => {
     assert.equal(panel.isReady, true);
     const drawn = await rendered;
     assert.equal(drawn.charts, 2, 'loss/val_loss and accuracy/val_accuracy');
-    assert.ok(drawn.maxPoints > 0 && drawn.maxPoints <= MAX_POINTS_PER_SERIES, `at most ${MAX_POINTS_PER_SERIES} points per series, got ${drawn.maxPoints}`);
+    assert.ok(
+      drawn.maxPoints > 0 && drawn.maxPoints <= MAX_POINTS_PER_SERIES,
+      `at most ${MAX_POINTS_PER_SERIES} points per series, got ${drawn.maxPoints}`,
+    );
     assert.deepEqual(warnings, [], 'the view reported no errors');
   });
 });

@@ -19,7 +19,7 @@ describe('diagnostics for xlens.yaml', () => {
     const lines = original.split('\n');
     const epochsLine = lines.findIndex((l) => /^\s+epochs:/.test(l));
     assert.ok(epochsLine >= 0, 'the example has an epochs line');
-    lines[epochsLine] = lines[epochsLine]!.replace(/epochs:.*/, 'epochs: many');
+    lines[epochsLine] = lines[epochsLine].replace(/epochs:.*/, 'epochs: many');
     writeFileSync(file, lines.join('\n'));
     const diagnostics = await waitFor('diagnostics on xlens.yaml', () => {
       const found = vscode.languages.getDiagnostics(uri);

@@ -9,10 +9,16 @@ describe('dashboard protocol: messages from the view are validated', () => {
       type: 'webview/ready',
       payload: { version: 1 },
     });
-    assert.deepEqual(parseDashboardViewMessage({ type: 'dashboard/showOutput', payload: { runId: '20261124T090612Z-7f3a' } }), {
-      type: 'dashboard/showOutput',
-      payload: { runId: '20261124T090612Z-7f3a' },
-    });
+    assert.deepEqual(
+      parseDashboardViewMessage({
+        type: 'dashboard/showOutput',
+        payload: { runId: '20261124T090612Z-7f3a' },
+      }),
+      {
+        type: 'dashboard/showOutput',
+        payload: { runId: '20261124T090612Z-7f3a' },
+      },
+    );
     assert.deepEqual(parseDashboardViewMessage({ type: 'webview/error', payload: { message: 'boom' } }), {
       type: 'webview/error',
       payload: { message: 'boom' },
@@ -29,7 +35,10 @@ describe('dashboard protocol: messages from the view are validated', () => {
       [{ type: 'dashboard/showOutput', payload: { runId: '../../etc' } }, /run id/],
       [{ type: 'dashboard/showOutput', payload: { runId: 42 } }, /run id/],
       [{ type: 'webview/error', payload: { message: { toString: 1 } } }, /string payload.message/],
-      [{ type: 'dashboard/deleteEverything', payload: {} }, /unknown message type "dashboard\/deleteEverything"/],
+      [
+        { type: 'dashboard/deleteEverything', payload: {} },
+        /unknown message type "dashboard\/deleteEverything"/,
+      ],
     ];
     for (const [input, reason] of cases) {
       const result = parseDashboardViewMessage(input);
@@ -39,7 +48,10 @@ describe('dashboard protocol: messages from the view are validated', () => {
   });
 
   it('cuts error messages from the view to a bounded length', () => {
-    const result = parseDashboardViewMessage({ type: 'webview/error', payload: { message: 'x'.repeat(10_000) } });
+    const result = parseDashboardViewMessage({
+      type: 'webview/error',
+      payload: { message: 'x'.repeat(10_000) },
+    });
     assert.ok(typeof result !== 'string' && result.type === 'webview/error');
     assert.equal(result.payload.message.length, MAX_VIEW_ERROR_LENGTH);
   });
@@ -62,7 +74,10 @@ describe('webview page', () => {
       cspSource: 'https://res',
       nonce: 'N0nce+/=',
     });
-    assert.match(html, /<script nonce="N0nce\+\/=" src="https:\/\/res\/dist\/webviews\/dashboard.js"><\/script>/);
+    assert.match(
+      html,
+      /<script nonce="N0nce\+\/=" src="https:\/\/res\/dist\/webviews\/dashboard.js"><\/script>/,
+    );
     assert.match(html, /<title>train &#60;run&#62; &#38; &#34;x&#34;<\/title>/);
     assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;;/);
     assert.equal((html.match(/<script/g) ?? []).length, 1);

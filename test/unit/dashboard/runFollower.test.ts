@@ -40,7 +40,11 @@ function writeRecord(dir: string, status: RunRecord['status'], extra: Partial<Ru
   renameSync(join(dir, 'run.json.tmp'), join(dir, 'run.json'));
 }
 
-function nextChange(follower: RunFollower, matches: (c: RunChange) => boolean, timeoutMs = 5000): Promise<RunChange> {
+function nextChange(
+  follower: RunFollower,
+  matches: (c: RunChange) => boolean,
+  timeoutMs = 5000,
+): Promise<RunChange> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       sub.dispose();
@@ -84,8 +88,8 @@ describe('RunFollower', () => {
       assert.equal(follower.lastStep, 2);
       assert.deepEqual(follower.log.lines, ['epoch 1', 'epoch 2', 'epoch 3']);
       assert.equal(follower.warnings.length, 2);
-      assert.match(follower.warnings[0]!, /metrics\.jsonl:2: not valid JSON/);
-      assert.match(follower.warnings[1]!, /metrics\.jsonl:4: "step" must be an integer >= 0/);
+      assert.match(follower.warnings[0], /metrics\.jsonl:2: not valid JSON/);
+      assert.match(follower.warnings[1], /metrics\.jsonl:4: "step" must be an integer >= 0/);
     } finally {
       follower.dispose();
     }

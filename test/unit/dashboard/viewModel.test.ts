@@ -3,7 +3,13 @@ import { describe, it } from 'node:test';
 import type { MetricPoint } from '../../../src/core/metrics/series';
 import type { RunRecord } from '../../../src/core/runs/types';
 import { MAX_POINTS_PER_SERIES } from '../../../src/protocol/dashboard';
-import { buildHeader, buildParams, buildSnapshot, ChartTracker, type RunState } from '../../../src/features/dashboard/viewModel';
+import {
+  buildHeader,
+  buildParams,
+  buildSnapshot,
+  ChartTracker,
+  type RunState,
+} from '../../../src/features/dashboard/viewModel';
 
 function record(overrides: Partial<RunRecord> = {}): RunRecord {
   return {
@@ -19,7 +25,13 @@ function record(overrides: Partial<RunRecord> = {}): RunRecord {
     exitCode: 0,
     command: 'built-in trainer',
     cwd: '/ws',
-    git: { commit: 'a'.repeat(40), branch: 'main', subject: 'Add data', dirty: true, snapshot: 'b'.repeat(40) },
+    git: {
+      commit: 'a'.repeat(40),
+      branch: 'main',
+      subject: 'Add data',
+      dirty: true,
+      snapshot: 'b'.repeat(40),
+    },
     params: { 'optimizer.lr': 0.01, epochs: 40, early: true, note: null },
     data: [],
     metrics: {},
@@ -31,7 +43,10 @@ function record(overrides: Partial<RunRecord> = {}): RunRecord {
 
 /** A smooth decreasing curve with noise: a loss-like series of `n` points. */
 function curve(n: number, offset = 0): MetricPoint[] {
-  return Array.from({ length: n }, (_, step) => ({ step, value: 1 / (1 + step / 100) + offset + 0.01 * Math.sin(step) }));
+  return Array.from({ length: n }, (_, step) => ({
+    step,
+    value: 1 / (1 + step / 100) + offset + 0.01 * Math.sin(step),
+  }));
 }
 
 function state(series: Map<string, MetricPoint[]>, overrides: Partial<RunState> = {}): RunState {
@@ -102,7 +117,7 @@ describe('dashboard view model', () => {
     ]);
     const snapshot = buildSnapshot(state(series));
     assert.deepEqual(
-      snapshot.charts.map((c) => [c.id, [...rowsPerSeries(c.data.points!).keys()]]),
+      snapshot.charts.map((c) => [c.id, [...rowsPerSeries(c.data.points).keys()]]),
       [
         ['metric:loss', ['loss', 'val_loss']],
         ['metric:accuracy', ['accuracy', 'val_accuracy']],
@@ -116,15 +131,17 @@ describe('dashboard view model', () => {
   });
 
   it('sends at most 2,000 points per series for 10 metrics of 100,000 steps, keeping first and last', () => {
-    const series = new Map(Array.from({ length: 10 }, (_, i) => [`metric_${i}`, curve(100_000, i)] as [string, MetricPoint[]]));
+    const series = new Map(
+      Array.from({ length: 10 }, (_, i) => [`metric_${i}`, curve(100_000, i)] as [string, MetricPoint[]]),
+    );
     const snapshot = buildSnapshot(state(series));
     assert.equal(snapshot.charts.length, 10);
     for (const chart of snapshot.charts) {
-      const rows = chart.data.points!;
+      const rows = chart.data.points;
       const [count] = [...rowsPerSeries(rows).values()];
       assert.equal(count, MAX_POINTS_PER_SERIES);
-      assert.equal(rows[0]!.step, 0);
-      assert.equal(rows[rows.length - 1]!.step, 99_999);
+      assert.equal(rows[0].step, 0);
+      assert.equal(rows[rows.length - 1].step, 99_999);
     }
     assert.ok(snapshot.series.every((s) => s.total === 100_000 && s.shown === MAX_POINTS_PER_SERIES));
     // The payload stays small enough to post at once: well under 10 MB of JSON for 10 × 100k points.
@@ -141,8 +158,8 @@ describe('ChartTracker: what an update carries', () => {
     const diff = tracker.diff(series, new Map([['loss', 1]]), false);
     assert.equal(diff.charts, undefined);
     assert.equal(diff.data?.length, 1);
-    assert.equal(diff.data![0]!.chartId, 'metric:loss');
-    assert.equal(diff.data![0]!.rows.length, 6);
+    assert.equal(diff.data[0].chartId, 'metric:loss');
+    assert.equal(diff.data[0].rows.length, 6);
     assert.deepEqual(diff.series, [{ name: 'loss', total: 6, shown: 6 }]);
   });
 
@@ -152,8 +169,18 @@ describe('ChartTracker: what an update carries', () => {
     tracker.reset(series);
     series.set('val_loss', curve(1));
     series.set('accuracy', curve(1));
-    const diff = tracker.diff(series, new Map([['val_loss', 1], ['accuracy', 1]]), false);
-    assert.deepEqual(diff.charts?.map((c) => c.id), ['metric:loss', 'metric:accuracy']);
+    const diff = tracker.diff(
+      series,
+      new Map([
+        ['val_loss', 1],
+        ['accuracy', 1],
+      ]),
+      false,
+    );
+    assert.deepEqual(
+      diff.charts?.map((c) => c.id),
+      ['metric:loss', 'metric:accuracy'],
+    );
     assert.equal(diff.data, undefined);
     // Known from now on: the next points are rows only.
     series.get('val_loss')!.push({ step: 1, value: 0.5 });
@@ -162,10 +189,18 @@ describe('ChartTracker: what an update carries', () => {
 
   it('rebuilds every chart after the metrics file was rewritten', () => {
     const tracker = new ChartTracker();
-    tracker.reset(new Map([['loss', curve(5)], ['acc', curve(5)]]));
+    tracker.reset(
+      new Map([
+        ['loss', curve(5)],
+        ['acc', curve(5)],
+      ]),
+    );
     const diff = tracker.diff(new Map([['loss', curve(2)]]), new Map([['loss', 2]]), true);
     assert.equal(diff.reset, true);
-    assert.deepEqual(diff.charts?.map((c) => c.id), ['metric:loss']);
+    assert.deepEqual(
+      diff.charts?.map((c) => c.id),
+      ['metric:loss'],
+    );
   });
 
   it('sends nothing when nothing was appended', () => {

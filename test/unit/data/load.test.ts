@@ -92,9 +92,22 @@ describe('CSV and TSV', () => {
     assert.equal(table.rows, 1461);
     assert.deepEqual(
       table.columns.map((c) => `${c.name}:${c.type}`),
-      ['date:datetime', 'precipitation:numerical', 'temp_max:numerical', 'temp_min:numerical', 'wind:numerical', 'weather:categorical'],
+      [
+        'date:datetime',
+        'precipitation:numerical',
+        'temp_max:numerical',
+        'temp_min:numerical',
+        'wind:numerical',
+        'weather:categorical',
+      ],
     );
-    assert.deepEqual([...dictionary(table, 'weather').dictionary].sort(), ['drizzle', 'fog', 'rain', 'snow', 'sun']);
+    assert.deepEqual([...dictionary(table, 'weather').dictionary].sort(), [
+      'drizzle',
+      'fog',
+      'rain',
+      'snow',
+      'sun',
+    ]);
     assert.ok(table.columns.every((c) => c.missing === 0));
   });
 
@@ -134,7 +147,12 @@ describe('JSON Lines', () => {
   it('maps keys to columns; absent keys and nulls are missing, booleans are categories', async () => {
     const path = file(
       'rows.jsonl',
-      ['{"a": 1, "b": "x", "ok": true}', '', '{"a": null, "ok": false, "c": 3.5}', '{"a": 2.5, "b": "y"}'].join('\n'),
+      [
+        '{"a": 1, "b": "x", "ok": true}',
+        '',
+        '{"a": null, "ok": false, "c": 3.5}',
+        '{"a": 2.5, "b": "y"}',
+      ].join('\n'),
     );
     const table = await loadTable(path);
     assert.equal(table.rows, 3);
@@ -155,7 +173,9 @@ describe('JSON Lines', () => {
 
 describe('Parquet and Arrow IPC', () => {
   it('reads flights-3m.parquet column by column into typed arrays, timestamps as datetimes', async () => {
-    const table = await loadTable(join(datasets, 'flights-3m.parquet'), { columns: ['date', 'delay', 'origin'] });
+    const table = await loadTable(join(datasets, 'flights-3m.parquet'), {
+      columns: ['date', 'delay', 'origin'],
+    });
     assert.equal(table.format, 'parquet');
     assert.equal(table.rows, 3_000_000);
     assert.deepEqual(table.fileColumns, ['date', 'delay', 'distance', 'origin', 'destination']);
@@ -214,7 +234,10 @@ describe('sampling', () => {
     const dates = numeric(a, 'date').values;
     assert.deepEqual(Array.from(dates), Array.from(numeric(b, 'date').values));
     assert.notDeepEqual(Array.from(dates), Array.from(numeric(c, 'date').values));
-    assert.ok(dates.every((v, i) => i === 0 || v > dates[i - 1]), 'file order kept');
+    assert.ok(
+      dates.every((v, i) => i === 0 || v > dates[i - 1]),
+      'file order kept',
+    );
     const all = await loadTable(path, { maxRows: 5000 });
     assert.equal(all.sampling.applied, false);
     assert.equal(all.rows, 1461);
@@ -223,13 +246,21 @@ describe('sampling', () => {
 
 describe('bad input gives a clear error naming the file and row', () => {
   it('ragged rows', async () => {
-    const error = await rejects(file('ragged.csv', 'a,b,c\n1,2,3\n4,5\n6,7,8\n'), /ragged\.csv:3: row has 2 fields but the header has 3/, 3);
+    const error = await rejects(
+      file('ragged.csv', 'a,b,c\n1,2,3\n4,5\n6,7,8\n'),
+      /ragged\.csv:3: row has 2 fields but the header has 3/,
+      3,
+    );
     assert.match(error.message, /Quote fields/);
   });
 
   it('a file that is not UTF-8', async () => {
     const latin1 = Buffer.from('name,city\nAna,S\xe3o Paulo\n', 'latin1');
-    const error = await rejects(file('latin1.csv', latin1), /latin1\.csv:2: the file is not valid UTF-8 \(byte 0xe3/, 2);
+    const error = await rejects(
+      file('latin1.csv', latin1),
+      /latin1\.csv:2: the file is not valid UTF-8 \(byte 0xe3/,
+      2,
+    );
     assert.match(error.message, /iconv/);
   });
 
@@ -240,7 +271,11 @@ describe('bad input gives a clear error naming the file and row', () => {
     assert.equal(table.rows, 200_000);
     assert.equal(dictionary(table, 'b').dictionary[123_456], 'café 123456');
     const bad = Buffer.concat([good, Buffer.from('5,caf\xe9\n', 'latin1')]);
-    await rejects(file('bigbad.csv', bad), new RegExp(`bigbad\\.csv:200002: .*byte offset ${good.length + 5}\\)`), 200_002);
+    await rejects(
+      file('bigbad.csv', bad),
+      new RegExp(`bigbad\\.csv:200002: .*byte offset ${good.length + 5}\\)`),
+      200_002,
+    );
   });
 
   it('an empty file and a header without rows', async () => {
@@ -256,14 +291,23 @@ describe('bad input gives a clear error naming the file and row', () => {
     const path = join(datasets, 'seattle-weather.csv');
     await assert.rejects(loadTable(path, { columns: ['temp_max', 'humidity'] }), (error: unknown) => {
       assert.ok(error instanceof UserInputError);
-      assert.match(error.message, /seattle-weather\.csv: no column "humidity"\. The file has: date, precipitation/);
+      assert.match(
+        error.message,
+        /seattle-weather\.csv: no column "humidity"\. The file has: date, precipitation/,
+      );
       return true;
     });
-    await assert.rejects(loadTable(join(datasets, 'flights-200k.arrow'), { columns: ['nope'] }), /no column "nope"/);
+    await assert.rejects(
+      loadTable(join(datasets, 'flights-200k.arrow'), { columns: ['nope'] }),
+      /no column "nope"/,
+    );
   });
 
   it('duplicate header names, unknown extensions, files that are not what they claim', async () => {
-    await rejects(file('dup.csv', 'a,b,a\n1,2,3\n'), /dup\.csv:1: column name "a" appears twice \(columns 1 and 3\)/);
+    await rejects(
+      file('dup.csv', 'a,b,a\n1,2,3\n'),
+      /dup\.csv:1: column name "a" appears twice \(columns 1 and 3\)/,
+    );
     await rejects(file('data.xlsx', 'x'), /unsupported file type "\.xlsx"/);
     await rejects(file('fake.parquet', 'a,b\n1,2\n'), /fake\.parquet: not a readable Parquet file/);
     await rejects(join(dir, 'missing.csv'), /missing\.csv: file not found/);

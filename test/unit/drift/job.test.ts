@@ -37,7 +37,10 @@ function task(extra: Partial<DriftTask>): DriftTask {
   };
 }
 
-async function runJob(name: string, config: DriftTask): Promise<{ code: number | null; stdout: string; stderr: string; runDir: string }> {
+async function runJob(
+  name: string,
+  config: DriftTask,
+): Promise<{ code: number | null; stdout: string; stderr: string; runDir: string }> {
   const runDir = join(workspace, '.xlens', 'runs', name);
   mkdirSync(runDir, { recursive: true });
   const taskPath = join(runDir, 'task.json');
@@ -45,7 +48,12 @@ async function runJob(name: string, config: DriftTask): Promise<{ code: number |
   const entry = resolveEntrypoint('driftJob');
   const child = spawn(process.execPath, [...entry.execArgv, entry.script, taskPath], {
     cwd: workspace,
-    env: { ...process.env, XLENS_RUN_ID: name, XLENS_RUN_DIR: runDir, XLENS_METRICS_FILE: join(runDir, 'metrics.jsonl') },
+    env: {
+      ...process.env,
+      XLENS_RUN_ID: name,
+      XLENS_RUN_DIR: runDir,
+      XLENS_METRICS_FILE: join(runDir, 'metrics.jsonl'),
+    },
   });
   let stdout = '';
   let stderr = '';
@@ -60,7 +68,9 @@ describe('drift job', () => {
     const { code, stdout, stderr, runDir } = await runJob('ok', task({}));
     assert.equal(code, 0, stderr);
     assert.match(stdout, /DATASET DRIFT DETECTED: 3 of 5 columns drifted/);
-    const report = JSON.parse(readFileSync(join(runDir, 'artifacts', 'drift-report.json'), 'utf8')) as DriftReport;
+    const report = JSON.parse(
+      readFileSync(join(runDir, 'artifacts', 'drift-report.json'), 'utf8'),
+    ) as DriftReport;
     assert.equal(report.dataset.driftDetected, true);
     assert.equal(report.inputs.reference.file, 'data/weather-2012.csv');
     const lines = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n');
@@ -70,7 +80,10 @@ describe('drift job', () => {
     assert.equal(metric.values['drift/share'], 0.6);
     assert.equal(metric.values['drift/drifted_columns'], 3);
     assert.equal(metric.values['drift/dataset_drift'], 1);
-    assert.equal(metric.values['drift/temp_max'], report.columns.find((c) => c.name === 'temp_max')!.statistic);
+    assert.equal(
+      metric.values['drift/temp_max'],
+      report.columns.find((c) => c.name === 'temp_max')!.statistic,
+    );
     const info = JSON.parse(readFileSync(join(runDir, 'info.json'), 'utf8')) as Record<string, unknown>;
     assert.deepEqual(info, { datasetDrift: true, driftedColumns: 3, testedColumns: 5, driftShare: 0.6 });
     const html = join(runDir, 'artifacts', 'drift-report.html');
@@ -83,9 +96,14 @@ describe('drift job', () => {
   });
 
   it('applies the task options', async () => {
-    const { code, runDir } = await runJob('options', task({ columns: ['wind', 'weather'], options: { method: 'psi', threshold: 0.5 } }));
+    const { code, runDir } = await runJob(
+      'options',
+      task({ columns: ['wind', 'weather'], options: { method: 'psi', threshold: 0.5 } }),
+    );
     assert.equal(code, 0);
-    const report = JSON.parse(readFileSync(join(runDir, 'artifacts', 'drift-report.json'), 'utf8')) as DriftReport;
+    const report = JSON.parse(
+      readFileSync(join(runDir, 'artifacts', 'drift-report.json'), 'utf8'),
+    ) as DriftReport;
     assert.deepEqual(
       report.columns.map((c) => [c.name, c.method, c.drifted]),
       [

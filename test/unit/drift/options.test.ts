@@ -1,7 +1,9 @@
 // Drift options from xlens.yaml (`kind: drift` task options) and from `xlens drift` flags.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { UserInputError } from '../../../src/core/base/errors';
+import { loadProject } from '../../../src/core/config/load';
 import { applyDriftFlags, parseDriftOptions } from '../../../src/core/drift/options';
 import { defaultDriftOptions } from '../../../src/core/drift/rules';
 
@@ -47,11 +49,26 @@ describe('task options (xlens.yaml)', () => {
 
   it('names the field and the fix for bad values', () => {
     const where = 'tasks.weather-drift.options';
-    rejects(() => parseDriftOptions({ method: 'kolmogorov' }, undefined, where), /tasks\.weather-drift\.options\.method: unknown method "kolmogorov"; use one of ks, chisquare/);
-    rejects(() => parseDriftOptions({ drift_share: 2 }, undefined, where), /options\.drift_share: expected a number from 0 to 1, got 2/);
-    rejects(() => parseDriftOptions({ threshold: 0 }, undefined, where), /options\.threshold: a threshold of 0/);
-    rejects(() => parseDriftOptions({ per_column: { a: { methd: 'ks' } } }, undefined, where), /per_column\.a\.methd: unknown option; allowed: method, threshold, type/);
-    rejects(() => parseDriftOptions({ per_column: { a: { type: 'number' } } }, undefined, where), /per_column\.a\.type: unknown type "number"/);
+    rejects(
+      () => parseDriftOptions({ method: 'kolmogorov' }, undefined, where),
+      /tasks\.weather-drift\.options\.method: unknown method "kolmogorov"; use one of ks, chisquare/,
+    );
+    rejects(
+      () => parseDriftOptions({ drift_share: 2 }, undefined, where),
+      /options\.drift_share: expected a number from 0 to 1, got 2/,
+    );
+    rejects(
+      () => parseDriftOptions({ threshold: 0 }, undefined, where),
+      /options\.threshold: a threshold of 0/,
+    );
+    rejects(
+      () => parseDriftOptions({ per_column: { a: { methd: 'ks' } } }, undefined, where),
+      /per_column\.a\.methd: unknown option; allowed: method, threshold, type/,
+    );
+    rejects(
+      () => parseDriftOptions({ per_column: { a: { type: 'number' } } }, undefined, where),
+      /per_column\.a\.type: unknown type "number"/,
+    );
     rejects(() => parseDriftOptions({ sample: 3 }, undefined, where), /options\.sample: unknown option/);
   });
 });
@@ -84,10 +101,30 @@ describe('CLI flags', () => {
 
   it('rejects bad flags with the flag name', () => {
     const base = defaultDriftOptions();
-    rejects(() => applyDriftFlags(base, { method: ['col=t-test'] }), /--method col=: unknown method "t-test"/);
+    rejects(
+      () => applyDriftFlags(base, { method: ['col=t-test'] }),
+      /--method col=: unknown method "t-test"/,
+    );
     rejects(() => applyDriftFlags(base, { threshold: ['abc'] }), /--threshold: expected a number/);
     rejects(() => applyDriftFlags(base, { type: ['categorical'] }), /--type: expected column=type/);
     rejects(() => applyDriftFlags(base, { columns: ' , ' }), /--columns: expected a comma-separated list/);
     rejects(() => applyDriftFlags(base, { maxRows: '1.5' }), /--max-rows: expected a whole number/);
+  });
+});
+
+describe('the weather example', () => {
+  it('declares drift tasks that load and whose options parse', async () => {
+    const result = await loadProject(join(__dirname, '../../../examples/weather-drift'));
+    assert.deepEqual(result.errors, []);
+    const tasks = [...result.config!.tasks.values()];
+    assert.deepEqual(
+      tasks.map((t) => t.kind),
+      ['drift', 'drift', 'drift'],
+    );
+    const psi = tasks.find((t) => t.name === 'weather-drift-psi');
+    assert.ok(psi && psi.kind === 'drift');
+    const options = parseDriftOptions(psi.options, psi.columns);
+    assert.equal(options.method, 'psi');
+    assert.deepEqual(options.perColumn.temp_max, { threshold: 0.1 });
   });
 });

@@ -24,7 +24,13 @@ import { sortedValues } from '../../../src/core/drift/columnDrift';
 interface Reference {
   ks_2samp: { name: string; a: number[]; b: number[]; statistic: number; pvalue: number }[];
   kstwo_sf: { n: number; x: number; sf: number }[];
-  chisquare: { name: string; reference: number[]; current: number[]; statistic: number | null; pvalue: number }[];
+  chisquare: {
+    name: string;
+    reference: number[];
+    current: number[];
+    statistic: number | null;
+    pvalue: number;
+  }[];
   chi2_sf: { x: number; df: number; sf: number }[];
   norm_sf: { z: number; sf: number }[];
   ztest: { name: string; reference: string[]; current: string[]; statistic: number; pvalue: number }[];
@@ -116,7 +122,12 @@ describe('two-proportion Z-test (Evidently "z") with scipy.stats.norm', () => {
     it(c.name, () => {
       const first = [...new Set([...c.reference, ...c.current])].sort()[0];
       const other = (values: string[]): number => values.filter((v) => v !== first).length;
-      const result = twoProportionZTest(other(c.reference), c.reference.length, other(c.current), c.current.length);
+      const result = twoProportionZTest(
+        other(c.reference),
+        c.reference.length,
+        other(c.current),
+        c.current.length,
+      );
       assertStatistic(result.statistic, c.statistic, 'z');
       assertPValue(result.pValue, c.pvalue, 'p');
     });
@@ -172,9 +183,13 @@ describe('shared bins (numpy.histogram_bin_edges "sturges" / value bins), PSI an
 describe('sortedValues', () => {
   it('drops NaN and sorts ascending, by counting for small-range integers and by comparison otherwise', () => {
     let seed = 1;
-    const random = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
-    const integers = Float64Array.from({ length: 5000 }, (_, i) => (i % 97 === 0 ? NaN : Math.floor(random() * 600) - 300));
-    const floats = Float64Array.from({ length: 5000 }, (_, i) => (i % 89 === 0 ? NaN : (random() - 0.5) * 1e3));
+    const random = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const integers = Float64Array.from({ length: 5000 }, (_, i) =>
+      i % 97 === 0 ? NaN : Math.floor(random() * 600) - 300,
+    );
+    const floats = Float64Array.from({ length: 5000 }, (_, i) =>
+      i % 89 === 0 ? NaN : (random() - 0.5) * 1e3,
+    );
     const wide = Float64Array.from({ length: 5000 }, () => Math.floor(random() * 1e9));
     for (const values of [integers, floats, wide, Float64Array.from([3, NaN, 1, 2])]) {
       const expected = Array.from(values)

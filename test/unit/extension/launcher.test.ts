@@ -103,14 +103,17 @@ describe('detached runs through the xlens CLI (real processes)', () => {
     `;
     const pid = Number(
       await held(
-        new Promise<string>((resolve) => {
+        new Promise<string>((resolve, reject) => {
           const out: Buffer[] = [];
-          const child = spawn(process.execPath, ['--import', 'tsx', '-e', host], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-          child.stdout.on('data', (d: Buffer) => out.push(d));
-          child.on('exit', (_code, signal) => {
-            assert.equal(signal, 'SIGKILL');
-            resolve(Buffer.concat(out).toString());
+          const child = spawn(process.execPath, ['--import', 'tsx', '-e', host], {
+            stdio: ['ignore', 'pipe', 'inherit'],
           });
+          child.stdout.on('data', (d: Buffer) => out.push(d));
+          child.on('exit', (code, signal) =>
+            signal === 'SIGKILL'
+              ? resolve(Buffer.concat(out).toString())
+              : reject(new Error(`the stand-in host exited with ${code ?? signal}`)),
+          );
         }),
       ),
     );

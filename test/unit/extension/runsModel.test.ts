@@ -99,7 +99,7 @@ describe('RunsModel grouping by commit (real git repository, real run store)', (
 
     assert.ok(dirty.git.dirty && dirty.git.snapshot, 'the run on a modified tree has a snapshot');
     const dirtyRow = describeRun(dirty, NOW);
-    assert.match(dirtyRow.description, new RegExp(`dirty @ ${shortSha(dirty.git.snapshot)}$`));
+    assert.match(dirtyRow.description, new RegExp(` · dirty @ ${shortSha(dirty.git.snapshot)}$`));
     assert.ok(dirtyRow.tooltip.includes(`snapshot \`${shortSha(dirty.git.snapshot)}\``));
     assert.ok(dirtyRow.tooltip.includes(`refs/xlens/runs/${dirty.id}`));
     assert.equal(gitIn(root, ['rev-parse', `refs/xlens/runs/${dirty.id}`]), dirty.git.snapshot);

@@ -38,6 +38,13 @@ describe('status bar text', () => {
     assert.equal(statusBarText([], now), undefined);
   });
 
+  it("calls the built-in trainer's step an epoch", () => {
+    const trainer = run('20261124T1000Z-0001', {
+      metrics: { loss: { last: 0.5, lastStep: 7, min: 0.5, max: 1, bestStep: 7, count: 7 } },
+    });
+    assert.equal(statusBarText([trainer], now)!.text, '$(loading~spin) train epoch 7');
+  });
+
   it('shows the newest active run with its epoch and opens its dashboard', () => {
     const latest = run('20261124T1000Z-0001', {
       startedAt: '2026-11-24T10:00:00.000Z',
@@ -52,6 +59,7 @@ describe('status bar text', () => {
   it('counts several active runs and falls back to the step without an epoch metric', () => {
     const a = run('20261124T1004Z-0002', {
       task: 'eval',
+      kind: 'command',
       metrics: { loss: { last: 0.5, lastStep: 340, min: 0.5, max: 1, bestStep: 340, count: 341 } },
     });
     const b = run('20261124T1000Z-0001', { status: 'queued' });

@@ -25,7 +25,9 @@ async function xlens(args: string[], cwd: string): Promise<{ code: number; out: 
 
 function workspace(): string {
   const ws = tempDir('xlens-import-cli-');
-  cpSync(join(FIXTURES, 'mlflow/DiegoFabianTondo__DS20_DeepLearning/mlruns'), join(ws, 'mlruns'), { recursive: true });
+  cpSync(join(FIXTURES, 'mlflow/DiegoFabianTondo__DS20_DeepLearning/mlruns'), join(ws, 'mlruns'), {
+    recursive: true,
+  });
   cpSync(join(FIXTURES, 'keras_csv/AmineEchraibi__BrainCNN/training.log'), join(ws, 'logs/training.log'));
   return ws;
 }
@@ -48,7 +50,7 @@ describe('xlens import', () => {
     const result = JSON.parse(out) as ImportedRunsResult;
     assert.deepEqual(result.sources, [{ format: 'keras-csv', path: join(ws, 'logs/training.log') }]);
     assert.deepEqual(
-      result.runs[0]!.metrics.map((m) => [m.name, m.points, m.lastStep]),
+      result.runs[0].metrics.map((m) => [m.name, m.points, m.lastStep]),
       [
         ['acc', 25, 24],
         ['loss', 25, 24],

@@ -66,7 +66,8 @@ export function histogramSorted(sorted: Float64Array, edges: Float64Array): Floa
   const counts = new Float64Array(bins);
   let previous = searchSorted(sorted, edges[0], 'left');
   for (let i = 1; i <= bins; i++) {
-    const next = i === bins ? searchSorted(sorted, edges[i], 'right') : searchSorted(sorted, edges[i], 'left');
+    const next =
+      i === bins ? searchSorted(sorted, edges[i], 'right') : searchSorted(sorted, edges[i], 'left');
     counts[i - 1] = next - previous;
     previous = next;
   }

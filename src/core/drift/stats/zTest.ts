@@ -18,7 +18,12 @@ export interface ZTestResult {
  * @param curOther current values that are not the first category; `nCur` all current values.
  * @throws RangeError when a sample is empty.
  */
-export function twoProportionZTest(refOther: number, nRef: number, curOther: number, nCur: number): ZTestResult {
+export function twoProportionZTest(
+  refOther: number,
+  nRef: number,
+  curOther: number,
+  nCur: number,
+): ZTestResult {
   if (nRef <= 0 || nCur <= 0) {
     throw new RangeError('twoProportionZTest: a sample is empty');
   }

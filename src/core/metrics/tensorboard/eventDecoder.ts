@@ -166,6 +166,9 @@ export class EventDecoder {
   /** Skipped values per plugin since the last {@link takeSkipped}. */
   private skipped = new Map<string, number>();
   private readonly reader: WireReader = protobuf.Reader.create(Buffer.alloc(0));
+  private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  /** Wall time of the event being decoded, Unix ms. */
+  private time = 0.5;
   private readonly decoder = new TextDecoder('utf-8');
   /** Smallest and largest wall time seen (Unix ms). */
   firstTime = Infinity;
@@ -207,6 +210,7 @@ export class EventDecoder {
     if (r.buf !== buf) {
       r.buf = buf;
       r.view = null;
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     }
     r.pos = start;
     r.len = end;
@@ -217,7 +221,7 @@ export class EventDecoder {
     while (r.pos < end) {
       const key = r.uint32();
       if (key === K_WALL) {
-        wallTime = r.double();
+        wallTime = this.double();
       } else if (key === K_STEP) {
         step = readInt64(r);
       } else if (key === K_SUMMARY) {
@@ -232,7 +236,9 @@ export class EventDecoder {
     if (summaryStart < 0) {
       return; // file_version, graph_def, session_log...
     }
-    const time = wallTime * 1000;
+    // Kept in a field rather than passed down: a double argument to a call that is not inlined
+    // is boxed, one more allocation per point.
+    const time = (this.time = wallTime * 1000);
     if (time < this.firstTime) {
       this.firstTime = time;
     }
@@ -249,7 +255,7 @@ export class EventDecoder {
         if (valueEnd > summaryEnd) {
           throw new RangeError(`Summary.Value runs ${valueEnd - summaryEnd} bytes past the summary`);
         }
-        this.value(buf, valueEnd, step, time);
+        this.value(buf, valueEnd, step);
         r.pos = valueEnd;
         r.len = summaryEnd;
       } else {
@@ -258,7 +264,7 @@ export class EventDecoder {
     }
   }
 
-  private value(buf: Buffer, valueEnd: number, step: number, time: number): void {
+  private value(buf: Buffer, valueEnd: number, step: number): void {
     const r = this.reader;
     r.len = valueEnd;
     let tagStart = 0;
@@ -277,7 +283,7 @@ export class EventDecoder {
         tagEnd = r.pos;
       } else if (key === K_SIMPLE) {
         kind = KIND_SIMPLE;
-        number = r.float();
+        number = this.float();
       } else if (key === K_TENSOR) {
         const length = r.uint32();
         tensorStart = r.pos;
@@ -309,13 +315,12 @@ export class EventDecoder {
     }
     switch (kind) {
       case KIND_SIMPLE:
-        this.point(series, step, number, time);
+        this.point(series, step, number);
         return;
       case KIND_TENSOR:
         if (series.plugin === SCALARS_PLUGIN) {
-          number = this.tensorScalar(buf, tensorStart, tensorEnd);
-          if (number === number || this.tensorIsScalar) {
-            this.point(series, step, number, time);
+          if (this.tensorScalar(buf, tensorStart, tensorEnd)) {
+            this.point(series, step, this.scalar);
             return;
           }
         }
@@ -337,7 +342,7 @@ export class EventDecoder {
     }
   }
 
-  private point(series: TagSeries, step: number, value: number, time: number): void {
+  private point(series: TagSeries, step: number, value: number): void {
     if (series.batch.length === 0 && series.dropped === 0) {
       this.touched.push(series);
     }
@@ -348,7 +353,7 @@ export class EventDecoder {
       series.dropped++;
       return;
     }
-    series.batch.push({ step, value, time });
+    series.batch.push({ step, value, time: this.time });
   }
 
   private skip(plugin: string): void {
@@ -456,18 +461,17 @@ export class EventDecoder {
     }
   }
 
-  /** Set by {@link tensorScalar}: true when the tensor held one number (possibly NaN). */
-  private tensorIsScalar = false;
+  /** The number read by {@link tensorScalar} (a field, not a return value: see `time`). */
+  private scalar = 0.5;
 
   /**
-   * Reads a TensorProto in `buf[start, end)`; returns its single number, or NaN with
-   * `tensorIsScalar` false when it is not a one-element numeric tensor.
+   * Reads a TensorProto in `buf[start, end)`. Returns true, with the number in `scalar`, when it
+   * is a one-element numeric tensor.
    */
-  private tensorScalar(buf: Buffer, start: number, end: number): number {
+  private tensorScalar(buf: Buffer, start: number, end: number): boolean {
     const r = this.reader;
     r.pos = start;
     r.len = end;
-    this.tensorIsScalar = false;
     let dtype = 0;
     let elements = 1;
     let contentStart = -1;
@@ -495,14 +499,14 @@ export class EventDecoder {
           const packedEnd = r.pos + length;
           r.len = packedEnd;
           while (r.pos < packedEnd) {
-            const v = readTyped(r, field);
+            const v = this.typed(field);
             if (values++ === 0) {
               first = v;
             }
           }
           r.len = end;
         } else if (isTypedField(field)) {
-          const v = readTyped(r, field);
+          const v = this.typed(field);
           if (values++ === 0) {
             first = v;
           }
@@ -512,24 +516,70 @@ export class EventDecoder {
       }
     }
     if (elements !== 1) {
-      return NaN;
+      return false;
     }
     if (contentStart >= 0 && contentEnd > contentStart) {
       const value = fromContent(buf, contentStart, contentEnd, dtype);
-      this.tensorIsScalar = value !== undefined;
-      return value ?? NaN;
+      if (value === undefined) {
+        return false;
+      }
+      this.scalar = value;
+      return true;
     }
     if (values !== 1 || !NUMERIC.has(dtype)) {
-      return NaN;
+      return false;
     }
-    this.tensorIsScalar = true;
-    if (dtype === DT_HALF) {
-      return halfToNumber(first);
+    this.scalar =
+      dtype === DT_HALF ? halfToNumber(first) : dtype === DT_BFLOAT16 ? bfloat16ToNumber(first) : first;
+    return true;
+  }
+
+  /**
+   * Fixed-width floats are read through a DataView on the chunk: V8 compiles it to a plain load,
+   * where protobufjs's byte-copying `float()`/`double()` costs a call and a boxed number per value.
+   * Bounds are checked as protobufjs does. Varints, lengths and skips stay with protobufjs.
+   */
+  private double(): number {
+    const r = this.reader;
+    const pos = r.pos;
+    if (pos + 8 > r.len) {
+      throw new RangeError(`index out of range: ${pos} + 8 > ${r.len}`);
     }
-    if (dtype === DT_BFLOAT16) {
-      return bfloat16ToNumber(first);
+    r.pos = pos + 8;
+    return this.view.getFloat64(pos, true);
+  }
+
+  private float(): number {
+    const r = this.reader;
+    const pos = r.pos;
+    if (pos + 4 > r.len) {
+      throw new RangeError(`index out of range: ${pos} + 4 > ${r.len}`);
     }
-    return first;
+    r.pos = pos + 4;
+    return this.view.getFloat32(pos, true);
+  }
+
+  /** One element of a typed `*_val` field of TensorProto. */
+  private typed(field: number): number {
+    const r = this.reader;
+    switch (field) {
+      case F_FLOAT:
+        return this.float();
+      case F_DOUBLE:
+        return this.double();
+      case F_INT:
+        return r.int32();
+      case F_HALF:
+        return r.int32() & 0xffff;
+      case F_INT64:
+        return toNumber(r.int64());
+      case F_UINT64:
+        return toNumber(r.uint64());
+      case F_UINT32:
+        return r.uint32();
+      default:
+        return r.bool() ? 1 : 0;
+    }
   }
 
   /** Product of a TensorShapeProto's dimension sizes (−1 for an unknown rank). */
@@ -593,27 +643,6 @@ function isTypedField(field: number): boolean {
     field === F_UINT32 ||
     field === F_UINT64
   );
-}
-
-function readTyped(r: protobuf.Reader, field: number): number {
-  switch (field) {
-    case F_FLOAT:
-      return r.float();
-    case F_DOUBLE:
-      return r.double();
-    case F_INT:
-      return r.int32();
-    case F_HALF:
-      return r.int32() & 0xffff;
-    case F_INT64:
-      return toNumber(r.int64());
-    case F_UINT64:
-      return toNumber(r.uint64());
-    case F_UINT32:
-      return r.uint32();
-    default:
-      return r.bool() ? 1 : 0;
-  }
 }
 
 /** Decodes a one-element `tensor_content` (little-endian) of `dtype`; undefined if it is not one. */

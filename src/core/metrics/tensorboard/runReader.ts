@@ -66,6 +66,7 @@ export class TensorBoardRunReader {
   private readonly decoder = new EventDecoder();
   private readonly scanner: RecordScanner;
   private readonly skippedTotal = new Map<string, number>();
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     /** The run directory. */
@@ -79,9 +80,17 @@ export class TensorBoardRunReader {
    * Reads what was appended since the last call (everything on the first call).
    *
    * @param options.maxBytes stop after consuming about this many bytes (then `more` is true).
-   * Never throws for bad data or an unreadable file: those become warnings.
+   * Never throws for bad data or an unreadable file: those become warnings. Calls made while a
+   * read runs are queued behind it.
    */
-  async read(options: { maxBytes?: number } = {}): Promise<TensorBoardReadResult> {
+  read(options: { maxBytes?: number } = {}): Promise<TensorBoardReadResult> {
+    // Reads share the scanner and cursors: a read asked for while one runs waits for it.
+    const result = this.queue.then(() => this.readNow(options));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async readNow(options: { maxBytes?: number }): Promise<TensorBoardReadResult> {
     const warnings: ReadWarning[] = [];
     this.decoder.warnings = warnings;
     let budget = options.maxBytes ?? Infinity;
