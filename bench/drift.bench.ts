@@ -11,6 +11,7 @@
 // Usage: npm run bench, or node bench/run.mjs drift.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parquetMetadataAsync, parquetSchema, asyncBufferFromFile } from 'hyparquet';
 import { loadTable } from '../src/core/data/load';
@@ -141,8 +142,17 @@ async function main(): Promise<void> {
   const ratio = ours.seconds / baseline.seconds;
   console.log(
     `ratio wall time ours / pandas+SciPy: ${ratio.toFixed(2)} (target ≤ ${TARGET}) ${ratio <= TARGET ? 'MET' : 'NOT MET'}; ` +
-      `peak memory ratio ${(ours.maxRssMB / baseline.maxRssMB).toFixed(2)}`,
+      `peak memory ratio ${(ours.maxRssMB / baseline.maxRssMB).toFixed(2)}` +
+      (ours.cpuSeconds !== undefined && baseline.cpuSeconds !== undefined
+        ? `; CPU time ratio ${(ours.cpuSeconds / baseline.cpuSeconds).toFixed(2)}`
+        : ''),
   );
+  const load = loadavg()[0];
+  if (load > cpus().length) {
+    console.log(
+      `note: load average ${load.toFixed(1)} on ${cpus().length} CPUs while measuring; wall times include waiting for a CPU.`,
+    );
+  }
   let same = true;
   for (const column of columns) {
     const a = ours.verdicts[column];

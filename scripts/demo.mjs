@@ -5,7 +5,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -58,15 +58,13 @@ step('evaluate the latest training run on the held-out penguins', ['run', 'eval'
 step('every run, tracked against git', ['runs']);
 step('the training run in detail', ['show', 'latest', '--task', 'train']);
 
-console.log('\nRun folders:');
 const runsDir = join(dir, '.xlens', 'runs');
+console.log(`\nRun folders (${runsDir}):`);
 function list(path, depth) {
   for (const name of readdirSync(path).sort()) {
     const full = join(path, name);
     const isDir = statSync(full).isDirectory();
-    console.log(
-      `${'  '.repeat(depth)}${relative(runsDir, full)}${isDir ? '/' : ` (${statSync(full).size} bytes)`}`,
-    );
+    console.log(`${'  '.repeat(depth)}${name}${isDir ? '/' : ` (${statSync(full).size} bytes)`}`);
     if (isDir && depth < 3) list(full, depth + 1);
   }
 }

@@ -12,13 +12,21 @@ import { DisposableStore, type Disposable } from './core/base/disposable';
 import type { RunRecord } from './core/runs/types';
 import type { XlensApi } from './features/api';
 import { Commands, ContextKeys, Views, TASK_TYPE, type CommandSpec } from './features/commands';
-import { openRunDashboard, registerDashboardSerializer, type DashboardServices } from './features/dashboard';
+import {
+  openImportedDashboardLazily,
+  openRunDashboardLazily,
+  registerDashboardSerializerLazily,
+} from './features/dashboard/lazy';
+import type { DashboardServices } from './features/dashboard/openDashboard';
+import { ImportedRunsService } from './features/imported/importedService';
+import { ImportedRunsModel } from './features/imported/model';
+import { registerDriftSerializer } from './features/drift/serializer';
 import { ProjectService, findWorkspaceRoot } from './features/project/projectService';
 import { registerRunCommands } from './features/runs/commands';
-import { RunsModel, type RunsElement } from './features/runs/model';
+import { RunsModel } from './features/runs/model';
 import { RunController } from './features/runs/runController';
 import { RunsService } from './features/runs/runsService';
-import { RunsTreeProvider } from './features/runs/tree';
+import { RunsTreeProvider, type RunsViewElement } from './features/runs/tree';
 import { RunsStatusBar } from './features/statusBar/statusBar';
 import { XlensTaskProvider } from './features/taskProvider/taskProvider';
 import { registerTaskCommands } from './features/tasks/commands';
@@ -41,13 +49,16 @@ export class ExtensionRoot implements vscode.Disposable {
   readonly config = this.track(new ConfigService());
   readonly runs = this.track(new RunsModel());
   readonly tasks = this.track(new TasksModel());
+  readonly imported = this.track(new ImportedRunsModel());
   readonly root = findWorkspaceRoot();
   readonly api: XlensApi;
 
   constructor(context: vscode.ExtensionContext, timing: ActivationTiming) {
-    const runsTree = this.track(new RunsTreeProvider(this.runs, () => this.config.current.keyMetrics));
+    const runsTree = this.track(
+      new RunsTreeProvider(this.runs, this.imported, () => this.config.current.keyMetrics),
+    );
     const runsView = this.track(
-      vscode.window.createTreeView<RunsElement>(Views.runs, {
+      vscode.window.createTreeView<RunsViewElement>(Views.runs, {
         treeDataProvider: runsTree,
         canSelectMany: true,
         showCollapseAll: true,
@@ -78,7 +89,18 @@ export class ExtensionRoot implements vscode.Disposable {
       const project = this.track(new ProjectService(root, this.tasks, this.log));
       const service = this.track(new RunsService(root, this.runs, this.log));
       const controller = new RunController(root, this.runs, service, this.log);
-      const dashboards: DashboardServices = { extensionUri: context.extensionUri, runsDir, log: this.log };
+      const importedService = this.track(
+        new ImportedRunsService(root, this.imported, this.log, () => this.config.current.importedEnabled),
+      );
+      const dashboards: DashboardServices = {
+        extensionUri: context.extensionUri,
+        runsDir,
+        log: this.log,
+        watchImported: async () => {
+          const worker = await importedService.worker();
+          return (sources, listener) => worker.watch(sources, listener);
+        },
+      };
       const reveal = (run: RunRecord): void => {
         const known = this.runs.get(run.id) ?? run;
         void Promise.resolve(runsView.reveal(known, { select: true, focus: false, expand: true })).catch(
@@ -88,9 +110,30 @@ export class ExtensionRoot implements vscode.Disposable {
       // Watchers and the first read start once activation has returned.
       ready = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
         const start = performance.now();
-        await Promise.all([project.start(), service.start()]);
-        this.log.info(`First read of xlens.yaml and runs took ${(performance.now() - start).toFixed(0)} ms`);
+        try {
+          await Promise.all([project.start(), service.start()]);
+          this.log.info(
+            `First read of xlens.yaml and runs took ${(performance.now() - start).toFixed(0)} ms`,
+          );
+        } finally {
+          // Other tools' logs are looked for once the workspace's own runs are shown.
+          importedService.start();
+        }
       });
+      let importedEnabled = this.config.current.importedEnabled;
+      this.track(
+        this.config.onDidChange((config) => {
+          if (config.importedEnabled === importedEnabled) {
+            return;
+          }
+          importedEnabled = config.importedEnabled;
+          if (importedEnabled) {
+            void importedService.rescan();
+          } else {
+            this.imported.setResult({ runs: [], sources: [], warnings: [], warningCount: 0 }, 0);
+          }
+        }),
+      );
       startRun = (task, overrides) => controller.start(task, overrides);
 
       this.trackAll(
@@ -113,17 +156,31 @@ export class ExtensionRoot implements vscode.Disposable {
           service,
           controller,
           runsDir,
-          openDashboard: (runId) => void openRunDashboard(dashboards, runId),
+          imported: this.imported,
+          openDashboard: (runId) => openRunDashboardLazily(dashboards, runId),
+          openImportedDashboard: (run) => openImportedDashboardLazily(dashboards, run),
           reveal,
         }),
       );
       this.track(
         registerCommand(Commands.refresh, this.log, async () => {
-          await Promise.all([project.reload(), service.reloadAll()]);
+          await Promise.all([project.reload(), service.reloadAll(), importedService.rescan()]);
           runsTree.refresh();
         }),
       );
-      this.track(registerDashboardSerializer(dashboards));
+      this.track(registerDashboardSerializerLazily(dashboards));
+      const drift = {
+        extensionUri: context.extensionUri,
+        root,
+        runsDir,
+        runs: this.runs,
+        log: this.log,
+      };
+      this.track(registerDriftSerializer(drift));
+      this.registerLazily(Commands.showDriftReport, async () => {
+        const { registerDriftCommand } = await import('./features/drift/openDrift');
+        return () => registerDriftCommand(drift);
+      });
       this.track(
         vscode.tasks.registerTaskProvider(
           TASK_TYPE,
@@ -175,6 +232,26 @@ export class ExtensionRoot implements vscode.Disposable {
   /** Adds `item` to the disposables of the root; anything tracked after disposal is disposed at once. */
   track<T extends Disposable>(item: T): T {
     return this.store.track(item);
+  }
+
+  /**
+   * Registers a command whose feature loads on its first use: a stand-in loads the feature's module,
+   * swaps itself for the real command in the same tick (so no call finds the id missing), then
+   * passes the call on with its arguments.
+   * @param load imports the module and returns the function that registers the real command.
+   */
+  private registerLazily(spec: CommandSpec, load: () => Promise<() => vscode.Disposable>): void {
+    let loading: Promise<void> | undefined;
+    const standIn = this.track(
+      registerCommand(spec, this.log, async (...args: unknown[]) => {
+        loading ??= load().then((register) => {
+          standIn.dispose();
+          this.track(register());
+        });
+        await loading;
+        return vscode.commands.executeCommand(spec.id, ...args);
+      }),
+    );
   }
 
   private trackAll(items: readonly Disposable[]): void {

@@ -130,28 +130,41 @@ export async function main(argv: string[], io: MainIo): Promise<ExitCode> {
   }
 }
 
-/** Process entry: wires signals (first Ctrl-C or SIGTERM cancels cleanly) and sets the exit code. */
+/**
+ * Process entry: wires signals and sets the exit code. The first Ctrl-C (SIGINT), SIGTERM or SIGHUP
+ * (the terminal was closed) cancels the run cleanly: the task runs in its own process group, so
+ * without this it would outlive a closed terminal.
+ */
 function runAsProcess(): void {
   const controller = new AbortController();
   let interrupts = 0;
+  const say = (text: string): void => {
+    try {
+      process.stderr.write(text);
+    } catch {
+      // The terminal is gone (SIGHUP); the run record still says what happened.
+    }
+  };
   const onSignal = (signal: NodeJS.Signals): void => {
     interrupts++;
     if (interrupts === 1) {
-      process.stderr.write(
-        `\nxlens: ${signal}: cancelling (the task gets SIGTERM, then SIGKILL after 5 s)...\n`,
-      );
+      // In a terminal, replace the progress line (and the echoed ^C) rather than break it.
+      const start = process.stderr.isTTY ? '\r\x1b[2K' : '\n';
+      say(`${start}xlens: ${signal}: cancelling (the task gets SIGTERM, then SIGKILL after 5 s)...\n`);
       controller.abort(new Error(`received ${signal}`));
     } else {
-      process.stderr.write('xlens: still stopping the task; it is killed at the end of the grace period.\n');
+      say('xlens: still stopping the task; it is killed at the end of the grace period.\n');
     }
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  signals.forEach((s) => process.on(s, onSignal));
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') {
       process.exit(process.exitCode ?? 0); // the reader went away (e.g. `xlens runs | head`)
     }
   });
+  // Writes to a closed terminal fail (EIO, EPIPE); that must not crash the run's supervision.
+  process.stderr.on('error', () => undefined);
   void main(process.argv.slice(2), {
     cwd: process.cwd(),
     stdout: process.stdout,
@@ -160,8 +173,7 @@ function runAsProcess(): void {
     signal: controller.signal,
   }).then((code) => {
     process.exitCode = code;
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    signals.forEach((s) => process.off(s, onSignal));
   });
 }
 

@@ -31,6 +31,7 @@ export const Commands = {
   refresh: { id: 'xlens.refresh', title: 'Refresh', icon: '$(refresh)' },
   createConfig: { id: 'xlens.createConfig', title: 'Create xlens.yaml', icon: '$(new-file)' },
   showLog: { id: 'xlens.showLog', title: 'Show Log' },
+  showDriftReport: { id: 'xlens.showDriftReport', title: 'Show Drift Report', icon: '$(graph)' },
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandKey = keyof typeof Commands;
@@ -62,6 +63,10 @@ export const ViewItems = {
   configProblem: 'configProblem',
   commit: 'commit',
   runPrefix: 'run.',
+  /** The "Imported runs" group and its per-format groups. */
+  importedGroup: 'importedGroup',
+  /** A run found in another tool's logs (TensorBoard, MLflow, DVCLive, CSV). */
+  importedRun: 'importedRun',
 } as const;
 
 /** The `type` of VS Code tasks provided for `xlens.yaml` tasks (package.json `taskDefinitions`). */

@@ -10,8 +10,26 @@
 import type { ChartModel, ChartRow } from './charts';
 import type { MessageOf } from './messages';
 
-/** Status of the run as shown (the run store's statuses, plus `missing` when the run folder vanished). */
-export type DashboardRunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'missing';
+/**
+ * Status of the run as shown: the run store's statuses, `missing` when the run folder (or the imported
+ * run) vanished, `imported` for a run of another tool's logs that records no status (TensorBoard, CSV).
+ */
+export type DashboardRunStatus =
+  'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'missing' | 'imported';
+
+/** Where a run read from another tool's logs (TensorBoard, MLflow, DVCLive, CSV) came from. */
+export interface DashboardImportedSource {
+  /** The source format: `tensorboard`, `mlflow`, `dvclive`, `keras-csv`, `lightning-csv`, `jsonl`. */
+  format: string;
+  /** Absolute path of the source (log folder, store or file). */
+  source: string;
+  /** The source relative to the workspace root, `/`-separated. */
+  relativePath: string;
+  /** Id of the run within its source, as its reader gives it (`.` for a TensorBoard run folder). */
+  sourceRunId: string;
+  /** Experiment or group name, where the source has one. */
+  experiment: string | null;
+}
 
 /** The header line of the dashboard. Times are ISO 8601; durations are ms. */
 export interface DashboardHeader {
@@ -43,6 +61,8 @@ export interface DashboardHeader {
   command: string;
   /** Current step of the run (highest step seen in its metrics), or null before the first line. */
   lastStep: number | null;
+  /** For a run read from another tool's logs, where it came from; null for the workspace's own runs. */
+  imported: DashboardImportedSource | null;
 }
 
 /** One row of the params table; values rendered as text (`null` as an empty cell). */

@@ -12,6 +12,8 @@ export interface XlensConfig {
   keyMetrics: string[];
   /** `xlens.statusBar.enabled`: show running runs in the status bar. */
   statusBarEnabled: boolean;
+  /** `xlens.imported.enabled`: list runs found in TensorBoard, MLflow, DVCLive and CSV logs. */
+  importedEnabled: boolean;
 }
 
 const SECTION = 'xlens';
@@ -22,6 +24,7 @@ function read(): XlensConfig {
   return {
     keyMetrics: Array.isArray(keyMetrics) ? keyMetrics.filter((m): m is string => typeof m === 'string') : [],
     statusBarEnabled: c.get<boolean>('statusBar.enabled', true),
+    importedEnabled: c.get<boolean>('imported.enabled', true),
   };
 }
 

@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -15,7 +16,10 @@ import { MAX_POINTS_PER_SERIES } from '../../src/protocol/dashboard';
 import {
   launchBrowser,
   pickRow,
+  pollUntil,
   runCommand,
+  startStallMonitor,
+  stopStallMonitor,
   waitForWorkbench,
   webviewFrame,
   workbenchUrl,
@@ -82,6 +86,20 @@ describe('Experiment Lens in code-server', { timeout: 15 * 60_000 }, () => {
     await page.locator('.monaco-list[aria-label="Runs"]').waitFor({ state: 'attached', timeout: 30_000 });
   }
 
+  /** Drags the sash right of the side bar until the side bar is `width` px wide; returns the old width. */
+  async function resizeSideBar(width: number): Promise<number> {
+    const box = await page.locator('.part.sidebar').boundingBox();
+    if (!box || Math.abs(box.width - width) < 2) {
+      return box?.width ?? width;
+    }
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width - 1, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + width, y, { steps: 10 });
+    await page.mouse.up();
+    return box.width;
+  }
+
   /** Ids of the runs in the workspace's store, oldest first. */
   function runIds(): string[] {
     try {
@@ -89,6 +107,69 @@ describe('Experiment Lens in code-server', { timeout: 15 * 60_000 }, () => {
     } catch {
       return [];
     }
+  }
+
+  /** The end of a run's output.log, for failure messages. */
+  function outputTail(runId: string | undefined): string {
+    try {
+      return readFileSync(join(workspace.root, '.xlens', 'runs', runId ?? '', 'output.log'), 'utf8').slice(
+        -2000,
+      );
+    } catch {
+      return '(no output.log)';
+    }
+  }
+
+  /**
+   * Waits until a row of `task` in the Runs view shows the succeeded icon. Fails at once, with what the user
+   * would see, when the row shows failed or cancelled or the extension raises an error or warning toast.
+   */
+  async function waitForRunRow(task: string, timeoutMs: number): Promise<void> {
+    const rows = page.locator('.monaco-list[aria-label="Runs"] .monaco-list-row', { hasText: task });
+    const ended = (icon: string): Promise<number> =>
+      rows.filter({ has: page.locator(`.codicon-${icon}`) }).count();
+    const toasts = page.locator(
+      '.notifications-toasts .notification-toast:has(.codicon-error), .notifications-toasts .notification-toast:has(.codicon-warning)',
+    );
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if ((await ended('pass')) > 0) {
+        return;
+      }
+      for (const icon of ['error', 'circle-slash']) {
+        if ((await ended(icon)) > 0) {
+          const id = runIds().at(-1);
+          throw new Error(`run ${id} of ${task} ended with icon ${icon}; output:\n${outputTail(id)}`);
+        }
+      }
+      const messages = (await toasts.allTextContents()).filter((t) => /xlens|experiment lens|run/i.test(t));
+      if (messages.length > 0) {
+        throw new Error(
+          `the editor showed: ${messages.join(' | ')}\noutput:\n${outputTail(runIds().at(-1))}`,
+        );
+      }
+      if (Date.now() > deadline) {
+        throw new Error(
+          `no succeeded ${task} run in the Runs view after ${timeoutMs} ms; runs: ${runIds().join(', ')}`,
+        );
+      }
+      await page.waitForTimeout(500);
+    }
+  }
+
+  /** The extension's log lines (every extension host of the session, oldest first). */
+  function extensionLog(): string {
+    const logs = join(server.home, 'user-data', 'logs');
+    return readdirSync(logs, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('Experiment Lens.log'))
+      .sort()
+      .map((f) => readFileSync(join(logs, f), 'utf8'))
+      .join('');
+  }
+
+  /** Activation times of our code the extension logged, one per extension host, in ms. */
+  function activationTimes(): number[] {
+    return [...extensionLog().matchAll(/Experiment Lens activated in ([\d.]+) ms/g)].map((m) => Number(m[1]));
   }
 
   /** Picks `runId` in the Open Run Dashboard quick pick. */
@@ -116,12 +197,25 @@ describe('Experiment Lens in code-server', { timeout: 15 * 60_000 }, () => {
         await input.waitFor({ state: 'visible' });
         await input.fill('train');
         await pickRow(page, 'train');
-        const succeeded = page
-          .locator('.monaco-list[aria-label="Runs"] .monaco-list-row', { hasText: 'train' })
-          .filter({ has: page.locator('.codicon-pass') });
-        await succeeded.first().waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
+        await waitForRunRow('train', RUN_TIMEOUT_MS);
         assert.equal(runIds().length, 1);
+        // The explorer as a user reads it: a side bar wide enough for the run's description, and the
+        // run's tooltip (params and metric summaries) open.
+        const sideBarWidth = await resizeSideBar(480);
+        await page
+          .locator('.monaco-list[aria-label="Runs"] .monaco-list-row', { hasText: 'train' })
+          .filter({ has: page.locator('.codicon-pass') })
+          .first()
+          .hover();
+        await page
+          .locator('.monaco-hover', { hasText: 'val_accuracy' })
+          .first()
+          .waitFor({ state: 'visible', timeout: 15_000 })
+          .catch(() => console.log('explorer.png: the run tooltip did not show; screenshot without it'));
         await page.screenshot({ path: join(RESULTS_DIR, 'explorer.png') });
+        await page.mouse.move(1000, 900);
+        // The dashboards get the editor's usual width back.
+        await resizeSideBar(sideBarWidth);
       }),
   );
 
@@ -140,19 +234,34 @@ describe('Experiment Lens in code-server', { timeout: 15 * 60_000 }, () => {
         );
         await lossChart.waitFor({ state: 'visible', timeout: 60_000 });
         await accuracyChart.waitFor({ state: 'visible', timeout: 60_000 });
-        assert.equal(await lossChart.getAttribute('data-series'), 'loss,val_loss');
-        assert.equal(await accuracyChart.getAttribute('data-series'), 'accuracy,val_accuracy');
-        // One drawn line per series: vega's SVG renderer gives each line mark a path with geometry.
-        for (const chart of [lossChart, accuracyChart]) {
-          const paths = chart.locator('g.mark-line path');
-          assert.equal(await paths.count(), 2);
-          for (const d of await paths.evaluateAll((els: AttributeHolder[]) =>
-            els.map((e) => e.getAttribute('d') ?? ''),
-          )) {
-            assert.ok(
-              (d.match(/L/g) ?? []).length >= 2,
-              `a line with several points, got d="${d.slice(0, 80)}"`,
-            );
+        // Train/validation pairs share a chart; the trainer's final evaluation (eval/accuracy, one point)
+        // may join the accuracy chart.
+        const charts = [
+          { chart: lossChart, series: ['loss', 'val_loss'] },
+          { chart: accuracyChart, series: ['accuracy', 'val_accuracy'] },
+        ];
+        for (const { chart, series } of charts) {
+          const listed = ((await chart.getAttribute('data-series')) ?? '').split(',');
+          const points = JSON.parse((await chart.getAttribute('data-points')) ?? '{}') as Record<
+            string,
+            number
+          >;
+          for (const name of series) {
+            assert.ok(listed.includes(name), `chart lists ${name}; it lists ${listed.join(', ')}`);
+            assert.ok((points[name] ?? 0) >= 2, `${name} has ${points[name]} points in the chart`);
+          }
+          // One drawn line per multi-point series: vega's SVG renderer gives each line a path with geometry.
+          const lines = (
+            await chart
+              .locator('g.mark-line path')
+              .evaluateAll((els: AttributeHolder[]) => els.map((e) => e.getAttribute('d') ?? ''))
+          ).filter((d) => (d.match(/L/g) ?? []).length >= 2);
+          assert.ok(lines.length >= series.length, `${series.join('/')}: ${lines.length} drawn lines`);
+          for (const name of series) {
+            await chart
+              .locator('text', { hasText: new RegExp(`^${name}$`) })
+              .first()
+              .waitFor();
           }
         }
         await view
@@ -163,30 +272,47 @@ describe('Experiment Lens in code-server', { timeout: 15 * 60_000 }, () => {
         assert.match((await commit.textContent()) ?? '', new RegExp(`^${workspace.commit.slice(0, 7)}`));
         assert.equal(await commit.getAttribute('title'), workspace.commit);
         assert.equal(await view.locator('[data-field="status"]').textContent(), 'succeeded');
+        // The view reports its errors (CSP violations included) to the host, which logs them as warnings.
+        const viewErrors = extensionLog()
+          .split('\n')
+          .filter((line) => line.includes('[warning]') && line.includes(`dashboard ${runId}:`));
+        assert.deepEqual(viewErrors, [], 'the dashboard reported no errors');
         await page.screenshot({ path: join(RESULTS_DIR, 'dashboard.png') });
       }),
   );
 
-  it('activates its own code within the 50 ms target (printed, not timed)', { timeout: 60_000 }, () =>
-    step('activation', async () => {
-      const logs = join(server.home, 'user-data', 'logs');
-      const files = readdirSync(logs, { recursive: true, encoding: 'utf8' }).filter((f) =>
-        f.endsWith('Experiment Lens.log'),
-      );
-      assert.ok(files.length > 0, `the extension's log under ${logs}`);
-      const text = readFileSync(join(logs, files[0]), 'utf8');
-      const own = /activated in ([\d.]+) ms/.exec(text);
-      assert.ok(own, 'the extension logs its activation time');
-      await runCommand(page, 'Developer: Show Running Extensions');
-      const row = page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: 'Experiment Lens' });
-      await row.first().waitFor({ state: 'visible', timeout: 30_000 });
-      const editorText = (await row.first().locator('.activation-time').textContent())?.trim() ?? '';
-      measurements.activation = { ownCodeMs: Number(own[1]), editorReports: editorText };
-      console.log(
-        `activation: our code ${own[1]} ms (target ≤ 50 ms); VS Code's Running Extensions: "${editorText}"`,
-      );
-      await runCommand(page, 'View: Close All Editors');
-    }),
+  it(
+    'activates its own code within the 50 ms target (median of 3 window loads; printed, not timed)',
+    { timeout: 5 * 60_000 },
+    () =>
+      step('activation', async () => {
+        // One sample per extension host: the first window load, then two reloads.
+        for (let reload = 1; reload <= 2; reload++) {
+          const before = activationTimes().length;
+          await runCommand(page, 'Developer: Reload Window');
+          await waitForWorkbench(page);
+          await pollUntil(`activation #${before + 1} in the extension's log`, 120_000, () =>
+            activationTimes().length > before ? true : undefined,
+          );
+        }
+        const samples = activationTimes();
+        assert.ok(samples.length >= 3, `activation samples: ${samples.join(', ')}`);
+        const median = [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)];
+        await runCommand(page, 'Developer: Show Running Extensions');
+        const row = page.locator('.runtime-extensions-editor .monaco-list-row', {
+          hasText: 'Experiment Lens',
+        });
+        await row.first().waitFor({ state: 'visible', timeout: 60_000 });
+        const editorText = (await row.first().locator('.activation-time').textContent())?.trim() ?? '';
+        const load = loadavg()[0].toFixed(1);
+        measurements.activation = { ownCodeMs: samples, medianMs: median, editorReports: editorText, load };
+        console.log(
+          `activation of our code: median ${median} ms of [${samples.join(', ')}] ms (target ≤ 50 ms); ` +
+            `VS Code's Running Extensions (whole extension incl. host work): "${editorText}"; load average ${load}`,
+        );
+        await runCommand(page, 'View: Close All Editors');
+        await showExperiments();
+      }),
   );
 
   it(
@@ -208,11 +334,29 @@ describe('Experiment Lens in code-server', { timeout: 15 * 60_000 }, () => {
           .locator('.monaco-list[aria-label="Runs"] .monaco-list-row', { hasText: 'stress' })
           .first()
           .waitFor({ state: 'visible', timeout: 60_000 });
+        await startStallMonitor(page);
         const started = Date.now();
         await openDashboard(run.id);
         const view = webviewFrame(page);
         await view.locator('#app[data-rendered]').waitFor({ state: 'attached', timeout: 120_000 });
         const firstRenderMs = Date.now() - started;
+        const stall = await stopStallMonitor(page);
+        // What the host sent, from its own log line for this snapshot.
+        const hostLine = await pollUntil(
+          "the host's snapshot log line",
+          30_000,
+          () =>
+            new RegExp(
+              `dashboard ${run.id}: snapshot of (\\d+) charts, (\\d+) metrics, at most (\\d+) of (\\d+) points per series, built in (\\d+) ms`,
+            ).exec(extensionLog()) ?? undefined,
+        );
+        const [hostShown, hostTotal, hostBuildMs] = [
+          Number(hostLine[3]),
+          Number(hostLine[4]),
+          Number(hostLine[5]),
+        ];
+        assert.equal(hostTotal, LARGE.steps);
+        assert.ok(hostShown <= MAX_POINTS_PER_SERIES, `the host sent ${hostShown} points per series`);
         const charts = view.locator('figure.chart[data-rendered="true"]');
         assert.equal(await charts.count(), LARGE.metrics);
         const perSeries = (
@@ -234,12 +378,18 @@ describe('Experiment Lens in code-server', { timeout: 15 * 60_000 }, () => {
           metrics: LARGE.metrics,
           stepsPerMetric: LARGE.steps,
           maxPointsSentPerSeries: maxSent,
+          hostPointsPerSeries: hostShown,
+          hostSnapshotBuildMs: hostBuildMs,
           commandToChartsDrawnMs: firstRenderMs,
           viewScriptToChartsDrawnMs: viewRenderMs,
+          longestWorkbenchStallMs: stall,
+          load: loadavg()[0].toFixed(1),
         };
         console.log(
-          `dashboard of ${LARGE.metrics} metrics × ${LARGE.steps} steps: host sent ≤ ${maxSent} points per series ` +
-            `(of ${LARGE.steps}); command → charts drawn ${firstRenderMs} ms (view script → drawn ${viewRenderMs} ms)`,
+          `dashboard of ${LARGE.metrics} metrics × ${LARGE.steps} steps: host sent ≤ ${hostShown} of ${hostTotal} ` +
+            `points per series (snapshot built in ${hostBuildMs} ms), the view holds ≤ ${maxSent}; ` +
+            `command → charts drawn ${firstRenderMs} ms (view script → drawn ${viewRenderMs} ms); ` +
+            `longest workbench main-thread stall meanwhile ${stall} ms; load average ${loadavg()[0].toFixed(1)}`,
         );
         await page.screenshot({ path: join(RESULTS_DIR, 'dashboard-large.png') });
       }),

@@ -3,6 +3,7 @@
  * current, computed by the drift engine, rendered to HTML and opened offline in headless Chromium.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ import { buildReportBundle, repoRoot } from '../unit/report/reportBundle';
 import { browserSkipReason, launchChromium, openReport } from './reportBrowser';
 
 const WEATHER = join(repoRoot, 'node_modules/vega-datasets/data/seattle-weather.csv');
+const EXAMPLE = join(repoRoot, 'examples/weather-drift');
 
 /** Writes the rows of `years` (repeated `copies` times) to a CSV file; returns its path. */
 function weatherYears(dir: string, name: string, year: string, copies = 1): string {
@@ -121,4 +123,66 @@ describe('drift report of Seattle weather 2012 vs 2015', () => {
       }
     },
   );
+});
+
+describe('xlens drift on the weather example, end to end', { skip: browserSkipReason() }, () => {
+  it('prints the table and the verdict, and writes an HTML report that renders offline without rows', async () => {
+    // The CLI run from sources inlines dist/webviews/report.js: build it from the current sources.
+    await buildReportBundle(repoRoot, join(repoRoot, 'dist', 'webviews'));
+    const out = mkdtempSync(join(tmpdir(), 'xlens-weather-cli-'));
+    const html = join(out, 'weather.html');
+    const result = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        require.resolve('tsx'),
+        join(repoRoot, 'src/cli/main.ts'),
+        'drift',
+        'data/weather-2012.csv',
+        'data/weather-2015.csv',
+        '--html',
+        html,
+      ],
+      { cwd: EXAMPLE, encoding: 'utf8', timeout: 60_000 },
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /COLUMN\s+TYPE\s+METHOD\s+STATISTIC\s+P-VALUE\/DIST\s+DRIFT IF\s+VERDICT/);
+    for (const column of ['weather', 'temp_max', 'temp_min', 'precipitation', 'wind']) {
+      assert.match(result.stdout, new RegExp(`^${column}\\s+(numerical|categorical)\\s+\\w+\\s`, 'm'));
+    }
+    assert.match(
+      result.stdout,
+      /^DATASET DRIFT DETECTED: 3 of 5 columns drifted \(60\.0%, threshold 50%\)$/m,
+    );
+    assert.match(result.stderr, /wrote .*weather\.html/);
+
+    const page = readFileSync(html, 'utf8');
+    // No row of either file: every row starts with its date, and no date of the data is in the page.
+    assert.doesNotMatch(page, /201[25]-\d\d-\d\d/);
+    const rows = readFileSync(join(EXAMPLE, 'data/weather-2015.csv'), 'utf8').trim().split('\n').slice(1);
+    for (const row of rows.slice(0, 50)) {
+      assert.ok(!page.includes(row.slice(row.indexOf(',') + 1)), `row ${row} is in the report`);
+    }
+
+    let browser: Browser | undefined;
+    try {
+      browser = await launchChromium();
+      const { page: view, log } = await openReport(browser, html);
+      assert.equal(await view.getAttribute('body', 'data-charts'), 'done');
+      assert.deepEqual(
+        [log.otherRequests, log.blockedRequests, log.consoleErrors, log.pageErrors, log.cspViolations],
+        [[], [], [], [], []],
+      );
+      assert.match(await view.locator('#verdict').innerText(), /Dataset drift detected/);
+      assert.equal(await view.locator('#columns tbody tr').count(), 5);
+      const screenshot = await view.screenshot({ fullPage: true });
+      // A real picture: a PNG of the whole page, taller than the window (table plus five distributions).
+      assert.equal(screenshot.subarray(1, 4).toString('latin1'), 'PNG');
+      assert.ok(screenshot.readUInt32BE(20) > 900, `page height ${screenshot.readUInt32BE(20)}`);
+      mkdirSync(join(repoRoot, 'test-results'), { recursive: true });
+      writeFileSync(join(repoRoot, 'test-results', 'xlens-drift-weather-cli.png'), screenshot);
+    } finally {
+      await browser?.close();
+    }
+  });
 });

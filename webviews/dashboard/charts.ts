@@ -35,6 +35,37 @@ function seriesOf(model: ChartModel): string[] {
   return [...names];
 }
 
+/** Tail of the draws of every chart of the page. */
+let lastDraw: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs `draw` after every draw queued before it, in a task of its own. Vega's embed chains only promises,
+ * so ten charts started at once would draw in one long task and freeze the page (and, in a browser editor,
+ * the editor around it) until all are done; one chart per task lets input and paint in between.
+ */
+function drawInTurn<T>(draw: () => Promise<T>): Promise<T> {
+  const result = lastDraw.then(() => new Promise<void>((resolve) => setTimeout(resolve, 0))).then(draw);
+  lastDraw = result.catch(() => undefined);
+  return result;
+}
+
+/**
+ * Charts with more rows per series than this draw on a canvas: vega's SVG renderer makes DOM nodes for every
+ * line point and hover target (thousands per chart), which froze the editor for seconds on long runs.
+ */
+const SVG_UP_TO_ROWS = 500;
+
+/** The most rows one series has in a chart. */
+function maxRows(model: ChartModel): number {
+  const perSeries = new Map<unknown, number>();
+  for (const rows of Object.values(model.data)) {
+    for (const row of rows) {
+      perSeries.set(row.series, (perSeries.get(row.series) ?? 0) + 1);
+    }
+  }
+  return Math.max(0, ...perSeries.values());
+}
+
 export class ChartGrid {
   private readonly figures = new Map<string, Figure>();
   private counts = new Map<string, DashboardSeriesInfo>();
@@ -71,10 +102,15 @@ export class ChartGrid {
     f.element.dataset.rendered = 'false';
     this.markPoints(f);
     this.renderCaption(f);
-    this.enqueue(f, async () => {
-      f.handle?.finalize();
-      f.handle = await renderChart(f.body, f.model, { config: chartConfig(readThemeColors()) });
-    });
+    this.enqueue(f, () =>
+      drawInTurn(async () => {
+        f.handle?.finalize();
+        f.handle = await renderChart(f.body, f.model, {
+          config: chartConfig(readThemeColors()),
+          renderer: maxRows(f.model) > SVG_UP_TO_ROWS ? 'canvas' : 'svg',
+        });
+      }),
+    );
   }
 
   /** Replaces the rows of one dataset of a drawn chart. */

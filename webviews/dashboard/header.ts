@@ -17,7 +17,12 @@ function field(list: HTMLElement, label: string, value: string | Node, testId: s
   if (title) {
     dd.title = title;
   }
-  list.append(dt, dd);
+  // One grid cell per fact (a <div> around a dt/dd pair is valid in a <dl>): with dt and dd as cells of
+  // their own, an odd column count put labels beside other facts' values.
+  const fact = document.createElement('div');
+  fact.className = 'fact';
+  fact.append(dt, dd);
+  list.append(fact);
 }
 
 /** Duration shown for the header now: a running run's clock keeps ticking in the view. */
@@ -42,14 +47,25 @@ export function renderHeader(root: HTMLElement, header: DashboardHeader, onShowO
   if (header.status === 'running' || header.status === 'queued') {
     title.append(progressRing(`Run is ${header.status}`));
   }
-  const actions = document.createElement('div');
-  actions.className = 'actions';
-  actions.append(button('Show Output', onShowOutput, 'secondary'));
-  title.append(actions);
+  if (!header.imported) {
+    // Other tools' logs have no output of ours to show.
+    const actions = document.createElement('div');
+    actions.className = 'actions';
+    actions.append(button('Show Output', onShowOutput, 'secondary'));
+    title.append(actions);
+  }
 
   const list = document.createElement('dl');
   list.className = 'facts';
-  field(list, 'Run', header.runId, 'runId');
+  if (header.imported) {
+    const source = header.imported;
+    field(list, 'Imported from', `${source.format} · ${source.relativePath}`, 'source', source.source);
+    if (source.sourceRunId !== '.' && !header.task.endsWith(source.sourceRunId)) {
+      field(list, 'Run', source.sourceRunId, 'runId');
+    }
+  } else {
+    field(list, 'Run', header.runId, 'runId');
+  }
   if (header.commit) {
     const commit = document.createElement('span');
     const code = document.createElement('code');
@@ -62,21 +78,13 @@ export function renderHeader(root: HTMLElement, header: DashboardHeader, onShowO
   } else {
     field(list, 'Commit', header.gitNote ?? 'no git repository', 'commit');
   }
-  field(list, 'Branch', header.branch ?? (header.commit ? 'detached HEAD' : '—'), 'branch');
-  if (header.dirty) {
-    const dirty = document.createElement('span');
-    dirty.append(tag('dirty'));
-    if (header.snapshot) {
-      const code = document.createElement('code');
-      code.textContent = shortSha(header.snapshot);
-      dirty.append(' snapshot ', code);
-    }
-    field(list, 'Working tree', dirty, 'dirty', header.snapshot ?? undefined);
-  } else {
-    field(list, 'Working tree', header.commit ? 'clean' : '—', 'dirty');
+  if (!header.imported) {
+    gitFields(list, header);
   }
   field(list, 'Duration', formatDuration(liveDuration(header)), 'duration');
-  field(list, 'Backend', header.backend ?? '—', 'backend');
+  if (!header.imported) {
+    field(list, 'Backend', header.backend ?? '—', 'backend');
+  }
   field(list, 'Step', header.lastStep === null ? '—' : badge(String(header.lastStep)), 'step');
   if (header.exitCode !== null && header.status !== 'running') {
     field(list, 'Exit code', String(header.exitCode), 'exitCode');
@@ -92,7 +100,9 @@ export function renderHeader(root: HTMLElement, header: DashboardHeader, onShowO
   if (header.status === 'missing') {
     const gone = document.createElement('p');
     gone.className = 'run-error';
-    gone.textContent = 'The folder of this run was deleted. What is shown is what was read before.';
+    gone.textContent = header.imported
+      ? 'This run is gone from its logs. What is shown is what was read before.'
+      : 'The folder of this run was deleted. What is shown is what was read before.';
     root.append(gone);
   }
 }
@@ -102,5 +112,22 @@ export function tickDuration(root: HTMLElement, header: DashboardHeader): void {
   const dd = root.querySelector<HTMLElement>('[data-field="duration"]');
   if (dd) {
     dd.textContent = formatDuration(liveDuration(header));
+  }
+}
+
+/** Branch and working tree of a run of the workspace (imported runs have neither). */
+function gitFields(list: HTMLElement, header: DashboardHeader): void {
+  field(list, 'Branch', header.branch ?? (header.commit ? 'detached HEAD' : '—'), 'branch');
+  if (header.dirty) {
+    const dirty = document.createElement('span');
+    dirty.append(tag('dirty'));
+    if (header.snapshot) {
+      const code = document.createElement('code');
+      code.textContent = shortSha(header.snapshot);
+      dirty.append(' snapshot ', code);
+    }
+    field(list, 'Working tree', dirty, 'dirty', header.snapshot ?? undefined);
+  } else {
+    field(list, 'Working tree', header.commit ? 'clean' : '—', 'dirty');
   }
 }

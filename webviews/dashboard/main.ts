@@ -170,7 +170,11 @@ class Dashboard {
     renderHeader(this.header, header, () =>
       vscode.postMessage({ type: 'dashboard/showOutput', payload: { runId: header.runId } }),
     );
-    document.title = `${header.task} · ${header.runId}`;
+    document.title = header.imported
+      ? `${header.task} · ${header.imported.format}`
+      : `${header.task} · ${header.runId}`;
+    // Runs imported from other tools' logs have no output of ours.
+    this.log.root.hidden = Boolean(header.imported);
   }
 
   private renderParams(): void {
@@ -198,11 +202,14 @@ class Dashboard {
     if (empty && !note) {
       note = document.createElement('p');
       note.className = 'empty-note';
-      note.textContent =
-        'No metrics yet. Lines written to XLENS_METRICS_FILE ({"step": 1, "values": {"loss": 0.3}}) appear here as they land.';
       this.charts.root.append(note);
     } else if (!empty) {
       note?.remove();
+    }
+    if (note && empty) {
+      note.textContent = this.model?.header.imported
+        ? `No scalar metrics in these ${this.model.header.imported.format} logs yet; points appear here as the tool writes them.`
+        : 'No metrics yet. Lines written to XLENS_METRICS_FILE ({"step": 1, "values": {"loss": 0.3}}) appear here as they land.';
     }
   }
 

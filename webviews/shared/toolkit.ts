@@ -6,14 +6,12 @@
  */
 import {
   provideVSCodeDesignSystem,
-  vsCodeBadge,
   vsCodeButton,
   vsCodeDataGrid,
   vsCodeDataGridCell,
   vsCodeDataGridRow,
   vsCodeDivider,
   vsCodeProgressRing,
-  vsCodeTag,
 } from '@vscode/webview-ui-toolkit';
 
 let registered = false;
@@ -25,14 +23,12 @@ export function registerToolkit(): void {
   }
   registered = true;
   provideVSCodeDesignSystem().register(
-    vsCodeBadge(),
     vsCodeButton(),
     vsCodeDataGrid(),
     vsCodeDataGridCell(),
     vsCodeDataGridRow(),
     vsCodeDivider(),
     vsCodeProgressRing(),
-    vsCodeTag(),
   );
 }
 
@@ -49,18 +45,49 @@ export function button(
   return el;
 }
 
+/**
+ * A pill of text styled through CSSOM. Tags and badges are ours, not the toolkit's `vscode-tag` and
+ * `vscode-badge`: their shared template carries a `style="…"` attribute, which our CSP (no 'unsafe-inline'
+ * styles) blocks and reports as a violation; styles set through CSSOM are allowed. Colours come from
+ * `--badge-background`/`--badge-foreground` (views set them per status) or the theme's badge colours.
+ */
+function pill(text: string, className: string, style: Record<string, string>): HTMLElement {
+  const el = document.createElement('span');
+  el.className = className;
+  el.textContent = text;
+  const common: Record<string, string> = {
+    display: 'inline-block',
+    'box-sizing': 'border-box',
+    'font-size': '11px',
+    'line-height': '16px',
+    'white-space': 'nowrap',
+    background: 'var(--badge-background, var(--vscode-badge-background, #616161))',
+    color: 'var(--badge-foreground, var(--vscode-badge-foreground, #ffffff))',
+  };
+  for (const [name, value] of Object.entries({ ...common, ...style })) {
+    el.style.setProperty(name, value);
+  }
+  return el;
+}
+
 /** A small tag (e.g. a status or `dirty`). */
 export function tag(text: string): HTMLElement {
-  const el = document.createElement('vscode-tag');
-  el.textContent = text;
-  return el;
+  return pill(text, 'tag', {
+    padding: '1px 5px',
+    'border-radius': '2px',
+    'text-transform': 'uppercase',
+    border: '1px solid var(--vscode-contrastBorder, transparent)',
+  });
 }
 
 /** A count badge. */
 export function badge(text: string): HTMLElement {
-  const el = document.createElement('vscode-badge');
-  el.textContent = text;
-  return el;
+  return pill(text, 'badge', {
+    'min-width': '18px',
+    padding: '1px 6px',
+    'border-radius': '11px',
+    'text-align': 'center',
+  });
 }
 
 /** An indeterminate progress ring (shown while a run is running). */

@@ -1,7 +1,8 @@
 // The scale example: splits flights-3m.parquet (vega-datasets, 3 million US flights, January to June
 // 2001) into its first two months and its last two months, written as Arrow IPC files under
 // data/flights/ (not committed). The Parquet file stays in node_modules and is read by path.
-// Usage (from the repository root): node --import tsx examples/weather-drift/scripts/split-flights.ts
+// Usage (from the repository root): node --import tsx examples/weather-drift/scripts/split-flights.ts [out-dir]
+// (out-dir defaults to examples/weather-drift/data/flights).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
@@ -9,7 +10,7 @@ import { loadTable } from '../../../src/core/data/load';
 import type { Column } from '../../../src/core/data/types';
 
 const source = join(__dirname, '../../../node_modules/vega-datasets/data/flights-3m.parquet');
-const out = join(__dirname, '..', 'data', 'flights');
+const out = process.argv[2] ?? join(__dirname, '..', 'data', 'flights');
 
 function slice(column: Column, keep: Uint8Array, count: number): Float64Array | string[] {
   if (column.storage === 'numeric') {
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
       }
     }
     writeFileSync(join(out, part.file), tableToIPC(tableFromArrays(arrays), 'file'));
-    console.log(`data/flights/${part.file}: ${count} flights`);
+    console.log(`${join(out, part.file)}: ${count} flights`);
   }
 }
 

@@ -13,8 +13,9 @@ const usage = `Usage: xlens import <path> [--json] [--watch]
 
 Finds metric logs written by other tools under <path> (a folder to scan, or one log: an mlruns folder,
 mlflow.db, a DVCLive folder, a TensorBoard run folder, a Keras or Lightning CSV file, a JSONL file) and
-lists each run found with its metrics: name, number of points and last value. Nothing is copied or
-changed. Scanned folders skip node_modules, .git, .venv and .xlens.
+lists each run found with its metrics: name, number of points and last value. A scanned folder's
+xlens.yaml adds the sources its tasks name under metrics: (runs found there show their task).
+Nothing is copied or changed. Scanned folders skip node_modules, .git, .venv and .xlens.
 
 Options:
   --json    the runs, sources and warnings as JSON
@@ -63,6 +64,7 @@ function printRuns(ctx: CliContext, path: string, runs: ImportedRun[], sourceCou
   for (const run of runs) {
     const facts = [
       run.format,
+      run.task !== undefined ? `task ${run.task}` : undefined,
       run.experiment !== undefined ? `experiment ${run.experiment}` : undefined,
       run.status,
       run.gitCommit !== undefined ? `commit ${shortCommit(run.gitCommit)}` : undefined,

@@ -21,7 +21,8 @@ Options:
   --quiet, -q       do not print the task's output (it is still saved to output.log)
   -- args...        append arguments to a \`run:\` command (shell-quoted)
 
-Ctrl-C cancels the run (SIGTERM to the task, SIGKILL after 5 s) and records it as cancelled.
+Ctrl-C (also SIGTERM, or SIGHUP when the terminal closes) cancels the run (SIGTERM to the task,
+SIGKILL after 5 s) and records it as cancelled.
 Exit code: 0 succeeded, 1 failed or cancelled, 2 bad input (config, arguments).`;
 
 const MAX_PRINTED_WARNINGS = 20;
@@ -51,7 +52,7 @@ function header(record: RunRecord): string {
 
 function footer(record: RunRecord, runDir: string): string {
   const icon = record.status === 'succeeded' ? '✔' : record.status === 'cancelled' ? '■' : '✖';
-  const reason = record.error ? ` (${record.error})` : '';
+  const reason = record.error && record.error !== record.status ? ` (${record.error})` : '';
   const metrics = metricsText(record.metrics, 4);
   return `${icon} ${record.task} ${record.status}${reason} in ${runDuration(record)}${metrics ? ` · ${metrics}` : ''}\n  ${runDir}\n`;
 }

@@ -1,6 +1,7 @@
 /** `xlens runs`: lists runs, newest first, as a table or JSON. */
 import { discoverImportedRuns, type ImportedRun } from '../../core/metrics/discovery';
 import { RunStore } from '../../core/runs/store';
+import type { RunRecord } from '../../core/runs/types';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
 import { formatNumber, metricsText, runDuration, shortCommit, table } from '../format';
 import { parseCommandArgs, positiveInt, workspaceRoot } from '../workspace';
@@ -8,13 +9,13 @@ import { parseCommandArgs, positiveInt, workspaceRoot } from '../workspace';
 const usage = `Usage: xlens runs [--task <task>] [--limit N] [--imported] [--json]
 
 Lists runs of this workspace, newest first: id, task, status, commit, dirty (uncommitted changes were
-snapshotted), duration and key metrics (last values).
+snapshotted), duration and key metrics (last values); then the imported runs: those found in
+TensorBoard, MLflow, DVCLive and CSV logs in the workspace and in the tasks' metrics: sources.
 
 Options:
   --task <task>   only runs of this task
   --limit N       at most N runs (default 20)
-  --imported      also list runs found in TensorBoard, MLflow, DVCLive and CSV logs in the workspace
-                  (with --json: an object {runs, imported})
+  --imported      with --json: an object {runs, imported} that includes the imported runs
   --json          the run records (run.json) as a JSON array`;
 
 export const runsCommand: CliCommand = {
@@ -37,39 +38,47 @@ export const runsCommand: CliCommand = {
     for (const problem of problems) {
       ctx.stderr.write(`xlens: warning: skipped run folder ${problem.id}: ${problem.message}\n`);
     }
+    // The table always shows imported runs; JSON keeps its array shape unless --imported asks for them.
+    const json = values.json === true;
     const imported =
-      values.imported === true ? (await discoverImportedRuns(root, { signal: ctx.signal })).runs : undefined;
-    if (values.json === true) {
+      !json || values.imported === true
+        ? (await discoverImportedRuns(root, { signal: ctx.signal })).runs
+        : undefined;
+    if (json) {
       ctx.stdout.write(`${JSON.stringify(imported ? { runs, imported } : runs, null, 2)}\n`);
       return ExitCode.ok;
-    }
-    if (imported) {
-      printImported(ctx, imported);
     }
     if (runs.length === 0) {
       ctx.stdout.write(
         task ? `No runs of task "${task}" yet.\n` : 'No runs yet. Start one with `xlens run <task>`.\n',
       );
-      return ExitCode.ok;
+    } else {
+      printRuns(ctx, runs);
     }
-    const rows = runs.map((r) => [
-      r.id,
-      r.task,
-      r.status,
-      shortCommit(r.git.commit),
-      r.git.dirty ? 'yes' : r.git.commit ? 'no' : '–',
-      runDuration(r),
-      metricsText(r.metrics, 3),
-    ]);
-    ctx.stdout.write(`${table(['ID', 'TASK', 'STATUS', 'COMMIT', 'DIRTY', 'DURATION', 'METRICS'], rows)}\n`);
+    if (imported && (imported.length > 0 || values.imported === true)) {
+      printImported(ctx, imported);
+    }
     return ExitCode.ok;
   },
 };
 
-/** The imported runs as a table after our own runs (`--imported`). */
+function printRuns(ctx: CliContext, runs: RunRecord[]): void {
+  const rows = runs.map((r) => [
+    r.id,
+    r.task,
+    r.status,
+    shortCommit(r.git.commit),
+    r.git.dirty ? 'yes' : r.git.commit ? 'no' : '–',
+    runDuration(r),
+    metricsText(r.metrics, 3),
+  ]);
+  ctx.stdout.write(`${table(['ID', 'TASK', 'STATUS', 'COMMIT', 'DIRTY', 'DURATION', 'METRICS'], rows)}\n`);
+}
+
+/** The imported runs as a table after our own runs. */
 function printImported(ctx: CliContext, imported: ImportedRun[]): void {
   if (imported.length === 0) {
-    ctx.stdout.write('No imported runs (TensorBoard, MLflow, DVCLive, CSV logs) in this workspace.\n\n');
+    ctx.stdout.write('\nNo imported runs (TensorBoard, MLflow, DVCLive, CSV logs) in this workspace.\n');
     return;
   }
   const rows = imported.map((r) => [
@@ -84,6 +93,6 @@ function printImported(ctx: CliContext, imported: ImportedRun[]): void {
       .join(' '),
   ]);
   ctx.stdout.write(
-    `Imported runs (${imported.length}):\n${table(['FORMAT', 'NAME', 'STATUS', 'COMMIT', 'PATH', 'METRICS'], rows)}\n\n`,
+    `\nImported runs (${imported.length}):\n${table(['FORMAT', 'NAME', 'STATUS', 'COMMIT', 'PATH', 'METRICS'], rows)}\n`,
   );
 }

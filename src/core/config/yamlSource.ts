@@ -9,6 +9,23 @@ import type { SourceRange } from './types';
 /** A path into the document: map keys and sequence indexes. */
 export type YamlPath = readonly (string | number)[];
 
+/** The fix to suggest for each syntax error of the `yaml` library (by its error code). */
+const SYNTAX_HINTS: Partial<Record<string, string>> = {
+  DUPLICATE_KEY: 'Remove one of the two entries.',
+  BAD_INDENT:
+    'Start the keys of one map (and the items of one list) at the same column, nested ones further right, and close every { and [.',
+  TAB_AS_INDENT: 'Indent with spaces, not tabs.',
+  MISSING_CHAR: 'Close the quote, bracket or brace this value opens.',
+  BAD_DQ_ESCAPE:
+    "In double quotes a backslash starts an escape: use single quotes for regular expressions (e.g. '(?<value>\\d+)'), or write \\\\.",
+  MULTILINE_IMPLICIT_KEY:
+    'Put a space after the ":" of a key (run: python x.py), or quote a value that spans lines.',
+  BLOCK_AS_IMPLICIT_KEY: 'Quote a value that contains ": " (run: "echo a: b").',
+  BAD_SCALAR_START: 'Quote the value (run: "@task" instead of run: @task).',
+  MULTIPLE_DOCS: 'Keep one document: remove the second `---` and what follows, or merge it into the first.',
+  UNEXPECTED_TOKEN: 'Remove the stray character, or quote a value that contains it.',
+};
+
 export class YamlSource {
   readonly doc: Document.Parsed;
   private readonly lines = new LineCounter();
@@ -27,10 +44,13 @@ export class YamlSource {
   /** YAML syntax errors (and duplicate keys) as user errors, all of them. */
   syntaxErrors(): UserInputError[] {
     return this.doc.errors.map((e) => {
-      const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-      const hint = e.code === 'DUPLICATE_KEY' ? ' Remove one of the two entries.' : ' Fix the YAML syntax.';
+      const first =
+        e.code === 'MULTIPLE_DOCS'
+          ? 'the file holds more than one YAML document'
+          : e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      const hint = SYNTAX_HINTS[e.code] ?? 'Fix the YAML syntax at this position.';
       return this.errorAt(
-        `YAML syntax: ${first}.${hint}`.replace('..', '.'),
+        `YAML syntax: ${first}. ${hint}`.replace('..', '.'),
         this.rangeOfOffsets(e.pos[0], e.pos[1]),
       );
     });

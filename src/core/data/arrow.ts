@@ -8,6 +8,7 @@ import { UserInputError } from '../base/errors';
 import { ColumnBuilder } from './columnBuilder';
 import { checkColumnNames, missingColumnError } from './columns';
 import type { RawTable, ReadOptions } from './csv';
+import { reservoirIndices } from './sample';
 import type { Column } from './types';
 
 /**
@@ -46,6 +47,12 @@ export async function readArrow(path: string, name: string, options: ReadOptions
   if (table.numRows === 0) {
     throw new UserInputError(`${name}: the Arrow file has no rows.`, name);
   }
+  const indices =
+    options.sample && table.numRows > options.sample.maxRows
+      ? reservoirIndices(table.numRows, options.sample.maxRows, options.sample.seed)
+      : undefined;
+  const rowCount = indices ? indices.length : table.numRows;
+  const rowAt = (i: number): number => (indices ? indices[i] : i);
   const columns: Column[] = [];
   for (const field of table.schema.fields) {
     if (options.columns && !options.columns.includes(field.name)) {
@@ -57,14 +64,14 @@ export async function readArrow(path: string, name: string, options: ReadOptions
     const numeric = DataType.isInt(field.type) || DataType.isFloat(field.type);
     if (numeric && vector.nullCount === 0) {
       const values = vector.toArray() as ArrayLike<number | bigint>;
-      if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
-        builder.pushNumbers(Float64Array.from(values, (v) => Number(v)));
+      if (indices || values instanceof BigInt64Array || values instanceof BigUint64Array) {
+        builder.pushNumbers(Float64Array.from({ length: rowCount }, (_, i) => Number(values[rowAt(i)])));
       } else {
         builder.pushNumbers(values as ArrayLike<number>);
       }
     } else {
-      for (let i = 0; i < vector.length; i++) {
-        const v: unknown = vector.get(i);
+      for (let i = 0; i < rowCount; i++) {
+        const v: unknown = vector.get(rowAt(i));
         if (v === null || v === undefined) {
           builder.pushMissing();
         } else if (datetime) {
@@ -82,5 +89,5 @@ export async function readArrow(path: string, name: string, options: ReadOptions
     }
     columns.push(builder.finish());
   }
-  return { rows: table.numRows, columns, fileColumns };
+  return { rows: rowCount, rowsRead: table.numRows, columns, fileColumns };
 }

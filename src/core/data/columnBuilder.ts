@@ -6,81 +6,12 @@
  * stream ends, a dictionary column whose distinct values are all ISO 8601 dates becomes `datetime`, and
  * a string column that looks like free text becomes `text` (see `inferStringType`). Overrides force
  * the type from the start; values that do not fit are counted as missing and as `unparsable`.
+ *
+ * For reservoir sampling (see `sample.ts`) a value can overwrite a row already stored
+ * (`replaceNext(slot)`), and `finish(order)` puts the kept rows back in file order.
  */
+import { inferStringType, MISSING_TOKENS, parseDateCell, parseNumberCell } from './cells';
 import type { Column, ColumnType } from './types';
-
-/**
- * Cell values read as missing: the tokens pandas' `read_csv` treats as NA by default, plus
- * whitespace-only cells. Only text formats (CSV/TSV) use them; typed formats have real nulls.
- */
-export const MISSING_TOKENS = new Set([
-  '',
-  '#N/A',
-  '#N/A N/A',
-  '#NA',
-  '-1.#IND',
-  '-1.#QNAN',
-  '-NaN',
-  '-nan',
-  '1.#IND',
-  '1.#QNAN',
-  '<NA>',
-  'N/A',
-  'NA',
-  'NULL',
-  'NaN',
-  'None',
-  'n/a',
-  'nan',
-  'null',
-]);
-
-const NUMBER_PATTERN = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
-const INFINITY_PATTERN = /^\s*[+-]?(inf|Inf|INF|infinity|Infinity)\s*$/;
-const ISO_DATE_PATTERN =
-  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
-
-/** Parses a decimal number cell; NaN when it is not one. ±Infinity cells parse as ±Infinity. */
-export function parseNumberCell(text: string): number {
-  if (NUMBER_PATTERN.test(text)) {
-    return Number(text);
-  }
-  if (INFINITY_PATTERN.test(text)) {
-    return text.trim().startsWith('-') ? -Infinity : Infinity;
-  }
-  return NaN;
-}
-
-/** Parses an ISO 8601 date or date-time (UTC when no offset is given) to Unix ms; NaN otherwise. */
-export function parseDateCell(text: string): number {
-  const t = text.trim();
-  if (!ISO_DATE_PATTERN.test(t)) {
-    return NaN;
-  }
-  // Date-only strings are UTC in JS; date-times without an offset would be local, so pin them to UTC.
-  const hasOffset = /(?:Z|[+-]\d{2}:?\d{2})$/.test(t) && t.length > 10;
-  const iso = t.length > 10 && !hasOffset ? `${t.replace(' ', 'T')}Z` : t.replace(' ', 'T');
-  return Date.parse(iso);
-}
-
-/**
- * Strings are text (free text or identifiers, not compared as categories) when more than half of the
- * values are distinct and either there are over 50 distinct values or they average over 30 characters;
- * otherwise categorical.
- */
-export function inferStringType(dictionary: string[], count: number): 'categorical' | 'text' {
-  if (dictionary.length === 0 || dictionary.length * 2 <= count) {
-    return 'categorical';
-  }
-  if (dictionary.length > 50) {
-    return 'text';
-  }
-  let length = 0;
-  for (const value of dictionary) {
-    length += value.length;
-  }
-  return length / dictionary.length > 30 ? 'text' : 'categorical';
-}
 
 const INITIAL_CAPACITY = 1024;
 
@@ -96,11 +27,21 @@ export class ColumnBuilder {
   private unparsable = 0;
   /** True when the source had native datetimes (Parquet/Arrow timestamps). */
   private nativeDatetime = false;
+  /** Row the next value overwrites (reservoir sampling), or -1 to append. */
+  private slot = -1;
+  /** Per stored row, 1 when its value was unparsable; kept only once a row has been overwritten. */
+  private unparsableRows: Uint8Array | undefined;
+  private replaced = false;
 
   constructor(
     readonly name: string,
     private readonly override?: ColumnType,
+    /** True when rows may be replaced later (`replaceNext`): unparsable values are then tracked per row. */
+    sampling = false,
   ) {
+    if (sampling) {
+      this.unparsableRows = new Uint8Array(INITIAL_CAPACITY);
+    }
     this.mode = override === 'categorical' || override === 'text' ? 'dictionary' : 'numeric';
     if (this.mode === 'dictionary') {
       this.codes = new Int32Array(INITIAL_CAPACITY);
@@ -124,13 +65,31 @@ export class ColumnBuilder {
         return;
       }
       if (this.override === 'numerical' || this.override === 'datetime') {
-        this.unparsable++;
-        this.pushMissing();
+        this.pushUnparsable();
         return;
       }
       this.toDictionary();
     }
     this.pushCode(text);
+  }
+
+  /**
+   * Makes the next pushed value overwrite stored row `slot` instead of appending (reservoir sampling).
+   * @throws RangeError when `slot` is not a stored row.
+   */
+  replaceNext(slot: number): void {
+    if (!Number.isInteger(slot) || slot < 0 || slot >= this.length) {
+      throw new RangeError(`ColumnBuilder.replaceNext: no stored row ${slot}`);
+    }
+    if (!this.unparsableRows) {
+      if (this.unparsable > 0) {
+        throw new RangeError('ColumnBuilder.replaceNext: construct the builder with `sampling` set');
+      }
+      // No unparsable value so far: every stored row is a 0.
+      this.unparsableRows = new Uint8Array(Math.max(this.length, INITIAL_CAPACITY));
+    }
+    this.replaced = true;
+    this.slot = slot;
   }
 
   /** A typed number (JSON, Parquet, Arrow). NaN and ±Infinity count as missing. */
@@ -158,8 +117,7 @@ export class ColumnBuilder {
       if (this.override === 'numerical' || this.override === 'datetime') {
         const value = this.override === 'datetime' ? parseDateCell(text) : parseNumberCell(text);
         if (Number.isNaN(value)) {
-          this.unparsable++;
-          this.pushMissing();
+          this.pushUnparsable();
         } else {
           this.pushNumberValue(value);
         }
@@ -171,19 +129,66 @@ export class ColumnBuilder {
   }
 
   pushMissing(): void {
-    this.missing++;
+    this.writeMissing(false);
+  }
+
+  private pushUnparsable(): void {
+    this.writeMissing(true);
+  }
+
+  private writeMissing(unparsable: boolean): void {
+    const at = this.claim(true, unparsable);
     if (this.mode === 'numeric') {
-      this.ensureNumbers();
-      this.numbers[this.length++] = NaN;
+      this.numbers[at] = NaN;
     } else {
-      this.ensureCodes();
-      this.codes[this.length++] = -1;
+      this.codes[at] = -1;
     }
   }
 
-  /** Appends many numbers at once (fast path for typed sources). */
+  /**
+   * The row the next value is written at, with `missing`/`unparsable` updated for the value it replaces
+   * (reservoir sampling) and the one written; grows the storage when appending.
+   */
+  private claim(missing: boolean, unparsable: boolean): number {
+    let at: number;
+    if (this.slot >= 0) {
+      at = this.slot;
+      this.slot = -1;
+      const wasMissing = this.mode === 'numeric' ? Number.isNaN(this.numbers[at]) : this.codes[at] < 0;
+      if (wasMissing) {
+        this.missing--;
+      }
+      if (this.unparsableRows?.[at]) {
+        this.unparsable--;
+      }
+    } else {
+      if (this.mode === 'numeric') {
+        this.ensureNumbers();
+      } else {
+        this.ensureCodes();
+      }
+      at = this.length++;
+    }
+    if (missing) {
+      this.missing++;
+    }
+    if (unparsable) {
+      this.unparsable++;
+    }
+    if (this.unparsableRows) {
+      if (at >= this.unparsableRows.length) {
+        const grown = new Uint8Array(Math.max(at + 1, this.unparsableRows.length * 2));
+        grown.set(this.unparsableRows);
+        this.unparsableRows = grown;
+      }
+      this.unparsableRows[at] = unparsable ? 1 : 0;
+    }
+    return at;
+  }
+
+  /** Appends many numbers at once (fast path for typed sources; not with `replaceNext`). */
   pushNumbers(values: ArrayLike<number>): void {
-    if (this.mode !== 'numeric') {
+    if (this.mode !== 'numeric' || this.slot >= 0) {
       for (let i = 0; i < values.length; i++) {
         this.pushNumber(values[i]);
       }
@@ -206,20 +211,28 @@ export class ColumnBuilder {
     this.length = at;
   }
 
-  /** Settles the type and returns the column, trimmed to its length. */
-  finish(): Column {
+  /**
+   * Settles the type and returns the column, trimmed to its length.
+   * @param order stored rows in the order to return them (`RowReservoir.order()`); default as stored.
+   */
+  finish(order?: Int32Array): Column {
     if (this.mode === 'numeric') {
       const datetime = this.override === 'datetime' || (this.nativeDatetime && this.override !== 'numerical');
+      const stored = this.numbers;
       return {
         name: this.name,
         type: datetime ? 'datetime' : 'numerical',
         storage: 'numeric',
-        values: this.numbers.slice(0, this.length),
+        values: order ? Float64Array.from(order, (i) => stored[i]) : stored.slice(0, this.length),
         missing: this.missing,
         unparsable: this.unparsable,
       };
     }
-    const codes = this.codes.slice(0, this.length);
+    const stored = this.codes;
+    let codes: Int32Array = order ? Int32Array.from(order, (i) => stored[i]) : stored.slice(0, this.length);
+    if (this.replaced) {
+      codes = this.compactDictionary(codes);
+    }
     if (!this.override && !this.nativeDatetime && this.dictionary.length > 0) {
       const asDates = this.dictionary.map(parseDateCell);
       if (asDates.every((v) => !Number.isNaN(v))) {
@@ -252,25 +265,44 @@ export class ColumnBuilder {
     };
   }
 
-  private pushNumberValue(value: number): void {
-    this.ensureNumbers();
-    if (Number.isFinite(value)) {
-      this.numbers[this.length++] = value;
-    } else {
-      this.numbers[this.length++] = NaN;
-      this.missing++;
+  /**
+   * Drops dictionary entries no kept row uses (values of rows the reservoir replaced), renumbering the
+   * codes in order of first appearance, so type inference and category counts see the sample only.
+   */
+  private compactDictionary(codes: Int32Array): Int32Array {
+    const remap = new Int32Array(this.dictionary.length).fill(-1);
+    const kept: string[] = [];
+    for (let i = 0; i < codes.length; i++) {
+      const c = codes[i];
+      if (c >= 0) {
+        if (remap[c] < 0) {
+          remap[c] = kept.length;
+          kept.push(this.dictionary[c]);
+        }
+        codes[i] = remap[c];
+      }
     }
+    this.dictionary.splice(0, this.dictionary.length, ...kept);
+    this.index.clear();
+    kept.forEach((value, i) => this.index.set(value, i));
+    return codes;
+  }
+
+  private pushNumberValue(value: number): void {
+    const finite = Number.isFinite(value);
+    const at = this.claim(!finite, false);
+    this.numbers[at] = finite ? value : NaN;
   }
 
   private pushCode(text: string): void {
-    this.ensureCodes();
+    const at = this.claim(false, false);
     let code = this.index.get(text);
     if (code === undefined) {
       code = this.dictionary.length;
       this.dictionary.push(text);
       this.index.set(text, code);
     }
-    this.codes[this.length++] = code;
+    this.codes[at] = code;
   }
 
   private toDictionary(): void {

@@ -8,18 +8,29 @@ import { CsvError, parse } from 'csv-parse';
 import { CancelledError, UserInputError } from '../base/errors';
 import { ColumnBuilder } from './columnBuilder';
 import { checkColumnNames, missingColumnError } from './columns';
+import { RowReservoir } from './sample';
 import type { Column, ColumnType } from './types';
 import { StrictUtf8Decoder } from './utf8';
 
+/** What a reader returns. */
 export interface RawTable {
+  /** Rows in `columns` (the sample when sampling applied). */
   rows: number;
+  /** Data rows in the file. */
+  rowsRead: number;
   columns: Column[];
   fileColumns: string[];
 }
 
+/** Options every reader takes. */
 export interface ReadOptions {
   columns?: string[];
   types?: Record<string, ColumnType>;
+  /**
+   * Keep a seeded uniform sample of at most `maxRows` rows, in file order (see `sample.ts`). Streamed
+   * formats hold at most `maxRows` rows in memory while reading.
+   */
+  sample?: { maxRows: number; seed: number };
   signal?: AbortSignal;
 }
 
@@ -41,6 +52,12 @@ export async function readDelimited(
   let builders: (ColumnBuilder | undefined)[] = [];
   let rows = 0;
   let sawBytes = false;
+  const reservoir = options.sample
+    ? new RowReservoir(options.sample.maxRows, options.sample.seed)
+    : undefined;
+  const wanted = options.columns ? new Set(options.columns) : undefined;
+  // Records are consumed by async iteration: csv-parse's `on_record` hook builds an info object per
+  // record and measured slower.
   const parser = parse({ delimiter, skip_empty_lines: true, relax_column_count: false, trim: false });
 
   try {
@@ -61,21 +78,33 @@ export async function readDelimited(
           if (!header) {
             header = record.map((h, i) => (h.trim() === '' ? `column_${i + 1}` : h.trim()));
             checkColumnNames(header, name);
-            const wanted = options.columns ? new Set(options.columns) : undefined;
             for (const column of options.columns ?? []) {
               if (!header.includes(column)) {
                 throw missingColumnError(name, column, header);
               }
             }
             builders = header.map((h) =>
-              !wanted || wanted.has(h) ? new ColumnBuilder(h, options.types?.[h]) : undefined,
+              !wanted || wanted.has(h)
+                ? new ColumnBuilder(h, options.types?.[h], reservoir !== undefined)
+                : undefined,
             );
             continue;
+          }
+          rows++;
+          if (reservoir) {
+            const decision = reservoir.next();
+            if (!decision) {
+              continue;
+            }
+            if (!decision.append) {
+              for (const builder of builders) {
+                builder?.replaceNext(decision.slot);
+              }
+            }
           }
           for (let i = 0; i < builders.length; i++) {
             builders[i]?.pushCell(record[i]);
           }
-          rows++;
         }
       },
     );
@@ -92,13 +121,14 @@ export async function readDelimited(
   if (rows === 0) {
     throw new UserInputError(`${name}: the file has a header but no data rows.`, name, 2);
   }
+  const order = reservoir && reservoir.seen > reservoir.capacity ? reservoir.order() : undefined;
   const columns: Column[] = [];
   for (const builder of builders) {
     if (builder) {
-      columns.push(builder.finish());
+      columns.push(builder.finish(order));
     }
   }
-  return { rows, columns, fileColumns: header };
+  return { rows: reservoir ? reservoir.size : rows, rowsRead: rows, columns, fileColumns: header };
 }
 
 function translate(error: unknown, name: string, headerFields?: number, signal?: AbortSignal): Error {

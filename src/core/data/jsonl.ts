@@ -9,6 +9,7 @@ import { CancelledError, UserInputError } from '../base/errors';
 import { ColumnBuilder } from './columnBuilder';
 import { missingColumnError } from './columns';
 import type { RawTable, ReadOptions } from './csv';
+import { RowReservoir } from './sample';
 import type { Column } from './types';
 import { StrictUtf8Decoder } from './utf8';
 
@@ -29,6 +30,9 @@ export async function readJsonLines(
   let rows = 0;
   let line = 0;
   let pending = '';
+  const reservoir = options.sample
+    ? new RowReservoir(options.sample.maxRows, options.sample.seed)
+    : undefined;
 
   const handleLine = (text: string): void => {
     line++;
@@ -53,23 +57,32 @@ export async function readJsonLines(
       );
     }
     const record = value as Record<string, unknown>;
+    rows++;
+    const decision = reservoir?.next();
+    // Rows held before this one: a new column starts with that many missing values.
+    const stored = reservoir ? reservoir.size - (decision?.append ? 1 : 0) : rows - 1;
     for (const key of Object.keys(record)) {
       if (!seen.has(key)) {
         seen.add(key);
         fileColumns.push(key);
         if (!wanted || wanted.has(key)) {
-          const builder = new ColumnBuilder(key, options.types?.[key]);
-          for (let r = 0; r < rows; r++) {
+          const builder = new ColumnBuilder(key, options.types?.[key], reservoir !== undefined);
+          for (let r = 0; r < stored; r++) {
             builder.pushMissing();
           }
           builders.set(key, builder);
         }
       }
     }
+    if (reservoir && !decision) {
+      return;
+    }
     for (const [key, builder] of builders) {
+      if (decision && !decision.append) {
+        builder.replaceNext(decision.slot);
+      }
       pushValue(builder, record[key]);
     }
-    rows++;
   };
 
   try {
@@ -107,8 +120,9 @@ export async function readJsonLines(
       throw missingColumnError(name, column, fileColumns);
     }
   }
-  const columns: Column[] = [...builders.values()].map((b) => b.finish());
-  return { rows, columns, fileColumns };
+  const order = reservoir && reservoir.seen > reservoir.capacity ? reservoir.order() : undefined;
+  const columns: Column[] = [...builders.values()].map((b) => b.finish(order));
+  return { rows: reservoir ? reservoir.size : rows, rowsRead: rows, columns, fileColumns };
 }
 
 function pushValue(builder: ColumnBuilder, value: unknown): void {

@@ -1,7 +1,8 @@
 /**
  * Loads a data file into a column-oriented `Table`, choosing the reader by extension:
  * `.csv`, `.tsv`/`.tab`, `.jsonl`/`.ndjson`, `.parquet`/`.pq`, `.arrow`/`.feather`/`.ipc`.
- * Optionally samples rows (seeded) above `maxRows`; the sampling is always reported in the table.
+ * Optionally samples rows (seeded) above `maxRows` while reading, so memory stays bounded by the sample;
+ * the sampling is always reported in the table.
  */
 import { extname } from 'node:path';
 import { UserInputError } from '../base/errors';
@@ -9,7 +10,6 @@ import { readArrow } from './arrow';
 import { readDelimited, type RawTable } from './csv';
 import { readJsonLines } from './jsonl';
 import { readParquet } from './parquet';
-import { sampleIndices, takeRows } from './sample';
 import type { LoadOptions, Table, TableFormat } from './types';
 
 const EXTENSIONS: Record<string, TableFormat> = {
@@ -52,7 +52,17 @@ export function formatOf(path: string, name = path): TableFormat {
 export async function loadTable(path: string, options: LoadOptions = {}): Promise<Table> {
   const name = options.displayName ?? path;
   const format = formatOf(path, name);
-  const read = { columns: options.columns, types: options.types, signal: options.signal };
+  const maxRows = options.maxRows ?? null;
+  const seed = options.seed ?? DEFAULT_SEED;
+  if (maxRows !== null && (!Number.isInteger(maxRows) || maxRows < 1)) {
+    throw new RangeError(`loadTable: maxRows must be a positive integer, got ${maxRows}`);
+  }
+  const read = {
+    columns: options.columns,
+    types: options.types,
+    signal: options.signal,
+    sample: maxRows !== null ? { maxRows, seed } : undefined,
+  };
   let raw: RawTable;
   switch (format) {
     case 'csv':
@@ -71,25 +81,18 @@ export async function loadTable(path: string, options: LoadOptions = {}): Promis
       raw = await readArrow(path, name, read);
       break;
   }
-  const maxRows = options.maxRows ?? null;
-  const seed = options.seed ?? DEFAULT_SEED;
-  if (maxRows !== null && raw.rows > maxRows) {
-    const indices = sampleIndices(raw.rows, maxRows, seed);
-    return {
-      file: name,
-      format,
-      rows: indices.length,
-      columns: raw.columns.map((c) => takeRows(c, indices)),
-      fileColumns: raw.fileColumns,
-      sampling: { applied: true, maxRows, seed, rowsBefore: raw.rows, rowsAfter: indices.length },
-    };
-  }
   return {
     file: name,
     format,
     rows: raw.rows,
     columns: raw.columns,
     fileColumns: raw.fileColumns,
-    sampling: { applied: false, maxRows, seed, rowsBefore: raw.rows, rowsAfter: raw.rows },
+    sampling: {
+      applied: raw.rows < raw.rowsRead,
+      maxRows,
+      seed,
+      rowsBefore: raw.rowsRead,
+      rowsAfter: raw.rows,
+    },
   };
 }

@@ -12,6 +12,7 @@ import { ColumnBuilder } from './columnBuilder';
 import { checkColumnNames, missingColumnError } from './columns';
 import type { RawTable, ReadOptions } from './csv';
 import { readNumericColumn } from './parquetNumeric';
+import { reservoirIndices } from './sample';
 import type { Column } from './types';
 
 /** Timestamps as Unix ms numbers instead of `Date` objects (one allocation less per value). */
@@ -70,13 +71,18 @@ export async function readParquet(path: string, name: string, options: ReadOptio
   if (rows === 0) {
     throw new UserInputError(`${name}: the Parquet file has no rows.`, name);
   }
+  // The sample is known before reading: only its rows are kept from each row group.
+  const indices =
+    options.sample && rows > options.sample.maxRows
+      ? reservoirIndices(rows, options.sample.maxRows, options.sample.seed)
+      : undefined;
   const selected = top.filter((c) => !options.columns || options.columns.includes(c.element.name));
   const columns: Column[] = [];
   for (const child of selected) {
     const column = child.element.name;
     const override = options.types?.[column];
     if (override !== 'categorical' && override !== 'text') {
-      const fast = await readNumericColumn(file, metadata, child, compressors, options.signal);
+      const fast = await readNumericColumn(file, metadata, child, compressors, options.signal, indices);
       if (fast) {
         const datetime = override === 'datetime' || (override === undefined && isDatetime(child.element));
         columns.push({
@@ -95,16 +101,26 @@ export async function readParquet(path: string, name: string, options: ReadOptio
     const scan = await parquetScan({ file, metadata, compressors, parsers, columns: [column] });
     const datetime = isDatetime(child.element) && child.children.length === 0;
     const builder = new ColumnBuilder(column, options.types?.[column]);
+    let next = 0;
     for (const range of scan.ranges) {
       if (options.signal?.aborted) {
         throw new CancelledError();
       }
       const data = await scan.readColumn({ column, rowStart: range.rowStart, rowEnd: range.rowEnd });
-      appendValues(builder, data, datetime);
+      if (!indices) {
+        appendValues(builder, data, datetime);
+        continue;
+      }
+      const picked: unknown[] = [];
+      while (next < indices.length && indices[next] < range.rowEnd) {
+        picked.push(data[indices[next] - range.rowStart]);
+        next++;
+      }
+      appendValues(builder, picked, datetime);
     }
     columns.push(builder.finish());
   }
-  return { rows, columns, fileColumns };
+  return { rows: indices ? indices.length : rows, rowsRead: rows, columns, fileColumns };
 }
 
 function appendValues(builder: ColumnBuilder, data: ArrayLike<unknown>, datetime: boolean): void {

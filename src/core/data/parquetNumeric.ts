@@ -51,6 +51,7 @@ export interface NumericColumnData {
 
 /**
  * Reads one top-level column when it is a flat numeric column this fast path handles.
+ * @param indices ascending rows to keep (a sample); default every row.
  * @returns undefined when the column needs the generic reader.
  * @throws CancelledError when `signal` fires (checked per row group).
  */
@@ -60,6 +61,7 @@ export async function readNumericColumn(
   child: SchemaTree,
   compressors: Compressors,
   signal?: AbortSignal,
+  indices?: Int32Array,
 ): Promise<NumericColumnData | undefined> {
   const element = child.element;
   const schemaPath = [parquetRoot(metadata), child];
@@ -75,9 +77,26 @@ export async function readNumericColumn(
   }
   const maxDefinition = getMaxDefinitionLevel(schemaPath);
   const rows = Number(metadata.num_rows);
-  const out = new Float64Array(rows);
+  const out = new Float64Array(indices ? indices.length : rows);
+  // `at` counts rows of the file; `kept` the values written to `out` (all rows, or those in `indices`).
   let at = 0;
+  let kept = 0;
   let missing = 0;
+  const keep = (v: number): void => {
+    if (indices) {
+      if (indices[kept] !== at) {
+        at++;
+        return;
+      }
+    }
+    at++;
+    if (Number.isFinite(v)) {
+      out[kept++] = v;
+    } else {
+      out[kept++] = NaN;
+      missing++;
+    }
+  };
   for (const group of metadata.row_groups) {
     if (signal?.aborted) {
       throw new CancelledError();
@@ -154,22 +173,18 @@ export async function readNumericColumn(
       let k = 0;
       for (let i = 0; i < count; i++) {
         if (maxDefinition > 0 && levels.length > 0 && levels[i] !== maxDefinition) {
-          out[at++] = NaN;
-          missing++;
+          keep(NaN);
           continue;
         }
-        const v = useDictionary ? dictionary![data[k++] as number] : Number(data[k++]) * scale;
-        if (Number.isFinite(v)) {
-          out[at++] = v;
-        } else {
-          out[at++] = NaN;
-          missing++;
-        }
+        keep(useDictionary ? dictionary![data[k++] as number] : Number(data[k++]) * scale);
       }
     }
     if (at !== groupEnd) {
       return undefined;
     }
+  }
+  if (kept !== out.length) {
+    return undefined;
   }
   return { values: out, missing };
 }

@@ -69,7 +69,10 @@ export interface LoadOptions {
   columns?: string[];
   /** Type overrides by column name; other columns are inferred. */
   types?: Record<string, ColumnType>;
-  /** Sample to at most this many rows (seeded); `null`/undefined loads every row. */
+  /**
+   * Sample to at most this many rows (seeded reservoir sampling while reading, so memory holds at most
+   * this many rows of a streamed file); `null`/undefined loads every row.
+   */
   maxRows?: number | null;
   /** Seed of the sampler (default 42). */
   seed?: number;

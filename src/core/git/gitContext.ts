@@ -7,7 +7,7 @@
  * exactly what `git add -A` would stage. The snapshot is kept alive under `refs/xlens/runs/<id>`.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFile, rm } from 'node:fs/promises';
+import { copyFile, rm, stat, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
@@ -98,7 +98,13 @@ async function workingTreeObject(repoRoot: string): Promise<string> {
   const tempIndex = join(tmpdir(), `xlens-index-${process.pid}-${randomBytes(6).toString('hex')}`);
   try {
     try {
+      const { atime, mtime } = await stat(indexPath);
       await copyFile(indexPath, tempIndex);
+      // Git re-reads a file whose mtime is not older than the index file's own mtime ("racy git"):
+      // a same-size edit made in the same clock tick as the index write is otherwise invisible to the
+      // stat check. A fresh copy would be newer than every file and hide such edits, so the copy gets
+      // the original's time, a second earlier to stay on the safe side of any rounding.
+      await utimes(tempIndex, atime, new Date(mtime.getTime() - 1000));
     } catch (error) {
       // A repository with no index yet (nothing ever staged): git starts from an empty one.
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {

@@ -9,16 +9,19 @@
  * header: Keras' CSVLogger starts with `epoch`; Lightning's `metrics.csv` has a `step` column.
  */
 import { access, open } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { Glob } from 'glob';
-import type { MetricSourceSpec, TaskConfig } from '../config/types';
 import type { ParamValue, RunStatus } from '../runs/types';
-import { detectSeparator } from './csv/csvTable';
+import { classifyCsv, firstLine } from './csv/classify';
 import { CompositeReader, createReader } from './readerFactory';
 import type { MetricReader, SourceSpec } from './readers';
 import { runKey, SeriesAccumulator } from './readers';
 import type { MetricSourceKind, ReadWarning, SeriesRun } from './series';
+import { projectTaskSources, type TaskSource } from './taskSources';
 import { findTensorBoardRuns } from './tensorboard';
+
+export { classifyCsv } from './csv/classify';
+export { projectTaskSources, sourcesFromTask, type TaskSource } from './taskSources';
 
 /** The formats the workspace scan looks for. */
 export type DiscoverableFormat = Exclude<MetricSourceKind, 'stdout' | 'jsonl'>;
@@ -55,6 +58,11 @@ export interface DiscoveryOptions {
   /** Folder names to prune, replacing {@link DEFAULT_IGNORED_FOLDERS}. */
   ignore?: readonly string[];
   signal?: AbortSignal;
+  /**
+   * {@link discoverImportedRuns} only: also import the sources named under `metrics:` by the tasks of
+   * `<root>/xlens.yaml`, and label runs with their task. Default true.
+   */
+  taskSources?: boolean;
 }
 
 /**
@@ -126,69 +134,6 @@ export async function discoverSources(root: string, options: DiscoveryOptions = 
   return [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/**
- * Tells a Keras CSVLogger file from a Lightning CSVLogger `metrics.csv` by its header line.
- * @param hint the format whose pattern matched, used when the header fits both.
- * @returns the format, or `undefined` when the file is neither (or unreadable).
- */
-export async function classifyCsv(
-  file: string,
-  hint?: 'keras-csv' | 'lightning-csv',
-): Promise<'keras-csv' | 'lightning-csv' | undefined> {
-  const header = await firstLine(file);
-  if (header === undefined) {
-    return undefined;
-  }
-  const cells = header.split(detectSeparator(header)).map((c) => c.trim().replace(/^"|"$/g, ''));
-  const lightningLike = cells.includes('step');
-  const kerasLike = cells[0] === 'epoch';
-  if (lightningLike && (hint === 'lightning-csv' || basename(file) === 'metrics.csv' || !kerasLike)) {
-    return 'lightning-csv';
-  }
-  return kerasLike ? 'keras-csv' : undefined;
-}
-
-/**
- * The sources a task names under `metrics:`, with paths resolved against the task's working folder.
- * `stdout` patterns are not files and are left out; a `csv` source is classified by its header
- * (Keras when unreadable yet, since a run may create it later).
- */
-export async function sourcesFromTask(task: TaskConfig, root: string): Promise<SourceSpec[]> {
-  const base = resolve(root, task.cwd ?? '.');
-  const out: SourceSpec[] = [];
-  for (const spec of task.metrics) {
-    const source = await sourceFromSpec(spec, base);
-    if (source) {
-      out.push(source);
-    }
-  }
-  return out;
-}
-
-async function sourceFromSpec(spec: MetricSourceSpec, base: string): Promise<SourceSpec | undefined> {
-  const abs = (p: string): string => (isAbsolute(p) ? p : resolve(base, p));
-  if ('tensorboard' in spec) {
-    return { format: 'tensorboard', path: abs(spec.tensorboard) };
-  }
-  if ('mlflow' in spec) {
-    return { format: 'mlflow', path: abs(spec.mlflow) };
-  }
-  if ('dvclive' in spec) {
-    return { format: 'dvclive', path: abs(spec.dvclive) };
-  }
-  if ('csv' in spec) {
-    const path = abs(spec.csv);
-    return {
-      format: (await classifyCsv(path)) ?? (basename(path) === 'metrics.csv' ? 'lightning-csv' : 'keras-csv'),
-      path,
-    };
-  }
-  if ('jsonl' in spec) {
-    return { format: 'jsonl', path: abs(spec.jsonl) };
-  }
-  return undefined;
-}
-
 /** A run found by the scan, summarised for listings (`xlens import`, `xlens runs --imported`). */
 export interface ImportedRun {
   /** Unique across sources: `<format>:<source path>#<run id>`. */
@@ -210,6 +155,8 @@ export interface ImportedRun {
   tags: Record<string, string>;
   /** Per metric, in the order the source lists them. */
   metrics: { name: string; points: number; lastStep: number; last: number }[];
+  /** The task of `xlens.yaml` whose `metrics:` names this run's source, when one does. */
+  task?: string;
 }
 
 export interface ImportedRunsResult {
@@ -221,7 +168,8 @@ export interface ImportedRunsResult {
 }
 
 /**
- * Scans `root` (a folder, or a single log file or store) and reads every run found.
+ * Scans `root` (a folder, or a single log file or store) and reads every run found. For a folder, the
+ * sources its `xlens.yaml` tasks name under `metrics:` are read too (see {@link mergeTaskSources}).
  * Unreadable parts become warnings; this never throws for bad logs.
  */
 export async function discoverImportedRuns(
@@ -230,20 +178,66 @@ export async function discoverImportedRuns(
 ): Promise<ImportedRunsResult> {
   const absRoot = resolve(root);
   const single = await singleSource(absRoot);
-  const sources = single ? [single] : await discoverSources(absRoot, options);
+  let sources: SourceSpec[];
+  let taskOf = new Map<string, string>();
+  if (single) {
+    sources = [single];
+  } else {
+    const scanned = await discoverSources(absRoot, options);
+    const named = options.taskSources === false ? [] : await projectTaskSources(absRoot);
+    ({ sources, taskOf } = mergeTaskSources(scanned, named));
+  }
   const base = single ? dirname(absRoot) : absRoot;
   const runs: ImportedRun[] = [];
   const warnings: ReadWarning[] = [];
   let warningCount = 0;
   for (const source of sources) {
+    if (!(await exists(source.path))) {
+      continue; // a log a task will write when it runs: watched (it stays in `sources`), nothing to list yet
+    }
     const { runs: read, warnings: w, warningCount: count } = await readSource(source);
     warnings.push(...w.slice(0, Math.max(0, 200 - warnings.length)));
     warningCount += count;
+    const task = taskOf.get(source.path);
     for (const run of read) {
-      runs.push(summarise(source, run, base));
+      runs.push(
+        task === undefined ? summarise(source, run, base) : { ...summarise(source, run, base), task },
+      );
     }
   }
   return { runs, sources, warnings, warningCount };
+}
+
+/**
+ * Adds the sources tasks name to the scanned ones. A task source the scan already covers (the same
+ * path, or a folder holding scanned sources of its format, e.g. a TensorBoard logdir and its run
+ * folders) is not read twice: the scanned sources are labelled with the task instead. Others (a JSONL
+ * file, a CSV with an unusual name, a logdir not written yet) are added.
+ * @returns the sources, scanned first, and the task naming each source path, where one does.
+ */
+export function mergeTaskSources(
+  scanned: readonly SourceSpec[],
+  named: readonly TaskSource[],
+): { sources: SourceSpec[]; taskOf: Map<string, string> } {
+  const sources = [...scanned];
+  const taskOf = new Map<string, string>();
+  for (const { task, source } of named) {
+    if (source.path.includes('${')) {
+      continue; // the path depends on params (`${params.x}`), known only when the task runs
+    }
+    const covered = sources.filter(
+      (s) => s.path === source.path || (s.format === source.format && s.path.startsWith(source.path + sep)),
+    );
+    if (covered.length === 0) {
+      sources.push(source);
+    }
+    for (const s of covered.length > 0 ? covered : [source]) {
+      if (!taskOf.has(s.path)) {
+        taskOf.set(s.path, task);
+      }
+    }
+  }
+  return { sources, taskOf };
 }
 
 /** Reads one source completely with a fresh reader. */
@@ -356,6 +350,15 @@ async function looksLikeDvclive(dir: string): Promise<boolean> {
   return false;
 }
 
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function isFolder(path: string): Promise<boolean> {
   try {
     const handle = await open(path, 'r');
@@ -366,25 +369,5 @@ async function isFolder(path: string): Promise<boolean> {
     }
   } catch {
     return false;
-  }
-}
-
-/** The first line of a text file (up to 64 KiB), or `undefined` when unreadable or a folder. */
-async function firstLine(file: string): Promise<string | undefined> {
-  let handle;
-  try {
-    handle = await open(file, 'r');
-    if (!(await handle.stat()).isFile()) {
-      return undefined;
-    }
-    const buffer = Buffer.alloc(64 * 1024);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    const text = buffer.subarray(0, bytesRead).toString('utf8');
-    const end = text.indexOf('\n');
-    return (end < 0 ? text : text.slice(0, end)).replace(/\r$/, '').replace(/^\uFEFF/, '');
-  } catch {
-    return undefined;
-  } finally {
-    await handle?.close();
   }
 }

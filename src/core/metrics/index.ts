@@ -35,11 +35,14 @@ export {
   createSourceReader,
   discoverImportedRuns,
   discoverSources,
+  mergeTaskSources,
+  projectTaskSources,
   readSource,
   sourcesFromTask,
   type DiscoveryOptions,
   type ImportedRun,
   type ImportedRunsResult,
+  type TaskSource,
 } from './discovery';
 export { MetricsWatcher, type WatchOptions, type WatchUpdate } from './watch';
 export { MetricsWorkerClient } from './workerClient';

@@ -29,6 +29,13 @@ export interface ParseChunkResult {
 
 const NON_FINITE = /(?<![\w."])(-?Infinity|NaN)(?![\w"])/;
 
+/** A parsed JSON value for a message; JSON.stringify would show an overflowed number (1e999) as null. */
+function shown(value: unknown): string {
+  return typeof value === 'number' && !Number.isFinite(value)
+    ? `${value} (out of the range of a double, e.g. 1e999)`
+    : JSON.stringify(value);
+}
+
 /** Incremental parser of a metrics JSONL file. */
 export class JsonlMetricsParser {
   private readonly decoder = new StringDecoder('utf8');
@@ -105,12 +112,12 @@ export function parseMetricLine(text: string, index: number): Omit<MetricLine, '
   let step = index;
   if (record.step !== undefined) {
     if (typeof record.step !== 'number' || !Number.isInteger(record.step) || record.step < 0) {
-      return `"step" must be an integer >= 0, got ${JSON.stringify(record.step)}; line skipped`;
+      return `"step" must be an integer >= 0, got ${shown(record.step)}; line skipped`;
     }
     step = record.step;
   }
   if (record.time !== undefined && (typeof record.time !== 'number' || !Number.isFinite(record.time))) {
-    return `"time" must be Unix milliseconds (a number), got ${JSON.stringify(record.time)}; line skipped`;
+    return `"time" must be Unix milliseconds (a number), got ${shown(record.time)}; line skipped`;
   }
   const values = record.values;
   if (values === null || typeof values !== 'object' || Array.isArray(values)) {
@@ -118,7 +125,10 @@ export function parseMetricLine(text: string, index: number): Omit<MetricLine, '
   }
   const out: Record<string, number> = {};
   for (const [name, v] of Object.entries(values)) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
+    if (typeof v === 'number' && !Number.isFinite(v)) {
+      return `non-finite value ${shown(v)} of "${name}"; metric values must be finite numbers (line skipped)`;
+    }
+    if (typeof v !== 'number') {
       const what = v === null ? 'null (non-finite)' : JSON.stringify(v);
       return `value of "${name}" must be a finite number, got ${what}; line skipped`;
     }

@@ -58,6 +58,8 @@ interface Entry {
   again: boolean;
   initialDone: boolean;
   disposed: boolean;
+  /** Warnings of the previous read (file, line, offset, message), to report a lasting problem once. */
+  lastWarnings: Set<string>;
 }
 
 /** Watches metric sources and fires {@link WatchUpdate}s with their new points. */
@@ -98,7 +100,15 @@ export class MetricsWatcher implements Disposable {
       return;
     }
     const reader = (this.options.createReader ?? createSourceReader)(source);
-    const entry: Entry = { source, reader, watchers: [], again: false, initialDone: false, disposed: false };
+    const entry: Entry = {
+      source,
+      reader,
+      watchers: [],
+      again: false,
+      initialDone: false,
+      disposed: false,
+      lastWarnings: new Set(),
+    };
     this.entries.set(key, entry);
     const watching = this.options.usePolling ? false : await this.startWatching(entry);
     if (entry.disposed) {
@@ -161,7 +171,8 @@ export class MetricsWatcher implements Disposable {
     const name = basename(path);
     try {
       const watcher = fsWatch(target, { recursive: isDir, persistent: false }, (_event, filename) => {
-        if (isDir || filename == null || String(filename) === name) {
+        // A file's companions count too: SQLite's `mlflow.db-journal` disappears when a commit is done.
+        if (isDir || filename == null || String(filename).startsWith(name)) {
           this.schedule(entry, 'event');
         }
       });
@@ -209,7 +220,7 @@ export class MetricsWatcher implements Disposable {
     entry.firstEventAt = undefined;
     entry.reading = (async () => {
       try {
-        const result = await entry.reader.read();
+        const result = withoutRepeatedWarnings(entry, await entry.reader.read());
         if (entry.disposed) {
           return;
         }
@@ -244,6 +255,18 @@ export class MetricsWatcher implements Disposable {
       await this.run(entry, trigger === 'initial' ? 'poll' : trigger);
     }
   }
+}
+
+/**
+ * Drops the warnings the previous read already reported: a file that stays unreadable is reported
+ * once, not on every poll. Readers report each bad line or record once by themselves, so only
+ * lasting problems repeat between consecutive reads.
+ */
+function withoutRepeatedWarnings(entry: Entry, result: ReadResult): ReadResult {
+  const keys = result.warnings.map((w) => `${w.file}\0${w.line}\0${w.offset}\0${w.message}`);
+  const fresh = result.warnings.filter((_, i) => !entry.lastWarnings.has(keys[i]));
+  entry.lastWarnings = new Set(keys);
+  return fresh.length === result.warnings.length ? result : { ...result, warnings: fresh };
 }
 
 function sourceKey(source: SourceSpec): string {

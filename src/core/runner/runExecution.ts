@@ -8,17 +8,17 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import type { Emitter } from '../base/emitter';
 import { resolveEntrypoint } from '../base/entrypoints';
-import { formatDuration } from '../config/duration';
 import type { ProjectConfig } from '../config/types';
 import { captureGitState } from '../git/gitContext';
 import type { MetricLine } from '../metrics/jsonl';
 import { StdoutPattern } from '../metrics/stdoutPattern';
 import { RUN_FILES, type RunStore } from '../runs/store';
 import { addToSummary } from '../runs/summaries';
-import type { GitInfo, RunRecord, RunStatus } from '../runs/types';
+import type { GitInfo, RunRecord } from '../runs/types';
 import { collectArtifacts } from './artifacts';
 import { MetricsTail } from './metricsTail';
-import { signalName, signalTree, spawnProgram, spawnShell, type TaskProcess } from './processTree';
+import { runOutcome, type Outcome } from './outcome';
+import { signalTree, spawnProgram, spawnShell, type TaskProcess } from './processTree';
 import type { ResolvedTask } from './resolveTask';
 import type { RunMetric, RunOutput, RunWarning, TaskRunnerOptions } from './taskRunner';
 
@@ -30,13 +30,6 @@ export interface RunEmitters {
   output: Emitter<RunOutput>;
   metric: Emitter<RunMetric>;
   warning: Emitter<RunWarning>;
-}
-
-export interface Outcome {
-  status: RunStatus;
-  exitCode?: number | null;
-  signal?: string | null;
-  error?: string;
 }
 
 /** One run from spawn to final record. */
@@ -225,45 +218,11 @@ export class RunExecution {
       child.stderr.destroy();
     }
     this.flushLines();
-    return this.outcome(exit);
-  }
-
-  private outcome(exit: { code: number | null; signal: NodeJS.Signals | null; error?: Error }): Outcome {
-    const { code, signal, error } = exit;
-    if (error && this.child?.pid === undefined) {
-      return { status: 'failed', exitCode: null, error: `could not start the task: ${error.message}` };
-    }
-    const ended = { exitCode: code, signal };
-    if (this.stopReason === 'cancel') {
-      return { status: 'cancelled', ...ended, error: 'cancelled' };
-    }
-    if (this.stopReason === 'timeout') {
-      return {
-        status: 'failed',
-        ...ended,
-        error: `timed out after ${formatDuration(this.resolved.task.timeoutMs!)}`,
-      };
-    }
-    if (signal) {
-      return { status: 'failed', ...ended, error: `killed by signal ${signal}` };
-    }
-    if (code === 0) {
-      return { status: 'succeeded', ...ended };
-    }
-    // A shell reports a command killed by signal n as exit code 128 + n.
-    const shellSignal =
-      this.resolved.task.kind === 'command' && code !== null && code > 128
-        ? signalName(code - 128)
-        : undefined;
-    if (shellSignal) {
-      return {
-        status: 'failed',
-        exitCode: code,
-        signal: shellSignal,
-        error: `killed by signal ${shellSignal} (the shell exited with code ${code})`,
-      };
-    }
-    return { status: 'failed', ...ended, error: `exited with code ${code}` };
+    return runOutcome(exit, {
+      stopReason: this.stopReason,
+      started: child.pid !== undefined,
+      task: this.resolved.task,
+    });
   }
 
   private outputHandler(stream: 'stdout' | 'stderr'): (chunk: Buffer) => void {
@@ -293,7 +252,9 @@ export class RunExecution {
   }
 
   private matchLine(line: string): void {
-    const clean = line.replace(/\r$/, '').replace(/.*\r/, ''); // progress bars redraw with \r
+    // Progress bars redraw with \r: keep what follows the last one (linear even for a multi-MB line).
+    const trimmed = line.endsWith('\r') ? line.slice(0, -1) : line;
+    const clean = trimmed.slice(trimmed.lastIndexOf('\r') + 1);
     const time = Date.now();
     for (const pattern of this.patterns) {
       for (const point of pattern.match(clean)) {

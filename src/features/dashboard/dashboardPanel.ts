@@ -16,11 +16,14 @@ import {
   type DashboardViewMessages,
 } from '../../protocol/dashboard';
 import { WebviewHost } from '../../webview/webviewHost';
-import { RunFollower, type RunChange } from './runFollower';
+import type { ImportedFollower } from './importedFollower';
+import type { RunChange, RunFollower } from './runFollower';
 import { buildHeader, buildParams, buildSnapshot, ChartTracker, type RunState } from './viewModel';
 
-/** View type of the dashboard panels (also the panel serializer's key). */
-export const DASHBOARD_VIEW_TYPE = 'xlens.dashboard';
+/** What a dashboard follows: a run folder of the store ({@link RunFollower}) or an imported run. */
+export type DashboardFollower = RunFollower | ImportedFollower;
+
+export { DASHBOARD_VIEW_TYPE } from './lazy';
 
 /** The state a dashboard view saves with `setState`, read back by the serializer after a reload. */
 export interface DashboardSavedState {
@@ -35,7 +38,6 @@ export interface DashboardLog {
 
 /** One open dashboard. */
 export class DashboardPanel extends WebviewHost<DashboardHostMessages, DashboardViewMessages> {
-  private readonly follower: RunFollower;
   private readonly charts = new ChartTracker();
   private readonly onDidRenderEmitter = this.store.track(new Emitter<DashboardRendered>());
   /** Fires when the view reports a snapshot's charts drawn. */
@@ -43,15 +45,19 @@ export class DashboardPanel extends WebviewHost<DashboardHostMessages, Dashboard
   /** Resolves after the first read of the run folder. */
   readonly loaded: Promise<void>;
 
+  /**
+   * @param runId the run's id, or for an imported run its key in the Runs view.
+   * @param follower what reads the run; the panel owns it from now on.
+   */
   constructor(
     panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     readonly runId: string,
-    runDir: string,
+    private readonly follower: DashboardFollower,
     private readonly log?: DashboardLog,
   ) {
     super(panel, { title: `Run ${runId}`, bundle: 'dashboard', extensionUri });
-    this.follower = this.store.track(new RunFollower(runDir));
+    this.store.track(follower);
     this.store.track(this.follower.onDidChange((change) => this.onRunChange(change)));
     this.store.track(
       this.onDidRejectMessage((reason) => this.log?.warn(`dashboard ${runId}: ignored a message: ${reason}`)),
@@ -70,6 +76,7 @@ export class DashboardPanel extends WebviewHost<DashboardHostMessages, Dashboard
       log: f.log,
       warnings: f.warnings,
       missing: f.missing,
+      imported: 'imported' in f ? f.imported : undefined,
     };
   }
 
@@ -112,7 +119,7 @@ export class DashboardPanel extends WebviewHost<DashboardHostMessages, Dashboard
   }
 
   private onRunChange(change: RunChange): void {
-    if (change.record) {
+    if (change.record || change.info) {
       this.updateTitle();
     }
     if (!this.isReady) {
@@ -124,8 +131,8 @@ export class DashboardPanel extends WebviewHost<DashboardHostMessages, Dashboard
       header: buildHeader(state),
       ...this.charts.diff(state.series, change.appended, change.reset),
     };
-    if (change.record) {
-      update.params = buildParams(change.record);
+    if (change.record || change.info) {
+      update.params = buildParams(state);
     }
     if (change.logLines.length > 0) {
       update.logAppend = change.logLines;
@@ -137,9 +144,14 @@ export class DashboardPanel extends WebviewHost<DashboardHostMessages, Dashboard
   }
 
   private updateTitle(): void {
-    const record = this.follower.record;
-    if (record && !this.isDisposed) {
-      this.panel.title = `${record.task} · ${this.runId}`;
+    if (this.isDisposed) {
+      return;
+    }
+    const f = this.follower;
+    if ('imported' in f) {
+      this.panel.title = `${f.imported.name} · ${f.imported.source.format}`;
+    } else if (f.record) {
+      this.panel.title = `${f.record.task} · ${this.runId}`;
     }
   }
 }

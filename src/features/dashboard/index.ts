@@ -1,5 +1,6 @@
 /** The run dashboard feature: what the composition root and commands use. */
 export {
+  openImportedDashboard,
   openRunDashboard,
   openDashboards,
   registerDashboardSerializer,

@@ -28,6 +28,8 @@ export interface RunChange {
   warnings: string[];
   /** True when the run folder or its `run.json` disappeared. */
   missing: boolean;
+  /** For an imported run: true when its params, status or times changed in its source. */
+  info?: boolean;
 }
 
 /** Tuning of a follower (defaults suit the editor). */

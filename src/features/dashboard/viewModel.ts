@@ -7,11 +7,12 @@ import { metricChartId, metricCharts, metricGroupRows } from '../../core/charts/
 import { LINE_DATASET } from '../../core/charts/lineChart';
 import { groupMetrics, type MetricGroup } from '../../core/charts/metricGroups';
 import type { MetricPoint } from '../../core/metrics/series';
-import type { RunRecord } from '../../core/runs/types';
+import type { ParamValue, RunRecord, RunStatus } from '../../core/runs/types';
 import type { ChartModel } from '../../protocol/charts';
 import {
   MAX_POINTS_PER_SERIES,
   type DashboardHeader,
+  type DashboardImportedSource,
   type DashboardParam,
   type DashboardSeriesInfo,
   type DashboardSnapshot,
@@ -27,6 +28,22 @@ export interface RunState {
   log: { lines: string[]; truncated: boolean };
   warnings: readonly string[];
   missing: boolean;
+  /** Set for a run read from another tool's logs (then `record` is undefined). */
+  imported?: ImportedRunState;
+}
+
+/** What another tool's logs say about an imported run, besides its series. */
+export interface ImportedRunState {
+  source: DashboardImportedSource;
+  /** The key of the run in the Runs view (`<format>:<source>#<id>`), used as the dashboard's run id. */
+  key: string;
+  name: string;
+  status?: RunStatus;
+  gitCommit?: string;
+  /** Unix ms, where the source records them. */
+  startTime?: number;
+  endTime?: number;
+  params: Record<string, ParamValue>;
 }
 
 /**
@@ -34,6 +51,9 @@ export interface RunState {
  * `durationMs` is the recorded duration, else (running) the time from start to `now` (Unix ms).
  */
 export function buildHeader(state: RunState, now: number = Date.now()): DashboardHeader {
+  if (state.imported) {
+    return importedHeader(state, state.imported);
+  }
   const r = state.record;
   const startedAt = r?.startedAt ?? null;
   let durationMs: number | null = r?.durationMs ?? null;
@@ -62,12 +82,48 @@ export function buildHeader(state: RunState, now: number = Date.now()): Dashboar
     error: r?.error ?? null,
     command: r?.command ?? '',
     lastStep: state.lastStep,
+    imported: null,
   };
 }
 
-/** The params table rows, sorted by name. */
-export function buildParams(record: RunRecord | undefined): DashboardParam[] {
-  return Object.entries(record?.params ?? {})
+/**
+ * The header of an imported run: its name as the task, the format as the kind, the source's status
+ * (`imported` when it records none) and commit, and its times when recorded.
+ */
+function importedHeader(state: RunState, run: ImportedRunState): DashboardHeader {
+  const iso = (ms: number | undefined): string | null =>
+    ms !== undefined && Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+  const durationMs =
+    run.startTime !== undefined && run.endTime !== undefined && run.endTime >= run.startTime
+      ? run.endTime - run.startTime
+      : null;
+  return {
+    runId: run.key,
+    task: run.source.experiment !== null ? `${run.source.experiment} / ${run.name}` : run.name,
+    kind: run.source.format,
+    status: state.missing ? 'missing' : (run.status ?? 'imported'),
+    commit: run.gitCommit ?? null,
+    subject: null,
+    branch: null,
+    dirty: false,
+    snapshot: null,
+    gitNote: run.gitCommit ? null : `no commit recorded by ${run.source.format}`,
+    createdAt: iso(run.startTime) ?? '',
+    startedAt: iso(run.startTime),
+    endedAt: iso(run.endTime),
+    durationMs,
+    backend: null,
+    exitCode: null,
+    error: null,
+    command: '',
+    lastStep: state.lastStep,
+    imported: run.source,
+  };
+}
+
+/** The params table rows (of the run record, or of the imported run), sorted by name. */
+export function buildParams(state: Pick<RunState, 'record' | 'imported'>): DashboardParam[] {
+  return Object.entries(state.imported?.params ?? state.record?.params ?? {})
     .map(([name, value]) => ({ name, value }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -86,7 +142,7 @@ export function buildCharts(series: ReadonlyMap<string, readonly MetricPoint[]>)
 export function buildSnapshot(state: RunState, now?: number): DashboardSnapshot {
   return {
     header: buildHeader(state, now),
-    params: buildParams(state.record),
+    params: buildParams(state),
     charts: buildCharts(state.series),
     series: [...state.series].map(([name, points]) => seriesInfo(name, points)),
     log: state.log,

@@ -67,9 +67,18 @@ export class ProjectService implements vscode.Disposable {
     return join(this.root, CONFIG_FILE_NAME);
   }
 
-  /** Loads the config now (serialised with any load under way); resolves when the model is updated. */
+  /**
+   * Loads the config now (serialised with any load under way); resolves when the model is updated.
+   * Never rejects: a failure is logged and the next save loads again.
+   */
   reload(): Promise<void> {
-    this.loading = this.loading.then(() => this.load());
+    this.loading = this.loading
+      .then(() => this.load())
+      .catch((error: unknown) =>
+        this.log.error(
+          `Loading ${this.configFile} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        ),
+      );
     return this.loading;
   }
 

@@ -12,12 +12,14 @@ import type { Log } from '../../vscode/output';
 import { pickMany, pickOne, type PickItem } from '../../vscode/quickPick';
 import { confirmModal } from '../../vscode/toast';
 import { Commands } from '../commands';
+import type { ImportedRunsModel } from '../imported/model';
 import type { TasksModel } from '../tasks/model';
 import { settableParams } from '../tasks/params';
 import { describeRun, type RunsModel } from './model';
 import type { RunController } from './runController';
 import type { RunsService } from './runsService';
-import { runsFromArgs } from './selection';
+import { importedRunsFromArgs, runsFromArgs } from './selection';
+import type { ImportedRun } from '../../core/metrics/discovery';
 
 /** What the run commands need from the composition root. */
 export interface RunCommandServices {
@@ -28,8 +30,12 @@ export interface RunCommandServices {
   controller: RunController;
   /** Absolute path of `.xlens/runs`. */
   runsDir: string;
+  /** Runs found in other tools' logs. */
+  imported: ImportedRunsModel;
   /** Opens (or reveals) the dashboard of a run. */
-  openDashboard(runId: string): void;
+  openDashboard(runId: string): Promise<void>;
+  /** Opens (or reveals) the dashboard of a run imported from another tool's logs. */
+  openImportedDashboard(run: ImportedRun): Promise<void>;
   /** Shows a run in the Runs view. */
   reveal(run: RunRecord): void;
 }
@@ -69,9 +75,16 @@ export function registerRunCommands(s: RunCommandServices): vscode.Disposable[] 
     }),
 
     registerCommand(Commands.openRunDashboard, s.log, async (...args) => {
+      const imported = importedRunsFromArgs(args);
+      if (imported) {
+        for (const run of imported.slice(0, MAX_DASHBOARDS)) {
+          await s.openImportedDashboard(run);
+        }
+        return;
+      }
       const runs = await choose(args, 'Run whose dashboard to open');
       for (const run of runs.slice(0, MAX_DASHBOARDS)) {
-        s.openDashboard(run.id);
+        await s.openDashboard(run.id);
       }
     }),
 
@@ -109,7 +122,10 @@ export function registerRunCommands(s: RunCommandServices): vscode.Disposable[] 
     }),
 
     registerCommand(Commands.copyRunId, s.log, async (...args) => {
-      const runs = await chooseMany(args, 'Runs whose ids to copy');
+      const imported = importedRunsFromArgs(args);
+      const runs = imported
+        ? imported.map((r) => ({ id: r.key }))
+        : await chooseMany(args, 'Runs whose ids to copy');
       await vscode.env.clipboard.writeText(runs.map((r) => r.id).join('\n'));
       vscode.window.setStatusBarMessage(
         `Copied ${runs.length === 1 ? runs[0].id : `${runs.length} run ids`}`,
@@ -118,8 +134,10 @@ export function registerRunCommands(s: RunCommandServices): vscode.Disposable[] 
     }),
 
     registerCommand(Commands.revealRunFolder, s.log, async (...args) => {
-      const [run] = await choose(args, 'Run whose folder to reveal');
-      const folder = vscode.Uri.file(join(s.runsDir, run.id));
+      const imported = importedRunsFromArgs(args)?.[0];
+      const folder = imported
+        ? vscode.Uri.file(imported.source)
+        : vscode.Uri.file(join(s.runsDir, (await choose(args, 'Run whose folder to reveal'))[0].id));
       const command =
         vscode.env.uiKind === vscode.UIKind.Desktop && vscode.env.remoteName === undefined
           ? 'revealFileInOS'

@@ -16,6 +16,12 @@ import type { RunsModel } from './model';
 const WATCH_DEBOUNCE_MS = 150;
 /** Poll interval while runs are active (their run.json is rewritten as metrics arrive). */
 const ACTIVE_POLL_MS = 1500;
+/**
+ * Interval of the safety-net listing of `.xlens/runs` (one readdir). Linux recursive watchers (inotify) miss
+ * everything under a folder created together with its parent (`mkdir -p .xlens/runs`): the folder is
+ * watched only after its children appear, and stays unwatched. Seen with VS Code's watcher in code-server.
+ */
+const LISTING_POLL_MS = 4000;
 
 /** The run store paths, relative to the workspace root, that the service watches. */
 const RUNS_GLOB = '.xlens/runs/**';
@@ -28,6 +34,7 @@ export class RunsService implements vscode.Disposable {
   private fullReloadPending = false;
   private debounce: NodeJS.Timeout | undefined;
   private poll: NodeJS.Timeout | undefined;
+  private listingPoll: NodeJS.Timeout | undefined;
   private work: Promise<void> = Promise.resolve();
   private disposed = false;
 
@@ -53,12 +60,27 @@ export class RunsService implements vscode.Disposable {
     const git = this.disposables.track(
       vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(this.root, GIT_GLOB)),
     );
-    const onGit = (): void => void this.refreshGit();
+    const onGit = (): void => void this.refreshGit().catch(() => undefined);
     this.disposables.track(git.onDidCreate(onGit));
     this.disposables.track(git.onDidChange(onGit));
     this.disposables.track(git.onDidDelete(onGit));
     this.disposables.track(this.model.onDidChange(() => this.schedulePoll()));
+    this.listingPoll = setInterval(() => void this.pollListing(), LISTING_POLL_MS);
     return this.reloadAll();
+  }
+
+  /** Picks up run folders that appeared or vanished without a file event. */
+  private async pollListing(): Promise<void> {
+    const store = this.store;
+    if (store === undefined || this.disposed) {
+      return;
+    }
+    const onDisk = new Set(await store.ids().catch(() => [] as string[]));
+    const known = this.model.all().map((r) => r.id);
+    const gone = known.filter((id) => !onDisk.has(id));
+    if (gone.length > 0 || onDisk.size > known.length - gone.length) {
+      await this.reloadRuns(gone);
+    }
   }
 
   /** The store, loaded on first use (it brings git and metric parsing along). */
@@ -153,11 +175,12 @@ export class RunsService implements vscode.Disposable {
     if (this.fullReloadPending) {
       this.fullReloadPending = false;
       this.dirtyIds.clear();
-      void this.reloadAll();
+      // Failures are logged by enqueue(); the next file event reads again.
+      this.reloadAll().catch(() => undefined);
     } else if (this.dirtyIds.size > 0) {
       const ids = [...this.dirtyIds];
       this.dirtyIds.clear();
-      void this.reloadRuns(ids);
+      this.reloadRuns(ids).catch(() => undefined);
     }
   }
 
@@ -168,7 +191,9 @@ export class RunsService implements vscode.Disposable {
     }
     this.poll = setTimeout(() => {
       this.poll = undefined;
-      void this.pollActive().finally(() => this.schedulePoll());
+      this.pollActive()
+        .catch(() => undefined)
+        .finally(() => this.schedulePoll());
     }, ACTIVE_POLL_MS);
   }
 
@@ -226,6 +251,7 @@ export class RunsService implements vscode.Disposable {
     this.disposed = true;
     clearTimeout(this.debounce);
     clearTimeout(this.poll);
+    clearInterval(this.listingPoll);
     this.disposables.dispose();
   }
 }

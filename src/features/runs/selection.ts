@@ -3,7 +3,9 @@
  * element and the multi-selection, from a webview or the status bar a run id, from the palette
  * nothing (then the user picks). No `vscode` import.
  */
+import type { ImportedRun } from '../../core/metrics/discovery';
 import type { RunRecord } from '../../core/runs/types';
+import { isImportedElement, type ImportedRunElement } from '../imported/model';
 import { isCommitGroup, type RunsElement, type RunsModel } from './model';
 
 function isRunsElement(value: unknown): value is RunsElement {
@@ -51,4 +53,26 @@ function sameElement(a: RunsElement, b: RunsElement): boolean {
     return isCommitGroup(a) && isCommitGroup(b) && a.sha === b.sha;
   }
   return a.id === b.id;
+}
+
+/**
+ * The imported runs named by tree arguments: the clicked imported run, with the other imported runs
+ * of the multi-selection when it includes it; `undefined` when the clicked element is not one.
+ */
+export function importedRunsFromArgs(args: readonly unknown[]): ImportedRun[] | undefined {
+  const [first, second] = args;
+  if (!isImportedRunElement(first)) {
+    return undefined;
+  }
+  const selection = Array.isArray(second) ? second.filter(isImportedRunElement) : [];
+  const chosen = selection.some((e) => e.run.key === first.run.key) ? selection : [first];
+  return [...new Map(chosen.map((e) => [e.run.key, e.run])).values()];
+}
+
+function isImportedRunElement(value: unknown): value is ImportedRunElement {
+  return (
+    isImportedElement(value) &&
+    value.kind === 'importedRun' &&
+    typeof (value.run as Partial<ImportedRun> | undefined)?.key === 'string'
+  );
 }

@@ -4,9 +4,17 @@
  */
 import * as vscode from 'vscode';
 import { DisposableStore } from '../../core/base/disposable';
-import type { RunRecord } from '../../core/runs/types';
 import { Emitter } from '../../core/base/emitter';
+import {
+  describeImportedRun,
+  isImportedElement,
+  type ImportedElement,
+  type ImportedRunsModel,
+} from '../imported/model';
 import { isCommitGroup, describeRun, type RowText, type RunsElement, type RunsModel } from './model';
+
+/** An element of the Runs view: a commit group or run of the store, or an imported group or run. */
+export type RunsViewElement = RunsElement | ImportedElement;
 
 /** Groups expanded when first shown (the HEAD group and the next ones). */
 const EXPANDED_GROUPS = 3;
@@ -14,7 +22,7 @@ const EXPANDED_GROUPS = 3;
 const ACTIVE_REFRESH_MS = 2000;
 const IDLE_REFRESH_MS = 60_000;
 
-export class RunsTreeProvider implements vscode.TreeDataProvider<RunsElement>, vscode.Disposable {
+export class RunsTreeProvider implements vscode.TreeDataProvider<RunsViewElement>, vscode.Disposable {
   private readonly store = new DisposableStore();
   private readonly emitter = this.store.track(new Emitter<void>());
   private timer: NodeJS.Timeout | undefined;
@@ -24,9 +32,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsElement>, v
 
   constructor(
     private readonly model: RunsModel,
+    private readonly imported: ImportedRunsModel,
     private readonly keyMetrics: () => readonly string[],
   ) {
     this.store.track(model.onDidChange(() => this.refresh()));
+    this.store.track(imported.onDidChange(() => this.refresh()));
     this.schedule();
   }
 
@@ -49,19 +59,39 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsElement>, v
     }, delay);
   }
 
-  getChildren(element?: RunsElement): RunsElement[] {
+  getChildren(element?: RunsViewElement): RunsViewElement[] {
     if (element === undefined) {
-      return this.model.groups();
+      return [...this.model.groups(), ...this.imported.roots()];
+    }
+    if (isImportedElement(element)) {
+      return this.imported.children(element);
     }
     return isCommitGroup(element) ? this.model.runsIn(element) : [];
   }
 
-  getParent(element: RunsElement): RunsElement | undefined {
+  getParent(element: RunsViewElement): RunsViewElement | undefined {
+    if (isImportedElement(element)) {
+      return this.imported.parent(element);
+    }
     return isCommitGroup(element) ? undefined : { kind: 'commit', sha: element.git.commit };
   }
 
-  getTreeItem(element: RunsElement): vscode.TreeItem {
+  getTreeItem(element: RunsViewElement): vscode.TreeItem {
     const now = Date.now();
+    if (isImportedElement(element)) {
+      if (element.kind === 'importedRun') {
+        return toTreeItem(
+          describeImportedRun(element.run, this.keyMetrics()),
+          vscode.TreeItemCollapsibleState.None,
+        );
+      }
+      return toTreeItem(
+        this.imported.describeGroup(element),
+        element.kind === 'imported'
+          ? vscode.TreeItemCollapsibleState.Collapsed
+          : vscode.TreeItemCollapsibleState.Expanded,
+      );
+    }
     if (isCommitGroup(element)) {
       const index = this.model.groups().findIndex((g) => g.sha === element.sha);
       const state =
@@ -71,12 +101,6 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsElement>, v
       return toTreeItem(this.model.describeGroup(element, now), state);
     }
     return toTreeItem(describeRun(element, now, this.keyMetrics()), vscode.TreeItemCollapsibleState.None);
-  }
-
-  /** The run ids among the given tree elements (commit groups contribute their runs). */
-  runsOf(elements: readonly RunsElement[]): RunRecord[] {
-    const runs = elements.flatMap((e) => (isCommitGroup(e) ? this.model.runsIn(e) : [e]));
-    return [...new Map(runs.map((r) => [r.id, r])).values()];
   }
 
   dispose(): void {

@@ -74,3 +74,75 @@ export async function pickRow(page: Page, label: string): Promise<void> {
 export function webviewFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 }
+
+/**
+ * Calls `check` until it returns a value other than undefined (errors count as "not yet", e.g. a UI read
+ * racing a re-render), or fails after `timeoutMs` naming `what` and the last error.
+ */
+export async function pollUntil<T>(
+  what: string,
+  timeoutMs: number,
+  check: () => T | undefined | Promise<T | undefined>,
+  intervalMs = 250,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) {
+        return value;
+      }
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      const reason =
+        last === undefined ? '' : `: ${last instanceof Error ? last.message : JSON.stringify(last)}`;
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${reason}`);
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** The globals the stall monitor uses in the page (the test tsconfig has no DOM lib). */
+interface StallMonitorGlobals {
+  performance: { now(): number };
+  setInterval(handler: () => void, ms: number): number;
+  clearInterval(id: number): void;
+  __xlensStall?: { timer: number; last: number; max: number };
+}
+
+const STALL_TICK_MS = 20;
+
+/**
+ * Starts measuring how long the workbench's main thread stays blocked: a 20 ms timer in the page notes
+ * the largest delay between its ticks. Webview frames of code-server are same-origin, so their scripts
+ * run on this thread too and their long tasks show up here.
+ */
+export async function startStallMonitor(page: Page): Promise<void> {
+  await page.evaluate((tick: number) => {
+    const g = globalThis as unknown as StallMonitorGlobals;
+    const state = { timer: 0, last: g.performance.now(), max: 0 };
+    state.timer = g.setInterval(() => {
+      const now = g.performance.now();
+      state.max = Math.max(state.max, now - state.last - tick);
+      state.last = now;
+    }, tick);
+    g.__xlensStall = state;
+  }, STALL_TICK_MS);
+}
+
+/** Stops the monitor of {@link startStallMonitor}; returns the longest stall in ms. */
+export async function stopStallMonitor(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const g = globalThis as unknown as StallMonitorGlobals;
+    const state = g.__xlensStall;
+    if (!state) {
+      return -1;
+    }
+    g.clearInterval(state.timer);
+    // A stall still going on when stopped counts too.
+    return Math.round(Math.max(state.max, g.performance.now() - state.last - 20));
+  });
+}

@@ -28,6 +28,8 @@ export interface CodeServerOptions {
   installExtension?: boolean;
   /** Extra user settings (settings.json). */
   settings?: Record<string, unknown>;
+  /** Extra command-line arguments, e.g. `['--log', 'trace']` when debugging the server. */
+  args?: string[];
 }
 
 /** A free TCP port on 127.0.0.1. */
@@ -48,6 +50,29 @@ export function freePort(): Promise<number> {
 /** The files of the extension as an installed copy needs them (its bundles carry their dependencies). */
 const EXTENSION_FILES = ['package.json', 'dist', 'media', 'schemas', 'syntaxes', 'README.md', 'LICENSE'];
 
+/**
+ * Packages the bundles load at run time instead of bundling (esbuild.js `nodeExternals` that are
+ * dependencies: native code). An installed extension ships them in its own node_modules, as a `.vsix` would.
+ */
+const RUNTIME_MODULES = ['@node-rs/crc32'];
+
+/** Copies `name` and the dependencies it needs (optional ones when installed) into `<target>/node_modules`. */
+function copyModule(name: string, target: string, seen = new Set<string>()): void {
+  const from = join(REPO_ROOT, 'node_modules', name);
+  if (seen.has(name) || !existsSync(from)) {
+    return;
+  }
+  seen.add(name);
+  cpSync(from, join(target, 'node_modules', name), { recursive: true, dereference: true });
+  const pkg = JSON.parse(readFileSync(join(from, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+    optionalDependencies?: Record<string, string>;
+  };
+  for (const dep of Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies })) {
+    copyModule(dep, target, seen);
+  }
+}
+
 /** Installs the built extension by copying it to `<extensionsDir>/<publisher>.<name>-<version>`. */
 export function installExtension(extensionsDir: string): string {
   const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
@@ -65,6 +90,12 @@ export function installExtension(extensionsDir: string): string {
     if (existsSync(from)) {
       cpSync(from, join(target, name), { recursive: true, filter: (src) => !src.endsWith('.map') });
     }
+  }
+  for (const name of RUNTIME_MODULES) {
+    if (!existsSync(join(REPO_ROOT, 'node_modules', name))) {
+      throw new Error(`node_modules/${name} is missing: run "npm ci" first.`);
+    }
+    copyModule(name, target);
   }
   return target;
 }
@@ -142,6 +173,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       userData,
       '--extensions-dir',
       extensions,
+      ...(options.args ?? []),
     ],
     {
       detached: true,
@@ -154,9 +186,29 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       },
     },
   );
+  // code-server runs in its own process group (so stop() ends its extension hosts and the runs they
+  // started too); if this process ends without stop() (a crash, Ctrl-C, a CI timeout), end the group anyway.
+  const killGroup = (): void => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    killGroup();
+    rmSync(home, { recursive: true, force: true });
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('exit', killGroup);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   child.stdout?.on('data', (d: Buffer) => chunks.push(d.toString()));
   child.stderr?.on('data', (d: Buffer) => chunks.push(d.toString()));
   const stop = async (): Promise<void> => {
+    process.off('exit', killGroup);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     if (child.exitCode === null && child.pid !== undefined) {
       const exited = new Promise<void>((r) => child.once('exit', () => r()));
       try {

@@ -37,6 +37,10 @@ export async function writeFixtureRun(root: string, options: FixtureRunOptions):
     cwd: root,
     git: options.git,
     params: options.params ?? {},
+    // The writing process supervises the run while it writes, so an editor watching the store sees a live
+    // run (its reconcile would otherwise record a supervisor-less running run as failed).
+    pid: process.pid,
+    supervisorPid: process.pid,
     data: [],
     metrics: {},
     artifacts: [],
@@ -65,6 +69,7 @@ export async function writeFixtureRun(root: string, options: FixtureRunOptions):
     exitCode: 0,
     endedAt: ended.toISOString(),
     durationMs: ended.getTime() - started.getTime(),
+    metrics: await store.summarize(record.id),
   };
   await store.write(final);
   return final;

@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import { openRunDashboard, type DashboardPanel } from '../../../src/features/dashboard';
 import { MAX_POINTS_PER_SERIES, type DashboardRendered } from '../../../src/protocol/dashboard';
 import { writeFixtureRun } from '../../e2e/support/fixtureRun';
-import { EXTENSION_ID, workspaceRoot } from './helpers';
+import { EXTENSION_ID, waitFor, workspaceRoot, xlensApi } from './helpers';
 
 function nextRender(panel: DashboardPanel, timeoutMs = 60_000): Promise<DashboardRendered> {
   return new Promise((resolve, reject) => {
@@ -41,6 +41,11 @@ describe('run dashboard', () => {
       steps: 50_000,
       params: { epochs: 40, 'optimizer.lr': 0.01 },
     });
+    // The dashboard shows the run as the Runs model knows it: wait until the model has the final record.
+    const api = await xlensApi();
+    await waitFor(`run ${run.id} succeeded in the Runs model`, () =>
+      api.runs.get(run.id)?.status === 'succeeded' ? true : undefined,
+    );
     const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
     const warnings: string[] = [];
     const log = { info: () => undefined, warn: (m: string) => warnings.push(m) };

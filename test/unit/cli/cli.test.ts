@@ -1,57 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
-import { main } from '../../../src/cli/main';
 import { isAlive } from '../../../src/core/runs/store';
 import type { RunRecord } from '../../../src/core/runs/types';
-import { gitIn, gitTestEnv, makeRepo, tempDir, writeFiles } from '../../helpers/gitRepo';
-
-const repoRoot = resolve(__dirname, '../../..');
-const tsx = pathToFileURL(join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href;
-const cli = join(repoRoot, 'src/cli/main.ts');
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI's `main` in this process with collecting streams (for the many bad-input cases). */
-async function xlensInProcess(cwd: string, args: string[]): Promise<Result> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (append: (s: string) => void) =>
-    ({ write: (chunk: string) => (append(String(chunk)), true) }) as unknown as NodeJS.WritableStream;
-  const code = await main(args, {
-    cwd,
-    stdout: sink((s) => (stdout += s)),
-    stderr: sink((s) => (stderr += s)),
-    env: process.env,
-    signal: new AbortController().signal,
-  });
-  return { code, stdout, stderr };
-}
-
-/** Runs `xlens <args>` as a real process (not a TTY) in `cwd`. */
-function xlens(cwd: string, args: string[], onSpawn?: (pid: number) => void): Promise<Result> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', tsx, cli, ...args], {
-      cwd,
-      // EDITOR and PAGER as many shells (and `npm run`) set them: git tracking must still work.
-      env: { ...gitTestEnv(tempDir('xlens-home-')), EDITOR: 'vi', PAGER: 'less' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    onSpawn?.(child.pid!);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+import { gitIn, makeRepo, tempDir, writeFiles } from '../../helpers/gitRepo';
+import { latestRun, repoRoot, runIds, waitFor, xlens, xlensInProcess } from './xlensProcess';
 
 const TRAIN = `
 const fs = require('fs');
@@ -72,11 +26,6 @@ const CONFIG = [
   '    run: node -e "process.exit(4)"',
   '',
 ].join('\n');
-
-function runIds(root: string): string[] {
-  const dir = join(root, '.xlens', 'runs');
-  return existsSync(dir) ? readdirSync(dir) : [];
-}
 
 describe('xlens CLI (real processes)', () => {
   it('runs a task in a git repository, lists it as JSON and shows it (exit 0)', async () => {
@@ -214,26 +163,12 @@ describe('xlens CLI (real processes)', () => {
     });
     let pid = 0;
     const pending = xlens(root, ['run', 'wait'], (p) => (pid = p));
-    const runJson = (): RunRecord | undefined => {
-      const [id] = runIds(root);
-      if (!id) {
-        return undefined;
-      }
-      try {
-        return JSON.parse(readFileSync(join(root, '.xlens/runs', id, 'run.json'), 'utf8')) as RunRecord;
-      } catch {
-        return undefined;
-      }
-    };
-    const end = Date.now() + 15_000;
-    while (runJson()?.status !== 'running' && Date.now() < end) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitFor('the run to start', () => latestRun(root)?.status === 'running');
     process.kill(pid, 'SIGINT');
     const result = await pending;
     assert.equal(result.code, 1, result.stderr);
     assert.match(result.stderr, /SIGINT: cancelling/);
-    const record = runJson()!;
+    const record = latestRun(root)!;
     assert.equal(record.status, 'cancelled');
     assert.equal(record.signal, 'SIGTERM');
   });
@@ -244,29 +179,14 @@ describe('xlens CLI (real processes)', () => {
     });
     let pid = 0;
     const pending = xlens(root, ['run', 'wait'], (p) => (pid = p));
-    const record = (): RunRecord | undefined => {
-      const [id] = runIds(root);
-      try {
-        return id
-          ? (JSON.parse(readFileSync(join(root, '.xlens/runs', id, 'run.json'), 'utf8')) as RunRecord)
-          : undefined;
-      } catch {
-        return undefined;
-      }
-    };
-    const end = Date.now() + 15_000;
-    while (record()?.status !== 'running' && Date.now() < end) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitFor('the run to start', () => latestRun(root)?.status === 'running');
     process.kill(pid, 'SIGKILL');
     await pending;
-    const child = record()!.pid!;
+    const child = latestRun(root)!.pid!;
     const whileChildLives = JSON.parse((await xlens(root, ['runs', '--json'])).stdout) as RunRecord[];
     assert.equal(whileChildLives[0].status, 'running', 'the task still runs; nothing to finalise yet');
     process.kill(child, 'SIGKILL');
-    for (let i = 0; i < 100 && isAlive(child); i++) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitFor('the killed task to be gone', () => !isAlive(child));
     const after = JSON.parse((await xlens(root, ['runs', '--json'])).stdout) as RunRecord[];
     assert.equal(after[0].status, 'failed');
     assert.equal(after[0].error, 'the process supervising the run exited before it finished');

@@ -1,12 +1,14 @@
 // `xlens drift` end to end through the CLI's main(): the table, --json, --html, flags, exit codes.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { main } from '../../../src/cli/main';
 import type { DriftReport } from '../../../src/core/drift/types';
+import type { RunRecord } from '../../../src/core/runs/types';
+import { readRunDriftReport } from '../../../src/features/drift/reportSource';
 
 const root = join(__dirname, '../../..');
 const example = join(root, 'examples/weather-drift');
@@ -14,6 +16,13 @@ const out = mkdtempSync(join(tmpdir(), 'xlens-drift-cli-'));
 after(() => rmSync(out, { recursive: true, force: true }));
 
 async function xlens(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return xlensIn(example, ...argv);
+}
+
+async function xlensIn(
+  cwd: string,
+  ...argv: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let o = '';
@@ -21,7 +30,7 @@ async function xlens(...argv: string[]): Promise<{ code: number; stdout: string;
   stdout.on('data', (d: Buffer) => (o += d.toString()));
   stderr.on('data', (d: Buffer) => (e += d.toString()));
   const code = await main(argv, {
-    cwd: example,
+    cwd,
     stdout,
     stderr,
     env: process.env,
@@ -106,5 +115,74 @@ describe('xlens drift', () => {
     );
     assert.equal(method.code, 2);
     assert.match(method.stderr, /Column "weather" is categorical, but method "ks" needs numbers/);
+  });
+});
+
+describe('xlens drift on bad input: exit 2 and a message naming the file and row, nothing else', () => {
+  const bad = (name: string, content: string | Buffer): string => {
+    writeFileSync(join(out, name), content);
+    return join(out, name);
+  };
+  const good = join(example, 'data/weather-2012.csv');
+  const cases: [string, () => string[], RegExp][] = [
+    [
+      'ragged rows',
+      () => [good, bad('ragged.csv', 'date,temp_max\n2015-01-01,3.1\n2015-01-02\n2015-01-03,4.0\n')],
+      /ragged\.csv:3: row has 1 fields but the header has 2/,
+    ],
+    [
+      'a file that is not UTF-8',
+      () => [
+        bad('latin1.csv', Buffer.from('weather,wind\nsun,1.2\nsoleil d\xe9j\xe0,2.0\n', 'latin1')),
+        good,
+      ],
+      /latin1\.csv:3: the file is not valid UTF-8 \(byte 0xe9/,
+    ],
+    ['an empty file', () => [good, bad('empty.csv', '')], /empty\.csv: the file is empty/],
+    [
+      'a column missing from the current file',
+      () => [good, bad('no-wind.csv', 'date,temp_max\n2015-01-01,3.1\n'), '--columns', 'temp_max,wind'],
+      /no-wind\.csv: no column "wind"\. The file has: date, temp_max/,
+    ],
+  ];
+  for (const [name, args, message] of cases) {
+    it(name, async () => {
+      const { code, stdout, stderr } = await xlens('drift', ...args());
+      assert.equal(code, 2, stderr);
+      assert.match(stderr, message);
+      assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+      assert.equal(stdout, '');
+    });
+  }
+});
+
+describe('xlens run on a drift task', () => {
+  it('stores the report (JSON and HTML) as artefacts of a tracked run, with its verdict and metrics', async () => {
+    const project = join(out, 'weather-project');
+    cpSync(example, project, {
+      recursive: true,
+      filter: (src) => !/[\\/](\.xlens|data[\\/]flights)$/.test(src),
+    });
+    const { code, stdout, stderr } = await xlensIn(project, 'run', 'weather-drift');
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /DATASET DRIFT DETECTED: 3 of 5 columns drifted/);
+    const runs = join(project, '.xlens', 'runs');
+    const [id] = readdirSync(runs);
+    const record = JSON.parse(readFileSync(join(runs, id, 'run.json'), 'utf8')) as RunRecord;
+    assert.equal(record.status, 'succeeded');
+    assert.equal(record.kind, 'drift');
+    assert.deepEqual(record.artifacts.map((a) => a.path).sort(), [
+      'artifacts/drift-report.html',
+      'artifacts/drift-report.json',
+    ]);
+    assert.equal(record.metrics['drift/dataset_drift'].last, 1);
+    assert.equal(record.metrics['drift/drifted_columns'].last, 3);
+    // The stored report is what the editor's drift view opens.
+    const report = await readRunDriftReport(join(runs, id));
+    assert.equal(report.dataset.drifted, 3);
+    // Aggregates only: no row of either file is in the HTML (every row starts with its date).
+    const html = readFileSync(join(runs, id, 'artifacts/drift-report.html'), 'utf8');
+    assert.match(html, /Dataset drift detected/);
+    assert.doesNotMatch(html, /201[25]-\d\d-\d\d/);
   });
 });

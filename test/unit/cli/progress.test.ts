@@ -43,7 +43,7 @@ describe('progress line', () => {
     }
     const draws = () => chunks.filter((c) => c.includes('step ')).length;
     assert.equal(draws(), 1);
-    await new Promise((r) => setTimeout(r, 80));
+    await new Promise((r) => setTimeout(r, 250)); // the 50 ms timer fires first, however loaded
     assert.equal(draws(), 2);
     assert.match(chunks[chunks.length - 1], /step 99 · loss 0\.01/);
     progress.stop();

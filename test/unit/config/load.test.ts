@@ -34,6 +34,27 @@ describe('xlens.yaml errors name file:line:col and the fix', () => {
     assert.deepEqual([errors[0].line, errors[0].column], [5, 1]);
   });
 
+  it('says how to fix the common YAML mistakes', () => {
+    const cases: [string, RegExp][] = [
+      ['tasks:\n  t:\n\trun: a\n', /^3:1 YAML syntax: Tabs .*\. Indent with spaces, not tabs\.$/],
+      ['tasks:\n  t:\n    run: "node x\n', /^4:1 YAML syntax: Missing closing "quote\. Close the quote/],
+      [
+        'tasks:\n  t:\n    run: x\n    metrics: [{stdout: "(?<name>a)=(?<value>\\d)"}]\n',
+        /^4:45 YAML syntax: Invalid escape sequence \\d\. .*use single quotes for regular expressions/,
+      ],
+      ['tasks:\n  t:\n    run: a: b\n', /^3:10 YAML syntax: .*\. Quote a value that contains ": "/],
+      ['tasks:\n  t:\n    run: @x\n', /^3:10 YAML syntax: .*reserved character @\. Quote the value/],
+      [
+        'version: 1\n---\ntasks: {}\n',
+        /^2:1 YAML syntax: the file holds more than one YAML document\. Keep one document/,
+      ],
+    ];
+    for (const [text, expected] of cases) {
+      const [first] = problems(text);
+      assert.match(`${first.at.split('-')[0]} ${first.message}`, expected, JSON.stringify(text));
+    }
+  });
+
   it('reports a duplicate key on the second occurrence', () => {
     assert.deepEqual(problems('tasks:\n  a:\n    run: x\n    run: y\n'), [
       { at: '4:5-4:6', message: 'YAML syntax: Map keys must be unique. Remove one of the two entries.' },

@@ -99,7 +99,7 @@ describe('dashboard view model', () => {
   });
 
   it('lists params sorted by name with their recorded values', () => {
-    assert.deepEqual(buildParams(record()), [
+    assert.deepEqual(buildParams({ record: record() }), [
       { name: 'early', value: true },
       { name: 'epochs', value: 40 },
       { name: 'note', value: null },

@@ -93,6 +93,8 @@ describe('package.json contributions match the id table in src/features/commands
       ViewItems.task,
       ViewItems.configProblem,
       ViewItems.commit,
+      ViewItems.importedGroup,
+      ViewItems.importedRun,
       ...RUN_STATUSES.map((s) => `${ViewItems.runPrefix}${s}`),
     ]);
     for (const when of whenClauses) {
@@ -122,11 +124,12 @@ describe('package.json contributions match the id table in src/features/commands
   });
 
   it('activates on xlens.yaml and declares the task type, trust and schema', () => {
-    // Views and commands activate implicitly; tasks and restored dashboards need their own events.
+    // Views and commands activate implicitly; tasks and restored dashboards and drift reports need their own events.
     assert.deepEqual(pkg.activationEvents, [
       'workspaceContains:xlens.yaml',
       `onTaskType:${TASK_TYPE}`,
       'onWebviewPanel:xlens.dashboard',
+      'onWebviewPanel:xlens.drift',
     ]);
     assert.equal(pkg.main, './dist/extension.js');
     assert.deepEqual(
@@ -137,6 +140,21 @@ describe('package.json contributions match the id table in src/features/commands
     assert.deepEqual(contributes.yamlValidation, [
       { fileMatch: 'xlens.yaml', url: './schemas/xlens.schema.json' },
     ]);
+  });
+});
+
+describe('package.json settings match the typed config object in src/vscode/config.ts', () => {
+  it('reads every contributed setting, with the same default', () => {
+    const source = readFileSync(join(root, 'src', 'vscode', 'config.ts'), 'utf8');
+    const properties = contributes.configuration.properties as Record<string, { default: unknown }>;
+    assert.ok(Object.keys(properties).length >= 3);
+    for (const [key, property] of Object.entries(properties)) {
+      assert.ok(key.startsWith('xlens.'), `${key} is outside the xlens section`);
+      const name = key.slice('xlens.'.length);
+      const read = new RegExp(`c\\.get<[^>]+>\\('${name.replace(/\./g, '\\.')}', ([^)]+)\\)`).exec(source);
+      assert.ok(read, `src/vscode/config.ts does not read ${key}`);
+      assert.deepEqual(JSON.parse(read[1]), property.default, `default of ${key}`);
+    }
   });
 });
 

@@ -85,6 +85,33 @@ describe('captureGitState', () => {
     assert.equal(tree.has('scratch.tmp'), false);
   });
 
+  it('sees a same-size edit made in the same clock tick as the commit (racy git)', async () => {
+    // The kernel's file times are coarse (a few ms): an edit right after `git commit` can leave the
+    // file with the size, mtime and ctime its index entry recorded. Git then trusts the stat data
+    // only if the index file is older than the edit; the snapshot must see the new content every time.
+    const root = makeRepo({ 'train.py': 'lr = 0.0\n' });
+    const missed: number[] = [];
+    for (let i = 1; i <= 20; i++) {
+      writeFileSync(join(root, 'train.py'), `lr = 0.${i % 10}\n`.padEnd(9, ' '));
+      const info = await captureGitState(root, `20261124T000010Z-${i.toString(16).padStart(4, '0')}`);
+      if (
+        !info.dirty ||
+        gitIn(root, ['show', `${info.snapshot}:train.py`]) !==
+          readFileSync(join(root, 'train.py'), 'utf8').trim()
+      ) {
+        missed.push(i);
+      }
+      gitIn(root, ['commit', '-qam', `step ${i}`]);
+      writeFileSync(join(root, 'train.py'), readFileSync(join(root, 'train.py'), 'utf8').replace('lr', 'LR'));
+      const same = await captureGitState(root, `20261124T000011Z-${i.toString(16).padStart(4, '0')}`);
+      if (!same.dirty) {
+        missed.push(-i);
+      }
+      gitIn(root, ['commit', '-qam', `case ${i}`]);
+    }
+    assert.deepEqual(missed, []);
+  });
+
   it('treats an untracked file alone as dirty', async () => {
     const root = makeRepo({ 'a.txt': 'a\n' });
     writeFileSync(join(root, 'b.txt'), 'b\n');

@@ -120,6 +120,63 @@ describe('discovery of imported runs in a workspace', () => {
     assert.equal(store.runs.length, 8);
   });
 
+  it('imports the sources xlens.yaml tasks name, once, labelled with their task', async () => {
+    const ws = makeWorkspace();
+    mkdirSync(join(ws, 'out'));
+    writeFileSync(
+      join(ws, 'out/metrics.jsonl'),
+      '{"step": 0, "values": {"loss": 1}}\n{"step": 1, "values": {"loss": 0.5}}\n',
+    );
+    writeFileSync(
+      join(ws, 'xlens.yaml'),
+      [
+        'version: 1',
+        'tasks:',
+        '  train:',
+        '    run: python train.py',
+        '    metrics:',
+        '      - tensorboard: runs', // a logdir: its run folder is found by the scan too
+        '      - jsonl: out/metrics.jsonl', // never scanned
+        '  fit:',
+        '    run: python fit.py',
+        '    params: { name: fit }',
+        '    metrics:',
+        '      - csv: keras/training.log', // the same file as a scanned source
+        '      - tensorboard: later/tb', // not written yet
+        '      - csv: logs/${params.name}.csv', // the task\'s param fills the path
+        '      - csv: later/${runs.train.latest}/x.csv', // known only at run time
+        '',
+      ].join('\n'),
+    );
+    const { runs, sources, warningCount } = await discoverImportedRuns(ws);
+    assert.equal(warningCount, 0);
+    assert.equal(sources.filter((s) => s.path.startsWith(join(ws, 'runs'))).length, 1, 'logdir read once');
+    assert.deepEqual(
+      sources.slice(-3).map((s) => [s.format, relative(ws, s.path)]),
+      [
+        ['jsonl', 'out/metrics.jsonl'],
+        ['tensorboard', 'later/tb'],
+        ['keras-csv', 'logs/fit.csv'],
+      ],
+    );
+    assert.ok(
+      !runs.some((r) => r.relativePath.startsWith('later/')),
+      'nothing listed for logs not written yet',
+    );
+    assert.ok(sources.some((s) => relative(ws, s.path) === 'logs/fit.csv'));
+    assert.ok(!sources.some((s) => s.path.includes('${')));
+    const tasks = Object.fromEntries(runs.map((r) => [r.relativePath, r.task ?? null]));
+    assert.equal(tasks['runs/exp1'], 'train');
+    assert.equal(tasks['out/metrics.jsonl'], 'train');
+    assert.equal(tasks['keras/training.log'], 'fit');
+    assert.equal(tasks['keras/training_log.csv'], null);
+    const jsonl = runs.find((r) => r.format === 'jsonl')!;
+    assert.deepEqual(jsonl.metrics, [{ name: 'loss', points: 2, lastStep: 1, last: 0.5 }]);
+    const scanOnly = await discoverImportedRuns(ws, { taskSources: false });
+    assert.equal(scanOnly.runs.filter((r) => r.task !== undefined).length, 0);
+    assert.equal(scanOnly.runs.length, runs.length - 1);
+  });
+
   it("maps a task's metrics: sources to readable sources, classifying CSVs by header", async () => {
     const ws = makeWorkspace();
     const task = {

@@ -65,16 +65,38 @@ describe('xlens import', () => {
   });
 });
 
-describe('xlens runs --imported', () => {
-  it('adds the imported runs of the workspace to the listing', async () => {
+describe('xlens runs with imported runs', () => {
+  it('lists the imported runs of the workspace after its own runs; --json only with --imported', async () => {
     const ws = workspace();
     writeFileSync(join(ws, 'xlens.yaml'), 'version: 1\ntasks:\n  train:\n    run: echo hi\n');
-    const text = await xlens(['runs', '--imported'], ws);
+    const text = await xlens(['runs'], ws);
     assert.equal(text.code, 0, text.err);
+    assert.match(text.out, /^No runs yet\./);
     assert.match(text.out, /Imported runs \(2\):/);
-    assert.match(text.out, /keras-csv\s+logs\/training\.log/);
+    assert.match(
+      text.out,
+      /keras-csv\s+logs\/training\.log\s+–\s+–\s+logs\/training\.log\s+acc=0\.9854 loss=0\.05914/,
+    );
+    assert.match(text.out, /mlflow\s+\S+\s+succeeded\s+40de5ab\s+mlruns\s+/);
+    const plain = JSON.parse((await xlens(['runs', '--json'], ws)).out) as unknown[];
+    assert.deepEqual(plain, [], 'the JSON array of run records keeps its shape');
     const json = await xlens(['runs', '--imported', '--json'], ws);
     const parsed = JSON.parse(json.out) as { runs: unknown[]; imported: { format: string }[] };
     assert.deepEqual(parsed.imported.map((r) => r.format).sort(), ['keras-csv', 'mlflow']);
+  });
+
+  it('includes the logs a task names under metrics:, labelled with the task', async () => {
+    const ws = workspace();
+    cpSync(join(FIXTURES, 'keras_csv/AmineEchraibi__BrainCNN/training.log'), join(ws, 'out/fit.txt'));
+    writeFileSync(
+      join(ws, 'xlens.yaml'),
+      'version: 1\ntasks:\n  fit:\n    run: python fit.py\n    metrics:\n      - csv: out/fit.txt\n      - mlflow: mlruns\n',
+    );
+    const { code, out, err } = await xlens(['import', '.'], ws);
+    assert.equal(code, 0, err);
+    assert.match(out, /^3 runs in 3 sources under /);
+    assert.match(out, /\[keras-csv, task fit\]\n {2}out\/fit\.txt/);
+    assert.match(out, /\[mlflow, task fit, experiment diplodatos\.spanish, succeeded, commit 40de5ab\]/);
+    assert.match(out, /\[keras-csv\]\n {2}logs\/training\.log/);
   });
 });

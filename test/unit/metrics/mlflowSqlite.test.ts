@@ -106,6 +106,28 @@ describe('MLflow SQLite reader on real mlflow.db files', () => {
     assert.match(second.warnings[0].message, /NaN/);
   });
 
+  it('links a run to its git commit (mlflow.source.git.commit) and maps every status name', async () => {
+    const db = join(tempDir('xlens-mlflowdb-'), 'mlflow.db');
+    copyFileSync(join(FIXTURES, '01Angel01__House_Prediction/mlflow.db'), db);
+    const ids = Object.keys(EXPECTED['01Angel01__House_Prediction/mlflow.db']).sort();
+    const commit = '0123456789abcdef0123456789abcdef01234567';
+    const statuses = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'];
+    sqlite(
+      db,
+      `insert into tags (key, value, run_uuid) values ('mlflow.source.git.commit', '${commit}', '${ids[0]}');
+       ${statuses.map((s, i) => `update runs set status = '${s}' where run_uuid = '${ids[i]}';`).join('\n')}`,
+    );
+    const { runs, warnings } = await readAll(new MlflowSqliteReader(db));
+    assert.deepEqual(warnings, []);
+    const byId = new Map(runs.map((r) => [r.id, r]));
+    assert.equal(byId.get(ids[0])!.gitCommit, commit);
+    assert.equal(byId.get(ids[1])!.gitCommit, undefined);
+    assert.deepEqual(
+      ids.slice(0, 5).map((id) => byId.get(id)!.status),
+      ['running', 'queued', 'succeeded', 'failed', 'cancelled'],
+    );
+  });
+
   it('reads an older schema without metrics.step and is_nan and names a non-MLflow database', async () => {
     const dir = tempDir('xlens-mlflowdb-');
     const old = join(dir, 'old.db');

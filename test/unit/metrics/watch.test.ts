@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { countPoints } from '../../../src/core/metrics/readers';
+import {
+  eventRecord,
+  fileVersionEvent,
+  scalarEvent,
+} from '../../../src/core/metrics/tensorboard/eventWriter';
 import { MetricsWatcher, type WatchUpdate } from '../../../src/core/metrics/watch';
 import { MetricsWorkerClient } from '../../../src/core/metrics/workerClient';
 import { tempDir } from '../../helpers/gitRepo';
@@ -69,6 +74,25 @@ describe('MetricsWatcher', () => {
     });
   }
 
+  it('reports a file that stays unreadable once, not on every poll', async () => {
+    const dir = tempDir('xlens-watch-');
+    const file = join(dir, 'training.log');
+    symlinkSync(file, file); // cannot be opened (ELOOP), even by root
+    const watcher = new MetricsWatcher({ usePolling: true, fallbackPollMs: 50 });
+    const updates: WatchUpdate[] = [];
+    watcher.onDidUpdate((u) => updates.push(u));
+    try {
+      await watcher.add({ format: 'keras-csv', path: file });
+      await new Promise((r) => setTimeout(r, 400));
+      const warnings = updates.flatMap((u) => u.result.warnings);
+      assert.equal(warnings.length, 1, 'one warning over several polls');
+      assert.equal(warnings[0].file, file);
+      assert.match(warnings[0].message, /ELOOP/);
+    } finally {
+      watcher.dispose();
+    }
+  });
+
   it('sees a file created after the watch started, and new MLflow metric files in sub-folders', async () => {
     const dir = tempDir('xlens-watch-');
     const root = join(dir, 'mlruns');
@@ -100,6 +124,58 @@ describe('MetricsWatcher', () => {
       assert.deepEqual(
         j.result.runs[0].metrics.get('loss')!.map((p) => p.value),
         [1],
+      );
+    } finally {
+      watcher.dispose();
+    }
+  });
+});
+
+describe("MetricsWatcher on a TensorBoard logdir (a task's `metrics: - tensorboard: runs/`)", () => {
+  it('reads the runs present, then a run folder created later, and appended events', async () => {
+    const logdir = join(tempDir('xlens-watch-tb-'), 'runs');
+    mkdirSync(join(logdir, 'first'), { recursive: true });
+    const first = join(logdir, 'first', 'events.out.tfevents.1700000000.host.1.0');
+    writeFileSync(
+      first,
+      Buffer.concat([
+        eventRecord(fileVersionEvent(1700000000)),
+        eventRecord(scalarEvent('loss', 0, 1, 1700000000)),
+      ]),
+    );
+    const watcher = new MetricsWatcher();
+    try {
+      const initial = nextUpdate(watcher.onDidUpdate, (u) => u.initial);
+      await watcher.add({ format: 'tensorboard', path: logdir });
+      assert.deepEqual(
+        (await initial).result.runs.map((r) => [r.id, countPoints({ runs: [r], warnings: [] })]),
+        [['first', 1]],
+      );
+
+      const later = nextUpdate(watcher.onDidUpdate, (u) =>
+        u.result.runs.some((r) => r.id === 'nested/second'),
+      );
+      mkdirSync(join(logdir, 'nested', 'second'), { recursive: true });
+      writeFileSync(
+        join(logdir, 'nested', 'second', 'events.out.tfevents.1700000100.host.2.0'),
+        Buffer.concat([
+          eventRecord(fileVersionEvent(1700000100)),
+          eventRecord(scalarEvent('acc', 0, 0.5, 1700000100)),
+        ]),
+      );
+      const second = (await later).result.runs.find((r) => r.id === 'nested/second')!;
+      assert.deepEqual(
+        second.metrics.get('acc')!.map((p) => p.value),
+        [0.5],
+      );
+
+      const appended = nextUpdate(watcher.onDidUpdate, (u) => u.result.runs.some((r) => r.id === 'first'));
+      appendFileSync(first, eventRecord(scalarEvent('loss', 1, 0.25, 1700000001)));
+      const run = (await appended).result.runs.find((r) => r.id === 'first')!;
+      assert.deepEqual(
+        run.metrics.get('loss'),
+        [{ step: 1, value: 0.25, time: 1700000001000 }],
+        'only the new event',
       );
     } finally {
       watcher.dispose();

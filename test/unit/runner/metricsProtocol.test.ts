@@ -43,6 +43,11 @@ describe('metrics protocol (JSONL)', () => {
         '{"step": 2, "loss": 0.3}',
         '[1, 2]',
         '{"step": 2, "values": {"loss": 0.25}}',
+        '{"step": 3, "values": {"loss": 1e999}}',
+        '{"step": 3, "values": {"acc": 0.5, "loss": -1e999}}',
+        '{"step": 1e999, "values": {"loss": 1}}',
+        '{"step": 3, "values": {"loss": -Infinity}}',
+        '{"step": 3, "values": {"loss": 0.2}}',
         '',
       ].join('\n'),
     );
@@ -51,17 +56,26 @@ describe('metrics protocol (JSONL)', () => {
       [
         [1, 0],
         [11, 2],
+        [16, 3],
       ],
     );
     assert.deepEqual(
       r.warnings.map((w) => [w.file, w.line]),
-      [3, 4, 5, 6, 7, 8, 9, 10].map((n) => ['metrics.jsonl', n]),
+      [3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15].map((n) => ['metrics.jsonl', n]),
     );
     assert.match(r.warnings[0].message, /non-finite value NaN/);
     assert.match(r.warnings[1].message, /non-finite value Infinity/);
     assert.match(r.warnings[2].message, /"step" must be an integer >= 0/);
     assert.match(r.warnings[4].message, /value of "loss" must be a finite number, got "0.3"/);
     assert.match(r.warnings[6].message, /missing "values" object/);
+    // 1e999 is valid JSON but overflows to Infinity: named as such, not as "null".
+    assert.match(
+      r.warnings[8].message,
+      /^non-finite value Infinity \(out of the range of a double, e\.g\. 1e999\) of "loss"/,
+    );
+    assert.match(r.warnings[9].message, /^non-finite value -Infinity .* of "loss"/);
+    assert.match(r.warnings[10].message, /"step" must be an integer >= 0, got Infinity \(out of the range/);
+    assert.match(r.warnings[11].message, /^non-finite value -Infinity;/);
   });
 
   it('numbers lines without a step by their order among accepted lines', () => {

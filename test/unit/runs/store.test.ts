@@ -70,6 +70,34 @@ describe('run store', () => {
     assert.match((await store.read(run.id)).command, /^c\d+$/);
   });
 
+  it('never lets a reader see half a run.json while large records are rewritten', async () => {
+    const store = new RunStore(tempDir());
+    const run = await store.create(fields());
+    // ~2 MB records: written in several chunks, so a plain in-place write would be seen half done.
+    const big = (i: number): RunRecord => ({
+      ...run,
+      command: `c${i}`,
+      warnings: Array(40_000).fill(`w${i}`.padEnd(48, '.')),
+    });
+    let reads = 0;
+    let writing = true;
+    const reader = (async () => {
+      while (writing) {
+        const record = JSON.parse(readFileSync(store.file(run.id, 'record'), 'utf8')) as RunRecord;
+        assert.equal(record.id, run.id);
+        reads++;
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    for (let round = 0; round < 4; round++) {
+      await Promise.all(Array.from({ length: 5 }, (_, i) => store.write(big(round * 5 + i))));
+    }
+    writing = false;
+    await reader;
+    assert.ok(reads > 0);
+    assert.deepEqual(readdirSync(store.runDir(run.id)).sort(), ['artifacts', 'run.json']);
+  });
+
   it('lists newest first, filters by task, resolves prefixes and latest', async () => {
     const store = new RunStore(tempDir());
     const a = await store.create({ ...fields('train'), createdAt: '2026-01-01T00:00:00Z' });
@@ -153,14 +181,18 @@ describe('run store', () => {
   it('counts a zombie (exited, never reaped) as not alive', async () => {
     const dir = tempDir();
     // The background node's parent execs into sleep, which never reaps it: it stays a zombie.
-    const parent = spawn('/bin/sh', ['-c', `${process.execPath} -e "" & echo $! > ${dir}/pid; exec sleep 3`]);
+    const parent = spawn('/bin/sh', [
+      '-c',
+      `${process.execPath} -e "" & echo $! > ${dir}/pid; exec sleep 120`,
+    ]);
     try {
       let pid = 0;
-      for (let i = 0; i < 200 && pid === 0; i++) {
+      // Generous limits (a loaded machine); the parent sleeps far longer and is killed at the end.
+      for (let i = 0; i < 1500 && pid === 0; i++) {
         await new Promise((r) => setTimeout(r, 20));
         pid = Number(existsSync(join(dir, 'pid')) ? readFileSync(join(dir, 'pid'), 'utf8') : 0);
       }
-      for (let i = 0; i < 200 && isAlive(pid); i++) {
+      for (let i = 0; i < 1500 && isAlive(pid); i++) {
         await new Promise((r) => setTimeout(r, 20));
       }
       assert.equal(isAlive(pid), false);

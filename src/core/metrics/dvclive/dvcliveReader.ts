@@ -124,9 +124,17 @@ export class DvcliveReader implements MetricReader {
     if (!stamp || stamp === this.summaryStamp) {
       return;
     }
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      this.summaryStamp = stamp; // warned once until the file changes
+      warnings.push({ file, message: `cannot read summary: ${(error as Error).message}` });
+      return;
+    }
     let data: unknown;
     try {
-      data = JSON.parse(await readFile(file, 'utf8'));
+      data = JSON.parse(text);
     } catch (error) {
       // DVCLive rewrites the summary on every step; a read that races the write sees it cut short.
       warnings.push({ file, message: `summary is not valid JSON: ${(error as Error).message}` });
@@ -240,12 +248,14 @@ function flattenNumbers(obj: Record<string, unknown>, prefix: string, out: Map<s
   }
 }
 
+/** `mtime:size` of a file; '' when it does not exist; the error code when it cannot be looked at (read once, to warn). */
 async function fileStamp(file: string): Promise<string> {
   try {
     const info = await stat(file);
     return `${info.mtimeMs}:${info.size}`;
-  } catch {
-    return '';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? '' : `error:${code}`;
   }
 }
 
@@ -262,7 +272,7 @@ async function listTsv(dir: string, prefix = ''): Promise<string[]> {
     const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
     if (entry.isDirectory()) {
       out.push(...(await listTsv(join(dir, entry.name), rel)));
-    } else if (entry.isFile() && entry.name.endsWith('.tsv')) {
+    } else if ((entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith('.tsv')) {
       out.push(rel);
     }
   }

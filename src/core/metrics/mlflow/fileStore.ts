@@ -174,13 +174,14 @@ export class MlflowFileStoreReader implements MetricReader {
       const file = join(dir, key);
       const stamp = await fileStamp(file);
       const stampKey = `${kind}/${key}`;
-      if (stamp === undefined || state.stamps.get(stampKey) === stamp) {
+      if (stamp !== undefined && state.stamps.get(stampKey) === stamp) {
         continue;
       }
       try {
+        // Without a stamp (a broken link) the read fails and names the problem.
         const value = await readFile(file, 'utf8');
         target[key] = value;
-        state.stamps.set(stampKey, stamp);
+        state.stamps.set(stampKey, stamp ?? '');
         changed = true;
       } catch (error) {
         warnings.push({
@@ -392,8 +393,8 @@ async function listFilesDeep(dir: string, warnings: ReadWarning[], prefix = ''):
     const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
     if (entry.isDirectory()) {
       out.push(...(await listFilesDeep(join(dir, entry.name), warnings, rel)));
-    } else if (entry.isFile()) {
-      out.push(rel);
+    } else if (entry.isFile() || entry.isSymbolicLink()) {
+      out.push(rel); // a link that cannot be read is reported by the read, not silently left out
     }
   }
   return out.sort();

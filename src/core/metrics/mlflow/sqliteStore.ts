@@ -9,6 +9,8 @@
  * sql.js reads a copy of the file in memory, so each read loads the database again when its size or
  * mtime changed, but only metric rows with a `rowid` above the last one seen are turned into points.
  * A database in WAL mode shows only checkpointed data (MLflow uses the default rollback journal).
+ * While a transaction is being written (a fresh `mlflow.db-journal` exists) the file is not read, so a
+ * half-written copy is never taken for corruption.
  */
 import { readFile, stat } from 'node:fs/promises';
 import type { Database, SqlValue } from 'sql.js';
@@ -55,6 +57,9 @@ export class MlflowSqliteReader implements MetricReader {
     if (stamp === this.stamp) {
       return emptyResult();
     }
+    if (await writeInProgress(this.file)) {
+      return emptyResult(); // the stamp stays old: the next read (the journal's deletion, a poll) tries again
+    }
     const SQL = await loadSqlJs();
     let db: Database;
     try {
@@ -67,10 +72,16 @@ export class MlflowSqliteReader implements MetricReader {
     }
     try {
       const result = this.query(db);
+      if (await writeInProgress(this.file)) {
+        return emptyResult(); // a transaction began while we read: the copy may be torn
+      }
       this.stamp = stamp;
       return result;
     } catch (error) {
-      // A read that raced a write sees a torn file; keep the stamp unset so the next read tries again.
+      // Keep the stamp old so the next read tries again; a torn copy read during a write is not an error.
+      if (await writeInProgress(this.file)) {
+        return emptyResult();
+      }
       return {
         runs: [],
         warnings: [{ file: this.file, message: `cannot query MLflow tables: ${(error as Error).message}` }],
@@ -248,6 +259,24 @@ export class MlflowSqliteReader implements MetricReader {
       this.runMeta.delete(id);
     }
     return { runs: changed, warnings, reset, removed };
+  }
+}
+
+/** A rollback journal younger than this is a transaction being written; an older one was left by a crash. */
+const JOURNAL_FRESH_MS = 2000;
+
+/**
+ * True while a writer is inside a transaction: SQLite's rollback journal (`<db>-journal`, MLflow's
+ * default journal mode) exists from the first page written until the commit completes, and the
+ * database file may be half-updated meanwhile. A stale journal (a writer that crashed) does not count,
+ * so it cannot hide the database for good.
+ */
+async function writeInProgress(file: string): Promise<boolean> {
+  try {
+    const journal = await stat(`${file}-journal`);
+    return journal.size > 0 && Date.now() - journal.mtimeMs < JOURNAL_FRESH_MS;
+  } catch {
+    return false;
   }
 }
 

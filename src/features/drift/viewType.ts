@@ -1,0 +1,2 @@
+/** View type of the drift panels (also the panel serializer's key and activation event `onWebviewPanel:xlens.drift`). */
+export const DRIFT_VIEW_TYPE = 'xlens.drift';

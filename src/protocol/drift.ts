@@ -1,0 +1,163 @@
+/**
+ * Protocol of the drift report webview (`webviews/drift`): one name → payload map per direction and the
+ * view model it carries. Types plus a tiny validator only; the browser bundle and the extension host share
+ * this file.
+ *
+ * Sequence: the view posts `webview/ready` (also after every re-creation of its document); the host answers
+ * with `drift/snapshot`, the whole report. A drift report does not change once computed, so there are no
+ * updates; the view reports `drift/rendered` when its charts are drawn.
+ *
+ * The model holds aggregates only (summaries, shared-bin histograms as chart data), never rows of the data.
+ * Every string in it (column names, categories, file names) is data: the view sets it as text, never as
+ * markup.
+ */
+import type { ChartModel } from './charts';
+import type { MessageOf } from './messages';
+
+/** One input file as shown. */
+export interface DriftViewInput {
+  /** Path as given (relative to the workspace when it is inside it). */
+  file: string;
+  format: string;
+  /** Rows used (after sampling). */
+  rows: number;
+  /** Columns in the file. */
+  columns: number;
+  /** `null` when no rows were dropped, else e.g. `sampled 200,000 of 1,021,053 rows (seed 42)`. */
+  sampling: string | null;
+}
+
+/** One line of a column's summary table: a statistic for reference and current, formatted on the host. */
+export interface DriftSummaryLine {
+  label: string;
+  reference: string;
+  current: string;
+}
+
+/** One tested column: a row of the table and the section with its distributions. */
+export interface DriftViewColumn {
+  /** Position in the report's columns: the chart of this column has id `drift:column:<index>`. */
+  index: number;
+  name: string;
+  /** numerical, categorical, datetime or text. */
+  type: string;
+  /** ks, chisquare, z, wasserstein, jensenshannon or psi. */
+  method: string;
+  scoreKind: 'p_value' | 'distance';
+  /** The method's statistic; null when not finite. */
+  statistic: number | null;
+  /** What is compared with the threshold: the p-value, or the distance; null when not finite. */
+  score: number | null;
+  threshold: number;
+  drifted: boolean;
+  /** Drift strength relative to the threshold (lower is stronger), for the default order. */
+  strength: number;
+  psi: number | null;
+  /** Shares of missing values in [0, 1]. */
+  missingReference: number;
+  missingCurrent: number;
+  /** Why this method, e.g. "numerical, reference has 366 values (≤ 1000), 245 distinct values". */
+  reason: string;
+  /** Where method and threshold came from: default, global or column. */
+  rule: string;
+  summary: DriftSummaryLine[];
+  note: string | null;
+}
+
+/** A column that was not tested, and why. */
+export interface DriftViewSkipped {
+  name: string;
+  type: string;
+  reason: string;
+}
+
+/** Where the report came from. */
+export type DriftViewSource =
+  { kind: 'run'; runId: string; task: string } | { kind: 'files'; reference: string; current: string };
+
+/** Everything the view shows; sent once per `webview/ready`. */
+export interface DriftSnapshot {
+  title: string;
+  source: DriftViewSource;
+  /** ISO 8601. */
+  createdAt: string;
+  durationMs: number;
+  inputs: { reference: DriftViewInput; current: DriftViewInput };
+  dataset: {
+    columns: number;
+    drifted: number;
+    /** drifted / columns. */
+    share: number;
+    /** The drift share at which the dataset drifts. */
+    threshold: number;
+    driftDetected: boolean;
+  };
+  /** Tested columns, drifted first, strongest drift first within each group. */
+  columns: DriftViewColumn[];
+  skipped: DriftViewSkipped[];
+  /** One chart per column (`drift:column:<index>`) and the score summary (`drift:summary`) when any column was tested. */
+  charts: ChartModel[];
+}
+
+/** Messages from the extension host to the drift view. */
+export interface DriftHostMessages {
+  'drift/snapshot': DriftSnapshot;
+}
+
+/** What the view drew for a snapshot (logged by the host; tests wait for it). */
+export interface DriftRendered {
+  charts: number;
+  /** Milliseconds from the view script's start to the charts being drawn. */
+  ms: number;
+}
+
+/** Messages from the drift view to the extension host. */
+export interface DriftViewMessages {
+  /** The view has loaded its script and listens; the host answers with a snapshot. */
+  'webview/ready': { version: 1 };
+  /** Something failed in the view (a chart, a CSP violation); logged by the host. */
+  'webview/error': { message: string };
+  /** The charts of the snapshot are drawn. */
+  'drift/rendered': DriftRendered;
+}
+
+export type DriftHostMessage = MessageOf<DriftHostMessages>;
+export type DriftViewMessage = MessageOf<DriftViewMessages>;
+
+/** Longest `webview/error` message accepted from the view, in characters. */
+export const MAX_DRIFT_VIEW_ERROR_LENGTH = 2000;
+
+/**
+ * Validates a message received from the (untrusted) view: the typed message, or a string saying what is
+ * wrong with it.
+ */
+export function parseDriftViewMessage(value: unknown): DriftViewMessage | string {
+  if (typeof value !== 'object' || value === null) {
+    return 'message is not an object';
+  }
+  const { type, payload } = value as { type?: unknown; payload?: unknown };
+  if (typeof type !== 'string') {
+    return 'message has no string "type"';
+  }
+  if (typeof payload !== 'object' || payload === null) {
+    return `message "${type.slice(0, 100)}" has no object "payload"`;
+  }
+  const p = payload as Record<string, unknown>;
+  switch (type) {
+    case 'webview/ready':
+      return p.version === 1 ? { type, payload: { version: 1 } } : '"webview/ready" needs payload.version 1';
+    case 'webview/error':
+      return typeof p.message === 'string'
+        ? { type, payload: { message: p.message.slice(0, MAX_DRIFT_VIEW_ERROR_LENGTH) } }
+        : '"webview/error" needs a string payload.message';
+    case 'drift/rendered': {
+      const { charts, ms } = p;
+      const ok = [charts, ms].every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0);
+      return ok
+        ? { type, payload: { charts: charts as number, ms: ms as number } }
+        : '"drift/rendered" needs numbers charts and ms >= 0';
+    }
+    default:
+      return `unknown message type "${type.slice(0, 100)}"`;
+  }
+}

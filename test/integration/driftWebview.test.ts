@@ -1,0 +1,277 @@
+/**
+ * The drift view (webviews/drift) in headless Chromium, in the page the extension gives it (the strict CSP
+ * of src/webview/html.ts, a nonce, no network) with a stand-in for the VS Code webview API: it posts
+ * `webview/ready`, draws the snapshot the host would send for the weather example and for a file whose
+ * column names and categories hold markup, and reports its charts drawn.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { build } from 'esbuild';
+import type { Browser, Page } from 'playwright-core';
+import { runDrift } from '../../src/core/drift/engine';
+import { defaultDriftOptions } from '../../src/core/drift/rules';
+import { buildDriftSnapshot } from '../../src/features/drift/viewModel';
+import type { DriftSnapshot } from '../../src/protocol/drift';
+import { renderWebviewHtml } from '../../src/webview/html';
+import { repoRoot } from '../unit/report/reportBundle';
+import { browserSkipReason, launchChromium } from './reportBrowser';
+
+const XSS = '<img src=x onerror=alert(1)>';
+const SCRIPT = '<script>alert(2)</script>';
+
+const dir = mkdtempSync(join(tmpdir(), 'xlens-drift-webview-'));
+
+async function buildBundle(): Promise<string> {
+  await build({
+    entryPoints: { drift: join(repoRoot, 'webviews/drift/main.ts') },
+    outdir: dir,
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    tsconfig: join(repoRoot, 'webviews/tsconfig.json'),
+    loader: { '.css': 'text' },
+    logLevel: 'warning',
+  });
+  return join(dir, 'drift.js');
+}
+
+/** A CSV whose column name and categories are markup, with a clear shift between the two files. */
+function markupFiles(): { reference: string; current: string } {
+  const rows = (shift: number, labels: string[]): string =>
+    Array.from({ length: 80 }, (_, i) => {
+      const value = ((i * 37) % 80) / 8 + shift;
+      const label = labels[i % labels.length];
+      return `${value.toFixed(2)},"${label.replace(/"/g, '""')}",${i % 7}`;
+    }).join('\n');
+  const header = `"${XSS}",kind,steady\n`;
+  const reference = join(dir, 'reference.csv');
+  const current = join(dir, 'current.csv');
+  writeFileSync(reference, `${header}${rows(0, ['plain', XSS])}\n`);
+  writeFileSync(current, `${header}${rows(4, [SCRIPT, XSS, XSS])}\n`);
+  return { reference, current };
+}
+
+interface Harness {
+  page: Page;
+  posted: () => Promise<{ type: string; payload: unknown }[]>;
+  problems: { console: string[]; page: string[]; dialogs: string[]; requests: string[]; csp: string[] };
+}
+
+/** The variables VS Code sets on a webview's `<html>` for its Dark Modern theme (those the view reads). */
+const DARK_THEME: Record<string, string> = {
+  '--vscode-foreground': '#cccccc',
+  '--vscode-editor-background': '#1f1f1f',
+  '--vscode-descriptionForeground': '#9d9d9d',
+  '--vscode-charts-blue': '#3794ff',
+  '--vscode-charts-orange': '#d18616',
+  '--vscode-testing-iconFailed': '#f14c4c',
+  '--vscode-font-family': 'system-ui, sans-serif',
+};
+
+async function openView(
+  browser: Browser,
+  bundle: string,
+  snapshot: DriftSnapshot,
+  theme: Record<string, string> = {},
+): Promise<Harness> {
+  const html = renderWebviewHtml({
+    title: 'Drift',
+    scriptUri: `file://${bundle}`,
+    cspSource: 'file:',
+    nonce: 'dGVzdC1ub25jZS0xMjM0NQ==',
+  });
+  const file = join(dir, `view-${Date.now()}.html`);
+  writeFileSync(file, html);
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, offline: true });
+  const page = await context.newPage();
+  const problems: Harness['problems'] = { console: [], page: [], dialogs: [], requests: [], csp: [] };
+  page.on('console', (m) => {
+    if (m.type() === 'error') {
+      problems.console.push(m.text());
+    }
+  });
+  page.on('pageerror', (e) => problems.page.push(String(e)));
+  page.on('dialog', (d) => {
+    problems.dialogs.push(d.message());
+    void d.dismiss();
+  });
+  page.on('request', (r) => {
+    if (!r.url().startsWith('file://')) {
+      problems.requests.push(r.url());
+    }
+  });
+  await page.exposeFunction('__cspViolation', (text: string) => problems.csp.push(text));
+  // The stand-in for VS Code's webview API, installed before the view's script runs.
+  await page.addInitScript({
+    content: `
+      window.__posted = [];
+      let state;
+      window.acquireVsCodeApi = () => ({
+        postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))),
+        getState: () => state,
+        setState: (s) => { state = s; },
+      });
+      const theme = ${JSON.stringify(theme)};
+      document.addEventListener('DOMContentLoaded', () => {
+        for (const [name, value] of Object.entries(theme)) {
+          document.documentElement.style.setProperty(name, value);
+        }
+      });
+      document.addEventListener('securitypolicyviolation', (e) =>
+        window.__cspViolation(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sample + ' ' + e.sourceFile + ':' + e.lineNumber));`,
+  });
+  await page.goto(`file://${file}`);
+  const posted = (): Promise<{ type: string; payload: unknown }[]> =>
+    page.evaluate<{ type: string; payload: unknown }[]>('window.__posted');
+  await page.waitForFunction('window.__posted.some((m) => m.type === "webview/ready")');
+  // What the host does on ready: post the snapshot.
+  await page.evaluate(
+    `window.postMessage(${JSON.stringify({ type: 'drift/snapshot', payload: snapshot })}, '*')`,
+  );
+  await page.waitForFunction('window.__posted.some((m) => m.type === "drift/rendered")', undefined, {
+    timeout: 30_000,
+  });
+  return { page, posted, problems };
+}
+
+describe('drift view in headless Chromium', { skip: browserSkipReason() }, () => {
+  let browser: Browser;
+  let bundle: string;
+
+  before(async () => {
+    bundle = await buildBundle();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('shows the verdict first, the columns drifted first, sorts by header and draws every chart', async () => {
+    const example = join(repoRoot, 'examples/weather-drift/data');
+    const report = await runDrift({
+      reference: join(example, 'weather-2012.csv'),
+      current: join(example, 'weather-2015.csv'),
+      referenceName: 'data/weather-2012.csv',
+      currentName: 'data/weather-2015.csv',
+      options: defaultDriftOptions(),
+    });
+    const snapshot = buildDriftSnapshot(report, { kind: 'run', runId: 'r-weather', task: 'weather-drift' });
+    const { page, posted, problems } = await openView(browser, bundle, snapshot);
+    const rendered = (await posted()).find((m) => m.type === 'drift/rendered')!.payload as { charts: number };
+    assert.equal(rendered.charts, report.columns.length + 1);
+    assert.deepEqual(problems, { console: [], page: [], dialogs: [], requests: [], csp: [] });
+
+    // The verdict is the first thing after the title.
+    const verdict = page.locator('#app > header #verdict');
+    assert.match(await verdict.innerText(), /Dataset drift detected/);
+    assert.match(
+      await verdict.innerText(),
+      new RegExp(`${report.dataset.drifted} of ${report.dataset.columns} tested columns`),
+    );
+    const names = (): Promise<string[]> => page.locator('#columns-table tbody td.name').allInnerTexts();
+    const verdicts = (): Promise<string[]> =>
+      page.evaluate<string[]>(
+        "[...document.querySelectorAll('#columns-table tbody tr')].map((r) => r.className)",
+      );
+    const initial = await verdicts();
+    assert.deepEqual(
+      initial,
+      [...initial].sort((a, b) => (a === b ? 0 : a === 'drifted' ? -1 : 1)),
+    );
+    assert.deepEqual(
+      await names(),
+      snapshot.columns.map((c) => c.name),
+    );
+
+    // Sort by statistic: ascending, then descending.
+    const statistic = (): Promise<number[]> =>
+      Promise.resolve(snapshot.columns.map((c) => c.statistic!).sort((a, b) => a - b));
+    await page.locator('th[data-key="statistic"] button').click();
+    assert.equal(await page.getAttribute('th[data-key="statistic"]', 'aria-sort'), 'ascending');
+    const byName = new Map(snapshot.columns.map((c) => [c.name, c.statistic!]));
+    assert.deepEqual(
+      (await names()).map((n) => byName.get(n)),
+      await statistic(),
+    );
+    await page.locator('th[data-key="statistic"] button').click();
+    assert.equal(await page.getAttribute('th[data-key="statistic"]', 'aria-sort'), 'descending');
+    assert.deepEqual(
+      (await names()).map((n) => byName.get(n)),
+      (await statistic()).reverse(),
+    );
+    await page.locator('#default-order').click();
+    assert.deepEqual(
+      await names(),
+      snapshot.columns.map((c) => c.name),
+    );
+
+    for (const column of snapshot.columns) {
+      assert.ok(
+        (await page.locator(`[data-chart="drift:column:${column.index}"] svg .mark-rect path`).count()) > 0,
+        column.name,
+      );
+    }
+    mkdirSync(join(repoRoot, 'test-results'), { recursive: true });
+    await page.screenshot({ path: join(repoRoot, 'test-results', 'drift-view-weather.png'), fullPage: true });
+    await page.context().close();
+  });
+
+  it('shows column names and categories that hold markup as text', async () => {
+    const { reference, current } = markupFiles();
+    const report = await runDrift({ reference, current, options: defaultDriftOptions() });
+    assert.ok(report.columns.some((c) => c.name === XSS));
+    const snapshot = buildDriftSnapshot(report, {
+      kind: 'files',
+      reference: 'reference.csv',
+      current: 'current.csv',
+    });
+    const { page, problems } = await openView(browser, bundle, snapshot);
+    assert.deepEqual(problems, { console: [], page: [], dialogs: [], requests: [], csp: [] });
+    // No element was made from the data: the only images are none, the only scripts the view's own.
+    assert.equal(await page.locator('img').count(), 0);
+    assert.equal(await page.locator('script').count(), 1);
+    assert.ok((await page.locator('#columns-table tbody td.name').allInnerTexts()).includes(XSS));
+    const kind = report.columns.findIndex((c) => c.name === 'kind');
+    const section = page.locator(`#col-${kind}`);
+    assert.match(await section.innerText(), /<script>alert\(2\)<\/script> \(\d+\)/);
+    assert.match(await section.innerText(), /<img src=x onerror=alert\(1\)> \(\d+\)/);
+    // The chart's axis labels are SVG text of the categories.
+    const labels = await page.locator(`[data-chart="drift:column:${kind}"] svg text`).allTextContents();
+    assert.ok(
+      labels.some((t) => t.includes('<script>')),
+      labels.join(' | '),
+    );
+    await page.screenshot({ path: join(repoRoot, 'test-results', 'drift-view-markup.png'), fullPage: true });
+    await page.context().close();
+  });
+
+  it('takes its colours from the editor theme', async () => {
+    const example = join(repoRoot, 'examples/weather-drift/data');
+    const report = await runDrift({
+      reference: join(example, 'weather-2012.csv'),
+      current: join(example, 'weather-2015.csv'),
+      options: defaultDriftOptions(),
+    });
+    const snapshot = buildDriftSnapshot(report, { kind: 'files', reference: 'a', current: 'b' });
+    const { page, problems } = await openView(browser, bundle, snapshot, DARK_THEME);
+    assert.deepEqual(problems, { console: [], page: [], dialogs: [], requests: [], csp: [] });
+    const colors = await page.evaluate<{ body: string; text: string; axis: string; bar: string }>(`(() => {
+      const body = getComputedStyle(document.body);
+      const label = document.querySelector('[data-chart="drift:column:1"] svg .role-axis-label text');
+      const bar = document.querySelector('[data-chart="drift:column:1"] svg .mark-rect path');
+      return { body: body.backgroundColor, text: body.color, axis: label.getAttribute('fill'), bar: bar.getAttribute('fill') };
+    })()`);
+    assert.deepEqual(colors, {
+      body: 'rgb(31, 31, 31)',
+      text: 'rgb(204, 204, 204)',
+      axis: '#cccccc',
+      bar: '#3794ff',
+    });
+    await page.screenshot({ path: join(repoRoot, 'test-results', 'drift-view-dark.png'), fullPage: true });
+    await page.context().close();
+  });
+});

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { build, type Metafile } from 'esbuild';
+
+const root = join(__dirname, '..', '..', '..');
+
+/**
+ * What activation evaluates: the modules reachable from `src/extension.ts` through static imports.
+ * Modules reached only through `import()` are evaluated on first use, so they do not count.
+ */
+let eager: Set<string>;
+let bundled: Set<string>;
+
+before(async () => {
+  const result = await build({
+    entryPoints: [join(root, 'src/extension.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', '@tensorflow/tfjs-node', 'mocha', '@node-rs/crc32'],
+    define: { 'import.meta.url': 'importMetaUrl' },
+    inject: [join(root, 'scripts/importMetaUrl.js')],
+    write: false,
+    metafile: true,
+    outfile: join(root, 'dist', 'activation-check.js'),
+    logLevel: 'silent',
+  });
+  const inputs: Metafile['inputs'] = result.metafile.inputs;
+  bundled = new Set(Object.keys(inputs));
+  eager = new Set();
+  const queue = ['src/extension.ts'];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (eager.has(file)) {
+      continue;
+    }
+    eager.add(file);
+    for (const edge of inputs[file]?.imports ?? []) {
+      if (!edge.external && edge.kind !== 'dynamic-import') {
+        queue.push(edge.path);
+      }
+    }
+  }
+});
+
+/** The package a bundled input belongs to, or undefined for our own sources. */
+function packageOf(file: string): string | undefined {
+  return /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1];
+}
+
+describe('activation loads nothing heavy', () => {
+  it('bundles no TensorFlow.js, vega or columnar readers into the extension host at all', () => {
+    const packages = new Set([...bundled].map(packageOf).filter((p) => p !== undefined));
+    for (const heavy of [
+      '@tensorflow/tfjs-core',
+      '@tensorflow/tfjs-layers',
+      'vega',
+      'vega-lite',
+      'vega-embed',
+      'apache-arrow',
+      'hyparquet',
+      'sql.js',
+      'protobufjs',
+    ]) {
+      assert.ok(!packages.has(heavy), `${heavy} is bundled into dist/extension.js`);
+    }
+  });
+
+  it('evaluates only our wiring at activation: config, store, git, charts and readers load on first use', () => {
+    const eagerPackages = [...eager].map(packageOf).filter((p) => p !== undefined);
+    assert.deepEqual(eagerPackages, [], 'no library is evaluated at activation');
+    for (const lazy of [
+      'src/core/config/load.ts',
+      'src/core/runs/store.ts',
+      'src/core/git/gitContext.ts',
+      'src/core/charts/metricCharts.ts',
+      'src/core/metrics/discovery.ts',
+      'src/core/metrics/workerClient.ts',
+      'src/features/dashboard/openDashboard.ts',
+      'src/features/drift/openDrift.ts',
+    ]) {
+      if (bundled.has(lazy)) {
+        assert.ok(!eager.has(lazy), `${lazy} is imported statically from src/extension.ts`);
+      }
+    }
+    assert.ok(eager.has('src/extensionRoot.ts'));
+  });
+});

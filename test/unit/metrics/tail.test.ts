@@ -1,0 +1,89 @@
+/**
+ * Incremental text reading (TextTail, under every text reader): only bytes appended since the last
+ * read are read, a partial last line waits, and a rewritten file is detected and read again.
+ */
+import assert from 'node:assert/strict';
+import { appendFileSync, openSync, renameSync, rmSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { TextTail } from '../../../src/core/metrics/tail';
+import { tempDir } from '../../helpers/gitRepo';
+
+const rows = (from: number, to: number): string =>
+  Array.from({ length: to - from }, (_, i) => `${from + i},${(1 / (from + i + 1)).toFixed(6)}\n`).join('');
+
+describe('TextTail', () => {
+  it('reads only the bytes appended since the previous read', async () => {
+    const file = join(tempDir('xlens-tail-'), 'log.csv');
+    writeFileSync(file, `epoch,loss\n${rows(0, 50)}`);
+    const tail = new TextTail(file);
+    const first = await tail.read();
+    assert.equal(first.lines.length, 51);
+    const consumed = tail.position;
+    // Damage bytes already read, past the head the tail compares: a reader that re-read them would see it.
+    const fd = openSync(file, 'r+');
+    writeSync(fd, 'XXXX', consumed - 40);
+    closeSync(fd);
+    appendFileSync(file, rows(50, 52));
+    const second = await tail.read();
+    assert.equal(second.reset, false);
+    assert.deepEqual(
+      second.lines.map((l) => [l.line, l.text]),
+      [
+        [52, '50,0.019608'],
+        [53, '51,0.019231'],
+      ],
+    );
+    assert.equal(tail.position, consumed + Buffer.byteLength(rows(50, 52)));
+  });
+
+  it('leaves a partial last line for the next read and strips CR of CRLF lines', async () => {
+    const file = join(tempDir('xlens-tail-'), 'log.csv');
+    writeFileSync(file, 'a\r\nb\r\nc');
+    const tail = new TextTail(file);
+    assert.deepEqual(
+      (await tail.read()).lines.map((l) => l.text),
+      ['a', 'b'],
+    );
+    assert.deepEqual((await tail.read()).lines, [], 'nothing complete yet');
+    appendFileSync(file, 'd\r\n');
+    assert.deepEqual(
+      (await tail.read()).lines.map((l) => [l.line, l.text]),
+      [[3, 'cd']],
+    );
+  });
+
+  it('starts over, saying so, when the file is truncated, replaced or rewritten in place', async () => {
+    const dir = tempDir('xlens-tail-');
+    const file = join(dir, 'log.csv');
+    writeFileSync(file, 'epoch,loss\n0,1\n1,0.5\n');
+    const tail = new TextTail(file);
+    await tail.read();
+
+    writeFileSync(file, 'epoch,loss\n0,9\n');
+    const truncated = await tail.read();
+    assert.equal(truncated.reset, true);
+    assert.deepEqual(
+      truncated.lines.map((l) => l.text),
+      ['epoch,loss', '0,9'],
+    );
+
+    writeFileSync(join(dir, 'next.csv'), 'epoch,acc\n0,0.1\n1,0.2\n2,0.3\n');
+    renameSync(join(dir, 'next.csv'), file);
+    const replaced = await tail.read();
+    assert.equal(replaced.reset, true);
+    assert.equal(replaced.lines[0].text, 'epoch,acc');
+
+    const fd = openSync(file, 'r+');
+    writeSync(fd, 'epoch,ACC', 0); // same size, new header: rewritten in place
+    closeSync(fd);
+    appendFileSync(file, '3,0.4\n');
+    const rewritten = await tail.read();
+    assert.equal(rewritten.reset, true);
+    assert.equal(rewritten.lines.length, 5);
+
+    rmSync(file);
+    const missing = await tail.read();
+    assert.deepEqual([missing.missing, missing.reset, missing.lines.length], [true, true, 0]);
+  });
+});
