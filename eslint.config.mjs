@@ -1,5 +1,7 @@
-// ESLint flat config. Besides typescript-eslint's type-checked rules it enforces the layers of
-// DESIGN.md: src/core, src/protocol and src/cli never import `vscode`; webviews import only the protocol.
+// ESLint flat config. Besides typescript-eslint's type-checked rules it enforces the layer table of
+// DESIGN.md/STYLE.md: src/core imports neither the CLI nor the extension layer nor webviews; src/protocol
+// imports only types, plus its own pure modules (e.g. protocol/format.ts, shared by every layer); src/cli
+// imports core and protocol, never the extension layer; webviews import only src/protocol and webviews/shared.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -14,6 +16,22 @@ const noVscode = {
     {
       group: ['**/extension', '**/features/**', '**/vscode/**', '**/webview/**'],
       message: 'Core layers must not import the extension layer.',
+    },
+  ],
+};
+
+/** Core and CLI: no `vscode`, no extension layer; core additionally never imports the CLI or webviews. */
+const coreImports = {
+  paths: noVscode.paths,
+  patterns: [
+    ...noVscode.patterns,
+    {
+      group: ['**/cli/**', '**/cli'],
+      message: 'src/core must not import the CLI: the CLI is a front over core.',
+    },
+    {
+      group: ['**/webviews/**'],
+      message: 'src/core must not import browser code: webviews render what core builds.',
     },
   ],
 };
@@ -54,8 +72,32 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**', 'src/protocol/**', 'src/cli/**'],
+    files: ['src/cli/**'],
     rules: { 'no-restricted-imports': ['error', noVscode] },
+  },
+  {
+    files: ['src/core/**'],
+    rules: { 'no-restricted-imports': ['error', coreImports] },
+  },
+  {
+    // The protocol is shared with the browser bundles: types from anywhere, runtime code only from its
+    // own pure modules (same folder), so a webview importing it never pulls in node or vscode.
+    files: ['src/protocol/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./)',
+              allowTypeImports: true,
+              message:
+                'src/protocol imports only types (import type), or pure modules of src/protocol itself.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['webviews/**'],
@@ -66,8 +108,15 @@ export default tseslint.config(
           paths: noVscode.paths,
           patterns: [
             {
-              group: ['**/src/core/**', '**/src/cli/**', '**/src/features/**'],
-              message: 'Webviews talk only the protocol in src/protocol.',
+              group: [
+                '**/src/core/**',
+                '**/src/cli/**',
+                '**/src/features/**',
+                '**/src/vscode/**',
+                '**/src/webview/**',
+                '**/src/extension*',
+              ],
+              message: 'Webviews talk only the protocol in src/protocol (and share code in webviews/shared).',
             },
           ],
         },

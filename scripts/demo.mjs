@@ -37,8 +37,12 @@ git('init', '-q', '-b', 'main');
 git('add', '-A');
 git('commit', '-q', '-m', 'Penguins example: species classifier');
 
+// Bold command lines only in a terminal, and never when NO_COLOR is set (https://no-color.org).
+const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
+const bold = (text) => (colour ? `\x1b[1m${text}\x1b[0m` : text);
+
 function step(title, args) {
-  console.log(`\n\x1b[1m$ xlens ${args.join(' ')}\x1b[0m   # ${title}`);
+  console.log(`\n${bold(`$ xlens ${args.join(' ')}`)}   # ${title}`);
   const result = spawnSync(process.execPath, [cli, ...args], {
     cwd: dir,
     stdio: 'inherit',

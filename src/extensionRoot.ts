@@ -224,6 +224,7 @@ export class ExtensionRoot implements vscode.Disposable {
       ready,
       runs: this.runs,
       tasks: this.tasks,
+      imported: this.imported,
       onDidFinishRun: this.runs.onDidFinishRun,
       startRun,
     };

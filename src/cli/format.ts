@@ -1,49 +1,18 @@
 /** Text formatting for the CLI: tables, numbers, key metrics, run summaries. */
-import { formatDuration } from '../core/config/duration';
+import { formatDuration } from '../protocol/format';
+import { keyMetricsText, lastValues, rankMetricNames } from '../core/runs/keyMetrics';
 import type { MetricSummary, RunRecord } from '../core/runs/types';
 
-/** A number in at most 4 significant digits, without exponent for ordinary magnitudes. */
-export function formatNumber(value: number): string {
-  if (Number.isInteger(value) && Math.abs(value) < 1e9) {
-    return String(value);
-  }
-  const abs = Math.abs(value);
-  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) {
-    return value.toExponential(2);
-  }
-  return String(Number(value.toPrecision(4)));
-}
+export { formatNumber } from '../protocol/format';
 
-const PREFERRED = [
-  'val_accuracy',
-  'val_acc',
-  'accuracy',
-  'acc',
-  'val_loss',
-  'loss',
-  'val_mae',
-  'mae',
-  'f1',
-  'r2',
-];
-
-/** Up to `max` metric names worth showing first: validation accuracy and loss, then the rest by name. */
+/** All metric names of a run, in the shared display order (`src/core/runs/keyMetrics.ts`). */
 export function keyMetrics(metrics: Record<string, MetricSummary>, max = 3): string[] {
-  const names = Object.keys(metrics);
-  const rankOf = (n: string): number => {
-    const i = PREFERRED.indexOf(n.replace(/^(val|validation)[/_]/, 'val_'));
-    return i < 0 ? PREFERRED.length : i;
-  };
-  // `eval/accuracy` ranks like `accuracy`, a little after it.
-  const rank = (n: string): number => Math.min(rankOf(n), rankOf(n.split('/').pop() ?? n) + 0.5);
-  return names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).slice(0, max);
+  return rankMetricNames(Object.keys(metrics)).slice(0, max);
 }
 
-/** `loss 0.312 · val_accuracy 0.95` from last values. */
-export function metricsText(metrics: Record<string, MetricSummary>, max = 3, sep = ' '): string {
-  return keyMetrics(metrics, max)
-    .map((n) => `${n}=${formatNumber(metrics[n].last)}`)
-    .join(sep);
+/** `val_accuracy=0.95 loss=0.312`: the run's key metrics (the shared rule) with their last values. */
+export function metricsText(metrics: Record<string, MetricSummary>, max = 3): string {
+  return keyMetricsText(lastValues(metrics), { limit: max, style: 'assign' });
 }
 
 /** Duration of a run: recorded, or elapsed so far for a running one. */
@@ -62,12 +31,4 @@ export function shortCommit(sha: string | null | undefined): string {
 }
 
 /** Renders rows as a left-aligned table with two spaces between columns (no trailing spaces). */
-export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
-}
+export { textTable as table } from '../core/base/textTable';

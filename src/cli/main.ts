@@ -12,6 +12,7 @@ import { initCommand } from './commands/init';
 import { runCommand } from './commands/run';
 import { runsCommand } from './commands/runs';
 import { showCommand } from './commands/show';
+import { guardOutput, supervisesRun } from './stdoutGuard';
 import { ConfigErrorsReported } from './workspace';
 import { version } from '../../package.json';
 
@@ -158,16 +159,21 @@ function runAsProcess(): void {
   };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   signals.forEach((s) => process.on(s, onSignal));
+  const argv = process.argv.slice(2);
+  const stdout = guardOutput(process.stdout);
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') {
-      process.exit(process.exitCode ?? 0); // the reader went away (e.g. `xlens runs | head`)
+    // The reader went away (`xlens runs | head`) or the terminal closed: stop writing to stdout. A run
+    // goes on to its end (its output is all in output.log); other commands have nothing left to do.
+    stdout.close();
+    if (error.code === 'EPIPE' && !supervisesRun(argv)) {
+      process.exit(process.exitCode ?? 0);
     }
   });
   // Writes to a closed terminal fail (EIO, EPIPE); that must not crash the run's supervision.
   process.stderr.on('error', () => undefined);
-  void main(process.argv.slice(2), {
+  void main(argv, {
     cwd: process.cwd(),
-    stdout: process.stdout,
+    stdout: stdout.stream,
     stderr: process.stderr,
     env: process.env,
     signal: controller.signal,

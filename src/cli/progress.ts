@@ -4,8 +4,7 @@
  * redrawn once the output ends a line. Off a terminal it writes nothing, so logs carry no control
  * characters.
  */
-import { formatDuration } from '../core/config/duration';
-import { formatNumber } from './format';
+import { formatDuration, formatNumber } from '../protocol/format';
 
 const CLEAR_LINE = '\r\x1b[2K';
 
@@ -94,7 +93,8 @@ export class ProgressLine {
     if (text.length > width) {
       text = `${text.slice(0, width - 1)}…`;
     }
-    this.out.write(`${CLEAR_LINE}\x1b[2m${text}\x1b[0m`);
+    // Dimmed unless NO_COLOR is set (https://no-color.org); clearing the line is not colour.
+    this.out.write(process.env.NO_COLOR ? `${CLEAR_LINE}${text}` : `${CLEAR_LINE}\x1b[2m${text}\x1b[0m`);
     this.shown = true;
     this.lastDraw = Date.now();
   }

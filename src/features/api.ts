@@ -4,6 +4,7 @@
  */
 import type { Event } from '../core/base/emitter';
 import type { ParamValue, RunRecord } from '../core/runs/types';
+import type { ImportedRunsModel } from './imported/model';
 import type { RunsModel } from './runs/model';
 import type { TasksModel } from './tasks/model';
 
@@ -22,6 +23,11 @@ export interface XlensApi {
   readonly runs: RunsModel;
   /** The tasks and problems of `xlens.yaml`. */
   readonly tasks: TasksModel;
+  /**
+   * Runs found in other tools' logs (TensorBoard, MLflow, DVCLive, CSV); the first scan starts a few
+   * seconds after {@link ready} and `onDidChange` fires when it is done.
+   */
+  readonly imported: ImportedRunsModel;
   /** Fires when a run is seen reaching a final status. */
   readonly onDidFinishRun: Event<RunRecord>;
   /**

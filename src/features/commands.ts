@@ -6,6 +6,7 @@
  *
  * No `vscode` import: the table is read by unit tests.
  */
+import type { RunStatus, TaskKind } from '../core/runs/types';
 
 /** The category every command shows under in the Command Palette. */
 export const COMMAND_CATEGORY = 'Experiment Lens';
@@ -55,8 +56,9 @@ export const ContextKeys = {
 } as const;
 
 /**
- * `contextValue` of tree items, matched by `viewItem` in package.json menus. Runs carry their status
- * (`run.running`, `run.succeeded`...) so menus can offer Cancel only where it applies.
+ * `contextValue` of tree items, matched by `viewItem` in package.json menus. Runs carry their status and
+ * their task kind (`run.running.kind.command`, `run.succeeded.kind.drift`, see {@link runContextValue}) so
+ * menus can offer Cancel only where it applies and Show Drift Report only on drift runs.
  */
 export const ViewItems = {
   task: 'task',
@@ -68,6 +70,16 @@ export const ViewItems = {
   /** A run found in another tool's logs (TensorBoard, MLflow, DVCLive, CSV). */
   importedRun: 'importedRun',
 } as const;
+
+/**
+ * The `contextValue` of a run row: `run.<status>.kind.<kind>`. Menus match it with anchored patterns:
+ * `/^run\./` (any run), `/^run\.(running|queued)\./` (Cancel), `/^run\.succeeded\.kind\.drift$/` (Show Drift
+ * Report: only a finished drift run has a report).
+ * Statuses and kinds hold no dots, so each part is unambiguous.
+ */
+export function runContextValue(status: RunStatus, kind: TaskKind): string {
+  return `${ViewItems.runPrefix}${status}.kind.${kind}`;
+}
 
 /** The `type` of VS Code tasks provided for `xlens.yaml` tasks (package.json `taskDefinitions`). */
 export const TASK_TYPE = 'xlens';

@@ -44,7 +44,7 @@ export interface DriftViewColumn {
   /** ks, chisquare, z, wasserstein, jensenshannon or psi. */
   method: string;
   scoreKind: 'p_value' | 'distance';
-  /** The method's statistic; null when not finite. */
+  /** The method's statistic; null when not finite (+∞, e.g. chi-squared with a new category). */
   statistic: number | null;
   /** What is compared with the threshold: the p-value, or the distance; null when not finite. */
   score: number | null;
@@ -75,6 +75,19 @@ export interface DriftViewSkipped {
 export type DriftViewSource =
   { kind: 'run'; runId: string; task: string } | { kind: 'files'; reference: string; current: string };
 
+/**
+ * The dataset verdict in words, written once in core (`src/core/drift/presentation.ts`) for the CLI, the
+ * HTML report and this view.
+ */
+export interface DriftVerdictText {
+  /** `drift`, `ok`, or `not-tested` (no column could be tested, so there is no verdict). */
+  kind: 'drift' | 'ok' | 'not-tested';
+  /** `Dataset drift detected`, `No dataset drift` or `Not tested`. */
+  headline: string;
+  /** One sentence: how many tested columns drifted and the share that declares dataset drift, or why there is no verdict. */
+  detail: string;
+}
+
 /** Everything the view shows; sent once per `webview/ready`. */
 export interface DriftSnapshot {
   title: string;
@@ -92,6 +105,8 @@ export interface DriftSnapshot {
     threshold: number;
     driftDetected: boolean;
   };
+  /** The dataset verdict in words (the same text as the CLI and the HTML report). */
+  verdict: DriftVerdictText;
   /** Tested columns, drifted first, strongest drift first within each group. */
   columns: DriftViewColumn[];
   skipped: DriftViewSkipped[];

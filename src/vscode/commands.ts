@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { CancelledError, UserInputError } from '../core/base/errors';
 import type { CommandSpec } from '../features/commands';
+import { decideTrust } from '../features/trust/policy';
 import type { Log } from './output';
 import { showErrorToast, showWarningToast, type ToastAction } from './toast';
 
@@ -22,8 +23,16 @@ export class UserFacingError extends Error {
   }
 }
 
+/** The button of Restricted Mode warnings: opens VS Code's Workspace Trust editor. */
+export const MANAGE_TRUST_ACTION: ToastAction = {
+  title: 'Manage Workspace Trust',
+  run: () => vscode.commands.executeCommand('workbench.trust.manage'),
+};
+
 /**
- * Registers `spec.id` with `handler` wrapped in logging, timing and error reporting.
+ * Registers `spec.id` with `handler` wrapped in logging, timing and error reporting. In an untrusted
+ * workspace a command that runs something ({@link decideTrust}) stops before its handler, so the user is
+ * told why before any picker or input box asks for details.
  * The handler receives the command's arguments as VS Code passes them (for tree menus: the clicked
  * element, then the selected elements).
  */
@@ -36,6 +45,10 @@ export function registerCommand(
     const start = performance.now();
     log.debug(`${spec.id}: started`);
     try {
+      const trust = decideTrust(spec, vscode.workspace.isTrusted);
+      if (!trust.allowed) {
+        throw new UserFacingError(trust.message, MANAGE_TRUST_ACTION);
+      }
       const result: unknown = await handler(...args);
       log.info(`${spec.id}: done in ${Math.round(performance.now() - start)} ms`);
       return result;

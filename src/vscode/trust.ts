@@ -1,9 +1,12 @@
 /**
  * Workspace trust: in an untrusted workspace Experiment Lens browses runs and dashboards but runs
- * nothing (tasks execute code from the workspace). Commands that run call {@link requireTrust}.
+ * nothing (tasks execute code from the workspace). Commands are checked by the command wrapper
+ * (`commands.ts`, through the pure policy in `src/features/trust/policy.ts`); code paths that start or
+ * signal processes without a command (the task provider, the extension API) call {@link requireTrust}.
  */
 import * as vscode from 'vscode';
-import { UserFacingError } from './commands';
+import { restrictedModeMessage } from '../features/trust/policy';
+import { MANAGE_TRUST_ACTION, UserFacingError } from './commands';
 
 /**
  * @throws UserFacingError explaining why nothing runs, with a button to manage trust, when the
@@ -13,12 +16,5 @@ export function requireTrust(what: string): void {
   if (vscode.workspace.isTrusted) {
     return;
   }
-  throw new UserFacingError(
-    `${what} is disabled in Restricted Mode: tasks run code from this workspace, so Experiment Lens runs ` +
-      'them only in a trusted workspace. Browsing runs and dashboards still works.',
-    {
-      title: 'Manage Workspace Trust',
-      run: () => vscode.commands.executeCommand('workbench.trust.manage'),
-    },
-  );
+  throw new UserFacingError(restrictedModeMessage(what), MANAGE_TRUST_ACTION);
 }

@@ -174,16 +174,39 @@ describe('Experiment Lens in code-server', { timeout: 15 * 60_000 }, () => {
 
   /** Picks `runId` in the Open Run Dashboard quick pick. */
   async function openDashboard(runId: string): Promise<void> {
-    await runCommand(page, 'View: Close All Editors');
-    await runCommand(page, 'Experiment Lens: Open Run Dashboard');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(runId);
-    const row = page
-      .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: runId })
-      .first();
-    await row.waitFor({ state: 'visible', timeout: 20_000 });
-    await row.click();
+    const tab = page.locator('.tabs-container .tab', { hasText: runId });
+    await attempts(`the dashboard tab of ${runId}`, async () => {
+      await runCommand(page, 'View: Close All Editors');
+      await runCommand(page, 'Experiment Lens: Open Run Dashboard');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill(runId);
+      const row = page
+        .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: runId })
+        .first();
+      await row.waitFor({ state: 'visible', timeout: 20_000 });
+      await row.click();
+      await tab.first().waitFor({ state: 'visible', timeout: 20_000 });
+    });
+  }
+
+  /**
+   * Runs a sequence of UI moves up to 3 times: on a loaded machine a click can land while a list
+   * re-renders and be lost. Each attempt ends by waiting for the state the moves should reach.
+   */
+  async function attempts(what: string, moves: () => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await moves();
+        return;
+      } catch (error) {
+        if (attempt === 3) {
+          throw error;
+        }
+        console.log(`retrying (${attempt}/3) after no ${what}: ${(error as Error).message.split('\n')[0]}`);
+        await page.keyboard.press('Escape');
+      }
+    }
   }
 
   it(
@@ -192,16 +215,19 @@ describe('Experiment Lens in code-server', { timeout: 15 * 60_000 }, () => {
     () =>
       step('train', async () => {
         await showExperiments();
-        await runCommand(page, 'Experiment Lens: Run Task…');
-        const input = page.locator('.quick-input-widget input');
-        await input.waitFor({ state: 'visible' });
-        await input.fill('train');
-        await pickRow(page, 'train');
+        await attempts('new run folder', async () => {
+          await runCommand(page, 'Experiment Lens: Run Task…');
+          const input = page.locator('.quick-input-widget input');
+          await input.waitFor({ state: 'visible' });
+          await input.fill('train');
+          await pickRow(page, 'train');
+          await pollUntil('the run folder of train', 30_000, () => (runIds().length > 0 ? true : undefined));
+        });
         await waitForRunRow('train', RUN_TIMEOUT_MS);
         assert.equal(runIds().length, 1);
         // The explorer as a user reads it: a side bar wide enough for the run's description, and the
         // run's tooltip (params and metric summaries) open.
-        const sideBarWidth = await resizeSideBar(480);
+        await resizeSideBar(480);
         await page
           .locator('.monaco-list[aria-label="Runs"] .monaco-list-row', { hasText: 'train' })
           .filter({ has: page.locator('.codicon-pass') })
@@ -214,8 +240,6 @@ describe('Experiment Lens in code-server', { timeout: 15 * 60_000 }, () => {
           .catch(() => console.log('explorer.png: the run tooltip did not show; screenshot without it'));
         await page.screenshot({ path: join(RESULTS_DIR, 'explorer.png') });
         await page.mouse.move(1000, 900);
-        // The dashboards get the editor's usual width back.
-        await resizeSideBar(sideBarWidth);
       }),
   );
 

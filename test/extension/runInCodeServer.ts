@@ -41,6 +41,10 @@ async function main(): Promise<number> {
       page.on('pageerror', (e) => console.log(`[browser pageerror] ${e.message}`));
     }
     await page.exposeFunction('codeAutomationExit', (code: number) => finish(code));
+    page.on('crash', () => {
+      console.error('The workbench page crashed.');
+      finish(1);
+    });
     const url = workbenchUrl(server.url, workspace.root, [
       ['extensionDevelopmentPath', remote(REPO_ROOT)],
       ['extensionTestsPath', remote(join(REPO_ROOT, 'out', 'test', 'extension', 'index'))],

@@ -2,33 +2,10 @@
  * Helpers of the HTML report browser tests: a headless Chromium page that may load nothing but the
  * report file itself, and a log of everything that went wrong in it.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
-export const CHROMIUM = '/usr/bin/chromium';
-
-/** Why the browser tests cannot run here, or `undefined` when they can. */
-export function browserSkipReason(): string | undefined {
-  return existsSync(CHROMIUM)
-    ? undefined
-    : `${CHROMIUM} is missing: install the Debian package "chromium" (apt-get install -y chromium) to run this test`;
-}
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
+/** The shared launcher (honours `XLENS_CHROMIUM`). */
+export { chromiumSkipReason as browserSkipReason, launchChromium } from '../helpers/chromium';
 
 /** What happened while a page was open. */
 export interface PageLog {

@@ -18,8 +18,8 @@ import { chartConfig, readThemeColors } from '../shared/chartTheme';
 import { button, registerToolkit } from '../shared/toolkit';
 import { getVsCodeApi } from '../shared/vscodeApi';
 import styles from './drift.css';
-import { formatDuration, formatNumber, formatPercent } from './format';
-import { ColumnTable, DEFAULT_SORT, verdictTag, type SortState } from './table';
+import { formatDuration, formatNumber } from './format';
+import { ColumnTable, DEFAULT_SORT, statisticText, verdictTag, type SortState } from './table';
 
 interface SavedState {
   snapshot: DriftSnapshot;
@@ -50,18 +50,11 @@ function el<K extends keyof HTMLElementTagNameMap>(
 }
 
 function verdictBanner(snapshot: DriftSnapshot): HTMLElement {
-  const d = snapshot.dataset;
-  const banner = el('div', { id: 'verdict', className: `verdict ${d.driftDetected ? 'drift' : 'ok'}` });
+  // The words come from the host (core's drift presentation), the same as the CLI and the HTML report.
+  const { kind, headline, detail } = snapshot.verdict;
+  const banner = el('div', { id: 'verdict', className: `verdict ${kind}` });
   banner.setAttribute('role', 'status');
-  const headline = el('strong', { text: d.driftDetected ? 'Dataset drift detected' : 'No dataset drift' });
-  const detail = el('span', {
-    text:
-      d.columns === 0
-        ? 'No column could be tested.'
-        : `${d.drifted} of ${d.columns} tested columns drifted (${formatPercent(d.share)}); ` +
-          `dataset drift is declared at ${formatPercent(d.threshold)} or more.`,
-  });
-  banner.append(headline, detail);
+  banner.append(el('strong', { text: headline }), el('span', { text: detail }));
   return banner;
 }
 
@@ -133,7 +126,7 @@ function columnSection(column: DriftViewColumn, chart: HTMLElement): HTMLElement
       ? `p-value ${formatNumber(column.score)} (drift when below ${formatNumber(column.threshold)})`
       : `distance ${formatNumber(column.score)} (drift at or above ${formatNumber(column.threshold)})`;
   const notes = [
-    `${column.method} · statistic ${formatNumber(column.statistic)} · ${score} · PSI ${formatNumber(column.psi)}`,
+    `${column.method} · statistic ${statisticText(column)} · ${score} · PSI ${formatNumber(column.psi)}`,
     `Method: ${column.reason} (${column.rule}).`,
   ];
   if (column.note) {
@@ -221,7 +214,9 @@ class DriftView {
         columnsSection.append(container);
       }
     } else {
-      columnsSection.append(el('p', { className: 'note', text: 'No column was tested.' }));
+      columnsSection.append(
+        el('p', { className: 'note', text: 'No column could be tested (see "Columns not tested" below).' }),
+      );
     }
     parts.push(columnsSection);
     if (snapshot.columns.length > 0) {
@@ -331,7 +326,8 @@ function main(): void {
   const app = document.getElementById('app')!;
   const saved = vscode.getState();
   const view = new DriftView(app, saved?.sort ?? DEFAULT_SORT);
-  if (saved?.snapshot) {
+  // A state saved by an older build may lack fields (e.g. `verdict`); the host's snapshot follows anyway.
+  if (saved?.snapshot && (saved.snapshot as Partial<DriftSnapshot>).verdict !== undefined) {
     view.show(saved.snapshot);
   }
   window.addEventListener('message', (event: MessageEvent<unknown>) => {

@@ -97,6 +97,11 @@ export function verdictTag(drifted: boolean): HTMLElement {
   return span;
 }
 
+/** The statistic; `null` stands for a statistic that is not finite, i.e. +∞ (e.g. chi-squared). */
+export function statisticText(row: DriftViewColumn): string {
+  return row.statistic === null ? '∞' : formatNumber(row.statistic);
+}
+
 function scoreText(row: DriftViewColumn): string {
   return `${row.scoreKind === 'p_value' ? 'p = ' : 'd = '}${formatNumber(row.score)}`;
 }
@@ -184,7 +189,7 @@ export class ColumnTable {
           name,
           cell(row.type),
           cell(row.method),
-          cell(formatNumber(row.statistic), true),
+          cell(statisticText(row), true),
           cell(scoreText(row), true),
           cell(`${row.scoreKind === 'p_value' ? 'p <' : 'd ≥'} ${formatNumber(row.threshold)}`, true),
           verdict,

@@ -71,5 +71,7 @@ export function chartConfig(colors: ChartColors = LIGHT_COLORS): Config {
     mark: { color: categories[0] },
     rule: { color: foreground },
     tick: { color: foreground },
+    // Text marks (e.g. counts in a confusion matrix) follow the theme, readable on dark backgrounds.
+    text: { color: foreground },
   };
 }

@@ -1,11 +1,12 @@
 /**
  * `xlens drift <reference> <current>`: per-column drift tests and the dataset verdict, as a table,
- * JSON and/or a standalone HTML report. Drift found is still exit 0; bad input is exit 2.
+ * JSON and/or a standalone HTML report. Drift found is still exit 0; bad input is exit 2, and so is data
+ * where no column could be tested (after the report is printed and written).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UserInputError } from '../../core/base/errors';
-import { runDrift } from '../../core/drift/engine';
+import { CLI_HINTS, runDrift } from '../../core/drift/engine';
 import { formatDriftReport } from '../../core/drift/format';
 import { applyDriftFlags, type DriftFlags } from '../../core/drift/options';
 import { defaultDriftOptions } from '../../core/drift/rules';
@@ -32,7 +33,8 @@ Options:
   --json <file>          write the report as JSON ("-" prints it instead of the table)
   --html <file>          write a standalone HTML report (works offline)
 
-Exit codes: 0 the comparison ran (drift or not), 2 bad input.`;
+Exit codes: 0 the comparison ran (drift or not), 2 bad input, including data where no column could
+be tested (the report is still printed and written, with the reason for each column).`;
 
 function list(value: string | boolean | string[] | undefined): string[] | undefined {
   if (value === undefined || typeof value === 'boolean') {
@@ -91,6 +93,7 @@ export const driftCommand: CliCommand = {
       referenceName: reference,
       currentName: current,
       options,
+      hints: CLI_HINTS,
       signal: ctx.signal,
     });
     const json = text(values.json);
@@ -105,6 +108,13 @@ export const driftCommand: CliCommand = {
     const html = text(values.html);
     if (html !== undefined) {
       ctx.stderr.write(`wrote ${write(ctx, html, renderDriftReportHtml(report))}\n`);
+    }
+    if (report.dataset.columns === 0) {
+      // Nothing could be compared: not a verdict of "no drift". Bad input, like an unreadable file.
+      ctx.stderr.write(
+        'xlens drift: no column could be tested, so there is no verdict; fix the reasons listed under "not tested".\n',
+      );
+      return ExitCode.badInput;
     }
     return ExitCode.ok;
   },

@@ -1,6 +1,6 @@
 /** `xlens import <path>`: lists the runs found in other tools' logs (TensorBoard, MLflow, DVCLive, CSV) and can tail them live. */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, relative, resolve, sep } from 'node:path';
 import { UserInputError } from '../../core/base/errors';
 import { discoverImportedRuns, type ImportedRun } from '../../core/metrics/discovery';
 import type { SourceSpec } from '../../core/metrics/readers';
@@ -47,7 +47,7 @@ export const importCommand: CliCommand = {
       printWarnings(ctx, result.warnings, result.warningCount);
     }
     if (values.watch === true) {
-      await watchSources(ctx, result.sources, values.json === true);
+      await watchSources(ctx, path, result.sources, values.json === true);
     }
     return ExitCode.ok;
   },
@@ -98,11 +98,16 @@ function printWarnings(
 }
 
 /** Tails the sources until the command is cancelled, printing one line per new point batch. */
-async function watchSources(ctx: CliContext, sources: SourceSpec[], json: boolean): Promise<void> {
+async function watchSources(
+  ctx: CliContext,
+  root: string,
+  sources: SourceSpec[],
+  json: boolean,
+): Promise<void> {
   const watcher = new MetricsWatcher();
   watcher.onDidUpdate((update) => {
     if (!update.initial) {
-      printUpdate(ctx, update, json);
+      printUpdate(ctx, root, update, json);
     }
   });
   watcher.onDidError(({ source, error }) =>
@@ -121,15 +126,17 @@ async function watchSources(ctx: CliContext, sources: SourceSpec[], json: boolea
       }
       ctx.signal.addEventListener('abort', () => done(), { once: true });
     });
+    ctx.stderr.write('Stopped watching; the logs are unchanged.\n');
   } finally {
     clearInterval(keepAlive);
     watcher.dispose();
   }
 }
 
-function printUpdate(ctx: CliContext, update: WatchUpdate, json: boolean): void {
+function printUpdate(ctx: CliContext, root: string, update: WatchUpdate, json: boolean): void {
   const latency = update.changedAt !== undefined ? update.readAt - update.changedAt : undefined;
   for (const run of update.result.runs) {
+    const label = runLabel(root, update.source, run.id);
     for (const [name, points] of run.metrics) {
       if (points.length === 0) {
         continue;
@@ -143,13 +150,66 @@ function printUpdate(ctx: CliContext, update: WatchUpdate, json: boolean): void 
       const last = points[points.length - 1];
       const more = points.length > 1 ? ` (+${points.length - 1} more)` : '';
       ctx.stdout.write(
-        `${run.source} ${run.id} ${name} step=${last.step} value=${formatNumber(last.value)}${more}\n`,
+        `${run.source} ${label} ${name} step=${last.step} value=${formatNumber(last.value)}${more}\n`,
       );
     }
   }
   for (const w of update.result.warnings) {
     ctx.stderr.write(`xlens: warning: ${w.file}${w.line !== undefined ? `:${w.line}` : ''}: ${w.message}\n`);
   }
+}
+
+/**
+ * The human-readable description of one imported run (for `xlens show <imported run>`): source,
+ * status, commit, times, params, tags and each metric's points and last value.
+ */
+export function describeImportedRun(run: ImportedRun): string {
+  const lines: string[] = [];
+  const field = (name: string, value: string | undefined): void => {
+    if (value !== undefined && value !== '') {
+      lines.push(`${`${name}:`.padEnd(12)} ${value}`);
+    }
+  };
+  const time = (ms: number | undefined): string | undefined =>
+    ms === undefined ? undefined : new Date(ms).toISOString();
+  field('run', run.name === run.id ? run.id : `${run.name} (${run.id})`);
+  field('imported', `${run.format} log at ${run.source}`);
+  field('task', run.task);
+  field('experiment', run.experiment);
+  field('status', run.status);
+  field('commit', run.gitCommit);
+  field('started', time(run.startTime));
+  field('ended', time(run.endTime));
+  const entries = (title: string, record: Record<string, unknown>): void => {
+    const keys = Object.keys(record);
+    if (keys.length > 0) {
+      lines.push('', `${title}:`, ...keys.map((k) => `  ${k}: ${String(record[k])}`));
+    }
+  };
+  entries('params', run.params);
+  entries('tags', run.tags);
+  if (run.metrics.length === 0) {
+    lines.push('', 'metrics: none');
+  } else {
+    const rows = run.metrics.map((m) => [m.name, formatNumber(m.last), String(m.lastStep), String(m.points)]);
+    lines.push('', 'metrics:', indent(table(['NAME', 'LAST', 'STEP', 'POINTS'], rows)));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * How a watched run is named in `--watch` lines: a TensorBoard run folder (id `.`) by its path under
+ * the imported folder (its own name when it is that folder), a run below a logdir source by its path too.
+ */
+export function runLabel(root: string, source: SourceSpec, id: string): string {
+  if (source.format !== 'tensorboard') {
+    return id;
+  }
+  const rel = relative(root, source.path).split(sep).join('/');
+  if (id === '.') {
+    return rel === '' ? basename(source.path) : rel;
+  }
+  return rel === '' ? id : `${rel}/${id}`;
 }
 
 function indent(text: string): string {

@@ -1,9 +1,10 @@
 /** `xlens runs`: lists runs, newest first, as a table or JSON. */
 import { discoverImportedRuns, type ImportedRun } from '../../core/metrics/discovery';
+import { keyMetricsText, lastValues } from '../../core/runs/keyMetrics';
 import { RunStore } from '../../core/runs/store';
 import type { RunRecord } from '../../core/runs/types';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
-import { formatNumber, metricsText, runDuration, shortCommit, table } from '../format';
+import { metricsText, runDuration, shortCommit, table } from '../format';
 import { parseCommandArgs, positiveInt, workspaceRoot } from '../workspace';
 
 const usage = `Usage: xlens runs [--task <task>] [--limit N] [--imported] [--json]
@@ -87,10 +88,7 @@ function printImported(ctx: CliContext, imported: ImportedRun[]): void {
     r.status ?? '–',
     shortCommit(r.gitCommit),
     r.relativePath,
-    r.metrics
-      .slice(0, 3)
-      .map((m) => `${m.name}=${formatNumber(m.last)}`)
-      .join(' '),
+    keyMetricsText(lastValues(r.metrics.filter((m) => m.points > 0)), { limit: 3, style: 'assign' }),
   ]);
   ctx.stdout.write(
     `\nImported runs (${imported.length}):\n${table(['FORMAT', 'NAME', 'STATUS', 'COMMIT', 'PATH', 'METRICS'], rows)}\n`,

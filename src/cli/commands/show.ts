@@ -1,5 +1,8 @@
 /** `xlens show <run>`: one run in full (or its run.json with --json). */
 import { resolve } from 'node:path';
+import { UserInputError } from '../../core/base/errors';
+import type { ImportedRun } from '../../core/metrics/discovery';
+import { findImportedRun } from '../../core/metrics/findImported';
 import { writeRunReport } from '../../core/report/writeRunReport';
 import { RunStore } from '../../core/runs/store';
 import { bestValue } from '../../core/runs/summaries';
@@ -11,13 +14,17 @@ import { parseCommandArgs, workspaceRoot } from '../workspace';
 const usage = `Usage: xlens show [<run>] [--task <task>] [--json] [--html <file>]
 
 Shows one run: status, times, command, git state, params, data fingerprints, metric summaries,
-artifacts and warnings. <run> is a full id, a unique prefix or suffix of one, \`latest\` (the default)
-or \`latest:<task>\`.
+artifacts and warnings (for a failed run, why: its error and the last lines of its stderr). <run> is a
+full id, a unique prefix of one or of its random part, \`latest\` (the default) or \`latest:<task>\`. A <run> that
+is none of this workspace's runs is looked up among the imported runs (\`xlens runs\`): by name, id,
+path or key, or a unique prefix of the name or id.
 
 Options:
   --task <task>  with \`latest\` (or no <run>): the latest run of this task
-  --json         the run record (run.json) with its folder as "dir"
-  --html <file>  also write a standalone HTML report of the run (works offline)`;
+  --json         the run record (run.json) with its folder as "dir"; for an imported run, its summary
+                 with "imported": true
+  --html <file>  also write a standalone HTML report of the run (works offline; runs of this
+                 workspace only)`;
 
 /** How `show` prints a run; more formats (e.g. an HTML report) plug in here. */
 export type ShowFormat = 'text' | 'json';
@@ -53,6 +60,11 @@ export function describeRun(run: RunRecord, dir: string): string {
         : undefined,
   );
   field('started', run.startedAt ?? run.createdAt);
+  field(
+    'ended',
+    run.endedAt &&
+      `${run.endedAt}${run.endedAtInferred ? ' (inferred: the supervising process died; last sign of life in the run folder)' : ''}`,
+  );
   field('duration', runDuration(run));
   field('command', run.command);
   field('cwd', run.cwd);
@@ -108,11 +120,16 @@ export function describeRun(run: RunRecord, dir: string): string {
       ),
     );
   }
-  if (run.info && Object.keys(run.info).length > 0) {
+  // A built-in job's `error` is already in the status line.
+  const info = Object.entries(run.info ?? {}).filter(
+    ([k, v]) => !(k === 'error' && typeof v === 'string' && run.error?.includes(v.trim())),
+  );
+  if (info.length > 0) {
     lines.push('', 'info:');
-    lines.push(
-      ...Object.entries(run.info).map(([k, v]) => `  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`),
-    );
+    lines.push(...info.map(([k, v]) => `  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`));
+  }
+  if (run.errorTail) {
+    lines.push('', 'stderr (last lines):', ...run.errorTail.split('\n').map((l) => `  ${l}`));
   }
   if (run.warnings?.length) {
     const total = run.warningCount ?? run.warnings.length;
@@ -120,6 +137,49 @@ export function describeRun(run: RunRecord, dir: string): string {
     if (total > run.warnings.length) {
       lines.push(`  ... and ${total - run.warnings.length} more`);
     }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The human-readable description of an imported run (TensorBoard, MLflow, DVCLive, CSV). */
+export function describeImportedRun(run: ImportedRun): string {
+  const lines: string[] = [];
+  const field = (name: string, value: string | undefined): void => {
+    if (value !== undefined && value !== '') {
+      lines.push(`${`${name}:`.padEnd(11)} ${value}`);
+    }
+  };
+  const time = (ms: number | undefined): string | undefined =>
+    ms === undefined ? undefined : new Date(ms).toISOString();
+  field('imported', `${run.name} (${run.format} run, not run by xlens)`);
+  field('id', run.id !== run.name ? run.id : undefined);
+  field('key', run.key);
+  field('source', run.source);
+  field('task', run.task && `${run.task} (names this source under metrics:)`);
+  field('experiment', run.experiment);
+  field('status', run.status);
+  field('git', run.gitCommit);
+  field('started', time(run.startTime));
+  field('ended', time(run.endTime));
+  const params = Object.entries(run.params);
+  if (params.length > 0) {
+    lines.push('', 'params:', ...params.map(([k, v]) => `  ${k} = ${JSON.stringify(v)}`));
+  }
+  const tags = Object.entries(run.tags);
+  if (tags.length > 0) {
+    lines.push('', 'tags:', ...tags.map(([k, v]) => `  ${k} = ${v}`));
+  }
+  if (run.metrics.length > 0) {
+    lines.push('', 'metrics:');
+    const rows = run.metrics.map((m) => [
+      `  ${m.name}`,
+      formatNumber(m.last),
+      String(m.lastStep),
+      String(m.points),
+    ]);
+    lines.push(table(['  NAME', 'LAST', 'LAST STEP', 'POINTS'], rows));
+  } else {
+    lines.push('', 'no metrics');
   }
   return `${lines.join('\n')}\n`;
 }
@@ -135,11 +195,31 @@ export const showCommand: CliCommand = {
       task: { type: 'string' },
     });
     const format: ShowFormat = values.json === true ? 'json' : 'text';
-    const store = new RunStore(workspaceRoot(ctx));
+    const root = workspaceRoot(ctx);
+    const store = new RunStore(root);
     await store.reconcile();
     const task = values.task as string | undefined;
     const ref = positionals[0] ?? 'latest';
-    const run = await store.resolve(ref === 'latest' && task !== undefined ? `latest:${task}` : ref);
+    const run = await store.find(ref === 'latest' && task !== undefined ? `latest:${task}` : ref);
+    if (!run) {
+      const imported = await findImportedRun(root, ref, { signal: ctx.signal });
+      if (!imported) {
+        throw new UserInputError(
+          `no run matches "${ref}" (neither a run of this workspace nor an imported run). List runs with \`xlens runs\`.`,
+        );
+      }
+      if (typeof values.html === 'string') {
+        throw new UserInputError(
+          `--html: "${imported.name}" is an imported ${imported.format} run; HTML reports are made for runs of this workspace.`,
+        );
+      }
+      ctx.stdout.write(
+        format === 'json'
+          ? `${JSON.stringify({ imported: true, ...imported }, null, 2)}\n`
+          : describeImportedRun(imported),
+      );
+      return ExitCode.ok;
+    }
     const dir = store.runDir(run.id);
     if (typeof values.html === 'string') {
       const out = resolve(ctx.cwd, values.html);

@@ -5,6 +5,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { ChartModel, ChartRow } from '../../protocol/charts';
+import { sortColumns } from '../drift/format';
 import type { ColumnDrift, DriftReport } from '../drift/types';
 import { VEGA_LITE_SCHEMA } from './lineChart';
 
@@ -59,6 +60,7 @@ export function driftColumnChart(
   const rows: ChartRow[] = [];
   let spec: TopLevelSpec;
   if (h.kind === 'numeric') {
+    const instants = column.valueUnit === 'unix-ms';
     for (const dataset of DATASET_LABELS) {
       h[dataset].forEach((count, i) => {
         rows.push({
@@ -79,14 +81,22 @@ export function driftColumnChart(
       data: { name: DRIFT_DATASET },
       mark: { type: 'bar', opacity: 0.55, binSpacing: 0 },
       encoding: {
-        x: {
-          field: 'start',
-          type: 'quantitative',
-          bin: { binned: true },
-          title: column.name,
-          scale: { zero: false },
-          axis: { tickCount: 8, labelOverlap: true },
-        },
+        // Instants (Unix ms) on a time axis; ranged bars (x to x2) since binned fields are quantitative.
+        x: instants
+          ? {
+              field: 'start',
+              type: 'temporal',
+              title: column.name,
+              axis: { tickCount: 8, labelOverlap: true },
+            }
+          : {
+              field: 'start',
+              type: 'quantitative',
+              bin: { binned: true },
+              title: column.name,
+              scale: { zero: false },
+              axis: { tickCount: 8, labelOverlap: true },
+            },
         x2: { field: 'end' },
         y: {
           field: 'share',
@@ -95,10 +105,16 @@ export function driftColumnChart(
           axis: { format: '.0%' },
           stack: null,
         },
+        // Ranged bars on a time axis need their base: without it vega-lite draws a flat segment.
+        ...(instants ? { y2: { datum: 0 } } : {}),
         color,
         tooltip: [
-          { field: 'start', type: 'quantitative', title: 'from', format: '.6~g' },
-          { field: 'end', type: 'quantitative', title: 'to', format: '.6~g' },
+          instants
+            ? { field: 'start', type: 'temporal', title: 'from', format: '%Y-%m-%d %H:%M' }
+            : { field: 'start', type: 'quantitative', title: 'from', format: '.6~g' },
+          instants
+            ? { field: 'end', type: 'temporal', title: 'to', format: '%Y-%m-%d %H:%M' }
+            : { field: 'end', type: 'quantitative', title: 'to', format: '.6~g' },
           ...countTooltip,
         ],
       },
@@ -148,26 +164,32 @@ export const P_VALUE_FLOOR = 1e-16;
 export const VERDICT_LABELS = ['no drift', 'drift'] as const;
 
 /**
- * Summary of the columns' scores against their thresholds: per column (drifted columns first) a tick at the
+ * Summary of the columns' scores against their thresholds: per column (in the table's order: drifted
+ * columns first, strongest drift first) a tick at the
  * threshold and a line from it to a dot at the score, coloured by verdict. One panel per score kind, since
- * p-values (drift below the threshold; log axis, floored at {@link P_VALUE_FLOOR}) and distances (drift at
- * or above it) do not share a scale. Columns whose score is not finite show only their threshold.
+ * p-values (drift below the threshold; log axis, floored at {@link P_VALUE_FLOOR}: smaller ones are drawn
+ * at the floor as a left-pointing triangle labelled with their value) and distances (drift at or above it)
+ * do not share a scale. Columns whose score is not finite show only their threshold.
  * Returns `null` when the report tested no column.
  */
 export function driftSummaryChart(report: DriftReport): ChartModel | null {
   if (report.columns.length === 0) {
     return null;
   }
-  const ordered = [...report.columns].sort((a, b) => Number(b.drifted) - Number(a.drifted));
+  const ordered = sortColumns(report.columns);
   const rows: ChartRow[] = ordered.map((c) => {
     const score = c.scoreKind === 'p_value' ? (c.pValue ?? null) : (c.distance ?? c.statistic);
     const finite = score !== null && Number.isFinite(score) ? score : null;
+    // A log axis cannot show 0: tiny p-values are drawn at the axis floor as a triangle pointing off the
+    // scale, labelled with their value (the tooltip gives it too).
+    const clipped = c.scoreKind === 'p_value' && finite !== null && finite < P_VALUE_FLOOR;
     return {
       column: c.name,
       kind: c.scoreKind === 'p_value' ? P_VALUE_PANEL : DISTANCE_PANEL,
       score: finite,
-      // A log axis cannot show 0: tiny p-values are drawn at the axis floor, the tooltip gives the value.
-      shown: finite === null ? null : c.scoreKind === 'p_value' ? Math.max(finite, P_VALUE_FLOOR) : finite,
+      shown: finite === null ? null : clipped ? P_VALUE_FLOOR : finite,
+      clipped,
+      label: clipped ? `p = ${finite === 0 ? '0' : finite.toExponential(1)}` : '',
       threshold: c.threshold,
       method: c.method,
       verdict: c.drifted ? VERDICT_LABELS[1] : VERDICT_LABELS[0],
@@ -183,7 +205,7 @@ export function driftSummaryChart(report: DriftReport): ChartModel | null {
       type: 'quantitative' as const,
       title: kind,
       scale: pValues ? { type: 'log' as const } : { zero: true },
-      axis: pValues ? { format: '.0e' } : {},
+      axis: pValues ? { format: '~g', labelOverlap: true } : {},
     };
     const verdictColor = {
       field: 'verdict',
@@ -196,7 +218,19 @@ export function driftSummaryChart(report: DriftReport): ChartModel | null {
         mark: { type: 'rule', strokeWidth: 2 },
         encoding: { x, x2: { field: 'threshold' }, color: verdictColor },
       },
-      { mark: { type: 'circle', size: 90, opacity: 1 }, encoding: { x, color: verdictColor } },
+      {
+        mark: { type: 'point', filled: true, size: 90, opacity: 1 },
+        encoding: {
+          x,
+          color: verdictColor,
+          shape: { condition: { test: 'datum.clipped', value: 'triangle-left' }, value: 'circle' },
+        },
+      },
+      {
+        transform: [{ filter: 'datum.clipped' }],
+        mark: { type: 'text', align: 'left', baseline: 'middle', dx: 9, dy: -6, fontSize: 10 },
+        encoding: { x, text: { field: 'label' } },
+      },
       {
         mark: { type: 'tick', thickness: 2, bandSize: rowHeight },
         encoding: { x: { field: 'threshold', type: 'quantitative' } },

@@ -83,7 +83,8 @@ export function lineChart(series: readonly LineSeries[], options: LineChartOptio
     autosize: { type: 'fit-x', contains: 'padding' },
     data: { name: LINE_DATASET },
     encoding: {
-      x: { field: 'step', type: 'quantitative', title: xTitle },
+      // Steps are whole numbers: integer ticks only, never 0.5 or 40.000000.
+      x: { field: 'step', type: 'quantitative', title: xTitle, axis: { format: ',d', tickMinStep: 1 } },
     },
     layer: [
       {

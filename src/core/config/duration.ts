@@ -36,24 +36,3 @@ export function parseDuration(text: string | number): number | undefined {
   }
   return total > 0 ? Math.round(total) : undefined;
 }
-
-/** Formats ms compactly for people: `850ms`, `4.2s`, `3m 05s`, `2h 10m`. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) {
-    return '–';
-  }
-  if (ms < 1000) {
-    return `${Math.round(ms)}ms`;
-  }
-  if (ms < 60_000) {
-    return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
-  }
-  const totalSeconds = Math.round(ms / 1000);
-  const hours = Math.floor(totalSeconds / 3600);
-  const minutes = Math.floor((totalSeconds % 3600) / 60);
-  const seconds = totalSeconds % 60;
-  if (hours > 0) {
-    return `${hours}h ${String(minutes).padStart(2, '0')}m`;
-  }
-  return `${minutes}m ${String(seconds).padStart(2, '0')}s`;
-}

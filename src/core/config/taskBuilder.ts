@@ -152,8 +152,17 @@ export class TaskBuilder {
     return { params, paramFiles, paramSources };
   }
 
+  /**
+   * The folder the task's relative paths resolve against: its `cwd`, like its command. A `cwd` with
+   * placeholders is known only at run time; its params files are read from the workspace root.
+   */
+  private baseDir(): string {
+    const cwd = this.raw.cwd;
+    return typeof cwd === 'string' && !cwd.includes('${') ? resolve(this.root, cwd) : this.root;
+  }
+
   private readParamFile(relative: string, path: YamlPath): Record<string, ParamValue> | undefined {
-    const file = resolve(this.root, relative);
+    const file = resolve(this.baseDir(), relative);
     let text: string;
     try {
       if (statSync(file).isDirectory()) {

@@ -1,19 +1,47 @@
 /**
  * Builds one typed column while a file streams in, then settles its type.
  *
- * A column starts numeric (a growing `Float64Array`) and switches to a dictionary of strings at the first
- * value that is not a number; numbers already read are then re-encoded with `String(n)`. When the
- * stream ends, a dictionary column whose distinct values are all ISO 8601 dates becomes `datetime`, and
- * a string column that looks like free text becomes `text` (see `inferStringType`). Overrides force
- * the type from the start; values that do not fit are counted as missing and as `unparsable`.
+ * A column starts numeric (a growing `Float64Array`). A cell that is not a number is held aside (stored
+ * as missing, its text kept): when such cells stay few — at most 2% of the non-missing cells, or a single
+ * cell among at least 10 numbers (see {@link isFewNonNumbers}) — the column stays numerical and they
+ * are counted as `unparsable` missing values, with the first ones kept as examples (row and text) so
+ * reports can name them; otherwise the column becomes a dictionary of strings and numbers already read are
+ * re-encoded with `String(n)`. When the stream ends, a dictionary column whose distinct values are all ISO
+ * 8601 dates becomes `datetime`, and a string column that looks like free text becomes `text` (see
+ * `inferStringType`). Overrides force the type from the start: `numerical` reads numbers and ISO 8601
+ * dates (as Unix ms), `datetime` reads ISO dates; values that do not fit are counted as missing and as
+ * `unparsable`, with examples.
  *
  * For reservoir sampling (see `sample.ts`) a value can overwrite a row already stored
  * (`replaceNext(slot)`), and `finish(order)` puts the kept rows back in file order.
  */
 import { inferStringType, MISSING_TOKENS, parseDateCell, parseNumberCell } from './cells';
-import type { Column, ColumnType } from './types';
+import type { Column, ColumnType, UnparsableValue } from './types';
 
 const INITIAL_CAPACITY = 1024;
+
+/** Unparsable values kept as examples per column (the first ones in file order). */
+export const UNPARSABLE_EXAMPLES = 3;
+
+/** Largest share of non-number cells (of the non-missing cells) a column may hold and stay numerical. */
+export const NON_NUMBER_TOLERANCE = 0.02;
+
+/** Non-number cells held aside before a column that is clearly not numerical becomes a dictionary. */
+const EARLY_SWITCH_CELLS = 1024;
+
+/**
+ * Whether `nonNumbers` stray cells next to `numbers` numbers still make a numerical column: at most
+ * {@link NON_NUMBER_TOLERANCE} of the non-missing cells, or a single cell among at least 10 numbers.
+ */
+export function isFewNonNumbers(nonNumbers: number, numbers: number): boolean {
+  if (nonNumbers === 0) {
+    return true;
+  }
+  if (numbers < 10) {
+    return false;
+  }
+  return nonNumbers === 1 || nonNumbers <= NON_NUMBER_TOLERANCE * (numbers + nonNumbers);
+}
 
 /** Accumulates one column's values; call `finish` once. */
 export class ColumnBuilder {
@@ -32,6 +60,12 @@ export class ColumnBuilder {
   /** Per stored row, 1 when its value was unparsable; kept only once a row has been overwritten. */
   private unparsableRows: Uint8Array | undefined;
   private replaced = false;
+  /** Non-number cells of a numeric column without override, by stored row, until the type is settled. */
+  private nonNumbers: Map<number, string> | undefined;
+  /** The first unparsable values (or held non-number cells), in file order. */
+  private examples: UnparsableValue[] = [];
+  /** Values an override to `numerical` read from ISO 8601 dates. */
+  private datesAsNumbers = 0;
 
   constructor(
     readonly name: string,
@@ -52,23 +86,27 @@ export class ColumnBuilder {
     return this.length;
   }
 
-  /** A text cell (CSV/TSV): NA tokens are missing, numbers are numbers, the rest are strings. */
-  pushCell(text: string): void {
+  /**
+   * A text cell (CSV/TSV): NA tokens are missing, numbers are numbers, the rest are strings.
+   * @param row the cell's data row in the file (0-based), recorded with unparsable values; -1 if unknown.
+   */
+  pushCell(text: string, row = -1): void {
     if (MISSING_TOKENS.has(text) || text.trim() === '') {
       this.pushMissing();
       return;
     }
     if (this.mode === 'numeric') {
-      const value = this.override === 'datetime' ? parseDateCell(text) : parseNumberCell(text);
+      if (this.override) {
+        this.pushOverridden(text, row);
+        return;
+      }
+      const value = parseNumberCell(text);
       if (!Number.isNaN(value)) {
         this.pushNumberValue(value);
-        return;
+      } else {
+        this.pushNonNumber(text, row);
       }
-      if (this.override === 'numerical' || this.override === 'datetime') {
-        this.pushUnparsable();
-        return;
-      }
-      this.toDictionary();
+      return;
     }
     this.pushCode(text);
   }
@@ -111,16 +149,20 @@ export class ColumnBuilder {
     }
   }
 
-  /** A typed string (JSON, Parquet, Arrow): taken literally, never parsed as a number. */
-  pushString(text: string): void {
+  /**
+   * A typed string (JSON, Parquet, Arrow): taken literally, never parsed as a number (a numeric column
+   * holding a string that looks like a number becomes a dictionary, so `"02134"` stays a category).
+   * Under a `numerical` or `datetime` override it is parsed like a text cell.
+   * @param row as for {@link pushCell}.
+   */
+  pushString(text: string, row = -1): void {
     if (this.mode === 'numeric') {
-      if (this.override === 'numerical' || this.override === 'datetime') {
-        const value = this.override === 'datetime' ? parseDateCell(text) : parseNumberCell(text);
-        if (Number.isNaN(value)) {
-          this.pushUnparsable();
-        } else {
-          this.pushNumberValue(value);
-        }
+      if (this.override) {
+        this.pushOverridden(text, row);
+        return;
+      }
+      if (Number.isNaN(parseNumberCell(text))) {
+        this.pushNonNumber(text, row);
         return;
       }
       this.toDictionary();
@@ -128,12 +170,48 @@ export class ColumnBuilder {
     this.pushCode(text);
   }
 
-  pushMissing(): void {
-    this.writeMissing(false);
+  /** A cell of a column overridden as `numerical` (numbers, else ISO dates as ms) or `datetime`. */
+  private pushOverridden(text: string, row: number): void {
+    let value: number;
+    if (this.override === 'datetime') {
+      value = parseDateCell(text);
+    } else {
+      value = parseNumberCell(text);
+      if (Number.isNaN(value)) {
+        value = parseDateCell(text);
+        if (!Number.isNaN(value)) {
+          this.datesAsNumbers++;
+        }
+      }
+    }
+    if (Number.isNaN(value)) {
+      this.writeMissing(true);
+      this.addExample(text, row);
+    } else {
+      this.pushNumberValue(value);
+    }
   }
 
-  private pushUnparsable(): void {
-    this.writeMissing(true);
+  /** A non-number cell of a numeric column without override: held aside until the type is settled. */
+  private pushNonNumber(text: string, row: number): void {
+    const at = this.claim(true, true);
+    this.numbers[at] = NaN;
+    (this.nonNumbers ??= new Map()).set(at, text);
+    this.addExample(text, row);
+    const held = this.nonNumbers.size;
+    if (held > EARLY_SWITCH_CELLS && !isFewNonNumbers(held, this.length - this.missing)) {
+      this.toDictionary();
+    }
+  }
+
+  private addExample(value: string, row: number): void {
+    if (this.examples.length < UNPARSABLE_EXAMPLES) {
+      this.examples.push({ row, value });
+    }
+  }
+
+  pushMissing(): void {
+    this.writeMissing(false);
   }
 
   private writeMissing(unparsable: boolean): void {
@@ -161,6 +239,7 @@ export class ColumnBuilder {
       if (this.unparsableRows?.[at]) {
         this.unparsable--;
       }
+      this.nonNumbers?.delete(at);
     } else {
       if (this.mode === 'numeric') {
         this.ensureNumbers();
@@ -216,6 +295,13 @@ export class ColumnBuilder {
    * @param order stored rows in the order to return them (`RowReservoir.order()`); default as stored.
    */
   finish(order?: Int32Array): Column {
+    if (
+      this.mode === 'numeric' &&
+      this.nonNumbers &&
+      !isFewNonNumbers(this.nonNumbers.size, this.length - this.missing)
+    ) {
+      this.toDictionary();
+    }
     if (this.mode === 'numeric') {
       const datetime = this.override === 'datetime' || (this.nativeDatetime && this.override !== 'numerical');
       const stored = this.numbers;
@@ -226,6 +312,8 @@ export class ColumnBuilder {
         values: order ? Float64Array.from(order, (i) => stored[i]) : stored.slice(0, this.length),
         missing: this.missing,
         unparsable: this.unparsable,
+        unparsableExamples: this.unparsable > 0 ? this.examples : [],
+        datesAsNumbers: this.datesAsNumbers,
       };
     }
     const stored = this.codes;
@@ -247,6 +335,8 @@ export class ColumnBuilder {
           values,
           missing: this.missing,
           unparsable: 0,
+          unparsableExamples: [],
+          datesAsNumbers: 0,
         };
       }
     }
@@ -262,6 +352,7 @@ export class ColumnBuilder {
       dictionary: this.dictionary,
       missing: this.missing,
       unparsable: this.unparsable,
+      unparsableExamples: this.unparsable > 0 ? this.examples : [],
     };
   }
 
@@ -305,14 +396,27 @@ export class ColumnBuilder {
     this.codes[at] = code;
   }
 
+  /**
+   * Re-encodes the numbers read so far as strings (and the non-number cells held aside as themselves,
+   * no longer missing), then continues as a dictionary column.
+   */
   private toDictionary(): void {
     const codes = new Int32Array(Math.max(INITIAL_CAPACITY, this.numbers.length));
+    const held = this.nonNumbers;
     for (let i = 0; i < this.length; i++) {
       const v = this.numbers[i];
-      if (Number.isNaN(v)) {
+      const heldText = held?.get(i);
+      if (Number.isNaN(v) && heldText === undefined) {
         codes[i] = -1;
       } else {
-        const text = this.nativeDatetime ? new Date(v).toISOString() : String(v);
+        if (heldText !== undefined) {
+          this.missing--;
+          this.unparsable--;
+          if (this.unparsableRows) {
+            this.unparsableRows[i] = 0;
+          }
+        }
+        const text = heldText ?? (this.nativeDatetime ? new Date(v).toISOString() : String(v));
         let code = this.index.get(text);
         if (code === undefined) {
           code = this.dictionary.length;
@@ -325,6 +429,8 @@ export class ColumnBuilder {
     this.codes = codes;
     this.numbers = new Float64Array(0);
     this.mode = 'dictionary';
+    this.nonNumbers = undefined;
+    this.examples = [];
   }
 
   private ensureNumbers(): void {

@@ -103,7 +103,7 @@ export async function readDelimited(
             }
           }
           for (let i = 0; i < builders.length; i++) {
-            builders[i]?.pushCell(record[i]);
+            builders[i]?.pushCell(record[i], rows - 1);
           }
         }
       },

@@ -81,7 +81,7 @@ export async function readJsonLines(
       if (decision && !decision.append) {
         builder.replaceNext(decision.slot);
       }
-      pushValue(builder, record[key]);
+      pushValue(builder, record[key], rows - 1);
     }
   };
 
@@ -125,16 +125,16 @@ export async function readJsonLines(
   return { rows: reservoir ? reservoir.size : rows, rowsRead: rows, columns, fileColumns };
 }
 
-function pushValue(builder: ColumnBuilder, value: unknown): void {
+function pushValue(builder: ColumnBuilder, value: unknown, row: number): void {
   if (value === null || value === undefined) {
     builder.pushMissing();
   } else if (typeof value === 'number') {
     builder.pushNumber(value);
   } else if (typeof value === 'string') {
-    builder.pushString(value);
+    builder.pushString(value, row);
   } else if (typeof value === 'boolean') {
-    builder.pushString(value ? 'true' : 'false');
+    builder.pushString(value ? 'true' : 'false', row);
   } else {
-    builder.pushString(JSON.stringify(value));
+    builder.pushString(JSON.stringify(value), row);
   }
 }

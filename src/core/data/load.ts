@@ -2,13 +2,15 @@
  * Loads a data file into a column-oriented `Table`, choosing the reader by extension:
  * `.csv`, `.tsv`/`.tab`, `.jsonl`/`.ndjson`, `.parquet`/`.pq`, `.arrow`/`.feather`/`.ipc`.
  * Optionally samples rows (seeded) above `maxRows` while reading, so memory stays bounded by the sample;
- * the sampling is always reported in the table.
+ * the sampling is always reported in the table. Values that could not be read as their column's type
+ * keep their first examples with the file line (text formats) for messages.
  */
 import { extname } from 'node:path';
 import { UserInputError } from '../base/errors';
 import { readArrow } from './arrow';
 import { readDelimited, type RawTable } from './csv';
 import { readJsonLines } from './jsonl';
+import { lineNumbersOfRows } from './lines';
 import { readParquet } from './parquet';
 import type { LoadOptions, Table, TableFormat } from './types';
 
@@ -80,6 +82,19 @@ export async function loadTable(path: string, options: LoadOptions = {}): Promis
     case 'arrow':
       raw = await readArrow(path, name, read);
       break;
+  }
+  if (format === 'csv' || format === 'tsv' || format === 'jsonl') {
+    const examples = raw.columns.flatMap((c) => c.unparsableExamples ?? []);
+    if (examples.length > 0) {
+      const lines = await lineNumbersOfRows(
+        path,
+        format,
+        examples.map((e) => e.row),
+      );
+      for (const example of examples) {
+        example.line = lines.get(example.row);
+      }
+    }
   }
   return {
     file: name,

@@ -108,22 +108,29 @@ export async function readParquet(path: string, name: string, options: ReadOptio
       }
       const data = await scan.readColumn({ column, rowStart: range.rowStart, rowEnd: range.rowEnd });
       if (!indices) {
-        appendValues(builder, data, datetime);
+        appendValues(builder, data, datetime, (i) => range.rowStart + i);
         continue;
       }
       const picked: unknown[] = [];
+      const first = next;
       while (next < indices.length && indices[next] < range.rowEnd) {
         picked.push(data[indices[next] - range.rowStart]);
         next++;
       }
-      appendValues(builder, picked, datetime);
+      appendValues(builder, picked, datetime, (i) => indices[first + i]);
     }
     columns.push(builder.finish());
   }
   return { rows: indices ? indices.length : rows, rowsRead: rows, columns, fileColumns };
 }
 
-function appendValues(builder: ColumnBuilder, data: ArrayLike<unknown>, datetime: boolean): void {
+/** Appends values; `rowAt(i)` is the file row of `data[i]` (recorded with unparsable strings). */
+function appendValues(
+  builder: ColumnBuilder,
+  data: ArrayLike<unknown>,
+  datetime: boolean,
+  rowAt: (i: number) => number,
+): void {
   if (
     !datetime &&
     (data instanceof Float64Array || data instanceof Float32Array || data instanceof Int32Array)
@@ -144,13 +151,16 @@ function appendValues(builder: ColumnBuilder, data: ArrayLike<unknown>, datetime
     } else if (typeof v === 'bigint') {
       builder.pushNumber(Number(v));
     } else if (typeof v === 'string') {
-      builder.pushString(v);
+      builder.pushString(v, rowAt(i));
     } else if (typeof v === 'boolean') {
-      builder.pushString(v ? 'true' : 'false');
+      builder.pushString(v ? 'true' : 'false', rowAt(i));
     } else if (v instanceof Date) {
       builder.pushDatetime(v.getTime());
     } else {
-      builder.pushString(JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x)));
+      builder.pushString(
+        JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x)),
+        rowAt(i),
+      );
     }
   }
 }

@@ -5,17 +5,7 @@
  * known up front (Parquet, Arrow) compute the same selection with {@link reservoirIndices} and read only
  * those rows. The same file, seed and `k` give the same rows whatever the format, in file order.
  */
-/** mulberry32: a small, fast 32-bit PRNG; returns floats in [0, 1). Same seed, same sequence. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../base/random';
 
 /**
  * A reservoir of `k` slots filled while rows stream past. For each row, {@link next} says where to store

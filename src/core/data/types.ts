@@ -13,6 +13,16 @@ export const COLUMN_TYPES: readonly ColumnType[] = ['numerical', 'categorical', 
 /** File formats the loader reads, chosen by extension. */
 export type TableFormat = 'csv' | 'tsv' | 'jsonl' | 'parquet' | 'arrow';
 
+/** A value in the file that could not be read as its column's type. */
+export interface UnparsableValue {
+  /** Data row in the file, 0-based (the header and blank lines not counted); -1 when unknown. */
+  row: number;
+  /** Line in the file, 1-based, for text formats (CSV/TSV, JSON Lines); set by the loader. */
+  line?: number;
+  /** The cell as written. */
+  value: string;
+}
+
 /** A numerical or datetime column. */
 export interface NumericColumn {
   name: string;
@@ -22,8 +32,16 @@ export interface NumericColumn {
   values: Float64Array;
   /** Rows whose value is missing (empty, NA-like token, null, NaN or ±Infinity). */
   missing: number;
-  /** Of `missing`, values present in the file that could not be read as this type (after an override). */
+  /**
+   * Of `missing`, values present in the file that could not be read as this type: cells that are not
+   * numbers in a column inferred numerical (a few stray cells, see `columnBuilder.ts`), or values that do
+   * not fit a type override.
+   */
   unparsable: number;
+  /** The first unparsable values, in file order (empty when `unparsable` is 0). */
+  unparsableExamples?: UnparsableValue[];
+  /** Values read from ISO 8601 dates as Unix ms because of an override to `numerical`. */
+  datesAsNumbers?: number;
 }
 
 /** A categorical or text column, dictionary-coded. */
@@ -37,6 +55,7 @@ export interface DictionaryColumn {
   dictionary: string[];
   missing: number;
   unparsable: number;
+  unparsableExamples?: UnparsableValue[];
 }
 
 export type Column = NumericColumn | DictionaryColumn;

@@ -125,9 +125,24 @@ function finishColumn(
     result.dof = outcome.dof;
   }
   if (!Number.isFinite(outcome.statistic)) {
-    result.note = 'The statistic is infinite: the current data has a value the reference never has.';
+    result.note = `The statistic is infinite: the current data has ${newValues(parts.histogram)} the reference never has.`;
   }
   return result;
+}
+
+/** `a value (5)` or `values (5, 3)`: categories present in the current data only, for notes. */
+function newValues(histogram: SharedHistogram): string {
+  if (histogram.kind !== 'categorical') {
+    return 'a value';
+  }
+  const fresh = histogram.categories.filter(
+    (label, i) => histogram.reference[i] === 0 && histogram.current[i] > 0 && label !== histogram.otherLabel,
+  );
+  if (fresh.length === 0) {
+    return 'a value';
+  }
+  const shown = fresh.slice(0, 5).map((v) => JSON.stringify(v));
+  return `${fresh.length === 1 ? 'a value' : 'values'} (${shown.join(', ')}${fresh.length > 5 ? ', …' : ''})`;
 }
 
 /**

@@ -1,19 +1,62 @@
 /** Plain-text rendering of a drift report for terminals and job logs. */
+import { formatNumber } from '../../protocol/format';
+import { textTable } from '../base/textTable';
+import { datasetVerdict, samplingText } from './presentation';
 import type { ColumnDrift, DriftReport } from './types';
 
-/** Significant-digit formatting: 4 digits, exponent below 1e-4 (p-values) or above 1e6. */
-export function formatStat(value: number | null | undefined): string {
-  if (value === null || value === undefined) {
-    return '∞';
+const DAY_MS = 86_400_000;
+
+/**
+ * An instant in Unix ms as UTC text: `2012-01-01` at midnight, else `2012-01-01 06:30`; `—` for null.
+ */
+export function formatInstant(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) {
+    return '—';
   }
-  if (value === 0) {
-    return '0';
+  const iso = new Date(ms).toISOString();
+  return ms % DAY_MS === 0 ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+}
+
+/** A time span in ms in the largest fitting unit with 4 significant digits: `105.7 days`, `3.5 h`, `12 s`. */
+export function formatSpan(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) {
+    return '—';
   }
-  const abs = Math.abs(value);
-  if (abs < 1e-4 || abs >= 1e6) {
-    return value.toExponential(2);
+  const units: [number, string][] = [
+    [DAY_MS, 'days'],
+    [3_600_000, 'h'],
+    [60_000, 'min'],
+    [1000, 's'],
+  ];
+  const [size, unit] = units.find(([u]) => Math.abs(ms) >= u) ?? [1, 'ms'];
+  return `${Number((ms / size).toPrecision(4))} ${unit}`;
+}
+
+/** The numeric summary statistics, in display order, with their labels. */
+export const NUMERIC_SUMMARY_LABELS = {
+  mean: 'mean',
+  std: 'std',
+  min: 'min',
+  q25: '25%',
+  q50: 'median',
+  q75: '75%',
+  max: 'max',
+} as const;
+
+/**
+ * One numeric summary statistic as text: dates for instants (`unit` `unix-ms`; `std` as a span of
+ * time), else `formatNumber`.
+ */
+export function formatSummaryStat(
+  key: keyof typeof NUMERIC_SUMMARY_LABELS,
+  value: number | null,
+  unit: 'unix-ms' | undefined,
+  formatNumber: (v: number | null) => string,
+): string {
+  if (unit !== 'unix-ms') {
+    return formatNumber(value);
   }
-  return Number(value.toPrecision(4)).toString();
+  return key === 'std' ? formatSpan(value) : formatInstant(value);
 }
 
 /**
@@ -38,21 +81,13 @@ export function sortColumns(columns: readonly ColumnDrift[]): ColumnDrift[] {
   );
 }
 
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]): string =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
-}
-
 /** The per-column table, the skipped columns and the dataset verdict, as printed by `xlens drift`. */
 export function formatDriftReport(report: DriftReport): string {
   const { reference, current } = report.inputs;
-  const sampled = (s: DriftReport['inputs']['reference']['sampling']): string =>
-    s.applied ? ` (sampled ${s.rowsAfter} of ${s.rowsBefore}, seed ${s.seed})` : '';
+  const sampled = (s: DriftReport['inputs']['reference']['sampling']): string => {
+    const text = samplingText(s);
+    return text === null ? '' : `, ${text}`;
+  };
   const lines = [
     `reference: ${reference.file}  ${reference.rows} rows${sampled(reference.sampling)}`,
     `current:   ${current.file}  ${current.rows} rows${sampled(current.sampling)}`,
@@ -63,21 +98,36 @@ export function formatDriftReport(report: DriftReport): string {
       c.name,
       c.type,
       c.method,
-      formatStat(c.statistic),
-      c.scoreKind === 'p_value' ? `p=${formatStat(c.pValue)}` : `d=${formatStat(c.distance)}`,
-      `${c.scoreKind === 'p_value' ? '<' : '≥'} ${formatStat(c.threshold)}`,
+      // `null` is a statistic that is not finite: +∞ (see `ColumnDrift.statistic`).
+      c.statistic === null ? '∞' : formatNumber(c.statistic),
+      c.scoreKind === 'p_value' ? `p=${formatNumber(c.pValue)}` : `d=${formatNumber(c.distance)}`,
+      `${c.scoreKind === 'p_value' ? '<' : '≥'} ${formatNumber(c.threshold)}`,
       c.drifted ? 'DRIFT' : 'ok',
     ]);
-    lines.push(table(['COLUMN', 'TYPE', 'METHOD', 'STATISTIC', 'P-VALUE/DIST', 'DRIFT IF', 'VERDICT'], rows));
+    lines.push(
+      textTable(['COLUMN', 'TYPE', 'METHOD', 'STATISTIC', 'P-VALUE/DIST', 'DRIFT IF', 'VERDICT'], rows),
+    );
   } else {
-    lines.push('No column was tested.');
+    lines.push('No column could be tested.');
+  }
+  const notes = sortColumns(report.columns).filter((c) => c.note);
+  if (notes.length > 0) {
+    lines.push('', 'notes:');
+    lines.push(...notes.map((c) => `  ${c.name}: ${c.note}`));
   }
   if (report.skipped.length > 0) {
     lines.push('', 'not tested:');
     lines.push(...report.skipped.map((s) => `  ${s.name} (${s.type}): ${s.reason}`));
   }
-  const d = report.dataset;
-  const share = `${d.drifted} of ${d.columns} columns drifted (${(d.share * 100).toFixed(1)}%, threshold ${(d.threshold * 100).toFixed(0)}%)`;
-  lines.push('', `${d.driftDetected ? 'DATASET DRIFT DETECTED' : 'No dataset drift'}: ${share}`);
+  lines.push('', datasetVerdictLine(report));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The dataset verdict in one line: drift, no drift, or not tested (no column could be tested, so there
+ * is no verdict; the reasons are under "not tested").
+ */
+export function datasetVerdictLine(report: DriftReport): string {
+  const verdict = datasetVerdict(report.dataset, 'not tested');
+  return `${verdict.kind === 'ok' ? verdict.headline : verdict.headline.toUpperCase()}: ${verdict.detail}`;
 }

@@ -10,7 +10,8 @@
  * - the per-column table on stdout.
  *
  * Exit code: 0 when the comparison ran, whether or not drift was found (drift is a result, not a
- * failure); 2 for bad input (unreadable file, missing column, invalid option); 1 for anything else.
+ * failure); 2 for bad input (unreadable file, missing column, invalid option, or data where no column
+ * could be tested: the report is still written, with each column's reason); 1 for anything else.
  */
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -23,6 +24,10 @@ import type { DriftReport } from './types';
 
 /** The metric values of a report (finite numbers only), as written to the metrics file. */
 export function driftMetrics(report: DriftReport): Record<string, number> {
+  if (report.dataset.columns === 0) {
+    // No column tested: no verdict, so no dataset metrics (a 0 would read as "no drift").
+    return {};
+  }
   const values: Record<string, number> = {
     'drift/share': report.dataset.share,
     'drift/drifted_columns': report.dataset.drifted,
@@ -90,12 +95,14 @@ export async function driftJob(
     if (htmlProblem) {
       out.stderr.write(`warning: no HTML report written: ${htmlProblem}\n`);
     }
-    if (env.XLENS_METRICS_FILE) {
-      const line = { step: 0, time: Date.now(), values: driftMetrics(report) };
+    const metrics = driftMetrics(report);
+    if (env.XLENS_METRICS_FILE && Object.keys(metrics).length > 0) {
+      const line = { step: 0, time: Date.now(), values: metrics };
       appendFileSync(env.XLENS_METRICS_FILE, `${JSON.stringify(line)}\n`);
     }
+    const tested = report.dataset.columns > 0;
     const info = {
-      datasetDrift: report.dataset.driftDetected,
+      datasetDrift: tested ? report.dataset.driftDetected : null,
       driftedColumns: report.dataset.drifted,
       testedColumns: report.dataset.columns,
       driftShare: report.dataset.share,
@@ -105,6 +112,12 @@ export async function driftJob(
     out.stdout.write(
       `wrote artifacts/drift-report.json${htmlProblem ? '' : ' and artifacts/drift-report.html'}\n`,
     );
+    if (!tested) {
+      out.stderr.write(
+        'no column could be tested, so there is no verdict; fix the reasons listed under "not tested" in the task\'s data or options.\n',
+      );
+      return 2;
+    }
     return 0;
   } catch (error) {
     if (error instanceof UserInputError) {

@@ -142,6 +142,12 @@ export interface ColumnDrift {
   histogram: SharedHistogram;
   /** PSI of the shared bins (reported for every column, whatever the method). `null` if not computable. */
   psi: number | null;
+  /**
+   * `unix-ms` when the column's numbers are instants in Unix milliseconds (a datetime column tested as
+   * numbers, or ISO dates read as numbers under a `numerical` override): summaries and bin edges are
+   * then in ms, and reports show them as dates (and `std` as a span of time).
+   */
+  valueUnit?: 'unix-ms';
   /** Set when something about the result deserves a word, e.g. "all values missing in current". */
   note?: string;
 }

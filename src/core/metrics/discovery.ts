@@ -8,7 +8,7 @@
  * store) are never entered. CSV candidates are confirmed by their
  * header: Keras' CSVLogger starts with `epoch`; Lightning's `metrics.csv` has a `step` column.
  */
-import { access, open } from 'node:fs/promises';
+import { access, open, readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { Glob } from 'glob';
 import type { ParamValue, RunStatus } from '../runs/types';
@@ -125,13 +125,83 @@ export async function discoverSources(root: string, options: DiscoveryOptions = 
       }
     }
   }
+  // The patterns match below the root; the root itself may be a store or run folder too.
+  const rootFormat = await rootStoreFormat(absRoot);
+  if (rootFormat !== undefined && globs[rootFormat].length > 0) {
+    add(rootFormat, absRoot);
+  }
+  if (globs['lightning-csv'].length > 0 && /^version_\d+$/.test(basename(absRoot))) {
+    csvCandidates.push({ format: 'lightning-csv', path: join(absRoot, 'metrics.csv') });
+  }
   for (const { format, path } of csvCandidates) {
     const kind = await classifyCsv(path, format);
     if (kind && !insideStore(path, found)) {
       add(kind, path);
     }
   }
+  // A TensorBoard source reads its folder as a logdir, sub-folders included (an `add_hparams` call
+  // writes its run one folder down): a run folder inside another is already read by the outer one.
+  for (const source of [...found.values()]) {
+    if (source.format === 'tensorboard' && insideTensorBoardSource(source.path, found)) {
+      found.delete(source.path);
+    }
+  }
   return [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * The format of a folder that is itself a store the patterns cannot match from inside it: a DVCLive
+ * output folder (named `dvclive` or not: it has `plots/metrics`, or `metrics.json` with `dvc.yaml`)
+ * or an MLflow file store not named `mlruns` (experiment folders holding `meta.yaml`).
+ */
+async function rootStoreFormat(dir: string): Promise<'dvclive' | 'mlflow' | undefined> {
+  if (basename(dir) === 'dvclive' ? await looksLikeDvclive(dir) : await looksLikeCustomDvclive(dir)) {
+    return 'dvclive';
+  }
+  if (basename(dir) === 'mlruns' || (await looksLikeMlruns(dir))) {
+    return 'mlflow';
+  }
+  return undefined;
+}
+
+async function looksLikeCustomDvclive(dir: string): Promise<boolean> {
+  return (
+    (await isFolder(join(dir, 'plots', 'metrics'))) ||
+    ((await exists(join(dir, 'metrics.json'))) && (await exists(join(dir, 'dvc.yaml'))))
+  );
+}
+
+/** An MLflow file store: a sub-folder (an experiment) whose `meta.yaml` names an `artifact_location`. */
+async function looksLikeMlruns(dir: string): Promise<boolean> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  for (const entry of entries) {
+    if (!entry.isDirectory() || entry.name.startsWith('.')) {
+      continue;
+    }
+    try {
+      const meta = await readFile(join(dir, entry.name, 'meta.yaml'), 'utf8');
+      if (/^artifact_location:/m.test(meta) && /^experiment_id:/m.test(meta)) {
+        return true;
+      }
+    } catch {
+      // Not an experiment folder.
+    }
+  }
+  return false;
+}
+
+function insideTensorBoardSource(path: string, found: Map<string, SourceSpec>): boolean {
+  for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) {
+    if (found.get(dir)?.format === 'tensorboard') {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** A run found by the scan, summarised for listings (`xlens import`, `xlens runs --imported`). */
@@ -275,6 +345,8 @@ function summarise(source: SourceSpec, run: SeriesRun, base: string): ImportedRu
   // A TensorBoard run is its folder: name it by its path under the scanned root.
   if (run.source === 'tensorboard' && run.id === '.') {
     run = { ...run, id: rel, name: rel };
+  } else if (run.source === 'tensorboard' && rel !== '.' && run.name === run.id) {
+    run = { ...run, name: `${rel}/${run.id}` }; // a run folder below the source's logdir
   }
   const imported: ImportedRun = {
     key: runKey(source, run.id),
@@ -307,12 +379,10 @@ async function singleSource(path: string): Promise<SourceSpec | undefined> {
   if (/\.jsonl$/i.test(name)) {
     return { format: 'jsonl', path };
   }
-  if (name === 'mlruns') {
+  if (name === 'mlruns' && (await isFolder(path))) {
     return { format: 'mlflow', path };
   }
-  if (name === 'dvclive') {
-    return { format: 'dvclive', path };
-  }
+  // A folder named `dvclive` may hold several projects' DVCLive folders rather than be one: scanned.
   if (/tfevents/.test(name)) {
     return { format: 'tensorboard', path: dirname(path) };
   }

@@ -44,5 +44,6 @@ export {
   type ImportedRunsResult,
   type TaskSource,
 } from './discovery';
+export { findImportedRun, pickImportedRun } from './findImported';
 export { MetricsWatcher, type WatchOptions, type WatchUpdate } from './watch';
 export { MetricsWorkerClient } from './workerClient';

@@ -6,6 +6,8 @@
 import type { ChartModel } from '../../protocol/charts';
 import type { ReportPayload } from '../../protocol/report';
 import { driftColumnChart, driftSummaryChart } from '../charts/driftCharts';
+import { formatSummaryStat, NUMERIC_SUMMARY_LABELS, sortColumns } from '../drift/format';
+import { datasetVerdict, NOT_TESTED_HEADING, samplingText } from '../drift/presentation';
 import type { ColumnDrift, ColumnSummary, DriftInput, DriftReport } from '../drift/types';
 import { formatDuration, formatNumber, formatPercent } from './format';
 import { escapeHtml } from './html';
@@ -25,20 +27,18 @@ function verdictBadge(drifted: boolean): string {
 }
 
 function banner(report: DriftReport): string {
-  const d = report.dataset;
-  const headline = d.driftDetected ? 'Dataset drift detected' : 'No dataset drift';
-  const detail =
-    d.columns === 0
-      ? 'No column could be tested.'
-      : `${d.drifted} of ${d.columns} tested columns drifted (${formatPercent(d.share)}); dataset drift is declared at ${formatPercent(d.threshold)} or more.`;
-  return `<div class="banner ${d.driftDetected ? 'drift' : 'ok'}" id="verdict"><strong>${headline}</strong><br>${escapeHtml(detail)}</div>`;
+  const verdict = datasetVerdict(report.dataset);
+  // The heading the detail names becomes a link to that section.
+  const detail = escapeHtml(verdict.detail).replace(
+    NOT_TESTED_HEADING,
+    `<a href="#skipped">${NOT_TESTED_HEADING}</a>`,
+  );
+  return `<div class="banner ${verdict.kind}" id="verdict"><strong>${escapeHtml(verdict.headline)}</strong><br>${detail}</div>`;
 }
 
 function inputRow(label: string, input: DriftInput): string {
   const s = input.sampling;
-  const sampling = s.applied
-    ? `sampled ${formatNumber(s.rowsAfter)} of ${formatNumber(s.rowsBefore)} rows (seed ${s.seed})`
-    : 'all rows';
+  const sampling = samplingText(s) ?? 'all rows';
   return `<tr><th scope="row">${label}</th><td class="wrap"><code>${escapeHtml(input.file)}</code></td><td>${escapeHtml(input.format)}</td><td class="num">${escapeHtml(formatNumber(input.rows))}</td><td class="num">${escapeHtml(formatNumber(input.columns))}</td><td>${escapeHtml(sampling)}</td></tr>`;
 }
 
@@ -53,16 +53,20 @@ function numCell(value: number | null | undefined, digits = 4): string {
   return `<td class="num" data-value="${v}">${escapeHtml(formatNumber(value ?? null, digits))}</td>`;
 }
 
+/** A column's statistic: `null` in the report means it is not finite, i.e. +∞ (see `ColumnDrift`). */
+function statisticText(c: ColumnDrift): string {
+  return c.statistic === null ? '∞' : formatNumber(c.statistic);
+}
+
 function columnsTable(report: DriftReport): string {
-  const indexed = report.columns.map((c, i) => ({ c, i }));
-  indexed.sort((a, b) => Number(b.c.drifted) - Number(a.c.drifted) || a.i - b.i);
-  const rows = indexed
-    .map(({ c, i }) => {
+  const rows = sortColumns(report.columns)
+    .map((c) => {
+      const i = report.columns.indexOf(c);
       const rule =
         c.scoreKind === 'p_value' ? `p < ${formatNumber(c.threshold)}` : `≥ ${formatNumber(c.threshold)}`;
       return (
         `<tr><td class="wrap"><a href="#col-${i}">${escapeHtml(c.name)}</a></td><td>${escapeHtml(c.type)}</td><td>${escapeHtml(c.method)}</td>` +
-        `${numCell(c.statistic)}${numCell(score(c))}<td class="num" data-value="${c.threshold}">${escapeHtml(rule)}</td>` +
+        `<td class="num" data-value="${c.statistic ?? Number.MAX_VALUE}">${escapeHtml(statisticText(c))}</td>${numCell(score(c))}<td class="num" data-value="${c.threshold}">${escapeHtml(rule)}</td>` +
         `<td data-value="${c.drifted ? 1 : 0}">${verdictBadge(c.drifted)}</td>${numCell(c.psi)}` +
         `<td class="num" data-value="${c.missingShare.reference}">${escapeHtml(formatPercent(c.missingShare.reference))}</td>` +
         `<td class="num" data-value="${c.missingShare.current}">${escapeHtml(formatPercent(c.missingShare.current))}</td></tr>`
@@ -77,7 +81,7 @@ function columnsTable(report: DriftReport): string {
   return `<table data-sortable id="columns"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-function summaryTable(reference: ColumnSummary, current: ColumnSummary): string {
+function summaryTable(reference: ColumnSummary, current: ColumnSummary, unit?: 'unix-ms'): string {
   const line = (label: string, r: string, c: string) =>
     `<tr><th scope="row">${escapeHtml(label)}</th><td class="num wrap">${r}</td><td class="num wrap">${c}</td></tr>`;
   const n = (v: number | null) => escapeHtml(formatNumber(v));
@@ -87,9 +91,12 @@ function summaryTable(reference: ColumnSummary, current: ColumnSummary): string 
     line('unique', n(reference.unique), n(current.unique)),
   ];
   if (reference.kind === 'numeric' && current.kind === 'numeric') {
-    for (const key of ['mean', 'std', 'min', 'q25', 'q50', 'q75', 'max'] as const) {
-      const label = { q25: '25%', q50: 'median', q75: '75%' }[key as string] ?? key;
-      rows.push(line(label, n(reference[key]), n(current[key])));
+    for (const [key, label] of Object.entries(NUMERIC_SUMMARY_LABELS) as [
+      keyof typeof NUMERIC_SUMMARY_LABELS,
+      string,
+    ][]) {
+      const stat = (v: number | null) => escapeHtml(formatSummaryStat(key, v, unit, formatNumber));
+      rows.push(line(label, stat(reference[key]), stat(current[key])));
     }
   } else if (reference.kind === 'categorical' && current.kind === 'categorical') {
     const top = (s: typeof reference) =>
@@ -107,7 +114,7 @@ function columnSection(c: ColumnDrift, index: number, chart: ChartModel): string
       ? `p-value ${formatNumber(c.pValue ?? null)} (drift when below ${formatNumber(c.threshold)})`
       : `distance ${formatNumber(c.distance ?? c.statistic)} (drift at or above ${formatNumber(c.threshold)})`;
   const details = [
-    `${escapeHtml(c.method)} · statistic ${escapeHtml(formatNumber(c.statistic))}${c.dof !== undefined ? `, ${escapeHtml(c.dof)} degrees of freedom` : ''} · ${escapeHtml(scoreText)}`,
+    `${escapeHtml(c.method)} · statistic ${escapeHtml(statisticText(c))}${c.dof !== undefined ? `, ${escapeHtml(c.dof)} degrees of freedom` : ''} · ${escapeHtml(scoreText)}`,
     `Method: ${escapeHtml(c.reason)} (${escapeHtml(c.methodSource)} rule; threshold from the ${escapeHtml(c.thresholdSource)} rule).`,
   ];
   if (c.histogram.kind === 'categorical' && c.histogram.folded > 0) {
@@ -121,7 +128,7 @@ function columnSection(c: ColumnDrift, index: number, chart: ChartModel): string
   return (
     `<section class="column" id="col-${index}"><h3>${escapeHtml(c.name)} ${verdictBadge(c.drifted)} <span class="note">${escapeHtml(c.type)}</span></h3>` +
     `${details.map((d) => `<p class="note wrap">${d}</p>`).join('')}` +
-    `<div class="column-grid">${summaryTable(c.reference, c.current)}${chartDiv(chart)}</div></section>`
+    `<div class="column-grid">${summaryTable(c.reference, c.current, c.valueUnit)}${chartDiv(chart)}</div></section>`
   );
 }
 
@@ -154,7 +161,7 @@ export function renderDriftReportHtml(report: DriftReport, options: DriftReportO
   const { reference, current } = report.inputs;
   const skipped =
     report.skipped.length > 0
-      ? `<h2>Columns not tested</h2><table><thead><tr><th>column</th><th>type</th><th>reason</th></tr></thead><tbody>${report.skipped
+      ? `<h2 id="skipped">Columns not tested</h2><table><thead><tr><th>column</th><th>type</th><th>reason</th></tr></thead><tbody>${report.skipped
           .map(
             (s) =>
               `<tr><td class="wrap">${escapeHtml(s.name)}</td><td>${escapeHtml(s.type)}</td><td class="wrap">${escapeHtml(s.reason)}</td></tr>`,
@@ -165,10 +172,14 @@ export function renderDriftReportHtml(report: DriftReport, options: DriftReportO
     `<header><h1>Data drift report</h1><p class="subtitle wrap"><code>${escapeHtml(reference.file)}</code> (reference) → <code>${escapeHtml(current.file)}</code> (current) · ${escapeHtml(report.createdAt)} · computed in ${escapeHtml(formatDuration(report.durationMs))}</p></header>`,
     banner(report),
     `<table><thead><tr><th></th><th>file</th><th>format</th><th class="num">rows</th><th class="num">columns</th><th>sampling</th></tr></thead><tbody>${inputRow('reference', reference)}${inputRow('current', current)}</tbody></table>`,
-    `<h2>Columns</h2>${report.columns.length > 0 ? columnsTable(report) : '<p class="note">No column was tested.</p>'}`,
+    `<h2>Columns</h2>${report.columns.length > 0 ? columnsTable(report) : '<p class="note">No column could be tested (see below).</p>'}`,
     summary ? chartDiv(summary) : '',
     report.columns.length > 0 ? '<h2>Distributions</h2>' : '',
-    ...report.columns.map((c, i) => columnSection(c, i, columnCharts[i])),
+    // In the table's first order: drifted columns first, strongest drift first.
+    ...sortColumns(report.columns).map((c) => {
+      const i = report.columns.indexOf(c);
+      return columnSection(c, i, columnCharts[i]);
+    }),
     skipped,
     optionsSection(report),
   ].join('\n');

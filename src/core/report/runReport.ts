@@ -1,18 +1,23 @@
 /**
- * The standalone HTML report of one run (`xlens show <run> --html out.html`): header, params, data
- * fingerprints, metric summaries and one chart per metric group, drawn from the same specs as the run
- * dashboard.
+ * The standalone HTML report of one run (`xlens show <run> --html out.html`): header, single-value
+ * results as tiles, a classification evaluation's confusion matrix and per-class scores, one chart per
+ * metric group with at least two points (drawn from the same specs as the run dashboard), metric
+ * summaries, params and data fingerprints.
  */
 import type { ReportPayload } from '../../protocol/report';
 import { metricCharts, type MetricChartOptions } from '../charts/metricCharts';
 import type { MetricPoint } from '../metrics/series';
 import type { RunRecord } from '../runs/types';
+import { evaluationSection, metricTiles } from './evaluationSection';
 import { formatBytes, formatDuration, formatNumber } from './format';
 import { escapeHtml } from './html';
 import { renderReportPage, type ReportRenderOptions } from './page';
 
 /** Options of {@link renderRunReportHtml}. */
-export interface RunReportOptions extends ReportRenderOptions, MetricChartOptions {}
+export interface RunReportOptions extends ReportRenderOptions, MetricChartOptions {
+  /** Parsed `artifacts/evaluation.json` of the run, when it has one (see `evaluationSection`). */
+  evaluation?: unknown;
+}
 
 function row(label: string, valueHtml: string): string {
   return `<tr><th scope="row">${escapeHtml(label)}</th><td class="wrap">${valueHtml}</td></tr>`;
@@ -140,11 +145,15 @@ export function renderRunReportHtml(
   series: ReadonlyMap<string, readonly MetricPoint[]>,
   options: RunReportOptions = {},
 ): string {
-  const charts = metricCharts(series, options);
+  // One point makes no curve: single-value metrics (an evaluation's results) become tiles instead.
+  const curves = new Map([...series].filter(([, points]) => points.length > 1));
+  const lineCharts = metricCharts(curves, options);
+  const evaluation = evaluationSection(options.evaluation);
+  const charts = [...lineCharts, ...evaluation.charts];
   const payload: ReportPayload = { schema: 1, kind: 'run', charts };
   const chartHtml =
-    charts.length > 0
-      ? `<h2>Curves</h2><div class="charts">${charts
+    lineCharts.length > 0
+      ? `<h2>Curves</h2><div class="charts">${lineCharts
           .map(
             (c) =>
               `<div class="chart" data-chart="${escapeHtml(c.id)}" role="img" aria-label="${escapeHtml(c.title)}"></div>`,
@@ -158,6 +167,8 @@ export function renderRunReportHtml(
   const body = [
     `<header><h1>Run ${escapeHtml(run.id)}</h1><p class="subtitle">${escapeHtml(run.task)} · ${escapeHtml(run.status)}</p></header>`,
     headerFacts(run),
+    metricTiles(series),
+    evaluation.html,
     chartHtml,
     summariesSection(run, series),
     paramsSection(run),

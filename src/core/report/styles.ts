@@ -28,6 +28,12 @@ table.facts th { width: 140px; }
 .banner strong { font-size: 17px; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); gap: 16px; }
 .chart { min-height: 120px; border: 1px solid var(--border); border-radius: 6px; padding: 8px; background: var(--bg); }
+.tiles { display: flex; flex-wrap: wrap; gap: 10px; margin: 6px 0 12px; }
+.tile { min-width: 130px; padding: 8px 14px; border: 1px solid var(--border); border-radius: 6px; background: var(--panel); }
+.tile-label { color: var(--muted); font-size: 12px; }
+.tile-value { font-size: 22px; font-weight: 600; font-variant-numeric: tabular-nums; }
+.evaluation-grid { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
+.chart.chart-fit { min-height: 0; width: fit-content; max-width: 100%; overflow-x: auto; }
 .chart-error { color: var(--bad); }
 .column { border-top: 1px solid var(--border); padding-top: 8px; margin-top: 16px; }
 .column-grid { display: grid; grid-template-columns: minmax(280px, 1fr) minmax(360px, 2fr); gap: 16px; }

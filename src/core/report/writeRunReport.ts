@@ -2,8 +2,8 @@
  * Writes the HTML report of a stored run: reads its `metrics.jsonl` through the run store, renders and
  * writes the file. Used by `xlens show <run> --html <file>`.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { MetricLine } from '../metrics/jsonl';
 import type { MetricPoint } from '../metrics/series';
 import type { RunStore } from '../runs/store';
@@ -32,8 +32,20 @@ export function seriesFromLines(lines: readonly MetricLine[]): Map<string, Metri
 }
 
 /**
- * Renders the report of `run` with the series of its `metrics.jsonl` and writes it to `outFile` (parent
- * folders are created). Damaged metric lines are skipped, as everywhere; the run's own warnings list them.
+ * The run's `artifacts/evaluation.json` (written by the built-in trainer), or undefined when it is
+ * absent or not JSON: the report then simply has no evaluation section.
+ */
+async function readEvaluation(artifacts: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(join(artifacts, 'evaluation.json'), 'utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Renders the report of `run` with the series of its `metrics.jsonl` (and its `artifacts/evaluation.json`,
+ * when present) and writes it to `outFile` (parent folders are created). Damaged metric lines are skipped, as everywhere; the run's own warnings list them.
  * @returns the number of bytes written.
  * @throws Error when the report bundle is missing (run `npm run build`), or the file cannot be written.
  */
@@ -44,7 +56,11 @@ export async function writeRunReport(
   options: RunReportOptions = {},
 ): Promise<number> {
   const { lines } = await store.readMetrics(run.id);
-  const html = renderRunReportHtml(run, seriesFromLines(lines), options);
+  const evaluation = options.evaluation ?? (await readEvaluation(join(store.runDir(run.id), 'artifacts')));
+  const html = renderRunReportHtml(run, seriesFromLines(lines), {
+    ...options,
+    ...(evaluation === undefined ? {} : { evaluation }),
+  });
   await mkdir(dirname(outFile), { recursive: true });
   await writeFile(outFile, html, 'utf8');
   return Buffer.byteLength(html);

@@ -20,13 +20,14 @@ export async function pathSize(path: string): Promise<number> {
 
 /**
  * The top-level entries of `<runDir>/artifacts/` (paths relative to the run folder) and each existing
- * output (relative to the workspace root).
+ * output (resolved against `base`, the task's working folder; recorded relative to the workspace root).
  * @returns the artifacts and the outputs that do not exist.
  */
 export async function collectArtifacts(
   runDir: string,
   root: string,
   outputs: readonly string[],
+  base = root,
 ): Promise<{ artifacts: Artifact[]; missing: string[] }> {
   const artifacts: Artifact[] = [];
   const missing: string[] = [];
@@ -40,7 +41,7 @@ export async function collectArtifacts(
     });
   }
   for (const output of outputs) {
-    const absolute = resolve(root, output);
+    const absolute = resolve(base, output);
     try {
       artifacts.push({
         path: relative(root, absolute).split(sep).join('/') || '.',

@@ -21,7 +21,10 @@ export interface ResolvedTask {
   paramSources: string[];
   /** What `run.json` shows as the command. */
   command: string;
-  /** Absolute working directory. */
+  /**
+   * Absolute working directory (also in `task.cwd`): the command runs there, and the task's relative
+   * paths (`data`, `outputs`, metric sources, `model`) resolve against it.
+   */
   cwd: string;
 }
 
@@ -171,8 +174,11 @@ export async function resolveTask(
   if (!existsSync(cwd) || !statSync(cwd).isDirectory()) {
     fail('cwd', `working directory "${resolvedTask.cwd}" does not exist (${cwd}).`);
   }
+  // Paths of a task resolve against its working folder, as its command's do. task.json carries the
+  // absolute folder, so a built-in job resolves them the same way whatever its process cwd.
+  resolvedTask.cwd = cwd;
   resolvedTask.data.forEach((path, i) => {
-    if (!existsSync(resolve(project.root, path))) {
+    if (!existsSync(resolve(cwd, path))) {
       const field =
         task.kind === 'drift'
           ? i === 0
@@ -181,14 +187,11 @@ export async function resolveTask(
           : task.kind === 'command'
             ? `data.${i}`
             : 'data';
-      fail(
-        field,
-        `input "${path}" not found (${resolve(project.root, path)}). Fix the path or create the file.`,
-      );
+      fail(field, `input "${path}" not found (${resolve(cwd, path)}). Fix the path or create the file.`);
     }
   });
-  if (resolvedTask.kind === 'tfjs-eval' && !existsSync(resolve(project.root, resolvedTask.model))) {
-    fail('model', `model folder "${resolvedTask.model}" not found.`);
+  if (resolvedTask.kind === 'tfjs-eval' && !existsSync(resolve(cwd, resolvedTask.model))) {
+    fail('model', `model folder "${resolvedTask.model}" not found (${resolve(cwd, resolvedTask.model)}).`);
   }
   const recorded =
     resolvedTask.kind === 'tfjs-train' ? { ...params, ...trainerParams(resolvedTask) } : params;

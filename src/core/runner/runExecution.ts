@@ -4,7 +4,8 @@
  * final status written whatever happens.
  */
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, utimes, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { Emitter } from '../base/emitter';
 import { resolveEntrypoint } from '../base/entrypoints';
@@ -16,6 +17,8 @@ import { RUN_FILES, type RunStore } from '../runs/store';
 import { addToSummary } from '../runs/summaries';
 import type { GitInfo, RunRecord } from '../runs/types';
 import { collectArtifacts } from './artifacts';
+import { LineSplitter, MAX_MATCHED_LINE } from './lineSplitter';
+import { MetricSourcesTail } from './metricSources';
 import { MetricsTail } from './metricsTail';
 import { runOutcome, type Outcome } from './outcome';
 import { signalTree, spawnProgram, spawnShell, type TaskProcess } from './processTree';
@@ -24,6 +27,11 @@ import type { RunMetric, RunOutput, RunWarning, TaskRunnerOptions } from './task
 
 /** At most this many warnings are kept in `run.json` (all are counted). */
 const MAX_WARNINGS = 100;
+/** Bounds of `errorTail`: the last non-empty stderr lines of a failed run. */
+const ERROR_TAIL_LINES = 20;
+const ERROR_TAIL_BYTES = 4096;
+/** How much of the end of stderr is kept in memory to build `errorTail`. */
+const STDERR_KEEP_CHARS = 16_384;
 
 export interface RunEmitters {
   status: Emitter<RunRecord>;
@@ -47,9 +55,19 @@ export class RunExecution {
   private log: WriteStream | undefined;
   private metricsOut: WriteStream | undefined;
   private tail: MetricsTail | undefined;
+  /** The task's `metrics:` file sources (TensorBoard, MLflow, DVCLive, CSV, JSONL), when it names any. */
+  private sources: MetricSourcesTail | undefined;
   private readonly patterns: StdoutPattern[];
-  private readonly lineBuffers = { stdout: '', stderr: '' };
+  /** Line splitting for the `stdout:` patterns, per stream (bounded, linear in the output). */
+  private readonly lineBuffers = {
+    stdout: new LineSplitter(MAX_MATCHED_LINE, () => this.warnLongLine()),
+    stderr: new LineSplitter(MAX_MATCHED_LINE, () => this.warnLongLine()),
+  };
+  private longLineWarned = false;
   private warningCount = 0;
+  /** The end of the task's stderr (at most {@link STDERR_KEEP_CHARS}), for `errorTail`. */
+  private stderrEnd = '';
+  private heartbeatTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly project: ProjectConfig,
@@ -73,14 +91,15 @@ export class RunExecution {
     const onExit = (): void => this.supervisorExit();
     process.on('exit', onExit);
     signal?.addEventListener('abort', onAbort);
+    this.startHeartbeat();
     try {
       this.record = { ...this.record, git: await this.captureGit() };
       await this.writeInputs();
-      if (signal?.aborted || this.stopReason === 'cancel') {
-        outcome = { status: 'cancelled', error: 'cancelled before the task started' };
-        return this.record;
-      }
-      outcome = await this.spawnAndWait();
+      // No early `return` here: it would hand `done` the record from before `finish()` ran.
+      outcome =
+        signal?.aborted || this.stopReason === 'cancel'
+          ? { status: 'cancelled', error: 'cancelled before the task started' }
+          : await this.spawnAndWait();
     } catch (error) {
       outcome = { status: 'failed', error: `could not run the task: ${(error as Error).message}` };
     } finally {
@@ -164,6 +183,8 @@ export class RunExecution {
   private async spawnAndWait(): Promise<Outcome> {
     this.log = createWriteStream(this.store.file(this.record.id, 'output'), { flags: 'a' });
     this.metricsOut = createWriteStream(this.store.file(this.record.id, 'metrics'), { flags: 'a' });
+    const startedAt = new Date().toISOString();
+    await this.followSources();
     const child = this.spawnTask();
     this.child = child;
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>(
@@ -179,9 +200,11 @@ export class RunExecution {
     child.stdout.on('data', this.outputHandler('stdout'));
     child.stderr.on('data', this.outputHandler('stderr'));
 
-    this.record = { ...this.record, status: 'running', startedAt: new Date().toISOString(), pid: child.pid };
-    await this.save();
+    // Listeners hear `running` (with git state and pid) in this same tick, before any output event
+    // can be delivered: the CLI's header comes before the task's first line even when piped.
+    this.record = { ...this.record, status: 'running', startedAt, pid: child.pid };
     this.emit.status.fire(this.record);
+    await this.save();
 
     this.tail = new MetricsTail(
       this.store.file(this.record.id, 'rawMetrics'),
@@ -193,6 +216,7 @@ export class RunExecution {
       this.options.pollIntervalMs ?? 200,
     );
     this.tail.start();
+    this.sources?.start();
     const timeoutMs = this.resolved.task.timeoutMs;
     if (timeoutMs !== undefined) {
       this.timeoutTimer = setTimeout(() => this.stop('timeout', false), timeoutMs);
@@ -225,6 +249,23 @@ export class RunExecution {
     });
   }
 
+  /** Sets aside what the task's file sources hold before it starts (only later points are its own). */
+  private async followSources(): Promise<void> {
+    const sources = new MetricSourcesTail(
+      this.resolved.task.metrics,
+      this.resolved.cwd,
+      {
+        onPoint: (step, time, values) => this.acceptPoint(step, time, values),
+        onWarning: (message) => this.warn(message),
+      },
+      this.options.pollIntervalMs ?? 500,
+    );
+    if (sources.active) {
+      await sources.begin();
+      this.sources = sources;
+    }
+  }
+
   private outputHandler(stream: 'stdout' | 'stderr'): (chunk: Buffer) => void {
     const decoder = new StringDecoder('utf8');
     return (chunk) => {
@@ -234,20 +275,32 @@ export class RunExecution {
         return;
       }
       this.emit.output.fire({ runId: this.record.id, stream, text });
+      if (stream === 'stderr') {
+        this.stderrEnd = (this.stderrEnd + text).slice(-STDERR_KEEP_CHARS);
+      }
       if (this.patterns.length > 0) {
-        const lines = (this.lineBuffers[stream] + text).split('\n');
-        this.lineBuffers[stream] = lines.pop() ?? '';
-        lines.forEach((line) => this.matchLine(line));
+        this.lineBuffers[stream].push(text).forEach((line) => this.matchLine(line));
       }
     };
   }
 
   private flushLines(): void {
     for (const stream of ['stdout', 'stderr'] as const) {
-      if (this.lineBuffers[stream]) {
-        this.matchLine(this.lineBuffers[stream]);
-        this.lineBuffers[stream] = '';
+      const rest = this.lineBuffers[stream].end();
+      if (rest !== undefined) {
+        this.matchLine(rest);
       }
+    }
+  }
+
+  /** One warning per run for output lines too long to match whole. */
+  private warnLongLine(): void {
+    if (!this.longLineWarned) {
+      this.longLineWarned = true;
+      this.warn(
+        `the task printed a line longer than ${MAX_MATCHED_LINE / (1 << 20)} MiB: only its last ` +
+          `${MAX_MATCHED_LINE / (1 << 20)} MiB is matched against the stdout: patterns (output.log has all of it)`,
+      );
     }
   }
 
@@ -313,19 +366,25 @@ export class RunExecution {
   }
 
   private async finish(outcome: Outcome): Promise<void> {
+    clearInterval(this.heartbeatTimer);
     clearTimeout(this.timeoutTimer);
     clearTimeout(this.killTimer);
     clearTimeout(this.saveTimer);
     try {
       await this.tail?.stop();
+      await this.sources?.stop();
       await Promise.all([closeStream(this.metricsOut), closeStream(this.log)]);
       const info = await this.readInfo();
+      outcome = this.explainFailure(outcome, info);
       const { artifacts, missing } = await collectArtifacts(
         this.runDir,
         this.project.root,
         this.resolved.task.outputs,
+        this.resolved.cwd,
       );
-      missing.forEach((m) => this.warn(`output "${m}" was not found after the run`));
+      missing.forEach((m) =>
+        this.warn(`output "${m}" was not found after the run (looked for ${resolve(this.resolved.cwd, m)})`),
+      );
       this.record = {
         ...this.record,
         artifacts,
@@ -347,6 +406,7 @@ export class RunExecution {
         ...(outcome.exitCode !== undefined ? { exitCode: outcome.exitCode } : {}),
         ...(outcome.signal ? { signal: outcome.signal } : {}),
         ...(outcome.error ? { error: outcome.error } : {}),
+        ...(outcome.status === 'failed' && this.child ? errorTailOf(this.stderrEnd) : {}),
       };
       await this.saving;
       try {
@@ -361,6 +421,34 @@ export class RunExecution {
       }
       this.emit.status.fire(this.record);
     }
+  }
+
+  /**
+   * A failed run says why: a built-in job's message (`error` in its `info.json`) goes before the exit
+   * description, e.g. `data.csv:1: target column "y" is not in the header ... (exited with code 2)`.
+   */
+  private explainFailure(outcome: Outcome, info: Record<string, unknown> | undefined): Outcome {
+    const message = typeof info?.error === 'string' ? info.error.trim() : '';
+    if (outcome.status !== 'failed' || this.stopReason !== undefined || message === '') {
+      return outcome;
+    }
+    return { ...outcome, error: outcome.error ? `${message} (${outcome.error})` : message };
+  }
+
+  /**
+   * Touches `<runDir>/heartbeat` every second while the run is supervised: when the supervisor dies
+   * without a trace, its mtime is the last moment the run was known to be alive (see
+   * `RunStore.reconcile`).
+   */
+  private startHeartbeat(): void {
+    const file = this.store.file(this.record.id, 'heartbeat');
+    const beat = (): void => {
+      const now = new Date();
+      void utimes(file, now, now).catch(() => writeFile(file, '').catch(() => undefined));
+    };
+    beat();
+    this.heartbeatTimer = setInterval(beat, this.options.heartbeatMs ?? 1000);
+    this.heartbeatTimer.unref();
   }
 
   private async readInfo(): Promise<Record<string, unknown> | undefined> {
@@ -385,6 +473,7 @@ export class RunExecution {
     if (this.finished) {
       return;
     }
+    clearInterval(this.heartbeatTimer);
     signalTree(this.child?.pid, 'SIGTERM');
     const { pid: _pid, ...rest } = this.record;
     try {
@@ -392,7 +481,7 @@ export class RunExecution {
         ...rest,
         status: 'failed',
         endedAt: new Date().toISOString(),
-        durationMs: Date.now() - Date.parse(this.record.startedAt ?? this.record.createdAt),
+        durationMs: Math.round(Date.now() - Date.parse(this.record.startedAt ?? this.record.createdAt)),
         error: 'the process supervising the run exited before it finished',
       });
     } catch {
@@ -403,4 +492,28 @@ export class RunExecution {
 
 function closeStream(stream: WriteStream | undefined): Promise<void> {
   return new Promise((resolve) => (stream && !stream.closed ? stream.end(() => resolve()) : resolve()));
+}
+
+/**
+ * The last non-empty lines of a task's stderr (at most {@link ERROR_TAIL_LINES} lines and
+ * {@link ERROR_TAIL_BYTES} bytes, cut at the start), with progress-bar redraws (`\r`) and terminal
+ * colour codes removed; nothing when stderr was empty.
+ */
+export function errorTailOf(stderr: string): { errorTail?: string } {
+  const lines = stderr
+    // eslint-disable-next-line no-control-regex
+    .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+    .split('\n')
+    .map((line) => {
+      const trimmed = line.trimEnd();
+      return trimmed.slice(trimmed.lastIndexOf('\r') + 1).trimEnd();
+    })
+    .filter((line) => line.trim() !== '')
+    .slice(-ERROR_TAIL_LINES);
+  let tail = lines.join('\n');
+  while (Buffer.byteLength(tail) > ERROR_TAIL_BYTES) {
+    const cut = tail.indexOf('\n');
+    tail = cut < 0 ? tail.slice(-ERROR_TAIL_BYTES) : tail.slice(cut + 1);
+  }
+  return tail ? { errorTail: tail } : {};
 }

@@ -44,6 +44,8 @@ export interface TaskRunnerOptions {
   pollIntervalMs?: number;
   /** How often `run.json` is rewritten with fresh summaries while running, ms (default 1000). */
   saveIntervalMs?: number;
+  /** How often the run's `heartbeat` file is touched while it is supervised, ms (default 1000). */
+  heartbeatMs?: number;
   /** Base environment of the task (default `process.env`). */
   env?: NodeJS.ProcessEnv;
 }
@@ -123,6 +125,7 @@ export class TaskRunner implements Disposable {
     const data = await new Fingerprinter(this.store.fingerprintCache).fingerprint(
       this.project.root,
       resolved.task.data,
+      resolved.cwd,
     );
     const record = await this.store.create({
       task: task.name,

@@ -1,7 +1,10 @@
 /**
  * sha256 fingerprints of a run's inputs (`data:` in `xlens.yaml`). Files are streamed, never read
  * whole; results are cached by absolute path, size and mtime in `.xlens/cache/fingerprints.json`, so
- * an unchanged 2 GB file is not re-read on every run. A folder's fingerprint is the sha256 of the
+ * an unchanged 2 GB file is not re-read on every run. An entry is trusted only when the file's mtime
+ * is more than {@link MTIME_SETTLE_MS} older than the moment it was hashed: a file rewritten with the
+ * same size within the same clock tick (coarse file-system timestamps) would otherwise keep a stale
+ * hash, so such files are hashed again. A folder's fingerprint is the sha256 of the
  * sorted lines `relative/path\0<file sha256>\n` of its files (`.git` and `.xlens` skipped).
  */
 import { createHash } from 'node:crypto';
@@ -11,10 +14,19 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { toJsonText, writeFileAtomic } from './atomicWrite';
 import type { DataFingerprint } from './types';
 
+/**
+ * A cache entry is trusted only when the file was last modified more than this long (ms) before it was
+ * hashed. File systems store mtimes in ticks of up to 2 s (FAT; 1 s on ext3 and HFS+), so a same-size
+ * rewrite right after hashing can leave size and mtime unchanged.
+ */
+export const MTIME_SETTLE_MS = 2000;
+
 interface CacheEntry {
   size: number;
   mtimeMs: number;
   sha256: string;
+  /** Unix ms when the file was hashed (entries without it are hashed again). */
+  hashedAt?: number;
 }
 
 interface CacheFile {
@@ -40,14 +52,17 @@ export class Fingerprinter {
   constructor(private readonly cacheFile: string) {}
 
   /**
-   * Fingerprints each path (relative to `root`, or absolute).
+   * Fingerprints each path.
+   * @param root the workspace root: recorded paths are relative to it.
+   * @param paths relative to `base`, or absolute.
+   * @param base the folder relative paths resolve against (the task's working folder; default `root`).
    * @throws Error with `code: 'ENOENT'` when a path does not exist (the caller names the config line).
    */
-  async fingerprint(root: string, paths: readonly string[]): Promise<DataFingerprint[]> {
+  async fingerprint(root: string, paths: readonly string[], base = root): Promise<DataFingerprint[]> {
     const out: DataFingerprint[] = [];
     try {
       for (const path of paths) {
-        out.push(await this.one(root, path));
+        out.push(await this.one(root, resolve(base, path)));
       }
     } finally {
       await this.save();
@@ -91,11 +106,18 @@ export class Fingerprinter {
   private async fileHash(file: string, size: number, mtimeMs: number): Promise<string> {
     const cache = await this.load();
     const hit = cache.entries[file];
-    if (hit && hit.size === size && hit.mtimeMs === mtimeMs) {
+    if (
+      hit &&
+      hit.size === size &&
+      hit.mtimeMs === mtimeMs &&
+      hit.hashedAt !== undefined &&
+      hit.hashedAt - mtimeMs > MTIME_SETTLE_MS
+    ) {
       return hit.sha256;
     }
+    const hashedAt = Date.now();
     const sha256 = await sha256File(file);
-    cache.entries[file] = { size, mtimeMs, sha256 };
+    cache.entries[file] = { size, mtimeMs, sha256, hashedAt };
     this.dirty = true;
     return sha256;
   }

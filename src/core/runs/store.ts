@@ -33,6 +33,8 @@ export const RUN_FILES = {
   params: 'params.json',
   task: 'task.json',
   info: 'info.json',
+  /** Touched every second by the supervising process while the run is supervised. */
+  heartbeat: 'heartbeat',
 } as const;
 
 /** A run folder that could not be read. */
@@ -223,10 +225,23 @@ export class RunStore implements Disposable {
   }
 
   /**
-   * Finds a run by full id, unique id prefix, `latest`, or `latest:<task>`.
+   * Finds a run by full id, unique prefix of the id or of its random part, `latest`, or `latest:<task>`.
    * @throws UserInputError when nothing or more than one run matches.
    */
   async resolve(ref: string): Promise<RunRecord> {
+    const run = await this.find(ref);
+    if (!run) {
+      throw new UserInputError(`no run matches "${ref}". List runs with \`xlens runs\`.`);
+    }
+    return run;
+  }
+
+  /**
+   * Like {@link resolve}, but undefined when no id matches (callers may look elsewhere, e.g. among
+   * imported runs).
+   * @throws UserInputError when several runs match, or for `latest` when there is no run.
+   */
+  async find(ref: string): Promise<RunRecord | undefined> {
     const latest = /^latest(?::(.+))?$/.exec(ref);
     if (latest) {
       const run = await this.latest(latest[1]);
@@ -243,7 +258,8 @@ export class RunStore implements Disposable {
     if (ids.includes(ref)) {
       return this.read(ref);
     }
-    const matches = ids.filter((id) => id.startsWith(ref) || id.endsWith(`-${ref}`));
+    // A prefix of the id, or of its random part (`7f3a` for `20261124T090612Z-7f3a09c2`).
+    const matches = ids.filter((id) => id.startsWith(ref) || id.includes(`-${ref}`));
     if (matches.length === 1) {
       return this.read(matches[0]);
     }
@@ -252,7 +268,7 @@ export class RunStore implements Disposable {
         `"${ref}" matches ${matches.length} runs (${matches.slice(-5).join(', ')}${matches.length > 5 ? ', ...' : ''}); give more of the id.`,
       );
     }
-    throw new UserInputError(`no run matches "${ref}". List runs with \`xlens runs\`.`);
+    return undefined;
   }
 
   /** Deletes a run folder and its git snapshot ref (if any). */
@@ -294,7 +310,9 @@ export class RunStore implements Disposable {
   /**
    * Gives a final status to runs left `queued`/`running` by a supervisor that died: when neither the
    * supervisor nor the child process is alive (on this host), the run becomes `failed` with
-   * {@link ORPHANED_RUN_ERROR}, its end time the last write in its folder, and summaries recomputed.
+   * {@link ORPHANED_RUN_ERROR}, summaries recomputed, and as its end (`endedAtInferred`) the last sign
+   * of life in its folder: the newest mtime of its `heartbeat` (touched every second while supervised),
+   * `output.log`, metrics files and `run.json`.
    * Runs from other hosts are left alone.
    * @returns the runs it finalised.
    */
@@ -302,21 +320,30 @@ export class RunStore implements Disposable {
     const fixed: RunRecord[] = [];
     const here = hostname();
     for (const id of await this.ids()) {
-      const record = await this.get(id);
+      let record = await this.get(id);
       if (!record || isFinalStatus(record.status) || (record.host !== undefined && record.host !== here)) {
         continue;
       }
       if (isAlive(record.supervisorPid) || isAlive(record.pid)) {
         continue;
       }
-      const endedAt = await lastWrite(this.runDir(id));
+      // The supervisor writes the final status and then exits: if it did so after the read above, the
+      // copy in hand is stale. Both processes are gone now, so the record on disk can no longer change
+      // under us: read it again and finalise only what is still unfinished.
+      record = await this.get(id);
+      if (!record || isFinalStatus(record.status)) {
+        continue;
+      }
       const start = Date.parse(record.startedAt ?? record.createdAt);
+      const endedAt = Math.max(start, Math.round(await lastWrite(this.runDir(id))));
+      const { pid: _pid, ...rest } = record;
       const finalRecord: RunRecord = {
-        ...record,
+        ...rest,
         status: 'failed',
         error: ORPHANED_RUN_ERROR,
         endedAt: new Date(endedAt).toISOString(),
-        durationMs: Math.max(0, endedAt - start),
+        endedAtInferred: true,
+        durationMs: endedAt - start,
         metrics: { ...record.metrics, ...(await this.summarize(id)) },
       };
       await this.write(finalRecord);

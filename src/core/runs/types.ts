@@ -76,7 +76,7 @@ export interface Artifact {
 export interface RunRecord {
   /** Format version of this record; bump on incompatible changes. */
   schema: 1;
-  /** Sortable by time, unique across machines: `YYYYMMDDTHHMMSSZ-xxxx` (4 hex). */
+  /** Sortable by time, unique across machines: `YYYYMMDDTHHMMSSZ-xxxxxxxx` (8 random hex; older runs 4). */
   id: string;
   /** Task name from `xlens.yaml`. */
   task: string;
@@ -86,14 +86,30 @@ export interface RunRecord {
   createdAt: string;
   startedAt?: string;
   endedAt?: string;
-  /** Wall time in ms between start and end. */
+  /**
+   * True when the end was not observed: the supervising process died and the run was finalised later
+   * (`RunStore.reconcile`); `endedAt` is then the last sign of life in the run folder (the newest mtime
+   * of its heartbeat, output, metrics or record).
+   */
+  endedAtInferred?: boolean;
+  /** Wall time in ms between start and end (an integer). */
   durationMs?: number;
   /** Process exit code, when the child exited normally. */
   exitCode?: number | null;
   /** Signal name (e.g. `SIGKILL`) when the child was killed by a signal. */
   signal?: string | null;
-  /** Human-readable reason for `failed`/`cancelled` (timeout, cancelled by user, spawn error...). */
+  /**
+   * Human-readable reason for `failed`/`cancelled` (timeout, cancelled by user, spawn error...). When a
+   * built-in job failed and wrote `error` to its `info.json`, that message comes first, e.g.
+   * `data.csv:1: target column "y" is not in the header ... (exited with code 2)`.
+   */
   error?: string;
+  /**
+   * For a `failed` run: the last non-empty lines of the task's stderr (at most 20 lines and 4 KB,
+   * `\n`-separated, progress redraws and colour codes removed), so a failure can be explained without
+   * opening `output.log`. Absent when stderr was empty.
+   */
+  errorTail?: string;
   /** The command line run (after `${params.*}` interpolation); for built-in kinds, a description. */
   command: string;
   /** Working directory, absolute. */

@@ -11,7 +11,8 @@ import { type JobContext, formatValues, mergeInfo, writeJsonArtifact, writeMetri
 import { loadModel } from './model';
 import { evaluateModel } from './predict';
 import { encodeRows, labelledRows } from './preprocess';
-import { readTable } from './table';
+import { badCells, badCellWarnings, checkColumns, unseenCategoryWarnings } from './columns';
+import { readTable, toNumber } from './table';
 
 /**
  * Runs a tfjs-eval task in this process.
@@ -30,14 +31,38 @@ export async function runEval(task: TfjsEvalTask, ctx: JobContext): Promise<Eval
   const modelDir = isAbsolute(task.model) ? task.model : resolve(ctx.root, task.model);
   const { model, preprocessing } = await loadModel(modelDir, task.model);
   const table = readTable(resolve(ctx.root, task.dataFile), task.dataFile);
-  const rows = labelledRows(table, preprocessing.target.name);
-  if (rows.length === 0) {
-    throw new UserInputError(
-      `${task.dataFile}: no row has a value for "${preprocessing.target.name}".`,
+  const target = preprocessing.target.name;
+  checkColumns(table, { target: [target], feature: preprocessing.features.map((f) => f.name) });
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    warnings.push(message);
+    console.log(`warning: ${message}`);
+    mergeInfo(ctx, { warnings });
+  };
+  const labelled = labelledRows(table, target);
+  const targetCol = table.columns.indexOf(target);
+  const rows =
+    preprocessing.target.problem === 'regression'
+      ? labelled.filter((i) => toNumber(table.rows[i][targetCol]) !== undefined)
+      : labelled;
+  if (rows.length < labelled.length) {
+    const dropped = labelled.filter((i) => toNumber(table.rows[i][targetCol]) === undefined);
+    badCellWarnings(
       task.dataFile,
-    );
+      badCells(table, targetCol, dropped),
+      'row dropped (fix the value or leave it empty)',
+    ).forEach(warn);
+  }
+  if (rows.length === 0) {
+    throw new UserInputError(`${task.dataFile}: no row has a usable value for "${target}".`, task.dataFile);
   }
   const encoded = encodeRows(preprocessing, table, rows);
+  badCellWarnings(
+    task.dataFile,
+    encoded.stray,
+    'treated as missing (fix the value or leave it empty)',
+  ).forEach(warn);
+  unseenCategoryWarnings(task.dataFile, encoded.unseen).forEach(warn);
   const evaluation = await evaluateModel(model, preprocessing, encoded);
   model.dispose();
   writeJsonArtifact(ctx, 'evaluation.json', {
@@ -47,12 +72,16 @@ export async function runEval(task: TfjsEvalTask, ctx: JobContext): Promise<Eval
     ...evaluation,
   });
   const values = evaluationMetrics(evaluation, 'eval/');
-  writeMetrics(ctx, 0, values);
-  console.log(`evaluated ${rows.length} rows of ${task.dataFile}: ${formatValues(values)}`);
-  if (table.rows.length > rows.length) {
-    console.log(
-      `skipped ${table.rows.length - rows.length} rows whose ${preprocessing.target.name} is missing`,
+  const undefinedMetrics = writeMetrics(ctx, 0, values);
+  if (undefinedMetrics.length > 0) {
+    warn(
+      `${undefinedMetrics.join(', ')} undefined (recorded as null in evaluation.json, left out of the metrics): ` +
+        'R² needs at least 2 rows whose target values differ.',
     );
+  }
+  console.log(`evaluated ${rows.length} rows of ${task.dataFile}: ${formatValues(values)}`);
+  if (table.rows.length > labelled.length) {
+    console.log(`skipped ${table.rows.length - labelled.length} rows whose ${target} is missing`);
   }
   mergeInfo(ctx, { model: modelDir, rows: rows.length });
   return evaluation;

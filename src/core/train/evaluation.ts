@@ -39,7 +39,11 @@ export interface RegressionEvaluation {
   mse: number;
   /** Root mean squared error, in target units. */
   rmse: number;
-  /** Coefficient of determination 1 − SS_res / SS_tot (1 for a perfect fit of a constant target, else 0 there). */
+  /**
+   * Coefficient of determination 1 − SS_res / SS_tot; NaN (undefined, `null` in JSON, left out of the
+   * metrics) with fewer than 2 rows or a constant actual target, where SS_tot is 0 (scikit-learn's
+   * `r2_score` returns NaN for < 2 samples and, unless forced finite, for a constant target too).
+   */
   r2: number;
 }
 
@@ -116,7 +120,7 @@ export function evaluateRegression(
     total += (actual[i] - mean) ** 2;
   }
   const mse = squared / n;
-  const r2 = total === 0 ? (squared === 0 ? 1 : 0) : 1 - squared / total;
+  const r2 = n < 2 || total === 0 ? NaN : 1 - squared / total;
   return { problem: 'regression', rows: n, mae: absolute / n, mse, rmse: Math.sqrt(mse), r2 };
 }
 

@@ -6,6 +6,7 @@
  * Exit codes: 0 succeeded, 1 failed, 2 bad input (message names the file/field and the fix).
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { UserInputError } from '../base/errors';
 import type { TaskConfig } from '../config/types';
 import { type BackendName, selectBackend } from './backend';
@@ -59,11 +60,32 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
+/**
+ * Writes the failure's message to `<runDir>/info.json` as `error` (first line of a crash), so the run
+ * record says why it failed and not only its exit code. Best effort: the message is on stderr anyway.
+ */
+function recordError(error: unknown): void {
+  const runDir = process.env.XLENS_RUN_DIR;
+  if (!runDir) {
+    return;
+  }
+  const message =
+    error instanceof UserInputError
+      ? error.message
+      : `${error instanceof Error ? error.message : String(error)}`.split('\n')[0];
+  try {
+    mergeInfo(jobContextFromEnv(join(runDir, 'task.json')), { error: message });
+  } catch {
+    // The run folder is gone or read-only: stderr still has the message.
+  }
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
+    recordError(error);
     if (error instanceof UserInputError) {
       console.error(`error: ${error.message}`);
       process.exitCode = 2;

@@ -6,6 +6,7 @@
  * one-hot over the categories seen in training (an unseen category becomes all zeros).
  */
 import { UserInputError } from '../base/errors';
+import { type BadCell, checkColumns, inferColumnType, inferTarget } from './columns';
 import { columnIndices, isMissing, type Table, toNumber } from './table';
 
 export interface NumericFeature {
@@ -53,6 +54,10 @@ export interface EncodedRows {
   rawTarget: string[];
   rowCount: number;
   inputCount: number;
+  /** Cells of numeric features that are not numbers: imputed with the training mean. */
+  stray: BadCell[];
+  /** Cells of categorical features with a category not seen in training: encoded as all zeros. */
+  unseen: BadCell[];
 }
 
 export interface PreprocessOptions {
@@ -60,6 +65,8 @@ export interface PreprocessOptions {
   /** Feature columns; default every column but the target. */
   features?: string[];
   problem?: 'classification' | 'regression';
+  /** Receives warnings about columns (e.g. a mostly-numeric feature treated as categorical). */
+  warn?: (message: string) => void;
 }
 
 /** Indices of the rows whose target cell is not missing. */
@@ -75,12 +82,14 @@ export function labelledRows(table: Table, target: string): number[] {
 }
 
 /**
- * Fits the preprocessing.
+ * Fits the preprocessing. Column types follow {@link inferColumnType} on the training rows: a numeric
+ * feature with a few stray text cells stays numeric (those cells are imputed by {@link encodeRows},
+ * which reports them).
  * @param fitRows rows the statistics come from (the training split).
- * @param labelRows rows whose target values define the class list (all labelled rows, so a class that
- *   happens to fall only into validation still gets an output unit).
- * @throws UserInputError for unknown columns, a feature with no value in the training rows, or a
- *   regression target that is not numeric.
+ * @param labelRows rows whose target values define the class list (all usable labelled rows, so a
+ *   class that happens to fall only into validation still gets an output unit).
+ * @throws UserInputError for unknown columns (all named at once), a feature with no value in the
+ *   training rows, or a regression target that is not numeric.
  */
 export function fitPreprocessing(
   table: Table,
@@ -101,27 +110,29 @@ export function fitPreprocessing(
       table.file,
     );
   }
+  checkColumns(table, { target: [options.target], feature: featureNames });
   const featureCols = columnIndices(table, featureNames, 'feature');
   const [targetCol] = columnIndices(table, [options.target], 'target') as [number];
 
-  const features = featureNames.map((name, f) => fitFeature(table, name, featureCols[f], fitRows));
-  const targetValues = labelRows.map((i) => table.rows[i]?.[targetCol]);
-  const allNumeric = targetValues.every((v) => toNumber(v) !== undefined);
-  const problem = options.problem ?? (allNumeric ? 'regression' : 'classification');
+  const features = featureNames.map((name, f) =>
+    fitFeature(table, name, featureCols[f], fitRows, options.warn),
+  );
+  const problem = options.problem ?? inferTarget(table, options.target, undefined).problem;
+  const targetValues = labelRows.map((i) => table.rows[i][targetCol]);
   let target: TargetTransform;
   if (problem === 'classification') {
     target = { name: options.target, problem, classes: sortedUnique(targetValues) };
   } else {
-    if (!allNumeric) {
-      const bad = labelRows.find((i) => toNumber(table.rows[i]?.[targetCol]) === undefined) as number;
+    const bad = fitRows.find((i) => toNumber(table.rows[i][targetCol]) === undefined);
+    if (bad !== undefined) {
       throw new UserInputError(
-        `${table.file}:${table.lines[bad]}: target "${options.target}" is "${table.rows[bad]?.[targetCol]}", not a number; ` +
+        `${table.file}:${table.lines[bad]}: target "${options.target}" is "${table.rows[bad][targetCol]}", not a number; ` +
           'use problem: classification or fix the value.',
         table.file,
         table.lines[bad],
       );
     }
-    const values = fitRows.map((i) => toNumber(table.rows[i]?.[targetCol]) as number);
+    const values = fitRows.map((i) => toNumber(table.rows[i][targetCol]) as number);
     const { mean, std } = meanStd(values);
     target = { name: options.target, problem, mean, std };
   }
@@ -131,17 +142,32 @@ export function fitPreprocessing(
   return { format: 'xlens-preprocessing', version: 1, features, target, inputNames };
 }
 
-function fitFeature(table: Table, name: string, col: number, rows: readonly number[]): FeatureTransform {
-  const present = rows.map((i) => table.rows[i]?.[col]).filter((v) => !isMissing(v));
-  if (present.length === 0) {
+function fitFeature(
+  table: Table,
+  name: string,
+  col: number,
+  rows: readonly number[],
+  warn?: (message: string) => void,
+): FeatureTransform {
+  const type = inferColumnType(table, col, rows);
+  if (type.present === 0) {
     throw new UserInputError(
       `${table.file}: feature column "${name}" has no values in the training rows; drop it from "features".`,
       table.file,
     );
   }
-  const numbers = present.map(toNumber);
-  if (numbers.every((n) => n !== undefined)) {
+  if (type.kind === 'numeric') {
+    const numbers = rows.map((i) => toNumber(table.rows[i][col])).filter((n) => n !== undefined);
     return { name, kind: 'numeric', ...meanStd(numbers) };
+  }
+  const present = rows.map((i) => table.rows[i][col]).filter((v) => !isMissing(v));
+  if (type.numbers >= 0.5 * type.present) {
+    const example = present.find((v) => toNumber(v) === undefined);
+    warn?.(
+      `${table.file}: feature "${name}" is mostly numbers, but ${type.present - type.numbers} of ${type.present} ` +
+        `training values are not (e.g. ${JSON.stringify(example)}), so it is treated as categorical; ` +
+        'fix those values (or leave them empty) to use it as a number.',
+    );
   }
   const counts = new Map<string, number>();
   for (const v of present) {
@@ -165,18 +191,29 @@ function meanStd(values: readonly number[]): { mean: number; std: number } {
   return { mean, std: std > 1e-12 ? std : 1 };
 }
 
+/** Distinct values sorted: numerically when all are numbers (so `2` comes before `10`), else as text. */
 function sortedUnique(values: readonly string[]): string[] {
-  return [...new Set(values)].sort();
+  const unique = [...new Set(values)];
+  const numbers = unique.map(toNumber);
+  if (numbers.every((n) => n !== undefined)) {
+    return unique
+      .map((v, i) => [v, numbers[i]] as const)
+      .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
+      .map(([v]) => v);
+  }
+  return unique.sort();
 }
 
 /**
  * Applies fitted preprocessing to rows of a table (matching columns by name, so column order may
  * differ from the training file).
- * @throws UserInputError for a missing column, a non-numeric value in a numeric feature, a missing
- *   target, or a class label the model was not trained on (each naming file and line).
+ * Text in a numeric feature is imputed with the training mean and listed in `stray` (the caller warns).
+ * @throws UserInputError for missing columns, a missing or non-numeric regression target, or a class
+ *   label the model was not trained on (each naming file and line).
  */
 export function encodeRows(prep: Preprocessing, table: Table, rows: readonly number[]): EncodedRows {
   const inputCount = prep.inputNames.length;
+  checkColumns(table, { target: [prep.target.name], feature: prep.features.map((f) => f.name) });
   const featureCols = columnIndices(
     table,
     prep.features.map((f) => f.name),
@@ -186,6 +223,8 @@ export function encodeRows(prep: Preprocessing, table: Table, rows: readonly num
   const x = new Float32Array(rows.length * inputCount);
   const y = new Float32Array(rows.length);
   const rawTarget: string[] = [];
+  const stray: BadCell[] = [];
+  const unseen: BadCell[] = [];
   const classIndex =
     prep.target.problem === 'classification' ? new Map(prep.target.classes.map((c, i) => [c, i])) : undefined;
 
@@ -200,13 +239,10 @@ export function encodeRows(prep: Preprocessing, table: Table, rows: readonly num
         if (!isMissing(text)) {
           const parsed = toNumber(text);
           if (parsed === undefined) {
-            throw new UserInputError(
-              `${table.file}:${line}: feature "${feature.name}" is "${text}", but it was numeric in training; fix the value or leave it empty.`,
-              table.file,
-              line,
-            );
+            stray.push({ line, column: feature.name, value: text });
+          } else {
+            value = parsed;
           }
-          value = parsed;
         }
         x[offset++] = (value - feature.mean) / feature.std;
       } else {
@@ -214,6 +250,8 @@ export function encodeRows(prep: Preprocessing, table: Table, rows: readonly num
         const hot = feature.categories.indexOf(category);
         if (hot >= 0) {
           x[offset + hot] = 1;
+        } else {
+          unseen.push({ line, column: feature.name, value: text });
         }
         offset += feature.categories.length;
       }
@@ -250,5 +288,5 @@ export function encodeRows(prep: Preprocessing, table: Table, rows: readonly num
       y[r] = (value - prep.target.mean) / prep.target.std;
     }
   });
-  return { x, y, rawTarget, rowCount: rows.length, inputCount };
+  return { x, y, rawTarget, rowCount: rows.length, inputCount, stray, unseen };
 }

@@ -3,23 +3,9 @@
  * train/validation/holdout split. Same seed and same row count give the same split on every machine.
  */
 
-/** A source of uniform numbers in [0, 1), like `Math.random`. */
-export type Random = () => number;
+import { mulberry32, type Random } from '../base/random';
 
-/**
- * Mulberry32 (Tommy Ettinger's 32-bit generator): 32 bits of state, period 2^32, good enough for
- * shuffling and weight initialisation. The seed is reduced to an unsigned 32-bit integer.
- */
-export function mulberry32(seed: number): Random {
-  let state = Math.trunc(seed) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32, type Random };
 
 /** Fisher–Yates shuffle in place; returns the same array. */
 export function shuffleInPlace<T>(items: T[], random: Random): T[] {

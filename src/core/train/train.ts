@@ -21,7 +21,8 @@ import {
 } from './job';
 import { buildModel, saveModel } from './model';
 import { evaluateModel, inputTensor, targetTensor } from './predict';
-import { type Preprocessing, encodeRows, fitPreprocessing, labelledRows } from './preprocess';
+import { badCellWarnings, checkColumns, inferTarget } from './columns';
+import { type Preprocessing, encodeRows, fitPreprocessing } from './preprocess';
 import { splitRows } from './random';
 import { readTable, tableToCsv } from './table';
 
@@ -32,12 +33,24 @@ export interface TrainSummary {
   stoppedEarly: boolean;
   /** Mean wall time of one epoch (training + validation pass), seconds. */
   meanEpochSeconds: number;
-  rows: { train: number; validation: number; holdout: number; droppedUnlabelled: number };
+  /** Row counts; `droppedBadTarget` counts rows whose numeric target was not a number. */
+  rows: {
+    train: number;
+    validation: number;
+    holdout: number;
+    droppedUnlabelled: number;
+    droppedBadTarget: number;
+  };
+  /** Warnings printed during the run (bad cells, tiny validation split, identifier-like columns). */
+  warnings: string[];
   evaluation: Evaluation;
 }
 
 /** A categorical feature with more categories than this is probably an identifier: warn. */
 const MANY_CATEGORIES = 100;
+
+/** A validation split smaller than this gets a warning: its metrics are mostly noise. */
+const MIN_VALIDATION_ROWS = 10;
 
 /** Per-epoch metric names as written (classification / regression). */
 const LOG_NAMES: Record<string, string> = { acc: 'accuracy', val_acc: 'val_accuracy' };
@@ -121,16 +134,35 @@ export async function runTrain(
   backend: BackendInfo,
 ): Promise<TrainSummary> {
   checkTrainTask(task);
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    warnings.push(message);
+    console.log(`warning: ${message}`);
+    // Recorded at once so a run that fails later still keeps them.
+    mergeInfo(ctx, { warnings });
+  };
   const table = readTable(resolve(ctx.root, task.dataFile), task.dataFile);
-  const labelled = labelledRows(table, task.target);
+  const featureNames = task.features ?? table.columns.filter((c) => c !== task.target);
+  checkColumns(table, { target: [task.target], feature: featureNames });
+  const inferred = inferTarget(table, task.target, task.problem);
+  badCellWarnings(task.dataFile, inferred.stray, 'row dropped (fix the value or leave it empty)').forEach(
+    warn,
+  );
+  const labelled = inferred.rows;
   const split = splitRows(labelled.length, task.validationSplit, task.holdoutSplit ?? 0, task.seed);
   const pick = (indices: number[]) => indices.map((i) => labelled[i]);
   const trainRows = pick(split.train);
   const validationRows = pick(split.validation);
   const holdoutRows = pick(split.holdout);
+  if (trainRows.length === 0) {
+    throw new UserInputError(
+      `${task.dataFile}: no training rows are left (${labelled.length} usable rows); add data or lower validation_split/holdout_split.`,
+      task.dataFile,
+    );
+  }
   const prep = fitPreprocessing(
     table,
-    { target: task.target, ...(task.features ? { features: task.features } : {}), ...problemOption(task) },
+    { target: task.target, features: featureNames, problem: inferred.problem, warn },
     trainRows,
     labelled,
   );
@@ -142,8 +174,8 @@ export async function runTrain(
   }
   for (const feature of prep.features) {
     if (feature.kind === 'categorical' && feature.categories.length > MANY_CATEGORIES) {
-      console.log(
-        `warning: feature "${feature.name}" has ${feature.categories.length} categories (one input each); ` +
+      warn(
+        `feature "${feature.name}" has ${feature.categories.length} categories (one input each); ` +
           'if it is an identifier, leave it out of "features".',
       );
     }
@@ -151,6 +183,10 @@ export async function runTrain(
   const train = encodeRows(prep, table, trainRows);
   const validation = validationRows.length > 0 ? encodeRows(prep, table, validationRows) : undefined;
   const holdout = holdoutRows.length > 0 ? encodeRows(prep, table, holdoutRows) : undefined;
+  const stray = [train, validation, holdout]
+    .flatMap((e) => e?.stray ?? [])
+    .sort((a, b) => a.line - b.line || a.column.localeCompare(b.column));
+  badCellWarnings(task.dataFile, stray, 'treated as missing (fix the value or leave it empty)').forEach(warn);
   const outputs = prep.target.problem === 'classification' ? prep.target.classes.length : 1;
   console.log(
     `data ${task.dataFile}: ${train.rowCount} training, ${validation?.rowCount ?? 0} validation, ` +
@@ -158,10 +194,16 @@ export async function runTrain(
       (prep.target.problem === 'classification'
         ? `classification of ${task.target} into ${prep.target.classes.join(', ')}`
         : `regression of ${task.target}`) +
-      `; backend ${backend.backend}`,
+      ` (${inferred.reason}); backend ${backend.backend}`,
   );
-  if (table.rows.length > labelled.length) {
-    console.log(`skipped ${table.rows.length - labelled.length} rows whose ${task.target} is missing`);
+  if (inferred.missing > 0) {
+    console.log(`skipped ${inferred.missing} rows whose ${task.target} is missing`);
+  }
+  if (task.validationSplit > 0 && (validation?.rowCount ?? 0) < MIN_VALIDATION_ROWS) {
+    warn(
+      `the validation split has ${validation?.rowCount ?? 0} row${validation?.rowCount === 1 ? '' : 's'}: ` +
+        `its metrics mean little below ${MIN_VALIDATION_ROWS} rows; use more data or a larger validation_split.`,
+    );
   }
 
   const model = buildModel(
@@ -261,7 +303,13 @@ export async function runTrain(
     Object.assign(finalValues, evaluationMetrics(holdoutEvaluation, 'holdout/'));
   }
   writeJsonArtifact(ctx, 'evaluation.json', report);
-  writeMetrics(ctx, lastEpoch, finalValues);
+  const undefinedMetrics = writeMetrics(ctx, lastEpoch, finalValues);
+  if (undefinedMetrics.length > 0) {
+    warn(
+      `${undefinedMetrics.join(', ')} undefined (recorded as null in evaluation.json, left out of the metrics): ` +
+        'R² needs at least 2 rows whose target values differ.',
+    );
+  }
   console.log(`evaluation on the ${report.split as string} rows: ${formatValues(finalValues)}`);
   model.dispose();
 
@@ -274,17 +322,16 @@ export async function runTrain(
       train: train.rowCount,
       validation: validation?.rowCount ?? 0,
       holdout: holdout?.rowCount ?? 0,
-      droppedUnlabelled: table.rows.length - labelled.length,
+      droppedUnlabelled: inferred.missing,
+      droppedBadTarget: inferred.stray.length,
     },
     evaluation,
+    warnings,
   };
-  const { evaluation: _omit, ...facts } = summary;
+  const { evaluation: _omit, warnings: _warnings, ...facts } = summary;
+  // Warnings are already in info.json (written as they happen); none means no key at all.
   mergeInfo(ctx, facts);
   return summary;
-}
-
-function problemOption(task: TfjsTrainTask): { problem?: 'classification' | 'regression' } {
-  return task.problem ? { problem: task.problem } : {};
 }
 
 /** The per-epoch metric names of a task (see `epochValues`). */

@@ -10,6 +10,7 @@ import { open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Emitter, type Event } from '../../core/base/emitter';
 import type { Disposable } from '../../core/base/disposable';
+import { parseMetricLine } from '../../core/metrics/jsonl';
 import type { MetricPoint } from '../../core/metrics/series';
 import { TextTail } from '../../core/metrics/tail';
 import { isFinalStatus, type RunRecord } from '../../core/runs/types';
@@ -58,6 +59,8 @@ export class RunFollower implements Disposable {
   private recordText = '';
   private readonly seriesByName = new Map<string, MetricPoint[]>();
   private maxStep: number | null = null;
+  /** Lines of metrics.jsonl accepted so far: the implied step of a line without one. */
+  private acceptedLines = 0;
   private readonly metricsTail: TextTail;
   private logOffset = 0;
   private logPartial = '';
@@ -255,6 +258,7 @@ export class RunFollower implements Disposable {
     if (reset) {
       this.seriesByName.clear();
       this.maxStep = null;
+      this.acceptedLines = 0;
     }
     for (const { text, line } of lines) {
       this.parseMetricLine(text, line, appended);
@@ -262,36 +266,22 @@ export class RunFollower implements Disposable {
     return reset;
   }
 
-  /** Parses one line of the metrics protocol: `{"step": n, "time"?: ms, "values": {name: number}}`. */
+  /**
+   * Parses one line of the metrics protocol with the runner's own parser ({@link parseMetricLine} in
+   * core), so the dashboard accepts exactly the lines that `run.json`'s summaries are built from.
+   */
   private parseMetricLine(raw: string, lineNumber: number, appended: Map<string, number>): void {
-    const line = raw.trim();
-    if (line === '') {
+    const parsed = parseMetricLine(raw.replace(/\r$/, ''), this.acceptedLines);
+    if (parsed === undefined) {
       return;
     }
-    const where = `${this.metricsTail.file}:${lineNumber}`;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch {
-      this.addWarning(`${where}: not valid JSON; line skipped`);
+    if (typeof parsed === 'string') {
+      this.addWarning(`${this.metricsTail.file}:${lineNumber}: ${parsed}`);
       return;
     }
-    const { step, values } = (parsed ?? {}) as { step?: unknown; values?: unknown };
-    if (typeof step !== 'number' || !Number.isInteger(step) || step < 0) {
-      this.addWarning(`${where}: "step" must be an integer >= 0; line skipped`);
-      return;
-    }
-    if (typeof values !== 'object' || values === null || Array.isArray(values)) {
-      this.addWarning(`${where}: "values" must be an object of numbers; line skipped`);
-      return;
-    }
-    const entries = Object.entries(values as Record<string, unknown>);
-    const bad = entries.find(([, v]) => typeof v !== 'number' || !Number.isFinite(v));
-    if (bad) {
-      this.addWarning(`${where}: value of "${bad[0]}" is not a finite number; line skipped`);
-      return;
-    }
-    for (const [name, value] of entries as [string, number][]) {
+    this.acceptedLines++;
+    const { step, values } = parsed;
+    for (const [name, value] of Object.entries(values)) {
       let points = this.seriesByName.get(name);
       if (!points) {
         points = [];

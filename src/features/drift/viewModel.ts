@@ -4,9 +4,15 @@
  * standalone report draw the same pictures. No `vscode` import: tested as a pure function.
  */
 import { driftColumnChart, driftSummaryChart } from '../../core/charts/driftCharts';
-import { driftStrength, sortColumns } from '../../core/drift/format';
+import {
+  driftStrength,
+  formatSummaryStat,
+  NUMERIC_SUMMARY_LABELS,
+  sortColumns,
+} from '../../core/drift/format';
 import type { ColumnDrift, ColumnSummary, DriftInput, DriftReport } from '../../core/drift/types';
-import { formatNumber } from '../../core/report/format';
+import { datasetVerdict, samplingText } from '../../core/drift/presentation';
+import { formatNumber } from '../../protocol/format';
 import type {
   DriftSnapshot,
   DriftSummaryLine,
@@ -22,14 +28,19 @@ function input(i: DriftInput): DriftViewInput {
     format: i.format,
     rows: i.rows,
     columns: i.columns,
-    sampling: s.applied
-      ? `sampled ${formatNumber(s.rowsAfter)} of ${formatNumber(s.rowsBefore)} rows (seed ${s.seed})`
-      : null,
+    sampling: samplingText(s),
   };
 }
 
-/** Summary lines of a column: counts, then quantiles (numbers) or the most frequent categories. */
-export function summaryLines(reference: ColumnSummary, current: ColumnSummary): DriftSummaryLine[] {
+/**
+ * Summary lines of a column: counts, then quantiles (numbers; dates when `unit` is `unix-ms`) or the most
+ * frequent categories.
+ */
+export function summaryLines(
+  reference: ColumnSummary,
+  current: ColumnSummary,
+  unit?: 'unix-ms',
+): DriftSummaryLine[] {
   const n = (v: number | null): string => formatNumber(v);
   const lines: DriftSummaryLine[] = [
     { label: 'values', reference: n(reference.count), current: n(current.count) },
@@ -37,17 +48,12 @@ export function summaryLines(reference: ColumnSummary, current: ColumnSummary): 
     { label: 'unique', reference: n(reference.unique), current: n(current.unique) },
   ];
   if (reference.kind === 'numeric' && current.kind === 'numeric') {
-    const labels = {
-      mean: 'mean',
-      std: 'std',
-      min: 'min',
-      q25: '25%',
-      q50: 'median',
-      q75: '75%',
-      max: 'max',
-    };
-    for (const [key, label] of Object.entries(labels) as [keyof typeof labels, string][]) {
-      lines.push({ label, reference: n(reference[key]), current: n(current[key]) });
+    for (const [key, label] of Object.entries(NUMERIC_SUMMARY_LABELS) as [
+      keyof typeof NUMERIC_SUMMARY_LABELS,
+      string,
+    ][]) {
+      const stat = (v: number | null): string => formatSummaryStat(key, v, unit, formatNumber);
+      lines.push({ label, reference: stat(reference[key]), current: stat(current[key]) });
     }
   } else if (reference.kind === 'categorical' && current.kind === 'categorical') {
     const top = Math.max(reference.top.length, current.top.length);
@@ -89,7 +95,7 @@ function column(c: ColumnDrift, index: number): DriftViewColumn {
       c.methodSource === c.thresholdSource
         ? `${c.methodSource} rule`
         : `method: ${c.methodSource} rule, threshold: ${c.thresholdSource} rule`,
-    summary: summaryLines(c.reference, c.current),
+    summary: summaryLines(c.reference, c.current, c.valueUnit),
     note: c.note ?? null,
   };
 }
@@ -115,6 +121,7 @@ export function buildDriftSnapshot(report: DriftReport, source: DriftViewSource)
     durationMs: report.durationMs,
     inputs: { reference: input(reference), current: input(current) },
     dataset: { ...report.dataset },
+    verdict: datasetVerdict(report.dataset),
     columns,
     skipped: report.skipped.map((s) => ({ name: s.name, type: s.type, reason: s.reason })),
     charts: summary ? [summary, ...charts] : charts,

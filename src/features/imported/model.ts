@@ -8,15 +8,9 @@ import type { Disposable } from '../../core/base/disposable';
 import { Emitter, type Event } from '../../core/base/emitter';
 import type { ImportedRun, ImportedRunsResult } from '../../core/metrics/discovery';
 import type { MetricSourceKind } from '../../core/metrics/series';
-import type { MetricSummary } from '../../core/runs/types';
+import { keyMetricsText, lastValues } from '../../core/runs/keyMetrics';
 import { ViewItems } from '../commands';
-import {
-  escapeMarkdown,
-  formatDuration,
-  formatMetricValue,
-  keyMetricsText,
-  statusIcon,
-} from '../runs/format';
+import { escapeMarkdown, formatDuration, formatMetricValue, statusIcon } from '../runs/format';
 import type { RowText } from '../runs/model';
 
 /** The root group of imported runs. */
@@ -183,25 +177,6 @@ export class ImportedRunsModel implements Disposable {
   }
 }
 
-/** The last value of each metric of an imported run, shaped for {@link keyMetricsText}. */
-function summaries(run: ImportedRun): Record<string, MetricSummary> {
-  return Object.fromEntries(
-    run.metrics
-      .filter((m) => m.points > 0)
-      .map((m) => [
-        m.name,
-        {
-          last: m.last,
-          lastStep: m.lastStep,
-          min: m.last,
-          max: m.last,
-          bestStep: m.lastStep,
-          count: m.points,
-        },
-      ]),
-  );
-}
-
 /**
  * Label, description and Markdown tooltip of an imported run: its name (with the experiment),
  * where it was found, and its key metrics.
@@ -214,7 +189,7 @@ export function describeImportedRun(run: ImportedRun, keyMetrics: readonly strin
   const slash = run.relativePath.lastIndexOf('/');
   const name = byPath && slash >= 0 ? run.relativePath.slice(slash + 1) : run.name;
   const label = run.experiment !== undefined ? `${run.experiment} / ${name}` : name;
-  const metrics = keyMetricsText(summaries(run), 2, keyMetrics);
+  const metrics = keyMetricsText(lastValues(run.metrics.filter((m) => m.points > 0)), { chosen: keyMetrics });
   const duration =
     run.startTime !== undefined && run.endTime !== undefined && run.endTime >= run.startTime
       ? formatDuration(run.endTime - run.startTime)

@@ -9,7 +9,7 @@ import { Emitter, type Event } from '../../core/base/emitter';
 import type { Disposable } from '../../core/base/disposable';
 import type { CommitInfo } from '../../core/git/gitContext';
 import { isFinalStatus, type RunRecord } from '../../core/runs/types';
-import { ViewItems } from '../commands';
+import { runContextValue, ViewItems } from '../commands';
 import {
   escapeMarkdown,
   formatDuration,
@@ -51,15 +51,28 @@ export function shortSha(sha: string): string {
   return sha.slice(0, 7);
 }
 
+/** Runs sorted and grouped once per change; the tree asks for them once per row. */
+interface RunsIndex {
+  all: RunRecord[];
+  groups: CommitGroup[];
+  byCommit: Map<string | null, RunRecord[]>;
+  position: Map<string | null, number>;
+}
+
 /**
  * All runs of a workspace plus the git facts needed to group them. Fires {@link onDidChange} after
  * every update and {@link onDidFinishRun} when a run is seen reaching a final status.
+ *
+ * Sorting and grouping happen once per change (an index dropped on every mutation), not per call: the
+ * tree asks for a group's runs and position for every row it draws, and redraws every 2 s while runs
+ * are active, so per-call sorting made one redraw cost runs × groups (1 s at 2,000 runs).
  */
 export class RunsModel implements Disposable {
   private readonly runs = new Map<string, RunRecord>();
   private readonly commits = new Map<string, CommitInfo>();
   private head: string | null = null;
   private loaded = false;
+  private cached: RunsIndex | undefined;
   private readonly changeEmitter = new Emitter<void>();
   private readonly finishEmitter = new Emitter<RunRecord>();
 
@@ -73,6 +86,7 @@ export class RunsModel implements Disposable {
 
   /** Replaces every run (a full reload). The first call is the initial load and fires no finish events. */
   setRuns(runs: readonly RunRecord[]): void {
+    this.cached = undefined;
     const ids = new Set(runs.map((r) => r.id));
     for (const id of [...this.runs.keys()]) {
       if (!ids.has(id)) {
@@ -100,6 +114,7 @@ export class RunsModel implements Disposable {
       }
     }
     if (changes > 0) {
+      this.cached = undefined;
       this.changeEmitter.fire();
     }
     finished.forEach((r) => this.finishEmitter.fire(r));
@@ -119,6 +134,7 @@ export class RunsModel implements Disposable {
   setHead(sha: string | null): void {
     if (sha !== this.head) {
       this.head = sha;
+      this.cached = undefined;
       this.changeEmitter.fire();
     }
   }
@@ -163,17 +179,17 @@ export class RunsModel implements Disposable {
 
   /** Every run, newest first (ids sort by time). */
   all(): RunRecord[] {
-    return [...this.runs.values()].sort(newestFirst);
+    return [...this.index().all];
   }
 
   /** Runs that are queued or running, newest first. */
   active(): RunRecord[] {
-    return this.all().filter((r) => !isFinalStatus(r.status));
+    return this.index().all.filter((r) => !isFinalStatus(r.status));
   }
 
   /** The newest run of `task`, if any. */
   latestOf(task: string): RunRecord | undefined {
-    return this.all().find((r) => r.task === task);
+    return this.index().all.find((r) => r.task === task);
   }
 
   /**
@@ -181,21 +197,43 @@ export class RunsModel implements Disposable {
    * commit last.
    */
   groups(): CommitGroup[] {
-    const newest = new Map<string | null, string>();
-    for (const run of this.all()) {
-      if (!newest.has(run.git.commit)) {
-        newest.set(run.git.commit, run.id);
-      }
-    }
-    const rank = (sha: string | null): number => (sha === null ? 2 : sha === this.head ? 0 : 1);
-    return [...newest.entries()]
-      .sort(([a, ra], [b, rb]) => rank(a) - rank(b) || rb.localeCompare(ra))
-      .map(([sha]) => ({ kind: 'commit', sha }));
+    return [...this.index().groups];
+  }
+
+  /** The position of `group` in {@link groups}, or -1 when it has no runs. */
+  groupIndex(group: CommitGroup): number {
+    return this.index().position.get(group.sha) ?? -1;
   }
 
   /** The runs of a group, newest first. */
   runsIn(group: CommitGroup): RunRecord[] {
-    return this.all().filter((r) => r.git.commit === group.sha);
+    return [...(this.index().byCommit.get(group.sha) ?? [])];
+  }
+
+  /** Sorts and groups the runs, once per change. */
+  private index(): RunsIndex {
+    if (this.cached !== undefined) {
+      return this.cached;
+    }
+    const all = [...this.runs.values()].sort(newestFirst);
+    // Map insertion order is the order of each group's newest run, newest first.
+    const byCommit = new Map<string | null, RunRecord[]>();
+    for (const run of all) {
+      const runs = byCommit.get(run.git.commit);
+      if (runs) {
+        runs.push(run);
+      } else {
+        byCommit.set(run.git.commit, [run]);
+      }
+    }
+    const rank = (sha: string | null): number => (sha === null ? 2 : sha === this.head ? 0 : 1);
+    // A stable sort on the rank keeps the newest-run order within each rank.
+    const groups = [...byCommit.keys()]
+      .sort((a, b) => rank(a) - rank(b))
+      .map((sha): CommitGroup => ({ kind: 'commit', sha }));
+    const position = new Map(groups.map((g, i) => [g.sha, i] as const));
+    this.cached = { all, groups, byCommit, position };
+    return this.cached;
   }
 
   /** Label, description and tooltip of a commit group. */
@@ -280,7 +318,7 @@ export function describeRun(run: RunRecord, now: number, keyMetrics: readonly st
     description: parts.filter((p): p is string => p !== undefined).join(' · '),
     tooltip: runTooltip(run, now),
     icon: statusIcon(run.status),
-    contextValue: `${ViewItems.runPrefix}${run.status}`,
+    contextValue: runContextValue(run.status, run.kind),
   };
 }
 

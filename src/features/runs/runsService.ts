@@ -93,19 +93,20 @@ export class RunsService implements vscode.Disposable {
   }
 
   /**
-   * Reads every run: first finalises runs orphaned while the editor was away (reconcile), then
-   * replaces the model's runs. Serialised with other reloads.
+   * Reads every run (each `run.json` once, a few at a time) and replaces the model's runs; runs
+   * orphaned while the editor was away get their final status first (reconcile). Serialised with other
+   * reloads.
    */
   reloadAll(): Promise<void> {
     return this.enqueue(async () => {
       const store = await this.runStore();
-      const fixed = await store.reconcile();
-      for (const run of fixed) {
+      const { loadRuns } = await import('./loadRuns');
+      const { runs, problems, reconciled } = await loadRuns(store);
+      for (const run of reconciled) {
         this.log.info(
           `Run ${run.id} (${run.task}) had lost its process; recorded as ${run.status}: ${run.error}`,
         );
       }
-      const { runs, problems } = await store.list();
       for (const problem of problems) {
         this.log.warn(`Skipping run folder ${problem.dir}: ${problem.message}`);
       }

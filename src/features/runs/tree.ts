@@ -93,7 +93,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsViewElement
       );
     }
     if (isCommitGroup(element)) {
-      const index = this.model.groups().findIndex((g) => g.sha === element.sha);
+      const index = this.model.groupIndex(element);
       const state =
         index >= 0 && index < EXPANDED_GROUPS
           ? vscode.TreeItemCollapsibleState.Expanded

@@ -2,25 +2,10 @@
  * The browser side of the real-editor tests: Debian's chromium driven by playwright-core, and the
  * workbench moves a user makes (command palette, waiting for the workbench, reading a webview).
  */
-import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
-import { chromiumBin } from './paths';
+import type { FrameLocator, Page } from 'playwright-core';
 
-/** Launches headless chromium with the flags that keep it off the network and quiet. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumBin(),
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
+/** Launches headless chromium with the flags that keep it off the network and quiet (the shared launcher). */
+export { launchChromium as launchBrowser } from '../../helpers/chromium';
 
 /** The workbench URL of a folder, optionally with VS Code's `payload` (extension development/tests). */
 export function workbenchUrl(base: string, folder: string, payload?: [string, string][]): string {
@@ -32,7 +17,7 @@ export function workbenchUrl(base: string, folder: string, payload?: [string, st
 }
 
 /** Waits until the workbench has rendered its activity bar and status bar. */
-export async function waitForWorkbench(page: Page, timeoutMs = 60_000): Promise<void> {
+export async function waitForWorkbench(page: Page, timeoutMs = 120_000): Promise<void> {
   await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: timeoutMs });
   await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: timeoutMs });
 }

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { chromiumPath, chromiumSkipReason } from '../../helpers/chromium';
 
 /** The repository root (this file is test/e2e/support/paths.ts). */
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
@@ -22,9 +23,9 @@ export function codeServerBin(): string {
 
 /** The browser Playwright drives: Debian's chromium unless XLENS_CHROMIUM names another. */
 export function chromiumBin(): string {
-  const bin = process.env.XLENS_CHROMIUM ?? '/usr/bin/chromium';
-  if (!existsSync(bin)) {
-    throw new Error(`No chromium at ${bin}. Install it (apt-get install chromium) or set XLENS_CHROMIUM.`);
+  const reason = chromiumSkipReason();
+  if (reason !== undefined) {
+    throw new Error(reason);
   }
-  return bin;
+  return chromiumPath();
 }

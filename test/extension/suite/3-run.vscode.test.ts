@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
@@ -67,6 +67,21 @@ describe('a run started by command', () => {
     assert.ok(
       tabs.some((t) => t.label.includes(run!.id)),
       `tab labels: ${tabs.map((t) => t.label).join(', ')}`,
+    );
+  });
+
+  it('leaves the Runs model when its folder is deleted under the editor', async function () {
+    if (!run) {
+      this.skip();
+    }
+    const api = await xlensApi();
+    const id = run.id;
+    assert.ok(api.runs.get(id), 'the run is listed before');
+    rmSync(join(workspaceRoot(), '.xlens', 'runs', id), { recursive: true, force: true });
+    await waitFor(`run ${id} to leave the Runs model`, () => (api.runs.get(id) ? undefined : true), 30_000);
+    assert.equal(
+      api.runs.all().some((r) => r.id === id),
+      false,
     );
   });
 });

@@ -32,6 +32,8 @@ describe(
         child.on('close', (code) => done({ code, stdout, stderr }));
       });
       assert.equal(result.code, 0, result.stderr + result.stdout);
+      // eslint-disable-next-line no-control-regex
+      assert.ok(!/\x1b/.test(result.stdout), 'no terminal escapes when stdout is a pipe');
 
       const runsDir = join(dir, '.xlens', 'runs');
       const runs = readdirSync(runsDir)

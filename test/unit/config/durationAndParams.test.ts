@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatDuration, parseDuration } from '../../../src/core/config/duration';
+import { parseDuration } from '../../../src/core/config/duration';
 import {
   findPlaceholders,
   flattenParams,
@@ -26,13 +26,6 @@ describe('durations', () => {
       assert.equal(parseDuration(bad), undefined, bad);
     }
     assert.equal(parseDuration(0), undefined);
-  });
-
-  it('formats for people', () => {
-    assert.equal(formatDuration(850), '850ms');
-    assert.equal(formatDuration(4200), '4.2s');
-    assert.equal(formatDuration(185_000), '3m 05s');
-    assert.equal(formatDuration(7_800_000), '2h 10m');
   });
 });
 

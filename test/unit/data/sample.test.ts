@@ -5,7 +5,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { tableFromArrays, tableToIPC } from 'apache-arrow';
+import {
+  makeVector,
+  Table as ArrowTable,
+  tableFromArrays,
+  tableToIPC,
+  Utf8,
+  vectorFromArray,
+} from 'apache-arrow';
 import { loadTable } from '../../../src/core/data/load';
 import { reservoirIndices, RowReservoir } from '../../../src/core/data/sample';
 import type { Column, Table } from '../../../src/core/data/types';
@@ -175,5 +182,41 @@ describe('sampling while loading', () => {
       rows.map((r) => r.id),
     );
     await assert.rejects(loadTable(csv, { maxRows: 0 }), /maxRows must be a positive integer/);
+  });
+
+  it('reads Arrow files batch by batch, in both IPC formats, with the sample spanning batches', async () => {
+    // Plain Utf8 strings: the IPC file format allows no dictionary that changes between batches.
+    const batches = [0, 1, 2, 3].map(
+      (b) =>
+        new ArrowTable({
+          id: makeVector(Float64Array.from({ length: 750 }, (_, i) => b * 750 + i)),
+          group: vectorFromArray(
+            Array.from({ length: 750 }, (_, i) => rows[b * 750 + i].group),
+            new Utf8(),
+          ),
+        }),
+    );
+    const table = batches.slice(1).reduce((t, next) => t.concat(next), batches[0]);
+    assert.equal(table.batches.length, 4);
+    for (const format of ['file', 'stream'] as const) {
+      const path = join(dir, `batches-${format}.arrow`);
+      writeFileSync(path, tableToIPC(table, format));
+      const all = await loadTable(path);
+      assert.deepEqual(
+        values(all, 'id'),
+        rows.map((r) => r.id),
+        format,
+      );
+      const sampled = await loadTable(path, { maxRows: k, seed });
+      assert.deepEqual(values(sampled, 'id'), expected, format);
+      assert.deepEqual(
+        values(sampled, 'group'),
+        expected.map((i) => rows[i].group),
+        format,
+      );
+    }
+    writeFileSync(join(dir, 'fake.arrow'), 'id,group\n1,a\n');
+    await assert.rejects(loadTable(join(dir, 'fake.arrow')), /fake\.arrow: not a readable Arrow IPC file/);
+    await assert.rejects(loadTable(join(dir, 'nope.arrow')), /nope\.arrow: file not found/);
   });
 });

@@ -67,7 +67,7 @@ describe('drift job', () => {
   it('writes the report, one metric line and info.json, and exits 0 although drift is found', async () => {
     const { code, stdout, stderr, runDir } = await runJob('ok', task({}));
     assert.equal(code, 0, stderr);
-    assert.match(stdout, /DATASET DRIFT DETECTED: 3 of 5 columns drifted/);
+    assert.match(stdout, /DATASET DRIFT DETECTED: 3 of 5 tested columns drifted/);
     const report = JSON.parse(
       readFileSync(join(runDir, 'artifacts', 'drift-report.json'), 'utf8'),
     ) as DriftReport;

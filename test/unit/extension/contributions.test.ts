@@ -7,11 +7,12 @@ import {
   Commands,
   ContextKeys,
   TASK_TYPE,
+  runContextValue,
   ViewItems,
   Views,
   type CommandSpec,
 } from '../../../src/features/commands';
-import { RUN_STATUSES } from '../../../src/features/runs/format';
+import { RUN_STATUSES, TASK_KINDS } from '../../../src/features/runs/format';
 
 interface MenuEntry {
   command: string;
@@ -95,7 +96,7 @@ describe('package.json contributions match the id table in src/features/commands
       ViewItems.commit,
       ViewItems.importedGroup,
       ViewItems.importedRun,
-      ...RUN_STATUSES.map((s) => `${ViewItems.runPrefix}${s}`),
+      ...RUN_STATUSES.flatMap((s) => TASK_KINDS.map((k) => runContextValue(s, k))),
     ]);
     for (const when of whenClauses) {
       for (const [name] of when.matchAll(/\bxlens\.[\w.]+/g)) {
@@ -112,14 +113,26 @@ describe('package.json contributions match the id table in src/features/commands
         );
       }
     }
-    const cancel = menus.find(
-      ([, e]) => e.command === Commands.cancelRun.id && e.group?.startsWith('inline'),
-    )!;
-    const cancelPattern = new RegExp(/viewItem =~ \/(.+?)\/(?=\s|$)/.exec(cancel[1].when!)![1]);
+    const offeredOn = (command: string, group: string): string[] => {
+      const entry = menus.find(([, e]) => e.command === command && e.group?.startsWith(group));
+      assert.ok(entry, `${command} is in the ${group} group of a menu`);
+      const pattern = new RegExp(/viewItem =~ \/(.+?)\/(?=\s|$)/.exec(entry[1].when!)![1]);
+      return [...itemValues].filter((v) => pattern.test(v)).sort();
+    };
     assert.deepEqual(
-      [...itemValues].filter((v) => cancelPattern.test(v)).sort(),
-      ['run.queued', 'run.running'],
-      'Cancel is offered exactly for queued and running runs',
+      offeredOn(Commands.cancelRun.id, 'inline'),
+      TASK_KINDS.flatMap((k) => [runContextValue('queued', k), runContextValue('running', k)]).sort(),
+      'Cancel is offered exactly for queued and running runs, of every kind',
+    );
+    assert.deepEqual(
+      offeredOn(Commands.showDriftReport.id, '1_open'),
+      ['run.succeeded.kind.drift'],
+      'Show Drift Report is offered exactly on finished drift runs',
+    );
+    assert.equal(
+      offeredOn(Commands.openRunDashboard.id, '1_open').length,
+      RUN_STATUSES.length * TASK_KINDS.length,
+      'Open Run Dashboard is offered on every run',
     );
   });
 

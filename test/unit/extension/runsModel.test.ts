@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { captureGitState, describeCommits, headCommit } from '../../../src/core/git/gitContext';
@@ -87,6 +88,12 @@ describe('RunsModel grouping by commit (real git repository, real run store)', (
       'runs of a commit are newest first',
     );
     assert.deepEqual(model.commitsToDescribe(), [], 'every commit got its subject and date');
+    assert.deepEqual(
+      groups.map((g) => model.groupIndex(g)),
+      [0, 1],
+      'the tree finds a group by its position',
+    );
+    assert.equal(model.groupIndex({ kind: 'commit', sha: 'f'.repeat(40) }), -1);
 
     const headRow = model.describeGroup(groups[0], NOW);
     assert.equal(headRow.label, `${shortSha(head)} wider layers`);
@@ -129,6 +136,73 @@ describe('RunsModel grouping by commit (real git repository, real run store)', (
     assert.equal(row.description, '1 run');
     assert.match(row.tooltip, /not a git repository/);
     assert.match(runTooltip(run, NOW), /No commit: not a git repository/);
+  });
+});
+
+/** The `when` clauses of the Runs view's item menus in package.json, by command id. */
+function runMenuPatterns(): Map<string, RegExp[]> {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
+    contributes: { menus: { 'view/item/context': { command: string; when: string }[] } };
+  };
+  const patterns = new Map<string, RegExp[]>();
+  for (const entry of pkg.contributes.menus['view/item/context']) {
+    const match = /view == xlens\.runs && viewItem =~ \/(.+?)\/(?=\s|$)/.exec(entry.when);
+    if (match) {
+      patterns.set(entry.command, [...(patterns.get(entry.command) ?? []), new RegExp(match[1])]);
+    }
+  }
+  return patterns;
+}
+
+describe('run rows carry status and task kind for the Runs view menus', () => {
+  it('offers Show Drift Report only on finished drift runs, Cancel only on active runs, the rest on all', async () => {
+    const root = makeRepo({ 'xlens.yaml': 'tasks: {}\n' }, 'project');
+    const store = new RunStore(root);
+    const runs = [
+      await recordRun(store, root, 'weather-drift', '2026-11-24T09:00:00.000Z', { kind: 'drift' }),
+      await recordRun(store, root, 'weather-drift', '2026-11-24T09:10:00.000Z', {
+        kind: 'drift',
+        status: 'failed',
+      }),
+      await recordRun(store, root, 'weather-drift', '2026-11-24T09:20:00.000Z', {
+        kind: 'drift',
+        status: 'running',
+      }),
+      await recordRun(store, root, 'train', '2026-11-24T09:30:00.000Z', { kind: 'tfjs-train' }),
+      await recordRun(store, root, 'eval', '2026-11-24T09:40:00.000Z', { kind: 'tfjs-eval' }),
+      await recordRun(store, root, 'script', '2026-11-24T09:50:00.000Z', {
+        kind: 'command',
+        status: 'queued',
+      }),
+    ];
+    const model = new RunsModel();
+    model.setRuns((await store.list()).runs);
+    const [group] = model.groups();
+    const rows = model.runsIn(group).map((run) => ({ run, row: describeRun(run, NOW) }));
+    assert.equal(rows.length, runs.length);
+
+    const menus = runMenuPatterns();
+    const offered = (command: string): string[] =>
+      rows
+        .filter(({ row }) => menus.get(command)!.some((re) => re.test(row.contextValue)))
+        .map(({ run }) => `${run.task}:${run.status}`)
+        .sort();
+    assert.deepEqual(
+      rows.map(({ row }) => row.contextValue),
+      [
+        'run.queued.kind.command',
+        'run.succeeded.kind.tfjs-eval',
+        'run.succeeded.kind.tfjs-train',
+        'run.running.kind.drift',
+        'run.failed.kind.drift',
+        'run.succeeded.kind.drift',
+      ],
+      'newest first, each with its status and kind',
+    );
+    assert.deepEqual(offered('xlens.showDriftReport'), ['weather-drift:succeeded']);
+    assert.deepEqual(offered('xlens.cancelRun'), ['script:queued', 'weather-drift:running']);
+    assert.equal(offered('xlens.openRunDashboard').length, runs.length);
+    assert.equal(offered('xlens.deleteRun').length, runs.length);
   });
 });
 
@@ -246,7 +320,7 @@ describe('run rows', () => {
     assert.equal(row.label, 'train');
     assert.equal(row.description, '1 h ago · 2m 05s · val_accuracy 0.9706 · accuracy 0.95');
     assert.deepEqual(row.icon, { id: 'pass', color: 'testing.iconPassed' });
-    assert.equal(row.contextValue, 'run.succeeded');
+    assert.equal(row.contextValue, 'run.succeeded.kind.tfjs-train');
     assert.equal(row.id, `run:${run.id}`);
   });
 
@@ -259,8 +333,8 @@ describe('run rows', () => {
     const running: RunRecord = { ...run, status: 'running', endedAt: undefined, durationMs: undefined };
     const row = describeRun(running, Date.parse('2026-11-24T11:00:42.000Z'));
     assert.equal(row.icon.id, 'loading~spin');
-    assert.equal(row.contextValue, 'run.running');
-    assert.match(row.description, /^just now · 42\.0 s · epoch 2 · val_accuracy/);
+    assert.equal(row.contextValue, 'run.running.kind.tfjs-train');
+    assert.match(row.description, /^just now · 42\.0s · epoch 2 · val_accuracy/);
   });
 
   it('puts params and metric summaries in the tooltip as Markdown tables, escaping their text', () => {

@@ -212,6 +212,68 @@ describe('discovery of imported runs in a workspace', () => {
     );
   });
 
+  it('finds the runs whatever folder is given: a folder named dvclive holding projects, or a store itself', async () => {
+    // A folder named `dvclive` holding four projects' DVCLive folders: four runs, not one empty one.
+    const projects = await discoverImportedRuns(join(FIXTURES, 'dvclive'));
+    assert.deepEqual(
+      projects.runs.map((r) => r.relativePath),
+      [
+        'ArturMakowski__Sound_event_detection_system/dvclive',
+        'CaroCardozo__example-dvc-experiments/dvclive',
+        'CoffeeMugTwo__dvc_dqn_test/dvclive',
+        'maltempi__dvc-experiments/dvclive',
+      ],
+    );
+    assert.ok(projects.runs.every((r) => r.metrics.length > 0));
+    // Stores and run roots under names the patterns do not know, given directly.
+    const ws = tempDir('xlens-roots-');
+    cpSync(join(FIXTURES, 'dvclive/CaroCardozo__example-dvc-experiments/dvclive'), join(ws, 'live'), {
+      recursive: true,
+    });
+    cpSync(join(FIXTURES, 'mlflow/DiegoFabianTondo__DS20_DeepLearning/mlruns'), join(ws, 'tracking'), {
+      recursive: true,
+    });
+    cpSync(join(FIXTURES, 'lightning_csv/Jordi6__pytorchLit15min/lightning_logs'), join(ws, 'll'), {
+      recursive: true,
+    });
+    const one = async (dir: string): Promise<[string, string][]> =>
+      (await discoverSources(join(ws, dir))).map((s) => [s.format, relative(ws, s.path)]);
+    assert.deepEqual(await one('live'), [['dvclive', 'live']]);
+    assert.deepEqual(await one('tracking'), [['mlflow', 'tracking']]);
+    assert.deepEqual(await one('ll'), [['lightning-csv', 'll/version_0/metrics.csv']]);
+    assert.deepEqual(await one('ll/version_0'), [['lightning-csv', 'll/version_0/metrics.csv']]);
+    const store = await discoverImportedRuns(join(ws, 'tracking'));
+    assert.equal(store.runs.length, 1);
+  });
+
+  it('lists each TensorBoard run once, add_hparams sub-runs included', async () => {
+    const logdir = join(FIXTURES, 'tensorboard');
+    const runFolders = new Set<string>();
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        if (e.isDirectory()) {
+          walk(join(dir, e.name));
+        } else if (e.name.includes('tfevents')) {
+          runFolders.add(dir);
+        }
+      }
+    };
+    walk(logdir);
+    assert.equal(runFolders.size, 35);
+    const { runs } = await discoverImportedRuns(logdir);
+    assert.equal(runs.length, 35);
+    assert.equal(new Set(runs.map((r) => r.name)).size, 35);
+    assert.equal(new Set(runs.map((r) => r.key)).size, 35);
+    const hparams = runs.filter((r) => r.name.includes('hparams_search_exp_1'));
+    assert.deepEqual(
+      hparams.map((r) => r.name),
+      [
+        'ZeroToMax-ZYZ__study_tensorboard/runs/hparams_search_exp_1',
+        'ZeroToMax-ZYZ__study_tensorboard/runs/hparams_search_exp_1/1771595857.3236299',
+      ],
+    );
+  });
+
   it('classifies CSV logs by their header', async () => {
     const dir = tempDir('xlens-classify-');
     const write = (name: string, text: string): string => {

@@ -213,7 +213,7 @@ describe('TaskRunner with real child processes', () => {
     const started = Date.now();
     const run = await runner.run('t');
     assert.equal(run.status, 'failed');
-    assert.equal(run.error, 'timed out after 300ms');
+    assert.equal(run.error, 'timed out after 300 ms');
     assert.equal(run.signal, 'SIGTERM');
     assert.ok(Date.now() - started < 9000, 'stopped long before `sleep 10` would end');
   });

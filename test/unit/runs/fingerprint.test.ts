@@ -42,6 +42,40 @@ describe('data fingerprints', () => {
     assert.equal(third.sha256, sha256sum(file));
   });
 
+  it('do not trust the cache for a file modified within 2 s of its hashing (same-tick rewrite)', async () => {
+    const root = tempDir();
+    writeFiles(root, { 'd.csv': 'a,b\n1,2\n' });
+    const file = join(root, 'd.csv');
+    const cache = join(root, '.xlens/cache/fingerprints.json');
+    const first = (await new Fingerprinter(cache).fingerprint(root, ['d.csv']))[0];
+    const entry = (
+      JSON.parse(readFileSync(cache, 'utf8')) as { entries: Record<string, { hashedAt: number }> }
+    ).entries[file];
+    assert.ok(Math.abs(entry.hashedAt - Date.now()) < 60_000, 'the entry records when it was hashed');
+    // A same-size rewrite in the same mtime tick: size and mtime cannot tell it apart.
+    const { atime, mtime } = statSync(file);
+    writeFileSync(file, 'a,b\n3,4\n');
+    utimesSync(file, atime, mtime);
+    const second = (await new Fingerprinter(cache).fingerprint(root, ['d.csv']))[0];
+    assert.notEqual(second.sha256, first.sha256);
+    assert.equal(second.sha256, sha256sum(file));
+  });
+
+  it('hash again an entry of an older cache that does not say when it was hashed', async () => {
+    const root = tempDir();
+    writeFiles(root, { 'd.csv': 'a,b\n1,2\n' });
+    const file = join(root, 'd.csv');
+    utimesSync(file, new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z'));
+    const { size, mtimeMs } = statSync(file);
+    const cache = join(root, 'cache.json');
+    writeFileSync(
+      cache,
+      JSON.stringify({ version: 1, entries: { [file]: { size, mtimeMs, sha256: 'f'.repeat(64) } } }),
+    );
+    const [fp] = await new Fingerprinter(cache).fingerprint(root, ['d.csv']);
+    assert.equal(fp.sha256, sha256sum(file));
+  });
+
   it('hash folders file by file, so any change inside changes the fingerprint', async () => {
     const root = tempDir();
     writeFiles(root, { 'data/a.csv': 'x\n1\n', 'data/sub/b.csv': 'y\n2\n' });

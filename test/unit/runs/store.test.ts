@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { isRunId, newRunId } from '../../../src/core/runs/ids';
+import { isRunId, newRunId, runIdTime } from '../../../src/core/runs/ids';
 import { ORPHANED_RUN_ERROR, RunStore, isAlive } from '../../../src/core/runs/store';
 import { addToSummary, metricGoal } from '../../../src/core/runs/summaries';
 import type { RunRecord } from '../../../src/core/runs/types';
@@ -32,12 +32,24 @@ async function deadPid(): Promise<number> {
 }
 
 describe('run ids', () => {
-  it('are YYYYMMDDTHHMMSSZ-xxxx, sortable by time', () => {
+  it('are YYYYMMDDTHHMMSSZ-xxxxxxxx (32 random bits), sortable by time', () => {
     const a = newRunId(new Date('2026-11-24T09:06:12.345Z'));
-    assert.match(a, /^20261124T090612Z-[0-9a-f]{4}$/);
+    assert.match(a, /^20261124T090612Z-[0-9a-f]{8}$/);
     assert.ok(isRunId(a));
     const b = newRunId(new Date('2026-11-24T09:06:13Z'));
     assert.ok([b, a].sort()[0] === a);
+    // 2,000 ids of one second: with 32 random bits a clash has probability ~5e-4 (16 bits: ~1).
+    const same = new Set(Array.from({ length: 2000 }, () => newRunId(new Date('2026-11-24T09:06:12Z'))));
+    assert.equal(same.size, 2000);
+  });
+
+  it('of earlier versions (4 hex digits) are still recognised, and older ids sort first', () => {
+    assert.ok(isRunId('20261124T090612Z-7f3a'));
+    assert.equal(runIdTime('20261124T090612Z-7f3a')?.toISOString(), '2026-11-24T09:06:12.000Z');
+    assert.ok(!isRunId('20261124T090612Z-7f3'));
+    assert.ok(!isRunId('20261124T090612Z-7f3a0'));
+    const newer = newRunId(new Date('2026-11-24T09:06:13Z'));
+    assert.deepEqual(['20261124T090612Z-7f3a', newer].sort(), ['20261124T090612Z-7f3a', newer]);
   });
 });
 
@@ -118,7 +130,8 @@ describe('run store', () => {
     assert.equal((await store.resolve('latest')).id, c.id);
     assert.equal((await store.resolve('latest:eval')).id, b.id);
     assert.equal((await store.resolve('20260102')).id, b.id);
-    assert.equal((await store.resolve(a.id.slice(-4))).id, a.id);
+    assert.equal((await store.resolve(a.id.slice(-8))).id, a.id);
+    assert.equal((await store.resolve(a.id.slice(-8, -4))).id, a.id);
     await assert.rejects(store.resolve('2026'), /matches 3 runs/);
     await assert.rejects(store.resolve('nope'), /no run matches "nope"/);
   });
@@ -176,6 +189,34 @@ describe('run store', () => {
     assert.ok(after.endedAt);
     assert.deepEqual(after.metrics.loss, { last: 1, lastStep: 1, min: 1, max: 2, bestStep: 1, count: 2 });
     assert.equal((await store.read(live.id)).status, 'running');
+  });
+
+  it('reconcile() keeps a final status written between its read and its liveness check', async () => {
+    // The supervisor's last steps (write `succeeded`, exit) land right after reconcile() read the
+    // record as `running`: the store's read is wrapped to perform those steps at exactly that moment.
+    class RacingStore extends RunStore {
+      raced = false;
+      override async get(id: string): Promise<RunRecord | undefined> {
+        const record = await super.get(id);
+        if (!this.raced && record?.status === 'running') {
+          this.raced = true;
+          const { pid: _pid, ...rest } = record;
+          await this.write({ ...rest, status: 'succeeded', exitCode: 0, endedAt: new Date().toISOString() });
+        }
+        return record;
+      }
+    }
+    const store = new RacingStore(tempDir());
+    const dead = await deadPid();
+    const run = await store.create({ ...fields(), status: 'running', startedAt: new Date().toISOString() });
+    await store.write({ ...run, pid: dead, supervisorPid: dead });
+    const fixed = await store.reconcile();
+    assert.ok(store.raced, 'the supervisor finished between the read and the liveness check');
+    assert.deepEqual(fixed, []);
+    const after = await store.read(run.id);
+    assert.equal(after.status, 'succeeded');
+    assert.equal(after.exitCode, 0);
+    assert.equal(after.error, undefined);
   });
 
   it('counts a zombie (exited, never reaped) as not alive', async () => {

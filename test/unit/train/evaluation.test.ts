@@ -71,7 +71,9 @@ describe('evaluation reports', () => {
     assert.equal(report.mse, 1.25);
     assert.equal(report.rmse, Math.sqrt(1.25));
     assert.equal(report.r2, 0);
-    assert.equal(evaluateRegression([5, 5], [5, 5]).r2, 1);
+    // Undefined like scikit-learn's r2_score: one row, or a constant actual target (SS_tot = 0).
+    assert.ok(Number.isNaN(evaluateRegression([5], [4]).r2));
+    assert.ok(Number.isNaN(evaluateRegression([5, 5], [5, 5]).r2));
     assert.deepEqual(Object.keys(evaluationMetrics(report, 'holdout/')), [
       'holdout/mae',
       'holdout/mse',

@@ -53,15 +53,22 @@ describe('preprocessing fitted on the training rows only', () => {
     assert.equal(encoded.y[0], 1);
   });
 
-  it('reports a text value in a numeric feature and an unknown class with file and line', () => {
+  it('imputes a text value in a numeric feature and lists it; an unknown class is an error with file and line', () => {
     const bad = parseTable('size,colour,label\n2,red,a\nbig,red,a\n4,red,c\n', 'new.csv');
-    assert.throws(
-      () => encodeRows(prep, bad, [1]),
-      /new\.csv:3: feature "size" is "big", but it was numeric/,
-    );
+    const encoded = encodeRows(prep, bad, [1]);
+    assert.deepEqual(encoded.stray, [{ line: 3, column: 'size', value: 'big' }]);
+    assert.equal(encoded.x[0], 0); // the training mean, standardised
     assert.throws(
       () => encodeRows(prep, bad, [2]),
       /new\.csv:4: class "c" of "label" was not seen in training/,
+    );
+  });
+
+  it('names every unknown column at once, with suggestions', () => {
+    const other = parseTable('Size,label\n1,a\n', 'other.csv');
+    assert.throws(
+      () => encodeRows(prep, other, [0]),
+      /other\.csv:1: unknown columns: size \(feature; did you mean Size\?\), colour \(feature\); available columns: Size, label\./,
     );
   });
 });

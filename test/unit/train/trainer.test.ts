@@ -167,7 +167,7 @@ describe('built-in trainer on the penguins example', () => {
     assert.equal(wrongTarget.code, 2);
     assert.match(
       wrongTarget.stderr,
-      /data\/penguins\.csv:1: target column "Species" is not in the header; available columns: species,/,
+      /data\/penguins\.csv:1: unknown column: Species \(target; did you mean species\?\); available columns: species,/,
     );
     assert.equal(existsSync(join(runs, 'bad-train', 'artifacts', 'model')), false);
   });

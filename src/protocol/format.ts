@@ -1,0 +1,64 @@
+/**
+ * The one formatting of numbers, shares and durations for people, used by every front: the CLI, the
+ * HTML reports, the editor's trees and status bar, and the webviews. A value prints the same
+ * everywhere (`2,000,000`, `5e-5`, `12.3s`).
+ *
+ * Layer rule: this module is pure and imports nothing (no node built-ins, no DOM, no libraries). It lives
+ * in `src/protocol/` because that is the one folder every layer may import, webviews included
+ * (DESIGN.md "Layers"); `eslint.config.mjs` keeps `src/protocol` free of runtime imports.
+ */
+
+/** What a missing value prints as (null, undefined, NaN). */
+export const MISSING = '—';
+
+/**
+ * A number for people: integers exactly, grouped by thousands (`2,000,000`); other values with up to
+ * `digits` significant digits (`0.1235`, `12,350`); an exponent, trailing zeros trimmed, below 1e-4 or at
+ * 1e9 and above (`5e-5`, `1.235e-7`); `∞`/`−∞` for infinities; {@link MISSING} for null, undefined, NaN.
+ * @param value the number (a metric value, a statistic, a count).
+ * @param digits significant digits of non-integers, 1..21 (default 4).
+ */
+export function formatNumber(value: number | null | undefined, digits = 4): string {
+  if (value === null || value === undefined || Number.isNaN(value)) {
+    return MISSING;
+  }
+  if (!Number.isFinite(value)) {
+    return value > 0 ? '∞' : '−∞';
+  }
+  if (Number.isInteger(value) && Math.abs(value) < 1e15) {
+    return value.toLocaleString('en-US');
+  }
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs < 1e-4 || abs >= 1e9)) {
+    return value.toExponential(digits - 1).replace(/\.?0+e/, 'e');
+  }
+  return Number(value.toPrecision(digits)).toLocaleString('en-US', { maximumFractionDigits: 20 });
+}
+
+/** A share in [0, 1] as a percentage with at most one decimal: `0.125` → `12.5%`, `0.5` → `50%`. */
+export function formatPercent(share: number): string {
+  return `${(share * 100).toFixed(1).replace(/\.0$/, '')}%`;
+}
+
+/**
+ * A duration for people: `850 ms`, `4.2s`, `3m 05s`, `2h 03m` (whole seconds and minutes are truncated,
+ * so a running clock never shows a second that has not passed yet); {@link MISSING} for null, undefined,
+ * negative or non-finite input.
+ * @param ms the duration in milliseconds.
+ */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) {
+    return MISSING;
+  }
+  if (ms < 1000) {
+    return `${Math.floor(ms)} ms`;
+  }
+  if (ms < 60_000) {
+    return `${(Math.floor(ms / 100) / 10).toFixed(1)}s`;
+  }
+  const total = Math.floor(ms / 1000);
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return hours > 0 ? `${hours}h ${pad(minutes)}m` : `${minutes}m ${pad(total % 60)}s`;
+}

@@ -1,0 +1,309 @@
+/**
+ * The run dashboard (webviews/dashboard) in headless Chromium, in the page the extension gives it: the
+ * strict CSP of src/webview/html.ts (nonce, no 'unsafe-inline', no 'unsafe-eval'), no network, a
+ * stand-in for the VS Code webview API. It draws the snapshot the host builds for a real Keras training
+ * log (train/validation pairs), with every toolkit component the view uses on screen (status tag,
+ * progress ring, button, params data grid, divider), takes a live update and must never trip the CSP or
+ * log a console error.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { build } from 'esbuild';
+import type { Browser, Page } from 'playwright-core';
+import { KerasCsvReader } from '../../src/core/metrics/csv/kerasCsv';
+import { readAll } from '../../src/core/metrics/readers';
+import type { MetricPoint } from '../../src/core/metrics/series';
+import type { RunRecord } from '../../src/core/runs/types';
+import { buildSnapshot, ChartTracker, type RunState } from '../../src/features/dashboard/viewModel';
+import type { DashboardHostMessage } from '../../src/protocol/dashboard';
+import { renderWebviewHtml } from '../../src/webview/html';
+import { repoRoot } from '../unit/report/reportBundle';
+import { browserSkipReason, launchChromium } from './reportBrowser';
+
+const dir = mkdtempSync(join(tmpdir(), 'xlens-dashboard-webview-'));
+/** A real Keras `CSVLogger` file with `loss`/`val_loss` and `accuracy`/`val_accuracy` columns. */
+const KERAS_LOG = join(
+  repoRoot,
+  'test/fixtures/keras_csv/Aitzaz-Saleem__Detection-of-Tomato-Leaf-Diseases-Using-CNN/training_log.csv',
+);
+
+async function buildBundle(): Promise<string> {
+  await build({
+    entryPoints: { dashboard: join(repoRoot, 'webviews/dashboard/main.ts') },
+    outdir: dir,
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    tsconfig: join(repoRoot, 'webviews/tsconfig.json'),
+    loader: { '.css': 'text' },
+    logLevel: 'warning',
+  });
+  return join(dir, 'dashboard.js');
+}
+
+function record(status: RunRecord['status']): RunRecord {
+  return {
+    schema: 1,
+    id: '20261124T090612Z-7f3a',
+    task: 'train',
+    kind: 'tfjs-train',
+    status,
+    createdAt: '2026-11-24T09:06:12.000Z',
+    startedAt: '2026-11-24T09:06:12.500Z',
+    ...(status === 'running' ? {} : { endedAt: '2026-11-24T09:07:02.500Z', durationMs: 50_000, exitCode: 0 }),
+    command: 'built-in trainer',
+    cwd: '/ws',
+    git: {
+      commit: '3f9a2c1d'.padEnd(40, '0'),
+      branch: 'main',
+      subject: 'Tomato leaf classifier',
+      dirty: true,
+      snapshot: 'b'.repeat(40),
+    },
+    params: { 'optimizer.lr': 0.001, epochs: 20, augment: true, note: '<b>not markup</b>' },
+    data: [],
+    metrics: {},
+    artifacts: [],
+    info: { backend: 'wasm' },
+  };
+}
+
+interface Problems {
+  console: string[];
+  page: string[];
+  requests: string[];
+  csp: string[];
+  viewErrors: string[];
+}
+
+interface Harness {
+  page: Page;
+  problems: Problems;
+  post(message: DashboardHostMessage): Promise<void>;
+  posted(): Promise<{ type: string; payload: unknown }[]>;
+}
+
+async function openView(browser: Browser, bundle: string): Promise<Harness> {
+  const html = renderWebviewHtml({
+    title: 'Run',
+    scriptUri: `file://${bundle}`,
+    cspSource: 'file:',
+    nonce: 'ZGFzaGJvYXJkLW5vbmNlLTE=',
+  });
+  const file = join(dir, `view-${Date.now()}.html`);
+  writeFileSync(file, html);
+  const context = await browser.newContext({ viewport: { width: 1200, height: 1000 }, offline: true });
+  const page = await context.newPage();
+  const problems: Problems = { console: [], page: [], requests: [], csp: [], viewErrors: [] };
+  page.on('console', (m) => {
+    if (m.type() === 'error') {
+      problems.console.push(m.text());
+    }
+  });
+  page.on('pageerror', (e) => problems.page.push(String(e)));
+  page.on('request', (r) => {
+    if (!r.url().startsWith('file://')) {
+      problems.requests.push(r.url());
+    }
+  });
+  await page.exposeFunction('__cspViolation', (text: string) => problems.csp.push(text));
+  // The stand-in for VS Code's webview API, installed before the view's script runs. The listener is on
+  // the document in the capture phase, so it sees violations from shadow roots and before the view's own.
+  await page.addInitScript({
+    content: `
+      window.__posted = [];
+      let state;
+      window.acquireVsCodeApi = () => ({
+        postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))),
+        getState: () => state,
+        setState: (s) => { state = s; },
+      });
+      document.addEventListener('securitypolicyviolation', (e) =>
+        window.__cspViolation(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' "' + e.sample + '" ' + e.sourceFile + ':' + e.lineNumber), true);`,
+  });
+  await page.goto(`file://${file}`);
+  await until(page, 'window.__posted.some((m) => m.type === "webview/ready")');
+  const posted = (): Promise<{ type: string; payload: unknown }[]> =>
+    page.evaluate<{ type: string; payload: unknown }[]>('window.__posted');
+  return {
+    page,
+    problems,
+    posted,
+    post: (message) => page.evaluate(`window.postMessage(${JSON.stringify(message)}, '*')`),
+  };
+}
+
+/**
+ * Waits until `expression` is true in the page. Polls with `page.evaluate` (run through the DevTools
+ * protocol) because `waitForFunction` with a string evaluates it inside the page, which the CSP under
+ * test rightly forbids.
+ */
+async function until(page: Page, expression: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate<boolean>(`Boolean(${expression})`))) {
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${expression}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function kerasSeries(): Promise<Map<string, MetricPoint[]>> {
+  const { runs } = await readAll(new KerasCsvReader(KERAS_LOG));
+  assert.equal(runs.length, 1);
+  return runs[0].metrics;
+}
+
+function state(status: RunRecord['status'], series: Map<string, MetricPoint[]>): RunState {
+  const steps = [...series.values()].flatMap((points) => points.map((p) => p.step));
+  return {
+    runId: '20261124T090612Z-7f3a',
+    record: record(status),
+    series,
+    lastStep: steps.length > 0 ? Math.max(...steps) : null,
+    log: { lines: ['Epoch 1/20', '<script>alert(1)</script>'], truncated: false },
+    warnings: [],
+    missing: false,
+  };
+}
+
+/** The view's own reports of trouble (`webview/error` messages carry CSP violations it saw too). */
+async function viewErrors(h: Harness): Promise<string[]> {
+  return (await h.posted())
+    .filter((m) => m.type === 'webview/error')
+    .map((m) => (m.payload as { message: string }).message);
+}
+
+describe('run dashboard in headless Chromium under the extension CSP', { skip: browserSkipReason() }, () => {
+  let browser: Browser;
+  let bundle: string;
+
+  before(async () => {
+    bundle = await buildBundle();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('draws a running run with every toolkit component and a live update without a CSP violation or console error', async () => {
+    const full = await kerasSeries();
+    assert.ok(full.has('loss') && full.has('val_loss'), [...full.keys()].join(', '));
+    // The run so far: the first half of each series; the rest arrives as an update.
+    const half = new Map(
+      [...full].map(([name, points]) => [name, points.slice(0, Math.ceil(points.length / 2))]),
+    );
+    const h = await openView(browser, bundle);
+    await h.post({ type: 'dashboard/snapshot', payload: buildSnapshot(state('running', half)) });
+    await until(h.page, 'window.__posted.some((m) => m.type === "dashboard/rendered")');
+
+    // Every toolkit element the dashboard uses is on the page and upgraded (has its shadow root).
+    for (const element of ['vscode-progress-ring', 'vscode-button', 'vscode-data-grid']) {
+      const upgraded = await h.page.evaluate<boolean>(
+        `[...document.querySelectorAll('${element}')].some((e) => e.shadowRoot !== null)`,
+      );
+      assert.ok(upgraded, `${element} is rendered`);
+    }
+    const paramCells = await h.page.locator('#params vscode-data-grid-cell').allInnerTexts();
+    assert.ok(paramCells.includes('<b>not markup</b>'), paramCells.join(' | '));
+    assert.match(await h.page.locator('[data-field="status"]').innerText(), /running/i);
+
+    // The rest of the run lands: the tracker's update, then the run ends.
+    const tracker = new ChartTracker();
+    tracker.reset(half);
+    const appended = new Map(
+      [...full].map(([name, points]) => [name, points.length - half.get(name)!.length]),
+    );
+    const done = state('succeeded', full);
+    await h.post({
+      type: 'dashboard/update',
+      payload: {
+        ...tracker.diff(full, appended, false),
+        header: buildSnapshot(done).header,
+        logAppend: ['Epoch 20/20', 'done'],
+      },
+    });
+    await until(
+      h.page,
+      `document.querySelector('[data-field="status"]')?.textContent.toLowerCase().includes('succeeded')`,
+    );
+    assert.equal(await h.page.locator('vscode-progress-ring').count(), 0);
+    assert.match(await h.page.locator('.log-tail').innerText(), /<script>alert\(1\)<\/script>[\s\S]*done$/);
+    // The loss chart now counts every epoch of the log and its line holds one vertex per point.
+    const lossPoints = full.get('loss')!.length;
+    assert.ok(lossPoints > half.get('loss')!.length);
+    await until(
+      h.page,
+      `document.querySelector('#charts')?.textContent.includes('loss: ${lossPoints} points')`,
+    );
+    const vertices = await h.page.evaluate<number>(
+      `(document.querySelector('#charts svg .mark-line path')?.getAttribute('d') ?? '').split('L').length`,
+    );
+    assert.equal(vertices, lossPoints);
+
+    // Give late work (the toolkit's deferred styles, vega's resize) a moment to report.
+    await h.page.waitForTimeout(300);
+    assert.deepEqual(
+      { ...h.problems, viewErrors: await viewErrors(h) },
+      { console: [], page: [], requests: [], csp: [], viewErrors: [] },
+    );
+    mkdirSync(join(repoRoot, 'test-results'), { recursive: true });
+    await h.page.screenshot({ path: join(repoRoot, 'test-results', 'dashboard-view.png'), fullPage: true });
+    await h.page.context().close();
+  });
+
+  it('draws an imported run with no metrics yet and its warnings without a CSP violation or console error', async () => {
+    const h = await openView(browser, bundle);
+    const imported: RunState = {
+      runId: 'keras-csv:/ws/logs/training.log#training.log',
+      record: undefined,
+      series: new Map(),
+      lastStep: null,
+      log: { lines: [], truncated: false },
+      warnings: ['logs/training.log line 3: <i>not a number</i> in column loss'],
+      missing: false,
+      imported: {
+        source: {
+          format: 'keras-csv',
+          source: '/ws/logs/training.log',
+          relativePath: 'logs/training.log',
+          sourceRunId: 'training.log',
+          experiment: null,
+        },
+        key: 'keras-csv:/ws/logs/training.log#training.log',
+        name: 'training.log',
+        params: { batch_size: 32 },
+      },
+    };
+    await h.post({ type: 'dashboard/snapshot', payload: buildSnapshot(imported) });
+    await until(h.page, 'window.__posted.some((m) => m.type === "dashboard/rendered")');
+    assert.match(
+      await h.page.locator('.empty-note').innerText(),
+      /No scalar metrics in these keras-csv logs/,
+    );
+    assert.equal(await h.page.locator('.warnings li').innerText(), imported.warnings[0]);
+    assert.equal(await h.page.locator('vscode-button').count(), 0);
+    // A theme change redraws; still nothing blocked.
+    await h.page.evaluate(`document.body.classList.add('vscode-dark')`);
+    await h.page.waitForTimeout(300);
+    assert.deepEqual(
+      { ...h.problems, viewErrors: await viewErrors(h) },
+      { console: [], page: [], requests: [], csp: [], viewErrors: [] },
+    );
+    // The page runs under the strict policy, and the harness does hear a blocked inline style.
+    const csp = await h.page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+    assert.match(csp ?? '', /style-src file: 'nonce-[^']+';.*script-src 'nonce-[^']+';/);
+    assert.doesNotMatch(csp ?? '', /unsafe-inline|unsafe-eval/);
+    await h.page.evaluate(`document.body.insertAdjacentHTML('beforeend', '<p style="color: red">x</p>')`);
+    await h.page.waitForTimeout(200);
+    assert.deepEqual(
+      h.problems.csp.map((v) => v.split(' ')[0]),
+      ['style-src-attr'],
+    );
+    await h.page.context().close();
+  });
+});
