@@ -11,6 +11,11 @@
 /** What a missing value prints as (null, undefined, NaN). */
 export const MISSING = '—';
 
+// Built once: `toLocaleString` with a locale builds a new Intl.NumberFormat on every call (~20 µs), which
+// made the Runs view's tooltips cost 1.4 s per redraw at 2,000 runs.
+const INTEGER_FORMAT = new Intl.NumberFormat('en-US');
+const DECIMAL_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 20 });
+
 /**
  * A number for people: integers exactly, grouped by thousands (`2,000,000`); other values with up to
  * `digits` significant digits (`0.1235`, `12,350`); an exponent, trailing zeros trimmed, below 1e-4 or at
@@ -26,13 +31,13 @@ export function formatNumber(value: number | null | undefined, digits = 4): stri
     return value > 0 ? '∞' : '−∞';
   }
   if (Number.isInteger(value) && Math.abs(value) < 1e15) {
-    return value.toLocaleString('en-US');
+    return INTEGER_FORMAT.format(value);
   }
   const abs = Math.abs(value);
   if (abs !== 0 && (abs < 1e-4 || abs >= 1e9)) {
     return value.toExponential(digits - 1).replace(/\.?0+e/, 'e');
   }
-  return Number(value.toPrecision(digits)).toLocaleString('en-US', { maximumFractionDigits: 20 });
+  return DECIMAL_FORMAT.format(Number(value.toPrecision(digits)));
 }
 
 /** A share in [0, 1] as a percentage with at most one decimal: `0.125` → `12.5%`, `0.5` → `50%`. */

@@ -5,7 +5,7 @@
  * column names and categories hold markup, and reports its charts drawn.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -247,6 +247,70 @@ describe('drift view in headless Chromium', { skip: browserSkipReason() }, () =>
     );
     await page.screenshot({ path: join(repoRoot, 'test-results', 'drift-view-markup.png'), fullPage: true });
     await page.context().close();
+  });
+
+  it('names cells that are not numbers, and says "Not tested" when no column could be', async () => {
+    const example = join(repoRoot, 'examples/weather-drift/data');
+    // The 2015 file with one decimal comma in `wind` (line 5) and every `weather` value missing.
+    const lines = readFileSync(join(example, 'weather-2015.csv'), 'utf8').trimEnd().split('\n');
+    const edited = lines.map((line, i) => {
+      const cells = line.split(',');
+      if (i > 0) {
+        cells[5] = '';
+      }
+      if (i === 4) {
+        cells[4] = `"${cells[4].replace('.', ',')}"`;
+      }
+      return cells.join(',');
+    });
+    const current = join(dir, 'weather-2015-edited.csv');
+    writeFileSync(current, `${edited.join('\n')}\n`);
+    const options = { ...defaultDriftOptions(), columns: ['wind', 'weather'] };
+    const report = await runDrift({
+      reference: join(example, 'weather-2012.csv'),
+      current,
+      currentName: 'edited.csv',
+      options,
+    });
+    const snapshot = buildDriftSnapshot(report, { kind: 'files', reference: 'a', current: 'b' });
+    const { page, problems } = await openView(browser, bundle, snapshot);
+    assert.deepEqual(problems, { console: [], page: [], dialogs: [], requests: [], csp: [] });
+    const wind = page.locator(`#col-${report.columns.findIndex((c) => c.name === 'wind')}`);
+    assert.match(
+      await wind.innerText(),
+      new RegExp(
+        `edited\\.csv: 1 value is not a number and counted as missing \\(line 5: "${edited[4].split('"')[1]}"\\)`,
+      ),
+    );
+    assert.match(
+      await page.locator('#skipped').innerText(),
+      /weather \(categorical\): all 365 values are missing in edited\.csv/,
+    );
+    await page.context().close();
+
+    const none = await runDrift({
+      reference: join(example, 'weather-2012.csv'),
+      current,
+      currentName: 'edited.csv',
+      options: { ...options, columns: ['weather'] },
+    });
+    const untested = await openView(
+      browser,
+      bundle,
+      buildDriftSnapshot(none, { kind: 'files', reference: 'a', current: 'b' }),
+    );
+    const verdict = untested.page.locator('#verdict');
+    assert.equal(await verdict.getAttribute('class'), 'verdict not-tested');
+    assert.match(
+      await verdict.innerText(),
+      /^Not tested\s+No column could be tested, so there is no dataset verdict/,
+    );
+    assert.doesNotMatch(await untested.page.locator('#app').innerText(), /No dataset drift/);
+    await untested.page.screenshot({
+      path: join(repoRoot, 'test-results', 'drift-view-not-tested.png'),
+      fullPage: true,
+    });
+    await untested.page.context().close();
   });
 
   it('takes its colours from the editor theme', async () => {

@@ -26,7 +26,8 @@ Options:
   --method <col>=<m>     use method m for one column (repeatable)
   --threshold <t>        threshold for every column (p-value level or distance)
   --threshold <col>=<t>  threshold for one column (repeatable)
-  --type <col>=<type>    read a column as numerical, categorical, datetime or text (repeatable)
+  --type <col>=<type>    read a column as numerical (numbers; ISO dates as Unix ms), categorical,
+                         datetime or text (repeatable); values that do not fit are listed by line
   --drift-share <s>      dataset drift when drifted/tested columns >= s (default 0.5)
   --max-rows <n>         sample each file to at most n rows (seeded; reported)
   --seed <n>             seed of the sampler (default 42)

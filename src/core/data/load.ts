@@ -5,6 +5,7 @@
  * the sampling is always reported in the table. Values that could not be read as their column's type
  * keep their first examples with the file line (text formats) for messages.
  */
+import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { UserInputError } from '../base/errors';
 import { readArrow } from './arrow';
@@ -53,6 +54,17 @@ export function formatOf(path: string, name = path): TableFormat {
  */
 export async function loadTable(path: string, options: LoadOptions = {}): Promise<Table> {
   const name = options.displayName ?? path;
+  if (
+    await stat(path).then(
+      (s) => s.isDirectory(),
+      () => false,
+    )
+  ) {
+    throw new UserInputError(
+      `${name}: is a folder, expected a data file (CSV, TSV, JSON Lines, Parquet or Arrow).`,
+      name,
+    );
+  }
   const format = formatOf(path, name);
   const maxRows = options.maxRows ?? null;
   const seed = options.seed ?? DEFAULT_SEED;

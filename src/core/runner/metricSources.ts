@@ -16,10 +16,12 @@
  * - A source that never appeared gives one warning at the end.
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { MetricSourceSpec } from '../config/types';
 import { classifyCsv } from '../metrics/csv/classify';
 import { createSourceReader } from '../metrics/discovery';
+import { parseMetricLine } from '../metrics/jsonl';
 import { countPoints, type MetricReader, type ReadResult, type SourceSpec } from '../metrics/readers';
 import type { ReadWarning } from '../metrics/series';
 
@@ -58,6 +60,8 @@ interface Followed {
   taken: number;
   /** Per run: the highest step taken per metric, to skip points re-sent after the source was rewritten. */
   highWater: Map<string, Map<string, number>>;
+  /** The source was readable before the task started. */
+  existedBefore?: boolean;
   /** The first run (folder) of the source that gave points during the run. */
   firstRun?: string;
   /** Runs whose series were re-sent from the start (after a rewrite) in the current read. */
@@ -126,6 +130,9 @@ export class MetricSourcesTail {
     clearTimeout(this.timer);
     await this.poll();
     for (const source of this.sources) {
+      if (source.kind === 'jsonl' && source.reader && (!source.existedBefore || source.taken > 0)) {
+        await this.takeLastLine(source);
+      }
       source.reader?.dispose?.();
       source.reader = undefined;
       const name = `metrics source ${source.kind}: ${source.written}`;
@@ -174,6 +181,7 @@ export class MetricSourcesTail {
         source.appeared = true;
       }
       if (before) {
+        source.existedBefore = true;
         source.before += countPoints(result);
         return;
       }
@@ -184,6 +192,38 @@ export class MetricSourcesTail {
           `metrics source ${source.kind}: ${source.written}: ${(error as Error).message}`,
         );
       }
+    }
+  }
+
+  /**
+   * A JSONL source's last line when the task ended it without a newline: the reader keeps such a line
+   * for the next read, which will not come. Checked like any protocol line (its line number in warnings).
+   */
+  private async takeLastLine(source: Followed): Promise<void> {
+    let text: string;
+    try {
+      text = await readFile(source.path, 'utf8');
+    } catch {
+      return;
+    }
+    const cut = text.lastIndexOf('\n');
+    const last = text.slice(cut + 1);
+    if (last.trim() === '') {
+      return;
+    }
+    const complete = cut < 0 ? [] : text.slice(0, cut).split('\n');
+    let accepted = 0; // a line without "step" gets the number of lines accepted before it
+    for (const line of complete) {
+      const parsed = parseMetricLine(line, accepted);
+      accepted += parsed !== undefined && typeof parsed !== 'string' ? 1 : 0;
+    }
+    const parsed = parseMetricLine(last, accepted);
+    if (typeof parsed === 'string') {
+      this.listener.onWarning(
+        `metrics source ${source.kind}: ${source.written}:${complete.length + 1}: ${parsed}`,
+      );
+    } else if (parsed) {
+      this.emit(source, parsed.step, parsed.time ?? Date.now(), parsed.values, new Map());
     }
   }
 

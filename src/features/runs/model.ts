@@ -65,7 +65,7 @@ interface RunsIndex {
  *
  * Sorting and grouping happen once per change (an index dropped on every mutation), not per call: the
  * tree asks for a group's runs and position for every row it draws, and redraws every 2 s while runs
- * are active, so per-call sorting made one redraw cost runs × groups (1 s at 2,000 runs).
+ * are active, so per-call sorting made one redraw grow with runs × groups (`bench/runsView.bench.ts`).
  */
 export class RunsModel implements Disposable {
   private readonly runs = new Map<string, RunRecord>();

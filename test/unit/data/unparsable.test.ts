@@ -155,6 +155,15 @@ describe('type overrides', () => {
   });
 });
 
+describe('a folder given as a data file', () => {
+  it('says it is a folder, not an unsupported file type', async () => {
+    await assert.rejects(
+      loadTable(dir, { displayName: 'data/' }),
+      /^UserInputError: data\/: is a folder, expected a data file/,
+    );
+  });
+});
+
 describe('lineNumbersOfRows', () => {
   it('locates CSV rows across CRLF line ends, quoted line breaks and blank lines', async () => {
     const path = join(dir, 'crlf.csv');

@@ -155,6 +155,8 @@ describe('metrics: file sources of a task', () => {
         "fs.mkdirSync('tb');",
         "fs.copyFileSync(events, 'tb/events.out.tfevents.2.new.0');",
         "fs.writeFileSync('log.csv', 'epoch;loss\\n0;0.5\\n1;0.25\\n');",
+        // The last line without its newline.
+        `fs.writeFileSync('m.jsonl', '{"step":0,"values":{"f1":0.5}}\\n{"step":1,"values":{"f1":0.7}}');`,
       ].join('\n'),
       'xlens.yaml': [
         'tasks:',
@@ -164,6 +166,7 @@ describe('metrics: file sources of a task', () => {
         '      - dvclive: out/dvclive',
         '      - tensorboard: tb',
         '      - csv: log.csv',
+        '      - jsonl: m.jsonl',
         '      - mlflow: mlruns',
         '',
       ].join('\n'),
@@ -179,6 +182,7 @@ describe('metrics: file sources of a task', () => {
     assert.equal(run.metrics['train/loss']?.last, 0.03015276975929737);
     assert.equal(run.metrics['eval/acc']?.last, 0.9884999990463257);
     assert.equal(run.metrics['Train/Loss']?.count, 50);
+    assert.deepEqual(run.metrics.f1, { last: 0.7, lastStep: 1, min: 0.5, max: 0.7, bestStep: 1, count: 2 });
     assert.deepEqual(run.metrics.loss, {
       last: 0.25,
       lastStep: 1,
