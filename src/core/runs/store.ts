@@ -176,17 +176,40 @@ export class RunStore implements Disposable {
     }
   }
 
-  /** All run ids (folder names shaped like ids), oldest first. */
+  /**
+   * All run ids (folder names shaped like ids), oldest first. Ids carry the start time to the second;
+   * runs created within the same second are ordered by their recorded `createdAt` (ms), read from
+   * their `run.json` (an unreadable one sorts first), so "latest" is right for quick successive runs.
+   */
   async ids(): Promise<string[]> {
+    let ids: string[];
     try {
       const entries = await readdir(this.runsDir, { withFileTypes: true });
-      return entries
+      ids = entries
         .filter((e) => e.isDirectory() && isRunId(e.name))
         .map((e) => e.name)
         .sort();
     } catch {
       return [];
     }
+    const second = (id: string): string => id.slice(0, id.indexOf('-'));
+    const sameSecond = ids.filter(
+      (id, i) => second(id) === second(ids[i - 1] ?? '') || second(id) === second(ids[i + 1] ?? ''),
+    );
+    if (sameSecond.length === 0) {
+      return ids;
+    }
+    const created = new Map<string, number>();
+    for (const id of sameSecond) {
+      const at = Date.parse((await this.get(id))?.createdAt ?? '');
+      created.set(id, Number.isFinite(at) ? at : 0);
+    }
+    return ids.sort(
+      (a, b) =>
+        second(a).localeCompare(second(b)) ||
+        (created.get(a) ?? 0) - (created.get(b) ?? 0) ||
+        a.localeCompare(b),
+    );
   }
 
   /** Runs newest first, optionally of one task, at most `limit`; unreadable folders go to `problems`. */

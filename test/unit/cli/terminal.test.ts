@@ -37,9 +37,11 @@ describe(
       `,
       });
       const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-      const command = [process.execPath, '--import', tsxLoader, cliSource, 'run', 'train']
-        .map(quote)
-        .join(' ');
+      // `exec`: xlens itself leads the terminal's foreground group, as under an interactive shell.
+      // Without it /bin/sh (dash) waits in the same group, also gets the SIGINT, and may die of it
+      // (exit 130) after xlens has exited 1.
+      const command =
+        'exec ' + [process.execPath, '--import', tsxLoader, cliSource, 'run', 'train'].map(quote).join(' ');
       // -e: exit with the command's code; -f: flush as it comes. Keystrokes written to script's stdin
       // reach the pty, so \x03 is a real Ctrl-C: the terminal sends SIGINT to the foreground group.
       const child = spawn('script', ['-qefc', command, '/dev/null'], {

@@ -64,7 +64,21 @@ export function xlens(cwd: string, args: string[], onSpawn?: (pid: number) => vo
 /** Ids of the run folders under `root`'s store (none when the store does not exist). */
 export function runIds(root: string): string[] {
   const dir = join(root, '.xlens', 'runs');
-  return existsSync(dir) ? readdirSync(dir).sort() : [];
+  if (!existsSync(dir)) {
+    return [];
+  }
+  // Ids carry the second only; runs of the same second are ordered by createdAt, as the store does.
+  const created = (id: string): string => {
+    try {
+      return (JSON.parse(readFileSync(join(dir, id, 'run.json'), 'utf8')) as RunRecord).createdAt;
+    } catch {
+      return '';
+    }
+  };
+  return readdirSync(dir)
+    .map((id) => ({ id, key: `${id.slice(0, id.indexOf('-'))} ${created(id)}` }))
+    .sort((a, b) => a.key.localeCompare(b.key) || a.id.localeCompare(b.id))
+    .map((r) => r.id);
 }
 
 /** The run.json of the only (or latest) run, or undefined while there is none or it is being replaced. */

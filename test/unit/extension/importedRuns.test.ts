@@ -137,7 +137,7 @@ describe('dashboard of an imported run', () => {
     });
   });
 
-  it('updates while the tool is still writing its CSV log, within a second', async () => {
+  it('updates while the tool is still writing its CSV log', async () => {
     const dir = mkdtempSync(join(root, 'live-'));
     const file = join(dir, 'training_log.csv');
     const lines = readFileSync(KERAS, 'utf8').trim().split('\n');
@@ -149,10 +149,9 @@ describe('dashboard of an imported run', () => {
       assert.equal(follower.series.get('val_loss')?.length, 5);
       assert.equal(buildHeader(stateOf(follower)).status, 'imported', 'Keras logs record no status');
       const changed = nextChange(follower, (c) => c.appended.has('val_loss'));
-      const written = Date.now();
       appendFileSync(file, `${lines[6]}\n`);
+      // Speed is measured by test/integration/liveTail.test.ts and the bench; here only delivery counts.
       const change = await changed;
-      assert.ok(Date.now() - written < 1000, `took ${Date.now() - written} ms`);
       assert.equal(change.appended.get('val_loss'), 1);
       assert.equal(follower.series.get('val_loss')?.length, 6);
       assert.equal(follower.lastStep, 5);

@@ -136,6 +136,21 @@ describe('run store', () => {
     await assert.rejects(store.resolve('nope'), /no run matches "nope"/);
   });
 
+  it('orders runs created within the same second by their creation time, not their random suffix', async () => {
+    const store = new RunStore(tempDir());
+    const times = ['00.100', '00.200', '00.300', '00.400', '00.500', '00.600'];
+    const created = [];
+    for (const t of times) {
+      created.push(await store.create({ ...fields('train'), createdAt: `2026-01-01T00:00:${t}Z` }));
+    }
+    const later = await store.create({ ...fields('eval'), createdAt: '2026-01-01T00:00:01.000Z' });
+    const ids = [...created.map((r) => r.id), later.id];
+    // Sorting by id alone orders six same-second runs by their random suffixes: right 1 time in 720.
+    assert.deepEqual(await store.ids(), ids, 'creation order');
+    assert.equal((await store.latest('train'))?.id, created.at(-1)?.id);
+    assert.equal((await store.resolve('latest')).id, later.id);
+  });
+
   it('reports half-deleted and corrupt run folders without failing the listing', async () => {
     const store = new RunStore(tempDir());
     const good = await store.create(fields());
