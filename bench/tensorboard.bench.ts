@@ -7,8 +7,11 @@
 // by the next run given --keep-data. The folder is printed either way.
 // Reported, each measured in its own child process in this run, page cache warm:
 //   - the time Node takes merely to read the same bytes (fs.createReadStream, same chunk size as ours);
-//   - our reader (TensorBoardRunReader, both masked CRC32C checks, drained in 4 MiB batches), points/s
-//     and peak RSS;
+//   - our reader (TensorBoardRunReader.readColumns: both masked CRC32C checks, drained in 4 MiB
+//     batches, each tag's points as typed-array columns), points/s and peak RSS; this is the
+//     "ours" of the ratios;
+//   - the same through read(), which returns every point as a MetricPoint object (what the
+//     series model's consumers get), and through readTensorBoardLogdir, which keeps all 10M;
 //   - a Python reference reader (Debian python3-protobuf + python3-crc32c, /usr/bin/python3, both
 //     CRC checks per record too: bench/tensorboard.bench.py);
 //   - for where the time goes: the framing and both CRC checks alone, without protobuf decoding;
@@ -31,6 +34,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   TensorBoardRunReader,
+  crc32cImplementation,
   findTensorBoardRuns,
   readTensorBoardLogdir,
 } from '../src/core/metrics/tensorboard';
@@ -144,7 +148,39 @@ async function childBytes(): Promise<Measure> {
   return { seconds: (performance.now() - started) / 1000, cpu: cpuSince(cpu), bytes };
 }
 
+/** Our reader with columnar batches (readColumns): the reader's own speed. */
 async function childOurs(): Promise<Measure> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  let points = 0;
+  let sum = 0;
+  let bytes = 0;
+  for (const dir of await findTensorBoardRuns(DATA)) {
+    const reader = new TensorBoardRunReader(dir);
+    for (;;) {
+      const result = await reader.readColumns({ maxBytes: BATCH_BYTES });
+      if (result.warnings.length > 0) {
+        throw new Error(`unexpected warnings: ${JSON.stringify(result.warnings.slice(0, 3))}`);
+      }
+      bytes += result.bytesRead;
+      for (const batch of result.columns.values()) {
+        points += batch.length;
+        const values = batch.values;
+        for (let i = 0; i < values.length; i++) {
+          sum += values[i];
+        }
+      }
+      if (!result.more) {
+        break;
+      }
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { seconds, cpu: cpuSince(cpu), points, sum, bytes, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+/** The same through read(): every new point as a MetricPoint object (the common series model). */
+async function childOursPoints(): Promise<Measure> {
   const cpu = process.cpuUsage();
   const started = performance.now();
   let points = 0;
@@ -260,9 +296,11 @@ async function main(): Promise<void> {
         ? await childBytes()
         : mode === 'ours'
           ? await childOurs()
-          : mode === 'scan'
-            ? await childScan()
-            : await childOursAll();
+          : mode === 'points'
+            ? await childOursPoints()
+            : mode === 'scan'
+              ? await childScan()
+              : await childOursAll();
     console.log(JSON.stringify(measure));
     return;
   }
@@ -296,6 +334,10 @@ async function main(): Promise<void> {
   if (ours.points !== POINTS) {
     throw new Error(`our reader returned ${ours.points} points, expected ${POINTS}`);
   }
+  const objects = best('points', 3);
+  if (objects.points !== POINTS || objects.sum !== ours.sum) {
+    throw new Error(`read() and readColumns() disagree: ${objects.points} vs ${ours.points} points`);
+  }
   const all = runChild('all');
   const scan = best('scan', 3);
   const python = findPython();
@@ -309,11 +351,20 @@ async function main(): Promise<void> {
       bytes,
       `${fmt(totalBytes / 1e9 / bytes.seconds)} GB/s`,
     ],
-    ['Experiment Lens reader (4 MiB batches)', ours, `${rate(ours)}   peak RSS ${fmt(ours.maxRssMb!, 0)} MB`],
+    [
+      'Experiment Lens reader (4 MiB batches, columnar)',
+      ours,
+      `${rate(ours)}   peak RSS ${fmt(ours.maxRssMb!, 0)} MB`,
+    ],
     [
       '  of which framing + both CRC checks (no decoding)',
       scan,
       `${fmt(scan.seconds / bytes.seconds, 1)}× wall, ${fmt(scan.cpu! / bytes.cpu!, 1)}× CPU of the byte read`,
+    ],
+    [
+      '  same, points as MetricPoint objects (read)',
+      objects,
+      `${rate(objects)}   peak RSS ${fmt(objects.maxRssMb!, 0)} MB   ${fmt(objects.seconds / bytes.seconds, 1)}× the byte read`,
     ],
     [
       '  same, every point kept (readTensorBoardLogdir)',
@@ -331,7 +382,9 @@ async function main(): Promise<void> {
       `  ${k.padEnd(width)}  ${fmt(m.seconds).padStart(8)}  ${fmt(m.cpu ?? NaN).padStart(8)}   ${note}`,
     );
   }
-  console.log('  CRC checks: included in both readers (both masked CRC32C checks of every record).');
+  console.log(
+    `  CRC checks: included in both readers (both masked CRC32C checks of every record; ours: ${crc32cImplementation} CRC32C).`,
+  );
   const mark = (ok: boolean): string => (ok ? 'met' : 'NOT met');
   const ratio = (label: string, wall: number, cpu: number, target: string, ok: boolean): void =>
     console.log(

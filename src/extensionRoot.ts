@@ -17,7 +17,10 @@ import {
   openRunDashboardLazily,
   registerDashboardSerializerLazily,
 } from './features/dashboard/lazy';
+import type { DashboardPanel } from './features/dashboard/dashboardPanel';
 import type { DashboardServices } from './features/dashboard/openDashboard';
+import type { DriftPanel } from './features/drift/driftPanel';
+import type { DriftServices } from './features/drift/openDrift';
 import { ImportedRunsService } from './features/imported/importedService';
 import { ImportedRunsModel } from './features/imported/model';
 import { registerDriftSerializer } from './features/drift/serializer';
@@ -36,6 +39,7 @@ import { registerCommand, UserFacingError } from './vscode/commands';
 import { ConfigService } from './vscode/config';
 import { setContextKey } from './vscode/contextKeys';
 import { createLog } from './vscode/output';
+import { PanelRegistry } from './webview/panelRegistry';
 
 /** How long loading our modules took (ms) and when `activate()` started (`performance.now()`). */
 export interface ActivationTiming {
@@ -88,13 +92,15 @@ export class ExtensionRoot implements vscode.Disposable {
       const runsDir = join(root, '.xlens', 'runs');
       const project = this.track(new ProjectService(root, this.tasks, this.log));
       const service = this.track(new RunsService(root, this.runs, this.log));
-      const controller = new RunController(root, this.runs, service, this.log);
+      const controller = this.track(new RunController(root, this.runs, service, this.log));
       const importedService = this.track(
         new ImportedRunsService(root, this.imported, this.log, () => this.config.current.importedEnabled),
       );
       const dashboards: DashboardServices = {
         extensionUri: context.extensionUri,
+        root,
         runsDir,
+        panels: this.track(new PanelRegistry<DashboardPanel>()),
         log: this.log,
         watchImported: async () => {
           const worker = await importedService.worker();
@@ -169,12 +175,17 @@ export class ExtensionRoot implements vscode.Disposable {
         }),
       );
       this.track(registerDashboardSerializerLazily(dashboards));
-      const drift = {
+      // Deactivation stops a drift comparison's child process too.
+      const shutdown = new AbortController();
+      this.track({ dispose: () => shutdown.abort() });
+      const drift: DriftServices = {
         extensionUri: context.extensionUri,
         root,
         runsDir,
         runs: this.runs,
         log: this.log,
+        panels: this.track(new PanelRegistry<DriftPanel>()),
+        signal: shutdown.signal,
       };
       this.track(registerDriftSerializer(drift));
       this.registerLazily(Commands.showDriftReport, async () => {
@@ -245,10 +256,17 @@ export class ExtensionRoot implements vscode.Disposable {
     let loading: Promise<void> | undefined;
     const standIn = this.track(
       registerCommand(spec, this.log, async (...args: unknown[]) => {
-        loading ??= load().then((register) => {
-          standIn.dispose();
-          this.track(register());
-        });
+        loading ??= load().then(
+          (register) => {
+            standIn.dispose();
+            this.track(register());
+          },
+          (error: unknown) => {
+            // A failed import (e.g. the bundle replaced mid-update) is tried again on the next call.
+            loading = undefined;
+            throw error;
+          },
+        );
         await loading;
         return vscode.commands.executeCommand(spec.id, ...args);
       }),

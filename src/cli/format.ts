@@ -1,9 +1,12 @@
-/** Text formatting for the CLI: tables, numbers, key metrics, run summaries. */
-import { formatDuration } from '../protocol/format';
+/**
+ * Run summaries for the CLI's lines and tables. Numbers, durations and commits print through the shared
+ * `src/protocol/format.ts`, key metrics come from `src/core/runs/keyMetrics.ts`, tables from
+ * `src/core/base/textTable.ts`: the same text as the HTML reports and the editor.
+ */
 import { keyMetricsText, lastValues, rankMetricNames } from '../core/runs/keyMetrics';
-import type { MetricSummary, RunRecord } from '../core/runs/types';
-
-export { formatNumber } from '../protocol/format';
+import { runDurationMs } from '../core/runs/duration';
+import { isFinalStatus, type MetricSummary, type RunRecord } from '../core/runs/types';
+import { formatDuration, MISSING } from '../protocol/format';
 
 /** All metric names of a run, in the shared display order (`src/core/runs/keyMetrics.ts`). */
 export function keyMetrics(metrics: Record<string, MetricSummary>, max = 3): string[] {
@@ -15,20 +18,14 @@ export function metricsText(metrics: Record<string, MetricSummary>, max = 3): st
   return keyMetricsText(lastValues(metrics), { limit: max, style: 'assign' });
 }
 
-/** Duration of a run: recorded, or elapsed so far for a running one. */
+/**
+ * Duration of a run (`src/core/runs/duration.ts`): recorded, or elapsed so far with `…` for a run not
+ * yet final; the dash when it has not started.
+ */
 export function runDuration(run: RunRecord, now = Date.now()): string {
-  if (run.durationMs !== undefined) {
-    return formatDuration(run.durationMs);
+  const ms = runDurationMs(run, now);
+  if (ms === undefined) {
+    return MISSING;
   }
-  if (run.startedAt && (run.status === 'running' || run.status === 'queued')) {
-    return `${formatDuration(now - Date.parse(run.startedAt))}…`;
-  }
-  return '–';
+  return isFinalStatus(run.status) ? formatDuration(ms) : `${formatDuration(ms)}…`;
 }
-
-export function shortCommit(sha: string | null | undefined): string {
-  return sha ? sha.slice(0, 7) : '–';
-}
-
-/** Renders rows as a left-aligned table with two spaces between columns (no trailing spaces). */
-export { textTable as table } from '../core/base/textTable';

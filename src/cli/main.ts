@@ -10,6 +10,7 @@ import { driftCommand } from './commands/drift';
 import { importCommand } from './commands/import';
 import { initCommand } from './commands/init';
 import { runCommand } from './commands/run';
+import { rmCommand } from './commands/rm';
 import { runsCommand } from './commands/runs';
 import { showCommand } from './commands/show';
 import { guardOutput, supervisesRun } from './stdoutGuard';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly CliCommand[] = [
   driftCommand,
   initCommand,
   importCommand,
+  rmCommand,
 ];
 
 function help(): string {
@@ -146,20 +148,30 @@ function runAsProcess(): void {
       // The terminal is gone (SIGHUP); the run record still says what happened.
     }
   };
+  const argv = process.argv.slice(2);
+  // Only `xlens run` supervises a task to stop; other commands simply stop.
+  const running = supervisesRun(argv);
   const onSignal = (signal: NodeJS.Signals): void => {
     interrupts++;
     if (interrupts === 1) {
       // In a terminal, replace the progress line (and the echoed ^C) rather than break it.
       const start = process.stderr.isTTY ? '\r\x1b[2K' : '\n';
-      say(`${start}xlens: ${signal}: cancelling (the task gets SIGTERM, then SIGKILL after 5 s)...\n`);
+      say(
+        running
+          ? `${start}xlens: ${signal}: cancelling (the task gets SIGTERM, then SIGKILL after 5 s)...\n`
+          : `${start}xlens: ${signal}: stopping.\n`,
+      );
       controller.abort(new Error(`received ${signal}`));
     } else {
-      say('xlens: still stopping the task; it is killed at the end of the grace period.\n');
+      say(
+        running
+          ? 'xlens: still stopping the task; it is killed at the end of the grace period.\n'
+          : 'xlens: still stopping.\n',
+      );
     }
   };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   signals.forEach((s) => process.on(s, onSignal));
-  const argv = process.argv.slice(2);
   const stdout = guardOutput(process.stdout);
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     // The reader went away (`xlens runs | head`) or the terminal closed: stop writing to stdout. A run

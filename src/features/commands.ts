@@ -1,5 +1,5 @@
 /**
- * The one table of ids the extension contributes: commands, views and context keys. Code refers to
+ * The one table of ids the extension contributes: commands, views, webview types and context keys. Code refers to
  * these constants only; `test/unit/extension/contributions.test.ts` checks them against the
  * `contributes` section of package.json (titles, icons, menus, keybindings, `when` clauses), so a
  * renamed id or a menu entry pointing at nothing fails a test instead of failing silently in the editor.
@@ -43,6 +43,18 @@ export const Views = {
   container: 'xlens',
   tasks: 'xlens.tasks',
   runs: 'xlens.runs',
+} as const;
+
+/**
+ * View types of the webview panels. Each is also the key of its panel serializer and needs the
+ * activation event `onWebviewPanel:<type>` in package.json, so a panel open before a window reload
+ * comes back.
+ */
+export const WebviewTypes = {
+  /** The run dashboard (runs of the store and imported runs). */
+  dashboard: 'xlens.dashboard',
+  /** The drift report view. */
+  drift: 'xlens.drift',
 } as const;
 
 /** Context keys the extension sets (`setContext`) and package.json `when` clauses read. */

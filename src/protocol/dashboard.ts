@@ -8,7 +8,7 @@
  * `dashboard/update` messages with what changed since.
  */
 import type { ChartModel, ChartRow } from './charts';
-import type { MessageOf } from './messages';
+import { parseViewMessage, type MessageOf, type PageViewMessages } from './messages';
 
 /**
  * Status of the run as shown: the run store's statuses, `missing` when the run folder (or the imported
@@ -22,7 +22,7 @@ export interface DashboardImportedSource {
   /** The source format: `tensorboard`, `mlflow`, `dvclive`, `keras-csv`, `lightning-csv`, `jsonl`. */
   format: string;
   /** Absolute path of the source (log folder, store or file). */
-  source: string;
+  path: string;
   /** The source relative to the workspace root, `/`-separated. */
   relativePath: string;
   /** Id of the run within its source, as its reader gives it (`.` for a TensorBoard run folder). */
@@ -135,11 +135,7 @@ export interface DashboardHostMessages {
 }
 
 /** Messages from the dashboard view to the extension host. */
-export interface DashboardViewMessages {
-  /** The view has loaded its script and listens; the host answers with a snapshot. */
-  'webview/ready': { version: 1 };
-  /** A chart failed to render or the view met an error; logged by the host. */
-  'webview/error': { message: string };
+export interface DashboardViewMessages extends PageViewMessages {
   /** The user asked to see the full output of the run. */
   'dashboard/showOutput': { runId: string };
   /** The charts of a snapshot are drawn: how many, the most points of one series, ms since the script started. */
@@ -164,44 +160,31 @@ export const MAX_POINTS_PER_SERIES = 2000;
 /** Lines of `output.log` kept in the view. */
 export const LOG_TAIL_LINES = 200;
 
-/** Longest `webview/error` message accepted from the view, in characters. */
-export const MAX_VIEW_ERROR_LENGTH = 2000;
+/** Longest `webview/error` message accepted from the view, in characters (the same for every view). */
+export { MAX_VIEW_ERROR_LENGTH } from './messages';
 
 /**
  * Validates a message received from the (untrusted) view. Returns the typed message, or a string
  * saying what is wrong with it.
  */
 export function parseDashboardViewMessage(value: unknown): DashboardViewMessage | string {
-  if (typeof value !== 'object' || value === null) {
-    return 'message is not an object';
-  }
-  const { type, payload } = value as { type?: unknown; payload?: unknown };
-  if (typeof type !== 'string') {
-    return 'message has no string "type"';
-  }
-  if (typeof payload !== 'object' || payload === null) {
-    return `message "${type}" has no object "payload"`;
-  }
-  const p = payload as Record<string, unknown>;
-  switch (type) {
-    case 'webview/ready':
-      return p.version === 1 ? { type, payload: { version: 1 } } : `"webview/ready" needs payload.version 1`;
-    case 'webview/error':
-      return typeof p.message === 'string'
-        ? { type, payload: { message: p.message.slice(0, MAX_VIEW_ERROR_LENGTH) } }
-        : `"webview/error" needs a string payload.message`;
-    case 'dashboard/showOutput':
-      return typeof p.runId === 'string' && /^[\w.-]{1,100}$/.test(p.runId)
-        ? { type, payload: { runId: p.runId } }
-        : `"dashboard/showOutput" needs payload.runId, a run id`;
-    case 'dashboard/rendered': {
-      const { charts, maxPoints, ms } = p;
-      const ok = [charts, maxPoints, ms].every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0);
-      return ok
-        ? { type, payload: { charts: charts as number, maxPoints: maxPoints as number, ms: ms as number } }
-        : `"dashboard/rendered" needs numbers charts, maxPoints and ms >= 0`;
+  return parseViewMessage(value, (type, p): DashboardViewMessage | string => {
+    switch (type) {
+      case 'dashboard/showOutput':
+        return typeof p.runId === 'string' && /^[\w.-]{1,100}$/.test(p.runId)
+          ? { type, payload: { runId: p.runId } }
+          : `"dashboard/showOutput" needs payload.runId, a run id`;
+      case 'dashboard/rendered': {
+        const { charts, maxPoints, ms } = p;
+        const ok = [charts, maxPoints, ms].every(
+          (n) => typeof n === 'number' && Number.isFinite(n) && n >= 0,
+        );
+        return ok
+          ? { type, payload: { charts: charts as number, maxPoints: maxPoints as number, ms: ms as number } }
+          : `"dashboard/rendered" needs numbers charts, maxPoints and ms >= 0`;
+      }
+      default:
+        return `unknown message type "${type.slice(0, 100)}"`;
     }
-    default:
-      return `unknown message type "${type.slice(0, 100)}"`;
-  }
+  });
 }

@@ -12,7 +12,7 @@
  * markup.
  */
 import type { ChartModel } from './charts';
-import type { MessageOf } from './messages';
+import { parseViewMessage, type MessageOf, type PageViewMessages } from './messages';
 
 /** One input file as shown. */
 export interface DriftViewInput {
@@ -25,6 +25,42 @@ export interface DriftViewInput {
   columns: number;
   /** `null` when no rows were dropped, else e.g. `sampled 200,000 of 1,021,053 rows (seed 42)`. */
   sampling: string | null;
+  /** The same in words, formatted on the host. */
+  text: DriftInputText;
+}
+
+/** An input's numbers in words (`src/core/drift/presentation.ts`). */
+export interface DriftInputText {
+  /** `1,461`. */
+  rows: string;
+  columns: string;
+  /** `sampled 200,000 of 1,021,053 rows (seed 42)`, or `all rows`. */
+  sampling: string;
+}
+
+/** The heading of the list of untested columns, on every front (the verdict's detail may name it). */
+export const DRIFT_NOT_TESTED_HEADING = 'Columns not tested';
+
+/**
+ * A tested column's numbers in words, written once in core (`src/core/drift/presentation.ts`) for the
+ * CLI, the HTML report and this view: the view shows these, and sorts by the numbers beside them.
+ */
+export interface DriftColumnText {
+  /** The statistic; `∞` when it is not finite. */
+  statistic: string;
+  /** `p = 0.0003157` or `d = 0.31` (`d = ∞` for an infinite distance). */
+  score: string;
+  /** When the column drifts: `p < 0.05` or `d ≥ 0.1`. */
+  threshold: string;
+  /** `drift` or `no drift`. */
+  verdict: string;
+  /** PSI, `—` when it could not be computed. */
+  psi: string;
+  /** Shares of missing values: `12.5%`. */
+  missingReference: string;
+  missingCurrent: string;
+  /** The lines under the column's chart: the test, why this method, folded categories, the note. */
+  details: string[];
 }
 
 /** One line of a column's summary table: a statistic for reference and current, formatted on the host. */
@@ -46,7 +82,7 @@ export interface DriftViewColumn {
   scoreKind: 'p_value' | 'distance';
   /** The method's statistic; null when not finite (+∞, e.g. chi-squared with a new category). */
   statistic: number | null;
-  /** What is compared with the threshold: the p-value, or the distance; null when not finite. */
+  /** What is compared with the threshold: the p-value, or the distance; null when not finite (+∞). */
   score: number | null;
   threshold: number;
   drifted: boolean;
@@ -62,6 +98,8 @@ export interface DriftViewColumn {
   rule: string;
   summary: DriftSummaryLine[];
   note: string | null;
+  /** The numbers above in words, as shown. */
+  text: DriftColumnText;
 }
 
 /** A column that was not tested, and why. */
@@ -95,6 +133,8 @@ export interface DriftSnapshot {
   /** ISO 8601. */
   createdAt: string;
   durationMs: number;
+  /** `computed in 4.2s`. */
+  computedIn: string;
   inputs: { reference: DriftViewInput; current: DriftViewInput };
   dataset: {
     columns: number;
@@ -127,11 +167,7 @@ export interface DriftRendered {
 }
 
 /** Messages from the drift view to the extension host. */
-export interface DriftViewMessages {
-  /** The view has loaded its script and listens; the host answers with a snapshot. */
-  'webview/ready': { version: 1 };
-  /** Something failed in the view (a chart, a CSP violation); logged by the host. */
-  'webview/error': { message: string };
+export interface DriftViewMessages extends PageViewMessages {
   /** The charts of the snapshot are drawn. */
   'drift/rendered': DriftRendered;
 }
@@ -139,40 +175,22 @@ export interface DriftViewMessages {
 export type DriftHostMessage = MessageOf<DriftHostMessages>;
 export type DriftViewMessage = MessageOf<DriftViewMessages>;
 
-/** Longest `webview/error` message accepted from the view, in characters. */
-export const MAX_DRIFT_VIEW_ERROR_LENGTH = 2000;
-
 /**
  * Validates a message received from the (untrusted) view: the typed message, or a string saying what is
  * wrong with it.
  */
 export function parseDriftViewMessage(value: unknown): DriftViewMessage | string {
-  if (typeof value !== 'object' || value === null) {
-    return 'message is not an object';
-  }
-  const { type, payload } = value as { type?: unknown; payload?: unknown };
-  if (typeof type !== 'string') {
-    return 'message has no string "type"';
-  }
-  if (typeof payload !== 'object' || payload === null) {
-    return `message "${type.slice(0, 100)}" has no object "payload"`;
-  }
-  const p = payload as Record<string, unknown>;
-  switch (type) {
-    case 'webview/ready':
-      return p.version === 1 ? { type, payload: { version: 1 } } : '"webview/ready" needs payload.version 1';
-    case 'webview/error':
-      return typeof p.message === 'string'
-        ? { type, payload: { message: p.message.slice(0, MAX_DRIFT_VIEW_ERROR_LENGTH) } }
-        : '"webview/error" needs a string payload.message';
-    case 'drift/rendered': {
-      const { charts, ms } = p;
-      const ok = [charts, ms].every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0);
-      return ok
-        ? { type, payload: { charts: charts as number, ms: ms as number } }
-        : '"drift/rendered" needs numbers charts and ms >= 0';
+  return parseViewMessage(value, (type, p): DriftViewMessage | string => {
+    switch (type) {
+      case 'drift/rendered': {
+        const { charts, ms } = p;
+        const ok = [charts, ms].every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0);
+        return ok
+          ? { type, payload: { charts: charts as number, ms: ms as number } }
+          : '"drift/rendered" needs numbers charts and ms >= 0';
+      }
+      default:
+        return `unknown message type "${type.slice(0, 100)}"`;
     }
-    default:
-      return `unknown message type "${type.slice(0, 100)}"`;
-  }
+  });
 }

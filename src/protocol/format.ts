@@ -1,7 +1,8 @@
 /**
  * The one formatting of numbers, shares and durations for people, used by every front: the CLI, the
  * HTML reports, the editor's trees and status bar, and the webviews. A value prints the same
- * everywhere (`2,000,000`, `5e-5`, `12.3s`).
+ * everywhere (`2,000,000`, `5e-5`, `12.3s`, `1.5 KiB`), and a missing value is {@link MISSING} everywhere
+ * while an infinite one is `∞`.
  *
  * Layer rule: this module is pure and imports nothing (no node built-ins, no DOM, no libraries). It lives
  * in `src/protocol/` because that is the one folder every layer may import, webviews included
@@ -46,9 +47,10 @@ export function formatPercent(share: number): string {
 }
 
 /**
- * A duration for people: `850 ms`, `4.2s`, `3m 05s`, `2h 03m` (whole seconds and minutes are truncated,
- * so a running clock never shows a second that has not passed yet); {@link MISSING} for null, undefined,
- * negative or non-finite input.
+ * A duration for people: `850 ms`, `4.2s`, `3m 05s`, `2h 03m`, `105d 16h` (every unit is truncated, so a
+ * running clock never shows a second that has not passed yet); {@link MISSING} for null, undefined,
+ * negative or non-finite input. Used for run durations and for spans of time in data (the spread of a
+ * date column).
  * @param ms the duration in milliseconds.
  */
 export function formatDuration(ms: number | null | undefined): string {
@@ -62,8 +64,37 @@ export function formatDuration(ms: number | null | undefined): string {
     return `${(Math.floor(ms / 100) / 10).toFixed(1)}s`;
   }
   const total = Math.floor(ms / 1000);
-  const hours = Math.floor(total / 3600);
+  const days = Math.floor(total / 86_400);
+  const hours = Math.floor((total % 86_400) / 3600);
   const minutes = Math.floor((total % 3600) / 60);
   const pad = (n: number): string => String(n).padStart(2, '0');
+  if (days > 0) {
+    return `${days}d ${pad(hours)}h`;
+  }
   return hours > 0 ? `${hours}h ${pad(minutes)}m` : `${minutes}m ${pad(total % 60)}s`;
+}
+
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+/**
+ * A size in bytes with a binary (IEC) unit: `12 B`, `1536` → `1.5 KiB`, `3.2 MiB` (one decimal above
+ * bytes); {@link MISSING} for null, undefined, negative or non-finite input.
+ * @param bytes the size in bytes.
+ */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes) || bytes < 0) {
+    return MISSING;
+  }
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${BYTE_UNITS[unit]}`;
+}
+
+/** A commit as people read it: its first 7 hex digits; {@link MISSING} when there is no commit. */
+export function shortSha(sha: string | null | undefined): string {
+  return sha ? sha.slice(0, 7) : MISSING;
 }

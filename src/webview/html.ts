@@ -4,12 +4,10 @@
  * page's nonce or from the extension's own resources, no `unsafe-eval` (vega runs its expressions
  * through `vega-interpreter`), no `unsafe-inline` scripts, no network.
  */
-import { randomBytes } from 'node:crypto';
+import { escapeHtml } from '../core/report/html';
 
-/** A fresh nonce for one page load: 128 random bits, base64. */
-export function createNonce(): string {
-  return randomBytes(16).toString('base64');
-}
+/** The page's nonce: the same generator as the HTML reports' (`src/core/report/html.ts`). */
+export { createNonce } from '../core/report/html';
 
 /**
  * The Content-Security-Policy for a page. `cspSource` is `webview.cspSource` (the origin serving
@@ -42,11 +40,6 @@ export interface WebviewPage {
   nonce: string;
   /** Optional stylesheet URI (converted with `asWebviewUri`), e.g. from `media/`. */
   styleUri?: string;
-}
-
-/** Escapes text for an HTML attribute or text node. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /**

@@ -7,21 +7,20 @@
  * log a console error.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { build } from 'esbuild';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { KerasCsvReader } from '../../src/core/metrics/csv/kerasCsv';
 import { readAll } from '../../src/core/metrics/readers';
 import type { MetricPoint } from '../../src/core/metrics/series';
 import type { RunRecord } from '../../src/core/runs/types';
 import { buildSnapshot, ChartTracker, type RunState } from '../../src/features/dashboard/viewModel';
 import type { DashboardHostMessage } from '../../src/protocol/dashboard';
-import { renderWebviewHtml } from '../../src/webview/html';
 import { repoRoot } from '../unit/report/reportBundle';
-import { browserSkipReason, launchChromium } from './reportBrowser';
+import { chromiumSkipReason, launchChromium } from '../helpers/chromium';
+import { buildViewBundle, openWebview, until, type ViewPage } from '../helpers/webviewPage';
 
 const dir = mkdtempSync(join(tmpdir(), 'xlens-dashboard-webview-'));
 /** A real Keras `CSVLogger` file with `loss`/`val_loss` and `accuracy`/`val_accuracy` columns. */
@@ -29,21 +28,6 @@ const KERAS_LOG = join(
   repoRoot,
   'test/fixtures/keras_csv/Aitzaz-Saleem__Detection-of-Tomato-Leaf-Diseases-Using-CNN/training_log.csv',
 );
-
-async function buildBundle(): Promise<string> {
-  await build({
-    entryPoints: { dashboard: join(repoRoot, 'webviews/dashboard/main.ts') },
-    outdir: dir,
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-    tsconfig: join(repoRoot, 'webviews/tsconfig.json'),
-    loader: { '.css': 'text' },
-    logLevel: 'warning',
-  });
-  return join(dir, 'dashboard.js');
-}
 
 function record(status: RunRecord['status']): RunRecord {
   return {
@@ -72,84 +56,8 @@ function record(status: RunRecord['status']): RunRecord {
   };
 }
 
-interface Problems {
-  console: string[];
-  page: string[];
-  requests: string[];
-  csp: string[];
-  viewErrors: string[];
-}
-
-interface Harness {
-  page: Page;
-  problems: Problems;
-  post(message: DashboardHostMessage): Promise<void>;
-  posted(): Promise<{ type: string; payload: unknown }[]>;
-}
-
-async function openView(browser: Browser, bundle: string): Promise<Harness> {
-  const html = renderWebviewHtml({
-    title: 'Run',
-    scriptUri: `file://${bundle}`,
-    cspSource: 'file:',
-    nonce: 'ZGFzaGJvYXJkLW5vbmNlLTE=',
-  });
-  const file = join(dir, `view-${Date.now()}.html`);
-  writeFileSync(file, html);
-  const context = await browser.newContext({ viewport: { width: 1200, height: 1000 }, offline: true });
-  const page = await context.newPage();
-  const problems: Problems = { console: [], page: [], requests: [], csp: [], viewErrors: [] };
-  page.on('console', (m) => {
-    if (m.type() === 'error') {
-      problems.console.push(m.text());
-    }
-  });
-  page.on('pageerror', (e) => problems.page.push(String(e)));
-  page.on('request', (r) => {
-    if (!r.url().startsWith('file://')) {
-      problems.requests.push(r.url());
-    }
-  });
-  await page.exposeFunction('__cspViolation', (text: string) => problems.csp.push(text));
-  // The stand-in for VS Code's webview API, installed before the view's script runs. The listener is on
-  // the document in the capture phase, so it sees violations from shadow roots and before the view's own.
-  await page.addInitScript({
-    content: `
-      window.__posted = [];
-      let state;
-      window.acquireVsCodeApi = () => ({
-        postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))),
-        getState: () => state,
-        setState: (s) => { state = s; },
-      });
-      document.addEventListener('securitypolicyviolation', (e) =>
-        window.__cspViolation(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' "' + e.sample + '" ' + e.sourceFile + ':' + e.lineNumber), true);`,
-  });
-  await page.goto(`file://${file}`);
-  await until(page, 'window.__posted.some((m) => m.type === "webview/ready")');
-  const posted = (): Promise<{ type: string; payload: unknown }[]> =>
-    page.evaluate<{ type: string; payload: unknown }[]>('window.__posted');
-  return {
-    page,
-    problems,
-    posted,
-    post: (message) => page.evaluate(`window.postMessage(${JSON.stringify(message)}, '*')`),
-  };
-}
-
-/**
- * Waits until `expression` is true in the page. Polls with `page.evaluate` (run through the DevTools
- * protocol) because `waitForFunction` with a string evaluates it inside the page, which the CSP under
- * test rightly forbids.
- */
-async function until(page: Page, expression: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await page.evaluate<boolean>(`Boolean(${expression})`))) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${expression}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+async function openView(browser: Browser, bundle: string): Promise<ViewPage<DashboardHostMessage>> {
+  return openWebview<DashboardHostMessage>(browser, bundle, { dir });
 }
 
 async function kerasSeries(): Promise<Map<string, MetricPoint[]>> {
@@ -171,19 +79,12 @@ function state(status: RunRecord['status'], series: Map<string, MetricPoint[]>):
   };
 }
 
-/** The view's own reports of trouble (`webview/error` messages carry CSP violations it saw too). */
-async function viewErrors(h: Harness): Promise<string[]> {
-  return (await h.posted())
-    .filter((m) => m.type === 'webview/error')
-    .map((m) => (m.payload as { message: string }).message);
-}
-
-describe('run dashboard in headless Chromium under the extension CSP', { skip: browserSkipReason() }, () => {
+describe('run dashboard in headless Chromium under the extension CSP', { skip: chromiumSkipReason() }, () => {
   let browser: Browser;
   let bundle: string;
 
   before(async () => {
-    bundle = await buildBundle();
+    bundle = await buildViewBundle('dashboard', dir);
     browser = await launchChromium();
   });
   after(async () => {
@@ -248,8 +149,8 @@ describe('run dashboard in headless Chromium under the extension CSP', { skip: b
     // Give late work (the toolkit's deferred styles, vega's resize) a moment to report.
     await h.page.waitForTimeout(300);
     assert.deepEqual(
-      { ...h.problems, viewErrors: await viewErrors(h) },
-      { console: [], page: [], requests: [], csp: [], viewErrors: [] },
+      { ...h.problems, viewErrors: await h.viewErrors() },
+      { console: [], page: [], dialogs: [], requests: [], csp: [], viewErrors: [] },
     );
     mkdirSync(join(repoRoot, 'test-results'), { recursive: true });
     await h.page.screenshot({ path: join(repoRoot, 'test-results', 'dashboard-view.png'), fullPage: true });
@@ -269,7 +170,7 @@ describe('run dashboard in headless Chromium under the extension CSP', { skip: b
       imported: {
         source: {
           format: 'keras-csv',
-          source: '/ws/logs/training.log',
+          path: '/ws/logs/training.log',
           relativePath: 'logs/training.log',
           sourceRunId: 'training.log',
           experiment: null,
@@ -291,8 +192,8 @@ describe('run dashboard in headless Chromium under the extension CSP', { skip: b
     await h.page.evaluate(`document.body.classList.add('vscode-dark')`);
     await h.page.waitForTimeout(300);
     assert.deepEqual(
-      { ...h.problems, viewErrors: await viewErrors(h) },
-      { console: [], page: [], requests: [], csp: [], viewErrors: [] },
+      { ...h.problems, viewErrors: await h.viewErrors() },
+      { console: [], page: [], dialogs: [], requests: [], csp: [], viewErrors: [] },
     );
     // The page runs under the strict policy, and the harness does hear a blocked inline style.
     const csp = await h.page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');

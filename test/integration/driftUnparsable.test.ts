@@ -71,7 +71,7 @@ describe('xlens drift: type overrides', () => {
       'date.json',
     );
     assert.equal(code, 0, stderr);
-    assert.match(stdout, /^date\s+numerical\s+wasserstein\s+\S+\s+d=\S+\s+≥ 0\.1\s+DRIFT$/m);
+    assert.match(stdout, /^date\s+numerical\s+wasserstein\s+\S+\s+d = \S+\s+d ≥ 0\.1\s+DRIFT$/m);
     assert.match(
       stdout,
       /^ {2}date: ISO 8601 dates in both files read as numbers \(Unix milliseconds, UTC\)\.$/m,

@@ -9,35 +9,19 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { build } from 'esbuild';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { runDrift } from '../../src/core/drift/engine';
 import { defaultDriftOptions } from '../../src/core/drift/rules';
 import { buildDriftSnapshot } from '../../src/features/drift/viewModel';
-import type { DriftSnapshot } from '../../src/protocol/drift';
-import { renderWebviewHtml } from '../../src/webview/html';
+import type { DriftHostMessage, DriftSnapshot } from '../../src/protocol/drift';
 import { repoRoot } from '../unit/report/reportBundle';
-import { browserSkipReason, launchChromium } from './reportBrowser';
+import { chromiumSkipReason, launchChromium } from '../helpers/chromium';
+import { buildViewBundle, openWebview, until, type ViewPage } from '../helpers/webviewPage';
 
 const XSS = '<img src=x onerror=alert(1)>';
 const SCRIPT = '<script>alert(2)</script>';
 
 const dir = mkdtempSync(join(tmpdir(), 'xlens-drift-webview-'));
-
-async function buildBundle(): Promise<string> {
-  await build({
-    entryPoints: { drift: join(repoRoot, 'webviews/drift/main.ts') },
-    outdir: dir,
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-    tsconfig: join(repoRoot, 'webviews/tsconfig.json'),
-    loader: { '.css': 'text' },
-    logLevel: 'warning',
-  });
-  return join(dir, 'drift.js');
-}
 
 /** A CSV whose column name and categories are markup, with a clear shift between the two files. */
 function markupFiles(): { reference: string; current: string } {
@@ -55,12 +39,6 @@ function markupFiles(): { reference: string; current: string } {
   return { reference, current };
 }
 
-interface Harness {
-  page: Page;
-  posted: () => Promise<{ type: string; payload: unknown }[]>;
-  problems: { console: string[]; page: string[]; dialogs: string[]; requests: string[]; csp: string[] };
-}
-
 /** The variables VS Code sets on a webview's `<html>` for its Dark Modern theme (those the view reads). */
 const DARK_THEME: Record<string, string> = {
   '--vscode-foreground': '#cccccc',
@@ -72,78 +50,29 @@ const DARK_THEME: Record<string, string> = {
   '--vscode-font-family': 'system-ui, sans-serif',
 };
 
+/** Opens the view, posts `snapshot` as the host does on ready, and waits until its charts are drawn. */
 async function openView(
   browser: Browser,
   bundle: string,
   snapshot: DriftSnapshot,
   theme: Record<string, string> = {},
-): Promise<Harness> {
-  const html = renderWebviewHtml({
-    title: 'Drift',
-    scriptUri: `file://${bundle}`,
-    cspSource: 'file:',
-    nonce: 'dGVzdC1ub25jZS0xMjM0NQ==',
+): Promise<ViewPage<DriftHostMessage>> {
+  const view = await openWebview<DriftHostMessage>(browser, bundle, {
+    dir,
+    theme,
+    viewport: { width: 1200, height: 900 },
   });
-  const file = join(dir, `view-${Date.now()}.html`);
-  writeFileSync(file, html);
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, offline: true });
-  const page = await context.newPage();
-  const problems: Harness['problems'] = { console: [], page: [], dialogs: [], requests: [], csp: [] };
-  page.on('console', (m) => {
-    if (m.type() === 'error') {
-      problems.console.push(m.text());
-    }
-  });
-  page.on('pageerror', (e) => problems.page.push(String(e)));
-  page.on('dialog', (d) => {
-    problems.dialogs.push(d.message());
-    void d.dismiss();
-  });
-  page.on('request', (r) => {
-    if (!r.url().startsWith('file://')) {
-      problems.requests.push(r.url());
-    }
-  });
-  await page.exposeFunction('__cspViolation', (text: string) => problems.csp.push(text));
-  // The stand-in for VS Code's webview API, installed before the view's script runs.
-  await page.addInitScript({
-    content: `
-      window.__posted = [];
-      let state;
-      window.acquireVsCodeApi = () => ({
-        postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))),
-        getState: () => state,
-        setState: (s) => { state = s; },
-      });
-      const theme = ${JSON.stringify(theme)};
-      document.addEventListener('DOMContentLoaded', () => {
-        for (const [name, value] of Object.entries(theme)) {
-          document.documentElement.style.setProperty(name, value);
-        }
-      });
-      document.addEventListener('securitypolicyviolation', (e) =>
-        window.__cspViolation(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sample + ' ' + e.sourceFile + ':' + e.lineNumber));`,
-  });
-  await page.goto(`file://${file}`);
-  const posted = (): Promise<{ type: string; payload: unknown }[]> =>
-    page.evaluate<{ type: string; payload: unknown }[]>('window.__posted');
-  await page.waitForFunction('window.__posted.some((m) => m.type === "webview/ready")');
-  // What the host does on ready: post the snapshot.
-  await page.evaluate(
-    `window.postMessage(${JSON.stringify({ type: 'drift/snapshot', payload: snapshot })}, '*')`,
-  );
-  await page.waitForFunction('window.__posted.some((m) => m.type === "drift/rendered")', undefined, {
-    timeout: 30_000,
-  });
-  return { page, posted, problems };
+  await view.post({ type: 'drift/snapshot', payload: snapshot });
+  await until(view.page, 'window.__posted.some((m) => m.type === "drift/rendered")');
+  return view;
 }
 
-describe('drift view in headless Chromium', { skip: browserSkipReason() }, () => {
+describe('drift view in headless Chromium', { skip: chromiumSkipReason() }, () => {
   let browser: Browser;
   let bundle: string;
 
   before(async () => {
-    bundle = await buildBundle();
+    bundle = await buildViewBundle('drift', dir);
     browser = await launchChromium();
   });
   after(async () => {
@@ -160,10 +89,11 @@ describe('drift view in headless Chromium', { skip: browserSkipReason() }, () =>
       options: defaultDriftOptions(),
     });
     const snapshot = buildDriftSnapshot(report, { kind: 'run', runId: 'r-weather', task: 'weather-drift' });
-    const { page, posted, problems } = await openView(browser, bundle, snapshot);
+    const { page, posted, problems, viewErrors } = await openView(browser, bundle, snapshot);
     const rendered = (await posted()).find((m) => m.type === 'drift/rendered')!.payload as { charts: number };
     assert.equal(rendered.charts, report.columns.length + 1);
     assert.deepEqual(problems, { console: [], page: [], dialogs: [], requests: [], csp: [] });
+    assert.deepEqual(await viewErrors(), []);
 
     // The verdict is the first thing after the title.
     const verdict = page.locator('#app > header #verdict');
@@ -311,6 +241,58 @@ describe('drift view in headless Chromium', { skip: browserSkipReason() }, () =>
       fullPage: true,
     });
     await untested.page.context().close();
+  });
+
+  it('sorts an infinite statistic above every number, not as missing, and reports rejected promises', async () => {
+    // `cylinders` gets a value (5) in the current file that the reference never has: chi-squared is +∞.
+    const rows = (n: number, cylinders: number[], shift: number): string =>
+      Array.from(
+        { length: n },
+        (_, i) => `${cylinders[i % cylinders.length]},${((i * 37) % 80) / 8 + shift},${i % 2 ? 'a' : ''}`,
+      ).join('\n');
+    const reference = join(dir, 'cylinders-reference.csv');
+    const current = join(dir, 'cylinders-current.csv');
+    writeFileSync(reference, `cylinders,speed,tag\n${rows(90, [4, 6, 8], 0)}\n`);
+    writeFileSync(current, `cylinders,speed,tag\n${rows(80, [4, 5, 6, 8], 3)}\n`);
+    const report = await runDrift({ reference, current, options: defaultDriftOptions() });
+    const snapshot = buildDriftSnapshot(report, { kind: 'files', reference: 'a', current: 'b' });
+    const infinite = snapshot.columns.find((c) => c.name === 'cylinders')!;
+    assert.equal(infinite.statistic, null);
+    const view = await openView(browser, bundle, snapshot);
+    const { page } = view;
+    const cells = (): Promise<string[]> =>
+      page.evaluate<string[]>(
+        "[...document.querySelectorAll('#columns-table tbody tr')].map((r) => r.cells[0].textContent + ' ' + r.cells[3].textContent)",
+      );
+    const byStatistic = [...snapshot.columns]
+      .sort((a, b) => (a.statistic ?? Infinity) - (b.statistic ?? Infinity))
+      .map((c) => `${c.name} ${c.text.statistic}`);
+    assert.equal(byStatistic.at(-1), 'cylinders ∞');
+    await page.locator('th[data-key="statistic"] button').click();
+    assert.deepEqual(await cells(), byStatistic);
+    await page.locator('th[data-key="statistic"] button').click();
+    assert.deepEqual(await cells(), [...byStatistic].reverse());
+    await page.locator('#default-order').click();
+    assert.equal(await page.getAttribute('th[data-key="verdict"]', 'aria-sort'), 'ascending');
+    assert.deepEqual(
+      await cells(),
+      snapshot.columns.map((c) => `${c.name} ${c.text.statistic}`),
+    );
+    // The page reports what no one handled, as it does errors and CSP violations.
+    await page.evaluate("void Promise.reject(new Error('chart promise lost'))");
+    await until(page, 'window.__posted.some((m) => m.type === "webview/error")');
+    const errors = await view.viewErrors();
+    assert.equal(errors.length, 1);
+    assert.match(errors[0], /^unhandled rejection: Error: chart promise lost/);
+    // The browser sees it uncaught too; nothing else went wrong.
+    assert.deepEqual(view.problems, {
+      console: [],
+      page: ['Error: chart promise lost'],
+      dialogs: [],
+      requests: [],
+      csp: [],
+    });
+    await page.context().close();
   });
 
   it('takes its colours from the editor theme', async () => {

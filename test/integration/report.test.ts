@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { renderDriftReportHtml } from '../../src/core/report/driftReport';
 import { renderRunReportHtml } from '../../src/core/report/runReport';
 import { buildReportBundle } from '../unit/report/reportBundle';
-import { browserSkipReason, launchChromium, openReport, type PageLog } from './reportBrowser';
+import { assertCleanLog, browserSkipReason, launchChromium, openReport } from './reportBrowser';
 import {
   driftReportFixture,
   KERAS_LOG,
@@ -28,15 +28,6 @@ const results = join(root, 'test-results');
 const skip = browserSkipReason();
 if (skip) {
   console.log(`# skipping HTML report browser tests: ${skip}`);
-}
-
-function assertCleanLog(log: PageLog): void {
-  assert.deepEqual(log.otherRequests, [], 'the report requested nothing but itself');
-  assert.deepEqual(log.blockedRequests, [], 'no network request was attempted');
-  assert.deepEqual(log.pageErrors, [], 'no uncaught error');
-  assert.deepEqual(log.consoleErrors, [], 'no console error');
-  assert.deepEqual(log.cspViolations, [], 'no CSP violation');
-  assert.deepEqual(log.dialogs, [], 'no dialog: the payloads stayed text');
 }
 
 /** Texts of every element, so payloads can be found as text. */
@@ -137,6 +128,9 @@ describe('standalone HTML reports in headless Chromium', { skip }, () => {
       assert.deepEqual(await firstColumn(), ['wind', 'temp_max', XSS_IMG]);
       await header.click();
       assert.deepEqual(await firstColumn(), [XSS_IMG, 'temp_max', 'wind']);
+      // Sorting by verdict brings back the first order: drifted first, strongest drift first.
+      await page.locator('#columns thead th', { hasText: 'verdict' }).locator('button').click();
+      assert.deepEqual(await firstColumn(), ['temp_max', XSS_IMG, 'wind']);
       // The tooltip draws too (hovering a bar), still without errors or dialogs.
       await page.locator('[data-chart="drift:column:1"] svg .mark-rect path').first().hover();
       await page.waitForSelector('#vg-tooltip-element.visible', { timeout: 5000 });

@@ -2,6 +2,7 @@
  * Helpers of the HTML report browser tests: a headless Chromium page that may load nothing but the
  * report file itself, and a log of everything that went wrong in it.
  */
+import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 
 /** The shared launcher (honours `XLENS_CHROMIUM`). */
@@ -70,4 +71,14 @@ export async function openReport(browser: Browser, file: string): Promise<{ page
   await page.goto(url);
   await page.waitForSelector('body[data-charts]', { state: 'attached', timeout: 30_000 });
   return { page, log };
+}
+
+/** Asserts that nothing went wrong in the page: no request, error, CSP violation or dialog. */
+export function assertCleanLog(log: PageLog): void {
+  assert.deepEqual(log.otherRequests, [], 'the report requested nothing but itself');
+  assert.deepEqual(log.blockedRequests, [], 'no network request was attempted');
+  assert.deepEqual(log.pageErrors, [], 'no uncaught error');
+  assert.deepEqual(log.consoleErrors, [], 'no console error');
+  assert.deepEqual(log.cspViolations, [], 'no CSP violation');
+  assert.deepEqual(log.dialogs, [], 'no dialog: the payloads stayed text');
 }

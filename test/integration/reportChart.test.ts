@@ -15,7 +15,7 @@ import { metricCharts } from '../../src/core/charts/metricCharts';
 import { createNonce } from '../../src/core/report/html';
 import { reportCsp } from '../../src/core/report/page';
 import { repoRoot } from '../unit/report/reportBundle';
-import { browserSkipReason, launchChromium, openReport, type PageLog } from './reportBrowser';
+import { assertCleanLog, browserSkipReason, launchChromium, openReport } from './reportBrowser';
 import { longSeries } from './reportFixtures';
 
 /** Browser code of the harness (plain JS, bundled by esbuild with the real chart modules). */
@@ -86,18 +86,6 @@ function vertices(page: Page): Promise<number[]> {
   );
 }
 
-function assertClean(log: PageLog): void {
-  assert.deepEqual(
-    {
-      requests: log.otherRequests,
-      errors: log.consoleErrors,
-      pageErrors: log.pageErrors,
-      csp: log.cspViolations,
-    },
-    { requests: [], errors: [], pageErrors: [], csp: [] },
-  );
-}
-
 describe('shared chart renderer in a webview-like page', { skip: browserSkipReason() }, () => {
   let browser: Browser;
   let file: string;
@@ -156,7 +144,7 @@ describe('shared chart renderer in a webview-like page', { skip: browserSkipReas
       await page.evaluate(`window.harness.retheme({ categories: ['#ff0000', '#00ff00'] })`);
       assert.deepEqual(await lineStrokes(page), ['#ff0000', '#00ff00']);
       assert.equal((await vertices(page))[1], 801);
-      assertClean(log);
+      assertCleanLog(log);
     } finally {
       await page.context().close();
     }

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { gitTestEnv, makeRepo, tempDir, writeFiles } from '../helpers/gitRepo';
 import { buildReportBundle, repoRoot } from '../unit/report/reportBundle';
-import { browserSkipReason, launchChromium, openReport } from './reportBrowser';
+import { assertCleanLog, browserSkipReason, launchChromium, openReport } from './reportBrowser';
 import { XSS_IMG, XSS_SCRIPT } from './reportFixtures';
 
 const tsx = require.resolve('tsx');
@@ -62,17 +62,7 @@ describe('xlens show --html', { skip: browserSkipReason() }, () => {
     const { page, log } = await openReport(browser, join(repo, 'out/report.html'));
     try {
       assert.equal(await page.getAttribute('body', 'data-charts'), 'done');
-      assert.deepEqual(
-        [
-          log.otherRequests,
-          log.blockedRequests,
-          log.consoleErrors,
-          log.pageErrors,
-          log.cspViolations,
-          log.dialogs,
-        ],
-        [[], [], [], [], [], []],
-      );
+      assertCleanLog(log);
       assert.equal(await page.locator('[data-chart="metric:loss"] svg .mark-line path').count(), 2);
       assert.equal(await page.locator('[data-chart="metric:accuracy"] svg .mark-line path').count(), 1);
       const text = await page.evaluate<string>('document.body.innerText');

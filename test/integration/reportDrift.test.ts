@@ -13,9 +13,9 @@ import { runDrift } from '../../src/core/drift/engine';
 import { defaultDriftOptions } from '../../src/core/drift/rules';
 import type { DriftReport } from '../../src/core/drift/types';
 import { renderDriftReportHtml } from '../../src/core/report/driftReport';
-import { REPORT_DATA_ELEMENT_ID, type ReportPayload } from '../../src/protocol/report';
 import { buildReportBundle, repoRoot } from '../unit/report/reportBundle';
-import { browserSkipReason, launchChromium, openReport } from './reportBrowser';
+import { assertCleanLog, browserSkipReason, launchChromium, openReport } from './reportBrowser';
+import { payloadOf } from './reportFixtures';
 
 const WEATHER = join(repoRoot, 'node_modules/vega-datasets/data/seattle-weather.csv');
 const EXAMPLE = join(repoRoot, 'examples/weather-drift');
@@ -27,11 +27,6 @@ function weatherYears(dir: string, name: string, year: string, copies = 1): stri
   const file = join(dir, name);
   writeFileSync(file, [header, ...Array.from({ length: copies }, () => picked).flat()].join('\n') + '\n');
   return file;
-}
-
-function payloadOf(html: string): ReportPayload {
-  const match = new RegExp(`id="${REPORT_DATA_ELEMENT_ID}">(.*?)</script>`, 's').exec(html);
-  return JSON.parse(match![1]) as ReportPayload;
 }
 
 describe('drift report of Seattle weather 2012 vs 2015', () => {
@@ -85,17 +80,7 @@ describe('drift report of Seattle weather 2012 vs 2015', () => {
         browser = await launchChromium();
         const { page, log } = await openReport(browser, file);
         assert.equal(await page.getAttribute('body', 'data-charts'), 'done');
-        assert.deepEqual(
-          [
-            log.otherRequests,
-            log.blockedRequests,
-            log.consoleErrors,
-            log.pageErrors,
-            log.cspViolations,
-            log.dialogs,
-          ],
-          [[], [], [], [], [], []],
-        );
+        assertCleanLog(log);
         const verdict = await page.locator('#verdict').innerText();
         assert.match(verdict, report.dataset.driftDetected ? /Dataset drift detected/ : /No dataset drift/);
         assert.match(

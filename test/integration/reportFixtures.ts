@@ -2,6 +2,7 @@
  * Inputs of the report tests: a run whose metrics come from a real Keras CSVLogger file of the shared
  * fixtures, a drift report, and text fields carrying HTML/script payloads that must stay text.
  */
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -14,6 +15,20 @@ import type {
 } from '../../src/core/drift/types';
 import type { MetricPoint } from '../../src/core/metrics/series';
 import type { RunRecord } from '../../src/core/runs/types';
+import { REPORT_DATA_ELEMENT_ID, type ReportPayload } from '../../src/protocol/report';
+
+/**
+ * The parsed JSON data block of a report page.
+ * @throws AssertionError when the page has none.
+ */
+export function payloadOf(html: string): ReportPayload {
+  const match = new RegExp(
+    `<script type="application/json" id="${REPORT_DATA_ELEMENT_ID}">(.*?)</script>`,
+    's',
+  ).exec(html);
+  assert.ok(match, 'data block present');
+  return JSON.parse(match[1]) as ReportPayload;
+}
 
 export const XSS_IMG = '<img src=x onerror=alert(1)>';
 export const XSS_SCRIPT = '</script><script>alert(1)</script>';

@@ -1,7 +1,7 @@
 /** The dashboard header: task, status, git state, duration, backend, current step, actions. */
 import type { DashboardHeader } from '../../src/protocol/dashboard';
 import { badge, button, progressRing, tag } from '../shared/toolkit';
-import { formatDuration, shortSha } from './format';
+import { formatDuration, shortSha } from '../../src/protocol/format';
 
 /** A `<dt>`/`<dd>` pair; `testId` names the value for tests and styles. */
 function field(list: HTMLElement, label: string, value: string | Node, testId: string, title?: string): void {
@@ -59,7 +59,7 @@ export function renderHeader(root: HTMLElement, header: DashboardHeader, onShowO
   list.className = 'facts';
   if (header.imported) {
     const source = header.imported;
-    field(list, 'Imported from', `${source.format} · ${source.relativePath}`, 'source', source.source);
+    field(list, 'Imported from', `${source.format} · ${source.relativePath}`, 'source', source.path);
     if (source.sourceRunId !== '.' && !header.task.endsWith(source.sourceRunId)) {
       field(list, 'Run', source.sourceRunId, 'runId');
     }

@@ -4,7 +4,7 @@
  * `setState`, so a panel hidden and shown again (or restored after a reload) draws at once from
  * its saved state while the host's fresh snapshot is on its way.
  */
-import { assertNever, isEnvelope } from '../../src/protocol/messages';
+import { assertNever } from '../../src/protocol/messages';
 import {
   LOG_TAIL_LINES,
   type DashboardHostMessage,
@@ -12,7 +12,8 @@ import {
   type DashboardUpdate,
   type DashboardViewMessage,
 } from '../../src/protocol/dashboard';
-import { registerToolkit, dataGrid, setGridRows } from '../shared/toolkit';
+import { reportError, startView } from '../shared/page';
+import { dataGrid, setGridRows } from '../shared/toolkit';
 import { getVsCodeApi } from '../shared/vscodeApi';
 import { ChartGrid } from './charts';
 import { formatParam } from './format';
@@ -27,10 +28,6 @@ interface SavedState {
 }
 
 const vscode = getVsCodeApi<DashboardViewMessage, SavedState>();
-
-function reportError(message: string): void {
-  vscode.postMessage({ type: 'webview/error', payload: { message } });
-}
 
 function section(id: string, title: string): { root: HTMLElement; body: HTMLElement } {
   const root = document.createElement('section');
@@ -241,54 +238,28 @@ class Dashboard {
   }
 }
 
-function injectStyles(): void {
-  const style = document.createElement('style');
-  const nonce = document.querySelector<HTMLMetaElement>('meta[property="csp-nonce"]')?.content;
-  if (nonce) {
-    style.nonce = nonce;
-  }
-  style.textContent = styles;
-  document.head.append(style);
-}
-
-function main(): void {
-  window.addEventListener('securitypolicyviolation', (e) =>
-    reportError(
-      `Content-Security-Policy blocked ${e.blockedURI || 'inline code'} (${e.violatedDirective}) ` +
-        `at ${e.sourceFile || 'the page'}:${e.lineNumber}:${e.columnNumber}${e.sample ? ` "${e.sample}"` : ''}`,
-    ),
-  );
-  window.addEventListener('error', (e) => reportError(String(e.message)));
-  injectStyles();
-  registerToolkit();
-  const app = document.getElementById('app')!;
-  const dashboard = new Dashboard(app);
-  const saved = vscode.getState();
-  if (saved?.snapshot) {
-    dashboard.restore(saved);
-  }
-  window.addEventListener('message', (event: MessageEvent<unknown>) => {
-    // Messages come from the host only; still, ignore anything without our envelope.
-    if (!isEnvelope(event.data)) {
-      return;
+startView<DashboardHostMessage>({
+  styles,
+  create(app) {
+    const dashboard = new Dashboard(app);
+    const saved = vscode.getState();
+    if (saved?.snapshot) {
+      dashboard.restore(saved);
     }
-    const message = event.data as DashboardHostMessage;
-    switch (message.type) {
-      case 'dashboard/snapshot':
-        dashboard.showSnapshot(message.payload);
-        break;
-      case 'dashboard/update':
-        dashboard.applyUpdate(message.payload);
-        break;
-      default:
-        assertNever(message);
-    }
-  });
-  new MutationObserver(() => dashboard.themeChanged()).observe(document.body, {
-    attributes: true,
-    attributeFilter: ['class'],
-  });
-  vscode.postMessage({ type: 'webview/ready', payload: { version: 1 } });
-}
-
-main();
+    return {
+      onMessage(message) {
+        switch (message.type) {
+          case 'dashboard/snapshot':
+            dashboard.showSnapshot(message.payload);
+            break;
+          case 'dashboard/update':
+            dashboard.applyUpdate(message.payload);
+            break;
+          default:
+            assertNever(message);
+        }
+      },
+      onThemeChange: () => dashboard.themeChanged(),
+    };
+  },
+});

@@ -6,20 +6,21 @@
  * and the table's order are saved with `setState`, so a hidden and re-shown panel draws at once.
  */
 import type { ChartModel } from '../../src/protocol/charts';
-import type {
-  DriftHostMessage,
-  DriftSnapshot,
-  DriftViewColumn,
-  DriftViewMessage,
+import {
+  DRIFT_NOT_TESTED_HEADING,
+  type DriftHostMessage,
+  type DriftSnapshot,
+  type DriftViewColumn,
+  type DriftViewMessage,
 } from '../../src/protocol/drift';
-import { assertNever, isEnvelope } from '../../src/protocol/messages';
+import { assertNever } from '../../src/protocol/messages';
 import { renderChart, type ChartHandle } from '../shared/chart';
 import { chartConfig, readThemeColors } from '../shared/chartTheme';
-import { button, registerToolkit } from '../shared/toolkit';
+import { reportError, startView } from '../shared/page';
+import { button } from '../shared/toolkit';
 import { getVsCodeApi } from '../shared/vscodeApi';
 import styles from './drift.css';
-import { formatDuration, formatNumber } from './format';
-import { ColumnTable, DEFAULT_SORT, statisticText, verdictTag, type SortState } from './table';
+import { columnTable, DEFAULT_SORT, isSortState, verdictTag, type SortState } from './table';
 
 interface SavedState {
   snapshot: DriftSnapshot;
@@ -27,10 +28,6 @@ interface SavedState {
 }
 
 const vscode = getVsCodeApi<DriftViewMessage, SavedState>();
-
-function reportError(message: string): void {
-  vscode.postMessage({ type: 'webview/error', payload: { message } });
-}
 
 function el<K extends keyof HTMLElementTagNameMap>(
   name: K,
@@ -79,9 +76,9 @@ function inputsTable(snapshot: DriftSnapshot): HTMLElement {
       th,
       file,
       el('td', { text: input.format }),
-      el('td', { className: 'num', text: formatNumber(input.rows) }),
-      el('td', { className: 'num', text: formatNumber(input.columns) }),
-      el('td', { text: input.sampling ?? 'all rows' }),
+      el('td', { className: 'num', text: input.text.rows }),
+      el('td', { className: 'num', text: input.text.columns }),
+      el('td', { text: input.text.sampling }),
     );
     table.tBodies[0].append(tr);
   }
@@ -115,26 +112,14 @@ function summaryTable(column: DriftViewColumn): HTMLElement {
 function columnSection(column: DriftViewColumn, chart: HTMLElement): HTMLElement {
   const section = el('section', { className: 'column', id: `col-${column.index}` });
   const h3 = el('h3');
-  const verdict = verdictTag(column.drifted);
   h3.append(
     el('span', { className: 'column-name', text: column.name }),
-    verdict,
+    verdictTag(column.drifted, column.text.verdict),
     el('span', { className: 'note', text: column.type }),
   );
-  const score =
-    column.scoreKind === 'p_value'
-      ? `p-value ${formatNumber(column.score)} (drift when below ${formatNumber(column.threshold)})`
-      : `distance ${formatNumber(column.score)} (drift at or above ${formatNumber(column.threshold)})`;
-  const notes = [
-    `${column.method} · statistic ${statisticText(column)} · ${score} · PSI ${formatNumber(column.psi)}`,
-    `Method: ${column.reason} (${column.rule}).`,
-  ];
-  if (column.note) {
-    notes.push(column.note);
-  }
   const grid = el('div', { className: 'column-grid' });
   grid.append(summaryTable(column), chart);
-  section.append(h3, ...notes.map((text) => el('p', { className: 'note wrap', text })), grid);
+  section.append(h3, ...column.text.details.map((text) => el('p', { className: 'note wrap', text })), grid);
   return section;
 }
 
@@ -173,7 +158,7 @@ class DriftView {
       el('code', { text: snapshot.inputs.reference.file }),
       ' (reference) → ',
       el('code', { text: snapshot.inputs.current.file }),
-      ` (current) · ${source}${snapshot.createdAt} · computed in ${formatDuration(snapshot.durationMs)}`,
+      ` (current) · ${source}${snapshot.createdAt} · ${snapshot.computedIn}`,
     );
     header.append(subtitle, verdictBanner(snapshot));
 
@@ -185,7 +170,8 @@ class DriftView {
     heading.append(el('h2', { text: 'Columns' }));
     columnsSection.append(heading);
     if (snapshot.columns.length > 0) {
-      const table = new ColumnTable(
+      const table = columnTable(
+        snapshot.columns,
         this.sort,
         (index) => this.reveal(index),
         (sort) => {
@@ -193,12 +179,11 @@ class DriftView {
           this.save();
         },
       );
-      table.setRows(snapshot.columns);
       const reset = button(
         'Drifted first',
         () => {
           this.sort = DEFAULT_SORT;
-          table.setSort(DEFAULT_SORT);
+          table.sortable.setSort(DEFAULT_SORT);
           this.save();
         },
         'secondary',
@@ -215,7 +200,10 @@ class DriftView {
       }
     } else {
       columnsSection.append(
-        el('p', { className: 'note', text: 'No column could be tested (see "Columns not tested" below).' }),
+        el('p', {
+          className: 'note',
+          text: `No column could be tested (see "${DRIFT_NOT_TESTED_HEADING}" below).`,
+        }),
       );
     }
     parts.push(columnsSection);
@@ -234,7 +222,7 @@ class DriftView {
     }
     if (snapshot.skipped.length > 0) {
       const skipped = el('section', { id: 'skipped' });
-      skipped.append(el('h2', { text: 'Columns not tested' }));
+      skipped.append(el('h2', { text: DRIFT_NOT_TESTED_HEADING }));
       const list = el('ul');
       for (const s of snapshot.skipped) {
         const li = el('li', { className: 'wrap' });
@@ -283,9 +271,16 @@ class DriftView {
 
   /** Redraws the charts in the new theme's colours. */
   async themeChanged(): Promise<void> {
+    const generation = this.generation;
     const config = chartConfig(readThemeColors());
     for (const [id, handle] of [...this.handles]) {
-      this.handles.set(id, await handle.setConfig(config));
+      const redrawn = await handle.setConfig(config);
+      // A snapshot shown meanwhile has drawn its own charts: this one belongs to the old page.
+      if (generation !== this.generation) {
+        redrawn.finalize();
+        return;
+      }
+      this.handles.set(id, redrawn);
     }
   }
 
@@ -303,51 +298,26 @@ class DriftView {
   }
 }
 
-function injectStyles(): void {
-  const style = document.createElement('style');
-  const nonce = document.querySelector<HTMLMetaElement>('meta[property="csp-nonce"]')?.content;
-  if (nonce) {
-    style.nonce = nonce;
-  }
-  style.textContent = styles;
-  document.head.append(style);
-}
-
-function main(): void {
-  window.addEventListener('securitypolicyviolation', (e) =>
-    reportError(
-      `Content-Security-Policy blocked ${e.blockedURI || 'inline code'} (${e.violatedDirective}) ` +
-        `at ${e.sourceFile || 'the page'}:${e.lineNumber}:${e.columnNumber}${e.sample ? ` "${e.sample}"` : ''}`,
-    ),
-  );
-  window.addEventListener('error', (e) => reportError(String(e.message)));
-  injectStyles();
-  registerToolkit();
-  const app = document.getElementById('app')!;
-  const saved = vscode.getState();
-  const view = new DriftView(app, saved?.sort ?? DEFAULT_SORT);
-  // A state saved by an older build may lack fields (e.g. `verdict`); the host's snapshot follows anyway.
-  if (saved?.snapshot && (saved.snapshot as Partial<DriftSnapshot>).verdict !== undefined) {
-    view.show(saved.snapshot);
-  }
-  window.addEventListener('message', (event: MessageEvent<unknown>) => {
-    if (!isEnvelope(event.data)) {
-      return;
+startView<DriftHostMessage>({
+  styles,
+  create(app) {
+    const saved = vscode.getState();
+    const view = new DriftView(app, isSortState(saved?.sort) ? saved.sort : DEFAULT_SORT);
+    // A state saved by an older build may lack fields (e.g. the texts); the host's snapshot follows anyway.
+    if (saved?.snapshot && (saved.snapshot as Partial<DriftSnapshot>).computedIn !== undefined) {
+      view.show(saved.snapshot);
     }
-    const message = event.data as DriftHostMessage;
-    switch (message.type) {
-      case 'drift/snapshot':
-        view.show(message.payload);
-        break;
-      default:
-        assertNever(message.type);
-    }
-  });
-  new MutationObserver(() => void view.themeChanged()).observe(document.body, {
-    attributes: true,
-    attributeFilter: ['class'],
-  });
-  vscode.postMessage({ type: 'webview/ready', payload: { version: 1 } });
-}
-
-main();
+    return {
+      onMessage(message) {
+        switch (message.type) {
+          case 'drift/snapshot':
+            view.show(message.payload);
+            break;
+          default:
+            assertNever(message.type);
+        }
+      },
+      onThemeChange: () => view.themeChanged(),
+    };
+  },
+});

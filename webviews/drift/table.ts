@@ -1,33 +1,18 @@
 /**
- * The drift view's column table: one row per tested column, drifted columns first by default, sortable by
- * any header (click again to reverse; missing numbers stay last). Every value is set as text.
+ * The drift view's column table: one row per tested column in the host's order (drifted columns first,
+ * strongest drift first), sortable by any header through the shared sortable table. The text of every cell
+ * comes from the host (`DriftViewColumn.text`); the numbers beside it are only sort keys.
  */
 import type { DriftViewColumn } from '../../src/protocol/drift';
-import { formatNumber, formatPercent } from './format';
+import { makeSortable, type SortableTable, type SortState } from '../shared/sortableTable';
 
-/** A sortable column of the table. */
-export type SortKey =
-  | 'verdict'
-  | 'name'
-  | 'type'
-  | 'method'
-  | 'statistic'
-  | 'score'
-  | 'threshold'
-  | 'psi'
-  | 'missingReference'
-  | 'missingCurrent';
+export type { SortState } from '../shared/sortableTable';
 
-export interface SortState {
-  key: SortKey;
-  ascending: boolean;
-}
-
-/** The default order: drifted first, strongest drift first (as the host sends the rows). */
-export const DEFAULT_SORT: SortState = { key: 'verdict', ascending: true };
+/** The first order: by verdict, i.e. drifted first, strongest drift first (as the host sends the rows). */
+export const DEFAULT_SORT: SortState = { column: 'verdict', ascending: true };
 
 interface HeaderSpec {
-  key: SortKey;
+  key: string;
   title: string;
   numeric: boolean;
 }
@@ -45,160 +30,98 @@ const HEADERS: HeaderSpec[] = [
   { key: 'missingCurrent', title: 'missing cur.', numeric: true },
 ];
 
-function compareValues(a: number | string | null, b: number | string | null): number {
-  if (typeof a === 'string' && typeof b === 'string') {
-    return a.localeCompare(b, undefined, { numeric: true, sensitivity: 'base' });
-  }
-  return (a as number) - (b as number);
-}
-
-/**
- * Rows in the order of `sort`. The `verdict` key orders by drifted first, then strength (the host's
- * order); numbers that are missing (`null`) come last in both directions.
- */
-export function sortRows(rows: readonly DriftViewColumn[], sort: SortState): DriftViewColumn[] {
-  const sign = sort.ascending ? 1 : -1;
-  const keyed = rows.map((row, position) => ({ row, position }));
-  keyed.sort((x, y) => {
-    const a = x.row;
-    const b = y.row;
-    if (sort.key === 'verdict') {
-      return (
-        sign * (Number(b.drifted) - Number(a.drifted) || a.strength - b.strength || x.position - y.position)
-      );
-    }
-    const va = a[sort.key];
-    const vb = b[sort.key];
-    if (va === null || vb === null) {
-      return Number(va === null) - Number(vb === null) || x.position - y.position;
-    }
-    return sign * compareValues(va, vb) || x.position - y.position;
-  });
-  return keyed.map((k) => k.row);
-}
-
-function cell(text: string, numeric = false): HTMLTableCellElement {
-  const td = document.createElement('td');
-  td.textContent = text;
-  if (numeric) {
-    td.className = 'num';
-  }
-  return td;
+/** True for a saved order this table can show (a state saved by an older build may differ). */
+export function isSortState(value: unknown): value is SortState {
+  const sort = value as Partial<SortState> | null | undefined;
+  return typeof sort?.ascending === 'boolean' && HEADERS.some((h) => h.key === sort.column);
 }
 
 /**
  * A verdict label. A plain element rather than the toolkit's tag: the tag's template carries a `style`
  * attribute, which the view's CSP (no inline styles) refuses and reports.
  */
-export function verdictTag(drifted: boolean): HTMLElement {
+export function verdictTag(drifted: boolean, text: string): HTMLElement {
   const span = document.createElement('span');
   span.className = drifted ? 'verdict-tag drift' : 'verdict-tag ok';
-  span.textContent = drifted ? 'drift' : 'no drift';
+  span.textContent = text;
   return span;
 }
 
-/** The statistic; `null` stands for a statistic that is not finite, i.e. +∞ (e.g. chi-squared). */
-export function statisticText(row: DriftViewColumn): string {
-  return row.statistic === null ? '∞' : formatNumber(row.statistic);
+/**
+ * A number cell: `key` is the sort key; `null` is +∞ where `infinite` (statistic, score), else missing.
+ */
+function numberCell(text: string, key: number | null, infinite = false): HTMLTableCellElement {
+  const td = document.createElement('td');
+  td.className = 'num';
+  td.textContent = text;
+  td.dataset.value = key === null ? (infinite ? 'Infinity' : '') : String(key);
+  return td;
 }
 
-function scoreText(row: DriftViewColumn): string {
-  return `${row.scoreKind === 'p_value' ? 'p = ' : 'd = '}${formatNumber(row.score)}`;
+function textCell(text: string): HTMLTableCellElement {
+  const td = document.createElement('td');
+  td.textContent = text;
+  return td;
 }
 
-/** The sortable table of the columns; `onSelect` is called with a column's index when its name is clicked. */
-export class ColumnTable {
-  readonly element = document.createElement('table');
-  private readonly body = document.createElement('tbody');
-  private readonly headerCells = new Map<SortKey, HTMLTableCellElement>();
-  private rows: readonly DriftViewColumn[] = [];
-
-  constructor(
-    private sort: SortState,
-    private readonly onSelect: (index: number) => void,
-    private readonly onSort: (sort: SortState) => void,
-  ) {
-    this.element.className = 'drift-table';
-    this.element.id = 'columns-table';
-    const head = document.createElement('thead');
-    const tr = document.createElement('tr');
-    for (const spec of HEADERS) {
-      const th = document.createElement('th');
-      th.scope = 'col';
-      th.dataset.key = spec.key;
-      if (spec.numeric) {
-        th.className = 'num';
-      }
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.className = 'sort-button';
-      button.textContent = spec.title;
-      button.addEventListener('click', () => {
-        const ascending = this.sort.key === spec.key ? !this.sort.ascending : true;
-        this.setSort({ key: spec.key, ascending });
-        this.onSort(this.sort);
-      });
-      th.append(button);
-      this.headerCells.set(spec.key, th);
-      tr.append(th);
+/**
+ * The table of the columns.
+ * @param onSelect called with a column's index when its name is clicked.
+ * @param onSort called when the user changes the order (to save it).
+ */
+export function columnTable(
+  rows: readonly DriftViewColumn[],
+  sort: SortState,
+  onSelect: (index: number) => void,
+  onSort: (sort: SortState) => void,
+): { element: HTMLTableElement; sortable: SortableTable } {
+  const table = document.createElement('table');
+  table.className = 'drift-table';
+  table.id = 'columns-table';
+  const head = table.createTHead().insertRow();
+  for (const spec of HEADERS) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.dataset.key = spec.key;
+    th.dataset.sort = spec.numeric ? 'number' : 'text';
+    if (spec.numeric) {
+      th.className = 'num';
     }
-    head.append(tr);
-    this.element.append(head, this.body);
+    th.textContent = spec.title;
+    head.append(th);
   }
-
-  get currentSort(): SortState {
-    return this.sort;
-  }
-
-  setRows(rows: readonly DriftViewColumn[]): void {
-    this.rows = rows;
-    this.render();
-  }
-
-  setSort(sort: SortState): void {
-    this.sort = sort;
-    this.render();
-  }
-
-  private render(): void {
-    for (const [key, th] of this.headerCells) {
-      if (key === this.sort.key) {
-        th.setAttribute('aria-sort', this.sort.ascending ? 'ascending' : 'descending');
-      } else {
-        th.removeAttribute('aria-sort');
-      }
-    }
-    this.body.replaceChildren(
-      ...sortRows(this.rows, this.sort).map((row) => {
-        const tr = document.createElement('tr');
-        tr.dataset.index = String(row.index);
-        tr.className = row.drifted ? 'drifted' : 'stable';
-        const name = document.createElement('td');
-        name.className = 'name';
-        const link = document.createElement('a');
-        link.href = `#col-${row.index}`;
-        link.textContent = row.name;
-        link.addEventListener('click', (e) => {
-          e.preventDefault();
-          this.onSelect(row.index);
-        });
-        name.append(link);
-        const verdict = document.createElement('td');
-        verdict.append(verdictTag(row.drifted));
-        tr.append(
-          name,
-          cell(row.type),
-          cell(row.method),
-          cell(statisticText(row), true),
-          cell(scoreText(row), true),
-          cell(`${row.scoreKind === 'p_value' ? 'p <' : 'd ≥'} ${formatNumber(row.threshold)}`, true),
-          verdict,
-          cell(formatNumber(row.psi), true),
-          cell(formatPercent(row.missingReference), true),
-          cell(formatPercent(row.missingCurrent), true),
-        );
-        return tr;
-      }),
+  const body = table.createTBody();
+  rows.forEach((row, position) => {
+    const tr = body.insertRow();
+    tr.dataset.index = String(row.index);
+    tr.className = row.drifted ? 'drifted' : 'stable';
+    const name = document.createElement('td');
+    name.className = 'name';
+    const link = document.createElement('a');
+    link.href = `#col-${row.index}`;
+    link.textContent = row.name;
+    link.addEventListener('click', (e) => {
+      e.preventDefault();
+      onSelect(row.index);
+    });
+    name.append(link);
+    const verdict = document.createElement('td');
+    // Sorting by verdict restores the host's order: drifted first, strongest drift first.
+    verdict.dataset.value = String(position);
+    verdict.append(verdictTag(row.drifted, row.text.verdict));
+    tr.append(
+      name,
+      textCell(row.type),
+      textCell(row.method),
+      numberCell(row.text.statistic, row.statistic, true),
+      numberCell(row.text.score, row.score, true),
+      numberCell(row.text.threshold, row.threshold),
+      verdict,
+      numberCell(row.text.psi, row.psi),
+      numberCell(row.text.missingReference, row.missingReference),
+      numberCell(row.text.missingCurrent, row.missingCurrent),
     );
-  }
+  });
+  const sortable = makeSortable(table, { initial: sort, onSort });
+  return { element: table, sortable };
 }

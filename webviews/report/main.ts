@@ -7,7 +7,7 @@
 import { REPORT_DATA_ELEMENT_ID, type ReportPayload } from '../../src/protocol/report';
 import { renderChart } from '../shared/chart';
 import { chartConfig, LIGHT_COLORS } from '../shared/chartTheme';
-import { makeSortable } from './sortableTable';
+import { makeSortable } from '../shared/sortableTable';
 
 function readPayload(): ReportPayload {
   const block = document.getElementById(REPORT_DATA_ELEMENT_ID);

@@ -3,8 +3,7 @@
  * JSON and/or a standalone HTML report. Drift found is still exit 0; bad input is exit 2, and so is data
  * where no column could be tested (after the report is printed and written).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { UserInputError } from '../../core/base/errors';
 import { CLI_HINTS, runDrift } from '../../core/drift/engine';
 import { formatDriftReport } from '../../core/drift/format';
@@ -12,6 +11,7 @@ import { applyDriftFlags, type DriftFlags } from '../../core/drift/options';
 import { defaultDriftOptions } from '../../core/drift/rules';
 import { renderDriftReportHtml } from '../../core/report/driftReport';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
+import { checkOutputPath, writeOutputFile } from '../outputPath';
 import { parseCommandArgs } from '../workspace';
 
 const usage = `Usage: xlens drift <reference> <current> [options]
@@ -33,6 +33,7 @@ Options:
   --seed <n>             seed of the sampler (default 42)
   --json <file>          write the report as JSON ("-" prints it instead of the table)
   --html <file>          write a standalone HTML report (works offline)
+                         (missing folders of <file> are created; checked before the comparison)
 
 Exit codes: 0 the comparison ran (drift or not), 2 bad input, including data where no column could
 be tested (the report is still printed and written, with the reason for each column).`;
@@ -46,13 +47,6 @@ function list(value: string | boolean | string[] | undefined): string[] | undefi
 
 function text(value: string | boolean | string[] | undefined): string | undefined {
   return typeof value === 'string' ? value : undefined;
-}
-
-function write(ctx: CliContext, target: string, content: string): string {
-  const out = resolve(ctx.cwd, target);
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, content);
-  return out;
 }
 
 export const driftCommand: CliCommand = {
@@ -88,6 +82,12 @@ export const driftCommand: CliCommand = {
     };
     const options = applyDriftFlags(defaultDriftOptions(), flags);
     const [reference, current] = positionals as [string, string];
+    // Output files are checked before the (possibly long) comparison.
+    const json = text(values.json);
+    const jsonOut =
+      json !== undefined && json !== '-' ? checkOutputPath(ctx.cwd, '--json', json, 'drift.json') : undefined;
+    const html = text(values.html);
+    const htmlOut = html !== undefined ? checkOutputPath(ctx.cwd, '--html', html, 'drift.html') : undefined;
     const report = await runDrift({
       reference: resolve(ctx.cwd, reference),
       current: resolve(ctx.cwd, current),
@@ -97,18 +97,18 @@ export const driftCommand: CliCommand = {
       hints: CLI_HINTS,
       signal: ctx.signal,
     });
-    const json = text(values.json);
     if (json === '-') {
       ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     } else {
       ctx.stdout.write(formatDriftReport(report));
-      if (json !== undefined) {
-        ctx.stderr.write(`wrote ${write(ctx, json, `${JSON.stringify(report, null, 2)}\n`)}\n`);
+      if (jsonOut !== undefined) {
+        writeOutputFile('--json', jsonOut, `${JSON.stringify(report, null, 2)}\n`);
+        ctx.stderr.write(`wrote ${jsonOut}\n`);
       }
     }
-    const html = text(values.html);
-    if (html !== undefined) {
-      ctx.stderr.write(`wrote ${write(ctx, html, renderDriftReportHtml(report))}\n`);
+    if (htmlOut !== undefined) {
+      writeOutputFile('--html', htmlOut, renderDriftReportHtml(report));
+      ctx.stderr.write(`wrote ${htmlOut}\n`);
     }
     if (report.dataset.columns === 0) {
       // Nothing could be compared: not a verdict of "no drift". Bad input, like an unreadable file.

@@ -1,12 +1,15 @@
 /** `xlens import <path>`: lists the runs found in other tools' logs (TensorBoard, MLflow, DVCLive, CSV) and can tail them live. */
-import { existsSync } from 'node:fs';
-import { basename, relative, resolve, sep } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, extname, relative, resolve, sep } from 'node:path';
 import { UserInputError } from '../../core/base/errors';
 import { discoverImportedRuns, type ImportedRun } from '../../core/metrics/discovery';
+import { detectSeparator } from '../../core/metrics/csv/csvTable';
+import { firstLine } from '../../core/metrics/csv/classify';
 import type { SourceSpec } from '../../core/metrics/readers';
 import { MetricsWatcher, type WatchUpdate } from '../../core/metrics/watch';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
-import { formatNumber, shortCommit, table } from '../format';
+import { textTable } from '../../core/base/textTable';
+import { formatNumber, shortSha } from '../../protocol/format';
 import { parseCommandArgs } from '../workspace';
 
 const usage = `Usage: xlens import <path> [--json] [--watch]
@@ -40,6 +43,9 @@ export const importCommand: CliCommand = {
       throw new UserInputError(`xlens import: ${path} does not exist.`);
     }
     const result = await discoverImportedRuns(path, { signal: ctx.signal });
+    if (result.sources.length === 0 && statSync(path).isFile()) {
+      throw new UserInputError(await unrecognisedFile(positionals[0], path));
+    }
     if (values.json === true) {
       ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     } else {
@@ -52,6 +58,29 @@ export const importCommand: CliCommand = {
     return ExitCode.ok;
   },
 };
+
+/** What a file given to `xlens import` that no reader takes is, and what xlens would read. */
+async function unrecognisedFile(given: string, path: string): Promise<string> {
+  const formats =
+    'xlens import reads a folder to scan, or one log: a TensorBoard tfevents file, mlflow.db (or .sqlite), ' +
+    'a JSONL metrics file (.jsonl), a Keras CSVLogger file (first column "epoch") or a Lightning ' +
+    'metrics.csv (a "step" column)';
+  const header = await firstLine(path);
+  if (header === undefined || header.trim() === '') {
+    return `${given}: the file is empty or unreadable; ${formats}.`;
+  }
+  const ext = extname(path).toLowerCase();
+  if (['.csv', '.tsv', '.txt', '.log'].includes(ext) || /[,;\t]/.test(header)) {
+    const cells = header.split(detectSeparator(header)).map((c) => c.trim().replace(/^"|"$/g, ''));
+    const shown = cells.length > 6 ? `${cells.slice(0, 6).join(', ')}, ...` : cells.join(', ');
+    return (
+      `${given}: not a metrics log xlens knows: its header (${shown}) does not start with "epoch" ` +
+      '(a Keras CSVLogger file) and has no "step" column (a Lightning metrics.csv). Name the step ' +
+      `column "epoch" (first) or "step", or write the metrics as JSONL (see README, "Metrics protocol"). ${formats}.`
+    );
+  }
+  return `${given}: not a log format xlens knows; ${formats}.`;
+}
 
 function printRuns(ctx: CliContext, path: string, runs: ImportedRun[], sourceCount: number): void {
   if (runs.length === 0) {
@@ -67,7 +96,7 @@ function printRuns(ctx: CliContext, path: string, runs: ImportedRun[], sourceCou
       run.task !== undefined ? `task ${run.task}` : undefined,
       run.experiment !== undefined ? `experiment ${run.experiment}` : undefined,
       run.status,
-      run.gitCommit !== undefined ? `commit ${shortCommit(run.gitCommit)}` : undefined,
+      run.gitCommit !== undefined ? `commit ${shortSha(run.gitCommit)}` : undefined,
     ].filter((f): f is string => f !== undefined);
     const label = run.name === run.id ? run.id : `${run.name} (${run.id})`;
     ctx.stdout.write(`\n${label}  [${facts.join(', ')}]\n  ${run.relativePath}\n`);
@@ -76,7 +105,7 @@ function printRuns(ctx: CliContext, path: string, runs: ImportedRun[], sourceCou
       continue;
     }
     const rows = run.metrics.map((m) => [m.name, String(m.points), formatNumber(m.last), String(m.lastStep)]);
-    ctx.stdout.write(`${indent(table(['METRIC', 'POINTS', 'LAST', 'STEP'], rows))}\n`);
+    ctx.stdout.write(`${indent(textTable(['METRIC', 'POINTS', 'LAST', 'STEP'], rows))}\n`);
   }
 }
 
@@ -192,7 +221,7 @@ export function describeImportedRun(run: ImportedRun): string {
     lines.push('', 'metrics: none');
   } else {
     const rows = run.metrics.map((m) => [m.name, formatNumber(m.last), String(m.lastStep), String(m.points)]);
-    lines.push('', 'metrics:', indent(table(['NAME', 'LAST', 'STEP', 'POINTS'], rows)));
+    lines.push('', 'metrics:', indent(textTable(['NAME', 'LAST', 'STEP', 'POINTS'], rows)));
   }
   return `${lines.join('\n')}\n`;
 }

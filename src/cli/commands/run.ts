@@ -5,7 +5,8 @@ import { TaskRunner } from '../../core/runner/taskRunner';
 import { RunStore } from '../../core/runs/store';
 import type { ParamValue, RunRecord } from '../../core/runs/types';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
-import { metricsText, runDuration, shortCommit } from '../format';
+import { shortSha } from '../../protocol/format';
+import { metricsText, runDuration } from '../format';
 import { ProgressLine } from '../progress';
 import { loadConfigOrReport, parseCommandArgs, workspaceRoot } from '../workspace';
 
@@ -43,8 +44,8 @@ export function parseOverrides(pairs: string[]): Record<string, ParamValue> {
 function header(record: RunRecord): string {
   const git = record.git;
   const where = git.commit
-    ? `commit ${shortCommit(git.commit)}${git.branch ? ` on ${git.branch}` : ''}${
-        git.dirty ? ` + uncommitted changes (snapshot ${shortCommit(git.snapshot)})` : ''
+    ? `commit ${shortSha(git.commit)}${git.branch ? ` on ${git.branch}` : ''}${
+        git.dirty ? ` + uncommitted changes (snapshot ${shortSha(git.snapshot)})` : ''
       }`
     : `no git commit (${git.note ?? 'repository has no commits yet'})`;
   return `▶ ${record.task} · run ${record.id} · ${where}\n`;

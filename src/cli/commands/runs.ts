@@ -1,23 +1,33 @@
 /** `xlens runs`: lists runs, newest first, as a table or JSON. */
-import { discoverImportedRuns, type ImportedRun } from '../../core/metrics/discovery';
+import { join } from 'node:path';
+import {
+  discoverImportedRuns,
+  type ImportedRun,
+  type ImportedRunsResult,
+} from '../../core/metrics/discovery';
 import { keyMetricsText, lastValues } from '../../core/runs/keyMetrics';
 import { RunStore } from '../../core/runs/store';
 import type { RunRecord } from '../../core/runs/types';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
-import { metricsText, runDuration, shortCommit, table } from '../format';
+import { textTable } from '../../core/base/textTable';
+import { MISSING, shortSha } from '../../protocol/format';
+import { metricsText, runDuration } from '../format';
 import { parseCommandArgs, positiveInt, workspaceRoot } from '../workspace';
 
 const usage = `Usage: xlens runs [--task <task>] [--limit N] [--imported] [--json]
 
 Lists runs of this workspace, newest first: id, task, status, commit, dirty (uncommitted changes were
-snapshotted), duration and key metrics (last values); then the imported runs: those found in
-TensorBoard, MLflow, DVCLive and CSV logs in the workspace and in the tasks' metrics: sources.
+snapshotted), duration and key metrics (last values). Runs found in other tools' logs (TensorBoard,
+MLflow, DVCLive and CSV logs in the workspace and in the tasks' metrics: sources) follow in a second
+table, at most --limit of them.
 
 Options:
-  --task <task>   only runs of this task
-  --limit N       at most N runs (default 20)
-  --imported      with --json: an object {runs, imported} that includes the imported runs
-  --json          the run records (run.json) as a JSON array`;
+  --task <task>   only runs of this task (imported runs: those of its metrics: sources)
+  --limit N       at most N runs of this workspace and at most N imported runs (default 20)
+  --imported      with --json: add the imported runs (see below); in the table: say so even when
+                  there are none
+  --json          the run records (run.json) as a JSON array; with --imported an object
+                  {"runs": [run records], "imported": [imported runs], "importedTotal": N}`;
 
 export const runsCommand: CliCommand = {
   name: 'runs',
@@ -39,14 +49,17 @@ export const runsCommand: CliCommand = {
     for (const problem of problems) {
       ctx.stderr.write(`xlens: warning: skipped run folder ${problem.id}: ${problem.message}\n`);
     }
-    // The table always shows imported runs; JSON keeps its array shape unless --imported asks for them.
+    // The table lists imported runs after ours (within --limit); JSON keeps its array shape unless
+    // --imported asks for them.
     const json = values.json === true;
-    const imported =
-      !json || values.imported === true
-        ? (await discoverImportedRuns(root, { signal: ctx.signal })).runs
-        : undefined;
+    const listImported = values.imported === true;
+    const found = !json || listImported ? (await importedRuns(store, ctx.signal)).runs : undefined;
+    const imported = found?.filter((r) => task === undefined || r.task === task);
     if (json) {
-      ctx.stdout.write(`${JSON.stringify(imported ? { runs, imported } : runs, null, 2)}\n`);
+      const body = imported
+        ? { runs, imported: imported.slice(0, limit), importedTotal: imported.length }
+        : runs;
+      ctx.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
       return ExitCode.ok;
     }
     if (runs.length === 0) {
@@ -56,8 +69,9 @@ export const runsCommand: CliCommand = {
     } else {
       printRuns(ctx, runs);
     }
-    if (imported && (imported.length > 0 || values.imported === true)) {
-      printImported(ctx, imported);
+    // Imported runs follow as a second table (within --limit); with --imported, also when there are none.
+    if (imported && (listImported || imported.length > 0)) {
+      printImported(ctx, imported, limit);
     }
     return ExitCode.ok;
   },
@@ -68,29 +82,51 @@ function printRuns(ctx: CliContext, runs: RunRecord[]): void {
     r.id,
     r.task,
     r.status,
-    shortCommit(r.git.commit),
-    r.git.dirty ? 'yes' : r.git.commit ? 'no' : '–',
+    shortSha(r.git.commit),
+    r.git.dirty ? 'yes' : r.git.commit ? 'no' : MISSING,
     runDuration(r),
     metricsText(r.metrics, 3),
   ]);
-  ctx.stdout.write(`${table(['ID', 'TASK', 'STATUS', 'COMMIT', 'DIRTY', 'DURATION', 'METRICS'], rows)}\n`);
+  ctx.stdout.write(
+    `${textTable(['ID', 'TASK', 'STATUS', 'COMMIT', 'DIRTY', 'DURATION', 'METRICS'], rows)}\n`,
+  );
 }
 
-/** The imported runs as a table after our own runs. */
-function printImported(ctx: CliContext, imported: ImportedRun[]): void {
+/**
+ * The imported runs of the workspace, with the scan's cache in `.xlens/cache/` so logs unchanged since
+ * the last listing are not read again (see `src/core/metrics/discoveryCache.ts`).
+ */
+async function importedRuns(store: RunStore, signal: AbortSignal): Promise<ImportedRunsResult> {
+  await store.ensure(); // `.xlens/.gitignore` before anything is written under `.xlens/`
+  return discoverImportedRuns(store.root, {
+    signal,
+    cacheFile: join(store.storeDir, 'cache', 'imported-runs.json'),
+  });
+}
+
+/** The imported runs (at most `limit`) as a table after our own runs. */
+function printImported(ctx: CliContext, imported: ImportedRun[], limit: number): void {
   if (imported.length === 0) {
     ctx.stdout.write('\nNo imported runs (TensorBoard, MLflow, DVCLive, CSV logs) in this workspace.\n');
     return;
   }
-  const rows = imported.map((r) => [
+  const shown = imported.slice(0, limit);
+  const rows = shown.map((r) => [
     r.format,
     r.name,
-    r.status ?? '–',
-    shortCommit(r.gitCommit),
+    r.status ?? MISSING,
+    shortSha(r.gitCommit),
     r.relativePath,
     keyMetricsText(lastValues(r.metrics.filter((m) => m.points > 0)), { limit: 3, style: 'assign' }),
   ]);
+  const count =
+    shown.length < imported.length ? `${shown.length} of ${imported.length}` : `${imported.length}`;
   ctx.stdout.write(
-    `\nImported runs (${imported.length}):\n${table(['FORMAT', 'NAME', 'STATUS', 'COMMIT', 'PATH', 'METRICS'], rows)}\n`,
+    `\nImported runs (${count}):\n${textTable(['FORMAT', 'NAME', 'STATUS', 'COMMIT', 'PATH', 'METRICS'], rows)}\n`,
   );
+  if (shown.length < imported.length) {
+    ctx.stdout.write(
+      `... and ${imported.length - shown.length} more (--limit ${imported.length} lists them all; xlens import <path> for one folder)\n`,
+    );
+  }
 }

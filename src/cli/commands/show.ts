@@ -1,5 +1,4 @@
 /** `xlens show <run>`: one run in full (or its run.json with --json). */
-import { resolve } from 'node:path';
 import { UserInputError } from '../../core/base/errors';
 import type { ImportedRun } from '../../core/metrics/discovery';
 import { findImportedRun } from '../../core/metrics/findImported';
@@ -8,7 +7,10 @@ import { RunStore } from '../../core/runs/store';
 import { bestValue } from '../../core/runs/summaries';
 import type { RunRecord } from '../../core/runs/types';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
-import { formatNumber, keyMetrics, runDuration, table } from '../format';
+import { checkOutputPath } from '../outputPath';
+import { textTable } from '../../core/base/textTable';
+import { formatBytes, formatNumber } from '../../protocol/format';
+import { keyMetrics, runDuration } from '../format';
 import { parseCommandArgs, workspaceRoot } from '../workspace';
 
 const usage = `Usage: xlens show [<run>] [--task <task>] [--json] [--html <file>]
@@ -24,21 +26,10 @@ Options:
   --json         the run record (run.json) with its folder as "dir"; for an imported run, its summary
                  with "imported": true
   --html <file>  also write a standalone HTML report of the run (works offline; runs of this
-                 workspace only)`;
+                 workspace only; missing folders of <file> are created)`;
 
 /** How `show` prints a run; more formats (e.g. an HTML report) plug in here. */
 export type ShowFormat = 'text' | 'json';
-
-function sizeText(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
 
 /** The human-readable description of a run. */
 export function describeRun(run: RunRecord, dir: string): string {
@@ -92,7 +83,7 @@ export function describeRun(run: RunRecord, dir: string): string {
     lines.push(
       ...run.data.map(
         (d) =>
-          `  ${d.path}  sha256:${d.sha256.slice(0, 16)}  ${sizeText(d.size)}${d.files > 1 ? `  ${d.files} files` : ''}`,
+          `  ${d.path}  sha256:${d.sha256.slice(0, 16)}  ${formatBytes(d.size)}${d.files > 1 ? `  ${d.files} files` : ''}`,
       ),
     );
   }
@@ -107,16 +98,17 @@ export function describeRun(run: RunRecord, dir: string): string {
         formatNumber(s.min),
         formatNumber(s.max),
         `${formatNumber(bestValue(n, s))} @ ${s.bestStep}`,
-        String(s.count),
+        // Values the task wrote as NaN/Infinity (left out of the points): a diverging training shows.
+        s.nonFinite ? `${s.count} + ${s.nonFinite} non-finite` : String(s.count),
       ];
     });
-    lines.push(table(['  NAME', 'LAST', 'MIN', 'MAX', 'BEST @ STEP', 'POINTS'], rows));
+    lines.push(textTable(['  NAME', 'LAST', 'MIN', 'MAX', 'BEST @ STEP', 'POINTS'], rows));
   }
   if (run.artifacts.length > 0) {
     lines.push('', 'artifacts:');
     lines.push(
       ...run.artifacts.map(
-        (a) => `  ${a.root === 'run' ? '' : '(workspace) '}${a.path}  ${sizeText(a.size)}`,
+        (a) => `  ${a.root === 'run' ? '' : '(workspace) '}${a.path}  ${formatBytes(a.size)}`,
       ),
     );
   }
@@ -177,7 +169,7 @@ export function describeImportedRun(run: ImportedRun): string {
       String(m.lastStep),
       String(m.points),
     ]);
-    lines.push(table(['  NAME', 'LAST', 'LAST STEP', 'POINTS'], rows));
+    lines.push(textTable(['  NAME', 'LAST', 'LAST STEP', 'POINTS'], rows));
   } else {
     lines.push('', 'no metrics');
   }
@@ -222,7 +214,7 @@ export const showCommand: CliCommand = {
     }
     const dir = store.runDir(run.id);
     if (typeof values.html === 'string') {
-      const out = resolve(ctx.cwd, values.html);
+      const out = checkOutputPath(ctx.cwd, '--html', values.html, 'report.html');
       await writeRunReport(store, run, out);
       ctx.stderr.write(`wrote ${out}\n`);
     }

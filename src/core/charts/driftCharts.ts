@@ -5,7 +5,8 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { ChartModel, ChartRow } from '../../protocol/charts';
-import { sortColumns } from '../drift/format';
+import { formatNumber } from '../../protocol/format';
+import { columnScore, columnVerdictText, sortColumns } from '../drift/presentation';
 import type { ColumnDrift, DriftReport } from '../drift/types';
 import { VEGA_LITE_SCHEMA } from './lineChart';
 
@@ -161,7 +162,7 @@ const DISTANCE_PANEL = 'distance (drift at or above the threshold)';
 export const P_VALUE_FLOOR = 1e-16;
 
 /** Verdict labels used for colour in the summary. */
-export const VERDICT_LABELS = ['no drift', 'drift'] as const;
+export const VERDICT_LABELS = [columnVerdictText(false), columnVerdictText(true)];
 
 /**
  * Summary of the columns' scores against their thresholds: per column (in the table's order: drifted
@@ -178,8 +179,7 @@ export function driftSummaryChart(report: DriftReport): ChartModel | null {
   }
   const ordered = sortColumns(report.columns);
   const rows: ChartRow[] = ordered.map((c) => {
-    const score = c.scoreKind === 'p_value' ? (c.pValue ?? null) : (c.distance ?? c.statistic);
-    const finite = score !== null && Number.isFinite(score) ? score : null;
+    const finite = columnScore(c);
     // A log axis cannot show 0: tiny p-values are drawn at the axis floor as a triangle pointing off the
     // scale, labelled with their value (the tooltip gives it too).
     const clipped = c.scoreKind === 'p_value' && finite !== null && finite < P_VALUE_FLOOR;
@@ -189,10 +189,10 @@ export function driftSummaryChart(report: DriftReport): ChartModel | null {
       score: finite,
       shown: finite === null ? null : clipped ? P_VALUE_FLOOR : finite,
       clipped,
-      label: clipped ? `p = ${finite === 0 ? '0' : finite.toExponential(1)}` : '',
+      label: clipped ? `p = ${formatNumber(finite, 2)}` : '',
       threshold: c.threshold,
       method: c.method,
-      verdict: c.drifted ? VERDICT_LABELS[1] : VERDICT_LABELS[0],
+      verdict: columnVerdictText(c.drifted),
     };
   });
   const kinds = [...new Set(rows.map((r) => r.kind as string))];

@@ -145,7 +145,20 @@ export function parseProject(file: string, text: string): LoadResult {
       tasks.set(name, task);
     }
   }
-  return { config: { version: 1, file, root, tasks }, errors: sortErrors(errors) };
+  const git = gitSettings(value);
+  return {
+    config: { version: 1, file, root, tasks, ...(git ? { git } : {}) },
+    errors: sortErrors(errors),
+  };
+}
+
+/** The top-level `git:` settings (already checked against the schema). */
+function gitSettings(value: unknown): ProjectConfig['git'] {
+  const git = (value as { git?: { snapshot_max_file_mb?: unknown } } | null)?.git;
+  const mb = git?.snapshot_max_file_mb;
+  return typeof mb === 'number' && Number.isFinite(mb) && mb >= 0
+    ? { snapshotMaxFileBytes: Math.round(mb * 1024 * 1024) }
+    : undefined;
 }
 
 /** Sorts by position and keeps one error per position (the schema's, which comes first). */

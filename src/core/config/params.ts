@@ -16,6 +16,15 @@ export interface Placeholder {
   key: string;
   /** Set when the namespace is a near miss (`param.`, `run.`). */
   misspelt?: string;
+  /** `${params.x:raw}`: put into a `run:` command as written, not shell-quoted. */
+  raw?: boolean;
+}
+
+/** The key of a placeholder and whether it asks for the raw value (`:raw`, params only). */
+function splitKey(namespace: 'params' | 'runs', key: string): { key: string; raw?: boolean } {
+  return namespace === 'params' && key.endsWith(':raw') && key.length > 4
+    ? { key: key.slice(0, -4), raw: true }
+    : { key };
 }
 
 /** Lists the `${params.*}` / `${runs.*}` placeholders in `text`. */
@@ -27,7 +36,7 @@ export function findPlaceholders(text: string): Placeholder[] {
     found.push({
       text: match[0],
       namespace,
-      key: match[2],
+      ...splitKey(namespace, match[2]),
       ...(raw === 'param' || raw === 'run' ? { misspelt: raw } : {}),
     });
   }
@@ -44,9 +53,74 @@ export function paramText(value: ParamValue): string {
  * @param lookup returns the replacement for a placeholder, or throws (unknown param, no run yet).
  */
 export function interpolate(text: string, lookup: (placeholder: Placeholder) => string): string {
-  return text.replace(PLACEHOLDER, (whole: string, raw: string, key: string) =>
-    lookup({ text: whole, namespace: raw.startsWith('param') ? 'params' : 'runs', key }),
-  );
+  return text.replace(PLACEHOLDER, (whole: string, raw: string, key: string) => {
+    const namespace = raw.startsWith('param') ? 'params' : 'runs';
+    return lookup({ text: whole, namespace, ...splitKey(namespace, key) });
+  });
+}
+
+/** Where a placeholder stands in a `/bin/sh` command line. */
+type ShellContext = 'plain' | 'single' | 'double';
+
+/**
+ * Replaces the placeholders of a `run:` command (run by `/bin/sh -c`) so that each value reaches the
+ * command as exactly one word, whatever it holds (spaces, quotes, `$`, `;`, `*`): a value that is not
+ * a plain token (letters, digits, `_@%+=:,./-`) is single-quoted POSIX-style where the placeholder
+ * stands unquoted (`it's` → `'it'\''s'`), backslash-escaped (`\ " $ \``) inside double quotes, and
+ * spliced with `'\''` inside single quotes. `${params.x:raw}` is put in as written (for a value that
+ * holds several arguments on purpose). On Windows (`cmd.exe`) unquoted values are double-quoted.
+ * @param lookup as for {@link interpolate}.
+ */
+export function interpolateCommand(text: string, lookup: (placeholder: Placeholder) => string): string {
+  let out = '';
+  let scanned = 0;
+  let context: ShellContext = 'plain';
+  for (const match of text.matchAll(PLACEHOLDER)) {
+    const at = match.index;
+    context = shellContextAfter(text.slice(scanned, at), context);
+    const namespace = match[1].startsWith('param') ? 'params' : 'runs';
+    const placeholder: Placeholder = { text: match[0], namespace, ...splitKey(namespace, match[2]) };
+    const value = lookup(placeholder);
+    out += text.slice(scanned, at) + (placeholder.raw ? value : quoteForShell(value, context));
+    scanned = at + match[0].length;
+  }
+  return out + text.slice(scanned);
+}
+
+/** The quoting state of `/bin/sh` after reading `text` from state `context` (POSIX quoting rules). */
+function shellContextAfter(text: string, context: ShellContext): ShellContext {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (context === 'single') {
+      if (c === "'") {
+        context = 'plain';
+      }
+    } else if (c === '\\') {
+      i++; // escapes the next character (in double quotes only some, which is the same for us)
+    } else if (c === '"') {
+      context = context === 'double' ? 'plain' : 'double';
+    } else if (c === "'" && context === 'plain') {
+      context = 'single';
+    }
+  }
+  return context;
+}
+
+/** `value` as one literal word for `/bin/sh` at a point in `context`. */
+function quoteForShell(value: string, context: ShellContext): string {
+  switch (context) {
+    case 'single':
+      return value.replace(/'/g, `'\\''`);
+    case 'double':
+      return value.replace(/[\\"$`]/g, '\\$&');
+    case 'plain':
+      if (/^[\w@%+=:,./-]+$/.test(value)) {
+        return value;
+      }
+      return process.platform === 'win32'
+        ? `"${value.replace(/"/g, '""')}"`
+        : `'${value.replace(/'/g, `'\\''`)}'`;
+  }
 }
 
 /**

@@ -10,6 +10,7 @@ import { compileStdoutPattern } from '../metrics/stdoutPattern';
 import type { ParamValue } from '../runs/types';
 import { parseDuration } from './duration';
 import { findPlaceholders, flattenParams } from './params';
+import { parseDriftOptions, thresholdProblems } from '../drift/options';
 import { describeField } from './schemaErrors';
 import { closest, didYouMean } from './suggest';
 import type { LayerSpec, MetricSourceSpec, OptimizerSpec, SourceRange, TaskConfig } from './types';
@@ -80,7 +81,8 @@ export class TaskBuilder {
         return { ...base, kind, run: String(raw.run) };
       case 'tfjs-train': {
         const stopping = raw.early_stopping as
-          { patience: number; min_delta?: number; monitor?: string } | undefined;
+          | { patience: number; min_delta?: number; monitor?: string; mode?: 'min' | 'max' | 'auto' }
+          | undefined;
         return {
           ...base,
           kind,
@@ -102,6 +104,7 @@ export class TaskBuilder {
                   patience: stopping.patience,
                   ...(stopping.min_delta !== undefined ? { minDelta: stopping.min_delta } : {}),
                   ...(stopping.monitor !== undefined ? { monitor: stopping.monitor } : {}),
+                  ...(stopping.mode !== undefined ? { mode: stopping.mode } : {}),
                 },
               }
             : {}),
@@ -110,6 +113,7 @@ export class TaskBuilder {
       case 'tfjs-eval':
         return { ...base, kind, model: String(raw.model), dataFile: String(raw.data) };
       case 'drift':
+        this.checkDriftThresholds();
         return {
           ...base,
           kind,
@@ -118,6 +122,32 @@ export class TaskBuilder {
           ...(raw.columns ? { columns: (raw.columns as unknown[]).map(String) } : {}),
           ...(raw.options ? { options: raw.options as Record<string, unknown> } : {}),
         };
+    }
+  }
+
+  /**
+   * Drift thresholds that cannot mean what they say (a p-value level of 1 or more), at their position;
+   * other problems of `options:` are the schema's or the drift job's to report.
+   */
+  private checkDriftThresholds(): void {
+    let options;
+    try {
+      options = parseDriftOptions(
+        this.raw.options as Record<string, unknown> | undefined,
+        undefined,
+        'options',
+        undefined,
+        false,
+      );
+    } catch {
+      return;
+    }
+    for (const problem of thresholdProblems(options)) {
+      const path =
+        problem.column !== undefined
+          ? this.at('options', 'per_column', problem.column, 'threshold')
+          : this.at('options', 'threshold');
+      this.errors.push(this.source.error(`threshold ${problem.threshold}: ${problem.message}`, path));
     }
   }
 

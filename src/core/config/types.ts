@@ -87,8 +87,12 @@ export interface TfjsTrainTask extends TaskBase {
   /** Share of rows held out before training and saved as `holdout.csv` (default 0). */
   holdoutSplit?: number;
   seed: number;
-  /** Stop when `val_loss` has not improved for this many epochs. */
-  earlyStopping?: { patience: number; minDelta?: number; monitor?: string };
+  /**
+   * Stop when `monitor` (default `val_loss`) has not improved for `patience` epochs in a row (Keras'
+   * `EarlyStopping`); `mode` says whether lower or higher is better (default `auto`: from the name,
+   * as run summaries decide).
+   */
+  earlyStopping?: { patience: number; minDelta?: number; monitor?: string; mode?: 'min' | 'max' | 'auto' };
 }
 
 export interface TfjsEvalTask extends TaskBase {
@@ -116,4 +120,12 @@ export interface ProjectConfig {
   /** Absolute workspace root (the folder holding `xlens.yaml`). */
   root: string;
   tasks: Map<string, TaskConfig>;
+  /** Top-level `git:` settings; absent when the file has none (defaults apply). */
+  git?: {
+    /**
+     * Untracked files larger than this (bytes; `snapshot_max_file_mb` × 2^20) are left out of run
+     * snapshots. Default: `DEFAULT_SNAPSHOT_MAX_FILE_BYTES` in `src/core/git/gitContext.ts` (50 MiB).
+     */
+    snapshotMaxFileBytes: number;
+  };
 }

@@ -1,5 +1,6 @@
 /** Checks and messages about column names shared by every reader. */
 import { UserInputError } from '../base/errors';
+import { closest } from '../config/suggest';
 
 /**
  * @throws UserInputError when a name appears twice (naming both positions, 1-based).
@@ -23,8 +24,10 @@ export function checkColumnNames(names: string[], file: string): void {
 /** The error for a requested column that the file does not have, listing the ones it has. */
 export function missingColumnError(file: string, column: string, available: string[]): UserInputError {
   const list = available.length > 12 ? `${available.slice(0, 12).join(', ')}, …` : available.join(', ');
+  const near = closest(column, available);
   return new UserInputError(
-    `${file}: no column "${column}". The file has: ${list}. Fix the column name (names are case-sensitive).`,
+    `${file}: no column "${column}".${near !== undefined ? ` Did you mean "${near}"?` : ''} ` +
+      `The file has: ${list}. Fix the column name (names are case-sensitive).`,
     file,
   );
 }

@@ -9,8 +9,22 @@ import { CancelledError, UserInputError } from '../base/errors';
 import { ColumnBuilder } from './columnBuilder';
 import { checkColumnNames, missingColumnError } from './columns';
 import { RowReservoir } from './sample';
+import { firstLine, separatorMismatch } from './separator';
 import type { Column, ColumnType } from './types';
 import { StrictUtf8Decoder } from './utf8';
+
+/** What the drift loader takes, for separator messages. */
+const ACCEPTED = 'xlens reads comma-separated CSV (or tab-separated .tsv)';
+
+/** The error for a file read with the wrong separator (see `separator.ts`), if it is one. */
+function separatorError(
+  headerLine: string | undefined,
+  name: string,
+  delimiter: string,
+): UserInputError | undefined {
+  const message = headerLine !== undefined ? separatorMismatch(headerLine, delimiter, ACCEPTED) : undefined;
+  return message !== undefined ? new UserInputError(`${name}:1: ${message}`, name, 1) : undefined;
+}
 
 /** What a reader returns. */
 export interface RawTable {
@@ -76,6 +90,11 @@ export async function readDelimited(
       async function (records: AsyncIterable<string[]>) {
         for await (const record of records) {
           if (!header) {
+            const wrongSeparator =
+              record.length === 1 ? separatorError(record[0], name, delimiter) : undefined;
+            if (wrongSeparator) {
+              throw wrongSeparator;
+            }
             header = record.map((h, i) => (h.trim() === '' ? `column_${i + 1}` : h.trim()));
             checkColumnNames(header, name);
             for (const column of options.columns ?? []) {
@@ -109,6 +128,10 @@ export async function readDelimited(
       },
     );
   } catch (error) {
+    if (error instanceof CsvError && error.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') {
+      // Rows longer than a one-field header: often a ;-separated file with decimal commas.
+      throw separatorError(firstLine(path), name, delimiter) ?? translate(error, name, header?.length);
+    }
     throw translate(error, name, header?.length, options.signal);
   }
   if (!sawBytes || !header) {

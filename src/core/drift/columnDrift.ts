@@ -3,6 +3,7 @@
  * the summaries and the shared-bin histogram of the report. Numeric columns are sorted once; every
  * numeric statistic then walks the sorted arrays.
  */
+import { formatNumber } from '../../protocol/format';
 import type { Column, DictionaryColumn, NumericColumn } from '../data/types';
 import { resolveRule, SCORE_KINDS, isDrift, type ResolvedRule } from './rules';
 import {
@@ -349,7 +350,7 @@ function categoricalHistogram(labels: string[], ref: Float64Array, cur: Float64A
     folded: rest.length,
   };
   if (rest.length > 0) {
-    histogram.otherLabel = `(${rest.length.toLocaleString('en-US')} other)`;
+    histogram.otherLabel = `(${formatNumber(rest.length)} other)`;
     histogram.categories.push(histogram.otherLabel);
     histogram.reference.push(rest.reduce((s, i) => s + ref[i], 0));
     histogram.current.push(rest.reduce((s, i) => s + cur[i], 0));

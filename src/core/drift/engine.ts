@@ -2,6 +2,7 @@
  * The drift engine: loads the reference and current files, tests every shared column and builds the
  * `DriftReport`. Pure computation on loaded tables is in `compareTables`; `runDrift` adds loading.
  */
+import { formatNumber } from '../../protocol/format';
 import { UserInputError } from '../base/errors';
 import { parseNumberCell } from '../data/cells';
 import { loadTable } from '../data/load';
@@ -70,7 +71,7 @@ export function describeExamples(column: Column): string {
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  return `${formatNumber(n)} ${n === 1 ? one : many}`;
 }
 
 function size(c: Column): number {
@@ -251,7 +252,7 @@ function columnDrift(
       name: ref.name,
       type: ref.type,
       reason:
-        `${numeric.type} in ${other.file}, but ${plural(bad.rows, 'value')} of ${size(strings).toLocaleString('en-US')} in ` +
+        `${numeric.type} in ${other.file}, but ${plural(bad.rows, 'value')} of ${formatNumber(size(strings))} in ` +
         `${table.file} ${bad.rows === 1 ? 'is' : 'are'} not ${numeric.type === 'datetime' ? 'dates' : 'numbers'} ` +
         `(${examples}${bad.values.length > 3 ? ', …' : ''}); fix them, or set the type to ${numeric.type} ` +
         `(${hints.typeOverride(ref.name, numeric.type)}) to count them as missing and list their lines, ` +

@@ -22,7 +22,7 @@
  */
 import { UserInputError } from '../base/errors';
 import { COLUMN_TYPES, type ColumnType } from '../data/types';
-import { defaultDriftOptions } from './rules';
+import { defaultDriftOptions, SCORE_KINDS } from './rules';
 import { DRIFT_METHODS, type ColumnRule, type DriftMethod, type DriftOptions } from './types';
 
 const OPTION_KEYS = [
@@ -81,6 +81,80 @@ export function parseThreshold(value: unknown, where: string, file?: string): nu
   return n;
 }
 
+/** A threshold that cannot mean what it says for the test it applies to. */
+export interface ThresholdProblem {
+  /** The column of a per-column threshold; absent for the threshold of every column. */
+  column?: string;
+  /** The threshold itself. */
+  threshold: number;
+  /** What is wrong and the fix. */
+  message: string;
+}
+
+/**
+ * Why `threshold` does not fit `method` (undefined: the default tests), or undefined when it fits. A
+ * p-value test drifts when p < threshold, so its level must be below 1. The default tests use p-values
+ * for small references and distances otherwise, so a threshold of 1 or more without a method is a
+ * p-value level that means nothing for the small ones (and for Jensen–Shannon, at most 1, a distance
+ * that never drifts).
+ */
+function thresholdMismatch(
+  threshold: number,
+  method: DriftMethod | undefined,
+  column?: string,
+): string | undefined {
+  if (threshold < 1) {
+    return undefined;
+  }
+  if (method !== undefined && SCORE_KINDS[method] === 'distance') {
+    return undefined;
+  }
+  const on = column !== undefined ? ` (column "${column}")` : '';
+  if (method !== undefined) {
+    return (
+      `a p-value level must be between 0 and 1: ${method}${on} is a p-value test, drift when p < threshold. ` +
+      'Use e.g. 0.05, or a distance method (wasserstein, jensenshannon, psi) for a distance threshold.'
+    );
+  }
+  return (
+    `a p-value level must be between 0 and 1${on}: the default tests use p-values (KS, chi-squared, Z: ` +
+    'drift when p < threshold) for a reference of up to 1000 rows, and distances (Wasserstein, ' +
+    'Jensen–Shannon: drift when distance >= threshold) above. Use a level such as 0.05, or name a ' +
+    'distance method with a distance threshold (e.g. method wasserstein, threshold 1.5).'
+  );
+}
+
+/**
+ * Thresholds that do not fit the tests they apply to (see {@link thresholdMismatch}): the threshold of
+ * every column against the method of every column and each per-column method, and each per-column
+ * threshold against its column's method.
+ */
+export function thresholdProblems(options: DriftOptions): ThresholdProblem[] {
+  const problems: ThresholdProblem[] = [];
+  const add = (threshold: number | undefined, method: DriftMethod | undefined, column?: string): void => {
+    const message = threshold !== undefined ? thresholdMismatch(threshold, method, column) : undefined;
+    if (threshold !== undefined && message !== undefined) {
+      problems.push({ ...(column !== undefined ? { column } : {}), threshold, message });
+    }
+  };
+  add(options.threshold, options.method);
+  let globalReported = problems.length > 0;
+  for (const [column, rule] of Object.entries(options.perColumn)) {
+    const method = rule.method ?? options.method;
+    if (rule.threshold !== undefined) {
+      add(rule.threshold, method, column);
+    } else if (rule.method !== undefined && options.threshold !== undefined && !globalReported) {
+      // The threshold of every column, applied to this column's own method.
+      const message = thresholdMismatch(options.threshold, rule.method, column);
+      if (message !== undefined) {
+        problems.push({ threshold: options.threshold, message });
+        globalReported = true;
+      }
+    }
+  }
+  return problems;
+}
+
 function checkKeys(raw: Record<string, unknown>, allowed: string[], where: string, file?: string): void {
   for (const key of Object.keys(raw)) {
     if (!allowed.includes(key)) {
@@ -96,6 +170,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /**
  * Validates a drift task's `options:` (and `columns:`) into `DriftOptions`.
  * @param where field path for messages, e.g. `tasks.weather-drift.options`; `file` the config file.
+ * @param checkThresholds false to leave {@link thresholdProblems} to the caller (the config loader
+ *   reports them at their YAML position).
  * @throws UserInputError naming the field and the fix.
  */
 export function parseDriftOptions(
@@ -103,6 +179,7 @@ export function parseDriftOptions(
   columns: string[] | undefined,
   where = 'options',
   file?: string,
+  checkThresholds = true,
 ): DriftOptions {
   const options = defaultDriftOptions();
   if (columns && columns.length > 0) {
@@ -156,6 +233,12 @@ export function parseDriftOptions(
       options.perColumn[column] = rule;
     }
   }
+  const [problem] = checkThresholds ? thresholdProblems(options) : [];
+  if (problem !== undefined) {
+    const at =
+      problem.column !== undefined ? `${where}.per_column.${problem.column}.threshold` : `${where}.threshold`;
+    fail(`${at} ${problem.threshold}`, problem.message, file);
+  }
   return options;
 }
 
@@ -203,6 +286,8 @@ export function applyDriftFlags(base: DriftOptions, flags: DriftFlags): DriftOpt
       rule(column).method = parseMethod(value, `--method ${column}=`);
     }
   }
+  /** How each threshold was written, for messages: `--threshold 5`, `--threshold col=5`. */
+  const written = new Map<string | undefined, string>();
   for (const text of flags.threshold ?? []) {
     const [column, value] = splitAssignment(text);
     if (column === undefined) {
@@ -210,6 +295,7 @@ export function applyDriftFlags(base: DriftOptions, flags: DriftFlags): DriftOpt
     } else {
       rule(column).threshold = parseThreshold(value, `--threshold ${column}=`);
     }
+    written.set(column, `--threshold ${text}`);
   }
   for (const text of flags.type ?? []) {
     const [column, value] = splitAssignment(text);
@@ -226,6 +312,10 @@ export function applyDriftFlags(base: DriftOptions, flags: DriftFlags): DriftOpt
   }
   if (flags.seed !== undefined) {
     options.seed = parseInteger(flags.seed, '--seed', 0);
+  }
+  const [problem] = thresholdProblems(options);
+  if (problem !== undefined) {
+    fail(written.get(problem.column) ?? `threshold ${problem.threshold}`, problem.message);
   }
   return options;
 }

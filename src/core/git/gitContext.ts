@@ -7,11 +7,11 @@
  * exactly what `git add -A` would stage. The snapshot is kept alive under `refs/xlens/runs/<id>`.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFile, rm, stat, utimes } from 'node:fs/promises';
+import { copyFile, lstat, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
-import type { GitInfo } from '../runs/types';
+import type { GitInfo, SkippedFile } from '../runs/types';
 
 /** The ref namespace that keeps run snapshots alive. */
 export const RUN_REF_PREFIX = 'refs/xlens/runs/';
@@ -19,6 +19,22 @@ export const RUN_REF_PREFIX = 'refs/xlens/runs/';
 /** The ref under which the snapshot of run `runId` is kept. */
 export function runRef(runId: string): string {
   return `${RUN_REF_PREFIX}${runId}`;
+}
+
+/**
+ * Untracked files larger than this (bytes) are left out of snapshots by default: 50 MiB. Set with
+ * `git: { snapshot_max_file_mb: ... }` in `xlens.yaml`.
+ */
+export const DEFAULT_SNAPSHOT_MAX_FILE_BYTES = 50 * 1024 * 1024;
+
+/** Options of {@link captureGitState}. */
+export interface CaptureOptions {
+  /**
+   * Untracked files larger than this many bytes are not copied into the snapshot (nor into
+   * `.git/objects`); they are listed in {@link GitInfo.skipped}. Default
+   * {@link DEFAULT_SNAPSHOT_MAX_FILE_BYTES}.
+   */
+  maxUntrackedFileBytes?: number;
 }
 
 /** Identity used for snapshot commits when the repository has none configured. */
@@ -61,11 +77,19 @@ export async function findRepositoryRoot(dir: string): Promise<string | null> {
  * deletions, or untracked non-ignored files). Works before the first commit (snapshot without parent)
  * and on a detached HEAD (branch `null`).
  *
+ * Untracked files larger than `options.maxUntrackedFileBytes` (default 50 MiB: data sets, model
+ * weights) are not hashed into `.git/objects`: the snapshot is the working tree without them, they are
+ * listed in `skipped`, and a tree that differs from HEAD only by such files still counts as dirty.
+ *
  * Outside a git repository, or when git is not installed, it returns empty fields with a `note`; it
  * never throws for those cases, so tasks still run.
  * @throws Error only when git itself fails inside a repository (corrupt repository, disk full).
  */
-export async function captureGitState(root: string, runId: string): Promise<GitInfo> {
+export async function captureGitState(
+  root: string,
+  runId: string,
+  options: CaptureOptions = {},
+): Promise<GitInfo> {
   const repoRoot = await findRepositoryRoot(root);
   if (repoRoot === null) {
     const reason = (await isGitInstalled()) ? 'not a git repository' : 'git is not installed';
@@ -76,26 +100,38 @@ export async function captureGitState(root: string, runId: string): Promise<GitI
   const branch = await currentBranch(g);
   const subject = commit === null ? null : (await g.raw(['log', '-1', '--format=%s', commit])).trim();
 
-  const tree = await workingTreeObject(repoRoot);
+  const limit = options.maxUntrackedFileBytes ?? DEFAULT_SNAPSHOT_MAX_FILE_BYTES;
+  const { tree, skipped } = await workingTreeObject(repoRoot, limit);
   const headTree = commit === null ? null : (await g.raw(['rev-parse', `${commit}^{tree}`])).trim();
   const emptyTree = commit === null && tree === (await emptyTreeObject(g));
-  const dirty = commit === null ? !emptyTree : tree !== headTree;
+  const dirty = (commit === null ? !emptyTree : tree !== headTree) || skipped.length > 0;
   let snapshot: string | null = null;
   if (dirty) {
-    snapshot = await commitTree(g, tree, commit, `xlens snapshot of the working tree for run ${runId}`);
+    const message =
+      `xlens snapshot of the working tree for run ${runId}` +
+      (skipped.length > 0
+        ? `\n\nLeft out (untracked, larger than ${limit} bytes):\n${skipped.map((f) => `  ${f.path} (${f.size} bytes)`).join('\n')}`
+        : '');
+    snapshot = await commitTree(g, tree, commit, message);
     await g.raw(['update-ref', '-m', `xlens: snapshot for run ${runId}`, runRef(runId), snapshot]);
   }
-  return { commit, branch, subject, dirty, snapshot };
+  return { commit, branch, subject, dirty, snapshot, ...(skipped.length > 0 ? { skipped } : {}) };
 }
 
 /**
  * Writes the tree object of the work tree as `git add -A` would stage it, using a temporary copy of
- * the index so unchanged files are not re-hashed and the user's index is never written.
- * @returns the tree SHA.
+ * the index so unchanged files are not re-hashed and the user's index is never written. Untracked
+ * files larger than `maxUntrackedBytes` are left out (excluded by literal pathspecs, so git never
+ * reads them).
+ * @returns the tree SHA and the files left out (paths relative to the repository root, sorted).
  */
-async function workingTreeObject(repoRoot: string): Promise<string> {
+async function workingTreeObject(
+  repoRoot: string,
+  maxUntrackedBytes: number,
+): Promise<{ tree: string; skipped: SkippedFile[] }> {
   const indexPath = await gitPath(repoRoot, 'index');
   const tempIndex = join(tmpdir(), `xlens-index-${process.pid}-${randomBytes(6).toString('hex')}`);
+  const pathspecFile = `${tempIndex}.pathspecs`;
   try {
     try {
       const { atime, mtime } = await stat(indexPath);
@@ -112,12 +148,37 @@ async function workingTreeObject(repoRoot: string): Promise<string> {
       }
     }
     const g = git(repoRoot, { GIT_INDEX_FILE: tempIndex });
-    await g.raw(['add', '--all', '--', '.']);
-    return (await g.raw(['write-tree'])).trim();
+    const skipped = await largeUntrackedFiles(g, repoRoot, maxUntrackedBytes);
+    if (skipped.length === 0) {
+      await g.raw(['add', '--all', '--', '.']);
+    } else {
+      // One pathspec per line: everything, minus each large file taken literally (any name is safe).
+      const specs = ['.', ...skipped.map((f) => `:(exclude,literal)${f.path}`)];
+      await writeFile(pathspecFile, `${specs.join('\0')}\0`);
+      await g.raw(['add', '--all', `--pathspec-from-file=${pathspecFile}`, '--pathspec-file-nul']);
+    }
+    return { tree: (await g.raw(['write-tree'])).trim(), skipped };
   } finally {
     await rm(tempIndex, { force: true });
     await rm(`${tempIndex}.lock`, { force: true });
+    await rm(pathspecFile, { force: true });
   }
+}
+
+/** Untracked, non-ignored regular files larger than `limit` bytes, sorted by path. */
+async function largeUntrackedFiles(g: SimpleGit, repoRoot: string, limit: number): Promise<SkippedFile[]> {
+  const listed = await g.raw(['ls-files', '--others', '--exclude-standard', '-z', '--', '.']);
+  const out: SkippedFile[] = [];
+  for (const path of listed.split('\0')) {
+    if (path === '') {
+      continue;
+    }
+    const info = await lstat(join(repoRoot, path)).catch(() => undefined);
+    if (info?.isFile() && info.size > limit) {
+      out.push({ path, size: info.size });
+    }
+  }
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 async function commitTree(

@@ -13,6 +13,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { Glob } from 'glob';
 import type { ParamValue, RunStatus } from '../runs/types';
 import { classifyCsv, firstLine } from './csv/classify';
+import { DiscoveryCache } from './discoveryCache';
 import { CompositeReader, createReader } from './readerFactory';
 import type { MetricReader, SourceSpec } from './readers';
 import { runKey, SeriesAccumulator } from './readers';
@@ -63,6 +64,11 @@ export interface DiscoveryOptions {
    * `<root>/xlens.yaml`, and label runs with their task. Default true.
    */
   taskSources?: boolean;
+  /**
+   * {@link discoverImportedRuns} only: a cache file (e.g. `.xlens/cache/imported-runs.json`): a source
+   * whose files are unchanged since the last scan (see `discoveryCache.ts`) is not read again.
+   */
+  cacheFile?: string;
 }
 
 /**
@@ -235,6 +241,8 @@ export interface ImportedRunsResult {
   warnings: ReadWarning[];
   /** All warnings counted, when more than `warnings` holds. */
   warningCount: number;
+  /** How many sources were taken from the cache (`cacheFile`) instead of being read. */
+  fromCache?: number;
 }
 
 /**
@@ -258,24 +266,35 @@ export async function discoverImportedRuns(
     ({ sources, taskOf } = mergeTaskSources(scanned, named));
   }
   const base = single ? dirname(absRoot) : absRoot;
+  const cache = options.cacheFile ? await DiscoveryCache.open(options.cacheFile, base) : undefined;
   const runs: ImportedRun[] = [];
   const warnings: ReadWarning[] = [];
   let warningCount = 0;
+  let fromCache = 0;
   for (const source of sources) {
     if (!(await exists(source.path))) {
       continue; // a log a task will write when it runs: watched (it stays in `sources`), nothing to list yet
     }
-    const { runs: read, warnings: w, warningCount: count } = await readSource(source);
-    warnings.push(...w.slice(0, Math.max(0, 200 - warnings.length)));
-    warningCount += count;
-    const task = taskOf.get(source.path);
-    for (const run of read) {
-      runs.push(
-        task === undefined ? summarise(source, run, base) : { ...summarise(source, run, base), task },
-      );
+    const signature = await cache?.signature(source);
+    let read = cache?.get(source, signature);
+    if (read) {
+      fromCache++;
+    } else {
+      const result = await readSource(source);
+      read = {
+        runs: result.runs.map((run) => summarise(source, run, base)),
+        warnings: result.warnings,
+        warningCount: result.warningCount,
+      };
+      cache?.set(source, signature, read);
     }
+    warnings.push(...read.warnings.slice(0, Math.max(0, 200 - warnings.length)));
+    warningCount += read.warningCount;
+    const task = taskOf.get(source.path);
+    runs.push(...(task === undefined ? read.runs : read.runs.map((run) => ({ ...run, task }))));
   }
-  return { runs, sources, warnings, warningCount };
+  await cache?.save();
+  return { runs, sources, warnings, warningCount, fromCache };
 }
 
 /**

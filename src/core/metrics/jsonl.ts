@@ -1,9 +1,13 @@
 /**
  * The metrics protocol of Experiment Lens: one JSON object per line,
  * `{"step": 12, "time": 1764000000123, "values": {"loss": 0.31, "val/accuracy": 0.88}}`.
- * `step` is an integer ≥ 0 (when absent, the line's index among accepted lines), `time` Unix ms
- * (optional), `values` a map of finite numbers. Bad lines are reported with their 1-based line
- * number and skipped; the other lines are kept.
+ * `step` is an integer ≥ 0 (when absent, the number of non-blank lines before it, bad ones included,
+ * so a damaged line does not shift the steps of later ones), `time` Unix ms (optional), `values` a map
+ * of finite numbers. A value that is not finite — `NaN`, `Infinity`, `-Infinity` as Python's
+ * `json.dumps` writes them, `null` as JavaScript's `JSON.stringify` writes NaN, or an overflowing
+ * `1e999` — is left out with a warning naming it and the line; the line's other values are kept
+ * and the line reports the name in `nonFinite` (summaries count them). Other bad lines are reported
+ * with their 1-based line number and skipped; the other lines are kept.
  *
  * {@link JsonlMetricsParser} is incremental: feed it chunks as a file grows; a last line without
  * its newline is kept until the next chunk (or {@link JsonlMetricsParser.end}).
@@ -16,8 +20,14 @@ export interface MetricLine {
   step: number;
   /** Unix ms, when the line has it. */
   time?: number;
-  /** Metric name → finite value (at least one). */
+  /** Metric name → finite value (may be empty when every value of the line was non-finite). */
   values: Record<string, number>;
+  /**
+   * Names whose value was not a finite number, with how it was written (`NaN`, `Infinity`,
+   * `-Infinity`, `null`, ...); absent when there were none. At least one of `values` and `nonFinite`
+   * has an entry.
+   */
+  nonFinite?: Record<string, string>;
   /** 1-based line number in the file. */
   line: number;
 }
@@ -27,13 +37,69 @@ export interface ParseChunkResult {
   warnings: ReadWarning[];
 }
 
-const NON_FINITE = /(?<![\w."])(-?Infinity|NaN)(?![\w"])/;
+/** Marks a bare `NaN`/`Infinity`/`-Infinity` token while the line is parsed as JSON. */
+const MARK = '\u0000xlens-non-finite:';
+
+/**
+ * Parses a JSON text that may hold the bare tokens `NaN`, `Infinity` and `-Infinity` outside strings
+ * (Python's `json.dumps` default): they become marked strings (see {@link MARK}).
+ * @throws SyntaxError like `JSON.parse` for anything else that is not JSON.
+ */
+function parseJsonWithNonFinite(text: string): unknown {
+  let out = '';
+  let last = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') {
+        i++;
+      } else if (c === '"') {
+        inString = false;
+      }
+      continue;
+    }
+    if (c === '"') {
+      inString = true;
+      continue;
+    }
+    const token = /^(-?Infinity|NaN)(?![\w$])/.exec(text.slice(i, i + 10));
+    if (token && !/[\w$.]/.test(text[i - 1] ?? '')) {
+      out += text.slice(last, i) + JSON.stringify(MARK + token[1]);
+      i += token[1].length - 1;
+      last = i + 1;
+    }
+  }
+  return JSON.parse(out + text.slice(last));
+}
+
+/** How a non-finite value was written, when `v` is one (see {@link parseMetricLine}). */
+function nonFiniteText(v: unknown): string | undefined {
+  if (typeof v === 'string' && v.startsWith(MARK)) {
+    return v.slice(MARK.length);
+  }
+  if (typeof v === 'number' && !Number.isFinite(v)) {
+    return `${v} (out of the range of a double, e.g. 1e999)`;
+  }
+  return v === null ? 'null' : undefined;
+}
 
 /** A parsed JSON value for a message; JSON.stringify would show an overflowed number (1e999) as null. */
 function shown(value: unknown): string {
-  return typeof value === 'number' && !Number.isFinite(value)
-    ? `${value} (out of the range of a double, e.g. 1e999)`
-    : JSON.stringify(value);
+  const nonFinite = typeof value === 'string' || typeof value === 'number' ? nonFiniteText(value) : undefined;
+  return nonFinite ?? JSON.stringify(value);
+}
+
+/**
+ * The warnings for the non-finite values of a parsed line, one per name, e.g.
+ * `non-finite value NaN of "loss" left out (metric values must be finite numbers); the line's other values are kept`.
+ */
+export function nonFiniteWarnings(line: Pick<MetricLine, 'nonFinite'>): string[] {
+  return Object.entries(line.nonFinite ?? {}).map(
+    ([name, how]) =>
+      `non-finite value ${how} of "${name}" left out (metric values must be finite numbers); ` +
+      "the line's other values are kept",
+  );
 }
 
 /** Incremental parser of a metrics JSONL file. */
@@ -41,7 +107,8 @@ export class JsonlMetricsParser {
   private readonly decoder = new StringDecoder('utf8');
   private pending = '';
   private lineNumber = 0;
-  private accepted = 0;
+  /** Non-blank lines so far, good or bad: the step of a line without one. */
+  private nonBlank = 0;
 
   /** @param file the path named in warnings. */
   constructor(readonly file: string) {}
@@ -70,14 +137,17 @@ export class JsonlMetricsParser {
     const result: ParseChunkResult = { lines: [], warnings: [] };
     for (const text of texts) {
       this.lineNumber++;
-      const parsed = parseMetricLine(text.replace(/\r$/, ''), this.accepted);
+      const parsed = parseMetricLine(text.replace(/\r$/, ''), this.nonBlank);
       if (parsed === undefined) {
         continue;
       }
+      this.nonBlank++;
       if (typeof parsed === 'string') {
         result.warnings.push({ file: this.file, line: this.lineNumber, message: parsed });
       } else {
-        this.accepted++;
+        for (const message of nonFiniteWarnings(parsed)) {
+          result.warnings.push({ file: this.file, line: this.lineNumber, message });
+        }
         result.lines.push({ ...parsed, line: this.lineNumber });
       }
     }
@@ -87,9 +157,10 @@ export class JsonlMetricsParser {
 
 /**
  * Checks one line of the protocol.
- * @param index the number of lines accepted before it (the step when the line has none).
- * @returns the point, a message saying what is wrong (the line is to be skipped), or undefined for a
- *   blank line.
+ * @param index the number of non-blank lines before it in its file (the step when the line has none).
+ * @returns the point (non-finite values left out of `values` and named in `nonFinite`: see
+ *   {@link nonFiniteWarnings}), a message saying what is wrong (the line is to be skipped), or
+ *   undefined for a blank line.
  */
 export function parseMetricLine(text: string, index: number): Omit<MetricLine, 'line'> | string | undefined {
   if (text.trim().length === 0) {
@@ -99,11 +170,11 @@ export function parseMetricLine(text: string, index: number): Omit<MetricLine, '
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const bad = NON_FINITE.exec(text);
-    if (bad) {
-      return `non-finite value ${bad[1]}; metric values must be finite numbers (line skipped)`;
+    try {
+      value = parseJsonWithNonFinite(text);
+    } catch {
+      return `not valid JSON (${(error as Error).message}); line skipped`;
     }
-    return `not valid JSON (${(error as Error).message}); line skipped`;
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return 'expected a JSON object like {"step": 1, "values": {"loss": 0.3}}; line skipped';
@@ -124,18 +195,25 @@ export function parseMetricLine(text: string, index: number): Omit<MetricLine, '
     return 'missing "values" object, e.g. {"step": 1, "values": {"loss": 0.3}}; line skipped';
   }
   const out: Record<string, number> = {};
+  const nonFinite: Record<string, string> = {};
   for (const [name, v] of Object.entries(values)) {
-    if (typeof v === 'number' && !Number.isFinite(v)) {
-      return `non-finite value ${shown(v)} of "${name}"; metric values must be finite numbers (line skipped)`;
+    const how = nonFiniteText(v);
+    if (how !== undefined) {
+      nonFinite[name] = how;
+    } else if (typeof v !== 'number') {
+      return `value of "${name}" must be a finite number, got ${JSON.stringify(v)}; line skipped`;
+    } else {
+      out[name] = v;
     }
-    if (typeof v !== 'number') {
-      const what = v === null ? 'null (non-finite)' : JSON.stringify(v);
-      return `value of "${name}" must be a finite number, got ${what}; line skipped`;
-    }
-    out[name] = v;
   }
-  if (Object.keys(out).length === 0) {
+  const anyNonFinite = Object.keys(nonFinite).length > 0;
+  if (Object.keys(out).length === 0 && !anyNonFinite) {
     return '"values" is empty; line skipped';
   }
-  return { step, ...(record.time !== undefined ? { time: record.time } : {}), values: out };
+  return {
+    step,
+    ...(record.time !== undefined ? { time: record.time } : {}),
+    values: out,
+    ...(anyNonFinite ? { nonFinite } : {}),
+  };
 }

@@ -16,7 +16,7 @@ import type { Disposable } from '../base/disposable';
 import { Emitter, type Event } from '../base/emitter';
 import { createSourceReader } from './discovery';
 import type { MetricReader, ReadResult, SourceSpec } from './readers';
-import { isEmptyResult } from './readers';
+import { emptyResult, isEmptyResult } from './readers';
 
 export interface WatchOptions {
   /** Quiet time after the last change event before reading, ms. Default 150. */
@@ -45,6 +45,12 @@ export interface WatchUpdate {
   changedAt?: number;
   /** Unix ms when the read finished. */
   readAt: number;
+  /**
+   * Set when the source could not be read at all (no reader for its format, or the reader threw):
+   * the reason, e.g. `ENOENT: no such file or directory`. Only on an `initial` update, whose `result`
+   * is then empty, so a consumer waiting for the first read always gets an answer.
+   */
+  error?: string;
 }
 
 interface Entry {
@@ -60,6 +66,8 @@ interface Entry {
   disposed: boolean;
   /** Warnings of the previous read (file, line, offset, message), to report a lasting problem once. */
   lastWarnings: Set<string>;
+  /** Message of the error the previous read threw, to report a lasting failure once. */
+  lastError?: string;
 }
 
 /** Watches metric sources and fires {@link WatchUpdate}s with their new points. */
@@ -99,7 +107,16 @@ export class MetricsWatcher implements Disposable {
     if (this.entries.has(key)) {
       return;
     }
-    const reader = (this.options.createReader ?? createSourceReader)(source);
+    let reader: MetricReader;
+    try {
+      reader = (this.options.createReader ?? createSourceReader)(source);
+    } catch (error) {
+      // Nothing to watch (e.g. a format without a reader): answer the first read with the reason.
+      const reason = error instanceof Error ? error : new Error(String(error));
+      this.updateEmitter.fire(failedInitialRead(source, reason));
+      this.errorEmitter.fire({ source, error: reason });
+      return;
+    }
     const entry: Entry = {
       source,
       reader,
@@ -167,6 +184,10 @@ export class MetricsWatcher implements Disposable {
     } catch {
       // Not there yet: watch the parent for its creation.
     }
+    if (entry.disposed) {
+      // Removed while stat() ran: a watcher made now would never be closed.
+      return false;
+    }
     const target = isDir ? path : dirname(path);
     const name = basename(path);
     try {
@@ -224,6 +245,7 @@ export class MetricsWatcher implements Disposable {
         if (entry.disposed) {
           return;
         }
+        entry.lastError = undefined;
         const initial = !entry.initialDone;
         entry.initialDone = true;
         if (initial || !isEmptyResult(result)) {
@@ -237,11 +259,15 @@ export class MetricsWatcher implements Disposable {
           });
         }
       } catch (error) {
-        if (!entry.disposed) {
-          this.errorEmitter.fire({
-            source: entry.source,
-            error: error instanceof Error ? error : new Error(String(error)),
-          });
+        const reason = error instanceof Error ? error : new Error(String(error));
+        if (!entry.disposed && entry.lastError !== reason.message) {
+          entry.lastError = reason.message;
+          if (!entry.initialDone) {
+            // The first read failed: still answer it, so whoever waits for it can show the reason.
+            // Polls keep trying; the first read that works is sent as `initial` with everything.
+            this.updateEmitter.fire(failedInitialRead(entry.source, reason));
+          }
+          this.errorEmitter.fire({ source: entry.source, error: reason });
         }
       }
     })();
@@ -267,6 +293,18 @@ function withoutRepeatedWarnings(entry: Entry, result: ReadResult): ReadResult {
   const fresh = result.warnings.filter((_, i) => !entry.lastWarnings.has(keys[i]));
   entry.lastWarnings = new Set(keys);
   return fresh.length === result.warnings.length ? result : { ...result, warnings: fresh };
+}
+
+/** The `initial` update of a source whose first read failed: no data, and the reason. */
+function failedInitialRead(source: SourceSpec, error: Error): WatchUpdate {
+  return {
+    source,
+    result: emptyResult(),
+    initial: true,
+    trigger: 'initial',
+    readAt: Date.now(),
+    error: error.message,
+  };
 }
 
 function sourceKey(source: SourceSpec): string {

@@ -21,7 +21,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import type { MetricSourceSpec } from '../config/types';
 import { classifyCsv } from '../metrics/csv/classify';
 import { createSourceReader } from '../metrics/discovery';
-import { parseMetricLine } from '../metrics/jsonl';
+import { nonFiniteWarnings, parseMetricLine } from '../metrics/jsonl';
 import { countPoints, type MetricReader, type ReadResult, type SourceSpec } from '../metrics/readers';
 import type { ReadWarning } from '../metrics/series';
 
@@ -212,17 +212,14 @@ export class MetricSourcesTail {
       return;
     }
     const complete = cut < 0 ? [] : text.slice(0, cut).split('\n');
-    let accepted = 0; // a line without "step" gets the number of lines accepted before it
-    for (const line of complete) {
-      const parsed = parseMetricLine(line, accepted);
-      accepted += parsed !== undefined && typeof parsed !== 'string' ? 1 : 0;
-    }
-    const parsed = parseMetricLine(last, accepted);
+    // A line without "step" gets the number of non-blank lines before it.
+    const nonBlank = complete.filter((line) => line.trim() !== '').length;
+    const parsed = parseMetricLine(last, nonBlank);
+    const where = `metrics source ${source.kind}: ${source.written}:${complete.length + 1}`;
     if (typeof parsed === 'string') {
-      this.listener.onWarning(
-        `metrics source ${source.kind}: ${source.written}:${complete.length + 1}: ${parsed}`,
-      );
+      this.listener.onWarning(`${where}: ${parsed}`);
     } else if (parsed) {
+      nonFiniteWarnings(parsed).forEach((message) => this.listener.onWarning(`${where}: ${message}`));
       this.emit(source, parsed.step, parsed.time ?? Date.now(), parsed.values, new Map());
     }
   }

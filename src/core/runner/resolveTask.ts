@@ -7,11 +7,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserInputError, formatLocation } from '../base/errors';
-import { interpolate, paramText, type Placeholder } from '../config/params';
-import { didYouMean } from '../config/suggest';
+import { interpolate, interpolateCommand, paramText, type Placeholder } from '../config/params';
+import { closest, didYouMean } from '../config/suggest';
 import type { LayerSpec, ProjectConfig, SourceRange, TaskConfig, TfjsTrainTask } from '../config/types';
 import type { RunStore } from '../runs/store';
 import type { ParamValue } from '../runs/types';
+import { firstLine } from '../data/separator';
+import { trainerDataProblem } from '../train/dataFile';
 
 /** A task ready to run. */
 export interface ResolvedTask {
@@ -143,7 +145,7 @@ export async function resolveTask(
   let command: string;
   switch (resolvedTask.kind) {
     case 'command':
-      resolvedTask = { ...resolvedTask, ...base, run: sub('run', resolvedTask.run) };
+      resolvedTask = { ...resolvedTask, ...base, run: interpolateCommand(resolvedTask.run, lookup('run')) };
       command = resolvedTask.run;
       break;
     case 'tfjs-train':
@@ -190,12 +192,55 @@ export async function resolveTask(
       fail(field, `input "${path}" not found (${resolve(cwd, path)}). Fix the path or create the file.`);
     }
   });
+  if (resolvedTask.kind === 'tfjs-train' || resolvedTask.kind === 'tfjs-eval') {
+    const problem = trainerDataProblem(resolve(cwd, resolvedTask.dataFile), resolvedTask.dataFile);
+    if (problem !== undefined) {
+      fail('data', problem);
+    }
+  }
+  if (resolvedTask.kind === 'tfjs-train') {
+    const train = resolvedTask;
+    const header = csvHeader(resolve(cwd, train.dataFile));
+    if (header !== undefined) {
+      const wanted: [string, string, string][] = [['target', 'target', train.target]];
+      (train.features ?? []).forEach((name, i) => wanted.push([`features.${i}`, 'feature', name]));
+      for (const [field, role, name] of wanted) {
+        if (!header.includes(name)) {
+          const match = closest(name, header);
+          fail(
+            task.fieldRanges?.[field] ? field : role === 'target' ? 'target' : 'features',
+            `${role} column "${name}" is not in the header of ${train.dataFile}` +
+              `${match === undefined ? '' : `; did you mean "${match}"?`} Columns: ${header.join(', ')}.`,
+          );
+        }
+      }
+    }
+  }
   if (resolvedTask.kind === 'tfjs-eval' && !existsSync(resolve(cwd, resolvedTask.model))) {
     fail('model', `model folder "${resolvedTask.model}" not found (${resolve(cwd, resolvedTask.model)}).`);
   }
   const recorded =
     resolvedTask.kind === 'tfjs-train' ? { ...params, ...trainerParams(resolvedTask) } : params;
   return { task: resolvedTask, params: recorded, paramSources, command, cwd };
+}
+
+/**
+ * The header row of a CSV file (as the trainer reads it: optional BOM, cells trimmed), read from its
+ * first bytes only (`FIRST_LINE_BYTES`); undefined when it cannot be read that cheaply or holds
+ * quotes (the trainer then checks the columns itself). No CSV library: this module loads at editor
+ * activation, which evaluates no library.
+ */
+export function csvHeader(file: string): string[] | undefined {
+  const line = firstLine(file, { complete: true })?.replace(/^\uFEFF/, '');
+  if (line === undefined) {
+    return undefined;
+  }
+  if (line.trim() === '' || line.includes('"')) {
+    // No complete first line (a blank line the parser would skip, quoting): the trainer decides.
+    return undefined;
+  }
+  // Without quotes a CSV row is its cells between commas (RFC 4180), trimmed as the trainer trims them.
+  return line.split(',').map((cell) => cell.trim());
 }
 
 function dataField(task: TaskConfig): string {

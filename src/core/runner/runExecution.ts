@@ -8,15 +8,16 @@ import { readFile, utimes, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { Emitter } from '../base/emitter';
+import { formatBytes } from '../../protocol/format';
 import { resolveEntrypoint } from '../base/entrypoints';
 import type { ProjectConfig } from '../config/types';
-import { captureGitState } from '../git/gitContext';
+import { captureGitState, DEFAULT_SNAPSHOT_MAX_FILE_BYTES } from '../git/gitContext';
 import type { MetricLine } from '../metrics/jsonl';
 import { StdoutPattern } from '../metrics/stdoutPattern';
-import { RUN_FILES, type RunStore } from '../runs/store';
-import { addToSummary } from '../runs/summaries';
+import { processStartToken, RUN_FILES, type RunStore } from '../runs/store';
+import { addLineToSummaries } from '../runs/summaries';
 import type { GitInfo, RunRecord } from '../runs/types';
-import { collectArtifacts } from './artifacts';
+import { collectArtifacts, staleOutputWarning } from './artifacts';
 import { LineSplitter, MAX_MATCHED_LINE } from './lineSplitter';
 import { MetricSourcesTail } from './metricSources';
 import { MetricsTail } from './metricsTail';
@@ -64,6 +65,12 @@ export class RunExecution {
     stderr: new LineSplitter(MAX_MATCHED_LINE, () => this.warnLongLine()),
   };
   private longLineWarned = false;
+  /** Non-finite values counted for metrics without a finite value (and so a summary) yet. */
+  private readonly nonFinitePending = new Map<string, number>();
+  /** True once a failed intermediate write of run.json was reported. */
+  private saveWarned = false;
+  /** Notices found before the task starts (git snapshot), told once the run's output is open. */
+  private pendingNotices: string[] = [];
   private warningCount = 0;
   /** The end of the task's stderr (at most {@link STDERR_KEEP_CHARS}), for `errorTail`. */
   private stderrEnd = '';
@@ -130,7 +137,23 @@ export class RunExecution {
 
   private async captureGit(): Promise<GitInfo> {
     try {
-      return await captureGitState(this.project.root, this.record.id);
+      const limit = this.project.git?.snapshotMaxFileBytes;
+      const git = await captureGitState(
+        this.project.root,
+        this.record.id,
+        limit !== undefined ? { maxUntrackedFileBytes: limit } : {},
+      );
+      if (git.skipped && git.skipped.length > 0) {
+        const max = limit ?? DEFAULT_SNAPSHOT_MAX_FILE_BYTES;
+        const listed = git.skipped.slice(0, 10).map((f) => `${f.path} (${formatBytes(f.size)})`);
+        const more = git.skipped.length > 10 ? `, and ${git.skipped.length - 10} more` : '';
+        this.pendingNotices.push(
+          `the git snapshot leaves out ${git.skipped.length} untracked file${git.skipped.length === 1 ? '' : 's'} ` +
+            `larger than ${formatBytes(max)}: ${listed.join(', ')}${more} (listed in run.json git.skipped; ` +
+            'commit them, ignore them in .gitignore, or raise git.snapshot_max_file_mb in xlens.yaml)',
+        );
+      }
+      return git;
     } catch (error) {
       return {
         commit: null,
@@ -202,8 +225,16 @@ export class RunExecution {
 
     // Listeners hear `running` (with git state and pid) in this same tick, before any output event
     // can be delivered: the CLI's header comes before the task's first line even when piped.
-    this.record = { ...this.record, status: 'running', startedAt, pid: child.pid };
+    const pidStart = processStartToken(child.pid);
+    this.record = {
+      ...this.record,
+      status: 'running',
+      startedAt,
+      pid: child.pid,
+      ...(pidStart !== undefined ? { pidStart } : {}),
+    };
     this.emit.status.fire(this.record);
+    this.flushNotices();
     await this.save();
 
     this.tail = new MetricsTail(
@@ -211,7 +242,10 @@ export class RunExecution {
       RUN_FILES.rawMetrics,
       {
         onLines: (lines) => this.acceptLines(lines),
-        onWarnings: (warnings) => warnings.forEach((w) => this.warn(`${w.file}:${w.line}: ${w.message}`)),
+        onWarnings: (warnings) =>
+          warnings.forEach((w) =>
+            this.warn(`${w.file}${w.line !== undefined ? `:${w.line}` : ''}: ${w.message}`),
+          ),
       },
       this.options.pollIntervalMs ?? 200,
     );
@@ -319,22 +353,40 @@ export class RunExecution {
   private acceptLines(lines: MetricLine[]): void {
     const now = Date.now();
     for (const line of lines) {
-      this.acceptPoint(line.step, line.time ?? now, line.values);
+      this.acceptPoint(line.step, line.time ?? now, line.values, Object.keys(line.nonFinite ?? {}));
     }
   }
 
-  private acceptPoint(step: number, time: number, values: Record<string, number>): void {
-    this.metricsOut?.write(`${JSON.stringify({ step, time, values })}\n`);
+  /**
+   * Records one point: a line of the checked `metrics.jsonl` (non-finite values written as `null`,
+   * so the file stays strict JSON and still shows where a metric blew up), summaries, listeners.
+   */
+  private acceptPoint(
+    step: number,
+    time: number,
+    values: Record<string, number>,
+    nonFinite: readonly string[] = [],
+  ): void {
+    const written =
+      nonFinite.length === 0 ? values : { ...values, ...Object.fromEntries(nonFinite.map((n) => [n, null])) };
+    this.metricsOut?.write(`${JSON.stringify({ step, time, values: written })}\n`);
     const metrics = { ...this.record.metrics };
-    for (const [name, value] of Object.entries(values)) {
-      metrics[name] = addToSummary(metrics[name], name, step, value);
-    }
+    addLineToSummaries(metrics, step, values, nonFinite, this.nonFinitePending);
     this.record = { ...this.record, metrics };
-    this.emit.metric.fire({ runId: this.record.id, step, time, values });
+    if (Object.keys(values).length > 0) {
+      this.emit.metric.fire({ runId: this.record.id, step, time, values });
+    }
     this.scheduleSave();
   }
 
   private warn(message: string): void {
+    this.addWarning(message);
+    this.emit.warning.fire({ runId: this.record.id, message });
+    this.scheduleSave();
+  }
+
+  /** Counts a warning and keeps it in the record (the first {@link MAX_WARNINGS}). */
+  private addWarning(message: string): void {
     this.warningCount++;
     const warnings = this.record.warnings ?? [];
     this.record = {
@@ -342,8 +394,6 @@ export class RunExecution {
       warnings: warnings.length < MAX_WARNINGS ? [...warnings, message] : warnings,
       warningCount: this.warningCount,
     };
-    this.emit.warning.fire({ runId: this.record.id, message });
-    this.scheduleSave();
   }
 
   private scheduleSave(): void {
@@ -358,11 +408,41 @@ export class RunExecution {
     }, this.options.saveIntervalMs ?? 1000);
   }
 
-  /** Writes run.json; writes are serialised so an older record never lands after a newer one. */
+  /**
+   * Writes run.json; writes are serialised so an older record never lands after a newer one. The
+   * first failing write (disk full, run folder removed) is reported once, as a warning and in the
+   * output; the run goes on and its final record is written (or retried) at the end.
+   */
   private save(): Promise<void> {
     const snapshot = this.record;
-    this.saving = this.saving.then(() => this.store.write(snapshot)).catch(() => undefined);
+    this.saving = this.saving
+      .then(() => this.store.write(snapshot))
+      .catch((error: unknown) => this.saveFailed(error));
     return this.saving;
+  }
+
+  private saveFailed(error: unknown): void {
+    if (this.saveWarned || this.finished) {
+      return;
+    }
+    this.saveWarned = true;
+    const reason = error instanceof Error ? error.message : String(error);
+    this.notice(
+      `could not update ${this.store.file(this.record.id, 'record')} (${reason}); the run goes on, ` +
+        'and its final record is written when it ends',
+    );
+  }
+
+  private flushNotices(): void {
+    const notices = this.pendingNotices;
+    this.pendingNotices = [];
+    notices.forEach((message) => this.notice(message));
+  }
+
+  /** A warning that also goes into `output.log`, so the run's output says it where it happened. */
+  private notice(message: string): void {
+    this.log?.write(`xlens: warning: ${message}\n`);
+    this.warn(message);
   }
 
   private async finish(outcome: Outcome): Promise<void> {
@@ -371,17 +451,21 @@ export class RunExecution {
     clearTimeout(this.killTimer);
     clearTimeout(this.saveTimer);
     try {
+      this.flushNotices(); // the task never started: still recorded
       await this.tail?.stop();
       await this.sources?.stop();
       await Promise.all([closeStream(this.metricsOut), closeStream(this.log)]);
       const info = await this.readInfo();
       outcome = this.explainFailure(outcome, info);
-      const { artifacts, missing } = await collectArtifacts(
+      this.takeJobWarnings(info);
+      const { artifacts, missing, stale } = await collectArtifacts(
         this.runDir,
         this.project.root,
         this.resolved.task.outputs,
         this.resolved.cwd,
+        this.record.startedAt !== undefined ? Date.parse(this.record.startedAt) : undefined,
       );
+      stale.forEach((s) => this.warn(staleOutputWarning(s)));
       missing.forEach((m) =>
         this.warn(`output "${m}" was not found after the run (looked for ${resolve(this.resolved.cwd, m)})`),
       );
@@ -397,7 +481,7 @@ export class RunExecution {
       clearTimeout(this.saveTimer);
       const endedAt = new Date();
       const started = Date.parse(this.record.startedAt ?? this.record.createdAt);
-      const { pid: _pid, ...rest } = this.record;
+      const { pid: _pid, pidStart: _pidStart, ...rest } = this.record;
       this.record = {
         ...rest,
         status: outcome.status,
@@ -420,6 +504,20 @@ export class RunExecution {
         }
       }
       this.emit.status.fire(this.record);
+    }
+  }
+
+  /**
+   * A built-in job's warnings (`warnings` in its `info.json`: bad cells, a tiny validation split) go
+   * into the run's warnings too, where `xlens show` and the editor list them. They were printed in the
+   * job's output as they happened, so listeners are not told again.
+   */
+  private takeJobWarnings(info: Record<string, unknown> | undefined): void {
+    const list = Array.isArray(info?.warnings) ? info.warnings : [];
+    for (const message of list) {
+      if (typeof message === 'string' && !(this.record.warnings ?? []).includes(message)) {
+        this.addWarning(message);
+      }
     }
   }
 
@@ -475,7 +573,7 @@ export class RunExecution {
     }
     clearInterval(this.heartbeatTimer);
     signalTree(this.child?.pid, 'SIGTERM');
-    const { pid: _pid, ...rest } = this.record;
+    const { pid: _pid, pidStart: _pidStart, ...rest } = this.record;
     try {
       this.store.writeSync({
         ...rest,

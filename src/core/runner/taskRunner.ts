@@ -10,7 +10,7 @@ import { UserInputError } from '../base/errors';
 import { didYouMean } from '../config/suggest';
 import type { ProjectConfig } from '../config/types';
 import { Fingerprinter } from '../runs/fingerprint';
-import type { RunStore } from '../runs/store';
+import { processStartToken, type RunStore } from '../runs/store';
 import type { ParamValue, RunRecord } from '../runs/types';
 import { RunExecution } from './runExecution';
 import { resolveTask } from './resolveTask';
@@ -134,6 +134,7 @@ export class TaskRunner implements Disposable {
       command: resolved.command,
       cwd: resolved.cwd,
       supervisorPid: process.pid,
+      ...optional('supervisorStart', processStartToken(process.pid)),
       git: { commit: null, branch: null, dirty: false, snapshot: null },
       params: resolved.params,
       paramSources: resolved.paramSources,
@@ -164,6 +165,11 @@ export class TaskRunner implements Disposable {
     this.metricEmitter.dispose();
     this.warningEmitter.dispose();
   }
+}
+
+/** `{ [key]: value }` when value is defined, else nothing (for optional record fields). */
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
 /** Quotes one argument for `/bin/sh` (or `cmd.exe` on Windows, where only spaces and quotes matter). */

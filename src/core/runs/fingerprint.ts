@@ -1,7 +1,9 @@
 /**
  * sha256 fingerprints of a run's inputs (`data:` in `xlens.yaml`). Files are streamed, never read
- * whole; results are cached by absolute path, size and mtime in `.xlens/cache/fingerprints.json`, so
- * an unchanged 2 GB file is not re-read on every run. An entry is trusted only when the file's mtime
+ * whole; results are cached in `.xlens/cache/fingerprints.json` by absolute path and the file's
+ * device, inode, size, mtime and ctime, so an unchanged 2 GB file is not re-read on every run. The
+ * ctime cannot be set by user tools: a file copied with its mtime kept (`cp -p`, `rsync -a`, `tar x`)
+ * or rewritten and `touch`ed back is hashed again. An entry is trusted only when the file's mtime
  * is more than {@link MTIME_SETTLE_MS} older than the moment it was hashed: a file rewritten with the
  * same size within the same clock tick (coarse file-system timestamps) would otherwise keep a stale
  * hash, so such files are hashed again. A folder's fingerprint is the sha256 of the
@@ -9,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { toJsonText, writeFileAtomic } from './atomicWrite';
@@ -22,8 +25,12 @@ import type { DataFingerprint } from './types';
 export const MTIME_SETTLE_MS = 2000;
 
 interface CacheEntry {
+  dev?: number;
+  ino?: number;
   size: number;
   mtimeMs: number;
+  /** Entries without it (older caches) are hashed again. */
+  ctimeMs?: number;
   sha256: string;
   /** Unix ms when the file was hashed (entries without it are hashed again). */
   hashedAt?: number;
@@ -43,7 +50,7 @@ export async function sha256File(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Fingerprints with a persistent size+mtime cache. */
+/** Fingerprints with a persistent cache keyed on the file's identity and stat times. */
 export class Fingerprinter {
   private cache: CacheFile | undefined;
   private dirty = false;
@@ -77,7 +84,7 @@ export class Fingerprinter {
     if (info.isFile()) {
       return {
         path: shown,
-        sha256: await this.fileHash(absolute, info.size, info.mtimeMs),
+        sha256: await this.fileHash(absolute, info),
         size: info.size,
         mtime: info.mtime.toISOString(),
         files: 1,
@@ -89,7 +96,7 @@ export class Fingerprinter {
     let newest = 0;
     for (const file of files) {
       const fileInfo = await stat(file);
-      const sha = await this.fileHash(file, fileInfo.size, fileInfo.mtimeMs);
+      const sha = await this.fileHash(file, fileInfo);
       hash.update(`${relative(absolute, file).split(sep).join('/')}\0${sha}\n`);
       size += fileInfo.size;
       newest = Math.max(newest, fileInfo.mtimeMs);
@@ -103,13 +110,17 @@ export class Fingerprinter {
     };
   }
 
-  private async fileHash(file: string, size: number, mtimeMs: number): Promise<string> {
+  private async fileHash(file: string, info: Stats): Promise<string> {
     const cache = await this.load();
     const hit = cache.entries[file];
+    const { dev, ino, size, mtimeMs, ctimeMs } = info;
     if (
       hit &&
+      hit.dev === dev &&
+      hit.ino === ino &&
       hit.size === size &&
       hit.mtimeMs === mtimeMs &&
+      hit.ctimeMs === ctimeMs &&
       hit.hashedAt !== undefined &&
       hit.hashedAt - mtimeMs > MTIME_SETTLE_MS
     ) {
@@ -117,7 +128,7 @@ export class Fingerprinter {
     }
     const hashedAt = Date.now();
     const sha256 = await sha256File(file);
-    cache.entries[file] = { size, mtimeMs, sha256, hashedAt };
+    cache.entries[file] = { dev, ino, size, mtimeMs, ctimeMs, sha256, hashedAt };
     this.dirty = true;
     return sha256;
   }

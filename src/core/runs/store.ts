@@ -15,7 +15,7 @@ import { JsonlMetricsParser, type MetricLine } from '../metrics/jsonl';
 import type { ReadWarning } from '../metrics/series';
 import { toJsonText, writeFileAtomic, writeFileAtomicSync } from './atomicWrite';
 import { isRunId, newRunId } from './ids';
-import { addToSummary } from './summaries';
+import { addLineToSummaries } from './summaries';
 import { isFinalStatus, type MetricSummary, type RunRecord, type RunStatus } from './types';
 
 /** The store folder at the workspace root. */
@@ -319,20 +319,20 @@ export class RunStore implements Disposable {
     return { lines: [...first.lines, ...last.lines], warnings: [...first.warnings, ...last.warnings] };
   }
 
-  /** Summaries of every metric in `metrics.jsonl`. */
+  /** Summaries of every metric in `metrics.jsonl` (non-finite values, written as `null`, counted). */
   async summarize(id: string): Promise<Record<string, MetricSummary>> {
     const summaries: Record<string, MetricSummary> = {};
+    const pending = new Map<string, number>();
     for (const line of (await this.readMetrics(id)).lines) {
-      for (const [name, value] of Object.entries(line.values)) {
-        summaries[name] = addToSummary(summaries[name], name, line.step, value);
-      }
+      addLineToSummaries(summaries, line.step, line.values, Object.keys(line.nonFinite ?? {}), pending);
     }
     return summaries;
   }
 
   /**
    * Gives a final status to runs left `queued`/`running` by a supervisor that died: when neither the
-   * supervisor nor the child process is alive (on this host), the run becomes `failed` with
+   * supervisor nor the child process is alive (on this host; a pid now held by another process, told
+   * apart by its recorded start time, counts as dead), the run becomes `failed` with
    * {@link ORPHANED_RUN_ERROR}, summaries recomputed, and as its end (`endedAtInferred`) the last sign
    * of life in its folder: the newest mtime of its `heartbeat` (touched every second while supervised),
    * `output.log`, metrics files and `run.json`.
@@ -347,7 +347,10 @@ export class RunStore implements Disposable {
       if (!record || isFinalStatus(record.status) || (record.host !== undefined && record.host !== here)) {
         continue;
       }
-      if (isAlive(record.supervisorPid) || isAlive(record.pid)) {
+      if (
+        isSameProcess(record.supervisorPid, record.supervisorStart) ||
+        isSameProcess(record.pid, record.pidStart)
+      ) {
         continue;
       }
       // The supervisor writes the final status and then exits: if it did so after the read above, the
@@ -359,7 +362,7 @@ export class RunStore implements Disposable {
       }
       const start = Date.parse(record.startedAt ?? record.createdAt);
       const endedAt = Math.max(start, Math.round(await lastWrite(this.runDir(id))));
-      const { pid: _pid, ...rest } = record;
+      const { pid: _pid, pidStart: _pidStart, ...rest } = record;
       const finalRecord: RunRecord = {
         ...rest,
         status: 'failed',
@@ -403,6 +406,44 @@ export function isAlive(pid: number | undefined): boolean {
     }
   }
   return true;
+}
+
+/**
+ * Identifies one process over its lifetime on this machine, so a recycled pid is not mistaken for the
+ * process that held it before: on Linux `<boot time>:<start time>`, the boot time in Unix seconds
+ * (`btime` of `/proc/stat`) and the start time in clock ticks after boot (field 22 of
+ * `/proc/<pid>/stat`, see proc(5)). Undefined elsewhere or when the process does not exist.
+ */
+export function processStartToken(pid: number | undefined): string | undefined {
+  if (pid === undefined || pid <= 0 || process.platform !== 'linux') {
+    return undefined;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses; fields after it start at 3.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = fields[22 - 3];
+    const boot = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1];
+    return ticks !== undefined && /^\d+$/.test(ticks) && boot !== undefined ? `${boot}:${ticks}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True when `pid` is alive ({@link isAlive}) and is still the process recorded with start token
+ * `start` ({@link processStartToken}). Without a recorded token, or where tokens cannot be read, the
+ * pid alone decides.
+ */
+export function isSameProcess(pid: number | undefined, start: string | undefined): boolean {
+  if (!isAlive(pid)) {
+    return false;
+  }
+  if (start === undefined) {
+    return true;
+  }
+  const now = processStartToken(pid);
+  return now === undefined || now === start;
 }
 
 async function lastWrite(dir: string): Promise<number> {

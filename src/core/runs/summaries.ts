@@ -16,7 +16,7 @@ export function metricGoal(name: string): 'min' | 'max' {
   return LOWER_ANYWHERE.test(last) || LOWER_WORD.test(last) ? 'min' : 'max';
 }
 
-/** Adds one point to a summary (or starts one); returns the updated summary. */
+/** Adds one point to a summary (or starts one); returns the updated summary (`nonFinite` kept). */
 export function addToSummary(
   summary: MetricSummary | undefined,
   name: string,
@@ -26,6 +26,7 @@ export function addToSummary(
   if (!summary) {
     return { last: value, lastStep: step, min: value, max: value, bestStep: step, count: 1 };
   }
+  const kept = summary.nonFinite ? { nonFinite: summary.nonFinite } : {};
   const goal = metricGoal(name);
   const best = goal === 'min' ? summary.min : summary.max;
   const improves = goal === 'min' ? value < best : value > best;
@@ -36,7 +37,40 @@ export function addToSummary(
     max: Math.max(summary.max, value),
     bestStep: improves ? step : summary.bestStep,
     count: summary.count + 1,
+    ...kept,
   };
+}
+
+/**
+ * Adds one metrics-protocol line to `summaries` (in place): each finite value through
+ * {@link addToSummary}, each non-finite one (named in `nonFinite`) counted in the summary's
+ * `nonFinite`. A name without a finite value yet has no summary: its count waits in `pending` and
+ * goes into the summary its first finite value starts.
+ */
+export function addLineToSummaries(
+  summaries: Record<string, MetricSummary>,
+  step: number,
+  values: Record<string, number>,
+  nonFinite: readonly string[],
+  pending: Map<string, number>,
+): void {
+  for (const name of nonFinite) {
+    const summary = summaries[name];
+    if (summary) {
+      summaries[name] = { ...summary, nonFinite: (summary.nonFinite ?? 0) + 1 };
+    } else {
+      pending.set(name, (pending.get(name) ?? 0) + 1);
+    }
+  }
+  for (const [name, value] of Object.entries(values)) {
+    const summary = addToSummary(summaries[name], name, step, value);
+    const waiting = pending.get(name);
+    if (waiting !== undefined) {
+      pending.delete(name);
+      summary.nonFinite = (summary.nonFinite ?? 0) + waiting;
+    }
+    summaries[name] = summary;
+  }
 }
 
 /** The best value of a summary under {@link metricGoal}. */

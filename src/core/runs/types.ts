@@ -32,6 +32,20 @@ export interface GitInfo {
   snapshot: string | null;
   /** Why git fields are empty, e.g. "not a git repository"; absent when git worked. */
   note?: string;
+  /**
+   * Untracked files left out of the snapshot because they are larger than the limit
+   * (`git.snapshot_max_file_mb` in xlens.yaml, default 50 MiB): the snapshot equals the working tree
+   * except for these. Absent when none were left out.
+   */
+  skipped?: SkippedFile[];
+}
+
+/** A file left out of a git snapshot. */
+export interface SkippedFile {
+  /** Path relative to the repository root, with `/` separators (as git writes it). */
+  path: string;
+  /** Size in bytes. */
+  size: number;
 }
 
 /** sha256 fingerprint of an input file or folder recorded at run start. */
@@ -60,6 +74,11 @@ export interface MetricSummary {
   bestStep: number;
   /** Number of points recorded. */
   count: number;
+  /**
+   * Number of non-finite values (NaN, ±Infinity) the task wrote for this metric, left out of the
+   * points; absent when none. A training that diverges shows here.
+   */
+  nonFinite?: number;
 }
 
 /** A file produced by the run and recorded with it. */
@@ -70,6 +89,10 @@ export interface Artifact {
   size: number;
   /** Where the path is relative to. */
   root: 'run' | 'workspace';
+  /** For a task output (`root: 'workspace'`): last modification (for a folder: its newest file), ISO 8601. */
+  modifiedAt?: string;
+  /** For a task output that is a file of at most 64 MiB: sha256 (hex) of its bytes at the end of the run. */
+  sha256?: string;
 }
 
 /** The contents of `run.json`. */
@@ -116,8 +139,15 @@ export interface RunRecord {
   cwd: string;
   /** PID of the child process while running, used to detect runs orphaned by a crash. */
   pid?: number;
+  /** Start token of the child process (`processStartToken` in store.ts), to tell a reused pid apart. */
+  pidStart?: string;
   /** PID of the process supervising the run (CLI or runner host). */
   supervisorPid?: number;
+  /**
+   * Start token of the supervising process (`processStartToken` in store.ts: Linux boot time and start
+   * time after boot); a live process with the same pid but another token is not the supervisor.
+   */
+  supervisorStart?: string;
   /** Host name of the machine that ran it. */
   host?: string;
   git: GitInfo;

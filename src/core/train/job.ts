@@ -84,11 +84,19 @@ export function writeJsonArtifact(ctx: JobContext, name: string, value: unknown)
 }
 
 /**
- * Makes every unseeded random draw in this process reproducible (TensorFlow.js' dropout masks and
- * its fit-time shuffling draw from `Math.random`). Only for the dedicated trainer process.
+ * Runs `body` with `Math.random` seeded, so every unseeded random draw in it is reproducible
+ * (TensorFlow.js' dropout masks and its fit-time shuffling draw from `Math.random`), and puts the
+ * original `Math.random` back when `body` settles, also when it throws: code sharing the process
+ * (tests calling the trainer in-process) is not affected.
  */
-export function seedGlobalRandom(seed: number): void {
+export async function withSeededRandom<T>(seed: number, body: () => Promise<T>): Promise<T> {
+  const original = Math.random;
   Math.random = mulberry32(seed ^ 0x5bd1e995);
+  try {
+    return await body();
+  } finally {
+    Math.random = original;
+  }
 }
 
 /** `name=value` pairs with 4 significant digits, for progress lines. */

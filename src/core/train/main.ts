@@ -11,7 +11,7 @@ import { UserInputError } from '../base/errors';
 import type { TaskConfig } from '../config/types';
 import { type BackendName, selectBackend } from './backend';
 import { runEval } from './evalJob';
-import { jobContextFromEnv, mergeInfo, seedGlobalRandom } from './job';
+import { jobContextFromEnv, mergeInfo, withSeededRandom } from './job';
 import { runTrain } from './train';
 
 const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -52,8 +52,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`backend fallbacks: ${backend.fallbacks.join('; ')}`);
   }
   if (task.kind === 'tfjs-train') {
-    seedGlobalRandom(task.seed);
-    await runTrain(task, ctx, backend);
+    await withSeededRandom(task.seed, () => runTrain(task, ctx, backend));
   } else {
     await runEval(task, ctx);
   }

@@ -83,7 +83,7 @@ export function buildModel(
         throw new UserInputError(`${where}: dropout rate must be in [0, 1), got ${spec.dropout}.`);
       }
       // No per-layer seed: a fixed dropout seed would draw the same mask for every batch. Masks come
-      // from Math.random, which the trainer process seeds (see seedGlobalRandom).
+      // from Math.random, which the trainer process seeds (see withSeededRandom).
       model.add(tfl.layers.dropout({ rate: spec.dropout, ...inputShape() }));
     } else if ('batchNormalization' in spec) {
       model.add(tfl.layers.batchNormalization({ ...inputShape() }));

@@ -3,9 +3,12 @@
  * cells kept as trimmed text with their source line so errors can point at the file and line.
  */
 import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
 import { CsvError, parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { UserInputError } from '../base/errors';
+import { separatorMismatch } from '../data/separator';
+import { ACCEPTED, OTHER_FORMATS, trainerDataProblem } from './dataFile';
 
 /** A parsed CSV file: header names and data rows as text, each row with its 1-based line number. */
 export interface Table {
@@ -45,6 +48,10 @@ export function toNumber(text: string): number | undefined {
  *   names, a row whose field count differs from the header's (naming the line) and malformed quoting.
  */
 export function parseTable(text: string, file: string): Table {
+  const mismatch = separatorMismatch(text.slice(0, text.indexOf('\n') >>> 0), ',', ACCEPTED);
+  if (mismatch !== undefined) {
+    throw new UserInputError(`${file}:1: ${mismatch}`, file, 1);
+  }
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(text, { bom: true, info: true, trim: true, skip_empty_lines: true }) as typeof records;
@@ -100,6 +107,13 @@ export function parseTable(text: string, file: string): Table {
  * @throws UserInputError when the file does not exist or cannot be parsed (see {@link parseTable}).
  */
 export function readTable(path: string, displayName: string = path): Table {
+  const other = OTHER_FORMATS[extname(path).toLowerCase()];
+  if (other) {
+    throw new UserInputError(
+      trainerDataProblem(path, displayName) ?? `${displayName}: ${ACCEPTED}.`,
+      displayName,
+    );
+  }
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -19,6 +19,7 @@ import {
   writeJsonArtifact,
   writeMetrics,
 } from './job';
+import { EarlyStopping } from './earlyStopping';
 import { buildModel, saveModel } from './model';
 import { evaluateModel, inputTensor, targetTensor } from './predict';
 import { badCellWarnings, checkColumns, inferTarget } from './columns';
@@ -123,8 +124,8 @@ function epochValues(logs: tfl.Logs, prep: Preprocessing): Record<string, number
 }
 
 /**
- * Runs a tfjs-train task in this process (the trainer child, which seeds `Math.random` first with
- * `seedGlobalRandom` so dropout and shuffling repeat too). Writes metrics, `info.json`,
+ * Runs a tfjs-train task in this process (the trainer child, which seeds `Math.random` around it with
+ * `withSeededRandom` so dropout and shuffling repeat too). Writes metrics, `info.json`,
  * `artifacts/model/`, `artifacts/evaluation.json` and, with a holdout split, `artifacts/holdout.csv`.
  * @throws UserInputError for bad data or settings (nothing is trained then).
  */
@@ -228,8 +229,15 @@ export async function runTrain(
       `early_stopping.monitor "${monitor}" is not a metric of this task; use one of ${known.join(', ')}.`,
     );
   }
-  const maximise = /acc|r2|f1|precision|recall/.test(monitor);
-  let best = { epoch: 0, value: maximise ? -Infinity : Infinity, weights: [] as tf.Tensor[] };
+  const stopping = early
+    ? new EarlyStopping({
+        monitor,
+        patience: early.patience,
+        ...(early.minDelta !== undefined ? { minDelta: early.minDelta } : {}),
+        ...(early.mode !== undefined ? { mode: early.mode } : {}),
+      })
+    : undefined;
+  let bestWeights: tf.Tensor[] = [];
   let lastEpoch = 0;
   let stoppedEarly = false;
   const epochSeconds: number[] = [];
@@ -257,17 +265,13 @@ export async function runTrain(
               `warning: ${dropped.join(', ')} not finite at epoch ${lastEpoch}; try a lower learning rate`,
             );
           }
-          if (early) {
-            const value = values[monitor] ?? NaN;
-            const minDelta = early.minDelta ?? 0;
-            const improved = maximise ? value > best.value + minDelta : value < best.value - minDelta;
-            if (improved) {
-              best.weights.forEach((w) => w.dispose());
-              best = { epoch: lastEpoch, value, weights: model.getWeights().map((w) => w.clone()) };
-            } else if (lastEpoch - best.epoch > early.patience) {
-              stoppedEarly = true;
-              model.stopTraining = true;
-            }
+          const step = stopping?.update(lastEpoch, values[monitor] ?? NaN);
+          if (step === 'improved') {
+            bestWeights.forEach((w) => w.dispose());
+            bestWeights = model.getWeights().map((w) => w.clone());
+          } else if (step === 'stop') {
+            stoppedEarly = true;
+            model.stopTraining = true;
           }
           return Promise.resolve();
         },
@@ -278,11 +282,11 @@ export async function runTrain(
     y.dispose();
     validationData?.forEach((t) => t.dispose());
   }
-  if (early && best.weights.length > 0) {
-    model.setWeights(best.weights);
-    best.weights.forEach((w) => w.dispose());
+  if (stopping && bestWeights.length > 0) {
+    model.setWeights(bestWeights);
+    bestWeights.forEach((w) => w.dispose());
     console.log(
-      `${stoppedEarly ? 'stopped early' : 'finished'}; restored the weights of epoch ${best.epoch} (${monitor}=${Number(best.value.toPrecision(4))})`,
+      `${stoppedEarly ? 'stopped early' : 'finished'}; restored the weights of epoch ${stopping.bestEpoch} (${monitor}=${Number(stopping.best.toPrecision(4))})`,
     );
   }
 
@@ -315,7 +319,7 @@ export async function runTrain(
 
   const summary: TrainSummary = {
     epochsRun: lastEpoch,
-    bestEpoch: early ? best.epoch : lastEpoch,
+    bestEpoch: stopping ? stopping.bestEpoch : lastEpoch,
     stoppedEarly,
     meanEpochSeconds: epochSeconds.reduce((a, b) => a + b, 0) / Math.max(1, epochSeconds.length),
     rows: {

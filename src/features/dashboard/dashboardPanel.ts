@@ -25,10 +25,7 @@ export type DashboardFollower = RunFollower | ImportedFollower;
 
 export { DASHBOARD_VIEW_TYPE } from './lazy';
 
-/** The state a dashboard view saves with `setState`, read back by the serializer after a reload. */
-export interface DashboardSavedState {
-  runId: string;
-}
+export type { DashboardSavedState } from './savedState';
 
 /** Logging used by the dashboard; the extension's `LogOutputChannel` fits. */
 export interface DashboardLog {
@@ -42,8 +39,12 @@ export class DashboardPanel extends WebviewHost<DashboardHostMessages, Dashboard
   private readonly onDidRenderEmitter = this.store.track(new Emitter<DashboardRendered>());
   /** Fires when the view reports a snapshot's charts drawn. */
   readonly onDidRender: Event<DashboardRendered> = this.onDidRenderEmitter.event;
-  /** Resolves after the first read of the run folder. */
+  /**
+   * Resolves after the first read of the run folder (or the imported run's source). Never rejects: a
+   * failed start is logged and shown in the view's header as the run's error.
+   */
   readonly loaded: Promise<void>;
+  private loadError: string | undefined;
 
   /**
    * @param runId the run's id, or for an imported run its key in the Runs view.
@@ -63,7 +64,20 @@ export class DashboardPanel extends WebviewHost<DashboardHostMessages, Dashboard
       this.onDidRejectMessage((reason) => this.log?.warn(`dashboard ${runId}: ignored a message: ${reason}`)),
     );
     this.load();
-    this.loaded = this.follower.start().then(() => this.updateTitle());
+    this.loaded = this.follower.start().then(
+      () => this.updateTitle(),
+      (error: unknown) => this.failedToLoad(error),
+    );
+  }
+
+  private failedToLoad(error: unknown): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.loadError = `could not read this run: ${reason}`;
+    this.log?.warn(`dashboard ${this.runId}: ${this.loadError}`);
+    if (!this.isDisposed && this.isReady) {
+      const state = this.state();
+      this.post({ type: 'dashboard/update', payload: { header: buildHeader(state) } });
+    }
   }
 
   private state(): RunState {
@@ -77,6 +91,7 @@ export class DashboardPanel extends WebviewHost<DashboardHostMessages, Dashboard
       warnings: f.warnings,
       missing: f.missing,
       imported: 'imported' in f ? f.imported : undefined,
+      error: this.loadError ?? ('readError' in f ? f.readError : undefined),
     };
   }
 
@@ -111,7 +126,14 @@ export class DashboardPanel extends WebviewHost<DashboardHostMessages, Dashboard
         this.onDidRenderEmitter.fire(message.payload);
         return;
       case 'dashboard/showOutput':
-        void vscode.commands.executeCommand(Commands.showRunOutput.id, message.payload.runId);
+        // The view may only ask for its own run's output (imported runs have none of ours).
+        if (message.payload.runId !== this.runId || 'imported' in this.follower) {
+          this.log?.warn(
+            `dashboard ${this.runId}: ignored a request for the output of ${JSON.stringify(message.payload.runId)}`,
+          );
+          return;
+        }
+        void vscode.commands.executeCommand(Commands.showRunOutput.id, this.runId);
         return;
       default:
         assertNever(message);

@@ -25,7 +25,7 @@ export function importedRunState(run: ImportedRun): ImportedRunState {
     name: run.name,
     source: {
       format: run.format,
-      source: run.source,
+      path: run.source,
       relativePath: run.relativePath,
       sourceRunId: sourceRunId(run),
       experiment: run.experiment ?? null,
@@ -54,7 +54,10 @@ export class ImportedFollower implements Disposable {
   private readonly seriesByName = new Map<string, MetricPoint[]>();
   private maxStep: number | null = null;
   private readonly warningList: string[] = [];
+  private readonly warningSet = new Set<string>();
   private missingValue = false;
+  private readErrorValue: string | undefined;
+  private initialReads = 0;
   private watching: Disposable | undefined;
   private disposed = false;
   private info: ImportedRunState;
@@ -98,12 +101,20 @@ export class ImportedFollower implements Disposable {
     return this.missingValue;
   }
 
-  /** Starts tailing; resolves after the initial read of the source. */
+  /** `could not read <path>: <reason>` while the source cannot be read; undefined once a read worked. */
+  get readError(): string | undefined {
+    return this.readErrorValue;
+  }
+
+  /**
+   * Starts tailing; resolves after the initial read of the source, also when that read failed
+   * (then {@link readError} says why).
+   */
   start(): Promise<void> {
     return new Promise<void>((resolve) => {
       const source: SourceSpec = {
         format: this.info.source.format as SourceSpec['format'],
-        path: this.info.source.source,
+        path: this.info.source.path,
       };
       this.watching = this.watchSources([source], (update) => {
         if (!this.disposed) {
@@ -116,7 +127,12 @@ export class ImportedFollower implements Disposable {
     });
   }
 
-  /** Applies one read of the source: only the points, facts and removal of this run matter. */
+  /**
+   * Applies one read of the source: only the points, facts and removal of this run matter. An
+   * `initial` read holds the whole source (the first read, or a re-read after the metrics worker
+   * restarted), so it replaces what is held instead of adding to it. A failed read keeps what was
+   * read before and records why.
+   */
   apply(update: WatchUpdate): void {
     const id = this.info.source.sourceRunId;
     const { result } = update;
@@ -127,15 +143,29 @@ export class ImportedFollower implements Disposable {
       warnings: [],
       missing: false,
     };
-    if (result.reset?.includes(id)) {
+    if (update.error !== undefined) {
+      const text = `could not read ${update.source.path}: ${update.error}`;
+      if (text !== this.readErrorValue) {
+        this.readErrorValue = text;
+        change.info = true;
+        this.changeEmitter.fire(change);
+      }
+      return;
+    }
+    if (this.readErrorValue !== undefined) {
+      this.readErrorValue = undefined;
+      change.info = true;
+    }
+    const mine = result.runs.find((r) => r.id === id);
+    const replaces = update.initial && this.initialReads++ > 0;
+    if ((replaces && mine) || result.reset?.includes(id)) {
       this.seriesByName.clear();
       this.maxStep = null;
       change.reset = true;
     }
-    const mine = result.runs.find((r) => r.id === id);
     if (mine) {
       this.missingValue = false;
-      change.info = this.updateInfo(mine);
+      change.info = this.updateInfo(mine) || change.info === true;
       for (const [name, points] of mine.metrics) {
         if (points.length === 0) {
           continue;
@@ -152,7 +182,8 @@ export class ImportedFollower implements Disposable {
         change.appended.set(name, points.length);
       }
     }
-    if (result.removed?.includes(id) && !this.missingValue) {
+    // A full re-read without this run: it is gone, and what was read before stays on screen.
+    if ((result.removed?.includes(id) || (replaces && !mine)) && !this.missingValue) {
       this.missingValue = true;
       change.missing = true;
     }
@@ -161,8 +192,12 @@ export class ImportedFollower implements Disposable {
         break;
       }
       const text = `${w.file}${w.line !== undefined ? `:${w.line}` : ''}: ${w.message}`;
-      this.warningList.push(text);
-      change.warnings.push(text);
+      // A re-read from the start (worker restart, rewritten file) meets the same problems again.
+      if (!this.warningSet.has(text)) {
+        this.warningSet.add(text);
+        this.warningList.push(text);
+        change.warnings.push(text);
+      }
     }
     if (
       change.reset ||

@@ -2,7 +2,6 @@
 export {
   openImportedDashboard,
   openRunDashboard,
-  openDashboards,
   registerDashboardSerializer,
   type DashboardServices,
 } from './openDashboard';

@@ -4,11 +4,12 @@
  */
 import * as vscode from 'vscode';
 import type { ImportedRun } from '../../core/metrics/discovery';
+import { WebviewTypes } from '../commands';
 import type * as OpenDashboard from './openDashboard';
 import type { DashboardServices } from './openDashboard';
 
 /** View type of the dashboard panels (package.json activation event `onWebviewPanel:xlens.dashboard`). */
-export const DASHBOARD_VIEW_TYPE = 'xlens.dashboard';
+export const DASHBOARD_VIEW_TYPE = WebviewTypes.dashboard;
 
 const load = (): Promise<typeof OpenDashboard> => import('./openDashboard');
 

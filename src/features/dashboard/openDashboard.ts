@@ -6,56 +6,38 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ImportedRun } from '../../core/metrics/discovery';
-import type { DashboardSnapshot } from '../../protocol/dashboard';
+import type { PanelRegistry } from '../../webview/panelRegistry';
 import { createWebviewPanel } from '../../webview/webviewHost';
 import {
   DASHBOARD_VIEW_TYPE,
   DashboardPanel,
   type DashboardFollower,
   type DashboardLog,
-  type DashboardSavedState,
 } from './dashboardPanel';
 import { ImportedFollower, importedRunState, type WatchSources } from './importedFollower';
 import { RunFollower } from './runFollower';
-import type { ImportedRunState } from './viewModel';
+import { readSavedDashboard } from './savedState';
 
 /** What the dashboard needs from the composition root. */
 export interface DashboardServices {
   /** The extension's folder (`context.extensionUri`): bundles under `dist/webviews`, icons under `media`. */
   extensionUri: vscode.Uri;
+  /** Absolute workspace root: restored dashboards of imported runs follow sources inside it only. */
+  root: string;
   /** Absolute path of the run store's runs folder, `<workspace>/.xlens/runs`. */
   runsDir: string;
+  /** The open dashboards, by run id (imported runs by their key); the root disposes them on deactivation. */
+  panels: PanelRegistry<DashboardPanel>;
   /** Tails other tools' logs (the metrics worker), for dashboards of imported runs. */
   watchImported?: () => Promise<WatchSources>;
   log?: DashboardLog;
 }
-
-const open = new Map<string, DashboardPanel>();
 
 /** A run id as the store writes it; anything else is refused before it becomes a path. */
 function checkRunId(runId: string): void {
   if (!/^[\w.-]{1,100}$/.test(runId) || runId === '.' || runId === '..') {
     throw new Error(`"${runId}" is not a run id`);
   }
-}
-
-function track(panel: DashboardPanel): DashboardPanel {
-  open.set(panel.runId, panel);
-  panel.onDidDispose(() => {
-    if (open.get(panel.runId) === panel) {
-      open.delete(panel.runId);
-    }
-  });
-  return panel;
-}
-
-function reveal(key: string): DashboardPanel | undefined {
-  const existing = open.get(key);
-  if (existing && !existing.isDisposed) {
-    existing.panel.reveal();
-    return existing;
-  }
-  return undefined;
 }
 
 function newPanel(services: DashboardServices, title: string): vscode.WebviewPanel {
@@ -73,7 +55,10 @@ function panelFor(
   key: string,
   follower: DashboardFollower,
 ): DashboardPanel {
-  return track(new DashboardPanel(panel, services.extensionUri, key, follower, services.log));
+  return services.panels.add(
+    key,
+    new DashboardPanel(panel, services.extensionUri, key, follower, services.log),
+  );
 }
 
 /**
@@ -83,7 +68,7 @@ function panelFor(
 export function openRunDashboard(services: DashboardServices, runId: string): DashboardPanel {
   checkRunId(runId);
   return (
-    reveal(runId) ??
+    services.panels.reveal(runId) ??
     panelFor(
       services,
       newPanel(services, `Run ${runId}`),
@@ -98,13 +83,13 @@ export async function openImportedDashboard(
   services: DashboardServices,
   run: ImportedRun,
 ): Promise<DashboardPanel> {
-  const existing = reveal(run.key);
+  const existing = services.panels.reveal(run.key);
   if (existing) {
     return existing;
   }
   const watch = await watchOf(services);
   return (
-    reveal(run.key) ??
+    services.panels.reveal(run.key) ??
     panelFor(
       services,
       newPanel(services, run.name),
@@ -121,53 +106,33 @@ function watchOf(services: DashboardServices): Promise<WatchSources> {
   return services.watchImported();
 }
 
-/** The dashboards open now, by run id (imported runs by their key). */
-export function openDashboards(): ReadonlyMap<string, DashboardPanel> {
-  return open;
-}
-
-/** Reads the imported run a restored view showed, from the snapshot it saved; undefined when it is none. */
-function savedImported(
-  state: Partial<DashboardSavedState> & { snapshot?: DashboardSnapshot },
-): ImportedRunState | undefined {
-  const header = state.snapshot?.header;
-  const source = header?.imported;
-  if (!header || !source || typeof source.source !== 'string' || typeof source.format !== 'string') {
-    return undefined;
-  }
-  return {
-    key: header.runId,
-    name: header.task,
-    source,
-    params: Object.fromEntries((state.snapshot?.params ?? []).map((p) => [p.name, p.value])),
-  };
-}
-
 /**
  * Restores a dashboard open before a window reload: the view saved its run id (and, for an imported
- * run, its source) with `setState`. A state naming no run, or a run already shown, closes the panel.
+ * run, its source) with `setState`. That state is checked first (see `savedState.ts`); a state naming
+ * no valid run, or a run already shown, closes the panel.
  */
 export async function restoreDashboard(
   services: DashboardServices,
   panel: vscode.WebviewPanel,
   raw: unknown,
 ): Promise<void> {
-  const state = (raw ?? {}) as Partial<DashboardSavedState> & { snapshot?: DashboardSnapshot };
-  const runId = state.runId;
-  if (typeof runId !== 'string' || open.has(runId)) {
+  const saved = readSavedDashboard(raw, services.root);
+  if (saved.kind === 'invalid') {
+    services.log?.warn(`Did not restore a dashboard: ${saved.reason}`);
     panel.dispose();
     return;
   }
-  const imported = savedImported(state);
-  if (imported) {
-    panelFor(services, panel, runId, new ImportedFollower(imported, await watchOf(services)));
-    return;
-  }
-  if (!/^[\w.-]{1,100}$/.test(runId)) {
+  const key = saved.kind === 'run' ? saved.runId : saved.run.key;
+  if (services.panels.has(key)) {
     panel.dispose();
     return;
   }
-  panelFor(services, panel, runId, new RunFollower(join(services.runsDir, runId)));
+  if (saved.kind === 'imported') {
+    const watch = await watchOf(services);
+    panelFor(services, panel, key, new ImportedFollower(saved.run, watch));
+    return;
+  }
+  panelFor(services, panel, key, new RunFollower(join(services.runsDir, key)));
 }
 
 /**

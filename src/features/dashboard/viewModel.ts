@@ -30,6 +30,11 @@ export interface RunState {
   missing: boolean;
   /** Set for a run read from another tool's logs (then `record` is undefined). */
   imported?: ImportedRunState;
+  /**
+   * Why the run cannot be read (e.g. `could not read <path>: <reason>`); shown in the header's error line
+   * in place of the run's own error.
+   */
+  error?: string;
 }
 
 /** What another tool's logs say about an imported run, besides its series. */
@@ -79,7 +84,7 @@ export function buildHeader(state: RunState, now: number = Date.now()): Dashboar
     durationMs: Number.isFinite(durationMs) ? durationMs : null,
     backend: typeof backend === 'string' ? backend : null,
     exitCode: r?.exitCode ?? null,
-    error: r?.error ?? null,
+    error: state.error ?? r?.error ?? null,
     command: r?.command ?? '',
     lastStep: state.lastStep,
     imported: null,
@@ -114,7 +119,7 @@ function importedHeader(state: RunState, run: ImportedRunState): DashboardHeader
     durationMs,
     backend: null,
     exitCode: null,
-    error: null,
+    error: state.error ?? null,
     command: '',
     lastStep: state.lastStep,
     imported: run.source,

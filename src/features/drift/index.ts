@@ -2,7 +2,6 @@
 export {
   registerDriftCommand,
   restoreDriftPanel,
-  openDriftPanels,
   openRunDrift,
   openFilesDrift,
   type DriftServices,

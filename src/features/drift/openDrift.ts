@@ -15,6 +15,7 @@ import { pickOne, type PickItem } from '../../vscode/quickPick';
 import { Commands } from '../commands';
 import { describeRun, type RunsModel } from '../runs/model';
 import { runsFromArgs } from '../runs/selection';
+import type { PanelRegistry } from '../../webview/panelRegistry';
 import { createWebviewPanel } from '../../webview/webviewHost';
 import { DriftPanel } from './driftPanel';
 import { computeDriftReport, readRunDriftReport } from './reportSource';
@@ -29,6 +30,10 @@ export interface DriftServices {
   runsDir: string;
   runs: RunsModel;
   log: Log;
+  /** The open drift panels, by report key; the root disposes them on deactivation. */
+  panels: PanelRegistry<DriftPanel>;
+  /** Aborted when the extension deactivates: stops a comparison's `xlens drift` child. */
+  signal?: AbortSignal;
 }
 
 /** File extensions the drift engine reads (see `src/core/data/load.ts`). */
@@ -45,22 +50,6 @@ export const DRIFT_FILE_EXTENSIONS = [
   'ipc',
 ];
 
-const open = new Map<string, DriftPanel>();
-
-/** The drift panels open now, by report key. */
-export function openDriftPanels(): ReadonlyMap<string, DriftPanel> {
-  return open;
-}
-
-function reveal(key: string): DriftPanel | undefined {
-  const existing = open.get(key);
-  if (existing && !existing.isDisposed) {
-    existing.panel.reveal();
-    return existing;
-  }
-  return undefined;
-}
-
 function show(s: DriftServices, key: string, make: (panel: vscode.WebviewPanel) => DriftPanel): DriftPanel {
   const panel = createWebviewPanel({
     viewType: DRIFT_VIEW_TYPE,
@@ -68,17 +57,7 @@ function show(s: DriftServices, key: string, make: (panel: vscode.WebviewPanel) 
     bundle: 'drift',
     extensionUri: s.extensionUri,
   });
-  return track(key, make(panel));
-}
-
-function track(key: string, host: DriftPanel): DriftPanel {
-  open.set(key, host);
-  host.onDidDispose(() => {
-    if (open.get(key) === host) {
-      open.delete(key);
-    }
-  });
-  return host;
+  return s.panels.add(key, make(panel));
 }
 
 /**
@@ -87,13 +66,13 @@ function track(key: string, host: DriftPanel): DriftPanel {
  */
 export async function openRunDrift(s: DriftServices, run: RunRecord): Promise<DriftPanel> {
   const key = `run:${run.id}`;
-  const existing = reveal(key);
+  const existing = s.panels.reveal(key);
   if (existing) {
     return existing;
   }
   const report = await readRunDriftReport(join(s.runsDir, run.id));
   return (
-    reveal(key) ??
+    s.panels.reveal(key) ??
     show(
       s,
       key,
@@ -128,7 +107,7 @@ export async function openFilesDrift(
   const ref = displayPath(s.root, reference);
   const cur = displayPath(s.root, current);
   const key = `files:${reference}\n${current}`;
-  const existing = reveal(key);
+  const existing = s.panels.reveal(key);
   if (existing) {
     return existing;
   }
@@ -141,13 +120,9 @@ export async function openFilesDrift(
     async (_progress, token): Promise<DriftReport> => {
       const controller = new AbortController();
       const subscription = token.onCancellationRequested(() => controller.abort());
+      const signal = s.signal ? AbortSignal.any([controller.signal, s.signal]) : controller.signal;
       try {
-        return await computeDriftReport({
-          reference: ref,
-          current: cur,
-          cwd: s.root,
-          signal: controller.signal,
-        });
+        return await computeDriftReport({ reference: ref, current: cur, cwd: s.root, signal });
       } finally {
         subscription.dispose();
       }
@@ -157,7 +132,7 @@ export async function openFilesDrift(
     `Drift of ${cur} against ${ref}: ${report.dataset.drifted} of ${report.dataset.columns} columns drifted`,
   );
   return (
-    reveal(key) ??
+    s.panels.reveal(key) ??
     show(
       s,
       key,
@@ -225,13 +200,16 @@ export async function restoreDriftPanel(
   const runId = source?.kind === 'run' ? source.runId : undefined;
   const task = typeof source?.task === 'string' ? source.task : '';
   const key = `run:${String(runId)}`;
-  if (typeof runId !== 'string' || !/^[\w.-]{1,100}$/.test(runId) || open.has(key)) {
+  if (typeof runId !== 'string' || !/^[\w.-]{1,100}$/.test(runId) || s.panels.has(key)) {
     panel.dispose();
     return;
   }
   try {
     const report = await readRunDriftReport(join(s.runsDir, runId));
-    track(key, new DriftPanel(panel, s.extensionUri, key, report, { kind: 'run', runId, task }, s.log));
+    s.panels.add(
+      key,
+      new DriftPanel(panel, s.extensionUri, key, report, { kind: 'run', runId, task }, s.log),
+    );
   } catch (error) {
     s.log.warn(`Could not restore the drift report of run ${runId}: ${String(error)}`);
     panel.dispose();

@@ -105,15 +105,17 @@ export async function computeDriftReport(request: DriftFilesRequest): Promise<Dr
   const out = join(dir, 'report.json');
   try {
     const entry = resolveEntrypoint('cli');
+    // Options first, then `--`: a file named like an option (`-x.csv`) is still a file.
     const args = [
       ...entry.execArgv,
       entry.script,
       'drift',
-      request.reference,
-      request.current,
       ...(request.flags ?? []),
       '--json',
       out,
+      '--',
+      request.reference,
+      request.current,
     ];
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
       if (request.signal?.aborted) {

@@ -1,73 +1,34 @@
 /**
  * Builds the drift view's snapshot from a `DriftReport`: the rows of the table (drifted columns first),
- * each column's summary lines, and the charts core builds for the HTML report, so the editor and the
+ * each column's numbers in words and summary lines (`src/core/drift/presentation.ts`, the same words as
+ * the CLI and the HTML report), and the charts core builds for the HTML report, so the editor and the
  * standalone report draw the same pictures. No `vscode` import: tested as a pure function.
  */
 import { driftColumnChart, driftSummaryChart } from '../../core/charts/driftCharts';
 import {
+  columnScore,
+  columnText,
+  computedInText,
+  datasetVerdict,
   driftStrength,
-  formatSummaryStat,
-  NUMERIC_SUMMARY_LABELS,
+  inputText,
+  ruleText,
+  samplingText,
   sortColumns,
-} from '../../core/drift/format';
-import type { ColumnDrift, ColumnSummary, DriftInput, DriftReport } from '../../core/drift/types';
-import { datasetVerdict, samplingText } from '../../core/drift/presentation';
-import { formatNumber } from '../../protocol/format';
-import type {
-  DriftSnapshot,
-  DriftSummaryLine,
-  DriftViewColumn,
-  DriftViewInput,
-  DriftViewSource,
-} from '../../protocol/drift';
+  summaryLines,
+} from '../../core/drift/presentation';
+import type { ColumnDrift, DriftInput, DriftReport } from '../../core/drift/types';
+import type { DriftSnapshot, DriftViewColumn, DriftViewInput, DriftViewSource } from '../../protocol/drift';
 
 function input(i: DriftInput): DriftViewInput {
-  const s = i.sampling;
   return {
     file: i.file,
     format: i.format,
     rows: i.rows,
     columns: i.columns,
-    sampling: samplingText(s),
+    sampling: samplingText(i.sampling),
+    text: inputText(i),
   };
-}
-
-/**
- * Summary lines of a column: counts, then quantiles (numbers; dates when `unit` is `unix-ms`) or the most
- * frequent categories.
- */
-export function summaryLines(
-  reference: ColumnSummary,
-  current: ColumnSummary,
-  unit?: 'unix-ms',
-): DriftSummaryLine[] {
-  const n = (v: number | null): string => formatNumber(v);
-  const lines: DriftSummaryLine[] = [
-    { label: 'values', reference: n(reference.count), current: n(current.count) },
-    { label: 'missing', reference: n(reference.missing), current: n(current.missing) },
-    { label: 'unique', reference: n(reference.unique), current: n(current.unique) },
-  ];
-  if (reference.kind === 'numeric' && current.kind === 'numeric') {
-    for (const [key, label] of Object.entries(NUMERIC_SUMMARY_LABELS) as [
-      keyof typeof NUMERIC_SUMMARY_LABELS,
-      string,
-    ][]) {
-      const stat = (v: number | null): string => formatSummaryStat(key, v, unit, formatNumber);
-      lines.push({ label, reference: stat(reference[key]), current: stat(current[key]) });
-    }
-  } else if (reference.kind === 'categorical' && current.kind === 'categorical') {
-    const top = Math.max(reference.top.length, current.top.length);
-    const entry = (s: typeof reference, i: number): string =>
-      s.top[i] ? `${s.top[i].value} (${formatNumber(s.top[i].count)})` : '';
-    for (let i = 0; i < top; i++) {
-      lines.push({
-        label: i === 0 ? 'most frequent' : '',
-        reference: entry(reference, i),
-        current: entry(current, i),
-      });
-    }
-  }
-  return lines;
 }
 
 function finite(value: number | null | undefined): number | null {
@@ -83,7 +44,7 @@ function column(c: ColumnDrift, index: number): DriftViewColumn {
     method: c.method,
     scoreKind: c.scoreKind,
     statistic: finite(c.statistic),
-    score: finite(c.scoreKind === 'p_value' ? c.pValue : (c.distance ?? c.statistic)),
+    score: columnScore(c),
     threshold: c.threshold,
     drifted: c.drifted,
     strength: Number.isFinite(strength) ? strength : Number.MAX_VALUE,
@@ -91,12 +52,10 @@ function column(c: ColumnDrift, index: number): DriftViewColumn {
     missingReference: c.missingShare.reference,
     missingCurrent: c.missingShare.current,
     reason: c.reason,
-    rule:
-      c.methodSource === c.thresholdSource
-        ? `${c.methodSource} rule`
-        : `method: ${c.methodSource} rule, threshold: ${c.thresholdSource} rule`,
+    rule: ruleText(c),
     summary: summaryLines(c.reference, c.current, c.valueUnit),
     note: c.note ?? null,
+    text: columnText(c),
   };
 }
 
@@ -119,6 +78,7 @@ export function buildDriftSnapshot(report: DriftReport, source: DriftViewSource)
     source,
     createdAt: report.createdAt,
     durationMs: report.durationMs,
+    computedIn: computedInText(report.durationMs),
     inputs: { reference: input(reference), current: input(current) },
     dataset: { ...report.dataset },
     verdict: datasetVerdict(report.dataset),

@@ -56,7 +56,14 @@ export class ImportedRunsService implements vscode.Disposable {
       const { MetricsWorkerClient } = await import('../../core/metrics/workerClient');
       if (this.client === undefined) {
         const client = this.store.track(new MetricsWorkerClient());
-        this.store.track(client.onDidError((error) => this.log.warn(`Metrics worker: ${error.message}`)));
+        this.store.track(
+          client.onDidError((error) =>
+            // Giving up is said once, after the restarts; each restart is only a warning.
+            error.name === 'MetricsWorkerGaveUpError'
+              ? this.log.error(`Metrics worker: ${error.message}`)
+              : this.log.warn(`Metrics worker: ${error.message}`),
+          ),
+        );
         this.client = client;
       }
     }

@@ -10,7 +10,8 @@ import type { ImportedRun, ImportedRunsResult } from '../../core/metrics/discove
 import type { MetricSourceKind } from '../../core/metrics/series';
 import { keyMetricsText, lastValues } from '../../core/runs/keyMetrics';
 import { ViewItems } from '../commands';
-import { escapeMarkdown, formatDuration, formatMetricValue, statusIcon } from '../runs/format';
+import { formatDuration, formatNumber, MISSING } from '../../protocol/format';
+import { escapeMarkdown, statusIcon } from '../runs/format';
 import type { RowText } from '../runs/model';
 
 /** The root group of imported runs. */
@@ -223,7 +224,7 @@ export function describeImportedRun(run: ImportedRun, keyMetrics: readonly strin
       .slice(0, 30)
       .map(
         (m) =>
-          `| ${escapeMarkdown(m.name)} | ${m.points > 0 ? formatMetricValue(m.last) : '–'} | ${m.lastStep} | ${m.points} |`,
+          `| ${escapeMarkdown(m.name)} | ${m.points > 0 ? formatNumber(m.last) : MISSING} | ${m.lastStep} | ${m.points} |`,
       );
     tooltip += `\n\n| Metric | Last | Step | Points |\n| --- | ---: | ---: | ---: |\n${rows.join('\n')}`;
     if (run.metrics.length > 30) {

@@ -1,13 +1,14 @@
 /**
- * Text for run and commit labels: relative dates, durations, metric values, and the choice of the
- * metrics worth showing in one line. Pure functions; no `vscode`.
+ * Text for run and commit labels: relative dates, status icons, and the key metrics worth showing in one
+ * line. Numbers and durations print through the shared `src/protocol/format.ts`. Pure functions; no
+ * `vscode`.
  */
 import {
   keyMetricNames as coreKeyMetricNames,
   keyMetricsText as coreKeyMetricsText,
   lastValues,
 } from '../../core/runs/keyMetrics';
-import type { MetricSummary, RunRecord, RunStatus, TaskKind } from '../../core/runs/types';
+import type { MetricSummary, RunStatus, TaskKind } from '../../core/runs/types';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -36,24 +37,8 @@ export function relativeTime(time: number, now: number): string {
   return new Date(time).toISOString().slice(0, 10);
 }
 
-/** Durations and metric values print as everywhere else (`src/protocol/format.ts`). */
-export { formatDuration, formatNumber as formatMetricValue } from '../../protocol/format';
-
-/**
- * How long a run took, or has been running: `durationMs` when final, else now − `startedAt`.
- * `undefined` when the run has not started.
- */
-export function runDurationMs(run: RunRecord, now: number): number | undefined {
-  if (run.durationMs !== undefined) {
-    return run.durationMs;
-  }
-  const start = run.startedAt ?? (run.status === 'running' ? run.createdAt : undefined);
-  if (start === undefined) {
-    return undefined;
-  }
-  const end = run.endedAt !== undefined ? Date.parse(run.endedAt) : now;
-  return Math.max(0, end - Date.parse(start));
-}
+/** How long a run took, or has been running (the shared rule of `src/core/runs/duration.ts`). */
+export { runDurationMs } from '../../core/runs/duration';
 
 /** The key metric names of a run (the shared rule of `src/core/runs/keyMetrics.ts`). */
 export function keyMetricNames(

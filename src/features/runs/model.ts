@@ -10,10 +10,9 @@ import type { Disposable } from '../../core/base/disposable';
 import type { CommitInfo } from '../../core/git/gitContext';
 import { isFinalStatus, type RunRecord } from '../../core/runs/types';
 import { runContextValue, ViewItems } from '../commands';
+import { formatDuration, formatNumber, shortSha } from '../../protocol/format';
 import {
   escapeMarkdown,
-  formatDuration,
-  formatMetricValue,
   keyMetricsText,
   relativeTime,
   runDurationMs,
@@ -46,10 +45,8 @@ export interface RowText {
   contextValue: string;
 }
 
-/** Shortens a SHA to the 7 characters git shows by default. */
-export function shortSha(sha: string): string {
-  return sha.slice(0, 7);
-}
+/** Commits print as everywhere else (`src/protocol/format.ts`). */
+export { shortSha } from '../../protocol/format';
 
 /** Runs sorted and grouped once per change; the tree asks for them once per row. */
 interface RunsIndex {
@@ -290,7 +287,7 @@ function newestFirst(a: RunRecord, b: RunRecord): number {
 export function runProgress(run: RunRecord): string | undefined {
   const epoch = run.metrics.epoch;
   if (epoch !== undefined) {
-    return `epoch ${formatMetricValue(epoch.last)}`;
+    return `epoch ${formatNumber(epoch.last)}`;
   }
   const steps = Object.values(run.metrics).map((m) => m.lastStep);
   if (steps.length === 0) {
@@ -363,8 +360,8 @@ export function runTooltip(run: RunRecord, now: number): string {
   if (metrics.length > 0) {
     const rows = metrics.map(
       ([name, m]) =>
-        `| ${escapeMarkdown(name)} | ${formatMetricValue(m.last)} | ${formatMetricValue(m.min)} | ` +
-        `${formatMetricValue(m.max)} | ${m.bestStep} |`,
+        `| ${escapeMarkdown(name)} | ${formatNumber(m.last)} | ${formatNumber(m.min)} | ` +
+        `${formatNumber(m.max)} | ${m.bestStep} |`,
     );
     markdown += `\n\n| Metric | Last | Min | Max | Best step |\n| --- | ---: | ---: | ---: | ---: |\n${rows.join('\n')}`;
   }

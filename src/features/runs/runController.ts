@@ -4,6 +4,8 @@
  * `supervisorPid` is the process's pid) so callers get the {@link RunRecord}, and turns a CLI that
  * exits without creating a run (bad params, broken config) into an error carrying the CLI's message.
  */
+import type { Disposable } from '../../core/base/disposable';
+import { CancelledError } from '../../core/base/errors';
 import type { ParamValue, RunRecord } from '../../core/runs/types';
 import { UserFacingError } from '../../vscode/commands';
 import type { Log } from '../../vscode/output';
@@ -25,7 +27,13 @@ import type { RunsService } from './runsService';
 const RUN_APPEAR_TIMEOUT_MS = 60_000;
 const APPEAR_POLL_MS = 300;
 
-export class RunController {
+/**
+ * Owns no process: runs are detached and outlive the editor. What it owns are the waits for a started
+ * run's folder; disposing ends them (with a CancelledError) so no poll outlives the extension.
+ */
+export class RunController implements Disposable {
+  private disposed = false;
+
   constructor(
     private readonly root: string,
     private readonly model: RunsModel,
@@ -83,6 +91,9 @@ export class RunController {
     );
     const deadline = Date.now() + RUN_APPEAR_TIMEOUT_MS;
     for (;;) {
+      if (this.disposed) {
+        throw new CancelledError();
+      }
       const found = this.model.all().find((r) => isRunOf(r, launched));
       if (found) {
         return found;
@@ -114,5 +125,10 @@ export class RunController {
       await new Promise((resolve) => setTimeout(resolve, APPEAR_POLL_MS));
       await this.service.reloadRuns([]);
     }
+  }
+
+  /** Stops waiting for started runs to appear; the runs themselves keep running. */
+  dispose(): void {
+    this.disposed = true;
   }
 }

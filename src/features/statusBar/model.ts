@@ -3,7 +3,8 @@
  */
 import type { RunRecord } from '../../core/runs/types';
 import { runProgress } from '../runs/model';
-import { formatDuration, keyMetricsText, runDurationMs } from '../runs/format';
+import { formatDuration } from '../../protocol/format';
+import { keyMetricsText, runDurationMs } from '../runs/format';
 
 /** The item's text (with codicons), tooltip (Markdown) and the run its click opens. */
 export interface StatusBarText {

@@ -12,7 +12,6 @@ import { after, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import {
   DRIFT_VIEW_TYPE,
-  openDriftPanels,
   openFilesDrift,
   openRunDrift,
   restoreDriftPanel,
@@ -20,6 +19,7 @@ import {
   type DriftServices,
 } from '../../../src/features/drift';
 import { computeDriftReport } from '../../../src/features/drift/reportSource';
+import { PanelRegistry } from '../../../src/webview/panelRegistry';
 import { createWebviewPanel } from '../../../src/webview/webviewHost';
 import type { RunsModel } from '../../../src/features/runs/model';
 import type { RunRecord } from '../../../src/core/runs/types';
@@ -42,7 +42,11 @@ function nextRender(panel: DriftPanel, timeoutMs = 60_000): Promise<DriftRendere
 
 describe('drift report view', () => {
   const panels: DriftPanel[] = [];
-  after(() => panels.forEach((p) => p.dispose()));
+  const registry = new PanelRegistry<DriftPanel>();
+  after(() => {
+    panels.forEach((p) => p.dispose());
+    registry.dispose();
+  });
   const warnings: string[] = [];
   let runsDir = '';
   const log = {
@@ -60,6 +64,7 @@ describe('drift report view', () => {
       runsDir,
       runs: undefined as unknown as RunsModel,
       log: log as unknown as DriftServices['log'],
+      panels: registry,
     };
   }
 
@@ -113,12 +118,12 @@ describe('drift report view', () => {
         bundle: 'drift',
         extensionUri: extension.extensionUri,
       });
-    openDriftPanels().get('run:r-drift')?.dispose();
+    registry.get('run:r-drift')?.dispose();
     warnings.length = 0;
     await restoreDriftPanel(services(runsDir), panel(), {
       snapshot: { source: { kind: 'run', runId: 'r-drift', task: 'drift' } },
     });
-    const restored = openDriftPanels().get('run:r-drift');
+    const restored = registry.get('run:r-drift');
     assert.ok(restored, 'the run panel is back');
     panels.push(restored);
     await nextRender(restored);

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { table } from '../../../src/cli/format';
 import { textTable } from '../../../src/core/base/textTable';
 
 describe('textTable', () => {
@@ -15,9 +14,5 @@ describe('textTable', () => {
         '\n',
       ),
     );
-  });
-
-  it('is the function the CLI exports as `table`', () => {
-    assert.equal(table, textTable);
   });
 });

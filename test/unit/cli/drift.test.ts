@@ -49,7 +49,7 @@ describe('xlens drift', () => {
     assert.equal(code, 0, stderr);
     assert.match(stdout, /^reference: data\/weather-2012\.csv {2}366 rows$/m);
     assert.match(stdout, /COLUMN\s+TYPE\s+METHOD\s+STATISTIC\s+P-VALUE\/DIST\s+DRIFT IF\s+VERDICT/);
-    assert.match(stdout, /temp_max\s+numerical\s+ks\s+0\.1525\s+p=0\.0003157\s+< 0\.05\s+DRIFT/);
+    assert.match(stdout, /temp_max\s+numerical\s+ks\s+0\.1525\s+p = 0\.0003157\s+p < 0\.05\s+DRIFT/);
     assert.match(stdout, /DATASET DRIFT DETECTED: 3 of 5 tested columns drifted/);
     const report = JSON.parse(readFileSync(json, 'utf8')) as DriftReport;
     assert.equal(report.columns.length, 5);
@@ -73,8 +73,8 @@ describe('xlens drift', () => {
       '0.4',
     );
     assert.equal(code, 0);
-    assert.match(stdout, /wind\s+numerical\s+psi\s+0\.1017\s+d=0\.1017\s+≥ 0\.1\s+DRIFT/);
-    assert.match(stdout, /temp_max\s+numerical\s+psi\s+0\.2255\s+d=0\.2255\s+≥ 0\.3\s+ok/);
+    assert.match(stdout, /wind\s+numerical\s+psi\s+0\.1017\s+d = 0\.1017\s+d ≥ 0\.1\s+DRIFT/);
+    assert.match(stdout, /temp_max\s+numerical\s+psi\s+0\.2255\s+d = 0\.2255\s+d ≥ 0\.3\s+ok/);
     assert.match(
       stdout,
       /DATASET DRIFT DETECTED: 1 of 2 tested columns drifted \(50%\); dataset drift is declared at 40% or more\./,

@@ -4,6 +4,8 @@
  * was killed, and the order of the run header and the task's first output when stdout is a pipe.
  */
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isAlive } from '../../../src/core/runs/store';
 import type { RunRecord } from '../../../src/core/runs/types';
@@ -19,11 +21,12 @@ describe('why a run failed', () => {
         '    kind: tfjs-train',
         '    data: d.csv',
         '    target: y',
-        '    features: [a, bb]',
+        '    features: [a, b]',
         '    epochs: 1',
         '',
       ].join('\n'),
-      'd.csv': `a,b,y\n${Array.from({ length: 20 }, (_, i) => `${i},${i * 2},${i % 2 ? 'p' : 'q'}`).join('\n')}\n`,
+      // Found by the trainer only once it reads the data: every row has the same class.
+      'd.csv': `a,b,y\n${Array.from({ length: 20 }, (_, i) => `${i},${i * 2},p`).join('\n')}\n`,
     });
     const result = await xlens(root, ['run', 'train']);
     assert.equal(result.code, 1, result.stderr);
@@ -31,17 +34,50 @@ describe('why a run failed', () => {
     assert.equal(record.status, 'failed');
     assert.equal(record.exitCode, 2);
     // The job's message first, then how the process ended.
-    assert.match(record.error ?? '', /^d\.csv:1: .*\bbb\b.*\(exited with code 2\)$/);
-    assert.match(record.errorTail ?? '', /\bbb\b/);
-    assert.match(result.stdout, /✖ train failed \(d\.csv:1: .*\bbb\b/);
+    assert.match(record.error ?? '', /^d\.csv: target "y" has a single class.*\(exited with code 2\)$/);
+    assert.match(record.errorTail ?? '', /single class/);
+    assert.match(result.stdout, /✖ train failed \(d\.csv: target "y" has a single class/);
 
     const shown = await xlens(root, ['show', record.id]);
     assert.equal(shown.code, 0, shown.stderr);
-    assert.match(shown.stdout, /^status: +failed — d\.csv:1: .*\bbb\b/m);
-    assert.match(shown.stdout, /^stderr \(last lines\):\n {2}.*\bbb\b/m);
+    assert.match(shown.stdout, /^status: +failed — d\.csv: target "y" has a single class/m);
+    assert.match(shown.stdout, /^stderr \(last lines\):\n {2}.*single class/m);
     const beforeTail = shown.stdout.split('stderr (last lines):')[0];
     assert.match(beforeTail, /^info:\n {2}backend: /m);
     assert.doesNotMatch(beforeTail, /^ {2}error: /m, 'not repeated under info');
+  });
+
+  it('catches a misspelt trainer column from the CSV header before the run starts: exit 2, no run', async () => {
+    const root = makeRepo({
+      'xlens.yaml': [
+        'tasks:',
+        '  train:',
+        '    kind: tfjs-train',
+        '    data: d.csv',
+        '    target: speceis',
+        '    epochs: 1',
+        '  features:',
+        '    kind: tfjs-train',
+        '    data: d.csv',
+        '    target: species',
+        '    features: [bill, flipperr]',
+        '',
+      ].join('\n'),
+      'd.csv': `\ufeffbill , flipper,species\n${Array.from({ length: 20 }, (_, i) => `${i},${i * 2},${i % 2 ? 'p' : 'q'}`).join('\n')}\n`,
+    });
+    const target = await xlens(root, ['run', 'train']);
+    assert.equal(target.code, 2, target.stderr);
+    assert.match(
+      target.stderr,
+      /xlens\.yaml:5:\d+: target column "speceis" is not in the header of d\.csv; did you mean "species"\? Columns: bill, flipper, species\./,
+    );
+    const feature = await xlens(root, ['run', 'features']);
+    assert.equal(feature.code, 2, feature.stderr);
+    assert.match(feature.stderr, /xlens\.yaml:11:\d+: feature column "flipperr" .*did you mean "flipper"/);
+    assert.equal(
+      existsSync(join(root, '.xlens', 'runs')) ? readdirSync(join(root, '.xlens', 'runs')).length : 0,
+      0,
+    );
   });
 
   it('keeps the last 20 non-empty stderr lines (at most 4 KB) of any failed task', async () => {

@@ -308,14 +308,15 @@ describe('xlens run: bad input', () => {
 });
 
 describe('xlens run: bad metric lines', () => {
-  it('reports each bad line with its number on stderr, skips it, and keeps the others', async () => {
+  it('reports each bad line or non-finite value with its line number on stderr and keeps the rest', async () => {
     const write = [
       '{"step": 0, "values": {"loss": 1}}',
-      '{"step": 1, "values": {"loss": NaN}}',
+      '{"step": 1, "values": {"loss": NaN, "lr": 0.1}}',
       '{"step": 2, "values": {"loss": Infinity}}',
       '{"step": 3, "values": {"loss": 1e999}}',
       '{"step": 4, "values": {"loss": 0.5',
       '{"step": 5, "values": {"loss": 0.25}}',
+      '{"values": {"loss": 0.2}}',
     ];
     const root = makeRepo({
       'xlens.yaml': 'tasks:\n  train:\n    run: node write.js\n',
@@ -335,15 +336,34 @@ describe('xlens run: bad metric lines', () => {
         ['5', 'not valid JSON'],
       ],
     );
+    assert.equal(warnings.filter((w) => /of "loss" left out/.test(w)).length, 3);
     const record = latestRun(root)!;
     assert.equal(record.warningCount, 4);
+    // Finite values of a line with a NaN are kept; the checked copy marks the non-finite ones as null.
+    // The step-less last line is step 6 (its place in the file), although line 5 was skipped.
     assert.deepEqual(
-      metricLines(root, record.id).map((l) => [l.step, l.values.loss]),
+      metricLines(root, record.id).map((l) => [l.step, l.values]),
       [
-        [0, 1],
-        [5, 0.25],
+        [0, { loss: 1 }],
+        [1, { lr: 0.1, loss: null }],
+        [2, { loss: null }],
+        [3, { loss: null }],
+        [5, { loss: 0.25 }],
+        [6, { loss: 0.2 }],
       ],
     );
+    assert.deepEqual(record.metrics.loss, {
+      last: 0.2,
+      lastStep: 6,
+      min: 0.2,
+      max: 1,
+      bestStep: 6,
+      count: 3,
+      nonFinite: 3,
+    });
+    assert.equal(record.metrics.lr?.count, 1);
+    const shown = await xlens(root, ['show', record.id]);
+    assert.match(shown.stdout, /^ {2}loss .* 3 \+ 3 non-finite$/m);
     assert.equal(
       readFileSync(join(runDir(root, record.id), 'metrics.raw.jsonl'), 'utf8'),
       write.join('\n') + '\n',

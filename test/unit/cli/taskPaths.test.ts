@@ -4,7 +4,7 @@
  * command in temp git repositories.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { makeRepo } from '../../helpers/gitRepo';
@@ -43,7 +43,12 @@ describe('paths of a task with cwd:', () => {
     );
     assert.deepEqual(record.warnings ?? [], []);
     const output = record.artifacts.find((a) => a.root === 'workspace');
-    assert.deepEqual(output, { path: 'sub/out', size: 'epochs=7\n'.length, root: 'workspace' });
+    assert.deepEqual(output, {
+      path: 'sub/out',
+      size: 'epochs=7\n'.length,
+      root: 'workspace',
+      modifiedAt: statSync(join(root, 'sub/out/model.txt')).mtime.toISOString(),
+    });
     assert.equal(readFileSync(join(root, 'sub/out/model.txt'), 'utf8'), 'epochs=7\n');
     const task = JSON.parse(readFileSync(join(root, '.xlens/runs', record.id, 'task.json'), 'utf8')) as {
       cwd: string;

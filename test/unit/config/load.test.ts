@@ -246,6 +246,7 @@ describe('xlens.yaml to typed tasks', () => {
       '    data: d.csv',
       '    target: y',
       '    optimizer: sgd',
+      '    early_stopping: { patience: 2, monitor: val_auc, mode: min }',
       '  eval:',
       '    kind: tfjs-eval',
       '    model: ${runs.train.latest}/artifacts/model',
@@ -270,6 +271,7 @@ describe('xlens.yaml to typed tasks', () => {
     assert.deepEqual(train.optimizer, { adam: { learning_rate: 0.01 } });
     const small = config!.tasks.get('small') as TfjsTrainTask;
     assert.equal(small.epochs, 50);
+    assert.deepEqual(small.earlyStopping, { patience: 2, monitor: 'val_auc', mode: 'min' });
     assert.equal(small.batchSize, 32);
     assert.deepEqual(small.optimizer, { sgd: {} });
     const evalTask = config!.tasks.get('eval') as TfjsEvalTask;

@@ -78,7 +78,7 @@ describe('webview page', () => {
       html,
       /<script nonce="N0nce\+\/=" src="https:\/\/res\/dist\/webviews\/dashboard.js"><\/script>/,
     );
-    assert.match(html, /<title>train &#60;run&#62; &#38; &#34;x&#34;<\/title>/);
+    assert.match(html, /<title>train &lt;run&gt; &amp; &quot;x&quot;<\/title>/);
     assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;;/);
     assert.equal((html.match(/<script/g) ?? []).length, 1);
     // The UI toolkit (FAST) tags the <style> elements it creates with this nonce.

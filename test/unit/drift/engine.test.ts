@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { UserInputError } from '../../../src/core/base/errors';
 import { runDrift } from '../../../src/core/drift/engine';
-import { formatDriftReport, sortColumns } from '../../../src/core/drift/format';
+import { formatDriftReport } from '../../../src/core/drift/format';
+import { sortColumns } from '../../../src/core/drift/presentation';
 import { defaultDriftOptions, defaultMethod } from '../../../src/core/drift/rules';
 import type { ColumnDrift, DriftOptions, DriftReport } from '../../../src/core/drift/types';
 
@@ -112,7 +113,7 @@ describe('weather 2015 against 2012 (the example), checked against pandas + SciP
     const text = formatDriftReport(report);
     const order = sortColumns(report.columns).map((c) => c.name);
     assert.deepEqual(order.slice(0, 3).sort(), ['temp_max', 'temp_min', 'weather']);
-    assert.match(text, /weather\s+categorical\s+chisquare\s+510\.7\s+p=3\.176e-109\s+< 0\.05\s+DRIFT/);
+    assert.match(text, /weather\s+categorical\s+chisquare\s+510\.7\s+p = 3\.176e-109\s+p < 0\.05\s+DRIFT/);
     assert.match(
       text,
       /DATASET DRIFT DETECTED: 3 of 5 tested columns drifted \(60%\); dataset drift is declared at 50% or more\./,

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { driftColumnChart, driftSummaryChart, P_VALUE_FLOOR } from '../../../src/core/charts/driftCharts';
 import { runDrift } from '../../../src/core/drift/engine';
-import { formatDriftReport, formatInstant, formatSpan, sortColumns } from '../../../src/core/drift/format';
+import { formatDriftReport } from '../../../src/core/drift/format';
+import { columnText, formatInstant, sortColumns } from '../../../src/core/drift/presentation';
 import { applyDriftFlags } from '../../../src/core/drift/options';
 import { defaultDriftOptions } from '../../../src/core/drift/rules';
 import type { DriftReport } from '../../../src/core/drift/types';
@@ -60,13 +61,33 @@ describe('drift report presentation on cars.json (USA against Europe)', () => {
       cylinders.note,
       'The statistic is infinite: the current data has a value ("5") the reference never has.',
     );
-    assert.match(formatDriftReport(report), /^Cylinders\s+numerical\s+chisquare\s+∞\s+p=0\s/m);
+    assert.match(formatDriftReport(report), /^Cylinders\s+numerical\s+chisquare\s+∞\s+p = 0\s/m);
     const snapshot = buildDriftSnapshot(report, {
       kind: 'files',
       reference: 'usa.csv',
       current: 'europe.csv',
     });
-    assert.equal(snapshot.columns.find((c) => c.name === 'Cylinders')!.statistic, null);
+    const view = snapshot.columns.find((c) => c.name === 'Cylinders')!;
+    assert.equal(view.statistic, null);
+    // Infinite, not missing: the same words in the view as in the CLI, also after a JSON round trip.
+    assert.deepEqual(
+      [view.text.statistic, view.text.score, view.text.threshold, view.text.verdict],
+      ['∞', 'p = 0', 'p < 0.05', 'drift'],
+    );
+    const stored = JSON.parse(JSON.stringify(report)) as DriftReport;
+    assert.deepEqual(columnText(stored.columns.find((c) => c.name === 'Cylinders')!), view.text);
+  });
+
+  it('gives every front the same words for each column', () => {
+    const cli = formatDriftReport(report);
+    const snapshot = buildDriftSnapshot(report, { kind: 'files', reference: 'a', current: 'b' });
+    for (const column of snapshot.columns) {
+      const { statistic, score, threshold } = column.text;
+      const line = cli.split('\n').find((l) => l.startsWith(`${column.name} `))!;
+      const cells = [statistic, score, threshold].map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+      assert.match(line, new RegExp(` ${cells.join(' +')} `));
+      assert.equal(column.text.details[0].startsWith(`${column.method} · statistic ${statistic}`), true);
+    }
   });
 
   it('draws p-values below the log axis floor as labelled triangles at the floor', () => {
@@ -82,7 +103,8 @@ describe('drift report presentation on cars.json (USA against Europe)', () => {
     assert.ok(origin.score < P_VALUE_FLOOR);
     assert.equal(origin.shown, P_VALUE_FLOOR);
     assert.equal(origin.clipped, true);
-    assert.equal(origin.label, `p = ${origin.score.toExponential(1)}`);
+    assert.match(origin.label, /^p = \d(\.\d)?e-\d+$/);
+    assert.equal(Number(origin.label.slice(4)), Number(origin.score.toPrecision(2)));
     assert.equal(rows.find((r) => r.column === 'Cylinders')!.label, 'p = 0');
     const acceleration = rows.find((r) => r.column === 'Acceleration')!;
     assert.equal(acceleration.clipped, false);
@@ -127,11 +149,15 @@ describe('instants and untested data', () => {
     const line = (label: string) => snapshot.columns[0].summary.find((l) => l.label === label)!;
     assert.deepEqual([line('min').reference, line('max').current], ['2012-01-01', '2015-12-31']);
     assert.equal(line('median').reference, '2012-07-01 12:00');
-    assert.match(line('std').reference, /^10\d\.\d days$/);
+    assert.match(line('std').reference, /^10\dd \d\dh$/);
     const spec = JSON.stringify(driftColumnChart(date, 0).spec);
     assert.match(spec, /"type":"temporal"/);
     assert.equal(formatInstant(Date.UTC(2015, 0, 2, 6, 30)), '2015-01-02 06:30');
-    assert.equal(formatSpan(90 * 60_000), '1.5 h');
+    // The HTML report shows the same words as the view.
+    const html = renderDriftReportHtml(report);
+    for (const text of [line('std').reference, line('median').reference, line('max').current]) {
+      assert.ok(html.includes(`>${text}<`), text);
+    }
   });
 
   it('says "Not tested" in the view and the HTML report when no column could be tested', async () => {

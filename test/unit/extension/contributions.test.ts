@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import {
   COMMAND_CATEGORY,
@@ -10,6 +10,7 @@ import {
   runContextValue,
   ViewItems,
   Views,
+  WebviewTypes,
   type CommandSpec,
 } from '../../../src/features/commands';
 import { RUN_STATUSES, TASK_KINDS } from '../../../src/features/runs/format';
@@ -141,8 +142,7 @@ describe('package.json contributions match the id table in src/features/commands
     assert.deepEqual(pkg.activationEvents, [
       'workspaceContains:xlens.yaml',
       `onTaskType:${TASK_TYPE}`,
-      'onWebviewPanel:xlens.dashboard',
-      'onWebviewPanel:xlens.drift',
+      ...Object.values(WebviewTypes).map((type) => `onWebviewPanel:${type}`),
     ]);
     assert.equal(pkg.main, './dist/extension.js');
     assert.deepEqual(
@@ -176,3 +176,29 @@ function specOf(id: string): CommandSpec {
   assert.ok(found, `no command ${id}`);
   return found;
 }
+
+describe('webview view types come from the id table', () => {
+  it('spells no view type outside src/features/commands.ts', () => {
+    const types = Object.values(WebviewTypes);
+    assert.deepEqual(types, ['xlens.dashboard', 'xlens.drift']);
+    const table = join(root, 'src', 'features', 'commands.ts');
+    const offenders: string[] = [];
+    const visit = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) {
+          visit(path);
+        } else if (entry.name.endsWith('.ts') && path !== table) {
+          const text = readFileSync(path, 'utf8');
+          for (const type of types) {
+            if (text.includes(`'${type}'`) || text.includes(`"${type}"`)) {
+              offenders.push(`${relative(root, path)} spells '${type}'`);
+            }
+          }
+        }
+      }
+    };
+    visit(join(root, 'src'));
+    assert.deepEqual(offenders, [], 'use WebviewTypes from src/features/commands.ts');
+  });
+});

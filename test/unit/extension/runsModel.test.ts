@@ -100,7 +100,7 @@ describe('RunsModel grouping by commit (real git repository, real run store)', (
     assert.match(headRow.description, /^HEAD · .* · 2 runs$/);
     assert.match(headRow.tooltip, new RegExp(`Commit \`${head}\` \\(HEAD\\) on \`main\``));
     const oldRow = model.describeGroup(groups[1], NOW);
-    assert.equal(oldRow.label, `${shortSha(first.git.commit!)} first model`);
+    assert.equal(oldRow.label, `${shortSha(first.git.commit)} first model`);
     assert.doesNotMatch(oldRow.description, /HEAD/);
     assert.match(oldRow.description, /1 run$/);
 

@@ -85,6 +85,65 @@ describe('captureGitState', () => {
     assert.equal(tree.has('scratch.tmp'), false);
   });
 
+  it('leaves untracked files above the size limit out of the snapshot and .git/objects, and lists them', async () => {
+    const root = makeRepo({ '.gitignore': 'ignored/\n', 'train.py': 'lr = 0.1\n' });
+    const big = Buffer.alloc(3 * 1024 * 1024, 7); // 3 MiB, over a 1 MiB limit
+    writeFiles(root, {
+      'train.py': 'lr = 0.01\n',
+      'notes.md': 'small and untracked\n',
+      'ignored/huge.bin': 'ignored files are never looked at\n',
+    });
+    writeFiles(root, { 'data/weights one*.bin': '' });
+    writeFileSync(join(root, 'data/weights one*.bin'), big);
+    writeFileSync(join(root, 'data/exact.bin'), Buffer.alloc(1024 * 1024, 1)); // at the limit: kept
+    const blob = gitIn(root, ['hash-object', 'data/weights one*.bin']); // hashed, not written
+    const statusBefore = gitIn(root, ['status', '--porcelain']);
+    const indexBefore = readFileSync(join(root, '.git/index'));
+
+    const info = await captureGitState(root, '20261124T000004Z-eeee', { maxUntrackedFileBytes: 1024 * 1024 });
+
+    assert.deepEqual(info.skipped, [{ path: 'data/weights one*.bin', size: big.length }]);
+    assert.equal(info.dirty, true);
+    assert.ok(info.snapshot);
+    assert.throws(() => gitIn(root, ['cat-file', '-e', blob]), 'the large file was never stored');
+    const tree = lsTree(root, info.snapshot);
+    assert.equal(tree.has('data/weights one*.bin'), false);
+    assert.equal(tree.get('data/exact.bin'), gitIn(root, ['hash-object', 'data/exact.bin']));
+    assert.equal(tree.get('notes.md'), gitIn(root, ['hash-object', 'notes.md']));
+    assert.match(
+      gitIn(root, ['log', '-1', '--format=%B', info.snapshot]),
+      /Left out[^\n]*\n {2}data\/weights one\*\.bin/,
+    );
+    // The snapshot equals the working tree but for the listed files: read into a scratch index, git
+    // sees no change, and the only files outside it are the skipped ones.
+    const scratch = { ...gitTestEnv(home), GIT_INDEX_FILE: join(tempDir(), 'index') };
+    gitIn(root, ['read-tree', info.snapshot], scratch);
+    assert.equal(gitIn(root, ['diff', '--stat'], scratch), '');
+    assert.equal(
+      gitIn(root, ['ls-files', '--others', '--exclude-standard'], scratch),
+      'data/weights one*.bin',
+    );
+    assert.equal(gitIn(root, ['status', '--porcelain']), statusBefore);
+    assert.deepEqual(readFileSync(join(root, '.git/index')), indexBefore);
+
+    // A tree that differs from HEAD only by a skipped file is still dirty (with a snapshot of the rest).
+    const clean = makeRepo({ 'train.py': 'x\n' });
+    writeFileSync(join(clean, 'model.bin'), big);
+    const onlyBig = await captureGitState(clean, '20261124T000005Z-ffff', {
+      maxUntrackedFileBytes: 1024 * 1024,
+    });
+    assert.equal(onlyBig.dirty, true);
+    assert.deepEqual(onlyBig.skipped, [{ path: 'model.bin', size: big.length }]);
+    assert.equal(
+      gitIn(clean, ['rev-parse', `${onlyBig.snapshot}^{tree}`]),
+      gitIn(clean, ['rev-parse', 'HEAD^{tree}']),
+    );
+    // Under the default limit (50 MiB) the same file is part of the snapshot.
+    const all = await captureGitState(clean, '20261124T000006Z-abcd');
+    assert.equal(all.skipped, undefined);
+    assert.equal(lsTree(clean, all.snapshot!).get('model.bin'), gitIn(clean, ['hash-object', 'model.bin']));
+  });
+
   it('sees a same-size edit made in the same clock tick as the commit (racy git)', async () => {
     // The kernel's file times are coarse (a few ms): an edit right after `git commit` can leave the
     // file with the size, mtime and ctime its index entry recorded. Git then trusts the stat data

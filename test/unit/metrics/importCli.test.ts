@@ -75,7 +75,7 @@ describe('xlens runs with imported runs', () => {
     assert.match(text.out, /Imported runs \(2\):/);
     assert.match(
       text.out,
-      /keras-csv\s+logs\/training\.log\s+–\s+–\s+logs\/training\.log\s+acc=0\.9854 loss=0\.05914/,
+      /keras-csv\s+logs\/training\.log\s+—\s+—\s+logs\/training\.log\s+acc=0\.9854 loss=0\.05914/,
     );
     assert.match(text.out, /mlflow\s+\S+\s+succeeded\s+40de5ab\s+mlruns\s+/);
     const plain = JSON.parse((await xlens(['runs', '--json'], ws)).out) as unknown[];

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatDuration, formatNumber, formatPercent } from '../../../src/protocol/format';
+import {
+  formatBytes,
+  formatDuration,
+  formatNumber,
+  formatPercent,
+  MISSING,
+  shortSha,
+} from '../../../src/protocol/format';
 
 describe('shared number formatting (every front prints a value the same way)', () => {
   it('prints integers exactly, grouped by thousands', () => {
@@ -45,6 +52,13 @@ describe('shared duration formatting', () => {
     assert.equal(formatDuration(12_340), '12.3s');
     assert.equal(formatDuration(185_000), '3m 05s');
     assert.equal(formatDuration(7_380_000), '2h 03m');
+    assert.equal(formatDuration(3_722_750), '1h 02m');
+  });
+
+  it('prints days and hours from a day on (a long run, the spread of a date column)', () => {
+    assert.equal(formatDuration(86_400_000), '1d 00h');
+    assert.equal(formatDuration(105.7 * 86_400_000), '105d 16h');
+    assert.equal(formatDuration(86_399_999), '23h 59m');
   });
 
   it('never shows time that has not passed yet (a running clock truncates)', () => {
@@ -56,5 +70,27 @@ describe('shared duration formatting', () => {
     assert.equal(formatDuration(null), '—');
     assert.equal(formatDuration(-5), '—');
     assert.equal(formatDuration(Number.NaN), '—');
+  });
+});
+
+describe('shared size and commit formatting', () => {
+  it('prints sizes with binary units', () => {
+    assert.equal(formatBytes(0), '0 B');
+    assert.equal(formatBytes(1023), '1023 B');
+    assert.equal(formatBytes(1536), '1.5 KiB');
+    assert.equal(formatBytes(3.25 * 1024 * 1024), '3.3 MiB');
+    assert.equal(formatBytes(5 * 1024 ** 5), '5120.0 TiB');
+  });
+
+  it('prints the dash for a missing or impossible size', () => {
+    assert.equal(formatBytes(null), MISSING);
+    assert.equal(formatBytes(-1), MISSING);
+    assert.equal(formatBytes(Number.NaN), MISSING);
+  });
+
+  it('shortens a commit to 7 characters, or prints the dash without one', () => {
+    assert.equal(shortSha('0123456789abcdef0123456789abcdef01234567'), '0123456');
+    assert.equal(shortSha(null), MISSING);
+    assert.equal(shortSha(''), MISSING);
   });
 });

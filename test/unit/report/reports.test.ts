@@ -6,27 +6,17 @@ import { before, describe, it } from 'node:test';
 import { loadReportBundle, reportBundleCandidates } from '../../../src/core/report/bundle';
 import { renderDriftReportHtml } from '../../../src/core/report/driftReport';
 import { renderRunReportHtml } from '../../../src/core/report/runReport';
-import { REPORT_DATA_ELEMENT_ID, type ReportPayload } from '../../../src/protocol/report';
 import {
   driftReportFixture,
   KERAS_LOG,
   longSeries,
+  payloadOf,
   readKerasLog,
   runRecord,
   XSS_IMG,
   XSS_SCRIPT,
 } from '../../integration/reportFixtures';
 import { buildReportBundle, repoRoot } from './reportBundle';
-
-/** The parsed JSON block of a report page. */
-function payloadOf(html: string): ReportPayload {
-  const match = new RegExp(
-    `<script type="application/json" id="${REPORT_DATA_ELEMENT_ID}">(.*?)</script>`,
-    's',
-  ).exec(html);
-  assert.ok(match, 'data block present');
-  return JSON.parse(match[1]) as ReportPayload;
-}
 
 /** The HTML outside the inlined bundle (the bundle is library code, checked separately). */
 function pageMarkup(html: string): string {

@@ -14,10 +14,10 @@ import { gitIn, makeRepo, writeFiles } from '../../helpers/gitRepo';
 
 const example = resolve(__dirname, '../../../examples/penguins');
 
-async function penguinsWorkspace(config: string) {
+async function penguinsWorkspace(config: string, files: Record<string, string> = {}) {
   const root = makeRepo({ 'README.md': 'penguins\n' });
   cpSync(join(example, 'data'), join(root, 'data'), { recursive: true });
-  writeFiles(root, { 'xlens.yaml': config });
+  writeFiles(root, { 'xlens.yaml': config, ...files });
   gitIn(root, ['add', '-A']);
   gitIn(root, ['commit', '-q', '-m', 'penguins']);
   const project = await loadProjectOrThrow(root);
@@ -73,6 +73,35 @@ describe('built-in jobs through the runner (real penguins data)', () => {
     assert.equal(evaluation.status, 'succeeded', evaluation.error);
     assert.match(evaluation.command, new RegExp(`${train.id}/artifacts/model`));
     assert.ok(Object.keys(evaluation.metrics).length > 0);
+  });
+
+  it("copies the trainer's warnings (info.json) into the run's warnings", async () => {
+    // 20 rows, 20% for validation: 4 validation rows, below the 10 the trainer warns about.
+    const rows = Array.from({ length: 20 }, (_, i) => `${i},${(i * 7) % 5},${i % 2 === 0 ? 'a' : 'b'}`);
+    const { store, runner } = await penguinsWorkspace(
+      [
+        'tasks:',
+        '  tiny:',
+        '    kind: tfjs-train',
+        '    data: tiny.csv',
+        '    target: y',
+        '    model: { layers: [{ dense: 4, activation: relu }] }',
+        '    epochs: 1',
+        '',
+      ].join('\n'),
+      { 'tiny.csv': `x1,x2,y\n${rows.join('\n')}\n` },
+    );
+    const run = await runner.run('tiny');
+    assert.equal(run.status, 'succeeded', run.error);
+    const info = JSON.parse(readFileSync(store.file(run.id, 'info'), 'utf8')) as { warnings: string[] };
+    assert.ok(
+      info.warnings.some((w) => /validation split has 4 rows/.test(w)),
+      JSON.stringify(info),
+    );
+    for (const warning of info.warnings) {
+      assert.equal(run.warnings?.filter((w) => w === warning).length, 1, warning);
+    }
+    assert.equal(run.warningCount, run.warnings?.length);
   });
 
   it('SIGKILL of the trainer: failed, signal recorded, every metric line written before the kill kept', async () => {

@@ -48,38 +48,81 @@ describe('metrics protocol (JSONL)', () => {
         '{"step": 1e999, "values": {"loss": 1}}',
         '{"step": 3, "values": {"loss": -Infinity}}',
         '{"step": 3, "values": {"loss": 0.2}}',
+        '{"step": NaN, "values": {"loss": 1}}',
+        '{"step": 4, "values": {"note": "NaN", "loss": NaNx}}',
         '',
       ].join('\n'),
     );
+    // Lines whose values are all non-finite still come through (with nothing in `values`), so the
+    // non-finite values can be counted; protocol errors skip the line.
     assert.deepEqual(
-      r.lines.map((l) => [l.line, l.step]),
+      r.lines.map((l) => [l.line, l.step, l.values, l.nonFinite]),
       [
-        [1, 0],
-        [11, 2],
-        [16, 3],
+        [1, 0, { loss: 1 }, undefined],
+        [3, 1, {}, { loss: 'NaN' }],
+        [4, 1, {}, { loss: 'Infinity' }],
+        [8, 2, {}, { loss: 'null' }],
+        [11, 2, { loss: 0.25 }, undefined],
+        [12, 3, {}, { loss: 'Infinity (out of the range of a double, e.g. 1e999)' }],
+        [13, 3, { acc: 0.5 }, { loss: '-Infinity (out of the range of a double, e.g. 1e999)' }],
+        [15, 3, {}, { loss: '-Infinity' }],
+        [16, 3, { loss: 0.2 }, undefined],
       ],
     );
     assert.deepEqual(
       r.warnings.map((w) => [w.file, w.line]),
-      [3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15].map((n) => ['metrics.jsonl', n]),
+      [3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 17, 18].map((n) => ['metrics.jsonl', n]),
     );
-    assert.match(r.warnings[0].message, /non-finite value NaN/);
-    assert.match(r.warnings[1].message, /non-finite value Infinity/);
-    assert.match(r.warnings[2].message, /"step" must be an integer >= 0/);
-    assert.match(r.warnings[4].message, /value of "loss" must be a finite number, got "0.3"/);
-    assert.match(r.warnings[6].message, /missing "values" object/);
+    const message = (line: number) => r.warnings.find((w) => w.line === line)?.message ?? '';
+    assert.match(message(3), /^non-finite value NaN of "loss" left out .*the line's other values are kept/);
+    assert.match(message(4), /^non-finite value Infinity of "loss"/);
+    assert.match(message(5), /"step" must be an integer >= 0/);
+    assert.match(message(7), /value of "loss" must be a finite number, got "0.3"/);
+    assert.match(message(8), /^non-finite value null of "loss"/);
+    assert.match(message(9), /missing "values" object/);
     // 1e999 is valid JSON but overflows to Infinity: named as such, not as "null".
     assert.match(
-      r.warnings[8].message,
+      message(12),
       /^non-finite value Infinity \(out of the range of a double, e\.g\. 1e999\) of "loss"/,
     );
-    assert.match(r.warnings[9].message, /^non-finite value -Infinity .* of "loss"/);
-    assert.match(r.warnings[10].message, /"step" must be an integer >= 0, got Infinity \(out of the range/);
-    assert.match(r.warnings[11].message, /^non-finite value -Infinity;/);
+    assert.match(message(13), /^non-finite value -Infinity .* of "loss"/);
+    assert.match(message(14), /"step" must be an integer >= 0, got Infinity \(out of the range/);
+    assert.match(message(15), /^non-finite value -Infinity of "loss"/);
+    assert.match(message(17), /"step" must be an integer >= 0, got NaN;/);
+    assert.match(message(18), /^not valid JSON/);
   });
 
-  it('numbers lines without a step by their order among accepted lines', () => {
+  it('keeps the finite values of a line with one NaN (as Python json.dumps writes it), warning per name', () => {
+    const parser = new JsonlMetricsParser('m.jsonl');
+    const r = parser.push(
+      '{"step": 9, "values": {"loss": NaN, "lr": 0.001, "acc": 0.4, "grad": -Infinity}}\n',
+    );
+    assert.deepEqual(r.lines, [
+      { step: 9, values: { lr: 0.001, acc: 0.4 }, nonFinite: { loss: 'NaN', grad: '-Infinity' }, line: 1 },
+    ]);
+    assert.deepEqual(
+      r.warnings.map((w) => [w.line, w.message.slice(0, 36)]),
+      [
+        [1, 'non-finite value NaN of "loss" left '],
+        [1, 'non-finite value -Infinity of "grad"'],
+      ],
+    );
+  });
+
+  it('numbers lines without a step by the non-blank lines before them, bad lines included', () => {
     assert.deepEqual(parseMetricLine('{"values": {"a": 1}}', 4), { step: 4, values: { a: 1 } });
+    const parser = new JsonlMetricsParser('m.jsonl');
+    const r = parser.push(
+      ['{"values": {"a": 1}}', '{"values": {"a": 2', '', '{"values": {"a": 3}}', ''].join('\n'),
+    );
+    // The damaged second line keeps its step: the third value is step 2, as its writer meant.
+    assert.deepEqual(
+      r.lines.map((l) => [l.line, l.step, l.values.a]),
+      [
+        [1, 0, 1],
+        [4, 2, 3],
+      ],
+    );
   });
 });
 

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadProjectOrThrow } from '../../../src/core/config/load';
 import { LineSplitter } from '../../../src/core/runner/lineSplitter';
 import { TaskRunner } from '../../../src/core/runner/taskRunner';
 import { RunStore } from '../../../src/core/runs/store';
-import { tempDir, writeFiles } from '../../helpers/gitRepo';
+import { gitIn, makeRepo, tempDir, writeFiles } from '../../helpers/gitRepo';
 
 async function workspace(files: Record<string, string>) {
   const root = tempDir();
@@ -28,6 +28,84 @@ describe('cancelling before the task starts', () => {
     assert.ok(done.endedAt, 'the record is the finished one');
     assert.deepEqual(await store.read(handle.id), done);
     assert.equal(existsSync(join(root, 'ran')), false, 'the task never ran');
+  });
+});
+
+describe('a run.json that cannot be written while the run goes on', () => {
+  it('is reported once (warning and output.log), and the final record is still written', async () => {
+    // The task puts a folder where run.json was: every update of the record fails until it removes it.
+    // It waits for the supervisor's report in output.log before restoring the file and exiting.
+    const script = `
+      const fs = require('fs');
+      const dir = process.env.XLENS_RUN_DIR;
+      fs.rmSync(dir + '/run.json');
+      fs.mkdirSync(dir + '/run.json/blocked', { recursive: true });
+      let step = 0;
+      const put = () => fs.appendFileSync(process.env.XLENS_METRICS_FILE, JSON.stringify({ step: step++, values: { loss: 1 } }) + '\\n');
+      put();
+      const timer = setInterval(() => {
+        put();
+        const log = fs.readFileSync(dir + '/output.log', 'utf8');
+        // Bounded (60 s) so the test fails rather than hangs when no report comes.
+        if (/could not update/.test(log) || step > 1200) {
+          clearInterval(timer);
+          fs.rmSync(dir + '/run.json', { recursive: true });
+          console.log('restored');
+        }
+      }, 50);
+    `;
+    const root = tempDir();
+    writeFiles(root, { 'block.js': script, 'xlens.yaml': 'tasks:\n  t:\n    run: node block.js\n' });
+    const project = await loadProjectOrThrow(root);
+    const store = new RunStore(root);
+    const warnings: string[] = [];
+    const runner = new TaskRunner(project, store, { pollIntervalMs: 20, saveIntervalMs: 20 });
+    runner.onWarning((w) => warnings.push(w.message));
+    const run = await runner.run('t');
+    assert.equal(run.status, 'succeeded', run.error);
+    const reported = (run.warnings ?? []).filter((w) => w.startsWith('could not update'));
+    assert.equal(reported.length, 1, 'reported once, however many writes failed');
+    assert.match(reported[0], /run\.json \(E(ISDIR|NOTEMPTY|EXIST)/);
+    assert.deepEqual(
+      warnings.filter((w) => w.startsWith('could not update')),
+      reported,
+    );
+    const log = readFileSync(store.file(run.id, 'output'), 'utf8');
+    assert.equal(log.match(/xlens: warning: could not update/g)?.length, 1);
+    assert.match(log, /restored/);
+    assert.deepEqual(await store.read(run.id), run, 'the final record is on disk');
+  });
+});
+
+describe('large untracked files and the git snapshot', () => {
+  it('follows git.snapshot_max_file_mb: lists skipped files in run.json and says so in the output', async () => {
+    const root = makeRepo({
+      'xlens.yaml': 'git:\n  snapshot_max_file_mb: 0.5\ntasks:\n  t:\n    run: node -e "console.log(1)"\n',
+    });
+    writeFileSync(join(root, 'data.bin'), Buffer.alloc(600 * 1024, 1)); // 600 KiB > 0.5 MiB
+    writeFileSync(join(root, 'small.txt'), 'kept\n');
+    const project = await loadProjectOrThrow(root);
+    assert.deepEqual(project.git, { snapshotMaxFileBytes: 512 * 1024 });
+    const store = new RunStore(root);
+    const run = await new TaskRunner(project, store, { pollIntervalMs: 50 }).run('t');
+    assert.equal(run.status, 'succeeded', run.error);
+    assert.deepEqual(run.git.skipped, [{ path: 'data.bin', size: 600 * 1024 }]);
+    assert.equal(run.git.dirty, true);
+    const tree = gitIn(root, ['ls-tree', '-r', '--name-only', run.git.snapshot!]).split('\n');
+    assert.deepEqual(tree.sort(), ['small.txt', 'xlens.yaml']);
+    const notice = run.warnings?.find((w) => w.startsWith('the git snapshot leaves out 1 untracked file'));
+    assert.ok(notice, JSON.stringify(run.warnings));
+    assert.match(notice, /larger than 512\.0 KiB: data\.bin \(600\.0 KiB\)/);
+    assert.match(
+      readFileSync(store.file(run.id, 'output'), 'utf8'),
+      /^xlens: warning: the git snapshot leaves out/m,
+    );
+  });
+
+  it('rejects a negative snapshot_max_file_mb with its position', async () => {
+    const root = tempDir();
+    writeFiles(root, { 'xlens.yaml': 'git:\n  snapshot_max_file_mb: -1\ntasks:\n  t:\n    run: "true"\n' });
+    await assert.rejects(loadProjectOrThrow(root), /xlens\.yaml:2:\d+: .*snapshot_max_file_mb/);
   });
 });
 

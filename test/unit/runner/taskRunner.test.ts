@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { UserInputError } from '../../../src/core/base/errors';
 import { loadProjectOrThrow } from '../../../src/core/config/load';
 import { TaskRunner, type RunMetric, type RunOutput } from '../../../src/core/runner/taskRunner';
-import { isAlive, RunStore } from '../../../src/core/runs/store';
+import { isAlive, processStartToken, RunStore } from '../../../src/core/runs/store';
 import type { RunRecord } from '../../../src/core/runs/types';
 import { gitIn, makeRepo, tempDir, writeFiles } from '../../helpers/gitRepo';
 
@@ -44,7 +44,7 @@ const file = process.env.XLENS_METRICS_FILE;
 const put = (line) => fs.appendFileSync(file, line + '\\n');
 put(JSON.stringify({ step: 0, values: { loss: 0.9, accuracy: 0.5 } }));
 put('{"step": 1, "values": {"loss": 0.7');          // line 2: cut short, not JSON
-put('{"step": 1, "values": {"loss": NaN}}');       // line 3: NaN, as Python's json.dumps writes it
+put('{"step": 1, "values": {"loss": NaN, "accuracy": 0.6}}'); // line 3: NaN, as Python's json.dumps writes it
 put(JSON.stringify({ step: 2, time: 1764000000123, values: { loss: 0.4, accuracy: 0.8 } }));
 fs.appendFileSync(file, JSON.stringify({ step: 3, values: { loss: 0.3 } })); // last line without newline
 console.log('run', process.env.XLENS_RUN_ID, 'params', fs.readFileSync(process.env.XLENS_PARAMS_FILE, 'utf8').trim());
@@ -77,23 +77,39 @@ describe('TaskRunner with real child processes', () => {
       metricLines(store, run).map((l) => [l.step, l.values]),
       [
         [0, { loss: 0.9, accuracy: 0.5 }],
+        // The NaN line keeps its finite value; the checked copy writes the NaN as null (strict JSON).
+        [1, { accuracy: 0.6, loss: null as unknown as number }],
         [2, { loss: 0.4, accuracy: 0.8 }],
         [3, { loss: 0.3 }],
       ],
     );
-    assert.equal(metrics.length, 3);
+    assert.equal(metrics.length, 4);
     assert.equal(run.warningCount, 2);
     assert.match(run.warnings![0], /^metrics\.raw\.jsonl:2: not valid JSON/);
-    assert.match(run.warnings![1], /^metrics\.raw\.jsonl:3: non-finite value NaN/);
-    assert.deepEqual(run.metrics.loss, { last: 0.3, lastStep: 3, min: 0.3, max: 0.9, bestStep: 3, count: 3 });
+    assert.match(run.warnings![1], /^metrics\.raw\.jsonl:3: non-finite value NaN of "loss" left out/);
+    assert.deepEqual(run.metrics.loss, {
+      last: 0.3,
+      lastStep: 3,
+      min: 0.3,
+      max: 0.9,
+      bestStep: 3,
+      count: 3,
+      nonFinite: 1,
+    });
     assert.deepEqual(run.metrics.accuracy, {
       last: 0.8,
       lastStep: 2,
       min: 0.5,
       max: 0.8,
       bestStep: 2,
-      count: 2,
+      count: 3,
     });
+    // The store recomputes the same summaries from the checked copy (as reconcile does).
+    assert.deepEqual(await store.summarize(run.id), run.metrics);
+    assert.equal(run.supervisorPid, process.pid);
+    if (process.platform === 'linux') {
+      assert.equal(run.supervisorStart, processStartToken(process.pid));
+    }
 
     const log = readFileSync(store.file(run.id, 'output'), 'utf8');
     assert.match(log, new RegExp(`run ${run.id} params \\{\\s*"lr": 0.5\\s*\\}`));
@@ -276,7 +292,8 @@ describe('TaskRunner with real child processes', () => {
     );
     writeFiles(root, { 'missing.csv': 'x\n' });
     const run = await runner.run('t');
-    assert.deepEqual(run.artifacts, [{ path: 'out', size: 6, root: 'workspace' }]);
+    const mtime = statSync(join(root, 'out/m.bin')).mtime.toISOString();
+    assert.deepEqual(run.artifacts, [{ path: 'out', size: 6, root: 'workspace', modifiedAt: mtime }]);
     assert.equal((await store.list()).runs.length, 1);
   });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Fingerprinter } from '../../../src/core/runs/fingerprint';
@@ -25,21 +25,37 @@ describe('data fingerprints', () => {
     assert.equal(cached.entries[join(root, penguins)].sha256, fp.sha256);
   });
 
-  it('reuse the cached hash while size and mtime are unchanged, and re-hash when mtime moves', async () => {
+  it('reuse the cached hash only while device, inode, size, mtime and ctime are all unchanged', async () => {
     const root = tempDir();
     writeFiles(root, { 'd.csv': 'a,b\n1,2\n' });
     const file = join(root, 'd.csv');
-    utimesSync(file, new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z')); // whole ms, so it round-trips
+    const old = new Date('2026-01-01T00:00:00Z'); // whole ms, so it round-trips
+    utimesSync(file, old, old);
     const cache = join(root, '.xlens/cache/fingerprints.json');
     const first = (await new Fingerprinter(cache).fingerprint(root, ['d.csv']))[0];
-    const { atime, mtime } = statSync(file);
-    writeFileSync(file, 'a,b\n3,4\n'); // same size
-    utimesSync(file, atime, mtime); // same mtime: the cache answers (this is the documented trade-off)
-    assert.equal((await new Fingerprinter(cache).fingerprint(root, ['d.csv']))[0].sha256, first.sha256);
-    utimesSync(file, atime, new Date(mtime.getTime() + 5000));
+    assert.equal(first.sha256, sha256sum(file));
+    // The cache answers for an untouched file: a marked entry comes back as is.
+    const marked = JSON.parse(readFileSync(cache, 'utf8')) as { entries: Record<string, { sha256: string }> };
+    marked.entries[file].sha256 = 'f'.repeat(64);
+    writeFileSync(cache, JSON.stringify(marked));
+    assert.equal((await new Fingerprinter(cache).fingerprint(root, ['d.csv']))[0].sha256, 'f'.repeat(64));
+
+    // A same-size rewrite with its mtime put back (what size+mtime alone could not see): ctime moved.
+    writeFileSync(file, 'a,b\n3,4\n');
+    utimesSync(file, old, old);
+    const second = (await new Fingerprinter(cache).fingerprint(root, ['d.csv']))[0];
+    assert.equal(second.sha256, sha256sum(file));
+    assert.notEqual(second.sha256, first.sha256);
+
+    // `cp -p` of another file over it (same size and mtime): a new inode, hashed again.
+    writeFiles(root, { 'other.csv': 'a,b\n5,6\n' });
+    utimesSync(join(root, 'other.csv'), old, old);
+    execFileSync('cp', ['-p', join(root, 'other.csv'), `${file}.new`]);
+    renameSync(`${file}.new`, file);
+    assert.equal(statSync(file).mtimeMs, old.getTime());
     const third = (await new Fingerprinter(cache).fingerprint(root, ['d.csv']))[0];
-    assert.notEqual(third.sha256, first.sha256);
     assert.equal(third.sha256, sha256sum(file));
+    assert.notEqual(third.sha256, second.sha256);
   });
 
   it('do not trust the cache for a file modified within 2 s of its hashing (same-tick rewrite)', async () => {

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isRunId, newRunId, runIdTime } from '../../../src/core/runs/ids';
-import { ORPHANED_RUN_ERROR, RunStore, isAlive } from '../../../src/core/runs/store';
+import { ORPHANED_RUN_ERROR, RunStore, isAlive, processStartToken } from '../../../src/core/runs/store';
 import { addToSummary, metricGoal } from '../../../src/core/runs/summaries';
 import type { RunRecord } from '../../../src/core/runs/types';
 import { gitIn, makeRepo, tempDir } from '../../helpers/gitRepo';
@@ -233,6 +233,44 @@ describe('run store', () => {
     assert.equal(after.exitCode, 0);
     assert.equal(after.error, undefined);
   });
+
+  it(
+    'reconcile() treats a live pid with another start time as a dead supervisor (pid reuse)',
+    { skip: process.platform !== 'linux' && 'start times are read from /proc (Linux)' },
+    async () => {
+      const store = new RunStore(tempDir());
+      const token = processStartToken(process.pid);
+      assert.match(token ?? '', /^\d+:\d+$/, 'boot time and start ticks of this process');
+      assert.equal(processStartToken(await deadPid()), undefined);
+      // This test process stands in for a process that got a dead supervisor's pid: same pid, but it
+      // started at another time than the one recorded.
+      const [boot, ticks] = token!.split(':');
+      const reused = await store.create({
+        ...fields(),
+        status: 'running',
+        supervisorPid: process.pid,
+        supervisorStart: `${boot}:${Number(ticks) + 1}`,
+      });
+      const rebooted = await store.create({
+        ...fields(),
+        status: 'running',
+        supervisorPid: process.pid,
+        supervisorStart: `${Number(boot) - 3600}:${ticks}`,
+      });
+      const live = await store.create({
+        ...fields(),
+        status: 'running',
+        supervisorPid: process.pid,
+        supervisorStart: token!,
+      });
+      const legacy = await store.create({ ...fields(), status: 'running', supervisorPid: process.pid });
+      const fixed = await store.reconcile();
+      assert.deepEqual(fixed.map((r) => r.id).sort(), [reused.id, rebooted.id].sort());
+      assert.equal((await store.read(reused.id)).error, ORPHANED_RUN_ERROR);
+      assert.equal((await store.read(live.id)).status, 'running');
+      assert.equal((await store.read(legacy.id)).status, 'running', 'no token recorded: the pid decides');
+    },
+  );
 
   it('counts a zombie (exited, never reaped) as not alive', async () => {
     const dir = tempDir();

@@ -3,9 +3,33 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { formatValues, jobContextFromEnv, mergeInfo, writeMetrics } from '../../../src/core/train/job';
+import {
+  formatValues,
+  jobContextFromEnv,
+  mergeInfo,
+  withSeededRandom,
+  writeMetrics,
+} from '../../../src/core/train/job';
 
 describe('built-in job plumbing', () => {
+  it('seeds Math.random for the training only, and puts the original back, also after a throw', async () => {
+    const original = Math.random;
+    const draws = (seed: number) =>
+      withSeededRandom(seed, () => Promise.resolve([Math.random(), Math.random()]));
+    const a = await draws(7);
+    assert.equal(Math.random, original);
+    assert.deepEqual(await draws(7), a, 'the same seed repeats the draws');
+    assert.notDeepEqual(await draws(8), a);
+    await assert.rejects(
+      withSeededRandom(7, () => {
+        assert.notEqual(Math.random, original);
+        return Promise.reject(new Error('training failed'));
+      }),
+      /training failed/,
+    );
+    assert.equal(Math.random, original);
+  });
+
   it("takes the run folder and metrics file from the runner, else from task.json's folder", () => {
     const dir = mkdtempSync(join(tmpdir(), 'xlens-job-'));
     const ctx = jobContextFromEnv(join(dir, 'task.json'), {});

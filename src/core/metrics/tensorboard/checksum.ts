@@ -1,6 +1,6 @@
 /**
- * TFRecord checksums: masked CRC32C (Castagnoli), computed by `@node-rs/crc32`, plus a batched
- * verifier that checks every record of a buffer with ONE native CRC call.
+ * TFRecord checksums: masked CRC32C (Castagnoli, see `crc32c.ts`: native addon or JS), plus a batched
+ * verifier that checks every record of a span with ONE CRC call.
  *
  * Framing (TensorFlow `tensorflow/core/lib/io/record_writer.cc`, TFRecord format):
  * `u64 LE length | u32 masked_crc32c(length bytes) | payload | u32 masked_crc32c(payload)`,
@@ -20,7 +20,7 @@
  * by an invertible linear image of its own (non-zero) CRC error, so it is always detected; two
  * corruptions could cancel only with probability 2⁻³², the strength of CRC32C itself.
  */
-import { crc32c } from '@node-rs/crc32';
+import { crc32c } from './crc32c';
 
 const MASK_DELTA = 0xa282ead8;
 
@@ -129,6 +129,35 @@ export class BatchCrcPredictor {
         applyTable(a.header, this.value)) >>>
       0;
   }
+
+  /**
+   * Folds in one whole record at `p` in `view` (header, then a payload of `payloadLength` bytes),
+   * reading the two stored checksums itself: the same as {@link addHeader} + {@link addPayload},
+   * but no 32-bit checksum crosses a function call (where V8 may have to box it).
+   */
+  addRecord(view: DataView, p: number, payloadLength: number): void {
+    const a = this.algebra;
+    const header = view.getUint32(p + 8, true);
+    const trailer = view.getUint32(p + 12 + payloadLength, true);
+    let table = this.lastTable;
+    if (payloadLength !== this.lastLength) {
+      table = this.lastTable = a.shift(payloadLength + 4);
+      this.lastLength = payloadLength;
+    }
+    const afterHeader =
+      a.residue ^
+      applyTable(a.trailer, (header ^ unmaskCrc(header)) >>> 0) ^
+      applyTable(a.header, this.value);
+    this.value =
+      (a.residue ^
+        applyTable(a.trailer, (trailer ^ unmaskCrc(trailer)) >>> 0) ^
+        applyTable(table, afterHeader >>> 0)) >>>
+      0;
+  }
+
+  /** Shift table of the last payload length met (records of one writer often share a length). */
+  private lastLength = -1;
+  private lastTable: LinearTable = new Uint32Array(1024);
 
   /** Folds in a payload block of `payloadLength` bytes followed by the masked CRC `stored`. */
   addPayload(payloadLength: number, stored: number): void {

@@ -7,6 +7,9 @@ export {
   TensorBoardRunReader,
   isEventFileName,
   compareEventFileNames,
+  columnsToPoints,
+  type PointColumns,
+  type TensorBoardColumnsResult,
   type TensorBoardReadResult,
   type TensorBoardRunReaderOptions,
 } from './runReader';
@@ -18,3 +21,4 @@ export {
   type TensorBoardRun,
 } from './logdir';
 export { SCALARS_PLUGIN, NO_PLUGIN } from './eventDecoder';
+export { crc32c, crc32cJs, crc32cImplementation } from './crc32c';

@@ -1,13 +1,51 @@
 /**
  * Incremental reader of one TensorBoard run directory (the directory that directly holds
  * `*tfevents*` files). Each {@link TensorBoardRunReader.read} reads only the bytes appended since
- * the previous one, in every event file of the run, and returns the new points per tag.
+ * the previous one, in every event file of the run, and returns the new points per tag: as
+ * {@link MetricPoint} objects (the common series model), or with
+ * {@link TensorBoardRunReader.readColumns} as typed-array columns, which large reads should use.
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MetricPoint, ReadWarning } from '../series';
-import { EventDecoder } from './eventDecoder';
+import { EventDecoder, emptyColumns, type TagSeries } from './eventDecoder';
 import { type FileCursor, newCursor, RecordScanner, DEFAULT_CHUNK_BYTES } from './recordScanner';
+
+/**
+ * A batch of one tag's points, columnar: point i is `(steps[i], values[i], times[i])`, with
+ * `times` the event wall time in Unix ms. The three arrays have exactly `length` entries and
+ * belong to the caller.
+ */
+export interface PointColumns {
+  readonly length: number;
+  readonly steps: Float64Array;
+  readonly values: Float64Array;
+  readonly times: Float64Array;
+}
+
+/** What one {@link TensorBoardRunReader.readColumns} found. */
+export interface TensorBoardColumnsResult {
+  /** Tag → points appended since the previous read, in file order, columnar. */
+  columns: Map<string, PointColumns>;
+  /** Corruption, decode and I/O problems met in this read (file + byte offset). */
+  warnings: ReadWarning[];
+  /** Non-scalar values skipped in this read, per plugin (e.g. `{ histograms: 120 }`). */
+  skippedPlugins: Record<string, number>;
+  /** Bytes consumed in this read. */
+  bytesRead: number;
+  /** True when `maxBytes` stopped the read before the end of the data: call again. */
+  more: boolean;
+}
+
+/** Points of a {@link PointColumns} batch as {@link MetricPoint} objects (the common series model). */
+export function columnsToPoints(columns: PointColumns): MetricPoint[] {
+  const { length, steps, values, times } = columns; // the arrays may be longer than `length`
+  const points = new Array<MetricPoint>(length);
+  for (let i = 0; i < length; i++) {
+    points[i] = { step: steps[i], value: values[i], time: times[i] };
+  }
+  return points;
+}
 
 /** What one {@link TensorBoardRunReader.read} found. */
 export interface TensorBoardReadResult {
@@ -83,14 +121,31 @@ export class TensorBoardRunReader {
    * Never throws for bad data or an unreadable file: those become warnings. Calls made while a
    * read runs are queued behind it.
    */
-  read(options: { maxBytes?: number } = {}): Promise<TensorBoardReadResult> {
+  async read(options: { maxBytes?: number } = {}): Promise<TensorBoardReadResult> {
+    const { batches, ...rest } = await this.enqueue(options, pointsOf);
+    return { newPoints: batches, ...rest };
+  }
+
+  /**
+   * Like {@link read}, with each tag's new points as typed-array columns instead of one object
+   * per point: the fast path for large reads (no allocation per point).
+   */
+  async readColumns(options: { maxBytes?: number } = {}): Promise<TensorBoardColumnsResult> {
+    const { batches, ...rest } = await this.enqueue(options, columnsOf);
+    return { columns: batches, ...rest };
+  }
+
+  private enqueue<T>(options: { maxBytes?: number }, take: (series: TagSeries) => T): Promise<RawResult<T>> {
     // Reads share the scanner and cursors: a read asked for while one runs waits for it.
-    const result = this.queue.then(() => this.readNow(options));
+    const result = this.queue.then(() => this.readNow(options, take));
     this.queue = result.catch(() => undefined);
     return result;
   }
 
-  private async readNow(options: { maxBytes?: number }): Promise<TensorBoardReadResult> {
+  private async readNow<T>(
+    options: { maxBytes?: number },
+    take: (series: TagSeries) => T,
+  ): Promise<RawResult<T>> {
     const warnings: ReadWarning[] = [];
     this.decoder.warnings = warnings;
     let budget = options.maxBytes ?? Infinity;
@@ -117,7 +172,7 @@ export class TensorBoardRunReader {
         });
       }
     }
-    return { ...this.collect(warnings), warnings, bytesRead, more };
+    return { ...this.collect(warnings, take), warnings, bytesRead, more };
   }
 
   /** Skipped non-scalar values per plugin over all reads so far. */
@@ -168,12 +223,22 @@ export class TensorBoardRunReader {
     });
   }
 
-  private collect(warnings: ReadWarning[]): Pick<TensorBoardReadResult, 'newPoints' | 'skippedPlugins'> {
-    const newPoints = new Map<string, MetricPoint[]>();
+  private collect<T>(
+    warnings: ReadWarning[],
+    take: (series: TagSeries) => T,
+  ): Pick<RawResult<T>, 'batches' | 'skippedPlugins'> {
+    const batches = new Map<string, T>();
     for (const series of this.decoder.takeTouched()) {
-      if (series.batch.length > 0) {
-        newPoints.set(series.name, series.batch);
-        series.batch = [];
+      if (series.count > 0) {
+        batches.set(series.name, take(series));
+        series.count = 0;
+        if (series.steps.length > KEPT_CAPACITY) {
+          // A big first read grew the arrays: do not hold that memory for the small reads that follow.
+          const empty = emptyColumns(KEPT_CAPACITY);
+          series.steps = empty.steps;
+          series.values = empty.values;
+          series.times = empty.times;
+        }
       }
       if (series.dropped > 0) {
         warnings.push({
@@ -188,6 +253,35 @@ export class TensorBoardRunReader {
       skippedPlugins[plugin] = count;
       this.skippedTotal.set(plugin, (this.skippedTotal.get(plugin) ?? 0) + count);
     }
-    return { newPoints, skippedPlugins };
+    return { batches, skippedPlugins };
   }
+}
+
+/** A read's result with each tag's new points in the shape `take` made them. */
+interface RawResult<T> extends Omit<TensorBoardColumnsResult, 'columns'> {
+  batches: Map<string, T>;
+}
+
+/** Column capacity a tag keeps between reads (points). */
+const KEPT_CAPACITY = 1 << 13;
+
+/** The new points of `series` as exact-size column copies (the decoder reuses its arrays). */
+function columnsOf(series: TagSeries): PointColumns {
+  const length = series.count;
+  return {
+    length,
+    steps: series.steps.slice(0, length),
+    values: series.values.slice(0, length),
+    times: series.times.slice(0, length),
+  };
+}
+
+/** The new points of `series` as {@link MetricPoint} objects. */
+function pointsOf(series: TagSeries): MetricPoint[] {
+  return columnsToPoints({
+    length: series.count,
+    steps: series.steps,
+    values: series.values,
+    times: series.times,
+  });
 }

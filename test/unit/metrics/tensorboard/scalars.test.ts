@@ -216,6 +216,12 @@ describe('TFRecord checksums', () => {
       return predictor.value;
     };
     assert.equal(predict(all), crc32c(all));
+    const whole = new BatchCrcPredictor();
+    const view = new DataView(all.buffer, all.byteOffset, all.byteLength);
+    for (let i = 0, p = 0; i < lengths.length; p += 16 + lengths[i++]) {
+      whole.addRecord(view, p, lengths[i]);
+    }
+    assert.equal(whole.value, crc32c(all), 'addRecord folds in header and payload at once');
     for (const at of [3, 10, 500, all.length - 1]) {
       const damaged = Buffer.from(all);
       damaged[at] ^= 0x40;

@@ -1,2 +1,0 @@
-/** Formatting of the drift view: the one shared implementation (`src/protocol/format.ts`). */
-export { formatDuration, formatNumber, formatPercent } from '../../src/protocol/format';
