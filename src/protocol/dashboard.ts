@@ -81,6 +81,19 @@ export interface DashboardSeriesInfo {
   shown: number;
 }
 
+/**
+ * A metric recorded once (e.g. `eval/precision_macro` written at the end of a run), shown as a small
+ * card instead of a chart of one dot. A metric that shares a chart with a curve (`eval/accuracy` next to
+ * `accuracy`) stays in that chart.
+ */
+export interface DashboardResult {
+  /** Metric name as logged. */
+  name: string;
+  value: number;
+  /** Step the value was recorded at. */
+  step: number;
+}
+
 /** New rows for one dataset of a chart already shown; they replace the dataset's rows. */
 export interface DashboardChartData {
   chartId: string;
@@ -104,6 +117,8 @@ export interface DashboardSnapshot {
    * `metricCharts`; every series in `data` has at most {@link MAX_POINTS_PER_SERIES} points.
    */
   charts: ChartModel[];
+  /** Metrics with one point and no curve to share a chart with, in series order (see {@link DashboardResult}). */
+  results: DashboardResult[];
   series: DashboardSeriesInfo[];
   log: DashboardLogTail;
   /** Problems met while reading the run (bad metric lines etc.), each naming file and line. */
@@ -118,6 +133,11 @@ export interface DashboardUpdate {
   charts?: ChartModel[];
   /** New rows of charts whose spec did not change. */
   data?: DashboardChartData[];
+  /**
+   * The whole list of result cards, sent when it changed (a metric recorded once appeared, or got a
+   * second point and moved to a chart in `charts`).
+   */
+  results?: DashboardResult[];
   /** Point counts of the metrics that changed. */
   series?: DashboardSeriesInfo[];
   /** Lines appended to the log tail; the view keeps the last {@link LOG_TAIL_LINES}. */

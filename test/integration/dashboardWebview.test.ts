@@ -98,9 +98,20 @@ describe('run dashboard in headless Chromium under the extension CSP', { skip: c
     const half = new Map(
       [...full].map(([name, points]) => [name, points.slice(0, Math.ceil(points.length / 2))]),
     );
+    // A metric recorded once so far (an evaluation after the first half): a result card, not a chart.
+    const lastHalfStep = Math.max(...half.get('loss')!.map((p) => p.step));
+    half.set('eval/precision_macro', [{ step: lastHalfStep, value: 0.8125 }]);
+    full.set('eval/precision_macro', [
+      { step: lastHalfStep, value: 0.8125 },
+      { step: lastHalfStep + 1, value: 0.84 },
+    ]);
     const h = await openView(browser, bundle);
     await h.post({ type: 'dashboard/snapshot', payload: buildSnapshot(state('running', half)) });
     await until(h.page, 'window.__posted.some((m) => m.type === "dashboard/rendered")');
+    assert.deepEqual(await h.page.locator('#charts .result-card').allInnerTexts(), [
+      `eval/precision_macro\n0.8125\nstep ${lastHalfStep}`,
+    ]);
+    assert.equal(await h.page.locator('[data-chart-id="metric:precision_macro"]').count(), 0);
 
     // Every toolkit element the dashboard uses is on the page and upgraded (has its shadow root).
     for (const element of ['vscode-progress-ring', 'vscode-button', 'vscode-data-grid']) {
@@ -145,6 +156,13 @@ describe('run dashboard in headless Chromium under the extension CSP', { skip: c
       `(document.querySelector('#charts svg .mark-line path')?.getAttribute('d') ?? '').split('L').length`,
     );
     assert.equal(vertices, lossPoints);
+    // Its second point made the evaluation metric a chart; its card is gone.
+    await until(
+      h.page,
+      `document.querySelector('[data-chart-id="metric:precision_macro"]')?.dataset.rendered === 'true'`,
+    );
+    assert.equal(await h.page.locator('#charts .result-card').count(), 0);
+    assert.equal(await h.page.locator('#charts .results').isHidden(), true);
 
     // Give late work (the toolkit's deferred styles, vega's resize) a moment to report.
     await h.page.waitForTimeout(300);

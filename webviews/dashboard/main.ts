@@ -16,7 +16,7 @@ import { reportError, startView } from '../shared/page';
 import { dataGrid, setGridRows } from '../shared/toolkit';
 import { getVsCodeApi } from '../shared/vscodeApi';
 import { ChartGrid } from './charts';
-import { formatParam } from './format';
+import { formatParam, renderResults } from './format';
 import { renderHeader, tickDuration } from './header';
 import styles from './dashboard.css';
 
@@ -45,6 +45,8 @@ class Dashboard {
   private readonly header = document.createElement('header');
   private readonly warnings = document.createElement('ul');
   private readonly charts = section('charts', 'Metrics');
+  /** Cards of the metrics recorded once, above the charts. */
+  private readonly results = document.createElement('div');
   private readonly params = section('params', 'Params');
   private readonly log = section('log', 'Output');
   private readonly logText = document.createElement('pre');
@@ -56,6 +58,10 @@ class Dashboard {
     this.header.className = 'run-header';
     this.warnings.className = 'warnings';
     this.charts.body.classList.add('chart-grid');
+    this.results.className = 'results';
+    this.results.setAttribute('role', 'list');
+    this.results.setAttribute('aria-label', 'Metrics recorded once');
+    this.charts.body.before(this.results);
     this.logText.className = 'log-tail';
     this.logText.tabIndex = 0;
     this.log.body.append(this.logText);
@@ -70,7 +76,9 @@ class Dashboard {
   }
 
   showSnapshot(snapshot: DashboardSnapshot): void {
-    this.model = { ...snapshot, charts: [...snapshot.charts], log: { ...snapshot.log } };
+    // A state saved by an older view has no results.
+    const results = snapshot.results ?? [];
+    this.model = { ...snapshot, charts: [...snapshot.charts], results, log: { ...snapshot.log } };
     this.renderHeader();
     this.renderParams();
     this.grid.setCounts(snapshot.series);
@@ -78,6 +86,7 @@ class Dashboard {
     for (const chart of snapshot.charts) {
       this.grid.setChart(chart);
     }
+    renderResults(this.results, results);
     this.renderCharts();
     this.renderWarnings();
     this.logText.textContent = snapshot.log.lines.join('\n');
@@ -128,7 +137,11 @@ class Dashboard {
     for (const d of update.data ?? []) {
       this.grid.setData(d.chartId, d.dataset, d.rows);
     }
-    if (update.charts || update.data || update.reset) {
+    if (update.results) {
+      model.results = update.results;
+      renderResults(this.results, update.results);
+    }
+    if (update.charts || update.data || update.results || update.reset) {
       model.charts = this.grid.models();
       this.renderCharts();
     }
@@ -193,7 +206,7 @@ class Dashboard {
   }
 
   private renderCharts(): void {
-    const empty = this.grid.ids.length === 0;
+    const empty = this.grid.ids.length === 0 && this.model!.results.length === 0;
     this.charts.root.classList.toggle('empty', empty);
     let note = this.charts.root.querySelector<HTMLElement>('.empty-note');
     if (empty && !note) {

@@ -14,6 +14,7 @@ import {
   type DashboardHeader,
   type DashboardImportedSource,
   type DashboardParam,
+  type DashboardResult,
   type DashboardSeriesInfo,
   type DashboardSnapshot,
   type DashboardUpdate,
@@ -138,9 +139,46 @@ export function seriesInfo(name: string, points: readonly MetricPoint[]): Dashbo
   return { name, total: points.length, shown: Math.min(points.length, MAX_POINTS_PER_SERIES) };
 }
 
-/** The charts of a run: one per metric group, each series downsampled to the protocol's limit. */
+/**
+ * Splits the metric groups of a run (core's {@link groupMetrics}, the charts' grouping) into groups
+ * drawn as charts, those where some member has two points or more, and results: the members of the
+ * other groups, each recorded exactly once. A single point that shares a group with a curve
+ * (`eval/accuracy` beside `accuracy`) stays in that chart. Metrics without points are in neither.
+ */
+export function splitMetrics(series: ReadonlyMap<string, readonly MetricPoint[]>): {
+  charted: MetricGroup[];
+  results: DashboardResult[];
+} {
+  const charted: MetricGroup[] = [];
+  const results: DashboardResult[] = [];
+  for (const group of groupMetrics(nonEmpty(series))) {
+    const points = group.members.map((m) => series.get(m.name) ?? []);
+    if (points.some((p) => p.length > 1)) {
+      charted.push(group);
+    } else {
+      group.members.forEach((m, i) =>
+        results.push({ name: m.name, value: points[i][0].value, step: points[i][0].step }),
+      );
+    }
+  }
+  const order = new Map([...series.keys()].map((name, i) => [name, i]));
+  results.sort((a, b) => order.get(a.name)! - order.get(b.name)!);
+  return { charted, results };
+}
+
+/** The metrics recorded once, as result cards (see {@link splitMetrics}). */
+export function buildResults(series: ReadonlyMap<string, readonly MetricPoint[]>): DashboardResult[] {
+  return splitMetrics(series).results;
+}
+
+/**
+ * The charts of a run: one per metric group with a curve (see {@link splitMetrics}), each series
+ * downsampled to the protocol's limit.
+ */
 export function buildCharts(series: ReadonlyMap<string, readonly MetricPoint[]>): ChartModel[] {
-  return metricCharts(series, { maxPoints: MAX_POINTS_PER_SERIES });
+  const names = splitMetrics(series).charted.flatMap((g) => g.members.map((m) => m.name));
+  const curves = new Map(names.map((name) => [name, series.get(name) ?? []] as const));
+  return metricCharts(curves, { maxPoints: MAX_POINTS_PER_SERIES });
 }
 
 /** The full snapshot. */
@@ -149,6 +187,7 @@ export function buildSnapshot(state: RunState, now?: number): DashboardSnapshot 
     header: buildHeader(state, now),
     params: buildParams(state),
     charts: buildCharts(state.series),
+    results: buildResults(state.series),
     series: [...state.series].map(([name, points]) => seriesInfo(name, points)),
     log: state.log,
     warnings: [...state.warnings],
@@ -166,12 +205,14 @@ function membership(group: MetricGroup): string {
  */
 export class ChartTracker {
   private shown = new Map<string, string>();
+  /** The result cards the view shows, as JSON. */
+  private shownResults = '[]';
 
-  /** Records that the view now shows exactly the charts of `series` (after a snapshot). */
+  /** Records that the view now shows exactly the charts and result cards of `series` (after a snapshot). */
   reset(series: ReadonlyMap<string, readonly MetricPoint[]>): void {
-    this.shown = new Map(
-      groupMetrics(nonEmpty(series)).map((g) => [metricChartId(g), membership(g)] as [string, string]),
-    );
+    const { charted, results } = splitMetrics(series);
+    this.shown = new Map(charted.map((g) => [metricChartId(g), membership(g)] as [string, string]));
+    this.shownResults = JSON.stringify(results);
   }
 
   /**
@@ -182,12 +223,13 @@ export class ChartTracker {
     series: ReadonlyMap<string, readonly MetricPoint[]>,
     appended: ReadonlyMap<string, number>,
     reset: boolean,
-  ): Pick<DashboardUpdate, 'charts' | 'data' | 'series' | 'reset'> {
+  ): Pick<DashboardUpdate, 'charts' | 'data' | 'results' | 'series' | 'reset'> {
     if (reset) {
       this.reset(series);
       return {
         reset: true,
         charts: buildCharts(series),
+        results: buildResults(series),
         series: [...series].map(([name, points]) => seriesInfo(name, points)),
       };
     }
@@ -196,7 +238,11 @@ export class ChartTracker {
     }
     const charts: ChartModel[] = [];
     const data: NonNullable<DashboardUpdate['data']> = [];
-    for (const group of groupMetrics(nonEmpty(series))) {
+    const split = splitMetrics(series);
+    const resultsJson = JSON.stringify(split.results);
+    const results = resultsJson !== this.shownResults ? split.results : undefined;
+    this.shownResults = resultsJson;
+    for (const group of split.charted) {
       if (!group.members.some((m) => appended.has(m.name))) {
         continue;
       }
@@ -217,6 +263,7 @@ export class ChartTracker {
     return {
       charts: charts.length > 0 ? charts : undefined,
       data: data.length > 0 ? data : undefined,
+      results,
       series: [...appended.keys()].map((name) => seriesInfo(name, series.get(name) ?? [])),
     };
   }

@@ -130,6 +130,43 @@ describe('dashboard view model', () => {
     );
   });
 
+  it('shows metrics recorded once as result cards, except beside a curve they share a chart with', () => {
+    const series = new Map([
+      ['loss', curve(40)],
+      ['accuracy', curve(40, 0.5)],
+      ['eval/accuracy', [{ step: 39, value: 0.93 }]],
+      ['eval/precision_macro', [{ step: 39, value: 0.9125 }]],
+      ['eval/recall_macro', [{ step: 39, value: 0.875 }]],
+      ['empty', []],
+    ]);
+    const snapshot = buildSnapshot(state(series));
+    assert.deepEqual(
+      snapshot.charts.map((c) => [c.id, [...rowsPerSeries(c.data.points).keys()]]),
+      [
+        ['metric:loss', ['loss']],
+        ['metric:accuracy', ['accuracy', 'eval/accuracy']],
+      ],
+    );
+    assert.deepEqual(snapshot.results, [
+      { name: 'eval/precision_macro', value: 0.9125, step: 39 },
+      { name: 'eval/recall_macro', value: 0.875, step: 39 },
+    ]);
+    // A pair recorded once each (val_loss with loss) is two cards, in the order the run wrote them.
+    const once = buildSnapshot(
+      state(
+        new Map([
+          ['val_loss', [{ step: 0, value: 0.5 }]],
+          ['loss', [{ step: 0, value: 0.4 }]],
+        ]),
+      ),
+    );
+    assert.deepEqual(once.charts, []);
+    assert.deepEqual(
+      once.results.map((r) => r.name),
+      ['val_loss', 'loss'],
+    );
+  });
+
   it('sends at most 2,000 points per series for 10 metrics of 100,000 steps, keeping first and last', () => {
     const series = new Map(
       Array.from({ length: 10 }, (_, i) => [`metric_${i}`, curve(100_000, i)] as [string, MetricPoint[]]),
@@ -177,14 +214,46 @@ describe('ChartTracker: what an update carries', () => {
       ]),
       false,
     );
+    // val_loss joins the loss curve; accuracy, recorded once, is a result card and no chart.
     assert.deepEqual(
       diff.charts?.map((c) => c.id),
-      ['metric:loss', 'metric:accuracy'],
+      ['metric:loss'],
     );
     assert.equal(diff.data, undefined);
-    // Known from now on: the next points are rows only.
+    assert.deepEqual(
+      diff.results?.map((r) => r.name),
+      ['accuracy'],
+    );
+    // Known from now on: the next points are rows only, and the cards are not sent again.
     series.get('val_loss')!.push({ step: 1, value: 0.5 });
-    assert.equal(tracker.diff(series, new Map([['val_loss', 1]]), false).charts, undefined);
+    const next = tracker.diff(series, new Map([['val_loss', 1]]), false);
+    assert.equal(next.charts, undefined);
+    assert.equal(next.results, undefined);
+  });
+
+  it('turns a result card into a chart when its metric gets a second point', () => {
+    const series = new Map([
+      ['loss', curve(5)],
+      ['eval/precision_macro', [{ step: 4, value: 0.8125 }]],
+    ]);
+    const tracker = new ChartTracker();
+    tracker.reset(series);
+    series.get('eval/precision_macro')!.push({ step: 5, value: 0.84 });
+    const diff = tracker.diff(series, new Map([['eval/precision_macro', 1]]), false);
+    assert.deepEqual(
+      diff.charts?.map((c) => [c.id, [...rowsPerSeries(c.data.points)]]),
+      [['metric:precision_macro', [['eval/precision_macro', 2]]]],
+    );
+    assert.deepEqual(diff.results, []);
+    assert.deepEqual(diff.series, [{ name: 'eval/precision_macro', total: 2, shown: 2 }]);
+  });
+
+  it('sends the cards anew after the metrics file was rewritten', () => {
+    const tracker = new ChartTracker();
+    tracker.reset(new Map([['loss', curve(5)]]));
+    const diff = tracker.diff(new Map([['loss', curve(1)]]), new Map([['loss', 1]]), true);
+    assert.deepEqual(diff.charts, []);
+    assert.deepEqual(diff.results, [{ name: 'loss', value: curve(1)[0].value, step: 0 }]);
   });
 
   it('rebuilds every chart after the metrics file was rewritten', () => {
