@@ -148,8 +148,17 @@ async function childBytes(): Promise<Measure> {
   return { seconds: (performance.now() - started) / 1000, cpu: cpuSince(cpu), bytes };
 }
 
-/** Our reader with columnar batches (readColumns): the reader's own speed. */
-async function childOurs(): Promise<Measure> {
+/** One batch of a reader pass: what it read and the points (count, sum of values) it held. */
+interface Batch {
+  warnings: unknown[];
+  bytesRead: number;
+  more: boolean;
+  points: number;
+  sum: number;
+}
+
+/** Reads every run of the logdir to its end in batches of BATCH_BYTES through `next`, timed. */
+async function measurePass(next: (reader: TensorBoardRunReader) => Promise<Batch>): Promise<Measure> {
   const cpu = process.cpuUsage();
   const started = performance.now();
   let points = 0;
@@ -158,19 +167,14 @@ async function childOurs(): Promise<Measure> {
   for (const dir of await findTensorBoardRuns(DATA)) {
     const reader = new TensorBoardRunReader(dir);
     for (;;) {
-      const result = await reader.readColumns({ maxBytes: BATCH_BYTES });
-      if (result.warnings.length > 0) {
-        throw new Error(`unexpected warnings: ${JSON.stringify(result.warnings.slice(0, 3))}`);
+      const batch = await next(reader);
+      if (batch.warnings.length > 0) {
+        throw new Error(`unexpected warnings: ${JSON.stringify(batch.warnings.slice(0, 3))}`);
       }
-      bytes += result.bytesRead;
-      for (const batch of result.columns.values()) {
-        points += batch.length;
-        const values = batch.values;
-        for (let i = 0; i < values.length; i++) {
-          sum += values[i];
-        }
-      }
-      if (!result.more) {
+      bytes += batch.bytesRead;
+      points += batch.points;
+      sum += batch.sum;
+      if (!batch.more) {
         break;
       }
     }
@@ -179,34 +183,37 @@ async function childOurs(): Promise<Measure> {
   return { seconds, cpu: cpuSince(cpu), points, sum, bytes, maxRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
-/** The same through read(): every new point as a MetricPoint object (the common series model). */
-async function childOursPoints(): Promise<Measure> {
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  let points = 0;
-  let sum = 0;
-  let bytes = 0;
-  for (const dir of await findTensorBoardRuns(DATA)) {
-    const reader = new TensorBoardRunReader(dir);
-    for (;;) {
-      const result = await reader.read({ maxBytes: BATCH_BYTES });
-      if (result.warnings.length > 0) {
-        throw new Error(`unexpected warnings: ${JSON.stringify(result.warnings.slice(0, 3))}`);
-      }
-      bytes += result.bytesRead;
-      for (const series of result.newPoints.values()) {
-        points += series.length;
-        for (const p of series) {
-          sum += p.value;
-        }
-      }
-      if (!result.more) {
-        break;
+/** Our reader with columnar batches (readColumns): the reader's own speed. */
+function childOurs(): Promise<Measure> {
+  return measurePass(async (reader) => {
+    const result = await reader.readColumns({ maxBytes: BATCH_BYTES });
+    let points = 0;
+    let sum = 0;
+    for (const batch of result.columns.values()) {
+      points += batch.length;
+      const values = batch.values;
+      for (let i = 0; i < values.length; i++) {
+        sum += values[i];
       }
     }
-  }
-  const seconds = (performance.now() - started) / 1000;
-  return { seconds, cpu: cpuSince(cpu), points, sum, bytes, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+    return { warnings: result.warnings, bytesRead: result.bytesRead, more: result.more, points, sum };
+  });
+}
+
+/** The same through read(): every new point as a MetricPoint object (the common series model). */
+function childOursPoints(): Promise<Measure> {
+  return measurePass(async (reader) => {
+    const result = await reader.read({ maxBytes: BATCH_BYTES });
+    let points = 0;
+    let sum = 0;
+    for (const series of result.newPoints.values()) {
+      points += series.length;
+      for (const p of series) {
+        sum += p.value;
+      }
+    }
+    return { warnings: result.warnings, bytesRead: result.bytesRead, more: result.more, points, sum };
+  });
 }
 
 /** The one-shot API that keeps every point as a MetricPoint object (10M objects in memory). */

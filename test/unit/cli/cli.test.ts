@@ -1,22 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isAlive } from '../../../src/core/runs/store';
 import type { RunRecord } from '../../../src/core/runs/types';
 import { gitIn, makeRepo, tempDir, writeFiles } from '../../helpers/gitRepo';
-import {
-  cliEnv,
-  cliSource,
-  latestRun,
-  repoRoot,
-  runIds,
-  tsxLoader,
-  waitFor,
-  xlens,
-  xlensInProcess,
-} from './xlensProcess';
+import { latestRun, repoRoot, runIds, startXlens, waitFor, xlens, xlensInProcess } from './xlensProcess';
 
 const TRAIN = `
 const fs = require('fs');
@@ -187,20 +176,12 @@ describe('xlens CLI (real processes)', () => {
   it('Ctrl-C on a command that runs no task just stops it, without the task-cancelling message', async () => {
     const root = tempDir();
     writeFiles(root, { 'logs/training.log': 'epoch,loss\n0,1.5\n1,0.9\n' });
-    const child = spawn(process.execPath, ['--import', tsxLoader, cliSource, 'import', 'logs', '--watch'], {
-      cwd: root,
-      env: cliEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const closed = new Promise<number | null>((done) => child.on('close', done));
+    const watch = startXlens(root, ['import', 'logs', '--watch']);
     // The listing is printed before watching starts.
-    await waitFor('the watch to start', () => /training\.log/.test(stdout));
-    child.kill('SIGINT');
-    assert.equal(await closed, 0, stderr);
+    await waitFor('the watch to start', () => /training\.log/.test(watch.output.stdout));
+    watch.child.kill('SIGINT');
+    const { code, stderr } = await watch.done;
+    assert.equal(code, 0, stderr);
     assert.match(stderr, /xlens: SIGINT: stopping\./);
     assert.doesNotMatch(stderr, /SIGTERM, then SIGKILL|cancelling/);
   });

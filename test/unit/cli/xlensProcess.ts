@@ -2,7 +2,7 @@
  * Test helpers for the CLI: `xlens` as a real child process (from the TypeScript sources through
  * tsx), in-process runs for the many bad-input cases, and readers of the run store.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -43,22 +43,38 @@ export async function xlensInProcess(cwd: string, args: string[]): Promise<Resul
   return { code, stdout, stderr };
 }
 
+/** A running `xlens` process: its output so far (updated as it arrives) and its end. */
+export interface XlensProcess {
+  child: ChildProcess;
+  output: Result;
+  done: Promise<Result>;
+}
+
+/** Starts `xlens <args>` as a real process (stdout and stderr are pipes, not a TTY) in `cwd`. */
+export function startXlens(cwd: string, args: string[]): XlensProcess {
+  const child = spawn(process.execPath, ['--import', tsxLoader, cliSource, ...args], {
+    cwd,
+    env: cliEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: Result = { code: null, stdout: '', stderr: '' };
+  child.stdout.on('data', (d: Buffer) => (output.stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output.stderr += d.toString()));
+  const done = new Promise<Result>((resolve, fail) => {
+    child.on('error', fail);
+    child.on('close', (code) => {
+      output.code = code;
+      resolve(output);
+    });
+  });
+  return { child, output, done };
+}
+
 /** Runs `xlens <args>` as a real process (stdout and stderr are pipes, not a TTY) in `cwd`. */
 export function xlens(cwd: string, args: string[], onSpawn?: (pid: number) => void): Promise<Result> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', tsxLoader, cliSource, ...args], {
-      cwd,
-      env: cliEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    onSpawn?.(child.pid!);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+  const started = startXlens(cwd, args);
+  onSpawn?.(started.child.pid!);
+  return started.done;
 }
 
 /** Ids of the run folders under `root`'s store (none when the store does not exist). */
