@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { DisposableStore, type Disposable } from './core/base/disposable';
+import { RunFollowers } from './core/runs/runFollowers';
 import type { RunRecord } from './core/runs/types';
 import type { XlensApi } from './features/api';
 import { Commands, ContextKeys, Views, TASK_TYPE, type CommandSpec } from './features/commands';
@@ -91,7 +92,8 @@ export class ExtensionRoot implements vscode.Disposable {
     } else {
       const runsDir = join(root, '.xlens', 'runs');
       const project = this.track(new ProjectService(root, this.tasks, this.log));
-      const service = this.track(new RunsService(root, this.runs, this.log));
+      const followers = this.track(new RunFollowers(runsDir));
+      const service = this.track(new RunsService(root, this.runs, this.log, followers));
       const controller = this.track(new RunController(root, this.runs, service, this.log));
       const importedService = this.track(
         new ImportedRunsService(root, this.imported, this.log, () => this.config.current.importedEnabled),
@@ -99,7 +101,7 @@ export class ExtensionRoot implements vscode.Disposable {
       const dashboards: DashboardServices = {
         extensionUri: context.extensionUri,
         root,
-        runsDir,
+        followers,
         panels: this.track(new PanelRegistry<DashboardPanel>()),
         log: this.log,
         watchImported: async () => {
@@ -200,7 +202,7 @@ export class ExtensionRoot implements vscode.Disposable {
             tasks: this.tasks,
             runs: this.runs,
             controller,
-            runsDir,
+            followers,
             ready,
           }),
         ),

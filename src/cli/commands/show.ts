@@ -12,8 +12,9 @@ import { textTable } from '../../core/base/textTable';
 import { formatBytes, formatNumber } from '../../protocol/format';
 import { keyMetrics, runDuration } from '../format';
 import { parseCommandArgs, workspaceRoot } from '../workspace';
+import { followRun } from './showFollow';
 
-const usage = `Usage: xlens show [<run>] [--task <task>] [--json] [--html <file>]
+const usage = `Usage: xlens show [<run>] [--task <task>] [--json] [--html <file>] [--follow]
 
 Shows one run: status, times, command, git state, params, data fingerprints, metric summaries,
 artifacts and warnings (for a failed run, why: its error and the last lines of its stderr). <run> is a
@@ -26,7 +27,10 @@ Options:
   --json         the run record (run.json) with its folder as "dir"; for an imported run, its summary
                  with "imported": true
   --html <file>  also write a standalone HTML report of the run (works offline; runs of this
-                 workspace only; missing folders of <file> are created)`;
+                 workspace only; missing folders of <file> are created)
+  --follow       after the run, stream its output and new metric points while it runs, then its
+                 final status; exits 0 when it succeeded, 1 when it failed or was cancelled. Ctrl-C
+                 stops following (the run goes on)`;
 
 /** How `show` prints a run; more formats (e.g. an HTML report) plug in here. */
 export type ShowFormat = 'text' | 'json';
@@ -185,6 +189,7 @@ export const showCommand: CliCommand = {
       json: { type: 'boolean' },
       html: { type: 'string' },
       task: { type: 'string' },
+      follow: { type: 'boolean' },
     });
     const format: ShowFormat = values.json === true ? 'json' : 'text';
     const root = workspaceRoot(ctx);
@@ -225,6 +230,14 @@ export const showCommand: CliCommand = {
       case 'text':
         ctx.stdout.write(describeRun(run, dir));
         break;
+    }
+    if (values.follow === true) {
+      if (format === 'json') {
+        throw new UserInputError(
+          '--follow prints text: leave out --json (or read metrics.jsonl in the run folder).',
+        );
+      }
+      return followRun(ctx, dir, run);
     }
     return ExitCode.ok;
   },

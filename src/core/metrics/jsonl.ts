@@ -133,7 +133,15 @@ export class JsonlMetricsParser {
     return rest.length > 0 ? this.parseLines([rest]) : { lines: [], warnings: [] };
   }
 
-  private parseLines(texts: string[]): ParseChunkResult {
+  /**
+   * Parses complete lines (without their `\n`) that follow what was parsed so far, e.g. the lines a
+   * `FileTail` returned. Do not mix with {@link push} on the same parser.
+   */
+  pushLines(texts: readonly string[]): ParseChunkResult {
+    return this.parseLines(texts);
+  }
+
+  private parseLines(texts: readonly string[]): ParseChunkResult {
     const result: ParseChunkResult = { lines: [], warnings: [] };
     for (const text of texts) {
       this.lineNumber++;

@@ -11,8 +11,7 @@
  * "rewrite with the latest point only" and "rewrite with the whole history" keep each point once.
  * One warning per run says how to fix the task.
  */
-import { stat } from 'node:fs/promises';
-import { open, type FileHandle } from 'node:fs/promises';
+import { FileTail } from '../base/fileTail';
 import { JsonlMetricsParser, type MetricLine } from '../metrics/jsonl';
 import type { ReadWarning } from '../metrics/series';
 
@@ -21,8 +20,6 @@ export interface MetricsTailListener {
   onWarnings(warnings: ReadWarning[]): void;
 }
 
-/** How many leading bytes are compared on each poll to notice a rewrite of the same size or larger. */
-const PREFIX_BYTES = 256;
 /**
  * Lines remembered (as keys) to skip duplicates when a rewritten file is read again. Beyond this, a
  * rewritten file may give repeated points; files rewritten each epoch are far smaller in practice.
@@ -32,12 +29,10 @@ const MAX_REMEMBERED_LINES = 200_000;
 /** Warnings remembered to not repeat them when a rewritten file is read again (a run keeps 100). */
 const MAX_REMEMBERED_WARNINGS = 1000;
 
+/** Follows the task's metrics file through the one {@link FileTail}; see the module comment. */
 export class MetricsTail {
   private parser: JsonlMetricsParser;
-  private handle: FileHandle | undefined;
-  private position = 0;
-  /** The first bytes read from the current file (at most {@link PREFIX_BYTES}). */
-  private prefix: Buffer = Buffer.alloc(0);
+  private readonly tail: FileTail;
   private timer: NodeJS.Timeout | undefined;
   private reading: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -51,6 +46,7 @@ export class MetricsTail {
   /**
    * @param file the file to follow (it may not exist yet).
    * @param label the name used in warnings (e.g. the file's name within the run folder).
+   * @param intervalMs poll interval, ms.
    */
   constructor(
     private readonly file: string,
@@ -59,6 +55,7 @@ export class MetricsTail {
     private readonly intervalMs = 200,
   ) {
     this.parser = new JsonlMetricsParser(label);
+    this.tail = new FileTail(file);
   }
 
   start(): void {
@@ -67,19 +64,19 @@ export class MetricsTail {
 
   /** Reads what is new now (serialised with the poll). */
   poll(): Promise<void> {
-    this.reading = this.reading.then(() => this.readNew()).catch(() => undefined);
-    return this.reading;
+    return this.enqueue(false);
   }
 
-  /** Stops polling, reads everything left (including a last line without newline), closes the file. */
+  /** Stops polling, reads everything left (including a last line without newline). */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.poll();
-    const rest = this.parser.end();
-    this.emit(rest.lines, rest.warnings);
-    await this.handle?.close().catch(() => undefined);
-    this.handle = undefined;
+    await this.enqueue(true);
+  }
+
+  private enqueue(flush: boolean): Promise<void> {
+    this.reading = this.reading.then(() => this.readNew(flush)).catch((error: unknown) => this.failed(error));
+    return this.reading;
   }
 
   private schedule(): void {
@@ -92,65 +89,25 @@ export class MetricsTail {
     this.timer.unref?.();
   }
 
-  private async readNew(): Promise<void> {
-    if (!this.handle) {
-      try {
-        this.handle = await open(this.file, 'r');
-      } catch {
-        return; // not written yet
-      }
+  private async readNew(flush: boolean): Promise<void> {
+    const read = await this.tail.read({ flush });
+    if (read.reset) {
+      this.restart(read.missing ? 'it was deleted' : 'it was truncated, replaced or its first bytes changed');
     }
-    await this.checkRewritten();
-    const buffer = Buffer.allocUnsafe(1 << 16);
-    for (;;) {
-      const { bytesRead } = await this.handle.read(buffer, 0, buffer.length, this.position);
-      if (bytesRead === 0) {
-        return;
-      }
-      const chunk = buffer.subarray(0, bytesRead);
-      if (this.prefix.length < PREFIX_BYTES && this.position === this.prefix.length) {
-        this.prefix = Buffer.concat([this.prefix, chunk.subarray(0, PREFIX_BYTES - this.prefix.length)]);
-      }
-      this.position += bytesRead;
-      const result = this.parser.push(chunk);
+    if (read.lines.length > 0) {
+      const result = this.parser.pushLines(read.lines.map((l) => l.text));
       this.emit(result.lines, result.warnings);
     }
   }
 
-  /** Starts again from the beginning when the file was truncated, rewritten or replaced. */
-  private async checkRewritten(): Promise<void> {
-    const handle = this.handle;
-    if (!handle) {
-      return;
-    }
-    const [opened, current] = await Promise.all([handle.stat(), stat(this.file).catch(() => undefined)]);
-    if (current && (current.ino !== opened.ino || current.dev !== opened.dev)) {
-      // Replaced (written elsewhere and renamed over it): follow the new file.
-      const next = await open(this.file, 'r').catch(() => undefined);
-      if (next) {
-        await handle.close().catch(() => undefined);
-        this.handle = next;
-        this.restart('it was replaced by another file');
-      }
-      return;
-    }
-    if (opened.size < this.position) {
-      this.restart(`its size fell from ${this.position} to ${opened.size} bytes`);
-      return;
-    }
-    if (this.prefix.length > 0) {
-      const head = Buffer.alloc(this.prefix.length);
-      const { bytesRead } = await handle.read(head, 0, head.length, 0);
-      if (bytesRead < head.length || !head.equals(this.prefix)) {
-        this.restart('its first bytes changed');
-      }
-    }
+  /** A file that cannot be read (not a regular file, permissions) is reported once, not retried noisily. */
+  private failed(error: unknown): void {
+    const message = `cannot read ${this.file}: ${error instanceof Error ? error.message : String(error)}`;
+    this.emit([], [{ file: this.label, message }]);
   }
 
   private restart(reason: string): void {
     this.rewrites++;
-    this.position = 0;
-    this.prefix = Buffer.alloc(0);
     // A partial last line of the old content is dropped: its end was never written.
     this.parser = new JsonlMetricsParser(this.label);
     if (this.rewrites === 1) {

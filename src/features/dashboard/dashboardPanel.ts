@@ -16,9 +16,12 @@ import {
   type DashboardViewMessages,
 } from '../../protocol/dashboard';
 import { WebviewHost } from '../../webview/webviewHost';
-import type { ImportedFollower } from './importedFollower';
-import type { RunChange, RunFollower } from './runFollower';
+import type { ImportedFollower } from '../../core/runs/importedFollower';
+import type { RunChange, RunFollower } from '../../core/runs/runFollower';
 import { buildHeader, buildParams, buildSnapshot, ChartTracker, type RunState } from './viewModel';
+
+/** Most log lines sent in one update (the view shows the end of the log). */
+const LOG_APPEND_LINES = 200;
 
 /** What a dashboard follows: a run folder of the store ({@link RunFollower}) or an imported run. */
 export type DashboardFollower = RunFollower | ImportedFollower;
@@ -48,7 +51,9 @@ export class DashboardPanel extends WebviewHost<DashboardHostMessages, Dashboard
 
   /**
    * @param runId the run's id, or for an imported run its key in the Runs view.
-   * @param follower what reads the run; the panel owns it from now on.
+   * @param follower what reads the run (a run folder's follower may be shared with other views).
+   * @param release disposed with the panel: the follower itself (the default), or the panel's lease
+   *   of a shared follower.
    */
   constructor(
     panel: vscode.WebviewPanel,
@@ -56,9 +61,10 @@ export class DashboardPanel extends WebviewHost<DashboardHostMessages, Dashboard
     readonly runId: string,
     private readonly follower: DashboardFollower,
     private readonly log?: DashboardLog,
+    release: { dispose(): void } = follower,
   ) {
     super(panel, { title: `Run ${runId}`, bundle: 'dashboard', extensionUri });
-    this.store.track(follower);
+    this.store.track(release);
     this.store.track(this.follower.onDidChange((change) => this.onRunChange(change)));
     this.store.track(
       this.onDidRejectMessage((reason) => this.log?.warn(`dashboard ${runId}: ignored a message: ${reason}`)),
@@ -84,7 +90,8 @@ export class DashboardPanel extends WebviewHost<DashboardHostMessages, Dashboard
     const f = this.follower;
     return {
       runId: this.runId,
-      record: f.record,
+      // The same record the Runs view and the status bar show (summaries as far as the points read).
+      record: 'liveRecord' in f ? f.liveRecord : f.record,
       series: f.series,
       lastStep: f.lastStep,
       log: f.log,
@@ -157,7 +164,8 @@ export class DashboardPanel extends WebviewHost<DashboardHostMessages, Dashboard
       update.params = buildParams(state);
     }
     if (change.logLines.length > 0) {
-      update.logAppend = change.logLines;
+      // The view keeps the end of the log: a burst longer than that is cut here, not sent.
+      update.logAppend = change.logLines.slice(-LOG_APPEND_LINES);
     }
     if (change.warnings.length > 0) {
       update.warnings = change.warnings;

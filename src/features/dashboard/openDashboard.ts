@@ -3,9 +3,10 @@
  * runs and for runs imported from other tools' logs, and restoring the panels that were open when
  * the window reloaded.
  */
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ImportedRun } from '../../core/metrics/discovery';
+import { isRunId } from '../../core/runs/ids';
+import type { RunFollowers } from '../../core/runs/runFollowers';
 import type { PanelRegistry } from '../../webview/panelRegistry';
 import { createWebviewPanel } from '../../webview/webviewHost';
 import {
@@ -14,8 +15,7 @@ import {
   type DashboardFollower,
   type DashboardLog,
 } from './dashboardPanel';
-import { ImportedFollower, importedRunState, type WatchSources } from './importedFollower';
-import { RunFollower } from './runFollower';
+import { ImportedFollower, importedRunState, type WatchSources } from '../../core/runs/importedFollower';
 import { readSavedDashboard } from './savedState';
 
 /** What the dashboard needs from the composition root. */
@@ -24,20 +24,13 @@ export interface DashboardServices {
   extensionUri: vscode.Uri;
   /** Absolute workspace root: restored dashboards of imported runs follow sources inside it only. */
   root: string;
-  /** Absolute path of the run store's runs folder, `<workspace>/.xlens/runs`. */
-  runsDir: string;
+  /** The shared followers of the workspace's run folders (`<workspace>/.xlens/runs`). */
+  followers: RunFollowers;
   /** The open dashboards, by run id (imported runs by their key); the root disposes them on deactivation. */
   panels: PanelRegistry<DashboardPanel>;
   /** Tails other tools' logs (the metrics worker), for dashboards of imported runs. */
   watchImported?: () => Promise<WatchSources>;
   log?: DashboardLog;
-}
-
-/** A run id as the store writes it; anything else is refused before it becomes a path. */
-function checkRunId(runId: string): void {
-  if (!/^[\w.-]{1,100}$/.test(runId) || runId === '.' || runId === '..') {
-    throw new Error(`"${runId}" is not a run id`);
-  }
 }
 
 function newPanel(services: DashboardServices, title: string): vscode.WebviewPanel {
@@ -54,11 +47,23 @@ function panelFor(
   panel: vscode.WebviewPanel,
   key: string,
   follower: DashboardFollower,
+  release: vscode.Disposable = follower,
 ): DashboardPanel {
   return services.panels.add(
     key,
-    new DashboardPanel(panel, services.extensionUri, key, follower, services.log),
+    new DashboardPanel(panel, services.extensionUri, key, follower, services.log, release),
   );
+}
+
+/** A dashboard of a run of the store, on the run's shared follower. */
+function runPanelFor(services: DashboardServices, panel: vscode.WebviewPanel, runId: string): DashboardPanel {
+  const lease = services.followers.follow(runId);
+  try {
+    return panelFor(services, panel, runId, lease.follower, lease);
+  } catch (error) {
+    lease.dispose();
+    throw error;
+  }
 }
 
 /**
@@ -66,16 +71,10 @@ function panelFor(
  * @throws Error when `runId` is not a run id.
  */
 export function openRunDashboard(services: DashboardServices, runId: string): DashboardPanel {
-  checkRunId(runId);
-  return (
-    services.panels.reveal(runId) ??
-    panelFor(
-      services,
-      newPanel(services, `Run ${runId}`),
-      runId,
-      new RunFollower(join(services.runsDir, runId)),
-    )
-  );
+  if (!isRunId(runId)) {
+    throw new Error(`"${runId}" is not a run id`);
+  }
+  return services.panels.reveal(runId) ?? runPanelFor(services, newPanel(services, `Run ${runId}`), runId);
 }
 
 /** Opens (or reveals) the dashboard of a run found in another tool's logs; it updates while the tool writes. */
@@ -132,7 +131,7 @@ export async function restoreDashboard(
     panelFor(services, panel, key, new ImportedFollower(saved.run, watch));
     return;
   }
-  panelFor(services, panel, key, new RunFollower(join(services.runsDir, key)));
+  runPanelFor(services, panel, key);
 }
 
 /**

@@ -8,7 +8,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import type { MetricSourceKind } from '../../core/metrics/series';
 import type { ParamValue } from '../../core/runs/types';
 import type { DashboardImportedSource } from '../../protocol/dashboard';
-import type { ImportedRunState } from './viewModel';
+import type { ImportedRunState } from '../../core/runs/importedFollower';
 
 /** The state a dashboard view saves with `setState`, read back by the serializer after a reload. */
 export interface DashboardSavedState {

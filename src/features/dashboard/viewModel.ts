@@ -7,12 +7,12 @@ import { metricChartId, metricCharts, metricGroupRows } from '../../core/charts/
 import { LINE_DATASET } from '../../core/charts/lineChart';
 import { groupMetrics, type MetricGroup } from '../../core/charts/metricGroups';
 import type { MetricPoint } from '../../core/metrics/series';
-import type { ParamValue, RunRecord, RunStatus } from '../../core/runs/types';
+import type { ImportedRunState } from '../../core/runs/importedFollower';
+import type { RunRecord } from '../../core/runs/types';
 import type { ChartModel } from '../../protocol/charts';
 import {
   MAX_POINTS_PER_SERIES,
   type DashboardHeader,
-  type DashboardImportedSource,
   type DashboardParam,
   type DashboardResult,
   type DashboardSeriesInfo,
@@ -36,20 +36,6 @@ export interface RunState {
    * in place of the run's own error.
    */
   error?: string;
-}
-
-/** What another tool's logs say about an imported run, besides its series. */
-export interface ImportedRunState {
-  source: DashboardImportedSource;
-  /** The key of the run in the Runs view (`<format>:<source>#<id>`), used as the dashboard's run id. */
-  key: string;
-  name: string;
-  status?: RunStatus;
-  gitCommit?: string;
-  /** Unix ms, where the source records them. */
-  startTime?: number;
-  endTime?: number;
-  params: Record<string, ParamValue>;
 }
 
 /**

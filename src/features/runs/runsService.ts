@@ -1,21 +1,27 @@
 /**
  * Keeps the {@link RunsModel} in step with `.xlens/runs/` whoever writes it: runs started here, by
- * the CLI in a terminal, or before a window reload. A file watcher (debounced) re-reads the runs
- * whose files changed; while runs are active a short poll re-reads them too and gives runs whose
- * processes are gone their true final status through the store's `reconcile()`. A run folder deleted
- * under the editor's feet simply leaves the model.
+ * the CLI in a terminal, or before a window reload. The listing of `.xlens/runs` is kept by a file
+ * watcher on run folders appearing and disappearing (debounced) plus a slow listing poll; each active
+ * run is followed by its shared core {@link RunFollower} (the one the dashboard and task terminal
+ * read), whose live record goes into the model, so the Runs view and status bar show the step the
+ * dashboard shows. A short liveness check gives runs whose processes are gone their true final status
+ * through the store's `reconcile()`. A run folder deleted under the editor's feet simply leaves the model.
  */
 import { relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { DisposableStore } from '../../core/base/disposable';
+import type { RunFollowerLease, RunFollowers } from '../../core/runs/runFollowers';
 import type { RunStore } from '../../core/runs/store';
-import type { RunRecord } from '../../core/runs/types';
+import { isFinalStatus, type RunRecord } from '../../core/runs/types';
 import type { Log } from '../../vscode/output';
 import type { RunsModel } from './model';
 
 const WATCH_DEBOUNCE_MS = 150;
-/** Poll interval while runs are active (their run.json is rewritten as metrics arrive). */
-const ACTIVE_POLL_MS = 1500;
+/**
+ * Interval of the liveness check while runs are active: whether their supervisor and task processes
+ * still exist (no file is read; a run's files are followed by its follower).
+ */
+const LIVENESS_MS = 1500;
 /**
  * Interval of the safety-net listing of `.xlens/runs` (one readdir). Linux recursive watchers (inotify) miss
  * everything under a folder created together with its parent (`mkdir -p .xlens/runs`): the folder is
@@ -30,10 +36,12 @@ const GIT_GLOB = '.git/{HEAD,packed-refs,refs/heads/**}';
 export class RunsService implements vscode.Disposable {
   private readonly disposables = new DisposableStore();
   private store: RunStore | undefined;
-  private readonly dirtyIds = new Set<string>();
+  private listingPending = false;
   private fullReloadPending = false;
+  /** The followers of the active runs, by run id. */
+  private readonly followed = new Map<string, RunFollowerLease>();
   private debounce: NodeJS.Timeout | undefined;
-  private poll: NodeJS.Timeout | undefined;
+  private liveness: NodeJS.Timeout | undefined;
   private listingPoll: NodeJS.Timeout | undefined;
   private work: Promise<void> = Promise.resolve();
   private disposed = false;
@@ -42,6 +50,7 @@ export class RunsService implements vscode.Disposable {
     readonly root: string,
     private readonly model: RunsModel,
     private readonly log: Log,
+    private readonly followers: RunFollowers,
   ) {}
 
   /**
@@ -52,9 +61,10 @@ export class RunsService implements vscode.Disposable {
     const runs = this.disposables.track(
       vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(this.root, RUNS_GLOB)),
     );
+    // Only folders appearing and disappearing matter here: what changes inside a run folder reaches the
+    // model through the run's follower.
     const onRunFile = (uri: vscode.Uri): void => this.noteChange(uri.fsPath);
     this.disposables.track(runs.onDidCreate(onRunFile));
-    this.disposables.track(runs.onDidChange(onRunFile));
     this.disposables.track(runs.onDidDelete(onRunFile));
 
     const git = this.disposables.track(
@@ -64,7 +74,12 @@ export class RunsService implements vscode.Disposable {
     this.disposables.track(git.onDidCreate(onGit));
     this.disposables.track(git.onDidChange(onGit));
     this.disposables.track(git.onDidDelete(onGit));
-    this.disposables.track(this.model.onDidChange(() => this.schedulePoll()));
+    this.disposables.track(
+      this.model.onDidChange(() => {
+        this.syncFollowers();
+        this.scheduleLiveness();
+      }),
+    );
     this.listingPoll = setInterval(() => void this.pollListing(), LISTING_POLL_MS);
     return this.reloadAll();
   }
@@ -166,7 +181,7 @@ export class RunsService implements vscode.Disposable {
       // `.xlens/runs` itself (or `.xlens`) was created or deleted.
       this.fullReloadPending = true;
     } else {
-      this.dirtyIds.add(id);
+      this.listingPending = true;
     }
     clearTimeout(this.debounce);
     this.debounce = setTimeout(() => this.flush(), WATCH_DEBOUNCE_MS);
@@ -175,45 +190,87 @@ export class RunsService implements vscode.Disposable {
   private flush(): void {
     if (this.fullReloadPending) {
       this.fullReloadPending = false;
-      this.dirtyIds.clear();
+      this.listingPending = false;
       // Failures are logged by enqueue(); the next file event reads again.
       this.reloadAll().catch(() => undefined);
-    } else if (this.dirtyIds.size > 0) {
-      const ids = [...this.dirtyIds];
-      this.dirtyIds.clear();
-      this.reloadRuns(ids).catch(() => undefined);
+    } else if (this.listingPending) {
+      this.listingPending = false;
+      void this.pollListing().catch(() => undefined);
     }
   }
 
-  /** Polls active runs: file events can be late or missing (network drives, a killed supervisor). */
-  private schedulePoll(): void {
-    if (this.poll !== undefined || this.disposed || this.model.active().length === 0) {
+  /**
+   * Follows every active run through its shared follower and lets go of the others. Called after each
+   * model change: a run reaching a final status is released once its follower has read it all.
+   */
+  private syncFollowers(): void {
+    if (this.disposed) {
       return;
     }
-    this.poll = setTimeout(() => {
-      this.poll = undefined;
-      this.pollActive()
-        .catch(() => undefined)
-        .finally(() => this.schedulePoll());
-    }, ACTIVE_POLL_MS);
-  }
-
-  private async pollActive(): Promise<void> {
-    const active = this.model.active();
-    if (active.length === 0) {
-      return;
-    }
-    const { isAlive } = await import('../../core/runs/store');
-    const orphaned = active.some((r) => !isAlive(r.supervisorPid) && !isAlive(r.pid));
-    if (orphaned) {
-      // Re-read first: the supervisor may have written the final status just before exiting.
-      await this.reloadRuns(active.map((r) => r.id));
-      if (this.model.active().some((r) => !isAlive(r.supervisorPid) && !isAlive(r.pid))) {
-        await this.reloadAll();
+    const active = new Set(this.model.active().map((r) => r.id));
+    for (const [id, lease] of this.followed) {
+      if (!active.has(id) && (lease.follower.done || this.model.get(id) === undefined)) {
+        this.followed.delete(id);
+        lease.dispose();
       }
+    }
+    for (const id of active) {
+      if (!this.followed.has(id)) {
+        this.follow(id);
+      }
+    }
+  }
+
+  private follow(id: string): void {
+    const lease = this.followers.follow(id);
+    const subscription = lease.follower.onDidChange((change) => {
+      if (change.missing) {
+        this.model.update([], [id]);
+        return;
+      }
+      const record = lease.follower.liveRecord;
+      if (record !== undefined && (change.record !== undefined || change.appended.size > 0)) {
+        this.model.update([record]);
+      }
+      if (lease.follower.done && isFinalStatus(record?.status ?? 'running')) {
+        this.syncFollowers();
+      }
+    });
+    this.followed.set(id, {
+      follower: lease.follower,
+      ready: lease.ready,
+      dispose: () => {
+        subscription.dispose();
+        lease.dispose();
+      },
+    });
+  }
+
+  /** Checks the processes of active runs: a killed supervisor leaves `running` in run.json forever. */
+  private scheduleLiveness(): void {
+    if (this.liveness !== undefined || this.disposed || this.model.active().length === 0) {
       return;
     }
-    await this.reloadRuns(active.map((r) => r.id));
+    this.liveness = setTimeout(() => {
+      this.liveness = undefined;
+      this.checkLiveness()
+        .catch(() => undefined)
+        .finally(() => this.scheduleLiveness());
+    }, LIVENESS_MS);
+  }
+
+  private async checkLiveness(): Promise<void> {
+    const { isAlive } = await import('../../core/runs/store');
+    const orphaned = (): boolean =>
+      this.model.active().some((r) => !isAlive(r.supervisorPid) && !isAlive(r.pid));
+    if (!orphaned()) {
+      return;
+    }
+    // Re-read first: the supervisor may have written the final status just before exiting.
+    await Promise.all([...this.followed.values()].map((lease) => lease.follower.refresh()));
+    if (orphaned()) {
+      await this.reloadAll();
+    }
   }
 
   private refreshGit(): Promise<void> {
@@ -251,8 +308,12 @@ export class RunsService implements vscode.Disposable {
   dispose(): void {
     this.disposed = true;
     clearTimeout(this.debounce);
-    clearTimeout(this.poll);
+    clearTimeout(this.liveness);
     clearInterval(this.listingPoll);
+    for (const lease of this.followed.values()) {
+      lease.dispose();
+    }
+    this.followed.clear();
     this.disposables.dispose();
   }
 }

@@ -4,12 +4,11 @@
  * its `output.log` live, then the final status. Ctrl+C in the terminal cancels the run; closing the
  * terminal (or reloading the window) leaves the run going, visible in the Runs view.
  */
-import { join } from 'node:path';
-import { open } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { DisposableStore } from '../../core/base/disposable';
 import { Emitter } from '../../core/base/emitter';
-import { TextTail } from '../../core/metrics/tail';
+import type { RunFollowers } from '../../core/runs/runFollowers';
+import { streamRun } from '../../core/runs/runStream';
 import { isFinalStatus, type RunRecord } from '../../core/runs/types';
 import type { Log } from '../../vscode/output';
 import { TASK_TYPE } from '../commands';
@@ -20,15 +19,14 @@ import type { RunController } from '../runs/runController';
 import type { TasksModel } from '../tasks/model';
 import { definitionOf, parseDefinition, taskDetail, taskLabel, type XlensTaskDefinition } from './definition';
 
-const FOLLOW_INTERVAL_MS = 250;
-
 /** What the provider needs from the composition root. */
 export interface TaskProviderServices {
   log: Log;
   tasks: TasksModel;
   runs: RunsModel;
   controller: RunController;
-  runsDir: string;
+  /** The shared followers of the workspace's run folders: the terminal streams its run from one. */
+  followers: RunFollowers;
   /** Resolves once `xlens.yaml` has been loaded (tasks are asked for right after activation). */
   ready: Promise<void>;
 }
@@ -87,7 +85,6 @@ class RunTerminal implements vscode.Pseudoterminal {
   readonly onDidClose = this.closeEmitter.event;
   private run: RunRecord | undefined;
   private closed = false;
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly s: TaskProviderServices,
@@ -110,7 +107,6 @@ class RunTerminal implements vscode.Pseudoterminal {
   close(): void {
     // The run is detached: closing the terminal only stops following it.
     this.closed = true;
-    clearTimeout(this.timer);
     this.store.dispose();
   }
 
@@ -137,29 +133,18 @@ class RunTerminal implements vscode.Pseudoterminal {
           'Ctrl+C cancels the run; closing this terminal leaves it running.\n\n',
       ),
     );
-    const tail = new TextTail(join(this.s.runsDir, run.id, 'output.log'));
-    const follow = async (): Promise<void> => {
-      if (this.closed) {
-        return;
-      }
-      const latest = this.s.runs.get(run.id);
-      const { lines } = await tail.read().catch(() => ({ lines: [] }));
-      for (const line of lines) {
-        this.write(`${line.text}\n`);
-      }
-      if (latest === undefined) {
-        this.write(red('\nThe run folder was deleted.\n'));
-        this.closeEmitter.fire(1);
-        return;
-      }
-      if (isFinalStatus(latest.status)) {
-        this.write(await unterminatedRest(tail));
-        this.finish(latest);
-        return;
-      }
-      this.timer = setTimeout(() => void follow(), FOLLOW_INTERVAL_MS);
-    };
-    await follow();
+    // The same follower the dashboard, Runs view and status bar read: they all show the same moment.
+    const lease = this.store.track(this.s.followers.follow(run.id));
+    this.store.track(
+      streamRun(lease.follower, {
+        lines: (lines) => this.write(lines.map((line) => `${line}\n`).join('')),
+        end: (record) => this.finish(record),
+        missing: () => {
+          this.write(red('\nThe run folder was deleted.\n'));
+          this.closeEmitter.fire(1);
+        },
+      }),
+    );
   }
 
   private finish(run: RunRecord): void {
@@ -171,25 +156,5 @@ class RunTerminal implements vscode.Pseudoterminal {
       this.write(red(`${run.error}\n`));
     }
     this.closeEmitter.fire(run.status === 'succeeded' ? 0 : 1);
-  }
-}
-
-/** The text after the last complete line that `tail` read (a final line without `\n`). */
-async function unterminatedRest(tail: TextTail): Promise<string> {
-  try {
-    const handle = await open(tail.file, 'r');
-    try {
-      const { size } = await handle.stat();
-      if (size <= tail.position) {
-        return '';
-      }
-      const buffer = Buffer.alloc(size - tail.position);
-      await handle.read(buffer, 0, buffer.length, tail.position);
-      return `${buffer.toString('utf8')}\n`;
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return '';
   }
 }

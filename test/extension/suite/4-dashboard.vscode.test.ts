@@ -16,7 +16,8 @@ import {
   type DashboardPanel,
   type DashboardServices,
 } from '../../../src/features/dashboard';
-import type { WatchSources } from '../../../src/features/dashboard/importedFollower';
+import { RunFollowers } from '../../../src/core/runs/runFollowers';
+import type { WatchSources } from '../../../src/core/runs/importedFollower';
 import { restoreDashboard } from '../../../src/features/dashboard/openDashboard';
 import { createWebviewPanel } from '../../../src/webview/webviewHost';
 import {
@@ -56,7 +57,7 @@ describe('run dashboard', () => {
     return {
       extensionUri: vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri,
       root,
-      runsDir: join(root, '.xlens', 'runs'),
+      followers: new RunFollowers(join(root, '.xlens', 'runs')),
       panels: registry,
       log,
     };

@@ -22,8 +22,8 @@ import {
   ImportedFollower,
   importedRunState,
   type WatchSources,
-} from '../../../src/features/dashboard/importedFollower';
-import type { RunChange } from '../../../src/features/dashboard/runFollower';
+} from '../../../src/core/runs/importedFollower';
+import type { RunChange } from '../../../src/core/runs/runFollower';
 import { buildHeader, buildSnapshot, type RunState } from '../../../src/features/dashboard/viewModel';
 
 const KERAS = join(

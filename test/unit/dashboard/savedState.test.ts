@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { discoverImportedRuns, type ImportedRun } from '../../../src/core/metrics/discovery';
 import { createReader } from '../../../src/core/metrics/readerFactory';
 import type { MetricSourceKind } from '../../../src/core/metrics/series';
-import { importedRunState } from '../../../src/features/dashboard/importedFollower';
+import { importedRunState } from '../../../src/core/runs/importedFollower';
 import {
   FOLLOWABLE_FORMATS,
   isInsideRoot,

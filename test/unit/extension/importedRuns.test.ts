@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { discoverImportedRuns, type ImportedRunsResult } from '../../../src/core/metrics/discovery';
 import { MetricsWatcher } from '../../../src/core/metrics/watch';
-import { ImportedFollower, importedRunState } from '../../../src/features/dashboard/importedFollower';
-import type { RunChange } from '../../../src/features/dashboard/runFollower';
+import { ImportedFollower, importedRunState } from '../../../src/core/runs/importedFollower';
+import type { RunChange } from '../../../src/core/runs/runFollower';
 import { buildHeader, buildParams, buildSnapshot } from '../../../src/features/dashboard/viewModel';
 import { ViewItems } from '../../../src/features/commands';
 import {

@@ -5,8 +5,8 @@
  */
 import { parse } from 'csv-parse/sync';
 import type { ReadWarning } from '../series';
-import type { TailLine } from '../tail';
-import { TextTail } from '../tail';
+import type { TailLine } from '../../base/fileTail';
+import { FileTail } from '../../base/fileTail';
 
 /** One data row: its cells and its 1-based line in the file. */
 export interface CsvRow {
@@ -44,13 +44,13 @@ export function detectSeparator(headerLine: string): string {
 
 /** Tails one CSV file with a header row. */
 export class CsvTableTail {
-  private readonly tail: TextTail;
+  private readonly tail: FileTail;
   private header: string[] = [];
   private headerText = '';
   private separator = ',';
 
   constructor(readonly file: string) {
-    this.tail = new TextTail(file);
+    this.tail = new FileTail(file);
   }
 
   /**

@@ -19,14 +19,14 @@ import type { ParamValue } from '../../runs/types';
 import type { MetricReader, ReadResult, SourceSpec } from '../readers';
 import { pushPoint } from '../readers';
 import type { MetricPoint, ReadWarning, SeriesRun } from '../series';
-import { TextTail } from '../tail';
+import { FileTail } from '../../base/fileTail';
 import { parseNumberCell, parseStepCell, readYamlParams } from '../values';
 
 /** Folders holding one TSV per metric, newest layout first. */
 const SERIES_DIRS = ['plots/metrics', 'scalars'];
 
 interface TsvState {
-  tail: TextTail;
+  tail: FileTail;
   name: string;
   /** Column indexes from the header; undefined until the header line was read. */
   header?: { step: number; value: number; timestamp: number };
@@ -63,7 +63,7 @@ export class DvcliveReader implements MetricReader {
         const key = `${seriesDir}/${rel}`;
         let state = this.series.get(key);
         if (!state) {
-          state = { tail: new TextTail(join(base, rel)), name };
+          state = { tail: new FileTail(join(base, rel)), name };
           this.series.set(key, state);
         }
         if (await readTsv(state, metrics, warnings)) {

@@ -20,7 +20,7 @@ import type { ParamValue, RunStatus } from '../../runs/types';
 import type { MetricReader, ReadResult, SourceSpec } from '../readers';
 import { pushPoint } from '../readers';
 import type { MetricPoint, ReadWarning, SeriesRun } from '../series';
-import { TextTail } from '../tail';
+import { FileTail } from '../../base/fileTail';
 import { parseNumberCell, parseStepCell } from '../values';
 import { GIT_COMMIT_TAG, mlflowStatus, msTime, RUN_NAME_TAG } from './common';
 
@@ -44,7 +44,7 @@ interface RunState {
   experimentId: string;
   metaStamp: string;
   meta: RunMeta;
-  metricTails: Map<string, TextTail>;
+  metricTails: Map<string, FileTail>;
   params: Record<string, ParamValue>;
   tags: Record<string, string>;
   /** Stamp (mtime+size) of each param/tag file already read. */
@@ -210,7 +210,7 @@ export class MlflowFileStoreReader implements MetricReader {
     for (const key of await listFilesDeep(dir, warnings)) {
       let tail = state.metricTails.get(key);
       if (!tail) {
-        tail = new TextTail(join(dir, key));
+        tail = new FileTail(join(dir, key));
         state.metricTails.set(key, tail);
       }
       let read;

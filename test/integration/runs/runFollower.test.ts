@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { RunRecord } from '../../../src/core/runs/types';
-import { RunFollower, type RunChange } from '../../../src/features/dashboard/runFollower';
+import { RunFollower, type RunChange } from '../../../src/core/runs/runFollower';
 
 const base = mkdtempSync(join(tmpdir(), 'xlens-follow-'));
 after(() => rmSync(base, { recursive: true, force: true }));

@@ -1,19 +1,26 @@
 /**
- * Follows one run folder while a dashboard shows it: `run.json` re-read when it changes, `metrics.jsonl`
- * tailed incrementally (only appended bytes are read; a partial last line waits for its newline),
- * and the end of `output.log`. Changes are noticed through `fs.watch` on the folder plus a poll while
- * the run is not final, so a metric line written by the training process reaches listeners well
- * within a second. No `vscode` import: tested with real files and real writers.
+ * The one follower of a run folder. It reads `run.json` when it changes, tails `metrics.jsonl` (only
+ * appended bytes are read; a partial last line waits for its newline) and `output.log` through the one
+ * {@link FileTail}, and fires a {@link RunChange} for each refresh that found something new. Changes
+ * are noticed through `fs.watch` on the folder plus a poll while the run is not final, so a line
+ * written by the training process reaches listeners well within a second.
+ *
+ * Every surface that shows a run (the dashboard, the task terminal, the Runs view and status bar, and
+ * `xlens show --follow`) reads the same follower, usually through {@link RunFollowers}, so they show
+ * the same step at the same moment: {@link RunFollower.liveRecord} is `run.json` with its metric
+ * summaries brought up to the points read so far, computed with the runner's own summary code.
+ * No `vscode` import: tested with real files and real writers.
  */
 import { watch, type FSWatcher } from 'node:fs';
-import { open, readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Emitter, type Event } from '../../core/base/emitter';
-import type { Disposable } from '../../core/base/disposable';
-import { parseMetricLine } from '../../core/metrics/jsonl';
-import type { MetricPoint } from '../../core/metrics/series';
-import { TextTail } from '../../core/metrics/tail';
-import { isFinalStatus, type RunRecord } from '../../core/runs/types';
+import { Emitter, type Event } from '../base/emitter';
+import type { Disposable } from '../base/disposable';
+import { FileTail } from '../base/fileTail';
+import { JsonlMetricsParser } from '../metrics/jsonl';
+import type { MetricPoint } from '../metrics/series';
+import { addLineToSummaries } from './summaries';
+import { isFinalStatus, type MetricSummary, type RunRecord } from './types';
 
 /** What changed in one refresh. */
 export interface RunChange {
@@ -23,7 +30,7 @@ export interface RunChange {
   appended: Map<string, number>;
   /** True when `metrics.jsonl` was rewritten and every series was read again from its start. */
   reset: boolean;
-  /** Lines appended to `output.log`. */
+  /** Lines appended to `output.log`, in order (the first read gives the end of the log only). */
   logLines: string[];
   /** New problems (bad metric lines, unreadable run.json), each naming file and line. */
   warnings: string[];
@@ -35,15 +42,21 @@ export interface RunChange {
 
 /** Tuning of a follower (defaults suit the editor). */
 export interface RunFollowerOptions {
-  /** Poll interval in ms while the run is not final (a safety net under `fs.watch`). */
+  /** Poll interval in ms while the run is not final (a safety net under `fs.watch`). Default 400. */
   pollMs?: number;
-  /** Delay in ms that coalesces bursts of file events into one refresh. */
+  /** Delay in ms that coalesces bursts of file events into one refresh. Default 30. */
   debounceMs?: number;
-  /** Lines of `output.log` kept. */
+  /** Lines of `output.log` kept in {@link RunFollower.log}. Default 200. */
   logLines?: number;
+  /** Bytes of an existing `output.log` read on the first refresh (its end). Default 64 KiB. */
+  logBacklogBytes?: number;
+  /**
+   * Keep the process alive while following (a CLI that only follows). Default false: the editor and
+   * tests do not want a follower to hold the event loop.
+   */
+  keepAlive?: boolean;
 }
 
-const LOG_TAIL_BYTES = 64 * 1024;
 const MAX_WARNINGS = 100;
 
 /**
@@ -58,26 +71,32 @@ export class RunFollower implements Disposable {
   private recordValue: RunRecord | undefined;
   private recordText = '';
   private readonly seriesByName = new Map<string, MetricPoint[]>();
+  private summaries: Record<string, MetricSummary> = Object.create(null) as Record<string, MetricSummary>;
+  private nonFinitePending = new Map<string, number>();
   private maxStep: number | null = null;
-  /** Lines of metrics.jsonl accepted so far: the implied step of a line without one. */
-  private acceptedLines = 0;
-  private readonly metricsTail: TextTail;
-  private logOffset = 0;
-  private logPartial = '';
+  private readonly metricsTail: FileTail;
+  private metricsParser: JsonlMetricsParser;
+  private readonly logFile: FileTail;
   private logTail: string[] = [];
+  /** The log's last line while it has no newline yet (e.g. a progress bar). */
+  private logPartial = '';
   private logTruncated = false;
   private readonly warningList: string[] = [];
   private missingValue = false;
+  /** True once the record is final and the log's last line (without newline) was taken. */
+  private flushed = false;
 
   private watcher: FSWatcher | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private debounceTimer: NodeJS.Timeout | undefined;
+  private started: Promise<void> | undefined;
   private refreshing: Promise<void> | undefined;
   private again = false;
   private disposed = false;
   private readonly pollMs: number;
   private readonly debounceMs: number;
   private readonly logLimit: number;
+  private readonly keepAlive: boolean;
 
   constructor(
     /** Absolute path of `.xlens/runs/<id>`. */
@@ -87,11 +106,30 @@ export class RunFollower implements Disposable {
     this.pollMs = options.pollMs ?? 400;
     this.debounceMs = options.debounceMs ?? 30;
     this.logLimit = options.logLines ?? 200;
-    this.metricsTail = new TextTail(join(runDir, 'metrics.jsonl'));
+    this.keepAlive = options.keepAlive ?? false;
+    this.metricsTail = new FileTail(join(runDir, 'metrics.jsonl'));
+    this.metricsParser = new JsonlMetricsParser(this.metricsTail.file);
+    this.logFile = new FileTail(join(runDir, 'output.log'), {
+      maxBacklogBytes: options.logBacklogBytes ?? 64 * 1024,
+    });
   }
 
+  /** The run's `run.json` as last read. */
   get record(): RunRecord | undefined {
     return this.recordValue;
+  }
+
+  /**
+   * The record as every view should show it: `run.json` with its metric summaries computed from the
+   * points read so far while the run is not final (the runner rewrites `run.json` only about once a
+   * second); `run.json` itself once final.
+   */
+  get liveRecord(): RunRecord | undefined {
+    const record = this.recordValue;
+    if (record === undefined || isFinalStatus(record.status) || this.seriesByName.size === 0) {
+      return record;
+    }
+    return { ...record, metrics: { ...record.metrics, ...this.summaries } };
   }
 
   /** Every metric read so far, in first-seen order. */
@@ -106,11 +144,16 @@ export class RunFollower implements Disposable {
 
   /** The last lines of `output.log`, including a last line still without its newline. */
   get log(): { lines: string[]; truncated: boolean } {
-    const lines = this.logPartial === '' ? [...this.logTail] : [...this.logTail, this.logPartial];
+    const lines = this.logPartial === '' ? this.logTail : [...this.logTail, this.logPartial];
     return {
       lines: lines.slice(-this.logLimit),
       truncated: this.logTruncated || lines.length > this.logLimit,
     };
+  }
+
+  /** The complete lines of `output.log` read so far (its last {@link RunFollowerOptions.logLines}). */
+  get outputLines(): string[] {
+    return this.logTail.slice(-this.logLimit);
   }
 
   get warnings(): readonly string[] {
@@ -121,14 +164,27 @@ export class RunFollower implements Disposable {
     return this.missingValue;
   }
 
-  /** Reads everything there is, then starts following. Resolves after the first read. */
-  async start(): Promise<void> {
+  /** True when the run is final and everything it wrote has been read. */
+  get done(): boolean {
+    return this.flushed;
+  }
+
+  /**
+   * Reads everything there is, then starts following. Resolves after the first read. Calling it again
+   * (a second subscriber of a shared follower) returns the same promise.
+   */
+  start(): Promise<void> {
+    this.started ??= this.startFollowing();
+    return this.started;
+  }
+
+  private async startFollowing(): Promise<void> {
     await this.refresh();
     if (this.disposed) {
       return;
     }
     try {
-      this.watcher = watch(this.runDir, { persistent: false }, () => this.schedule());
+      this.watcher = watch(this.runDir, { persistent: this.keepAlive }, () => this.schedule());
       this.watcher.on('error', () => {
         // The folder was deleted or became unreadable: the poll notices and reports it.
         this.watcher?.close();
@@ -138,11 +194,13 @@ export class RunFollower implements Disposable {
       // No folder to watch (missing run): the poll below still runs until the run is final.
     }
     this.pollTimer = setInterval(() => {
-      if (!this.recordValue || !isFinalStatus(this.recordValue.status)) {
+      if (!this.flushed) {
         this.schedule(0);
       }
     }, this.pollMs);
-    this.pollTimer.unref?.();
+    if (!this.keepAlive) {
+      this.pollTimer.unref?.();
+    }
   }
 
   /** Re-reads now (coalesced with a refresh already running). */
@@ -193,14 +251,19 @@ export class RunFollower implements Disposable {
       }
       return;
     }
-    if (this.missingValue) {
-      this.missingValue = false;
-    }
+    this.missingValue = false;
     if (record) {
       change.record = record;
+      // A record that went back to running (a re-used folder) is followed again.
+      this.flushed = false;
     }
+    // The record is read before the files: once it is final, everything the run wrote is on disk.
+    const final = this.recordValue !== undefined && isFinalStatus(this.recordValue.status);
     change.reset = await this.readMetrics(change.appended);
-    change.logLines = await this.readLog();
+    change.logLines = await this.readLog(final);
+    if (final) {
+      this.flushed = true;
+    }
     change.warnings = this.warningList.slice(warningsBefore);
     if (
       change.record ||
@@ -252,96 +315,60 @@ export class RunFollower implements Disposable {
     }
   }
 
-  /** Reads the lines appended to `metrics.jsonl`; true when the file was rewritten and read anew. */
+  /**
+   * Reads the lines appended to `metrics.jsonl` with the runner's own protocol parser, so the views
+   * accept exactly the lines `run.json`'s summaries are built from; true when the file was rewritten
+   * and read anew.
+   */
   private async readMetrics(appended: Map<string, number>): Promise<boolean> {
     const { lines, reset } = await this.metricsTail.read();
     if (reset) {
       this.seriesByName.clear();
+      this.summaries = Object.create(null) as Record<string, MetricSummary>;
+      this.nonFinitePending = new Map();
       this.maxStep = null;
-      this.acceptedLines = 0;
+      this.metricsParser = new JsonlMetricsParser(this.metricsTail.file);
     }
-    for (const { text, line } of lines) {
-      this.parseMetricLine(text, line, appended);
+    const parsed = this.metricsParser.pushLines(lines.map((l) => l.text));
+    for (const warning of parsed.warnings) {
+      // Non-finite values are recorded (as null), not problems of the file.
+      if (!warning.message.startsWith('non-finite value')) {
+        this.addWarning(`${warning.file}:${warning.line ?? '?'}: ${warning.message}`);
+      }
+    }
+    for (const { step, values, nonFinite } of parsed.lines) {
+      for (const [name, value] of Object.entries(values)) {
+        let points = this.seriesByName.get(name);
+        if (!points) {
+          points = [];
+          this.seriesByName.set(name, points);
+        }
+        points.push({ step, value });
+        appended.set(name, (appended.get(name) ?? 0) + 1);
+      }
+      addLineToSummaries(this.summaries, step, values, Object.keys(nonFinite ?? {}), this.nonFinitePending);
+      this.maxStep = this.maxStep === null ? step : Math.max(this.maxStep, step);
     }
     return reset;
   }
 
-  /**
-   * Parses one line of the metrics protocol with the runner's own parser ({@link parseMetricLine} in
-   * core), so the dashboard accepts exactly the lines that `run.json`'s summaries are built from.
-   */
-  private parseMetricLine(raw: string, lineNumber: number, appended: Map<string, number>): void {
-    const parsed = parseMetricLine(raw.replace(/\r$/, ''), this.acceptedLines);
-    if (parsed === undefined) {
-      return;
-    }
-    if (typeof parsed === 'string') {
-      this.addWarning(`${this.metricsTail.file}:${lineNumber}: ${parsed}`);
-      return;
-    }
-    this.acceptedLines++;
-    const { step, values } = parsed;
-    for (const [name, value] of Object.entries(values)) {
-      let points = this.seriesByName.get(name);
-      if (!points) {
-        points = [];
-        this.seriesByName.set(name, points);
-      }
-      points.push({ step, value });
-      appended.set(name, (appended.get(name) ?? 0) + 1);
-    }
-    this.maxStep = this.maxStep === null ? step : Math.max(this.maxStep, step);
-  }
-
-  /** Reads what was appended to `output.log`; returns the complete new lines. */
-  private async readLog(): Promise<string[]> {
-    const file = join(this.runDir, 'output.log');
-    let size: number;
-    try {
-      size = (await stat(file)).size;
-    } catch {
-      return [];
-    }
-    if (size < this.logOffset) {
-      this.logOffset = 0;
-      this.logPartial = '';
+  /** Reads what was appended to `output.log`; with `final`, also its last line without newline. */
+  private async readLog(final: boolean): Promise<string[]> {
+    const { lines, reset, skippedBytes, partial } = await this.logFile.read({ flush: final });
+    this.logPartial = partial;
+    if (reset) {
       this.logTail = [];
     }
-    if (size === this.logOffset) {
-      return [];
-    }
-    // Only the end matters: skip what the tail would drop anyway.
-    let start = this.logOffset;
-    let jumped = false;
-    if (size - start > LOG_TAIL_BYTES) {
-      start = size - LOG_TAIL_BYTES;
-      jumped = true;
-      this.logPartial = '';
+    if (skippedBytes > 0) {
       this.logTruncated = true;
     }
-    const handle = await open(file, 'r');
-    let text: string;
-    try {
-      const buffer = Buffer.alloc(size - start);
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
-      text = buffer.subarray(0, bytesRead).toString('utf8');
-      this.logOffset = start + bytesRead;
-    } finally {
-      await handle.close();
-    }
-    const lines = (this.logPartial + text).split(/\r?\n/);
-    this.logPartial = lines.pop() ?? '';
-    if (jumped) {
-      // The first line was cut by the jump.
-      lines.shift();
-    }
-    const fresh = lines.map((l) => l.replace(/\r/g, ''));
+    const fresh = lines.map((l) => l.text.replace(/\r/g, ''));
     this.logTail.push(...fresh);
     if (this.logTail.length > this.logLimit) {
       this.logTail.splice(0, this.logTail.length - this.logLimit);
       this.logTruncated = true;
     }
-    return fresh.slice(-this.logLimit);
+    return fresh;
   }
 
   private addWarning(message: string): void {

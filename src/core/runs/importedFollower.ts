@@ -4,19 +4,34 @@
  * of this run are kept in the same shape {@link RunFollower} keeps, so the dashboard draws imported
  * runs exactly as its own and updates them live while the tool is still writing. No `vscode` import.
  */
-import type { Disposable } from '../../core/base/disposable';
-import { Emitter, type Event } from '../../core/base/emitter';
-import type { ImportedRun } from '../../core/metrics/discovery';
-import type { SourceSpec } from '../../core/metrics/readers';
-import type { MetricPoint, SeriesRun } from '../../core/metrics/series';
-import type { WatchUpdate } from '../../core/metrics/watch';
+import type { Disposable } from '../base/disposable';
+import { Emitter, type Event } from '../base/emitter';
+import type { ImportedRun } from '../metrics/discovery';
+import type { SourceSpec } from '../metrics/readers';
+import type { MetricPoint, SeriesRun } from '../metrics/series';
+import type { WatchUpdate } from '../metrics/watch';
 import type { RunChange } from './runFollower';
-import type { ImportedRunState } from './viewModel';
+import type { DashboardImportedSource } from '../../protocol/dashboard';
+import type { ParamValue, RunStatus } from './types';
 
 /** Starts tailing sources; the listener gets the initial read of each source, then every update. */
 export type WatchSources = (sources: SourceSpec[], listener: (update: WatchUpdate) => void) => Disposable;
 
 const MAX_WARNINGS = 100;
+
+/** What another tool's logs say about an imported run, besides its series. */
+export interface ImportedRunState {
+  source: DashboardImportedSource;
+  /** The key of the run in the Runs view (`<format>:<source>#<id>`), used as the dashboard's run id. */
+  key: string;
+  name: string;
+  status?: RunStatus;
+  gitCommit?: string;
+  /** Unix ms, where the source records them. */
+  startTime?: number;
+  endTime?: number;
+  params: Record<string, ParamValue>;
+}
 
 /** The dashboard state of an imported run from the discovery's summary of it (series still empty). */
 export function importedRunState(run: ImportedRun): ImportedRunState {

@@ -1,22 +1,32 @@
 /**
- * Incremental text reading (TextTail, under every text reader): only bytes appended since the last
+ * Incremental text reading (FileTail, under every text reader): only bytes appended since the last
  * read are read, a partial last line waits, and a rewritten file is detected and read again.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, openSync, renameSync, rmSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  appendFileSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+  closeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { TextTail } from '../../../src/core/metrics/tail';
+import { FileTail, NotRegularFileError } from '../../../src/core/base/fileTail';
 import { tempDir } from '../../helpers/gitRepo';
 
 const rows = (from: number, to: number): string =>
   Array.from({ length: to - from }, (_, i) => `${from + i},${(1 / (from + i + 1)).toFixed(6)}\n`).join('');
 
-describe('TextTail', () => {
+describe('FileTail', () => {
   it('reads only the bytes appended since the previous read', async () => {
     const file = join(tempDir('xlens-tail-'), 'log.csv');
     writeFileSync(file, `epoch,loss\n${rows(0, 50)}`);
-    const tail = new TextTail(file);
+    const tail = new FileTail(file);
     const first = await tail.read();
     assert.equal(first.lines.length, 51);
     const consumed = tail.position;
@@ -40,7 +50,7 @@ describe('TextTail', () => {
   it('leaves a partial last line for the next read and strips CR of CRLF lines', async () => {
     const file = join(tempDir('xlens-tail-'), 'log.csv');
     writeFileSync(file, 'a\r\nb\r\nc');
-    const tail = new TextTail(file);
+    const tail = new FileTail(file);
     assert.deepEqual(
       (await tail.read()).lines.map((l) => l.text),
       ['a', 'b'],
@@ -57,7 +67,7 @@ describe('TextTail', () => {
     const dir = tempDir('xlens-tail-');
     const file = join(dir, 'log.csv');
     writeFileSync(file, 'epoch,loss\n0,1\n1,0.5\n');
-    const tail = new TextTail(file);
+    const tail = new FileTail(file);
     await tail.read();
 
     writeFileSync(file, 'epoch,loss\n0,9\n');
@@ -85,5 +95,59 @@ describe('TextTail', () => {
     rmSync(file);
     const missing = await tail.read();
     assert.deepEqual([missing.missing, missing.reset, missing.lines.length], [true, true, 0]);
+  });
+
+  it('returns a last line without newline when flushed, once', async () => {
+    const file = join(tempDir('xlens-tail-'), 'output.log');
+    writeFileSync(file, 'epoch 1\nDone without newline');
+    const tail = new FileTail(file);
+    assert.deepEqual(
+      (await tail.read()).lines.map((l) => l.text),
+      ['epoch 1'],
+    );
+    assert.deepEqual(
+      (await tail.read({ flush: true })).lines.map((l) => [l.line, l.text]),
+      [[2, 'Done without newline']],
+    );
+    assert.deepEqual((await tail.read({ flush: true })).lines, [], 'consumed');
+    appendFileSync(file, '\nnext\n');
+    assert.deepEqual(
+      (await tail.read()).lines.map((l) => l.text),
+      ['', 'next'],
+    );
+  });
+
+  it('reads only the last maxBacklogBytes of a large file the first time, from a line boundary', async () => {
+    const file = join(tempDir('xlens-tail-'), 'output.log');
+    const lines = Array.from({ length: 1000 }, (_, i) => `line ${i}`);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const tail = new FileTail(file, { maxBacklogBytes: 100 });
+    const first = await tail.read();
+    assert.ok(first.skippedBytes > 0);
+    assert.ok(first.lines.length > 0 && first.lines.length <= 100 / 'line 999'.length + 1);
+    assert.equal(first.lines.at(-1)?.text, 'line 999');
+    assert.ok(
+      first.lines.every((l) => /^line \d+$/.test(l.text)),
+      'no line cut in the middle',
+    );
+    appendFileSync(file, `${'x'.repeat(500)}\n`);
+    const second = await tail.read();
+    assert.equal(second.skippedBytes, 0, 'later appends are read whole');
+    assert.equal(second.lines[0].text.length, 500);
+  });
+
+  it('refuses a FIFO instead of blocking on it', async () => {
+    const dir = tempDir('xlens-tail-');
+    const fifo = join(dir, 'metrics.jsonl');
+    execFileSync('mkfifo', [fifo]);
+    await assert.rejects(
+      new FileTail(fifo).read(),
+      (e) => e instanceof NotRegularFileError && /is a FIFO/.test(e.message),
+    );
+    mkdirSync(join(dir, 'folder'));
+    await assert.rejects(
+      new FileTail(join(dir, 'folder')).read(),
+      /is a folder, not a regular file \(EISDIR\)/,
+    );
   });
 });
