@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { describeCommits, headCommit } from '../src/core/git/gitContext';
 import { RunStore } from '../src/core/runs/store';
 import type { RunRecord } from '../src/core/runs/types';
-import { loadRuns } from '../src/features/runs/loadRuns';
+import { loadRuns } from '../src/core/runs/loadRuns';
 import { describeRun, RunsModel } from '../src/features/runs/model';
 
 const SIZES = [200, 2000];

@@ -18,7 +18,7 @@ import { runsFromArgs } from '../runs/selection';
 import type { PanelRegistry } from '../../webview/panelRegistry';
 import { createWebviewPanel } from '../../webview/webviewHost';
 import { DriftPanel } from './driftPanel';
-import { computeDriftReport, readRunDriftReport } from './reportSource';
+import { computeDriftReport, readRunDriftReport } from '../../core/drift/reportSource';
 import { DRIFT_VIEW_TYPE } from './viewType';
 
 /** What the drift view needs from the composition root. */

@@ -19,7 +19,7 @@ import {
   readLaunchLog,
   removeLaunchLog,
   type LaunchedProcess,
-} from './launcher';
+} from '../../core/runner/launcher';
 import type { RunsModel } from './model';
 import type { RunsService } from './runsService';
 

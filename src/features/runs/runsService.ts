@@ -115,7 +115,7 @@ export class RunsService implements vscode.Disposable {
   reloadAll(): Promise<void> {
     return this.enqueue(async () => {
       const store = await this.runStore();
-      const { loadRuns } = await import('./loadRuns');
+      const { loadRuns } = await import('../../core/runs/loadRuns');
       const { runs, problems, reconciled } = await loadRuns(store);
       for (const run of reconciled) {
         this.log.info(

@@ -6,7 +6,7 @@
 import type { TaskConfig } from '../../core/config/types';
 import type { ParamValue } from '../../core/runs/types';
 import { TASK_TYPE } from '../commands';
-import { overrideText } from '../runs/launcher';
+import { overrideText } from '../../core/runner/launcher';
 
 /** A task definition as written in tasks.json or provided by the extension. */
 export interface XlensTaskDefinition {

@@ -11,7 +11,7 @@ import { registerCommand, UserFacingError } from '../../vscode/commands';
 import type { Log } from '../../vscode/output';
 import { inputText, pickMany, pickOne } from '../../vscode/quickPick';
 import { Commands } from '../commands';
-import { overrideText } from '../runs/launcher';
+import { overrideText } from '../../core/runner/launcher';
 import type { RunsModel } from '../runs/model';
 import type { RunController } from '../runs/runController';
 import { describeTask, type TasksModel } from './model';

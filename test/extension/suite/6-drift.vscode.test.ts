@@ -18,7 +18,7 @@ import {
   type DriftPanel,
   type DriftServices,
 } from '../../../src/features/drift';
-import { computeDriftReport } from '../../../src/features/drift/reportSource';
+import { computeDriftReport } from '../../../src/core/drift/reportSource';
 import { PanelRegistry } from '../../../src/webview/panelRegistry';
 import { createWebviewPanel } from '../../../src/webview/webviewHost';
 import type { RunsModel } from '../../../src/features/runs/model';

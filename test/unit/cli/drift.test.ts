@@ -8,7 +8,7 @@ import { after, describe, it } from 'node:test';
 import { main } from '../../../src/cli/main';
 import type { DriftReport } from '../../../src/core/drift/types';
 import type { RunRecord } from '../../../src/core/runs/types';
-import { readRunDriftReport } from '../../../src/features/drift/reportSource';
+import { readRunDriftReport } from '../../../src/core/drift/reportSource';
 
 const root = join(__dirname, '../../..');
 const example = join(root, 'examples/weather-drift');

@@ -14,7 +14,7 @@ import {
   checkDriftReport,
   computeDriftReport,
   readRunDriftReport,
-} from '../../../src/features/drift/reportSource';
+} from '../../../src/core/drift/reportSource';
 import { parseDriftViewMessage } from '../../../src/protocol/drift';
 
 const root = join(__dirname, '../../..');

@@ -7,7 +7,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { computeDriftReport } from '../../../src/features/drift/reportSource';
+import { computeDriftReport } from '../../../src/core/drift/reportSource';
 
 const data = join(__dirname, '../../../examples/weather-drift/data');
 const dir = mkdtempSync(join(tmpdir(), 'xlens-drift-child-'));

@@ -13,7 +13,7 @@ import {
   readLaunchLog,
   removeLaunchLog,
   type LaunchedProcess,
-} from '../../../src/features/runs/launcher';
+} from '../../../src/core/runner/launcher';
 import { makeRepo, tempDir } from '../../helpers/gitRepo';
 
 const home = tempDir('xlens-home-');

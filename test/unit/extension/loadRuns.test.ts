@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ORPHANED_RUN_ERROR, RunStore } from '../../../src/core/runs/store';
 import type { RunRecord } from '../../../src/core/runs/types';
-import { loadRuns } from '../../../src/features/runs/loadRuns';
+import { loadRuns } from '../../../src/core/runs/loadRuns';
 import { tempDir } from '../../helpers/gitRepo';
 
 /** The pid of a process that has exited. */

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { RunRecord } from '../../../src/core/runs/types';
 import { keyMetricNames, relativeTime } from '../../../src/features/runs/format';
 import { RunsModel } from '../../../src/features/runs/model';
-import { changedParams } from '../../../src/features/runs/launcher';
+import { changedParams } from '../../../src/core/runner/launcher';
 import { runsFromArgs } from '../../../src/features/runs/selection';
 import { statusBarText } from '../../../src/features/statusBar/model';
 

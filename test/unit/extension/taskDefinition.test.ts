@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadProject } from '../../../src/core/config/load';
-import { changedParams, cliRunArgs } from '../../../src/features/runs/launcher';
+import { changedParams, cliRunArgs } from '../../../src/core/runner/launcher';
 import { settableParams } from '../../../src/features/tasks/params';
 import {
   definitionOf,

@@ -9,8 +9,8 @@ import { closeSync, openSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveEntrypoint, type EntrypointCommand } from '../../core/base/entrypoints';
-import type { ParamValue, RunRecord } from '../../core/runs/types';
+import { resolveEntrypoint, type EntrypointCommand } from '../base/entrypoints';
+import type { ParamValue, RunRecord } from '../runs/types';
 
 /** What to run: a task of the `xlens.yaml` in `root`, with params overridden like `--set k=v`. */
 export interface LaunchRequest {

@@ -4,8 +4,8 @@
  * queued or running by a process that is gone. No `vscode`: measured by `bench/runsView.bench.ts`.
  */
 import { hostname } from 'node:os';
-import { isAlive, type RunProblem, type RunStore } from '../../core/runs/store';
-import { isFinalStatus, type RunRecord } from '../../core/runs/types';
+import { isAlive, type RunProblem, type RunStore } from './store';
+import { isFinalStatus, type RunRecord } from './types';
 
 /** Files read at once: enough to keep libuv's 4 file threads busy, few enough not to exhaust handles. */
 export const READ_CONCURRENCY = 16;

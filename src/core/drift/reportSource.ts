@@ -7,9 +7,9 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CancelledError, UserInputError } from '../../core/base/errors';
-import { resolveEntrypoint } from '../../core/base/entrypoints';
-import type { DriftReport } from '../../core/drift/types';
+import { CancelledError, UserInputError } from '../base/errors';
+import { resolveEntrypoint } from '../base/entrypoints';
+import type { DriftReport } from './types';
 
 /** The report file a drift run stores, relative to its run folder. */
 export const DRIFT_REPORT_ARTIFACT = join('artifacts', 'drift-report.json');
