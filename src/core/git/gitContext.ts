@@ -55,8 +55,30 @@ function gitEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...NO_OPTIONAL_LOCKS, ...extra };
 }
 
-function git(root: string, env: Record<string, string> = {}): SimpleGit {
-  return simpleGit({ baseDir: root, trimmed: true }).env(gitEnv(env));
+/**
+ * Settings given to every git command with `-c`, over whatever the repository's own config says: a
+ * workspace is not trusted to name programs for git to run on our behalf. Reading a commit never
+ * verifies its signature (`log.showSignature` would run the config's `gpg.program`) and never asks a
+ * file-system monitor (`core.fsmonitor` may name a program). No pager runs either: git pages only to a
+ * terminal, and git's output here is a pipe.
+ */
+const SAFE_CONFIG = ['log.showSignature=false', 'core.fsmonitor=false'];
+
+/**
+ * For commands that write refs of our own (`update-ref -d` of a run's snapshot ref): no hooks run
+ * (`reference-transaction` under the workspace's `core.hooksPath` would otherwise run).
+ */
+const NO_HOOKS = ['core.hooksPath=/dev/null'];
+
+function git(root: string, env: Record<string, string> = {}, config: readonly string[] = []): SimpleGit {
+  return simpleGit({
+    baseDir: root,
+    trimmed: true,
+    config: [...SAFE_CONFIG, ...config],
+    // simple-git refuses these keys on the command line whatever their value; ours only switch the
+    // workspace's programs off (fsmonitor=false, hooksPath=/dev/null).
+    unsafe: { allowUnsafeFsMonitor: true, allowUnsafeHooksPath: config.includes(NO_HOOKS[0]) },
+  }).env(gitEnv(env));
 }
 
 /** The repository's top-level folder containing `dir`, or `null` when `dir` is not in a work tree. */
@@ -316,7 +338,7 @@ export async function deleteRunRef(root: string, runId: string): Promise<void> {
     return;
   }
   try {
-    await git(root).raw(['update-ref', '-d', runRef(runId)]);
+    await git(root, {}, NO_HOOKS).raw(['update-ref', '-d', runRef(runId)]);
   } catch {
     // The ref did not exist.
   }

@@ -294,13 +294,18 @@ export class RunStore implements Disposable {
     return undefined;
   }
 
-  /** Deletes a run folder and its git snapshot ref (if any). */
-  async delete(id: string): Promise<void> {
+  /**
+   * Deletes a run folder and, unless `options.keepRef`, its git snapshot ref (if any; no hook runs).
+   * @throws UserInputError when `id` is not a run id.
+   */
+  async delete(id: string, options: { keepRef?: boolean } = {}): Promise<void> {
     if (!isRunId(id)) {
       throw new UserInputError(`"${id}" is not a run id.`);
     }
     await rm(this.runDir(id), { recursive: true, force: true });
-    await deleteRunRef(this.root, id);
+    if (options.keepRef !== true) {
+      await deleteRunRef(this.root, id);
+    }
     this.changed.fire({ kind: 'deleted', id });
   }
 

@@ -109,16 +109,27 @@ export function registerRunCommands(s: RunCommandServices): vscode.Disposable[] 
         );
       }
       const what = runs.length === 1 ? `run ${runs[0].id} (${runs[0].task})` : `${runs.length} runs`;
+      // In Restricted Mode no git process runs (the workspace's git config and hooks could run
+      // programs): only the folder goes, and the snapshot ref stays until deleted in a trusted window.
+      const trusted = vscode.workspace.isTrusted;
       const confirmed = await confirmModal(
         `Delete ${what}?`,
-        'Its folder under .xlens/runs (metrics, output, artifacts) and its git snapshot ref are removed. This cannot be undone.',
+        trusted
+          ? 'Its folder under .xlens/runs (metrics, output, artifacts) and its git snapshot ref are removed. This cannot be undone.'
+          : 'Its folder under .xlens/runs (metrics, output, artifacts) is removed. This cannot be undone. ' +
+              'Restricted Mode: its git snapshot ref (refs/xlens/runs/<id>) stays; delete runs again in a trusted window, or with `xlens rm`, to remove it.',
         'Delete',
       );
       if (!confirmed) {
         throw new CancelledError();
       }
-      await s.service.deleteRuns(runs.map((r) => r.id));
-      s.log.info(`Deleted ${runs.map((r) => r.id).join(', ')}`);
+      await s.service.deleteRuns(
+        runs.map((r) => r.id),
+        { keepRefs: !trusted },
+      );
+      s.log.info(
+        `Deleted ${runs.map((r) => r.id).join(', ')}${trusted ? '' : ' (folders only: Restricted Mode keeps the snapshot refs)'}`,
+      );
     }),
 
     registerCommand(Commands.copyRunId, s.log, async (...args) => {

@@ -74,6 +74,7 @@ export class RunsService implements vscode.Disposable {
     this.disposables.track(git.onDidCreate(onGit));
     this.disposables.track(git.onDidChange(onGit));
     this.disposables.track(git.onDidDelete(onGit));
+    this.disposables.track(vscode.workspace.onDidGrantWorkspaceTrust(onGit));
     this.disposables.track(
       this.model.onDidChange(() => {
         this.syncFollowers();
@@ -159,12 +160,15 @@ export class RunsService implements vscode.Disposable {
     });
   }
 
-  /** Deletes runs (folders and snapshot refs) and drops them from the model. */
-  deleteRuns(ids: readonly string[]): Promise<void> {
+  /**
+   * Deletes runs (folders and, unless `keepRefs`, snapshot refs) and drops them from the model.
+   * @param options.keepRefs leave the git refs alone (Restricted Mode runs no git process).
+   */
+  deleteRuns(ids: readonly string[], options: { keepRefs?: boolean } = {}): Promise<void> {
     return this.enqueue(async () => {
       const store = await this.runStore();
       for (const id of ids) {
-        await store.delete(id);
+        await store.delete(id, { keepRef: options.keepRefs === true });
       }
       this.model.update([], ids);
     });
@@ -277,8 +281,15 @@ export class RunsService implements vscode.Disposable {
     return this.enqueue(() => this.refreshGitNow());
   }
 
-  /** HEAD and the subjects/dates of the commits runs were made from. */
+  /**
+   * HEAD and the subjects/dates of the commits runs were made from. Not in Restricted Mode: no git
+   * process runs for a workspace that is not trusted (its config could name programs for git to run);
+   * rows then show what run.json records, and the subjects appear once the folder is trusted.
+   */
   private async refreshGitNow(): Promise<void> {
+    if (!vscode.workspace.isTrusted) {
+      return;
+    }
     try {
       const { headCommit, describeCommits } = await import('../../core/git/gitContext');
       this.model.setHead(await headCommit(this.root));
