@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import { DisposableStore, type Disposable } from './core/base/disposable';
 import type { RunRecord } from './core/runs/types';
 import type { XlensApi } from './features/api';
-import { Commands, ContextKeys, Views, TASK_TYPE, type CommandSpec } from './features/commands';
+import { Commands, ContextKeys, Views, TASK_TYPE, type CommandSpec } from './features/ids';
 import {
   openImportedDashboardLazily,
   openRunDashboardLazily,
@@ -22,20 +22,20 @@ import type { DashboardServices } from './features/dashboard/openDashboard';
 import type { DriftPanel } from './features/drift/driftPanel';
 import type { DriftServices } from './features/drift/openDrift';
 import { ImportedRunsService } from './features/imported/importedService';
-import { ImportedRunsModel } from './features/imported/model';
+import { ImportedRunsModel } from './features/imported/importedModel';
 import { registerDriftSerializer } from './features/drift/serializer';
 import { ProjectService, findWorkspaceRoot } from './features/project/projectService';
-import { registerRunCommands } from './features/runs/commands';
-import { RunsModel } from './features/runs/model';
+import { registerRunCommands } from './features/runs/runCommands';
+import { RunsModel } from './features/runs/runsModel';
 import { RunController } from './features/runs/runController';
 import { RunsService } from './features/runs/runsService';
 import { RunsTreeProvider, type RunsViewElement } from './features/runs/tree';
 import { RunsStatusBar } from './features/statusBar/statusBar';
 import { XlensTaskProvider } from './features/taskProvider/taskProvider';
-import { registerTaskCommands } from './features/tasks/commands';
-import { TasksModel } from './features/tasks/model';
+import { registerTaskCommands } from './features/tasks/taskCommands';
+import { TasksModel } from './features/tasks/tasksModel';
 import { TasksTreeProvider } from './features/tasks/tree';
-import { registerCommand, UserFacingError } from './vscode/commands';
+import { registerCommand, UserFacingError } from './vscode/commandRunner';
 import { ConfigService } from './vscode/config';
 import { setContextKey } from './vscode/contextKeys';
 import { createLog } from './vscode/output';

@@ -3,7 +3,7 @@
  * workbench again (setContext is a round trip to the renderer).
  */
 import * as vscode from 'vscode';
-import type { ContextKeys } from '../features/commands';
+import type { ContextKeys } from '../features/ids';
 
 type ContextKey = (typeof ContextKeys)[keyof typeof ContextKeys];
 

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { Emitter, type Event } from '../../core/base/emitter';
-import { Commands } from '../commands';
+import { Commands } from '../ids';
 import type { MessageOf } from '../../protocol/messages';
 import { assertNever } from '../../protocol/messages';
 import {

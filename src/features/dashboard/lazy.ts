@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { ImportedRun } from '../../core/metrics/discovery';
-import { WebviewTypes } from '../commands';
+import { WebviewTypes } from '../ids';
 import type * as OpenDashboard from './openDashboard';
 import type { DashboardServices } from './openDashboard';
 

@@ -11,7 +11,7 @@ import { DisposableStore } from '../../core/base/disposable';
 import type { RunStore } from '../../core/runs/store';
 import type { RunRecord } from '../../core/runs/types';
 import type { Log } from '../../vscode/output';
-import type { RunsModel } from './model';
+import type { RunsModel } from './runsModel';
 
 const WATCH_DEBOUNCE_MS = 150;
 /** Poll interval while runs are active (their run.json is rewritten as metrics arrive). */

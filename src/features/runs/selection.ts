@@ -5,8 +5,8 @@
  */
 import type { ImportedRun } from '../../core/metrics/discovery';
 import type { RunRecord } from '../../core/runs/types';
-import { isImportedElement, type ImportedRunElement } from '../imported/model';
-import { isCommitGroup, type RunsElement, type RunsModel } from './model';
+import { isImportedElement, type ImportedRunElement } from '../imported/importedModel';
+import { isCommitGroup, type RunsElement, type RunsModel } from './runsModel';
 
 function isRunsElement(value: unknown): value is RunsElement {
   if (typeof value !== 'object' || value === null) {

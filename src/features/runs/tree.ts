@@ -10,8 +10,8 @@ import {
   isImportedElement,
   type ImportedElement,
   type ImportedRunsModel,
-} from '../imported/model';
-import { isCommitGroup, describeRun, type RowText, type RunsElement, type RunsModel } from './model';
+} from '../imported/importedModel';
+import { isCommitGroup, describeRun, type RowText, type RunsElement, type RunsModel } from './runsModel';
 
 /** An element of the Runs view: a commit group or run of the store, or an imported group or run. */
 export type RunsViewElement = RunsElement | ImportedElement;

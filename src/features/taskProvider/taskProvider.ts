@@ -12,12 +12,12 @@ import { Emitter } from '../../core/base/emitter';
 import { TextTail } from '../../core/metrics/tail';
 import { isFinalStatus, type RunRecord } from '../../core/runs/types';
 import type { Log } from '../../vscode/output';
-import { TASK_TYPE } from '../commands';
-import { formatDuration } from '../../protocol/format';
-import { keyMetricsText } from '../runs/format';
-import type { RunsModel } from '../runs/model';
+import { TASK_TYPE } from '../ids';
+import { formatDuration } from '../../shared/formatting';
+import { keyMetricsText } from '../runs/runLabels';
+import type { RunsModel } from '../runs/runsModel';
 import type { RunController } from '../runs/runController';
-import type { TasksModel } from '../tasks/model';
+import type { TasksModel } from '../tasks/tasksModel';
 import { definitionOf, parseDefinition, taskDetail, taskLabel, type XlensTaskDefinition } from './definition';
 
 const FOLLOW_INTERVAL_MS = 250;

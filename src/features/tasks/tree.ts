@@ -6,9 +6,15 @@ import * as vscode from 'vscode';
 import { DisposableStore } from '../../core/base/disposable';
 import { Emitter } from '../../core/base/emitter';
 import type { SourceRange } from '../../core/config/types';
-import type { RunsModel } from '../runs/model';
+import type { RunsModel } from '../runs/runsModel';
 import { toTreeItem } from '../runs/tree';
-import { describeProblem, describeTask, isConfigProblem, type TasksElement, type TasksModel } from './model';
+import {
+  describeProblem,
+  describeTask,
+  isConfigProblem,
+  type TasksElement,
+  type TasksModel,
+} from './tasksModel';
 
 export class TasksTreeProvider implements vscode.TreeDataProvider<TasksElement>, vscode.Disposable {
   private readonly store = new DisposableStore();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { Commands, type CommandKey } from '../../../src/features/commands';
+import { Commands, type CommandKey } from '../../../src/features/ids';
 import { decideTrust, restrictedModeMessage, TRUST_NEEDS } from '../../../src/features/trust/policy';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));

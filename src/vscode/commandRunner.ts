@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { CancelledError, UserInputError } from '../core/base/errors';
-import type { CommandSpec } from '../features/commands';
+import type { CommandSpec } from '../features/ids';
 import { decideTrust } from '../features/trust/policy';
 import type { Log } from './output';
 import { showErrorToast, showWarningToast, type ToastAction } from './toast';

@@ -7,14 +7,14 @@ import * as vscode from 'vscode';
 import { CancelledError } from '../../core/base/errors';
 import type { TaskConfig } from '../../core/config/types';
 import type { ParamValue, RunRecord } from '../../core/runs/types';
-import { registerCommand, UserFacingError } from '../../vscode/commands';
+import { registerCommand, UserFacingError } from '../../vscode/commandRunner';
 import type { Log } from '../../vscode/output';
 import { inputText, pickMany, pickOne } from '../../vscode/quickPick';
-import { Commands } from '../commands';
+import { Commands } from '../ids';
 import { overrideText } from '../runs/launcher';
-import type { RunsModel } from '../runs/model';
+import type { RunsModel } from '../runs/runsModel';
 import type { RunController } from '../runs/runController';
-import { describeTask, type TasksModel } from './model';
+import { describeTask, type TasksModel } from './tasksModel';
 import { settableParams } from './params';
 
 /** What the task commands need from the composition root. */

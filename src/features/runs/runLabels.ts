@@ -1,6 +1,6 @@
 /**
  * Text for run and commit labels: relative dates, status icons, and the key metrics worth showing in one
- * line. Numbers and durations print through the shared `src/protocol/format.ts`. Pure functions; no
+ * line. Numbers and durations print through the shared `src/shared/formatting.ts`. Pure functions; no
  * `vscode`.
  */
 import {
