@@ -23,8 +23,6 @@ import { buildHeader, buildParams, buildSnapshot, ChartTracker, type RunState } 
 /** What a dashboard follows: a run folder of the store ({@link RunFollower}) or an imported run. */
 export type DashboardFollower = RunFollower | ImportedFollower;
 
-export { DASHBOARD_VIEW_TYPE } from './lazy';
-
 export type { DashboardSavedState } from './savedState';
 
 /** Logging used by the dashboard; the extension's `LogOutputChannel` fits. */

@@ -4,16 +4,12 @@
  * the window reloaded.
  */
 import { join } from 'node:path';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { ImportedRun } from '../../core/metrics/discovery';
 import type { PanelRegistry } from '../../webview/panelRegistry';
 import { createWebviewPanel } from '../../webview/webviewHost';
-import {
-  DASHBOARD_VIEW_TYPE,
-  DashboardPanel,
-  type DashboardFollower,
-  type DashboardLog,
-} from './dashboardPanel';
+import { WebviewTypes } from '../ids';
+import { DashboardPanel, type DashboardFollower, type DashboardLog } from './dashboardPanel';
 import { ImportedFollower, importedRunState, type WatchSources } from './importedFollower';
 import { RunFollower } from './runFollower';
 import { readSavedDashboard } from './savedState';
@@ -42,7 +38,7 @@ function checkRunId(runId: string): void {
 
 function newPanel(services: DashboardServices, title: string): vscode.WebviewPanel {
   return createWebviewPanel({
-    viewType: DASHBOARD_VIEW_TYPE,
+    viewType: WebviewTypes.dashboard,
     title,
     bundle: 'dashboard',
     extensionUri: services.extensionUri,
@@ -133,14 +129,4 @@ export async function restoreDashboard(
     return;
   }
   panelFor(services, panel, key, new RunFollower(join(services.runsDir, key)));
-}
-
-/**
- * Registers {@link restoreDashboard} for the dashboard's view type. Needs the activation event
- * `onWebviewPanel:xlens.dashboard`.
- */
-export function registerDashboardSerializer(services: DashboardServices): vscode.Disposable {
-  return vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
-    deserializeWebviewPanel: (panel, state) => restoreDashboard(services, panel, state),
-  });
 }

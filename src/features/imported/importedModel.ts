@@ -11,7 +11,7 @@ import type { MetricSourceKind } from '../../core/metrics/series';
 import { keyMetricsText, lastValues } from '../../core/runs/keyMetrics';
 import { ViewItems } from '../ids';
 import { formatDuration, formatNumber, MISSING } from '../../shared/formatting';
-import { escapeMarkdown, statusIcon } from '../runs/runLabels';
+import { escapeMarkdown, statusIcon } from '../runLabels';
 import type { RowText } from '../runs/runsModel';
 
 /** The root group of imported runs. */

@@ -18,7 +18,7 @@ import {
   runDurationMs,
   statusIcon,
   type StatusIcon,
-} from './runLabels';
+} from '../runLabels';
 
 /** The runs made from one commit (or, with `sha: null`, outside git / before the first commit). */
 export interface CommitGroup {

@@ -5,6 +5,8 @@
 import * as vscode from 'vscode';
 import { DisposableStore } from '../../core/base/disposable';
 import { Emitter } from '../../core/base/emitter';
+import type { RunRecord } from '../../core/runs/types';
+import type { Log } from '../../vscode/output';
 import {
   describeImportedRun,
   isImportedElement,
@@ -123,4 +125,21 @@ export function toTreeItem(row: RowText, state: vscode.TreeItemCollapsibleState)
   );
   item.contextValue = row.contextValue;
   return item;
+}
+
+/**
+ * Returns what shows a run in the Runs view (selected, its group expanded, focus left where it is), as
+ * the commands that start runs use it. A run the view cannot reveal is logged at debug level only.
+ */
+export function runRevealer(
+  view: vscode.TreeView<RunsViewElement>,
+  runs: RunsModel,
+  log: Log,
+): (run: RunRecord) => void {
+  return (run) => {
+    const known = runs.get(run.id) ?? run;
+    void Promise.resolve(view.reveal(known, { select: true, focus: false, expand: true })).catch(
+      (error: unknown) => log.debug(`Could not reveal run ${run.id}: ${String(error)}`),
+    );
+  };
 }

@@ -4,7 +4,7 @@
 import type { RunRecord } from '../../core/runs/types';
 import { runProgress } from '../runs/runsModel';
 import { formatDuration } from '../../shared/formatting';
-import { keyMetricsText, runDurationMs } from '../runs/runLabels';
+import { keyMetricsText, runDurationMs } from '../runLabels';
 
 /** The item's text (with codicons), tooltip (Markdown) and the run its click opens. */
 export interface StatusBarText {

@@ -14,7 +14,7 @@ import { isFinalStatus, type RunRecord } from '../../core/runs/types';
 import type { Log } from '../../vscode/output';
 import { TASK_TYPE } from '../ids';
 import { formatDuration } from '../../shared/formatting';
-import { keyMetricsText } from '../runs/runLabels';
+import { keyMetricsText } from '../runLabels';
 import type { RunsModel } from '../runs/runsModel';
 import type { RunController } from '../runs/runController';
 import type { TasksModel } from '../tasks/tasksModel';

@@ -15,7 +15,7 @@ import { overrideText } from '../runs/launcher';
 import type { RunsModel } from '../runs/runsModel';
 import type { RunController } from '../runs/runController';
 import { describeTask, type TasksModel } from './tasksModel';
-import { settableParams } from './params';
+import { settableParams } from '../taskParams';
 
 /** What the task commands need from the composition root. */
 export interface TaskCommandServices {

@@ -10,7 +10,7 @@ import { UserInputError } from '../../core/base/errors';
 import type { ProjectConfig, SourceRange, TaskConfig } from '../../core/config/types';
 import type { RunRecord } from '../../core/runs/types';
 import { ViewItems } from '../ids';
-import { relativeTime, statusIcon } from '../runs/runLabels';
+import { relativeTime, statusIcon } from '../runLabels';
 import type { RowText } from '../runs/runsModel';
 
 /** A reason `xlens.yaml` cannot be used, placed at a range of the file when known. */

@@ -13,7 +13,7 @@ import {
   WebviewTypes,
   type CommandSpec,
 } from '../../../src/features/ids';
-import { RUN_STATUSES, TASK_KINDS } from '../../../src/features/runs/runLabels';
+import { RUN_STATUSES, TASK_KINDS } from '../../../src/features/runLabels';
 
 interface MenuEntry {
   command: string;

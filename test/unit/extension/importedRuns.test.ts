@@ -15,7 +15,7 @@ import {
   isImportedElement,
   type ImportedElement,
 } from '../../../src/features/imported/importedModel';
-import { importedRunsFromArgs, runsFromArgs } from '../../../src/features/runs/selection';
+import { importedRunsFromArgs, runsFromArgs } from '../../../src/features/runSelection';
 import { RunsModel } from '../../../src/features/runs/runsModel';
 
 const FIXTURES = '/work/shared/fixtures';

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RunRecord } from '../../../src/core/runs/types';
-import { keyMetricNames, relativeTime } from '../../../src/features/runs/runLabels';
+import { keyMetricNames, relativeTime } from '../../../src/features/runLabels';
 import { RunsModel } from '../../../src/features/runs/runsModel';
 import { changedParams } from '../../../src/features/runs/launcher';
-import { runsFromArgs } from '../../../src/features/runs/selection';
+import { runsFromArgs } from '../../../src/features/runSelection';
 import { statusBarText } from '../../../src/features/statusBar/statusBarText';
 
 function run(id: string, fields: Partial<RunRecord> = {}): RunRecord {

@@ -7,8 +7,8 @@ import {
   keyMetricNames as coreKeyMetricNames,
   keyMetricsText as coreKeyMetricsText,
   lastValues,
-} from '../../core/runs/keyMetrics';
-import type { MetricSummary, RunStatus, TaskKind } from '../../core/runs/types';
+} from '../core/runs/keyMetrics';
+import type { MetricSummary, RunStatus, TaskKind } from '../core/runs/types';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -38,7 +38,7 @@ export function relativeTime(time: number, now: number): string {
 }
 
 /** How long a run took, or has been running (the shared rule of `src/core/runs/duration.ts`). */
-export { runDurationMs } from '../../core/runs/duration';
+export { runDurationMs } from '../core/runs/duration';
 
 /** The key metric names of a run (the shared rule of `src/core/runs/keyMetrics.ts`). */
 export function keyMetricNames(
