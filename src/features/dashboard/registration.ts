@@ -10,7 +10,7 @@ import type { ImportedRun } from '../../core/metrics/discovery';
 import type { Log } from '../../vscode/output';
 import { lazily, registerLazySerializer, type LazyWebview } from '../../webview/lazyWebview';
 import { Commands, WebviewTypes } from '../ids';
-import { registerCommand } from '../../vscode/commandRunner';
+import { registerCommand } from '../registerCommand';
 import { pickRuns } from '../runPicker';
 import { importedRunsFromArgs, runsFromArgs } from '../runSelection';
 import type { RunsModel } from '../runs/runsModel';

@@ -6,7 +6,7 @@
  * A command's path: the id table (`../ids.ts`) → this registration → the panel (`openDrift.ts`).
  */
 import type * as vscode from 'vscode';
-import { registerCommand } from '../../vscode/commandRunner';
+import { registerCommand } from '../registerCommand';
 import { lazily, registerLazySerializer, type LazyWebview } from '../../webview/lazyWebview';
 import { Commands, WebviewTypes } from '../ids';
 import type * as DriftCode from './openDrift';

@@ -3,7 +3,8 @@
  * Show Log, plus the stand-ins registered when no folder is open, which tell the user to open one.
  */
 import type * as vscode from 'vscode';
-import { registerCommand, UserFacingError } from '../../vscode/commandRunner';
+import { UserFacingError } from '../../vscode/commandRunner';
+import { registerCommand } from '../registerCommand';
 import type { Log } from '../../vscode/output';
 import { Commands, type CommandSpec } from '../ids';
 

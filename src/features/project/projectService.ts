@@ -11,7 +11,7 @@ import { DisposableStore } from '../../core/base/disposable';
 import type { Log } from '../../vscode/output';
 import { setContextKey } from '../../vscode/contextKeys';
 import { ContextKeys } from '../ids';
-import { toRange } from '../tasks/tree';
+import { toRange } from '../../vscode/sourceRange';
 import { problemsFromErrors, type ConfigProblem, type TasksModel } from '../tasks/tasksModel';
 
 /** The config file name (the loader's `CONFIG_FILE`, repeated so activation does not load the loader). */

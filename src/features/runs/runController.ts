@@ -9,7 +9,7 @@ import { CancelledError } from '../../core/base/errors';
 import type { ParamValue, RunRecord } from '../../core/runs/types';
 import { UserFacingError } from '../../vscode/commandRunner';
 import type { Log } from '../../vscode/output';
-import { requireTrust } from '../../vscode/trust';
+import { requireTrust } from '../requireTrust';
 import {
   cancelRun,
   changedParams,

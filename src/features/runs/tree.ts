@@ -13,7 +13,8 @@ import {
   type ImportedElement,
   type ImportedRunsModel,
 } from '../imported/importedModel';
-import { isCommitGroup, describeRun, type RowText, type RunsElement, type RunsModel } from './runsModel';
+import { toTreeItem } from '../treeItem';
+import { isCommitGroup, describeRun, type RunsElement, type RunsModel } from './runsModel';
 
 /** An element of the Runs view: a commit group or run of the store, or an imported group or run. */
 export type RunsViewElement = RunsElement | ImportedElement;
@@ -109,22 +110,6 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsViewElement
     clearTimeout(this.timer);
     this.store.dispose();
   }
-}
-
-/** A `TreeItem` from row text: Markdown tooltip, themed codicon. */
-export function toTreeItem(row: RowText, state: vscode.TreeItemCollapsibleState): vscode.TreeItem {
-  const item = new vscode.TreeItem(row.label, state);
-  item.id = row.id;
-  item.description = row.description;
-  const tooltip = new vscode.MarkdownString(row.tooltip);
-  tooltip.supportThemeIcons = false;
-  item.tooltip = tooltip;
-  item.iconPath = new vscode.ThemeIcon(
-    row.icon.id,
-    row.icon.color ? new vscode.ThemeColor(row.icon.color) : undefined,
-  );
-  item.contextValue = row.contextValue;
-  return item;
 }
 
 /**

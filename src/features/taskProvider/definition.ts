@@ -6,6 +6,7 @@
 import type { TaskConfig } from '../../core/config/types';
 import type { ParamValue } from '../../core/runs/types';
 import { TASK_TYPE } from '../ids';
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- runs/launcher.ts is moving to src/core (engine files)
 import { overrideText } from '../runs/launcher';
 
 /** A task definition as written in tasks.json or provided by the extension. */

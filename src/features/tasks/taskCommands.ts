@@ -7,10 +7,12 @@ import * as vscode from 'vscode';
 import { CancelledError } from '../../core/base/errors';
 import type { TaskConfig } from '../../core/config/types';
 import type { ParamValue, RunRecord } from '../../core/runs/types';
-import { registerCommand, UserFacingError } from '../../vscode/commandRunner';
+import { UserFacingError } from '../../vscode/commandRunner';
+import { registerCommand } from '../registerCommand';
 import type { Log } from '../../vscode/output';
 import { inputText, pickMany, pickOne } from '../../vscode/quickPick';
 import { Commands } from '../ids';
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- runs/launcher.ts is moving to src/core (engine files)
 import { overrideText } from '../runs/launcher';
 import type { RunsModel } from '../runs/runsModel';
 import type { RunController } from '../runs/runController';
