@@ -1,6 +1,6 @@
 /**
  * How a drift report is presented, written once for every front: the `xlens drift` text table
- * (`./format.ts`), the standalone HTML report (`src/core/report/driftReport.ts`) and the drift view (whose
+ * (`./textReport.ts`), the standalone HTML report (`src/core/report/driftReport.ts`) and the drift view (whose
  * snapshot carries these strings, so the webview only lays them out). It holds the dataset verdict, the
  * sampling sentence, each column's numbers in words (statistic, score, threshold, PSI, missing shares,
  * the lines under its chart), the summary table lines, and the order of the columns.
