@@ -127,7 +127,6 @@ export class ExtensionRoot implements vscode.Disposable {
           runs: this.runs,
           controller,
           configFile: project.configFile,
-          starterConfig,
           reloadConfig: () => project.reload(),
           reveal,
         }),
@@ -243,10 +242,4 @@ export class ExtensionRoot implements vscode.Disposable {
     setContextKey(ContextKeys.active, false);
     this.store.dispose();
   }
-}
-
-/** The starter `xlens.yaml`, the same text `xlens init` writes. */
-async function starterConfig(): Promise<string> {
-  const { STARTER_CONFIG } = await import('./core/config/starter');
-  return STARTER_CONFIG;
 }

@@ -27,8 +27,6 @@ export interface TaskCommandServices {
   controller: RunController;
   /** Absolute path of the workspace's `xlens.yaml`. */
   configFile: string;
-  /** The starter `xlens.yaml` text (the same as `xlens init` writes). */
-  starterConfig(): Promise<string>;
   /** Reloads the config after it was created. */
   reloadConfig(): Promise<void>;
   /** Shows a run in the Runs view. */
@@ -54,7 +52,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
 
     registerCommand(Commands.createConfig, s.log, async () => {
       if (!existsSync(s.configFile)) {
-        await writeFile(s.configFile, await s.starterConfig(), { flag: 'wx' });
+        await writeFile(s.configFile, await starterConfig(), { flag: 'wx' });
         s.log.info(`Created ${s.configFile}`);
         await s.reloadConfig();
       }
@@ -148,4 +146,10 @@ async function askOverrides(task: TaskConfig): Promise<Record<string, ParamValue
     overrides[key] = text;
   }
   return overrides;
+}
+
+/** The starter `xlens.yaml`, the same text `xlens init` writes. */
+async function starterConfig(): Promise<string> {
+  const { STARTER_CONFIG } = await import('../../core/config/starter');
+  return STARTER_CONFIG;
 }
