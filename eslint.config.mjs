@@ -1,7 +1,13 @@
 // ESLint flat config. Besides typescript-eslint's type-checked rules it enforces the layer table of
-// DESIGN.md/STYLE.md: src/core imports neither the CLI nor the extension layer nor webviews; src/protocol
-// imports only types, plus its own pure modules (e.g. protocol/format.ts, shared by every layer); src/cli
-// imports core and protocol, never the extension layer; webviews import only src/protocol and webviews/shared.
+// DESIGN.md/STYLE.md: src/shared (pure formatting every layer uses) imports nothing outside itself;
+// src/protocol imports only types, plus runtime code of its own modules and of src/shared; src/core imports
+// neither the CLI nor the extension layer nor webviews; src/cli imports core, protocol and shared, never the
+// extension layer; src/vscode and src/webview (thin wrappers, webview host base) never import src/features;
+// a feature imports from another feature only its model modules (`*Model.ts`) and types, and shares
+// everything else through the modules at the top of src/features (ids.ts, api.ts, registerCommand.ts...);
+// webviews import only src/protocol, src/shared and webviews/shared.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -35,6 +41,36 @@ const coreImports = {
     },
   ],
 };
+
+/** The feature folders under src/features (each gets its own cross-feature import rule). */
+const features = readdirSync(join(import.meta.dirname, 'src', 'features'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
+
+/**
+ * Files of `feature` may import another feature's `*Model.ts` modules and, as `import type`, its types;
+ * any other runtime import of another feature's internals is refused (imports from a file directly inside
+ * src/features/<feature>/ start with `../<other>/`).
+ */
+const crossFeatureRule = (feature) => ({
+  files: [`src/features/${feature}/**`],
+  rules: {
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: `^\\.\\./(?!${feature}/|\\.\\.?/)[^/]+/(?![^/]*Model$)`,
+            allowTypeImports: true,
+            message:
+              "A feature uses another feature's model modules (*Model.ts) and types only; move what two features " +
+              'share to the top of src/features (e.g. runSelection.ts, runLabels.ts, treeItem.ts).',
+          },
+        ],
+      },
+    ],
+  },
+});
 
 export default tseslint.config(
   {
@@ -80,8 +116,25 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', coreImports] },
   },
   {
+    // Pure code every layer uses, webviews included: no node, no DOM, no libraries, no other layer.
+    files: ['src/shared/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./)',
+              message: 'src/shared imports nothing outside itself (pure functions: no node, no DOM).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The protocol is shared with the browser bundles: types from anywhere, runtime code only from its
-    // own pure modules (same folder), so a webview importing it never pulls in node or vscode.
+    // own pure modules (same folder) and src/shared, so a webview importing it never pulls in node or vscode.
     files: ['src/protocol/**'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
@@ -89,16 +142,35 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(?!\\./)',
+              regex: '^(?!\\./|\\.\\./shared/)',
               allowTypeImports: true,
               message:
-                'src/protocol imports only types (import type), or pure modules of src/protocol itself.',
+                'src/protocol imports only types (import type), or pure modules of src/protocol and src/shared.',
             },
           ],
         },
       ],
     },
   },
+  {
+    // Thin wrappers over the VS Code API and the webview host base sit below the features.
+    files: ['src/vscode/**', 'src/webview/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/features', '**/features/**', '**/extensionRoot', '**/extension'],
+              message:
+                'src/vscode and src/webview are used by the features, never the other way: pass what they need in.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  ...features.map(crossFeatureRule),
   {
     files: ['webviews/**'],
     rules: {
@@ -108,15 +180,9 @@ export default tseslint.config(
           paths: noVscode.paths,
           patterns: [
             {
-              group: [
-                '**/src/core/**',
-                '**/src/cli/**',
-                '**/src/features/**',
-                '**/src/vscode/**',
-                '**/src/webview/**',
-                '**/src/extension*',
-              ],
-              message: 'Webviews talk only the protocol in src/protocol (and share code in webviews/shared).',
+              regex: '(^|/)src/(?!protocol/|shared/)',
+              message:
+                'Webviews talk only the protocol in src/protocol, use the pure code of src/shared, and share code in webviews/shared.',
             },
           ],
         },

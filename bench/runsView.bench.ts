@@ -19,7 +19,7 @@ import { describeCommits, headCommit } from '../src/core/git/gitContext';
 import { RunStore } from '../src/core/runs/store';
 import type { RunRecord } from '../src/core/runs/types';
 import { loadRuns } from '../src/core/runs/loadRuns';
-import { describeRun, RunsModel } from '../src/features/runs/model';
+import { describeRun, RunsModel } from '../src/features/runs/runsModel';
 
 const SIZES = [200, 2000];
 const RUNS_PER_COMMIT = 4;

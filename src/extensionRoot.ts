@@ -10,33 +10,31 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { DisposableStore, type Disposable } from './core/base/disposable';
 import { RunFollowers } from './core/runs/runFollowers';
-import type { RunRecord } from './core/runs/types';
 import type { XlensApi } from './features/api';
-import { Commands, ContextKeys, Views, TASK_TYPE, type CommandSpec } from './features/commands';
-import {
-  openImportedDashboardLazily,
-  openRunDashboardLazily,
-  registerDashboardSerializerLazily,
-} from './features/dashboard/lazy';
+import { ContextKeys, Views, TASK_TYPE } from './features/ids';
 import type { DashboardPanel } from './features/dashboard/dashboardPanel';
-import type { DashboardServices } from './features/dashboard/openDashboard';
+import { registerDashboard } from './features/dashboard/registration';
 import type { DriftPanel } from './features/drift/driftPanel';
-import type { DriftServices } from './features/drift/openDrift';
+import { registerDrift } from './features/drift/registration';
 import { ImportedRunsService } from './features/imported/importedService';
-import { ImportedRunsModel } from './features/imported/model';
-import { registerDriftSerializer } from './features/drift/serializer';
+import { ImportedRunsModel } from './features/imported/importedModel';
+import {
+  noFolderError,
+  registerNoFolderCommands,
+  registerRefreshCommand,
+  registerShowLogCommand,
+} from './features/project/projectCommands';
 import { ProjectService, findWorkspaceRoot } from './features/project/projectService';
-import { registerRunCommands } from './features/runs/commands';
-import { RunsModel } from './features/runs/model';
+import { registerRunCommands } from './features/runs/runCommands';
+import { RunsModel } from './features/runs/runsModel';
 import { RunController } from './features/runs/runController';
 import { RunsService } from './features/runs/runsService';
-import { RunsTreeProvider, type RunsViewElement } from './features/runs/tree';
+import { RunsTreeProvider, runRevealer, type RunsViewElement } from './features/runs/tree';
 import { RunsStatusBar } from './features/statusBar/statusBar';
 import { XlensTaskProvider } from './features/taskProvider/taskProvider';
-import { registerTaskCommands } from './features/tasks/commands';
-import { TasksModel } from './features/tasks/model';
+import { registerTaskCommands } from './features/tasks/taskCommands';
+import { TasksModel } from './features/tasks/tasksModel';
 import { TasksTreeProvider } from './features/tasks/tree';
-import { registerCommand, UserFacingError } from './vscode/commands';
 import { ConfigService } from './vscode/config';
 import { setContextKey } from './vscode/contextKeys';
 import { createLog } from './vscode/output';
@@ -74,7 +72,7 @@ export class ExtensionRoot implements vscode.Disposable {
         treeDataProvider: this.track(new TasksTreeProvider(this.tasks, this.runs)),
       }),
     );
-    this.track(registerCommand(Commands.showLog, this.log, () => this.log.show()));
+    this.track(registerShowLogCommand(this.log));
 
     const root = this.root;
     let ready: Promise<void>;
@@ -82,11 +80,7 @@ export class ExtensionRoot implements vscode.Disposable {
     if (root === undefined) {
       this.log.info('No folder is open: Experiment Lens waits for a workspace folder.');
       setContextKey(ContextKeys.noConfig, true);
-      for (const spec of Object.values(Commands) as CommandSpec[]) {
-        if (spec.id !== Commands.showLog.id) {
-          this.track(registerCommand(spec, this.log, () => Promise.reject(noFolderError())));
-        }
-      }
+      this.trackAll(registerNoFolderCommands(this.log));
       ready = Promise.resolve();
       startRun = () => Promise.reject(noFolderError());
     } else {
@@ -98,23 +92,7 @@ export class ExtensionRoot implements vscode.Disposable {
       const importedService = this.track(
         new ImportedRunsService(root, this.imported, this.log, () => this.config.current.importedEnabled),
       );
-      const dashboards: DashboardServices = {
-        extensionUri: context.extensionUri,
-        root,
-        followers,
-        panels: this.track(new PanelRegistry<DashboardPanel>()),
-        log: this.log,
-        watchImported: async () => {
-          const worker = await importedService.worker();
-          return (sources, listener) => worker.watch(sources, listener);
-        },
-      };
-      const reveal = (run: RunRecord): void => {
-        const known = this.runs.get(run.id) ?? run;
-        void Promise.resolve(runsView.reveal(known, { select: true, focus: false, expand: true })).catch(
-          (error: unknown) => this.log.debug(`Could not reveal run ${run.id}: ${String(error)}`),
-        );
-      };
+      const reveal = runRevealer(runsView, this.runs, this.log);
       // Watchers and the first read start once activation has returned.
       ready = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
         const start = performance.now();
@@ -151,7 +129,6 @@ export class ExtensionRoot implements vscode.Disposable {
           runs: this.runs,
           controller,
           configFile: project.configFile,
-          starterConfig,
           reloadConfig: () => project.reload(),
           reveal,
         }),
@@ -165,35 +142,46 @@ export class ExtensionRoot implements vscode.Disposable {
           controller,
           runsDir,
           imported: this.imported,
-          openDashboard: (runId) => openRunDashboardLazily(dashboards, runId),
-          openImportedDashboard: (run) => openImportedDashboardLazily(dashboards, run),
           reveal,
         }),
       );
       this.track(
-        registerCommand(Commands.refresh, this.log, async () => {
-          await Promise.all([project.reload(), service.reloadAll(), importedService.rescan()]);
-          runsTree.refresh();
+        registerRefreshCommand({
+          log: this.log,
+          project,
+          runs: service,
+          imported: importedService,
+          runsTree,
         }),
       );
-      this.track(registerDashboardSerializerLazily(dashboards));
+      this.trackAll(
+        registerDashboard({
+          extensionUri: context.extensionUri,
+          root,
+          followers,
+          runs: this.runs,
+          panels: this.track(new PanelRegistry<DashboardPanel>()),
+          log: this.log,
+          watchImported: async () => {
+            const worker = await importedService.worker();
+            return (sources, listener) => worker.watch(sources, listener);
+          },
+        }),
+      );
       // Deactivation stops a drift comparison's child process too.
       const shutdown = new AbortController();
       this.track({ dispose: () => shutdown.abort() });
-      const drift: DriftServices = {
-        extensionUri: context.extensionUri,
-        root,
-        runsDir,
-        runs: this.runs,
-        log: this.log,
-        panels: this.track(new PanelRegistry<DriftPanel>()),
-        signal: shutdown.signal,
-      };
-      this.track(registerDriftSerializer(drift));
-      this.registerLazily(Commands.showDriftReport, async () => {
-        const { registerDriftCommand } = await import('./features/drift/openDrift');
-        return () => registerDriftCommand(drift);
-      });
+      this.trackAll(
+        registerDrift({
+          extensionUri: context.extensionUri,
+          root,
+          runsDir,
+          runs: this.runs,
+          log: this.log,
+          panels: this.track(new PanelRegistry<DriftPanel>()),
+          signal: shutdown.signal,
+        }),
+      );
       this.track(
         vscode.tasks.registerTaskProvider(
           TASK_TYPE,
@@ -248,33 +236,6 @@ export class ExtensionRoot implements vscode.Disposable {
     return this.store.track(item);
   }
 
-  /**
-   * Registers a command whose feature loads on its first use: a stand-in loads the feature's module,
-   * swaps itself for the real command in the same tick (so no call finds the id missing), then
-   * passes the call on with its arguments.
-   * @param load imports the module and returns the function that registers the real command.
-   */
-  private registerLazily(spec: CommandSpec, load: () => Promise<() => vscode.Disposable>): void {
-    let loading: Promise<void> | undefined;
-    const standIn = this.track(
-      registerCommand(spec, this.log, async (...args: unknown[]) => {
-        loading ??= load().then(
-          (register) => {
-            standIn.dispose();
-            this.track(register());
-          },
-          (error: unknown) => {
-            // A failed import (e.g. the bundle replaced mid-update) is tried again on the next call.
-            loading = undefined;
-            throw error;
-          },
-        );
-        await loading;
-        return vscode.commands.executeCommand(spec.id, ...args);
-      }),
-    );
-  }
-
   private trackAll(items: readonly Disposable[]): void {
     items.forEach((item) => this.track(item));
   }
@@ -283,16 +244,4 @@ export class ExtensionRoot implements vscode.Disposable {
     setContextKey(ContextKeys.active, false);
     this.store.dispose();
   }
-}
-
-function noFolderError(): UserFacingError {
-  return new UserFacingError(
-    'Experiment Lens needs an open folder: open the folder that holds (or will hold) xlens.yaml.',
-  );
-}
-
-/** The starter `xlens.yaml`, the same text `xlens init` writes. */
-async function starterConfig(): Promise<string> {
-  const { STARTER_CONFIG } = await import('./core/config/starter');
-  return STARTER_CONFIG;
 }

@@ -4,7 +4,7 @@
  * redrawn once the output ends a line. Off a terminal it writes nothing, so logs carry no control
  * characters.
  */
-import { formatDuration, formatNumber } from '../protocol/format';
+import { formatDuration, formatNumber } from '../shared/formatting';
 
 const CLEAR_LINE = '\r\x1b[2K';
 

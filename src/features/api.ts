@@ -4,9 +4,9 @@
  */
 import type { Event } from '../core/base/emitter';
 import type { ParamValue, RunRecord } from '../core/runs/types';
-import type { ImportedRunsModel } from './imported/model';
-import type { RunsModel } from './runs/model';
-import type { TasksModel } from './tasks/model';
+import type { ImportedRunsModel } from './imported/importedModel';
+import type { RunsModel } from './runs/runsModel';
+import type { TasksModel } from './tasks/tasksModel';
 
 export interface XlensApi {
   /**

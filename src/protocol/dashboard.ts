@@ -8,7 +8,12 @@
  * `dashboard/update` messages with what changed since.
  */
 import type { ChartModel, ChartRow } from './charts';
-import { parseViewMessage, type MessageOf, type PageViewMessages } from './messages';
+import {
+  parseViewMessageOf,
+  type MessageOf,
+  type PageViewMessages,
+  type PayloadValidators,
+} from './messages';
 
 /**
  * Status of the run as shown: the run store's statuses, `missing` when the run folder (or the imported
@@ -184,27 +189,27 @@ export const LOG_TAIL_LINES = 200;
 export { MAX_VIEW_ERROR_LENGTH } from './messages';
 
 /**
+ * The validators of the dashboard's own messages, one per type of {@link DashboardViewMessages} (the page
+ * messages are checked in `messages.ts`): a new message type does not compile until it is validated here.
+ */
+const dashboardValidators: PayloadValidators<Omit<DashboardViewMessages, keyof PageViewMessages>> = {
+  'dashboard/showOutput': (p) =>
+    typeof p.runId === 'string' && /^[\w.-]{1,100}$/.test(p.runId)
+      ? { runId: p.runId }
+      : `"dashboard/showOutput" needs payload.runId, a run id`,
+  'dashboard/rendered': (p) => {
+    const { charts, maxPoints, ms } = p;
+    const ok = [charts, maxPoints, ms].every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0);
+    return ok
+      ? { charts: charts as number, maxPoints: maxPoints as number, ms: ms as number }
+      : `"dashboard/rendered" needs numbers charts, maxPoints and ms >= 0`;
+  },
+};
+
+/**
  * Validates a message received from the (untrusted) view. Returns the typed message, or a string
  * saying what is wrong with it.
  */
 export function parseDashboardViewMessage(value: unknown): DashboardViewMessage | string {
-  return parseViewMessage(value, (type, p): DashboardViewMessage | string => {
-    switch (type) {
-      case 'dashboard/showOutput':
-        return typeof p.runId === 'string' && /^[\w.-]{1,100}$/.test(p.runId)
-          ? { type, payload: { runId: p.runId } }
-          : `"dashboard/showOutput" needs payload.runId, a run id`;
-      case 'dashboard/rendered': {
-        const { charts, maxPoints, ms } = p;
-        const ok = [charts, maxPoints, ms].every(
-          (n) => typeof n === 'number' && Number.isFinite(n) && n >= 0,
-        );
-        return ok
-          ? { type, payload: { charts: charts as number, maxPoints: maxPoints as number, ms: ms as number } }
-          : `"dashboard/rendered" needs numbers charts, maxPoints and ms >= 0`;
-      }
-      default:
-        return `unknown message type "${type.slice(0, 100)}"`;
-    }
-  });
+  return parseViewMessageOf<DashboardViewMessages>(value, dashboardValidators);
 }

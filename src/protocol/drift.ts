@@ -12,7 +12,12 @@
  * markup.
  */
 import type { ChartModel } from './charts';
-import { parseViewMessage, type MessageOf, type PageViewMessages } from './messages';
+import {
+  parseViewMessageOf,
+  type MessageOf,
+  type PageViewMessages,
+  type PayloadValidators,
+} from './messages';
 
 /** One input file as shown. */
 export interface DriftViewInput {
@@ -176,21 +181,23 @@ export type DriftHostMessage = MessageOf<DriftHostMessages>;
 export type DriftViewMessage = MessageOf<DriftViewMessages>;
 
 /**
+ * The validators of the drift view's own messages, one per type of {@link DriftViewMessages} (the page
+ * messages are checked in `messages.ts`): a new message type does not compile until it is validated here.
+ */
+const driftValidators: PayloadValidators<Omit<DriftViewMessages, keyof PageViewMessages>> = {
+  'drift/rendered': (p) => {
+    const { charts, ms } = p;
+    const ok = [charts, ms].every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0);
+    return ok
+      ? { charts: charts as number, ms: ms as number }
+      : '"drift/rendered" needs numbers charts and ms >= 0';
+  },
+};
+
+/**
  * Validates a message received from the (untrusted) view: the typed message, or a string saying what is
  * wrong with it.
  */
 export function parseDriftViewMessage(value: unknown): DriftViewMessage | string {
-  return parseViewMessage(value, (type, p): DriftViewMessage | string => {
-    switch (type) {
-      case 'drift/rendered': {
-        const { charts, ms } = p;
-        const ok = [charts, ms].every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0);
-        return ok
-          ? { type, payload: { charts: charts as number, ms: ms as number } }
-          : '"drift/rendered" needs numbers charts and ms >= 0';
-      }
-      default:
-        return `unknown message type "${type.slice(0, 100)}"`;
-    }
-  });
+  return parseViewMessageOf<DriftViewMessages>(value, driftValidators);
 }

@@ -34,6 +34,42 @@ export interface PageViewMessages {
 export const MAX_VIEW_ERROR_LENGTH = 2000;
 
 /**
+ * The validators of the messages a view posts, one per message type: each takes the payload (already known
+ * to be an object) and returns the typed payload, or a string saying what is wrong with it. A mapped type
+ * over the view's map, so a message type added to the map does not compile until it has a validator.
+ */
+export type PayloadValidators<Map extends { [K in keyof Map]: object }> = {
+  readonly [K in keyof Map]: (payload: Record<string, unknown>) => Map[K] | string;
+};
+
+/** The validators of {@link PageViewMessages}, shared by every view. */
+const pageValidators: PayloadValidators<PageViewMessages> = {
+  'webview/ready': (p) => (p.version === 1 ? { version: 1 } : '"webview/ready" needs payload.version 1'),
+  'webview/error': (p) =>
+    typeof p.message === 'string'
+      ? { message: p.message.slice(0, MAX_VIEW_ERROR_LENGTH) }
+      : '"webview/error" needs a string payload.message',
+};
+
+/**
+ * Runs the validator of `type` from `validators`, if it has one (an own key: names such as `__proto__` or
+ * `constructor` are not message types).
+ * @returns the typed message, a string saying what is wrong with it, or undefined when `type` has no validator.
+ */
+function validateWith<Map extends { [K in keyof Map]: object }>(
+  validators: PayloadValidators<Map>,
+  type: string,
+  payload: Record<string, unknown>,
+): MessageOf<Map> | string | undefined {
+  if (!Object.hasOwn(validators, type)) {
+    return undefined;
+  }
+  const key = type as keyof Map;
+  const checked = validators[key](payload);
+  return typeof checked === 'string' ? checked : { type: key, payload: checked };
+}
+
+/**
  * Validates a message received from an (untrusted) view: the `{ type, payload }` envelope with an object
  * payload and the messages of {@link PageViewMessages} here; every other type goes to the view's own
  * `parseOwn`, which returns its typed message or what is wrong (e.g. `unknown message type "x"`).
@@ -54,14 +90,22 @@ export function parseViewMessage<Own>(
     return `message "${type.slice(0, 100)}" has no object "payload"`;
   }
   const p = payload as Record<string, unknown>;
-  switch (type) {
-    case 'webview/ready':
-      return p.version === 1 ? { type, payload: { version: 1 } } : '"webview/ready" needs payload.version 1';
-    case 'webview/error':
-      return typeof p.message === 'string'
-        ? { type, payload: { message: p.message.slice(0, MAX_VIEW_ERROR_LENGTH) } }
-        : '"webview/error" needs a string payload.message';
-    default:
-      return parseOwn(type, p);
-  }
+  return validateWith(pageValidators, type, p) ?? parseOwn(type, p);
+}
+
+/**
+ * Validates a message received from an (untrusted) view whose own messages (those of `Map` beyond
+ * {@link PageViewMessages}) are checked by `validators`, one per type; any other type is refused.
+ * @returns the typed message, or a string saying what is wrong with it (e.g. `unknown message type "x"`).
+ */
+export function parseViewMessageOf<Map extends PageViewMessages & { [K in keyof Map]: object }>(
+  value: unknown,
+  validators: PayloadValidators<Omit<Map, keyof PageViewMessages>>,
+): MessageOf<Map> | string {
+  return parseViewMessage(
+    value,
+    (type, p) =>
+      (validateWith(validators, type, p) as MessageOf<Map> | string | undefined) ??
+      `unknown message type "${type.slice(0, 100)}"`,
+  ) as MessageOf<Map> | string;
 }

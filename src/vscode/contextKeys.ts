@@ -3,9 +3,9 @@
  * workbench again (setContext is a round trip to the renderer).
  */
 import * as vscode from 'vscode';
-import type { ContextKeys } from '../features/commands';
 
-type ContextKey = (typeof ContextKeys)[keyof typeof ContextKeys];
+/** A context key of ours (the table is `ContextKeys` in `src/features/ids.ts`). */
+type ContextKey = `xlens.${string}`;
 
 const current = new Map<ContextKey, unknown>();
 

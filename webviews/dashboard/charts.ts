@@ -8,7 +8,7 @@ import type { ChartModel, ChartRow } from '../../src/protocol/charts';
 import type { DashboardSeriesInfo } from '../../src/protocol/dashboard';
 import { renderChart, type ChartHandle } from '../shared/chart';
 import { chartConfig, readThemeColors } from '../shared/chartTheme';
-import { seriesCaption } from './format';
+import { seriesCaption } from './dashboardText';
 
 interface Figure {
   element: HTMLElement;

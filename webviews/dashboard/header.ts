@@ -1,7 +1,7 @@
 /** The dashboard header: task, status, git state, duration, backend, current step, actions. */
 import type { DashboardHeader } from '../../src/protocol/dashboard';
 import { badge, button, progressRing, tag } from '../shared/toolkit';
-import { formatDuration, shortSha } from '../../src/protocol/format';
+import { formatDuration, shortSha } from '../../src/shared/formatting';
 
 /** A `<dt>`/`<dd>` pair; `testId` names the value for tests and styles. */
 function field(list: HTMLElement, label: string, value: string | Node, testId: string, title?: string): void {

@@ -16,7 +16,7 @@ import { reportError, startView } from '../shared/page';
 import { dataGrid, setGridRows } from '../shared/toolkit';
 import { getVsCodeApi } from '../shared/vscodeApi';
 import { ChartGrid } from './charts';
-import { formatParam, renderResults } from './format';
+import { formatParam, renderResults } from './dashboardText';
 import { renderHeader, tickDuration } from './header';
 import styles from './dashboard.css';
 

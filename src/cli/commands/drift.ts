@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { UserInputError } from '../../core/base/errors';
 import { CLI_HINTS, runDrift } from '../../core/drift/engine';
-import { formatDriftReport } from '../../core/drift/format';
+import { formatDriftReport } from '../../core/drift/textReport';
 import { applyDriftFlags, type DriftFlags } from '../../core/drift/options';
 import { defaultDriftOptions } from '../../core/drift/rules';
 import { renderDriftReportHtml } from '../../core/report/driftReport';

@@ -9,7 +9,7 @@ import type { SourceSpec } from '../../core/metrics/readers';
 import { MetricsWatcher, type WatchUpdate } from '../../core/metrics/watch';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
 import { textTable } from '../../core/base/textTable';
-import { formatNumber, shortSha } from '../../protocol/format';
+import { formatNumber, shortSha } from '../../shared/formatting';
 import { parseCommandArgs } from '../workspace';
 
 const usage = `Usage: xlens import <path> [--json] [--watch]

@@ -5,8 +5,8 @@ import { TaskRunner } from '../../core/runner/taskRunner';
 import { RunStore } from '../../core/runs/store';
 import type { ParamValue, RunRecord } from '../../core/runs/types';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
-import { shortSha } from '../../protocol/format';
-import { metricsText, runDuration } from '../format';
+import { shortSha } from '../../shared/formatting';
+import { metricsText, runDuration } from '../runText';
 import { ProgressLine } from '../progress';
 import { loadConfigOrReport, parseCommandArgs, workspaceRoot } from '../workspace';
 

@@ -10,8 +10,8 @@ import { RunStore } from '../../core/runs/store';
 import type { RunRecord } from '../../core/runs/types';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
 import { textTable } from '../../core/base/textTable';
-import { MISSING, shortSha } from '../../protocol/format';
-import { metricsText, runDuration } from '../format';
+import { MISSING, shortSha } from '../../shared/formatting';
+import { metricsText, runDuration } from '../runText';
 import { parseCommandArgs, positiveInt, workspaceRoot } from '../workspace';
 
 const usage = `Usage: xlens runs [--task <task>] [--limit N] [--imported] [--json]

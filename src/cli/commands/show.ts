@@ -9,8 +9,8 @@ import type { RunRecord } from '../../core/runs/types';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
 import { checkOutputPath } from '../outputPath';
 import { textTable } from '../../core/base/textTable';
-import { formatBytes, formatNumber } from '../../protocol/format';
-import { keyMetrics, runDuration } from '../format';
+import { formatBytes, formatNumber } from '../../shared/formatting';
+import { keyMetrics, runDuration } from '../runText';
 import { parseCommandArgs, workspaceRoot } from '../workspace';
 import { followRun } from './showFollow';
 

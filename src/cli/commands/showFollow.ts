@@ -6,9 +6,9 @@
 import { RunFollower } from '../../core/runs/runFollower';
 import { streamRun, type StreamedPoint } from '../../core/runs/runStream';
 import { isFinalStatus, type RunRecord } from '../../core/runs/types';
-import { formatNumber } from '../../protocol/format';
+import { formatNumber } from '../../shared/formatting';
 import { ExitCode, type CliContext } from '../command';
-import { runDuration } from '../format';
+import { runDuration } from '../runText';
 import { inertText } from '../terminalText';
 
 /** Poll interval of the follower in the CLI, ms (fs.watch is its first trigger). */

@@ -5,7 +5,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { ChartModel, ChartRow } from '../../protocol/charts';
-import { formatNumber } from '../../protocol/format';
+import { formatNumber } from '../../shared/formatting';
 import { columnScore, columnVerdictText, sortColumns } from '../drift/presentation';
 import type { ColumnDrift, DriftReport } from '../drift/types';
 import { VEGA_LITE_SCHEMA } from './lineChart';

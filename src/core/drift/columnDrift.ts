@@ -3,7 +3,7 @@
  * the summaries and the shared-bin histogram of the report. Numeric columns are sorted once; every
  * numeric statistic then walks the sorted arrays.
  */
-import { formatNumber } from '../../protocol/format';
+import { formatNumber } from '../../shared/formatting';
 import type { Column, DictionaryColumn, NumericColumn } from '../data/types';
 import { resolveRule, SCORE_KINDS, isDrift, type ResolvedRule } from './rules';
 import {

@@ -2,7 +2,7 @@
  * The drift engine: loads the reference and current files, tests every shared column and builds the
  * `DriftReport`. Pure computation on loaded tables is in `compareTables`; `runDrift` adds loading.
  */
-import { formatNumber } from '../../protocol/format';
+import { formatNumber } from '../../shared/formatting';
 import { UserInputError } from '../base/errors';
 import { parseNumberCell } from '../data/cells';
 import { loadTable } from '../data/load';

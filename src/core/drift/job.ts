@@ -18,7 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { UserInputError } from '../base/errors';
 import type { DriftTask, TaskConfig } from '../config/types';
 import { runDrift } from './engine';
-import { formatDriftReport } from './format';
+import { formatDriftReport } from './textReport';
 import { parseDriftOptions } from './options';
 import type { DriftReport } from './types';
 

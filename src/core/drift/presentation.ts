@@ -1,11 +1,11 @@
 /**
  * How a drift report is presented, written once for every front: the `xlens drift` text table
- * (`./format.ts`), the standalone HTML report (`src/core/report/driftReport.ts`) and the drift view (whose
+ * (`./textReport.ts`), the standalone HTML report (`src/core/report/driftReport.ts`) and the drift view (whose
  * snapshot carries these strings, so the webview only lays them out). It holds the dataset verdict, the
  * sampling sentence, each column's numbers in words (statistic, score, threshold, PSI, missing shares,
  * the lines under its chart), the summary table lines, and the order of the columns.
  *
- * Numbers go through the shared `formatNumber`/`formatPercent`/`formatDuration` (`src/protocol/format.ts`).
+ * Numbers go through the shared `formatNumber`/`formatPercent`/`formatDuration` (`src/shared/formatting.ts`).
  * A statistic that is not finite is stored as `null` in a report (JSON has no infinity, see
  * `ColumnDrift.statistic`) and always reads `∞` here, never as "missing".
  */
@@ -16,7 +16,7 @@ import {
   type DriftSummaryLine,
   type DriftVerdictText,
 } from '../../protocol/drift';
-import { formatDuration, formatNumber, formatPercent, MISSING } from '../../protocol/format';
+import { formatDuration, formatNumber, formatPercent, MISSING } from '../../shared/formatting';
 import type { ColumnDrift, ColumnSummary, DatasetDrift, DriftInput, SamplingInfo } from './types';
 
 /** The heading under which each front lists the columns that could not be tested. */

@@ -4,7 +4,7 @@
  * overlaid reference/current distributions per column. Only the report's aggregates are embedded.
  */
 import type { ChartModel } from '../../protocol/charts';
-import { formatNumber, formatPercent } from '../../protocol/format';
+import { formatNumber, formatPercent } from '../../shared/formatting';
 import type { ReportPayload } from '../../protocol/report';
 import { driftColumnChart, driftSummaryChart } from '../charts/driftCharts';
 import {

@@ -7,7 +7,7 @@
 import type { ChartModel } from '../../protocol/charts';
 import { confusionChart, type ConfusionMatrix } from '../charts/confusionChart';
 import type { MetricPoint } from '../metrics/series';
-import { formatNumber } from '../../protocol/format';
+import { formatNumber } from '../../shared/formatting';
 import { escapeHtml } from './html';
 
 /** Above this many classes the heatmap is left out (its cells would be specks); the table stays. */

@@ -9,7 +9,7 @@ import { metricCharts, type MetricChartOptions } from '../charts/metricCharts';
 import type { MetricPoint } from '../metrics/series';
 import type { RunRecord } from '../runs/types';
 import { evaluationSection, metricTiles } from './evaluationSection';
-import { formatBytes, formatDuration, formatNumber } from '../../protocol/format';
+import { formatBytes, formatDuration, formatNumber } from '../../shared/formatting';
 import { escapeHtml } from './html';
 import { renderReportPage, type ReportRenderOptions } from './page';
 

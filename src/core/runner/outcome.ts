@@ -1,5 +1,5 @@
 /** How a run ended, from the way its task process exited and why it was stopped. */
-import { formatDuration } from '../../protocol/format';
+import { formatDuration } from '../../shared/formatting';
 import type { TaskConfig } from '../config/types';
 import type { RunStatus } from '../runs/types';
 import { signalName } from './processTree';

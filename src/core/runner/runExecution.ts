@@ -8,7 +8,7 @@ import { readFile, utimes, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { Emitter } from '../base/emitter';
-import { formatBytes } from '../../protocol/format';
+import { formatBytes } from '../../shared/formatting';
 import { resolveEntrypoint } from '../base/entrypoints';
 import type { ProjectConfig } from '../config/types';
 import { captureGitState, DEFAULT_SNAPSHOT_MAX_FILE_BYTES } from '../git/gitContext';

@@ -3,7 +3,7 @@
  * Runs tree, the status bar, the task provider and imported runs, so a run shows the same key metrics
  * everywhere.
  */
-import { formatNumber } from '../../protocol/format';
+import { formatNumber } from '../../shared/formatting';
 
 /** Metrics people look at first, in order of preference (names after {@link canonicalName}). */
 const PREFERRED_METRICS = [

@@ -8,7 +8,7 @@ import { UserInputError } from '../base/errors';
 import type { TfjsEvalTask } from '../config/types';
 import { type Evaluation, evaluationMetrics } from './evaluation';
 import { type JobContext, formatValues, mergeInfo, writeJsonArtifact, writeMetrics } from './job';
-import { loadModel } from './model';
+import { loadModel } from './denseModel';
 import { evaluateModel } from './predict';
 import { encodeRows, labelledRows } from './preprocess';
 import { badCells, badCellWarnings, checkColumns, unseenCategoryWarnings } from './columns';

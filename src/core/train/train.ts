@@ -20,7 +20,7 @@ import {
   writeMetrics,
 } from './job';
 import { EarlyStopping } from './earlyStopping';
-import { buildModel, saveModel } from './model';
+import { buildModel, saveModel } from './denseModel';
 import { evaluateModel, inputTensor, targetTensor } from './predict';
 import { badCellWarnings, checkColumns, inferTarget } from './columns';
 import { type Preprocessing, encodeRows, fitPreprocessing } from './preprocess';

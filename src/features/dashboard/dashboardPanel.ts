@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { Emitter, type Event } from '../../core/base/emitter';
-import { Commands } from '../commands';
+import { Commands } from '../ids';
 import type { MessageOf } from '../../protocol/messages';
 import { assertNever } from '../../protocol/messages';
 import {
@@ -25,8 +25,6 @@ const LOG_APPEND_LINES = 200;
 
 /** What a dashboard follows: a run folder of the store ({@link RunFollower}) or an imported run. */
 export type DashboardFollower = RunFollower | ImportedFollower;
-
-export { DASHBOARD_VIEW_TYPE } from './lazy';
 
 export type { DashboardSavedState } from './savedState';
 

@@ -2,7 +2,8 @@
 export {
   openImportedDashboard,
   openRunDashboard,
-  registerDashboardSerializer,
+  restoreDashboard,
   type DashboardServices,
 } from './openDashboard';
-export { DASHBOARD_VIEW_TYPE, DashboardPanel } from './dashboardPanel';
+export { DashboardPanel } from './dashboardPanel';
+export { DASHBOARD_VIEW_TYPE, registerDashboard } from './registration';

@@ -3,18 +3,14 @@
  * runs and for runs imported from other tools' logs, and restoring the panels that were open when
  * the window reloaded.
  */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { ImportedRun } from '../../core/metrics/discovery';
 import { isRunId } from '../../core/runs/ids';
 import type { RunFollowers } from '../../core/runs/runFollowers';
 import type { PanelRegistry } from '../../webview/panelRegistry';
 import { createWebviewPanel } from '../../webview/webviewHost';
-import {
-  DASHBOARD_VIEW_TYPE,
-  DashboardPanel,
-  type DashboardFollower,
-  type DashboardLog,
-} from './dashboardPanel';
+import { WebviewTypes } from '../ids';
+import { DashboardPanel, type DashboardFollower, type DashboardLog } from './dashboardPanel';
 import { ImportedFollower, importedRunState, type WatchSources } from '../../core/runs/importedFollower';
 import { readSavedDashboard } from './savedState';
 
@@ -35,7 +31,7 @@ export interface DashboardServices {
 
 function newPanel(services: DashboardServices, title: string): vscode.WebviewPanel {
   return createWebviewPanel({
-    viewType: DASHBOARD_VIEW_TYPE,
+    viewType: WebviewTypes.dashboard,
     title,
     bundle: 'dashboard',
     extensionUri: services.extensionUri,
@@ -132,14 +128,4 @@ export async function restoreDashboard(
     return;
   }
   runPanelFor(services, panel, key);
-}
-
-/**
- * Registers {@link restoreDashboard} for the dashboard's view type. Needs the activation event
- * `onWebviewPanel:xlens.dashboard`.
- */
-export function registerDashboardSerializer(services: DashboardServices): vscode.Disposable {
-  return vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
-    deserializeWebviewPanel: (panel, state) => restoreDashboard(services, panel, state),
-  });
 }

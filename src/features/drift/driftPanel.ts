@@ -18,8 +18,6 @@ import { assertNever, type MessageOf } from '../../protocol/messages';
 import { WebviewHost } from '../../webview/webviewHost';
 import { buildDriftSnapshot } from './viewModel';
 
-export { DRIFT_VIEW_TYPE } from './viewType';
-
 /** Logging used by the panel; the extension's `LogOutputChannel` fits. */
 export interface DriftPanelLog {
   info(message: string): void;

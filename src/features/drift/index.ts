@@ -1,10 +1,10 @@
 /** The drift report view: what the composition root uses. */
 export {
-  registerDriftCommand,
+  showDriftReport,
   restoreDriftPanel,
   openRunDrift,
   openFilesDrift,
   type DriftServices,
 } from './openDrift';
-export { DRIFT_VIEW_TYPE, DriftPanel } from './driftPanel';
-export { registerDriftSerializer } from './serializer';
+export { DriftPanel } from './driftPanel';
+export { DRIFT_VIEW_TYPE, registerDrift } from './registration';

@@ -9,17 +9,16 @@ import * as vscode from 'vscode';
 import { CancelledError } from '../../core/base/errors';
 import type { DriftReport } from '../../core/drift/types';
 import type { RunRecord } from '../../core/runs/types';
-import { registerCommand, UserFacingError } from '../../vscode/commands';
+import { UserFacingError } from '../../vscode/commandRunner';
 import type { Log } from '../../vscode/output';
 import { pickOne, type PickItem } from '../../vscode/quickPick';
-import { Commands } from '../commands';
-import { describeRun, type RunsModel } from '../runs/model';
-import { runsFromArgs } from '../runs/selection';
+import { WebviewTypes } from '../ids';
+import { describeRun, type RunsModel } from '../runs/runsModel';
+import { runsFromArgs } from '../runSelection';
 import type { PanelRegistry } from '../../webview/panelRegistry';
 import { createWebviewPanel } from '../../webview/webviewHost';
 import { DriftPanel } from './driftPanel';
 import { computeDriftReport, readRunDriftReport } from '../../core/drift/reportSource';
-import { DRIFT_VIEW_TYPE } from './viewType';
 
 /** What the drift view needs from the composition root. */
 export interface DriftServices {
@@ -52,7 +51,7 @@ export const DRIFT_FILE_EXTENSIONS = [
 
 function show(s: DriftServices, key: string, make: (panel: vscode.WebviewPanel) => DriftPanel): DriftPanel {
   const panel = createWebviewPanel({
-    viewType: DRIFT_VIEW_TYPE,
+    viewType: WebviewTypes.drift,
     title: 'Drift report',
     bundle: 'drift',
     extensionUri: s.extensionUri,
@@ -188,7 +187,7 @@ async function orderFiles(root: string, a: string, b: string): Promise<[string, 
 /**
  * Restores the drift panel of a run that was open before a window reload: the view saved its snapshot,
  * whose source names the run, and the report is read again from the run folder. Panels of two compared
- * files are closed: comparing again is the user's call. Called by the serializer (`serializer.ts`).
+ * files are closed: comparing again is the user's call. Called by the serializer (`registration.ts`).
  */
 export async function restoreDriftPanel(
   s: DriftServices,
@@ -218,57 +217,56 @@ export async function restoreDriftPanel(
 
 const COMPARE_FILES = Symbol('compare files');
 
-/** Registers the command. Arguments: a run (tree element or id), or Explorer URIs, or nothing (pick). */
-export function registerDriftCommand(s: DriftServices): vscode.Disposable {
-  return registerCommand(Commands.showDriftReport, s.log, async (...args) => {
-    const [first, second] = args;
-    if (isUri(first)) {
-      const selected = Array.isArray(second) ? second.filter(isUri) : [];
-      const files = (selected.some((u) => u.fsPath === first.fsPath) ? selected : [first]).map(
-        (u) => u.fsPath,
-      );
-      if (files.length > 2) {
-        throw new UserFacingError(`Select two data files to compare (${files.length} are selected).`);
-      }
-      const [reference, current] =
-        files.length === 2
-          ? await orderFiles(s.root, files[0], files[1])
-          : [files[0], await pickFile(`Current data to compare with ${displayPath(s.root, files[0])}`)];
-      await openFilesDrift(s, reference, current);
-      return;
+/**
+ * Show Drift Report, as registered in `registration.ts`. Arguments: a run (tree element or id), or
+ * Explorer URIs, or nothing (pick).
+ */
+export async function showDriftReport(s: DriftServices, ...args: unknown[]): Promise<void> {
+  const [first, second] = args;
+  if (isUri(first)) {
+    const selected = Array.isArray(second) ? second.filter(isUri) : [];
+    const files = (selected.some((u) => u.fsPath === first.fsPath) ? selected : [first]).map((u) => u.fsPath);
+    if (files.length > 2) {
+      throw new UserFacingError(`Select two data files to compare (${files.length} are selected).`);
     }
-    const fromArgs = runsFromArgs(args, s.runs);
-    if (fromArgs) {
-      for (const run of fromArgs.slice(0, 4)) {
-        await openRunDrift(s, run);
-      }
-      return;
+    const [reference, current] =
+      files.length === 2
+        ? await orderFiles(s.root, files[0], files[1])
+        : [files[0], await pickFile(`Current data to compare with ${displayPath(s.root, files[0])}`)];
+    await openFilesDrift(s, reference, current);
+    return;
+  }
+  const fromArgs = runsFromArgs(args, s.runs);
+  if (fromArgs) {
+    for (const run of fromArgs.slice(0, 4)) {
+      await openRunDrift(s, run);
     }
-    const driftRuns = s.runs.all().filter((r) => r.kind === 'drift' && r.status === 'succeeded');
-    const now = Date.now();
-    const items: PickItem<RunRecord | typeof COMPARE_FILES>[] = [
-      {
-        label: '$(files) Compare two files…',
-        description: 'reference and current data',
-        value: COMPARE_FILES,
-      },
-      ...driftRuns.map((run) => ({
-        label: `$(graph) ${run.task}`,
-        description: describeRun(run, now).description,
-        detail: run.id,
-        value: run,
-      })),
-    ];
-    const chosen = await pickOne(items, 'Drift report to show');
-    if (chosen === undefined) {
-      throw new CancelledError();
-    }
-    if (chosen === COMPARE_FILES) {
-      const reference = await pickFile('Reference data (the baseline)');
-      const current = await pickFile('Current data (compared with the reference)');
-      await openFilesDrift(s, reference, current);
-      return;
-    }
-    await openRunDrift(s, chosen);
-  });
+    return;
+  }
+  const driftRuns = s.runs.all().filter((r) => r.kind === 'drift' && r.status === 'succeeded');
+  const now = Date.now();
+  const items: PickItem<RunRecord | typeof COMPARE_FILES>[] = [
+    {
+      label: '$(files) Compare two files…',
+      description: 'reference and current data',
+      value: COMPARE_FILES,
+    },
+    ...driftRuns.map((run) => ({
+      label: `$(graph) ${run.task}`,
+      description: describeRun(run, now).description,
+      detail: run.id,
+      value: run,
+    })),
+  ];
+  const chosen = await pickOne(items, 'Drift report to show');
+  if (chosen === undefined) {
+    throw new CancelledError();
+  }
+  if (chosen === COMPARE_FILES) {
+    const reference = await pickFile('Reference data (the baseline)');
+    const current = await pickFile('Current data (compared with the reference)');
+    await openFilesDrift(s, reference, current);
+    return;
+  }
+  await openRunDrift(s, chosen);
 }

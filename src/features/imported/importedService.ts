@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { DisposableStore } from '../../core/base/disposable';
 import type { MetricsWorkerClient } from '../../core/metrics/workerClient';
 import type { Log } from '../../vscode/output';
-import type { ImportedRunsModel } from './model';
+import type { ImportedRunsModel } from './importedModel';
 
 /** Delay of the first scan after the workspace's own runs were read. */
 const FIRST_SCAN_DELAY_MS = 2000;

@@ -10,9 +10,9 @@ import * as vscode from 'vscode';
 import { DisposableStore } from '../../core/base/disposable';
 import type { Log } from '../../vscode/output';
 import { setContextKey } from '../../vscode/contextKeys';
-import { ContextKeys } from '../commands';
-import { toRange } from '../tasks/tree';
-import { problemsFromErrors, type ConfigProblem, type TasksModel } from '../tasks/model';
+import { ContextKeys } from '../ids';
+import { toRange } from '../../vscode/sourceRange';
+import { problemsFromErrors, type ConfigProblem, type TasksModel } from '../tasks/tasksModel';
 
 /** The config file name (the loader's `CONFIG_FILE`, repeated so activation does not load the loader). */
 export const CONFIG_FILE_NAME = 'xlens.yaml';

@@ -7,9 +7,9 @@
 import type { Disposable } from '../../core/base/disposable';
 import { CancelledError } from '../../core/base/errors';
 import type { ParamValue, RunRecord } from '../../core/runs/types';
-import { UserFacingError } from '../../vscode/commands';
+import { UserFacingError } from '../../vscode/commandRunner';
 import type { Log } from '../../vscode/output';
-import { requireTrust } from '../../vscode/trust';
+import { requireTrust } from '../requireTrust';
 import {
   cancelRun,
   changedParams,
@@ -20,7 +20,7 @@ import {
   removeLaunchLog,
   type LaunchedProcess,
 } from '../../core/runner/launcher';
-import type { RunsModel } from './model';
+import type { RunsModel } from './runsModel';
 import type { RunsService } from './runsService';
 
 /** How long to wait for a started CLI to create its run folder (git snapshots of big trees take time). */

@@ -14,7 +14,7 @@ import type { RunFollowerLease, RunFollowers } from '../../core/runs/runFollower
 import type { RunStore } from '../../core/runs/store';
 import { isFinalStatus, type RunRecord } from '../../core/runs/types';
 import type { Log } from '../../vscode/output';
-import type { RunsModel } from './model';
+import type { RunsModel } from './runsModel';
 
 const WATCH_DEBOUNCE_MS = 150;
 /**

@@ -5,13 +5,16 @@
 import * as vscode from 'vscode';
 import { DisposableStore } from '../../core/base/disposable';
 import { Emitter } from '../../core/base/emitter';
+import type { RunRecord } from '../../core/runs/types';
+import type { Log } from '../../vscode/output';
 import {
   describeImportedRun,
   isImportedElement,
   type ImportedElement,
   type ImportedRunsModel,
-} from '../imported/model';
-import { isCommitGroup, describeRun, type RowText, type RunsElement, type RunsModel } from './model';
+} from '../imported/importedModel';
+import { toTreeItem } from '../treeItem';
+import { isCommitGroup, describeRun, type RunsElement, type RunsModel } from './runsModel';
 
 /** An element of the Runs view: a commit group or run of the store, or an imported group or run. */
 export type RunsViewElement = RunsElement | ImportedElement;
@@ -109,18 +112,19 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsViewElement
   }
 }
 
-/** A `TreeItem` from row text: Markdown tooltip, themed codicon. */
-export function toTreeItem(row: RowText, state: vscode.TreeItemCollapsibleState): vscode.TreeItem {
-  const item = new vscode.TreeItem(row.label, state);
-  item.id = row.id;
-  item.description = row.description;
-  const tooltip = new vscode.MarkdownString(row.tooltip);
-  tooltip.supportThemeIcons = false;
-  item.tooltip = tooltip;
-  item.iconPath = new vscode.ThemeIcon(
-    row.icon.id,
-    row.icon.color ? new vscode.ThemeColor(row.icon.color) : undefined,
-  );
-  item.contextValue = row.contextValue;
-  return item;
+/**
+ * Returns what shows a run in the Runs view (selected, its group expanded, focus left where it is), as
+ * the commands that start runs use it. A run the view cannot reveal is logged at debug level only.
+ */
+export function runRevealer(
+  view: vscode.TreeView<RunsViewElement>,
+  runs: RunsModel,
+  log: Log,
+): (run: RunRecord) => void {
+  return (run) => {
+    const known = runs.get(run.id) ?? run;
+    void Promise.resolve(view.reveal(known, { select: true, focus: false, expand: true })).catch(
+      (error: unknown) => log.debug(`Could not reveal run ${run.id}: ${String(error)}`),
+    );
+  };
 }

@@ -6,9 +6,9 @@ import * as vscode from 'vscode';
 import { DisposableStore } from '../../core/base/disposable';
 import type { ConfigService } from '../../vscode/config';
 import { setContextKey } from '../../vscode/contextKeys';
-import { Commands, ContextKeys } from '../commands';
-import type { RunsModel } from '../runs/model';
-import { statusBarText } from './model';
+import { Commands, ContextKeys } from '../ids';
+import type { RunsModel } from '../runs/runsModel';
+import { statusBarText } from './statusBarText';
 
 export class RunsStatusBar implements vscode.Disposable {
   private readonly store = new DisposableStore();

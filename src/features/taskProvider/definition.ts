@@ -5,7 +5,7 @@
  */
 import type { TaskConfig } from '../../core/config/types';
 import type { ParamValue } from '../../core/runs/types';
-import { TASK_TYPE } from '../commands';
+import { TASK_TYPE } from '../ids';
 import { overrideText } from '../../core/runner/launcher';
 
 /** A task definition as written in tasks.json or provided by the extension. */

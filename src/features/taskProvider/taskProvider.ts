@@ -11,12 +11,12 @@ import type { RunFollowers } from '../../core/runs/runFollowers';
 import { streamRun } from '../../core/runs/runStream';
 import { isFinalStatus, type RunRecord } from '../../core/runs/types';
 import type { Log } from '../../vscode/output';
-import { TASK_TYPE } from '../commands';
-import { formatDuration } from '../../protocol/format';
-import { keyMetricsText } from '../runs/format';
-import type { RunsModel } from '../runs/model';
+import { TASK_TYPE } from '../ids';
+import { formatDuration } from '../../shared/formatting';
+import { keyMetricsText } from '../runLabels';
+import type { RunsModel } from '../runs/runsModel';
 import type { RunController } from '../runs/runController';
-import type { TasksModel } from '../tasks/model';
+import type { TasksModel } from '../tasks/tasksModel';
 import { definitionOf, parseDefinition, taskDetail, taskLabel, type XlensTaskDefinition } from './definition';
 
 /** What the provider needs from the composition root. */

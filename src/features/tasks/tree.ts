@@ -6,9 +6,16 @@ import * as vscode from 'vscode';
 import { DisposableStore } from '../../core/base/disposable';
 import { Emitter } from '../../core/base/emitter';
 import type { SourceRange } from '../../core/config/types';
-import type { RunsModel } from '../runs/model';
-import { toTreeItem } from '../runs/tree';
-import { describeProblem, describeTask, isConfigProblem, type TasksElement, type TasksModel } from './model';
+import type { RunsModel } from '../runs/runsModel';
+import { toTreeItem } from '../treeItem';
+import { toRange } from '../../vscode/sourceRange';
+import {
+  describeProblem,
+  describeTask,
+  isConfigProblem,
+  type TasksElement,
+  type TasksModel,
+} from './tasksModel';
 
 export class TasksTreeProvider implements vscode.TreeDataProvider<TasksElement>, vscode.Disposable {
   private readonly store = new DisposableStore();
@@ -51,14 +58,4 @@ export class TasksTreeProvider implements vscode.TreeDataProvider<TasksElement>,
 function openAt(file: string, range: SourceRange | undefined, title: string): vscode.Command {
   const options: vscode.TextDocumentShowOptions = range ? { selection: toRange(range) } : {};
   return { command: 'vscode.open', title, arguments: [vscode.Uri.file(file), options] };
-}
-
-/** A 1-based source range as a VS Code (0-based) range. */
-export function toRange(range: SourceRange): vscode.Range {
-  return new vscode.Range(
-    Math.max(0, range.line - 1),
-    Math.max(0, range.column - 1),
-    Math.max(0, range.endLine - 1),
-    Math.max(0, range.endColumn - 1),
-  );
 }

@@ -21,7 +21,7 @@ import {
 import { computeDriftReport } from '../../../src/core/drift/reportSource';
 import { PanelRegistry } from '../../../src/webview/panelRegistry';
 import { createWebviewPanel } from '../../../src/webview/webviewHost';
-import type { RunsModel } from '../../../src/features/runs/model';
+import type { RunsModel } from '../../../src/features/runs/runsModel';
 import type { RunRecord } from '../../../src/core/runs/types';
 import type { DriftRendered } from '../../../src/protocol/drift';
 import { EXTENSION_ID, workspaceRoot } from './helpers';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { UserInputError } from '../../../src/core/base/errors';
 import { runDrift } from '../../../src/core/drift/engine';
-import { formatDriftReport } from '../../../src/core/drift/format';
+import { formatDriftReport } from '../../../src/core/drift/textReport';
 import { sortColumns } from '../../../src/core/drift/presentation';
 import { defaultDriftOptions, defaultMethod } from '../../../src/core/drift/rules';
 import type { ColumnDrift, DriftOptions, DriftReport } from '../../../src/core/drift/types';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { driftColumnChart, driftSummaryChart, P_VALUE_FLOOR } from '../../../src/core/charts/driftCharts';
 import { runDrift } from '../../../src/core/drift/engine';
-import { formatDriftReport } from '../../../src/core/drift/format';
+import { formatDriftReport } from '../../../src/core/drift/textReport';
 import { columnText, formatInstant, sortColumns } from '../../../src/core/drift/presentation';
 import { applyDriftFlags } from '../../../src/core/drift/options';
 import { defaultDriftOptions } from '../../../src/core/drift/rules';

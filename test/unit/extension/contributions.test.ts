@@ -12,8 +12,8 @@ import {
   Views,
   WebviewTypes,
   type CommandSpec,
-} from '../../../src/features/commands';
-import { RUN_STATUSES, TASK_KINDS } from '../../../src/features/runs/format';
+} from '../../../src/features/ids';
+import { RUN_STATUSES, TASK_KINDS } from '../../../src/features/runLabels';
 
 interface MenuEntry {
   command: string;
@@ -35,7 +35,7 @@ const whenClauses: string[] = [
   ...contributes.viewsWelcome.map((v: { when?: string }) => v.when),
 ].filter((w): w is string => typeof w === 'string');
 
-describe('package.json contributions match the id table in src/features/commands.ts', () => {
+describe('package.json contributions match the id table in src/features/ids.ts', () => {
   it('contributes exactly the commands of the table, with their titles, icons and category', () => {
     const contributed = contributes.commands as {
       command: string;
@@ -178,10 +178,10 @@ function specOf(id: string): CommandSpec {
 }
 
 describe('webview view types come from the id table', () => {
-  it('spells no view type outside src/features/commands.ts', () => {
+  it('spells no view type outside src/features/ids.ts', () => {
     const types = Object.values(WebviewTypes);
     assert.deepEqual(types, ['xlens.dashboard', 'xlens.drift']);
-    const table = join(root, 'src', 'features', 'commands.ts');
+    const table = join(root, 'src', 'features', 'ids.ts');
     const offenders: string[] = [];
     const visit = (dir: string): void => {
       for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -199,6 +199,6 @@ describe('webview view types come from the id table', () => {
       }
     };
     visit(join(root, 'src'));
-    assert.deepEqual(offenders, [], 'use WebviewTypes from src/features/commands.ts');
+    assert.deepEqual(offenders, [], 'use WebviewTypes from src/features/ids.ts');
   });
 });

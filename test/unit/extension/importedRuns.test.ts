@@ -8,15 +8,15 @@ import { MetricsWatcher } from '../../../src/core/metrics/watch';
 import { ImportedFollower, importedRunState } from '../../../src/core/runs/importedFollower';
 import type { RunChange } from '../../../src/core/runs/runFollower';
 import { buildHeader, buildParams, buildSnapshot } from '../../../src/features/dashboard/viewModel';
-import { ViewItems } from '../../../src/features/commands';
+import { ViewItems } from '../../../src/features/ids';
 import {
   describeImportedRun,
   ImportedRunsModel,
   isImportedElement,
   type ImportedElement,
-} from '../../../src/features/imported/model';
-import { importedRunsFromArgs, runsFromArgs } from '../../../src/features/runs/selection';
-import { RunsModel } from '../../../src/features/runs/model';
+} from '../../../src/features/imported/importedModel';
+import { importedRunsFromArgs, runsFromArgs } from '../../../src/features/runSelection';
+import { RunsModel } from '../../../src/features/runs/runsModel';
 
 const FIXTURES = '/work/shared/fixtures';
 const KERAS = join(

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RunRecord } from '../../../src/core/runs/types';
-import { keyMetricNames, relativeTime } from '../../../src/features/runs/format';
-import { RunsModel } from '../../../src/features/runs/model';
+import { keyMetricNames, relativeTime } from '../../../src/features/runLabels';
+import { RunsModel } from '../../../src/features/runs/runsModel';
 import { changedParams } from '../../../src/core/runner/launcher';
-import { runsFromArgs } from '../../../src/features/runs/selection';
-import { statusBarText } from '../../../src/features/statusBar/model';
+import { runsFromArgs } from '../../../src/features/runSelection';
+import { statusBarText } from '../../../src/features/statusBar/statusBarText';
 
 function run(id: string, fields: Partial<RunRecord> = {}): RunRecord {
   return {

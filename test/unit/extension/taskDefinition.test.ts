@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadProject } from '../../../src/core/config/load';
 import { changedParams, cliRunArgs } from '../../../src/core/runner/launcher';
-import { settableParams } from '../../../src/features/tasks/params';
+import { settableParams } from '../../../src/features/taskParams';
 import {
   definitionOf,
   parseDefinition,

@@ -11,7 +11,7 @@ import {
   isConfigProblem,
   problemsFromErrors,
   TasksModel,
-} from '../../../src/features/tasks/model';
+} from '../../../src/features/tasks/tasksModel';
 import { tempDir } from '../../helpers/gitRepo';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { Commands, type CommandKey } from '../../../src/features/commands';
-import { decideTrust, restrictedModeMessage, TRUST_NEEDS } from '../../../src/features/trust/policy';
+import { Commands, type CommandKey } from '../../../src/features/ids';
+import { decideTrust, restrictedModeMessage, TRUST_NEEDS } from '../../../src/features/trustPolicy';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
 const keys = Object.keys(Commands) as CommandKey[];

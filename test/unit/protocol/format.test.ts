@@ -7,7 +7,7 @@ import {
   formatPercent,
   MISSING,
   shortSha,
-} from '../../../src/protocol/format';
+} from '../../../src/shared/formatting';
 
 describe('shared number formatting (every front prints a value the same way)', () => {
   it('prints integers exactly, grouped by thousands', () => {

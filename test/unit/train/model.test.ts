@@ -6,7 +6,7 @@ import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { UserInputError } from '../../../src/core/base/errors';
 import { selectBackend } from '../../../src/core/train/backend';
-import { buildModel, buildOptimizer, loadModel, saveModel } from '../../../src/core/train/model';
+import { buildModel, buildOptimizer, loadModel, saveModel } from '../../../src/core/train/denseModel';
 import type { Preprocessing } from '../../../src/core/train/preprocess';
 
 const prep: Preprocessing = {

@@ -5,8 +5,8 @@
  * while an infinite one is `∞`.
  *
  * Layer rule: this module is pure and imports nothing (no node built-ins, no DOM, no libraries). It lives
- * in `src/protocol/` because that is the one folder every layer may import, webviews included
- * (DESIGN.md "Layers"); `eslint.config.mjs` keeps `src/protocol` free of runtime imports.
+ * in `src/shared/`, the folder of pure code every layer may import, webviews included (DESIGN.md
+ * "Layers"); `eslint.config.mjs` keeps `src/shared` free of imports from outside itself.
  */
 
 /** What a missing value prints as (null, undefined, NaN). */

@@ -1,9 +1,9 @@
 /**
  * Text of the dashboard that only it shows: param values, series captions and result cards. Numbers, durations and
- * commits go through the shared `src/protocol/format.ts` (the same text as the CLI and the editor).
+ * commits go through the shared `src/shared/formatting.ts` (the same text as the CLI and the editor).
  */
 import type { DashboardResult } from '../../src/protocol/dashboard';
-import { formatNumber } from '../../src/protocol/format';
+import { formatNumber } from '../../src/shared/formatting';
 
 /** A param value as table text. */
 export function formatParam(value: string | number | boolean | null): string {

@@ -9,10 +9,10 @@ import { Emitter, type Event } from '../../core/base/emitter';
 import type { ImportedRun, ImportedRunsResult } from '../../core/metrics/discovery';
 import type { MetricSourceKind } from '../../core/metrics/series';
 import { keyMetricsText, lastValues } from '../../core/runs/keyMetrics';
-import { ViewItems } from '../commands';
-import { formatDuration, formatNumber, MISSING } from '../../protocol/format';
-import { escapeMarkdown, statusIcon } from '../runs/format';
-import type { RowText } from '../runs/model';
+import { ViewItems } from '../ids';
+import { formatDuration, formatNumber, MISSING } from '../../shared/formatting';
+import { escapeMarkdown, statusIcon } from '../runLabels';
+import type { RowText } from '../runs/runsModel';
 
 /** The root group of imported runs. */
 export interface ImportedGroup {

@@ -7,15 +7,16 @@ import * as vscode from 'vscode';
 import { CancelledError } from '../../core/base/errors';
 import type { TaskConfig } from '../../core/config/types';
 import type { ParamValue, RunRecord } from '../../core/runs/types';
-import { registerCommand, UserFacingError } from '../../vscode/commands';
+import { UserFacingError } from '../../vscode/commandRunner';
+import { registerCommand } from '../registerCommand';
 import type { Log } from '../../vscode/output';
 import { inputText, pickMany, pickOne } from '../../vscode/quickPick';
-import { Commands } from '../commands';
+import { Commands } from '../ids';
 import { overrideText } from '../../core/runner/launcher';
-import type { RunsModel } from '../runs/model';
+import type { RunsModel } from '../runs/runsModel';
 import type { RunController } from '../runs/runController';
-import { describeTask, type TasksModel } from './model';
-import { settableParams } from './params';
+import { describeTask, type TasksModel } from './tasksModel';
+import { settableParams } from '../taskParams';
 
 /** What the task commands need from the composition root. */
 export interface TaskCommandServices {
@@ -25,8 +26,6 @@ export interface TaskCommandServices {
   controller: RunController;
   /** Absolute path of the workspace's `xlens.yaml`. */
   configFile: string;
-  /** The starter `xlens.yaml` text (the same as `xlens init` writes). */
-  starterConfig(): Promise<string>;
   /** Reloads the config after it was created. */
   reloadConfig(): Promise<void>;
   /** Shows a run in the Runs view. */
@@ -52,7 +51,7 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
 
     registerCommand(Commands.createConfig, s.log, async () => {
       if (!existsSync(s.configFile)) {
-        await writeFile(s.configFile, await s.starterConfig(), { flag: 'wx' });
+        await writeFile(s.configFile, await starterConfig(), { flag: 'wx' });
         s.log.info(`Created ${s.configFile}`);
         await s.reloadConfig();
       }
@@ -146,4 +145,10 @@ async function askOverrides(task: TaskConfig): Promise<Record<string, ParamValue
     overrides[key] = text;
   }
   return overrides;
+}
+
+/** The starter `xlens.yaml`, the same text `xlens init` writes. */
+async function starterConfig(): Promise<string> {
+  const { STARTER_CONFIG } = await import('../../core/config/starter');
+  return STARTER_CONFIG;
 }

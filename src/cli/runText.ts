@@ -1,12 +1,12 @@
 /**
  * Run summaries for the CLI's lines and tables. Numbers, durations and commits print through the shared
- * `src/protocol/format.ts`, key metrics come from `src/core/runs/keyMetrics.ts`, tables from
+ * `src/shared/formatting.ts`, key metrics come from `src/core/runs/keyMetrics.ts`, tables from
  * `src/core/base/textTable.ts`: the same text as the HTML reports and the editor.
  */
 import { keyMetricsText, lastValues, rankMetricNames } from '../core/runs/keyMetrics';
 import { runDurationMs } from '../core/runs/duration';
 import { isFinalStatus, type MetricSummary, type RunRecord } from '../core/runs/types';
-import { formatDuration, MISSING } from '../protocol/format';
+import { formatDuration, MISSING } from '../shared/formatting';
 
 /** All metric names of a run, in the shared display order (`src/core/runs/keyMetrics.ts`). */
 export function keyMetrics(metrics: Record<string, MetricSummary>, max = 3): string[] {

@@ -9,9 +9,9 @@ import { Emitter, type Event } from '../../core/base/emitter';
 import { UserInputError } from '../../core/base/errors';
 import type { ProjectConfig, SourceRange, TaskConfig } from '../../core/config/types';
 import type { RunRecord } from '../../core/runs/types';
-import { ViewItems } from '../commands';
-import { relativeTime, statusIcon } from '../runs/format';
-import type { RowText } from '../runs/model';
+import { ViewItems } from '../ids';
+import { relativeTime, statusIcon } from '../runLabels';
+import type { RowText } from '../runs/runsModel';
 
 /** A reason `xlens.yaml` cannot be used, placed at a range of the file when known. */
 export interface ConfigProblem {

@@ -9,8 +9,8 @@ import { Emitter, type Event } from '../../core/base/emitter';
 import type { Disposable } from '../../core/base/disposable';
 import type { CommitInfo } from '../../core/git/gitContext';
 import { isFinalStatus, type RunRecord } from '../../core/runs/types';
-import { runContextValue, ViewItems } from '../commands';
-import { formatDuration, formatNumber, shortSha } from '../../protocol/format';
+import { runContextValue, ViewItems } from '../ids';
+import { formatDuration, formatNumber, shortSha } from '../../shared/formatting';
 import {
   escapeMarkdown,
   keyMetricsText,
@@ -18,7 +18,7 @@ import {
   runDurationMs,
   statusIcon,
   type StatusIcon,
-} from './format';
+} from '../runLabels';
 
 /** The runs made from one commit (or, with `sha: null`, outside git / before the first commit). */
 export interface CommitGroup {
@@ -45,8 +45,8 @@ export interface RowText {
   contextValue: string;
 }
 
-/** Commits print as everywhere else (`src/protocol/format.ts`). */
-export { shortSha } from '../../protocol/format';
+/** Commits print as everywhere else (`src/shared/formatting.ts`). */
+export { shortSha } from '../../shared/formatting';
 
 /** Runs sorted and grouped once per change; the tree asks for them once per row. */
 interface RunsIndex {

@@ -1,14 +1,14 @@
 /**
  * Text for run and commit labels: relative dates, status icons, and the key metrics worth showing in one
- * line. Numbers and durations print through the shared `src/protocol/format.ts`. Pure functions; no
+ * line. Numbers and durations print through the shared `src/shared/formatting.ts`. Pure functions; no
  * `vscode`.
  */
 import {
   keyMetricNames as coreKeyMetricNames,
   keyMetricsText as coreKeyMetricsText,
   lastValues,
-} from '../../core/runs/keyMetrics';
-import type { MetricSummary, RunStatus, TaskKind } from '../../core/runs/types';
+} from '../core/runs/keyMetrics';
+import type { MetricSummary, RunStatus, TaskKind } from '../core/runs/types';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -38,7 +38,7 @@ export function relativeTime(time: number, now: number): string {
 }
 
 /** How long a run took, or has been running (the shared rule of `src/core/runs/duration.ts`). */
-export { runDurationMs } from '../../core/runs/duration';
+export { runDurationMs } from '../core/runs/duration';
 
 /** The key metric names of a run (the shared rule of `src/core/runs/keyMetrics.ts`). */
 export function keyMetricNames(

@@ -1,12 +1,12 @@
 /**
  * Workspace trust: in an untrusted workspace Experiment Lens browses runs and dashboards but runs
  * nothing (tasks execute code from the workspace). Commands are checked by the command wrapper
- * (`commands.ts`, through the pure policy in `src/features/trust/policy.ts`); code paths that start or
+ * (`registerCommand.ts`, through the pure policy in `trustPolicy.ts`); code paths that start or
  * signal processes without a command (the task provider, the extension API) call {@link requireTrust}.
  */
 import * as vscode from 'vscode';
-import { restrictedModeMessage } from '../features/trust/policy';
-import { MANAGE_TRUST_ACTION, UserFacingError } from './commands';
+import { restrictedModeMessage } from './trustPolicy';
+import { MANAGE_TRUST_ACTION, UserFacingError } from '../vscode/commandRunner';
 
 /**
  * @throws UserFacingError explaining why nothing runs, with a button to manage trust, when the

@@ -2,9 +2,9 @@
  * What the status bar item says about active runs. Pure; no `vscode`.
  */
 import type { RunRecord } from '../../core/runs/types';
-import { runProgress } from '../runs/model';
-import { formatDuration } from '../../protocol/format';
-import { keyMetricsText, runDurationMs } from '../runs/format';
+import { runProgress } from '../runs/runsModel';
+import { formatDuration } from '../../shared/formatting';
+import { keyMetricsText, runDurationMs } from '../runLabels';
 
 /** The item's text (with codicons), tooltip (Markdown) and the run its click opens. */
 export interface StatusBarText {

@@ -1,12 +1,11 @@
 /**
- * The one way commands are registered: every invocation is logged and timed, and any error becomes
- * a notification with "Show output" (the log has the stack). A dismissed picker or a cancelled
- * operation ends quietly.
+ * The one way commands are run: every invocation is logged and timed, and any error becomes a
+ * notification with "Show output" (the log has the stack). A dismissed picker or a cancelled operation
+ * ends quietly. Features register their commands through `src/features/registerCommand.ts`, which adds
+ * the workspace-trust check of the id table's commands.
  */
 import * as vscode from 'vscode';
 import { CancelledError, UserInputError } from '../core/base/errors';
-import type { CommandSpec } from '../features/commands';
-import { decideTrust } from '../features/trust/policy';
 import type { Log } from './output';
 import { showErrorToast, showWarningToast, type ToastAction } from './toast';
 
@@ -29,26 +28,31 @@ export const MANAGE_TRUST_ACTION: ToastAction = {
   run: () => vscode.commands.executeCommand('workbench.trust.manage'),
 };
 
+/** What the runner needs of a command: its id and its title (named in error notifications). */
+export interface RunnableCommand {
+  readonly id: string;
+  readonly title: string;
+}
+
 /**
- * Registers `spec.id` with `handler` wrapped in logging, timing and error reporting. In an untrusted
- * workspace a command that runs something ({@link decideTrust}) stops before its handler, so the user is
- * told why before any picker or input box asks for details.
+ * Registers `spec.id` with `handler` wrapped in logging, timing and error reporting. `check` runs first,
+ * inside the same error handling: it throws (e.g. a {@link UserFacingError}) to stop the command before
+ * its handler, so the user is told why before any picker or input box asks for details.
  * The handler receives the command's arguments as VS Code passes them (for tree menus: the clicked
  * element, then the selected elements).
+ * @returns the registration.
  */
-export function registerCommand(
-  spec: CommandSpec,
+export function registerWrappedCommand(
+  spec: RunnableCommand,
   log: Log,
   handler: (...args: unknown[]) => unknown,
+  check: () => void,
 ): vscode.Disposable {
   return vscode.commands.registerCommand(spec.id, async (...args: unknown[]) => {
     const start = performance.now();
     log.debug(`${spec.id}: started`);
     try {
-      const trust = decideTrust(spec, vscode.workspace.isTrusted);
-      if (!trust.allowed) {
-        throw new UserFacingError(trust.message, MANAGE_TRUST_ACTION);
-      }
+      check();
       const result: unknown = await handler(...args);
       log.info(`${spec.id}: done in ${Math.round(performance.now() - start)} ms`);
       return result;

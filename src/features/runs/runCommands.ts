@@ -1,25 +1,25 @@
 /**
- * The run commands: Cancel, Re-run, Open Dashboard, Show Output, Delete, Copy Run Id, Reveal Run
- * Folder. Each takes the runs from its arguments (tree selection, run id) or lets the user pick.
+ * The run commands: Cancel, Re-run, Show Output, Delete, Copy Run Id, Reveal Run Folder (Open Run
+ * Dashboard is registered with the dashboard, `src/features/dashboard/registration.ts`). Each takes the runs from its arguments (tree selection, run id) or lets the user pick.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { CancelledError } from '../../core/base/errors';
 import { isFinalStatus, type RunRecord } from '../../core/runs/types';
-import { registerCommand, UserFacingError } from '../../vscode/commands';
+import { UserFacingError } from '../../vscode/commandRunner';
+import { registerCommand } from '../registerCommand';
 import type { Log } from '../../vscode/output';
-import { pickMany, pickOne, type PickItem } from '../../vscode/quickPick';
 import { confirmModal } from '../../vscode/toast';
-import { Commands } from '../commands';
-import type { ImportedRunsModel } from '../imported/model';
-import type { TasksModel } from '../tasks/model';
-import { settableParams } from '../tasks/params';
-import { describeRun, type RunsModel } from './model';
+import { Commands } from '../ids';
+import type { ImportedRunsModel } from '../imported/importedModel';
+import type { TasksModel } from '../tasks/tasksModel';
+import { settableParams } from '../taskParams';
+import type { RunsModel } from './runsModel';
 import type { RunController } from './runController';
 import type { RunsService } from './runsService';
-import { importedRunsFromArgs, runsFromArgs } from './selection';
-import type { ImportedRun } from '../../core/metrics/discovery';
+import { pickRuns } from '../runPicker';
+import { importedRunsFromArgs, runsFromArgs } from '../runSelection';
 
 /** What the run commands need from the composition root. */
 export interface RunCommandServices {
@@ -32,16 +32,9 @@ export interface RunCommandServices {
   runsDir: string;
   /** Runs found in other tools' logs. */
   imported: ImportedRunsModel;
-  /** Opens (or reveals) the dashboard of a run. */
-  openDashboard(runId: string): Promise<void>;
-  /** Opens (or reveals) the dashboard of a run imported from another tool's logs. */
-  openImportedDashboard(run: ImportedRun): Promise<void>;
   /** Shows a run in the Runs view. */
   reveal(run: RunRecord): void;
 }
-
-/** Dashboards opened at once from one multi-selection, at most. */
-const MAX_DASHBOARDS = 6;
 
 export function registerRunCommands(s: RunCommandServices): vscode.Disposable[] {
   const choose = async (
@@ -71,20 +64,6 @@ export function registerRunCommands(s: RunCommandServices): vscode.Disposable[] 
         const task = s.tasks.task(run.task);
         const started = await s.controller.rerun(run, task && settableParams(task));
         s.reveal(started);
-      }
-    }),
-
-    registerCommand(Commands.openRunDashboard, s.log, async (...args) => {
-      const imported = importedRunsFromArgs(args);
-      if (imported) {
-        for (const run of imported.slice(0, MAX_DASHBOARDS)) {
-          await s.openImportedDashboard(run);
-        }
-        return;
-      }
-      const runs = await choose(args, 'Run whose dashboard to open');
-      for (const run of runs.slice(0, MAX_DASHBOARDS)) {
-        await s.openDashboard(run.id);
       }
     }),
 
@@ -156,31 +135,4 @@ export function registerRunCommands(s: RunCommandServices): vscode.Disposable[] 
       await vscode.commands.executeCommand(command, folder);
     }),
   ];
-}
-
-/**
- * Lets the user pick runs (newest first).
- * @throws UserFacingError when there are none; CancelledError when the picker is dismissed.
- */
-async function pickRuns(runs: RunRecord[], placeHolder: string, many: boolean): Promise<RunRecord[]> {
-  if (runs.length === 0) {
-    throw new UserFacingError('There are no runs to choose from.');
-  }
-  const now = Date.now();
-  const items: PickItem<RunRecord>[] = runs.map((run) => {
-    const row = describeRun(run, now);
-    return {
-      label: `$(${row.icon.id}) ${run.task}`,
-      description: row.description,
-      detail: run.id,
-      value: run,
-    };
-  });
-  const chosen = many
-    ? await pickMany(items, placeHolder)
-    : await pickOne(items, placeHolder).then((r) => r && [r]);
-  if (chosen === undefined || chosen.length === 0) {
-    throw new CancelledError();
-  }
-  return chosen;
 }

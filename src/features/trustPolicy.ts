@@ -4,10 +4,10 @@
  * reports works, because those only read files with Experiment Lens's own code. Cancelling is blocked too:
  * it signals the process id a `run.json` names, and a workspace we do not trust could name any process.
  *
- * Pure (no `vscode`): the command wrapper in `src/vscode/commands.ts` asks {@link decideTrust} before a
+ * Pure (no `vscode`): the command registration in `registerCommand.ts` asks {@link decideTrust} before a
  * handler runs, and unit tests check every command's verdict and message.
  */
-import { Commands, type CommandKey, type CommandSpec } from '../commands';
+import { Commands, type CommandKey, type CommandSpec } from './ids';
 
 /** `runs`: starts or signals processes, needs a trusted workspace. `browses`: reads only, always allowed. */
 export type TrustNeed = 'runs' | 'browses';

@@ -3,10 +3,10 @@
  * element and the multi-selection, from a webview or the status bar a run id, from the palette
  * nothing (then the user picks). No `vscode` import.
  */
-import type { ImportedRun } from '../../core/metrics/discovery';
-import type { RunRecord } from '../../core/runs/types';
-import { isImportedElement, type ImportedRunElement } from '../imported/model';
-import { isCommitGroup, type RunsElement, type RunsModel } from './model';
+import type { ImportedRun } from '../core/metrics/discovery';
+import type { RunRecord } from '../core/runs/types';
+import { isImportedElement, type ImportedRunElement } from './imported/importedModel';
+import { isCommitGroup, type RunsElement, type RunsModel } from './runs/runsModel';
 
 function isRunsElement(value: unknown): value is RunsElement {
   if (typeof value !== 'object' || value === null) {
