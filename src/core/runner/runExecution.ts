@@ -14,7 +14,8 @@ import type { ProjectConfig } from '../config/types';
 import { captureGitState, DEFAULT_SNAPSHOT_MAX_FILE_BYTES } from '../git/gitContext';
 import type { MetricLine } from '../metrics/jsonl';
 import { StdoutPattern } from '../metrics/stdoutPattern';
-import { processStartToken, RUN_FILES, type RunStore } from '../runs/store';
+import { processStartToken } from '../base/process';
+import { RUN_FILES, type RunStore } from '../runs/store';
 import { addLineToSummaries } from '../runs/summaries';
 import type { GitInfo, RunRecord } from '../runs/types';
 import { collectArtifacts, staleOutputWarning } from './artifacts';
@@ -500,7 +501,7 @@ export class RunExecution {
           this.store.writeSync(this.record);
         } catch {
           // The disk refuses (full, removed): `done` still resolves with the record, and
-          // `RunStore.reconcile` finalises the run on disk later.
+          // `reconcileRuns` finalises the run on disk later.
         }
       }
       this.emit.status.fire(this.record);
@@ -536,7 +537,7 @@ export class RunExecution {
   /**
    * Touches `<runDir>/heartbeat` every second while the run is supervised: when the supervisor dies
    * without a trace, its mtime is the last moment the run was known to be alive (see
-   * `RunStore.reconcile`).
+   * `reconcileRuns`).
    */
   private startHeartbeat(): void {
     const file = this.store.file(this.record.id, 'heartbeat');
@@ -583,7 +584,7 @@ export class RunExecution {
         error: 'the process supervising the run exited before it finished',
       });
     } catch {
-      // Nothing more can be done while exiting; `RunStore.reconcile` finalises the run later.
+      // Nothing more can be done while exiting; `reconcileRuns` finalises the run later.
     }
   }
 }

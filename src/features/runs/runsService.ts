@@ -2,7 +2,7 @@
  * Keeps the {@link RunsModel} in step with `.xlens/runs/` whoever writes it: runs started here, by
  * the CLI in a terminal, or before a window reload. A file watcher (debounced) re-reads the runs
  * whose files changed; while runs are active a short poll re-reads them too and gives runs whose
- * processes are gone their true final status through the store's `reconcile()`. A run folder deleted
+ * processes are gone their true final status through `reconcileRuns()`. A run folder deleted
  * under the editor's feet simply leaves the model.
  */
 import { relative, sep } from 'node:path';
@@ -203,7 +203,7 @@ export class RunsService implements vscode.Disposable {
     if (active.length === 0) {
       return;
     }
-    const { isAlive } = await import('../../core/runs/store');
+    const { isAlive } = await import('../../core/base/process');
     const orphaned = active.some((r) => !isAlive(r.supervisorPid) && !isAlive(r.pid));
     if (orphaned) {
       // Re-read first: the supervisor may have written the final status just before exiting.

@@ -5,7 +5,8 @@ import { describe, it } from 'node:test';
 import { UserInputError } from '../../../src/core/base/errors';
 import { loadProjectOrThrow } from '../../../src/core/config/load';
 import { TaskRunner, type RunMetric, type RunOutput } from '../../../src/core/runner/taskRunner';
-import { isAlive, processStartToken, RunStore } from '../../../src/core/runs/store';
+import { isAlive, processStartToken } from '../../../src/core/base/process';
+import { RunStore } from '../../../src/core/runs/store';
 import type { RunRecord } from '../../../src/core/runs/types';
 import { gitIn, makeRepo, tempDir, writeFiles } from '../../helpers/gitRepo';
 
