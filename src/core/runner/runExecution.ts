@@ -7,7 +7,6 @@ import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { readFile, utimes, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import type { Emitter } from '../base/emitter';
 import { formatBytes } from '../../protocol/format';
 import { resolveEntrypoint } from '../base/entrypoints';
 import type { ProjectConfig } from '../config/types';
@@ -25,7 +24,7 @@ import { MetricsTail } from './metricsTail';
 import { runOutcome, type Outcome } from './outcome';
 import { signalTree, spawnProgram, spawnShell, type TaskProcess } from './processTree';
 import type { ResolvedTask } from './resolveTask';
-import type { RunMetric, RunOutput, RunWarning, TaskRunnerOptions } from './taskRunner';
+import type { RunEmitters, TaskRunnerOptions } from './types';
 
 /** At most this many warnings are kept in `run.json` (all are counted). */
 const MAX_WARNINGS = 100;
@@ -34,13 +33,6 @@ const ERROR_TAIL_LINES = 20;
 const ERROR_TAIL_BYTES = 4096;
 /** How much of the end of stderr is kept in memory to build `errorTail`. */
 const STDERR_KEEP_CHARS = 16_384;
-
-export interface RunEmitters {
-  status: Emitter<RunRecord>;
-  output: Emitter<RunOutput>;
-  metric: Emitter<RunMetric>;
-  warning: Emitter<RunWarning>;
-}
 
 /** One run from spawn to final record. */
 export class RunExecution {
