@@ -74,7 +74,7 @@ export class TaskRunner implements Disposable {
         `no task "${taskName}" in ${this.project.file}.${didYouMean(taskName, names)}${
           names.length > 0 ? ` Tasks: ${names.join(', ')}.` : ''
         }`,
-        this.project.file,
+        { file: this.project.file },
       );
     }
     if (options.extraArgs?.length && task.kind !== 'command') {

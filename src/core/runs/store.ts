@@ -158,7 +158,7 @@ export class RunStore implements Disposable {
         existsSync(this.runDir(id))
           ? `${file}: missing; the run folder is incomplete (half-deleted or interrupted). Delete the folder.`
           : `no run "${id}" in ${this.runsDir}.`,
-        file,
+        { file },
       );
     }
     return parseRecord(text, file, id);
@@ -338,7 +338,7 @@ function parseRecord(text: string, file: string, id: string): RunRecord {
   } catch (error) {
     throw new UserInputError(
       `${file}: not valid JSON (${(error as Error).message}); the run record is damaged.`,
-      file,
+      { file },
     );
   }
   const record = value as Partial<RunRecord> | null;
@@ -349,10 +349,10 @@ function parseRecord(text: string, file: string, id: string): RunRecord {
     typeof record.task !== 'string' ||
     !STATUSES.includes(record.status as RunStatus)
   ) {
-    throw new UserInputError(`${file}: not a run record (needs id, task and status).`, file);
+    throw new UserInputError(`${file}: not a run record (needs id, task and status).`, { file });
   }
   if (record.id !== id) {
-    throw new UserInputError(`${file}: records run "${record.id}" but sits in folder "${id}".`, file);
+    throw new UserInputError(`${file}: records run "${record.id}" but sits in folder "${id}".`, { file });
   }
   return {
     ...record,
