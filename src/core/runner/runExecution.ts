@@ -12,6 +12,7 @@ import { resolveEntrypoint } from '../base/entrypoints';
 import { processStartToken } from '../base/process';
 import type { ProjectConfig } from '../config/types';
 import type { MetricLine } from '../metrics/jsonl';
+import { ORPHANED_RUN_ERROR } from '../runs/reconcile';
 import { RUN_FILES, type RunStore } from '../runs/store';
 import type { RunRecord } from '../runs/types';
 import { collectArtifacts, staleOutputWarning } from './artifacts';
@@ -377,7 +378,7 @@ export class RunExecution {
       status: 'failed',
       endedAt: new Date().toISOString(),
       durationMs: Math.round(Date.now() - Date.parse(this.record.startedAt ?? this.record.createdAt)),
-      error: 'the process supervising the run exited before it finished',
+      error: ORPHANED_RUN_ERROR,
     });
   }
 }
