@@ -74,6 +74,11 @@ export class RunExecution {
     this.writer.record = record;
   }
 
+  /**
+   * Runs the task to its end: git state and inputs, start, wait, final record.
+   * @param signal cancels the run (as {@link stop} with `cancel`).
+   * @returns the final record (also written to run.json when the disk allows); never rejects.
+   */
   async execute(signal?: AbortSignal): Promise<RunRecord> {
     let outcome: Outcome = { status: 'failed', error: 'the run stopped before its task started' };
     const onAbort = (): void => this.stop('cancel', false);
