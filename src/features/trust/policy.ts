@@ -11,14 +11,16 @@ import { Commands, type CommandKey, type CommandSpec } from '../commands';
 
 /**
  * What a command does, as far as trusting the workspace matters. Only the first two need a trusted
- * workspace ({@link NEEDS_TRUST}); the others run Experiment Lens's own code on workspace files.
+ * workspace ({@link NEEDS_TRUST}); the others run Experiment Lens's own code on workspace files (but
+ * see `deletesRecords` for git's hook).
  * - `executesWorkspaceCode`: starts a task of `xlens.yaml`, i.e. runs commands and scripts from the
  *   workspace (Run Task, Run Task with Params, Re-run). Blocked in Restricted Mode.
  * - `signalsProcesses`: sends signals to the process ids a `run.json` names (Cancel Run); an untrusted
  *   workspace could name any process of the user. Blocked in Restricted Mode.
  * - `deletesRecords`: removes Experiment Lens's own records after a confirmation: a run folder under
- *   `.xlens/runs` and its git ref (`git update-ref -d refs/xlens/runs/<id>`). Not harmless (it cannot be
- *   undone), but it runs no workspace code and touches only the store; allowed.
+ *   `.xlens/runs` and its git ref (`git update-ref -d refs/xlens/runs/<id>`). Not harmless: it cannot be
+ *   undone, and git runs the repository's `reference-transaction` hook (if one exists) on that update.
+ *   Allowed in Restricted Mode today, as before this category had a name.
  * - `writesWorkspaceFile`: writes a new file from Experiment Lens's template (Create xlens.yaml); allowed.
  * - `readsOnly`: reads runs, output, metrics and data files and shows them (dashboards, drift reports,
  *   output, reveal, copy id, refresh, log). Loading runs may give orphaned runs their final status in
