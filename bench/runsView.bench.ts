@@ -16,6 +16,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeCommits, headCommit } from '../src/core/git/gitContext';
+import { reconcileRuns } from '../src/core/runs/reconcile';
 import { RunStore } from '../src/core/runs/store';
 import type { RunRecord } from '../src/core/runs/types';
 import { loadRuns } from '../src/core/runs/loadRuns';
@@ -170,7 +171,7 @@ async function measure(ws: string, count: number): Promise<Record<string, number
     );
   });
   const storeList = await median(() => store.list());
-  const reconcile = await median(() => store.reconcile());
+  const reconcile = await median(() => reconcileRuns(store));
   const load = await median(() => loadRuns(store));
   const { runs } = await loadRuns(store);
   if (runs.length !== count) {
@@ -204,7 +205,7 @@ async function main(): Promise<void> {
   const labels: Record<string, string> = {
     baseline: 'baseline: readFile+JSON.parse, all at once',
     storeList: 'RunStore.list() (one file at a time)',
-    reconcile: 'RunStore.reconcile() (one file at a time)',
+    reconcile: 'reconcileRuns() (one file at a time)',
     load: 'loadRuns(): what the Runs view reads',
     git: 'git: HEAD + subjects of every commit',
     render: 'RunsModel: setRuns + every row (CPU ms)',

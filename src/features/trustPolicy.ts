@@ -9,27 +9,50 @@
  */
 import { Commands, type CommandKey, type CommandSpec } from './ids';
 
-/** `runs`: starts or signals processes, needs a trusted workspace. `browses`: reads only, always allowed. */
-export type TrustNeed = 'runs' | 'browses';
+/**
+ * What a command does, as far as trusting the workspace matters. Only the first two need a trusted
+ * workspace ({@link NEEDS_TRUST}); the others run Experiment Lens's own code on workspace files (but
+ * see `deletesRecords` for git's hook).
+ * - `executesWorkspaceCode`: starts a task of `xlens.yaml`, i.e. runs commands and scripts from the
+ *   workspace (Run Task, Run Task with Params, Re-run). Blocked in Restricted Mode.
+ * - `signalsProcesses`: sends signals to the process ids a `run.json` names (Cancel Run); an untrusted
+ *   workspace could name any process of the user. Blocked in Restricted Mode.
+ * - `deletesRecords`: removes Experiment Lens's own records after a confirmation: a run folder under
+ *   `.xlens/runs` and its git ref (`git update-ref -d refs/xlens/runs/<id>`). Not harmless: it cannot be
+ *   undone, and git runs the repository's `reference-transaction` hook (if one exists) on that update.
+ *   Allowed in Restricted Mode today, as before this category had a name.
+ * - `writesWorkspaceFile`: writes a new file from Experiment Lens's template (Create xlens.yaml); allowed.
+ * - `readsOnly`: reads runs, output, metrics and data files and shows them (dashboards, drift reports,
+ *   output, reveal, copy id, refresh, log). Loading runs may give orphaned runs their final status in
+ *   their own `run.json` (see `reconcileRuns`), as every listing does; allowed.
+ */
+export type TrustNeed =
+  'executesWorkspaceCode' | 'signalsProcesses' | 'deletesRecords' | 'writesWorkspaceFile' | 'readsOnly';
+
+/** The needs that are blocked in an untrusted workspace. */
+export const NEEDS_TRUST: ReadonlySet<TrustNeed> = new Set<TrustNeed>([
+  'executesWorkspaceCode',
+  'signalsProcesses',
+]);
 
 /**
  * Every command's need, keyed by the command table so a new command fails to compile until it is
  * classified here.
  */
 export const TRUST_NEEDS: Record<CommandKey, TrustNeed> = {
-  runTask: 'runs',
-  runTaskWithParams: 'runs',
-  rerun: 'runs',
-  cancelRun: 'runs',
-  openRunDashboard: 'browses',
-  showRunOutput: 'browses',
-  deleteRun: 'browses',
-  copyRunId: 'browses',
-  revealRunFolder: 'browses',
-  refresh: 'browses',
-  createConfig: 'browses',
-  showLog: 'browses',
-  showDriftReport: 'browses',
+  runTask: 'executesWorkspaceCode',
+  runTaskWithParams: 'executesWorkspaceCode',
+  rerun: 'executesWorkspaceCode',
+  cancelRun: 'signalsProcesses',
+  openRunDashboard: 'readsOnly',
+  showRunOutput: 'readsOnly',
+  deleteRun: 'deletesRecords',
+  copyRunId: 'readsOnly',
+  revealRunFolder: 'readsOnly',
+  refresh: 'readsOnly',
+  createConfig: 'writesWorkspaceFile',
+  showLog: 'readsOnly',
+  showDriftReport: 'readsOnly',
 };
 
 /** What the user is told they cannot do, per command that needs trust. */
@@ -61,7 +84,7 @@ export function decideTrust(command: Pick<CommandSpec, 'id'>, trusted: boolean):
     return { allowed: true };
   }
   const key = (Object.keys(Commands) as CommandKey[]).find((k) => Commands[k].id === command.id);
-  if (key === undefined || TRUST_NEEDS[key] === 'browses') {
+  if (key === undefined || !NEEDS_TRUST.has(TRUST_NEEDS[key])) {
     return { allowed: true };
   }
   return { allowed: false, message: restrictedModeMessage(BLOCKED_WHAT[key] ?? Commands[key].title) };

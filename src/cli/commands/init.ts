@@ -18,7 +18,9 @@ Writes a commented starter xlens.yaml in the current folder (or --cwd). Refuses 
     parseCommandArgs('init', ctx.args, {});
     const file = join(ctx.cwd, CONFIG_FILE);
     if (existsSync(file)) {
-      throw new UserInputError(`${file} already exists; edit it, or remove it first to start over.`, file);
+      throw new UserInputError(`${file} already exists; edit it, or remove it first to start over.`, {
+        file,
+      });
     }
     await writeFile(file, STARTER_CONFIG, { flag: 'wx' });
     ctx.stdout.write(`Created ${file}\nNext: edit the \`train\` task, then \`xlens run train\`.\n`);

@@ -1,6 +1,8 @@
 /** `xlens rm <run>...`: deletes runs of this workspace (folder and git snapshot ref). */
 import { UserInputError } from '../../core/base/errors';
-import { isAlive, RunStore } from '../../core/runs/store';
+import { isAlive } from '../../core/base/process';
+import { reconcileRuns } from '../../core/runs/reconcile';
+import { RunStore } from '../../core/runs/store';
 import type { RunRecord } from '../../core/runs/types';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
 import { parseCommandArgs, workspaceRoot } from '../workspace';
@@ -35,7 +37,7 @@ export const rmCommand: CliCommand = {
       );
     }
     const store = new RunStore(workspaceRoot(ctx));
-    await store.reconcile(); // runs whose supervisor died are finalised, so "running" means running
+    await reconcileRuns(store); // runs whose supervisor died are finalised, so "running" means running
     const runs = new Map<string, RunRecord>();
     for (const ref of positionals) {
       const run = await store.resolve(ref);

@@ -2,6 +2,7 @@
 import { UserInputError } from '../../core/base/errors';
 import { parseParamOverride } from '../../core/config/params';
 import { TaskRunner } from '../../core/runner/taskRunner';
+import { reconcileRuns } from '../../core/runs/reconcile';
 import { RunStore } from '../../core/runs/store';
 import type { ParamValue, RunRecord } from '../../core/runs/types';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
@@ -82,7 +83,7 @@ export const runCommand: CliCommand = {
     const root = workspaceRoot(ctx);
     const project = await loadConfigOrReport(ctx, root);
     const store = new RunStore(root);
-    await store.reconcile();
+    await reconcileRuns(store);
     const runner = new TaskRunner(project, store);
     const quiet = values.quiet === true;
     const kind = project.tasks.get(taskName)?.kind;

@@ -6,6 +6,7 @@ import {
   type ImportedRunsResult,
 } from '../../core/metrics/discovery';
 import { keyMetricsText, lastValues } from '../../core/runs/keyMetrics';
+import { reconcileRuns } from '../../core/runs/reconcile';
 import { RunStore } from '../../core/runs/store';
 import type { RunRecord } from '../../core/runs/types';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
@@ -43,7 +44,7 @@ export const runsCommand: CliCommand = {
     const limit = positiveInt('limit', values.limit as string | undefined, 20);
     const root = workspaceRoot(ctx);
     const store = new RunStore(root);
-    await store.reconcile();
+    await reconcileRuns(store);
     const task = values.task as string | undefined;
     const { runs, problems } = await store.list({ limit, ...(task !== undefined ? { task } : {}) });
     for (const problem of problems) {

@@ -3,6 +3,7 @@ import { UserInputError } from '../../core/base/errors';
 import type { ImportedRun } from '../../core/metrics/discovery';
 import { findImportedRun } from '../../core/metrics/findImported';
 import { writeRunReport } from '../../core/report/writeRunReport';
+import { reconcileRuns } from '../../core/runs/reconcile';
 import { RunStore } from '../../core/runs/store';
 import { bestValue } from '../../core/runs/summaries';
 import type { RunRecord } from '../../core/runs/types';
@@ -194,7 +195,7 @@ export const showCommand: CliCommand = {
     const format: ShowFormat = values.json === true ? 'json' : 'text';
     const root = workspaceRoot(ctx);
     const store = new RunStore(root);
-    await store.reconcile();
+    await reconcileRuns(store);
     const task = values.task as string | undefined;
     const ref = positionals[0] ?? 'latest';
     const run = await store.find(ref === 'latest' && task !== undefined ? `latest:${task}` : ref);

@@ -56,7 +56,7 @@ export async function loadProject(root: string): Promise<LoadResult> {
     const code = (error as NodeJS.ErrnoException).code;
     const why =
       code === 'ENOENT' ? 'not found; run `xlens init` to create a starter file' : `cannot be read (${code})`;
-    return { errors: [new UserInputError(`${file}: ${why}.`, file)] };
+    return { errors: [new UserInputError(`${file}: ${why}.`, { file })] };
   }
   return parseProject(file, text);
 }
@@ -86,11 +86,13 @@ export function throwIfErrors(errors: readonly UserInputError[]): void {
       .slice(1)
       .map((e) => `  ${e.message}`)
       .join('\n')})`,
-    first.file,
-    first.line,
-    first.column,
-    first.endLine,
-    first.endColumn,
+    {
+      file: first.file,
+      line: first.line,
+      column: first.column,
+      endLine: first.endLine,
+      endColumn: first.endColumn,
+    },
   );
 }
 

@@ -124,14 +124,13 @@ export class YamlSource {
 
   /** A user error at `range`, its message prefixed by `file:line:col: `. */
   errorAt(message: string, range: SourceRange): UserInputError {
-    return new UserInputError(
-      `${formatLocation(this.file, range.line, range.column)}: ${message}`,
-      this.file,
-      range.line,
-      range.column,
-      range.endLine,
-      range.endColumn,
-    );
+    return new UserInputError(`${formatLocation(this.file, range.line, range.column)}: ${message}`, {
+      file: this.file,
+      line: range.line,
+      column: range.column,
+      endLine: range.endLine,
+      endColumn: range.endColumn,
+    });
   }
 
   /** Shorthand for {@link errorAt} at {@link rangeOf}. */

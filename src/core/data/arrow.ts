@@ -71,21 +71,21 @@ export async function readArrow(path: string, name: string, options: ReadOptions
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      throw new UserInputError(`${name}: file not found. Check the path.`, name);
+      throw new UserInputError(`${name}: file not found. Check the path.`, { file: name });
     }
     if (code === 'EISDIR') {
-      throw new UserInputError(`${name}: is a folder, expected a data file.`, name);
+      throw new UserInputError(`${name}: is a folder, expected a data file.`, { file: name });
     }
     throw error;
   }
   try {
     if ((await handle.stat()).size === 0) {
-      throw new UserInputError(`${name}: the file is empty; expected an Arrow IPC file.`, name);
+      throw new UserInputError(`${name}: the file is empty; expected an Arrow IPC file.`, { file: name });
     }
     const notArrow = (error: unknown): UserInputError =>
       new UserInputError(
         `${name}: not a readable Arrow IPC file (${(error as Error).message}). Check the file or its extension.`,
-        name,
+        { file: name },
       );
     let reader: AsyncReader;
     try {
@@ -155,7 +155,7 @@ export async function readArrow(path: string, name: string, options: ReadOptions
       throw notArrow(error);
     }
     if (rows === 0) {
-      throw new UserInputError(`${name}: the Arrow file has no rows.`, name);
+      throw new UserInputError(`${name}: the Arrow file has no rows.`, { file: name });
     }
     const order = reservoir && reservoir.seen > reservoir.capacity ? reservoir.order() : undefined;
     const columns: Column[] = builders.map((b) => b.finish(order));

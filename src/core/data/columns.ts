@@ -12,9 +12,7 @@ export function checkColumnNames(names: string[], file: string): void {
     if (first !== undefined) {
       throw new UserInputError(
         `${file}:1: column name "${name}" appears twice (columns ${first + 1} and ${i + 1}). Rename one of them.`,
-        file,
-        1,
-        i + 1,
+        { file, line: 1, column: i + 1 },
       );
     }
     seen.set(name, i);
@@ -28,6 +26,6 @@ export function missingColumnError(file: string, column: string, available: stri
   return new UserInputError(
     `${file}: no column "${column}".${near !== undefined ? ` Did you mean "${near}"?` : ''} ` +
       `The file has: ${list}. Fix the column name (names are case-sensitive).`,
-    file,
+    { file },
   );
 }

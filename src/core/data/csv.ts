@@ -23,7 +23,9 @@ function separatorError(
   delimiter: string,
 ): UserInputError | undefined {
   const message = headerLine !== undefined ? separatorMismatch(headerLine, delimiter, ACCEPTED) : undefined;
-  return message !== undefined ? new UserInputError(`${name}:1: ${message}`, name, 1) : undefined;
+  return message !== undefined
+    ? new UserInputError(`${name}:1: ${message}`, { file: name, line: 1 })
+    : undefined;
 }
 
 /** What a reader returns. */
@@ -135,14 +137,13 @@ export async function readDelimited(
     throw translate(error, name, header?.length, options.signal);
   }
   if (!sawBytes || !header) {
-    throw new UserInputError(
-      `${name}: the file is empty; expected a header row followed by data rows.`,
-      name,
-      1,
-    );
+    throw new UserInputError(`${name}: the file is empty; expected a header row followed by data rows.`, {
+      file: name,
+      line: 1,
+    });
   }
   if (rows === 0) {
-    throw new UserInputError(`${name}: the file has a header but no data rows.`, name, 2);
+    throw new UserInputError(`${name}: the file has a header but no data rows.`, { file: name, line: 2 });
   }
   const order = reservoir && reservoir.seen > reservoir.capacity ? reservoir.order() : undefined;
   const columns: Column[] = [];
@@ -172,18 +173,20 @@ function translate(error: unknown, name: string, headerFields?: number, signal?:
       return new UserInputError(
         `${where}: row has ${got} fields but the header has ${expected}. ` +
           `Quote fields that contain the delimiter, or add the missing fields.`,
-        name,
-        line,
+        { file: name, line },
       );
     }
-    return new UserInputError(`${where}: ${error.message}. Check the quoting on this line.`, name, line);
+    return new UserInputError(`${where}: ${error.message}. Check the quoting on this line.`, {
+      file: name,
+      line,
+    });
   }
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT') {
-    return new UserInputError(`${name}: file not found. Check the path.`, name);
+    return new UserInputError(`${name}: file not found. Check the path.`, { file: name });
   }
   if (code === 'EISDIR') {
-    return new UserInputError(`${name}: is a folder, expected a data file.`, name);
+    return new UserInputError(`${name}: is a folder, expected a data file.`, { file: name });
   }
   return error instanceof Error ? error : new Error(String(error));
 }

@@ -45,15 +45,13 @@ export async function readJsonLines(
     } catch (error) {
       throw new UserInputError(
         `${name}:${line}: not valid JSON (${(error as Error).message}). Each line must hold one JSON object.`,
-        name,
-        line,
+        { file: name, line },
       );
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new UserInputError(
         `${name}:${line}: expected a JSON object like {"column": value}, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}.`,
-        name,
-        line,
+        { file: name, line },
       );
     }
     const record = value as Record<string, unknown>;
@@ -108,12 +106,15 @@ export async function readJsonLines(
     }
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      throw new UserInputError(`${name}: file not found. Check the path.`, name);
+      throw new UserInputError(`${name}: file not found. Check the path.`, { file: name });
     }
     throw error;
   }
   if (rows === 0) {
-    throw new UserInputError(`${name}: the file is empty; expected one JSON object per line.`, name, 1);
+    throw new UserInputError(`${name}: the file is empty; expected one JSON object per line.`, {
+      file: name,
+      line: 1,
+    });
   }
   for (const column of options.columns ?? []) {
     if (!seen.has(column)) {

@@ -41,7 +41,7 @@ export function formatOf(path: string, name = path): TableFormat {
     throw new UserInputError(
       `${name}: unsupported file type "${extname(path) || '(none)'}". ` +
         `Use CSV (.csv), TSV (.tsv), JSON Lines (.jsonl), Parquet (.parquet) or Arrow IPC (.arrow).`,
-      name,
+      { file: name },
     );
   }
   return format;
@@ -62,7 +62,7 @@ export async function loadTable(path: string, options: LoadOptions = {}): Promis
   ) {
     throw new UserInputError(
       `${name}: is a folder, expected a data file (CSV, TSV, JSON Lines, Parquet or Arrow).`,
-      name,
+      { file: name },
     );
   }
   const format = formatOf(path, name);

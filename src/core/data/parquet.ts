@@ -44,10 +44,10 @@ export async function readParquet(path: string, name: string, options: ReadOptio
   try {
     size = (await stat(path)).size;
   } catch {
-    throw new UserInputError(`${name}: file not found. Check the path.`, name);
+    throw new UserInputError(`${name}: file not found. Check the path.`, { file: name });
   }
   if (size === 0) {
-    throw new UserInputError(`${name}: the file is empty; expected a Parquet file.`, name);
+    throw new UserInputError(`${name}: the file is empty; expected a Parquet file.`, { file: name });
   }
   const file = await asyncBufferFromFile(path);
   let metadata: FileMetaData;
@@ -56,7 +56,7 @@ export async function readParquet(path: string, name: string, options: ReadOptio
   } catch (error) {
     throw new UserInputError(
       `${name}: not a readable Parquet file (${(error as Error).message}). Check the file or its extension.`,
-      name,
+      { file: name },
     );
   }
   const top = parquetSchema(metadata).children;
@@ -69,7 +69,7 @@ export async function readParquet(path: string, name: string, options: ReadOptio
   }
   const rows = Number(metadata.num_rows);
   if (rows === 0) {
-    throw new UserInputError(`${name}: the Parquet file has no rows.`, name);
+    throw new UserInputError(`${name}: the Parquet file has no rows.`, { file: name });
   }
   // The sample is known before reading: only its rows are kept from each row group.
   const indices =

@@ -121,8 +121,7 @@ export class StrictUtf8Decoder {
     return new UserInputError(
       `${this.file}:${line}: the file is not valid UTF-8 (byte 0x${hex} at byte offset ${offset}). ` +
         `Save it as UTF-8, e.g. "iconv -f latin1 -t utf-8 in.csv > out.csv".`,
-      this.file,
-      line,
+      { file: this.file, line },
     );
   }
 }

@@ -117,8 +117,7 @@ function overrideError(column: Column, type: ColumnType, table: Table, hints: Dr
       `(${hints.typeOverride(column.name, type)}), but none of its ${plural(column.unparsable, 'value')} is ${what} ` +
       `(${describeExamples(column)}). Remove the override, or set the type to categorical ` +
       `(${hints.typeOverride(column.name, 'categorical')}).`,
-    table.file,
-    first?.line,
+    { file: table.file, line: first?.line },
   );
 }
 

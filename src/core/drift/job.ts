@@ -46,10 +46,12 @@ function readTask(path: string): DriftTask {
   try {
     task = JSON.parse(readFileSync(path, 'utf8')) as TaskConfig;
   } catch (error) {
-    throw new UserInputError(`${path}: cannot read the task (${(error as Error).message}).`, path);
+    throw new UserInputError(`${path}: cannot read the task (${(error as Error).message}).`, { file: path });
   }
   if (task.kind !== 'drift') {
-    throw new UserInputError(`${path}: expected a task of kind "drift", got "${String(task.kind)}".`, path);
+    throw new UserInputError(`${path}: expected a task of kind "drift", got "${String(task.kind)}".`, {
+      file: path,
+    });
   }
   return task;
 }

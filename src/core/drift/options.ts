@@ -37,7 +37,7 @@ const OPTION_KEYS = [
 const RULE_KEYS = ['method', 'threshold', 'type'];
 
 function fail(where: string, message: string, file?: string): never {
-  throw new UserInputError(`${where}: ${message}`, file);
+  throw new UserInputError(`${where}: ${message}`, { file });
 }
 
 /** A drift method name. @throws UserInputError naming `where` and listing the methods. */

@@ -20,7 +20,7 @@ export const DRIFT_REPORT_ARTIFACT = join('artifacts', 'drift-report.json');
  */
 export function checkDriftReport(value: unknown, file: string): DriftReport {
   const fail = (what: string): never => {
-    throw new UserInputError(`${file}: not a drift report of this version (${what}).`, file);
+    throw new UserInputError(`${file}: not a drift report of this version (${what}).`, { file });
   };
   if (typeof value !== 'object' || value === null) {
     return fail('not a JSON object');
@@ -69,7 +69,7 @@ export async function readRunDriftReport(runDir: string): Promise<DriftReport> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new UserInputError(
         `This run has no drift report (${file} does not exist). Drift reports come from tasks of kind "drift" that succeeded.`,
-        file,
+        { file },
       );
     }
     throw error;
@@ -78,7 +78,7 @@ export async function readRunDriftReport(runDir: string): Promise<DriftReport> {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new UserInputError(`${file}: not valid JSON (${(error as Error).message}).`, file);
+    throw new UserInputError(`${file}: not valid JSON (${(error as Error).message}).`, { file });
   }
   return checkDriftReport(parsed, file);
 }

@@ -58,14 +58,13 @@ export async function resolveTask(
   };
   const fail = (key: string, message: string): never => {
     const range = task.fieldRanges?.[key] ?? task.range;
-    throw new UserInputError(
-      `${where(key)}: ${message}`,
-      project.file,
-      range?.line,
-      range?.column,
-      range?.endLine,
-      range?.endColumn,
-    );
+    throw new UserInputError(`${where(key)}: ${message}`, {
+      file: project.file,
+      line: range?.line,
+      column: range?.column,
+      endLine: range?.endLine,
+      endColumn: range?.endColumn,
+    });
   };
 
   const params = { ...task.params };

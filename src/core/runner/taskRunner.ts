@@ -10,45 +10,12 @@ import { UserInputError } from '../base/errors';
 import { didYouMean } from '../config/suggest';
 import type { ProjectConfig } from '../config/types';
 import { Fingerprinter } from '../runs/fingerprint';
-import { processStartToken, type RunStore } from '../runs/store';
+import { processStartToken } from '../base/process';
+import type { RunStore } from '../runs/store';
 import type { ParamValue, RunRecord } from '../runs/types';
 import { RunExecution } from './runExecution';
 import { resolveTask } from './resolveTask';
-
-/** A chunk of the task's output, as it came. */
-export interface RunOutput {
-  runId: string;
-  stream: 'stdout' | 'stderr';
-  text: string;
-}
-
-/** One accepted metric line (from the metrics file or the stdout pattern). */
-export interface RunMetric {
-  runId: string;
-  step: number;
-  /** Unix ms. */
-  time: number;
-  values: Record<string, number>;
-}
-
-export interface RunWarning {
-  runId: string;
-  /** `file:line: message`. */
-  message: string;
-}
-
-export interface TaskRunnerOptions {
-  /** Time between SIGTERM and SIGKILL when cancelling or timing out, ms (default 5000). */
-  killGraceMs?: number;
-  /** Poll interval of the metrics file, ms (default 200). */
-  pollIntervalMs?: number;
-  /** How often `run.json` is rewritten with fresh summaries while running, ms (default 1000). */
-  saveIntervalMs?: number;
-  /** How often the run's `heartbeat` file is touched while it is supervised, ms (default 1000). */
-  heartbeatMs?: number;
-  /** Base environment of the task (default `process.env`). */
-  env?: NodeJS.ProcessEnv;
-}
+import type { RunMetric, RunOutput, RunWarning, TaskRunnerOptions } from './types';
 
 export interface RunTaskOptions {
   /** `--set key=value` params. */
@@ -107,7 +74,7 @@ export class TaskRunner implements Disposable {
         `no task "${taskName}" in ${this.project.file}.${didYouMean(taskName, names)}${
           names.length > 0 ? ` Tasks: ${names.join(', ')}.` : ''
         }`,
-        this.project.file,
+        { file: this.project.file },
       );
     }
     if (options.extraArgs?.length && task.kind !== 'command') {

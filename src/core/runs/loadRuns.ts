@@ -1,10 +1,12 @@
 /**
  * Reads every run of the store for the Runs view: each `run.json` once, a bounded number at a time,
- * and the store's `reconcile()` (which reads every run again, one at a time) only when a run is left
+ * and `reconcileRuns()` (which reads every run again, one at a time) only when a run is left
  * queued or running by a process that is gone. No `vscode`: measured by `bench/runsView.bench.ts`.
  */
 import { hostname } from 'node:os';
-import { isAlive, type RunProblem, type RunStore } from './store';
+import { isAlive } from '../base/process';
+import { reconcileRuns } from './reconcile';
+import type { RunProblem, RunStore } from './store';
 import { isFinalStatus, type RunRecord } from './types';
 
 /** Files read at once: enough to keep libuv's 4 file threads busy, few enough not to exhaust handles. */
@@ -55,7 +57,7 @@ export async function loadRuns(store: RunStore, concurrency = READ_CONCURRENCY):
   const host = hostname();
   let reconciled: RunRecord[] = [];
   if (runs.some((r) => isOrphaned(r, host))) {
-    reconciled = await store.reconcile();
+    reconciled = await reconcileRuns(store);
     const fixed = new Map(reconciled.map((r) => [r.id, r]));
     runs = runs.map((r) => fixed.get(r.id) ?? r);
   }

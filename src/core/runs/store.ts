@@ -4,7 +4,7 @@
  * tracks the store. Listing tolerates damaged folders: they are reported, never thrown.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Disposable } from '../base/disposable';
@@ -16,7 +16,7 @@ import type { ReadWarning } from '../metrics/series';
 import { toJsonText, writeFileAtomic, writeFileAtomicSync } from './atomicWrite';
 import { isRunId, newRunId } from './ids';
 import { addLineToSummaries } from './summaries';
-import { isFinalStatus, type MetricSummary, type RunRecord, type RunStatus } from './types';
+import type { MetricSummary, RunRecord, RunStatus } from './types';
 
 /** The store folder at the workspace root. */
 export const STORE_DIR = '.xlens';
@@ -55,9 +55,6 @@ export interface RunStoreChange {
   id: string;
   record?: RunRecord;
 }
-
-/** The message recorded on runs found `running` after their supervisor and child are gone. */
-export const ORPHANED_RUN_ERROR = 'the process supervising the run exited before it finished';
 
 const STATUSES: readonly RunStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 
@@ -161,7 +158,7 @@ export class RunStore implements Disposable {
         existsSync(this.runDir(id))
           ? `${file}: missing; the run folder is incomplete (half-deleted or interrupted). Delete the folder.`
           : `no run "${id}" in ${this.runsDir}.`,
-        file,
+        { file },
       );
     }
     return parseRecord(text, file, id);
@@ -334,132 +331,9 @@ export class RunStore implements Disposable {
     return summaries;
   }
 
-  /**
-   * Gives a final status to runs left `queued`/`running` by a supervisor that died: when neither the
-   * supervisor nor the child process is alive (on this host; a pid now held by another process, told
-   * apart by its recorded start time, counts as dead), the run becomes `failed` with
-   * {@link ORPHANED_RUN_ERROR}, summaries recomputed, and as its end (`endedAtInferred`) the last sign
-   * of life in its folder: the newest mtime of its `heartbeat` (touched every second while supervised),
-   * `output.log`, metrics files and `run.json`.
-   * Runs from other hosts are left alone.
-   * @returns the runs it finalised.
-   */
-  async reconcile(): Promise<RunRecord[]> {
-    const fixed: RunRecord[] = [];
-    const here = hostname();
-    for (const id of await this.ids()) {
-      let record = await this.get(id);
-      if (!record || isFinalStatus(record.status) || (record.host !== undefined && record.host !== here)) {
-        continue;
-      }
-      if (
-        isSameProcess(record.supervisorPid, record.supervisorStart) ||
-        isSameProcess(record.pid, record.pidStart)
-      ) {
-        continue;
-      }
-      // The supervisor writes the final status and then exits: if it did so after the read above, the
-      // copy in hand is stale. Both processes are gone now, so the record on disk can no longer change
-      // under us: read it again and finalise only what is still unfinished.
-      record = await this.get(id);
-      if (!record || isFinalStatus(record.status)) {
-        continue;
-      }
-      const start = Date.parse(record.startedAt ?? record.createdAt);
-      const endedAt = Math.max(start, Math.round(await lastWrite(this.runDir(id))));
-      const { pid: _pid, pidStart: _pidStart, ...rest } = record;
-      const finalRecord: RunRecord = {
-        ...rest,
-        status: 'failed',
-        error: ORPHANED_RUN_ERROR,
-        endedAt: new Date(endedAt).toISOString(),
-        endedAtInferred: true,
-        durationMs: endedAt - start,
-        metrics: { ...record.metrics, ...(await this.summarize(id)) },
-      };
-      await this.write(finalRecord);
-      fixed.push(finalRecord);
-    }
-    return fixed;
-  }
-
   dispose(): void {
     this.changed.dispose();
   }
-}
-
-/**
- * True when a process with this pid exists and has not exited (signal 0 probes without signalling).
- * On Linux a zombie (exited, not yet reaped, common for orphans in containers) counts as exited.
- */
-export function isAlive(pid: number | undefined): boolean {
-  if (pid === undefined || pid <= 0) {
-    return false;
-  }
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  if (process.platform === 'linux') {
-    try {
-      // /proc/<pid>/stat: "pid (comm) state ..."; comm may contain spaces and parentheses.
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-    } catch {
-      return false;
-    }
-  }
-  return true;
-}
-
-/**
- * Identifies one process over its lifetime on this machine, so a recycled pid is not mistaken for the
- * process that held it before: on Linux `<boot time>:<start time>`, the boot time in Unix seconds
- * (`btime` of `/proc/stat`) and the start time in clock ticks after boot (field 22 of
- * `/proc/<pid>/stat`, see proc(5)). Undefined elsewhere or when the process does not exist.
- */
-export function processStartToken(pid: number | undefined): string | undefined {
-  if (pid === undefined || pid <= 0 || process.platform !== 'linux') {
-    return undefined;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // "pid (comm) state ppid ...": comm may hold spaces and parentheses; fields after it start at 3.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = fields[22 - 3];
-    const boot = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1];
-    return ticks !== undefined && /^\d+$/.test(ticks) && boot !== undefined ? `${boot}:${ticks}` : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * True when `pid` is alive ({@link isAlive}) and is still the process recorded with start token
- * `start` ({@link processStartToken}). Without a recorded token, or where tokens cannot be read, the
- * pid alone decides.
- */
-export function isSameProcess(pid: number | undefined, start: string | undefined): boolean {
-  if (!isAlive(pid)) {
-    return false;
-  }
-  if (start === undefined) {
-    return true;
-  }
-  const now = processStartToken(pid);
-  return now === undefined || now === start;
-}
-
-async function lastWrite(dir: string): Promise<number> {
-  let newest = 0;
-  for (const name of Object.values(RUN_FILES)) {
-    const info = await stat(join(dir, name)).catch(() => undefined);
-    if (info) {
-      newest = Math.max(newest, info.mtimeMs);
-    }
-  }
-  return newest || Date.now();
 }
 
 function parseRecord(text: string, file: string, id: string): RunRecord {
@@ -469,7 +343,7 @@ function parseRecord(text: string, file: string, id: string): RunRecord {
   } catch (error) {
     throw new UserInputError(
       `${file}: not valid JSON (${(error as Error).message}); the run record is damaged.`,
-      file,
+      { file },
     );
   }
   const record = value as Partial<RunRecord> | null;
@@ -480,10 +354,10 @@ function parseRecord(text: string, file: string, id: string): RunRecord {
     typeof record.task !== 'string' ||
     !STATUSES.includes(record.status as RunStatus)
   ) {
-    throw new UserInputError(`${file}: not a run record (needs id, task and status).`, file);
+    throw new UserInputError(`${file}: not a run record (needs id, task and status).`, { file });
   }
   if (record.id !== id) {
-    throw new UserInputError(`${file}: records run "${record.id}" but sits in folder "${id}".`, file);
+    throw new UserInputError(`${file}: records run "${record.id}" but sits in folder "${id}".`, { file });
   }
   return {
     ...record,

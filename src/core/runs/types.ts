@@ -111,7 +111,7 @@ export interface RunRecord {
   endedAt?: string;
   /**
    * True when the end was not observed: the supervising process died and the run was finalised later
-   * (`RunStore.reconcile`); `endedAt` is then the last sign of life in the run folder (the newest mtime
+   * (`reconcileRuns`); `endedAt` is then the last sign of life in the run folder (the newest mtime
    * of its heartbeat, output, metrics or record).
    */
   endedAtInferred?: boolean;
@@ -139,12 +139,12 @@ export interface RunRecord {
   cwd: string;
   /** PID of the child process while running, used to detect runs orphaned by a crash. */
   pid?: number;
-  /** Start token of the child process (`processStartToken` in store.ts), to tell a reused pid apart. */
+  /** Start token of the child process (`processStartToken` in base/process.ts), to tell a reused pid apart. */
   pidStart?: string;
   /** PID of the process supervising the run (CLI or runner host). */
   supervisorPid?: number;
   /**
-   * Start token of the supervising process (`processStartToken` in store.ts: Linux boot time and start
+   * Start token of the supervising process (`processStartToken` in base/process.ts: Linux boot time and start
    * time after boot); a live process with the same pid but another token is not the supervisor.
    */
   supervisorStart?: string;

@@ -151,7 +151,7 @@ export function inferTarget(
   if (labelled.length === 0) {
     throw new UserInputError(
       `${table.file}: no row has a value for the target "${target}"; fill it in or choose another target.`,
-      table.file,
+      { file: table.file },
     );
   }
   const type = inferColumnType(table, col, labelled);
@@ -171,8 +171,7 @@ export function inferTarget(
         `${table.file}:${table.lines[bad]}: target "${target}" is "${table.rows[bad][col]}", not a number ` +
           `(${type.present - type.numbers} of ${type.present} values are not numbers); ` +
           'use problem: classification or fix the values.',
-        table.file,
-        table.lines[bad],
+        { file: table.file, line: table.lines[bad] },
       );
     }
     return { problem, reason: 'set in the task', rows: usable, missing, stray };
@@ -206,8 +205,7 @@ export function inferTarget(
       `${table.file}:${table.lines[bad]}: target "${target}" is mostly numbers, but ${type.present - type.numbers} of ` +
         `${type.present} values are not (e.g. "${table.rows[bad][col]}"); fix them (use "." as the decimal point, ` +
         'leave unknown values empty) or set problem: classification.',
-      table.file,
-      table.lines[bad],
+      { file: table.file, line: table.lines[bad] },
     );
   }
   return {
@@ -239,8 +237,7 @@ export function checkColumns(table: Table, roles: Record<string, readonly string
     throw new UserInputError(
       `${table.file}:1: unknown column${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}; ` +
         `available columns: ${table.columns.join(', ')}.`,
-      table.file,
-      1,
+      { file: table.file, line: 1 },
     );
   }
 }

@@ -187,14 +187,14 @@ export async function loadModel(
   if (!existsSync(folder)) {
     throw new UserInputError(
       `${displayName}: model folder not found; run the training task first or fix the task's "model" path.`,
-      displayName,
+      { file: displayName },
     );
   }
   for (const name of [MODEL_FILE, WEIGHTS_FILE, PREPROCESSING_FILE]) {
     if (!existsSync(join(folder, name))) {
       throw new UserInputError(
         `${displayName}: ${name} is missing; point "model" at an artifacts/model folder of a tfjs-train run.`,
-        displayName,
+        { file: displayName },
       );
     }
   }
@@ -223,6 +223,8 @@ function readJson(path: string, displayName: string): unknown {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as unknown;
   } catch (error) {
-    throw new UserInputError(`${displayName}: cannot read ${path}: ${(error as Error).message}`, displayName);
+    throw new UserInputError(`${displayName}: cannot read ${path}: ${(error as Error).message}`, {
+      file: displayName,
+    });
   }
 }

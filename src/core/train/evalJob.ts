@@ -54,7 +54,9 @@ export async function runEval(task: TfjsEvalTask, ctx: JobContext): Promise<Eval
     ).forEach(warn);
   }
   if (rows.length === 0) {
-    throw new UserInputError(`${task.dataFile}: no row has a usable value for "${target}".`, task.dataFile);
+    throw new UserInputError(`${task.dataFile}: no row has a usable value for "${target}".`, {
+      file: task.dataFile,
+    });
   }
   const encoded = encodeRows(preprocessing, table, rows);
   badCellWarnings(

@@ -21,12 +21,12 @@ function readTask(file: string): TaskConfig {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new UserInputError(`${file}: cannot read the task file (${(error as Error).message}).`, file);
+    throw new UserInputError(`${file}: cannot read the task file (${(error as Error).message}).`, { file });
   }
   try {
     return JSON.parse(text) as TaskConfig;
   } catch (error) {
-    throw new UserInputError(`${file}: not valid JSON (${(error as Error).message}).`, file);
+    throw new UserInputError(`${file}: not valid JSON (${(error as Error).message}).`, { file });
   }
 }
 

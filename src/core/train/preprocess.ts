@@ -101,14 +101,13 @@ export function fitPreprocessing(
   if (featureNames.includes(options.target)) {
     throw new UserInputError(
       `${table.file}: the target column "${options.target}" is also listed as a feature; remove it from "features".`,
-      table.file,
+      { file: table.file },
     );
   }
   if (featureNames.length === 0) {
-    throw new UserInputError(
-      `${table.file}: no feature columns besides the target "${options.target}".`,
-      table.file,
-    );
+    throw new UserInputError(`${table.file}: no feature columns besides the target "${options.target}".`, {
+      file: table.file,
+    });
   }
   checkColumns(table, { target: [options.target], feature: featureNames });
   const featureCols = columnIndices(table, featureNames, 'feature');
@@ -128,8 +127,7 @@ export function fitPreprocessing(
       throw new UserInputError(
         `${table.file}:${table.lines[bad]}: target "${options.target}" is "${table.rows[bad][targetCol]}", not a number; ` +
           'use problem: classification or fix the value.',
-        table.file,
-        table.lines[bad],
+        { file: table.file, line: table.lines[bad] },
       );
     }
     const values = fitRows.map((i) => toNumber(table.rows[i][targetCol]) as number);
@@ -153,7 +151,7 @@ function fitFeature(
   if (type.present === 0) {
     throw new UserInputError(
       `${table.file}: feature column "${name}" has no values in the training rows; drop it from "features".`,
-      table.file,
+      { file: table.file },
     );
   }
   if (type.kind === 'numeric') {
@@ -260,8 +258,7 @@ export function encodeRows(prep: Preprocessing, table: Table, rows: readonly num
     if (isMissing(targetText)) {
       throw new UserInputError(
         `${table.file}:${line}: target "${prep.target.name}" is missing; fill it in or drop the row.`,
-        table.file,
-        line,
+        { file: table.file, line },
       );
     }
     rawTarget.push(targetText);
@@ -271,8 +268,7 @@ export function encodeRows(prep: Preprocessing, table: Table, rows: readonly num
         throw new UserInputError(
           `${table.file}:${line}: class "${targetText}" of "${prep.target.name}" was not seen in training ` +
             `(known: ${[...classIndex.keys()].join(', ')}).`,
-          table.file,
-          line,
+          { file: table.file, line },
         );
       }
       y[r] = k;
@@ -281,8 +277,7 @@ export function encodeRows(prep: Preprocessing, table: Table, rows: readonly num
       if (value === undefined) {
         throw new UserInputError(
           `${table.file}:${line}: target "${prep.target.name}" is "${targetText}", not a number.`,
-          table.file,
-          line,
+          { file: table.file, line },
         );
       }
       y[r] = (value - prep.target.mean) / prep.target.std;

@@ -50,7 +50,7 @@ export function toNumber(text: string): number | undefined {
 export function parseTable(text: string, file: string): Table {
   const mismatch = separatorMismatch(text.slice(0, text.indexOf('\n') >>> 0), ',', ACCEPTED);
   if (mismatch !== undefined) {
-    throw new UserInputError(`${file}:1: ${mismatch}`, file, 1);
+    throw new UserInputError(`${file}:1: ${mismatch}`, { file, line: 1 });
   }
   let records: { record: string[]; info: { lines: number } }[];
   try {
@@ -62,35 +62,33 @@ export function parseTable(text: string, file: string): Table {
         error.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH'
           ? 'every row needs as many fields as the header; quote fields that contain commas'
           : 'check the quoting around this line';
-      throw new UserInputError(`${file}:${line ?? '?'}: ${error.message}; ${hint}.`, file, line);
+      throw new UserInputError(`${file}:${line ?? '?'}: ${error.message}; ${hint}.`, { file, line });
     }
     throw error;
   }
   const header = records[0];
   if (header === undefined) {
-    throw new UserInputError(`${file}: the file is empty; it needs a header row and data rows.`, file);
+    throw new UserInputError(`${file}: the file is empty; it needs a header row and data rows.`, { file });
   }
   const columns = header.record;
   const seen = new Set<string>();
   columns.forEach((name, index) => {
     if (name === '') {
-      throw new UserInputError(
-        `${file}:1: column ${index + 1} has no name; give every header cell a name.`,
+      throw new UserInputError(`${file}:1: column ${index + 1} has no name; give every header cell a name.`, {
         file,
-        1,
-      );
+        line: 1,
+      });
     }
     if (seen.has(name)) {
-      throw new UserInputError(
-        `${file}:1: column "${name}" appears twice in the header; rename one.`,
+      throw new UserInputError(`${file}:1: column "${name}" appears twice in the header; rename one.`, {
         file,
-        1,
-      );
+        line: 1,
+      });
     }
     seen.add(name);
   });
   if (records.length === 1) {
-    throw new UserInputError(`${file}: the file has a header but no data rows.`, file);
+    throw new UserInputError(`${file}: the file has a header but no data rows.`, { file });
   }
   return {
     file,
@@ -109,10 +107,9 @@ export function parseTable(text: string, file: string): Table {
 export function readTable(path: string, displayName: string = path): Table {
   const other = OTHER_FORMATS[extname(path).toLowerCase()];
   if (other) {
-    throw new UserInputError(
-      trainerDataProblem(path, displayName) ?? `${displayName}: ${ACCEPTED}.`,
-      displayName,
-    );
+    throw new UserInputError(trainerDataProblem(path, displayName) ?? `${displayName}: ${ACCEPTED}.`, {
+      file: displayName,
+    });
   }
   let text: string;
   try {
@@ -120,10 +117,9 @@ export function readTable(path: string, displayName: string = path): Table {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      throw new UserInputError(
-        `${displayName}: data file not found; check the task's "data" path.`,
-        displayName,
-      );
+      throw new UserInputError(`${displayName}: data file not found; check the task's "data" path.`, {
+        file: displayName,
+      });
     }
     throw error;
   }
@@ -141,8 +137,7 @@ export function columnIndices(table: Table, names: readonly string[], role: stri
     if (index < 0) {
       throw new UserInputError(
         `${table.file}:1: ${role} column "${name}" is not in the header; available columns: ${table.columns.join(', ')}.`,
-        table.file,
-        1,
+        { file: table.file, line: 1 },
       );
     }
     return index;

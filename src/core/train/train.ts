@@ -158,7 +158,7 @@ export async function runTrain(
   if (trainRows.length === 0) {
     throw new UserInputError(
       `${task.dataFile}: no training rows are left (${labelled.length} usable rows); add data or lower validation_split/holdout_split.`,
-      task.dataFile,
+      { file: task.dataFile },
     );
   }
   const prep = fitPreprocessing(
@@ -170,7 +170,7 @@ export async function runTrain(
   if (prep.target.problem === 'classification' && prep.target.classes.length < 2) {
     throw new UserInputError(
       `${task.dataFile}: target "${task.target}" has a single class (${prep.target.classes.join('')}); a classifier needs at least two.`,
-      task.dataFile,
+      { file: task.dataFile },
     );
   }
   for (const feature of prep.features) {

@@ -5,7 +5,7 @@
  * run is followed by its shared core {@link RunFollower} (the one the dashboard and task terminal
  * read), whose live record goes into the model, so the Runs view and status bar show the step the
  * dashboard shows. A short liveness check gives runs whose processes are gone their true final status
- * through the store's `reconcile()`. A run folder deleted under the editor's feet simply leaves the model.
+ * through `reconcileRuns()`. A run folder deleted under the editor's feet simply leaves the model.
  */
 import { relative, sep } from 'node:path';
 import * as vscode from 'vscode';
@@ -264,7 +264,7 @@ export class RunsService implements vscode.Disposable {
   }
 
   private async checkLiveness(): Promise<void> {
-    const { isAlive } = await import('../../core/runs/store');
+    const { isAlive } = await import('../../core/base/process');
     const orphaned = (): boolean =>
       this.model.active().some((r) => !isAlive(r.supervisorPid) && !isAlive(r.pid));
     if (!orphaned()) {

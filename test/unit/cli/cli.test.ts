@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { isAlive } from '../../../src/core/runs/store';
+import { isAlive } from '../../../src/core/base/process';
 import type { RunRecord } from '../../../src/core/runs/types';
 import { gitIn, makeRepo, tempDir, writeFiles } from '../../helpers/gitRepo';
 import { latestRun, repoRoot, runIds, startXlens, waitFor, xlens, xlensInProcess } from './xlensProcess';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { isAlive } from '../../../src/core/runs/store';
+import { isAlive } from '../../../src/core/base/process';
 import type { RunRecord } from '../../../src/core/runs/types';
 import { makeRepo } from '../../helpers/gitRepo';
 import { latestRun, waitFor, xlens } from './xlensProcess';

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { isAlive } from '../../../src/core/runs/store';
+import { isAlive } from '../../../src/core/base/process';
 import { gitIn, gitTestEnv, makeRepo, tempDir, writeFiles } from '../../helpers/gitRepo';
 import { latestRun, metricLines, runIds, waitFor, xlens } from './xlensProcess';
 

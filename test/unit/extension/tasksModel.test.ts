@@ -85,7 +85,7 @@ describe('TasksModel over a real xlens.yaml', () => {
   });
 
   it('gives a problem without a range for an unpositioned error, and one per error of an AggregateError', () => {
-    const positioned = new UserInputError('x.yaml:2:3: bad', '/w/x.yaml', 2, 3);
+    const positioned = new UserInputError('x.yaml:2:3: bad', { file: '/w/x.yaml', line: 2, column: 3 });
     const problems = problemsFromErrors(
       [new AggregateError([positioned, new Error('disk on fire')])],
       '/w/xlens.yaml',

@@ -3,7 +3,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Commands, type CommandKey } from '../../../src/features/ids';
-import { decideTrust, restrictedModeMessage, TRUST_NEEDS } from '../../../src/features/trustPolicy';
+import {
+  decideTrust,
+  NEEDS_TRUST,
+  restrictedModeMessage,
+  TRUST_NEEDS,
+} from '../../../src/features/trustPolicy';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
 const keys = Object.keys(Commands) as CommandKey[];
@@ -30,7 +35,7 @@ describe('commands in an untrusted workspace (Restricted Mode)', () => {
   });
 
   it('keeps browsing open: dashboards, output, drift reports, refresh, copy, reveal, delete, create config', () => {
-    for (const key of keys.filter((k) => TRUST_NEEDS[k] === 'browses')) {
+    for (const key of keys.filter((k) => !NEEDS_TRUST.has(TRUST_NEEDS[k]))) {
       assert.deepEqual(decideTrust(Commands[key], false), { allowed: true }, Commands[key].id);
     }
     assert.deepEqual(decideTrust(Commands.openRunDashboard, false), { allowed: true });
@@ -60,7 +65,7 @@ describe('package.json declares the limited support of untrusted workspaces', ()
       restrictedConfigurations: string[];
     };
     assert.equal(trust.supported, 'limited');
-    for (const key of keys.filter((k) => TRUST_NEEDS[k] === 'runs')) {
+    for (const key of keys.filter((k) => NEEDS_TRUST.has(TRUST_NEEDS[k]))) {
       assert.ok(trust.description.includes(Commands[key].title.replace(/…$/, '')), Commands[key].title);
     }
     assert.deepEqual(trust.restrictedConfigurations, ['xlens.imported.enabled']);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { errorTailOf } from '../../../src/core/runner/runExecution';
+import { errorTailOf } from '../../../src/core/runner/outputCapture';
 
 describe('errorTail (the end of a failed task’s stderr)', () => {
   it('drops colour codes, progress redraws and blank lines; keeps whole lines within 20 lines / 4 KB', () => {

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { UserInputError } from '../../../src/core/base/errors';
 import { loadProjectOrThrow } from '../../../src/core/config/load';
-import { TaskRunner, type RunMetric, type RunOutput } from '../../../src/core/runner/taskRunner';
-import { isAlive, processStartToken, RunStore } from '../../../src/core/runs/store';
+import { TaskRunner } from '../../../src/core/runner/taskRunner';
+import type { RunMetric, RunOutput } from '../../../src/core/runner/types';
+import { isAlive, processStartToken } from '../../../src/core/base/process';
+import { RunStore } from '../../../src/core/runs/store';
 import type { RunRecord } from '../../../src/core/runs/types';
 import { gitIn, makeRepo, tempDir, writeFiles } from '../../helpers/gitRepo';
 

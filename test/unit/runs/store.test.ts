@@ -4,7 +4,9 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isRunId, newRunId, runIdTime } from '../../../src/core/runs/ids';
-import { ORPHANED_RUN_ERROR, RunStore, isAlive, processStartToken } from '../../../src/core/runs/store';
+import { isAlive, processStartToken } from '../../../src/core/base/process';
+import { ORPHANED_RUN_ERROR, reconcileRuns } from '../../../src/core/runs/reconcile';
+import { RunStore } from '../../../src/core/runs/store';
 import { addToSummary, metricGoal } from '../../../src/core/runs/summaries';
 import type { RunRecord } from '../../../src/core/runs/types';
 import { gitIn, makeRepo, tempDir } from '../../helpers/gitRepo';
@@ -193,7 +195,7 @@ describe('run store', () => {
       '{"step":0,"values":{"loss":2}}\n{"step":1,"values":{"loss":1}}\n',
     );
     const live = await store.create({ ...fields(), status: 'running', supervisorPid: process.pid });
-    const fixed = await store.reconcile();
+    const fixed = await reconcileRuns(store);
     assert.deepEqual(
       fixed.map((r) => r.id),
       [orphan.id],
@@ -225,7 +227,7 @@ describe('run store', () => {
     const dead = await deadPid();
     const run = await store.create({ ...fields(), status: 'running', startedAt: new Date().toISOString() });
     await store.write({ ...run, pid: dead, supervisorPid: dead });
-    const fixed = await store.reconcile();
+    const fixed = await reconcileRuns(store);
     assert.ok(store.raced, 'the supervisor finished between the read and the liveness check');
     assert.deepEqual(fixed, []);
     const after = await store.read(run.id);
@@ -264,7 +266,7 @@ describe('run store', () => {
         supervisorStart: token!,
       });
       const legacy = await store.create({ ...fields(), status: 'running', supervisorPid: process.pid });
-      const fixed = await store.reconcile();
+      const fixed = await reconcileRuns(store);
       assert.deepEqual(fixed.map((r) => r.id).sort(), [reused.id, rebooted.id].sort());
       assert.equal((await store.read(reused.id)).error, ORPHANED_RUN_ERROR);
       assert.equal((await store.read(live.id)).status, 'running');
