@@ -1,10 +1,7 @@
 /** `xlens runs`: lists runs, newest first, as a table or JSON. */
 import { join } from 'node:path';
-import {
-  discoverImportedRuns,
-  type ImportedRun,
-  type ImportedRunsResult,
-} from '../../core/metrics/discovery';
+import { discoverImportedRuns } from '../../core/metrics/discovery/discovery';
+import type { ImportedRun, ImportedRunsResult } from '../../core/metrics/discovery/importedRun';
 import { keyMetricsText, lastValues } from '../../core/runs/keyMetrics';
 import { RunStore } from '../../core/runs/store';
 import type { RunRecord } from '../../core/runs/types';

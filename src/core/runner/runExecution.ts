@@ -13,7 +13,7 @@ import { resolveEntrypoint } from '../base/entrypoints';
 import type { ProjectConfig } from '../config/types';
 import { captureGitState, DEFAULT_SNAPSHOT_MAX_FILE_BYTES } from '../git/gitContext';
 import type { MetricLine } from '../metrics/jsonl';
-import { StdoutPattern } from '../metrics/stdoutPattern';
+import { StdoutPattern } from '../metrics/stdout/stdoutPattern';
 import { processStartToken, RUN_FILES, type RunStore } from '../runs/store';
 import { addLineToSummaries } from '../runs/summaries';
 import type { GitInfo, RunRecord } from '../runs/types';

@@ -6,7 +6,7 @@
  */
 import type { Disposable } from '../../core/base/disposable';
 import { Emitter, type Event } from '../../core/base/emitter';
-import type { ImportedRun } from '../../core/metrics/discovery';
+import type { ImportedRun } from '../../core/metrics/discovery/importedRun';
 import type { SourceSpec } from '../../core/metrics/readers';
 import type { MetricPoint, SeriesRun } from '../../core/metrics/series';
 import type { WatchUpdate } from '../../core/metrics/watch';

@@ -3,7 +3,7 @@
  * functions, with the dashboard's code (view models, chart specs, LTTB) loaded on first use only.
  */
 import * as vscode from 'vscode';
-import type { ImportedRun } from '../../core/metrics/discovery';
+import type { ImportedRun } from '../../core/metrics/discovery/importedRun';
 import { WebviewTypes } from '../commands';
 import type * as OpenDashboard from './openDashboard';
 import type { DashboardServices } from './openDashboard';

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { ImportedRun } from '../../core/metrics/discovery';
+import type { ImportedRun } from '../../core/metrics/discovery/importedRun';
 import type { PanelRegistry } from '../../webview/panelRegistry';
 import { createWebviewPanel } from '../../webview/webviewHost';
 import {

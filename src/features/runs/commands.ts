@@ -19,7 +19,7 @@ import { describeRun, type RunsModel } from './model';
 import type { RunController } from './runController';
 import type { RunsService } from './runsService';
 import { importedRunsFromArgs, runsFromArgs } from './selection';
-import type { ImportedRun } from '../../core/metrics/discovery';
+import type { ImportedRun } from '../../core/metrics/discovery/importedRun';
 
 /** What the run commands need from the composition root. */
 export interface RunCommandServices {
