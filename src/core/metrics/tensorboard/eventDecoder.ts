@@ -22,7 +22,7 @@
  */
 import protobuf from 'protobufjs';
 import type { ReadWarning } from '../series';
-import { learnLayout, matchesLayout } from './eventLayout';
+import { learnLayout } from './eventLayout';
 import { KEYS, WIRE_LEN } from './schema';
 import { TagTable } from './tagTable';
 import { growColumns, type TagSeries } from './tagSeries';
@@ -125,8 +125,20 @@ export class EventDecoder {
   private fromLayout(series: TagSeries, buf: Buffer, start: number, end: number): boolean {
     const layout = series.layout;
     const view = this.view;
-    if (layout === null || !matchesLayout(layout, view, buf, start, end)) {
+    if (layout === null || layout.length !== end - start) {
       return false;
+    }
+    const words = layout.words;
+    for (let k = 0; k < words.length; k += 2) {
+      if (view.getInt32(start + words[k], true) !== words[k + 1]) {
+        return false;
+      }
+    }
+    const bytes = layout.bytes;
+    for (let k = 0; k < bytes.length; k += 2) {
+      if (buf[start + bytes[k]] !== bytes[k + 1]) {
+        return false;
+      }
     }
     if (layout.tensor && !series.scalars) {
       return false;

@@ -9,6 +9,9 @@
  * protobufjs's varint reader). Anything else takes the full decode. On the real fixtures (PyTorch,
  * Lightning, Keras, TF2) 98 % of the points take the fast path, and the tests check both paths give
  * identical results.
+ *
+ * This file learns layouts; the per-record check stays in the decoder's `fromLayout`, next to the
+ * reads it guards: as a separate function it cost 10–25 % more reader CPU time when measured.
  */
 
 /**
@@ -36,35 +39,6 @@ export interface EventLayout {
   readonly valueBytes: number;
   /** True when the value sits in a tensor, which is a scalar only under the `scalars` plugin. */
   readonly tensor: boolean;
-}
-
-/**
- * True when the event in `buf[start, end)` (`view` over the same bytes as `buf`) has the length of
- * `layout` and equal bytes everywhere but in its data fields (wall time, step, value).
- */
-export function matchesLayout(
-  layout: EventLayout,
-  view: DataView,
-  buf: Buffer,
-  start: number,
-  end: number,
-): boolean {
-  if (layout.length !== end - start) {
-    return false;
-  }
-  const words = layout.words;
-  for (let k = 0; k < words.length; k += 2) {
-    if (view.getInt32(start + words[k], true) !== words[k + 1]) {
-      return false;
-    }
-  }
-  const bytes = layout.bytes;
-  for (let k = 0; k < bytes.length; k += 2) {
-    if (buf[start + bytes[k]] !== bytes[k + 1]) {
-      return false;
-    }
-  }
-  return true;
 }
 
 /**
