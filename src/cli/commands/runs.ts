@@ -91,7 +91,7 @@ function printRuns(ctx: CliContext, runs: RunRecord[]): void {
 
 /**
  * The imported runs of the workspace, with the scan's cache in `.xlens/cache/` so logs unchanged since
- * the last listing are not read again (see `src/core/metrics/discoveryCache.ts`).
+ * the last listing are not read again (see `src/core/metrics/discovery/discoveryCache.ts`).
  */
 async function importedRuns(store: RunStore, signal: AbortSignal): Promise<ImportedRunsResult> {
   await store.ensure(); // `.xlens/.gitignore` before anything is written under `.xlens/`

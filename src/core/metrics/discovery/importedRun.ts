@@ -32,6 +32,7 @@ export interface ImportedRun {
   task?: string;
 }
 
+/** What one scan read: the runs, the sources they came from, and the problems met. */
 export interface ImportedRunsResult {
   runs: ImportedRun[];
   sources: SourceSpec[];

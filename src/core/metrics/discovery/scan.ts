@@ -44,6 +44,7 @@ export const DEFAULT_IGNORED_FOLDERS: readonly string[] = [
   '.pytest_cache',
 ];
 
+/** Options of the scan ({@link discoverSources}) and of `discoverImportedRuns` (`discovery.ts`). */
 export interface DiscoveryOptions {
   /** Patterns per format, replacing the defaults of the formats given. */
   globs?: Partial<Record<DiscoverableFormat, readonly string[]>>;
@@ -51,12 +52,12 @@ export interface DiscoveryOptions {
   ignore?: readonly string[];
   signal?: AbortSignal;
   /**
-   * {@link discoverImportedRuns} only: also import the sources named under `metrics:` by the tasks of
+   * `discoverImportedRuns` only: also import the sources named under `metrics:` by the tasks of
    * `<root>/xlens.yaml`, and label runs with their task. Default true.
    */
   taskSources?: boolean;
   /**
-   * {@link discoverImportedRuns} only: a cache file (e.g. `.xlens/cache/imported-runs.json`): a source
+   * `discoverImportedRuns` only: a cache file (e.g. `.xlens/cache/imported-runs.json`): a source
    * whose files are unchanged since the last scan (see `discoveryCache.ts`) is not read again.
    */
   cacheFile?: string;
