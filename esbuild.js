@@ -15,7 +15,7 @@ const nodeEntries = [
   ['src/extension.ts', 'extension'],
   ['src/cli/main.ts', 'cli', '#!/usr/bin/env node'],
   ['src/core/train/main.ts', 'trainer'],
-  ['src/core/metrics/worker.ts', 'metricsWorker'],
+  ['src/core/metrics/discovery/worker.ts', 'metricsWorker'],
   ['src/core/drift/job.ts', 'driftJob'],
 ];
 

@@ -3,7 +3,7 @@
  * element and the multi-selection, from a webview or the status bar a run id, from the palette
  * nothing (then the user picks). No `vscode` import.
  */
-import type { ImportedRun } from '../core/metrics/discovery';
+import type { ImportedRun } from '../core/metrics/discovery/importedRun';
 import type { RunRecord } from '../core/runs/types';
 import { isImportedElement, type ImportedRunElement } from './imported/importedModel';
 import { isCommitGroup, type RunsElement, type RunsModel } from './runs/runsModel';

@@ -18,7 +18,7 @@ import { resolveEntrypoint } from '../../src/core/base/entrypoints';
 import type { SourceSpec } from '../../src/core/metrics/readers';
 import { eventRecord, fileVersionEvent, scalarEvent } from '../../src/core/metrics/tensorboard/eventWriter';
 import type { WatchUpdate } from '../../src/core/metrics/watch';
-import { MetricsWorkerClient } from '../../src/core/metrics/workerClient';
+import { MetricsWorkerClient } from '../../src/core/metrics/discovery/workerClient';
 import { tempDir } from '../helpers/gitRepo';
 import { LIVE_FILES, SQLITE_SCHEMA, type LiveFormat } from './liveTailWriter';
 

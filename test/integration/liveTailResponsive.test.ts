@@ -10,9 +10,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { describe, it } from 'node:test';
-import { discoverImportedRuns, type ImportedRunsResult } from '../../src/core/metrics/discovery';
+import { discoverImportedRuns } from '../../src/core/metrics/discovery/discovery';
+import type { ImportedRunsResult } from '../../src/core/metrics/discovery/importedRun';
 import { EventFileWriter, eventRecord, scalarEvent } from '../../src/core/metrics/tensorboard/eventWriter';
-import { MetricsWorkerClient } from '../../src/core/metrics/workerClient';
+import { MetricsWorkerClient } from '../../src/core/metrics/discovery/workerClient';
 import { tempDir } from '../helpers/gitRepo';
 
 const TAGS = 10;

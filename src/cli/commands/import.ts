@@ -2,7 +2,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, extname, relative, resolve, sep } from 'node:path';
 import { UserInputError } from '../../core/base/errors';
-import { discoverImportedRuns, type ImportedRun } from '../../core/metrics/discovery';
+import { discoverImportedRuns } from '../../core/metrics/discovery/discovery';
+import type { ImportedRun } from '../../core/metrics/discovery/importedRun';
 import { detectSeparator } from '../../core/metrics/csv/csvTable';
 import { firstLine } from '../../core/metrics/csv/classify';
 import type { SourceSpec } from '../../core/metrics/readers';

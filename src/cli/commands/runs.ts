@@ -1,10 +1,7 @@
 /** `xlens runs`: lists runs, newest first, as a table or JSON. */
 import { join } from 'node:path';
-import {
-  discoverImportedRuns,
-  type ImportedRun,
-  type ImportedRunsResult,
-} from '../../core/metrics/discovery';
+import { discoverImportedRuns } from '../../core/metrics/discovery/discovery';
+import type { ImportedRun, ImportedRunsResult } from '../../core/metrics/discovery/importedRun';
 import { keyMetricsText, lastValues } from '../../core/runs/keyMetrics';
 import { reconcileRuns } from '../../core/runs/reconcile';
 import { RunStore } from '../../core/runs/store';
@@ -95,7 +92,7 @@ function printRuns(ctx: CliContext, runs: RunRecord[]): void {
 
 /**
  * The imported runs of the workspace, with the scan's cache in `.xlens/cache/` so logs unchanged since
- * the last listing are not read again (see `src/core/metrics/discoveryCache.ts`).
+ * the last listing are not read again (see `src/core/metrics/discovery/discoveryCache.ts`).
  */
 async function importedRuns(store: RunStore, signal: AbortSignal): Promise<ImportedRunsResult> {
   await store.ensure(); // `.xlens/.gitignore` before anything is written under `.xlens/`

@@ -1,7 +1,7 @@
 /** `xlens show <run>`: one run in full (or its run.json with --json). */
 import { UserInputError } from '../../core/base/errors';
-import type { ImportedRun } from '../../core/metrics/discovery';
-import { findImportedRun } from '../../core/metrics/findImported';
+import type { ImportedRun } from '../../core/metrics/discovery/importedRun';
+import { findImportedRun } from '../../core/metrics/discovery/findImported';
 import { writeRunReport } from '../../core/report/writeRunReport';
 import { reconcileRuns } from '../../core/runs/reconcile';
 import { RunStore } from '../../core/runs/store';

@@ -12,7 +12,7 @@ export const ENTRYPOINTS = {
   cli: 'src/cli/main.ts',
   trainer: 'src/core/train/main.ts',
   driftJob: 'src/core/drift/job.ts',
-  metricsWorker: 'src/core/metrics/worker.ts',
+  metricsWorker: 'src/core/metrics/discovery/worker.ts',
 } as const;
 
 export type EntrypointName = keyof typeof ENTRYPOINTS;

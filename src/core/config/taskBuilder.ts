@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import type { UserInputError } from '../base/errors';
-import { compileStdoutPattern } from '../metrics/stdoutPattern';
+import { compileStdoutPattern } from '../metrics/stdout/stdoutPattern';
 import type { ParamValue } from '../runs/types';
 import { parseDuration } from './duration';
 import { findPlaceholders, flattenParams } from './params';

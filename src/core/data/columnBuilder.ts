@@ -16,6 +16,7 @@
  * (`replaceNext(slot)`), and `finish(order)` puts the kept rows back in file order.
  */
 import { inferStringType, MISSING_TOKENS, parseDateCell, parseNumberCell } from './cells';
+import { isFewNonNumbers } from './nonNumbers';
 import type { Column, ColumnType, UnparsableValue } from './types';
 
 const INITIAL_CAPACITY = 1024;
@@ -23,25 +24,8 @@ const INITIAL_CAPACITY = 1024;
 /** Unparsable values kept as examples per column (the first ones in file order). */
 export const UNPARSABLE_EXAMPLES = 3;
 
-/** Largest share of non-number cells (of the non-missing cells) a column may hold and stay numerical. */
-export const NON_NUMBER_TOLERANCE = 0.02;
-
 /** Non-number cells held aside before a column that is clearly not numerical becomes a dictionary. */
 const EARLY_SWITCH_CELLS = 1024;
-
-/**
- * Whether `nonNumbers` stray cells next to `numbers` numbers still make a numerical column: at most
- * {@link NON_NUMBER_TOLERANCE} of the non-missing cells, or a single cell among at least 10 numbers.
- */
-export function isFewNonNumbers(nonNumbers: number, numbers: number): boolean {
-  if (nonNumbers === 0) {
-    return true;
-  }
-  if (numbers < 10) {
-    return false;
-  }
-  return nonNumbers === 1 || nonNumbers <= NON_NUMBER_TOLERANCE * (numbers + nonNumbers);
-}
 
 /** Accumulates one column's values; call `finish` once. */
 export class ColumnBuilder {

@@ -1,6 +1,7 @@
 /**
  * Builds the reader for a {@link SourceSpec}, and a composite reader for a folder that may hold many
- * sources which appear over time (a TensorBoard logdir, a workspace scanned for logs).
+ * sources which appear over time (a TensorBoard logdir, a workspace scanned for logs):
+ * {@link createSourceReader} picks between them.
  */
 import { statSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -12,7 +13,7 @@ import { MlflowFileStoreReader } from './mlflow/fileStore';
 import { MlflowSqliteReader } from './mlflow/sqliteStore';
 import type { MetricReader, ReadResult, SourceSpec } from './readers';
 import type { MetricPoint, SeriesRun } from './series';
-import { TensorBoardRunReader } from './tensorboard';
+import { findTensorBoardRuns, TensorBoardRunReader } from './tensorboard';
 
 /** Makes a reader for one source; registered per format so optional readers plug in without cycles. */
 export type ReaderFactory = (path: string) => MetricReader;
@@ -169,6 +170,19 @@ export class CompositeReader implements MetricReader {
     }
     return rel ? `${rel}#${id}` : id;
   }
+}
+
+/**
+ * The reader of a source, where a TensorBoard path may be a logdir holding many run folders: those
+ * are found again on each read, so runs started later are picked up.
+ */
+export function createSourceReader(source: SourceSpec): MetricReader {
+  if (source.format !== 'tensorboard') {
+    return createReader(source);
+  }
+  return new CompositeReader(source, async () =>
+    (await findTensorBoardRuns(source.path)).map((path): SourceSpec => ({ format: 'tensorboard', path })),
+  );
 }
 
 function isFile(path: string): boolean {

@@ -14,7 +14,7 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { Disposable } from '../base/disposable';
 import { Emitter, type Event } from '../base/emitter';
-import { createSourceReader } from './discovery';
+import { createSourceReader } from './readerFactory';
 import type { MetricReader, ReadResult, SourceSpec } from './readers';
 import { emptyResult, isEmptyResult } from './readers';
 

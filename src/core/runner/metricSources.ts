@@ -20,7 +20,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { MetricSourceSpec } from '../config/types';
 import { classifyCsv } from '../metrics/csv/classify';
-import { createSourceReader } from '../metrics/discovery';
+import { createSourceReader } from '../metrics/readerFactory';
 import { nonFiniteWarnings, parseMetricLine } from '../metrics/jsonl';
 import { countPoints, type MetricReader, type ReadResult, type SourceSpec } from '../metrics/readers';
 import type { ReadWarning } from '../metrics/series';

@@ -6,7 +6,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { MetricSourceSpec } from '../config/types';
-import { StdoutPattern } from '../metrics/stdoutPattern';
+import { StdoutPattern } from '../metrics/stdout/stdoutPattern';
 import { closeStream } from './closeStream';
 import { LineSplitter, MAX_MATCHED_LINE } from './lineSplitter';
 

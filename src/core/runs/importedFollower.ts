@@ -6,7 +6,7 @@
  */
 import type { Disposable } from '../base/disposable';
 import { Emitter, type Event } from '../base/emitter';
-import type { ImportedRun } from '../metrics/discovery';
+import type { ImportedRun } from '../metrics/discovery/importedRun';
 import type { SourceSpec } from '../metrics/readers';
 import type { MetricPoint, SeriesRun } from '../metrics/series';
 import type { WatchUpdate } from '../metrics/watch';

@@ -4,7 +4,7 @@
  * the window reloaded.
  */
 import type * as vscode from 'vscode';
-import type { ImportedRun } from '../../core/metrics/discovery';
+import type { ImportedRun } from '../../core/metrics/discovery/importedRun';
 import { isRunId } from '../../core/runs/ids';
 import type { RunFollowers } from '../../core/runs/runFollowers';
 import type { PanelRegistry } from '../../webview/panelRegistry';

@@ -6,7 +6,7 @@
  * A command's path: the id table (`../ids.ts`) → this registration → the panel (`openDashboard.ts`).
  */
 import type * as vscode from 'vscode';
-import type { ImportedRun } from '../../core/metrics/discovery';
+import type { ImportedRun } from '../../core/metrics/discovery/importedRun';
 import type { Log } from '../../vscode/output';
 import { lazily, registerLazySerializer, type LazyWebview } from '../../webview/lazyWebview';
 import { Commands, WebviewTypes } from '../ids';

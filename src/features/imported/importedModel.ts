@@ -6,7 +6,7 @@
  */
 import type { Disposable } from '../../core/base/disposable';
 import { Emitter, type Event } from '../../core/base/emitter';
-import type { ImportedRun, ImportedRunsResult } from '../../core/metrics/discovery';
+import type { ImportedRun, ImportedRunsResult } from '../../core/metrics/discovery/importedRun';
 import type { MetricSourceKind } from '../../core/metrics/series';
 import { keyMetricsText, lastValues } from '../../core/runs/keyMetrics';
 import { ViewItems } from '../ids';

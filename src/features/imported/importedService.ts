@@ -8,7 +8,7 @@
 import { relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { DisposableStore } from '../../core/base/disposable';
-import type { MetricsWorkerClient } from '../../core/metrics/workerClient';
+import type { MetricsWorkerClient } from '../../core/metrics/discovery/workerClient';
 import type { Log } from '../../vscode/output';
 import type { ImportedRunsModel } from './importedModel';
 
@@ -53,7 +53,7 @@ export class ImportedRunsService implements vscode.Disposable {
   /** The worker client, started on first use; dashboards of imported runs tail through it too. */
   async worker(): Promise<MetricsWorkerClient> {
     if (this.client === undefined) {
-      const { MetricsWorkerClient } = await import('../../core/metrics/workerClient');
+      const { MetricsWorkerClient } = await import('../../core/metrics/discovery/workerClient');
       if (this.client === undefined) {
         const client = this.store.track(new MetricsWorkerClient());
         this.store.track(

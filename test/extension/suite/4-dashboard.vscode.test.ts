@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import type { ImportedRun } from '../../../src/core/metrics/discovery';
+import type { ImportedRun } from '../../../src/core/metrics/discovery/importedRun';
 import {
   DASHBOARD_VIEW_TYPE,
   openImportedDashboard,

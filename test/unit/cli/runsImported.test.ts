@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { discoverImportedRuns } from '../../../src/core/metrics/discovery';
+import { discoverImportedRuns } from '../../../src/core/metrics/discovery/discovery';
 import { tempDir } from '../../helpers/gitRepo';
 import { xlensInProcess } from './xlensProcess';
 

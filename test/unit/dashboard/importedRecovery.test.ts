@@ -10,14 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import { discoverImportedRuns, type ImportedRun } from '../../../src/core/metrics/discovery';
+import { discoverImportedRuns } from '../../../src/core/metrics/discovery/discovery';
+import type { ImportedRun } from '../../../src/core/metrics/discovery/importedRun';
 import { MetricsWatcher, type WatchUpdate } from '../../../src/core/metrics/watch';
 import {
   MetricsWorkerClient,
   MetricsWorkerGaveUpError,
   restartDelayMs,
   startWorker,
-} from '../../../src/core/metrics/workerClient';
+} from '../../../src/core/metrics/discovery/workerClient';
 import {
   ImportedFollower,
   importedRunState,

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { isFewNonNumbers } from '../../../src/core/data/columnBuilder';
+import { isFewNonNumbers } from '../../../src/core/data/nonNumbers';
 import { lineNumbersOfRows } from '../../../src/core/data/lines';
 import { loadTable } from '../../../src/core/data/load';
 import type { Column, Table } from '../../../src/core/data/types';

@@ -76,8 +76,8 @@ describe('activation loads nothing heavy', () => {
       'src/core/runs/store.ts',
       'src/core/git/gitContext.ts',
       'src/core/charts/metricCharts.ts',
-      'src/core/metrics/discovery.ts',
-      'src/core/metrics/workerClient.ts',
+      'src/core/metrics/discovery/discovery.ts',
+      'src/core/metrics/discovery/workerClient.ts',
       'src/features/dashboard/openDashboard.ts',
       'src/features/drift/openDrift.ts',
     ]) {

@@ -3,7 +3,8 @@ import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { discoverImportedRuns, type ImportedRunsResult } from '../../../src/core/metrics/discovery';
+import { discoverImportedRuns } from '../../../src/core/metrics/discovery/discovery';
+import type { ImportedRunsResult } from '../../../src/core/metrics/discovery/importedRun';
 import { MetricsWatcher } from '../../../src/core/metrics/watch';
 import { ImportedFollower, importedRunState } from '../../../src/core/runs/importedFollower';
 import type { RunChange } from '../../../src/core/runs/runFollower';

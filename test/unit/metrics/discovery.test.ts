@@ -3,12 +3,10 @@ import { cpSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import type { TaskConfig } from '../../../src/core/config/types';
-import {
-  classifyCsv,
-  discoverImportedRuns,
-  discoverSources,
-  sourcesFromTask,
-} from '../../../src/core/metrics/discovery';
+import { classifyCsv } from '../../../src/core/metrics/csv/classify';
+import { discoverImportedRuns } from '../../../src/core/metrics/discovery/discovery';
+import { discoverSources } from '../../../src/core/metrics/discovery/scan';
+import { sourcesFromTask } from '../../../src/core/metrics/discovery/taskSources';
 import { tempDir } from '../../helpers/gitRepo';
 
 const FIXTURES = join(__dirname, '../../fixtures');

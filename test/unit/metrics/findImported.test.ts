@@ -5,8 +5,8 @@ import { describe, it } from 'node:test';
 import { describeImportedRun, runLabel } from '../../../src/cli/commands/import';
 import { main } from '../../../src/cli/main';
 import { UserInputError } from '../../../src/core/base/errors';
-import { discoverImportedRuns } from '../../../src/core/metrics/discovery';
-import { findImportedRun, pickImportedRun } from '../../../src/core/metrics/findImported';
+import { discoverImportedRuns } from '../../../src/core/metrics/discovery/discovery';
+import { findImportedRun, pickImportedRun } from '../../../src/core/metrics/discovery/findImported';
 import { tempDir } from '../../helpers/gitRepo';
 
 const FIXTURES = join(__dirname, '../../fixtures');

@@ -3,7 +3,7 @@ import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { main } from '../../../src/cli/main';
-import type { ImportedRunsResult } from '../../../src/core/metrics/discovery';
+import type { ImportedRunsResult } from '../../../src/core/metrics/discovery/importedRun';
 import { tempDir } from '../../helpers/gitRepo';
 
 const FIXTURES = join(__dirname, '../../fixtures');

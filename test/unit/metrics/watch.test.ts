@@ -9,7 +9,7 @@ import {
   scalarEvent,
 } from '../../../src/core/metrics/tensorboard/eventWriter';
 import { MetricsWatcher, type WatchUpdate } from '../../../src/core/metrics/watch';
-import { MetricsWorkerClient } from '../../../src/core/metrics/workerClient';
+import { MetricsWorkerClient } from '../../../src/core/metrics/discovery/workerClient';
 import { tempDir } from '../../helpers/gitRepo';
 
 /** Resolves with the first update for which `accept` is true, or rejects after `ms`. */

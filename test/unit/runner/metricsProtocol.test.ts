@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { JsonlMetricsParser, parseMetricLine } from '../../../src/core/metrics/jsonl';
-import { StdoutPattern, compileStdoutPattern } from '../../../src/core/metrics/stdoutPattern';
+import { StdoutPattern, compileStdoutPattern } from '../../../src/core/metrics/stdout/stdoutPattern';
 
 describe('metrics protocol (JSONL)', () => {
   it('parses lines split across chunks anywhere, even inside a UTF-8 character', () => {

@@ -4,9 +4,13 @@
  *
  * The native `@node-rs/crc32` addon computes it when it loads. It ships prebuilt binaries for a
  * fixed set of platforms, so a package built for another platform may lack it: then a pure
- * JavaScript slicing-by-8 implementation takes over, slower (about half the speed on large
- * buffers) but identical in result. Setting the environment variable `XLENS_CRC32C=js` forces the
- * JavaScript implementation (tests, benchmarks).
+ * JavaScript slicing-by-8 implementation takes over, identical in result. Measured (Node 20, x64):
+ * on large buffers (64 KiB–4 MiB, as the batched record check in `checksum.ts` calls it) the
+ * JavaScript one runs at about 1/6 to 1/7 of the native speed (0.5–0.7 GB/s against 3.3–4 GB/s);
+ * on short records (45 bytes, a scalar event) it is faster (about 180 ns a call against 280 ns),
+ * the cost of crossing into native code outweighing the bytes. A whole TensorBoard read takes
+ * about 1.2–1.45× the CPU time with it. Setting the environment variable `XLENS_CRC32C=js` forces
+ * the JavaScript implementation (tests, benchmarks).
  */
 
 /** A CRC32C function: CRC of `input`, continuing from the CRC `initial` of preceding bytes. */

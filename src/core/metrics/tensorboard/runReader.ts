@@ -8,7 +8,8 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MetricPoint, ReadWarning } from '../series';
-import { EventDecoder, emptyColumns, type TagSeries } from './eventDecoder';
+import { EventDecoder } from './eventDecoder';
+import { emptyColumns, type TagSeries } from './tagSeries';
 import { type FileCursor, newCursor, RecordScanner, DEFAULT_CHUNK_BYTES } from './recordScanner';
 
 /**

@@ -2,8 +2,10 @@
  * Finds one imported run (a run logged by TensorBoard, MLflow, DVCLive or a CSV logger) by what a
  * user types after `xlens show`: its key, id, name or path, or a unique prefix of its id or name.
  */
-import { UserInputError } from '../base/errors';
-import { discoverImportedRuns, type DiscoveryOptions, type ImportedRun } from './discovery';
+import { UserInputError } from '../../base/errors';
+import { discoverImportedRuns } from './discovery';
+import type { ImportedRun } from './importedRun';
+import type { DiscoveryOptions } from './scan';
 
 /**
  * Scans `root` (see {@link discoverImportedRuns}) and returns the imported run `ref` names.

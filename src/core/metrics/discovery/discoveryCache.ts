@@ -9,10 +9,10 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { toJsonText, writeFileAtomic } from '../runs/atomicWrite';
-import type { ImportedRun } from './discovery';
-import type { SourceSpec } from './readers';
-import type { ReadWarning } from './series';
+import { toJsonText, writeFileAtomic } from '../../runs/atomicWrite';
+import type { ImportedRun } from './importedRun';
+import type { SourceSpec } from '../readers';
+import type { ReadWarning } from '../series';
 
 /** What the scan keeps of one source. */
 export interface CachedSource {

@@ -4,8 +4,9 @@
  * protocol in `workerProtocol.ts`; `MetricsWorkerClient` is the other end.
  */
 import { parentPort } from 'node:worker_threads';
-import { discoverImportedRuns, discoverSources, readSource } from './discovery';
-import { MetricsWatcher } from './watch';
+import { discoverImportedRuns, readSource } from './discovery';
+import { discoverSources } from './scan';
+import { MetricsWatcher } from '../watch';
 import type { FromWorker, ToWorker } from './workerProtocol';
 
 const port = parentPort;

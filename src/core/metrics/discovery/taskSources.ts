@@ -5,11 +5,11 @@
  * found in a task's source are labelled with that task.
  */
 import { basename, isAbsolute, resolve } from 'node:path';
-import { loadProject } from '../config/load';
-import { interpolate, paramText } from '../config/params';
-import type { MetricSourceSpec, TaskConfig } from '../config/types';
-import { classifyCsv } from './csv/classify';
-import type { SourceSpec } from './readers';
+import { loadProject } from '../../config/load';
+import { interpolate, paramText } from '../../config/params';
+import type { MetricSourceSpec, TaskConfig } from '../../config/types';
+import { classifyCsv } from '../csv/classify';
+import type { SourceSpec } from '../readers';
 
 /** A source named by a task. */
 export interface TaskSource {

@@ -9,11 +9,11 @@
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { Disposable } from '../base/disposable';
-import { Emitter, type Event } from '../base/emitter';
-import { resolveEntrypoint, type EntrypointCommand } from '../base/entrypoints';
-import type { SourceSpec } from './readers';
-import type { WatchUpdate } from './watch';
+import type { Disposable } from '../../base/disposable';
+import { Emitter, type Event } from '../../base/emitter';
+import { resolveEntrypoint, type EntrypointCommand } from '../../base/entrypoints';
+import type { SourceSpec } from '../readers';
+import type { WatchUpdate } from '../watch';
 import type {
   FromWorker,
   ToWorker,

@@ -3,10 +3,11 @@
  * Requests carry a `requestId` answered by one `reply`; a `watch` streams `update`s tagged with its
  * `watchId` until `unwatch`. Payloads are structured-cloned (Maps survive the trip).
  */
-import type { DiscoveryOptions, ImportedRunsResult } from './discovery';
-import type { ReadResult, SourceSpec } from './readers';
-import type { ReadWarning, SeriesRun } from './series';
-import type { WatchOptions, WatchUpdate } from './watch';
+import type { ImportedRunsResult } from './importedRun';
+import type { DiscoveryOptions } from './scan';
+import type { ReadResult, SourceSpec } from '../readers';
+import type { ReadWarning, SeriesRun } from '../series';
+import type { WatchOptions, WatchUpdate } from '../watch';
 
 /** Discovery options that can cross a thread boundary (no AbortSignal). */
 export type WorkerDiscoveryOptions = Omit<DiscoveryOptions, 'signal'>;
