@@ -16,6 +16,7 @@ import { showCommand } from './commands/show';
 import { guardOutput, supervisesRun } from './stdoutGuard';
 import { ConfigErrorsReported } from './workspace';
 import { version } from '../../package.json';
+import { inertLines } from './terminalText';
 
 /** Every subcommand, in the order `xlens --help` lists them. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -123,7 +124,9 @@ export async function main(argv: string[], io: MainIo): Promise<ExitCode> {
       return ExitCode.badInput;
     }
     if (error instanceof UserInputError) {
-      io.stderr.write(`${error.message.startsWith(error.file ?? '\0') ? '' : 'xlens: '}${error.message}\n`);
+      io.stderr.write(
+        inertLines(`${error.message.startsWith(error.file ?? '\0') ? '' : 'xlens: '}${error.message}\n`),
+      );
       return ExitCode.badInput;
     }
     io.stderr.write(

@@ -4,6 +4,7 @@
  * redrawn once the output ends a line. Off a terminal it writes nothing, so logs carry no control
  * characters.
  */
+import { inertText } from './terminalText';
 import { formatDuration, formatNumber } from '../shared/formatting';
 
 const CLEAR_LINE = '\r\x1b[2K';
@@ -41,7 +42,7 @@ export class ProgressLine {
   metric(step: number, values: Record<string, number>): void {
     this.step = this.step === undefined ? step : Math.max(this.step, step);
     for (const [name, value] of Object.entries(values)) {
-      this.latest.set(name, value);
+      this.latest.set(inertText(name), value);
     }
     const wait = this.lastDraw + this.minIntervalMs - Date.now();
     if (wait <= 0) {

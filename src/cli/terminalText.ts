@@ -12,3 +12,11 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 export function inertText(text: string): string {
   return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
+
+/** `text` with {@link inertText} applied to each line; the line breaks themselves are kept. */
+export function inertLines(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => inertText(line.endsWith('\r') ? line.slice(0, -1) : line))
+    .join('\n');
+}

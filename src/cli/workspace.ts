@@ -1,4 +1,5 @@
 /** Shared steps of the CLI commands: finding the workspace, loading the config, parsing arguments. */
+import { inertLines } from './terminalText';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserInputError } from '../core/base/errors';
 import { CONFIG_FILE, findProjectRoot, loadProject } from '../core/config/load';
@@ -30,7 +31,7 @@ export async function loadConfigOrReport(ctx: CliContext, root: string): Promise
   const { config, errors } = await loadProject(root);
   if (errors.length > 0 || !config) {
     for (const error of errors) {
-      ctx.stderr.write(`${error.message}\n`);
+      ctx.stderr.write(inertLines(`${error.message}\n`));
     }
     if (errors.length > 1) {
       ctx.stderr.write(`${errors.length} problems in ${CONFIG_FILE}; nothing was run.\n`);

@@ -12,6 +12,7 @@ import { ExitCode, type CliCommand, type CliContext } from '../command';
 import { textTable } from '../../core/base/textTable';
 import { formatNumber, shortSha } from '../../shared/formatting';
 import { parseCommandArgs } from '../workspace';
+import { inertLines } from '../terminalText';
 
 const usage = `Usage: xlens import <path> [--json] [--watch]
 
@@ -100,13 +101,13 @@ function printRuns(ctx: CliContext, path: string, runs: ImportedRun[], sourceCou
       run.gitCommit !== undefined ? `commit ${shortSha(run.gitCommit)}` : undefined,
     ].filter((f): f is string => f !== undefined);
     const label = run.name === run.id ? run.id : `${run.name} (${run.id})`;
-    ctx.stdout.write(`\n${label}  [${facts.join(', ')}]\n  ${run.relativePath}\n`);
+    ctx.stdout.write(inertLines(`\n${label}  [${facts.join(', ')}]\n  ${run.relativePath}\n`));
     if (run.metrics.length === 0) {
       ctx.stdout.write('  no metrics\n');
       continue;
     }
     const rows = run.metrics.map((m) => [m.name, String(m.points), formatNumber(m.last), String(m.lastStep)]);
-    ctx.stdout.write(`${indent(textTable(['METRIC', 'POINTS', 'LAST', 'STEP'], rows))}\n`);
+    ctx.stdout.write(inertLines(`${indent(textTable(['METRIC', 'POINTS', 'LAST', 'STEP'], rows))}\n`));
   }
 }
 
@@ -120,7 +121,7 @@ function printWarnings(
   }
   for (const w of warnings.slice(0, 10)) {
     const where = w.line !== undefined ? `:${w.line}` : w.offset !== undefined ? ` @${w.offset}` : '';
-    ctx.stderr.write(`xlens: warning: ${w.file}${where}: ${w.message}\n`);
+    ctx.stderr.write(inertLines(`xlens: warning: ${w.file}${where}: ${w.message}\n`));
   }
   if (count > 10) {
     ctx.stderr.write(`xlens: ${count - 10} more warnings (see --json)\n`);
@@ -141,7 +142,7 @@ async function watchSources(
     }
   });
   watcher.onDidError(({ source, error }) =>
-    ctx.stderr.write(`xlens: warning: ${source.path}: ${error.message}\n`),
+    ctx.stderr.write(inertLines(`xlens: warning: ${source.path}: ${error.message}\n`)),
   );
   // The watcher's timers and fs watchers do not hold the process open; this command must.
   const keepAlive = setInterval(() => undefined, 1 << 30);
@@ -180,12 +181,16 @@ function printUpdate(ctx: CliContext, root: string, update: WatchUpdate, json: b
       const last = points[points.length - 1];
       const more = points.length > 1 ? ` (+${points.length - 1} more)` : '';
       ctx.stdout.write(
-        `${run.source} ${label} ${name} step=${last.step} value=${formatNumber(last.value)}${more}\n`,
+        inertLines(
+          `${run.source} ${label} ${name} step=${last.step} value=${formatNumber(last.value)}${more}\n`,
+        ),
       );
     }
   }
   for (const w of update.result.warnings) {
-    ctx.stderr.write(`xlens: warning: ${w.file}${w.line !== undefined ? `:${w.line}` : ''}: ${w.message}\n`);
+    ctx.stderr.write(
+      inertLines(`xlens: warning: ${w.file}${w.line !== undefined ? `:${w.line}` : ''}: ${w.message}\n`),
+    );
   }
 }
 

@@ -10,6 +10,7 @@ import { shortSha } from '../../shared/formatting';
 import { metricsText, runDuration } from '../runText';
 import { ProgressLine } from '../progress';
 import { loadConfigOrReport, parseCommandArgs, workspaceRoot } from '../workspace';
+import { inertLines } from '../terminalText';
 
 const usage = `Usage: xlens run <task> [--set key=value ...] [--quiet] [-- extra arguments]
 
@@ -90,7 +91,7 @@ export const runCommand: CliCommand = {
     const progress = new ProgressLine(ctx.stdout, kind === 'tfjs-train' ? 'epoch' : 'step');
     runner.onDidChangeStatus((record) => {
       if (record.status === 'running') {
-        progress.write(ctx.stdout, header(record));
+        progress.write(ctx.stdout, inertLines(header(record)));
       }
     });
     runner.onOutput((o) => {
@@ -103,7 +104,7 @@ export const runCommand: CliCommand = {
     runner.onWarning((w) => {
       // A task writing thousands of bad lines should not bury its own output; run.json counts them all.
       if (++warnings <= MAX_PRINTED_WARNINGS) {
-        progress.write(ctx.stderr, `xlens: warning: ${w.message}\n`);
+        progress.write(ctx.stderr, inertLines(`xlens: warning: ${w.message}\n`));
       } else if (warnings === MAX_PRINTED_WARNINGS + 1) {
         progress.write(ctx.stderr, 'xlens: further warnings are counted in run.json (xlens show latest)\n');
       }
@@ -119,7 +120,7 @@ export const runCommand: CliCommand = {
       runner.dispose();
       store.dispose();
     }
-    ctx.stdout.write(footer(record, handle.runDir));
+    ctx.stdout.write(inertLines(footer(record, handle.runDir)));
     return record.status === 'succeeded' ? ExitCode.ok : ExitCode.failed;
   },
 };

@@ -11,6 +11,7 @@ import { textTable } from '../../core/base/textTable';
 import { MISSING, shortSha } from '../../shared/formatting';
 import { metricsText, runDuration } from '../runText';
 import { parseCommandArgs, positiveInt, workspaceRoot } from '../workspace';
+import { inertLines } from '../terminalText';
 
 const usage = `Usage: xlens runs [--task <task>] [--limit N] [--imported] [--json]
 
@@ -45,7 +46,7 @@ export const runsCommand: CliCommand = {
     const task = values.task as string | undefined;
     const { runs, problems } = await store.list({ limit, ...(task !== undefined ? { task } : {}) });
     for (const problem of problems) {
-      ctx.stderr.write(`xlens: warning: skipped run folder ${problem.id}: ${problem.message}\n`);
+      ctx.stderr.write(inertLines(`xlens: warning: skipped run folder ${problem.id}: ${problem.message}\n`));
     }
     // The table lists imported runs after ours (within --limit); JSON keeps its array shape unless
     // --imported asks for them.
@@ -62,7 +63,9 @@ export const runsCommand: CliCommand = {
     }
     if (runs.length === 0) {
       ctx.stdout.write(
-        task ? `No runs of task "${task}" yet.\n` : 'No runs yet. Start one with `xlens run <task>`.\n',
+        task
+          ? inertLines(`No runs of task "${task}" yet.\n`)
+          : 'No runs yet. Start one with `xlens run <task>`.\n',
       );
     } else {
       printRuns(ctx, runs);
@@ -86,7 +89,7 @@ function printRuns(ctx: CliContext, runs: RunRecord[]): void {
     metricsText(r.metrics, 3),
   ]);
   ctx.stdout.write(
-    `${textTable(['ID', 'TASK', 'STATUS', 'COMMIT', 'DIRTY', 'DURATION', 'METRICS'], rows)}\n`,
+    inertLines(`${textTable(['ID', 'TASK', 'STATUS', 'COMMIT', 'DIRTY', 'DURATION', 'METRICS'], rows)}\n`),
   );
 }
 
@@ -120,7 +123,9 @@ function printImported(ctx: CliContext, imported: ImportedRun[], limit: number):
   const count =
     shown.length < imported.length ? `${shown.length} of ${imported.length}` : `${imported.length}`;
   ctx.stdout.write(
-    `\nImported runs (${count}):\n${textTable(['FORMAT', 'NAME', 'STATUS', 'COMMIT', 'PATH', 'METRICS'], rows)}\n`,
+    inertLines(
+      `\nImported runs (${count}):\n${textTable(['FORMAT', 'NAME', 'STATUS', 'COMMIT', 'PATH', 'METRICS'], rows)}\n`,
+    ),
   );
   if (shown.length < imported.length) {
     ctx.stdout.write(

@@ -14,6 +14,7 @@ import { formatBytes, formatNumber } from '../../shared/formatting';
 import { keyMetrics, runDuration } from '../runText';
 import { parseCommandArgs, workspaceRoot } from '../workspace';
 import { followRun } from './showFollow';
+import { inertLines } from '../terminalText';
 
 const usage = `Usage: xlens show [<run>] [--task <task>] [--json] [--html <file>] [--follow]
 
@@ -214,7 +215,7 @@ export const showCommand: CliCommand = {
       ctx.stdout.write(
         format === 'json'
           ? `${JSON.stringify({ imported: true, ...imported }, null, 2)}\n`
-          : describeImportedRun(imported),
+          : inertLines(describeImportedRun(imported)),
       );
       return ExitCode.ok;
     }
@@ -229,7 +230,7 @@ export const showCommand: CliCommand = {
         ctx.stdout.write(`${JSON.stringify({ ...run, dir }, null, 2)}\n`);
         break;
       case 'text':
-        ctx.stdout.write(describeRun(run, dir));
+        ctx.stdout.write(inertLines(describeRun(run, dir)));
         break;
     }
     if (values.follow === true) {
