@@ -4,8 +4,18 @@
  * exit 2, not a stack trace after a long computation. Missing folders on the way are created (the
  * commands' help says so), so `--html reports/drift.html` works in a fresh CI checkout.
  */
-import { closeSync, existsSync, mkdirSync, openSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  realpathSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { UserInputError } from '../core/base/errors';
 
 /** Why a write failed, in words, for the common error codes. */
@@ -26,15 +36,94 @@ function reason(error: unknown): string {
   }
 }
 
+/** The marker every HTML report written by xlens carries in its head (`core/report/page.ts`). */
+const HTML_REPORT_MARKER = '<meta name="generator" content="Experiment Lens">';
+/** Bytes read from an existing file to look for {@link HTML_REPORT_MARKER}. */
+const MARKER_WINDOW = 4096;
+
+/** What else an output path is checked against (see {@link checkOutputPath}). */
+export interface OutputPathGuards {
+  /** Files the same command reads: never overwritten. */
+  inputs?: readonly string[];
+  /**
+   * `html`: an existing file is replaced only when it is an HTML report written by xlens (it carries
+   * our generator marker), unless `force`.
+   */
+  kind?: 'html' | 'json';
+  /** `--force`: replace an existing file that is not one of ours (inputs and run records stay refused). */
+  force?: boolean;
+}
+
+/** The real path of `path` when it exists (symlinks resolved), else `path` resolved as is. */
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/** True when the start of `file` carries {@link HTML_REPORT_MARKER}. */
+function isOurHtmlReport(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const head = Buffer.alloc(MARKER_WINDOW);
+    const read = readSync(fd, head, 0, head.length, 0);
+    return head.subarray(0, read).toString('utf8').includes(HTML_REPORT_MARKER);
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) {
+      closeSync(fd);
+    }
+  }
+}
+
+/**
+ * Refuses an output that would replace something the user did not ask to lose: an input of the same
+ * command, anything inside a run store (`.xlens/`), or (for `html`) an existing file that is not a
+ * report written by xlens unless `force`.
+ */
+function guard(flag: string, target: string, out: string, guards: OutputPathGuards): void {
+  const real = realOrSelf(out);
+  for (const input of guards.inputs ?? []) {
+    if (realOrSelf(input) === real) {
+      throw new UserInputError(
+        `${flag} ${target}: is an input of this command; writing there would destroy it. Give another file name.`,
+      );
+    }
+  }
+  if (real.split(sep).includes('.xlens')) {
+    throw new UserInputError(
+      `${flag} ${target}: is inside .xlens/, where runs are recorded; give a file name outside it.`,
+    );
+  }
+  if (guards.kind === 'html' && !guards.force && existsSync(out) && !isOurHtmlReport(out)) {
+    throw new UserInputError(
+      `${flag} ${target}: the file exists and is not a report written by xlens; give another file name, ` +
+        'or add --force to replace it.',
+    );
+  }
+}
+
 /**
  * Resolves `target` against `cwd` and makes sure a file can be written there: creates missing parent
  * folders, and probes by opening the file for appending (a file that did not exist is removed again).
+ * Refuses, before that, what {@link OutputPathGuards} protects.
  * @param flag the option, for messages (e.g. `--html`).
  * @param example a file name to suggest when `target` is a folder (e.g. `report.html`).
  * @returns the absolute path.
- * @throws UserInputError when `target` is a folder, a parent is a file, or the place is not writable.
+ * @throws UserInputError when `target` is a folder, a parent is a file, the place is not writable, or
+ *   a guard refuses it.
  */
-export function checkOutputPath(cwd: string, flag: string, target: string, example: string): string {
+export function checkOutputPath(
+  cwd: string,
+  flag: string,
+  target: string,
+  example: string,
+  guards: OutputPathGuards = {},
+): string {
   const out = resolve(cwd, target);
   if (target === '' || (existsSync(out) && statSync(out).isDirectory()) || /[/\\]$/.test(target)) {
     const suggestion = join(target === '' ? '.' : target, example);
@@ -49,6 +138,7 @@ export function checkOutputPath(cwd: string, flag: string, target: string, examp
       `${flag} ${target}: ${parent} is a file, not a folder; give a path in a folder, e.g. ${basename(out)}`,
     );
   }
+  guard(flag, target, out, guards);
   try {
     mkdirSync(dirname(out), { recursive: true });
     const existed = existsSync(out);

@@ -33,7 +33,10 @@ Options:
   --seed <n>             seed of the sampler (default 42)
   --json <file>          write the report as JSON ("-" prints it instead of the table)
   --html <file>          write a standalone HTML report (works offline)
-                         (missing folders of <file> are created; checked before the comparison)
+                         (missing folders of <file> are created; checked before the comparison).
+                         --json and --html never write over the two inputs or inside .xlens/; an
+                         existing --html file is replaced only when it is a report written by xlens
+  --force                with --html: replace an existing file that is not an xlens report
 
 Exit codes: 0 the comparison ran (drift or not), 2 bad input, including data where no column could
 be tested (the report is still printed and written, with the reason for each column).`;
@@ -64,6 +67,7 @@ export const driftCommand: CliCommand = {
       seed: { type: 'string' },
       json: { type: 'string' },
       html: { type: 'string' },
+      force: { type: 'boolean' },
     });
     if (positionals.length !== 2) {
       throw new UserInputError(
@@ -84,10 +88,20 @@ export const driftCommand: CliCommand = {
     const [reference, current] = positionals as [string, string];
     // Output files are checked before the (possibly long) comparison.
     const json = text(values.json);
+    const inputs = [resolve(ctx.cwd, reference), resolve(ctx.cwd, current)];
     const jsonOut =
-      json !== undefined && json !== '-' ? checkOutputPath(ctx.cwd, '--json', json, 'drift.json') : undefined;
+      json !== undefined && json !== '-'
+        ? checkOutputPath(ctx.cwd, '--json', json, 'drift.json', { inputs, kind: 'json' })
+        : undefined;
     const html = text(values.html);
-    const htmlOut = html !== undefined ? checkOutputPath(ctx.cwd, '--html', html, 'drift.html') : undefined;
+    const htmlOut =
+      html !== undefined
+        ? checkOutputPath(ctx.cwd, '--html', html, 'drift.html', {
+            inputs,
+            kind: 'html',
+            force: values.force === true,
+          })
+        : undefined;
     const report = await runDrift({
       reference: resolve(ctx.cwd, reference),
       current: resolve(ctx.cwd, current),

@@ -29,7 +29,9 @@ Options:
   --json         the run record (run.json) with its folder as "dir"; for an imported run, its summary
                  with "imported": true
   --html <file>  also write a standalone HTML report of the run (works offline; runs of this
-                 workspace only; missing folders of <file> are created)
+                 workspace only; missing folders of <file> are created). An existing <file> is
+                 replaced only when it is a report written by xlens; never inside .xlens/
+  --force        with --html: replace an existing file that is not an xlens report
   --follow       after the run, stream its output and new metric points while it runs, then its
                  final status; exits 0 when it succeeded, 1 when it failed or was cancelled. Ctrl-C
                  stops following (the run goes on)`;
@@ -192,6 +194,7 @@ export const showCommand: CliCommand = {
       html: { type: 'string' },
       task: { type: 'string' },
       follow: { type: 'boolean' },
+      force: { type: 'boolean' },
     });
     const format: ShowFormat = values.json === true ? 'json' : 'text';
     const root = workspaceRoot(ctx);
@@ -221,7 +224,10 @@ export const showCommand: CliCommand = {
     }
     const dir = store.runDir(run.id);
     if (typeof values.html === 'string') {
-      const out = checkOutputPath(ctx.cwd, '--html', values.html, 'report.html');
+      const out = checkOutputPath(ctx.cwd, '--html', values.html, 'report.html', {
+        kind: 'html',
+        force: values.force === true,
+      });
       await writeRunReport(store, run, out);
       ctx.stderr.write(`wrote ${out}\n`);
     }
