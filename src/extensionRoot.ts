@@ -9,9 +9,10 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { DisposableStore, type Disposable } from './core/base/disposable';
+import { Emitter } from './core/base/emitter';
 import type { RunRecord } from './core/runs/types';
-import type { XlensApi } from './features/api';
-import { Commands, ContextKeys, Views, TASK_TYPE, type CommandSpec } from './features/commands';
+import type { XlensApi, XlensPanels } from './features/api';
+import { Commands, ContextKeys, Views, TASK_TYPE, WebviewTypes, type CommandSpec } from './features/commands';
 import {
   openImportedDashboardLazily,
   openRunDashboardLazily,
@@ -49,7 +50,8 @@ export interface ActivationTiming {
 
 export class ExtensionRoot implements vscode.Disposable {
   private readonly store = new DisposableStore();
-  readonly log = this.track(createLog());
+  private readonly problems = this.track(new Emitter<string>());
+  readonly log = this.track(createLog((message) => this.problems.fire(message)));
   readonly config = this.track(new ConfigService());
   readonly runs = this.track(new RunsModel());
   readonly tasks = this.track(new TasksModel());
@@ -78,6 +80,7 @@ export class ExtensionRoot implements vscode.Disposable {
     const root = this.root;
     let ready: Promise<void>;
     let startRun: XlensApi['startRun'];
+    let panels: XlensPanels;
     if (root === undefined) {
       this.log.info('No folder is open: Experiment Lens waits for a workspace folder.');
       setContextKey(ContextKeys.noConfig, true);
@@ -88,6 +91,11 @@ export class ExtensionRoot implements vscode.Disposable {
       }
       ready = Promise.resolve();
       startRun = () => Promise.reject(noFolderError());
+      panels = {
+        dashboards: this.track(new PanelRegistry<DashboardPanel>()),
+        drift: this.track(new PanelRegistry<DriftPanel>()),
+        restore: () => Promise.reject(noFolderError()),
+      };
     } else {
       const runsDir = join(root, '.xlens', 'runs');
       const project = this.track(new ProjectService(root, this.tasks, this.log));
@@ -188,6 +196,22 @@ export class ExtensionRoot implements vscode.Disposable {
         signal: shutdown.signal,
       };
       this.track(registerDriftSerializer(drift));
+      panels = {
+        dashboards: dashboards.panels,
+        drift: drift.panels,
+        // What the serializers registered above do after a window reload.
+        restore: async (panel, state) => {
+          if (panel.viewType.endsWith(WebviewTypes.dashboard)) {
+            const { restoreDashboard } = await import('./features/dashboard/openDashboard');
+            await restoreDashboard(dashboards, panel, state);
+          } else if (panel.viewType.endsWith(WebviewTypes.drift)) {
+            const { restoreDriftPanel } = await import('./features/drift/openDrift');
+            await restoreDriftPanel(drift, panel, state);
+          } else {
+            throw new Error(`${panel.viewType} is not a view of Experiment Lens`);
+          }
+        },
+      };
       this.registerLazily(Commands.showDriftReport, async () => {
         const { registerDriftCommand } = await import('./features/drift/openDrift');
         return () => registerDriftCommand(drift);
@@ -238,6 +262,8 @@ export class ExtensionRoot implements vscode.Disposable {
       imported: this.imported,
       onDidFinishRun: this.runs.onDidFinishRun,
       startRun,
+      onDidLogProblem: this.problems.event,
+      panels,
     };
   }
 
