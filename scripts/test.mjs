@@ -7,6 +7,7 @@
 // runners. `fixtures` folders hold test data, never tests, and are skipped.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,9 +48,21 @@ if (files.length === 0) {
   console.error(`No test files under ${folders.map((f) => relative(root, f)).join(', ')}`);
   process.exit(1);
 }
+// Unit tests are pure and in-process, so their files may run side by side on every core (node:test's
+// default leaves one core free: one file at a time on a 2-core machine). Other tiers keep the default.
+const unitOnly = suites.length > 0 && suites.every((s) => s === 'unit');
+const concurrency = unitOnly ? [`--test-concurrency=${Math.max(2, availableParallelism())}`] : [];
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter', 'spec', ...files.map((f) => relative(root, f))],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    ...concurrency,
+    '--test-reporter',
+    'spec',
+    ...files.map((f) => relative(root, f)),
+  ],
   { cwd: root, stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

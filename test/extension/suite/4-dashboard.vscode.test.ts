@@ -99,14 +99,16 @@ describe('run dashboard', () => {
 
   it('opens the dashboard of an imported run whose source cannot be read, and says why', async () => {
     const root = workspaceRoot();
-    const path = join(root, 'no-such-log.csv');
+    const path = join(root, 'train.log');
+    // No reader exists for this source (as in test/integration/dashboard/importedRecovery.test.ts): the
+    // metrics worker's first read fails, for real.
     const run = {
-      key: `keras-csv:${path}#no-such-log.csv`,
-      format: 'keras-csv',
+      key: `stdout:${path}#train.log`,
+      format: 'stdout',
       source: path,
-      relativePath: 'no-such-log.csv',
-      id: 'no-such-log.csv',
-      name: 'no-such-log.csv',
+      relativePath: 'train.log',
+      id: 'train.log',
+      name: 'train.log',
       params: {},
       tags: {},
       metrics: [],
@@ -117,11 +119,14 @@ describe('run dashboard', () => {
       () => api.panels.dashboards.get(run.key),
     );
     await panel.loaded;
-    assert.match(panel.panel.title, /^no-such-log\.csv · keras-csv$/);
-    const shown = (panel as unknown as { snapshot(): { payload: DashboardSnapshot } }).snapshot();
-    assert.match(
-      shown.payload.header.error ?? '',
-      new RegExp(`^could not read ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*(ENOENT|no such file)`),
+    // Named by the log (shown relative to the workspace folder) and its format.
+    assert.match(panel.panel.title, /(^|\/)train\.log · stdout$/);
+    const header = (): DashboardSnapshot['header'] =>
+      (panel as unknown as { snapshot(): { payload: DashboardSnapshot } }).snapshot().payload.header;
+    const error = await waitFor('the reason in the header', () => header().error);
+    assert.equal(
+      error,
+      `could not read ${path}: No file reader for metric source "stdout" (${path})`,
       'the header says what went wrong',
     );
     panel.dispose();
