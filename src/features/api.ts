@@ -62,9 +62,8 @@ export interface XlensPanels {
   /** Drift reports, by report key: `run:<run id>`, or `files:<reference>\n<current>` (absolute paths). */
   readonly drift: OpenPanels<DriftPanel>;
   /**
-   * Restores `panel` from its saved `state` as after a window reload, through the serializer the
-   * extension registered for the panel's view type (dashboard or drift); a panel whose state does not
-   * pass the checks is closed.
+   * Restores `panel` from its saved `state` as the panel serializer of its view type (dashboard or
+   * drift) does after a window reload; a panel whose state does not pass the checks is closed.
    * @throws Error for a view type that is not the extension's
    */
   restore(panel: vscode.WebviewPanel, state: unknown): Promise<void>;
