@@ -1,6 +1,8 @@
+// @ts-check
 // Builds every bundle of Experiment Lens: the extension host bundle, the `xlens` CLI, the child
 // processes and workers it spawns, and one browser bundle per webview (webviews/<view>/main.ts).
 // Usage: node esbuild.js [--watch] [--production]
+// Target, platform, externals, define and loaders are shared with the test builds: scripts/esbuildOptions.mjs.
 const esbuild = require('esbuild');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -10,7 +12,10 @@ const watch = process.argv.includes('--watch');
 const root = __dirname;
 const dist = path.join(root, 'dist');
 
-/** Node bundles: [entry, output name, banner]. Each runs under Node 20 (extension host or plain node). */
+/**
+ * Node bundles: [entry, output name, banner]. Each runs under Node 20 (extension host or plain node).
+ * @type {[string, string, string?][]}
+ */
 const nodeEntries = [
   ['src/extension.ts', 'extension'],
   ['src/cli/main.ts', 'cli', '#!/usr/bin/env node'],
@@ -18,9 +23,6 @@ const nodeEntries = [
   ['src/core/metrics/discovery/worker.ts', 'metricsWorker'],
   ['src/core/drift/job.ts', 'driftJob'],
 ];
-
-/** Native or optional modules resolved at run time instead of bundled. */
-const nodeExternals = ['vscode', '@tensorflow/tfjs-node', 'mocha', '@node-rs/crc32'];
 
 function webviewEntries() {
   const dir = path.join(root, 'webviews');
@@ -32,13 +34,16 @@ function webviewEntries() {
 
 /** Files copied next to the bundles: TensorFlow.js wasm binaries and the sql.js wasm. */
 function copyAssets() {
+  /** @type {[string, string, RegExp][]} */
   const copies = [
     ['node_modules/@tensorflow/tfjs-backend-wasm/dist', 'wasm', /\.wasm$/],
     ['node_modules/sql.js/dist', 'wasm', /^sql-wasm\.wasm$/],
   ];
   for (const [from, to, pattern] of copies) {
     const src = path.join(root, from);
-    if (!fs.existsSync(src)) continue;
+    if (!fs.existsSync(src)) {
+      continue;
+    }
     fs.mkdirSync(path.join(dist, to), { recursive: true });
     for (const name of fs.readdirSync(src).filter((n) => pattern.test(n))) {
       fs.copyFileSync(path.join(src, name), path.join(dist, to, name));
@@ -46,28 +51,39 @@ function copyAssets() {
   }
 }
 
-/** Logs errors in the `file:line:col: error: msg` shape the VS Code problem matcher reads. */
+/**
+ * Logs errors in the `file:line:col: error: msg` shape the VS Code problem matcher reads.
+ * @type {import('esbuild').Plugin}
+ */
 const problemMatcherPlugin = {
   name: 'problem-matcher',
   setup(build) {
     build.onStart(() => {
-      if (watch) console.log('[watch] build started');
+      if (watch) {
+        console.log('[watch] build started');
+      }
     });
     build.onEnd((result) => {
       for (const { text, location } of result.errors) {
         console.error(`✘ [ERROR] ${text}`);
-        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+        if (location) {
+          console.error(`    ${location.file}:${location.line}:${location.column}:`);
+        }
       }
-      if (watch) console.log('[watch] build finished');
+      if (watch) {
+        console.log('[watch] build finished');
+      }
     });
   },
 };
 
 async function main() {
+  // An ES module: loaded with import() from this CommonJS script.
+  const { nodeBundleOptions, webviewBundleOptions } = await import('./scripts/esbuildOptions.mjs');
   fs.mkdirSync(dist, { recursive: true });
   copyAssets();
+  /** @type {import('esbuild').BuildOptions} */
   const common = {
-    bundle: true,
     minify: production,
     sourcemap: !production,
     sourcesContent: false,
@@ -75,6 +91,7 @@ async function main() {
     plugins: [problemMatcherPlugin],
     legalComments: 'linked',
   };
+  /** @type {import('esbuild').BuildContext[]} */
   const contexts = [];
   for (const [entry, out, banner] of nodeEntries) {
     if (!fs.existsSync(path.join(root, entry))) {
@@ -83,16 +100,10 @@ async function main() {
     contexts.push(
       await esbuild.context({
         ...common,
+        ...nodeBundleOptions(root),
         entryPoints: { [out]: path.join(root, entry) },
         outdir: dist,
-        format: 'cjs',
-        platform: 'node',
-        target: 'node20',
-        external: nodeExternals,
         banner: banner ? { js: banner } : undefined,
-        // Libraries that ship ESM-only code use import.meta.url; give them the CJS equivalent.
-        define: { 'import.meta.url': 'importMetaUrl' },
-        inject: [path.join(root, 'scripts/importMetaUrl.js')],
       }),
     );
   }
@@ -101,13 +112,9 @@ async function main() {
     contexts.push(
       await esbuild.context({
         ...common,
+        ...webviewBundleOptions(root),
         entryPoints: webviews,
         outdir: path.join(dist, 'webviews'),
-        format: 'iife',
-        platform: 'browser',
-        target: 'es2022',
-        tsconfig: path.join(root, 'webviews/tsconfig.json'),
-        loader: { '.css': 'text' },
       }),
     );
   }
@@ -116,7 +123,9 @@ async function main() {
   } else {
     await Promise.all(contexts.map((c) => c.rebuild()));
     await Promise.all(contexts.map((c) => c.dispose()));
-    if (fs.existsSync(path.join(dist, 'cli.js'))) fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
+    if (fs.existsSync(path.join(dist, 'cli.js'))) {
+      fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
+    }
   }
 }
 

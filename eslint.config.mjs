@@ -72,6 +72,12 @@ const crossFeatureRule = (feature) => ({
   },
 });
 
+/**
+ * The build and tool scripts, plain JavaScript with JSDoc types, linted with the same type-checked rules
+ * through tsconfig.scripts.json (which `npm run typecheck` also checks with `checkJs`).
+ */
+const buildScripts = ['esbuild.js', 'scripts/**/*.mjs', 'scripts/**/*.js', 'bench/run.mjs'];
+
 export default tseslint.config(
   {
     ignores: [
@@ -84,6 +90,7 @@ export default tseslint.config(
       '**/*.js',
       '**/*.mjs',
       '!eslint.config.mjs',
+      ...buildScripts.map((pattern) => `!${pattern}`),
     ],
   },
   js.configs.recommended,
@@ -216,5 +223,25 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    files: buildScripts,
+    languageOptions: {
+      parserOptions: {
+        projectService: false,
+        project: './tsconfig.scripts.json',
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      // Undefined names are the type checker's job (checkJs), which knows Node's globals.
+      'no-undef': 'off',
+    },
+  },
+  {
+    // CommonJS: the canonical esbuild.js shape, and the import.meta.url shim injected into CJS bundles.
+    files: ['esbuild.js', 'scripts/importMetaUrl.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

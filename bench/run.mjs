@@ -1,3 +1,4 @@
+// @ts-check
 // `npm run bench` driver: runs every bench/*.bench.mjs and bench/*.bench.ts (TypeScript through tsx),
 // one after another, each in its own Node process with the repository root as cwd.
 // Usage: node bench/run.mjs [name-filter ...] [--flag ...]   e.g. `node bench/run.mjs trainer`;

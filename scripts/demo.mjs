@@ -1,3 +1,4 @@
+// @ts-check
 // `npm run demo`: the main job on the bundled real example, as a new user would run it.
 // Copies examples/penguins into a fresh temporary git repository, commits it, runs the `train` task
 // (built-in TensorFlow.js trainer) and then `eval` with the xlens CLI, and prints the runs table and
@@ -31,6 +32,7 @@ const identity = {
   GIT_COMMITTER_NAME: process.env.GIT_COMMITTER_NAME ?? 'Experiment Lens demo',
   GIT_COMMITTER_EMAIL: process.env.GIT_COMMITTER_EMAIL ?? 'demo@xlens.invalid',
 };
+/** @param {...string} args */
 const git = (...args) =>
   execFileSync('git', args, { cwd: dir, env: { ...process.env, ...identity }, stdio: 'pipe' });
 git('init', '-q', '-b', 'main');
@@ -39,8 +41,14 @@ git('commit', '-q', '-m', 'Penguins example: species classifier');
 
 // Bold command lines only in a terminal, and never when NO_COLOR is set (https://no-color.org).
 const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
+/** @param {string} text */
 const bold = (text) => (colour ? `\x1b[1m${text}\x1b[0m` : text);
 
+/**
+ * Runs `xlens <args>` in the demo workspace with its output on this terminal; stops the demo on failure.
+ * @param {string} title what the step shows
+ * @param {string[]} args
+ */
 function step(title, args) {
   console.log(`\n${bold(`$ xlens ${args.join(' ')}`)}   # ${title}`);
   const result = spawnSync(process.execPath, [cli, ...args], {
@@ -64,12 +72,19 @@ step('the training run in detail', ['show', 'latest', '--task', 'train']);
 
 const runsDir = join(dir, '.xlens', 'runs');
 console.log(`\nRun folders (${runsDir}):`);
+/**
+ * Prints the tree under `path`, three levels deep, with file sizes.
+ * @param {string} path
+ * @param {number} depth
+ */
 function list(path, depth) {
   for (const name of readdirSync(path).sort()) {
     const full = join(path, name);
     const isDir = statSync(full).isDirectory();
     console.log(`${'  '.repeat(depth)}${name}${isDir ? '/' : ` (${statSync(full).size} bytes)`}`);
-    if (isDir && depth < 3) list(full, depth + 1);
+    if (isDir && depth < 3) {
+      list(full, depth + 1);
+    }
   }
 }
 list(runsDir, 1);

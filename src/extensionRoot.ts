@@ -9,9 +9,12 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { DisposableStore, type Disposable } from './core/base/disposable';
+import { Emitter } from './core/base/emitter';
 import { RunFollowers } from './core/runs/runFollowers';
-import type { XlensApi } from './features/api';
-import { ContextKeys, Views, TASK_TYPE } from './features/ids';
+import type { XlensApi, XlensPanels } from './features/api';
+import { ContextKeys, Views, TASK_TYPE, WebviewTypes } from './features/ids';
+import type { DashboardRegistrationServices } from './features/dashboard/registration';
+import type { DriftServices } from './features/drift/openDrift';
 import type { DashboardPanel } from './features/dashboard/dashboardPanel';
 import { registerDashboard } from './features/dashboard/registration';
 import type { DriftPanel } from './features/drift/driftPanel';
@@ -48,7 +51,8 @@ export interface ActivationTiming {
 
 export class ExtensionRoot implements vscode.Disposable {
   private readonly store = new DisposableStore();
-  readonly log = this.track(createLog());
+  private readonly problems = this.track(new Emitter<string>());
+  readonly log = this.track(createLog((message) => this.problems.fire(message)));
   readonly config = this.track(new ConfigService());
   readonly runs = this.track(new RunsModel());
   readonly tasks = this.track(new TasksModel());
@@ -77,12 +81,18 @@ export class ExtensionRoot implements vscode.Disposable {
     const root = this.root;
     let ready: Promise<void>;
     let startRun: XlensApi['startRun'];
+    let panels: XlensPanels;
     if (root === undefined) {
       this.log.info('No folder is open: Experiment Lens waits for a workspace folder.');
       setContextKey(ContextKeys.noConfig, true);
       this.trackAll(registerNoFolderCommands(this.log));
       ready = Promise.resolve();
       startRun = () => Promise.reject(noFolderError());
+      panels = {
+        dashboards: this.track(new PanelRegistry<DashboardPanel>()),
+        drift: this.track(new PanelRegistry<DriftPanel>()),
+        restore: () => Promise.reject(noFolderError()),
+      };
     } else {
       const runsDir = join(root, '.xlens', 'runs');
       const project = this.track(new ProjectService(root, this.tasks, this.log));
@@ -154,34 +164,48 @@ export class ExtensionRoot implements vscode.Disposable {
           runsTree,
         }),
       );
-      this.trackAll(
-        registerDashboard({
-          extensionUri: context.extensionUri,
-          root,
-          followers,
-          runs: this.runs,
-          panels: this.track(new PanelRegistry<DashboardPanel>()),
-          log: this.log,
-          watchImported: async () => {
-            const worker = await importedService.worker();
-            return (sources, listener) => worker.watch(sources, listener);
-          },
-        }),
-      );
+      const dashboards: DashboardRegistrationServices = {
+        extensionUri: context.extensionUri,
+        root,
+        followers,
+        runs: this.runs,
+        panels: this.track(new PanelRegistry<DashboardPanel>()),
+        log: this.log,
+        watchImported: async () => {
+          const worker = await importedService.worker();
+          return (sources, listener) => worker.watch(sources, listener);
+        },
+      };
+      this.trackAll(registerDashboard(dashboards));
       // Deactivation stops a drift comparison's child process too.
       const shutdown = new AbortController();
       this.track({ dispose: () => shutdown.abort() });
-      this.trackAll(
-        registerDrift({
-          extensionUri: context.extensionUri,
-          root,
-          runsDir,
-          runs: this.runs,
-          log: this.log,
-          panels: this.track(new PanelRegistry<DriftPanel>()),
-          signal: shutdown.signal,
-        }),
-      );
+      const drift: DriftServices = {
+        extensionUri: context.extensionUri,
+        root,
+        runsDir,
+        runs: this.runs,
+        log: this.log,
+        panels: this.track(new PanelRegistry<DriftPanel>()),
+        signal: shutdown.signal,
+      };
+      this.trackAll(registerDrift(drift));
+      panels = {
+        dashboards: dashboards.panels,
+        drift: drift.panels,
+        // What the serializers registered above do after a window reload.
+        restore: async (panel, state) => {
+          if (panel.viewType.endsWith(WebviewTypes.dashboard)) {
+            const { restoreDashboard } = await import('./features/dashboard/openDashboard');
+            await restoreDashboard(dashboards, panel, state);
+          } else if (panel.viewType.endsWith(WebviewTypes.drift)) {
+            const { restoreDriftPanel } = await import('./features/drift/openDrift');
+            await restoreDriftPanel(drift, panel, state);
+          } else {
+            throw new Error(`${panel.viewType} is not a view of Experiment Lens`);
+          }
+        },
+      };
       this.track(
         vscode.tasks.registerTaskProvider(
           TASK_TYPE,
@@ -228,6 +252,8 @@ export class ExtensionRoot implements vscode.Disposable {
       imported: this.imported,
       onDidFinishRun: this.runs.onDidFinishRun,
       startRun,
+      onDidLogProblem: this.problems.event,
+      panels,
     };
   }
 

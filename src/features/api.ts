@@ -2,8 +2,11 @@
  * What `activate()` returns: hooks for the extension-host tests and for other extensions. Read-only
  * views of the models plus a way to wait for the first load.
  */
+import type * as vscode from 'vscode';
 import type { Event } from '../core/base/emitter';
 import type { ParamValue, RunRecord } from '../core/runs/types';
+import type { DashboardPanel } from './dashboard/dashboardPanel';
+import type { DriftPanel } from './drift/driftPanel';
 import type { ImportedRunsModel } from './imported/importedModel';
 import type { RunsModel } from './runs/runsModel';
 import type { TasksModel } from './tasks/tasksModel';
@@ -35,4 +38,33 @@ export interface XlensApi {
    * @throws the same errors the command reports (untrusted workspace, unknown task, bad params).
    */
   startRun(task: string, overrides?: Record<string, ParamValue>): Promise<RunRecord>;
+  /**
+   * Fires with the message of every warning and error the extension logs to its output channel
+   * (webview errors and CSP violations the views report, rejected view messages, failed reads).
+   */
+  readonly onDidLogProblem: Event<string>;
+  /** The webview panels open in this window, as the commands and the panel serializers opened them. */
+  readonly panels: XlensPanels;
+}
+
+/** Read-only access to the open panels of one kind of view, by key. */
+export interface OpenPanels<T> {
+  /** The open panel of `key`, if any. */
+  get(key: string): T | undefined;
+  /** Every open panel, by key. */
+  entries(): ReadonlyMap<string, T>;
+}
+
+/** The extension's open webview panels (a test hook: the panels' events say when a view has drawn). */
+export interface XlensPanels {
+  /** Run dashboards, by run id (imported runs by their key, `<format>:<source>#<id>`). */
+  readonly dashboards: OpenPanels<DashboardPanel>;
+  /** Drift reports, by report key: `run:<run id>`, or `files:<reference>\n<current>` (absolute paths). */
+  readonly drift: OpenPanels<DriftPanel>;
+  /**
+   * Restores `panel` from its saved `state` as the panel serializer of its view type (dashboard or
+   * drift) does after a window reload; a panel whose state does not pass the checks is closed.
+   * @throws Error for a view type that is not the extension's
+   */
+  restore(panel: vscode.WebviewPanel, state: unknown): Promise<void>;
 }

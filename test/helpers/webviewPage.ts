@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
+import { webviewBundleOptions } from '../../scripts/esbuildOptions.mjs';
 import type { Browser, Page } from 'playwright-core';
 import { renderWebviewHtml } from '../../src/webview/html';
 
@@ -17,14 +18,9 @@ const repoRoot = join(__dirname, '../..');
  */
 export async function buildViewBundle(view: string, outdir: string): Promise<string> {
   await build({
+    ...webviewBundleOptions(repoRoot),
     entryPoints: { [view]: join(repoRoot, 'webviews', view, 'main.ts') },
     outdir,
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-    tsconfig: join(repoRoot, 'webviews/tsconfig.json'),
-    loader: { '.css': 'text' },
     logLevel: 'warning',
   });
   return join(outdir, `${view}.js`);

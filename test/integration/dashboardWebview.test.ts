@@ -18,7 +18,7 @@ import type { MetricPoint } from '../../src/core/metrics/series';
 import type { RunRecord } from '../../src/core/runs/types';
 import { buildSnapshot, ChartTracker, type RunState } from '../../src/features/dashboard/viewModel';
 import type { DashboardHostMessage } from '../../src/protocol/dashboard';
-import { repoRoot } from '../unit/report/reportBundle';
+import { repoRoot } from '../helpers/reportBundle';
 import { chromiumSkipReason, launchChromium } from '../helpers/chromium';
 import { buildViewBundle, openWebview, until, type ViewPage } from '../helpers/webviewPage';
 

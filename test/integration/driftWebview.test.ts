@@ -14,7 +14,7 @@ import { runDrift } from '../../src/core/drift/engine';
 import { defaultDriftOptions } from '../../src/core/drift/rules';
 import { buildDriftSnapshot } from '../../src/features/drift/viewModel';
 import type { DriftHostMessage, DriftSnapshot } from '../../src/protocol/drift';
-import { repoRoot } from '../unit/report/reportBundle';
+import { repoRoot } from '../helpers/reportBundle';
 import { chromiumSkipReason, launchChromium } from '../helpers/chromium';
 import { buildViewBundle, openWebview, until, type ViewPage } from '../helpers/webviewPage';
 

@@ -20,7 +20,7 @@ import { eventRecord, fileVersionEvent, scalarEvent } from '../../src/core/metri
 import type { WatchUpdate } from '../../src/core/metrics/watch';
 import { MetricsWorkerClient } from '../../src/core/metrics/discovery/workerClient';
 import { tempDir } from '../helpers/gitRepo';
-import { LIVE_FILES, SQLITE_SCHEMA, type LiveFormat } from './liveTailWriter';
+import { LIVE_FILES, SQLITE_SCHEMA, type LiveFormat } from '../helpers/liveTailWriter';
 
 const ROUNDS = 8;
 const INTERVAL_MS = 250;
@@ -78,7 +78,13 @@ function runWriter(dir: string): Promise<Map<string, number>> {
   const entry = resolveEntrypoint('cli');
   const child = spawn(
     process.execPath,
-    [...entry.execArgv, join(__dirname, 'liveTailWriter.ts'), dir, String(ROUNDS), String(INTERVAL_MS)],
+    [
+      ...entry.execArgv,
+      join(__dirname, '../helpers/liveTailWriter.ts'),
+      dir,
+      String(ROUNDS),
+      String(INTERVAL_MS),
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const written = new Map<string, number>();

@@ -11,8 +11,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { renderDriftReportHtml } from '../../src/core/report/driftReport';
 import { renderRunReportHtml } from '../../src/core/report/runReport';
-import { buildReportBundle } from '../unit/report/reportBundle';
-import { assertCleanLog, browserSkipReason, launchChromium, openReport } from './reportBrowser';
+import { buildReportBundle } from '../helpers/reportBundle';
+import { assertCleanLog, browserSkipReason, launchChromium, openReport } from '../helpers/reportBrowser';
 import {
   driftReportFixture,
   KERAS_LOG,
@@ -21,7 +21,7 @@ import {
   runRecord,
   XSS_IMG,
   XSS_SCRIPT,
-} from './reportFixtures';
+} from '../helpers/reportFixtures';
 
 const root = resolve(__dirname, '../..');
 const results = join(root, 'test-results');

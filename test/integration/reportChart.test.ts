@@ -9,14 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { build } from 'esbuild';
+import { webviewBundleOptions } from '../../scripts/esbuildOptions.mjs';
 import type { Browser, Page } from 'playwright-core';
 import { lineRows } from '../../src/core/charts/lineChart';
 import { metricCharts } from '../../src/core/charts/metricCharts';
 import { createNonce } from '../../src/core/report/html';
 import { reportCsp } from '../../src/core/report/page';
-import { repoRoot } from '../unit/report/reportBundle';
-import { assertCleanLog, browserSkipReason, launchChromium, openReport } from './reportBrowser';
-import { longSeries } from './reportFixtures';
+import { repoRoot } from '../helpers/reportBundle';
+import { assertCleanLog, browserSkipReason, launchChromium, openReport } from '../helpers/reportBrowser';
+import { longSeries } from '../helpers/reportFixtures';
 
 /** Browser code of the harness (plain JS, bundled by esbuild with the real chart modules). */
 const HARNESS = `
@@ -48,12 +49,8 @@ const DARK = {
 async function harnessPage(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'xlens-chart-harness-'));
   const result = await build({
+    ...webviewBundleOptions(repoRoot),
     stdin: { contents: HARNESS, resolveDir: repoRoot, loader: 'js' },
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-    tsconfig: join(repoRoot, 'webviews/tsconfig.json'),
     write: false,
     logLevel: 'warning',
   });

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { gitTestEnv, makeRepo, tempDir, writeFiles } from '../helpers/gitRepo';
-import { buildReportBundle, repoRoot } from '../unit/report/reportBundle';
-import { assertCleanLog, browserSkipReason, launchChromium, openReport } from './reportBrowser';
-import { XSS_IMG, XSS_SCRIPT } from './reportFixtures';
+import { buildReportBundle, repoRoot } from '../helpers/reportBundle';
+import { assertCleanLog, browserSkipReason, launchChromium, openReport } from '../helpers/reportBrowser';
+import { XSS_IMG, XSS_SCRIPT } from '../helpers/reportFixtures';
 
 const tsx = require.resolve('tsx');
 const cli = join(repoRoot, 'src/cli/main.ts');

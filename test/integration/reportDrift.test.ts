@@ -13,9 +13,9 @@ import { runDrift } from '../../src/core/drift/engine';
 import { defaultDriftOptions } from '../../src/core/drift/rules';
 import type { DriftReport } from '../../src/core/drift/types';
 import { renderDriftReportHtml } from '../../src/core/report/driftReport';
-import { buildReportBundle, repoRoot } from '../unit/report/reportBundle';
-import { assertCleanLog, browserSkipReason, launchChromium, openReport } from './reportBrowser';
-import { payloadOf } from './reportFixtures';
+import { buildReportBundle, repoRoot } from '../helpers/reportBundle';
+import { assertCleanLog, browserSkipReason, launchChromium, openReport } from '../helpers/reportBrowser';
+import { payloadOf } from '../helpers/reportFixtures';
 
 const WEATHER = join(repoRoot, 'node_modules/vega-datasets/data/seattle-weather.csv');
 const EXAMPLE = join(repoRoot, 'examples/weather-drift');

@@ -17,9 +17,9 @@ import type { TfjsTrainTask } from '../../src/core/config/types';
 import { type MetricLine, parseMetricLine } from '../../src/core/metrics/jsonl';
 import { renderRunReportHtml } from '../../src/core/report/runReport';
 import { seriesFromLines } from '../../src/core/report/writeRunReport';
-import { buildReportBundle } from '../unit/report/reportBundle';
-import { browserSkipReason, launchChromium, openReport } from './reportBrowser';
-import { runRecord } from './reportFixtures';
+import { buildReportBundle } from '../helpers/reportBundle';
+import { browserSkipReason, launchChromium, openReport } from '../helpers/reportBrowser';
+import { runRecord } from '../helpers/reportFixtures';
 
 const root = resolve(__dirname, '../..');
 const example = join(root, 'examples/penguins');

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { makeRepo } from '../helpers/gitRepo';
-import { latestRun, xlens } from '../unit/cli/xlensProcess';
+import { latestRun, xlens } from '../helpers/xlensProcess';
 
 const CSV_A = 'x,y\n1,a\n2,b\n3,a\n4,b\n5,a\n';
 const CSV_B = 'x,y\n1,a\n2,a\n3,a\n9,b\n5,a\n';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { inertText } from '../../src/cli/terminalText';
 import { makeRepo, writeFiles } from '../helpers/gitRepo';
-import { xlens } from '../unit/cli/xlensProcess';
+import { xlens } from '../helpers/xlensProcess';
 
 const CLEAR = '\u001b[2J';
 const CLIPBOARD = '\u001b]52;c;aGFja2Vk\u0007';

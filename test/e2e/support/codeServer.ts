@@ -51,8 +51,9 @@ export function freePort(): Promise<number> {
 const EXTENSION_FILES = ['package.json', 'dist', 'media', 'schemas', 'syntaxes', 'README.md', 'LICENSE'];
 
 /**
- * Packages the bundles load at run time instead of bundling (esbuild.js `nodeExternals` that are
- * dependencies: native code). An installed extension ships them in its own node_modules, as a `.vsix` would.
+ * Packages the bundles load at run time instead of bundling (the `nodeExternals` of
+ * scripts/esbuildOptions.mjs that are dependencies: native code). An installed extension ships them in its
+ * own node_modules, as a `.vsix` would.
  */
 const RUNTIME_MODULES = ['@node-rs/crc32'];
 

@@ -1,30 +1,25 @@
 /**
- * The drift report view in the editor: comparing two files (computed by `xlens drift` in a child process)
- * and opening the report a drift run stored. Each panel loads the drift bundle under its strict CSP, says
- * ready, receives the snapshot, draws one chart per tested column plus the score summary, and reports no
- * error (CSP violations included) — also when column names and categories hold markup.
+ * The drift report view in the editor, driven through the Show Drift Report command and the extension's
+ * API: comparing two files (computed by `xlens drift` in a child process) and opening the report a drift
+ * run stored. Each panel loads the drift bundle under its strict CSP, says ready, receives the snapshot,
+ * draws one chart per tested column plus the score summary, and reports no error (CSP violations
+ * included) — also when column names and categories hold markup.
  */
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'mocha';
+import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import {
-  DRIFT_VIEW_TYPE,
-  openFilesDrift,
-  openRunDrift,
-  restoreDriftPanel,
-  type DriftPanel,
-  type DriftServices,
-} from '../../../src/features/drift';
-import { computeDriftReport } from '../../../src/core/drift/reportSource';
-import { PanelRegistry } from '../../../src/webview/panelRegistry';
-import { createWebviewPanel } from '../../../src/webview/webviewHost';
-import type { RunsModel } from '../../../src/features/runs/runsModel';
-import type { RunRecord } from '../../../src/core/runs/types';
+import type { DriftReport } from '../../../src/core/drift/types';
+import type { XlensApi } from '../../../src/features/api';
+import type { DriftPanel } from '../../../src/features/drift/driftPanel';
 import type { DriftRendered } from '../../../src/protocol/drift';
-import { EXTENSION_ID, workspaceRoot } from './helpers';
+import { writeFixtureRun } from '../../e2e/support/fixtureRun';
+import { EXTENSION_ID, panelOpenedBy, problemsOf, waitFor, workspaceRoot, xlensApi } from './helpers';
+
+const DRIFT_VIEW_TYPE = 'xlens.drift';
 
 function nextRender(panel: DriftPanel, timeoutMs = 60_000): Promise<DriftRendered> {
   return new Promise((resolve, reject) => {
@@ -40,33 +35,35 @@ function nextRender(panel: DriftPanel, timeoutMs = 60_000): Promise<DriftRendere
   });
 }
 
-describe('drift report view', () => {
-  const panels: DriftPanel[] = [];
-  const registry = new PanelRegistry<DriftPanel>();
-  after(() => {
-    panels.forEach((p) => p.dispose());
-    registry.dispose();
-  });
-  const warnings: string[] = [];
-  let runsDir = '';
-  const log = {
-    info: () => undefined,
-    warn: (m: string) => warnings.push(m),
-    debug: () => undefined,
-    error: (m: unknown) => warnings.push(String(m)),
-  };
+/** `xlens drift <reference> <current> --json` with the built CLI (dist/cli.js) in `cwd`. */
+function driftReport(cwd: string, reference: string, current: string): DriftReport {
+  const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+  const json = join(cwd, 'report.json');
+  const result = spawnSync(
+    process.execPath,
+    [join(extension.extensionPath, 'dist', 'cli.js'), 'drift', reference, current, '--json', json],
+    // The extension host may be Electron: run its binary as plain Node.
+    { cwd, encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } },
+  );
+  assert.equal(result.status, 0, result.stderr);
+  return JSON.parse(readFileSync(json, 'utf8')) as DriftReport;
+}
 
-  function services(runsDir: string): DriftServices {
-    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
-    return {
-      extensionUri: extension.extensionUri,
-      root: workspaceRoot(),
-      runsDir,
-      runs: undefined as unknown as RunsModel,
-      log: log as unknown as DriftServices['log'],
-      panels: registry,
-    };
-  }
+describe('drift report view', () => {
+  let api: XlensApi;
+  let problems: ReturnType<typeof problemsOf>;
+  let runId = '';
+  before(async () => {
+    api = await xlensApi();
+    // What drift views log as warnings and errors: view errors, CSP violations, failed restores.
+    problems = problemsOf(api, /^(drift view |Could not restore the drift report)/);
+  });
+  after(() => {
+    problems.dispose();
+    for (const panel of api.panels.drift.entries().values()) {
+      panel.dispose();
+    }
+  });
 
   it('is a command of the palette', async () => {
     const commands = await vscode.commands.getCommands(true);
@@ -76,17 +73,24 @@ describe('drift report view', () => {
   it('compares two files and draws the report', async () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
     const data = join(extension.extensionPath, 'examples', 'weather-drift', 'data');
-    warnings.length = 0;
-    const panel = await openFilesDrift(
-      services(tmpdir()),
-      join(data, 'weather-2012.csv'),
-      join(data, 'weather-2015.csv'),
+    const reference = join(data, 'weather-2012.csv');
+    const current = join(data, 'weather-2015.csv');
+    problems.clear();
+    // As from the Explorer with both files selected; the command asks which one is the reference and
+    // the first choice (the file the command was run on) is accepted.
+    const panel = await panelOpenedBy(
+      () =>
+        vscode.commands.executeCommand('xlens.showDriftReport', vscode.Uri.file(reference), [
+          vscode.Uri.file(reference),
+          vscode.Uri.file(current),
+        ]),
+      () => api.panels.drift.get(`files:${reference}\n${current}`),
+      { acceptQuickPick: true },
     );
-    panels.push(panel);
     const drawn = await nextRender(panel);
     assert.equal(drawn.charts, panel.snapshotModel.columns.length + 1);
     assert.equal(panel.snapshotModel.dataset.driftDetected, true);
-    assert.deepEqual(warnings, [], 'the view reported no errors');
+    assert.deepEqual(problems.messages, [], 'the view reported no errors');
   });
 
   it('opens the report of a drift run, with markup in names and categories shown without error', async () => {
@@ -96,43 +100,50 @@ describe('drift report view', () => {
       Array.from({ length: 60 }, (_, i) => `${(i % 12) + shift},"${labels[i % labels.length]}"`).join('\n');
     writeFileSync(join(dir, 'ref.csv'), `"${xss}",kind\n${rows(0, ['a', xss])}\n`);
     writeFileSync(join(dir, 'cur.csv'), `"${xss}",kind\n${rows(5, ['<script>alert(2)</script>', xss])}\n`);
-    const report = await computeDriftReport({ reference: 'ref.csv', current: 'cur.csv', cwd: dir });
-    runsDir = join(dir, 'runs');
-    mkdirSync(join(runsDir, 'r-drift', 'artifacts'), { recursive: true });
-    writeFileSync(join(runsDir, 'r-drift', 'artifacts', 'drift-report.json'), JSON.stringify(report));
-    warnings.length = 0;
-    const panel = await openRunDrift(services(runsDir), { id: 'r-drift', task: 'drift' } as RunRecord);
-    panels.push(panel);
+    const report = driftReport(dir, 'ref.csv', 'cur.csv');
+    // A run of the workspace's store holding the report as its artifact, as a drift task leaves it.
+    const run = await writeFixtureRun(workspaceRoot(), {
+      task: 'drift',
+      git: { commit: null, branch: null, dirty: false, snapshot: null },
+      metrics: [],
+      steps: 0,
+    });
+    runId = run.id;
+    const artifacts = join(workspaceRoot(), '.xlens', 'runs', run.id, 'artifacts');
+    mkdirSync(artifacts, { recursive: true });
+    writeFileSync(join(artifacts, 'drift-report.json'), JSON.stringify(report));
+    await waitFor(`run ${run.id} in the Runs model`, () => api.runs.get(run.id));
+    problems.clear();
+    const panel = await panelOpenedBy(
+      () => vscode.commands.executeCommand('xlens.showDriftReport', run.id),
+      () => api.panels.drift.get(`run:${run.id}`),
+    );
     const drawn = await nextRender(panel);
     assert.equal(drawn.charts, report.columns.length + 1);
     assert.ok(panel.snapshotModel.columns.some((c) => c.name === xss));
-    assert.deepEqual(warnings, [], 'the view reported no errors');
+    assert.deepEqual(problems.messages, [], 'the view reported no errors');
   });
 
   it('restores the panel of a run after a reload, and closes one of compared files', async () => {
-    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
     const panel = (): vscode.WebviewPanel =>
-      createWebviewPanel({
-        viewType: DRIFT_VIEW_TYPE,
-        title: 'Drift report',
-        bundle: 'drift',
-        extensionUri: extension.extensionUri,
+      vscode.window.createWebviewPanel(DRIFT_VIEW_TYPE, 'Drift report', vscode.ViewColumn.Active, {
+        enableScripts: true,
       });
-    registry.get('run:r-drift')?.dispose();
-    warnings.length = 0;
-    await restoreDriftPanel(services(runsDir), panel(), {
-      snapshot: { source: { kind: 'run', runId: 'r-drift', task: 'drift' } },
+    assert.ok(runId, 'the drift run of the previous test exists');
+    api.panels.drift.get(`run:${runId}`)?.dispose();
+    problems.clear();
+    await api.panels.restore(panel(), {
+      snapshot: { source: { kind: 'run', runId, task: 'drift' } },
     });
-    const restored = registry.get('run:r-drift');
+    const restored = api.panels.drift.get(`run:${runId}`);
     assert.ok(restored, 'the run panel is back');
-    panels.push(restored);
     await nextRender(restored);
-    assert.deepEqual(warnings, []);
+    assert.deepEqual(problems.messages, []);
 
     const files = panel();
     let closed = false;
     files.onDidDispose(() => (closed = true));
-    await restoreDriftPanel(services(runsDir), files, {
+    await api.panels.restore(files, {
       snapshot: { source: { kind: 'files', reference: 'a.csv', current: 'b.csv' } },
     });
     assert.equal(closed, true);

@@ -69,3 +69,70 @@ export function webviewTabs(viewType: string): vscode.Tab[] {
     .flatMap((group) => group.tabs)
     .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith(viewType));
 }
+
+/** The warnings and errors the extension logged since {@link problemsOf} (or the last `clear()`). */
+export interface Problems {
+  readonly messages: string[];
+  clear(): void;
+  dispose(): void;
+}
+
+/** Collects what the extension logs as warnings and errors (the API's `onDidLogProblem`) matching `filter`. */
+export function problemsOf(api: XlensApi, filter: RegExp): Problems {
+  const messages: string[] = [];
+  const subscription = api.onDidLogProblem((message) => {
+    if (filter.test(message)) {
+      messages.push(message);
+    }
+  });
+  return {
+    messages,
+    clear: () => void messages.splice(0),
+    dispose: () => subscription.dispose(),
+  };
+}
+
+/**
+ * Runs `action` (a command) and waits for the panel it opens, looked up with `find` in the API's open
+ * panels. The panel is looked for every 20 ms from the start, so a test subscribing to its events right
+ * after this resolves is in time for the view's first snapshot (the view loads its bundle first).
+ * @param options.acceptQuickPick accept the selected item of quick picks the command shows meanwhile
+ */
+export async function panelOpenedBy<T>(
+  action: () => Thenable<unknown>,
+  find: () => T | undefined,
+  options: { acceptQuickPick?: boolean; timeoutMs?: number } = {},
+): Promise<T> {
+  let failure: unknown;
+  let done = false;
+  const running = Promise.resolve(action()).then(
+    () => (done = true),
+    (error: unknown) => {
+      done = true;
+      failure = error ?? new Error('the command failed');
+    },
+  );
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  for (;;) {
+    // Read before looking: a command that finished has registered its panel by then.
+    const finished = done;
+    const panel = find();
+    if (panel !== undefined) {
+      await running;
+      return panel;
+    }
+    if (failure !== undefined) {
+      throw failure instanceof Error ? failure : new Error(JSON.stringify(failure));
+    }
+    if (finished) {
+      throw new Error('the command finished without opening the panel');
+    }
+    if (Date.now() > deadline) {
+      throw new Error('timed out waiting for the panel the command opens');
+    }
+    if (options.acceptQuickPick) {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { makeRepo } from '../../helpers/gitRepo';
-import { latestRun, startXlens, waitFor } from '../../unit/cli/xlensProcess';
+import { latestRun, startXlens, waitFor } from '../../helpers/xlensProcess';
 
 /** Writes step 0, then waits for `go`; then prints two lines, writes step 1 and exits with argv[2]. */
 const TASK = `

@@ -3,20 +3,10 @@
  * read are read, a partial last line waits, and a rewritten file is detected and read again.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import {
-  appendFileSync,
-  mkdirSync,
-  openSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-  writeSync,
-  closeSync,
-} from 'node:fs';
+import { appendFileSync, openSync, renameSync, rmSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { FileTail, NotRegularFileError } from '../../../src/core/base/fileTail';
+import { FileTail } from '../../../src/core/base/fileTail';
 import { tempDir } from '../../helpers/gitRepo';
 
 const rows = (from: number, to: number): string =>
@@ -134,20 +124,5 @@ describe('FileTail', () => {
     const second = await tail.read();
     assert.equal(second.skippedBytes, 0, 'later appends are read whole');
     assert.equal(second.lines[0].text.length, 500);
-  });
-
-  it('refuses a FIFO instead of blocking on it', async () => {
-    const dir = tempDir('xlens-tail-');
-    const fifo = join(dir, 'metrics.jsonl');
-    execFileSync('mkfifo', [fifo]);
-    await assert.rejects(
-      new FileTail(fifo).read(),
-      (e) => e instanceof NotRegularFileError && /is a FIFO/.test(e.message),
-    );
-    mkdirSync(join(dir, 'folder'));
-    await assert.rejects(
-      new FileTail(join(dir, 'folder')).read(),
-      /is a folder, not a regular file \(EISDIR\)/,
-    );
   });
 });

@@ -7,8 +7,8 @@ import {
   P_VALUE_FLOOR,
 } from '../../../src/core/charts/driftCharts';
 import type { ColumnDrift } from '../../../src/core/drift/types';
-import { driftReportFixture, XSS_IMG, XSS_SCRIPT } from '../../integration/reportFixtures';
-import { markCount, renderModel } from './vegaRender';
+import { driftReportFixture, XSS_IMG, XSS_SCRIPT } from '../../helpers/reportFixtures';
+import { markCount, renderModel } from '../../helpers/vegaRender';
 
 type Row = Record<string, string | number | null>;
 

@@ -4,8 +4,8 @@ import { LINE_DATASET, type LineRow } from '../../../src/core/charts/lineChart';
 import { groupMetrics } from '../../../src/core/charts/metricGroups';
 import { metricCharts, metricGroupRows, runComparisonChart } from '../../../src/core/charts/metricCharts';
 import type { MetricPoint } from '../../../src/core/metrics/series';
-import { KERAS_LOG, longSeries, readKerasLog } from '../../integration/reportFixtures';
-import { markCount, renderModel } from './vegaRender';
+import { KERAS_LOG, longSeries, readKerasLog } from '../../helpers/reportFixtures';
+import { markCount, renderModel } from '../../helpers/vegaRender';
 
 type Layer = {
   mark: { type: string };

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { build, type Metafile } from 'esbuild';
+import { nodeBundleOptions } from '../../../scripts/esbuildOptions.mjs';
 
 const root = join(__dirname, '..', '..', '..');
 
@@ -14,14 +15,9 @@ let bundled: Set<string>;
 
 before(async () => {
   const result = await build({
+    // The options of dist/extension.js (esbuild.js), so the check sees what the product bundles.
+    ...nodeBundleOptions(root),
     entryPoints: [join(root, 'src/extension.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode', '@tensorflow/tfjs-node', 'mocha', '@node-rs/crc32'],
-    define: { 'import.meta.url': 'importMetaUrl' },
-    inject: [join(root, 'scripts/importMetaUrl.js')],
     write: false,
     metafile: true,
     outfile: join(root, 'dist', 'activation-check.js'),

@@ -8,7 +8,7 @@ import { confusionChart, confusionRows } from '../../../src/core/charts/confusio
 import { lineChart } from '../../../src/core/charts/lineChart';
 import { evaluationSection, metricTiles } from '../../../src/core/report/evaluationSection';
 import { evaluateClassification, evaluateRegression } from '../../../src/core/train/evaluation';
-import { XSS_IMG } from '../../integration/reportFixtures';
+import { XSS_IMG } from '../../helpers/reportFixtures';
 
 // Penguin-like labels with one label that is markup; actual vs predicted with two mistakes.
 const labels = ['Adelie', 'Gentoo', XSS_IMG];

@@ -15,8 +15,8 @@ import {
   runRecord,
   XSS_IMG,
   XSS_SCRIPT,
-} from '../../integration/reportFixtures';
-import { buildReportBundle, repoRoot } from './reportBundle';
+} from '../../helpers/reportFixtures';
+import { buildReportBundle, repoRoot } from '../../helpers/reportBundle';
 
 /** The HTML outside the inlined bundle (the bundle is library code, checked separately). */
 function pageMarkup(html: string): string {

@@ -5,7 +5,15 @@ import { describe, it } from 'node:test';
 import { isAlive } from '../../../src/core/base/process';
 import type { RunRecord } from '../../../src/core/runs/types';
 import { gitIn, makeRepo, tempDir, writeFiles } from '../../helpers/gitRepo';
-import { latestRun, repoRoot, runIds, startXlens, waitFor, xlens, xlensInProcess } from './xlensProcess';
+import {
+  latestRun,
+  repoRoot,
+  runIds,
+  startXlens,
+  waitFor,
+  xlens,
+  xlensInProcess,
+} from '../../helpers/xlensProcess';
 
 const TRAIN = `
 const fs = require('fs');

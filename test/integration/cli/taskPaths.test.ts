@@ -8,7 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { makeRepo } from '../../helpers/gitRepo';
-import { latestRun, runIds, xlens } from './xlensProcess';
+import { latestRun, runIds, xlens } from '../../helpers/xlensProcess';
 
 describe('paths of a task with cwd:', () => {
   it('reads params, fingerprints data and records outputs from the task folder, not the workspace root', async () => {

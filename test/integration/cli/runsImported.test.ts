@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { discoverImportedRuns } from '../../../src/core/metrics/discovery/discovery';
 import { tempDir } from '../../helpers/gitRepo';
-import { xlensInProcess } from './xlensProcess';
+import { xlensInProcess } from '../../helpers/xlensProcess';
 
 const FIXTURES = join(__dirname, '../../fixtures');
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { interpolateCommand } from '../../../src/core/config/params';
 import { makeRepo } from '../../helpers/gitRepo';
-import { latestRun, xlens } from './xlensProcess';
+import { latestRun, xlens } from '../../helpers/xlensProcess';
 
 const ARGS = `require('fs').writeFileSync(process.env.XLENS_RUN_DIR + '/argv.json', JSON.stringify(process.argv.slice(2)));`;
 

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { readTable } from '../../../src/core/train/table';
 import { join } from 'node:path';
 import { makeRepo, tempDir, writeFiles } from '../../helpers/gitRepo';
-import { runIds, xlens } from './xlensProcess';
+import { runIds, xlens } from '../../helpers/xlensProcess';
 
 const table = (offset: number, sep = ',') =>
   [

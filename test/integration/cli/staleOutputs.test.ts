@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { writtenSince } from '../../../src/core/runner/artifacts';
 import { makeRepo } from '../../helpers/gitRepo';
-import { latestRun, xlens } from './xlensProcess';
+import { latestRun, xlens } from '../../helpers/xlensProcess';
 
 const SAVE = `
 const fs = require('fs');

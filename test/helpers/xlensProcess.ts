@@ -6,11 +6,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { main } from '../../../src/cli/main';
-import type { RunRecord } from '../../../src/core/runs/types';
-import { gitTestEnv, tempDir } from '../../helpers/gitRepo';
+import { main } from '../../src/cli/main';
+import type { RunRecord } from '../../src/core/runs/types';
+import { gitTestEnv, tempDir } from './gitRepo';
 
-export const repoRoot = resolve(__dirname, '../../..');
+export const repoRoot = resolve(__dirname, '../..');
 /** tsx's loader, by absolute URL: `--import tsx` would resolve it from the (temp) working folder. */
 export const tsxLoader = pathToFileURL(join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href;
 export const cliSource = join(repoRoot, 'src/cli/main.ts');

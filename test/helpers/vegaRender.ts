@@ -3,7 +3,7 @@
  * an SVG string, the way the browser views do minus the DOM. vega-lite and vega are ESM with top-level
  * await, hence the dynamic imports.
  */
-import type { ChartModel } from '../../../src/protocol/charts';
+import type { ChartModel } from '../../src/protocol/charts';
 
 export interface Rendered {
   warnings: string[];

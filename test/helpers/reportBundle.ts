@@ -1,13 +1,15 @@
 /**
  * A fresh build of the report's browser bundle for tests, so they exercise the current sources of
- * webviews/report rather than whatever dist/ holds. Same options as esbuild.js uses for webviews.
+ * webviews/report rather than whatever dist/ holds. Same options as esbuild.js uses for webviews
+ * (scripts/esbuildOptions.mjs).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { webviewBundleOptions } from '../../scripts/esbuildOptions.mjs';
 
-export const repoRoot = resolve(__dirname, '../../..');
+export const repoRoot = resolve(__dirname, '../..');
 
 /**
  * Builds `<root>/webviews/report/main.ts` into `outdir` (default: a new temp dir); returns the path of
@@ -18,13 +20,9 @@ export async function buildReportBundle(
   outdir: string = mkdtempSync(join(tmpdir(), 'xlens-report-bundle-')),
 ): Promise<string> {
   await build({
+    ...webviewBundleOptions(root),
     entryPoints: { report: join(root, 'webviews/report/main.ts') },
     outdir,
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-    tsconfig: join(root, 'webviews/tsconfig.json'),
     sourcemap: true,
     sourcesContent: false,
     legalComments: 'linked',

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDir, writeFiles } from '../../helpers/gitRepo';
-import { xlens } from './xlensProcess';
+import { xlens } from '../../helpers/xlensProcess';
 
 describe('xlens import: bad paths (real CLI process)', () => {
   it('exits 2 for a path that does not exist', async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { supervisesRun } from '../../../src/cli/stdoutGuard';
 import { tempDir, writeFiles } from '../../helpers/gitRepo';
-import { cliEnv, cliSource, latestRun, tsxLoader } from './xlensProcess';
+import { cliEnv, cliSource, latestRun, tsxLoader } from '../../helpers/xlensProcess';
 
 /** Runs `xlens <args> | head -n 2` through a real shell pipe; resolves with head's output and the exit status. */
 function pipedToHead(cwd: string, args: string): Promise<{ code: number | null; out: string; err: string }> {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 
 /** The shared launcher (honours `XLENS_CHROMIUM`). */
-export { chromiumSkipReason as browserSkipReason, launchChromium } from '../helpers/chromium';
+export { chromiumSkipReason as browserSkipReason, launchChromium } from './chromium';
 
 /** What happened while a page was open. */
 export interface PageLog {

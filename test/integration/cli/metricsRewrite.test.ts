@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makeRepo } from '../../helpers/gitRepo';
-import { latestRun, metricLines, xlens } from './xlensProcess';
+import { latestRun, metricLines, xlens } from '../../helpers/xlensProcess';
 
 /**
  * Writes 5 steps in the given way; after each, waits until xlens has taken the step (it shows in the

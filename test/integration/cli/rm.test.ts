@@ -4,7 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gitIn, makeRepo } from '../../helpers/gitRepo';
-import { latestRun, runIds, waitFor, xlens } from './xlensProcess';
+import { latestRun, runIds, waitFor, xlens } from '../../helpers/xlensProcess';
 
 const CONFIG = ['version: 1', 'tasks:', '  hi: { run: echo hi }', '  wait: { run: node wait.js }', ''].join(
   '\n',

@@ -8,7 +8,7 @@ import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { makeRepo } from '../../helpers/gitRepo';
-import { repoRoot, runIds, xlens } from './xlensProcess';
+import { repoRoot, runIds, xlens } from '../../helpers/xlensProcess';
 
 const fixtures = join(repoRoot, 'test/fixtures');
 const RUN_ID = '07cd61a82ecc46bb9b61d1142c15ea42';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isAlive } from '../../../src/core/base/process';
 import { gitIn, gitTestEnv, makeRepo, tempDir, writeFiles } from '../../helpers/gitRepo';
-import { latestRun, metricLines, runIds, waitFor, xlens } from './xlensProcess';
+import { latestRun, metricLines, runIds, waitFor, xlens } from '../../helpers/xlensProcess';
 
 /** A training script: `n` protocol lines, its pid in `child.pid`, then it waits (or exits when told). */
 const TRAIN = `

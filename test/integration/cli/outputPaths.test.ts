@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { makeRepo, tempDir, writeFiles } from '../../helpers/gitRepo';
-import { xlens } from './xlensProcess';
+import { xlens } from '../../helpers/xlensProcess';
 
 const rows = (offset: number) =>
   ['x,c', ...Array.from({ length: 40 }, (_, i) => `${i + offset},${i % 3 === 0 ? 'a' : 'b'}`)].join('\n') +

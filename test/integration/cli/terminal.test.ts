@@ -8,7 +8,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { makeRepo } from '../../helpers/gitRepo';
-import { cliEnv, cliSource, latestRun, metricLines, tsxLoader, waitFor, xlens } from './xlensProcess';
+import {
+  cliEnv,
+  cliSource,
+  latestRun,
+  metricLines,
+  tsxLoader,
+  waitFor,
+  xlens,
+} from '../../helpers/xlensProcess';
 
 /** True when util-linux `script` can give a child a pseudo-terminal here. */
 function hasScript(): boolean {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makeRepo } from '../../helpers/gitRepo';
-import { xlens } from './xlensProcess';
+import { xlens } from '../../helpers/xlensProcess';
 
 function workspace(): string {
   const files: Record<string, string> = {

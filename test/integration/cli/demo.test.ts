@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { RunRecord } from '../../../src/core/runs/types';
 import { gitIn, tempDir } from '../../helpers/gitRepo';
-import { cliEnv, repoRoot } from './xlensProcess';
+import { cliEnv, repoRoot } from '../../helpers/xlensProcess';
 
 const bundledCli = join(repoRoot, 'dist', 'cli.js');
 
