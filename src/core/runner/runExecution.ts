@@ -171,7 +171,10 @@ export class RunExecution {
       `${JSON.stringify(this.resolved.params, null, 2)}\n`,
     );
     const { range: _range, fieldRanges: _fieldRanges, ...task } = this.resolved.task;
-    await writeFile(this.store.file(this.record.id, 'task'), `${JSON.stringify(task, null, 2)}\n`);
+    // A `run:` command's values are variables it expands: recorded with it, so task.json says what ran.
+    const paramEnv = this.resolved.paramEnv;
+    const recorded = Object.keys(paramEnv).length > 0 ? { ...task, paramEnv } : task;
+    await writeFile(this.store.file(this.record.id, 'task'), `${JSON.stringify(recorded, null, 2)}\n`);
   }
 
   private environment(): NodeJS.ProcessEnv {
@@ -180,6 +183,7 @@ export class RunExecution {
       ...base,
       ...(base.PYTHONUNBUFFERED === undefined ? { PYTHONUNBUFFERED: '1' } : {}),
       ...this.resolved.task.env,
+      ...this.resolved.paramEnv,
       XLENS_RUN_ID: this.record.id,
       XLENS_RUN_DIR: this.runDir,
       XLENS_METRICS_FILE: this.store.file(this.record.id, 'rawMetrics'),
