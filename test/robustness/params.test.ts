@@ -31,6 +31,7 @@ const VALUES: [string, string][] = [
   ['a glob', '*'],
   ['a brace breakout', '}; touch pwned; ${'],
   ['a paren breakout', ')); touch pwned; (('],
+  ['an array subscript (bash arithmetic)', 'a[$(touch pwned)]'],
   ['a comment', '# not a comment; touch pwned'],
   ['empty', ''],
   ['a leading dash', '-n'],
@@ -83,6 +84,21 @@ const POSITIONS: Position[] = [
   { name: 'inside ${VAR#…} (a pattern)', run: [ARGS, 'v=abc; a "${v#P}"'] },
   { name: 'inside $((…))', run: [ARGS, 'a $((P + 1))'] },
   { name: 'after a backslash', run: [ARGS, 'a \\P'] },
+  { name: 'after a $', run: [ARGS, 'a $P'] },
+  { name: "inside bash's ((…))", run: [ARGS, '(( P > 0 )) && a yes'] },
+  { name: "inside bash's [[ … ]]", run: [ARGS, '[[ P -eq 1 ]] && a yes'] },
+  { name: "after bash's let", run: [ARGS, 'let n=P+1; a "$n"'] },
+  { name: 'after a subshell', run: [ARGS, '(cd . && a ok) && a P'], expect: oneArg() },
+  {
+    name: 'after two heredocs on one line',
+    run: [ARGS, "cat <<'A' >/dev/null; cat <<B > out", "it's", 'A', 'b=P', 'B'],
+    expect: (v) => `b=${v}\n`,
+  },
+  {
+    name: 'a <<- heredoc body (tabs)',
+    run: ['cat > out <<-EOT', '\tv=P', '\tEOT'],
+    expect: (v) => `v=${v}\n`,
+  },
 ];
 
 const PLACEHOLDER = '${params.x}';
@@ -172,6 +188,47 @@ describe('robustness: a param value never executes in run:', { skip: process.pla
     assert.match(errors[0].message, new RegExp(`xlens\\.yaml:${at.line}:${at.column}: .*single quotes`));
     assert.match(errors[0].message, /"\$1"|sys\.argv/);
     assert.match(errors[0].message, /:raw/);
+  });
+
+  it('gives keys that map to one variable name distinct names, and ${runs.<task>.latest} its own', async () => {
+    const root = tempDir("xlens-params-it's $(touch pwned) ");
+    writeFiles(root, {
+      'args.js': `require('fs').writeFileSync('argv.json', JSON.stringify(process.argv.slice(2)));`,
+      'xlens.yaml': [
+        'version: 1',
+        'tasks:',
+        '  first:',
+        '    run: "true"',
+        '  t:',
+        "    params: { a.b: '$(touch pwned)', a_b: '`touch pwned`', A-B: x }",
+        '    run: node args.js ${params.a.b} ${params.a_b} "${params.A-B}" ${params.a.b} ${runs.first.latest}',
+        '',
+      ].join('\n'),
+    });
+    const store = new RunStore(root);
+    const runner = new TaskRunner((await loadProject(root)).config!, store, { killGraceMs: 300 });
+    const first = await runner.run('first');
+    const run = await runner.run('t');
+    assert.equal(run.status, 'succeeded', run.error);
+    assert.deepEqual(JSON.parse(readFileSync(join(root, 'argv.json'), 'utf8')), [
+      '$(touch pwned)',
+      '`touch pwned`',
+      'x',
+      '$(touch pwned)',
+      store.runDir(first.id),
+    ]);
+    const task = JSON.parse(readFileSync(store.file(run.id, 'task'), 'utf8')) as Record<string, unknown>;
+    assert.equal(
+      task.run,
+      'node args.js "${XLENS_PARAM_A_B}" "${XLENS_PARAM_A_B_2}" "${XLENS_PARAM_A_B_3}" "${XLENS_PARAM_A_B}" "${XLENS_RUNS_FIRST_LATEST}"',
+    );
+    assert.deepEqual(task.paramEnv, {
+      XLENS_PARAM_A_B: '$(touch pwned)',
+      XLENS_PARAM_A_B_2: '`touch pwned`',
+      XLENS_PARAM_A_B_3: 'x',
+      XLENS_RUNS_FIRST_LATEST: store.runDir(first.id),
+    });
+    assert.equal(existsSync(join(root, 'pwned')), false);
   });
 
   it('the real runner passes hostile values as XLENS_PARAM_* variables, one argument each', async () => {

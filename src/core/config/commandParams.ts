@@ -56,6 +56,8 @@ const REFUSED = {
   pattern:
     'is a pattern of ${v#...}/${v%...}, where * ? [ in the value would match; use it as a word or in "..." instead',
   escaped: 'follows a backslash, which would make the shell keep it as written; remove the backslash',
+  dollar:
+    'follows a $, which sh and bash read differently before a quote; remove the $ or put a space between',
 } as const;
 
 /**
@@ -79,6 +81,8 @@ export function commandVariable(placeholder: Pick<Placeholder, 'namespace' | 'ke
  * which re-reads expanded variables) values are put in double-quoted, as before.
  * @param lookup the value of a placeholder, or throws (unknown param, no run yet).
  * @param refuse called with the first refused placeholder (see {@link commandPlaceholders}); throws.
+ * @param platform `win32` puts values into the text for `cmd.exe`; any other is a POSIX `/bin/sh`.
+ * @throws whatever `lookup` or `refuse` throw (resolveTask: a UserInputError at the `run:` field).
  */
 export function bindCommand(
   text: string,
@@ -92,7 +96,7 @@ export function bindCommand(
   let display = '';
   let scanned = 0;
   for (const use of commandPlaceholders(text)) {
-    if (use.form === 'refused' && platform !== 'win32') {
+    if (use.form === 'refused') {
       refuse(use);
     }
     const value = lookup(use.placeholder);
@@ -181,6 +185,8 @@ export function commandPlaceholders(text: string): CommandPlaceholder[] {
       );
     } else if (escaped) {
       refuse(REFUSED.escaped);
+    } else if (text[index - 1] === '$') {
+      refuse(REFUSED.dollar);
     } else if (top.kind === 'code') {
       uses.push({ placeholder, index, form: 'word' });
     } else if (top.kind === 'double' || (top.kind === 'heredoc' && !top.quoted)) {
@@ -331,6 +337,12 @@ export function commandPlaceholders(text: string): CommandPlaceholder[] {
       // Heredoc bodies start on the next line, in the order of their operators.
       for (const h of pending.splice(0).reverse()) {
         stack.push({ kind: 'heredoc', ...h });
+      }
+    } else if (startsWord && /^(?:\(\(|(?:\[\[|let)(?=[\s;]|$))/.test(text.slice(i, i + 4))) {
+      // bash evaluates operands of ((…)), [[ … -eq … ]] and let as arithmetic, running $(…) in them.
+      lost ??= `bash's "${text.slice(i, i + 3).trim()}" (arithmetic)`;
+      if (c === '(') {
+        frame.parens++;
       }
     } else if (c === '#' && startsWord) {
       stack.push({ kind: 'comment' });
