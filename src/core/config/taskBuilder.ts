@@ -9,7 +9,7 @@ import type { UserInputError } from '../base/errors';
 import { compileStdoutPattern } from '../metrics/stdoutPattern';
 import type { ParamValue } from '../runs/types';
 import { parseDuration } from './duration';
-import { commandPlaceholders } from './commandParams';
+import { commandPlaceholders } from './commandScan';
 import { findPlaceholders, flattenParams } from './params';
 import { parseDriftOptions, thresholdProblems } from '../drift/options';
 import { describeField } from './schemaErrors';
