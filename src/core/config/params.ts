@@ -1,6 +1,6 @@
 /**
  * Params of a task: loaded from files (YAML or JSON) and inline maps, flattened to `a.b.c` keys, and
- * interpolated into commands and paths as `${params.a.b.c}`.
+ * interpolated into paths as `${params.a.b.c}` (`run:` commands: see `commandParams.ts`).
  */
 import type { ParamValue } from '../runs/types';
 
@@ -16,7 +16,7 @@ export interface Placeholder {
   key: string;
   /** Set when the namespace is a near miss (`param.`, `run.`). */
   misspelt?: string;
-  /** `${params.x:raw}`: put into a `run:` command as written, not shell-quoted. */
+  /** `${params.x:raw}`: put into a `run:` command as shell text, not through a variable. */
   raw?: boolean;
 }
 
@@ -29,18 +29,24 @@ function splitKey(namespace: 'params' | 'runs', key: string): { key: string; raw
 
 /** Lists the `${params.*}` / `${runs.*}` placeholders in `text`. */
 export function findPlaceholders(text: string): Placeholder[] {
-  const found: Placeholder[] = [];
-  for (const match of text.matchAll(PLACEHOLDER)) {
+  return matchPlaceholders(text).map((m) => m.placeholder);
+}
+
+/** The placeholders in `text` with their offsets (`index`, 0-based), in order. */
+export function matchPlaceholders(text: string): { index: number; placeholder: Placeholder }[] {
+  return [...text.matchAll(PLACEHOLDER)].map((match) => {
     const raw = match[1];
     const namespace = raw.startsWith('param') ? 'params' : 'runs';
-    found.push({
-      text: match[0],
-      namespace,
-      ...splitKey(namespace, match[2]),
-      ...(raw === 'param' || raw === 'run' ? { misspelt: raw } : {}),
-    });
-  }
-  return found;
+    return {
+      index: match.index,
+      placeholder: {
+        text: match[0],
+        namespace,
+        ...splitKey(namespace, match[2]),
+        ...(raw === 'param' || raw === 'run' ? { misspelt: raw } : {}),
+      },
+    };
+  });
 }
 
 /** Formats a param value for interpolation into a command line or path (null → empty). */
@@ -57,70 +63,6 @@ export function interpolate(text: string, lookup: (placeholder: Placeholder) => 
     const namespace = raw.startsWith('param') ? 'params' : 'runs';
     return lookup({ text: whole, namespace, ...splitKey(namespace, key) });
   });
-}
-
-/** Where a placeholder stands in a `/bin/sh` command line. */
-type ShellContext = 'plain' | 'single' | 'double';
-
-/**
- * Replaces the placeholders of a `run:` command (run by `/bin/sh -c`) so that each value reaches the
- * command as exactly one word, whatever it holds (spaces, quotes, `$`, `;`, `*`): a value that is not
- * a plain token (letters, digits, `_@%+=:,./-`) is single-quoted POSIX-style where the placeholder
- * stands unquoted (`it's` → `'it'\''s'`), backslash-escaped (`\ " $ \``) inside double quotes, and
- * spliced with `'\''` inside single quotes. `${params.x:raw}` is put in as written (for a value that
- * holds several arguments on purpose). On Windows (`cmd.exe`) unquoted values are double-quoted.
- * @param lookup as for {@link interpolate}.
- */
-export function interpolateCommand(text: string, lookup: (placeholder: Placeholder) => string): string {
-  let out = '';
-  let scanned = 0;
-  let context: ShellContext = 'plain';
-  for (const match of text.matchAll(PLACEHOLDER)) {
-    const at = match.index;
-    context = shellContextAfter(text.slice(scanned, at), context);
-    const namespace = match[1].startsWith('param') ? 'params' : 'runs';
-    const placeholder: Placeholder = { text: match[0], namespace, ...splitKey(namespace, match[2]) };
-    const value = lookup(placeholder);
-    out += text.slice(scanned, at) + (placeholder.raw ? value : quoteForShell(value, context));
-    scanned = at + match[0].length;
-  }
-  return out + text.slice(scanned);
-}
-
-/** The quoting state of `/bin/sh` after reading `text` from state `context` (POSIX quoting rules). */
-function shellContextAfter(text: string, context: ShellContext): ShellContext {
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (context === 'single') {
-      if (c === "'") {
-        context = 'plain';
-      }
-    } else if (c === '\\') {
-      i++; // escapes the next character (in double quotes only some, which is the same for us)
-    } else if (c === '"') {
-      context = context === 'double' ? 'plain' : 'double';
-    } else if (c === "'" && context === 'plain') {
-      context = 'single';
-    }
-  }
-  return context;
-}
-
-/** `value` as one literal word for `/bin/sh` at a point in `context`. */
-function quoteForShell(value: string, context: ShellContext): string {
-  switch (context) {
-    case 'single':
-      return value.replace(/'/g, `'\\''`);
-    case 'double':
-      return value.replace(/[\\"$`]/g, '\\$&');
-    case 'plain':
-      if (/^[\w@%+=:,./-]+$/.test(value)) {
-        return value;
-      }
-      return process.platform === 'win32'
-        ? `"${value.replace(/"/g, '""')}"`
-        : `'${value.replace(/'/g, `'\\''`)}'`;
-  }
 }
 
 /**

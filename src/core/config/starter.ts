@@ -4,8 +4,9 @@ export const STARTER_CONFIG = `# Experiment Lens tasks. Run one with \`xlens run
 version: 1
 tasks:
   train:
-    # Any shell command (run by /bin/sh from the workspace root). \${params.x} is replaced by the
-    # param's value; override one for a single run with \`xlens run train --set lr=0.01\`.
+    # Any shell command (run by /bin/sh from the workspace root). \${params.x} gives the param's
+    # value as one argument (through the variable XLENS_PARAM_X, never as shell code); override
+    # one for a single run with \`xlens run train --set lr=0.01\`.
     run: python train.py --epochs \${params.epochs} --lr \${params.lr}
     params: # an inline map, or a file: params.yaml (YAML or JSON)
       epochs: 10

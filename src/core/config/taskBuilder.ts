@@ -9,6 +9,7 @@ import type { UserInputError } from '../base/errors';
 import { compileStdoutPattern } from '../metrics/stdout/stdoutPattern';
 import type { ParamValue } from '../runs/types';
 import { parseDuration } from './duration';
+import { commandPlaceholders } from './commandScan';
 import { findPlaceholders, flattenParams } from './params';
 import { parseDriftOptions, thresholdProblems } from '../drift/options';
 import { describeField } from './schemaErrors';
@@ -323,6 +324,21 @@ export class TaskBuilder {
     return ranges;
   }
 
+  /** Placeholders of `run:` where no value can be placed safely, at their line and column. */
+  private checkCommandPlaceholders(): void {
+    const run = this.raw.run;
+    if (typeof run !== 'string') {
+      return;
+    }
+    for (const use of commandPlaceholders(run)) {
+      if (use.form === 'refused' && !use.placeholder.misspelt) {
+        const same = run.slice(0, use.index).split(use.placeholder.text).length - 1;
+        const range = this.source.rangeWithin(this.at('run'), use.placeholder.text, same);
+        this.errors.push(this.source.errorAt(`${use.problem!}.`, range));
+      }
+    }
+  }
+
   /** Every string that may hold placeholders, with its path. */
   private interpolatedStrings(): [string, YamlPath][] {
     const out: [string, YamlPath][] = [];
@@ -347,6 +363,7 @@ export class TaskBuilder {
   }
 
   private checkPlaceholders(): void {
+    this.checkCommandPlaceholders();
     const known = Object.keys(this.params);
     for (const [text, path] of this.interpolatedStrings()) {
       for (const p of findPlaceholders(text)) {

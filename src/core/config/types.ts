@@ -55,7 +55,7 @@ interface TaskBase {
 /** A user's own command, run through the shell. */
 export interface CommandTask extends TaskBase {
   kind: 'command';
-  /** Command line, still containing `${params.x}` placeholders (interpolated at run time). */
+  /** Command line, still containing `${params.x}` placeholders (bound at run time: `bindCommand`). */
   run: string;
 }
 

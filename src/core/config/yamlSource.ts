@@ -102,12 +102,17 @@ export class YamlSource {
 
   /**
    * The range of `needle` inside the scalar at `path` when it appears verbatim in the source
-   * (plain and quoted one-line scalars), else the scalar's range.
+   * (plain and quoted one-line scalars, block scalars), else the scalar's range.
+   * @param occurrence which appearance of `needle` (0 = the first).
    */
-  rangeWithin(path: YamlPath, needle: string): SourceRange {
+  rangeWithin(path: YamlPath, needle: string, occurrence = 0): SourceRange {
     const node = this.nodeAt(path);
     if (node?.range) {
-      const at = this.text.slice(node.range[0], node.range[1]).indexOf(needle);
+      const source = this.text.slice(node.range[0], node.range[1]);
+      let at = source.indexOf(needle);
+      for (let n = 0; n < occurrence && at >= 0; n++) {
+        at = source.indexOf(needle, at + needle.length);
+      }
       if (at >= 0) {
         const start = node.range[0] + at;
         return this.rangeOfOffsets(start, start + needle.length);

@@ -7,7 +7,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserInputError, formatLocation } from '../base/errors';
-import { interpolate, interpolateCommand, paramText, type Placeholder } from '../config/params';
+import { bindCommand } from '../config/commandParams';
+import { interpolate, paramText, type Placeholder } from '../config/params';
 import { closest, didYouMean } from '../config/suggest';
 import type { LayerSpec, ProjectConfig, SourceRange, TaskConfig, TfjsTrainTask } from '../config/types';
 import type { RunStore } from '../runs/store';
@@ -21,8 +22,16 @@ export interface ResolvedTask {
   /** Params recorded with the run (declared params, then for tfjs-train its hyperparameters). */
   params: Record<string, ParamValue>;
   paramSources: string[];
-  /** What `run.json` shows as the command. */
+  /**
+   * What `run.json` shows as the command: for `run:`, the command as written with the values put in
+   * (shell-quoted for reading; what runs is `task.run` with {@link paramEnv}).
+   */
   command: string;
+  /**
+   * `XLENS_PARAM_*` / `XLENS_RUNS_*` variables the `run:` command expands (name → value), given to
+   * the child on top of its environment; empty for built-in jobs.
+   */
+  paramEnv: Record<string, string>;
   /**
    * Absolute working directory (also in `task.cwd`): the command runs there, and the task's relative
    * paths (`data`, `outputs`, metric sources, `model`) resolve against it.
@@ -44,7 +53,8 @@ export const TRAIN_PARAMS = [
  * Resolves `task` for a run.
  * @param overrides `--set key=value` pairs: a declared param, or a hyperparameter of a tfjs-train task.
  * @throws UserInputError for an unknown param, a `${runs.<task>.latest}` with no succeeded run, a
- *   missing input or working directory.
+ *   placeholder where `run:` cannot take a value safely (see `commandPlaceholders`), a missing input
+ *   or working directory.
  */
 export async function resolveTask(
   project: ProjectConfig,
@@ -142,11 +152,16 @@ export async function resolveTask(
     ...(resolvedTask.cwd !== undefined ? { cwd: sub('cwd', resolvedTask.cwd) } : {}),
   };
   let command: string;
+  let paramEnv: Record<string, string> = {};
   switch (resolvedTask.kind) {
-    case 'command':
-      resolvedTask = { ...resolvedTask, ...base, run: interpolateCommand(resolvedTask.run, lookup('run')) };
-      command = resolvedTask.run;
+    case 'command': {
+      // Normally refused earlier, at the placeholder's position, when xlens.yaml is loaded.
+      const bound = bindCommand(resolvedTask.run, lookup('run'), (use) => fail('run', use.problem!));
+      resolvedTask = { ...resolvedTask, ...base, run: bound.run };
+      command = bound.display;
+      paramEnv = bound.env;
       break;
+    }
     case 'tfjs-train':
       resolvedTask = { ...resolvedTask, ...base, dataFile: sub('data', resolvedTask.dataFile) };
       command = `built-in trainer (tfjs-train) on ${resolvedTask.dataFile}, target ${resolvedTask.target}`;
@@ -220,7 +235,7 @@ export async function resolveTask(
   }
   const recorded =
     resolvedTask.kind === 'tfjs-train' ? { ...params, ...trainerParams(resolvedTask) } : params;
-  return { task: resolvedTask, params: recorded, paramSources, command, cwd };
+  return { task: resolvedTask, params: recorded, paramSources, command, paramEnv, cwd };
 }
 
 /**

@@ -132,6 +132,7 @@ export class RunExecution {
       ...base,
       ...(base.PYTHONUNBUFFERED === undefined ? { PYTHONUNBUFFERED: '1' } : {}),
       ...this.resolved.task.env,
+      ...this.resolved.paramEnv,
       XLENS_RUN_ID: this.record.id,
       XLENS_RUN_DIR: this.runDir,
       XLENS_METRICS_FILE: this.store.file(this.record.id, 'rawMetrics'),

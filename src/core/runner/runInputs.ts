@@ -59,5 +59,8 @@ export async function captureRunGit(
 export async function writeRunInputs(store: RunStore, runId: string, resolved: ResolvedTask): Promise<void> {
   await writeFile(store.file(runId, 'params'), `${JSON.stringify(resolved.params, null, 2)}\n`);
   const { range: _range, fieldRanges: _fieldRanges, ...task } = resolved.task;
-  await writeFile(store.file(runId, 'task'), `${JSON.stringify(task, null, 2)}\n`);
+  // A `run:` command's values are variables it expands: recorded with it, so task.json says what ran.
+  const paramEnv = resolved.paramEnv;
+  const recorded = Object.keys(paramEnv).length > 0 ? { ...task, paramEnv } : task;
+  await writeFile(store.file(runId, 'task'), `${JSON.stringify(recorded, null, 2)}\n`);
 }

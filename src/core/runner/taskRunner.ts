@@ -84,9 +84,9 @@ export class TaskRunner implements Disposable {
     }
     const resolved = await resolveTask(this.project, task, this.store, options.overrides);
     if (options.extraArgs?.length && resolved.task.kind === 'command') {
-      const run = `${resolved.task.run} ${options.extraArgs.map(shellQuote).join(' ')}`;
-      resolved.task = { ...resolved.task, run };
-      resolved.command = run;
+      const args = options.extraArgs.map(shellQuote).join(' ');
+      resolved.task = { ...resolved.task, run: `${resolved.task.run} ${args}` };
+      resolved.command = `${resolved.command} ${args}`;
     }
     await this.store.ensure();
     const data = await new Fingerprinter(this.store.fingerprintCache).fingerprint(

@@ -1,12 +1,13 @@
 /**
  * `${params.x}` in a `run:` command reaches the program as one argument whatever it holds (real
- * `xlens run` processes through `/bin/sh`), and `${params.x:raw}` as written.
+ * `xlens run` processes through `/bin/sh`, the value in an `XLENS_PARAM_*` variable), and
+ * `${params.x:raw}` as written. The corpus of hostile values and places is test/robustness/params.test.ts.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { interpolateCommand } from '../../../src/core/config/params';
+import { bindCommand } from '../../../src/core/config/commandParams';
 import { makeRepo } from '../../helpers/gitRepo';
 import { latestRun, xlens } from '../../helpers/xlensProcess';
 
@@ -16,7 +17,7 @@ const CONFIG = [
   'version: 1',
   'tasks:',
   '  quoted:',
-  `    run: node args.js --name \${params.name} "\${params.name}" 'at \${params.name}' x\${params.name}y`,
+  `    run: node args.js --name \${params.name} "\${params.name}" "at \${params.name}" x\${params.name}y`,
   '    params: { name: plain }',
   '  raw:',
   '    run: node args.js ${params.flags:raw} --end',
@@ -29,7 +30,7 @@ function argv(root: string): string[] {
   return JSON.parse(readFileSync(join(root, '.xlens/runs', run.id, 'argv.json'), 'utf8')) as string[];
 }
 
-describe('xlens run: params are shell-quoted in run: (real CLI process)', () => {
+describe('xlens run: params reach run: as variables, never as shell text (real CLI process)', () => {
   it('passes values with spaces, quotes, $, ; and backslashes as one argument, unquoted or in quotes', async () => {
     const root = makeRepo({ 'xlens.yaml': CONFIG, 'args.js': ARGS });
     for (const name of ['baseline v2', "it's", '$HOME; echo pwned', 'a"b`c\\d $(id)', '', 'lr=0.1,x/y']) {
@@ -49,12 +50,37 @@ describe('xlens run: params are shell-quoted in run: (real CLI process)', () => 
     assert.equal(latestRun(root)!.command, 'node args.js --a 1 --b 2 --end');
   });
 
-  it('leaves plain tokens as they are, so recorded commands stay readable', () => {
+  it('records the command with the values put in, plain tokens as they are, so it stays readable', () => {
     const values: Record<string, string> = { lr: '0.001', out: 'models/run-1.pkl', name: 'a b' };
-    const text = interpolateCommand(
-      'train --lr ${params.lr} --out ${params.out} --name ${params.name}',
+    const bound = bindCommand(
+      'train --lr ${params.lr} --out ${params.out} --name ${params.name} "n=${params.name}"',
       (p) => values[p.key],
+      () => assert.fail('refused'),
+      'linux',
     );
-    assert.equal(text, "train --lr 0.001 --out models/run-1.pkl --name 'a b'");
+    assert.equal(bound.display, `train --lr 0.001 --out models/run-1.pkl --name 'a b' "n=a b"`);
+    assert.equal(
+      bound.run,
+      'train --lr "${XLENS_PARAM_LR}" --out "${XLENS_PARAM_OUT}" --name "${XLENS_PARAM_NAME}" "n=${XLENS_PARAM_NAME}"',
+    );
+    assert.deepEqual(bound.env, {
+      XLENS_PARAM_LR: '0.001',
+      XLENS_PARAM_OUT: 'models/run-1.pkl',
+      XLENS_PARAM_NAME: 'a b',
+    });
+  });
+
+  it('refuses a placeholder inside single quotes at its line and column, naming the fix (exit 2)', async () => {
+    const root = makeRepo({
+      'xlens.yaml': CONFIG.replace('"at ${params.name}"', "'at ${params.name}'"),
+      'args.js': ARGS,
+    });
+    const run = await xlens(root, ['run', 'quoted']);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(
+      run.stderr,
+      /xlens\.yaml:4:66: \$\{params\.name\} is inside single quotes.*move it out of the quotes/,
+    );
+    assert.equal(latestRun(root), undefined);
   });
 });
