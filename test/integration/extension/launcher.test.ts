@@ -97,7 +97,7 @@ describe('detached runs through the xlens CLI (real processes)', () => {
     const root = makeRepo({ 'xlens.yaml': XLENS_YAML, 'count.js': COUNT_JS });
     // A stand-in for the extension host: starts the run, prints the supervisor pid, then is SIGKILLed.
     const host = `
-      const { launchRun } = require(${JSON.stringify(join(__dirname, '../../../src/features/runs/launcher.ts'))});
+      const { launchRun } = require(${JSON.stringify(join(__dirname, '../../../src/core/runner/launcher.ts'))});
       const launched = launchRun({ root: ${JSON.stringify(root)}, task: 'count', overrides: { n: 8, delay: 150 } });
       process.stdout.write(String(launched.pid), () => process.kill(process.pid, 'SIGKILL'));
     `;
