@@ -351,6 +351,16 @@ export class RecordScanner {
    */
   private resync(p: number, end: number): number {
     for (; end - p >= HEADER_BYTES; p++) {
+      if (this.buf[p] === 0) {
+        // A header whose 12 bytes are all zero is invalid (its checksum is never 0), so a run of zeros
+        // (a preallocated or zero-filled file) is crossed by one comparison per byte instead of a CRC
+        // per position: headers starting up to 12 bytes before the next non-zero byte are all zeros.
+        const next = nextNonZero(this.buf, p, end);
+        if (next - (HEADER_BYTES - 1) > p) {
+          p = next - HEADER_BYTES; // the loop's p++ lands on next - 11
+          continue;
+        }
+      }
       if (this.headerValid(p)) {
         const from = this.cursor.resyncFrom;
         this.cursor.resyncing = false;
@@ -389,4 +399,13 @@ export class RecordScanner {
   private warn(p: number, message: string): void {
     this.warnings.push({ file: this.cursor.path, offset: this.base + p, message });
   }
+}
+
+/** Index of the first non-zero byte of `buf` in [from, end), or `end`. */
+function nextNonZero(buf: Buffer, from: number, end: number): number {
+  let i = from;
+  while (i < end && buf[i] === 0) {
+    i++;
+  }
+  return i;
 }
