@@ -16,6 +16,7 @@ import type { ReadWarning } from '../metrics/series';
 import { toJsonText, writeFileAtomic, writeFileAtomicSync } from './atomicWrite';
 import { isRunId, newRunId } from './ids';
 import { addLineToSummaries } from './summaries';
+import { unreadableRecord } from './unreadableRecord';
 import type { MetricSummary, RunRecord, RunStatus } from './types';
 
 /** The store folder at the workspace root. */
@@ -153,10 +154,10 @@ export class RunStore implements Disposable {
     let text: string;
     try {
       text = await readFile(file, 'utf8');
-    } catch {
+    } catch (error) {
       throw new UserInputError(
         existsSync(this.runDir(id))
-          ? `${file}: missing; the run folder is incomplete (half-deleted or interrupted). Delete the folder.`
+          ? await unreadableRecord(file, error)
           : `no run "${id}" in ${this.runsDir}.`,
         { file },
       );
