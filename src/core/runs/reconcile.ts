@@ -1,16 +1,28 @@
 /**
  * Reconciliation: gives orphaned runs (left `queued`/`running` by a supervisor that died without a
- * trace) their final status, from what their run folder shows.
+ * trace) their final status, from what their run folder shows. Listing never depends on writing: when
+ * the run folder cannot be written (read-only workspace, full disk), the final status is returned
+ * without being saved.
  */
 import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { describeWriteFailure } from '../base/fsErrors';
 import { isSameProcess } from '../base/process';
 import { RUN_FILES, type RunStore } from './store';
 import { isFinalStatus, type RunRecord } from './types';
 
 /** The message recorded on runs found `running` after their supervisor and child are gone. */
 export const ORPHANED_RUN_ERROR = 'the process supervising the run exited before it finished';
+
+/** Options of {@link reconcileRuns}. */
+export interface ReconcileOptions {
+  /**
+   * Told, with a message naming the run, the file and the reason, when a finalised run could not be
+   * saved (it is returned all the same, and finalised again by a later listing).
+   */
+  warn?: (message: string) => void;
+}
 
 /**
  * Gives a final status to the runs of `store` left `queued`/`running` by a supervisor that died: when
@@ -20,9 +32,9 @@ export const ORPHANED_RUN_ERROR = 'the process supervising the run exited before
  * of life in its folder: the newest mtime of its `heartbeat` (touched every second while supervised),
  * `output.log`, metrics files and `run.json`.
  * Runs from other hosts are left alone.
- * @returns the runs it finalised.
+ * @returns the runs it finalised, also those it could not save (see {@link ReconcileOptions.warn}).
  */
-export async function reconcileRuns(store: RunStore): Promise<RunRecord[]> {
+export async function reconcileRuns(store: RunStore, options: ReconcileOptions = {}): Promise<RunRecord[]> {
   const fixed: RunRecord[] = [];
   const here = hostname();
   for (const id of await store.ids()) {
@@ -55,7 +67,14 @@ export async function reconcileRuns(store: RunStore): Promise<RunRecord[]> {
       durationMs: endedAt - start,
       metrics: { ...record.metrics, ...(await store.summarize(id)) },
     };
-    await store.write(finalRecord);
+    try {
+      await store.write(finalRecord);
+    } catch (error) {
+      options.warn?.(
+        `run ${id} is ${finalRecord.status} (its supervising process is gone), but that could not be saved: ` +
+          `${describeWriteFailure(error, 'writing', store.file(id, 'record'))}; it is shown as such until it can be`,
+      );
+    }
     fixed.push(finalRecord);
   }
   return fixed;

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import type { Disposable } from '../base/disposable';
 import { Emitter, type Event } from '../base/emitter';
 import { UserInputError } from '../base/errors';
+import { writeFaultError } from '../base/fsErrors';
 import { deleteRunRef } from '../git/gitContext';
 import { JsonlMetricsParser, type MetricLine } from '../metrics/jsonl';
 import type { ReadWarning } from '../metrics/series';
@@ -88,18 +89,31 @@ export class RunStore implements Disposable {
     return join(this.storeDir, 'cache', 'fingerprints.json');
   }
 
-  /** Creates `.xlens/runs/` and `.xlens/.gitignore` (`*`) when missing. */
+  /**
+   * Creates `.xlens/runs/` and `.xlens/.gitignore` (`*`) when missing.
+   * @throws UserInputError when the disk or workspace refuses the write (read-only, full, permissions).
+   */
   async ensure(): Promise<void> {
-    await mkdir(this.runsDir, { recursive: true });
+    try {
+      await mkdir(this.runsDir, { recursive: true });
+    } catch (error) {
+      throw writeFaultError(error, 'create', this.runsDir) ?? error;
+    }
     const ignore = join(this.storeDir, '.gitignore');
     if (!existsSync(ignore)) {
-      await writeFile(ignore, '# Experiment Lens run store: never tracked by git\n*\n');
+      await writeFile(ignore, '# Experiment Lens run store: never tracked by git\n*\n').catch(
+        (error: unknown) => {
+          throw writeFaultError(error, 'write', ignore) ?? error;
+        },
+      );
     }
   }
 
   /**
    * Creates a run folder (with `artifacts/`) and its first `run.json`.
    * The id is new and unique: on the rare clash of the random suffix another is drawn.
+   * @throws UserInputError when the disk or workspace refuses the write (read-only, full,
+   *   permissions); no half-made run folder is left behind.
    */
   async create(
     fields: Omit<RunRecord, 'schema' | 'id' | 'createdAt'> & { createdAt?: string },
@@ -114,24 +128,37 @@ export class RunStore implements Disposable {
         if ((error as NodeJS.ErrnoException).code === 'EEXIST' && attempt < 20) {
           continue;
         }
-        throw error;
+        throw writeFaultError(error, 'create', this.runDir(id)) ?? error;
       }
-      await mkdir(join(this.runDir(id), RUN_FILES.artifacts));
-      const { createdAt: _createdAt, task, kind, status, ...rest } = fields;
-      const record: RunRecord = {
-        schema: 1,
-        id,
-        task,
-        kind,
-        status,
-        createdAt: created.toISOString(),
-        ...rest,
-        host: fields.host ?? hostname(),
-      };
-      await writeFileAtomic(this.file(id, 'record'), toJsonText(record));
-      this.changed.fire({ kind: 'created', id, record });
-      return record;
+      try {
+        return await this.createRecord(id, created, fields);
+      } catch (error) {
+        await rm(this.runDir(id), { recursive: true, force: true }).catch(() => undefined);
+        throw writeFaultError(error, 'write', this.file(id, 'record')) ?? error;
+      }
     }
+  }
+
+  private async createRecord(
+    id: string,
+    created: Date,
+    fields: Omit<RunRecord, 'schema' | 'id' | 'createdAt'> & { createdAt?: string },
+  ): Promise<RunRecord> {
+    await mkdir(join(this.runDir(id), RUN_FILES.artifacts));
+    const { createdAt: _createdAt, task, kind, status, ...rest } = fields;
+    const record: RunRecord = {
+      schema: 1,
+      id,
+      task,
+      kind,
+      status,
+      createdAt: created.toISOString(),
+      ...rest,
+      host: fields.host ?? hostname(),
+    };
+    await writeFileAtomic(this.file(id, 'record'), toJsonText(record));
+    this.changed.fire({ kind: 'created', id, record });
+    return record;
   }
 
   /** Writes `run.json` atomically. */
@@ -300,7 +327,9 @@ export class RunStore implements Disposable {
     if (!isRunId(id)) {
       throw new UserInputError(`"${id}" is not a run id.`);
     }
-    await rm(this.runDir(id), { recursive: true, force: true });
+    await rm(this.runDir(id), { recursive: true, force: true }).catch((error: unknown) => {
+      throw writeFaultError(error, 'delete', this.runDir(id)) ?? error;
+    });
     if (options.keepRef !== true) {
       await deleteRunRef(this.root, id);
     }
