@@ -5,6 +5,7 @@
  * to a synchronous write and never throws.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { metricsFileLine } from '../runs/metricsFile';
 import type { RunStore } from '../runs/store';
 import { addLineToSummaries } from '../runs/summaries';
 import type { RunRecord } from '../runs/types';
@@ -60,9 +61,7 @@ export class RecordWriter {
     values: Record<string, number>,
     nonFinite: readonly string[] = [],
   ): void {
-    const written =
-      nonFinite.length === 0 ? values : { ...values, ...Object.fromEntries(nonFinite.map((n) => [n, null])) };
-    this.metricsOut?.write(`${JSON.stringify({ step, time, values: written })}\n`);
+    this.metricsOut?.write(metricsFileLine(step, time, values, nonFinite));
     const metrics = { ...this.record.metrics };
     addLineToSummaries(metrics, step, values, nonFinite, this.nonFinitePending);
     this.record = { ...this.record, metrics };

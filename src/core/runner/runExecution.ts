@@ -144,8 +144,10 @@ export class RunExecution {
   private spawnTask(): TaskProcess {
     const task = this.resolved.task;
     const env = this.environment();
+    // The task's exit status is also written to the run folder: known even if this process dies.
+    const exitFile = this.store.file(this.record.id, 'exitCode');
     if (task.kind === 'command') {
-      return spawnShell(task.run, this.resolved.cwd, env);
+      return spawnShell(task.run, this.resolved.cwd, env, exitFile);
     }
     const entry = resolveEntrypoint(task.kind === 'drift' ? 'driftJob' : 'trainer');
     return spawnProgram(
@@ -153,6 +155,7 @@ export class RunExecution {
       [...entry.execArgv, entry.script, this.store.file(this.record.id, 'task')],
       this.resolved.cwd,
       env,
+      exitFile,
     );
   }
 

@@ -37,6 +37,11 @@ export const RUN_FILES = {
   info: 'info.json',
   /** Touched every second by the supervising process while the run is supervised. */
   heartbeat: 'heartbeat',
+  /**
+   * The task's exit status (a POSIX shell's `$?`: 128 + n for signal n), written atomically by the
+   * process that starts the task when the task ends, so the status is known without the supervisor.
+   */
+  exitCode: 'exit_code',
 } as const;
 
 /** A run folder that could not be read. */
