@@ -5,7 +5,7 @@
  * to its metrics file after the supervisor died. Listing never depends on writing: when the run folder
  * cannot be written (read-only workspace, full disk), the final status is returned without being saved.
  */
-import { appendFile, readFile, stat } from 'node:fs/promises';
+import { appendFile, readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describeWriteFailure } from '../base/fsErrors';
@@ -112,6 +112,7 @@ async function finalise(store: RunStore, record: RunRecord, options: ReconcileOp
     }
     writing = store.file(id, 'record');
     await store.write(finalRecord);
+    await rm(store.file(id, 'reserve'), { force: true }).catch(() => undefined);
   } catch (error) {
     options.warn?.(
       `run ${id} is ${finalRecord.status} (its supervising process is gone), but that could not be saved: ` +

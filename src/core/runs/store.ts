@@ -42,6 +42,8 @@ export const RUN_FILES = {
    * process that starts the task when the task ends, so the status is known without the supervisor.
    */
   exitCode: 'exit_code',
+  /** Space set aside while the run goes on, given back to write the final record on a full disk. */
+  reserve: 'space.reserve',
 } as const;
 
 /** A run folder that could not be read. */
