@@ -7,6 +7,8 @@ import { keyMetricsText, lastValues, rankMetricNames } from '../core/runs/keyMet
 import { runDurationMs } from '../core/runs/duration';
 import { isFinalStatus, type MetricSummary, type RunRecord } from '../core/runs/types';
 import { formatDuration, MISSING } from '../shared/formatting';
+import type { CliContext } from './command';
+import { inertLines } from './terminalText';
 
 /** All metric names of a run, in the shared display order (`src/core/runs/keyMetrics.ts`). */
 export function keyMetrics(metrics: Record<string, MetricSummary>, max = 3): string[] {
@@ -28,4 +30,18 @@ export function runDuration(run: RunRecord, now = Date.now()): string {
     return MISSING;
   }
   return isFinalStatus(run.status) ? formatDuration(ms) : `${formatDuration(ms)}…`;
+}
+
+/** A `warn` for core calls: `xlens: warning: <message>` on stderr, control characters made visible. */
+export function warnTo(ctx: Pick<CliContext, 'stderr'>): (message: string) => void {
+  return (message) => ctx.stderr.write(inertLines(`xlens: warning: ${message}\n`));
+}
+
+/**
+ * `runs` with the records `reconcileRuns` finalised put in place of those read from disk: the same
+ * on a writable workspace, and the final status on one where it could not be saved.
+ */
+export function withReconciled(runs: RunRecord[], reconciled: readonly RunRecord[]): RunRecord[] {
+  const fixed = new Map(reconciled.map((r) => [r.id, r]));
+  return runs.map((r) => fixed.get(r.id) ?? r);
 }

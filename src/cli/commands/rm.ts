@@ -5,6 +5,7 @@ import { reconcileRuns } from '../../core/runs/reconcile';
 import { RunStore } from '../../core/runs/store';
 import type { RunRecord } from '../../core/runs/types';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
+import { warnTo, withReconciled } from '../runText';
 import { parseCommandArgs, workspaceRoot } from '../workspace';
 
 const usage = `Usage: xlens rm <run>... [--force] [--json]
@@ -37,10 +38,11 @@ export const rmCommand: CliCommand = {
       );
     }
     const store = new RunStore(workspaceRoot(ctx));
-    await reconcileRuns(store); // runs whose supervisor died are finalised, so "running" means running
+    // Runs whose supervisor died are finalised, so "running" means running.
+    const reconciled = await reconcileRuns(store, { warn: warnTo(ctx) });
     const runs = new Map<string, RunRecord>();
     for (const ref of positionals) {
-      const run = await store.resolve(ref);
+      const [run] = withReconciled([await store.resolve(ref)], reconciled);
       runs.set(run.id, run);
     }
     if (values.force !== true) {

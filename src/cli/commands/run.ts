@@ -7,7 +7,7 @@ import { RunStore } from '../../core/runs/store';
 import type { ParamValue, RunRecord } from '../../core/runs/types';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
 import { shortSha } from '../../shared/formatting';
-import { metricsText, runDuration } from '../runText';
+import { metricsText, runDuration, warnTo } from '../runText';
 import { ProgressLine } from '../progress';
 import { loadConfigOrReport, parseCommandArgs, workspaceRoot } from '../workspace';
 import { inertLines } from '../terminalText';
@@ -84,7 +84,7 @@ export const runCommand: CliCommand = {
     const root = workspaceRoot(ctx);
     const project = await loadConfigOrReport(ctx, root);
     const store = new RunStore(root);
-    await reconcileRuns(store);
+    await reconcileRuns(store, { warn: warnTo(ctx) });
     const runner = new TaskRunner(project, store);
     const quiet = values.quiet === true;
     const kind = project.tasks.get(taskName)?.kind;

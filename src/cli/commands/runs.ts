@@ -4,6 +4,7 @@ import { discoverImportedRuns } from '../../core/metrics/discovery/discovery';
 import type { ImportedRun, ImportedRunsResult } from '../../core/metrics/discovery/importedRun';
 import { keyMetricsText, lastValues } from '../../core/runs/keyMetrics';
 import { reconcileRuns } from '../../core/runs/reconcile';
+import { warnTo, withReconciled } from '../runText';
 import { RunStore } from '../../core/runs/store';
 import type { RunRecord } from '../../core/runs/types';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
@@ -42,9 +43,12 @@ export const runsCommand: CliCommand = {
     const limit = positiveInt('limit', values.limit as string | undefined, 20);
     const root = workspaceRoot(ctx);
     const store = new RunStore(root);
-    await reconcileRuns(store);
+    // Runs whose supervisor died are shown final, also when the workspace cannot be written.
+    const reconciled = await reconcileRuns(store, { warn: warnTo(ctx) });
     const task = values.task as string | undefined;
-    const { runs, problems } = await store.list({ limit, ...(task !== undefined ? { task } : {}) });
+    const listed = await store.list({ limit, ...(task !== undefined ? { task } : {}) });
+    const runs = withReconciled(listed.runs, reconciled);
+    const problems = listed.problems;
     for (const problem of problems) {
       ctx.stderr.write(inertLines(`xlens: warning: skipped run folder ${problem.id}: ${problem.message}\n`));
     }
@@ -98,10 +102,15 @@ function printRuns(ctx: CliContext, runs: RunRecord[]): void {
  * the last listing are not read again (see `src/core/metrics/discovery/discoveryCache.ts`).
  */
 async function importedRuns(store: RunStore, signal: AbortSignal): Promise<ImportedRunsResult> {
-  await store.ensure(); // `.xlens/.gitignore` before anything is written under `.xlens/`
+  // `.xlens/.gitignore` before anything is written under `.xlens/`; a workspace that cannot be
+  // written (read-only, full) is scanned without the cache.
+  const writable = await store.ensure().then(
+    () => true,
+    () => false,
+  );
   return discoverImportedRuns(store.root, {
     signal,
-    cacheFile: join(store.storeDir, 'cache', 'imported-runs.json'),
+    ...(writable ? { cacheFile: join(store.storeDir, 'cache', 'imported-runs.json') } : {}),
   });
 }
 

@@ -11,7 +11,7 @@ import { ExitCode, type CliCommand, type CliContext } from '../command';
 import { checkOutputPath } from '../outputPath';
 import { textTable } from '../../core/base/textTable';
 import { formatBytes, formatNumber } from '../../shared/formatting';
-import { keyMetrics, runDuration } from '../runText';
+import { keyMetrics, runDuration, warnTo, withReconciled } from '../runText';
 import { parseCommandArgs, workspaceRoot } from '../workspace';
 import { followRun } from './showFollow';
 import { inertLines } from '../terminalText';
@@ -199,10 +199,12 @@ export const showCommand: CliCommand = {
     const format: ShowFormat = values.json === true ? 'json' : 'text';
     const root = workspaceRoot(ctx);
     const store = new RunStore(root);
-    await reconcileRuns(store);
+    // A run whose supervisor died is shown final, also when the workspace cannot be written.
+    const reconciled = await reconcileRuns(store, { warn: warnTo(ctx) });
     const task = values.task as string | undefined;
     const ref = positionals[0] ?? 'latest';
-    const run = await store.find(ref === 'latest' && task !== undefined ? `latest:${task}` : ref);
+    const found = await store.find(ref === 'latest' && task !== undefined ? `latest:${task}` : ref);
+    const run = found && withReconciled([found], reconciled)[0];
     if (!run) {
       const imported = await findImportedRun(root, ref, { signal: ctx.signal });
       if (!imported) {

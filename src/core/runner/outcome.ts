@@ -26,7 +26,11 @@ export interface TaskExit {
  */
 export function runOutcome(
   exit: TaskExit,
-  context: { stopReason?: 'cancel' | 'timeout'; started: boolean; task: TaskConfig },
+  context: {
+    stopReason?: 'cancel' | 'timeout';
+    started: boolean;
+    task: Pick<TaskConfig, 'kind' | 'timeoutMs'>;
+  },
 ): Outcome {
   const { code, signal, error } = exit;
   if (error && !context.started) {

@@ -51,9 +51,19 @@ export class OutputCapture {
     this.patterns = metrics.flatMap((m) => ('stdout' in m ? [new StdoutPattern(m.stdout)] : []));
   }
 
-  /** Opens `file` (the run's `output.log`) for appending; output before this goes to listeners only. */
-  open(file: string): void {
-    this.log = createWriteStream(file, { flags: 'a' });
+  /**
+   * Opens `file` (the run's `output.log`) for appending; output before this goes to listeners only.
+   * @param onError told once when writing the file fails (disk full, read-only, I/O error); the
+   *   output then goes to listeners only.
+   */
+  open(file: string, onError: (file: string, error: Error) => void): void {
+    const log = createWriteStream(file, { flags: 'a' });
+    log.once('error', (error) => {
+      this.log = undefined;
+      onError(file, error);
+    });
+    log.on('error', () => undefined); // later errors of the same failed stream: already told
+    this.log = log;
   }
 
   /** The `data` handler of one of the task's streams. */

@@ -5,6 +5,8 @@
  * to a synchronous write and never throws.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { isWriteFault } from '../base/fsErrors';
+import { metricsFileLine } from '../runs/metricsFile';
 import type { RunStore } from '../runs/store';
 import { addLineToSummaries } from '../runs/summaries';
 import type { RunRecord } from '../runs/types';
@@ -31,20 +33,32 @@ export class RecordWriter {
   /**
    * @param saveIntervalMs the delay of an intermediate save after a change, ms.
    * @param onSaveFailed told once, with a message naming `run.json` and the reason, when an
-   *   intermediate write fails (the run goes on).
+   *   intermediate write fails for another reason than a write fault (the run goes on).
+   * @param onWriteFault told when a write fails because of the disk or workspace (full, read-only,
+   *   permissions, I/O error: `isWriteFault`), with the file and the error.
    */
   constructor(
     private readonly store: RunStore,
     record: RunRecord,
     private readonly saveIntervalMs: number,
     private readonly onSaveFailed: (message: string) => void,
+    private readonly onWriteFault: (file: string, error: unknown) => void = () => undefined,
   ) {
     this.record = record;
   }
 
-  /** Opens `file` (the run's `metrics.jsonl`) for appending the accepted points. */
-  openMetrics(file: string): void {
-    this.metricsOut = createWriteStream(file, { flags: 'a' });
+  /**
+   * Opens `file` (the run's `metrics.jsonl`) for appending the accepted points.
+   * @param onError told once when writing it fails; points are then kept in the summaries only.
+   */
+  openMetrics(file: string, onError: (file: string, error: Error) => void): void {
+    const out = createWriteStream(file, { flags: 'a' });
+    out.once('error', (error) => {
+      this.metricsOut = undefined;
+      onError(file, error);
+    });
+    out.on('error', () => undefined); // later errors of the same failed stream: already told
+    this.metricsOut = out;
   }
 
   /**
@@ -60,9 +74,7 @@ export class RecordWriter {
     values: Record<string, number>,
     nonFinite: readonly string[] = [],
   ): void {
-    const written =
-      nonFinite.length === 0 ? values : { ...values, ...Object.fromEntries(nonFinite.map((n) => [n, null])) };
-    this.metricsOut?.write(`${JSON.stringify({ step, time, values: written })}\n`);
+    this.metricsOut?.write(metricsFileLine(step, time, values, nonFinite));
     const metrics = { ...this.record.metrics };
     addLineToSummaries(metrics, step, values, nonFinite, this.nonFinitePending);
     this.record = { ...this.record, metrics };
@@ -156,7 +168,14 @@ export class RecordWriter {
   }
 
   private saveFailed(error: unknown): void {
-    if (this.saveWarned || this.closed) {
+    if (this.closed) {
+      return;
+    }
+    if (isWriteFault(error)) {
+      this.onWriteFault(this.store.file(this.record.id, 'record'), error);
+      return;
+    }
+    if (this.saveWarned) {
       return;
     }
     this.saveWarned = true;

@@ -6,9 +6,9 @@
  * record through {@link RecordWriter}; `runInputs.ts` records what precedes the start, `jobInfo.ts`
  * reads a built-in job's report.
  */
-import { utimes, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { resolveEntrypoint } from '../base/entrypoints';
+import { describeWriteFailure, isWriteFault } from '../base/fsErrors';
 import { processStartToken } from '../base/process';
 import type { ProjectConfig } from '../config/types';
 import type { MetricLine } from '../metrics/jsonl';
@@ -16,6 +16,7 @@ import { ORPHANED_RUN_ERROR } from '../runs/reconcile';
 import { RUN_FILES, type RunStore } from '../runs/store';
 import type { RunRecord } from '../runs/types';
 import { collectArtifacts, staleOutputWarning } from './artifacts';
+import { startHeartbeat } from './heartbeat';
 import { explainFailure, jobWarnings, readJobInfo } from './jobInfo';
 import { MetricSourcesTail } from './metricSources';
 import { MetricsTail } from './metricsTail';
@@ -25,6 +26,7 @@ import { signalTree, spawnProgram, spawnShell, type TaskProcess } from './proces
 import { RecordWriter } from './recordWriter';
 import type { ResolvedTask } from './resolveTask';
 import { captureRunGit, writeRunInputs } from './runInputs';
+import { SpaceReserve } from './spaceReserve';
 import type { RunEmitters, TaskRunnerOptions } from './types';
 
 /** One run from spawn to final record. */
@@ -34,7 +36,12 @@ export class RunExecution {
   private readonly writer: RecordWriter;
   private readonly output: OutputCapture;
   private child: TaskProcess | undefined;
-  private stopReason: 'cancel' | 'timeout' | undefined;
+  private stopReason: 'cancel' | 'timeout' | 'fault' | undefined;
+  /** Why recording failed (`disk full (ENOSPC) writing <file>`): the run then ends `failed` with it. */
+  private fault: string | undefined;
+  /** True once the task was stopped because of {@link fault}. */
+  private stoppedForFault = false;
+  private readonly reserve: SpaceReserve;
   private killTimer: NodeJS.Timeout | undefined;
   private timeoutTimer: NodeJS.Timeout | undefined;
   private finished = false;
@@ -55,9 +62,14 @@ export class RunExecution {
   ) {
     this.store = store;
     this.runDir = this.store.runDir(record.id);
-    this.writer = new RecordWriter(store, record, options.saveIntervalMs ?? 1000, (message) =>
-      this.notice(message),
+    this.writer = new RecordWriter(
+      store,
+      record,
+      options.saveIntervalMs ?? 1000,
+      (message) => this.notice(message),
+      (file, error) => this.writeFailed(file, error),
     );
+    this.reserve = new SpaceReserve(store.file(record.id, 'reserve'));
     this.output = new OutputCapture(resolved.task.metrics, {
       onText: (stream, text) => this.emit.output.fire({ runId: this.record.id, stream, text }),
       onPoint: (step, time, values) => this.acceptPoint(step, time, values),
@@ -85,13 +97,17 @@ export class RunExecution {
     const onExit = (): void => this.supervisorExit();
     process.on('exit', onExit);
     signal?.addEventListener('abort', onAbort);
-    this.startHeartbeat();
+    this.heartbeatTimer = startHeartbeat(
+      this.store.file(this.record.id, 'heartbeat'),
+      this.options.heartbeatMs ?? 1000,
+    );
     try {
       const { git, notice } = await captureRunGit(this.project, this.record.id);
       if (notice !== undefined) {
         this.pendingNotices.push(notice);
       }
       this.record = { ...this.record, git };
+      await this.reserve.take();
       await writeRunInputs(this.store, this.record.id, this.resolved);
       // No early `return` here: it would hand `done` the record from before `finish()` ran.
       outcome =
@@ -99,7 +115,8 @@ export class RunExecution {
           ? { status: 'cancelled', error: 'cancelled before the task started' }
           : await this.spawnAndWait();
     } catch (error) {
-      outcome = { status: 'failed', error: `could not run the task: ${(error as Error).message}` };
+      const reason = isWriteFault(error) ? describeWriteFailure(error, 'writing') : (error as Error).message;
+      outcome = { status: 'failed', error: `could not run the task: ${reason}` };
     } finally {
       signal?.removeEventListener('abort', onAbort);
       process.off('exit', onExit);
@@ -108,8 +125,11 @@ export class RunExecution {
     return this.record;
   }
 
-  /** Cancels (or times out) the task: SIGTERM to its process group, SIGKILL after the grace period. */
-  stop(reason: 'cancel' | 'timeout', force: boolean): void {
+  /**
+   * Cancels (or times out, or stops after a write {@link fault}) the task: SIGTERM to its process
+   * group, SIGKILL after the grace period.
+   */
+  stop(reason: 'cancel' | 'timeout' | 'fault', force: boolean): void {
     if (this.finished) {
       return;
     }
@@ -144,8 +164,10 @@ export class RunExecution {
   private spawnTask(): TaskProcess {
     const task = this.resolved.task;
     const env = this.environment();
+    // The task's exit status is also written to the run folder: known even if this process dies.
+    const exitFile = this.store.file(this.record.id, 'exitCode');
     if (task.kind === 'command') {
-      return spawnShell(task.run, this.resolved.cwd, env);
+      return spawnShell(task.run, this.resolved.cwd, env, exitFile);
     }
     const entry = resolveEntrypoint(task.kind === 'drift' ? 'driftJob' : 'trainer');
     return spawnProgram(
@@ -153,12 +175,14 @@ export class RunExecution {
       [...entry.execArgv, entry.script, this.store.file(this.record.id, 'task')],
       this.resolved.cwd,
       env,
+      exitFile,
     );
   }
 
   private async spawnAndWait(): Promise<Outcome> {
-    this.output.open(this.store.file(this.record.id, 'output'));
-    this.writer.openMetrics(this.store.file(this.record.id, 'metrics'));
+    const onError = (file: string, error: Error): void => this.writeFailed(file, error);
+    this.output.open(this.store.file(this.record.id, 'output'), onError);
+    this.writer.openMetrics(this.store.file(this.record.id, 'metrics'), onError);
     const startedAt = new Date().toISOString();
     await this.followSources();
     const child = this.spawnTask();
@@ -211,6 +235,11 @@ export class RunExecution {
     if (this.stopReason === 'cancel') {
       this.stop('cancel', false);
     }
+    if (this.fault !== undefined && !this.stoppedForFault) {
+      // A write failed before the task existed: stop it now.
+      this.stoppedForFault = true;
+      this.stop('fault', false);
+    }
 
     const exit = await exited;
     // Output still buffered in the pipes comes after 'exit'; give it a moment (when stopping, the
@@ -230,7 +259,7 @@ export class RunExecution {
     }
     this.output.flushLines();
     return runOutcome(exit, {
-      stopReason: this.stopReason,
+      stopReason: this.stopReason === 'fault' ? undefined : this.stopReason,
       started: child.pid !== undefined,
       task: this.resolved.task,
     });
@@ -291,6 +320,35 @@ export class RunExecution {
     this.warn(message);
   }
 
+  /**
+   * A write of the run failed (disk full, read-only, permissions, I/O error): nothing the task writes
+   * from now on can be recorded, so the task is stopped (SIGTERM, SIGKILL after the grace period) and
+   * the run ends `failed` with the reason, its final record written in the space set aside.
+   */
+  private writeFailed(file: string, error: unknown): void {
+    if (this.fault !== undefined || this.finished) {
+      return;
+    }
+    this.fault = describeWriteFailure(error, 'writing', file);
+    const running =
+      this.child?.pid !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+    if (running) {
+      this.stoppedForFault = true;
+      this.stop('fault', false);
+    }
+  }
+
+  /** The outcome of a run whose recording failed ({@link writeFailed}); else `outcome` unchanged. */
+  private faultOutcome(outcome: Outcome): Outcome {
+    if (this.fault === undefined) {
+      return outcome;
+    }
+    const stopped = this.stoppedForFault
+      ? '; the task was stopped, as nothing more it wrote could be recorded'
+      : '';
+    return { ...outcome, status: 'failed', error: `${this.fault}${stopped}` };
+  }
+
   private async finish(outcome: Outcome): Promise<void> {
     clearInterval(this.heartbeatTimer);
     clearTimeout(this.timeoutTimer);
@@ -323,8 +381,10 @@ export class RunExecution {
     } catch (error) {
       this.warn(`finishing the run: ${(error as Error).message}`);
     } finally {
+      outcome = this.faultOutcome(outcome);
       this.finished = true;
       this.writer.close();
+      await this.reserve.release(); // room for the final record, also on a disk that filled up
       const endedAt = new Date();
       const started = Date.parse(this.record.startedAt ?? this.record.createdAt);
       const { pid: _pid, pidStart: _pidStart, ...rest } = this.record;
@@ -355,22 +415,6 @@ export class RunExecution {
     }
   }
 
-  /**
-   * Touches `<runDir>/heartbeat` every second while the run is supervised: when the supervisor dies
-   * without a trace, its mtime is the last moment the run was known to be alive (see
-   * `reconcileRuns`).
-   */
-  private startHeartbeat(): void {
-    const file = this.store.file(this.record.id, 'heartbeat');
-    const beat = (): void => {
-      const now = new Date();
-      void utimes(file, now, now).catch(() => writeFile(file, '').catch(() => undefined));
-    };
-    beat();
-    this.heartbeatTimer = setInterval(beat, this.options.heartbeatMs ?? 1000);
-    this.heartbeatTimer.unref();
-  }
-
   /** The supervising process is exiting with the run unfinished: stop the task, record why. */
   private supervisorExit(): void {
     if (this.finished) {
@@ -378,6 +422,7 @@ export class RunExecution {
     }
     clearInterval(this.heartbeatTimer);
     signalTree(this.child?.pid, 'SIGTERM');
+    this.reserve.releaseSync();
     const { pid: _pid, pidStart: _pidStart, ...rest } = this.record;
     this.writer.writeFinalSync({
       ...rest,

@@ -7,6 +7,7 @@
 import type { Disposable } from '../base/disposable';
 import { Emitter, type Event } from '../base/emitter';
 import { UserInputError } from '../base/errors';
+import { writeFaultError } from '../base/fsErrors';
 import { didYouMean } from '../config/suggest';
 import type { ProjectConfig } from '../config/types';
 import { Fingerprinter } from '../runs/fingerprint';
@@ -64,7 +65,8 @@ export class TaskRunner implements Disposable {
   /**
    * Creates the run and starts the task.
    * @throws UserInputError before any run is created: unknown task or param, an input that does not
-   *   exist, `${runs.<task>.latest}` without a succeeded run.
+   *   exist, `${runs.<task>.latest}` without a succeeded run, a run store that cannot be written
+   *   (read-only workspace, full disk, permissions: see `writeFaultError`).
    */
   async start(taskName: string, options: RunTaskOptions = {}): Promise<RunHandle> {
     const task = this.project.tasks.get(taskName);
@@ -89,11 +91,11 @@ export class TaskRunner implements Disposable {
       resolved.command = `${resolved.command} ${args}`;
     }
     await this.store.ensure();
-    const data = await new Fingerprinter(this.store.fingerprintCache).fingerprint(
-      this.project.root,
-      resolved.task.data,
-      resolved.cwd,
-    );
+    const data = await new Fingerprinter(this.store.fingerprintCache)
+      .fingerprint(this.project.root, resolved.task.data, resolved.cwd)
+      .catch((error: unknown) => {
+        throw writeFaultError(error, 'write') ?? error;
+      });
     const record = await this.store.create({
       task: task.name,
       kind: task.kind,

@@ -1,28 +1,48 @@
 /**
  * Reconciliation: gives orphaned runs (left `queued`/`running` by a supervisor that died without a
- * trace) their final status, from what their run folder shows.
+ * trace) their final status, from what their run folder shows: the task's exit status (`exit_code`,
+ * written by the process that started the task, see `runner/processTree.ts`) and what the task wrote
+ * to its metrics file after the supervisor died. Listing never depends on writing: when the run folder
+ * cannot be written (read-only workspace, full disk), the final status is returned without being saved.
  */
-import { stat } from 'node:fs/promises';
+import { appendFile, readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { describeWriteFailure } from '../base/fsErrors';
 import { isSameProcess } from '../base/process';
+import { JsonlMetricsParser, type MetricLine } from '../metrics/jsonl';
+import { runOutcome, type Outcome } from '../runner/outcome';
+import { signalName } from '../runner/processTree';
+import { metricsFileLine, unrecordedLines } from './metricsFile';
 import { RUN_FILES, type RunStore } from './store';
-import { isFinalStatus, type RunRecord } from './types';
+import { addLineToSummaries } from './summaries';
+import { isFinalStatus, type MetricSummary, type RunRecord } from './types';
 
 /** The message recorded on runs found `running` after their supervisor and child are gone. */
 export const ORPHANED_RUN_ERROR = 'the process supervising the run exited before it finished';
 
+/** Options of {@link reconcileRuns}. */
+export interface ReconcileOptions {
+  /**
+   * Told, with a message naming the run, the file and the reason, when a finalised run could not be
+   * saved (it is returned all the same, and finalised again by a later listing).
+   */
+  warn?: (message: string) => void;
+}
+
 /**
  * Gives a final status to the runs of `store` left `queued`/`running` by a supervisor that died: when
- * neither the supervisor nor the child process is alive (on this host; a pid now held by another
- * process, told apart by its recorded start time, counts as dead), the run becomes `failed` with
- * {@link ORPHANED_RUN_ERROR}, summaries recomputed, and as its end (`endedAtInferred`) the last sign
- * of life in its folder: the newest mtime of its `heartbeat` (touched every second while supervised),
- * `output.log`, metrics files and `run.json`.
- * Runs from other hosts are left alone.
- * @returns the runs it finalised.
+ * neither the supervisor nor the task's process is alive (on this host; a pid now held by another
+ * process, told apart by its recorded start time, counts as dead). What the task wrote to its metrics
+ * file and is not yet in `metrics.jsonl` is added to it, and the summaries are recomputed. With the
+ * task's `exit_code` file, the run gets its true outcome (`succeeded` on 0) and its end is when that
+ * file was written; without it, the run becomes `failed` with {@link ORPHANED_RUN_ERROR} and as its
+ * end (`endedAtInferred`) the last sign of life in its folder (the newest mtime of its `heartbeat`,
+ * touched every second while supervised, `output.log`, metrics files and `run.json`). Either way a
+ * warning says that supervision was lost. Runs from other hosts are left alone.
+ * @returns the runs it finalised, also those it could not save (see {@link ReconcileOptions.warn}).
  */
-export async function reconcileRuns(store: RunStore): Promise<RunRecord[]> {
+export async function reconcileRuns(store: RunStore, options: ReconcileOptions = {}): Promise<RunRecord[]> {
   const fixed: RunRecord[] = [];
   const here = hostname();
   for (const id of await store.ids()) {
@@ -43,22 +63,128 @@ export async function reconcileRuns(store: RunStore): Promise<RunRecord[]> {
     if (!record || isFinalStatus(record.status)) {
       continue;
     }
-    const start = Date.parse(record.startedAt ?? record.createdAt);
-    const endedAt = Math.max(start, Math.round(await lastWrite(store.runDir(id))));
-    const { pid: _pid, pidStart: _pidStart, ...rest } = record;
-    const finalRecord: RunRecord = {
-      ...rest,
-      status: 'failed',
-      error: ORPHANED_RUN_ERROR,
-      endedAt: new Date(endedAt).toISOString(),
-      endedAtInferred: true,
-      durationMs: endedAt - start,
-      metrics: { ...record.metrics, ...(await store.summarize(id)) },
-    };
-    await store.write(finalRecord);
-    fixed.push(finalRecord);
+    fixed.push(await finalise(store, record, options));
   }
   return fixed;
+}
+
+/** The final record of an orphaned run, saved with its last metric points when the disk allows. */
+async function finalise(store: RunStore, record: RunRecord, options: ReconcileOptions): Promise<RunRecord> {
+  const id = record.id;
+  const start = Date.parse(record.startedAt ?? record.createdAt);
+  const exit = await readExitCode(store.file(id, 'exitCode'));
+  const metrics = await lateMetrics(store, record);
+  const endedAt = exit
+    ? Math.max(start, Math.round(exit.at))
+    : Math.max(start, Math.round(await lastWrite(store.runDir(id))));
+  const outcome: Outcome = exit
+    ? runOutcome(exit.signal ? { code: null, signal: exit.signal } : { code: exit.code, signal: null }, {
+        started: true,
+        task: { kind: record.kind },
+      })
+    : { status: 'failed', error: ORPHANED_RUN_ERROR };
+  const note =
+    `supervision was lost: the xlens process supervising the run (pid ${record.supervisorPid ?? '?'}) ` +
+    `exited before the task ended; ${exit ? `the task's exit status was read from ${RUN_FILES.exitCode}` : 'how the task ended is unknown'}` +
+    `${metrics.added > 0 ? `, ${metrics.added} metric point(s) it wrote afterwards were read from ${RUN_FILES.rawMetrics}` : ''}` +
+    '; output it printed afterwards is not in output.log';
+  // The note is kept even when the record already holds the most warnings it keeps (100).
+  const warnings = [...[...(record.warnings ?? []), ...metrics.warnings].slice(0, 99), note];
+  const { pid: _pid, pidStart: _pidStart, error: _error, ...rest } = record;
+  const finalRecord: RunRecord = {
+    ...rest,
+    status: outcome.status,
+    ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+    ...(outcome.exitCode !== undefined ? { exitCode: outcome.exitCode } : {}),
+    ...(outcome.signal ? { signal: outcome.signal } : {}),
+    endedAt: new Date(endedAt).toISOString(),
+    ...(exit ? {} : { endedAtInferred: true }),
+    durationMs: endedAt - start,
+    metrics: { ...record.metrics, ...metrics.summaries },
+    warnings,
+    warningCount: (record.warningCount ?? record.warnings?.length ?? 0) + metrics.warnings.length + 1,
+  };
+  // Points first: should the record fail to save, a later pass finds them recorded and adds none.
+  let writing = store.file(id, 'metrics');
+  try {
+    if (metrics.text !== '') {
+      await appendFile(writing, metrics.text);
+    }
+    writing = store.file(id, 'record');
+    await store.write(finalRecord);
+    await rm(store.file(id, 'reserve'), { force: true }).catch(() => undefined);
+  } catch (error) {
+    options.warn?.(
+      `run ${id} is ${finalRecord.status} (its supervising process is gone), but that could not be saved: ` +
+        `${describeWriteFailure(error, 'writing', writing)}; it is shown as such until it can be`,
+    );
+  }
+  return finalRecord;
+}
+
+/** The task's exit status from its `exit_code` file (`$?` of a POSIX shell) and when it was written. */
+async function readExitCode(
+  file: string,
+): Promise<{ code: number; signal?: NodeJS.Signals; at: number } | undefined> {
+  try {
+    const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
+    if (!/^\d{1,3}\n?$/.test(text)) {
+      return undefined;
+    }
+    const code = Number(text.trim());
+    // A shell reports a command killed by signal n as 128 + n.
+    const signal = code > 128 ? signalName(code - 128) : undefined;
+    return { code, ...(signal ? { signal } : {}), at: info.mtimeMs };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What the task wrote to its metrics file that `metrics.jsonl` lacks (read with the runner's parser,
+ * see {@link unrecordedLines}): the text to append, the summaries of all points, and warnings for bad
+ * lines not reported yet. Points without a time get the file's last write (their true time is unknown).
+ */
+async function lateMetrics(
+  store: RunStore,
+  record: RunRecord,
+): Promise<{ text: string; added: number; summaries: Record<string, MetricSummary>; warnings: string[] }> {
+  const recorded = (await store.readMetrics(record.id)).lines;
+  // A line the supervisor was writing when it died may lack its newline: the next one starts afresh.
+  const before = await readFile(store.file(record.id, 'metrics')).catch(() => undefined);
+  let text = before !== undefined && before.length > 0 && before[before.length - 1] !== 0x0a ? '\n' : '';
+  const rawFile = store.file(record.id, 'rawMetrics');
+  const raw = await readFile(rawFile).catch(() => undefined);
+  const fallbackTime = Math.round((await stat(rawFile).catch(() => undefined))?.mtimeMs ?? Date.now());
+  let late: MetricLine[] = [];
+  const warnings: string[] = [];
+  if (raw !== undefined) {
+    const parser = new JsonlMetricsParser(RUN_FILES.rawMetrics);
+    const first = parser.push(raw);
+    const last = parser.end();
+    const found = unrecordedLines([...first.lines, ...last.lines], recorded);
+    late = found.lines;
+    for (const w of [...first.warnings, ...last.warnings]) {
+      if (w.line !== undefined && w.line > found.lastRecorded) {
+        warnings.push(`${w.file}:${w.line}: ${w.message}`);
+      }
+    }
+  }
+  const summaries: Record<string, MetricSummary> = {};
+  const pending = new Map<string, number>();
+  for (const line of [...recorded, ...late]) {
+    const nonFinite = Object.keys(line.nonFinite ?? {});
+    addLineToSummaries(summaries, line.step, line.values, nonFinite, pending);
+  }
+  for (const line of late) {
+    text += metricsFileLine(
+      line.step,
+      line.time ?? fallbackTime,
+      line.values,
+      Object.keys(line.nonFinite ?? {}),
+    );
+  }
+  return { text: late.length > 0 ? text : '', added: late.length, summaries, warnings };
 }
 
 /** The newest mtime (Unix ms) of the run folder's files, or now when none exists. */

@@ -10,12 +10,14 @@ import { join, resolve } from 'node:path';
 import type { Disposable } from '../base/disposable';
 import { Emitter, type Event } from '../base/emitter';
 import { UserInputError } from '../base/errors';
+import { writeFaultError } from '../base/fsErrors';
 import { deleteRunRef } from '../git/gitContext';
 import { JsonlMetricsParser, type MetricLine } from '../metrics/jsonl';
 import type { ReadWarning } from '../metrics/series';
 import { toJsonText, writeFileAtomic, writeFileAtomicSync } from './atomicWrite';
 import { isRunId, newRunId } from './ids';
 import { addLineToSummaries } from './summaries';
+import { unreadableRecord } from './unreadableRecord';
 import type { MetricSummary, RunRecord, RunStatus } from './types';
 
 /** The store folder at the workspace root. */
@@ -35,6 +37,13 @@ export const RUN_FILES = {
   info: 'info.json',
   /** Touched every second by the supervising process while the run is supervised. */
   heartbeat: 'heartbeat',
+  /**
+   * The task's exit status (a POSIX shell's `$?`: 128 + n for signal n), written atomically by the
+   * process that starts the task when the task ends, so the status is known without the supervisor.
+   */
+  exitCode: 'exit_code',
+  /** Space set aside while the run goes on, given back to write the final record on a full disk. */
+  reserve: 'space.reserve',
 } as const;
 
 /** A run folder that could not be read. */
@@ -87,18 +96,31 @@ export class RunStore implements Disposable {
     return join(this.storeDir, 'cache', 'fingerprints.json');
   }
 
-  /** Creates `.xlens/runs/` and `.xlens/.gitignore` (`*`) when missing. */
+  /**
+   * Creates `.xlens/runs/` and `.xlens/.gitignore` (`*`) when missing.
+   * @throws UserInputError when the disk or workspace refuses the write (read-only, full, permissions).
+   */
   async ensure(): Promise<void> {
-    await mkdir(this.runsDir, { recursive: true });
+    try {
+      await mkdir(this.runsDir, { recursive: true });
+    } catch (error) {
+      throw writeFaultError(error, 'create', this.runsDir) ?? error;
+    }
     const ignore = join(this.storeDir, '.gitignore');
     if (!existsSync(ignore)) {
-      await writeFile(ignore, '# Experiment Lens run store: never tracked by git\n*\n');
+      await writeFile(ignore, '# Experiment Lens run store: never tracked by git\n*\n').catch(
+        (error: unknown) => {
+          throw writeFaultError(error, 'write', ignore) ?? error;
+        },
+      );
     }
   }
 
   /**
    * Creates a run folder (with `artifacts/`) and its first `run.json`.
    * The id is new and unique: on the rare clash of the random suffix another is drawn.
+   * @throws UserInputError when the disk or workspace refuses the write (read-only, full,
+   *   permissions); no half-made run folder is left behind.
    */
   async create(
     fields: Omit<RunRecord, 'schema' | 'id' | 'createdAt'> & { createdAt?: string },
@@ -113,24 +135,37 @@ export class RunStore implements Disposable {
         if ((error as NodeJS.ErrnoException).code === 'EEXIST' && attempt < 20) {
           continue;
         }
-        throw error;
+        throw writeFaultError(error, 'create', this.runDir(id)) ?? error;
       }
-      await mkdir(join(this.runDir(id), RUN_FILES.artifacts));
-      const { createdAt: _createdAt, task, kind, status, ...rest } = fields;
-      const record: RunRecord = {
-        schema: 1,
-        id,
-        task,
-        kind,
-        status,
-        createdAt: created.toISOString(),
-        ...rest,
-        host: fields.host ?? hostname(),
-      };
-      await writeFileAtomic(this.file(id, 'record'), toJsonText(record));
-      this.changed.fire({ kind: 'created', id, record });
-      return record;
+      try {
+        return await this.createRecord(id, created, fields);
+      } catch (error) {
+        await rm(this.runDir(id), { recursive: true, force: true }).catch(() => undefined);
+        throw writeFaultError(error, 'write', this.file(id, 'record')) ?? error;
+      }
     }
+  }
+
+  private async createRecord(
+    id: string,
+    created: Date,
+    fields: Omit<RunRecord, 'schema' | 'id' | 'createdAt'> & { createdAt?: string },
+  ): Promise<RunRecord> {
+    await mkdir(join(this.runDir(id), RUN_FILES.artifacts));
+    const { createdAt: _createdAt, task, kind, status, ...rest } = fields;
+    const record: RunRecord = {
+      schema: 1,
+      id,
+      task,
+      kind,
+      status,
+      createdAt: created.toISOString(),
+      ...rest,
+      host: fields.host ?? hostname(),
+    };
+    await writeFileAtomic(this.file(id, 'record'), toJsonText(record));
+    this.changed.fire({ kind: 'created', id, record });
+    return record;
   }
 
   /** Writes `run.json` atomically. */
@@ -153,10 +188,10 @@ export class RunStore implements Disposable {
     let text: string;
     try {
       text = await readFile(file, 'utf8');
-    } catch {
+    } catch (error) {
       throw new UserInputError(
         existsSync(this.runDir(id))
-          ? `${file}: missing; the run folder is incomplete (half-deleted or interrupted). Delete the folder.`
+          ? await unreadableRecord(file, error)
           : `no run "${id}" in ${this.runsDir}.`,
         { file },
       );
@@ -299,7 +334,9 @@ export class RunStore implements Disposable {
     if (!isRunId(id)) {
       throw new UserInputError(`"${id}" is not a run id.`);
     }
-    await rm(this.runDir(id), { recursive: true, force: true });
+    await rm(this.runDir(id), { recursive: true, force: true }).catch((error: unknown) => {
+      throw writeFaultError(error, 'delete', this.runDir(id)) ?? error;
+    });
     if (options.keepRef !== true) {
       await deleteRunRef(this.root, id);
     }

@@ -206,7 +206,8 @@ describe('xlens CLI (real processes)', () => {
     const child = latestRun(root)!.pid!;
     const whileChildLives = JSON.parse((await xlens(root, ['runs', '--json'])).stdout) as RunRecord[];
     assert.equal(whileChildLives[0].status, 'running', 'the task still runs; nothing to finalise yet');
-    process.kill(child, 'SIGKILL');
+    // The run's pid leads the task's process group: kill the group (no exit status is recorded).
+    process.kill(-child, 'SIGKILL');
     await waitFor('the killed task to be gone', () => !isAlive(child));
     const after = JSON.parse((await xlens(root, ['runs', '--json'])).stdout) as RunRecord[];
     assert.equal(after[0].status, 'failed');

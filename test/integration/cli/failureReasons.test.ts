@@ -131,7 +131,10 @@ describe('a run whose supervising CLI was killed', () => {
     await waitFor('the heartbeat to advance', () => beatAt() > firstBeat);
     process.kill(pid, 'SIGKILL');
     await pending;
+    // The task's whole process group (the script that would record its exit status, and the task)
+    // is killed too: how it ended is unknown, so the end is inferred.
     const child = latestRun(root)!.pid!;
+    process.kill(-child, 'SIGKILL');
     await waitFor('the task to end', () => !isAlive(child), 30_000);
     // Nothing touches the run folder any more: the supervisor is dead and its task wrote to its pipe.
     const lastBeat = beatAt();
