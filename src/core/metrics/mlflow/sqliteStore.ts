@@ -13,6 +13,7 @@
  * half-written copy is never taken for corruption.
  */
 import { readFile, stat } from 'node:fs/promises';
+import { formatBytes } from '../../../shared/formatting';
 import type { Database, SqlValue } from 'sql.js';
 import type { ParamValue } from '../../runs/types';
 import type { MetricReader, ReadResult, SourceSpec } from '../readers';
@@ -24,6 +25,13 @@ import { loadSqlJs } from './sqlJs';
 type Row = Record<string, SqlValue>;
 
 /** Reads an `mlflow.db` file incrementally by metric `rowid`. */
+/**
+ * Largest `mlflow.db` read, in bytes (256 MiB). sql.js reads a database by copying the whole file into
+ * WebAssembly memory on every read, so a larger store would take that much memory each time the
+ * source changes; it is refused with a warning naming the size and this limit.
+ */
+export const MAX_SQLITE_BYTES = 256 * 1024 * 1024;
+
 export class MlflowSqliteReader implements MetricReader {
   readonly source: SourceSpec;
   private stamp = '';
@@ -40,6 +48,25 @@ export class MlflowSqliteReader implements MetricReader {
     let stamp: string;
     try {
       const info = await stat(this.file);
+      if (!info.isFile()) {
+        return {
+          runs: [],
+          warnings: [{ file: this.file, message: 'not a regular file (a FIFO, device or folder); not read' }],
+        };
+      }
+      if (info.size > MAX_SQLITE_BYTES) {
+        return {
+          runs: [],
+          warnings: [
+            {
+              file: this.file,
+              message:
+                `the database is ${formatBytes(info.size)}, above the ${formatBytes(MAX_SQLITE_BYTES)} ` +
+                'xlens reads (the whole file is loaded into memory to be read); not read',
+            },
+          ],
+        };
+      }
       stamp = `${info.mtimeMs}:${info.size}`;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
