@@ -120,6 +120,9 @@ function optionsSection(report: DriftReport): string {
   return `<h2>Options</h2><ul>${items.map((i) => `<li class="wrap">${escapeHtml(i)}</li>`).join('')}</ul>`;
 }
 
+/** Most columns drawn (a section with a chart each) in an HTML drift report; the rest are in its table. */
+export const MAX_REPORT_COLUMN_CHARTS = 200;
+
 /**
  * Renders a drift report as one self-contained HTML document (works offline, strict CSP, every column
  * name and category escaped). Embeds the report's summaries and shared-bin histograms, never rows.
@@ -127,8 +130,14 @@ function optionsSection(report: DriftReport): string {
  * @throws Error when the report bundle is missing (run `npm run build`).
  */
 export function renderDriftReportHtml(report: DriftReport, options: DriftReportOptions = {}): string {
-  const columnCharts = report.columns.map((c, i) => driftColumnChart(c, i));
-  const summary = driftSummaryChart(report);
+  // Drifted columns first, strongest drift first; only the first MAX_REPORT_COLUMN_CHARTS get a section
+  // and a chart, so a file with 100,000 columns makes a report of bounded size.
+  const ordered = sortColumns(report.columns);
+  const charted = ordered.slice(0, MAX_REPORT_COLUMN_CHARTS);
+  const left = ordered.length - charted.length;
+  const indexOf = new Map(report.columns.map((c, i) => [c, i]));
+  const columnCharts = charted.map((c) => driftColumnChart(c, indexOf.get(c) ?? 0));
+  const summary = driftSummaryChart(left > 0 ? { ...report, columns: charted } : report);
   const charts = summary ? [summary, ...columnCharts] : columnCharts;
   const payload: ReportPayload = { schema: 1, kind: 'drift', charts };
   const { reference, current } = report.inputs;
@@ -149,10 +158,10 @@ export function renderDriftReportHtml(report: DriftReport, options: DriftReportO
     summary ? chartDiv(summary) : '',
     report.columns.length > 0 ? '<h2>Distributions</h2>' : '',
     // In the table's first order: drifted columns first, strongest drift first.
-    ...sortColumns(report.columns).map((c) => {
-      const i = report.columns.indexOf(c);
-      return columnSection(c, i, columnCharts[i]);
-    }),
+    ...charted.map((c, k) => columnSection(c, indexOf.get(c) ?? 0, columnCharts[k])),
+    left > 0
+      ? `<p class="note">${formatNumber(left)} more column${left === 1 ? '' : 's'}, with less drift, ${left === 1 ? 'is' : 'are'} in the table above without a chart: the report draws the ${formatNumber(MAX_REPORT_COLUMN_CHARTS)} columns with the strongest drift (and the overview chart shows those).</p>`
+      : '',
     skipped,
     optionsSection(report),
   ].join('\n');
