@@ -8,6 +8,7 @@ import type { ParamValue, RunRecord } from '../../core/runs/types';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
 import { shortSha } from '../../shared/formatting';
 import { metricsText, runDuration, warnTo } from '../runText';
+import { OutputRelay } from '../outputRelay';
 import { ProgressLine } from '../progress';
 import { loadConfigOrReport, parseCommandArgs, workspaceRoot } from '../workspace';
 import { inertLines } from '../terminalText';
@@ -94,9 +95,15 @@ export const runCommand: CliCommand = {
         progress.write(ctx.stdout, inertLines(header(record)));
       }
     });
+    // A reader slower than the task (a paused pager) must not make this process hold the output.
+    const relay = new OutputRelay();
     runner.onOutput((o) => {
       if (!quiet) {
-        progress.write(o.stream === 'stdout' ? ctx.stdout : ctx.stderr, o.text);
+        const stream = o.stream === 'stdout' ? ctx.stdout : ctx.stderr;
+        const text = relay.admit(stream, o.text);
+        if (text !== '') {
+          progress.write(stream, text);
+        }
       }
     });
     runner.onMetric((m) => progress.metric(m.step, m.values));
@@ -119,6 +126,12 @@ export const runCommand: CliCommand = {
       progress.stop();
       runner.dispose();
       store.dispose();
+    }
+    for (const stream of [ctx.stdout, ctx.stderr]) {
+      const left = relay.finish(stream);
+      if (left !== '') {
+        stream.write(left);
+      }
     }
     ctx.stdout.write(inertLines(footer(record, handle.runDir)));
     return record.status === 'succeeded' ? ExitCode.ok : ExitCode.failed;
