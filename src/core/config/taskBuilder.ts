@@ -8,7 +8,7 @@ import { extname, resolve } from 'node:path';
 import type { UserInputError } from '../base/errors';
 import { compileStdoutPattern } from '../metrics/stdout/stdoutPattern';
 import type { ParamValue } from '../runs/types';
-import { parseDuration } from './duration';
+import { MAX_TIMEOUT_MS, parseDuration } from './duration';
 import { commandPlaceholders } from './commandScan';
 import { findPlaceholders, flattenParams } from './params';
 import { parseDriftOptions, thresholdProblems } from '../drift/options';
@@ -242,6 +242,16 @@ export class TaskBuilder {
           this.at('timeout'),
         ),
       );
+      return undefined;
+    }
+    if (ms > MAX_TIMEOUT_MS) {
+      this.errors.push(
+        this.source.error(
+          `timeout ${JSON.stringify(raw)} is longer than a year${typeof raw === 'number' ? ' (a number means seconds)' : ''}; the longest is 365d. Write a shorter duration, or leave out \`timeout:\` for no limit.`,
+          this.at('timeout'),
+        ),
+      );
+      return undefined;
     }
     return ms;
   }

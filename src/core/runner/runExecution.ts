@@ -8,7 +8,9 @@
  */
 import { utimes, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { Disposable } from '../base/disposable';
 import { resolveEntrypoint } from '../base/entrypoints';
+import { setLongTimeout } from '../base/longTimeout';
 import { processStartToken } from '../base/process';
 import type { ProjectConfig } from '../config/types';
 import type { MetricLine } from '../metrics/jsonl';
@@ -36,7 +38,8 @@ export class RunExecution {
   private child: TaskProcess | undefined;
   private stopReason: 'cancel' | 'timeout' | undefined;
   private killTimer: NodeJS.Timeout | undefined;
-  private timeoutTimer: NodeJS.Timeout | undefined;
+  /** The task's `timeout:` (any length: see `setLongTimeout`). */
+  private timeoutTimer: Disposable | undefined;
   private finished = false;
   private tail: MetricsTail | undefined;
   /** The task's `metrics:` file sources (TensorBoard, MLflow, DVCLive, CSV, JSONL), when it names any. */
@@ -206,7 +209,7 @@ export class RunExecution {
     this.sources?.start();
     const timeoutMs = this.resolved.task.timeoutMs;
     if (timeoutMs !== undefined) {
-      this.timeoutTimer = setTimeout(() => this.stop('timeout', false), timeoutMs);
+      this.timeoutTimer = setLongTimeout(() => this.stop('timeout', false), timeoutMs);
     }
     if (this.stopReason === 'cancel') {
       this.stop('cancel', false);
@@ -293,7 +296,7 @@ export class RunExecution {
 
   private async finish(outcome: Outcome): Promise<void> {
     clearInterval(this.heartbeatTimer);
-    clearTimeout(this.timeoutTimer);
+    this.timeoutTimer?.dispose();
     clearTimeout(this.killTimer);
     this.writer.cancelScheduledSave();
     try {
