@@ -48,7 +48,9 @@ describe('long timeouts', () => {
 
   it('a timer longer than one step of the clock re-arms until its deadline', async () => {
     const started = performance.now();
-    const fired = await new Promise<number>((resolve) => setLongTimeout(() => resolve(performance.now()), 120, 25));
+    const fired = await new Promise<number>((resolve) =>
+      setLongTimeout(() => resolve(performance.now()), 120, 25),
+    );
     assert.ok(fired - started >= 119, `fired after ${fired - started} ms, before the 120 ms deadline`);
   });
 

@@ -4,9 +4,11 @@
  * returned at once, each naming `file:line:col` and the fix, so the editor can show them all.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UserInputError, formatLocation } from '../base/errors';
+import { NotRegularFileError } from '../base/fileTail';
+import { openRegularFile } from '../base/regularFile';
+import { decodeUtf8 } from '../base/utf8';
 import { schemaErrors, tasksWithErrors } from './schemaErrors';
 import { TaskBuilder } from './taskBuilder';
 import type { ProjectConfig, TaskConfig } from './types';
@@ -51,11 +53,23 @@ export async function loadProject(root: string): Promise<LoadResult> {
   const file = join(resolve(root), CONFIG_FILE);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    const handle = await openRegularFile(file);
+    try {
+      text = decodeUtf8(await handle.readFile(), file);
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
+    if (error instanceof UserInputError) {
+      return { errors: [error] };
+    }
     const code = (error as NodeJS.ErrnoException).code;
     const why =
-      code === 'ENOENT' ? 'not found; run `xlens init` to create a starter file' : `cannot be read (${code})`;
+      error instanceof NotRegularFileError
+        ? `${error.message.slice(file.length + 1)}. Make ${CONFIG_FILE} a regular file`
+        : code === 'ENOENT'
+          ? 'not found; run `xlens init` to create a starter file'
+          : `cannot be read (${code ?? (error as Error).message}); check its permissions`;
     return { errors: [new UserInputError(`${file}: ${why}.`, { file })] };
   }
   return parseProject(file, text);
@@ -116,7 +130,15 @@ export function parseProject(file: string, text: string): LoadResult {
   if (syntax.length > 0) {
     return { errors: syntax };
   }
-  const value = source.toJS();
+  let value: unknown;
+  try {
+    value = source.toJS();
+  } catch (error) {
+    if (error instanceof UserInputError) {
+      return { errors: [error] };
+    }
+    throw error;
+  }
   const errors = schemaErrors(value, source);
   const root = dirname(file);
   const rawTasks =
