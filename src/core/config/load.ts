@@ -19,6 +19,20 @@ export { TFJS_TRAIN_DEFAULTS } from './taskBuilder';
 /** The config file name, at the workspace root. */
 export const CONFIG_FILE = 'xlens.yaml';
 
+/**
+ * The largest `xlens.yaml` loaded: 4 MiB (about 16,000 tasks). Loading takes time in proportion to the
+ * size, about 1 s per MB here, mostly the YAML parse; a larger file is refused at once, saying so.
+ */
+export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
+function tooLarge(file: string, size: number): UserInputError {
+  const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  return new UserInputError(
+    `${file}: the file is ${mb(size)}; the largest xlens.yaml loaded is ${mb(MAX_CONFIG_BYTES)}. Move long params into params files (\`params: file.yaml\`) or split the tasks into several workspaces.`,
+    { file },
+  );
+}
+
 /** The outcome of loading a config: the config when the file could be read, and every problem found. */
 export interface LoadResult {
   /**
@@ -55,6 +69,10 @@ export async function loadProject(root: string): Promise<LoadResult> {
   try {
     const handle = await openRegularFile(file);
     try {
+      const { size } = await handle.stat();
+      if (size > MAX_CONFIG_BYTES) {
+        return { errors: [tooLarge(file, size)] };
+      }
       text = decodeUtf8(await handle.readFile(), file);
     } finally {
       await handle.close();
@@ -125,6 +143,10 @@ export function diagnosticMessage(error: UserInputError): string {
  *   relative to it).
  */
 export function parseProject(file: string, text: string): LoadResult {
+  // A character is at least one byte: a text this long is beyond the limit in any encoding.
+  if (text.length > MAX_CONFIG_BYTES) {
+    return { errors: [tooLarge(file, Buffer.byteLength(text))] };
+  }
   const source = new YamlSource(file, text);
   const syntax = source.syntaxErrors();
   if (syntax.length > 0) {
