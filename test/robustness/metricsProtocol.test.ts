@@ -42,7 +42,7 @@ describe('metrics protocol values', () => {
     const cases: [number, RegExp][] = [
       [1764000000, /looks like Unix seconds: write 1764000000000/],
       [1764000000123456, /looks like Unix microseconds: write 1764000000123/],
-      [1764000000123456789, /looks like Unix nanoseconds/],
+      [1764000000123456800, /looks like Unix nanoseconds/],
       [0, /between 2000-01-01 and 2100-01-01/],
       [-5, /between 2000-01-01 and 2100-01-01/],
       [32503680000000, /got 32503680000000/],
