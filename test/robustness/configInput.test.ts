@@ -229,6 +229,17 @@ describe('config input mistakes are user errors', () => {
     assert.equal(latestRun(root)?.params.seed, '12345678901234567890');
   });
 
+  it('an integer beyond 2^53 in a params file or inline params stays exact', async () => {
+    const root = workspace(
+      'version: 1\ntasks:\n  t:\n    run: echo ${params.seed} ${params.big} > out\n    params: [params.yaml, {big: -98765432109876543210}]\n',
+      { 'params.yaml': 'seed: 12345678901234567890\n' },
+    );
+    const result = await xlensBounded(root, ['run', 't']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(readFileSync(join(root, 'out'), 'utf8'), '12345678901234567890 -98765432109876543210\n');
+    assert.equal(latestRun(root)?.params.seed, '12345678901234567890');
+  });
+
   it('an xlens.yaml that is a FIFO is refused without blocking', async () => {
     const root = tempDir('xlens-config-');
     execFileSync('mkfifo', [join(root, 'xlens.yaml')]);

@@ -281,9 +281,25 @@ export class YamlSource {
    * The plain JavaScript value of the document (call after {@link syntaxErrors} found nothing).
    * Aliases are expanded within the `yaml` library's limit (`maxAliasCount`), which refuses "billion
    * laughs" alias bombs that would expand a small file into gigabytes.
+   * An integer beyond 2^53 − 1 (`seed: 12345678901234567890`), which a number would round, is kept
+   * as the string written (a field that needs a number then says so).
    * @throws UserInputError at the first alias when the aliases expand beyond that limit.
    */
   toJS(): unknown {
+    visit(this.doc, {
+      Scalar: (_key, node) => {
+        if (
+          typeof node.value === 'number' &&
+          Number.isInteger(node.value) &&
+          !Number.isSafeInteger(node.value)
+        ) {
+          const written = node.range ? this.text.slice(node.range[0], node.range[1]).trim() : '';
+          if (/^[-+]?\d+$/.test(written)) {
+            node.value = written.replace(/^\+/, '');
+          }
+        }
+      },
+    });
     try {
       return this.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (error) {
