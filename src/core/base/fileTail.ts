@@ -73,7 +73,7 @@ export class NotRegularFileError extends Error {
 }
 
 /** What a non-regular file is, for messages. */
-function kindOf(info: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean }): string {
+export function kindOf(info: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean }): string {
   return info.isDirectory() ? 'folder' : info.isFIFO() ? 'FIFO' : info.isSocket() ? 'socket' : 'device';
 }
 

@@ -3,13 +3,17 @@
  * A bare number means seconds.
  */
 
+/** The longest `timeout:` accepted: 365 days, in ms. Longer values are refused as mistakes. */
+export const MAX_TIMEOUT_MS = 365 * 86_400_000;
+
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const PART = /(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)/gy;
 
 /**
  * Parses a duration into milliseconds.
- * @returns the duration in ms, or `undefined` when `text` is not a duration (the caller reports it
- *   with its position).
+ * @returns the duration in ms (possibly beyond any sensible limit, even `Infinity` for `1e308`: the
+ *   caller compares it with {@link MAX_TIMEOUT_MS}), or `undefined` when `text` is not a positive
+ *   duration (the caller reports it with its position).
  */
 export function parseDuration(text: string | number): number | undefined {
   if (typeof text === 'number') {

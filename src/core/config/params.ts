@@ -113,7 +113,8 @@ function toParamValue(value: unknown): ParamValue {
 
 /**
  * Parses a `--set key=value` value the way YAML reads a plain scalar: `10` → 10, `0.5` → 0.5,
- * `true` → true, `null` → null, anything else stays a string.
+ * `true` → true, `null` → null, anything else stays a string. An integer beyond 2^53 − 1
+ * (`12345678901234567890`), which a number would round, stays a string, exactly as written.
  */
 export function parseParamOverride(text: string): ParamValue {
   const t = text.trim();
@@ -124,7 +125,8 @@ export function parseParamOverride(text: string): ParamValue {
     return null;
   }
   if (/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t)) {
-    return Number(t);
+    const n = Number(t);
+    return /^[-+]?\d+$/.test(t) && !Number.isSafeInteger(n) ? t : n;
   }
   return text;
 }

@@ -3,12 +3,14 @@
  * checks a JSON Schema cannot express: params files, `${params.x}` and `${runs.<task>.latest}`
  * placeholders, durations, stdout patterns, layer shapes. Problems are collected in `errors`.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import type { UserInputError } from '../base/errors';
+import { UserInputError } from '../base/errors';
+import { NotRegularFileError } from '../base/fileTail';
+import { readRegularFileSync } from '../base/regularFile';
+import { decodeUtf8 } from '../base/utf8';
 import { compileStdoutPattern } from '../metrics/stdout/stdoutPattern';
 import type { ParamValue } from '../runs/types';
-import { parseDuration } from './duration';
+import { MAX_TIMEOUT_MS, parseDuration } from './duration';
 import { commandPlaceholders } from './commandScan';
 import { findPlaceholders, flattenParams } from './params';
 import { parseDriftOptions, thresholdProblems } from '../drift/options';
@@ -196,20 +198,20 @@ export class TaskBuilder {
     const file = resolve(this.baseDir(), relative);
     let text: string;
     try {
-      if (statSync(file).isDirectory()) {
-        this.errors.push(
-          this.source.error(`params file "${relative}" is a folder; name a YAML or JSON file.`, path),
-        );
-        return undefined;
-      }
-      text = readFileSync(file, 'utf8');
-    } catch {
-      this.errors.push(
-        this.source.error(
-          `params file "${relative}" not found (looked for ${file}). Create it or fix the path; inline params are written as a map.`,
-          path,
-        ),
-      );
+      text = decodeUtf8(readRegularFileSync(file), file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why =
+        error instanceof UserInputError
+          ? undefined
+          : code === 'EISDIR'
+            ? `params file "${relative}" is a folder; name a YAML or JSON file.`
+            : error instanceof NotRegularFileError
+              ? `params file "${relative}": ${error.message}. Name a YAML or JSON file.`
+              : code === 'ENOENT'
+                ? `params file "${relative}" not found (looked for ${file}). Create it or fix the path; inline params are written as a map.`
+                : `params file "${relative}" cannot be read (${code ?? String(error)}: ${file}). Check its permissions.`;
+      this.errors.push(why === undefined ? (error as UserInputError) : this.source.error(why, path));
       return undefined;
     }
     const paramSource = new YamlSource(file, text);
@@ -218,7 +220,16 @@ export class TaskBuilder {
       this.errors.push(...syntax);
       return undefined;
     }
-    const value = paramSource.toJS();
+    let value: unknown;
+    try {
+      value = paramSource.toJS();
+    } catch (error) {
+      if (!(error instanceof UserInputError)) {
+        throw error;
+      }
+      this.errors.push(error);
+      return undefined;
+    }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       const kind = extname(file) === '.json' ? 'JSON object' : 'YAML map';
       this.errors.push(
@@ -242,6 +253,16 @@ export class TaskBuilder {
           this.at('timeout'),
         ),
       );
+      return undefined;
+    }
+    if (ms > MAX_TIMEOUT_MS) {
+      this.errors.push(
+        this.source.error(
+          `timeout ${JSON.stringify(raw)} is longer than a year${typeof raw === 'number' ? ' (a number means seconds)' : ''}; the longest is 365d. Write a shorter duration, or leave out \`timeout:\` for no limit.`,
+          this.at('timeout'),
+        ),
+      );
+      return undefined;
     }
     return ms;
   }

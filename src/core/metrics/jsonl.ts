@@ -1,13 +1,15 @@
 /**
  * The metrics protocol of Experiment Lens: one JSON object per line,
  * `{"step": 12, "time": 1764000000123, "values": {"loss": 0.31, "val/accuracy": 0.88}}`.
- * `step` is an integer ≥ 0 (when absent, the number of non-blank lines before it, bad ones included,
- * so a damaged line does not shift the steps of later ones), `time` Unix ms (optional), `values` a map
+ * `step` is an integer from 0 to 2^53 − 1 (when absent, the number of non-blank lines before it, bad ones included,
+ * so a damaged line does not shift the steps of later ones), `time` Unix ms between 2000 and 2100
+ * (optional; seconds or nanoseconds are refused, naming the unit), `values` a map
  * of finite numbers. A value that is not finite — `NaN`, `Infinity`, `-Infinity` as Python's
  * `json.dumps` writes them, `null` as JavaScript's `JSON.stringify` writes NaN, or an overflowing
  * `1e999` — is left out with a warning naming it and the line; the line's other values are kept
  * and the line reports the name in `nonFinite` (summaries count them). Other bad lines are reported
- * with their 1-based line number and skipped; the other lines are kept.
+ * with their 1-based line number and skipped; the other lines are kept. Text quoted from a line into a
+ * warning is cut at {@link MAX_QUOTED_CHARS} characters.
  *
  * {@link JsonlMetricsParser} is incremental: feed it chunks as a file grows; a last line without
  * its newline is kept until the next chunk (or {@link JsonlMetricsParser.end}).
@@ -87,7 +89,42 @@ function nonFiniteText(v: unknown): string | undefined {
 /** A parsed JSON value for a message; JSON.stringify would show an overflowed number (1e999) as null. */
 function shown(value: unknown): string {
   const nonFinite = typeof value === 'string' || typeof value === 'number' ? nonFiniteText(value) : undefined;
-  return nonFinite ?? JSON.stringify(value);
+  return clip(nonFinite ?? JSON.stringify(value));
+}
+
+/** The longest text (UTF-16 units) quoted from a line into a warning, which goes to stderr and run.json. */
+export const MAX_QUOTED_CHARS = 200;
+
+/** `text`, or its first {@link MAX_QUOTED_CHARS} characters and "…" with the full length. */
+export function clip(text: string): string {
+  if (text.length <= MAX_QUOTED_CHARS) {
+    return text;
+  }
+  // Do not split a surrogate pair (an emoji) in two.
+  const end = /[\uD800-\uDBFF]/.test(text[MAX_QUOTED_CHARS - 1]) ? MAX_QUOTED_CHARS - 1 : MAX_QUOTED_CHARS;
+  return `${text.slice(0, end)}… (${text.length} characters)`;
+}
+
+/** Unix ms of 2000-01-01 and 2100-01-01 (UTC): the range of a plausible `time`. */
+export const TIME_RANGE_MS = [Date.UTC(2000, 0, 1), Date.UTC(2100, 0, 1)] as const;
+
+/**
+ * Why `time` (a finite number) is not a plausible Unix time in milliseconds, naming the unit it was
+ * probably written in (seconds, microseconds, nanoseconds), or undefined when it is plausible.
+ */
+export function timeProblem(time: number): string | undefined {
+  const [from, to] = TIME_RANGE_MS;
+  if (time >= from && time < to) {
+    return undefined;
+  }
+  const units: [string, number][] = [
+    ['seconds', 1e-3],
+    ['microseconds', 1e3],
+    ['nanoseconds', 1e6],
+  ];
+  const unit = units.find(([, scale]) => time >= from * scale && time < to * scale);
+  const hint = unit ? ` (it looks like Unix ${unit[0]}: write ${Math.round(time / unit[1])})` : '';
+  return `"time" must be Unix milliseconds between 2000-01-01 and 2100-01-01 (${from} to ${to}), got ${clip(String(time))}${hint}`;
 }
 
 /**
@@ -97,7 +134,7 @@ function shown(value: unknown): string {
 export function nonFiniteWarnings(line: Pick<MetricLine, 'nonFinite'>): string[] {
   return Object.entries(line.nonFinite ?? {}).map(
     ([name, how]) =>
-      `non-finite value ${how} of "${name}" left out (metric values must be finite numbers); ` +
+      `non-finite value ${how} of "${clip(name)}" left out (metric values must be finite numbers); ` +
       "the line's other values are kept",
   );
 }
@@ -181,7 +218,7 @@ export function parseMetricLine(text: string, index: number): Omit<MetricLine, '
     try {
       value = parseJsonWithNonFinite(text);
     } catch {
-      return `not valid JSON (${(error as Error).message}); line skipped`;
+      return `not valid JSON (${clip((error as Error).message)}); line skipped`;
     }
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -193,10 +230,20 @@ export function parseMetricLine(text: string, index: number): Omit<MetricLine, '
     if (typeof record.step !== 'number' || !Number.isInteger(record.step) || record.step < 0) {
       return `"step" must be an integer >= 0, got ${shown(record.step)}; line skipped`;
     }
+    if (!Number.isSafeInteger(record.step)) {
+      // Above 2^53 doubles skip integers: steps 2^53 and 2^53 + 1 would merge into one point.
+      return `"step" ${shown(record.step)} is beyond 2^53 - 1 (${Number.MAX_SAFE_INTEGER}), where steps can no longer be told apart; line skipped`;
+    }
     step = record.step;
   }
   if (record.time !== undefined && (typeof record.time !== 'number' || !Number.isFinite(record.time))) {
     return `"time" must be Unix milliseconds (a number), got ${shown(record.time)}; line skipped`;
+  }
+  if (typeof record.time === 'number') {
+    const problem = timeProblem(record.time);
+    if (problem !== undefined) {
+      return `${problem}; line skipped`;
+    }
   }
   const values = record.values;
   if (values === null || typeof values !== 'object' || Array.isArray(values)) {
@@ -209,7 +256,7 @@ export function parseMetricLine(text: string, index: number): Omit<MetricLine, '
     if (how !== undefined) {
       nonFinite[name] = how;
     } else if (typeof v !== 'number') {
-      return `value of "${name}" must be a finite number, got ${JSON.stringify(v)}; line skipped`;
+      return `value of "${clip(name)}" must be a finite number, got ${clip(JSON.stringify(v))}; line skipped`;
     } else {
       out[name] = v;
     }

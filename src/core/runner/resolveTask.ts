@@ -4,7 +4,7 @@
  * checked to exist. Every problem is a {@link UserInputError} naming the config line, raised before
  * any run is created.
  */
-import { existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserInputError, formatLocation } from '../base/errors';
 import { bindCommand } from '../config/commandParams';
@@ -14,6 +14,7 @@ import type { LayerSpec, ProjectConfig, SourceRange, TaskConfig, TfjsTrainTask }
 import type { RunStore } from '../runs/store';
 import type { ParamValue } from '../runs/types';
 import { firstLine } from '../data/separator';
+import { kindOf } from '../base/fileTail';
 import { trainerDataProblem } from '../train/dataFile';
 
 /** A task ready to run. */
@@ -194,16 +195,17 @@ export async function resolveTask(
   // absolute folder, so a built-in job resolves them the same way whatever its process cwd.
   resolvedTask.cwd = cwd;
   resolvedTask.data.forEach((path, i) => {
-    if (!existsSync(resolve(cwd, path))) {
-      const field =
-        task.kind === 'drift'
-          ? i === 0
-            ? 'reference'
-            : 'current'
-          : task.kind === 'command'
-            ? `data.${i}`
-            : 'data';
-      fail(field, `input "${path}" not found (${resolve(cwd, path)}). Fix the path or create the file.`);
+    const field =
+      task.kind === 'drift'
+        ? i === 0
+          ? 'reference'
+          : 'current'
+        : task.kind === 'command'
+          ? `data.${i}`
+          : 'data';
+    const problem = inputProblem(resolve(cwd, path), path);
+    if (problem !== undefined) {
+      fail(field, problem);
     }
   });
   if (resolvedTask.kind === 'tfjs-train' || resolvedTask.kind === 'tfjs-eval') {
@@ -354,4 +356,32 @@ function applyTrainerParam(task: TfjsTrainTask, key: string, value: ParamValue):
       };
     }
   }
+}
+
+/**
+ * Why an input (`data:`, `reference:`, `current:`) cannot be fingerprinted, or undefined when it can:
+ * missing, not a regular file or folder (a FIFO would block the reader forever), or unreadable.
+ * The fingerprinter opens files without blocking too (see `openRegularFile`), should one be swapped
+ * for a FIFO after this check.
+ */
+function inputProblem(file: string, written: string): string | undefined {
+  let info;
+  try {
+    info = statSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR'
+      ? `input "${written}" not found (${file}). Fix the path or create the file.`
+      : `input "${written}" cannot be read (${code ?? String(error)}: ${file}). Check its permissions.`;
+  }
+  if (!info.isFile() && !info.isDirectory()) {
+    return `input "${written}" is a ${kindOf(info)}, not a regular file or folder (${file}); only files and folders are fingerprinted. Name a file or a folder.`;
+  }
+  try {
+    accessSync(file, info.isDirectory() ? constants.R_OK | constants.X_OK : constants.R_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    return `input "${written}" cannot be read (${code}: ${file}). Give yourself read permission (chmod u+r) or fix the path.`;
+  }
+  return undefined;
 }

@@ -7,8 +7,10 @@
  * reads a built-in job's report.
  */
 import { resolve } from 'node:path';
+import type { Disposable } from '../base/disposable';
 import { resolveEntrypoint } from '../base/entrypoints';
 import { describeWriteFailure, isWriteFault } from '../base/fsErrors';
+import { setLongTimeout } from '../base/longTimeout';
 import { processStartToken } from '../base/process';
 import type { ProjectConfig } from '../config/types';
 import type { MetricLine } from '../metrics/jsonl';
@@ -43,7 +45,8 @@ export class RunExecution {
   private stoppedForFault = false;
   private readonly reserve: SpaceReserve;
   private killTimer: NodeJS.Timeout | undefined;
-  private timeoutTimer: NodeJS.Timeout | undefined;
+  /** The task's `timeout:` (any length: see `setLongTimeout`). */
+  private timeoutTimer: Disposable | undefined;
   private finished = false;
   private tail: MetricsTail | undefined;
   /** The task's `metrics:` file sources (TensorBoard, MLflow, DVCLive, CSV, JSONL), when it names any. */
@@ -230,7 +233,7 @@ export class RunExecution {
     this.sources?.start();
     const timeoutMs = this.resolved.task.timeoutMs;
     if (timeoutMs !== undefined) {
-      this.timeoutTimer = setTimeout(() => this.stop('timeout', false), timeoutMs);
+      this.timeoutTimer = setLongTimeout(() => this.stop('timeout', false), timeoutMs);
     }
     if (this.stopReason === 'cancel') {
       this.stop('cancel', false);
@@ -351,7 +354,7 @@ export class RunExecution {
 
   private async finish(outcome: Outcome): Promise<void> {
     clearInterval(this.heartbeatTimer);
-    clearTimeout(this.timeoutTimer);
+    this.timeoutTimer?.dispose();
     clearTimeout(this.killTimer);
     this.writer.cancelScheduledSave();
     try {

@@ -7,7 +7,6 @@
 import type { Disposable } from '../base/disposable';
 import { Emitter, type Event } from '../base/emitter';
 import { UserInputError } from '../base/errors';
-import { writeFaultError } from '../base/fsErrors';
 import { didYouMean } from '../config/suggest';
 import type { ProjectConfig } from '../config/types';
 import { Fingerprinter } from '../runs/fingerprint';
@@ -16,6 +15,7 @@ import type { RunStore } from '../runs/store';
 import type { ParamValue, RunRecord } from '../runs/types';
 import { RunExecution } from './runExecution';
 import { resolveTask } from './resolveTask';
+import { inputReadError, storeWriteError } from './storeErrors';
 import type { RunMetric, RunOutput, RunWarning, TaskRunnerOptions } from './types';
 
 export interface RunTaskOptions {
@@ -90,27 +90,33 @@ export class TaskRunner implements Disposable {
       resolved.task = { ...resolved.task, run: `${resolved.task.run} ${args}` };
       resolved.command = `${resolved.command} ${args}`;
     }
-    await this.store.ensure();
+    await this.store.ensure().catch((error: unknown) => {
+      throw storeWriteError(error, this.store.storeDir);
+    });
     const data = await new Fingerprinter(this.store.fingerprintCache)
       .fingerprint(this.project.root, resolved.task.data, resolved.cwd)
       .catch((error: unknown) => {
-        throw writeFaultError(error, 'write') ?? error;
+        throw inputReadError(error, this.project.file, this.store.storeDir);
       });
-    const record = await this.store.create({
-      task: task.name,
-      kind: task.kind,
-      status: 'queued',
-      command: resolved.command,
-      cwd: resolved.cwd,
-      supervisorPid: process.pid,
-      ...optional('supervisorStart', processStartToken(process.pid)),
-      git: { commit: null, branch: null, dirty: false, snapshot: null },
-      params: resolved.params,
-      paramSources: resolved.paramSources,
-      data,
-      metrics: {},
-      artifacts: [],
-    });
+    const record = await this.store
+      .create({
+        task: task.name,
+        kind: task.kind,
+        status: 'queued',
+        command: resolved.command,
+        cwd: resolved.cwd,
+        supervisorPid: process.pid,
+        ...optional('supervisorStart', processStartToken(process.pid)),
+        git: { commit: null, branch: null, dirty: false, snapshot: null },
+        params: resolved.params,
+        paramSources: resolved.paramSources,
+        data,
+        metrics: {},
+        artifacts: [],
+      })
+      .catch((error: unknown) => {
+        throw storeWriteError(error, this.store.runsDir);
+      });
     this.statusEmitter.fire(record);
     const execution = new RunExecution(this.project, this.store, record, resolved, this.options, {
       status: this.statusEmitter,

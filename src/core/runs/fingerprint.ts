@@ -10,10 +10,11 @@
  * sorted lines `relative/path\0<file sha256>\n` of its files (`.git` and `.xlens` skipped).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { NotRegularFileError, kindOf } from '../base/fileTail';
+import { openRegularFile } from '../base/regularFile';
 import { toJsonText, writeFileAtomic } from './atomicWrite';
 import type { DataFingerprint } from './types';
 
@@ -41,11 +42,20 @@ interface CacheFile {
   entries: Record<string, CacheEntry>;
 }
 
-/** The sha256 of a file, streamed. */
+/**
+ * The sha256 of a file, streamed.
+ * @throws NotRegularFileError for a FIFO, socket, device or folder (opened without blocking); the
+ *   file system's error when it cannot be read.
+ */
 export async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) {
-    hash.update(chunk as Buffer);
+  const handle = await openRegularFile(file);
+  try {
+    for await (const chunk of handle.createReadStream({ autoClose: false })) {
+      hash.update(chunk as Buffer);
+    }
+  } finally {
+    await handle.close();
   }
   return hash.digest('hex');
 }
@@ -63,7 +73,9 @@ export class Fingerprinter {
    * @param root the workspace root: recorded paths are relative to it.
    * @param paths relative to `base`, or absolute.
    * @param base the folder relative paths resolve against (the task's working folder; default `root`).
-   * @throws Error with `code: 'ENOENT'` when a path does not exist (the caller names the config line).
+   * @throws Error with `code: 'ENOENT'` when a path does not exist (the caller names the config line);
+   *   NotRegularFileError for a path that is neither a file nor a folder; the file system's error when
+   *   a file cannot be read.
    */
   async fingerprint(root: string, paths: readonly string[], base = root): Promise<DataFingerprint[]> {
     const out: DataFingerprint[] = [];
@@ -81,6 +93,9 @@ export class Fingerprinter {
     const absolute = resolve(root, path);
     const info = await stat(absolute);
     const shown = relative(root, absolute).split(sep).join('/') || '.';
+    if (!info.isFile() && !info.isDirectory()) {
+      throw new NotRegularFileError(absolute, kindOf(info));
+    }
     if (info.isFile()) {
       return {
         path: shown,
