@@ -259,9 +259,15 @@ export class RunStore implements Disposable {
   /**
    * Like {@link resolve}, but undefined when no id matches (callers may look elsewhere, e.g. among
    * imported runs).
-   * @throws UserInputError when several runs match, or for `latest` when there is no run.
+   * @throws UserInputError when `ref` is empty or blank (it names no run: `xlens rm ''` must delete
+   * nothing), when several runs match, or for `latest` when there is no run.
    */
   async find(ref: string): Promise<RunRecord | undefined> {
+    if (ref.trim() === '') {
+      throw new UserInputError(
+        `the run reference ${JSON.stringify(ref)} is empty; give a run id (a full id, a unique prefix of one, \`latest\` or \`latest:<task>\`). List runs with \`xlens runs\`.`,
+      );
+    }
     const latest = /^latest(?::(.+))?$/.exec(ref);
     if (latest) {
       const run = await this.latest(latest[1]);
