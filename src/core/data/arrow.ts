@@ -20,6 +20,7 @@ import { checkColumnNames, missingColumnError } from './columns';
 import type { RawTable, ReadOptions } from './csv';
 import { RowReservoir } from './sample';
 import type { Column } from './types';
+import { ownValue } from '../../shared/dict';
 
 type AsyncReader = AsyncRecordBatchFileReader | AsyncRecordBatchStreamReader;
 
@@ -109,7 +110,8 @@ export async function readArrow(path: string, name: string, options: ReadOptions
       .map((field, index) => ({ field, index }))
       .filter(({ field }) => !options.columns || options.columns.includes(field.name));
     const builders = selected.map(
-      ({ field }) => new ColumnBuilder(field.name, options.types?.[field.name], reservoir !== undefined),
+      ({ field }) =>
+        new ColumnBuilder(field.name, ownValue(options.types, field.name), reservoir !== undefined),
     );
     let rows = 0;
     try {

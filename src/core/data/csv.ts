@@ -12,6 +12,7 @@ import { RowReservoir } from './sample';
 import { firstLine, separatorMismatch } from './separator';
 import type { Column, ColumnType } from './types';
 import { StrictUtf8Decoder } from './utf8';
+import { ownValue } from '../../shared/dict';
 
 /** What the drift loader takes, for separator messages. */
 const ACCEPTED = 'xlens reads comma-separated CSV (or tab-separated .tsv)';
@@ -106,7 +107,7 @@ export async function readDelimited(
             }
             builders = header.map((h) =>
               !wanted || wanted.has(h)
-                ? new ColumnBuilder(h, options.types?.[h], reservoir !== undefined)
+                ? new ColumnBuilder(h, ownValue(options.types, h), reservoir !== undefined)
                 : undefined,
             );
             continue;

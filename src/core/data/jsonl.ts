@@ -12,6 +12,7 @@ import type { RawTable, ReadOptions } from './csv';
 import { RowReservoir } from './sample';
 import type { Column } from './types';
 import { StrictUtf8Decoder } from './utf8';
+import { ownValue } from '../../shared/dict';
 
 /**
  * @throws UserInputError for an empty file, a line that is not JSON or not an object, invalid UTF-8, or
@@ -64,7 +65,7 @@ export async function readJsonLines(
         seen.add(key);
         fileColumns.push(key);
         if (!wanted || wanted.has(key)) {
-          const builder = new ColumnBuilder(key, options.types?.[key], reservoir !== undefined);
+          const builder = new ColumnBuilder(key, ownValue(options.types, key), reservoir !== undefined);
           for (let r = 0; r < stored; r++) {
             builder.pushMissing();
           }
@@ -79,7 +80,7 @@ export async function readJsonLines(
       if (decision && !decision.append) {
         builder.replaceNext(decision.slot);
       }
-      pushValue(builder, record[key], rows - 1);
+      pushValue(builder, ownValue(record, key), rows - 1);
     }
   };
 

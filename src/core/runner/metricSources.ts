@@ -24,6 +24,7 @@ import { createSourceReader } from '../metrics/readerFactory';
 import { nonFiniteWarnings, parseMetricLine } from '../metrics/jsonl';
 import { countPoints, type MetricReader, type ReadResult, type SourceSpec } from '../metrics/readers';
 import type { ReadWarning } from '../metrics/series';
+import { dict } from '../../shared/dict';
 
 /** Where accepted points and warnings go (the run: `metrics.jsonl`, summaries, `run.json` warnings). */
 export interface MetricSourcesListener {
@@ -277,9 +278,9 @@ export class MetricSourcesTail {
         }
       };
       for (const p of points) {
-        if (!line || line.step !== p.step || p.name in line.values) {
+        if (!line || line.step !== p.step || Object.hasOwn(line.values, p.name)) {
           flush();
-          line = { step: p.step, time: p.time, values: {} };
+          line = { step: p.step, time: p.time, values: dict<number>() };
         }
         line.values[p.name] = p.value;
         line.time ??= p.time;
@@ -305,7 +306,7 @@ export class MetricSourcesTail {
       this.listener.onWarning(`${name}: step ${step}: time ${time} is not Unix milliseconds; point skipped`);
       return;
     }
-    const good: Record<string, number> = {};
+    const good = dict<number>();
     for (const [metric, value] of Object.entries(values)) {
       if (Number.isFinite(value)) {
         good[metric] = value;

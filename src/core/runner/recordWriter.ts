@@ -5,6 +5,7 @@
  * to a synchronous write and never throws.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { dictFrom } from '../../shared/dict';
 import type { RunStore } from '../runs/store';
 import { addLineToSummaries } from '../runs/summaries';
 import type { RunRecord } from '../runs/types';
@@ -63,7 +64,7 @@ export class RecordWriter {
     const written =
       nonFinite.length === 0 ? values : { ...values, ...Object.fromEntries(nonFinite.map((n) => [n, null])) };
     this.metricsOut?.write(`${JSON.stringify({ step, time, values: written })}\n`);
-    const metrics = { ...this.record.metrics };
+    const metrics = dictFrom(Object.entries(this.record.metrics)); // names from data: see src/shared/dict.ts
     addLineToSummaries(metrics, step, values, nonFinite, this.nonFinitePending);
     this.record = { ...this.record, metrics };
     this.scheduleSave();

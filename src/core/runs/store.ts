@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import { asDict, dict } from '../../shared/dict';
 import type { Disposable } from '../base/disposable';
 import { Emitter, type Event } from '../base/emitter';
 import { UserInputError } from '../base/errors';
@@ -329,7 +330,7 @@ export class RunStore implements Disposable {
 
   /** Summaries of every metric in `metrics.jsonl` (non-finite values, written as `null`, counted). */
   async summarize(id: string): Promise<Record<string, MetricSummary>> {
-    const summaries: Record<string, MetricSummary> = {};
+    const summaries = dict<MetricSummary>();
     const pending = new Map<string, number>();
     for (const line of (await this.readMetrics(id)).lines) {
       addLineToSummaries(summaries, line.step, line.values, Object.keys(line.nonFinite ?? {}), pending);
@@ -368,9 +369,10 @@ function parseRecord(text: string, file: string, id: string): RunRecord {
   return {
     ...record,
     git: record.git ?? { commit: null, branch: null, dirty: false, snapshot: null },
-    params: record.params ?? {},
+    // Names from data as ordinary keys: an absent `constructor` must not read Object.prototype's.
+    params: asDict(record.params),
     data: record.data ?? [],
-    metrics: record.metrics ?? {},
+    metrics: asDict(record.metrics),
     artifacts: record.artifacts ?? [],
   } as RunRecord;
 }
