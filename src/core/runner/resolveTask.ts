@@ -15,6 +15,7 @@ import type { RunStore } from '../runs/store';
 import type { ParamValue } from '../runs/types';
 import { firstLine } from '../data/separator';
 import { trainerDataProblem } from '../train/dataFile';
+import { dict } from '../../shared/dict';
 
 /** A task ready to run. */
 export interface ResolvedTask {
@@ -60,7 +61,7 @@ export async function resolveTask(
   project: ProjectConfig,
   task: TaskConfig,
   store: RunStore,
-  overrides: Record<string, ParamValue> = {},
+  overrides: Record<string, ParamValue> = dict(),
 ): Promise<ResolvedTask> {
   const where = (key: string): string => {
     const range: SourceRange | undefined = task.fieldRanges?.[key] ?? task.range;
@@ -83,9 +84,9 @@ export async function resolveTask(
   const trainParams = task.kind === 'tfjs-train' ? trainerParams(task) : {};
   const setKeys = Object.keys(overrides);
   for (const [key, value] of Object.entries(overrides)) {
-    if (key in params) {
+    if (Object.hasOwn(params, key)) {
       params[key] = value;
-    } else if (key in trainParams) {
+    } else if (Object.hasOwn(trainParams, key)) {
       resolvedTask = applyTrainerParam(resolvedTask as TfjsTrainTask, key, value);
     } else {
       const known = [...Object.keys(params), ...Object.keys(trainParams)];
@@ -152,7 +153,7 @@ export async function resolveTask(
     ...(resolvedTask.cwd !== undefined ? { cwd: sub('cwd', resolvedTask.cwd) } : {}),
   };
   let command: string;
-  let paramEnv: Record<string, string> = {};
+  let paramEnv: Record<string, string> = dict();
   switch (resolvedTask.kind) {
     case 'command': {
       // Normally refused earlier, at the placeholder's position, when xlens.yaml is loaded.
