@@ -21,6 +21,7 @@ import type { RawTable, ReadOptions } from './csv';
 import { RowReservoir } from './sample';
 import type { Column } from './types';
 import { ownValue } from '../../shared/dict';
+import { READ_NONBLOCKING } from '../base/regularFile';
 
 type AsyncReader = AsyncRecordBatchFileReader | AsyncRecordBatchStreamReader;
 
@@ -68,7 +69,7 @@ function appendVector(builder: ColumnBuilder, vector: Vector, field: Field, firs
 export async function readArrow(path: string, name: string, options: ReadOptions = {}): Promise<RawTable> {
   let handle: FileHandle;
   try {
-    handle = await open(path, 'r');
+    handle = await open(path, READ_NONBLOCKING);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {

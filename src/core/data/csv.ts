@@ -13,6 +13,7 @@ import { firstLine, separatorMismatch } from './separator';
 import type { Column, ColumnType } from './types';
 import { StrictUtf8Decoder } from './utf8';
 import { ownValue } from '../../shared/dict';
+import { READ_NONBLOCKING } from '../base/regularFile';
 
 /** What the drift loader takes, for separator messages. */
 const ACCEPTED = 'xlens reads comma-separated CSV (or tab-separated .tsv)';
@@ -79,7 +80,7 @@ export async function readDelimited(
 
   try {
     await pipeline(
-      createReadStream(path, { highWaterMark: 1 << 20, signal: options.signal }),
+      createReadStream(path, { highWaterMark: 1 << 20, signal: options.signal, flags: READ_NONBLOCKING }),
       async function* (source: AsyncIterable<Buffer>) {
         for await (const chunk of source) {
           if (chunk.length > 0) {

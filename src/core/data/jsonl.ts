@@ -13,6 +13,7 @@ import { RowReservoir } from './sample';
 import type { Column } from './types';
 import { StrictUtf8Decoder } from './utf8';
 import { ownValue } from '../../shared/dict';
+import { READ_NONBLOCKING } from '../base/regularFile';
 
 /**
  * @throws UserInputError for an empty file, a line that is not JSON or not an object, invalid UTF-8, or
@@ -85,7 +86,11 @@ export async function readJsonLines(
   };
 
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20, signal: options.signal })) {
+    for await (const chunk of createReadStream(path, {
+      highWaterMark: 1 << 20,
+      signal: options.signal,
+      flags: READ_NONBLOCKING,
+    })) {
       pending += decoder.decode(chunk as Buffer);
       let start = 0;
       for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n', start)) {

@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import type { TableFormat } from './types';
+import { READ_NONBLOCKING } from '../base/regularFile';
 
 /**
  * The 1-based line where each data row starts (data rows 0-based: the first row after the header of a
@@ -29,7 +30,10 @@ export async function lineNumbersOfRows(
   }
   const last = Math.max(...wanted);
   if (format === 'jsonl') {
-    const reader = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+    const reader = createInterface({
+      input: createReadStream(path, { flags: READ_NONBLOCKING }),
+      crlfDelay: Infinity,
+    });
     let line = 0;
     let row = -1;
     for await (const text of reader) {
@@ -56,7 +60,7 @@ export async function lineNumbersOfRows(
   let done = false;
   try {
     await pipeline(
-      createReadStream(path),
+      createReadStream(path, { flags: READ_NONBLOCKING }),
       parser,
       async function (records: AsyncIterable<{ record: string[]; info: { empty_lines: number } }>) {
         let row = -2; // the header is row -1

@@ -8,6 +8,7 @@
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { UserInputError } from '../base/errors';
+import { fileKind, NotRegularFileError } from '../base/regularFile';
 import { readArrow } from './arrow';
 import { readDelimited, type RawTable } from './csv';
 import { readJsonLines } from './jsonl';
@@ -54,14 +55,17 @@ export function formatOf(path: string, name = path): TableFormat {
  */
 export async function loadTable(path: string, options: LoadOptions = {}): Promise<Table> {
   const name = options.displayName ?? path;
-  if (
-    await stat(path).then(
-      (s) => s.isDirectory(),
-      () => false,
-    )
-  ) {
+  const info = await stat(path).catch(() => undefined); // a missing file: the reader says so
+  if (info?.isDirectory()) {
     throw new UserInputError(
       `${name}: is a folder, expected a data file (CSV, TSV, JSON Lines, Parquet or Arrow).`,
+      { file: name },
+    );
+  }
+  if (info && !info.isFile()) {
+    // Reading a FIFO would wait for a writer forever; the readers also open without blocking.
+    throw new UserInputError(
+      `${new NotRegularFileError(name, fileKind(info)).message}: give a data file (CSV, TSV, JSON Lines, Parquet or Arrow).`,
       { file: name },
     );
   }
