@@ -5,7 +5,7 @@
  * kind first and opens with `O_NONBLOCK`, so a special file swapped in after the check still cannot
  * block: it is refused by the `fstat` of the opened descriptor.
  */
-import { constants } from 'node:fs';
+import { constants, type ReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 
 /**
@@ -68,4 +68,17 @@ export async function openRegularFile(path: string): Promise<FileHandle> {
     await handle.close();
     throw error;
   }
+}
+
+/**
+ * A read stream of `path` when it is a regular file, opened as {@link openRegularFile} does; the stream
+ * closes the file when it ends, fails or is destroyed.
+ * @throws as {@link openRegularFile}.
+ */
+export async function createRegularFileStream(
+  path: string,
+  options: { highWaterMark?: number; signal?: AbortSignal } = {},
+): Promise<ReadStream> {
+  const handle = await openRegularFile(path);
+  return handle.createReadStream(options);
 }

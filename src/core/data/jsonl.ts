@@ -4,7 +4,6 @@
  * Numbers stay numbers, strings are taken literally, booleans become "true"/"false", nested values
  * their JSON text, null a missing value.
  */
-import { createReadStream } from 'node:fs';
 import { CancelledError, UserInputError } from '../base/errors';
 import { ColumnBuilder } from './columnBuilder';
 import { missingColumnError } from './columns';
@@ -13,7 +12,7 @@ import { RowReservoir } from './sample';
 import type { Column } from './types';
 import { StrictUtf8Decoder } from './utf8';
 import { ownValue } from '../../shared/dict';
-import { READ_NONBLOCKING } from '../base/regularFile';
+import { createRegularFileStream } from '../base/regularFile';
 
 /**
  * @throws UserInputError for an empty file, a line that is not JSON or not an object, invalid UTF-8, or
@@ -86,10 +85,9 @@ export async function readJsonLines(
   };
 
   try {
-    for await (const chunk of createReadStream(path, {
+    for await (const chunk of await createRegularFileStream(path, {
       highWaterMark: 1 << 20,
       signal: options.signal,
-      flags: READ_NONBLOCKING,
     })) {
       pending += decoder.decode(chunk as Buffer);
       let start = 0;

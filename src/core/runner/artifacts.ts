@@ -122,7 +122,7 @@ export async function collectArtifacts(
   }
   for (const output of outputs) {
     const absolute = resolve(base, output);
-    let info;
+    let info: Awaited<ReturnType<typeof pathInfo>>;
     try {
       info = await pathInfo(absolute);
     } catch (error) {
