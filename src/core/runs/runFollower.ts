@@ -307,7 +307,7 @@ export class RunFollower implements Disposable {
         throw new Error('not a run record (no "id")');
       }
       // Names from data as ordinary keys: an absent `constructor` must not read Object.prototype's.
-      const record = { ...parsed, metrics: asDict(parsed.metrics), params: asDict(parsed.params) };
+      const record = { ...parsed, metrics: asDict(parsed.metrics) };
       this.recordText = text;
       this.recordValue = record;
       return record;

@@ -370,7 +370,7 @@ function parseRecord(text: string, file: string, id: string): RunRecord {
     ...record,
     git: record.git ?? { commit: null, branch: null, dirty: false, snapshot: null },
     // Names from data as ordinary keys: an absent `constructor` must not read Object.prototype's.
-    params: asDict(record.params),
+    params: record.params ?? {},
     data: record.data ?? [],
     metrics: asDict(record.metrics),
     artifacts: record.artifacts ?? [],
