@@ -38,7 +38,7 @@ export function asDict<T>(value: Readonly<Record<string, T>> | null | undefined)
     return dict<T>();
   }
   if (Object.getPrototypeOf(value) === null) {
-    return value as Record<string, T>;
+    return value;
   }
   return dictFrom(Object.entries(value));
 }
