@@ -16,6 +16,7 @@ import type { ParamValue, RunRecord } from '../runs/types';
 import { RunExecution } from './runExecution';
 import { resolveTask } from './resolveTask';
 import type { RunMetric, RunOutput, RunWarning, TaskRunnerOptions } from './types';
+import { dict } from '../../shared/dict';
 
 export interface RunTaskOptions {
   /** `--set key=value` params. */
@@ -106,7 +107,7 @@ export class TaskRunner implements Disposable {
       params: resolved.params,
       paramSources: resolved.paramSources,
       data,
-      metrics: {},
+      metrics: dict(), // names from data: see src/shared/dict.ts
       artifacts: [],
     });
     this.statusEmitter.fire(record);
