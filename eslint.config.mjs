@@ -128,6 +128,29 @@ export default tseslint.config(
     rules: { 'max-lines': ['error', { max: 450 }] },
   },
   {
+    // Names from data (metrics, params, tags, columns, categories) are keys of a Map or of a null-prototype
+    // dictionary (src/shared/dict.ts, STYLE.md 14): on a plain `{}`, `__proto__` replaces the prototype and
+    // an absent `constructor` reads Object's. An empty `{}` typed `Record<string, …>` is the usual start of
+    // such a dictionary, so it is refused: use `dict()` (or a Map). src/core/config is left to its owners.
+    files: ['src/**/*.ts', 'webviews/**/*.ts'],
+    ignores: ['src/core/config/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          'VariableDeclarator[id.typeAnnotation.typeAnnotation.typeName.name="Record"][init.type="ObjectExpression"][init.properties.length=0]',
+          'PropertyDefinition[typeAnnotation.typeAnnotation.typeName.name="Record"][value.type="ObjectExpression"][value.properties.length=0]',
+          'AssignmentPattern[left.typeAnnotation.typeAnnotation.typeName.name="Record"][right.type="ObjectExpression"][right.properties.length=0]',
+        ].map((selector) => ({
+          selector,
+          message:
+            'A Record keyed by names from data starts as dict() from src/shared/dict.ts (null prototype), not {}: ' +
+            '`__proto__` and `constructor` are real metric and column names.',
+        })),
+      ],
+    },
+  },
+  {
     // Pure code every layer uses, webviews included: no node, no DOM, no libraries, no other layer.
     files: ['src/shared/**'],
     rules: {

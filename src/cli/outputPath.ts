@@ -12,11 +12,13 @@ import {
   readSync,
   realpathSync,
   statSync,
+  type Stats,
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { UserInputError } from '../core/base/errors';
+import { fileKind, NotRegularFileError, READ_NONBLOCKING } from '../core/base/regularFile';
 
 /** Why a write failed, in words, for the common error codes. */
 function reason(error: unknown): string {
@@ -63,11 +65,20 @@ function realOrSelf(path: string): string {
   }
 }
 
+/** What `path` is (following links), or undefined when it does not exist or cannot be looked at. */
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
 /** True when the start of `file` carries {@link HTML_REPORT_MARKER}. */
 function isOurHtmlReport(file: string): boolean {
   let fd: number | undefined;
   try {
-    fd = openSync(file, 'r');
+    fd = openSync(file, READ_NONBLOCKING); // never waits on a FIFO
     const head = Buffer.alloc(MARKER_WINDOW);
     const read = readSync(fd, head, 0, head.length, 0);
     return head.subarray(0, read).toString('utf8').includes(HTML_REPORT_MARKER);
@@ -136,6 +147,14 @@ export function checkOutputPath(
   if (existsSync(parent) && !statSync(parent).isDirectory()) {
     throw new UserInputError(
       `${flag} ${target}: ${parent} is a file, not a folder; give a path in a folder, e.g. ${basename(out)}`,
+    );
+  }
+  const existing = statOrUndefined(out);
+  if (existing && (existing.isFIFO() || existing.isSocket())) {
+    // Opening a FIFO to write (or to look for our marker) would wait for its other end forever; a
+    // device such as /dev/null is written like a file.
+    throw new UserInputError(
+      `${flag} ${target}: ${new NotRegularFileError(out, fileKind(existing)).message}; give a file name.`,
     );
   }
   guard(flag, target, out, guards);

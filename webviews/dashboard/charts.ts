@@ -6,6 +6,7 @@
  */
 import type { ChartModel, ChartRow } from '../../src/protocol/charts';
 import type { DashboardSeriesInfo } from '../../src/protocol/dashboard';
+import { dict } from '../../src/shared/dict';
 import { renderChart, type ChartHandle } from '../shared/chart';
 import { chartConfig, readThemeColors } from '../shared/chartTheme';
 import { seriesCaption } from './dashboardText';
@@ -185,7 +186,7 @@ export class ChartGrid {
 
   /** Records on the figure how many rows per series the view holds (`data-points`, JSON). */
   private markPoints(f: Figure): void {
-    const perSeries: Record<string, number> = {};
+    const perSeries = dict<number>(); // series are metric names: `constructor` is one
     for (const rows of Object.values(f.model.data)) {
       for (const row of rows) {
         const name = typeof row.series === 'string' ? row.series : '';

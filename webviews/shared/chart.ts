@@ -13,6 +13,7 @@ import type { Config } from 'vega-lite';
 import type { ChartModel, ChartRow } from '../../src/protocol/charts';
 import { chartConfig, readThemeColors } from './chartTheme';
 import { ensureChartStyles } from './chartStyles';
+import { dict } from '../../src/shared/dict';
 
 const refuse = (): Promise<never> => Promise.reject(new Error('charts load no external data'));
 /** Data is always inline: a loader that refuses keeps a view from ever reaching the network. */
@@ -52,7 +53,7 @@ export async function renderChart(
 ): Promise<ChartHandle> {
   ensureChartStyles(container.ownerDocument);
   const config = options.config ?? chartConfig(readThemeColors());
-  const datasets: Record<string, ChartRow[]> = {};
+  const datasets: Record<string, ChartRow[]> = dict();
   for (const [name, rows] of Object.entries(model.data)) {
     datasets[name] = rows.map((row) => ({ ...row }));
   }
@@ -72,7 +73,7 @@ export async function renderChart(
   );
   const { view } = result;
   const currentData = (): Record<string, ChartRow[]> => {
-    const data: Record<string, ChartRow[]> = {};
+    const data: Record<string, ChartRow[]> = dict();
     for (const name of Object.keys(model.data)) {
       data[name] = (view.data(name) as ChartRow[]).map((row) => ({ ...row }));
     }

@@ -2,6 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, extname, relative, resolve, sep } from 'node:path';
 import { UserInputError } from '../../core/base/errors';
+import { fileKind, NotRegularFileError } from '../../core/base/regularFile';
 import { discoverImportedRuns } from '../../core/metrics/discovery/discovery';
 import type { ImportedRun } from '../../core/metrics/discovery/importedRun';
 import { detectSeparator } from '../../core/metrics/csv/csvTable';
@@ -44,8 +45,15 @@ export const importCommand: CliCommand = {
     if (!existsSync(path)) {
       throw new UserInputError(`xlens import: ${path} does not exist.`);
     }
+    const info = statSync(path);
+    if (!info.isFile() && !info.isDirectory()) {
+      // A FIFO would block the readers forever: only folders and regular files are read.
+      throw new UserInputError(
+        `xlens import: ${new NotRegularFileError(path, fileKind(info)).message}; give a folder to scan or a log file.`,
+      );
+    }
     const result = await discoverImportedRuns(path, { signal: ctx.signal });
-    if (result.sources.length === 0 && statSync(path).isFile()) {
+    if (result.sources.length === 0 && info.isFile()) {
       throw new UserInputError(await unrecognisedFile(positionals[0], path));
     }
     if (values.json === true) {

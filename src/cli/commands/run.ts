@@ -12,6 +12,7 @@ import { OutputRelay } from '../outputRelay';
 import { ProgressLine } from '../progress';
 import { loadConfigOrReport, parseCommandArgs, workspaceRoot } from '../workspace';
 import { inertLines } from '../terminalText';
+import { dict } from '../../shared/dict';
 
 const usage = `Usage: xlens run <task> [--set key=value ...] [--quiet] [-- extra arguments]
 
@@ -33,7 +34,7 @@ const MAX_PRINTED_WARNINGS = 20;
 
 /** Parses `--set key=value` pairs. @throws UserInputError for a pair without `=` or key. */
 export function parseOverrides(pairs: string[]): Record<string, ParamValue> {
-  const out: Record<string, ParamValue> = {};
+  const out: Record<string, ParamValue> = dict();
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) {

@@ -10,6 +10,9 @@
  * refused with a {@link NotRegularFileError} before it is opened.
  */
 import { open, stat } from 'node:fs/promises';
+import { fileKind, NotRegularFileError, READ_NONBLOCKING } from './regularFile';
+
+export { NotRegularFileError } from './regularFile';
 
 /** One complete line, without its `\n` (or `\r\n`), and its 1-based line number in the file. */
 export interface TailLine {
@@ -53,28 +56,6 @@ export interface TailReadOptions {
    * the writer is known to be done; a later append then starts a new line.
    */
   flush?: boolean;
-}
-
-/** Raised by {@link FileTail.read} for a path that exists but is not a regular file. */
-export class NotRegularFileError extends Error {
-  /** `EISDIR` for a folder, else `ENOTREG` (a FIFO, socket or device). */
-  readonly code: 'EISDIR' | 'ENOTREG';
-
-  /** @param kind what the path is instead (`folder`, `FIFO`, `socket`, `device`). */
-  constructor(
-    readonly file: string,
-    kind: string,
-  ) {
-    const code = kind === 'folder' ? 'EISDIR' : 'ENOTREG';
-    super(`${file} is a ${kind}, not a regular file (${code}); only regular files are read`);
-    this.name = 'NotRegularFileError';
-    this.code = code;
-  }
-}
-
-/** What a non-regular file is, for messages. */
-export function kindOf(info: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean }): string {
-  return info.isDirectory() ? 'folder' : info.isFIFO() ? 'FIFO' : info.isSocket() ? 'socket' : 'device';
 }
 
 /** How many leading bytes are remembered to detect a file rewritten in place with the same or larger size. */
@@ -142,7 +123,7 @@ export class FileTail {
       throw error;
     }
     if (!info.isFile()) {
-      throw new NotRegularFileError(this.file, kindOf(info));
+      throw new NotRegularFileError(this.file, fileKind(info));
     }
     // Unchanged size and mtime: nothing was appended (the common case when polling).
     if (
@@ -153,7 +134,8 @@ export class FileTail {
     ) {
       return { lines: [], reset: false, missing: false, skippedBytes: 0, partial: this.lastPartial };
     }
-    const handle = await open(this.file, 'r');
+    // Non-blocking: a FIFO swapped in since the stat must not block the open.
+    const handle = await open(this.file, READ_NONBLOCKING);
     try {
       let reset = false;
       if (this.offset > 0) {

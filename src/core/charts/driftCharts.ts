@@ -9,6 +9,7 @@ import { formatNumber } from '../../shared/formatting';
 import { columnScore, columnVerdictText, sortColumns } from '../drift/presentation';
 import type { ColumnDrift, DriftReport } from '../drift/types';
 import { VEGA_LITE_SCHEMA } from './lineChart';
+import { vegaText } from './vegaText';
 
 /** Dataset name of the drift charts. */
 export const DRIFT_DATASET = 'bins';
@@ -75,7 +76,7 @@ export function driftColumnChart(
     }
     spec = {
       $schema: VEGA_LITE_SCHEMA,
-      title: { text: column.name, anchor: 'start' },
+      title: { text: vegaText(column.name), anchor: 'start' },
       width: 'container',
       height,
       autosize: { type: 'fit-x', contains: 'padding' },
@@ -87,14 +88,14 @@ export function driftColumnChart(
           ? {
               field: 'start',
               type: 'temporal',
-              title: column.name,
+              title: vegaText(column.name),
               axis: { tickCount: 8, labelOverlap: true },
             }
           : {
               field: 'start',
               type: 'quantitative',
               bin: { binned: true },
-              title: column.name,
+              title: vegaText(column.name),
               scale: { zero: false },
               axis: { tickCount: 8, labelOverlap: true },
             },
@@ -127,12 +128,19 @@ export function driftColumnChart(
         : h.categories;
     for (const dataset of DATASET_LABELS) {
       h[dataset].forEach((count, i) => {
-        rows.push({ dataset, category: labels[i] ?? String(i), count, share: share(count, totals[dataset]) });
+        // `order` sorts the categories: a sort array would put category names into vega expressions.
+        rows.push({
+          dataset,
+          category: labels[i] ?? String(i),
+          order: i,
+          count,
+          share: share(count, totals[dataset]),
+        });
       });
     }
     spec = {
       $schema: VEGA_LITE_SCHEMA,
-      title: { text: column.name, anchor: 'start' },
+      title: { text: vegaText(column.name), anchor: 'start' },
       width: 'container',
       height,
       autosize: { type: 'fit-x', contains: 'padding' },
@@ -142,8 +150,8 @@ export function driftColumnChart(
         x: {
           field: 'category',
           type: 'nominal',
-          title: column.name,
-          sort: labels,
+          title: vegaText(column.name),
+          sort: { field: 'order', op: 'min' },
           axis: { labelAngle: labels.length > 6 ? -40 : 0, labelLimit: 120 },
         },
         xOffset: { field: 'dataset', sort: [...DATASET_LABELS] },
@@ -178,13 +186,15 @@ export function driftSummaryChart(report: DriftReport): ChartModel | null {
     return null;
   }
   const ordered = sortColumns(report.columns);
-  const rows: ChartRow[] = ordered.map((c) => {
+  const rows: ChartRow[] = ordered.map((c, order) => {
     const finite = columnScore(c);
     // A log axis cannot show 0: tiny p-values are drawn at the axis floor as a triangle pointing off the
     // scale, labelled with their value (the tooltip gives it too).
     const clipped = c.scoreKind === 'p_value' && finite !== null && finite < P_VALUE_FLOOR;
     return {
       column: c.name,
+      // Sorts the rows (a sort array of names would put column names into vega expressions).
+      order,
       kind: c.scoreKind === 'p_value' ? P_VALUE_PANEL : DISTANCE_PANEL,
       score: finite,
       shown: finite === null ? null : clipped ? P_VALUE_FLOOR : finite,
@@ -196,7 +206,6 @@ export function driftSummaryChart(report: DriftReport): ChartModel | null {
     };
   });
   const kinds = [...new Set(rows.map((r) => r.kind as string))];
-  const order = ordered.map((c) => c.name);
   const rowHeight = 18;
   const panel = (kind: string): Extract<TopLevelSpec, { layer: unknown }>['layer'] => {
     const pValues = kind === P_VALUE_PANEL;
@@ -242,7 +251,13 @@ export function driftSummaryChart(report: DriftReport): ChartModel | null {
     height: { step: rowHeight },
     width: 'container' as const,
     encoding: {
-      y: { field: 'column', type: 'nominal' as const, sort: order, title: null, axis: { labelLimit: 200 } },
+      y: {
+        field: 'column',
+        type: 'nominal' as const,
+        sort: { field: 'order', op: 'min' },
+        title: null,
+        axis: { labelLimit: 200 },
+      },
       tooltip: [
         { field: 'column', type: 'nominal' as const, title: 'column' },
         { field: 'method', type: 'nominal' as const, title: 'method' },

@@ -7,6 +7,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { ChartModel, ChartRow } from '../../protocol/charts';
 import type { MetricPoint } from '../metrics/series';
 import { DEFAULT_MAX_POINTS, downsampleSeries } from './downsample';
+import { vegaText } from './vegaText';
 
 /** vega-lite schema the specs are written against (the installed major version). */
 export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
@@ -77,7 +78,7 @@ export function lineChart(series: readonly LineSeries[], options: LineChartOptio
   const longest = Math.max(0, ...series.map((s) => s.points.length));
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: options.title, anchor: 'start' },
+    title: { text: vegaText(options.title), anchor: 'start' },
     width: 'container',
     height: options.height ?? 220,
     autosize: { type: 'fit-x', contains: 'padding' },
@@ -99,7 +100,7 @@ export function lineChart(series: readonly LineSeries[], options: LineChartOptio
           y: {
             field: 'value',
             type: 'quantitative',
-            title: options.yTitle ?? options.title,
+            title: vegaText(options.yTitle ?? options.title),
             scale: { zero: false },
           },
           color: {

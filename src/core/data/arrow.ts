@@ -20,6 +20,8 @@ import { checkColumnNames, missingColumnError } from './columns';
 import type { RawTable, ReadOptions } from './csv';
 import { RowReservoir } from './sample';
 import type { Column } from './types';
+import { ownValue } from '../../shared/dict';
+import { READ_NONBLOCKING } from '../base/regularFile';
 
 type AsyncReader = AsyncRecordBatchFileReader | AsyncRecordBatchStreamReader;
 
@@ -67,7 +69,7 @@ function appendVector(builder: ColumnBuilder, vector: Vector, field: Field, firs
 export async function readArrow(path: string, name: string, options: ReadOptions = {}): Promise<RawTable> {
   let handle: FileHandle;
   try {
-    handle = await open(path, 'r');
+    handle = await open(path, READ_NONBLOCKING);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
@@ -109,7 +111,8 @@ export async function readArrow(path: string, name: string, options: ReadOptions
       .map((field, index) => ({ field, index }))
       .filter(({ field }) => !options.columns || options.columns.includes(field.name));
     const builders = selected.map(
-      ({ field }) => new ColumnBuilder(field.name, options.types?.[field.name], reservoir !== undefined),
+      ({ field }) =>
+        new ColumnBuilder(field.name, ownValue(options.types, field.name), reservoir !== undefined),
     );
     let rows = 0;
     try {

@@ -2,7 +2,6 @@
  * Streaming CSV/TSV reader (`csv-parse`): the first record is the header, blank lines are skipped,
  * quoted fields may hold delimiters and newlines (RFC 4180). Values are typed by `ColumnBuilder`.
  */
-import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { CsvError, parse } from 'csv-parse';
 import { CancelledError, UserInputError } from '../base/errors';
@@ -12,6 +11,8 @@ import { RowReservoir } from './sample';
 import { firstLine, separatorMismatch } from './separator';
 import type { Column, ColumnType } from './types';
 import { StrictUtf8Decoder } from './utf8';
+import { ownValue } from '../../shared/dict';
+import { createRegularFileStream } from '../base/regularFile';
 
 /** What the drift loader takes, for separator messages. */
 const ACCEPTED = 'xlens reads comma-separated CSV (or tab-separated .tsv)';
@@ -78,7 +79,7 @@ export async function readDelimited(
 
   try {
     await pipeline(
-      createReadStream(path, { highWaterMark: 1 << 20, signal: options.signal }),
+      await createRegularFileStream(path, { highWaterMark: 1 << 20, signal: options.signal }),
       async function* (source: AsyncIterable<Buffer>) {
         for await (const chunk of source) {
           if (chunk.length > 0) {
@@ -106,7 +107,7 @@ export async function readDelimited(
             }
             builders = header.map((h) =>
               !wanted || wanted.has(h)
-                ? new ColumnBuilder(h, options.types?.[h], reservoir !== undefined)
+                ? new ColumnBuilder(h, ownValue(options.types, h), reservoir !== undefined)
                 : undefined,
             );
             continue;

@@ -4,7 +4,6 @@
  * Numbers stay numbers, strings are taken literally, booleans become "true"/"false", nested values
  * their JSON text, null a missing value.
  */
-import { createReadStream } from 'node:fs';
 import { CancelledError, UserInputError } from '../base/errors';
 import { ColumnBuilder } from './columnBuilder';
 import { missingColumnError } from './columns';
@@ -12,6 +11,8 @@ import type { RawTable, ReadOptions } from './csv';
 import { RowReservoir } from './sample';
 import type { Column } from './types';
 import { StrictUtf8Decoder } from './utf8';
+import { ownValue } from '../../shared/dict';
+import { createRegularFileStream } from '../base/regularFile';
 
 /**
  * @throws UserInputError for an empty file, a line that is not JSON or not an object, invalid UTF-8, or
@@ -64,7 +65,7 @@ export async function readJsonLines(
         seen.add(key);
         fileColumns.push(key);
         if (!wanted || wanted.has(key)) {
-          const builder = new ColumnBuilder(key, options.types?.[key], reservoir !== undefined);
+          const builder = new ColumnBuilder(key, ownValue(options.types, key), reservoir !== undefined);
           for (let r = 0; r < stored; r++) {
             builder.pushMissing();
           }
@@ -79,12 +80,15 @@ export async function readJsonLines(
       if (decision && !decision.append) {
         builder.replaceNext(decision.slot);
       }
-      pushValue(builder, record[key], rows - 1);
+      pushValue(builder, ownValue(record, key), rows - 1);
     }
   };
 
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20, signal: options.signal })) {
+    for await (const chunk of await createRegularFileStream(path, {
+      highWaterMark: 1 << 20,
+      signal: options.signal,
+    })) {
       pending += decoder.decode(chunk as Buffer);
       let start = 0;
       for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n', start)) {

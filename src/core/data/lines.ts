@@ -4,11 +4,11 @@
  * line of a row is found by reading the file again, up to the last row asked for. Only done when a
  * column has values to name, so the fast path of reading stays untouched.
  */
-import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import type { TableFormat } from './types';
+import { createRegularFileStream } from '../base/regularFile';
 
 /**
  * The 1-based line where each data row starts (data rows 0-based: the first row after the header of a
@@ -29,7 +29,8 @@ export async function lineNumbersOfRows(
   }
   const last = Math.max(...wanted);
   if (format === 'jsonl') {
-    const reader = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+    const input = await createRegularFileStream(path);
+    const reader = createInterface({ input, crlfDelay: Infinity });
     let line = 0;
     let row = -1;
     for await (const text of reader) {
@@ -46,6 +47,7 @@ export async function lineNumbersOfRows(
         break;
       }
     }
+    input.destroy(); // closes the file (readline leaves its input open)
     return lines;
   }
   // Same parser settings as the reader. csv-parse's own `info.lines` counts a CRLF inside quotes as two
@@ -56,7 +58,7 @@ export async function lineNumbersOfRows(
   let done = false;
   try {
     await pipeline(
-      createReadStream(path),
+      await createRegularFileStream(path),
       parser,
       async function (records: AsyncIterable<{ record: string[]; info: { empty_lines: number } }>) {
         let row = -2; // the header is row -1

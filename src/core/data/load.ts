@@ -8,6 +8,7 @@
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { UserInputError } from '../base/errors';
+import { fileKind, NotRegularFileError } from '../base/regularFile';
 import { readArrow } from './arrow';
 import { readDelimited, type RawTable } from './csv';
 import { readJsonLines } from './jsonl';
@@ -54,16 +55,16 @@ export function formatOf(path: string, name = path): TableFormat {
  */
 export async function loadTable(path: string, options: LoadOptions = {}): Promise<Table> {
   const name = options.displayName ?? path;
-  if (
-    await stat(path).then(
-      (s) => s.isDirectory(),
-      () => false,
-    )
-  ) {
+  const info = await stat(path).catch(() => undefined); // a missing file: the reader says so
+  if (info?.isDirectory()) {
     throw new UserInputError(
       `${name}: is a folder, expected a data file (CSV, TSV, JSON Lines, Parquet or Arrow).`,
       { file: name },
     );
+  }
+  if (info && !info.isFile()) {
+    // Reading a FIFO would wait for a writer forever; the readers also open without blocking.
+    throw notRegular(name, fileKind(info));
   }
   const format = formatOf(path, name);
   const maxRows = options.maxRows ?? null;
@@ -78,22 +79,27 @@ export async function loadTable(path: string, options: LoadOptions = {}): Promis
     sample: maxRows !== null ? { maxRows, seed } : undefined,
   };
   let raw: RawTable;
-  switch (format) {
-    case 'csv':
-      raw = await readDelimited(path, name, ',', read);
-      break;
-    case 'tsv':
-      raw = await readDelimited(path, name, '\t', read);
-      break;
-    case 'jsonl':
-      raw = await readJsonLines(path, name, read);
-      break;
-    case 'parquet':
-      raw = await readParquet(path, name, read);
-      break;
-    case 'arrow':
-      raw = await readArrow(path, name, read);
-      break;
+  try {
+    switch (format) {
+      case 'csv':
+        raw = await readDelimited(path, name, ',', read);
+        break;
+      case 'tsv':
+        raw = await readDelimited(path, name, '\t', read);
+        break;
+      case 'jsonl':
+        raw = await readJsonLines(path, name, read);
+        break;
+      case 'parquet':
+        raw = await readParquet(path, name, read);
+        break;
+      case 'arrow':
+        raw = await readArrow(path, name, read);
+        break;
+    }
+  } catch (error) {
+    // A special file swapped in after the check above, refused by the readers' non-blocking open.
+    throw error instanceof NotRegularFileError ? notRegular(name, error.kind) : error;
   }
   if (format === 'csv' || format === 'tsv' || format === 'jsonl') {
     const examples = raw.columns.flatMap((c) => c.unparsableExamples ?? []);
@@ -122,4 +128,12 @@ export async function loadTable(path: string, options: LoadOptions = {}): Promis
       rowsAfter: raw.rows,
     },
   };
+}
+
+/** The user error for a data path that is a FIFO, socket, device (or folder). */
+function notRegular(name: string, kind: string): UserInputError {
+  return new UserInputError(
+    `${new NotRegularFileError(name, kind).message}: give a data file (CSV, TSV, JSON Lines, Parquet or Arrow).`,
+    { file: name },
+  );
 }

@@ -14,6 +14,7 @@ import type { RawTable, ReadOptions } from './csv';
 import { readNumericColumn } from './parquetNumeric';
 import { reservoirIndices } from './sample';
 import type { Column } from './types';
+import { ownValue } from '../../shared/dict';
 
 /** Timestamps as Unix ms numbers instead of `Date` objects (one allocation less per value). */
 const parsers = {
@@ -80,7 +81,7 @@ export async function readParquet(path: string, name: string, options: ReadOptio
   const columns: Column[] = [];
   for (const child of selected) {
     const column = child.element.name;
-    const override = options.types?.[column];
+    const override = ownValue(options.types, column);
     if (override !== 'categorical' && override !== 'text') {
       const fast = await readNumericColumn(file, metadata, child, compressors, options.signal, indices);
       if (fast) {
@@ -100,7 +101,7 @@ export async function readParquet(path: string, name: string, options: ReadOptio
     // decoded columns alive until the end.
     const scan = await parquetScan({ file, metadata, compressors, parsers, columns: [column] });
     const datetime = isDatetime(child.element) && child.children.length === 0;
-    const builder = new ColumnBuilder(column, options.types?.[column]);
+    const builder = new ColumnBuilder(column, ownValue(options.types, column));
     let next = 0;
     for (const range of scan.ranges) {
       if (options.signal?.aborted) {

@@ -5,6 +5,7 @@
  * explains nothing, so the readers check this first.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
+import { READ_NONBLOCKING } from '../base/regularFile';
 
 /** Bytes read by {@link firstLine}. */
 export const FIRST_LINE_BYTES = 64 * 1024;
@@ -16,7 +17,7 @@ export const FIRST_LINE_BYTES = 64 * 1024;
  */
 export function firstLine(path: string, options: { complete?: boolean } = {}): string | undefined {
   try {
-    const fd = openSync(path, 'r');
+    const fd = openSync(path, READ_NONBLOCKING); // a FIFO must not block: reads then fail or end
     try {
       const buffer = Buffer.alloc(FIRST_LINE_BYTES);
       const text = buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8');

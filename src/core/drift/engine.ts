@@ -23,6 +23,7 @@ import type {
   DriftReport,
   SkippedColumn,
 } from './types';
+import { dict, ownValue } from '../../shared/dict';
 
 export interface DriftComparison {
   columns: ColumnDrift[];
@@ -209,7 +210,7 @@ function columnDrift(
   options: DriftOptions,
   hints: DriftHints,
 ): ColumnDrift | SkippedColumn {
-  const rule = options.perColumn[ref.name];
+  const rule = ownValue(options.perColumn, ref.name);
   const sides = [
     [ref, tables.reference],
     [cur, tables.current],
@@ -309,7 +310,7 @@ export interface DriftRequest {
 export async function runDrift(request: DriftRequest): Promise<DriftReport> {
   const started = performance.now();
   const { options } = request;
-  const types: Record<string, ColumnType> = {};
+  const types = dict<ColumnType>();
   for (const [name, rule] of Object.entries(options.perColumn)) {
     if (rule.type) {
       types[name] = rule.type;

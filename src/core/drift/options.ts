@@ -24,6 +24,7 @@ import { UserInputError } from '../base/errors';
 import { COLUMN_TYPES, type ColumnType } from '../data/types';
 import { defaultDriftOptions, SCORE_KINDS } from './rules';
 import { DRIFT_METHODS, type ColumnRule, type DriftMethod, type DriftOptions } from './types';
+import { asDict, ownValue } from '../../shared/dict';
 
 const OPTION_KEYS = [
   'method',
@@ -266,8 +267,9 @@ function splitAssignment(text: string): [string | undefined, string] {
  * @throws UserInputError naming the flag and the fix.
  */
 export function applyDriftFlags(base: DriftOptions, flags: DriftFlags): DriftOptions {
-  const options: DriftOptions = { ...base, perColumn: { ...base.perColumn } };
-  const rule = (column: string): ColumnRule => (options.perColumn[column] = { ...options.perColumn[column] });
+  const options: DriftOptions = { ...base, perColumn: asDict({ ...base.perColumn }) };
+  const rule = (column: string): ColumnRule =>
+    (options.perColumn[column] = { ...ownValue(options.perColumn, column) });
   if (flags.columns !== undefined) {
     const columns = flags.columns
       .split(',')

@@ -17,7 +17,8 @@
  * unless a column rule names a method (datetimes are then tested as numbers).
  */
 import { UserInputError } from '../base/errors';
-import type { DriftMethod, DriftOptions, RuleSource, ScoreKind } from './types';
+import type { ColumnRule, DriftMethod, DriftOptions, RuleSource, ScoreKind } from './types';
+import { dict, ownValue } from '../../shared/dict';
 
 /** Default threshold per method: a significance level for p-value tests, a distance otherwise. */
 export const DEFAULT_THRESHOLDS: Readonly<Record<DriftMethod, number>> = {
@@ -47,7 +48,7 @@ export const DEFAULT_SMALL_SAMPLE_ROWS = 1000;
 /** Options with every default filled in. */
 export function defaultDriftOptions(): DriftOptions {
   return {
-    perColumn: {},
+    perColumn: dict<ColumnRule>(),
     driftShare: DEFAULT_DRIFT_SHARE,
     smallSampleRows: DEFAULT_SMALL_SAMPLE_ROWS,
     maxRows: null,
@@ -108,7 +109,7 @@ export function resolveRule(
   distinct: number,
   options: DriftOptions,
 ): ResolvedRule {
-  const rule = options.perColumn[column] ?? {};
+  const rule = ownValue(options.perColumn, column) ?? {};
   const fallback = defaultMethod(kind, referenceRows, distinct, options.smallSampleRows);
   let method = fallback.method;
   let methodSource: RuleSource = 'default';

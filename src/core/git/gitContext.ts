@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import type { GitInfo, SkippedFile } from '../runs/types';
+import { dict } from '../../shared/dict';
 
 /** The ref namespace that keeps run snapshots alive. */
 export const RUN_REF_PREFIX = 'refs/xlens/runs/';
@@ -70,7 +71,7 @@ const SAFE_CONFIG = ['log.showSignature=false', 'core.fsmonitor=false'];
  */
 const NO_HOOKS = ['core.hooksPath=/dev/null'];
 
-function git(root: string, env: Record<string, string> = {}, config: readonly string[] = []): SimpleGit {
+function git(root: string, env: Record<string, string> = dict(), config: readonly string[] = []): SimpleGit {
   return simpleGit({
     baseDir: root,
     trimmed: true,

@@ -16,6 +16,7 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import type { ReadWarning } from './series';
+import { dict } from '../../shared/dict';
 
 /** One accepted line of the protocol. */
 export interface MetricLine {
@@ -249,8 +250,9 @@ export function parseMetricLine(text: string, index: number): Omit<MetricLine, '
   if (values === null || typeof values !== 'object' || Array.isArray(values)) {
     return 'missing "values" object, e.g. {"step": 1, "values": {"loss": 0.3}}; line skipped';
   }
-  const out: Record<string, number> = {};
-  const nonFinite: Record<string, string> = {};
+  // Names are the task's: `__proto__` or `constructor` are ordinary keys here (src/shared/dict.ts).
+  const out = dict<number>();
+  const nonFinite = dict<string>();
   for (const [name, v] of Object.entries(values)) {
     const how = nonFiniteText(v);
     if (how !== undefined) {

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import type { ParamValue } from '../runs/types';
 import type { ReadWarning } from './series';
+import { dict } from '../../shared/dict';
 
 /**
  * Parses a number as written by Python/NumPy loggers: decimal and scientific notation, and the
@@ -53,7 +54,7 @@ export function parseStepCell(text: string): number | undefined {
 export function flattenParams(
   value: unknown,
   prefix = '',
-  out: Record<string, ParamValue> = {},
+  out: Record<string, ParamValue> = dict(),
 ): Record<string, ParamValue> {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const entries = Object.entries(value as Record<string, unknown>);

@@ -12,6 +12,7 @@ import { evaluationSection, metricTiles } from './evaluationSection';
 import { formatBytes, formatDuration, formatNumber } from '../../shared/formatting';
 import { escapeHtml } from './html';
 import { renderReportPage, type ReportRenderOptions } from './page';
+import { ownValue } from '../../shared/dict';
 
 /** Options of {@link renderRunReportHtml}. */
 export interface RunReportOptions extends ReportRenderOptions, MetricChartOptions {
@@ -115,7 +116,7 @@ function summariesSection(run: RunRecord, series: ReadonlyMap<string, readonly M
     `<td class="num" data-value="${v ?? ''}">${escapeHtml(formatNumber(v ?? null, 6))}</td>`;
   const rows = names
     .map((name) => {
-      const s = run.metrics[name];
+      const s = ownValue(run.metrics, name);
       return `<tr><td><code>${escapeHtml(name)}</code></td>${num(s?.last)}${num(s?.lastStep)}${num(s?.min)}${num(s?.max)}${num(s?.bestStep)}${num(s?.count ?? series.get(name)?.length)}</tr>`;
     })
     .join('');

@@ -4,9 +4,9 @@
  * last modified before the run started is an older run's, and is reported instead of recorded.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
+import { fileKind, NotRegularFileError, openRegularFile } from '../base/regularFile';
 import type { Artifact } from '../runs/types';
 
 /** Output files up to this size get a sha256 in the record (hashing 64 MiB takes ~0.2 s). */
@@ -23,11 +23,18 @@ export async function pathSize(path: string): Promise<number> {
   return (await pathInfo(path)).size;
 }
 
-/** Size (for a folder: total of its files) and latest mtime (ms; for a folder: its newest file's). */
+/**
+ * Size (for a folder: total of its files) and latest mtime (ms; for a folder: its newest file's). A
+ * folder's entries other than regular files and folders (FIFOs, sockets, links) are left out.
+ * @throws NotRegularFileError when `path` is a FIFO, socket or device (reading it could block forever).
+ */
 async function pathInfo(path: string): Promise<{ size: number; mtimeMs: number; file: boolean }> {
   const info = await stat(path);
-  if (!info.isDirectory()) {
+  if (info.isFile()) {
     return { size: info.size, mtimeMs: info.mtimeMs, file: true };
+  }
+  if (!info.isDirectory()) {
+    throw new NotRegularFileError(path, fileKind(info));
   }
   let size = 0;
   let mtimeMs = -Infinity;
@@ -55,11 +62,13 @@ export function writtenSince(mtimeMs: number, startMs: number): boolean {
   return mtimeMs >= start;
 }
 
-/** Hex sha256 of a file's bytes. */
-function sha256File(path: string): Promise<string> {
+/** Hex sha256 of a regular file's bytes (refused without blocking if a FIFO took its place). */
+async function sha256File(path: string): Promise<string> {
+  const handle = await openRegularFile(path);
   return new Promise((done, fail) => {
     const hash = createHash('sha256');
-    createReadStream(path)
+    handle
+      .createReadStream()
       .on('data', (chunk) => hash.update(chunk))
       .on('error', fail)
       .on('end', () => done(hash.digest('hex')));
@@ -88,7 +97,8 @@ export function staleOutputWarning(output: StaleOutput): string {
  * with its mtime, and for a file up to {@link OUTPUT_HASH_MAX_BYTES} its sha256).
  * @param startedAt when the task started (Unix ms): outputs last modified before it are returned in
  *   `stale`, not recorded. Without it every existing output is recorded.
- * @returns the artifacts, the outputs that do not exist, and the outputs this run did not write.
+ * @returns the artifacts, the outputs that do not exist, the outputs this run did not write, and
+ *   warnings for outputs that are not regular files or folders (a FIFO, socket or device: never read).
  */
 export async function collectArtifacts(
   runDir: string,
@@ -96,10 +106,11 @@ export async function collectArtifacts(
   outputs: readonly string[],
   base = root,
   startedAt?: number,
-): Promise<{ artifacts: Artifact[]; missing: string[]; stale: StaleOutput[] }> {
+): Promise<{ artifacts: Artifact[]; missing: string[]; stale: StaleOutput[]; refused: string[] }> {
   const artifacts: Artifact[] = [];
   const missing: string[] = [];
   const stale: StaleOutput[] = [];
+  const refused: string[] = [];
   const dir = join(runDir, 'artifacts');
   const entries = await readdir(dir).catch(() => [] as string[]);
   for (const name of entries.sort()) {
@@ -111,9 +122,15 @@ export async function collectArtifacts(
   }
   for (const output of outputs) {
     const absolute = resolve(base, output);
-    const info = await pathInfo(absolute).catch(() => undefined);
-    if (!info) {
-      missing.push(output);
+    let info: Awaited<ReturnType<typeof pathInfo>>;
+    try {
+      info = await pathInfo(absolute);
+    } catch (error) {
+      if (error instanceof NotRegularFileError) {
+        refused.push(`output "${output}": ${error.message}; not recorded as an artifact`);
+      } else {
+        missing.push(output);
+      }
       continue;
     }
     const path = relative(root, absolute).split(sep).join('/') || '.';
@@ -134,5 +151,5 @@ export async function collectArtifacts(
       ...(sha256 ? { sha256 } : {}),
     });
   }
-  return { artifacts, missing, stale };
+  return { artifacts, missing, stale, refused };
 }

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveEntrypoint, type EntrypointCommand } from '../base/entrypoints';
 import type { ParamValue, RunRecord } from '../runs/types';
+import { dict } from '../../shared/dict';
 
 /** What to run: a task of the `xlens.yaml` in `root`, with params overridden like `--set k=v`. */
 export interface LaunchRequest {
@@ -56,7 +57,7 @@ export function changedParams(
 }
 
 /** The CLI arguments of a run: `run <task> --set k=v ... --quiet`. */
-export function cliRunArgs(task: string, overrides: Record<string, ParamValue> = {}): string[] {
+export function cliRunArgs(task: string, overrides: Record<string, ParamValue> = dict()): string[] {
   const sets = Object.entries(overrides).flatMap(([key, value]) => [
     '--set',
     `${key}=${overrideText(value)}`,

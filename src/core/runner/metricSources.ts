@@ -15,15 +15,16 @@
  *   (step an integer >= 0, time finite, value finite) and a bad one is a warning naming the source.
  * - A source that never appeared gives one warning at the end.
  */
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
+import { fileKind, NotRegularFileError, openRegularFile } from '../base/regularFile';
 import type { MetricSourceSpec } from '../config/types';
 import { classifyCsv } from '../metrics/csv/classify';
 import { createSourceReader } from '../metrics/readerFactory';
 import { nonFiniteWarnings, parseMetricLine } from '../metrics/jsonl';
 import { countPoints, type MetricReader, type ReadResult, type SourceSpec } from '../metrics/readers';
 import type { ReadWarning } from '../metrics/series';
+import { dict } from '../../shared/dict';
 
 /** Where accepted points and warnings go (the run: `metrics.jsonl`, summaries, `run.json` warnings). */
 export interface MetricSourcesListener {
@@ -66,6 +67,8 @@ interface Followed {
   firstRun?: string;
   /** Runs whose series were re-sent from the start (after a rewrite) in the current read. */
   resent: Set<string>;
+  /** The path is a FIFO, socket or device: said once, never read. */
+  refused?: boolean;
 }
 
 /** Follows the file sources of one run. Not reusable: `begin`, `start`, then `stop` once. */
@@ -136,6 +139,9 @@ export class MetricSourcesTail {
       source.reader?.dispose?.();
       source.reader = undefined;
       const name = `metrics source ${source.kind}: ${source.written}`;
+      if (source.refused) {
+        continue;
+      }
       if (!source.appeared) {
         this.listener.onWarning(
           `${name} was not found — the task wrote no ${WHAT_IS_WRITTEN[source.kind]} there (looked in ${source.path})`,
@@ -168,6 +174,9 @@ export class MetricSourcesTail {
   }
 
   private async readSource(source: Followed, before: boolean): Promise<void> {
+    if (source.refused) {
+      return;
+    }
     try {
       if (!source.reader) {
         const spec = await this.specOf(source);
@@ -187,7 +196,11 @@ export class MetricSourcesTail {
       }
       this.take(source, result);
     } catch (error) {
-      if (!before) {
+      if (error instanceof NotRegularFileError) {
+        // Reading a FIFO could block the run forever; said once, then the source is left alone.
+        source.refused = true;
+        this.listener.onWarning(`metrics source ${source.kind}: ${source.written}: ${error.message}`);
+      } else if (!before) {
         this.listener.onWarning(
           `metrics source ${source.kind}: ${source.written}: ${(error as Error).message}`,
         );
@@ -202,7 +215,12 @@ export class MetricSourcesTail {
   private async takeLastLine(source: Followed): Promise<void> {
     let text: string;
     try {
-      text = await readFile(source.path, 'utf8');
+      const handle = await openRegularFile(source.path);
+      try {
+        text = await handle.readFile('utf8');
+      } finally {
+        await handle.close();
+      }
     } catch {
       return;
     }
@@ -226,8 +244,12 @@ export class MetricSourcesTail {
 
   /** The reader's source once the path exists (a CSV also needs a header telling Keras from Lightning). */
   private async specOf(source: Followed): Promise<SourceSpec | undefined> {
-    if (!existsSync(source.path)) {
+    const info = await stat(source.path).catch(() => undefined);
+    if (!info) {
       return undefined;
+    }
+    if (!info.isFile() && !info.isDirectory()) {
+      throw new NotRegularFileError(source.path, fileKind(info));
     }
     if (source.kind !== 'csv') {
       return { format: source.kind, path: source.path };
@@ -277,9 +299,9 @@ export class MetricSourcesTail {
         }
       };
       for (const p of points) {
-        if (!line || line.step !== p.step || p.name in line.values) {
+        if (!line || line.step !== p.step || Object.hasOwn(line.values, p.name)) {
           flush();
-          line = { step: p.step, time: p.time, values: {} };
+          line = { step: p.step, time: p.time, values: dict<number>() };
         }
         line.values[p.name] = p.value;
         line.time ??= p.time;
@@ -305,7 +327,7 @@ export class MetricSourcesTail {
       this.listener.onWarning(`${name}: step ${step}: time ${time} is not Unix milliseconds; point skipped`);
       return;
     }
-    const good: Record<string, number> = {};
+    const good = dict<number>();
     for (const [metric, value] of Object.entries(values)) {
       if (Number.isFinite(value)) {
         good[metric] = value;

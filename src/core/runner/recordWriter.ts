@@ -7,6 +7,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { isWriteFault } from '../base/fsErrors';
 import { metricsFileLine } from '../runs/metricsFile';
+import { dictFrom } from '../../shared/dict';
 import type { RunStore } from '../runs/store';
 import { addLineToSummaries } from '../runs/summaries';
 import type { RunRecord } from '../runs/types';
@@ -75,7 +76,7 @@ export class RecordWriter {
     nonFinite: readonly string[] = [],
   ): void {
     this.metricsOut?.write(metricsFileLine(step, time, values, nonFinite));
-    const metrics = { ...this.record.metrics };
+    const metrics = dictFrom(Object.entries(this.record.metrics)); // names from data: see src/shared/dict.ts
     addLineToSummaries(metrics, step, values, nonFinite, this.nonFinitePending);
     this.record = { ...this.record, metrics };
     this.scheduleSave();

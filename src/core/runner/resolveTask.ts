@@ -14,8 +14,9 @@ import type { LayerSpec, ProjectConfig, SourceRange, TaskConfig, TfjsTrainTask }
 import type { RunStore } from '../runs/store';
 import type { ParamValue } from '../runs/types';
 import { firstLine } from '../data/separator';
-import { kindOf } from '../base/fileTail';
+import { fileKind } from '../base/regularFile';
 import { trainerDataProblem } from '../train/dataFile';
+import { dict } from '../../shared/dict';
 
 /** A task ready to run. */
 export interface ResolvedTask {
@@ -61,7 +62,7 @@ export async function resolveTask(
   project: ProjectConfig,
   task: TaskConfig,
   store: RunStore,
-  overrides: Record<string, ParamValue> = {},
+  overrides: Record<string, ParamValue> = dict(),
 ): Promise<ResolvedTask> {
   const where = (key: string): string => {
     const range: SourceRange | undefined = task.fieldRanges?.[key] ?? task.range;
@@ -84,9 +85,9 @@ export async function resolveTask(
   const trainParams = task.kind === 'tfjs-train' ? trainerParams(task) : {};
   const setKeys = Object.keys(overrides);
   for (const [key, value] of Object.entries(overrides)) {
-    if (key in params) {
+    if (Object.hasOwn(params, key)) {
       params[key] = value;
-    } else if (key in trainParams) {
+    } else if (Object.hasOwn(trainParams, key)) {
       resolvedTask = applyTrainerParam(resolvedTask as TfjsTrainTask, key, value);
     } else {
       const known = [...Object.keys(params), ...Object.keys(trainParams)];
@@ -153,7 +154,7 @@ export async function resolveTask(
     ...(resolvedTask.cwd !== undefined ? { cwd: sub('cwd', resolvedTask.cwd) } : {}),
   };
   let command: string;
-  let paramEnv: Record<string, string> = {};
+  let paramEnv: Record<string, string> = dict();
   switch (resolvedTask.kind) {
     case 'command': {
       // Normally refused earlier, at the placeholder's position, when xlens.yaml is loaded.
@@ -375,7 +376,7 @@ function inputProblem(file: string, written: string): string | undefined {
       : `input "${written}" cannot be read (${code ?? String(error)}: ${file}). Check its permissions.`;
   }
   if (!info.isFile() && !info.isDirectory()) {
-    return `input "${written}" is a ${kindOf(info)}, not a regular file or folder (${file}); only files and folders are fingerprinted. Name a file or a folder.`;
+    return `input "${written}" is a ${fileKind(info)}, not a regular file or folder (${file}); only files and folders are fingerprinted. Name a file or a folder.`;
   }
   try {
     accessSync(file, info.isDirectory() ? constants.R_OK | constants.X_OK : constants.R_OK);

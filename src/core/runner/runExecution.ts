@@ -365,7 +365,7 @@ export class RunExecution {
       const info = await readJobInfo(this.store.file(this.record.id, 'info'), (m) => this.warn(m));
       outcome = explainFailure(outcome, info, this.stopReason !== undefined);
       this.takeJobWarnings(info);
-      const { artifacts, missing, stale } = await collectArtifacts(
+      const { artifacts, missing, stale, refused } = await collectArtifacts(
         this.runDir,
         this.project.root,
         this.resolved.task.outputs,
@@ -373,6 +373,7 @@ export class RunExecution {
         this.record.startedAt !== undefined ? Date.parse(this.record.startedAt) : undefined,
       );
       stale.forEach((s) => this.warn(staleOutputWarning(s)));
+      refused.forEach((message) => this.warn(message));
       missing.forEach((m) =>
         this.warn(`output "${m}" was not found after the run (looked for ${resolve(this.resolved.cwd, m)})`),
       );

@@ -17,6 +17,7 @@ import { RunExecution } from './runExecution';
 import { resolveTask } from './resolveTask';
 import { inputReadError, storeWriteError } from './storeErrors';
 import type { RunMetric, RunOutput, RunWarning, TaskRunnerOptions } from './types';
+import { dict } from '../../shared/dict';
 
 export interface RunTaskOptions {
   /** `--set key=value` params. */
@@ -111,7 +112,7 @@ export class TaskRunner implements Disposable {
         params: resolved.params,
         paramSources: resolved.paramSources,
         data,
-        metrics: {},
+        metrics: dict(), // names from data: see src/shared/dict.ts
         artifacts: [],
       })
       .catch((error: unknown) => {

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { NotRegularFileError, kindOf } from '../base/fileTail';
+import { fileKind, NotRegularFileError } from '../base/regularFile';
 import { openRegularFile } from '../base/regularFile';
 import { toJsonText, writeFileAtomic } from './atomicWrite';
 import type { DataFingerprint } from './types';
@@ -94,7 +94,7 @@ export class Fingerprinter {
     const info = await stat(absolute);
     const shown = relative(root, absolute).split(sep).join('/') || '.';
     if (!info.isFile() && !info.isDirectory()) {
-      throw new NotRegularFileError(absolute, kindOf(info));
+      throw new NotRegularFileError(absolute, fileKind(info));
     }
     if (info.isFile()) {
       return {

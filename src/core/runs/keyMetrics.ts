@@ -4,6 +4,7 @@
  * everywhere.
  */
 import { formatNumber } from '../../shared/formatting';
+import { dict } from '../../shared/dict';
 
 /** Metrics people look at first, in order of preference (names after {@link canonicalName}). */
 const PREFERRED_METRICS = [
@@ -96,7 +97,7 @@ export function keyMetricsText(
 export function lastValues(
   metrics: Readonly<Record<string, { last: number }>> | readonly { name: string; last: number }[],
 ): Record<string, number> {
-  const out: Record<string, number> = {};
+  const out = dict<number>();
   if (Array.isArray(metrics)) {
     for (const m of metrics as readonly { name: string; last: number }[]) {
       out[m.name] = m.last;

@@ -8,6 +8,7 @@
 import { appendFile, readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { dict } from '../../shared/dict';
 import { describeWriteFailure } from '../base/fsErrors';
 import { isSameProcess } from '../base/process';
 import { JsonlMetricsParser, type MetricLine } from '../metrics/jsonl';
@@ -170,7 +171,7 @@ async function lateMetrics(
       }
     }
   }
-  const summaries: Record<string, MetricSummary> = {};
+  const summaries: Record<string, MetricSummary> = dict(); // names from data: see src/shared/dict.ts
   const pending = new Map<string, number>();
   for (const line of [...recorded, ...late]) {
     const nonFinite = Object.keys(line.nonFinite ?? {});

@@ -14,6 +14,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { asDict, dictFrom } from '../../shared/dict';
 import { Emitter, type Event } from '../base/emitter';
 import type { Disposable } from '../base/disposable';
 import { FileTail } from '../base/fileTail';
@@ -129,7 +130,10 @@ export class RunFollower implements Disposable {
     if (record === undefined || isFinalStatus(record.status) || this.seriesByName.size === 0) {
       return record;
     }
-    return { ...record, metrics: { ...record.metrics, ...this.summaries } };
+    return {
+      ...record,
+      metrics: dictFrom([...Object.entries(record.metrics), ...Object.entries(this.summaries)]),
+    };
   }
 
   /** Every metric read so far, in first-seen order. */
@@ -302,9 +306,11 @@ export class RunFollower implements Disposable {
       if (typeof parsed !== 'object' || parsed === null || typeof parsed.id !== 'string') {
         throw new Error('not a run record (no "id")');
       }
+      // Names from data as ordinary keys: an absent `constructor` must not read Object.prototype's.
+      const record = { ...parsed, metrics: asDict(parsed.metrics) };
       this.recordText = text;
-      this.recordValue = parsed;
-      return parsed;
+      this.recordValue = record;
+      return record;
     } catch (error) {
       // run.json is written atomically, so this is a damaged file, not a half-written one.
       const message = `${file}: cannot read the run record: ${(error as Error).message}`;

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import { asDict, dict } from '../../shared/dict';
 import type { Disposable } from '../base/disposable';
 import { Emitter, type Event } from '../base/emitter';
 import { UserInputError } from '../base/errors';
@@ -294,9 +295,15 @@ export class RunStore implements Disposable {
   /**
    * Like {@link resolve}, but undefined when no id matches (callers may look elsewhere, e.g. among
    * imported runs).
-   * @throws UserInputError when several runs match, or for `latest` when there is no run.
+   * @throws UserInputError when `ref` is empty or blank (it names no run: `xlens rm ''` must delete
+   * nothing), when several runs match, or for `latest` when there is no run.
    */
   async find(ref: string): Promise<RunRecord | undefined> {
+    if (ref.trim() === '') {
+      throw new UserInputError(
+        `the run reference ${JSON.stringify(ref)} is empty; give a run id (a full id, a unique prefix of one, \`latest\` or \`latest:<task>\`). List runs with \`xlens runs\`.`,
+      );
+    }
     const latest = /^latest(?::(.+))?$/.exec(ref);
     if (latest) {
       const run = await this.latest(latest[1]);
@@ -360,7 +367,7 @@ export class RunStore implements Disposable {
 
   /** Summaries of every metric in `metrics.jsonl` (non-finite values, written as `null`, counted). */
   async summarize(id: string): Promise<Record<string, MetricSummary>> {
-    const summaries: Record<string, MetricSummary> = {};
+    const summaries = dict<MetricSummary>();
     const pending = new Map<string, number>();
     for (const line of (await this.readMetrics(id)).lines) {
       addLineToSummaries(summaries, line.step, line.values, Object.keys(line.nonFinite ?? {}), pending);
@@ -399,9 +406,10 @@ function parseRecord(text: string, file: string, id: string): RunRecord {
   return {
     ...record,
     git: record.git ?? { commit: null, branch: null, dirty: false, snapshot: null },
+    // Names from data as ordinary keys: an absent `constructor` must not read Object.prototype's.
     params: record.params ?? {},
     data: record.data ?? [],
-    metrics: record.metrics ?? {},
+    metrics: asDict(record.metrics),
     artifacts: record.artifacts ?? [],
   } as RunRecord;
 }

@@ -1,4 +1,5 @@
 /** Metric summaries kept in `run.json`: last, min, max, best step and count per metric. */
+import { ownValue } from '../../shared/dict';
 import type { MetricSummary } from './types';
 
 /** Substrings that mark a metric to minimise anywhere in its name (`val_loss`, `trainloss`, `rmse`). */
@@ -46,6 +47,8 @@ export function addToSummary(
  * {@link addToSummary}, each non-finite one (named in `nonFinite`) counted in the summary's
  * `nonFinite`. A name without a finite value yet has no summary: its count waits in `pending` and
  * goes into the summary its first finite value starts.
+ * @param summaries a null-prototype dictionary (`dict()` of src/shared/dict.ts): metric names such as
+ *   `__proto__` or `constructor` are ordinary keys there; only its own entries are read.
  */
 export function addLineToSummaries(
   summaries: Record<string, MetricSummary>,
@@ -55,7 +58,7 @@ export function addLineToSummaries(
   pending: Map<string, number>,
 ): void {
   for (const name of nonFinite) {
-    const summary = summaries[name];
+    const summary = ownValue(summaries, name);
     if (summary) {
       summaries[name] = { ...summary, nonFinite: (summary.nonFinite ?? 0) + 1 };
     } else {
@@ -63,7 +66,7 @@ export function addLineToSummaries(
     }
   }
   for (const [name, value] of Object.entries(values)) {
-    const summary = addToSummary(summaries[name], name, step, value);
+    const summary = addToSummary(ownValue(summaries, name), name, step, value);
     const waiting = pending.get(name);
     if (waiting !== undefined) {
       pending.delete(name);

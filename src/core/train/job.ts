@@ -6,6 +6,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { mulberry32 } from './random';
+import { dict } from '../../shared/dict';
 
 export interface JobContext {
   /** Absolute run folder (`XLENS_RUN_DIR`, else the folder of task.json). */
@@ -43,7 +44,7 @@ export function artifactsDir(ctx: JobContext): string {
  * @returns the names that were left out.
  */
 export function writeMetrics(ctx: JobContext, step: number, values: Record<string, number>): string[] {
-  const kept: Record<string, number> = {};
+  const kept: Record<string, number> = dict();
   const dropped: string[] = [];
   for (const [name, value] of Object.entries(values)) {
     if (Number.isFinite(value)) {
@@ -62,7 +63,7 @@ export function writeMetrics(ctx: JobContext, step: number, values: Record<strin
 /** Merges `facts` into `<runDir>/info.json` (written atomically: temp file + rename). */
 export function mergeInfo(ctx: JobContext, facts: Record<string, unknown>): void {
   const file = join(ctx.runDir, 'info.json');
-  let current: Record<string, unknown> = {};
+  let current: Record<string, unknown> = dict();
   if (existsSync(file)) {
     try {
       current = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;

@@ -26,6 +26,7 @@ import { badCellWarnings, checkColumns, inferTarget } from './columns';
 import { type Preprocessing, encodeRows, fitPreprocessing } from './preprocess';
 import { splitRows } from './random';
 import { readTable, tableToCsv } from './table';
+import { dict } from '../../shared/dict';
 
 /** Summary of a training run, also merged into `info.json`. */
 export interface TrainSummary {
@@ -102,7 +103,7 @@ export function checkTrainTask(task: TfjsTrainTask): void {
 
 /** Renames TensorFlow.js' epoch logs to our metric names; regression errors go back to target units. */
 function epochValues(logs: tfl.Logs, prep: Preprocessing): Record<string, number> {
-  const values: Record<string, number> = {};
+  const values: Record<string, number> = dict();
   const std = prep.target.problem === 'regression' ? prep.target.std : 1;
   for (const [key, raw] of Object.entries(logs)) {
     const value = Number(raw);
@@ -346,7 +347,7 @@ export function metricNames(problem: 'classification' | 'regression', withValida
 
 /** Puts the known names first, in their documented order. */
 function orderValues(values: Record<string, number>, order: readonly string[]): Record<string, number> {
-  const sorted: Record<string, number> = {};
+  const sorted: Record<string, number> = dict();
   for (const name of [...order, ...Object.keys(values)]) {
     if (name in values && !(name in sorted)) {
       sorted[name] = values[name];

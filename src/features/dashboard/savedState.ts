@@ -9,6 +9,7 @@ import type { MetricSourceKind } from '../../core/metrics/series';
 import type { ParamValue } from '../../core/runs/types';
 import type { DashboardImportedSource } from '../../protocol/dashboard';
 import type { ImportedRunState } from '../../core/runs/importedFollower';
+import { dict } from '../../shared/dict';
 
 /** The state a dashboard view saves with `setState`, read back by the serializer after a reload. */
 export interface DashboardSavedState {
@@ -83,7 +84,7 @@ export function readSavedDashboard(raw: unknown, root: string): SavedDashboard {
   if (!runId.startsWith(`${format}:${path}#`)) {
     return { kind: 'invalid', reason: `the run key ${runId} does not belong to ${path}` };
   }
-  const params: Record<string, ParamValue> = {};
+  const params: Record<string, ParamValue> = dict();
   const rows = Array.isArray(snapshot?.params) ? (snapshot.params as unknown[]) : [];
   for (const row of rows) {
     const p = asRecord(row);

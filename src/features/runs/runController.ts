@@ -22,6 +22,7 @@ import {
 } from '../../core/runner/launcher';
 import type { RunsModel } from './runsModel';
 import type { RunsService } from './runsService';
+import { dict } from '../../shared/dict';
 
 /** How long to wait for a started CLI to create its run folder (git snapshots of big trees take time). */
 const RUN_APPEAR_TIMEOUT_MS = 60_000;
@@ -46,7 +47,7 @@ export class RunController implements Disposable {
    * @throws UserFacingError in an untrusted workspace, or when the CLI refused to start the run
    *   (its message says why: unknown task, bad `--set`, broken `xlens.yaml`).
    */
-  async start(task: string, overrides: Record<string, ParamValue> = {}): Promise<RunRecord> {
+  async start(task: string, overrides: Record<string, ParamValue> = dict()): Promise<RunRecord> {
     requireTrust('Running tasks');
     this.log.info(`Starting: xlens ${cliRunArgs(task, overrides).join(' ')} (in ${this.root})`);
     const launched = launchRun({ root: this.root, task, overrides });

@@ -7,6 +7,7 @@ import type { TaskConfig } from '../../core/config/types';
 import type { ParamValue } from '../../core/runs/types';
 import { TASK_TYPE } from '../ids';
 import { overrideText } from '../../core/runner/launcher';
+import { dict } from '../../shared/dict';
 
 /** A task definition as written in tasks.json or provided by the extension. */
 export interface XlensTaskDefinition {
@@ -43,7 +44,7 @@ export function parseDefinition(value: unknown): XlensTaskDefinition | string {
   if (typeof params !== 'object' || params === null || Array.isArray(params)) {
     return '"params" must be an object of param names and values, e.g. { "epochs": 5 }.';
   }
-  const checked: Record<string, ParamValue> = {};
+  const checked: Record<string, ParamValue> = dict();
   for (const [key, v] of Object.entries(params)) {
     if (v !== null && !['string', 'number', 'boolean'].includes(typeof v)) {
       return `"params.${key}" must be a string, number, boolean or null.`;

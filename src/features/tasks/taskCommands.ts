@@ -17,6 +17,7 @@ import type { RunsModel } from '../runs/runsModel';
 import type { RunController } from '../runs/runController';
 import { describeTask, type TasksModel } from './tasksModel';
 import { settableParams } from '../taskParams';
+import { dict } from '../../shared/dict';
 
 /** What the task commands need from the composition root. */
 export interface TaskCommandServices {
@@ -132,7 +133,7 @@ async function askOverrides(task: TaskConfig): Promise<Record<string, ParamValue
   if (chosen === undefined || chosen.length === 0) {
     throw new CancelledError();
   }
-  const overrides: Record<string, ParamValue> = {};
+  const overrides: Record<string, ParamValue> = dict();
   for (const [index, key] of chosen.entries()) {
     const text = await inputText({
       title: `${task.name}: param ${index + 1} of ${chosen.length}`,

@@ -51,8 +51,8 @@ describe('MLflow SQLite reader on real mlflow.db files', () => {
         assert.equal(run.startTime ?? null, want.startTime);
         assert.equal(run.endTime ?? null, want.endTime);
         assert.equal(run.gitCommit ?? null, want.gitCommit);
-        assert.deepEqual(run.params, want.params);
-        assert.deepEqual(run.tags, want.tags);
+        assert.deepEqual({ ...run.params }, want.params);
+        assert.deepEqual({ ...run.tags }, want.tags);
         assert.deepEqual([...run.metrics.keys()].sort(), Object.keys(want.metrics).sort());
         for (const [key, points] of run.metrics) {
           const m = want.metrics[key];

@@ -63,7 +63,7 @@ describe('restoring a dashboard from the state its view saved', () => {
     assert.deepEqual(saved.run.source, expected.source);
     assert.equal(saved.run.key, run.key);
     assert.equal(saved.run.name, run.name, 'the experiment prefix of the title is not part of the name');
-    assert.deepEqual(saved.run.params, expected.params);
+    assert.deepEqual({ ...saved.run.params }, { ...expected.params });
   });
 
   it('restores a run of the store by its id', () => {

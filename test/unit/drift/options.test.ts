@@ -35,16 +35,19 @@ describe('task options (xlens.yaml)', () => {
       },
       ['temp', 'zip'],
     );
-    assert.deepEqual(options, {
-      columns: ['temp', 'zip'],
-      method: 'psi',
-      threshold: 0.2,
-      driftShare: 0.3,
-      smallSampleRows: 500,
-      maxRows: 5000,
-      seed: 7,
-      perColumn: { temp: { method: 'ks', threshold: 0.01 }, zip: { type: 'categorical' } },
-    });
+    assert.deepEqual(
+      { ...options, perColumn: { ...options.perColumn } },
+      {
+        columns: ['temp', 'zip'],
+        method: 'psi',
+        threshold: 0.2,
+        driftShare: 0.3,
+        smallSampleRows: 500,
+        maxRows: 5000,
+        seed: 7,
+        perColumn: { temp: { method: 'ks', threshold: 0.01 }, zip: { type: 'categorical' } },
+      },
+    );
   });
 
   it('names the field and the fix for bad values', () => {
@@ -88,15 +91,18 @@ describe('CLI flags', () => {
     assert.deepEqual(options.columns, ['a', 'b', 'c']);
     assert.equal(options.method, 'jensenshannon');
     assert.equal(options.threshold, 0.2);
-    assert.deepEqual(options.perColumn, {
-      a: { threshold: 0.3, method: 'psi' },
-      b: { threshold: 0.01 },
-      c: { type: 'categorical' },
-    });
+    assert.deepEqual(
+      { ...options.perColumn },
+      {
+        a: { threshold: 0.3, method: 'psi' },
+        b: { threshold: 0.01 },
+        c: { type: 'categorical' },
+      },
+    );
     assert.equal(options.driftShare, 0.25);
     assert.equal(options.maxRows, 1000);
     assert.equal(options.seed, 9);
-    assert.deepEqual(base.perColumn, { a: { threshold: 0.3 } }, 'the base options are not changed');
+    assert.deepEqual({ ...base.perColumn }, { a: { threshold: 0.3 } }, 'the base options are not changed');
   });
 
   it('rejects bad flags with the flag name', () => {

@@ -20,7 +20,8 @@ describe('metrics protocol (JSONL)', () => {
       }
       assert.equal(lines.length, 2, 'the last line waits for its newline');
       lines.push(...parser.end().lines);
-      assert.deepEqual(lines, [
+      // structuredClone: `values` has no prototype (names from data are ordinary keys), the literals do.
+      assert.deepEqual(structuredClone(lines), [
         { step: 0, values: { loss: 1.5 }, line: 1 },
         { step: 1, time: 1764000000123, values: { 'val/accuracy': 0.88, λ: 0.1 }, line: 2 },
         { step: 2, values: { loss: 0.5 }, line: 3 },
@@ -55,20 +56,17 @@ describe('metrics protocol (JSONL)', () => {
     );
     // Lines whose values are all non-finite still come through (with nothing in `values`), so the
     // non-finite values can be counted; protocol errors skip the line.
-    assert.deepEqual(
-      r.lines.map((l) => [l.line, l.step, l.values, l.nonFinite]),
-      [
-        [1, 0, { loss: 1 }, undefined],
-        [3, 1, {}, { loss: 'NaN' }],
-        [4, 1, {}, { loss: 'Infinity' }],
-        [8, 2, {}, { loss: 'null' }],
-        [11, 2, { loss: 0.25 }, undefined],
-        [12, 3, {}, { loss: 'Infinity (out of the range of a double, e.g. 1e999)' }],
-        [13, 3, { acc: 0.5 }, { loss: '-Infinity (out of the range of a double, e.g. 1e999)' }],
-        [15, 3, {}, { loss: '-Infinity' }],
-        [16, 3, { loss: 0.2 }, undefined],
-      ],
-    );
+    assert.deepEqual(structuredClone(r.lines.map((l) => [l.line, l.step, l.values, l.nonFinite])), [
+      [1, 0, { loss: 1 }, undefined],
+      [3, 1, {}, { loss: 'NaN' }],
+      [4, 1, {}, { loss: 'Infinity' }],
+      [8, 2, {}, { loss: 'null' }],
+      [11, 2, { loss: 0.25 }, undefined],
+      [12, 3, {}, { loss: 'Infinity (out of the range of a double, e.g. 1e999)' }],
+      [13, 3, { acc: 0.5 }, { loss: '-Infinity (out of the range of a double, e.g. 1e999)' }],
+      [15, 3, {}, { loss: '-Infinity' }],
+      [16, 3, { loss: 0.2 }, undefined],
+    ]);
     assert.deepEqual(
       r.warnings.map((w) => [w.file, w.line]),
       [3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 17, 18].map((n) => ['metrics.jsonl', n]),
@@ -97,7 +95,7 @@ describe('metrics protocol (JSONL)', () => {
     const r = parser.push(
       '{"step": 9, "values": {"loss": NaN, "lr": 0.001, "acc": 0.4, "grad": -Infinity}}\n',
     );
-    assert.deepEqual(r.lines, [
+    assert.deepEqual(structuredClone(r.lines), [
       { step: 9, values: { lr: 0.001, acc: 0.4 }, nonFinite: { loss: 'NaN', grad: '-Infinity' }, line: 1 },
     ]);
     assert.deepEqual(
@@ -110,7 +108,10 @@ describe('metrics protocol (JSONL)', () => {
   });
 
   it('numbers lines without a step by the non-blank lines before them, bad lines included', () => {
-    assert.deepEqual(parseMetricLine('{"values": {"a": 1}}', 4), { step: 4, values: { a: 1 } });
+    assert.deepEqual(structuredClone(parseMetricLine('{"values": {"a": 1}}', 4)), {
+      step: 4,
+      values: { a: 1 },
+    });
     const parser = new JsonlMetricsParser('m.jsonl');
     const r = parser.push(
       ['{"values": {"a": 1}}', '{"values": {"a": 2', '', '{"values": {"a": 3}}', ''].join('\n'),

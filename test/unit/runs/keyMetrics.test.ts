@@ -47,7 +47,7 @@ describe('key metrics (one rule for the CLI, the editor and imported runs)', () 
     });
     assert.equal(keyMetricsText(values), 'val_accuracy 0.9706 · loss 0.08123');
     assert.equal(keyMetricsText(values, { style: 'assign', limit: 4 }), 'val_accuracy=0.9706 loss=0.08123');
-    assert.deepEqual(lastValues([{ name: 'reward', last: 2_000_000 }]), { reward: 2_000_000 });
+    assert.deepEqual({ ...lastValues([{ name: 'reward', last: 2_000_000 }]) }, { reward: 2_000_000 });
     assert.equal(keyMetricsText({}), '');
   });
 });

@@ -5,6 +5,7 @@
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { detectSeparator } from './csvTable';
+import { READ_NONBLOCKING } from '../../base/regularFile';
 
 /**
  * Classifies a CSV log by its header: Keras' CSVLogger starts with `epoch`; Lightning's `metrics.csv`
@@ -33,7 +34,7 @@ export async function classifyCsv(
 export async function firstLine(file: string): Promise<string | undefined> {
   let handle;
   try {
-    handle = await open(file, 'r');
+    handle = await open(file, READ_NONBLOCKING);
     if (!(await handle.stat()).isFile()) {
       return undefined;
     }

@@ -14,6 +14,7 @@ import { pushPoint } from '../readers';
 import type { MetricPoint, ReadWarning, SeriesRun } from '../series';
 import { parseNumberCell, parseStepCell, readYamlParams } from '../values';
 import { CsvTableTail } from './csvTable';
+import { dict } from '../../../shared/dict';
 
 /** Columns that carry a time rather than a metric (`created_at` from the older test-tube format). */
 const TIME_COLUMNS = new Set(['created_at']);
@@ -23,7 +24,7 @@ export class LightningCsvReader implements MetricReader {
   readonly source: SourceSpec;
   private readonly table: CsvTableTail;
   private started = false;
-  private params: Record<string, ParamValue> = {};
+  private params: Record<string, ParamValue> = dict();
   private paramsStamp = '';
   private lastStep = 0;
   /** `step:value` of the last `epoch` point: Lightning repeats the epoch on every row of a step. */

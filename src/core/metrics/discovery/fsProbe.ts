@@ -1,5 +1,6 @@
 /** Existence and kind checks on workspace paths that never throw (an unreadable path is "not there"). */
 import { access, open } from 'node:fs/promises';
+import { READ_NONBLOCKING } from '../../base/regularFile';
 
 /** True when `path` exists (any kind of entry). */
 export async function exists(path: string): Promise<boolean> {
@@ -14,7 +15,8 @@ export async function exists(path: string): Promise<boolean> {
 /** True when `path` is a folder that can be opened. */
 export async function isFolder(path: string): Promise<boolean> {
   try {
-    const handle = await open(path, 'r');
+    // Non-blocking: opening a FIFO for reading would otherwise wait for a writer forever.
+    const handle = await open(path, READ_NONBLOCKING);
     try {
       return (await handle.stat()).isDirectory();
     } finally {

@@ -21,6 +21,7 @@ import { pushPoint } from '../readers';
 import type { MetricPoint, ReadWarning, SeriesRun } from '../series';
 import { FileTail } from '../../base/fileTail';
 import { parseNumberCell, parseStepCell, readYamlParams } from '../values';
+import { dict } from '../../../shared/dict';
 
 /** Folders holding one TSV per metric, newest layout first. */
 const SERIES_DIRS = ['plots/metrics', 'scalars'];
@@ -36,7 +37,7 @@ interface TsvState {
 export class DvcliveReader implements MetricReader {
   readonly source: SourceSpec;
   private readonly series = new Map<string, TsvState>();
-  private params: Record<string, ParamValue> = {};
+  private params: Record<string, ParamValue> = dict();
   private paramsStamp = '';
   private summaryStamp = '';
   /** Summary-only metrics already returned, name → `step:value`. */

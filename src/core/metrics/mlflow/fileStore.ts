@@ -23,6 +23,7 @@ import type { MetricPoint, ReadWarning, SeriesRun } from '../series';
 import { FileTail } from '../../base/fileTail';
 import { parseNumberCell, parseStepCell } from '../values';
 import { GIT_COMMIT_TAG, mlflowStatus, msTime, RUN_NAME_TAG } from './common';
+import { dict } from '../../../shared/dict';
 
 interface ExperimentState {
   stamp: string;
@@ -100,8 +101,8 @@ export class MlflowFileStoreReader implements MetricReader {
               metaStamp,
               meta,
               metricTails: new Map(),
-              params: {},
-              tags: {},
+              params: dict(),
+              tags: dict(),
               stamps: new Map(),
             };
             this.runs.set(runEntry, state);

@@ -21,6 +21,7 @@ import { emptyResult, pushPoint } from '../readers';
 import type { MetricPoint, ReadWarning, SeriesRun } from '../series';
 import { GIT_COMMIT_TAG, mlflowStatus, msTime, RUN_NAME_TAG } from './common';
 import { loadSqlJs } from './sqlJs';
+import { dict } from '../../../shared/dict';
 
 type Row = Record<string, SqlValue>;
 
@@ -163,8 +164,8 @@ export class MlflowSqliteReader implements MetricReader {
         source: 'mlflow',
         path: this.file,
         metrics: new Map(),
-        params: {},
-        tags: {},
+        params: dict(),
+        tags: dict(),
         experiment: experimentNames.get(experimentId) ?? experimentId,
       };
       const status = mlflowStatus(r.status);

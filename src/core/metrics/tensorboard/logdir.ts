@@ -5,6 +5,7 @@ import { readdir } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { MetricPoint, ReadWarning, SeriesRun } from '../series';
 import { isEventFileName, TensorBoardRunReader, type TensorBoardRunReaderOptions } from './runReader';
+import { dict } from '../../../shared/dict';
 
 /** A TensorBoard run in the common model, plus what the reader skipped or found wrong. */
 export interface TensorBoardRun extends SeriesRun {
@@ -97,8 +98,8 @@ export async function readTensorBoardRun(
     source: 'tensorboard',
     path: dir,
     metrics,
-    params: {},
-    tags: {},
+    params: dict(),
+    tags: dict(),
     ...(range ? { startTime: range.start, endTime: range.end } : {}),
     skippedPlugins: reader.skippedPlugins,
     warnings: result.warnings,

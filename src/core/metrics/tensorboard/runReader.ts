@@ -11,6 +11,7 @@ import type { MetricPoint, ReadWarning } from '../series';
 import { EventDecoder } from './eventDecoder';
 import { emptyColumns, type TagSeries } from './tagSeries';
 import { type FileCursor, newCursor, RecordScanner, DEFAULT_CHUNK_BYTES } from './recordScanner';
+import { dict } from '../../../shared/dict';
 
 /**
  * A batch of one tag's points, columnar: point i is `(steps[i], values[i], times[i])`, with
@@ -249,7 +250,7 @@ export class TensorBoardRunReader {
         series.dropped = 0;
       }
     }
-    const skippedPlugins: Record<string, number> = {};
+    const skippedPlugins = dict<number>();
     for (const [plugin, count] of this.decoder.takeSkipped()) {
       skippedPlugins[plugin] = count;
       this.skippedTotal.set(plugin, (this.skippedTotal.get(plugin) ?? 0) + count);
