@@ -44,7 +44,7 @@ describe('read-only workspace', { skip }, () => {
       metrics: {},
       artifacts: [],
     });
-    writeFileSync(store.file(stale.id, 'metrics'), '{"step":0,"time":1,"values":{"loss":0.5}}\n');
+    writeFileSync(store.file(stale.id, 'metrics'), '{"step":0,"time":1764000000000,"values":{"loss":0.5}}\n');
     const recordText = readFileSync(store.file(stale.id, 'record'), 'utf8');
     bindReadOnly(root);
     mounted.push(root);
