@@ -4,7 +4,7 @@
  * last modified before the run started is an older run's, and is reported instead of recorded.
  */
 import { createHash } from 'node:crypto';
-import { readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileKind, NotRegularFileError, openRegularFile } from '../base/regularFile';
 import type { Artifact } from '../runs/types';
@@ -18,9 +18,38 @@ export const OUTPUT_HASH_MAX_BYTES = 64 * 1024 * 1024;
  */
 const MTIME_SLACK_MS = 100;
 
-/** Size of a file, or the total of a folder's files. */
-export async function pathSize(path: string): Promise<number> {
-  return (await pathInfo(path)).size;
+/** Size of a file, or the total of a folder's files (see {@link pathInfo} for links). */
+export async function pathSize(path: string, within?: string): Promise<number> {
+  return (await pathInfo(path, within)).size;
+}
+
+/** Raised for an output or artifact that is a symbolic link to a place outside the workspace. */
+export class LinkOutsideError extends Error {
+  constructor(
+    readonly path: string,
+    readonly target: string,
+  ) {
+    super(
+      `${path} is a link to ${target}, outside the workspace; links out of the workspace are not followed`,
+    );
+    this.name = 'LinkOutsideError';
+  }
+}
+
+/**
+ * Refuses `path` when it is a symbolic link whose target lies outside `within` (an `artifacts/` link to
+ * `/` would otherwise make sizing walk the whole file system). Links inside a folder are never followed
+ * by the walk below either.
+ * @throws LinkOutsideError for such a link.
+ */
+async function checkLink(path: string, within: string | undefined): Promise<void> {
+  if (within === undefined || !(await lstat(path)).isSymbolicLink()) {
+    return;
+  }
+  const [target, base] = await Promise.all([realpath(path), realpath(within)]);
+  if (target !== base && !target.startsWith(`${base}${sep}`)) {
+    throw new LinkOutsideError(path, target);
+  }
 }
 
 /**
@@ -28,7 +57,11 @@ export async function pathSize(path: string): Promise<number> {
  * folder's entries other than regular files and folders (FIFOs, sockets, links) are left out.
  * @throws NotRegularFileError when `path` is a FIFO, socket or device (reading it could block forever).
  */
-async function pathInfo(path: string): Promise<{ size: number; mtimeMs: number; file: boolean }> {
+async function pathInfo(
+  path: string,
+  within?: string,
+): Promise<{ size: number; mtimeMs: number; file: boolean }> {
+  await checkLink(path, within);
   const info = await stat(path);
   if (info.isFile()) {
     return { size: info.size, mtimeMs: info.mtimeMs, file: true };
@@ -116,7 +149,7 @@ export async function collectArtifacts(
   for (const name of entries.sort()) {
     artifacts.push({
       path: `artifacts/${name}`,
-      size: await pathSize(join(dir, name)).catch(() => 0),
+      size: await pathSize(join(dir, name), root).catch(() => 0),
       root: 'run',
     });
   }
@@ -124,9 +157,9 @@ export async function collectArtifacts(
     const absolute = resolve(base, output);
     let info: Awaited<ReturnType<typeof pathInfo>>;
     try {
-      info = await pathInfo(absolute);
+      info = await pathInfo(absolute, root);
     } catch (error) {
-      if (error instanceof NotRegularFileError) {
+      if (error instanceof NotRegularFileError || error instanceof LinkOutsideError) {
         refused.push(`output "${output}": ${error.message}; not recorded as an artifact`);
       } else {
         missing.push(output);
