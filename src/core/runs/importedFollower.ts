@@ -10,7 +10,7 @@ import type { ImportedRun } from '../metrics/discovery/importedRun';
 import type { SourceSpec } from '../metrics/readers';
 import type { MetricPoint, SeriesRun } from '../metrics/series';
 import type { WatchUpdate } from '../metrics/watch';
-import type { RunChange } from './runFollower';
+import { emptyRunChange, type RunChange } from './runFollower';
 import type { DashboardImportedSource } from '../../protocol/dashboard';
 import type { ParamValue, RunStatus } from './types';
 
@@ -151,13 +151,7 @@ export class ImportedFollower implements Disposable {
   apply(update: WatchUpdate): void {
     const id = this.info.source.sourceRunId;
     const { result } = update;
-    const change: RunChange = {
-      appended: new Map(),
-      reset: false,
-      logLines: [],
-      warnings: [],
-      missing: false,
-    };
+    const change = emptyRunChange();
     if (update.error !== undefined) {
       const text = `could not read ${update.source.path}: ${update.error}`;
       if (text !== this.readErrorValue) {

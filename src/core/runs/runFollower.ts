@@ -41,6 +41,11 @@ export interface RunChange {
   info?: boolean;
 }
 
+/** A change that says nothing yet, for a refresh to fill in. */
+export function emptyRunChange(): RunChange {
+  return { appended: new Map(), reset: false, logLines: [], warnings: [], missing: false };
+}
+
 /** Tuning of a follower (defaults suit the editor). */
 export interface RunFollowerOptions {
   /** Poll interval in ms while the run is not final (a safety net under `fs.watch`). Default 400. */
@@ -238,13 +243,7 @@ export class RunFollower implements Disposable {
   }
 
   private async readAll(): Promise<void> {
-    const change: RunChange = {
-      appended: new Map(),
-      reset: false,
-      logLines: [],
-      warnings: [],
-      missing: false,
-    };
+    const change = emptyRunChange();
     const warningsBefore = this.warningList.length;
     const record = await this.readRecord();
     if (record === 'missing') {
