@@ -22,37 +22,44 @@ export async function waitForWorkbench(page: Page, timeoutMs = 120_000): Promise
   await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
-/** Runs a command from the Command Palette: F1, type the title, Enter. */
+/**
+ * Runs a command from the Command Palette: F1, type the title, choose its row. The workbench may still
+ * move focus right after a window (re)load (restoring editors, showing a notification), which closes
+ * the palette between opening it and typing: then the whole sequence starts again, up to three times,
+ * each step waiting for the state it needs (the palette visible, its input holding the title).
+ */
 export async function runCommand(page: Page, title: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
+  let last: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('F1');
     try {
-      await input.waitFor({ state: 'visible', timeout: 5000 });
-      break;
-    } catch {
-      if (attempt === 2) {
-        throw new Error('The Command Palette did not open');
-      }
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill(`>${title}`, { timeout: 10_000 });
+      await pickRow(page, title, 10_000);
+      return;
+    } catch (error) {
+      last = error;
     }
   }
-  await input.fill(`>${title}`);
-  await pickRow(page, title);
+  throw new Error(
+    `Could not run "${title}" from the Command Palette in 3 attempts: ${last instanceof Error ? last.message : String(last)}`,
+  );
 }
 
 /**
  * Chooses the row of the open quick pick whose text starts with `label` (the best fuzzy match is not
  * always the exact one: "Run Task…" also matches "Run Task with Params…" first).
  */
-export async function pickRow(page: Page, label: string): Promise<void> {
+export async function pickRow(page: Page, label: string, timeoutMs = 20_000): Promise<void> {
   const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const row = page
     .locator('.quick-input-widget .quick-input-list .monaco-list-row')
     .filter({ hasText: new RegExp(`^\\s*${escaped}`) })
     .first();
-  await row.waitFor({ state: 'visible', timeout: 20_000 });
-  await row.click();
+  await row.waitFor({ state: 'visible', timeout: timeoutMs });
+  await row.click({ timeout: timeoutMs });
 }
 
 /** The document inside the active webview panel (both frames are same-origin in code-server). */
