@@ -18,6 +18,7 @@ import {
   pickRow,
   pollUntil,
   runCommand,
+  showExperiments,
   startStallMonitor,
   stopStallMonitor,
   waitForWorkbench,
@@ -71,19 +72,6 @@ describe('Experiment Lens in code-server', { timeout: 15 * 60_000 }, () => {
       await page.screenshot({ path: join(RESULTS_DIR, `failure-${name}.png`) }).catch(() => undefined);
       throw error;
     }
-  }
-
-  /** Opens the Experiments container in the activity bar. */
-  async function showExperiments(): Promise<void> {
-    const item = page.locator('.activitybar .action-item a[aria-label^="Experiments"]');
-    await item.waitFor({ state: 'visible', timeout: 60_000 });
-    const selected = await page
-      .locator('.activitybar .action-item.checked a[aria-label^="Experiments"]')
-      .count();
-    if (selected === 0) {
-      await item.click();
-    }
-    await page.locator('.monaco-list[aria-label="Runs"]').waitFor({ state: 'attached', timeout: 30_000 });
   }
 
   /** Drags the sash right of the side bar until the side bar is `width` px wide; returns the old width. */
@@ -214,7 +202,7 @@ describe('Experiment Lens in code-server', { timeout: 15 * 60_000 }, () => {
     { timeout: 5 * 60_000 },
     () =>
       step('train', async () => {
-        await showExperiments();
+        await showExperiments(page);
         await attempts('new run folder', async () => {
           await runCommand(page, 'Experiment Lens: Run Task…');
           const input = page.locator('.quick-input-widget input');
@@ -335,7 +323,7 @@ describe('Experiment Lens in code-server', { timeout: 15 * 60_000 }, () => {
             `VS Code's Running Extensions (whole extension incl. host work): "${editorText}"; load average ${load}`,
         );
         await runCommand(page, 'View: Close All Editors');
-        await showExperiments();
+        await showExperiments(page);
       }),
   );
 

@@ -22,6 +22,19 @@ export async function waitForWorkbench(page: Page, timeoutMs = 120_000): Promise
   await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
+/** Opens the Experiments container in the activity bar and waits for the Runs view's list. */
+export async function showExperiments(page: Page): Promise<void> {
+  const item = page.locator('.activitybar .action-item a[aria-label^="Experiments"]');
+  await item.waitFor({ state: 'visible', timeout: 60_000 });
+  const selected = await page
+    .locator('.activitybar .action-item.checked a[aria-label^="Experiments"]')
+    .count();
+  if (selected === 0) {
+    await item.click();
+  }
+  await page.locator('.monaco-list[aria-label="Runs"]').waitFor({ state: 'attached', timeout: 30_000 });
+}
+
 /**
  * Runs a command from the Command Palette: F1, type the title, choose its row. The workbench may still
  * move focus right after a window (re)load (restoring editors, showing a notification), which closes

@@ -30,6 +30,13 @@ export interface CodeServerOptions {
   settings?: Record<string, unknown>;
   /** Extra command-line arguments, e.g. `['--log', 'trace']` when debugging the server. */
   args?: string[];
+  /**
+   * Keep VS Code's workspace trust on (default off): folders then open in Restricted Mode until trusted,
+   * without the startup prompt.
+   */
+  workspaceTrust?: boolean;
+  /** Extra environment of the server and so of its extension hosts (e.g. a `PATH` with a probe first). */
+  env?: Record<string, string>;
 }
 
 /** A free TCP port on 127.0.0.1. */
@@ -145,7 +152,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     'telemetry.telemetryLevel': 'off',
     'extensions.autoUpdate': false,
     'extensions.autoCheckUpdates': false,
-    'security.workspace.trust.enabled': false,
+    'security.workspace.trust.enabled': options.workspaceTrust === true,
+    'security.workspace.trust.startupPrompt': 'never',
     'git.enabled': false,
     'window.commandCenter': false,
     ...options.settings,
@@ -168,7 +176,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       `127.0.0.1:${port}`,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(options.workspaceTrust === true ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--user-data-dir',
       userData,
@@ -184,6 +192,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
         XDG_DATA_HOME: join(home, 'xdg-data'),
         XDG_CONFIG_HOME: join(home, 'xdg-config'),
         TMPDIR: tmp,
+        ...options.env,
       },
     },
   );
