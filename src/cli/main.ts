@@ -43,7 +43,8 @@ Global options:
   --help, -h       this help; \`xlens <command> --help\` for a command
   --version, -v    the version
 
-Exit codes: 0 success, 1 a run failed or was cancelled, 2 bad input.
+Exit codes: 0 success, 1 a run failed or was cancelled, 2 bad input, 3 a run succeeded but one of
+its checks (checks: in xlens.yaml) failed.
 `;
 }
 
