@@ -205,17 +205,27 @@ export function checksSummaryText(run: Pick<RunRecord, 'checks'>): string {
 }
 
 /**
- * One check as a line of text (CLI, tooltips, dashboard): `✔ eval/auc >= 0.9 (0.9312)` or
+ * What a check found, without the check: `0.9312` (`0.9312, baseline 0.93 of <run id>`) for a passed
+ * one, the reason for a failed one.
+ */
+export function checkDetail(result: CheckResult): string {
+  if (!result.passed) {
+    return result.reason ?? 'failed';
+  }
+  const base =
+    result.baseline && result.baseline.runId
+      ? `, baseline ${formatNumber(result.baseline.value, 6)} of ${result.baseline.runId}`
+      : '';
+  return `${formatNumber(result.value, 6)}${base}`;
+}
+
+/**
+ * One check as a line of text (CLI, tooltips): `✔ eval/auc >= 0.9 (0.9312)` or
  * `✖ eval/auc >= 0.9: metric eval/auc not recorded by this run`. The check text is the user's:
  * callers make it inert for their medium (terminal, Markdown, DOM text).
  */
 export function checkResultText(result: CheckResult): string {
-  if (result.passed) {
-    const base =
-      result.baseline && result.baseline.runId
-        ? `, baseline ${formatNumber(result.baseline.value)} of ${result.baseline.runId}`
-        : '';
-    return `✔ ${result.check} (${formatNumber(result.value, 6)}${base})`;
-  }
-  return `✖ ${result.check}: ${result.reason ?? 'failed'}`;
+  return result.passed
+    ? `✔ ${result.check} (${checkDetail(result)})`
+    : `✖ ${result.check}: ${checkDetail(result)}`;
 }
