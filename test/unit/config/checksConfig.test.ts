@@ -112,6 +112,19 @@ describe('checks and baseline in xlens.yaml', () => {
     assert.match(found[2].message, /is not a git branch name/);
   });
 
+  it("loads the README's Checks example as written", () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('\n## Checks\n'));
+    const example = /```yaml\n([\s\S]*?)```/.exec(section)![1];
+    const { config, errors } = parseProject(FILE, `version: 1\n${example}`);
+    assert.deepEqual(
+      errors.map((e) => e.message),
+      [],
+    );
+    assert.equal(config!.tasks.get('train')!.checks!.length, 6);
+    assert.equal(config!.tasks.get('train')!.baseline, 'latest:train@main');
+  });
+
   it('refuses checks that are not strings through the schema, and the schema documents both keys', () => {
     const found = problems('tasks:\n  t:\n    run: x\n    checks: [1]\n    baseline: ""\n');
     assert.ok(found.length >= 2, JSON.stringify(found));
