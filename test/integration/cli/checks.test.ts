@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { isAlive } from '../../../src/core/base/process';
 import type { RunRecord } from '../../../src/core/runs/types';
 import { gitIn, gitTestEnv, makeRepo, tempDir } from '../../helpers/gitRepo';
-import { latestRun, startXlens, waitFor, xlens } from '../../helpers/xlensProcess';
+import { latestRun, startXlens, waitFor, xlens, xlensInProcess } from '../../helpers/xlensProcess';
 
 /** Writes `eval/roc_auc`, `eval/f1_macro` and a falling `val_loss` (last value 0.25), then exits with `code`. */
 const TRAIN = `
@@ -170,6 +170,46 @@ describe('checks that gate CI', () => {
     const noBranch = await run(root);
     assert.equal(noBranch.code, 3);
     assert.match(noBranch.record.checks![0].reason!, /no succeeded run of task "train" on branch "release"/);
+  });
+
+  it("xlens checks evaluates a run's checks again, or ad hoc ones, exiting 0 or 3", async () => {
+    const root = repo(['eval/roc_auc >= 0.9', 'val_loss <= baseline'], 'latest');
+    const first = await run(root);
+    const second = await run(root, 'auc=0.8');
+    assert.equal(second.code, 3);
+    const again = await xlensInProcess(root, ['checks']);
+    assert.equal(again.code, 3, again.stderr);
+    assert.equal(
+      again.stdout,
+      `run ${second.record.id} (train) · checks 1 of 2 failed\n` +
+        '  ✖ eval/roc_auc >= 0.9: eval/roc_auc is 0.8, not >= 0.9\n' +
+        `  ✔ val_loss <= baseline (0.25, baseline 0.25 of ${first.record.id})\n`,
+    );
+    const adHoc = await xlensInProcess(root, [
+      'checks',
+      first.record.id,
+      '--check',
+      'max(val_loss) == 0.5',
+      '--json',
+    ]);
+    assert.equal(adHoc.code, 0, adHoc.stderr);
+    assert.deepEqual(
+      (JSON.parse(adHoc.stdout) as { check: string; passed: boolean }[]).map((c) => [c.check, c.passed]),
+      [['max(val_loss) == 0.5', true]],
+    );
+    // The record is not changed by re-evaluation.
+    assert.deepEqual(latestRun(root)!.checks, second.record.checks);
+    const bad = await xlensInProcess(root, ['checks', '--check', 'val_loss <']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--check "val_loss <": expected a number or `baseline`.*\(at character 11\)/);
+    const badBaseline = await xlensInProcess(root, [
+      'checks',
+      '--check',
+      'a > baseline',
+      '--baseline',
+      'latest:',
+    ]);
+    assert.equal(badBaseline.code, 2);
   });
 
   it('refuses a bad check before any run, at its line and column (exit 2)', async () => {
