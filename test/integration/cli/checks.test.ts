@@ -212,6 +212,20 @@ describe('checks that gate CI', () => {
     assert.equal(badBaseline.code, 2);
   });
 
+  it('documents exit codes 0, 1, 2 and 3 in xlens run --help and xlens --help', async () => {
+    const runHelp = await xlensInProcess(tempDir(), ['run', '--help']);
+    assert.match(
+      runHelp.stdout,
+      /Exit codes:\n {2}0 {2}the run succeeded.*\n(.*\n)* {2}1 {2}the run failed or was cancelled\n {2}2 {2}bad input.*\n {2}3 {2}the run succeeded but one of its checks failed/,
+    );
+    const help = await xlensInProcess(tempDir(), ['--help']);
+    assert.match(help.stdout, /^ {2}checks\s+evaluate a run's checks/m);
+    assert.match(
+      help.stdout,
+      /Exit codes: 0 success, 1 a run failed or was cancelled, 2 bad input, 3 a run succeeded/,
+    );
+  });
+
   it('refuses a bad check before any run, at its line and column (exit 2)', async () => {
     const root = repo(['eval/roc_auc >= 0.9', 'val_loss <== 0.3']);
     const result = await xlens(root, ['run', 'train']);
