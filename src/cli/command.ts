@@ -3,8 +3,11 @@
  * the table in `src/cli/main.ts`. Commands are thin: parse arguments, call core, print.
  */
 
-/** Exit codes of the CLI: 0 success, 1 the task or check failed, 2 bad input (config, arguments, files). */
-export const ExitCode = { ok: 0, failed: 1, badInput: 2 } as const;
+/**
+ * Exit codes of the CLI: 0 success, 1 the task failed (or was cancelled), 2 bad input (config,
+ * arguments, files), 3 the run succeeded but one of its checks failed (README, Checks).
+ */
+export const ExitCode = { ok: 0, failed: 1, badInput: 2, checkFailed: 3 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** What a command gets: its arguments after the subcommand name, streams, cwd and a cancel signal. */

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { UserInputError } from '../core/base/errors';
 import { didYouMean } from '../core/config/suggest';
 import { ExitCode, type CliCommand, type CliContext } from './command';
+import { checksCommand } from './commands/checks';
 import { driftCommand } from './commands/drift';
 import { importCommand } from './commands/import';
 import { initCommand } from './commands/init';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly CliCommand[] = [
   runCommand,
   runsCommand,
   showCommand,
+  checksCommand,
   driftCommand,
   initCommand,
   importCommand,
@@ -43,7 +45,8 @@ Global options:
   --help, -h       this help; \`xlens <command> --help\` for a command
   --version, -v    the version
 
-Exit codes: 0 success, 1 a run failed or was cancelled, 2 bad input.
+Exit codes: 0 success, 1 a run failed or was cancelled, 2 bad input, 3 a run succeeded but one of
+its checks (checks: in xlens.yaml) failed.
 `;
 }
 

@@ -68,6 +68,17 @@ export interface DashboardHeader {
   lastStep: number | null;
   /** For a run read from another tool's logs, where it came from; null for the workspace's own runs. */
   imported: DashboardImportedSource | null;
+  /** The run's checks as evaluated when it ended (README, Checks); empty when none or not ended yet. */
+  checks: DashboardCheck[];
+}
+
+/** One check of a run (`checks:` in xlens.yaml) and its outcome. */
+export interface DashboardCheck {
+  /** The check as written, e.g. `eval/roc_auc >= 0.9`. */
+  check: string;
+  passed: boolean;
+  /** For a passed check the value found (and the baseline's); for a failed one, why. */
+  detail: string;
 }
 
 /** One row of the params table; values rendered as text (`null` as an empty cell). */

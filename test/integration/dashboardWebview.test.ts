@@ -131,6 +131,18 @@ describe('run dashboard in headless Chromium under the extension CSP', { skip: c
       [...full].map(([name, points]) => [name, points.length - half.get(name)!.length]),
     );
     const done = state('succeeded', full);
+    // The run ended with its checks evaluated: one passed, one failed (its text is data, not markup;
+    // the heading is styled in capitals as the other section headings).
+    done.record!.checks = [
+      { check: 'val_accuracy >= 0.5', metric: 'val_accuracy', value: 0.91, threshold: 0.5, passed: true },
+      {
+        check: '"<img src=x onerror=alert(1)>" >= 1',
+        value: null,
+        threshold: 1,
+        passed: false,
+        reason: 'metric <img src=x onerror=alert(1)> not recorded by this run',
+      },
+    ];
     await h.post({
       type: 'dashboard/update',
       payload: {
@@ -144,6 +156,11 @@ describe('run dashboard in headless Chromium under the extension CSP', { skip: c
       `document.querySelector('[data-field="status"]')?.textContent.toLowerCase().includes('succeeded')`,
     );
     assert.equal(await h.page.locator('vscode-progress-ring').count(), 0);
+    assert.equal(
+      await h.page.locator('[data-field="checks"]').innerText(),
+      'CHECKS: 1 OF 2 FAILED\n✔ val_accuracy >= 0.5 — 0.91\n✖ "<img src=x onerror=alert(1)>" >= 1: metric <img src=x onerror=alert(1)> not recorded by this run',
+    );
+    assert.equal(await h.page.locator('[data-field="checks"] img').count(), 0);
     assert.match(await h.page.locator('.log-tail').innerText(), /<script>alert\(1\)<\/script>[\s\S]*done$/);
     // The loss chart now counts every epoch of the log and its line holds one vertex per point.
     const lossPoints = full.get('loss')!.length;

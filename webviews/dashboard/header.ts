@@ -1,5 +1,5 @@
 /** The dashboard header: task, status, git state, duration, backend, current step, actions. */
-import type { DashboardHeader } from '../../src/protocol/dashboard';
+import type { DashboardCheck, DashboardHeader } from '../../src/protocol/dashboard';
 import { badge, button, progressRing, tag } from '../shared/toolkit';
 import { formatDuration, shortSha } from '../../src/shared/formatting';
 
@@ -90,6 +90,9 @@ export function renderHeader(root: HTMLElement, header: DashboardHeader, onShowO
     field(list, 'Exit code', String(header.exitCode), 'exitCode');
   }
   root.append(title, list);
+  if (header.checks.length > 0) {
+    root.append(checksList(header.checks));
+  }
   if (header.error) {
     const error = document.createElement('p');
     error.className = 'run-error';
@@ -130,4 +133,35 @@ function gitFields(list: HTMLElement, header: DashboardHeader): void {
   } else {
     field(list, 'Working tree', header.commit ? 'clean' : '—', 'dirty');
   }
+}
+
+/**
+ * The run's checks, one line each: ✔ or ✖, the check as written, and the value found or why it failed
+ * (all as text: names come from the workspace).
+ */
+function checksList(checks: readonly DashboardCheck[]): HTMLElement {
+  const failed = checks.filter((c) => !c.passed).length;
+  const section = document.createElement('section');
+  section.className = `checks${failed > 0 ? ' checks-failed' : ''}`;
+  section.dataset.field = 'checks';
+  const heading = document.createElement('h2');
+  heading.textContent =
+    failed === 0
+      ? `Checks: ${checks.length}/${checks.length} passed`
+      : `Checks: ${failed} of ${checks.length} failed`;
+  const list = document.createElement('ul');
+  for (const c of checks) {
+    const item = document.createElement('li');
+    item.className = c.passed ? 'check-passed' : 'check-failed';
+    const mark = document.createElement('span');
+    mark.className = 'check-mark';
+    mark.textContent = c.passed ? '✔' : '✖';
+    mark.title = c.passed ? 'passed' : 'failed';
+    const text = document.createElement('code');
+    text.textContent = c.check;
+    item.append(mark, ' ', text, `${c.passed ? ' —' : ':'} ${c.detail}`);
+    list.append(item);
+  }
+  section.append(heading, list);
+  return section;
 }

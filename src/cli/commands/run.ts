@@ -1,6 +1,7 @@
 /** `xlens run <task>`: runs a task of xlens.yaml as a tracked run, streaming its output. */
 import { UserInputError } from '../../core/base/errors';
 import { parseParamOverride } from '../../core/config/params';
+import { checkCounts, checkResultText, checksSummaryText } from '../../core/checks/evaluate';
 import { TaskRunner } from '../../core/runner/taskRunner';
 import { reconcileRuns } from '../../core/runs/reconcile';
 import { RunStore } from '../../core/runs/store';
@@ -28,7 +29,12 @@ Options:
 
 Ctrl-C (also SIGTERM, or SIGHUP when the terminal closes) cancels the run (SIGTERM to the task,
 SIGKILL after 5 s) and records it as cancelled.
-Exit code: 0 succeeded, 1 failed or cancelled, 2 bad input (config, arguments).`;
+Exit codes:
+  0  the run succeeded (and so did its checks, if the task declares \`checks:\`)
+  1  the run failed or was cancelled
+  2  bad input: the config, an argument, a missing input; no run is made
+  3  the run succeeded but one of its checks failed (a CI job can gate on it: see the
+     README, Checks); \`xlens show <run>\` lists each check with its value and reason`;
 
 const MAX_PRINTED_WARNINGS = 20;
 
@@ -59,7 +65,9 @@ function footer(record: RunRecord, runDir: string): string {
   const icon = record.status === 'succeeded' ? '✔' : record.status === 'cancelled' ? '■' : '✖';
   const reason = record.error && record.error !== record.status ? ` (${record.error})` : '';
   const metrics = metricsText(record.metrics, 4);
-  return `${icon} ${record.task} ${record.status}${reason} in ${runDuration(record)}${metrics ? ` · ${metrics}` : ''}\n  ${runDir}\n`;
+  const checks = (record.checks ?? []).map((c) => `  ${checkResultText(c)}\n`).join('');
+  const summary = checksSummaryText(record);
+  return `${icon} ${record.task} ${record.status}${reason} in ${runDuration(record)}${metrics ? ` · ${metrics}` : ''}${summary ? ` · ${summary}` : ''}\n${checks}  ${runDir}\n`;
 }
 
 export const runCommand: CliCommand = {
@@ -135,6 +143,9 @@ export const runCommand: CliCommand = {
       }
     }
     ctx.stdout.write(inertLines(footer(record, handle.runDir)));
-    return record.status === 'succeeded' ? ExitCode.ok : ExitCode.failed;
+    if (record.status !== 'succeeded') {
+      return ExitCode.failed;
+    }
+    return checkCounts(record).failed > 0 ? ExitCode.checkFailed : ExitCode.ok;
   },
 };

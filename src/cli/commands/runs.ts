@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { discoverImportedRuns } from '../../core/metrics/discovery/discovery';
 import type { ImportedRun, ImportedRunsResult } from '../../core/metrics/discovery/importedRun';
+import { checkCounts } from '../../core/checks/evaluate';
 import { keyMetricsText, lastValues } from '../../core/runs/keyMetrics';
 import { reconcileRuns } from '../../core/runs/reconcile';
 import { warnTo, withReconciled } from '../runText';
@@ -17,7 +18,7 @@ import { inertLines } from '../terminalText';
 const usage = `Usage: xlens runs [--task <task>] [--limit N] [--imported] [--json]
 
 Lists runs of this workspace, newest first: id, task, status, commit, dirty (uncommitted changes were
-snapshotted), duration and key metrics (last values). Runs found in other tools' logs (TensorBoard,
+snapshotted), duration, checks (passed/total ✔, or failed/total ✖) and key metrics (last values). Runs found in other tools' logs (TensorBoard,
 MLflow, DVCLive and CSV logs in the workspace and in the tasks' metrics: sources) follow in a second
 table, at most --limit of them.
 
@@ -83,6 +84,8 @@ export const runsCommand: CliCommand = {
 };
 
 function printRuns(ctx: CliContext, runs: RunRecord[]): void {
+  // The CHECKS column only when a listed run has check results (tasks without `checks:` look as before).
+  const withChecks = runs.some((r) => (r.checks?.length ?? 0) > 0);
   const rows = runs.map((r) => [
     r.id,
     r.task,
@@ -90,11 +93,21 @@ function printRuns(ctx: CliContext, runs: RunRecord[]): void {
     shortSha(r.git.commit),
     r.git.dirty ? 'yes' : r.git.commit ? 'no' : MISSING,
     runDuration(r),
+    ...(withChecks ? [checksCell(r)] : []),
     metricsText(r.metrics, 3),
   ]);
-  ctx.stdout.write(
-    inertLines(`${textTable(['ID', 'TASK', 'STATUS', 'COMMIT', 'DIRTY', 'DURATION', 'METRICS'], rows)}\n`),
-  );
+  const headers = ['ID', 'TASK', 'STATUS', 'COMMIT', 'DIRTY', 'DURATION'];
+  headers.push(...(withChecks ? ['CHECKS'] : []), 'METRICS');
+  ctx.stdout.write(inertLines(`${textTable(headers, rows)}\n`));
+}
+
+/** `3/3 ✔`, `1/3 ✖` (failed of total), or the dash for a run without check results. */
+function checksCell(run: RunRecord): string {
+  const { passed, failed } = checkCounts(run);
+  if (passed + failed === 0) {
+    return MISSING;
+  }
+  return failed === 0 ? `${passed}/${passed} ✔` : `${failed}/${passed + failed} ✖`;
 }
 
 /**

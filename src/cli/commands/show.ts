@@ -2,6 +2,7 @@
 import { UserInputError } from '../../core/base/errors';
 import type { ImportedRun } from '../../core/metrics/discovery/importedRun';
 import { findImportedRun } from '../../core/metrics/discovery/findImported';
+import { checkResultText, checksSummaryText } from '../../core/checks/evaluate';
 import { writeRunReport } from '../../core/report/writeRunReport';
 import { reconcileRuns } from '../../core/runs/reconcile';
 import { RunStore } from '../../core/runs/store';
@@ -19,7 +20,7 @@ import { inertLines } from '../terminalText';
 const usage = `Usage: xlens show [<run>] [--task <task>] [--json] [--html <file>] [--follow]
 
 Shows one run: status, times, command, git state, params, data fingerprints, metric summaries,
-artifacts and warnings (for a failed run, why: its error and the last lines of its stderr). <run> is a
+checks (passed or failed, with the value, threshold and reason), artifacts and warnings (for a failed run, why: its error and the last lines of its stderr). <run> is a
 full id, a unique prefix of one or of its random part, \`latest\` (the default) or \`latest:<task>\`. A <run> that
 is none of this workspace's runs is looked up among the imported runs (\`xlens runs\`): by name, id,
 path or key, or a unique prefix of the name or id.
@@ -111,6 +112,11 @@ export function describeRun(run: RunRecord, dir: string): string {
       ];
     });
     lines.push(textTable(['  NAME', 'LAST', 'MIN', 'MAX', 'BEST @ STEP', 'POINTS'], rows));
+  }
+  if (run.checks?.length) {
+    lines.push('', `${checksSummaryText(run)}:`, ...run.checks.map((c) => `  ${checkResultText(c)}`));
+  } else if (run.checkConfig?.checks.length) {
+    lines.push('', 'checks (evaluated when the run ends):', ...run.checkConfig.checks.map((c) => `  ${c}`));
   }
   if (run.artifacts.length > 0) {
     lines.push('', 'artifacts:');

@@ -16,6 +16,7 @@ import { findPlaceholders, flattenParams } from './params';
 import { parseDriftOptions, thresholdProblems } from '../drift/options';
 import { describeField } from './schemaErrors';
 import { closest, didYouMean } from './suggest';
+import { taskChecks } from './checksConfig';
 import type { LayerSpec, MetricSourceSpec, OptimizerSpec, SourceRange, TaskConfig } from './types';
 import { YamlSource, type YamlPath } from './yamlSource';
 
@@ -77,6 +78,7 @@ export class TaskBuilder {
       ...(typeof raw.description === 'string' ? { description: raw.description } : {}),
       range: this.source.rangeOf(this.path, 'key'),
       fieldRanges: this.fieldRanges(),
+      ...taskChecks(raw, this.source, this.path, this.taskNames, this.errors),
     };
     this.checkPlaceholders();
     switch (kind) {

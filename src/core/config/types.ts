@@ -50,6 +50,13 @@ interface TaskBase {
    * and, for lists, `key.index` (`data.0`). Used to place errors found at run time.
    */
   fieldRanges?: Record<string, SourceRange>;
+  /**
+   * Checks evaluated when a run of the task ends (`eval/roc_auc >= 0.9`; grammar in
+   * `src/core/checks/grammar.ts`), as written; absent when the task declares none.
+   */
+  checks?: string[];
+  /** The run `baseline` stands for in the checks: `latest:<task>[@<branch>]` or a run id, as written. */
+  baseline?: string;
 }
 
 /** A user's own command, run through the shell. */

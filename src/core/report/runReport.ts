@@ -1,12 +1,13 @@
 /**
  * The standalone HTML report of one run (`xlens show <run> --html out.html`): header, single-value
- * results as tiles, a classification evaluation's confusion matrix and per-class scores, one chart per
+ * results as tiles, its checks (passed or failed), a classification evaluation's confusion matrix and per-class scores, one chart per
  * metric group with at least two points (drawn from the same specs as the run dashboard), metric
  * summaries, params and data fingerprints.
  */
 import type { ReportPayload } from '../../protocol/report';
 import { metricCharts, type MetricChartOptions } from '../charts/metricCharts';
 import type { MetricPoint } from '../metrics/series';
+import { checkResultText, checksSummaryText } from '../checks/evaluate';
 import type { RunRecord } from '../runs/types';
 import { evaluationSection, metricTiles } from './evaluationSection';
 import { formatBytes, formatDuration, formatNumber } from '../../shared/formatting';
@@ -168,6 +169,10 @@ export function renderRunReportHtml(
   const body = [
     `<header><h1>Run ${escapeHtml(run.id)}</h1><p class="subtitle">${escapeHtml(run.task)} · ${escapeHtml(run.status)}</p></header>`,
     headerFacts(run),
+    listSection(
+      `Checks: ${checksSummaryText(run).replace(/^checks /, '')}`,
+      (run.checks ?? []).map((c) => escapeHtml(checkResultText(c))),
+    ),
     metricTiles(series),
     evaluation.html,
     chartHtml,

@@ -14,6 +14,7 @@ import { setLongTimeout } from '../base/longTimeout';
 import { processStartToken } from '../base/process';
 import type { ProjectConfig } from '../config/types';
 import type { MetricLine } from '../metrics/jsonl';
+import { withChecks } from '../checks/evaluate';
 import { ORPHANED_RUN_ERROR } from '../runs/reconcile';
 import { RUN_FILES, type RunStore } from '../runs/store';
 import type { RunRecord } from '../runs/types';
@@ -392,7 +393,7 @@ export class RunExecution {
       const endedAt = new Date();
       const started = Date.parse(this.record.startedAt ?? this.record.createdAt);
       const { pid: _pid, pidStart: _pidStart, ...rest } = this.record;
-      await this.writer.writeFinal({
+      const final: RunRecord = {
         ...rest,
         status: outcome.status,
         endedAt: endedAt.toISOString(),
@@ -401,7 +402,8 @@ export class RunExecution {
         ...(outcome.signal ? { signal: outcome.signal } : {}),
         ...(outcome.error ? { error: outcome.error } : {}),
         ...(outcome.status === 'failed' && this.child ? this.output.errorTail() : {}),
-      });
+      };
+      await this.writer.writeFinal(await withChecks(this.store, final)); // README: Checks
       this.emit.status.fire(this.record);
     }
   }

@@ -114,6 +114,9 @@ export class TaskRunner implements Disposable {
         data,
         metrics: dict(), // names from data: see src/shared/dict.ts
         artifacts: [],
+        ...(task.checks?.length
+          ? { checkConfig: { checks: task.checks, ...optional('baseline', task.baseline) } }
+          : {}),
       })
       .catch((error: unknown) => {
         throw storeWriteError(error, this.store.runsDir);

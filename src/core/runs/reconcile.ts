@@ -10,6 +10,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { dict } from '../../shared/dict';
 import { describeWriteFailure } from '../base/fsErrors';
+import { withChecks } from '../checks/evaluate';
 import { isSameProcess } from '../base/process';
 import { JsonlMetricsParser, type MetricLine } from '../metrics/jsonl';
 import { runOutcome, type Outcome } from '../runner/outcome';
@@ -92,7 +93,7 @@ async function finalise(store: RunStore, record: RunRecord, options: ReconcileOp
   // The note is kept even when the record already holds the most warnings it keeps (100).
   const warnings = [...[...(record.warnings ?? []), ...metrics.warnings].slice(0, 99), note];
   const { pid: _pid, pidStart: _pidStart, error: _error, ...rest } = record;
-  const finalRecord: RunRecord = {
+  const finalRecord: RunRecord = await withChecks(store, {
     ...rest,
     status: outcome.status,
     ...(outcome.error !== undefined ? { error: outcome.error } : {}),
@@ -104,7 +105,7 @@ async function finalise(store: RunStore, record: RunRecord, options: ReconcileOp
     metrics: { ...record.metrics, ...metrics.summaries },
     warnings,
     warningCount: (record.warningCount ?? record.warnings?.length ?? 0) + metrics.warnings.length + 1,
-  };
+  });
   // Points first: should the record fail to save, a later pass finds them recorded and adds none.
   let writing = store.file(id, 'metrics');
   try {

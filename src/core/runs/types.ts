@@ -165,6 +165,35 @@ export interface RunRecord {
   warnings?: string[];
   /** Total number of warnings, including those beyond the 100 kept in `warnings`. */
   warningCount?: number;
+  /**
+   * The task's `checks:` and `baseline:` as `xlens.yaml` declared them when the run was created, so the
+   * checks can be evaluated at the end (also by reconciliation, without the config). Absent when the
+   * task declares no checks.
+   */
+  checkConfig?: { checks: string[]; baseline?: string };
+  /** The results of {@link checkConfig}'s checks, in order, set when the run ends (README, Checks). */
+  checks?: CheckResult[];
+}
+
+/** The outcome of one check of a run (see `src/core/checks/evaluate.ts`). */
+export interface CheckResult {
+  /** The check as written in `xlens.yaml`. */
+  check: string;
+  /** The metric name, when the check parsed. */
+  metric?: string;
+  /** Which value of the series was compared: `last`, `min`, `max` or `best`. */
+  aggregate?: 'last' | 'min' | 'max' | 'best';
+  /** The run's value of the metric; `null` when the run did not record it. */
+  value: number | null;
+  /** The comparison operator (`>=`, `>`, `<=`, `<`, `==`, `!=`). */
+  op?: string;
+  /** What the value was compared with; `null` when it could not be computed (no baseline value). */
+  threshold: number | null;
+  /** For a check against `baseline`: the reference as declared, the run it named and its value. */
+  baseline?: { ref: string; runId: string | null; value: number | null };
+  passed: boolean;
+  /** Why the check failed (a missing metric or baseline, or the comparison that did not hold). */
+  reason?: string;
 }
 
 export type ParamValue = string | number | boolean | null;

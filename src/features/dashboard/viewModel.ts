@@ -8,6 +8,7 @@ import { LINE_DATASET } from '../../core/charts/lineChart';
 import { groupMetrics, type MetricGroup } from '../../core/charts/metricGroups';
 import type { MetricPoint } from '../../core/metrics/series';
 import type { ImportedRunState } from '../../core/runs/importedFollower';
+import { checkDetail } from '../../core/checks/evaluate';
 import type { RunRecord } from '../../core/runs/types';
 import type { ChartModel } from '../../protocol/charts';
 import {
@@ -75,6 +76,7 @@ export function buildHeader(state: RunState, now: number = Date.now()): Dashboar
     command: r?.command ?? '',
     lastStep: state.lastStep,
     imported: null,
+    checks: (r?.checks ?? []).map((c) => ({ check: c.check, passed: c.passed, detail: checkDetail(c) })),
   };
 }
 
@@ -110,6 +112,7 @@ function importedHeader(state: RunState, run: ImportedRunState): DashboardHeader
     command: '',
     lastStep: state.lastStep,
     imported: run.source,
+    checks: [],
   };
 }
 

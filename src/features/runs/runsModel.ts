@@ -8,6 +8,7 @@
 import { Emitter, type Event } from '../../core/base/emitter';
 import type { Disposable } from '../../core/base/disposable';
 import type { CommitInfo } from '../../core/git/gitContext';
+import { checkCounts, checkResultText, checksSummaryText } from '../../core/checks/evaluate';
 import { isFinalStatus, type RunRecord } from '../../core/runs/types';
 import { runContextValue, ViewItems } from '../ids';
 import { formatDuration, formatNumber, shortSha } from '../../shared/formatting';
@@ -307,19 +308,35 @@ export function describeRun(run: RunRecord, now: number, keyMetrics: readonly st
     duration === undefined ? undefined : formatDuration(duration),
     isFinalStatus(run.status) ? undefined : runProgress(run),
     run.git.dirty ? `dirty${run.git.snapshot ? ` @ ${shortSha(run.git.snapshot)}` : ''}` : undefined,
+    checksLabel(run),
     keyMetricsText(run.metrics, 2, keyMetrics) || undefined,
   ];
+  const failedChecks = checkCounts(run).failed > 0;
   return {
     id: `run:${run.id}`,
     label: run.task,
     description: parts.filter((p): p is string => p !== undefined).join(' · '),
     tooltip: runTooltip(run, now),
-    icon: statusIcon(run.status),
+    // A run that succeeded but failed a check is what `xlens run` exits 3 for: a warning, not a pass.
+    icon:
+      run.status === 'succeeded' && failedChecks
+        ? { id: 'warning', color: 'problemsWarningIcon.foreground' }
+        : statusIcon(run.status),
     contextValue: runContextValue(run.status, run.kind),
   };
 }
 
-/** The Markdown tooltip of a run: status, times, git, params and metric summaries. */
+/** `✔ 3/3 checks` or `✖ 1/3 checks` (failed of total) for a row; undefined without check results. */
+export function checksLabel(run: RunRecord): string | undefined {
+  const { passed, failed } = checkCounts(run);
+  const total = passed + failed;
+  if (total === 0) {
+    return undefined;
+  }
+  return failed === 0 ? `✔ ${total}/${total} checks` : `✖ ${failed}/${total} checks failed`;
+}
+
+/** The Markdown tooltip of a run: status, times, git, checks, params and metric summaries. */
 export function runTooltip(run: RunRecord, now: number): string {
   const duration = runDurationMs(run, now);
   const lines: string[] = [
@@ -350,6 +367,10 @@ export function runTooltip(run: RunRecord, now: number): string {
     lines.push(`Backend: ${escapeMarkdown(backend)}`);
   }
   let markdown = lines.join('  \n');
+  if (run.checks?.length) {
+    const items = run.checks.map((c) => `- ${escapeMarkdown(checkResultText(c).replace(/[\r\n]+/g, ' '))}`);
+    markdown += `\n\n${escapeMarkdown(checksSummaryText(run))}:\n\n${items.join('\n')}`;
+  }
 
   const params = Object.entries(run.params);
   if (params.length > 0) {

@@ -90,6 +90,34 @@ describe('dashboard view model', () => {
     assert.equal(header.lastStep, 2);
   });
 
+  it("shows the run's checks with the value found or why each failed", () => {
+    assert.deepEqual(buildHeader(state(new Map())).checks, []);
+    const checks = [
+      {
+        check: 'eval/f1 >= baseline - 0.01',
+        value: 0.81,
+        threshold: 0.79,
+        baseline: { ref: 'latest:train@main', runId: '20261120T000000Z-aaaa', value: 0.8 },
+        passed: true,
+      },
+      {
+        check: 'auc >= 0.9',
+        value: null,
+        threshold: 0.9,
+        passed: false,
+        reason: 'metric auc not recorded by this run',
+      },
+    ];
+    assert.deepEqual(buildHeader(state(new Map(), { record: record({ checks }) })).checks, [
+      {
+        check: 'eval/f1 >= baseline - 0.01',
+        passed: true,
+        detail: '0.81, baseline 0.8 of 20261120T000000Z-aaaa',
+      },
+      { check: 'auc >= 0.9', passed: false, detail: 'metric auc not recorded by this run' },
+    ]);
+  });
+
   it('counts a running run duration from its start, and marks a vanished run as missing', () => {
     const running = record({ status: 'running', endedAt: undefined, durationMs: undefined });
     const now = Date.parse('2026-11-24T09:06:22.500Z');

@@ -85,6 +85,32 @@ describe('HTML reports', () => {
     assert.ok(html.length < readFileSync(bundlePath, 'utf8').length + 400_000, `${html.length} characters`);
   });
 
+  it("lists the run's checks, passed and failed, their names as text", () => {
+    const run = {
+      ...runRecord(new Map()),
+      checks: [
+        { check: 'val_accuracy >= 0.5', value: 0.9, threshold: 0.5, passed: true },
+        {
+          check: `"${XSS_IMG}" >= 1`,
+          value: null,
+          threshold: 1,
+          passed: false,
+          reason: `metric ${XSS_IMG} not recorded by this run`,
+        },
+      ],
+    };
+    const html = pageMarkup(renderRunReportHtml(run, new Map(), { bundlePath }));
+    assert.ok(!html.includes(XSS_IMG));
+    assert.ok(
+      html.includes(
+        '<h2>Checks: 1 of 2 failed</h2><ul><li class="wrap">✔ val_accuracy &gt;= 0.5 (0.9)</li>' +
+          '<li class="wrap">✖ &quot;&lt;img src=x onerror=alert(1)&gt;&quot; &gt;= 1: metric &lt;img src=x onerror=alert(1)&gt; not recorded by this run</li></ul>',
+      ),
+      html,
+    );
+    assert.ok(!renderRunReportHtml(runRecord(new Map()), new Map(), { bundlePath }).includes('<h2>Checks'));
+  });
+
   it('says so when a run has no metrics and no params', () => {
     const run = { ...runRecord(new Map()), params: {}, data: [], artifacts: [], warnings: [] };
     const html = renderRunReportHtml(run, new Map(), { bundlePath });
