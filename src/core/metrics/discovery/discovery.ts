@@ -6,6 +6,7 @@
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { classifyCsv, firstLine } from '../csv/classify';
 import { createSourceReader } from '../readerFactory';
+import { mlflowFolderKind } from '../mlflow/layout';
 import type { MetricReader, SourceSpec } from '../readers';
 import { runKey, SeriesAccumulator } from '../readers';
 import type { ReadWarning, SeriesRun } from '../series';
@@ -156,6 +157,10 @@ async function singleSource(path: string): Promise<SourceSpec | undefined> {
     return { format: 'jsonl', path };
   }
   if (name === 'mlruns' && (await isFolder(path))) {
+    return { format: 'mlflow', path };
+  }
+  // One experiment (`mlruns/1`) or one run folder of an MLflow file store.
+  if ((await isFolder(path)) && ['experiment', 'run'].includes(mlflowFolderKind(path))) {
     return { format: 'mlflow', path };
   }
   // A folder named `dvclive` may hold several projects' DVCLive folders rather than be one: scanned.
