@@ -135,8 +135,17 @@ function summarise(source: SourceSpec, run: SeriesRun, base: string): ImportedRu
     params: run.params,
     tags: run.tags,
     metrics: [...run.metrics].map(([name, points]) => {
-      const last = points[points.length - 1];
-      return { name, points: points.length, lastStep: last?.step ?? 0, last: last?.value ?? Number.NaN };
+      // Non-finite values (a diverged loss) are counted apart; `last` is the last finite one (NaN if none).
+      const finite = points.filter((p) => Number.isFinite(p.value));
+      const last = finite[finite.length - 1];
+      const nonFinite = points.length - finite.length;
+      return {
+        name,
+        points: finite.length,
+        lastStep: last?.step ?? points[points.length - 1]?.step ?? 0,
+        last: last?.value ?? Number.NaN,
+        ...(nonFinite > 0 ? { nonFinite } : {}),
+      };
     }),
   };
   for (const key of ['experiment', 'status', 'gitCommit', 'startTime', 'endTime'] as const) {

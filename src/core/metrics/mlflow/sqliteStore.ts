@@ -98,6 +98,7 @@ export class MlflowSqliteReader implements MetricReader {
     }
     const SQL = await loadSqlJs();
     let lastError: Error | undefined;
+    let corruptStamp: string | undefined;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       if (attempt > 1) {
         await delay(Math.min(attempt, 10) * RETRY_MS);
@@ -127,8 +128,10 @@ export class MlflowSqliteReader implements MetricReader {
         return outcome.result;
       } catch (error) {
         lastError = error as Error;
-        if (isCorruptImage(error)) {
-          continue; // a torn copy the checks could not see: read again
+        // A torn copy the checks could not see: read again; the same file damaged twice is damaged.
+        if (isCorruptImage(error) && corruptStamp !== copy.stamp) {
+          corruptStamp = copy.stamp;
+          continue;
         }
         // A database that is not MLflow's: the stamp stays old, so a later change is read again.
         return {
