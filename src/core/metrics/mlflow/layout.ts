@@ -3,8 +3,8 @@
  *
  * - a file: the SQLAlchemy store on SQLite (`mlflow.db`, MLflow's default since 3.7);
  * - a project folder: its `mlflow.db` (preferred: since MLflow 3.7 `mlruns/` beside it holds only
- *   artifacts), else its `mlruns/` file store; while it holds neither, nothing, looked for again on each
- *   read (the task creates the store after it starts);
+ *   artifacts), else its `mlruns/` file store once that holds an experiment; while it holds neither,
+ *   nothing, looked for again on each read (the task creates the store after it starts);
  * - a file store (`mlruns/` or any folder of experiment folders);
  * - one experiment folder of a file store (`mlruns/1`: `meta.yaml` with `experiment_id`) or one run
  *   folder (`mlruns/1/<run id>`: `meta.yaml` with `run_id`): the store read with only those runs.
@@ -82,7 +82,8 @@ class MlflowProjectReader implements MetricReader {
       const mlruns = join(this.dir, 'mlruns');
       if (isFile(db)) {
         this.inner = new MlflowSqliteReader(db);
-      } else if (isDir(mlruns)) {
+      } else if (holdsExperiments(mlruns)) {
+        // Only a file store: since MLflow 3.7 an `mlruns/` of artifacts alone comes before `mlflow.db`.
         this.inner = new MlflowFileStoreReader(mlruns);
       } else if (holdsExperiments(this.dir)) {
         this.inner = new MlflowFileStoreReader(this.dir);
