@@ -7,11 +7,12 @@
  * every committed transaction increments the "file change counter" (bytes 24–27, big-endian, of the
  * database header; https://www.sqlite.org/fileformat2.html#file_change_counter). A copy is taken as
  * consistent when no fresh journal exists before and after the read, the file's size and mtime (ns) are
- * the same before and after, and the change counter in the copy equals the one in the file after the
- * read: a transaction that wrote pages during the read either left its journal or changed the counter.
+ * the same before and after, and the change counter read from the file before the first journal check,
+ * in the copy and in the file after the read are equal: a transaction that wrote pages during the read
+ * either left its journal or changed the counter.
  * A copy that fails any check is "torn" and the caller reads again.
  */
-import { stat } from 'node:fs/promises';
+import { type FileHandle, stat } from 'node:fs/promises';
 import { openRegularFile } from '../../base/regularFile';
 
 /** A rollback journal younger than this is a transaction being written; an older one was left by a crash. */
@@ -47,11 +48,14 @@ export async function writeInProgress(file: string): Promise<boolean> {
  * @throws the file system's errors (ENOENT, EACCES) and NotRegularFileError for a special file.
  */
 export async function readConsistentCopy(file: string): Promise<DatabaseCopy | undefined> {
-  if (await writeInProgress(file)) {
-    return undefined;
-  }
   const handle = await openRegularFile(file);
   try {
+    // The counter is read before the journal is checked: a transaction that starts after that check
+    // and commits before the end changes it (the journal check alone would miss one that fits between).
+    const counterBefore = await readCounter(handle);
+    if (await writeInProgress(file)) {
+      return undefined;
+    }
     const before = await handle.stat({ bigint: true });
     const bytes = await handle.readFile();
     if (await writeInProgress(file)) {
@@ -65,17 +69,22 @@ export async function readConsistentCopy(file: string): Promise<DatabaseCopy | u
     ) {
       return undefined;
     }
-    if (bytes.length >= COUNTER_END) {
-      const header = Buffer.alloc(COUNTER_END);
-      await handle.read(header, 0, COUNTER_END, 0);
-      if (!header.subarray(COUNTER_AT).equals(bytes.subarray(COUNTER_AT, COUNTER_END))) {
-        return undefined;
-      }
+    const counterAfter = await readCounter(handle);
+    const copied = Buffer.from(bytes.subarray(COUNTER_AT, COUNTER_END));
+    if (!counterBefore.equals(counterAfter) || !counterAfter.equals(copied)) {
+      return undefined;
     }
     return { bytes, stamp: `${after.mtimeNs}:${after.size}` };
   } finally {
     await handle.close();
   }
+}
+
+/** The file change counter as it is in the file now (empty for a file shorter than the header). */
+async function readCounter(handle: FileHandle): Promise<Buffer> {
+  const counter = Buffer.alloc(COUNTER_END - COUNTER_AT);
+  const { bytesRead } = await handle.read(counter, 0, counter.length, COUNTER_AT);
+  return counter.subarray(0, bytesRead);
 }
 
 /** True for SQLite's error on a damaged (here: torn) database image. */

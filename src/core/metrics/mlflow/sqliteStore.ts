@@ -31,8 +31,11 @@ import { dict } from '../../../shared/dict';
 
 type Row = Record<string, SqlValue>;
 
-/** Reads of a copy per `read()` before giving up for this time (each waits a little longer, up to 10 × {@link RETRY_MS}). */
-const MAX_ATTEMPTS = 40;
+/**
+ * Reads of a copy per `read()` before giving up for this time (each waits a little longer, up to
+ * 10 × {@link RETRY_MS}): about 1 s in all, below the 2 s after which a journal counts as stale.
+ */
+const MAX_ATTEMPTS = 25;
 /** Base wait between two reads of a database being written, ms. */
 const RETRY_MS = 5;
 
