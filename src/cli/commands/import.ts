@@ -234,7 +234,12 @@ export function describeImportedRun(run: ImportedRun): string {
   if (run.metrics.length === 0) {
     lines.push('', 'metrics: none');
   } else {
-    const rows = run.metrics.map((m) => [m.name, formatNumber(m.last), String(m.lastStep), String(m.points)]);
+    const rows = run.metrics.map((m) => [
+      m.name,
+      formatNumber(m.last),
+      String(m.lastStep),
+      m.nonFinite ? `${m.points} + ${m.nonFinite} non-finite` : String(m.points),
+    ]);
     lines.push('', 'metrics:', indent(textTable(['NAME', 'LAST', 'STEP', 'POINTS'], rows)));
   }
   return `${lines.join('\n')}\n`;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { discoverImportedRuns } from '../../core/metrics/discovery/discovery';
 import type { ImportedRun, ImportedRunsResult } from '../../core/metrics/discovery/importedRun';
 import { checkCounts } from '../../core/checks/evaluate';
+import { nestImportedRuns } from '../../core/metrics/mlflow/nesting';
 import { keyMetricsText, lastValues } from '../../core/runs/keyMetrics';
 import { reconcileRuns } from '../../core/runs/reconcile';
 import { warnTo, withReconciled } from '../runText';
@@ -133,10 +134,11 @@ function printImported(ctx: CliContext, imported: ImportedRun[], limit: number):
     ctx.stdout.write('\nNo imported runs (TensorBoard, MLflow, DVCLive, CSV logs) in this workspace.\n');
     return;
   }
-  const shown = imported.slice(0, limit);
-  const rows = shown.map((r) => [
+  // Nested MLflow runs follow their parent, indented.
+  const shown = nestImportedRuns(imported).ordered().slice(0, limit);
+  const rows = shown.map(({ run: r, depth }) => [
     r.format,
-    r.name,
+    depth > 0 ? `${'  '.repeat(depth - 1)}└ ${r.name}` : r.name,
     r.status ?? MISSING,
     shortSha(r.gitCommit),
     r.relativePath,

@@ -43,7 +43,12 @@ export class JsonlReader implements MetricReader {
     const metrics = new Map<string, MetricPoint[]>();
     const parsed = this.parser.pushLines(read.lines.map((l) => l.text));
     for (const line of parsed.lines) {
-      for (const [name, value] of Object.entries(line.values)) {
+      // Non-finite values (written NaN, Infinity, null...) are points too: consumers count them.
+      const nonFinite = Object.entries(line.nonFinite ?? {}).map(([name, how]): [string, number] => [
+        name,
+        nonFiniteNumber(how),
+      ]);
+      for (const [name, value] of [...Object.entries(line.values), ...nonFinite]) {
         pushPoint(
           metrics,
           name,
@@ -60,4 +65,12 @@ export class JsonlReader implements MetricReader {
     const run: SeriesRun = { id, name: id, source: 'jsonl', path: this.file, metrics, params: {}, tags: {} };
     return { runs: [run], warnings: parsed.warnings, reset: read.reset ? [id] : [] };
   }
+}
+
+/** The number a non-finite value stood for, from how it was written (`NaN`, `-Infinity`, `null`, `1e999`...). */
+function nonFiniteNumber(how: string): number {
+  if (!/inf/i.test(how)) {
+    return Number.NaN;
+  }
+  return how.startsWith('-') ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
 }

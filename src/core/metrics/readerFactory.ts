@@ -9,8 +9,7 @@ import { KerasCsvReader } from './csv/kerasCsv';
 import { LightningCsvReader } from './csv/lightningCsv';
 import { DvcliveReader } from './dvclive/dvcliveReader';
 import { JsonlReader } from './jsonlReader';
-import { MlflowFileStoreReader } from './mlflow/fileStore';
-import { MlflowSqliteReader } from './mlflow/sqliteStore';
+import { createMlflowReader } from './mlflow/layout';
 import type { MetricReader, ReadResult, SourceSpec } from './readers';
 import type { MetricPoint, SeriesRun } from './series';
 import { findTensorBoardRuns, TensorBoardRunReader } from './tensorboard';
@@ -19,10 +18,7 @@ import { findTensorBoardRuns, TensorBoardRunReader } from './tensorboard';
 export type ReaderFactory = (path: string) => MetricReader;
 
 const factories = new Map<SourceSpec['format'], ReaderFactory>([
-  [
-    'mlflow',
-    (path) => (isFile(path) ? new MlflowSqliteReader(path) : new MlflowFileStoreReader(mlrunsFolder(path))),
-  ],
+  ['mlflow', (path) => createMlflowReader(path)],
   ['dvclive', (path) => new DvcliveReader(dvcliveFolder(path))],
   ['keras-csv', (path) => new KerasCsvReader(path)],
   ['lightning-csv', (path) => new LightningCsvReader(path)],
@@ -183,22 +179,6 @@ export function createSourceReader(source: SourceSpec): MetricReader {
   return new CompositeReader(source, async () =>
     (await findTensorBoardRuns(source.path)).map((path): SourceSpec => ({ format: 'tensorboard', path })),
   );
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return /\.(db|sqlite3?)$/i.test(path);
-  }
-}
-
-/** Accepts the `mlruns` folder itself or a project folder holding one. */
-function mlrunsFolder(path: string): string {
-  if (basename(path) !== 'mlruns' && isDir(join(path, 'mlruns'))) {
-    return join(path, 'mlruns');
-  }
-  return path;
 }
 
 /** Accepts the DVCLive folder itself or a project folder holding `dvclive/`. */

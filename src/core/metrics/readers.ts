@@ -30,6 +30,11 @@ export interface ReadResult {
   reset?: string[];
   /** Ids of runs that disappeared from the source (deleted folder or row). */
   removed?: string[];
+  /**
+   * Set when the source could not be read consistently this time (an SQLite store written during every
+   * attempt): nothing was taken, and the next read starts where this one would have.
+   */
+  incomplete?: boolean;
 }
 
 /** Reads one source incrementally. Never throws for unreadable data: problems become warnings. */

@@ -11,8 +11,13 @@
  *   of a Keras CSV). When several TensorBoard run folders below the named folder write during one run
  *   (Keras writes `train/` and `validation/`), the first keeps its tags and the others' series are
  *   named `<folder>/<tag>` (e.g. `epoch_loss` and `validation/epoch_loss`), so they stay apart.
+ * - Each MLflow run of an `mlflow:` source likewise: the first top-level run that writes keeps its keys,
+ *   and every other run (nested runs, named by their `mlflow.parentRunId` tag, always) gets
+ *   `<run name>/<key>` (e.g. `fold-1/train/loss`), so two runs' points never share a series.
  * - Points sharing a step in one read become one protocol line; each is checked like a protocol line
- *   (step an integer >= 0, time finite, value finite) and a bad one is a warning naming the source.
+ *   (step an integer >= 0, time finite) and a bad one is a warning naming the source. A non-finite
+ *   value (NaN, ±Infinity) is kept as the protocol keeps it: `null` in `metrics.jsonl`, counted in the
+ *   summary's `nonFinite`.
  * - A source that never appeared gives one warning at the end.
  */
 import { stat } from 'node:fs/promises';
@@ -21,15 +26,19 @@ import { fileKind, NotRegularFileError, openRegularFile } from '../base/regularF
 import type { MetricSourceSpec } from '../config/types';
 import { classifyCsv } from '../metrics/csv/classify';
 import { createSourceReader } from '../metrics/readerFactory';
-import { nonFiniteWarnings, parseMetricLine } from '../metrics/jsonl';
+import { parseMetricLine } from '../metrics/jsonl';
+import { PARENT_RUN_TAG } from '../metrics/mlflow/common';
 import { countPoints, type MetricReader, type ReadResult, type SourceSpec } from '../metrics/readers';
-import type { ReadWarning } from '../metrics/series';
+import type { ReadWarning, SeriesRun } from '../metrics/series';
 import { dict } from '../../shared/dict';
 
 /** Where accepted points and warnings go (the run: `metrics.jsonl`, summaries, `run.json` warnings). */
 export interface MetricSourcesListener {
-  /** One protocol line's worth: a step, its time (Unix ms) and values (finite). */
-  onPoint(step: number, time: number, values: Record<string, number>): void;
+  /**
+   * One protocol line's worth: a step, its time (Unix ms), its finite values, and the names whose
+   * value was not finite (NaN, ±Infinity: written as `null` and counted, as the protocol does).
+   */
+  onPoint(step: number, time: number, values: Record<string, number>, nonFinite: readonly string[]): void;
   onWarning(message: string): void;
 }
 
@@ -65,6 +74,8 @@ interface Followed {
   existedBefore?: boolean;
   /** The first run (folder) of the source that gave points during the run. */
   firstRun?: string;
+  /** MLflow: the series-name prefix given to each run (`''` for the one keeping its keys). */
+  prefixes: Map<string, string>;
   /** Runs whose series were re-sent from the start (after a rewrite) in the current read. */
   resent: Set<string>;
   /** The path is a FIFO, socket or device: said once, never read. */
@@ -105,6 +116,7 @@ export class MetricSourcesTail {
           taken: 0,
           highWater: new Map(),
           resent: new Set(),
+          prefixes: new Map(),
         },
       ];
     });
@@ -185,7 +197,12 @@ export class MetricSourcesTail {
         }
         source.reader = createSourceReader(spec);
       }
-      const result = await source.reader.read();
+      let result = await source.reader.read();
+      // What is there before the start must be known exactly: otherwise older runs' points would be
+      // taken as this run's on the next read.
+      for (let again = 0; before && result.incomplete && again < 20; again++) {
+        result = await source.reader.read();
+      }
       if (result.runs.length > 0) {
         source.appeared = true;
       }
@@ -237,8 +254,9 @@ export class MetricSourcesTail {
     if (typeof parsed === 'string') {
       this.listener.onWarning(`${where}: ${parsed}`);
     } else if (parsed) {
-      nonFiniteWarnings(parsed).forEach((message) => this.listener.onWarning(`${where}: ${message}`));
-      this.emit(source, parsed.step, parsed.time ?? Date.now(), parsed.values, new Map());
+      const values = Object.assign(dict<number>(), parsed.values);
+      Object.keys(parsed.nonFinite ?? {}).forEach((n) => (values[n] = Number.NaN));
+      this.emit(source, parsed.step, parsed.time ?? Date.now(), values, new Map());
     }
   }
 
@@ -270,10 +288,7 @@ export class MetricSourcesTail {
       if (run.metrics.size === 0) {
         continue;
       }
-      source.firstRun ??= run.id;
-      // TensorBoard: tags as written for the first run folder that writes; other folders written in
-      // the same run (Keras's `validation/` beside `train/`) are told apart as `<folder>/<tag>`.
-      const prefix = source.kind === 'tensorboard' && run.id !== source.firstRun ? `${run.id}/` : '';
+      const prefix = this.prefixOf(source, run);
       const highWater = source.highWater.get(run.id) ?? new Map<string, number>();
       source.highWater.set(run.id, highWater);
       const resent = source.resent.has(run.id);
@@ -310,6 +325,32 @@ export class MetricSourcesTail {
     }
   }
 
+  /**
+   * The prefix of a run's series names. TensorBoard: none for the first run folder that writes; other
+   * folders written in the same run (Keras's `validation/` beside `train/`) are told apart as
+   * `<folder>/<tag>`. MLflow: none for the first top-level run that writes, `<run name>/` for every
+   * other run and for nested ones (`mlflow.parentRunId`); a name already taken gets its run id added.
+   */
+  private prefixOf(source: Followed, run: SeriesRun): string {
+    source.firstRun ??= source.kind === 'mlflow' && run.tags[PARENT_RUN_TAG] ? undefined : run.id;
+    if (source.kind === 'tensorboard') {
+      return run.id !== source.firstRun ? `${run.id}/` : '';
+    }
+    if (source.kind !== 'mlflow') {
+      return '';
+    }
+    let prefix = source.prefixes.get(run.id);
+    if (prefix === undefined) {
+      const taken = new Set(source.prefixes.values());
+      prefix = run.id === source.firstRun ? '' : `${run.name}/`;
+      if (taken.has(prefix)) {
+        prefix = `${run.name}-${run.id.slice(0, 8)}/`;
+      }
+      source.prefixes.set(run.id, prefix);
+    }
+    return prefix;
+  }
+
   /** Checks a line as the protocol does and hands it on, or warns and skips it. */
   private emit(
     source: Followed,
@@ -328,19 +369,19 @@ export class MetricSourcesTail {
       return;
     }
     const good = dict<number>();
+    const nonFinite: string[] = [];
     for (const [metric, value] of Object.entries(values)) {
       if (Number.isFinite(value)) {
         good[metric] = value;
-        highWater.set(metric, Math.max(step, highWater.get(metric) ?? -1));
       } else {
-        this.listener.onWarning(
-          `${name}: step ${step}: non-finite value ${value} of "${metric}"; metric values must be finite numbers (skipped)`,
-        );
+        nonFinite.push(metric);
       }
+      highWater.set(metric, Math.max(step, highWater.get(metric) ?? -1));
     }
-    if (Object.keys(good).length > 0) {
-      source.taken += Object.keys(good).length;
-      this.listener.onPoint(step, time, good);
+    const count = Object.keys(good).length + nonFinite.length;
+    if (count > 0) {
+      source.taken += count;
+      this.listener.onPoint(step, time, good, nonFinite);
     }
   }
 

@@ -275,7 +275,7 @@ export class RunExecution {
       this.resolved.task.metrics,
       this.resolved.cwd,
       {
-        onPoint: (step, time, values) => this.acceptPoint(step, time, values),
+        onPoint: (step, time, values, nonFinite) => this.acceptPoint(step, time, values, nonFinite),
         onWarning: (message) => this.warn(message),
       },
       this.options.pollIntervalMs ?? 500,

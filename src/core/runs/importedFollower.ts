@@ -184,11 +184,18 @@ export class ImportedFollower implements Disposable {
           series = [];
           this.seriesByName.set(name, series);
         }
+        let appended = 0;
         for (const point of points) {
+          if (!Number.isFinite(point.value)) {
+            continue; // charts draw finite points; the run's listing counts the others
+          }
           series.push(point);
+          appended += 1;
           this.maxStep = this.maxStep === null ? point.step : Math.max(this.maxStep, point.step);
         }
-        change.appended.set(name, points.length);
+        if (appended > 0) {
+          change.appended.set(name, appended);
+        }
       }
     }
     // A full re-read without this run: it is gone, and what was read before stays on screen.

@@ -17,15 +17,29 @@ export function metricGoal(name: string): 'min' | 'max' {
   return LOWER_ANYWHERE.test(last) || LOWER_WORD.test(last) ? 'min' : 'max';
 }
 
-/** Adds one point to a summary (or starts one); returns the updated summary (`nonFinite` kept). */
+/**
+ * Adds one finite point to a summary (or starts one; a summary of non-finite values only, `count` 0,
+ * starts again from this point); returns the updated summary (`nonFinite` kept).
+ */
 export function addToSummary(
   summary: MetricSummary | undefined,
   name: string,
   step: number,
   value: number,
 ): MetricSummary {
-  if (!summary) {
-    return { last: value, lastStep: step, min: value, max: value, bestStep: step, count: 1 };
+  if (!summary || summary.count === 0) {
+    const started: MetricSummary = {
+      last: value,
+      lastStep: step,
+      min: value,
+      max: value,
+      bestStep: step,
+      count: 1,
+    };
+    if (summary?.nonFinite) {
+      started.nonFinite = summary.nonFinite;
+    }
+    return started;
   }
   const kept = summary.nonFinite ? { nonFinite: summary.nonFinite } : {};
   const goal = metricGoal(name);
@@ -45,8 +59,9 @@ export function addToSummary(
 /**
  * Adds one metrics-protocol line to `summaries` (in place): each finite value through
  * {@link addToSummary}, each non-finite one (named in `nonFinite`) counted in the summary's
- * `nonFinite`. A name without a finite value yet has no summary: its count waits in `pending` and
- * goes into the summary its first finite value starts.
+ * `nonFinite`. A name without a finite value yet gets a summary of its non-finite values only:
+ * `count` 0, `last`/`min`/`max` NaN (`null` in `run.json`), `lastStep` and `bestStep` the step of its
+ * latest one, so a metric that only ever diverged is still listed.
  * @param summaries a null-prototype dictionary (`dict()` of src/shared/dict.ts): metric names such as
  *   `__proto__` or `constructor` are ordinary keys there; only its own entries are read.
  */
@@ -59,20 +74,25 @@ export function addLineToSummaries(
 ): void {
   for (const name of nonFinite) {
     const summary = ownValue(summaries, name);
-    if (summary) {
+    if (summary && summary.count > 0) {
       summaries[name] = { ...summary, nonFinite: (summary.nonFinite ?? 0) + 1 };
     } else {
-      pending.set(name, (pending.get(name) ?? 0) + 1);
+      // Counts left in `pending` by callers of an older version of this function are taken too.
+      const before = (summary?.nonFinite ?? 0) + (pending.get(name) ?? 0);
+      pending.delete(name);
+      summaries[name] = {
+        last: Number.NaN,
+        lastStep: step,
+        min: Number.NaN,
+        max: Number.NaN,
+        bestStep: step,
+        count: 0,
+        nonFinite: before + 1,
+      };
     }
   }
   for (const [name, value] of Object.entries(values)) {
-    const summary = addToSummary(ownValue(summaries, name), name, step, value);
-    const waiting = pending.get(name);
-    if (waiting !== undefined) {
-      pending.delete(name);
-      summary.nonFinite = (summary.nonFinite ?? 0) + waiting;
-    }
-    summaries[name] = summary;
+    summaries[name] = addToSummary(ownValue(summaries, name), name, step, value);
   }
 }
 

@@ -72,7 +72,10 @@ export interface MetricSummary {
   max: number;
   /** Step of the best value: min for loss/error-like names, max otherwise (see `metricGoal`). */
   bestStep: number;
-  /** Number of points recorded. */
+  /**
+   * Number of finite points recorded. 0 when every value was non-finite: `last`, `min` and `max` are
+   * then NaN (`null` in `run.json`) and `nonFinite` counts the values.
+   */
   count: number;
   /**
    * Number of non-finite values (NaN, ±Infinity) the task wrote for this metric, left out of the

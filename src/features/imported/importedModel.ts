@@ -8,6 +8,7 @@ import type { Disposable } from '../../core/base/disposable';
 import { Emitter, type Event } from '../../core/base/emitter';
 import type { ImportedRun, ImportedRunsResult } from '../../core/metrics/discovery/importedRun';
 import type { MetricSourceKind } from '../../core/metrics/series';
+import { type ImportedRunNesting, nestImportedRuns } from '../../core/metrics/mlflow/nesting';
 import { keyMetricsText, lastValues } from '../../core/runs/keyMetrics';
 import { ViewItems } from '../ids';
 import { formatDuration, formatNumber, MISSING } from '../../shared/formatting';
@@ -62,6 +63,7 @@ export type ImportedScanState =
 /** The imported runs of the workspace; fires {@link onDidChange} when a scan finished or failed. */
 export class ImportedRunsModel implements Disposable {
   private result: ImportedRunsResult = { runs: [], sources: [], warnings: [], warningCount: 0 };
+  private nesting: ImportedRunNesting = nestImportedRuns([]);
   private scan: ImportedScanState = { kind: 'idle' };
   private readonly emitter = new Emitter<void>();
   readonly onDidChange: Event<void> = this.emitter.event;
@@ -86,6 +88,7 @@ export class ImportedRunsModel implements Disposable {
   /** Replaces the runs with those of a finished scan that took `ms` milliseconds. */
   setResult(result: ImportedRunsResult, ms: number): void {
     this.result = result;
+    this.nesting = nestImportedRuns(result.runs);
     this.scan = { kind: 'done', ms };
     this.emitter.fire();
   }
@@ -110,17 +113,22 @@ export class ImportedRunsModel implements Disposable {
     return this.result.runs.length > 0 ? [{ kind: 'imported' }] : [];
   }
 
-  /** The children of an imported element: formats under the root, runs under a format. */
+  /**
+   * The children of an imported element: formats under the root, runs under a format, nested MLflow
+   * runs (`mlflow.parentRunId`) under their parent run.
+   */
   children(element: ImportedElement): ImportedElement[] {
+    const runElement = (run: ImportedRun): ImportedRunElement => ({ kind: 'importedRun', run });
     switch (element.kind) {
       case 'imported':
         return this.formats().map((format): ImportedFormatGroup => ({ kind: 'importedFormat', format }));
       case 'importedFormat':
-        return this.result.runs
+        return this.nesting
+          .roots()
           .filter((run) => run.format === element.format)
-          .map((run): ImportedRunElement => ({ kind: 'importedRun', run }));
+          .map(runElement);
       case 'importedRun':
-        return [];
+        return this.nesting.children(element.run).map(runElement);
     }
   }
 
@@ -131,8 +139,12 @@ export class ImportedRunsModel implements Disposable {
         return undefined;
       case 'importedFormat':
         return { kind: 'imported' };
-      case 'importedRun':
-        return { kind: 'importedFormat', format: element.run.format };
+      case 'importedRun': {
+        const parent = this.nesting.parent(element.run);
+        return parent
+          ? { kind: 'importedRun', run: parent }
+          : { kind: 'importedFormat', format: element.run.format };
+      }
     }
   }
 

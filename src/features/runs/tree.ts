@@ -83,9 +83,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsViewElement
     const now = Date.now();
     if (isImportedElement(element)) {
       if (element.kind === 'importedRun') {
+        // A parent MLflow run holds its nested runs.
+        const nested = this.imported.children(element).length > 0;
         return toTreeItem(
           describeImportedRun(element.run, this.keyMetrics()),
-          vscode.TreeItemCollapsibleState.None,
+          nested ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
         );
       }
       return toTreeItem(

@@ -104,6 +104,7 @@ describe('metrics: file sources of a task', () => {
       max: 0.1,
       bestStep: 0, // lr is not loss-like: its best is its largest
       count: 2,
+      nonFinite: 1, // the NaN of line 2, kept as the protocol keeps it
     });
     assert.ok(
       run.warnings?.some((w) => /^metrics source jsonl: logs\/extra\.jsonl:2: non-finite value NaN/.test(w)),
@@ -131,13 +132,17 @@ describe('metrics: file sources of a task', () => {
     const lines = metricLines(store, run);
     const row0 = lines.find((l) => 'accuracy' in l.values && l.step === 0);
     assert.deepEqual(row0?.values, { accuracy: 0.5, loss: 1, val_loss: 1.1 });
+    const lr = lines.filter((l) => 'lr' in l.values);
     assert.deepEqual(
-      lines.filter((l) => 'lr' in l.values).map((l) => [l.step, l.time]),
+      lr.map((l) => [l.step, l.values.lr]),
       [
-        [0, 1764000000000],
-        [2, 1764000000002],
+        [0, 0.1],
+        [1, null],
+        [2, 0.1 / 3],
       ],
+      'the non-finite value written as null',
     );
+    assert.deepEqual([lr[0].time, lr[2].time], [1764000000000, 1764000000002]);
     assert.equal(lines.filter((l) => 'Train/Loss' in l.values).length, 50);
     assert.ok(!lines.some((l) => l.values.loss === 9 || l.values.loss === 8), 'old CSV rows left out');
     assert.deepEqual(await store.read(run.id), run);

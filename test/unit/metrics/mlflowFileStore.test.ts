@@ -210,7 +210,12 @@ describe('MLflow file store reader, edge cases', () => {
     assert.deepEqual(parseMetricLine('1668944947747 9.22 7'), { step: 7, value: 9.22, time: 1668944947747 });
     assert.deepEqual(parseMetricLine('1668944947747 9.22'), { step: 0, value: 9.22, time: 1668944947747 });
     assert.equal(parseMetricLine('   '), undefined);
-    assert.match(parseMetricLine('1 nan 2') as string, /non-finite/);
+    assert.deepEqual(
+      parseMetricLine('1 nan 2'),
+      { step: 2, value: NaN, time: 1 },
+      'a diverged value is a point',
+    );
+    assert.deepEqual(parseMetricLine('1 -inf 2'), { step: 2, value: -Infinity, time: 1 });
     assert.match(parseMetricLine('1 2 -3') as string, /step/);
     assert.match(parseMetricLine('x 2 3') as string, /timestamp/);
   });

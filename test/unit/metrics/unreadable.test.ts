@@ -96,7 +96,11 @@ describe('unreadable files become warnings naming the file', () => {
     writeFileSync(`${db}-journal`, Buffer.alloc(512, 1));
     const reader = new MlflowSqliteReader(db);
     const during = await reader.read();
-    assert.deepEqual(during, { runs: [], warnings: [] }, 'nothing read mid-transaction, nothing reported');
+    assert.deepEqual(
+      during,
+      { runs: [], warnings: [], incomplete: true },
+      'nothing read mid-transaction, nothing reported, said to be incomplete',
+    );
     const { rmSync } = await import('node:fs');
     rmSync(`${db}-journal`);
     const after = await reader.read();

@@ -6,6 +6,7 @@
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { classifyCsv, firstLine } from '../csv/classify';
 import { createSourceReader } from '../readerFactory';
+import { mlflowFolderKind } from '../mlflow/layout';
 import type { MetricReader, SourceSpec } from '../readers';
 import { runKey, SeriesAccumulator } from '../readers';
 import type { ReadWarning, SeriesRun } from '../series';
@@ -134,8 +135,17 @@ function summarise(source: SourceSpec, run: SeriesRun, base: string): ImportedRu
     params: run.params,
     tags: run.tags,
     metrics: [...run.metrics].map(([name, points]) => {
-      const last = points[points.length - 1];
-      return { name, points: points.length, lastStep: last?.step ?? 0, last: last?.value ?? Number.NaN };
+      // Non-finite values (a diverged loss) are counted apart; `last` is the last finite one (NaN if none).
+      const finite = points.filter((p) => Number.isFinite(p.value));
+      const last = finite[finite.length - 1];
+      const nonFinite = points.length - finite.length;
+      return {
+        name,
+        points: finite.length,
+        lastStep: last?.step ?? points[points.length - 1]?.step ?? 0,
+        last: last?.value ?? Number.NaN,
+        ...(nonFinite > 0 ? { nonFinite } : {}),
+      };
     }),
   };
   for (const key of ['experiment', 'status', 'gitCommit', 'startTime', 'endTime'] as const) {
@@ -156,6 +166,10 @@ async function singleSource(path: string): Promise<SourceSpec | undefined> {
     return { format: 'jsonl', path };
   }
   if (name === 'mlruns' && (await isFolder(path))) {
+    return { format: 'mlflow', path };
+  }
+  // One experiment (`mlruns/1`) or one run folder of an MLflow file store.
+  if ((await isFolder(path)) && ['experiment', 'run'].includes(mlflowFolderKind(path))) {
     return { format: 'mlflow', path };
   }
   // A folder named `dvclive` may hold several projects' DVCLive folders rather than be one: scanned.

@@ -26,8 +26,11 @@ export interface ImportedRun {
   endTime?: number;
   params: Record<string, ParamValue>;
   tags: Record<string, string>;
-  /** Per metric, in the order the source lists them. */
-  metrics: { name: string; points: number; lastStep: number; last: number }[];
+  /**
+   * Per metric, in the order the source lists them: finite points, the last finite value (NaN when
+   * none) and its step, and how many values were non-finite (NaN, ±Infinity), when any.
+   */
+  metrics: { name: string; points: number; lastStep: number; last: number; nonFinite?: number }[];
   /** The task of `xlens.yaml` whose `metrics:` names this run's source, when one does. */
   task?: string;
 }

@@ -208,11 +208,12 @@ async function readTsv(
     }
     const valueText = cells[header.value] ?? '';
     const value = parseNumberCell(valueText);
-    if (value === undefined || !Number.isFinite(value)) {
+    // DVCLive writes a diverged value as `nan`/`inf` (Python's str): kept as a non-finite point.
+    if (value === undefined) {
       warnings.push({
         file: state.tail.file,
         line,
-        message: `value ${JSON.stringify(valueText)} is not a finite number`,
+        message: `value ${JSON.stringify(valueText)} is not a number`,
       });
       continue;
     }

@@ -52,6 +52,16 @@ interface RunState {
   stamps: Map<string, string>;
 }
 
+/** Only part of a store: one experiment folder, or one run folder (see `layout.ts`). */
+export interface FileStoreScope {
+  /** The experiment folder's name (its id). */
+  experiment: string;
+  /** The run folder's name (its id), for one run. */
+  run?: string;
+  /** The folder named by the user: the reader's source path. */
+  path: string;
+}
+
 /** Reads an `mlruns/` folder incrementally: each metric file is tailed; meta, params and tags are re-read when they change. */
 export class MlflowFileStoreReader implements MetricReader {
   readonly source: SourceSpec;
@@ -60,9 +70,15 @@ export class MlflowFileStoreReader implements MetricReader {
   /** Runs returned by earlier reads and not deleted since. */
   private live = new Set<string>();
 
-  /** @param root absolute path of the `mlruns` folder. */
-  constructor(readonly root: string) {
-    this.source = { format: 'mlflow', path: root };
+  /**
+   * @param root absolute path of the `mlruns` folder.
+   * @param scope read only one experiment or run of it.
+   */
+  constructor(
+    readonly root: string,
+    private readonly scope?: FileStoreScope,
+  ) {
+    this.source = { format: 'mlflow', path: scope?.path ?? root };
   }
 
   async read(): Promise<ReadResult> {
@@ -74,12 +90,18 @@ export class MlflowFileStoreReader implements MetricReader {
       if (expEntry.startsWith('.') || expEntry === 'models') {
         continue;
       }
+      if (this.scope && expEntry !== this.scope.experiment) {
+        continue;
+      }
       const expDir = join(this.root, expEntry);
       const experiment = await this.readExperiment(expEntry, expDir, warnings);
       if (!experiment || experiment.deleted) {
         continue;
       }
       for (const runEntry of await listDirs(expDir, warnings)) {
+        if (this.scope?.run !== undefined && runEntry !== this.scope.run) {
+          continue;
+        }
         const runDir = join(expDir, runEntry);
         const metaStamp = await fileStamp(join(runDir, 'meta.yaml'));
         if (metaStamp === undefined) {
@@ -264,9 +286,6 @@ export function parseMetricLine(text: string): MetricPoint | string | undefined 
   }
   if (value === undefined) {
     return `value ${JSON.stringify(parts[1])} is not a number`;
-  }
-  if (!Number.isFinite(value)) {
-    return `non-finite value ${parts[1]} skipped`;
   }
   if (step === undefined) {
     return `step ${JSON.stringify(parts[2])} is not an integer >= 0`;

@@ -7,12 +7,17 @@
  * databases from MLflow 1.x to 3.x read the same way.
  *
  * sql.js reads a copy of the file in memory, so each read loads the database again when its size or
- * mtime changed, but only metric rows with a `rowid` above the last one seen are turned into points.
+ * mtime changed, but only metric rows with a `rowid` above the last one returned are turned into points.
+ * The copy is taken only when it can be shown consistent (no transaction overlapped it: see
+ * `sqliteSnapshot.ts`); a torn copy (a write overlapped it, SQLite finds the image malformed, or a
+ * metric row names a run the copy does not hold) is read again, up to {@link MAX_ATTEMPTS} times, and
+ * the reader's position moves only when a result is returned, so a row is seen once it is returned,
+ * never before. When every attempt was torn the result is empty and `incomplete`: nothing was taken.
  * A database in WAL mode shows only checkpointed data (MLflow uses the default rollback journal).
- * While a transaction is being written (a fresh `mlflow.db-journal` exists) the file is not read, so a
- * half-written copy is never taken for corruption.
+ * Non-finite values come back as NaN (`is_nan`) and ±Infinity (stored as ±1.7976931348623157e308).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import { formatBytes } from '../../../shared/formatting';
 import type { Database, SqlValue } from 'sql.js';
 import type { ParamValue } from '../../runs/types';
@@ -21,11 +26,19 @@ import { emptyResult, pushPoint } from '../readers';
 import type { MetricPoint, ReadWarning, SeriesRun } from '../series';
 import { GIT_COMMIT_TAG, mlflowStatus, msTime, RUN_NAME_TAG } from './common';
 import { loadSqlJs } from './sqlJs';
+import { type DatabaseCopy, isCorruptImage, readConsistentCopy } from './sqliteSnapshot';
 import { dict } from '../../../shared/dict';
 
 type Row = Record<string, SqlValue>;
 
-/** Reads an `mlflow.db` file incrementally by metric `rowid`. */
+/**
+ * Reads of a copy per `read()` before giving up for this time (each waits a little longer, up to
+ * 10 × {@link RETRY_MS}): about 1 s in all, below the 2 s after which a journal counts as stale.
+ */
+const MAX_ATTEMPTS = 25;
+/** Base wait between two reads of a database being written, ms. */
+const RETRY_MS = 5;
+
 /**
  * Largest `mlflow.db` read, in bytes (256 MiB). sql.js reads a database by copying the whole file into
  * WebAssembly memory on every read, so a larger store would take that much memory each time the
@@ -33,6 +46,7 @@ type Row = Record<string, SqlValue>;
  */
 export const MAX_SQLITE_BYTES = 256 * 1024 * 1024;
 
+/** Reads an `mlflow.db` file incrementally by metric `rowid`. */
 export class MlflowSqliteReader implements MetricReader {
   readonly source: SourceSpec;
   private stamp = '';
@@ -48,7 +62,7 @@ export class MlflowSqliteReader implements MetricReader {
   async read(): Promise<ReadResult> {
     let stamp: string;
     try {
-      const info = await stat(this.file);
+      const info = await stat(this.file, { bigint: true });
       if (!info.isFile()) {
         return {
           runs: [],
@@ -62,13 +76,13 @@ export class MlflowSqliteReader implements MetricReader {
             {
               file: this.file,
               message:
-                `the database is ${formatBytes(info.size)}, above the ${formatBytes(MAX_SQLITE_BYTES)} ` +
+                `the database is ${formatBytes(Number(info.size))}, above the ${formatBytes(MAX_SQLITE_BYTES)} ` +
                 'xlens reads (the whole file is loaded into memory to be read); not read',
             },
           ],
         };
       }
-      stamp = `${info.mtimeMs}:${info.size}`;
+      stamp = `${info.mtimeNs}:${info.size}`;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
         const removed = [...this.runMeta.keys()];
@@ -85,41 +99,70 @@ export class MlflowSqliteReader implements MetricReader {
     if (stamp === this.stamp) {
       return emptyResult();
     }
-    if (await writeInProgress(this.file)) {
-      return emptyResult(); // the stamp stays old: the next read (the journal's deletion, a poll) tries again
-    }
     const SQL = await loadSqlJs();
-    let db: Database;
-    try {
-      db = new SQL.Database(await readFile(this.file));
-    } catch (error) {
-      return {
-        runs: [],
-        warnings: [{ file: this.file, message: `cannot open database: ${(error as Error).message}` }],
-      };
-    }
-    try {
-      const result = this.query(db);
-      if (await writeInProgress(this.file)) {
-        return emptyResult(); // a transaction began while we read: the copy may be torn
+    let lastError: Error | undefined;
+    let corruptStamp: string | undefined;
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      if (attempt > 1) {
+        await delay(Math.min(attempt, 10) * RETRY_MS);
       }
-      this.stamp = stamp;
-      return result;
-    } catch (error) {
-      // Keep the stamp old so the next read tries again; a torn copy read during a write is not an error.
-      if (await writeInProgress(this.file)) {
-        return emptyResult();
+      let copy: DatabaseCopy | undefined;
+      try {
+        copy = await readConsistentCopy(this.file);
+      } catch (error) {
+        return {
+          runs: [],
+          warnings: [{ file: this.file, message: `cannot read database: ${(error as Error).message}` }],
+        };
       }
-      return {
-        runs: [],
-        warnings: [{ file: this.file, message: `cannot query MLflow tables: ${(error as Error).message}` }],
-      };
-    } finally {
-      db.close();
+      if (!copy) {
+        continue; // a transaction overlapped the read: read again
+      }
+      let db: Database | undefined;
+      try {
+        db = new SQL.Database(copy.bytes);
+        const outcome = this.query(db, attempt === MAX_ATTEMPTS);
+        if (outcome === 'torn') {
+          continue;
+        }
+        // Only now do the rows returned count as seen.
+        outcome.commit();
+        this.stamp = copy.stamp;
+        return outcome.result;
+      } catch (error) {
+        lastError = error as Error;
+        // A torn copy the checks could not see: read again; the same file damaged twice is damaged.
+        if (isCorruptImage(error) && corruptStamp !== copy.stamp) {
+          corruptStamp = copy.stamp;
+          continue;
+        }
+        // A database that is not MLflow's: the stamp stays old, so a later change is read again.
+        return {
+          runs: [],
+          warnings: [{ file: this.file, message: `cannot query MLflow tables: ${lastError.message}` }],
+        };
+      } finally {
+        db?.close();
+      }
     }
+    // Written to on every attempt (or damaged): nothing was taken; the next read starts from the same row.
+    return {
+      runs: [],
+      warnings: lastError
+        ? [{ file: this.file, message: `cannot read the database: ${lastError.message} (read again later)` }]
+        : [],
+      incomplete: true,
+    };
   }
 
-  private query(db: Database): ReadResult {
+  /**
+   * Reads the runs and the metric rows after {@link lastRowid} from a copy. Nothing of the reader's
+   * state changes until `commit` is called (when the result is handed out).
+   * @param lastAttempt take the copy as it is: metric rows of a run missing from `runs` are skipped
+   *   with a warning instead of marking the copy torn.
+   * @returns `'torn'` when the copy is inconsistent (a metric row of a run the copy does not hold).
+   */
+  private query(db: Database, lastAttempt: boolean): 'torn' | { result: ReadResult; commit: () => void } {
     const warnings: ReadWarning[] = [];
     const tables = new Set(
       rows(db, "SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => String(r.name)),
@@ -130,7 +173,7 @@ export class MlflowSqliteReader implements MetricReader {
           file: this.file,
           message: `table "${required}" is missing: this is not an MLflow tracking database`,
         });
-        return { runs: [], warnings };
+        return { result: { runs: [], warnings }, commit: () => undefined };
       }
     }
     const experimentNames = new Map<string, string>();
@@ -152,7 +195,10 @@ export class MlflowSqliteReader implements MetricReader {
       .concat(runCols.has('name') ? ['name'] : [], runCols.has('lifecycle_stage') ? ['lifecycle_stage'] : [])
       .join(', ');
     const runs = new Map<string, SeriesRun>();
+    /** Every run of the table, deleted ones included: a metric row of any other run means a torn copy. */
+    const known = new Set<string>();
     for (const r of rows(db, `SELECT ${select} FROM runs ORDER BY start_time, run_uuid`)) {
+      known.add(String(r.run_uuid));
       const experimentId = String(r.experiment_id);
       if (r.lifecycle_stage === 'deleted' || deletedExperiments.has(experimentId)) {
         continue;
@@ -210,31 +256,38 @@ export class MlflowSqliteReader implements MetricReader {
     // deleted (runs purged); start over then.
     const reset: string[] = [];
     const maxRowid = Number(rows(db, 'SELECT max(rowid) AS m FROM metrics')[0]?.m ?? 0);
-    let fullRead = this.lastRowid === 0;
-    if (maxRowid < this.lastRowid) {
-      fullRead = true;
-      this.lastRowid = 0;
+    let after = this.lastRowid;
+    if (maxRowid < after) {
+      after = 0;
       reset.push(...[...this.runMeta.keys()].filter((id) => runs.has(id)));
     }
     const metricCols = columns(db, 'metrics');
     const step = metricCols.has('step') ? 'step' : '0 AS step';
     const isNan = metricCols.has('is_nan') ? 'is_nan' : '0 AS is_nan';
-    const order = fullRead ? 'run_uuid, key, step, timestamp, rowid' : 'rowid';
+    const order = after === 0 ? 'run_uuid, key, step, timestamp, rowid' : 'rowid';
     const stmt = db.prepare(
       `SELECT rowid AS r, key, value, timestamp, ${step}, ${isNan}, run_uuid FROM metrics WHERE rowid > ? ORDER BY ${order}`,
     );
-    let nanCount = 0;
+    let badValue = 0;
     let badStep = 0;
+    let orphans = 0;
     try {
-      stmt.bind([this.lastRowid]);
+      stmt.bind([after]);
       while (stmt.step()) {
         const [, key, value, timestamp, stepValue, nan, runId] = stmt.get();
         const run = runs.get(String(runId));
         if (!run) {
+          if (!known.has(String(runId))) {
+            if (!lastAttempt) {
+              return 'torn';
+            }
+            orphans += 1;
+          }
           continue;
         }
-        if (Number(nan) === 1 || typeof value !== 'number' || !Number.isFinite(value)) {
-          nanCount += 1;
+        const v = metricValue(value, nan);
+        if (v === undefined) {
+          badValue += 1;
           continue;
         }
         const s = Number(stepValue);
@@ -242,7 +295,7 @@ export class MlflowSqliteReader implements MetricReader {
           badStep += 1;
           continue;
         }
-        const point: MetricPoint = { step: s, value };
+        const point: MetricPoint = { step: s, value: v };
         const time = msTime(timestamp);
         if (time !== undefined) {
           point.time = time;
@@ -252,21 +305,19 @@ export class MlflowSqliteReader implements MetricReader {
     } finally {
       stmt.free();
     }
-    this.lastRowid = Math.max(this.lastRowid, maxRowid);
-    if (nanCount > 0) {
-      warnings.push({
-        file: this.file,
-        message: `${nanCount} NaN or non-numeric metric values skipped (table metrics)`,
-      });
-    }
-    if (badStep > 0) {
-      warnings.push({
-        file: this.file,
-        message: `${badStep} metric rows with a negative or non-integer step skipped`,
-      });
+    const counted: [number, string][] = [
+      [badValue, 'metric rows with a value that is not a number skipped (table metrics)'],
+      [badStep, 'metric rows with a negative or non-integer step skipped'],
+      [orphans, 'metric rows of a run missing from table runs skipped'],
+    ];
+    for (const [count, message] of counted) {
+      if (count > 0) {
+        warnings.push({ file: this.file, message: `${count} ${message}` });
+      }
     }
 
     const changed: SeriesRun[] = [];
+    const metas = new Map<string, string>();
     for (const run of runs.values()) {
       const meta = JSON.stringify([
         run.name,
@@ -280,32 +331,34 @@ export class MlflowSqliteReader implements MetricReader {
       if (this.runMeta.get(run.id) !== meta || run.metrics.size > 0 || reset.includes(run.id)) {
         changed.push(run);
       }
-      this.runMeta.set(run.id, meta);
+      metas.set(run.id, meta);
     }
     const removed = [...this.runMeta.keys()].filter((id) => !runs.has(id));
-    for (const id of removed) {
-      this.runMeta.delete(id);
-    }
-    return { runs: changed, warnings, reset, removed };
+    const commit = (): void => {
+      this.lastRowid = Math.max(after, maxRowid);
+      this.runMeta = metas;
+    };
+    return { result: { runs: changed, warnings, reset, removed }, commit };
   }
 }
 
-/** A rollback journal younger than this is a transaction being written; an older one was left by a crash. */
-const JOURNAL_FRESH_MS = 2000;
-
 /**
- * True while a writer is inside a transaction: SQLite's rollback journal (`<db>-journal`, MLflow's
- * default journal mode) exists from the first page written until the commit completes, and the
- * database file may be half-updated meanwhile. A stale journal (a writer that crashed) does not count,
- * so it cannot hide the database for good.
+ * The value of a metric row: NaN when `is_nan` is set (MLflow stores 0 then), ±Infinity for
+ * ±1.7976931348623157e308 (MLflow's SQLAlchemy store keeps infinities as the largest double,
+ * `sys.float_info.max`, in `mlflow/store/tracking/sqlalchemy_store.py`), else the number.
+ * @returns `undefined` for a value that is not a number.
  */
-async function writeInProgress(file: string): Promise<boolean> {
-  try {
-    const journal = await stat(`${file}-journal`);
-    return journal.size > 0 && Date.now() - journal.mtimeMs < JOURNAL_FRESH_MS;
-  } catch {
-    return false;
+export function metricValue(value: SqlValue, isNan: SqlValue): number | undefined {
+  if (Number(isNan) === 1) {
+    return Number.NaN;
   }
+  if (typeof value !== 'number') {
+    return undefined;
+  }
+  if (value === Number.MAX_VALUE) {
+    return Number.POSITIVE_INFINITY;
+  }
+  return value === -Number.MAX_VALUE ? Number.NEGATIVE_INFINITY : value;
 }
 
 function rows(db: Database, sql: string): Row[] {

@@ -17,8 +17,9 @@
  * - everything else is counted per plugin and skipped: legacy `histo`/`image`/`audio` count as
  *   `histograms`/`images`/`audio`, other tensors and metadata-only values (hparams) under their
  *   plugin name, a tensor without any plugin under `(none)`.
- * Points with a non-finite value or a negative step cannot enter the series model; they are
- * counted per tag ({@link TagSeries.dropped}) and reported by the reader.
+ * Points with a negative step cannot enter the series model; they are counted per tag
+ * ({@link TagSeries.dropped}) and reported by the reader. A non-finite value (a diverged loss) is a
+ * point like any other (its consumers count it as non-finite).
  */
 import protobuf from 'protobufjs';
 import type { ReadWarning } from '../series';
@@ -360,7 +361,7 @@ export class EventDecoder {
     if (count === 0 && series.dropped === 0) {
       this.touched.push(series);
     }
-    if (step < 0 || value - value !== 0) {
+    if (step < 0) {
       if (series.dropped === 0) {
         series.firstDroppedStep = step;
       }

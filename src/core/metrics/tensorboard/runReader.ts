@@ -245,7 +245,7 @@ export class TensorBoardRunReader {
       if (series.dropped > 0) {
         warnings.push({
           file: this.dir,
-          message: `${series.dropped} point(s) of '${series.name}' skipped: value not finite or step negative (first at step ${series.firstDroppedStep})`,
+          message: `${series.dropped} point(s) of '${series.name}' skipped: step negative (first at step ${series.firstDroppedStep})`,
         });
         series.dropped = 0;
       }

@@ -25,7 +25,7 @@ export interface TagSeries {
   values: Float64Array;
   times: Float64Array;
   count: number;
-  /** Points dropped since the last collection (non-finite value or negative step). */
+  /** Points dropped since the last collection (negative step). */
   dropped: number;
   /** Step of the first dropped point since the last collection. */
   firstDroppedStep: number;

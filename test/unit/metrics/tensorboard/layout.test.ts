@@ -143,7 +143,7 @@ describe('TensorBoard layout fast path', () => {
       }
       events.push({ wall_time: wall, step: eventStep, summary: { value: values } });
       for (const [name, n] of points) {
-        if (eventStep < 0 || !Number.isFinite(n)) {
+        if (eventStep < 0) {
           dropped++;
           continue;
         }
@@ -158,7 +158,7 @@ describe('TensorBoard layout fast path', () => {
     const whole = await readTensorBoardRun(dir, '.');
     assert.deepEqual(new Map(whole.metrics), expected);
     assert.ok(whole.warnings.length > 0);
-    assert.ok(whole.warnings.every((w) => /skipped: value not finite or step negative/.test(w.message)));
+    assert.ok(whole.warnings.every((w) => /skipped: step negative/.test(w.message)));
 
     // Small chunks and batches: records cross chunk and span boundaries, points come in pieces.
     const reader = new TensorBoardRunReader(dir, { chunkBytes: 4096 });

@@ -161,7 +161,7 @@ describe('TensorBoard scalars', () => {
     });
   });
 
-  it('drops non-finite values and negative steps with one warning per tag', async () => {
+  it('keeps non-finite values as points (a diverged loss) and drops negative steps with one warning per tag', async () => {
     const run = await runOf([
       scalarEvent('loss', 0, 1, 10),
       scalarEvent('loss', 1, NaN, 11),
@@ -170,11 +170,19 @@ describe('TensorBoard scalars', () => {
       scalarEvent('loss', 3, 0.25, 14),
     ]);
     assert.deepEqual(
-      run.metrics.get('loss')!.map((p) => p.step),
-      [0, 3],
+      run.metrics.get('loss')!.map((p) => [p.step, p.value]),
+      [
+        [0, 1],
+        [1, NaN],
+        [2, Infinity],
+        [3, 0.25],
+      ],
     );
     assert.equal(run.warnings.length, 1);
-    assert.match(run.warnings[0].message, /3 point\(s\) of 'loss' skipped.*first at step 1/);
+    assert.match(
+      run.warnings[0].message,
+      /1 point\(s\) of 'loss' skipped: step negative \(first at step -1\)/,
+    );
   });
 });
 
