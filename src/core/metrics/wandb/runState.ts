@@ -24,8 +24,19 @@ import { flattenParams } from '../values';
 import { dict } from '../../../shared/dict';
 import { type DecodedRecord, KEYS, RecordType, type WandbItem } from './schema';
 
+// The wire keys as module constants: read once, not through the schema module's export on every item.
+const RECORD_HISTORY = KEYS.record.history;
+const RECORD_SUMMARY = KEYS.record.summary;
+const HISTORY_ITEM = KEYS.history.item;
+const HISTORY_STEP = KEYS.history.step;
+const SUMMARY_UPDATE = KEYS.summary.update;
+const SUMMARY_REMOVE = KEYS.summary.remove;
+const ITEM_KEY = KEYS.item.key;
+const ITEM_NESTED_KEY = KEYS.item.nestedKey;
+const ITEM_VALUE_JSON = KEYS.item.valueJson;
+
 /** Record fields (wire keys) handled by full decoding; any other record type is skipped. */
-const DECODED_FIELDS = new Set([3, 5, 17, 18, 26].map((id) => ((id << 3) | 2) >>> 0));
+const DECODED_FIELDS = new Set([5, 17, 18, 26].map((id) => ((id << 3) | 2) >>> 0));
 
 /**
  * A W&B JSON value as a number: finite numbers, and `NaN`, `Infinity`, `-Infinity` as W&B writes
@@ -131,9 +142,15 @@ export class WandbRunState {
     r.len = bytes.length;
     while (r.pos < r.len) {
       const key = r.uint32();
-      if (key === KEYS.record.history) {
+      if (key === RECORD_HISTORY) {
         const end = r.uint32() + r.pos;
         this.history(r, end);
+        return;
+      }
+      if (key === RECORD_SUMMARY) {
+        // One per logged step: walked in place like history (no message objects).
+        const end = r.uint32() + r.pos;
+        this.summaryRecord(r, end);
         return;
       }
       if (DECODED_FIELDS.has(key)) {
@@ -196,6 +213,62 @@ export class WandbRunState {
     }
   }
 
+  /**
+   * Reads one item (`key`, `nested_key`, `value_json`: the same fields in history, summary and config
+   * items) ending at `end`: its name (nested keys joined with `/`) and JSON text.
+   */
+  private item(r: protobuf.Reader, end: number): [string, string] {
+    let name = '';
+    let nested: string | undefined;
+    let text = '';
+    while (r.pos < end) {
+      const k = r.uint32();
+      if (k === ITEM_KEY) {
+        name = r.string();
+      } else if (k === ITEM_NESTED_KEY) {
+        const part = r.string();
+        nested = nested === undefined ? part : `${nested}/${part}`;
+      } else if (k === ITEM_VALUE_JSON) {
+        text = r.string();
+      } else {
+        r.skipType(k & 7);
+      }
+    }
+    if (r.pos !== end) {
+      throw new RangeError('an item overruns its length');
+    }
+    return [nested ?? name, text];
+  }
+
+  private summaryRecord(r: protobuf.Reader, end: number): void {
+    const updates: [string, string][] = [];
+    const removals: string[] = [];
+    while (r.pos < end) {
+      const key = r.uint32();
+      if (key === SUMMARY_UPDATE || key === SUMMARY_REMOVE) {
+        const itemEnd = r.uint32() + r.pos;
+        const [name, text] = this.item(r, itemEnd);
+        if (key === SUMMARY_UPDATE) {
+          updates.push([name, text]);
+        } else {
+          removals.push(name);
+        }
+      } else {
+        r.skipType(key & 7);
+      }
+    }
+    if (r.pos !== end) {
+      throw new RangeError('summary record overruns its length');
+    }
+    for (const [name, text] of updates) {
+      this.summaryUpdate(name, { value_json: text });
+    }
+    for (const name of removals) {
+      this.summaryUpdate(name, undefined);
+    }
+    this.changed = true;
+  }
+
   private history(r: protobuf.Reader, end: number): void {
     const names: string[] = [];
     const values: number[] = [];
@@ -204,38 +277,22 @@ export class WandbRunState {
     let time: number | undefined;
     while (r.pos < end) {
       const key = r.uint32();
-      if (key === KEYS.history.item) {
+      if (key === HISTORY_ITEM) {
         const itemEnd = r.uint32() + r.pos;
-        let name = '';
-        let nested: string | undefined;
-        let text = '';
-        while (r.pos < itemEnd) {
-          const k = r.uint32();
-          if (k === KEYS.item.key) {
-            name = r.string();
-          } else if (k === KEYS.item.nestedKey) {
-            const part = r.string();
-            nested = nested === undefined ? part : `${nested}/${part}`;
-          } else if (k === KEYS.item.valueJson) {
-            text = r.string();
-          } else {
-            r.skipType(k & 7);
-          }
-        }
-        const metric = nested ?? name;
+        const [metric, text] = this.item(r, itemEnd);
         const value = wandbNumber(text);
         if (value === undefined || metric === '') {
           continue;
         }
         if (metric === '_step') {
-          step = value;
+          step = Number.isSafeInteger(value) && value >= 0 ? value : undefined;
         } else if (metric === '_timestamp') {
           time = value * 1000;
         } else {
           names.push(metric);
           values.push(value);
         }
-      } else if (key === 18 /* step: field 2, length-delimited */) {
+      } else if (key === HISTORY_STEP) {
         const stepEnd = r.uint32() + r.pos;
         rowStep = 0;
         while (r.pos < stepEnd) {

@@ -6,8 +6,10 @@
  * protobuf skips the others by wire type. `google.protobuf.Timestamp` is declared here under our
  * package (same wire layout: `int64 seconds = 1; int32 nanos = 2`).
  *
- * History records, by far the most numerous, are walked field by field over a protobufjs `Reader`
- * with the wire keys below (no message objects); the rarer records are decoded with these types.
+ * History and summary records (one of each per logged step) are walked field by field over a
+ * protobufjs `Reader` with the wire keys below (no message objects); the rarer records are decoded
+ * with these types. History, summary and config items share one layout (`key` 1, `nested_key` 2,
+ * `value_json` 16): the item keys below serve all three.
  */
 import protobuf from 'protobufjs';
 
@@ -110,6 +112,8 @@ export const recordRoot: protobuf.Root = protobuf.parse(RECORD_PROTO, { keepCase
 export const RecordType = recordRoot.lookupType('xlens_wandb.Record');
 export const HistoryRecordType = recordRoot.lookupType('xlens_wandb.HistoryRecord');
 export const HistoryItemType = recordRoot.lookupType('xlens_wandb.HistoryItem');
+export const SummaryRecordType = recordRoot.lookupType('xlens_wandb.SummaryRecord');
+export const SummaryItemType = recordRoot.lookupType('xlens_wandb.SummaryItem');
 
 /** A config or summary item as decoded. */
 export interface WandbItem {
@@ -156,8 +160,9 @@ function lenKey(type: protobuf.Type, name: string): number {
 
 /** The wire keys the history walk switches on, computed once from the schema. */
 export const KEYS = {
-  record: { history: lenKey(RecordType, 'history') },
-  history: { item: lenKey(HistoryRecordType, 'item') },
+  record: { history: lenKey(RecordType, 'history'), summary: lenKey(RecordType, 'summary') },
+  history: { item: lenKey(HistoryRecordType, 'item'), step: lenKey(HistoryRecordType, 'step') },
+  summary: { update: lenKey(SummaryRecordType, 'update'), remove: lenKey(SummaryRecordType, 'remove') },
   item: {
     key: lenKey(HistoryItemType, 'key'),
     nestedKey: lenKey(HistoryItemType, 'nested_key'),
