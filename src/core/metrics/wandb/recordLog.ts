@@ -59,9 +59,12 @@ export const crc32: (data: Uint8Array, initial?: number) => number =
     ? (data, initial) => zlib.crc32(data, initial)
     : crc32Js;
 
+/** CRC-32 of each one-byte chunk type, the start of every chunk's checksum. */
+const TYPE_CRC = Array.from({ length: 256 }, (_, type) => crc32(Uint8Array.of(type)));
+
 /** The checksum stored in a chunk header for `type` and `payload`. */
 export function chunkChecksum(type: number, payload: Uint8Array): number {
-  return crc32(payload, crc32(Uint8Array.of(type)));
+  return crc32(payload, TYPE_CRC[type & 0xff]);
 }
 
 /** The file header every W&B run file starts with. */

@@ -23,6 +23,7 @@ import type { MetricPoint, SeriesRun } from '../series';
 import { flattenParams } from '../values';
 import { dict } from '../../../shared/dict';
 import { type DecodedRecord, KEYS, RecordType, type WandbItem } from './schema';
+import { NameCache, parseJsonValue, summaryText, wandbNumber } from './wandbValues';
 
 // The wire keys as module constants: read once, not through the schema module's export on every item.
 const RECORD_HISTORY = KEYS.record.history;
@@ -37,54 +38,6 @@ const ITEM_VALUE_JSON = KEYS.item.valueJson;
 
 /** Record fields (wire keys) handled by full decoding; any other record type is skipped. */
 const DECODED_FIELDS = new Set([5, 17, 18, 26].map((id) => ((id << 3) | 2) >>> 0));
-
-/**
- * A W&B JSON value as a number: finite numbers, and `NaN`, `Infinity`, `-Infinity` as W&B writes
- * non-finite floats. `undefined` for anything that is not a number (strings, booleans, objects).
- */
-export function wandbNumber(text: string): number | undefined {
-  const c = text.charCodeAt(0);
-  // A JSON number starts with a digit or '-'; Number() accepts more (hex, blanks), so the lead is checked.
-  if ((c >= 48 && c <= 57) || c === 45) {
-    const n = Number(text);
-    if (!Number.isNaN(n)) {
-      return n;
-    }
-    return text === '-Infinity' ? Number.NEGATIVE_INFINITY : undefined;
-  }
-  if (text === 'NaN') {
-    return Number.NaN;
-  }
-  return text === 'Infinity' ? Number.POSITIVE_INFINITY : undefined;
-}
-
-/** A W&B JSON value as data (`NaN`/`Infinity` tokens, which JSON lacks, read as strings). */
-function parseJsonValue(text: string): unknown {
-  const n = wandbNumber(text);
-  if (n !== undefined) {
-    return Number.isFinite(n) ? n : text;
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-/** The display text of a summary value: strings unquoted, everything else its JSON text. */
-function summaryText(text: string): string {
-  if (text.startsWith('"')) {
-    try {
-      const value = JSON.parse(text) as unknown;
-      if (typeof value === 'string') {
-        return value;
-      }
-    } catch {
-      // Shown as written.
-    }
-  }
-  return text;
-}
 
 function itemKey(item: WandbItem): string {
   return item.nested_key && item.nested_key.length > 0 ? item.nested_key.join('/') : (item.key ?? '');
@@ -114,6 +67,9 @@ export class WandbRunState {
   private newPoints = new Map<string, MetricPoint[]>();
   private changed = true;
   private readonly reader = protobuf.Reader.create(new Uint8Array(0));
+  private readonly names = new NameCache();
+  private itemName = '';
+  private itemText = '';
 
   /** @param fallbackId the run id known from the folder or file name, kept over the run record's. */
   constructor(readonly fallbackId?: string) {
@@ -215,12 +171,49 @@ export class WandbRunState {
 
   /**
    * Reads one item (`key`, `nested_key`, `value_json`: the same fields in history, summary and config
-   * items) ending at `end`: its name (nested keys joined with `/`) and JSON text.
+   * items) ending at `end` into {@link itemName} (nested keys joined with `/`) and {@link itemText}.
+   * The same names come back in every row, so a name is decoded once: the bytes of the item's key
+   * fields (before `value_json`, as W&B writes them) look up the name in {@link names}.
    */
-  private item(r: protobuf.Reader, end: number): [string, string] {
+  private item(r: protobuf.Reader, end: number): void {
+    const start = r.pos;
+    let keyEnd = -1;
+    let text = '';
+    while (r.pos < end) {
+      const k = r.uint32();
+      if (k === ITEM_VALUE_JSON) {
+        if (keyEnd < 0) {
+          keyEnd = r.pos - 2; // the value_json tag is two bytes (field 16)
+        }
+        text = r.string();
+      } else if ((k === ITEM_KEY || k === ITEM_NESTED_KEY) && keyEnd < 0) {
+        r.skip(r.uint32());
+      } else {
+        keyEnd = -2; // keys after the value or unknown fields: decoded the slow way
+        r.skipType(k & 7);
+      }
+    }
+    if (r.pos !== end) {
+      throw new RangeError('an item overruns its length');
+    }
+    this.itemText = text;
+    if (keyEnd < 0) {
+      this.itemName = this.slowName(r, start, end);
+    } else {
+      const known = this.names.get(r.buf, start, keyEnd);
+      this.itemName = known ?? this.slowName(r, start, end);
+      if (known === undefined && this.itemName !== '') {
+        this.names.set(r.buf, start, keyEnd, this.itemName);
+      }
+    }
+    r.pos = end;
+  }
+
+  /** The name of the item at `[start, end)`, decoded field by field. */
+  private slowName(r: protobuf.Reader, start: number, end: number): string {
+    r.pos = start;
     let name = '';
     let nested: string | undefined;
-    let text = '';
     while (r.pos < end) {
       const k = r.uint32();
       if (k === ITEM_KEY) {
@@ -228,16 +221,11 @@ export class WandbRunState {
       } else if (k === ITEM_NESTED_KEY) {
         const part = r.string();
         nested = nested === undefined ? part : `${nested}/${part}`;
-      } else if (k === ITEM_VALUE_JSON) {
-        text = r.string();
       } else {
         r.skipType(k & 7);
       }
     }
-    if (r.pos !== end) {
-      throw new RangeError('an item overruns its length');
-    }
-    return [nested ?? name, text];
+    return nested ?? name;
   }
 
   private summaryRecord(r: protobuf.Reader, end: number): void {
@@ -247,7 +235,9 @@ export class WandbRunState {
       const key = r.uint32();
       if (key === SUMMARY_UPDATE || key === SUMMARY_REMOVE) {
         const itemEnd = r.uint32() + r.pos;
-        const [name, text] = this.item(r, itemEnd);
+        this.item(r, itemEnd);
+        const name = this.itemName;
+        const text = this.itemText;
         if (key === SUMMARY_UPDATE) {
           updates.push([name, text]);
         } else {
@@ -279,7 +269,9 @@ export class WandbRunState {
       const key = r.uint32();
       if (key === HISTORY_ITEM) {
         const itemEnd = r.uint32() + r.pos;
-        const [metric, text] = this.item(r, itemEnd);
+        this.item(r, itemEnd);
+        const metric = this.itemName;
+        const text = this.itemText;
         const value = wandbNumber(text);
         if (value === undefined || metric === '') {
           continue;
