@@ -22,6 +22,7 @@ import { createSourceReader } from '../../../src/core/metrics/readerFactory';
 import { readAll, SeriesAccumulator } from '../../../src/core/metrics/readers';
 import type { MetricPoint, SeriesRun } from '../../../src/core/metrics/series';
 import { BLOCK_SIZE } from '../../../src/core/metrics/wandb/recordLog';
+import { WandbLogWriter } from '../../../src/core/metrics/wandb/logWriter';
 import { WandbRunReader } from '../../../src/core/metrics/wandb/wandbReader';
 import { tempDir } from '../../helpers/gitRepo';
 
@@ -302,5 +303,35 @@ describe('W&B runs found in a workspace', () => {
     const { runs } = await readAll(createSourceReader({ format: 'wandb', path: join(root, 'project') }));
     assert.deepEqual(runs.map((r) => r.name).sort(), ['baseline-run', 'git-run']);
     assert.equal(readdirSync(join(root, 'project', 'wandb')).length, 2);
+  });
+});
+
+describe('W&B records longer than a block', () => {
+  it('a record split in FIRST, MIDDLE and LAST chunks (our writer) reads back whole', async () => {
+    const writer = new WandbLogWriter();
+    writer.writeRun('big1', 'big-run', 'p', 1_796_000_000_000);
+    const wide = new Map<string, number>();
+    for (let k = 0; k < 3000; k++) {
+      wide.set(`group_${k % 7}/metric_${k}`, k / 7);
+    }
+    writer.writeStep(0, 1_796_000_000, 0.5, wide); // about 100 KB: four blocks
+    writer.writeStep(1, 1_796_000_001, 1.5, new Map([['loss', 0.25]]));
+    writer.writeExit(0, 2);
+    const bytes = writer.bytes();
+    assert.ok(bytes.length > 3 * BLOCK_SIZE);
+    const middles = [1, 2].map((k) => bytes[k * BLOCK_SIZE + 6]);
+    assert.deepEqual(middles, [3, 3], 'the chunks at the starts of blocks 1 and 2 are MIDDLE chunks');
+    const dir = join(tempDir('xlens-wandb-big-'), 'offline-run-20261206_000000-big1');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'run-big1.wandb'), bytes);
+    const { run, warnings } = await readRun(dir);
+    assert.deepEqual(warnings, []);
+    assert.equal(run.metrics.size, 3000 + 2);
+    assert.deepEqual(run.metrics.get('group_3/metric_2999'), [
+      { step: 0, value: 2999 / 7, time: 1_796_000_000_000 },
+    ]);
+    assert.deepEqual(run.metrics.get('loss'), [{ step: 1, value: 0.25, time: 1_796_000_001_000 }]);
+    assert.equal(run.status, 'succeeded');
+    assert.equal(run.name, 'big-run');
   });
 });
