@@ -335,3 +335,29 @@ describe('W&B records longer than a block', () => {
     assert.equal(run.name, 'big-run');
   });
 });
+
+describe('W&B names from data', () => {
+  it('__proto__ and constructor are ordinary metric and summary names', async () => {
+    const writer = new WandbLogWriter();
+    writer.writeRun('names1', 'names', 'p', 1_796_000_000_000);
+    writer.writeStep(
+      0,
+      1_796_000_000,
+      0,
+      new Map([
+        ['__proto__', 1],
+        ['constructor', 2],
+        ['a/__proto__', 3],
+      ]),
+    );
+    const dir = join(tempDir('xlens-wandb-names-'), 'offline-run-20261206_000000-names1');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'run-names1.wandb'), writer.bytes());
+    const { run } = await readRun(dir);
+    assert.deepEqual(run.metrics.get('__proto__'), [{ step: 0, value: 1, time: 1_796_000_000_000 }]);
+    assert.equal(run.metrics.get('constructor')?.[0].value, 2);
+    assert.equal(run.metrics.get('a/__proto__')?.[0].value, 3);
+    assert.equal(run.tags['summary.__proto__'], '1');
+    assert.equal(Object.getPrototypeOf(run.tags), null);
+  });
+});
