@@ -73,8 +73,8 @@ export const importCommand: CliCommand = {
 async function unrecognisedFile(given: string, path: string): Promise<string> {
   const formats =
     'xlens import reads a folder to scan, or one log: a TensorBoard tfevents file, mlflow.db (or .sqlite), ' +
-    'a JSONL metrics file (.jsonl), a Keras CSVLogger file (first column "epoch") or a Lightning ' +
-    'metrics.csv (a "step" column)';
+    'a JSONL metrics file (.jsonl), a Keras CSVLogger file (first column "epoch"), a Lightning ' +
+    'metrics.csv (a "step" column) or a W&B run file (.wandb) or run folder';
   const header = await firstLine(path);
   if (header === undefined || header.trim() === '') {
     return `${given}: the file is empty or unreadable; ${formats}.`;
@@ -94,7 +94,7 @@ async function unrecognisedFile(given: string, path: string): Promise<string> {
 
 function printRuns(ctx: CliContext, path: string, runs: ImportedRun[], sourceCount: number): void {
   if (runs.length === 0) {
-    ctx.stdout.write(`No TensorBoard, MLflow, DVCLive or CSV metric logs found under ${path}.\n`);
+    ctx.stdout.write(`No TensorBoard, MLflow, DVCLive, W&B or CSV metric logs found under ${path}.\n`);
     return;
   }
   ctx.stdout.write(

@@ -169,7 +169,7 @@ function describe(error: ErrorObject, path: YamlPath, source: YamlSource): UserI
     case 'maxProperties':
       if (path.includes('metrics')) {
         return source.error(
-          `${field} must have exactly one key: tensorboard, mlflow, dvclive, csv, jsonl or stdout.`,
+          `${field} must have exactly one key: tensorboard, mlflow, dvclive, csv, jsonl, wandb or stdout.`,
           path,
         );
       }

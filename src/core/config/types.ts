@@ -19,6 +19,8 @@ export type MetricSourceSpec =
   | { dvclive: string }
   | { csv: string }
   | { jsonl: string }
+  /** A W&B project folder, its `wandb/` folder, or one run folder (offline or synced). */
+  | { wandb: string }
   /** A regex with named groups `name` and `value` (optionally `step`), applied to each stdout line. */
   | { stdout: string };
 

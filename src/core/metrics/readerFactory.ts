@@ -13,6 +13,7 @@ import { createMlflowReader } from './mlflow/layout';
 import type { MetricReader, ReadResult, SourceSpec } from './readers';
 import type { MetricPoint, SeriesRun } from './series';
 import { findTensorBoardRuns, TensorBoardRunReader } from './tensorboard';
+import { findWandbRuns, WandbRunReader } from './wandb/wandbReader';
 
 /** Makes a reader for one source; registered per format so optional readers plug in without cycles. */
 export type ReaderFactory = (path: string) => MetricReader;
@@ -24,6 +25,7 @@ const factories = new Map<SourceSpec['format'], ReaderFactory>([
   ['lightning-csv', (path) => new LightningCsvReader(path)],
   ['jsonl', (path) => new JsonlReader(path)],
   ['tensorboard', (path) => new TensorBoardSourceReader(path)],
+  ['wandb', (path) => new WandbRunReader(path)],
 ]);
 
 /**
@@ -169,10 +171,17 @@ export class CompositeReader implements MetricReader {
 }
 
 /**
- * The reader of a source, where a TensorBoard path may be a logdir holding many run folders: those
- * are found again on each read, so runs started later are picked up.
+ * The reader of a source, where a TensorBoard path may be a logdir holding many run folders, and a
+ * W&B path a `wandb/` folder holding many runs: those are found again on each read, so runs started
+ * later are picked up.
  */
 export function createSourceReader(source: SourceSpec): MetricReader {
+  if (source.format === 'wandb') {
+    // A project folder, its `wandb/` folder or one run folder: runs started later are picked up.
+    return new CompositeReader(source, async () =>
+      (await findWandbRuns(source.path)).map((path): SourceSpec => ({ format: 'wandb', path })),
+    );
+  }
   if (source.format !== 'tensorboard') {
     return createReader(source);
   }

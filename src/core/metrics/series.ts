@@ -16,7 +16,7 @@ export interface MetricPoint {
 
 /** Where a series or run was read from. */
 export type MetricSourceKind =
-  'jsonl' | 'stdout' | 'tensorboard' | 'mlflow' | 'dvclive' | 'keras-csv' | 'lightning-csv';
+  'jsonl' | 'stdout' | 'tensorboard' | 'mlflow' | 'dvclive' | 'keras-csv' | 'lightning-csv' | 'wandb';
 
 /** A problem met while reading, counted and reported; never thrown for readable data. */
 export interface ReadWarning {

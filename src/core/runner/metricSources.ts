@@ -43,7 +43,7 @@ export interface MetricSourcesListener {
 }
 
 /** The kinds of file source a task can name (`stdout:` is matched by the runner itself). */
-type FileKind = 'tensorboard' | 'mlflow' | 'dvclive' | 'csv' | 'jsonl';
+type FileKind = 'tensorboard' | 'mlflow' | 'dvclive' | 'csv' | 'jsonl' | 'wandb';
 
 /** What each kind of source is called in the "was not found" warning. */
 const WHAT_IS_WRITTEN: Record<FileKind, string> = {
@@ -52,6 +52,7 @@ const WHAT_IS_WRITTEN: Record<FileKind, string> = {
   dvclive: 'DVCLive logs',
   csv: 'Keras or Lightning CSV log',
   jsonl: 'metrics lines',
+  wandb: 'W&B runs',
 };
 
 /** One followed source. */

@@ -28,6 +28,7 @@ export const FOLLOWABLE_FORMATS: Readonly<Record<Exclude<MetricSourceKind, 'stdo
   dvclive: true,
   'keras-csv': true,
   'lightning-csv': true,
+  wandb: true,
 };
 
 /** True when `path` (absolute) is `root` or lies below it, compared by path text (symlinks are not followed). */

@@ -48,6 +48,7 @@ export const FORMAT_LABELS: Readonly<Record<MetricSourceKind, string>> = {
   dvclive: 'DVCLive',
   'keras-csv': 'Keras CSV',
   'lightning-csv': 'Lightning CSV',
+  wandb: 'W&B',
   jsonl: 'JSONL',
   stdout: 'stdout',
 };

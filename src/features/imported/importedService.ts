@@ -19,7 +19,8 @@ const CREATE_RESCAN_MS = 2000;
 /** Quiet time after log files changed (a tool still writing) before scanning again. */
 const CHANGE_RESCAN_MS = 15_000;
 /** Files whose creation, change or deletion may change the imported runs (paths with `/`). */
-const LOG_FILE = /tfevents|\/mlruns(\/|$)|mlflow\.db$|\/dvclive(\/|$)|\.(csv|tsv)$|(^|\/)training\.log$/;
+const LOG_FILE =
+  /tfevents|\/mlruns(\/|$)|mlflow\.db$|\/dvclive(\/|$)|\.(csv|tsv)$|(^|\/)training\.log$|\.wandb$/;
 /** Folders whose files never count (our store, dependencies, VCS). */
 const IGNORED_SEGMENTS = new Set(['.xlens', 'node_modules', '.git', '.venv', 'venv', '__pycache__']);
 

@@ -10,6 +10,7 @@ import { mlflowFolderKind } from '../mlflow/layout';
 import type { MetricReader, SourceSpec } from '../readers';
 import { runKey, SeriesAccumulator } from '../readers';
 import type { ReadWarning, SeriesRun } from '../series';
+import { isWandbFileName, isWandbRunFolderName } from '../wandb/wandbReader';
 import { DiscoveryCache } from './discoveryCache';
 import { exists, isFolder } from './fsProbe';
 import type { ImportedRun, ImportedRunsResult } from './importedRun';
@@ -175,6 +176,12 @@ async function singleSource(path: string): Promise<SourceSpec | undefined> {
   // A folder named `dvclive` may hold several projects' DVCLive folders rather than be one: scanned.
   if (/tfevents/.test(name)) {
     return { format: 'tensorboard', path: dirname(path) };
+  }
+  if (isWandbFileName(name)) {
+    return { format: 'wandb', path: isWandbRunFolderName(basename(dirname(path))) ? dirname(path) : path };
+  }
+  if (isWandbRunFolderName(name) && (await isFolder(path))) {
+    return { format: 'wandb', path };
   }
   const csv =
     (await firstLine(path)) !== undefined && !(await isFolder(path)) ? await classifyCsv(path) : undefined;

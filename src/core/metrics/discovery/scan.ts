@@ -13,6 +13,7 @@ import { Glob } from 'glob';
 import { classifyCsv } from '../csv/classify';
 import type { SourceSpec } from '../readers';
 import type { MetricSourceKind } from '../series';
+import { findWandbRuns, isWandbRunFolderName } from '../wandb/wandbReader';
 import { exists, isFolder } from './fsProbe';
 
 /** The formats the workspace scan looks for. */
@@ -21,7 +22,8 @@ export type DiscoverableFormat = Exclude<MetricSourceKind, 'stdout' | 'jsonl'>;
 /**
  * Default scan patterns per format, relative to the workspace root. A TensorBoard match is an event
  * file (its folder is the run); an MLflow match is an `mlruns` folder or an `mlflow.db` file; a
- * DVCLive match is its output folder; CSV matches are confirmed by their header.
+ * DVCLive match is its output folder; a W&B match is a run folder (`wandb/offline-run-*`, a synced
+ * `wandb/run-*`); CSV matches are confirmed by their header.
  */
 export const DEFAULT_DISCOVERY_GLOBS: Readonly<Record<DiscoverableFormat, readonly string[]>> = {
   tensorboard: ['**/*tfevents*'],
@@ -29,6 +31,7 @@ export const DEFAULT_DISCOVERY_GLOBS: Readonly<Record<DiscoverableFormat, readon
   dvclive: ['**/dvclive'],
   'lightning-csv': ['**/lightning_logs/version_*/metrics.csv', '**/version_*/metrics.csv'],
   'keras-csv': ['**/training.log', '**/*log*.csv', '**/*history*.csv'],
+  wandb: ['**/wandb/offline-run-*', '**/wandb/run-*'],
 };
 
 /** Folder names never entered by the scan. */
@@ -114,6 +117,11 @@ export async function discoverSources(root: string, options: DiscoveryOptions = 
             add('dvclive', path);
           }
           break;
+        case 'wandb':
+          if (match.isDirectory() && isWandbRunFolderName(match.name)) {
+            add('wandb', path);
+          }
+          break;
         case 'lightning-csv':
         case 'keras-csv':
           if (match.isFile()) {
@@ -127,6 +135,12 @@ export async function discoverSources(root: string, options: DiscoveryOptions = 
   const rootFormat = await rootStoreFormat(absRoot);
   if (rootFormat !== undefined && globs[rootFormat].length > 0) {
     add(rootFormat, absRoot);
+  }
+  if (globs.wandb.length > 0) {
+    // The root may itself be a W&B run folder or a `wandb/` folder, which the patterns cannot match.
+    for (const run of await findWandbRuns(absRoot)) {
+      add('wandb', run);
+    }
   }
   if (globs['lightning-csv'].length > 0 && /^version_\d+$/.test(basename(absRoot))) {
     csvCandidates.push({ format: 'lightning-csv', path: join(absRoot, 'metrics.csv') });

@@ -85,5 +85,8 @@ async function sourceFromSpec(spec: MetricSourceSpec, base: string): Promise<Sou
   if ('jsonl' in spec) {
     return { format: 'jsonl', path: abs(spec.jsonl) };
   }
+  if ('wandb' in spec) {
+    return { format: 'wandb', path: abs(spec.wandb) };
+  }
   return undefined;
 }
