@@ -12,6 +12,19 @@ import { VEGA_LITE_SCHEMA } from './lineChart';
 import { clippedDomain, minMaxBuckets, smoothEma, type BandPoint } from './seriesTransforms';
 import { vegaText } from './vegaText';
 
+/**
+ * `count` distinct colours, one per compared run, the same in every chart of the view (hues spaced by
+ * the golden angle from blue, at a saturation and lightness readable on light and dark themes), so the
+ * view's one legend names every run however many there are.
+ * @returns CSS `hsl()` colours.
+ */
+export function runColors(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `hsl(${Math.round((210 + i * 137.508) % 360)}, 65%, 52%)`);
+}
+
+/** The vega-lite parameter a view sets to a series label to highlight that series (null: none). */
+export const FOCUS_PARAM = 'focus';
+
 /** Name of the compare chart's dataset; rows are {@link CompareRow}s. */
 export const COMPARE_DATASET = 'runs';
 
@@ -32,6 +45,8 @@ export interface CompareChartOptions {
   /** Buckets (points) per series after downsampling (default 2000). */
   maxPoints?: number;
   height?: number;
+  /** A colour per series, in the series' order (default {@link runColors}). */
+  colors?: readonly string[];
 }
 
 /** A row of the compare dataset: one bucket of one series. */
@@ -48,11 +63,14 @@ export interface CompareRow extends ChartRow {
   step: number;
 }
 
-/** One line of the chart: a run, or a group's mean (then `points` are already per-bucket bands). */
+/** One line of the chart: a run, or a group of runs. */
 export interface CompareSeries {
   /** Legend label, unique in the chart; plain text. */
   label: string;
+  /** The run's points in step order (ignored when `bands` is given). */
   points: readonly MetricPoint[];
+  /** Already downsampled bands, e.g. a group's mean and min–max across its runs (`groupBands`). */
+  bands?: readonly BandPoint[];
 }
 
 /** What {@link compareChart} returns beside the model: what it left out, for the view to say. */
@@ -95,11 +113,17 @@ export function compareChart(
   const untimed: string[] = [];
   const drawn: MetricPoint[][] = [];
   for (const s of series) {
+    const given = s.bands ?? s.points;
     const usable = log ? s.points.filter((p) => p.value > 0) : s.points;
-    if (usable.length < s.points.length) {
-      omitted.set(s.label, s.points.length - usable.length);
+    const bands = s.bands
+      ? log
+        ? s.bands.filter((b) => b.min > 0)
+        : s.bands
+      : minMaxBuckets(usable, options.maxPoints ?? 2000);
+    const kept = s.bands ? bands.length : usable.length;
+    if (kept < given.length) {
+      omitted.set(s.label, given.length - kept);
     }
-    const bands = minMaxBuckets(usable, options.maxPoints ?? 2000);
     const smoothed = smoothEma(bands, smoothing);
     const timed = axis !== 'step' && bands.length > 0 && bands.every((b) => b.time !== undefined);
     if (axis !== 'step' && bands.length > 0 && !timed) {
@@ -131,13 +155,22 @@ export function compareChart(
         : 'seconds since start';
   const xType = axis === 'wall' && untimed.length < series.length ? 'temporal' : 'quantitative';
   const scale = { ...(log ? { type: 'log' as const } : { zero: false }), ...(domain ? { domain } : {}) };
+  // One legend for the whole view (the view draws it with these colours): none per chart.
   const color = {
     field: 'series',
     type: 'nominal' as const,
-    scale: { domain: labels },
-    legend: { orient: 'bottom' as const, title: null, labelLimit: 400 },
+    scale: { domain: labels, range: options.colors ?? runColors(labels.length) },
+    legend: null,
   };
-  const highlight = { param: 'highlight', empty: true };
+  // Shown at full strength: the hovered line's series and the series focused from the view's legend.
+  const highlight = {
+    test: {
+      and: [
+        { param: 'highlight', empty: true },
+        `${FOCUS_PARAM} === null || datum.series === ${FOCUS_PARAM}`,
+      ],
+    },
+  };
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
     title: { text: vegaText(metric), anchor: 'start' },
@@ -145,6 +178,7 @@ export function compareChart(
     height: options.height ?? 240,
     autosize: { type: 'fit-x', contains: 'padding' },
     data: { name: COMPARE_DATASET },
+    params: [{ name: FOCUS_PARAM, value: null }],
     encoding: {
       x: {
         field: 'x',
@@ -180,7 +214,6 @@ export function compareChart(
           {
             name: 'highlight',
             select: { type: 'point', fields: ['series'], on: 'pointerover', clear: 'pointerout' },
-            bind: { legend: 'pointerover' },
           },
         ],
         encoding: {

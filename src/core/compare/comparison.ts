@@ -69,13 +69,21 @@ export interface RunComparison {
 export interface CompareOptions {
   /** Only these metrics, in this order (default: every metric of any run, key metrics first). */
   metrics?: readonly string[];
+  /** Index of the run the deltas and data states are against (default 0, the first run). */
+  baseline?: number;
 }
 
 /**
- * Compares runs; the first run is the baseline of the deltas and data states.
+ * Compares runs; the baseline (the first run unless `options.baseline`) is what deltas and data states
+ * are against.
  * @param runs at least one run (a single run compares with nothing: no deltas).
+ * @throws RangeError when `options.baseline` is not an index of `runs`.
  */
 export function compareRuns(runs: readonly RunRecord[], options: CompareOptions = {}): RunComparison {
+  const baseline = options.baseline ?? 0;
+  if (!Number.isInteger(baseline) || baseline < 0 || (runs.length > 0 && baseline >= runs.length)) {
+    throw new RangeError(`compareRuns: baseline ${baseline} is not an index of the ${runs.length} runs`);
+  }
   const paramNames = new Set<string>();
   const metricNames = new Set<string>();
   for (const run of runs) {
@@ -89,7 +97,7 @@ export function compareRuns(runs: readonly RunRecord[], options: CompareOptions 
   const names = options.metrics ?? rankMetricNames(metricNames);
   const metrics = names.map((name): ComparedMetric => {
     const summaries = runs.map((run) => usable(ownValue(run.metrics, name)));
-    const base = summaries[0];
+    const base = summaries[baseline];
     return {
       name,
       goal: metricGoal(name),
@@ -104,33 +112,33 @@ export function compareRuns(runs: readonly RunRecord[], options: CompareOptions 
           max: summary.max,
           best,
           bestStep: summary.bestStep,
-          deltaLast: i > 0 && base ? summary.last - base.last : null,
-          deltaBest: i > 0 && base ? best - bestValue(name, base) : null,
+          deltaLast: i !== baseline && base ? summary.last - base.last : null,
+          deltaBest: i !== baseline && base ? best - bestValue(name, base) : null,
         };
       }),
     };
   });
-  return { runIds: runs.map((run) => run.id), params, metrics, data: compareInputs(runs) };
+  return { runIds: runs.map((run) => run.id), params, metrics, data: compareInputs(runs, baseline) };
 }
 
 function usable(summary: MetricSummary | undefined): MetricSummary | undefined {
   return summary && summary.count > 0 ? summary : undefined;
 }
 
-function compareInputs(runs: readonly RunRecord[]): ComparedInput[] {
+function compareInputs(runs: readonly RunRecord[], baseline: number): ComparedInput[] {
   const paths = new Set<string>();
   for (const run of runs) {
     run.data.forEach((input) => paths.add(input.path));
   }
   return [...paths].sort().map((path): ComparedInput => {
     const inputs = runs.map((run) => run.data.find((input) => input.path === path));
-    const base = inputs[0];
+    const base = inputs[baseline];
     const states = inputs.map((input, i) => {
       if (!input) {
         return null;
       }
       const state: InputState =
-        i === 0 ? 'same' : !base ? 'added' : input.sha256 === base.sha256 ? 'same' : 'changed';
+        i === baseline ? 'same' : !base ? 'added' : input.sha256 === base.sha256 ? 'same' : 'changed';
       return { sha256: input.sha256, size: input.size, state };
     });
     return {

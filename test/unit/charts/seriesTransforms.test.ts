@@ -63,7 +63,10 @@ describe('series transforms of the compare view', () => {
     assert.ok(bands.length <= 2000);
     assert.equal(Math.max(...bands.map((b) => b.max)), 100);
     const spike = bands.find((b) => b.max === 100)!;
-    assert.ok(spike.min < 1 && spike.value < spike.max / 10, 'the line is the bucket mean, the band reaches the spike');
+    assert.ok(
+      spike.min < 1 && spike.value < spike.max / 10,
+      'the line is the bucket mean, the band reaches the spike',
+    );
     assert.equal(bands[bands.length - 1].step, 99_999, 'the line ends at the last step');
     assert.equal(Math.min(...bands.map((b) => b.min)), points[99_999].value);
   });
