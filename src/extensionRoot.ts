@@ -17,6 +17,8 @@ import type { DashboardRegistrationServices } from './features/dashboard/registr
 import type { DriftServices } from './features/drift/openDrift';
 import type { DashboardPanel } from './features/dashboard/dashboardPanel';
 import { registerDashboard } from './features/dashboard/registration';
+import { registerCompare, type CompareRegistrationServices } from './features/compare/registration';
+import type { ComparePanel } from './features/compare/comparePanel';
 import type { DriftPanel } from './features/drift/driftPanel';
 import { registerDrift } from './features/drift/registration';
 import { ImportedRunsService } from './features/imported/importedService';
@@ -91,6 +93,7 @@ export class ExtensionRoot implements vscode.Disposable {
       panels = {
         dashboards: this.track(new PanelRegistry<DashboardPanel>()),
         drift: this.track(new PanelRegistry<DriftPanel>()),
+        compare: this.track(new PanelRegistry<ComparePanel>()),
         restore: () => Promise.reject(noFolderError()),
       };
     } else {
@@ -190,14 +193,26 @@ export class ExtensionRoot implements vscode.Disposable {
         signal: shutdown.signal,
       };
       this.trackAll(registerDrift(drift));
+      const compare: CompareRegistrationServices = {
+        extensionUri: context.extensionUri,
+        followers,
+        runs: this.runs,
+        log: this.log,
+        panels: this.track(new PanelRegistry<ComparePanel>()),
+      };
+      this.trackAll(registerCompare(compare));
       panels = {
         dashboards: dashboards.panels,
         drift: drift.panels,
+        compare: compare.panels,
         // What the serializers registered above do after a window reload.
         restore: async (panel, state) => {
           if (panel.viewType.endsWith(WebviewTypes.dashboard)) {
             const { restoreDashboard } = await import('./features/dashboard/openDashboard');
             await restoreDashboard(dashboards, panel, state);
+          } else if (panel.viewType.endsWith(WebviewTypes.compare)) {
+            const { restoreCompare } = await import('./features/compare/openCompare');
+            restoreCompare(compare, panel, state);
           } else if (panel.viewType.endsWith(WebviewTypes.drift)) {
             const { restoreDriftPanel } = await import('./features/drift/openDrift');
             await restoreDriftPanel(drift, panel, state);

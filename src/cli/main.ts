@@ -6,6 +6,8 @@ import { resolve } from 'node:path';
 import { UserInputError } from '../core/base/errors';
 import { didYouMean } from '../core/config/suggest';
 import { ExitCode, type CliCommand, type CliContext } from './command';
+import { compareCommand } from './commands/compare';
+import { diffCommand } from './commands/diff';
 import { checksCommand } from './commands/checks';
 import { driftCommand } from './commands/drift';
 import { importCommand } from './commands/import';
@@ -24,6 +26,8 @@ export const COMMANDS: readonly CliCommand[] = [
   runCommand,
   runsCommand,
   showCommand,
+  compareCommand,
+  diffCommand,
   checksCommand,
   driftCommand,
   initCommand,

@@ -2,6 +2,7 @@
  * What `activate()` returns: hooks for the extension-host tests and for other extensions. Read-only
  * views of the models plus a way to wait for the first load.
  */
+import type { ComparePanel } from './compare/comparePanel';
 import type * as vscode from 'vscode';
 import type { Event } from '../core/base/emitter';
 import type { ParamValue, RunRecord } from '../core/runs/types';
@@ -61,6 +62,8 @@ export interface XlensPanels {
   readonly dashboards: OpenPanels<DashboardPanel>;
   /** Drift reports, by report key: `run:<run id>`, or `files:<reference>\n<current>` (absolute paths). */
   readonly drift: OpenPanels<DriftPanel>;
+  /** Compare views, by their runs' ids joined with commas. */
+  readonly compare: OpenPanels<ComparePanel>;
   /**
    * Restores `panel` from its saved `state` as the panel serializer of its view type (dashboard or
    * drift) does after a window reload; a panel whose state does not pass the checks is closed.

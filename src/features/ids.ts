@@ -25,6 +25,7 @@ export const Commands = {
   cancelRun: { id: 'xlens.cancelRun', title: 'Cancel Run', icon: '$(debug-stop)' },
   rerun: { id: 'xlens.rerun', title: 'Re-run', icon: '$(debug-rerun)' },
   openRunDashboard: { id: 'xlens.openRunDashboard', title: 'Open Run Dashboard', icon: '$(graph-line)' },
+  compareRuns: { id: 'xlens.compareRuns', title: 'Compare Runs', icon: '$(diff-multiple)' },
   showRunOutput: { id: 'xlens.showRunOutput', title: 'Show Run Output', icon: '$(output)' },
   deleteRun: { id: 'xlens.deleteRun', title: 'Delete Run', icon: '$(trash)' },
   copyRunId: { id: 'xlens.copyRunId', title: 'Copy Run Id' },
@@ -55,6 +56,8 @@ export const WebviewTypes = {
   dashboard: 'xlens.dashboard',
   /** The drift report view. */
   drift: 'xlens.drift',
+  /** The compare view (two or more runs overlaid). */
+  compare: 'xlens.compare',
 } as const;
 
 /** Context keys the extension sets (`setContext`) and package.json `when` clauses read. */

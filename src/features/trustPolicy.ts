@@ -45,6 +45,7 @@ export const TRUST_NEEDS: Record<CommandKey, TrustNeed> = {
   rerun: 'executesWorkspaceCode',
   cancelRun: 'signalsProcesses',
   openRunDashboard: 'readsOnly',
+  compareRuns: 'readsOnly',
   showRunOutput: 'readsOnly',
   deleteRun: 'deletesRecords',
   copyRunId: 'readsOnly',

@@ -15,17 +15,36 @@ import { MISSING, shortSha } from '../../shared/formatting';
 import { metricsText, runDuration } from '../runText';
 import { parseCommandArgs, positiveInt, workspaceRoot } from '../workspace';
 import { inertLines } from '../terminalText';
+import { UserInputError } from '../../core/base/errors';
+import { runsCsv } from '../../core/compare/table';
+import { allColumns, runsTableText, selectRuns, shownColumns, type TableOptions } from '../runsTable';
 
-const usage = `Usage: xlens runs [--task <task>] [--limit N] [--imported] [--json]
+const usage = `Usage: xlens runs [--task <task>] [--filter <expression>] [--sort <fields>] [--columns <fields>]
+                  [--limit N] [--csv | --json] [--imported]
 
 Lists runs of this workspace, newest first: id, task, status, commit, dirty (uncommitted changes were
 snapshotted), duration, checks (passed/total ✔, or failed/total ✖) and key metrics (last values). Runs found in other tools' logs (TensorBoard,
 MLflow, DVCLive and CSV logs in the workspace and in the tasks' metrics: sources) follow in a second
 table, at most --limit of them.
 
+Fields (for --columns, --sort and --filter): run attributes (id, task, status, started, duration,
+commit, branch, dirty), params as params.<key>, metrics by name with an optional :min, :max, :best,
+:last (the default) or :@<step> (the value at that step), e.g. val_loss:min, loss:@100.
+
 Options:
   --task <task>   only runs of this task (imported runs: those of its metrics: sources)
-  --limit N       at most N runs of this workspace and at most N imported runs (default 20)
+  --filter <e>    only runs matching the expression, e.g. 'val_accuracy > 0.9 and params.lr <= 0.01',
+                  'status == failed', 'duration > 5m', 'not dirty == true', or text to search for
+                  (and, or, not, parentheses; operators > >= < <= == != ~ (contains) !~)
+  --sort <fields> comma-separated fields, descending with a trailing " desc" or a leading -, e.g.
+                  --sort 'val_accuracy desc,duration' or --sort=-val_accuracy,duration
+  --columns <f>   the columns to show, e.g. id,task,params.lr,val_accuracy:max (default: id, task,
+                  status, commit, duration, the params that differ, key metrics, and the fields sorted
+                  or filtered by)
+  --csv           the runs as CSV (every attribute, param and metric unless --columns), for a
+                  spreadsheet or pandas
+  --limit N       at most N runs of this workspace and at most N imported runs (default 20; with
+                  --filter or --sort, N of the matching runs in that order)
   --imported      with --json: add the imported runs (see below); in the table: say so even when
                   there are none
   --json          the run records (run.json) as a JSON array; with --imported an object
@@ -41,21 +60,43 @@ export const runsCommand: CliCommand = {
       limit: { type: 'string', short: 'n' },
       json: { type: 'boolean' },
       imported: { type: 'boolean' },
+      columns: { type: 'string' },
+      sort: { type: 'string' },
+      filter: { type: 'string' },
+      csv: { type: 'boolean' },
     });
+    if (values.csv === true && values.json === true) {
+      throw new UserInputError('xlens runs: --csv and --json are alternatives; give one.');
+    }
     const limit = positiveInt('limit', values.limit as string | undefined, 20);
     const root = workspaceRoot(ctx);
     const store = new RunStore(root);
     // Runs whose supervisor died are shown final, also when the workspace cannot be written.
     const reconciled = await reconcileRuns(store, { warn: warnTo(ctx) });
     const task = values.task as string | undefined;
-    const listed = await store.list({ limit, ...(task !== undefined ? { task } : {}) });
-    const runs = withReconciled(listed.runs, reconciled);
+    const table: TableOptions = {
+      ...(values.columns !== undefined ? { columns: values.columns as string } : {}),
+      ...(values.sort !== undefined ? { sort: values.sort as string } : {}),
+      ...(values.filter !== undefined ? { filter: values.filter as string } : {}),
+    };
+    // Filtering and sorting look at every run; the limit applies to what they keep.
+    const whole = table.sort !== undefined || table.filter !== undefined;
+    const listed = await store.list({
+      ...(whole ? {} : { limit }),
+      ...(task !== undefined ? { task } : {}),
+    });
+    const selection = await selectRuns(store, withReconciled(listed.runs, reconciled), table);
+    const runs = selection.runs.slice(0, limit);
     const problems = listed.problems;
     for (const problem of problems) {
       ctx.stderr.write(inertLines(`xlens: warning: skipped run folder ${problem.id}: ${problem.message}\n`));
     }
     // The table lists imported runs after ours (within --limit); JSON keeps its array shape unless
     // --imported asks for them.
+    if (values.csv === true) {
+      ctx.stdout.write(runsCsv(runs, selection.columns ?? allColumns(runs), selection.stepValue));
+      return ExitCode.ok;
+    }
     const json = values.json === true;
     const listImported = values.imported === true;
     const found = !json || listImported ? (await importedRuns(store, ctx.signal)).runs : undefined;
@@ -69,10 +110,14 @@ export const runsCommand: CliCommand = {
     }
     if (runs.length === 0) {
       ctx.stdout.write(
-        task
-          ? inertLines(`No runs of task "${task}" yet.\n`)
-          : 'No runs yet. Start one with `xlens run <task>`.\n',
+        table.filter !== undefined && listed.runs.length > 0
+          ? `No run matches the filter (${listed.runs.length} runs looked at).\n`
+          : task
+            ? inertLines(`No runs of task "${task}" yet.\n`)
+            : 'No runs yet. Start one with `xlens run <task>`.\n',
       );
+    } else if (table.columns !== undefined || whole) {
+      ctx.stdout.write(inertLines(`${runsTableText(runs, shownColumns(selection), selection.stepValue)}\n`));
     } else {
       printRuns(ctx, runs);
     }

@@ -13,6 +13,7 @@ import { isAbsolute, join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import type { GitInfo, SkippedFile } from '../runs/types';
 import { dict } from '../../shared/dict';
+import { UserInputError } from '../base/errors';
 
 /** The ref namespace that keeps run snapshots alive. */
 export const RUN_REF_PREFIX = 'refs/xlens/runs/';
@@ -343,4 +344,44 @@ export async function deleteRunRef(root: string, runId: string): Promise<void> {
   } catch {
     // The ref did not exist.
   }
+}
+
+/** A full commit SHA (SHA-1 or SHA-256 repositories): what run.json records, checked before git sees it. */
+const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+/**
+ * The code difference between two commits (a run's snapshot, or its commit when the tree was clean):
+ * `git diff --stat` (`form: 'stat'`) or the full patch (`form: 'patch'`), without the repository's
+ * external diff or textconv programs (`--no-ext-diff --no-textconv`) and without colour.
+ * @param from the older side, a full commit SHA (as run.json records it; anything else is refused so a
+ *   recorded value can never become a git option).
+ * @throws UserInputError when a SHA is malformed or git does not know the commit (e.g. a run recorded in
+ *   another clone whose refs were not fetched).
+ */
+export async function diffCommits(
+  root: string,
+  from: string,
+  to: string,
+  form: 'stat' | 'patch',
+): Promise<string> {
+  for (const sha of [from, to]) {
+    if (!FULL_SHA.test(sha)) {
+      throw new UserInputError(`"${sha}" is not a full commit SHA; run.json records full SHAs.`);
+    }
+  }
+  const g = git(root);
+  for (const sha of [from, to]) {
+    if ((await resolveCommit(g, sha)) === null) {
+      throw new UserInputError(
+        `commit ${sha.slice(0, 12)} is not in this repository (its run was recorded elsewhere, or the snapshot ref was deleted).`,
+      );
+    }
+  }
+  const options = [
+    '--no-ext-diff',
+    '--no-textconv',
+    '--no-color',
+    form === 'stat' ? '--stat=200' : '--patch',
+  ];
+  return g.raw(['diff', ...options, from, to, '--']);
 }

@@ -1,0 +1,188 @@
+/** `xlens compare <run> <run>...`: params, metric summaries with deltas, and data inputs side by side. */
+import { writeFile } from 'node:fs/promises';
+import { UserInputError } from '../../core/base/errors';
+import { textTable } from '../../core/base/textTable';
+import { compareRuns, type ComparedSummary, type RunComparison } from '../../core/compare/comparison';
+import { comparedRunLabel, renderCompareReportHtml } from '../../core/report/compareReport';
+import { seriesFromLines } from '../../core/report/writeRunReport';
+import { reconcileRuns } from '../../core/runs/reconcile';
+import { RunStore } from '../../core/runs/store';
+import type { RunRecord } from '../../core/runs/types';
+import { formatDuration, formatNumber, MISSING, shortSha } from '../../shared/formatting';
+import { ExitCode, type CliCommand, type CliContext } from '../command';
+import { checkOutputPath } from '../outputPath';
+import { warnTo, withReconciled } from '../runText';
+import { inertLines } from '../terminalText';
+import { parseCommandArgs, workspaceRoot } from '../workspace';
+
+const usage = `Usage: xlens compare <run> <run>... [--metrics a,b] [--all-params] [--json] [--html <file>]
+
+Compares runs: the params that differ, each metric's last, min, max and best value per run with the
+difference to the first run (the baseline), and the data inputs (same, changed or missing against the
+baseline). A run is named by its id, a unique prefix of it, latest or latest:<task>.
+
+Options:
+  --metrics a,b   only these metrics, in this order (default: all, key metrics first)
+  --all-params    list every param, not only those that differ
+  --json          the comparison as JSON (params, metrics with deltas, data)
+  --html <file>   also write a standalone HTML page with every run's curves overlaid per metric
+                  (works offline)
+  --force         with --html: replace an existing file that is not an xlens report`;
+
+/** Finds each named run; a name matching nothing is an error naming it. */
+async function findRuns(
+  store: RunStore,
+  refs: readonly string[],
+  reconciled: readonly RunRecord[],
+): Promise<RunRecord[]> {
+  const runs: RunRecord[] = [];
+  for (const ref of refs) {
+    const run = await store.find(ref);
+    if (!run) {
+      throw new UserInputError(`no run matches "${ref}". List runs with \`xlens runs\`.`);
+    }
+    if (runs.some((r) => r.id === run.id)) {
+      throw new UserInputError(`run ${run.id} is named twice ("${ref}"); name each run once.`);
+    }
+    runs.push(withReconciled([run], reconciled)[0]);
+  }
+  return runs;
+}
+
+function signed(value: number | null): string {
+  return value === null ? '' : `${value > 0 ? '+' : ''}${formatNumber(value)}`;
+}
+
+/** The comparison as text: runs, params, metrics (one block per metric), data. */
+export function comparisonText(
+  runs: readonly RunRecord[],
+  comparison: RunComparison,
+  allParams: boolean,
+): string {
+  const out: string[] = [];
+  out.push(
+    textTable(
+      ['', 'RUN', 'TASK', 'STATUS', 'COMMIT', 'DURATION'],
+      runs.map((run, i) => [
+        `#${i + 1}`,
+        run.id,
+        run.task,
+        run.status,
+        `${shortSha(run.git.commit)}${run.git.dirty ? ' (dirty)' : ''}`,
+        formatDuration(run.durationMs),
+      ]),
+    ),
+  );
+  const params = comparison.params.filter((p) => allParams || p.differs);
+  const differing = comparison.params.filter((p) => p.differs).length;
+  out.push('');
+  if (comparison.params.length === 0) {
+    out.push('Params: none recorded.');
+  } else if (params.length === 0) {
+    out.push(`Params: all ${comparison.params.length} the same (--all-params lists them).`);
+  } else {
+    out.push(
+      `Params (${differing} of ${comparison.params.length} differ${allParams ? '' : '; --all-params lists all'}):`,
+      textTable(
+        ['NAME', ...runs.map((_, i) => `#${i + 1}`)],
+        params.map((p) => [
+          `${p.name}${allParams && p.differs ? ' *' : ''}`,
+          ...p.values.map((v) => (v === undefined ? MISSING : typeof v === 'string' ? v : JSON.stringify(v))),
+        ]),
+      ),
+    );
+  }
+  out.push('');
+  if (comparison.metrics.length === 0) {
+    out.push('Metrics: none recorded.');
+  }
+  for (const metric of comparison.metrics) {
+    out.push(`${metric.name} (${metric.goal === 'min' ? 'lower' : 'higher'} is better):`);
+    const cells = (s: ComparedSummary | null): string[] =>
+      s
+        ? [
+            formatNumber(s.last),
+            formatNumber(s.min),
+            formatNumber(s.max),
+            formatNumber(s.best),
+            String(s.bestStep),
+            signed(s.deltaLast),
+            signed(s.deltaBest),
+          ]
+        : ['not recorded', '', '', '', '', '', ''];
+    out.push(
+      textTable(
+        ['  RUN', 'LAST', 'MIN', 'MAX', 'BEST', 'BEST STEP', 'Δ LAST', 'Δ BEST'],
+        metric.runs.map((s, i) => [`  #${i + 1}`, ...cells(s)]),
+      ),
+      '',
+    );
+  }
+  if (comparison.data.length > 0) {
+    out.push(
+      'Data:',
+      textTable(
+        ['PATH', ...runs.map((_, i) => `#${i + 1}`)],
+        comparison.data.map((input) => [
+          input.path,
+          ...input.runs.map((r) => (r ? `${r.sha256.slice(0, 12)} ${r.state}` : 'missing')),
+        ]),
+      ),
+    );
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+export const compareCommand: CliCommand = {
+  name: 'compare',
+  summary: 'compare runs: params that differ, metrics with deltas, data (--html for curves)',
+  usage,
+  async run(ctx: CliContext): Promise<ExitCode> {
+    const { values, positionals } = parseCommandArgs('compare', ctx.args, {
+      metrics: { type: 'string' },
+      'all-params': { type: 'boolean' },
+      json: { type: 'boolean' },
+      html: { type: 'string' },
+      force: { type: 'boolean' },
+    });
+    if (positionals.length < 2) {
+      throw new UserInputError(
+        'xlens compare needs at least two runs, e.g. `xlens compare latest:train 20261206T0912`. List runs with `xlens runs`.',
+      );
+    }
+    const store = new RunStore(workspaceRoot(ctx));
+    const reconciled = await reconcileRuns(store, { warn: warnTo(ctx) });
+    const runs = await findRuns(store, positionals, reconciled);
+    let metrics: string[] | undefined;
+    if (typeof values.metrics === 'string') {
+      metrics = values.metrics.split(',').map((m) => m.trim());
+      const known = new Set(runs.flatMap((run) => Object.keys(run.metrics)));
+      const unknown = metrics.filter((m) => !known.has(m));
+      if (metrics.includes('') || unknown.length > 0) {
+        throw new UserInputError(
+          `--metrics: ${unknown.length > 0 ? `no compared run has ${unknown.map((m) => `"${m}"`).join(', ')}` : 'an empty name'}; the runs have ${[...known].join(', ') || 'no metrics'}.`,
+        );
+      }
+    }
+    const comparison = compareRuns(runs, metrics ? { metrics } : {});
+    if (typeof values.html === 'string') {
+      const out = checkOutputPath(ctx.cwd, '--html', values.html, 'compare.html', {
+        kind: 'html',
+        force: values.force === true,
+      });
+      const series = [];
+      for (const run of runs) {
+        series.push(seriesFromLines((await store.readMetrics(run.id)).lines));
+      }
+      await writeFile(out, renderCompareReportHtml(runs, comparison, series));
+      ctx.stderr.write(`wrote ${out}\n`);
+    }
+    if (values.json === true) {
+      const labels = runs.map((run, i) => comparedRunLabel(run, i));
+      ctx.stdout.write(`${JSON.stringify({ ...comparison, labels }, null, 2)}\n`);
+    } else {
+      ctx.stdout.write(inertLines(comparisonText(runs, comparison, values['all-params'] === true)));
+    }
+    return ExitCode.ok;
+  },
+};

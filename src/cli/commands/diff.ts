@@ -1,0 +1,112 @@
+/** `xlens diff <a> <b> [--patch]`: what changed between two runs: params, data inputs and code. */
+import { UserInputError } from '../../core/base/errors';
+import { compareRuns } from '../../core/compare/comparison';
+import { diffCommits } from '../../core/git/gitContext';
+import { reconcileRuns } from '../../core/runs/reconcile';
+import { RunStore } from '../../core/runs/store';
+import type { RunRecord } from '../../core/runs/types';
+import { MISSING, shortSha } from '../../shared/formatting';
+import { ExitCode, type CliCommand, type CliContext } from '../command';
+import { warnTo, withReconciled } from '../runText';
+import { inertLines } from '../terminalText';
+import { parseCommandArgs, workspaceRoot } from '../workspace';
+
+const usage = `Usage: xlens diff <run a> <run b> [--patch]
+
+What changed from run a to run b: params (changed, added, removed), data inputs (same, changed,
+missing: by content hash) and code (git diff --stat between the runs' code: each run's snapshot of
+uncommitted changes, or its commit when the tree was clean). Runs are named by id, unique prefix,
+latest or latest:<task>.
+
+Options:
+  --patch   the code's full patch instead of the list of changed files`;
+
+/** The commit holding a run's code: its snapshot when the tree was dirty, else its commit. */
+export function runCodeCommit(run: RunRecord): string | null {
+  return run.git.snapshot ?? run.git.commit;
+}
+
+function valueText(value: unknown): string {
+  return value === undefined ? MISSING : typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+export const diffCommand: CliCommand = {
+  name: 'diff',
+  summary: 'what changed between two runs: params, data and code (git diff)',
+  usage,
+  async run(ctx: CliContext): Promise<ExitCode> {
+    const { values, positionals } = parseCommandArgs('diff', ctx.args, { patch: { type: 'boolean' } });
+    if (positionals.length !== 2) {
+      throw new UserInputError('xlens diff needs two runs, e.g. `xlens diff 20261206T0912 latest:train`.');
+    }
+    const root = workspaceRoot(ctx);
+    const store = new RunStore(root);
+    const reconciled = await reconcileRuns(store, { warn: warnTo(ctx) });
+    const runs: RunRecord[] = [];
+    for (const ref of positionals) {
+      const run = await store.find(ref);
+      if (!run) {
+        throw new UserInputError(`no run matches "${ref}". List runs with \`xlens runs\`.`);
+      }
+      runs.push(withReconciled([run], reconciled)[0]);
+    }
+    const [a, b] = runs;
+    const comparison = compareRuns(runs, { metrics: [] });
+    const out: string[] = [`${a.id} (${a.task}) → ${b.id} (${b.task})`, ''];
+    const params = comparison.params.filter((p) => p.differs);
+    out.push(params.length === 0 ? 'Params: the same.' : 'Params:');
+    for (const p of params) {
+      const [before, after] = p.values;
+      out.push(
+        before === undefined
+          ? `  + ${p.name}: ${valueText(after)}`
+          : after === undefined
+            ? `  - ${p.name}: ${valueText(before)}`
+            : `  ~ ${p.name}: ${valueText(before)} → ${valueText(after)}`,
+      );
+    }
+    out.push('');
+    if (comparison.data.length === 0) {
+      out.push('Data: no inputs recorded.');
+    } else {
+      out.push(comparison.data.every((d) => !d.differs) ? 'Data: the same.' : 'Data:');
+      for (const input of comparison.data.filter((d) => d.differs)) {
+        const [before, after] = input.runs;
+        out.push(
+          !after
+            ? `  - ${input.path}: missing in ${b.id}`
+            : !before
+              ? `  + ${input.path}: only in ${b.id}`
+              : `  ~ ${input.path}: changed (${before.sha256.slice(0, 12)} → ${after.sha256.slice(0, 12)})`,
+        );
+      }
+    }
+    out.push('');
+    const from = runCodeCommit(a);
+    const to = runCodeCommit(b);
+    if (!from || !to) {
+      out.push(`Code: ${!from ? a.id : b.id} was not recorded in a git repository; no code to compare.`);
+    } else if (from === to) {
+      out.push(`Code: the same (${shortSha(from)}).`);
+    } else {
+      const form = values.patch === true ? 'patch' : 'stat';
+      const text = await diffCommits(root, from, to, form);
+      const side = (run: RunRecord, sha: string): string =>
+        `${shortSha(sha)}${run.git.snapshot ? ` (snapshot of uncommitted changes on ${shortSha(run.git.commit)})` : ''}`;
+      // The stat's lines indented alike (git's output is trimmed as a whole); a patch as git wrote it.
+      const body =
+        text.trim() === ''
+          ? '  the same files'
+          : form === 'stat'
+            ? text
+                .trimEnd()
+                .split('\n')
+                .map((line) => `  ${line.trimStart()}`)
+                .join('\n')
+            : text.trimEnd();
+      out.push(`Code: ${side(a, from)} → ${side(b, to)}`, body);
+    }
+    ctx.stdout.write(inertLines(`${out.join('\n')}\n`));
+    return ExitCode.ok;
+  },
+};

@@ -1,0 +1,202 @@
+/**
+ * What the compare view does to metric series before drawing them: smoothing, a y range that ignores
+ * outliers, downsampling into per-bucket min–max bands (so a one-step spike stays visible), and runs
+ * grouped into a mean line with a min–max band.
+ */
+import type { MetricPoint } from '../metrics/series';
+
+/**
+ * Exponential moving average with TensorBoard's debiasing (the scalars dashboard's smoothing): for a
+ * weight w in [0, 1), `ema_i = w·ema_{i−1} + (1−w)·v_i` from `ema_{−1} = 0`, divided by `1 − w^(i+1)` so
+ * the first points are not pulled towards 0. A series whose values are all equal is returned unchanged
+ * (dividing by the debias factor would only add rounding noise). w = 0 returns the series.
+ * Source: TensorBoard, `tensorboard/webapp/widgets/line_chart_v2/lib/data_transformer.ts` (behaviour,
+ * not code).
+ * @param weight the smoothing weight in [0, 1); TensorBoard's default is 0.6.
+ * @returns new points (same steps and times), or `points` itself when nothing changes.
+ * @throws RangeError when `weight` is outside [0, 1).
+ */
+export function smoothEma(points: readonly MetricPoint[], weight: number): readonly MetricPoint[] {
+  if (!(weight >= 0 && weight < 1)) {
+    throw new RangeError(`smoothEma: weight must be in [0, 1), got ${weight}`);
+  }
+  if (weight === 0 || points.length < 2 || points.every((p) => p.value === points[0].value)) {
+    return points;
+  }
+  let last = 0;
+  let count = 0;
+  return points.map((p) => {
+    last = last * weight + (1 - weight) * p.value;
+    count++;
+    return { ...p, value: last / (1 - weight ** count) };
+  });
+}
+
+/**
+ * The `q`-quantile of `values` with linear interpolation between order statistics (NumPy's default
+ * `linear` method, Hyndman & Fan type 7).
+ * @param values finite numbers, any order (not modified).
+ * @returns `undefined` for no values.
+ */
+export function quantile(values: readonly number[], q: number): number | undefined {
+  if (values.length === 0) {
+    return undefined;
+  }
+  const sorted = Float64Array.from(values).sort();
+  const h = (sorted.length - 1) * Math.min(1, Math.max(0, q));
+  const lo = Math.floor(h);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/**
+ * A y range that leaves outliers out: the 5th to 95th percentile of every value (as TensorBoard's
+ * "ignore outliers", MLflow and Aim do), widened by 5 % of its span on each side so the lines do not
+ * touch the frame. Returns `undefined` when there are no values or the range is empty (one value):
+ * the chart then picks its own range.
+ */
+export function clippedDomain(
+  series: readonly (readonly MetricPoint[])[],
+  lower = 0.05,
+  upper = 0.95,
+): [number, number] | undefined {
+  const values: number[] = [];
+  for (const points of series) {
+    for (const p of points) {
+      values.push(p.value);
+    }
+  }
+  const lo = quantile(values, lower);
+  const hi = quantile(values, upper);
+  if (lo === undefined || hi === undefined || !(hi > lo)) {
+    return undefined;
+  }
+  const pad = (hi - lo) * 0.05;
+  return [lo - pad, hi + pad];
+}
+
+/** One bucket of a downsampled series: the representative point and the range of values in it. */
+export interface BandPoint {
+  /** Step of the representative point (the bucket's last point, so the line ends at the last step). */
+  step: number;
+  /** The mean of the bucket's values: the line drawn. */
+  value: number;
+  /** Smallest and largest value in the bucket: the band drawn around the line. */
+  min: number;
+  max: number;
+  /** Wall time of the bucket's last point, when known (Unix ms). */
+  time?: number;
+}
+
+/**
+ * Downsamples a series into at most `buckets` equal-width step ranges between its first and last step;
+ * each non-empty bucket gives its mean (the line), min and max (the band) and last step. Unlike stride or
+ * reservoir sampling, every extreme stays visible: a one-step spike widens its bucket's band to its value.
+ * A series of at most `buckets` points keeps one bucket per point (min = max = value).
+ * @param points in step order.
+ * @param buckets ≥ 1.
+ * @throws RangeError when `buckets` is not a positive integer.
+ */
+export function minMaxBuckets(points: readonly MetricPoint[], buckets: number): BandPoint[] {
+  if (!Number.isInteger(buckets) || buckets < 1) {
+    throw new RangeError(`minMaxBuckets: buckets must be a positive integer, got ${buckets}`);
+  }
+  if (points.length <= buckets) {
+    return points.map((p) => ({
+      step: p.step,
+      value: p.value,
+      min: p.value,
+      max: p.value,
+      ...(p.time !== undefined ? { time: p.time } : {}),
+    }));
+  }
+  const first = points[0].step;
+  const span = points[points.length - 1].step - first;
+  const out: BandPoint[] = [];
+  let current = -1;
+  let sum = 0;
+  let count = 0;
+  let band: BandPoint | undefined;
+  const flush = (): void => {
+    if (band) {
+      band.value = sum / count;
+      out.push(band);
+    }
+  };
+  for (const p of points) {
+    const index = span === 0 ? 0 : Math.min(buckets - 1, Math.floor(((p.step - first) / span) * buckets));
+    if (index !== current) {
+      flush();
+      current = index;
+      sum = 0;
+      count = 0;
+      band = { step: p.step, value: p.value, min: p.value, max: p.value };
+    }
+    sum += p.value;
+    count++;
+    band!.step = p.step;
+    band!.min = Math.min(band!.min, p.value);
+    band!.max = Math.max(band!.max, p.value);
+    if (p.time !== undefined) {
+      band!.time = p.time;
+    } else {
+      delete band!.time;
+    }
+  }
+  flush();
+  return out;
+}
+
+/**
+ * Runs grouped into one line: over `buckets` equal-width step ranges spanning every run, each run's mean
+ * in the bucket, then across the runs that have points there their mean (the line), min and max (the
+ * band). The step of a bucket is its centre, rounded.
+ * @param runs each run's series, in step order.
+ * @returns one point per bucket with at least one run's point; `runs` counts the runs that had one.
+ */
+export function groupBands(
+  runs: readonly (readonly MetricPoint[])[],
+  buckets: number,
+): (BandPoint & { runs: number })[] {
+  const present = runs.filter((points) => points.length > 0);
+  if (present.length === 0) {
+    return [];
+  }
+  const first = Math.min(...present.map((points) => points[0].step));
+  const last = Math.max(...present.map((points) => points[points.length - 1].step));
+  const width = Math.max(1, last - first + 1) / buckets;
+  const means: Map<number, number[]> = new Map();
+  for (const points of present) {
+    let index = -1;
+    let sum = 0;
+    let count = 0;
+    const flush = (): void => {
+      if (count > 0) {
+        const list = means.get(index) ?? [];
+        list.push(sum / count);
+        means.set(index, list);
+      }
+    };
+    for (const p of points) {
+      const bucket = Math.min(buckets - 1, Math.floor((p.step - first) / width));
+      if (bucket !== index) {
+        flush();
+        index = bucket;
+        sum = 0;
+        count = 0;
+      }
+      sum += p.value;
+      count++;
+    }
+    flush();
+  }
+  return [...means.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([index, values]) => ({
+      step: Math.round(first + (index + 0.5) * width),
+      value: values.reduce((a, b) => a + b, 0) / values.length,
+      min: Math.min(...values),
+      max: Math.max(...values),
+      runs: values.length,
+    }));
+}

@@ -1,0 +1,100 @@
+/**
+ * Field names as users type them in `--columns`, `--sort`, filter expressions and the table's column
+ * chooser: `task`, `params.lr`, `val_accuracy`, `val_loss:min`, `loss:@100`, `metrics.epoch` (a metric
+ * whose name is also an attribute or param). Resolved against the params and metrics the runs have, so
+ * a misspelt name is an error with a suggestion instead of an empty column.
+ */
+import { UserInputError } from '../base/errors';
+import { closest } from '../config/suggest';
+import type { RunRecord } from '../runs/types';
+import { ATTRIBUTES, type Aggregate, type Attribute, type Field } from './fields';
+
+/** The param and metric names of a set of runs (own keys of run.json's `params` and `metrics`). */
+export interface FieldCatalog {
+  params: ReadonlySet<string>;
+  metrics: ReadonlySet<string>;
+}
+
+/** The {@link FieldCatalog} of `runs`. */
+export function fieldCatalog(runs: Iterable<RunRecord>): FieldCatalog {
+  const params = new Set<string>();
+  const metrics = new Set<string>();
+  for (const run of runs) {
+    for (const name of Object.keys(run.params)) {
+      params.add(name);
+    }
+    for (const name of Object.keys(run.metrics)) {
+      metrics.add(name);
+    }
+  }
+  return { params, metrics };
+}
+
+const AGGREGATE = /:(last|min|max|best|@(\d+))$/;
+
+/**
+ * Parses a field name.
+ * - `params.<key>` is a param; `metrics.<name>` a metric; an attribute name (`id`, `task`, `status`,
+ *   `started`, `duration`, `commit`, `branch`, `dirty`) an attribute;
+ * - any other name is a metric the runs have, else a param they have;
+ * - a metric may end in `:last`, `:min`, `:max`, `:best` or `:@<step>` (default `last`).
+ *
+ * @param what where the name came from, for messages, e.g. `--sort` or `filter at column 12`.
+ * @throws UserInputError naming `what` when the name is empty, names neither a metric nor a param of the
+ *   runs (with the closest name as a suggestion), or puts an aggregate on something other than a metric.
+ */
+export function parseFieldName(text: string, catalog: FieldCatalog, what: string): Field {
+  const name = text.trim();
+  if (name === '') {
+    throw new UserInputError(`${what}: empty field name.`);
+  }
+  const match = AGGREGATE.exec(name);
+  const base = match ? name.slice(0, match.index) : name;
+  const aggregate: Aggregate | undefined = match
+    ? match[2] !== undefined
+      ? { step: Number(match[2]) }
+      : (match[1] as Aggregate)
+    : undefined;
+  if (aggregate !== undefined && typeof aggregate === 'object' && !Number.isSafeInteger(aggregate.step)) {
+    throw new UserInputError(`${what}: step ${match![2]} in "${name}" is too large.`);
+  }
+  const metric = (metricName: string): Field => ({
+    kind: 'metric',
+    name: metricName,
+    aggregate: aggregate ?? 'last',
+  });
+  const notMetric = (field: Field): Field => {
+    if (aggregate !== undefined) {
+      throw new UserInputError(
+        `${what}: "${name}": ${aggregateSuffix(match![0])} applies to metrics only, and "${base}" is ${field.kind === 'param' ? 'a param' : 'a run attribute'}.`,
+      );
+    }
+    return field;
+  };
+  if (base.startsWith('metrics.') && base.length > 'metrics.'.length) {
+    return metric(base.slice('metrics.'.length));
+  }
+  if (base.startsWith('params.') && base.length > 'params.'.length) {
+    return notMetric({ kind: 'param', name: base.slice('params.'.length) });
+  }
+  if ((ATTRIBUTES as readonly string[]).includes(base) && !catalog.metrics.has(base)) {
+    return notMetric({ kind: 'attribute', name: base as Attribute });
+  }
+  if (catalog.metrics.has(base)) {
+    return metric(base);
+  }
+  if (catalog.params.has(base)) {
+    return notMetric({ kind: 'param', name: base });
+  }
+  const candidates = [...ATTRIBUTES, ...catalog.metrics, ...[...catalog.params].map((p) => `params.${p}`)];
+  const suggestion = closest(base, candidates);
+  throw new UserInputError(
+    `${what}: no run has a metric or param "${base}"${suggestion ? `; did you mean "${suggestion}"?` : '.'} ` +
+      'Name a param as params.<key>, a metric by its name (optionally :min, :max, :best, :last or :@<step>), ' +
+      `or a run attribute (${ATTRIBUTES.join(', ')}).`,
+  );
+}
+
+function aggregateSuffix(suffix: string): string {
+  return `the suffix "${suffix}"`;
+}

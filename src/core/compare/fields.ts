@@ -1,0 +1,162 @@
+/**
+ * The fields of a run that the experiments table, `xlens runs --columns/--sort/--filter` and the compare
+ * views read: the run's attributes (task, status, started, duration, commit, dirty, ...), each param
+ * (flattened keys, as run.json records them) and each metric, seen through an aggregate (last, min, max,
+ * best, or the value at a step). One module, so a column, a sort key and a filter name the same value.
+ */
+import { ownValue } from '../../shared/dict';
+import { bestValue } from '../runs/summaries';
+import type { RunRecord } from '../runs/types';
+
+/** The run attributes a field may name, in the table's default column order. */
+export const ATTRIBUTES = [
+  'id',
+  'task',
+  'status',
+  'started',
+  'duration',
+  'commit',
+  'branch',
+  'dirty',
+] as const;
+
+/** One of {@link ATTRIBUTES}. */
+export type Attribute = (typeof ATTRIBUTES)[number];
+
+/**
+ * Which value of a metric's series a field reads: the last value, the smallest, the largest, the best
+ * (smallest for loss-like names, largest otherwise: `metricGoal`), or the value recorded at a step (the
+ * last point at that step; missing when the run has no point there).
+ */
+export type Aggregate = 'last' | 'min' | 'max' | 'best' | { step: number };
+
+/** What a column, sort key or filter reads from a run. */
+export type Field =
+  | { kind: 'attribute'; name: Attribute }
+  | { kind: 'param'; name: string }
+  | { kind: 'metric'; name: string; aggregate: Aggregate };
+
+/** A value read from a run: a number, a string, a boolean, or `null` when the run has none. */
+export type FieldValue = string | number | boolean | null;
+
+/**
+ * The value of a metric at a step, when a field asks for one (`{ step: N }`): loaded from the run's
+ * metrics by the caller (the table keeps no series). `undefined` when the run has no point there.
+ */
+export type StepValueLookup = (runId: string, metric: string, step: number) => number | undefined;
+
+/** The text of an aggregate in column names and specs: `last`, `min`, `max`, `best`, `@100`. */
+export function aggregateText(aggregate: Aggregate): string {
+  return typeof aggregate === 'object' ? `@${aggregate.step}` : aggregate;
+}
+
+/**
+ * The canonical name of a field, used as a column id and in CSV headers: `task`, `params.lr`,
+ * `val_loss` (a metric's last value), `val_loss:min`, `val_loss:@100`.
+ */
+export function fieldId(field: Field): string {
+  switch (field.kind) {
+    case 'attribute':
+      return field.name;
+    case 'param':
+      return `params.${field.name}`;
+    case 'metric':
+      return field.aggregate === 'last' ? field.name : `${field.name}:${aggregateText(field.aggregate)}`;
+  }
+}
+
+/**
+ * Reads `field` from `run`.
+ * - attributes: `started` is the ISO time the run started (or was created), `duration` in ms (a running
+ *   run's time so far is not counted: `null`), `commit` the 40-hex SHA, `dirty` whether uncommitted code
+ *   was snapshotted;
+ * - params: the recorded value (run.json keeps flattened keys), `null` when the run has no such param;
+ * - metrics: the summary's value for the aggregate, `null` when the run has no finite value of the metric.
+ * @param stepValue needed only for `{ step }` aggregates; without it they read `null`.
+ */
+export function fieldValue(run: RunRecord, field: Field, stepValue?: StepValueLookup): FieldValue {
+  switch (field.kind) {
+    case 'attribute':
+      return attributeValue(run, field.name);
+    case 'param': {
+      const value = ownValue(run.params, field.name);
+      return value === undefined ? null : value;
+    }
+    case 'metric': {
+      const summary = ownValue(run.metrics, field.name);
+      const aggregate = field.aggregate;
+      if (typeof aggregate === 'object') {
+        return stepValue?.(run.id, field.name, aggregate.step) ?? null;
+      }
+      if (!summary || summary.count === 0) {
+        return null;
+      }
+      switch (aggregate) {
+        case 'last':
+          return summary.last;
+        case 'min':
+          return summary.min;
+        case 'max':
+          return summary.max;
+        case 'best':
+          return bestValue(field.name, summary);
+      }
+    }
+  }
+}
+
+function attributeValue(run: RunRecord, name: Attribute): FieldValue {
+  switch (name) {
+    case 'id':
+      return run.id;
+    case 'task':
+      return run.task;
+    case 'status':
+      return run.status;
+    case 'started':
+      return run.startedAt ?? run.createdAt;
+    case 'duration':
+      return run.durationMs ?? null;
+    case 'commit':
+      return run.git.commit;
+    case 'branch':
+      return run.git.branch;
+    case 'dirty':
+      return run.git.commit ? run.git.dirty : null;
+  }
+}
+
+/**
+ * Orders two field values for sorting, ascending: numbers numerically, strings by `localeCompare` with
+ * numeric collation (`run-9` before `run-10`), `false` before `true`; values of different types order
+ * numbers, then strings, then booleans. `null` (no value) sorts last in both directions, so sorting
+ * by a metric never puts the runs without it first.
+ * @returns negative, zero or positive, as `Array.prototype.sort` expects, for an ascending sort;
+ *   `descending` reverses everything but the place of `null`.
+ */
+export function compareFieldValues(a: FieldValue, b: FieldValue, descending = false): number {
+  if (a === null || b === null) {
+    return a === b ? 0 : a === null ? 1 : -1;
+  }
+  const order = typeRank(a) - typeRank(b) || compareSameType(a, b);
+  return descending ? -order : order;
+}
+
+function typeRank(value: string | number | boolean): number {
+  return typeof value === 'number' ? 0 : typeof value === 'string' ? 1 : 2;
+}
+
+function compareSameType(a: string | number | boolean, b: string | number | boolean): number {
+  if (typeof a === 'number' && typeof b === 'number') {
+    return a - b;
+  }
+  if (typeof a === 'string' && typeof b === 'string') {
+    return a.localeCompare(b, 'en', { numeric: true });
+  }
+  return Number(a) - Number(b);
+}
+
+/** Whether two field values are the same value (numbers by value, so `1` equals `1.0`). */
+export function sameFieldValue(a: FieldValue, b: FieldValue): boolean {
+  return a === b || (typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b));
+}

@@ -1,0 +1,312 @@
+/**
+ * The filter language of the experiments table and `xlens runs --filter`: comparisons of run fields
+ * joined with `and`, `or`, `not` and parentheses, plus free text.
+ *
+ * ```
+ * expression := or
+ * or         := and ("or" and)*
+ * and        := not (["and"] not)*          juxtaposed terms are joined with "and"
+ * not        := "not" not | "(" or ")" | term
+ * term       := operand [operator operand]  a lone operand is a text search
+ * operator   := ">" | ">=" | "<" | "<=" | "==" | "=" | "!=" | "~" | "!~"
+ * operand    := word | "double-quoted" | 'single-quoted'   (backslash escapes the quote and itself)
+ * ```
+ *
+ * A word is a run of characters other than spaces, parentheses, quotes and `<>=!~`, so metric names
+ * with `/`, `.`, `-` or `:` need no quotes: `eval/accuracy > 0.9 and params.lr <= 0.01`,
+ * `status == failed`, `val_loss:min < 0.3`, `duration > 5m`, `not dirty == true`, `train "early stop"`.
+ * The left operand names a field (see `parseFieldName`); the right one is a value: a number
+ * (`1e-3`), for `duration` also a duration (`90s`, `5m`, `2h`), `true`/`false`, `null` (the run has no
+ * value: `params.seed == null`), or text. Numbers compare as numbers, text as text (`started >
+ * 2026-12-01` works on ISO times); `~` is a case-insensitive "contains". A run without the field fails
+ * every comparison but `!= <value>` and `== null`. A text search matches, case-insensitively, the run's
+ * id, task, status, commit, branch and param values (and whatever `options.text` adds, e.g. its note).
+ */
+import { UserInputError } from '../base/errors';
+import { parseDuration } from '../config/duration';
+import type { RunRecord } from '../runs/types';
+import { parseFieldName, type FieldCatalog } from './fieldNames';
+import { fieldValue, type Field, type FieldValue, type StepValueLookup } from './fields';
+
+type Operator = '>' | '>=' | '<' | '<=' | '==' | '!=' | '~' | '!~';
+
+/** A parsed filter expression (see the module comment for the language). */
+export type FilterExpression =
+  | { kind: 'and' | 'or'; left: FilterExpression; right: FilterExpression }
+  | { kind: 'not'; operand: FilterExpression }
+  | { kind: 'compare'; field: Field; operator: Operator; value: string; quoted: boolean }
+  | { kind: 'text'; text: string };
+
+interface Token {
+  type: 'word' | 'string' | 'op' | '(' | ')';
+  text: string;
+  /** 1-based column of the token's first character. */
+  column: number;
+}
+
+const OPERATORS = ['>=', '<=', '==', '!=', '!~', '>', '<', '=', '~'];
+const WORD_END = /[\s()"'<>=!~]/;
+
+function tokenize(source: string, what: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < source.length) {
+    const c = source[i];
+    if (/\s/.test(c)) {
+      i++;
+    } else if (c === '(' || c === ')') {
+      tokens.push({ type: c, text: c, column: i + 1 });
+      i++;
+    } else if (c === '"' || c === "'") {
+      let text = '';
+      let j = i + 1;
+      for (; j < source.length && source[j] !== c; j++) {
+        if (source[j] === '\\' && j + 1 < source.length) {
+          j++;
+        }
+        text += source[j];
+      }
+      if (j >= source.length) {
+        throw new UserInputError(`${what}: column ${i + 1}: the quote ${c} is not closed.`);
+      }
+      tokens.push({ type: 'string', text, column: i + 1 });
+      i = j + 1;
+    } else {
+      const op = OPERATORS.find((o) => source.startsWith(o, i));
+      if (op) {
+        tokens.push({ type: 'op', text: op === '=' ? '==' : op, column: i + 1 });
+        i += op.length;
+        continue;
+      }
+      if (c === '!') {
+        throw new UserInputError(
+          `${what}: column ${i + 1}: "!" alone is not an operator; use "not", "!=" or "!~".`,
+        );
+      }
+      let j = i;
+      while (j < source.length && !WORD_END.test(source[j])) {
+        j++;
+      }
+      tokens.push({ type: 'word', text: source.slice(i, j), column: i + 1 });
+      i = j;
+    }
+  }
+  return tokens;
+}
+
+const isKeyword = (token: Token | undefined, keyword: string): boolean =>
+  token?.type === 'word' && token.text.toLowerCase() === keyword;
+
+/**
+ * Parses a filter expression against the fields the runs have.
+ * @param what how messages name the expression, e.g. `--filter` or `filter`.
+ * @returns `undefined` for an empty or blank expression (no filter).
+ * @throws UserInputError naming `what` and the 1-based column for a syntax error (unclosed quote or
+ *   parenthesis, missing operand), and for an unknown field (with a suggestion).
+ */
+export function parseFilter(
+  source: string,
+  catalog: FieldCatalog,
+  what = 'filter',
+): FilterExpression | undefined {
+  const tokens = tokenize(source, what);
+  if (tokens.length === 0) {
+    return undefined;
+  }
+  let at = 0;
+  const peek = (): Token | undefined => tokens[at];
+  const fail = (message: string, token = peek()): never => {
+    throw new UserInputError(`${what}: ${token ? `column ${token.column}` : 'at the end'}: ${message}`);
+  };
+  const parseOr = (): FilterExpression => {
+    let left = parseAnd();
+    while (isKeyword(peek(), 'or')) {
+      at++;
+      left = { kind: 'or', left, right: parseAnd() };
+    }
+    return left;
+  };
+  const parseAnd = (): FilterExpression => {
+    let left = parseNot();
+    for (;;) {
+      const next = peek();
+      if (next === undefined || next.type === ')' || isKeyword(next, 'or')) {
+        return left;
+      }
+      if (isKeyword(next, 'and')) {
+        at++;
+      }
+      left = { kind: 'and', left, right: parseNot() };
+    }
+  };
+  const parseNot = (): FilterExpression => {
+    const token = peek();
+    if (token === undefined) {
+      return fail('expected a comparison, a text or "(" here.');
+    }
+    if (isKeyword(token, 'not')) {
+      at++;
+      return { kind: 'not', operand: parseNot() };
+    }
+    if (token.type === '(') {
+      at++;
+      const inner = parseOr();
+      if (peek()?.type !== ')') {
+        fail(`the "(" at column ${token.column} is not closed.`);
+      }
+      at++;
+      return inner;
+    }
+    if (token.type === ')') {
+      return fail('")" without a matching "(".');
+    }
+    if (token.type === 'op') {
+      return fail(`"${token.text}" needs a field name before it, e.g. "val_loss ${token.text} 0.3".`);
+    }
+    if (isKeyword(token, 'and') || isKeyword(token, 'or')) {
+      return fail(`"${token.text}" needs a condition before it.`);
+    }
+    at++;
+    const op = peek();
+    if (op?.type !== 'op') {
+      return { kind: 'text', text: token.text };
+    }
+    at++;
+    const value = peek();
+    if (value === undefined || (value.type !== 'word' && value.type !== 'string')) {
+      return fail(`"${op.text}" needs a value after it, e.g. "${token.text} ${op.text} 0.5".`, value);
+    }
+    at++;
+    const field = parseFieldName(token.text, catalog, `${what}: column ${token.column}`);
+    return {
+      kind: 'compare',
+      field,
+      operator: op.text as Operator,
+      value: value.text,
+      quoted: value.type === 'string',
+    };
+  };
+  const expression = parseOr();
+  if (at < tokens.length) {
+    fail(tokens[at].type === ')' ? '")" without a matching "(".' : `unexpected "${tokens[at].text}".`);
+  }
+  return expression;
+}
+
+/** Options of {@link matchesFilter}. */
+export interface FilterContext {
+  /** Values of metrics at a step, for `name:@N` fields. */
+  stepValue?: StepValueLookup;
+  /** More text a text search looks in (e.g. a run's note), beside id, task, status, git and params. */
+  text?: (run: RunRecord) => string;
+}
+
+/** Whether `run` satisfies `expression` (see the module comment for the rules). */
+export function matchesFilter(
+  run: RunRecord,
+  expression: FilterExpression,
+  context: FilterContext = {},
+): boolean {
+  switch (expression.kind) {
+    case 'and':
+      return matchesFilter(run, expression.left, context) && matchesFilter(run, expression.right, context);
+    case 'or':
+      return matchesFilter(run, expression.left, context) || matchesFilter(run, expression.right, context);
+    case 'not':
+      return !matchesFilter(run, expression.operand, context);
+    case 'text':
+      return runText(run, context).includes(expression.text.toLowerCase());
+    case 'compare':
+      return compare(fieldValue(run, expression.field, context.stepValue), expression);
+  }
+}
+
+function runText(run: RunRecord, context: FilterContext): string {
+  const parts = [run.id, run.task, run.status, run.git.commit ?? '', run.git.branch ?? ''];
+  for (const [key, value] of Object.entries(run.params)) {
+    parts.push(`${key}=${String(value)}`);
+  }
+  if (context.text) {
+    parts.push(context.text(run));
+  }
+  return parts.join('\n').toLowerCase();
+}
+
+/** The right operand as the type of the field's value, when it reads as one. */
+function operandValue(
+  actual: Exclude<FieldValue, null>,
+  expression: Extract<FilterExpression, { kind: 'compare' }>,
+): FieldValue | undefined {
+  const { value, quoted } = expression;
+  if (typeof actual === 'number' && !quoted) {
+    const number = Number(value);
+    if (value.trim() !== '' && Number.isFinite(number)) {
+      return number;
+    }
+    if (expression.field.kind === 'attribute' && expression.field.name === 'duration') {
+      const ms = parseDuration(value);
+      return ms !== undefined && Number.isFinite(ms) ? ms : undefined;
+    }
+    return undefined;
+  }
+  if (typeof actual === 'boolean' && !quoted && (value === 'true' || value === 'false')) {
+    return value === 'true';
+  }
+  return typeof actual === 'string' ? value : undefined;
+}
+
+function compare(actual: FieldValue, expression: Extract<FilterExpression, { kind: 'compare' }>): boolean {
+  const { operator, value, quoted } = expression;
+  const isNull = !quoted && value === 'null';
+  if (actual === null) {
+    return isNull ? operator === '==' : operator === '!=' || operator === '!~';
+  }
+  if (isNull) {
+    return operator === '!=';
+  }
+  if (operator === '~' || operator === '!~') {
+    const contains = String(actual).toLowerCase().includes(value.toLowerCase());
+    return operator === '~' ? contains : !contains;
+  }
+  const expected = operandValue(actual, expression);
+  if (expected === undefined || expected === null) {
+    // A value of another type (text against a number): never equal, never ordered.
+    return operator === '!=';
+  }
+  const order =
+    typeof actual === 'string' && typeof expected === 'string'
+      ? actual.localeCompare(expected, 'en', { numeric: true })
+      : Number(actual) - Number(expected);
+  switch (operator) {
+    case '==':
+      return order === 0;
+    case '!=':
+      return order !== 0;
+    case '>':
+      return order > 0;
+    case '>=':
+      return order >= 0;
+    case '<':
+      return order < 0;
+    case '<=':
+      return order <= 0;
+  }
+}
+
+/** The fields an expression reads (e.g. to load step values for `name:@N` fields first). */
+export function filterFields(expression: FilterExpression | undefined): Field[] {
+  if (!expression) {
+    return [];
+  }
+  switch (expression.kind) {
+    case 'and':
+    case 'or':
+      return [...filterFields(expression.left), ...filterFields(expression.right)];
+    case 'not':
+      return filterFields(expression.operand);
+    case 'compare':
+      return [expression.field];
+    case 'text':
+      return [];
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * The compare view as activation sees it: its view type, its lazily loaded panel code, its serializer
+ * and the command that opens it (Compare Runs, on a multi-selection in the Runs view or from the
+ * palette). The panel code loads on first use only.
+ */
+import type * as vscode from 'vscode';
+import type { Log } from '../../vscode/output';
+import { lazily, registerLazySerializer, type LazyWebview } from '../../webview/lazyWebview';
+import { UserFacingError } from '../../vscode/commandRunner';
+import { Commands, WebviewTypes } from '../ids';
+import { registerCommand } from '../registerCommand';
+import { pickRuns } from '../runPicker';
+import { runsFromArgs } from '../runSelection';
+import type { RunsModel } from '../runs/runsModel';
+import type * as CompareCode from './openCompare';
+import type { CompareServices } from './openCompare';
+
+const compare: LazyWebview<typeof CompareCode> = {
+  viewType: WebviewTypes.compare,
+  load: () => import('./openCompare'),
+};
+
+/** What the compare view's registration needs from the composition root. */
+export interface CompareRegistrationServices extends CompareServices {
+  runs: RunsModel;
+  log: Log;
+}
+
+const open = lazily(compare, (code, s: CompareServices, runIds: string[]) => code.openCompare(s, runIds));
+
+/**
+ * Registers the compare view's serializer and Compare Runs (arguments: the Runs view's selection; from
+ * the palette the user ticks the runs). Runs are compared oldest first, so the first is the baseline.
+ */
+export function registerCompare(s: CompareRegistrationServices): vscode.Disposable[] {
+  return [
+    registerLazySerializer(compare, (code, panel, state) =>
+      Promise.resolve(code.restoreCompare(s, panel, state)),
+    ),
+    registerCommand(Commands.compareRuns, s.log, async (...args) => {
+      const runs =
+        runsFromArgs(args, s.runs) ?? (await pickRuns(s.runs.all(), 'Runs to compare (two or more)', true));
+      if (runs.length < 2) {
+        throw new UserFacingError(
+          'Select two or more runs to compare (Ctrl/Cmd-click rows in the Runs view).',
+        );
+      }
+      const ordered = [...runs].sort((a, b) => a.id.localeCompare(b.id));
+      await open(
+        s,
+        ordered.map((r) => r.id),
+      );
+    }),
+  ];
+}

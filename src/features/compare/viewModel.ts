@@ -1,0 +1,156 @@
+/**
+ * The compare view's snapshot, built from the compared runs' records and series and the view's options:
+ * one chart per metric (runs overlaid, or groups of runs as a mean line with a min–max band), the params
+ * table and the metric deltas against the baseline. Pure (no `vscode`): unit tests build snapshots
+ * directly.
+ */
+import { compareChart, runColors, type CompareSeries } from '../../core/charts/compareChart';
+import { groupBands } from '../../core/charts/seriesTransforms';
+import { compareRuns } from '../../core/compare/comparison';
+import type { MetricPoint } from '../../core/metrics/series';
+import type { RunRecord } from '../../core/runs/types';
+import { ownValue } from '../../shared/dict';
+import { shortSha } from '../../shared/formatting';
+import {
+  MAX_COMPARE_POINTS,
+  type CompareOptions,
+  type CompareRunInfo,
+  type CompareSnapshot,
+} from '../../protocol/compare';
+
+/** One compared run: its record and its series (metric name → points in step order). */
+export interface ComparedRunState {
+  record: RunRecord;
+  series: ReadonlyMap<string, readonly MetricPoint[]>;
+}
+
+/** `#<n> <task> · <id>`: the run's label in the legend and tables (unique: the index comes first). */
+export function runLabel(record: RunRecord, index: number): string {
+  return `#${index + 1} ${record.task} · ${record.id}`;
+}
+
+function paramText(value: unknown): string {
+  return value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** The value a run is grouped by: its task or a param's value (`(none)` when it has no such param). */
+function groupValue(record: RunRecord, groupBy: string): string {
+  if (groupBy === 'task') {
+    return record.task;
+  }
+  const value = ownValue(record.params, groupBy.replace(/^params\./, ''));
+  return value === undefined ? '(none)' : paramText(value);
+}
+
+/**
+ * Builds the snapshot.
+ * @param runs the compared runs in the view's order (at least one).
+ * @param options the view's options; a baseline or grouping that no longer applies (fewer runs, a param
+ *   no run has) falls back to the first run and no grouping.
+ */
+export function buildCompareSnapshot(
+  runs: readonly ComparedRunState[],
+  options: CompareOptions,
+): CompareSnapshot {
+  const records = runs.map((r) => r.record);
+  const baseline = options.baseline < records.length ? options.baseline : 0;
+  const comparison = compareRuns(records, { baseline });
+  const differing = comparison.params.filter((p) => p.differs).map((p) => `params.${p.name}`);
+  const groupChoices = ['task', ...differing];
+  const groupBy = options.groupBy !== null && groupChoices.includes(options.groupBy) ? options.groupBy : null;
+  const effective: CompareOptions = { ...options, baseline, groupBy };
+  const labels = records.map(runLabel);
+  const legendLabels = groupBy
+    ? [...groupsOf(runs, groupBy)].map(([value, members]) => groupLabel(groupBy, value, members.length))
+    : labels;
+  const colors = runColors(legendLabels.length);
+  const notes: string[] = [];
+  const charts = comparison.metrics
+    .filter((metric) => runs.some((r) => (r.series.get(metric.name)?.length ?? 0) > 0))
+    .map((metric, index) => {
+      const series = groupBy
+        ? groupedSeries(runs, metric.name, groupBy)
+        : runs.map((r, i) => ({ label: labels[i], points: r.series.get(metric.name) ?? [] }));
+      const result = compareChart(metric.name, series, {
+        id: `compare:${index}`,
+        x: effective.x,
+        yScale: effective.yScale,
+        smoothing: effective.smoothing,
+        clipOutliers: effective.clipOutliers,
+        maxPoints: MAX_COMPARE_POINTS,
+        colors,
+      });
+      for (const [label, count] of result.omitted) {
+        notes.push(`${metric.name}: ${count} values ≤ 0 of ${label} are not drawn on the log scale.`);
+      }
+      if (result.untimed.length > 0) {
+        notes.push(
+          `${metric.name}: ${result.untimed.join(', ')} ${result.untimed.length === 1 ? 'has' : 'have'} no times; drawn by step.`,
+        );
+      }
+      return result.model;
+    });
+  const runInfo: CompareRunInfo[] = records.map((record, i) => ({
+    id: record.id,
+    label: labels[i],
+    task: record.task,
+    status: record.status,
+    commit: record.git.commit ? `${shortSha(record.git.commit)}${record.git.dirty ? ' dirty' : ''}` : '',
+  }));
+  return {
+    runs: runInfo,
+    params: comparison.params.map((p) => ({
+      name: p.name,
+      values: p.values.map(paramText),
+      differs: p.differs,
+    })),
+    metrics: comparison.metrics.map((m) => ({
+      name: m.name,
+      goal: m.goal,
+      runs: m.runs.map((s) =>
+        s
+          ? {
+              last: s.last,
+              best: s.best,
+              bestStep: s.bestStep,
+              deltaLast: s.deltaLast,
+              deltaBest: s.deltaBest,
+            }
+          : null,
+      ),
+    })),
+    charts,
+    legend: legendLabels.map((label, i) => ({ label, color: colors[i] })),
+    options: effective,
+    groupChoices,
+    notes,
+  };
+}
+
+/** The runs by the value they are grouped by, in the order the values first appear. */
+function groupsOf(runs: readonly ComparedRunState[], groupBy: string): Map<string, ComparedRunState[]> {
+  const groups = new Map<string, ComparedRunState[]>();
+  for (const run of runs) {
+    const key = groupValue(run.record, groupBy);
+    groups.set(key, [...(groups.get(key) ?? []), run]);
+  }
+  return groups;
+}
+
+/** A group's label: `lr=0.01 (3 runs)`. */
+function groupLabel(groupBy: string, value: string, size: number): string {
+  const field = groupBy === 'task' ? 'task' : groupBy.replace(/^params\./, '');
+  return `${field}=${value} (${size} run${size === 1 ? '' : 's'})`;
+}
+
+/** A metric's series per group of runs: the group's mean line and min–max band over its runs. */
+function groupedSeries(runs: readonly ComparedRunState[], metric: string, groupBy: string): CompareSeries[] {
+  return [...groupsOf(runs, groupBy)].map(([value, members]) => ({
+    label: groupLabel(groupBy, value, members.length),
+    points: [],
+    bands: groupBands(
+      members.map((m) => m.series.get(metric) ?? []),
+      MAX_COMPARE_POINTS,
+    ),
+  }));
+}

@@ -1,0 +1,157 @@
+/**
+ * Protocol of the compare view (`webviews/compare`): any number of runs, one chart per metric with every
+ * run overlaid, the params side by side and metric deltas against a baseline run. Types plus tiny
+ * validators only, shared by the browser bundle and the extension host.
+ *
+ * Sequence: the view posts `webview/ready`; the host answers `compare/snapshot`. When the user changes
+ * an option (x axis, log scale, smoothing, outliers, grouping, baseline) the view posts `compare/options`
+ * and the host answers with a new snapshot built with them; while compared runs are running, snapshots
+ * follow their new points (at most about once a second).
+ */
+import type { ChartModel } from './charts';
+import {
+  parseViewMessageOf,
+  type MessageOf,
+  type PageViewMessages,
+  type PayloadValidators,
+} from './messages';
+
+/** The chart options the user can change. */
+export interface CompareOptions {
+  /** x axis: step, seconds since each run's first point, or wall-clock time. */
+  x: 'step' | 'relative' | 'wall';
+  yScale: 'linear' | 'log';
+  /** Smoothing weight in [0, 0.99] (TensorBoard's debiased EMA); 0 draws raw values. */
+  smoothing: number;
+  /** Leave values outside the 5th–95th percentile out of the y range. */
+  clipOutliers: boolean;
+  /** Draw groups of runs (mean line, min–max band) instead of runs: `task`, `params.<key>`, or null. */
+  groupBy: string | null;
+  /** Index in the compared runs of the baseline of the deltas. */
+  baseline: number;
+}
+
+/** Most points (buckets) sent per series and chart: longer series are downsampled on the host. */
+export const MAX_COMPARE_POINTS = 2000;
+
+/** The options a new compare view starts with. */
+export const DEFAULT_COMPARE_OPTIONS: CompareOptions = {
+  x: 'step',
+  yScale: 'linear',
+  smoothing: 0,
+  clipOutliers: false,
+  groupBy: null,
+  baseline: 0,
+};
+
+/** One compared run, as the legend and the tables name it. */
+export interface CompareRunInfo {
+  id: string;
+  /** `#<n> <task> · <id>`: unique, and the legend's label. */
+  label: string;
+  task: string;
+  status: string;
+  /** Short commit SHA, `dirty` appended for a snapshot; empty outside git. */
+  commit: string;
+}
+
+/** A param across the runs: values as text (empty where a run lacks it). */
+export interface CompareParamRow {
+  name: string;
+  values: string[];
+  differs: boolean;
+}
+
+/** A metric across the runs: per run its last and best value and deltas against the baseline. */
+export interface CompareMetricRow {
+  name: string;
+  goal: 'min' | 'max';
+  /** Per run; `null` where the run has no value of the metric. */
+  runs: ({
+    last: number;
+    best: number;
+    bestStep: number;
+    deltaLast: number | null;
+    deltaBest: number | null;
+  } | null)[];
+}
+
+/** Everything the view shows. */
+export interface CompareSnapshot {
+  runs: CompareRunInfo[];
+  params: CompareParamRow[];
+  metrics: CompareMetricRow[];
+  charts: ChartModel[];
+  /** The lines of every chart (runs, or groups when grouped) with their colours, for the view's legend. */
+  legend: { label: string; color: string }[];
+  options: CompareOptions;
+  /** What `groupBy` may be: `task` and the params that differ. */
+  groupChoices: string[];
+  /** Things the charts left out or changed, in words (e.g. values ≤ 0 on a log scale). */
+  notes: string[];
+}
+
+/** Messages from the extension host to the compare view. */
+export interface CompareHostMessages {
+  'compare/snapshot': CompareSnapshot;
+}
+
+/** Messages from the compare view to the extension host. */
+export interface CompareViewMessages extends PageViewMessages {
+  /** The user changed the chart options. */
+  'compare/options': CompareOptions;
+  /** The user asked for a run's dashboard. */
+  'compare/openDashboard': { runId: string };
+  /** A snapshot's charts are drawn (the editor tests wait for it). */
+  'compare/rendered': { charts: number; ms: number };
+}
+
+export type CompareHostMessage = MessageOf<CompareHostMessages>;
+export type CompareViewMessage = MessageOf<CompareViewMessages>;
+
+/** The saved state of a compare view (its runs, in order, and its options), for restoring after a reload. */
+export interface CompareSavedState {
+  runIds: string[];
+  options: CompareOptions;
+}
+
+/** Checks chart options from the (untrusted) view; returns them or what is wrong. */
+export function validateCompareOptions(p: Record<string, unknown>): CompareOptions | string {
+  const { x, yScale, smoothing, clipOutliers, groupBy, baseline } = p;
+  if (x !== 'step' && x !== 'relative' && x !== 'wall') {
+    return 'options.x must be step, relative or wall';
+  }
+  if (yScale !== 'linear' && yScale !== 'log') {
+    return 'options.yScale must be linear or log';
+  }
+  if (typeof smoothing !== 'number' || !(smoothing >= 0 && smoothing <= 0.99)) {
+    return 'options.smoothing must be a number in [0, 0.99]';
+  }
+  if (typeof clipOutliers !== 'boolean') {
+    return 'options.clipOutliers must be a boolean';
+  }
+  if (groupBy !== null && (typeof groupBy !== 'string' || groupBy.length > 500)) {
+    return 'options.groupBy must be null or a field name';
+  }
+  if (typeof baseline !== 'number' || !Number.isInteger(baseline) || baseline < 0 || baseline > 100_000) {
+    return 'options.baseline must be a run index';
+  }
+  return { x, yScale, smoothing, clipOutliers, groupBy, baseline };
+}
+
+const compareValidators: PayloadValidators<Omit<CompareViewMessages, keyof PageViewMessages>> = {
+  'compare/options': validateCompareOptions,
+  'compare/openDashboard': (p) =>
+    typeof p.runId === 'string' && /^[\w.-]{1,100}$/.test(p.runId)
+      ? { runId: p.runId }
+      : '"compare/openDashboard" needs payload.runId, a run id',
+  'compare/rendered': (p) =>
+    [p.charts, p.ms].every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0)
+      ? { charts: p.charts as number, ms: p.ms as number }
+      : '"compare/rendered" needs numbers charts and ms >= 0',
+};
+
+/** Validates a message received from the (untrusted) view: the typed message, or what is wrong with it. */
+export function parseCompareViewMessage(value: unknown): CompareViewMessage | string {
+  return parseViewMessageOf<CompareViewMessages>(value, compareValidators);
+}

@@ -1,0 +1,120 @@
+/**
+ * The compare view (webviews/compare) in headless Chromium under the extension's CSP: 20 runs of a real
+ * Keras training log (each scaled a little, one with a markup param and a spike), every run overlaid per
+ * metric with a legend, params that differ marked, deltas against the baseline, and the option controls
+ * posting `compare/options` to the host. No CSP violation, console error or network request.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { KerasCsvReader } from '../../src/core/metrics/csv/kerasCsv';
+import { readAll } from '../../src/core/metrics/readers';
+import type { MetricPoint } from '../../src/core/metrics/series';
+import { buildCompareSnapshot, type ComparedRunState } from '../../src/features/compare/viewModel';
+import { DEFAULT_COMPARE_OPTIONS, type CompareHostMessage } from '../../src/protocol/compare';
+import { chromiumSkipReason, launchChromium } from '../helpers/chromium';
+import { repoRoot } from '../helpers/reportBundle';
+import { buildViewBundle, openWebview, until } from '../helpers/webviewPage';
+import { run } from '../unit/compare/runs';
+
+const dir = mkdtempSync(join(tmpdir(), 'xlens-compare-webview-'));
+const KERAS_LOG = join(
+  repoRoot,
+  'test/fixtures/keras_csv/Aitzaz-Saleem__Detection-of-Tomato-Leaf-Diseases-Using-CNN/training_log.csv',
+);
+
+async function runs(count: number): Promise<ComparedRunState[]> {
+  const { runs: read } = await readAll(new KerasCsvReader(KERAS_LOG));
+  const base = read[0].metrics;
+  return Array.from({ length: count }, (_, i) => {
+    const series = new Map<string, MetricPoint[]>();
+    for (const [name, points] of base) {
+      series.set(
+        name,
+        points.map((p) => ({
+          ...p,
+          value: i === 5 && p.step === 3 && name === 'loss' ? 40 : p.value * (1 + i / 50),
+        })),
+      );
+    }
+    const summaryValues: Record<string, number[]> = {};
+    for (const [name, points] of series) {
+      summaryValues[name] = points.map((p) => p.value);
+    }
+    const record = run(`20261206T10${String(i).padStart(2, '0')}00Z-0000000${i % 10}`, {
+      params: {
+        lr: 0.001 * (i + 1),
+        epochs: 20,
+        ...(i === 0 ? { note: '<img src=x onerror=alert(1)>' } : {}),
+      },
+      metrics: summaryValues,
+    });
+    return { record, series };
+  });
+}
+
+describe('compare view in headless Chromium under the extension CSP', { skip: chromiumSkipReason() }, () => {
+  let browser: Browser;
+  let bundle: string;
+  before(async () => {
+    bundle = await buildViewBundle('compare', dir);
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('overlays 20 runs per metric, marks differing params, shows deltas and posts option changes', async () => {
+    const states = await runs(20);
+    const snapshot = buildCompareSnapshot(states, DEFAULT_COMPARE_OPTIONS);
+    const h = await openWebview<CompareHostMessage>(browser, bundle, {
+      dir,
+      viewport: { width: 1400, height: 1200 },
+    });
+    await h.post({ type: 'compare/snapshot', payload: snapshot });
+    await until(h.page, 'window.__posted.some((m) => m.type === "compare/rendered")', 60_000);
+    assert.equal(await h.page.locator('figure[data-rendered="true"]').count(), snapshot.charts.length);
+    assert.ok(snapshot.charts.length >= 4, `${snapshot.charts.length} charts`);
+    const legend = await h.page.locator('.legend').innerText();
+    assert.ok(legend.includes('#20 train'), 'the legend names every run, no cap');
+    assert.equal(await h.page.locator('.legend li').count(), 20);
+    // Hovering a legend entry dims the others.
+    await h.page.locator('.legend li').nth(4).hover();
+    assert.equal(await h.page.locator('.legend li.dimmed').count(), 19);
+    const params = await h.page.locator('section:has(h2:text("Params")) table').innerText();
+    assert.match(params, /lr/);
+    assert.doesNotMatch(params, /epochs/, 'only differing params by default');
+    assert.equal(await h.page.locator('section:has(h2:text("Params")) tbody tr').count(), 20);
+    assert.ok(params.includes('<img src=x onerror=alert(1)>'), 'markup shown as text');
+    assert.equal(await h.page.locator('img').count(), 0);
+    const metrics = await h.page.locator('section:has(h2:text("Metrics")) table').innerText();
+    assert.match(metrics, /loss \(↓\)/);
+    assert.ok(
+      (await h.page.locator('section:has(h2:text("Metrics")) .worse').count()) > 0,
+      'deltas are marked',
+    );
+
+    await h.page.locator('label:has-text("log y") input').check();
+    await until(
+      h.page,
+      'window.__posted.some((m) => m.type === "compare/options" && m.payload.yScale === "log")',
+    );
+    await h.page.locator('label:has-text("group by") select').selectOption('params.lr');
+    await until(
+      h.page,
+      'window.__posted.some((m) => m.type === "compare/options" && m.payload.groupBy === "params.lr")',
+    );
+
+    assert.deepEqual(h.problems.csp, []);
+    assert.deepEqual(h.problems.console, []);
+    assert.deepEqual(h.problems.page, []);
+    assert.deepEqual(h.problems.requests, []);
+    assert.deepEqual(await h.viewErrors(), []);
+    mkdirSync(join(repoRoot, 'test-results'), { recursive: true });
+    await h.page.screenshot({ path: join(repoRoot, 'test-results', 'compare-view.png'), fullPage: true });
+    await h.page.context().close();
+  });
+});

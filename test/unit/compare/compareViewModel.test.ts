@@ -1,0 +1,87 @@
+/** The compare view's snapshot (src/features/compare/viewModel.ts): charts, deltas, groups, fallbacks. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { COMPARE_DATASET, type CompareRow } from '../../../src/core/charts/compareChart';
+import type { MetricPoint } from '../../../src/core/metrics/series';
+import { buildCompareSnapshot, type ComparedRunState } from '../../../src/features/compare/viewModel';
+import { DEFAULT_COMPARE_OPTIONS, validateCompareOptions } from '../../../src/protocol/compare';
+import { run } from './runs';
+
+function state(id: string, lr: number, values: number[], task = 'train'): ComparedRunState {
+  const points: MetricPoint[] = values.map((value, step) => ({ step, value }));
+  return {
+    record: run(id, { task, params: { lr }, metrics: { loss: values } }),
+    series: new Map([['loss', points]]),
+  };
+}
+
+const runs = [state('r1', 0.1, [3, 2, 1]), state('r2', 0.1, [5, 4, 3]), state('r3', 0.2, [1, 0.5, 0.25])];
+
+describe('compare view snapshot', () => {
+  it('draws one chart per metric with every run and deltas against the chosen baseline', () => {
+    const snapshot = buildCompareSnapshot(runs, { ...DEFAULT_COMPARE_OPTIONS, baseline: 1 });
+    assert.equal(snapshot.charts.length, 1);
+    const rows = snapshot.charts[0].data[COMPARE_DATASET] as CompareRow[];
+    assert.deepEqual(
+      [...new Set(rows.map((r) => r.series))],
+      ['#1 train · r1', '#2 train · r2', '#3 train · r3'],
+    );
+    assert.deepEqual(
+      snapshot.metrics[0].runs.map((r) => r?.deltaLast ?? null),
+      [-2, null, -2.75],
+    );
+    assert.deepEqual(snapshot.params, [{ name: 'lr', values: ['0.1', '0.1', '0.2'], differs: true }]);
+    assert.deepEqual(snapshot.groupChoices, ['task', 'params.lr']);
+  });
+
+  it('groups runs by a param into a mean line with a min-max band', () => {
+    const snapshot = buildCompareSnapshot(runs, { ...DEFAULT_COMPARE_OPTIONS, groupBy: 'params.lr' });
+    const rows = snapshot.charts[0].data[COMPARE_DATASET] as CompareRow[];
+    const group = rows.filter((r) => r.series === 'lr=0.1 (2 runs)');
+    assert.deepEqual(
+      group.map((r) => [r.value, r.min, r.max]),
+      [
+        [4, 3, 5],
+        [3, 2, 4],
+        [2, 1, 3],
+      ],
+    );
+    assert.equal(rows.filter((r) => r.series === 'lr=0.2 (1 run)').length, 3);
+  });
+
+  it('falls back from a baseline or grouping that no longer applies, and notes log-scale omissions', () => {
+    const snapshot = buildCompareSnapshot(runs.slice(0, 2), {
+      ...DEFAULT_COMPARE_OPTIONS,
+      baseline: 7,
+      groupBy: 'params.nope',
+      yScale: 'log',
+    });
+    assert.equal(snapshot.options.baseline, 0);
+    assert.equal(snapshot.options.groupBy, null);
+    const zero = buildCompareSnapshot([state('z1', 1, [0, 1, 2]), state('z2', 2, [1, 2, 3])], {
+      ...DEFAULT_COMPARE_OPTIONS,
+      yScale: 'log',
+    });
+    assert.deepEqual(zero.notes, ['loss: 1 values ≤ 0 of #1 train · z1 are not drawn on the log scale.']);
+  });
+
+  it('validates options from the view', () => {
+    assert.deepEqual(validateCompareOptions({ ...DEFAULT_COMPARE_OPTIONS }), DEFAULT_COMPARE_OPTIONS);
+    for (const bad of [
+      { x: 'steps' },
+      { yScale: 'sqrt' },
+      { smoothing: 1 },
+      { smoothing: Number.NaN },
+      { clipOutliers: 'yes' },
+      { groupBy: 3 },
+      { baseline: -1 },
+      { baseline: 0.5 },
+    ]) {
+      assert.equal(
+        typeof validateCompareOptions({ ...DEFAULT_COMPARE_OPTIONS, ...bad }),
+        'string',
+        JSON.stringify(bad),
+      );
+    }
+  });
+});

@@ -1,0 +1,183 @@
+/**
+ * The table's filter language and field names (src/core/compare): comparisons, and/or/not, text search,
+ * aggregates, missing values, errors with their column, and names from data that look like
+ * `Object.prototype` members.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { UserInputError } from '../../../src/core/base/errors';
+import { fieldCatalog, parseFieldName } from '../../../src/core/compare/fieldNames';
+import { fieldValue } from '../../../src/core/compare/fields';
+import { matchesFilter, parseFilter } from '../../../src/core/compare/filter';
+import { run } from './runs';
+
+const runs = [
+  run('a', {
+    task: 'train',
+    params: { lr: 0.01, optimizer: 'adam' },
+    metrics: { val_accuracy: [0.8, 0.95, 0.9], val_loss: [0.5, 0.2, 0.3] },
+    durationMs: 400_000,
+  }),
+  run('b', {
+    task: 'train',
+    params: { lr: 0.001, optimizer: 'sgd' },
+    metrics: { val_accuracy: [0.7, 0.85], val_loss: [0.6, 0.4] },
+    durationMs: 60_000,
+  }),
+  run('c', {
+    task: 'eval',
+    status: 'failed',
+    params: {},
+    metrics: { 'eval/accuracy': [0.91] },
+    durationMs: 5_000,
+    dirty: true,
+  }),
+];
+const catalog = fieldCatalog(runs);
+
+function ids(source: string): string[] {
+  const expression = parseFilter(source, catalog);
+  return runs.filter((r) => (expression ? matchesFilter(r, expression) : true)).map((r) => r.id);
+}
+
+describe('filter expressions', () => {
+  it('compares metrics, params and attributes and joins conditions with and, or, not and parentheses', () => {
+    assert.deepEqual(ids('val_accuracy > 0.85'), ['a']);
+    assert.deepEqual(ids('val_accuracy >= 0.85'), ['a', 'b']);
+    assert.deepEqual(ids('val_accuracy > 0.8 and params.lr <= 0.01'), ['a', 'b']);
+    assert.deepEqual(ids('params.lr == 0.001 or status == failed'), ['b', 'c']);
+    assert.deepEqual(ids('not task == train'), ['c']);
+    assert.deepEqual(ids('(task = train or task = eval) and not status == succeeded'), ['c']);
+    assert.deepEqual(ids('eval/accuracy>0.9'), ['c'], 'names with / and no spaces around the operator');
+    assert.deepEqual(
+      ids('task == train params.optimizer == sgd'),
+      ['b'],
+      'juxtaposed terms are joined with and',
+    );
+  });
+
+  it('reads aggregates: last by default, min, max, best', () => {
+    assert.deepEqual(ids('val_accuracy:max > 0.9'), ['a']);
+    assert.deepEqual(ids('val_accuracy < 0.91'), ['a', 'b'], 'last value of a is 0.9');
+    assert.deepEqual(ids('val_loss:min <= 0.2'), ['a']);
+    assert.deepEqual(ids('val_loss:best <= 0.2'), ['a'], 'best of a loss is its minimum');
+    assert.deepEqual(ids('val_accuracy:best == 0.95'), ['a'], 'best of an accuracy is its maximum');
+  });
+
+  it('treats a run without the field as failing every comparison but != and == null', () => {
+    assert.deepEqual(ids('val_loss < 100'), ['a', 'b']);
+    assert.deepEqual(ids('val_loss != 0.3'), ['b', 'c']);
+    assert.deepEqual(ids('params.lr == null'), ['c']);
+    assert.deepEqual(ids('params.lr != null'), ['a', 'b']);
+  });
+
+  it('searches text in ids, tasks, statuses and params, case-insensitively; ~ is contains', () => {
+    assert.deepEqual(ids('ADAM'), ['a']);
+    assert.deepEqual(ids('"optimizer=sgd"'), ['b']);
+    assert.deepEqual(ids('params.optimizer ~ G'), ['b']);
+    assert.deepEqual(ids('params.optimizer !~ g'), ['a', 'c']);
+    assert.deepEqual(ids('failed'), ['c']);
+  });
+
+  it('compares durations with units, booleans, and text as text', () => {
+    assert.deepEqual(ids('duration > 5m'), ['a']);
+    assert.deepEqual(ids('duration <= 60s'), ['b', 'c']);
+    assert.deepEqual(ids('dirty == true'), ['c']);
+    assert.deepEqual(ids('params.optimizer > adam'), ['b']);
+    assert.deepEqual(ids('params.optimizer == 0.5'), [], 'text against a number is never equal');
+  });
+
+  it('names the column and suggests the field for mistakes', () => {
+    const error = (source: string): string => {
+      try {
+        parseFilter(source, catalog);
+      } catch (e) {
+        assert.ok(e instanceof UserInputError, String(e));
+        return e.message;
+      }
+      return assert.fail(`no error for ${source}`);
+    };
+    assert.match(
+      error('val_acuracy > 0.9'),
+      /column 1: no run has a metric or param "val_acuracy"; did you mean "val_accuracy"\?/,
+    );
+    assert.match(
+      error('task == train and (status == failed'),
+      /at the end: the "\(" at column 19 is not closed/,
+    );
+    assert.match(error('val_loss >'), /at the end: ">" needs a value after it/);
+    assert.match(error('> 3'), /column 1: ">" needs a field name before it/);
+    assert.match(error('task == "train'), /column 9: the quote " is not closed/);
+    assert.match(error('task == train)'), /column 14: "\)" without a matching "\("/);
+    assert.match(error('params.lr:max > 1'), /applies to metrics only/);
+    assert.equal(parseFilter('   ', catalog), undefined);
+  });
+
+  it('keeps names like __proto__ and constructor as ordinary names', () => {
+    // JSON.parse keeps "__proto__" as an own key, as reading run.json does.
+    const odd = run('p', {
+      params: JSON.parse('{"__proto__": 3, "constructor": 4}') as Record<string, number>,
+      metrics: JSON.parse('{"toString": [1, 2], "__proto__": [5]}') as Record<string, number[]>,
+    });
+    const oddCatalog = fieldCatalog([odd]);
+    const proto = parseFieldName('__proto__', oddCatalog, 'test');
+    assert.deepEqual(proto, { kind: 'metric', name: '__proto__', aggregate: 'last' });
+    assert.equal(fieldValue(odd, proto), 5);
+    assert.equal(fieldValue(odd, parseFieldName('params.__proto__', oddCatalog, 'test')), 3);
+    assert.equal(fieldValue(odd, parseFieldName('toString:min', oddCatalog, 'test')), 1);
+    const expression = parseFilter('constructor == 4 and toString:max == 2', oddCatalog)!;
+    assert.equal(matchesFilter(odd, expression), true);
+    // A name the run does not have reads as missing, never as an Object.prototype member.
+    assert.equal(fieldValue(runs[0], { kind: 'param', name: 'constructor' }), null);
+    assert.equal(fieldValue(runs[0], { kind: 'metric', name: 'hasOwnProperty', aggregate: 'max' }), null);
+  });
+
+  it('never throws anything but a UserInputError, on any text', () => {
+    const pieces = fc.constantFrom(
+      'val_accuracy',
+      'params.lr',
+      'task',
+      ' ',
+      '(',
+      ')',
+      'and',
+      'or',
+      'not',
+      '>',
+      '>=',
+      '==',
+      '!',
+      '!=',
+      '~',
+      '"',
+      "'",
+      '\\',
+      '0.5',
+      'null',
+      'true',
+      ':min',
+      ':@',
+      '1e999',
+      '-',
+    );
+    fc.assert(
+      fc.property(fc.array(fc.oneof(pieces, fc.string()), { maxLength: 20 }), (parts) => {
+        const source = parts.join('');
+        try {
+          const expression = parseFilter(source, catalog);
+          for (const r of runs) {
+            if (expression) {
+              matchesFilter(r, expression);
+            }
+          }
+        } catch (error) {
+          if (!(error instanceof UserInputError)) {
+            throw error;
+          }
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

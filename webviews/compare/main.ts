@@ -1,0 +1,348 @@
+/**
+ * The compare view: every compared run overlaid per metric, the params side by side (differing rows
+ * marked, "only differences" by default) and the metric deltas against the chosen baseline. Renders what
+ * the host sends (`src/protocol/compare.ts`); option changes go to the host, which answers with a new
+ * snapshot. The runs and options are saved with `setState`, so the panel comes back after a reload.
+ */
+import type { ChartModel } from '../../src/protocol/charts';
+import {
+  type CompareHostMessage,
+  type CompareOptions,
+  type CompareSavedState,
+  type CompareSnapshot,
+  type CompareViewMessage,
+} from '../../src/protocol/compare';
+import { assertNever } from '../../src/protocol/messages';
+import { formatNumber } from '../../src/shared/formatting';
+import { renderChart, type ChartHandle } from '../shared/chart';
+import { chartConfig, readThemeColors } from '../shared/chartTheme';
+import { reportError, startView } from '../shared/page';
+import { getVsCodeApi } from '../shared/vscodeApi';
+import styles from './compare.css';
+
+const vscode = getVsCodeApi<CompareViewMessage, CompareSavedState>();
+const started = performance.now();
+
+/** Charts with more rows than this draw on a canvas (SVG makes DOM nodes for every point). */
+const SVG_UP_TO_ROWS = 4000;
+
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  text?: string,
+  className?: string,
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  if (text !== undefined) {
+    el.textContent = text;
+  }
+  if (className) {
+    el.className = className;
+  }
+  return el;
+}
+
+function select(
+  label: string,
+  choices: [string, string][],
+  value: string,
+  onChange: (value: string) => void,
+): HTMLElement {
+  const wrap = element('label', label);
+  const input = element('select');
+  for (const [key, text] of choices) {
+    const option = element('option', text);
+    option.value = key;
+    option.selected = key === value;
+    input.append(option);
+  }
+  input.addEventListener('change', () => onChange(input.value));
+  wrap.append(input);
+  return wrap;
+}
+
+function checkbox(label: string, checked: boolean, onChange: (checked: boolean) => void): HTMLElement {
+  const wrap = element('label');
+  const input = element('input');
+  input.type = 'checkbox';
+  input.checked = checked;
+  input.addEventListener('change', () => onChange(input.checked));
+  wrap.append(input, document.createTextNode(label));
+  return wrap;
+}
+
+class CompareView {
+  private model: CompareSnapshot | undefined;
+  private readonly header = element('header', undefined, 'compare-header');
+  private readonly notes = element('ul', undefined, 'notes');
+  private readonly legend = element('ul', undefined, 'legend');
+  private readonly charts = element('div', undefined, 'chart-grid');
+  private readonly metrics = element('section');
+  private readonly params = element('section');
+  private handles: ChartHandle[] = [];
+  private drawing = Promise.resolve();
+  private onlyDifferences = true;
+
+  constructor(app: HTMLElement) {
+    const chartsSection = element('section');
+    chartsSection.append(element('h2', 'Curves'), this.notes, this.charts);
+    app.append(this.header, chartsSection, this.metrics, this.params);
+  }
+
+  show(snapshot: CompareSnapshot): void {
+    this.model = snapshot;
+    vscode.setState({ runIds: snapshot.runs.map((r) => r.id), options: snapshot.options });
+    this.renderHeader();
+    this.renderNotes();
+    this.renderMetrics();
+    this.renderParams();
+    // Failures are reported by drawCharts itself.
+    void this.drawCharts(snapshot.charts);
+  }
+
+  themeChanged(): Promise<void> {
+    return this.model ? this.drawCharts(this.model.charts) : Promise.resolve();
+  }
+
+  private setOptions(change: Partial<CompareOptions>): void {
+    if (!this.model) {
+      return;
+    }
+    vscode.postMessage({ type: 'compare/options', payload: { ...this.model.options, ...change } });
+  }
+
+  private renderHeader(): void {
+    const model = this.model!;
+    const o = model.options;
+    const title = element('h1', `Comparing ${model.runs.length} runs`);
+    const toolbar = element('div', undefined, 'toolbar');
+    const smoothing = element('label', 'Smoothing');
+    const slider = element('input');
+    slider.type = 'range';
+    slider.min = '0';
+    slider.max = '0.99';
+    slider.step = '0.01';
+    slider.value = String(o.smoothing);
+    const shown = element('span', o.smoothing.toFixed(2));
+    slider.addEventListener('input', () => (shown.textContent = Number(slider.value).toFixed(2)));
+    slider.addEventListener('change', () => this.setOptions({ smoothing: Number(slider.value) }));
+    smoothing.append(slider, shown);
+    toolbar.append(
+      select(
+        'x axis',
+        [
+          ['step', 'step'],
+          ['relative', 'time since start'],
+          ['wall', 'wall time'],
+        ],
+        o.x,
+        (x) => this.setOptions({ x: x as CompareOptions['x'] }),
+      ),
+      checkbox('log y', o.yScale === 'log', (on) => this.setOptions({ yScale: on ? 'log' : 'linear' })),
+      smoothing,
+      checkbox('ignore outliers', o.clipOutliers, (on) => this.setOptions({ clipOutliers: on })),
+      select(
+        'group by',
+        [['', 'runs'], ...model.groupChoices.map((c): [string, string] => [c, c])],
+        o.groupBy ?? '',
+        (g) => this.setOptions({ groupBy: g === '' ? null : g }),
+      ),
+      select(
+        'baseline',
+        model.runs.map((r, i): [string, string] => [String(i), r.label]),
+        String(o.baseline),
+        (b) => this.setOptions({ baseline: Number(b) }),
+      ),
+    );
+    this.legend.replaceChildren(
+      ...model.legend.map((entry) => {
+        const item = element('li');
+        item.dataset.series = entry.label;
+        const swatch = element('span', undefined, 'swatch');
+        swatch.style.background = entry.color;
+        item.append(swatch, document.createTextNode(entry.label));
+        item.addEventListener('pointerenter', () => this.focus(entry.label));
+        item.addEventListener('pointerleave', () => this.focus(null));
+        return item;
+      }),
+    );
+    this.legend.setAttribute('aria-label', 'Runs in the charts');
+    this.header.replaceChildren(title, toolbar, this.legend);
+  }
+
+  /** Highlights one series in every chart and in the legend (null: none). */
+  private focus(label: string | null): void {
+    for (const item of this.legend.children) {
+      (item as HTMLElement).classList.toggle(
+        'dimmed',
+        label !== null && (item as HTMLElement).dataset.series !== label,
+      );
+    }
+    for (const handle of this.handles) {
+      handle.result.view
+        .signal('focus', label)
+        .runAsync()
+        .catch((error: unknown) => reportError(String(error)));
+    }
+  }
+
+  /** Marks the legend entry of the line under the pointer (the charts' `highlight` selection). */
+  private watchHover(handle: ChartHandle): void {
+    handle.result.view.addSignalListener('highlight', (_name: string, value: unknown) => {
+      const hovered = (value as { series?: unknown[] } | null)?.series?.[0];
+      for (const item of this.legend.children) {
+        (item as HTMLElement).classList.toggle(
+          'hovered',
+          hovered !== undefined && (item as HTMLElement).dataset.series === hovered,
+        );
+      }
+    });
+  }
+
+  private renderNotes(): void {
+    this.notes.replaceChildren(...this.model!.notes.map((n) => element('li', n)));
+  }
+
+  /** The first cell of a run's row: its label, a button opening its dashboard. */
+  private runCell(index: number): HTMLTableCellElement {
+    const run = this.model!.runs[index];
+    const th = element('th');
+    th.scope = 'row';
+    const link = element('button', run.label, 'run-link');
+    link.title = `${run.status}${run.commit ? ` · ${run.commit}` : ''}: open the run's dashboard`;
+    link.addEventListener('click', () =>
+      vscode.postMessage({ type: 'compare/openDashboard', payload: { runId: run.id } }),
+    );
+    th.append(link);
+    if (index === this.model!.options.baseline) {
+      th.append(element('span', ' (baseline)', 'note'));
+    }
+    return th;
+  }
+
+  /** A table with one row per run: `columns` headers, `cells(runIndex)` the cells after the run's. */
+  private runTable(columns: string[], cells: (run: number) => HTMLTableCellElement[]): HTMLTableElement {
+    const table = element('table', undefined, 'compare-table');
+    const head = element('tr');
+    head.append(element('th', 'run'), ...columns.map((c) => element('th', c)));
+    table.append(element('thead'), element('tbody'));
+    table.tHead!.append(head);
+    this.model!.runs.forEach((_, i) => {
+      const row = element('tr');
+      row.append(this.runCell(i), ...cells(i));
+      table.tBodies[0].append(row);
+    });
+    return table;
+  }
+
+  private renderMetrics(): void {
+    const model = this.model!;
+    const table = this.runTable(
+      model.metrics.map((m) => `${m.name} (${m.goal === 'min' ? '↓' : '↑'})`),
+      (i) =>
+        model.metrics.map((metric) => {
+          const cell = metric.runs[i];
+          const td = element('td', undefined, 'num');
+          if (!cell) {
+            td.textContent = '—';
+            return td;
+          }
+          td.textContent = formatNumber(cell.last);
+          td.title = `last ${cell.last}; best ${formatNumber(cell.best)} at step ${cell.bestStep}`;
+          if (cell.deltaLast !== null && cell.deltaLast !== 0) {
+            const better = metric.goal === 'min' ? cell.deltaLast < 0 : cell.deltaLast > 0;
+            td.append(
+              element(
+                'span',
+                ` ${cell.deltaLast > 0 ? '+' : ''}${formatNumber(cell.deltaLast)}`,
+                better ? 'better' : 'worse',
+              ),
+            );
+          }
+          return td;
+        }),
+    );
+    const caption = element(
+      'p',
+      'Last values, with the difference to the baseline (↓ lower is better, ↑ higher is better).',
+      'note',
+    );
+    this.metrics.replaceChildren(element('h2', 'Metrics'), caption, table);
+  }
+
+  private renderParams(): void {
+    const model = this.model!;
+    const differing = model.params.filter((p) => p.differs).length;
+    const toggle = checkbox(
+      `only params that differ (${differing} of ${model.params.length})`,
+      this.onlyDifferences,
+      (on) => {
+        this.onlyDifferences = on;
+        this.renderParams();
+      },
+    );
+    const shown = model.params.filter((p) => p.differs || !this.onlyDifferences);
+    const table = this.runTable(
+      shown.map((p) => p.name),
+      (i) =>
+        shown.map((param) => {
+          const td = element('td', param.values[i], param.differs ? 'differs' : undefined);
+          return td;
+        }),
+    );
+    this.params.replaceChildren(element('h2', 'Params'), toggle, table);
+  }
+
+  /** Draws the charts one per task (so input and paint happen in between), after any draw under way. */
+  private drawCharts(models: readonly ChartModel[]): Promise<void> {
+    const draw = async (): Promise<void> => {
+      this.handles.forEach((h) => h.finalize());
+      this.handles = [];
+      const config = chartConfig(readThemeColors());
+      const figures = models.map((model) => {
+        const figure = element('figure');
+        figure.dataset.chartId = model.id;
+        figure.setAttribute('aria-label', model.title);
+        return figure;
+      });
+      this.charts.replaceChildren(...figures);
+      for (let i = 0; i < models.length; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        const rows = Object.values(models[i].data).reduce((n, r) => n + r.length, 0);
+        const handle = await renderChart(figures[i], models[i], {
+          config,
+          renderer: rows > SVG_UP_TO_ROWS ? 'canvas' : 'svg',
+        });
+        this.watchHover(handle);
+        this.handles.push(handle);
+        figures[i].dataset.rendered = 'true';
+      }
+      vscode.postMessage({
+        type: 'compare/rendered',
+        payload: { charts: models.length, ms: performance.now() - started },
+      });
+    };
+    this.drawing = this.drawing
+      .then(draw)
+      .catch((error: unknown) => reportError(`drawing the charts failed: ${String(error)}`));
+    return this.drawing;
+  }
+}
+
+startView<CompareHostMessage>({
+  styles,
+  create(app) {
+    const view = new CompareView(app);
+    return {
+      onMessage(message) {
+        switch (message.type) {
+          case 'compare/snapshot':
+            view.show(message.payload);
+            break;
+          default:
+            assertNever(message.type);
+        }
+      },
+      onThemeChange: () => view.themeChanged(),
+    };
+  },
+});
