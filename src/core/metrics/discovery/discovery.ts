@@ -25,16 +25,7 @@ export async function discoverImportedRuns(
   options: DiscoveryOptions = {},
 ): Promise<ImportedRunsResult> {
   const absRoot = resolve(root);
-  const single = await singleSource(absRoot);
-  let sources: SourceSpec[];
-  let taskOf = new Map<string, string>();
-  if (single) {
-    sources = [single];
-  } else {
-    const scanned = await discoverSources(absRoot, options);
-    const named = options.taskSources === false ? [] : await projectTaskSources(absRoot);
-    ({ sources, taskOf } = mergeTaskSources(scanned, named));
-  }
+  const { sources, taskOf, single } = await findImportSources(absRoot, options);
   const base = single ? dirname(absRoot) : absRoot;
   const cache = options.cacheFile ? await DiscoveryCache.open(options.cacheFile, base) : undefined;
   const runs: ImportedRun[] = [];
@@ -65,6 +56,25 @@ export async function discoverImportedRuns(
   }
   await cache?.save();
   return { runs, sources, warnings, warningCount, fromCache };
+}
+
+/**
+ * The sources {@link discoverImportedRuns} reads for `root` (without reading them): `root` itself when
+ * it is one log, else what the scan finds plus the sources its `xlens.yaml` tasks name.
+ * @returns the sources, the task naming each source path, and whether `root` is a single log.
+ */
+export async function findImportSources(
+  root: string,
+  options: DiscoveryOptions = {},
+): Promise<{ sources: SourceSpec[]; taskOf: Map<string, string>; single: boolean }> {
+  const absRoot = resolve(root);
+  const single = await singleSource(absRoot);
+  if (single) {
+    return { sources: [single], taskOf: new Map(), single: true };
+  }
+  const scanned = await discoverSources(absRoot, options);
+  const named = options.taskSources === false ? [] : await projectTaskSources(absRoot);
+  return { ...mergeTaskSources(scanned, named), single: false };
 }
 
 /**
