@@ -130,7 +130,7 @@ function summarise(source: SourceSpec, run: SeriesRun, base: string): ImportedRu
   const rel = relative(base, source.path).split(sep).join('/') || '.';
   // A TensorBoard run is its folder: name it by its path under the scanned root.
   if (run.source === 'tensorboard' && run.id === '.') {
-    run = { ...run, id: rel, name: rel };
+    run = { ...run, id: rel, name: rel === '.' ? basename(source.path) : rel };
   } else if (run.source === 'tensorboard' && rel !== '.' && run.name === run.id) {
     run = { ...run, name: `${rel}/${run.id}` }; // a run folder below the source's logdir
   }
