@@ -13,6 +13,7 @@ import { createSourceReader } from '../../../../src/core/metrics/readerFactory';
 import { SeriesAccumulator } from '../../../../src/core/metrics/readers';
 import { decodeHParamsContent } from '../../../../src/core/metrics/tensorboard/hparams';
 import { readTensorBoardLogdir } from '../../../../src/core/metrics/tensorboard';
+import { eventRecord, fileVersionEvent } from '../../../../src/core/metrics/tensorboard/eventWriter';
 import { tempDir } from '../../../helpers/gitRepo';
 
 const FIXTURES = join(__dirname, '../../../fixtures');
@@ -114,5 +115,43 @@ describe('TensorBoard: hparams as params', () => {
     assert.deepEqual(Object.keys(decoded.params), ['__proto__']);
     assert.equal(decoded.params.__proto__, 1);
     assert.equal(Object.getPrototypeOf(decoded.params), null);
+  });
+});
+
+describe('TensorBoard: bad HParams plugin data', () => {
+  it('is a warning naming the file and the record offset; the scalars around it are still read', async () => {
+    const dir = tempDir('xlens-tb-bad-hparams-');
+    const file = join(dir, 'events.out.tfevents.1.host.0');
+    const records = [
+      eventRecord(fileVersionEvent(1)),
+      eventRecord({ wall_time: 1, step: 0, summary: { value: [{ tag: 'loss', simple_value: 0.5 }] } }),
+      eventRecord({
+        wall_time: 2,
+        step: 0,
+        summary: {
+          value: [
+            {
+              tag: '_hparams_/session_start_info',
+              metadata: { plugin_data: { plugin_name: 'hparams', content: Buffer.from([0x1a, 0x7f, 0x0a]) } },
+            },
+          ],
+        },
+      }),
+      eventRecord({ wall_time: 3, step: 1, summary: { value: [{ tag: 'loss', simple_value: 0.25 }] } }),
+    ];
+    writeFileSync(file, Buffer.concat(records));
+    const [run] = await readTensorBoardLogdir(dir);
+    assert.deepEqual(
+      run.metrics.get('loss')!.map((p) => [p.step, p.value]),
+      [
+        [0, 0.5],
+        [1, 0.25],
+      ],
+    );
+    assert.deepEqual({ ...run.params }, {});
+    assert.equal(run.warnings.length, 1);
+    assert.equal(run.warnings[0].file, file);
+    assert.equal(run.warnings[0].offset, records[0].length + records[1].length);
+    assert.match(run.warnings[0].message, /HParams plugin data/);
   });
 });
