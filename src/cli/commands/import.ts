@@ -8,7 +8,7 @@ import type { ImportedRun } from '../../core/metrics/discovery/importedRun';
 import { detectSeparator } from '../../core/metrics/csv/csvTable';
 import { firstLine } from '../../core/metrics/csv/classify';
 import type { SourceSpec } from '../../core/metrics/readers';
-import { MetricsWatcher, type WatchUpdate } from '../../core/metrics/watch';
+import { ImportWatch, type ImportUpdate } from '../../core/metrics/discovery/importWatch';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
 import { textTable } from '../../core/base/textTable';
 import { formatNumber, shortSha } from '../../shared/formatting';
@@ -25,7 +25,11 @@ Nothing is copied or changed. Scanned folders skip node_modules, .git, .venv and
 
 Options:
   --json    the runs, sources and warnings as JSON
-  --watch   after listing, keep reading the logs and print new points as they are written (Ctrl-C stops)`;
+  --watch   after listing, keep reading the logs and print new points as they are written, including
+            logs created later under <path>; a <path> that does not exist yet is waited for (Ctrl-C
+            stops). With --json, one JSON line per batch of points ({"source","run","metric",
+            "points"}); a log rewritten from the start (Lightning widening metrics.csv) first gives
+            {"event":"reset","source","run"} for each of its runs, whose points are then sent again`;
 
 export const importCommand: CliCommand = {
   name: 'import',
@@ -43,7 +47,16 @@ export const importCommand: CliCommand = {
     }
     const path = resolve(ctx.cwd, positionals[0]);
     if (!existsSync(path)) {
-      throw new UserInputError(`xlens import: ${path} does not exist.`);
+      if (values.watch !== true) {
+        throw new UserInputError(
+          `xlens import: ${path} does not exist. Add --watch to wait for it (e.g. before a training starts).`,
+        );
+      }
+      ctx.stderr.write(inertLines(`Waiting for ${path} to appear (Ctrl-C stops).\n`));
+      if (!(await ImportWatch.waitFor(path, ctx.signal))) {
+        ctx.stderr.write('Stopped waiting; nothing was read.\n');
+        return ExitCode.ok;
+      }
     }
     const info = statSync(path);
     if (!info.isFile() && !info.isDirectory()) {
@@ -54,7 +67,12 @@ export const importCommand: CliCommand = {
     }
     const result = await discoverImportedRuns(path, { signal: ctx.signal });
     if (result.sources.length === 0 && info.isFile()) {
-      throw new UserInputError(await unrecognisedFile(positionals[0], path));
+      const reason = await unrecognisedFile(positionals[0], path);
+      if (values.watch !== true) {
+        throw new UserInputError(reason);
+      }
+      // A log just created (a CSV without its header yet) is recognised once written.
+      ctx.stderr.write(inertLines(`xlens: not a log yet, watching it: ${reason}\n`));
     }
     if (values.json === true) {
       ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -143,19 +161,23 @@ async function watchSources(
   sources: SourceSpec[],
   json: boolean,
 ): Promise<void> {
-  const watcher = new MetricsWatcher();
+  const watcher = new ImportWatch(root);
   watcher.onDidUpdate((update) => {
-    if (!update.initial) {
+    // A source listed above was shown whole; one found later is news from its first read.
+    if (!update.initial || !update.listed) {
       printUpdate(ctx, root, update, json);
     }
   });
+  watcher.onDidAddSource((source) =>
+    ctx.stderr.write(inertLines(`Following a new ${source.format} log: ${source.path}\n`)),
+  );
   watcher.onDidError(({ source, error }) =>
     ctx.stderr.write(inertLines(`xlens: warning: ${source.path}: ${error.message}\n`)),
   );
   // The watcher's timers and fs watchers do not hold the process open; this command must.
   const keepAlive = setInterval(() => undefined, 1 << 30);
   try {
-    await Promise.all(sources.map((s) => watcher.add(s)));
+    await watcher.start(sources);
     ctx.stderr.write(
       `Watching ${sources.length} source${sources.length === 1 ? '' : 's'}; new points appear ${json ? 'as JSON lines' : 'below'} (Ctrl-C stops).\n`,
     );
@@ -172,8 +194,23 @@ async function watchSources(
   }
 }
 
-function printUpdate(ctx: CliContext, root: string, update: WatchUpdate, json: boolean): void {
+function printUpdate(ctx: CliContext, root: string, update: ImportUpdate, json: boolean): void {
   const latency = update.changedAt !== undefined ? update.readAt - update.changedAt : undefined;
+  // Before the points sent again: what a consumer appending points must drop first.
+  for (const [event, ids] of [
+    ['reset', update.result.reset ?? []],
+    ['removed', update.result.removed ?? []],
+  ] as const) {
+    for (const id of ids) {
+      ctx.stdout.write(
+        json
+          ? `${JSON.stringify({ event, source: update.source, run: id })}\n`
+          : inertLines(
+              `${update.source.format} ${runLabel(root, update.source, id)} ${event === 'reset' ? 'was rewritten: its points follow again from the start' : 'is gone'}\n`,
+            ),
+      );
+    }
+  }
   for (const run of update.result.runs) {
     const label = runLabel(root, update.source, run.id);
     for (const [name, points] of run.metrics) {

@@ -14,6 +14,7 @@ import { textTable } from '../../core/base/textTable';
 import { formatBytes, formatNumber } from '../../shared/formatting';
 import { keyMetrics, runDuration, warnTo, withReconciled } from '../runText';
 import { parseCommandArgs, workspaceRoot } from '../workspace';
+import { CONFIG_FILE, findProjectRoot } from '../../core/config/load';
 import { followRun } from './showFollow';
 import { inertLines } from '../terminalText';
 
@@ -23,7 +24,10 @@ Shows one run: status, times, command, git state, params, data fingerprints, met
 checks (passed or failed, with the value, threshold and reason), artifacts and warnings (for a failed run, why: its error and the last lines of its stderr). <run> is a
 full id, a unique prefix of one or of its random part, \`latest\` (the default) or \`latest:<task>\`. A <run> that
 is none of this workspace's runs is looked up among the imported runs (\`xlens runs\`): by name, id,
-path or key, or a unique prefix of the name or id.
+path or key, or a unique prefix of the name or id. Imported runs need no xlens.yaml: outside a
+workspace, <run> is looked up in the logs under the current folder (or --cwd <folder>), or give the
+path of a log or the key \`xlens import --json\` prints; a name matching several runs lists the key
+of each.
 
 Options:
   --task <task>  with \`latest\` (or no <run>): the latest run of this task
@@ -203,19 +207,23 @@ export const showCommand: CliCommand = {
       force: { type: 'boolean' },
     });
     const format: ShowFormat = values.json === true ? 'json' : 'text';
-    const root = workspaceRoot(ctx);
-    const store = new RunStore(root);
-    // A run whose supervisor died is shown final, also when the workspace cannot be written.
-    const reconciled = await reconcileRuns(store, { warn: warnTo(ctx) });
     const task = values.task as string | undefined;
     const ref = positionals[0] ?? 'latest';
-    const found = await store.find(ref === 'latest' && task !== undefined ? `latest:${task}` : ref);
+    // Imported runs need no workspace: without xlens.yaml, <run> is looked up in logs under the cwd.
+    const project = ref === 'latest' || task !== undefined ? workspaceRoot(ctx) : findProjectRoot(ctx.cwd);
+    const store = project === undefined ? undefined : new RunStore(project);
+    // A run whose supervisor died is shown final, also when the workspace cannot be written.
+    const reconciled = store ? await reconcileRuns(store, { warn: warnTo(ctx) }) : [];
+    const found = await store?.find(ref === 'latest' && task !== undefined ? `latest:${task}` : ref);
     const run = found && withReconciled([found], reconciled)[0];
-    if (!run) {
-      const imported = await findImportedRun(root, ref, { signal: ctx.signal });
+    if (!run || !store) {
+      const root = project ?? ctx.cwd;
+      const imported = await findImportedRun(root, ref, { signal: ctx.signal, cwd: ctx.cwd });
       if (!imported) {
         throw new UserInputError(
-          `no run matches "${ref}" (neither a run of this workspace nor an imported run). List runs with \`xlens runs\`.`,
+          project === undefined
+            ? `no imported run matches "${ref}" in the logs under ${root} (and there is no ${CONFIG_FILE} here or above). Give a log's path, a key from \`xlens import --json\`, or --cwd <folder>.`
+            : `no run matches "${ref}" (neither a run of this workspace nor an imported run). List runs with \`xlens runs\`.`,
         );
       }
       if (typeof values.html === 'string') {

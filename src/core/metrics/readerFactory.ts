@@ -14,6 +14,8 @@ import type { MetricReader, ReadResult, SourceSpec } from './readers';
 import type { MetricPoint, SeriesRun } from './series';
 import { findTensorBoardRuns, TensorBoardRunReader } from './tensorboard';
 import { findWandbRuns, WandbRunReader } from './wandb/wandbReader';
+import { TensorBoardRunParams } from './tensorboard/runParams';
+import { HParamsSessionFold } from './tensorboard/sessionFold';
 
 /** Makes a reader for one source; registered per format so optional readers plug in without cycles. */
 export type ReaderFactory = (path: string) => MetricReader;
@@ -35,11 +37,13 @@ const factories = new Map<SourceSpec['format'], ReaderFactory>([
 export class TensorBoardSourceReader implements MetricReader {
   readonly source: SourceSpec;
   private readonly reader: TensorBoardRunReader;
+  private readonly params: TensorBoardRunParams;
   private started = false;
 
   constructor(readonly dir: string) {
     this.source = { format: 'tensorboard', path: dir };
     this.reader = new TensorBoardRunReader(dir);
+    this.params = new TensorBoardRunParams(dir);
   }
 
   async read(): Promise<ReadResult> {
@@ -51,9 +55,10 @@ export class TensorBoardSourceReader implements MetricReader {
         metrics.set(tag, points);
       }
     }
+    const params = await this.params.read(this.reader, result.warnings);
     const first = !this.started;
     this.started = true;
-    if (!first && metrics.size === 0) {
+    if (!first && metrics.size === 0 && !params.changed) {
       return { runs: [], warnings: result.warnings };
     }
     const range = this.reader.timeRange;
@@ -63,7 +68,7 @@ export class TensorBoardSourceReader implements MetricReader {
       source: 'tensorboard',
       path: this.dir,
       metrics,
-      params: {},
+      params: params.params,
       tags: {},
       ...(range ? { startTime: range.start, endTime: range.end } : {}),
     };
@@ -173,7 +178,8 @@ export class CompositeReader implements MetricReader {
 /**
  * The reader of a source, where a TensorBoard path may be a logdir holding many run folders, and a
  * W&B path a `wandb/` folder holding many runs: those are found again on each read, so runs started
- * later are picked up.
+ * later are picked up; `add_hparams` sub-folders are folded into their parent run
+ * (`tensorboard/sessionFold.ts`).
  */
 export function createSourceReader(source: SourceSpec): MetricReader {
   if (source.format === 'wandb') {
@@ -185,8 +191,10 @@ export function createSourceReader(source: SourceSpec): MetricReader {
   if (source.format !== 'tensorboard') {
     return createReader(source);
   }
-  return new CompositeReader(source, async () =>
-    (await findTensorBoardRuns(source.path)).map((path): SourceSpec => ({ format: 'tensorboard', path })),
+  return new HParamsSessionFold(
+    new CompositeReader(source, async () =>
+      (await findTensorBoardRuns(source.path)).map((path): SourceSpec => ({ format: 'tensorboard', path })),
+    ),
   );
 }
 

@@ -10,7 +10,10 @@ describe('xlens import: bad paths (real CLI process)', () => {
     const dir = tempDir('xlens-import-');
     const r = await xlens(dir, ['import', 'no/such/logs']);
     assert.equal(r.code, 2);
-    assert.equal(r.stderr.trim(), `xlens: xlens import: ${join(dir, 'no/such/logs')} does not exist.`);
+    assert.equal(
+      r.stderr.trim(),
+      `xlens: xlens import: ${join(dir, 'no/such/logs')} does not exist. Add --watch to wait for it (e.g. before a training starts).`,
+    );
   });
 
   it('says why a CSV or other file is not a log it reads (exit 2), and reads a Keras CSV', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import type { TaskConfig } from '../../../src/core/config/types';
 import { classifyCsv } from '../../../src/core/metrics/csv/classify';
@@ -244,7 +244,7 @@ describe('discovery of imported runs in a workspace', () => {
     assert.equal(store.runs.length, 1);
   });
 
-  it('lists each TensorBoard run once, add_hparams sub-runs included', async () => {
+  it('lists each TensorBoard run once, add_hparams sub-folders folded into their run', async () => {
     const logdir = join(FIXTURES, 'tensorboard');
     const runFolders = new Set<string>();
     const walk = (dir: string): void => {
@@ -258,17 +258,25 @@ describe('discovery of imported runs in a workspace', () => {
     };
     walk(logdir);
     assert.equal(runFolders.size, 35);
+    // add_hparams writes a sub-folder named by time.time() below its run: 3 in the fixtures.
+    const timeNamed = [...runFolders].filter(
+      (dir) => /^\d+\.\d+$/.test(basename(dir)) && runFolders.has(dirname(dir)),
+    );
+    assert.equal(timeNamed.length, 3);
     const { runs } = await discoverImportedRuns(logdir);
-    assert.equal(runs.length, 35);
-    assert.equal(new Set(runs.map((r) => r.name)).size, 35);
-    assert.equal(new Set(runs.map((r) => r.key)).size, 35);
+    assert.equal(runs.length, 32);
+    assert.equal(new Set(runs.map((r) => r.name)).size, 32);
+    assert.equal(new Set(runs.map((r) => r.key)).size, 32);
     const hparams = runs.filter((r) => r.name.includes('hparams_search_exp_1'));
     assert.deepEqual(
       hparams.map((r) => r.name),
-      [
-        'ZeroToMax-ZYZ__study_tensorboard/runs/hparams_search_exp_1',
-        'ZeroToMax-ZYZ__study_tensorboard/runs/hparams_search_exp_1/1771595857.3236299',
-      ],
+      ['ZeroToMax-ZYZ__study_tensorboard/runs/hparams_search_exp_1'],
+    );
+    // The sub-folder's params (its HParams session) and scalars are the run's.
+    assert.deepEqual(Object.keys(hparams[0].params).sort(), ['batch_size', 'lr', 'optimizer']);
+    assert.deepEqual(
+      hparams[0].metrics.map((m) => m.name),
+      ['hparam/Final_Val_Accuracy', 'hparam/Final_Val_Loss'],
     );
   });
 

@@ -41,11 +41,10 @@ describe('finding an imported run by what the user types', () => {
         ['loss', 25],
       ],
     );
-    // An exact name wins over the longer names it prefixes (the add_hparams sub-run below it).
+    // The add_hparams sub-folder below it is part of the run, not a run of its own.
     const exp1 = pickImportedRun(runs, 'runs/hparams_search_exp_1');
     assert.equal(exp1?.name, 'runs/hparams_search_exp_1');
-    const sub = pickImportedRun(runs, 'runs/hparams_search_exp_1/17');
-    assert.equal(sub?.name, 'runs/hparams_search_exp_1/1771595857.3236299');
+    assert.equal(pickImportedRun(runs, 'runs/hparams_search_exp_1/17'), undefined);
     assert.equal(pickImportedRun(runs, 'no-such-run'), undefined);
   });
 
@@ -56,8 +55,8 @@ describe('finding an imported run by what the user types', () => {
       () => pickImportedRun(runs, 'runs/hparams_search_exp_'),
       (error: unknown) =>
         error instanceof UserInputError &&
-        /matches 6 imported runs/.test(error.message) &&
-        error.message.includes('runs/hparams_search_exp_3/1771595857.339544'),
+        /matches 3 imported runs/.test(error.message) &&
+        error.message.includes('runs/hparams_search_exp_3'),
     );
   });
 

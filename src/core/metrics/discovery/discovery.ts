@@ -27,16 +27,7 @@ export async function discoverImportedRuns(
   options: DiscoveryOptions = {},
 ): Promise<ImportedRunsResult> {
   const absRoot = resolve(root);
-  const single = await singleSource(absRoot);
-  let sources: SourceSpec[];
-  let taskOf = new Map<string, string>();
-  if (single) {
-    sources = [single];
-  } else {
-    const scanned = await discoverSources(absRoot, options);
-    const named = options.taskSources === false ? [] : await projectTaskSources(absRoot);
-    ({ sources, taskOf } = mergeTaskSources(scanned, named));
-  }
+  const { sources, taskOf, single } = await findImportSources(absRoot, options);
   const base = single ? dirname(absRoot) : absRoot;
   const cache = options.cacheFile ? await DiscoveryCache.open(options.cacheFile, base) : undefined;
   const runs: ImportedRun[] = [];
@@ -67,6 +58,25 @@ export async function discoverImportedRuns(
   }
   await cache?.save();
   return { runs, sources, warnings, warningCount, fromCache };
+}
+
+/**
+ * The sources {@link discoverImportedRuns} reads for `root` (without reading them): `root` itself when
+ * it is one log, else what the scan finds plus the sources its `xlens.yaml` tasks name.
+ * @returns the sources, the task naming each source path, and whether `root` is a single log.
+ */
+export async function findImportSources(
+  root: string,
+  options: DiscoveryOptions = {},
+): Promise<{ sources: SourceSpec[]; taskOf: Map<string, string>; single: boolean }> {
+  const absRoot = resolve(root);
+  const single = await singleSource(absRoot);
+  if (single) {
+    return { sources: [single], taskOf: new Map(), single: true };
+  }
+  const scanned = await discoverSources(absRoot, options);
+  const named = options.taskSources === false ? [] : await projectTaskSources(absRoot);
+  return { ...mergeTaskSources(scanned, named), single: false };
 }
 
 /**
@@ -122,7 +132,7 @@ function summarise(source: SourceSpec, run: SeriesRun, base: string): ImportedRu
   const rel = relative(base, source.path).split(sep).join('/') || '.';
   // A TensorBoard run is its folder: name it by its path under the scanned root.
   if (run.source === 'tensorboard' && run.id === '.') {
-    run = { ...run, id: rel, name: rel };
+    run = { ...run, id: rel, name: rel === '.' ? basename(source.path) : rel };
   } else if (run.source === 'tensorboard' && rel !== '.' && run.name === run.id) {
     run = { ...run, name: `${rel}/${run.id}` }; // a run folder below the source's logdir
   }

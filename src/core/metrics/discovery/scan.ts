@@ -4,13 +4,15 @@
  *
  * The scan walks the workspace with the `glob` package over configurable patterns, pruning
  * `node_modules`, virtual environments and caches; hidden folders (`.git`, `.venv`, our own `.xlens`
- * store) are never entered. CSV candidates are confirmed by their
- * header: Keras' CSVLogger starts with `epoch`; Lightning's `metrics.csv` has a `step` column.
+ * store) are never entered. CSV logs are found by content, not by name: every `.csv`, `.log` and
+ * `.tsv` file is sniffed with one bounded read of its header and first row (`csv/classify.ts`: Keras'
+ * CSVLogger starts with `epoch`; Lightning's `metrics.csv` has `step` and `epoch` columns), so
+ * `training_191017.log` is found as well as `training.log`.
  */
 import { access, readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { Glob } from 'glob';
-import { classifyCsv } from '../csv/classify';
+import { classifyCsv, sniffCsvLog } from '../csv/classify';
 import type { SourceSpec } from '../readers';
 import type { MetricSourceKind } from '../series';
 import { findWandbRuns, isWandbRunFolderName } from '../wandb/wandbReader';
@@ -23,14 +25,15 @@ export type DiscoverableFormat = Exclude<MetricSourceKind, 'stdout' | 'jsonl'>;
  * Default scan patterns per format, relative to the workspace root. A TensorBoard match is an event
  * file (its folder is the run); an MLflow match is an `mlruns` folder or an `mlflow.db` file; a
  * DVCLive match is its output folder; a W&B match is a run folder (`wandb/offline-run-*`, a synced
- * `wandb/run-*`); CSV matches are confirmed by their header.
+ * `wandb/run-*`); a `lightning-csv` match is confirmed by its header; the `keras-csv` patterns select
+ * the files sniffed by content, Keras or Lightning (`sniffCsvLog`).
  */
 export const DEFAULT_DISCOVERY_GLOBS: Readonly<Record<DiscoverableFormat, readonly string[]>> = {
   tensorboard: ['**/*tfevents*'],
   mlflow: ['**/mlruns', '**/mlflow.db'],
   dvclive: ['**/dvclive'],
   'lightning-csv': ['**/lightning_logs/version_*/metrics.csv', '**/version_*/metrics.csv'],
-  'keras-csv': ['**/training.log', '**/*log*.csv', '**/*history*.csv'],
+  'keras-csv': ['**/*.csv', '**/*.log', '**/*.tsv'],
   wandb: ['**/wandb/offline-run-*', '**/wandb/run-*'],
 };
 
@@ -146,8 +149,11 @@ export async function discoverSources(root: string, options: DiscoveryOptions = 
     csvCandidates.push({ format: 'lightning-csv', path: join(absRoot, 'metrics.csv') });
   }
   for (const { format, path } of csvCandidates) {
-    const kind = await classifyCsv(path, format);
-    if (kind && !insideStore(path, found)) {
+    if (found.has(path) || insideStore(path, found)) {
+      continue;
+    }
+    const kind = format === 'lightning-csv' ? await classifyCsv(path, format) : await sniffCsvLog(path);
+    if (kind) {
       add(kind, path);
     }
   }

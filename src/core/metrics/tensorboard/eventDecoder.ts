@@ -29,6 +29,9 @@ import { TagTable } from './tagTable';
 import { growColumns, type TagSeries } from './tagSeries';
 import { TensorScalarReader } from './tensorScalar';
 import { readDouble, readFloat, readInt64, type WireReader } from './wire';
+import { decodeHParamsContent, HPARAMS_PLUGIN } from './hparams';
+import type { ParamValue } from '../../runs/types';
+import { dict } from '../../../shared/dict';
 
 /** The plugin TensorBoard's scalar dashboard reads. */
 export const SCALARS_PLUGIN = 'scalars';
@@ -381,11 +384,15 @@ export class EventDecoder {
     this.skipped.set(plugin, (this.skipped.get(plugin) ?? 0) + 1);
   }
 
-  /** Reads SummaryMetadata up to `end`, returning plugin_data.plugin_name ('' if absent). */
+  /**
+   * Reads SummaryMetadata up to `end`, returning plugin_data.plugin_name ('' if absent). The HParams
+   * plugin's content (a session start record) is taken into {@link params} on the way.
+   */
   private pluginName(end: number): string {
     const r = this.reader;
     r.len = end;
     let name = '';
+    let content: Uint8Array | undefined;
     while (r.pos < end) {
       const key = r.uint32();
       if (key === KEYS.metadata.pluginData) {
@@ -396,6 +403,8 @@ export class EventDecoder {
           const inner = r.uint32();
           if (inner === KEYS.pluginData.pluginName) {
             name = r.string();
+          } else if (inner === KEYS.pluginData.content) {
+            content = r.bytes();
           } else {
             r.skipType(inner & 7);
           }
@@ -405,6 +414,19 @@ export class EventDecoder {
         r.skipType(key & 7);
       }
     }
+    if (name === HPARAMS_PLUGIN && content !== undefined) {
+      // Bad bytes throw: `record` warns with the file and offset.
+      const start = decodeHParamsContent(content);
+      if (start) {
+        Object.assign(this.params, start.params);
+        this.paramsVersion++;
+      }
+    }
     return name;
   }
+
+  /** Params of the HParams plugin's session start records, merged in file order (`hparams.ts`). */
+  readonly params: Record<string, ParamValue> = dict();
+  /** Grows with each session start record taken. */
+  paramsVersion = 0;
 }

@@ -6,6 +6,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import type { MetricPoint, ReadWarning, SeriesRun } from '../series';
 import { isEventFileName, TensorBoardRunReader, type TensorBoardRunReaderOptions } from './runReader';
 import { dict } from '../../../shared/dict';
+import { TensorBoardRunParams } from './runParams';
 
 /** A TensorBoard run in the common model, plus what the reader skipped or found wrong. */
 export interface TensorBoardRun extends SeriesRun {
@@ -92,13 +93,14 @@ export async function readTensorBoardRun(
     }
   }
   const range = reader.timeRange;
+  const { params } = await new TensorBoardRunParams(dir).read(reader, result.warnings);
   return {
     id,
     name: id,
     source: 'tensorboard',
     path: dir,
     metrics,
-    params: dict(),
+    params,
     tags: dict(),
     ...(range ? { startTime: range.start, endTime: range.end } : {}),
     skippedPlugins: reader.skippedPlugins,

@@ -7,6 +7,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ParamValue } from '../../runs/types';
 import type { MetricPoint, ReadWarning } from '../series';
 import { EventDecoder } from './eventDecoder';
 import { emptyColumns, type TagSeries } from './tagSeries';
@@ -180,6 +181,16 @@ export class TensorBoardRunReader {
   /** Skipped non-scalar values per plugin over all reads so far. */
   get skippedPlugins(): Record<string, number> {
     return Object.fromEntries(this.skippedTotal);
+  }
+
+  /** Hyperparameters of the HParams plugin's session start records read so far (`hparams.ts`). */
+  get params(): Record<string, ParamValue> {
+    return this.decoder.params;
+  }
+
+  /** Grows whenever {@link params} may have changed. */
+  get paramsVersion(): number {
+    return this.decoder.paramsVersion;
   }
 
   /** Tags seen so far, in first-seen order (including tags with no scalar points). */

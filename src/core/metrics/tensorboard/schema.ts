@@ -173,7 +173,10 @@ export const KEYS = {
     tensor: wireKey(ValueType, 'tensor'),
   },
   metadata: { pluginData: wireKey(MetadataType, 'plugin_data') },
-  pluginData: { pluginName: wireKey(PluginDataType, 'plugin_name') },
+  pluginData: {
+    pluginName: wireKey(PluginDataType, 'plugin_name'),
+    content: wireKey(PluginDataType, 'content'),
+  },
   tensor: {
     dtype: wireKey(TensorType, 'dtype'),
     shape: wireKey(TensorType, 'tensor_shape'),
