@@ -10,6 +10,7 @@ import { driftCommand } from './commands/drift';
 import { importCommand } from './commands/import';
 import { initCommand } from './commands/init';
 import { runCommand } from './commands/run';
+import { reproduceCommand } from './commands/reproduce';
 import { rmCommand } from './commands/rm';
 import { runsCommand } from './commands/runs';
 import { showCommand } from './commands/show';
@@ -27,6 +28,7 @@ export const COMMANDS: readonly CliCommand[] = [
   initCommand,
   importCommand,
   rmCommand,
+  reproduceCommand,
 ];
 
 function help(): string {

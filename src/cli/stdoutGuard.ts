@@ -63,7 +63,7 @@ export function supervisesRun(argv: readonly string[]): boolean {
     if (argv[i] === '--cwd') {
       i++;
     } else if (!argv[i].startsWith('--cwd=')) {
-      return argv[i] === 'run';
+      return argv[i] === 'run' || argv[i] === 'reproduce';
     }
   }
   return false;

@@ -26,6 +26,8 @@ export interface RunTaskOptions {
   signal?: AbortSignal;
   /** Arguments appended to a command task's command line (shell-quoted). */
   extraArgs?: string[];
+  /** For `xlens reproduce`: the id of the run reproduced, recorded as `reproducedFrom`. */
+  reproducedFrom?: string;
 }
 
 /** A started run. */
@@ -114,6 +116,7 @@ export class TaskRunner implements Disposable {
         data,
         metrics: dict(), // names from data: see src/shared/dict.ts
         artifacts: [],
+        ...optional('reproducedFrom', options.reproducedFrom),
       })
       .catch((error: unknown) => {
         throw storeWriteError(error, this.store.runsDir);

@@ -165,6 +165,23 @@ export interface RunRecord {
   warnings?: string[];
   /** Total number of warnings, including those beyond the 100 kept in `warnings`. */
   warningCount?: number;
+  /** Id of the run this one reproduces (`xlens reproduce`): same code, data and params. */
+  reproducedFrom?: string;
+  /**
+   * Where a run pulled from a git remote came from (`xlens pull`); absent for local runs. A pulled run
+   * is read-only: re-running it makes a new local run.
+   */
+  origin?: RunOrigin;
+}
+
+/** The origin of a pulled run (see `core/share`). */
+export interface RunOrigin {
+  /** The remote as named to `xlens pull` (a remote name or a URL). */
+  remote: string;
+  /** The record commit it was materialised from (`refs/xlens/records/<id>`). */
+  record: string;
+  /** When it was pulled, ISO 8601. */
+  pulledAt: string;
 }
 
 export type ParamValue = string | number | boolean | null;
