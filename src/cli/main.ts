@@ -11,6 +11,8 @@ import { importCommand } from './commands/import';
 import { initCommand } from './commands/init';
 import { runCommand } from './commands/run';
 import { reproduceCommand } from './commands/reproduce';
+import { checkoutCommand } from './commands/checkout';
+import { branchCommand } from './commands/branch';
 import { rmCommand } from './commands/rm';
 import { runsCommand } from './commands/runs';
 import { showCommand } from './commands/show';
@@ -29,6 +31,8 @@ export const COMMANDS: readonly CliCommand[] = [
   importCommand,
   rmCommand,
   reproduceCommand,
+  checkoutCommand,
+  branchCommand,
 ];
 
 function help(): string {

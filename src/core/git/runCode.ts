@@ -98,11 +98,8 @@ export async function readCodeFile(repoRoot: string, revision: string, path: str
 
 /** Paths with uncommitted changes (`git status --porcelain`: edits, staged, untracked non-ignored). */
 export async function uncommittedPaths(repoRoot: string): Promise<string[]> {
-  const out = await gitAt(repoRoot).raw(['status', '--porcelain', '-z', '--untracked-files=all']);
-  return out
-    .split('\0')
-    .filter((e) => e.length > 3)
-    .map((e) => e.slice(3));
+  const status = await gitAt(repoRoot).status(['--untracked-files=all']);
+  return status.files.map((f) => f.path);
 }
 
 /** What {@link checkoutRunCode} did. */
