@@ -13,6 +13,7 @@ import { runCommand } from './commands/run';
 import { reproduceCommand } from './commands/reproduce';
 import { checkoutCommand } from './commands/checkout';
 import { branchCommand } from './commands/branch';
+import { gcCommand } from './commands/gc';
 import { rmCommand } from './commands/rm';
 import { runsCommand } from './commands/runs';
 import { showCommand } from './commands/show';
@@ -33,6 +34,7 @@ export const COMMANDS: readonly CliCommand[] = [
   reproduceCommand,
   checkoutCommand,
   branchCommand,
+  gcCommand,
 ];
 
 function help(): string {
