@@ -14,6 +14,8 @@ import { reproduceCommand } from './commands/reproduce';
 import { checkoutCommand } from './commands/checkout';
 import { branchCommand } from './commands/branch';
 import { gcCommand } from './commands/gc';
+import { pushCommand } from './commands/push';
+import { pullCommand } from './commands/pull';
 import { rmCommand } from './commands/rm';
 import { runsCommand } from './commands/runs';
 import { showCommand } from './commands/show';
@@ -35,6 +37,8 @@ export const COMMANDS: readonly CliCommand[] = [
   checkoutCommand,
   branchCommand,
   gcCommand,
+  pushCommand,
+  pullCommand,
 ];
 
 function help(): string {
