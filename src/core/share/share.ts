@@ -220,3 +220,12 @@ async function materialise(
     await rm(temp, { recursive: true, force: true });
   }
 }
+
+/** The names of the repository's remotes (`git remote`), in git's order; empty outside a repository. */
+export async function listRemotes(root: string): Promise<string[]> {
+  const repoRoot = await findRepositoryRoot(root);
+  if (repoRoot === null) {
+    return [];
+  }
+  return (await gitAt(repoRoot).raw(['remote'])).split('\n').filter(Boolean);
+}
