@@ -16,6 +16,7 @@ import { branchCommand } from './commands/branch';
 import { gcCommand } from './commands/gc';
 import { pushCommand } from './commands/push';
 import { pullCommand } from './commands/pull';
+import { exportCommand } from './commands/export';
 import { rmCommand } from './commands/rm';
 import { runsCommand } from './commands/runs';
 import { showCommand } from './commands/show';
@@ -39,6 +40,7 @@ export const COMMANDS: readonly CliCommand[] = [
   gcCommand,
   pushCommand,
   pullCommand,
+  exportCommand,
 ];
 
 function help(): string {
