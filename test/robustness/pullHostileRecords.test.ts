@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gitIn, gitTestEnv, makeRepo, tempDir } from '../helpers/gitRepo';
@@ -33,6 +33,7 @@ function plantRecord(repo: string, ref: string, entries: [string, string, string
 describe('xlens pull refuses records it would never write', () => {
   it('skips a link, a record without run.json and one naming another run; keeps local runs', async () => {
     const origin = makeRepo({ 'xlens.yaml': CONFIG });
+    writeFileSync(join(origin, 'edit.txt'), 'uncommitted\n'); // the run keeps a snapshot ref
     assert.equal((await xlens(origin, ['run', 'hi', '-q'])).code, 0);
     const [local] = runIds(origin);
     const link = '20261201T000000Z-aaaaaaaa';
@@ -47,8 +48,11 @@ describe('xlens pull refuses records it would never write', () => {
     plantRecord(origin, `refs/xlens/records/${local}`, [
       ['100644', 'run.json', JSON.stringify({ id: local, task: 'evil', status: 'failed' })],
     ]);
+    // The remote names other code for the local run's snapshot ref.
+    const snapshot = gitIn(origin, ['rev-parse', `refs/xlens/runs/${local}`]);
     const bare = join(tempDir(), 'shared.git');
     gitIn(origin, ['clone', '-q', '--bare', '--mirror', origin, bare]);
+    gitIn(bare, ['update-ref', `refs/xlens/runs/${local}`, gitIn(bare, ['rev-parse', 'HEAD'])]);
     const before = readFileSync(join(origin, '.xlens/runs', local, 'run.json'), 'utf8');
 
     const pulled = await xlens(origin, ['pull', bare]);
@@ -58,13 +62,19 @@ describe('xlens pull refuses records it would never write', () => {
     assert.match(pulled.stderr, new RegExp(`skipped ${empty}: .*no readable run\\.json`));
     assert.match(pulled.stderr, new RegExp(`skipped ${other}: .*no readable run\\.json`));
     assert.deepEqual(runIds(origin), [local]);
+    assert.match(pulled.stderr, /some snapshot refs on .* differ from the ones here and were not taken/);
+    assert.equal(
+      gitIn(origin, ['rev-parse', `refs/xlens/runs/${local}`]),
+      snapshot,
+      'the snapshot ref is not moved',
+    );
     assert.equal(readFileSync(join(origin, '.xlens/runs', local, 'run.json'), 'utf8'), before);
     for (const id of [link, empty, other]) {
       assert.equal(existsSync(join(origin, '.xlens/runs', id)), false, id);
     }
     const status = gitIn(origin, ['status', '--porcelain', '--ignored']).split('\n');
     assert.deepEqual(
-      status.filter((l) => l !== '' && !l.includes('.xlens')),
+      status.filter((l) => l !== '' && !l.includes('.xlens') && l !== '?? edit.txt'),
       [],
       'nothing written outside the run store',
     );

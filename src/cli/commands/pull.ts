@@ -36,6 +36,9 @@ export const pullCommand: CliCommand = {
       for (const id of result.updated) {
         ctx.stdout.write(`updated ${id}\n`);
       }
+      if (result.refused !== undefined) {
+        ctx.stderr.write(inertLines(`xlens: warning: ${result.refused}\n`));
+      }
       for (const { id, reason } of result.skipped) {
         ctx.stderr.write(inertLines(`xlens: warning: skipped ${id}: ${reason}\n`));
       }

@@ -121,6 +121,8 @@ export interface PullResult {
   updated: string[];
   /** Records not materialised, with why (a local run of that id, a damaged record). */
   skipped: { id: string; reason: string }[];
+  /** Why snapshot refs of the remote were not taken (they name other code than the local refs). */
+  refused?: string;
 }
 
 /**
@@ -131,25 +133,26 @@ export interface PullResult {
 export async function pullRuns(root: string, store: RunStore, remote: string): Promise<PullResult> {
   checkRemote(remote);
   const repoRoot = await repositoryOf(root);
+  const fetch = (refspec: string): Promise<string> =>
+    gitAt(repoRoot, { noHooks: true }).raw(['fetch', '--no-write-fetch-head', '--', remote, refspec]);
   try {
-    await gitAt(repoRoot, { noHooks: true }).raw([
-      'fetch',
-      '--quiet',
-      '--no-write-fetch-head',
-      '--',
-      remote,
-      `+${RECORD_REF_PREFIX}*:${RECORD_REF_PREFIX}*`,
-      `+${runRef('*')}:${runRef('*')}`,
-    ]);
+    await fetch(`+${RECORD_REF_PREFIX}*:${RECORD_REF_PREFIX}*`);
   } catch (error) {
     throw gitFailure('fetch from', remote, error);
+  }
+  const result: PullResult = { added: [], updated: [], skipped: [] };
+  // Snapshot refs are never moved: a remote naming other code for a run's id is not taken (the code
+  // of each record arrives anyway, as the record commit's parent).
+  try {
+    await fetch(`${runRef('*')}:${runRef('*')}`);
+  } catch (error) {
+    result.refused = `some snapshot refs on ${remote} differ from the ones here and were not taken: ${(error as Error).message.trim().split('\n').slice(-2).join(' ')}`;
   }
   const listed = await gitAt(repoRoot).raw([
     'for-each-ref',
     '--format=%(objectname) %(refname)',
     RECORD_REF_PREFIX,
   ]);
-  const result: PullResult = { added: [], updated: [], skipped: [] };
   await store.ensure();
   for (const line of listed.split('\n').filter(Boolean)) {
     const [commit, ref] = line.split(' ');
