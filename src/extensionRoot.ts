@@ -31,6 +31,8 @@ import {
 } from './features/project/projectCommands';
 import { ProjectService, findWorkspaceRoot } from './features/project/projectService';
 import { registerRunCommands } from './features/runs/runCommands';
+import { registerCodeCommands } from './features/runs/codeCommands';
+import { registerShareCommands } from './features/runs/shareCommands';
 import { RunsModel } from './features/runs/runsModel';
 import { RunController } from './features/runs/runController';
 import { RunsService } from './features/runs/runsService';
@@ -158,6 +160,8 @@ export class ExtensionRoot implements vscode.Disposable {
           reveal,
         }),
       );
+      this.trackAll(registerCodeCommands({ root, log: this.log, runs: this.runs, controller }));
+      this.trackAll(registerShareCommands({ root, log: this.log, runs: this.runs, service }));
       this.track(
         registerRefreshCommand({
           log: this.log,

@@ -13,6 +13,13 @@ import { driftCommand } from './commands/drift';
 import { importCommand } from './commands/import';
 import { initCommand } from './commands/init';
 import { runCommand } from './commands/run';
+import { reproduceCommand } from './commands/reproduce';
+import { checkoutCommand } from './commands/checkout';
+import { branchCommand } from './commands/branch';
+import { gcCommand } from './commands/gc';
+import { pushCommand } from './commands/push';
+import { pullCommand } from './commands/pull';
+import { exportCommand } from './commands/export';
 import { rmCommand } from './commands/rm';
 import { runsCommand } from './commands/runs';
 import { showCommand } from './commands/show';
@@ -33,6 +40,13 @@ export const COMMANDS: readonly CliCommand[] = [
   initCommand,
   importCommand,
   rmCommand,
+  reproduceCommand,
+  checkoutCommand,
+  branchCommand,
+  gcCommand,
+  pushCommand,
+  pullCommand,
+  exportCommand,
 ];
 
 function help(): string {

@@ -55,7 +55,8 @@ export function guardOutput(target: CliContext['stdout']): GuardedOutput {
 }
 
 /**
- * True when `argv` (the CLI's arguments, without `node` and the script) runs a task: `xlens run ...`,
+ * True when `argv` (the CLI's arguments, without `node` and the script) runs a task: `xlens run ...` or
+ * `xlens reproduce ...`,
  * also after the global `--cwd <folder>` / `--cwd=<folder>`.
  */
 export function supervisesRun(argv: readonly string[]): boolean {
@@ -63,7 +64,7 @@ export function supervisesRun(argv: readonly string[]): boolean {
     if (argv[i] === '--cwd') {
       i++;
     } else if (!argv[i].startsWith('--cwd=')) {
-      return argv[i] === 'run';
+      return argv[i] === 'run' || argv[i] === 'reproduce';
     }
   }
   return false;

@@ -34,6 +34,12 @@ export const Commands = {
   createConfig: { id: 'xlens.createConfig', title: 'Create xlens.yaml', icon: '$(new-file)' },
   showLog: { id: 'xlens.showLog', title: 'Show Log' },
   showDriftReport: { id: 'xlens.showDriftReport', title: 'Show Drift Report', icon: '$(graph)' },
+  reproduceRun: { id: 'xlens.reproduceRun', title: 'Reproduce Run', icon: '$(beaker)' },
+  checkoutRunCode: { id: 'xlens.checkoutRunCode', title: "Checkout Run's Code" },
+  createBranchFromRun: { id: 'xlens.createBranchFromRun', title: 'Create Branch from Run' },
+  browseRunCode: { id: 'xlens.browseRunCode', title: "Browse Run's Code" },
+  pushRuns: { id: 'xlens.pushRuns', title: 'Push Runs…', icon: '$(cloud-upload)' },
+  pullRuns: { id: 'xlens.pullRuns', title: 'Pull Runs', icon: '$(cloud-download)' },
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandKey = keyof typeof Commands;

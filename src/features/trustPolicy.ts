@@ -54,6 +54,14 @@ export const TRUST_NEEDS: Record<CommandKey, TrustNeed> = {
   createConfig: 'writesWorkspaceFile',
   showLog: 'readsOnly',
   showDriftReport: 'readsOnly',
+  // Reproducing runs a task; the git commands below may run programs the repository's config names
+  // (checkout filters, core.sshCommand, credential helpers), and no git process runs untrusted.
+  reproduceRun: 'executesWorkspaceCode',
+  checkoutRunCode: 'executesWorkspaceCode',
+  createBranchFromRun: 'executesWorkspaceCode',
+  browseRunCode: 'executesWorkspaceCode',
+  pushRuns: 'executesWorkspaceCode',
+  pullRuns: 'executesWorkspaceCode',
 };
 
 /** What the user is told they cannot do, per command that needs trust. */
@@ -62,6 +70,12 @@ const BLOCKED_WHAT: Partial<Record<CommandKey, string>> = {
   runTaskWithParams: 'Running tasks',
   rerun: 'Re-running runs',
   cancelRun: 'Cancelling runs',
+  reproduceRun: 'Reproducing runs',
+  checkoutRunCode: "Checking out a run's code",
+  createBranchFromRun: 'Creating branches from runs',
+  browseRunCode: "Browsing a run's code",
+  pushRuns: 'Pushing runs',
+  pullRuns: 'Pulling runs',
 };
 
 /** The outcome of {@link decideTrust}. */

@@ -72,6 +72,42 @@ const SAFE_CONFIG = ['log.showSignature=false', 'core.fsmonitor=false'];
  */
 const NO_HOOKS = ['core.hooksPath=/dev/null'];
 
+/** Options of {@link gitAt}. */
+export interface GitAtOptions {
+  /** Extra environment (e.g. `GIT_INDEX_FILE` for a temporary index, identities for commit-tree). */
+  env?: Record<string, string>;
+  /**
+   * No hook runs (`core.hooksPath=/dev/null`): for every command that writes refs, checks out files,
+   * stashes or talks to a remote (`reference-transaction`, `post-checkout`, `pre-push` ...).
+   */
+  noHooks?: boolean;
+}
+
+/**
+ * The one way to run git: a simple-git instance at `root` with {@link SAFE_CONFIG} (and with
+ * `options.noHooks`, no hooks), an environment simple-git accepts, and git's output as a pipe. Other
+ * modules of `core/git` build their commands on it; arguments are passed as an array, never through
+ * a shell.
+ */
+export function gitAt(root: string, options: GitAtOptions = {}): SimpleGit {
+  return git(root, options.env ?? dict(), options.noHooks === true ? NO_HOOKS : []);
+}
+
+/** Whether the process environment names a git identity, or the repository's config has one. */
+export async function repositoryHasIdentity(root: string): Promise<boolean> {
+  return hasIdentity(git(root));
+}
+
+/** The identity used for commits of our own when the repository has none (see {@link FALLBACK_IDENTITY}). */
+export function fallbackIdentityEnv(): Record<string, string> {
+  return {
+    GIT_AUTHOR_NAME: FALLBACK_IDENTITY.name,
+    GIT_AUTHOR_EMAIL: FALLBACK_IDENTITY.email,
+    GIT_COMMITTER_NAME: FALLBACK_IDENTITY.name,
+    GIT_COMMITTER_EMAIL: FALLBACK_IDENTITY.email,
+  };
+}
+
 function git(root: string, env: Record<string, string> = dict(), config: readonly string[] = []): SimpleGit {
   return simpleGit({
     baseDir: root,

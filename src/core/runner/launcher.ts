@@ -20,6 +20,11 @@ export interface LaunchRequest {
   task: string;
   /** Params to override, by flattened key; recorded as the run's params. */
   overrides?: Record<string, ParamValue>;
+  /**
+   * CLI arguments that start a run other than `run <task>` (e.g. `reproduce <id> --quiet`); `task` and
+   * `overrides` are then not used.
+   */
+  args?: string[];
 }
 
 /** A started supervisor process. */
@@ -83,7 +88,7 @@ export function launchRun(
   try {
     const child = spawn(
       execPath,
-      [...entry.execArgv, entry.script, ...cliRunArgs(request.task, request.overrides)],
+      [...entry.execArgv, entry.script, ...(request.args ?? cliRunArgs(request.task, request.overrides))],
       {
         cwd: request.root,
         detached: true,

@@ -26,6 +26,8 @@ export interface RunTaskOptions {
   signal?: AbortSignal;
   /** Arguments appended to a command task's command line (shell-quoted). */
   extraArgs?: string[];
+  /** For `xlens reproduce`: the id of the run reproduced, recorded as `reproducedFrom`. */
+  reproducedFrom?: string;
 }
 
 /** A started run. */
@@ -117,6 +119,7 @@ export class TaskRunner implements Disposable {
         ...(task.checks?.length
           ? { checkConfig: { checks: task.checks, ...optional('baseline', task.baseline) } }
           : {}),
+        ...optional('reproducedFrom', options.reproducedFrom),
       })
       .catch((error: unknown) => {
         throw storeWriteError(error, this.store.runsDir);

@@ -176,6 +176,13 @@ export interface RunRecord {
   checkConfig?: { checks: string[]; baseline?: string };
   /** The results of {@link checkConfig}'s checks, in order, set when the run ends (README, Checks). */
   checks?: CheckResult[];
+  /** Id of the run this one reproduces (`xlens reproduce`): same code, data and params. */
+  reproducedFrom?: string;
+  /**
+   * Where a run pulled from a git remote came from (`xlens pull`); absent for local runs. A pulled run
+   * is read-only: re-running it makes a new local run.
+   */
+  origin?: RunOrigin;
 }
 
 /** The outcome of one check of a run (see `src/core/checks/evaluate.ts`). */
@@ -197,6 +204,16 @@ export interface CheckResult {
   passed: boolean;
   /** Why the check failed (a missing metric or baseline, or the comparison that did not hold). */
   reason?: string;
+}
+
+/** The origin of a pulled run (see `core/share`). */
+export interface RunOrigin {
+  /** The remote as named to `xlens pull` (a remote name or a URL). */
+  remote: string;
+  /** The record commit it was materialised from (`refs/xlens/records/<id>`). */
+  record: string;
+  /** When it was pulled, ISO 8601. */
+  pulledAt: string;
 }
 
 export type ParamValue = string | number | boolean | null;

@@ -58,6 +58,22 @@ export class RunController implements Disposable {
     return run;
   }
 
+  /**
+   * Reproduces `run` (`xlens reproduce <id>`, detached) and resolves with the new run once it exists,
+   * and with the process's end.
+   * @throws UserFacingError in an untrusted workspace, or when the CLI refused (changed data, code
+   *   not in the repository: its message).
+   */
+  async reproduce(run: RunRecord): Promise<{ started: RunRecord; ended: Promise<unknown> }> {
+    requireTrust('Reproducing runs');
+    const args = ['reproduce', run.id, '--quiet'];
+    this.log.info(`Starting: xlens ${args.join(' ')} (in ${this.root})`);
+    const launched = launchRun({ root: this.root, task: run.task, args });
+    const started = await this.waitForRun(launched);
+    const ended = launched.exited.then(() => removeLaunchLog(launched));
+    return { started, ended };
+  }
+
   /** Starts the run's task again with the params it recorded that differ from the task's current ones. */
   async rerun(run: RunRecord, currentParams: Record<string, ParamValue> | undefined): Promise<RunRecord> {
     return this.start(run.task, changedParams(run.params, currentParams));

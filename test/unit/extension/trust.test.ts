@@ -17,7 +17,13 @@ describe('commands in an untrusted workspace (Restricted Mode)', () => {
   it('blocks exactly the commands that start or signal processes, each with a message saying why', () => {
     const blocked = keys.filter((k) => !decideTrust(Commands[k], false).allowed).map((k) => Commands[k].id);
     assert.deepEqual(blocked.sort(), [
+      'xlens.browseRunCode',
       'xlens.cancelRun',
+      'xlens.checkoutRunCode',
+      'xlens.createBranchFromRun',
+      'xlens.pullRuns',
+      'xlens.pushRuns',
+      'xlens.reproduceRun',
       'xlens.rerun',
       'xlens.runTask',
       'xlens.runTaskWithParams',

@@ -1,0 +1,59 @@
+/** `xlens export --mlflow <mlruns folder> [<run>...]`: runs into an MLflow file store. */
+import { basename } from 'node:path';
+import { resolve } from 'node:path';
+import { UserInputError } from '../../core/base/errors';
+import { exportToMlflow } from '../../core/export/mlflowFileStore';
+import { RunStore } from '../../core/runs/store';
+import type { RunRecord } from '../../core/runs/types';
+import { ExitCode, type CliCommand, type CliContext } from '../command';
+import { inertLines } from '../terminalText';
+import { parseCommandArgs, workspaceRoot } from '../workspace';
+
+const usage = `Usage: xlens export --mlflow <mlruns folder> [<run>...]
+
+Writes runs (default: all) into an MLflow file store, so MLflow's UI (\`mlflow ui --backend-store-uri
+<folder>\`) shows them: params, every metric point with its step and time, status, start and end
+times, and tags mlflow.runName, mlflow.source.git.commit, mlflow.source.git.branch, xlens.id,
+xlens.task, xlens.snapshot, in an experiment named "xlens". Exporting a run again replaces its
+earlier export. MLflow's SQLite store (mlflow.db) is not written yet.
+
+Exit code: 0 exported, 2 bad input.`;
+
+export const exportCommand: CliCommand = {
+  name: 'export',
+  summary: 'write runs into an MLflow file store (mlruns/)',
+  usage,
+  async run(ctx: CliContext): Promise<ExitCode> {
+    const { values, positionals } = parseCommandArgs('export', ctx.args, { mlflow: { type: 'string' } });
+    const target = values.mlflow as string | undefined;
+    if (target === undefined) {
+      throw new UserInputError('xlens export: say where, e.g. `xlens export --mlflow mlruns`.');
+    }
+    if (target.endsWith('.db') || basename(target).includes('.sqlite')) {
+      throw new UserInputError(
+        `xlens export: ${target}: only MLflow's file store (an mlruns folder) is written so far.`,
+      );
+    }
+    const store = new RunStore(workspaceRoot(ctx));
+    try {
+      const runs: RunRecord[] = [];
+      if (positionals.length === 0) {
+        runs.push(...(await store.list()).runs);
+      } else {
+        for (const ref of positionals) {
+          runs.push(await store.resolve(ref));
+        }
+      }
+      const done = await exportToMlflow(resolve(ctx.cwd, target), store, runs);
+      for (const line of done.skipped) {
+        ctx.stderr.write(inertLines(`xlens: warning: left out ${line} (not a key MLflow accepts)\n`));
+      }
+      ctx.stdout.write(
+        `exported ${done.runs.size} runs to experiment ${done.experimentId} ("xlens") in ${target}\n`,
+      );
+      return ExitCode.ok;
+    } finally {
+      store.dispose();
+    }
+  },
+};

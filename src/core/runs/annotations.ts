@@ -1,0 +1,67 @@
+/**
+ * A run's annotations: `<run folder>/annotations.json`, `{ "starred": true, "note": "..." }`, written
+ * by the user through the editor (the experiments table) and read by `xlens gc` (starred runs are
+ * kept) and shared with the run's record (`xlens push`).
+ */
+import { join } from 'node:path';
+import { UserInputError } from '../base/errors';
+import { openRegularFile } from '../base/regularFile';
+
+/** The file name, in the run folder. */
+export const ANNOTATIONS_FILE = 'annotations.json';
+
+/** The contents of `annotations.json`; both fields optional. */
+export interface RunAnnotations {
+  /** The user starred the run: kept by `xlens gc`, listed first where runs are picked. */
+  starred?: boolean;
+  /** A free-text note. */
+  note?: string;
+}
+
+/**
+ * Reads the annotations of the run in `runDir`: `{}` when the file does not exist.
+ * @throws UserInputError when the file is not a regular file, not JSON, or not an object whose
+ *   `starred` is a boolean and `note` a string, naming the file and the fix.
+ */
+export async function readAnnotations(runDir: string): Promise<RunAnnotations> {
+  const file = join(runDir, ANNOTATIONS_FILE);
+  let text: string;
+  try {
+    const handle = await openRegularFile(file);
+    try {
+      text = await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      return {};
+    }
+    throw new UserInputError(`${file}: ${(error as Error).message}`, { file });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UserInputError(`${file}: not valid JSON (${(error as Error).message}); fix or delete it.`, {
+      file,
+    });
+  }
+  const object = value as { starred?: unknown; note?: unknown } | null;
+  if (
+    object === null ||
+    typeof object !== 'object' ||
+    Array.isArray(object) ||
+    (object.starred !== undefined && typeof object.starred !== 'boolean') ||
+    (object.note !== undefined && typeof object.note !== 'string')
+  ) {
+    throw new UserInputError(
+      `${file}: write an object like {"starred": true, "note": "best so far"} (starred a boolean, note a string).`,
+      { file },
+    );
+  }
+  return {
+    ...(object.starred !== undefined ? { starred: object.starred } : {}),
+    ...(object.note !== undefined ? { note: object.note } : {}),
+  };
+}
