@@ -7,6 +7,7 @@ import { UserInputError } from '../core/base/errors';
 import { didYouMean } from '../core/config/suggest';
 import { ExitCode, type CliCommand, type CliContext } from './command';
 import { driftCommand } from './commands/drift';
+import { evalCommand } from './commands/eval';
 import { importCommand } from './commands/import';
 import { initCommand } from './commands/init';
 import { runCommand } from './commands/run';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly CliCommand[] = [
   runsCommand,
   showCommand,
   driftCommand,
+  evalCommand,
   initCommand,
   importCommand,
   rmCommand,

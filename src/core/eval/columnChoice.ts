@@ -77,14 +77,9 @@ export function chooseColumns(
     needColumn(file, '--target', target, columns);
   } else {
     target = byName(columns, TARGET_NAMES);
-    if (target === undefined) {
-      throw new UserInputError(
-        `${file}: no column of true labels found by name (${TARGET_NAMES.join(', ')}); ` +
-          `name it with --target <column>. Columns: ${columns.join(', ')}.`,
-        { file },
-      );
+    if (target !== undefined) {
+      said.push(`target: column "${target}" (found by name; --target to choose another)`);
     }
-    said.push(`target: column "${target}" (found by name; --target to choose another)`);
   }
   let pred: string | null = null;
   if (request.pred !== undefined) {
@@ -92,11 +87,13 @@ export function chooseColumns(
     pred = request.pred;
   } else {
     pred = byName(columns, PRED_NAMES) ?? null;
-    if (pred !== null && pred !== target) {
+    if (pred === target) {
+      pred = null;
+    } else if (pred !== null) {
       said.push(`predicted labels: column "${pred}" (found by name; --pred to choose another)`);
     }
   }
-  const used = [target, ...(pred === null ? [] : [pred])];
+  const used = [...(target === undefined ? [] : [target]), ...(pred === null ? [] : [pred])];
   let proba: ProbaColumn[] = [];
   if (request.proba !== undefined) {
     const list = Array.isArray(request.proba) ? request.proba : request.proba.split(',');
@@ -135,6 +132,18 @@ export function chooseColumns(
         `probabilities: ${proba.map((p) => `"${p.column}"`).join(', ')} (found by name; --proba to choose others)`,
       );
     }
+  }
+  if (target === undefined) {
+    const rest = columns.filter((c) => c !== pred && !proba.some((p) => p.column === c));
+    if (rest.length !== 1) {
+      throw new UserInputError(
+        `${file}: no column of true labels found by name (${TARGET_NAMES.join(', ')}); ` +
+          `name it with --target <column>. Columns: ${columns.join(', ')}.`,
+        { file },
+      );
+    }
+    target = rest[0];
+    said.push(`target: column "${target}" (the only other column; --target to choose another)`);
   }
   if (pred === null && proba.length === 0) {
     throw new UserInputError(
