@@ -14,6 +14,7 @@ import { MAX_TIMEOUT_MS, parseDuration } from './duration';
 import { commandPlaceholders } from './commandScan';
 import { findPlaceholders, flattenParams } from './params';
 import { parseDriftOptions, thresholdProblems } from '../drift/options';
+import { evalTaskFields } from './evalTaskFields';
 import { describeField } from './schemaErrors';
 import { closest, didYouMean } from './suggest';
 import type { LayerSpec, MetricSourceSpec, OptimizerSpec, SourceRange, TaskConfig } from './types';
@@ -115,24 +116,8 @@ export class TaskBuilder {
       }
       case 'tfjs-eval':
         return { ...base, kind, model: String(raw.model), dataFile: String(raw.data) };
-      case 'eval': {
-        const calibration = raw.calibration as
-          { bins?: number; strategy?: 'uniform' | 'quantile' } | undefined;
-        return {
-          ...base,
-          kind,
-          dataFile: String(raw.data),
-          ...(raw.target !== undefined ? { target: String(raw.target) } : {}),
-          ...(raw.pred !== undefined ? { pred: String(raw.pred) } : {}),
-          ...(raw.proba !== undefined
-            ? { proba: Array.isArray(raw.proba) ? raw.proba.map(String) : String(raw.proba) }
-            : {}),
-          ...(raw.pos_label !== undefined ? { posLabel: String(raw.pos_label) } : {}),
-          ...(raw.problem ? { problem: raw.problem as 'classification' | 'regression' } : {}),
-          ...(calibration ? { calibration } : {}),
-          ...(raw.drop_missing !== undefined ? { dropMissing: raw.drop_missing === true } : {}),
-        };
-      }
+      case 'eval':
+        return { ...base, kind, ...evalTaskFields(raw) };
       case 'drift':
         this.checkDriftThresholds();
         return {
