@@ -12,6 +12,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadTable } from '../src/core/data/load';
+import { evaluateTable } from '../src/core/eval/evaluateFile';
 
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -90,6 +92,15 @@ interface Baseline {
   values: Record<string, number>;
 }
 
+/** Our read and evaluation separately, in this process (where the time goes). */
+async function inProcess(): Promise<{ readSeconds: number; evaluateSeconds: number }> {
+  const started = performance.now();
+  const table = await loadTable(CSV);
+  const read = performance.now();
+  await evaluateTable(table, CSV);
+  return { readSeconds: (read - started) / 1000, evaluateSeconds: (performance.now() - read) / 1000 };
+}
+
 function runBaseline(): Baseline {
   const started = performance.now();
   const result = spawnSync(PYTHON, [join(__dirname, 'eval.bench.py'), CSV], { encoding: 'utf8' });
@@ -111,7 +122,7 @@ function sklearnVersion(): string | undefined {
   return check.status === 0 ? check.stdout.trim() : undefined;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   if (!existsSync(CLI)) {
     console.error(`${CLI} is missing; run "node esbuild.js" (or npm run build) first.`);
     process.exitCode = 1;
@@ -121,7 +132,11 @@ function main(): void {
   console.log(`${ROWS.toLocaleString('en')} binary predictions (${CSV})`);
   const ours = Array.from({ length: OUR_RUNS }, runOurs).reduce((a, b) => (b.seconds < a.seconds ? b : a));
   const versions = sklearnVersion();
-  console.log(`xlens eval (whole process, best of ${OUR_RUNS}): ${ours.seconds.toFixed(2)} s`);
+  const split = await inProcess();
+  console.log(
+    `xlens eval (whole process, best of ${OUR_RUNS}): ${ours.seconds.toFixed(2)} s ` +
+      `(in process: reading the CSV ${split.readSeconds.toFixed(2)} s, evaluation ${split.evaluateSeconds.toFixed(2)} s)`,
+  );
   if (!versions) {
     console.log(`scikit-learn baseline skipped: ${PYTHON} with sklearn and pandas not found.`);
     return;
@@ -137,7 +152,9 @@ function main(): void {
   const ratio = ours.seconds / baseline.seconds;
   console.log(
     `ratio wall time ours / scikit-learn: ${ratio.toFixed(2)} (target ≤ ${TARGET}) ${ratio <= TARGET ? 'MET' : 'NOT MET'}; ` +
-      `against its whole process: ${(ours.seconds / baseline.processSeconds).toFixed(2)}`,
+      `against its whole process: ${(ours.seconds / baseline.processSeconds).toFixed(2)}; ` +
+      `evaluation only (ours in process / scikit-learn without read_csv): ` +
+      `${(split.evaluateSeconds / (baseline.seconds - baseline.readSeconds)).toFixed(2)}`,
   );
   const load = loadavg()[0];
   if (load > cpus().length) {
@@ -161,4 +178,4 @@ function main(): void {
   }
 }
 
-main();
+void main();
