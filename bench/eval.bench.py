@@ -6,7 +6,8 @@ Reads the CSV with pandas (columns y, pred, proba), then: classification_report,
 balanced accuracy, Matthews correlation, Cohen's kappa, confusion matrix (counts and normalised),
 log loss, Brier score, ROC AUC, average precision, ROC and precision-recall curves, a calibration
 curve (10 uniform bins) and F1 against the threshold with the best-F1 threshold.
-Prints one JSON line: seconds (read + metrics, interpreter start-up and imports excluded), readSeconds,
+Prints one JSON line: seconds and cpuSeconds (read + metrics, interpreter start-up and imports
+excluded), readSeconds,
 maxRssMB and the main values (to check agreement).
 """
 import json
@@ -23,6 +24,7 @@ from sklearn.metrics import (accuracy_score, average_precision_score, balanced_a
                              roc_auc_score, roc_curve)
 
 start = time.perf_counter()
+cpu_start = time.process_time()
 df = pd.read_csv(sys.argv[1])
 read = time.perf_counter() - start
 y, pred, p = df["y"].to_numpy(), df["pred"].to_numpy(), df["proba"].to_numpy()
@@ -47,6 +49,7 @@ f1 = np.divide(2 * precision * recall, precision + recall, out=np.zeros_like(pre
                where=(precision + recall) != 0)[:-1]
 values["best_f1_threshold"] = float(thresholds[int(np.argmax(f1))])
 seconds = time.perf_counter() - start
-print(json.dumps({"seconds": seconds, "readSeconds": read, "rows": len(df),
+cpu_seconds = time.process_time() - cpu_start
+print(json.dumps({"seconds": seconds, "cpuSeconds": cpu_seconds, "readSeconds": read, "rows": len(df),
                   "maxRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "rocPoints": len(fpr), "values": {k: float(v) for k, v in values.items()}}))
