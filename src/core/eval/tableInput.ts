@@ -38,6 +38,9 @@ export interface PrepareOptions {
   calibrationStrategy?: 'uniform' | 'quantile';
 }
 
+/** Whole-number labels below this are looked up in an array while encoding. */
+const SMALL_LABELS = 1024;
+
 /** Distinct classes above which an integer target without probabilities is taken as regression. */
 const MAX_INTEGER_CLASSES = 20;
 
@@ -52,6 +55,18 @@ function isMissing(col: Column, i: number): boolean {
 /** The label of row i (never called on a missing value). */
 function labelOf(col: Column, i: number): string {
   return col.storage === 'numeric' ? numberLabel(col.values[i]) : col.dictionary[col.codes[i]];
+}
+
+/** True when a numeric column holds at most `max` distinct values (stops at the first one more). */
+function fewDistinct(col: Column, max: number): boolean {
+  if (col.storage !== 'numeric') {
+    return false;
+  }
+  const seen = new Set<number>();
+  for (let i = 0; i < col.values.length && seen.size <= max; i++) {
+    seen.add(col.values[i]);
+  }
+  return seen.size <= max;
 }
 
 function integerValued(col: Column): boolean {
@@ -91,7 +106,7 @@ export async function prepareInput(
     const fewIntegers =
       integerValued(target) &&
       (pred === undefined || integerValued(pred)) &&
-      new Set(target.storage === 'numeric' ? target.values : []).size <= MAX_INTEGER_CLASSES;
+      fewDistinct(target, MAX_INTEGER_CLASSES);
     problem = numericPair && choice.proba.length === 0 && !fewIntegers ? 'regression' : 'classification';
     said.push(
       `problem: ${problem} (${problem === 'regression' ? 'numeric target and predictions' : 'labels or probabilities'}; --problem to choose)`,
@@ -211,13 +226,21 @@ async function classificationInput(
         keys[k] = local[code] >= 0 ? local[code] : (local[code] = add(i));
       }
     } else {
+      // Small whole numbers (0/1, class ids) through an array, anything else through a Map.
+      const small = new Int32Array(SMALL_LABELS).fill(-1);
       const local = new Map<number, number>();
       for (let k = 0; k < n; k++) {
         const i = rowOf(k);
-        let j = local.get(col.values[i]);
-        if (j === undefined) {
+        const v = col.values[i];
+        const slot = v >= 0 && v < SMALL_LABELS && v === Math.floor(v) && !Object.is(v, -0) ? v : -1;
+        let j = slot >= 0 ? small[slot] : (local.get(v) ?? -1);
+        if (j < 0) {
           j = add(i);
-          local.set(col.values[i], j);
+          if (slot >= 0) {
+            small[slot] = j;
+          } else {
+            local.set(v, j);
+          }
         }
         keys[k] = j;
       }
