@@ -22,6 +22,7 @@ const nodeEntries = [
   ['src/core/train/main.ts', 'trainer'],
   ['src/core/metrics/discovery/worker.ts', 'metricsWorker'],
   ['src/core/drift/job.ts', 'driftJob'],
+  ['src/core/eval/job.ts', 'evalJob'],
 ];
 
 function webviewEntries() {

@@ -10,6 +10,7 @@ import { compareCommand } from './commands/compare';
 import { diffCommand } from './commands/diff';
 import { checksCommand } from './commands/checks';
 import { driftCommand } from './commands/drift';
+import { evalCommand } from './commands/eval';
 import { importCommand } from './commands/import';
 import { initCommand } from './commands/init';
 import { runCommand } from './commands/run';
@@ -37,6 +38,7 @@ export const COMMANDS: readonly CliCommand[] = [
   diffCommand,
   checksCommand,
   driftCommand,
+  evalCommand,
   initCommand,
   importCommand,
   rmCommand,

@@ -74,6 +74,7 @@ const KIND_SET: Record<TaskKind, true> = {
   'tfjs-train': true,
   'tfjs-eval': true,
   drift: true,
+  eval: true,
 };
 export const TASK_KINDS = Object.keys(KIND_SET) as TaskKind[];
 

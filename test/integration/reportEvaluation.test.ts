@@ -83,7 +83,16 @@ describe('run report of a built-in training run in headless Chromium', { skip },
       );
       assert.deepEqual(charts.sort(), ['confusion:validation', 'metric:accuracy', 'metric:loss']);
       const evalNames = [...series.keys()].filter((n) => n.startsWith('eval/'));
-      assert.equal(evalNames.length, 4);
+      // accuracy, macro precision/recall/F1, and from the softmax output log loss, ROC AUC, average precision.
+      assert.deepEqual(evalNames, [
+        'eval/accuracy',
+        'eval/precision_macro',
+        'eval/recall_macro',
+        'eval/f1_macro',
+        'eval/log_loss',
+        'eval/roc_auc',
+        'eval/average_precision',
+      ]);
       assert.deepEqual(
         await Promise.all((await page.locator('.tile').all()).map((t) => t.getAttribute('title'))),
         evalNames,

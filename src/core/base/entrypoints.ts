@@ -12,6 +12,7 @@ export const ENTRYPOINTS = {
   cli: 'src/cli/main.ts',
   trainer: 'src/core/train/main.ts',
   driftJob: 'src/core/drift/job.ts',
+  evalJob: 'src/core/eval/job.ts',
   metricsWorker: 'src/core/metrics/discovery/worker.ts',
 } as const;
 

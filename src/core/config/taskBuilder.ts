@@ -14,6 +14,7 @@ import { MAX_TIMEOUT_MS, parseDuration } from './duration';
 import { commandPlaceholders } from './commandScan';
 import { findPlaceholders, flattenParams } from './params';
 import { parseDriftOptions, thresholdProblems } from '../drift/options';
+import { evalTaskFields } from './evalTaskFields';
 import { describeField } from './schemaErrors';
 import { closest, didYouMean } from './suggest';
 import { taskChecks } from './checksConfig';
@@ -117,6 +118,8 @@ export class TaskBuilder {
       }
       case 'tfjs-eval':
         return { ...base, kind, model: String(raw.model), dataFile: String(raw.data) };
+      case 'eval':
+        return { ...base, kind, ...evalTaskFields(raw) };
       case 'drift':
         this.checkDriftThresholds();
         return {

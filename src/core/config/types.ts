@@ -120,7 +120,27 @@ export interface DriftTask extends TaskBase {
   options?: Record<string, unknown>;
 }
 
-export type TaskConfig = CommandTask | TfjsTrainTask | TfjsEvalTask | DriftTask;
+/** Evaluation of a predictions file from any model (`src/core/eval/`, as `xlens eval`). */
+export interface EvalTask extends TaskBase {
+  kind: 'eval';
+  /** The predictions file (CSV, TSV, JSON Lines, Parquet, Arrow). */
+  dataFile: string;
+  /** Column of true labels (default: found by name). */
+  target?: string;
+  /** Column of predicted labels (default: found by name). */
+  pred?: string;
+  /** Probability columns: a prefix, one column, or a list (default: found by name). */
+  proba?: string | string[];
+  /** Positive class of a binary problem (default: the greater label). */
+  posLabel?: string;
+  problem?: 'classification' | 'regression';
+  /** Calibration curve: bins (default 10) and their edges (default uniform). */
+  calibration?: { bins?: number; strategy?: 'uniform' | 'quantile' };
+  /** Leave out rows with a missing value instead of failing (default false). */
+  dropMissing?: boolean;
+}
+
+export type TaskConfig = CommandTask | TfjsTrainTask | TfjsEvalTask | DriftTask | EvalTask;
 
 export interface ProjectConfig {
   version: 1;

@@ -8,6 +8,8 @@ import type { ChartModel } from '../../protocol/charts';
 import { confusionChart, type ConfusionMatrix } from '../charts/confusionChart';
 import type { MetricPoint } from '../metrics/series';
 import { formatNumber } from '../../shared/formatting';
+import type { EvaluationResult } from '../eval/types';
+import { evaluationHtmlSection } from './evalReport';
 import { escapeHtml } from './html';
 
 /** Above this many classes the heatmap is left out (its cells would be specks); the table stays. */
@@ -112,6 +114,10 @@ function perClassTable(result: ClassificationResult): string {
  * @param evaluation parsed `artifacts/evaluation.json`, or undefined.
  */
 export function evaluationSection(evaluation: unknown): ReportSection {
+  const predictions = predictionsEvaluationSection(evaluation);
+  if (predictions) {
+    return predictions;
+  }
   const parts: { key: string; result: ClassificationResult }[] = [];
   const main = classificationOf(evaluation);
   if (main) {
@@ -147,4 +153,35 @@ export function evaluationSection(evaluation: unknown): ReportSection {
     html: `<h2>Evaluation</h2><p class="note">From <code>artifacts/evaluation.json</code>: actual classes down, predicted across; shading is the share of each actual class.</p>${blocks.join('')}`,
     charts,
   };
+}
+
+/**
+ * The section of a `kind: eval` run (its `evaluation.json` holds `{file, columns, evaluation}` as
+ * `src/core/eval/job.ts` writes it): metric tables and every evaluation chart; undefined for other
+ * shapes. A damaged file gives a note instead of charts.
+ */
+function predictionsEvaluationSection(value: unknown): ReportSection | undefined {
+  if (value === null || typeof value !== 'object') {
+    return undefined;
+  }
+  const v = value as Record<string, unknown>;
+  const inner = v.evaluation as Record<string, unknown> | undefined;
+  if (
+    typeof v.file !== 'string' ||
+    typeof inner !== 'object' ||
+    inner === null ||
+    (inner.problem !== 'classification' && inner.problem !== 'regression')
+  ) {
+    return undefined;
+  }
+  const intro = `<h2>Evaluation</h2><p class="note">Predictions in <code>${escapeHtml(v.file)}</code>, from <code>artifacts/evaluation.json</code>; every number as scikit-learn computes it.</p>`;
+  try {
+    const section = evaluationHtmlSection(inner as unknown as EvaluationResult, 'eval:');
+    return { html: intro + section.html, charts: section.charts };
+  } catch {
+    return {
+      html: `${intro}<p class="note">artifacts/evaluation.json could not be read as an evaluation.</p>`,
+      charts: [],
+    };
+  }
 }

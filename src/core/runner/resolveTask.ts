@@ -142,7 +142,7 @@ export async function resolveTask(
 
   const base = {
     data:
-      task.kind === 'drift' || task.kind === 'tfjs-train' || task.kind === 'tfjs-eval'
+      task.kind === 'drift' || task.kind === 'tfjs-train' || task.kind === 'tfjs-eval' || task.kind === 'eval'
         ? resolvedTask.data.map((t) => sub(dataField(task), t))
         : subList('data', resolvedTask.data),
     outputs: subList('outputs', resolvedTask.outputs),
@@ -176,6 +176,10 @@ export async function resolveTask(
         dataFile: sub('data', resolvedTask.dataFile),
       };
       command = `built-in evaluation (tfjs-eval) of ${resolvedTask.model} on ${resolvedTask.dataFile}`;
+      break;
+    case 'eval':
+      resolvedTask = { ...resolvedTask, ...base, dataFile: sub('data', resolvedTask.dataFile) };
+      command = `built-in evaluation of the predictions in ${resolvedTask.dataFile}`;
       break;
     case 'drift':
       resolvedTask = {
@@ -286,6 +290,9 @@ function stringFields(task: TaskConfig): [string, string][] {
     out.push(['model', task.model], ['data', task.dataFile]);
   }
   if (task.kind === 'tfjs-train') {
+    out.push(['data', task.dataFile]);
+  }
+  if (task.kind === 'eval') {
     out.push(['data', task.dataFile]);
   }
   if (task.kind === 'drift') {

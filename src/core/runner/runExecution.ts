@@ -173,7 +173,9 @@ export class RunExecution {
     if (task.kind === 'command') {
       return spawnShell(task.run, this.resolved.cwd, env, exitFile);
     }
-    const entry = resolveEntrypoint(task.kind === 'drift' ? 'driftJob' : 'trainer');
+    const entry = resolveEntrypoint(
+      task.kind === 'drift' ? 'driftJob' : task.kind === 'eval' ? 'evalJob' : 'trainer',
+    );
     return spawnProgram(
       process.execPath,
       [...entry.execArgv, entry.script, this.store.file(this.record.id, 'task')],

@@ -1,8 +1,14 @@
 /**
- * Evaluation reports of the built-in trainer (`artifacts/evaluation.json` and the `eval/*` metrics).
- * Definitions follow scikit-learn's `classification_report`, `mean_absolute_error`,
- * `mean_squared_error` and `r2_score`, including their conventions for empty denominators.
+ * Evaluation reports of the built-in trainer (`artifacts/evaluation.json` and the `eval/*` metrics),
+ * computed by the evaluation module (`src/core/eval/`), whose every number is checked against
+ * scikit-learn (`classification_report`, `log_loss`, `roc_auc_score`, `average_precision_score`,
+ * `mean_absolute_error`, `mean_squared_error`, `r2_score`), including their conventions for empty
+ * denominators. The shape stays the trainer's own (read by the run report).
  */
+import { evaluateClassification as evaluateWithModule } from '../eval/classification';
+import { thinnedEvaluation } from '../eval/present';
+import { evaluateRegression as evaluateRegressionWithModule } from '../eval/regression';
+import type { ClassCurves, ClassificationEvaluation as ModuleClassification } from '../eval/types';
 
 /** Scores of one class. */
 export interface ClassScores {
@@ -25,6 +31,20 @@ export interface ClassificationEvaluation {
   precisionMacro: number;
   recallMacro: number;
   f1Macro: number;
+  /** `balanced_accuracy_score`. */
+  balancedAccuracy: number;
+  /** `matthews_corrcoef`. */
+  mcc: number;
+  /** `cohen_kappa_score`; null when undefined. */
+  kappa: number | null;
+  /** From the model's probabilities: `log_loss`. */
+  logLoss?: number | null;
+  /** `roc_auc_score` (binary; one-vs-rest macro for more classes); null when undefined. */
+  rocAuc?: number | null;
+  /** `average_precision_score` (macro over classes for more than two). */
+  averagePrecision?: number | null;
+  /** ROC and precision–recall curves per class (the positive class when binary), thinned. */
+  curves?: ClassCurves[];
   perClass: ClassScores[];
   /** `matrix[actual][predicted]` counts, both indexed like `labels`. */
   confusionMatrix: { labels: string[]; matrix: number[][] };
@@ -41,8 +61,8 @@ export interface RegressionEvaluation {
   rmse: number;
   /**
    * Coefficient of determination 1 − SS_res / SS_tot; NaN (undefined, `null` in JSON, left out of the
-   * metrics) with fewer than 2 rows or a constant actual target, where SS_tot is 0 (scikit-learn's
-   * `r2_score` returns NaN for < 2 samples and, unless forced finite, for a constant target too).
+   * metrics) with fewer than 2 rows, as scikit-learn's `r2_score`; for a constant actual target
+   * (SS_tot = 0) 1 when every prediction is exact, else 0 (its default `force_finite=True`).
    */
   r2: number;
 }
@@ -50,53 +70,63 @@ export interface RegressionEvaluation {
 export type Evaluation = ClassificationEvaluation | RegressionEvaluation;
 
 /**
- * Classification report from class indices.
+ * Classification report from class indices, computed by the evaluation module (`src/core/eval/`, the
+ * scikit-learn-verified one). With `probabilities` (one column per label, e.g. the model's softmax
+ * output) it adds log loss, ROC AUC and average precision, and ROC and precision–recall curves.
  * @param labels class names; `actual[i]` and `predicted[i]` index into it.
+ * @param probabilities `probabilities[c][i]`: probability of `labels[c]` for row i.
  * @throws RangeError when the arrays differ in length or are empty.
  */
 export function evaluateClassification(
   labels: readonly string[],
   actual: ArrayLike<number>,
   predicted: ArrayLike<number>,
+  probabilities?: readonly ArrayLike<number>[],
 ): ClassificationEvaluation {
   checkLengths(actual.length, predicted.length);
+  const full = evaluateWithModule({
+    labels,
+    actual,
+    predicted,
+    ...(probabilities && labels.length >= 2
+      ? { probabilities: { classes: labels.map((_, c) => c), columns: [...probabilities] } }
+      : {}),
+  });
   const k = labels.length;
   const matrix = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  let correct = 0;
   for (let i = 0; i < actual.length; i++) {
-    const a = actual[i];
-    const p = predicted[i];
-    matrix[a][p] = matrix[a][p] + 1;
-    if (a === p) {
-      correct++;
-    }
+    matrix[actual[i]][predicted[i]]++;
   }
-  const perClass: ClassScores[] = labels.map((label, c) => {
-    const tp = matrix[c][c];
-    const support = matrix[c].reduce((s, v) => s + v, 0);
-    const predictedCount = matrix.reduce((s, row) => s + row[c], 0);
-    const precision = predictedCount === 0 ? 0 : tp / predictedCount;
-    const recall = support === 0 ? 0 : tp / support;
-    const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-    return { label, precision, recall, f1, support };
-  });
-  const present = perClass.filter((s, c) => s.support > 0 || matrix.some((row) => row[c] > 0));
-  const mean = (pick: (s: ClassScores) => number) =>
-    present.reduce((sum, s) => sum + pick(s), 0) / present.length;
+  const byLabel = new Map(full.perClass.map((r) => [r.label, r]));
+  const perClass: ClassScores[] = labels.map(
+    (label) => byLabel.get(label) ?? { label, precision: 0, recall: 0, f1: 0, support: 0 },
+  );
+  const scores = (thinnedEvaluation(full) as ModuleClassification).scores;
   return {
     problem: 'classification',
     rows: actual.length,
-    accuracy: correct / actual.length,
-    precisionMacro: mean((s) => s.precision),
-    recallMacro: mean((s) => s.recall),
-    f1Macro: mean((s) => s.f1),
+    accuracy: full.accuracy,
+    balancedAccuracy: full.balancedAccuracy,
+    precisionMacro: full.macro.precision,
+    recallMacro: full.macro.recall,
+    f1Macro: full.macro.f1,
+    mcc: full.mcc,
+    kappa: full.kappa,
     perClass,
     confusionMatrix: { labels: [...labels], matrix },
+    ...(scores
+      ? {
+          logLoss: scores.logLoss,
+          rocAuc: scores.rocAuc,
+          averagePrecision: scores.averagePrecision,
+          curves: scores.curves,
+        }
+      : {}),
   };
 }
 
 /**
- * Regression report in the target's units.
+ * Regression report in the target's units (the evaluation module's `evaluateRegression`).
  * @throws RangeError when the arrays differ in length or are empty.
  */
 export function evaluateRegression(
@@ -104,33 +134,15 @@ export function evaluateRegression(
   predicted: ArrayLike<number>,
 ): RegressionEvaluation {
   checkLengths(actual.length, predicted.length);
-  const n = actual.length;
-  let mean = 0;
-  for (let i = 0; i < n; i++) {
-    mean += actual[i];
-  }
-  mean /= n;
-  let absolute = 0;
-  let squared = 0;
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const error = actual[i] - predicted[i];
-    absolute += Math.abs(error);
-    squared += error * error;
-    total += (actual[i] - mean) ** 2;
-  }
-  const mse = squared / n;
-  const r2 = n < 2 || total === 0 ? NaN : 1 - squared / total;
-  return { problem: 'regression', rows: n, mae: absolute / n, mse, rmse: Math.sqrt(mse), r2 };
-}
-
-function checkLengths(actual: number, predicted: number): void {
-  if (actual !== predicted) {
-    throw new RangeError(`actual has ${actual} values but predicted has ${predicted}`);
-  }
-  if (actual === 0) {
-    throw new RangeError('nothing to evaluate: no rows');
-  }
+  const full = evaluateRegressionWithModule(actual, predicted);
+  return {
+    problem: 'regression',
+    rows: full.rows,
+    mae: full.mae,
+    mse: full.mse,
+    rmse: full.rmse,
+    r2: full.r2 ?? NaN,
+  };
 }
 
 /**
@@ -145,7 +157,19 @@ export function evaluationMetrics(evaluation: Evaluation, prefix = 'eval/'): Rec
           precision_macro: evaluation.precisionMacro,
           recall_macro: evaluation.recallMacro,
           f1_macro: evaluation.f1Macro,
+          ...(evaluation.logLoss != null ? { log_loss: evaluation.logLoss } : {}),
+          ...(evaluation.rocAuc != null ? { roc_auc: evaluation.rocAuc } : {}),
+          ...(evaluation.averagePrecision != null ? { average_precision: evaluation.averagePrecision } : {}),
         }
       : { mae: evaluation.mae, mse: evaluation.mse, rmse: evaluation.rmse, r2: evaluation.r2 };
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [`${prefix}${k}`, v]));
+}
+
+function checkLengths(actual: number, predicted: number): void {
+  if (actual !== predicted) {
+    throw new RangeError(`actual has ${actual} values but predicted has ${predicted}`);
+  }
+  if (actual === 0) {
+    throw new RangeError('nothing to evaluate: no rows');
+  }
 }

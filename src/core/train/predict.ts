@@ -35,7 +35,14 @@ export async function evaluateModel(
     try {
       if (prep.target.problem === 'classification') {
         const predicted = await tf.tidy(() => tf.argMax(output, 1)).data();
-        return evaluateClassification(prep.target.classes, Int32Array.from(rows.y), predicted);
+        const k = prep.target.classes.length;
+        const flat = await output.data();
+        const n = flat.length / k;
+        // The softmax output, one column per class, for log loss, ROC and precision–recall.
+        const columns = Array.from({ length: k }, (_, c) =>
+          Float64Array.from({ length: n }, (_, i) => flat[i * k + c]),
+        );
+        return evaluateClassification(prep.target.classes, Int32Array.from(rows.y), predicted, columns);
       }
       const { mean, std } = prep.target;
       const scaled = await output.data();

@@ -74,5 +74,7 @@ export function taskDetail(task: TaskConfig): string {
       return `built-in evaluation of ${task.model} on ${task.dataFile}`;
     case 'drift':
       return `drift check: ${task.reference} vs ${task.current}`;
+    case 'eval':
+      return `evaluation of the predictions in ${task.dataFile}`;
   }
 }

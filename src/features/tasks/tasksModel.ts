@@ -115,6 +115,7 @@ const KIND_TEXT: Record<TaskConfig['kind'], string> = {
   'tfjs-train': 'built-in trainer',
   'tfjs-eval': 'built-in evaluation',
   drift: 'drift check',
+  eval: 'evaluation of predictions',
 };
 
 /** Label, description and tooltip of a task row; its icon is the status of `lastRun`. */

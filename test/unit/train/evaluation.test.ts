@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
   evaluateClassification,
@@ -71,14 +73,40 @@ describe('evaluation reports', () => {
     assert.equal(report.mse, 1.25);
     assert.equal(report.rmse, Math.sqrt(1.25));
     assert.equal(report.r2, 0);
-    // Undefined like scikit-learn's r2_score: one row, or a constant actual target (SS_tot = 0).
+    // As scikit-learn's r2_score (test/fixtures/eval, cases one-row, perfect, constant-target): undefined
+    // for one row; for a constant actual target 1 when exact, else 0 (force_finite=True).
     assert.ok(Number.isNaN(evaluateRegression([5], [4]).r2));
-    assert.ok(Number.isNaN(evaluateRegression([5, 5], [5, 5]).r2));
+    assert.equal(evaluateRegression([5, 5], [5, 5]).r2, 1);
+    assert.equal(evaluateRegression([5, 5], [5, 4]).r2, 0);
     assert.deepEqual(Object.keys(evaluationMetrics(report, 'holdout/')), [
       'holdout/mae',
       'holdout/mse',
       'holdout/rmse',
       'holdout/r2',
+    ]);
+  });
+
+  it('gains log loss, ROC AUC, average precision and curves from probabilities, as scikit-learn computes them', () => {
+    // The string-binary case of test/fixtures/eval/reference.json (scikit-learn 1.2.1).
+    const reference = JSON.parse(
+      readFileSync(join(__dirname, '../../fixtures/eval/reference.json'), 'utf8'),
+    ) as { cases: { name: string; log_loss: number; roc_auc: number; average_precision: number }[] };
+    const want = reference.cases.find((c) => c.name === 'string-binary')!;
+    const y = [1, 0, 1, 0, 0, 1]; // spam, ham, spam, ham, ham, spam
+    const pred = [1, 0, 0, 0, 1, 1];
+    const pHam = [0.2, 0.7, 0.6, 0.9, 0.45, 0.1];
+    const pSpam = [0.8, 0.3, 0.4, 0.1, 0.55, 0.9];
+    const report = evaluateClassification(['ham', 'spam'], y, pred, [pHam, pSpam]);
+    const close = (a: number | null | undefined, b: number) =>
+      assert.ok(typeof a === 'number' && Math.abs(a - b) <= 1e-9 * Math.abs(b), `${a} vs ${b}`);
+    close(report.logLoss, want.log_loss);
+    close(report.rocAuc, want.roc_auc);
+    close(report.averagePrecision, want.average_precision);
+    assert.equal(report.curves?.[0].label, 'spam');
+    assert.deepEqual(Object.keys(evaluationMetrics(report)).slice(4), [
+      'eval/log_loss',
+      'eval/roc_auc',
+      'eval/average_precision',
     ]);
   });
 

@@ -1,0 +1,136 @@
+/**
+ * `xlens eval <predictions>`: classification or regression metrics and curves of a predictions file
+ * from any model, as scikit-learn computes them, as a table, JSON and/or a standalone HTML report.
+ */
+import { resolve } from 'node:path';
+import { UserInputError } from '../../core/base/errors';
+import { evaluateFile } from '../../core/eval/evaluateFile';
+import { formatEvaluation, thinnedEvaluation } from '../../core/eval/present';
+import { renderEvaluationReportHtml } from '../../core/report/evalReport';
+import { ExitCode, type CliCommand, type CliContext } from '../command';
+import { checkOutputPath, writeOutputFile } from '../outputPath';
+import { inertLines } from '../terminalText';
+import { parseCommandArgs } from '../workspace';
+
+const usage = `Usage: xlens eval <predictions> [options]
+
+Evaluates a predictions file (CSV, TSV, JSON Lines, Parquet, Arrow IPC) from any model: the true label,
+the predicted label and/or class probabilities (or one score column of a binary problem). Prints the
+classification report (precision, recall, F1 and support per class; macro, weighted and micro
+averages), accuracy, balanced accuracy, Matthews correlation, Cohen's kappa, ROC AUC, average
+precision, log loss, Brier score, the best-F1 threshold and the confusion matrix; or, for regression,
+MAE, MSE, RMSE, R², MAPE, median absolute error, max error and explained variance. Every number is
+defined as scikit-learn's function of the same name (see README, "Evaluation").
+
+Options:
+  --target <column>     true labels (default: a column named y, y_true, target, label, actual, ...)
+  --pred <column>       predicted labels (default: pred, y_pred, prediction, predicted, ...; without
+                        one, labels are the most probable class)
+  --proba <p>           probabilities: a prefix (proba_ gives proba_<class> per class), one column
+                        (the positive class's probability or score), or columns a,b,c
+                        (default: proba_*, prob_*, probability_*, p_*, score_*, or one proba/score column)
+  --pos-label <class>   positive class of a binary problem (default: the greater label, e.g. 1)
+  --problem <kind>      classification or regression (default: from the columns)
+  --bins <n>            bins of the calibration curve (default 10)
+  --quantile-bins       calibration bins holding equal numbers of rows (default: uniform widths)
+  --drop-missing        leave out rows with a missing value (default: refuse the file, naming the row)
+  --json <file>         write the evaluation as JSON ("-" prints it instead of the table); curves
+                        are thinned to at most 1,000 points
+  --html <file>         write a standalone HTML report with charts (works offline); missing folders
+                        are created; never written over the input or inside .xlens/
+  --force               with --html: replace an existing file that is not an xlens report
+
+Exit codes: 0 evaluated, 2 bad input (a missing column or value, labels of different kinds, a class
+without a probability column, an unknown --pos-label), named by file, row and column.`;
+
+function text(value: string | boolean | string[] | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function positiveInteger(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) {
+    throw new UserInputError(`${flag} ${value}: give a whole number from 1 to 1000, e.g. ${flag} 10.`);
+  }
+  return n;
+}
+
+export const evalCommand: CliCommand = {
+  name: 'eval',
+  summary: 'evaluate a predictions file: metrics and curves as scikit-learn computes them',
+  usage,
+  async run(ctx: CliContext): Promise<ExitCode> {
+    const { values, positionals } = parseCommandArgs('eval', ctx.args, {
+      target: { type: 'string' },
+      pred: { type: 'string' },
+      proba: { type: 'string' },
+      'pos-label': { type: 'string' },
+      problem: { type: 'string' },
+      bins: { type: 'string' },
+      'quantile-bins': { type: 'boolean' },
+      'drop-missing': { type: 'boolean' },
+      json: { type: 'string' },
+      html: { type: 'string' },
+      force: { type: 'boolean' },
+    });
+    if (positionals.length !== 1) {
+      throw new UserInputError(
+        `xlens eval needs one predictions file (got ${positionals.length}). Example: xlens eval predictions.csv`,
+      );
+    }
+    const problem = text(values.problem);
+    if (problem !== undefined && problem !== 'classification' && problem !== 'regression') {
+      throw new UserInputError(`--problem ${problem}: give classification or regression.`);
+    }
+    const file = positionals[0];
+    const inputs = [resolve(ctx.cwd, file)];
+    const json = text(values.json);
+    const jsonOut =
+      json !== undefined && json !== '-'
+        ? checkOutputPath(ctx.cwd, '--json', json, 'evaluation.json', { inputs, kind: 'json' })
+        : undefined;
+    const html = text(values.html);
+    const htmlOut =
+      html !== undefined
+        ? checkOutputPath(ctx.cwd, '--html', html, 'evaluation.html', {
+            inputs,
+            kind: 'html',
+            force: values.force === true,
+          })
+        : undefined;
+    const result = await evaluateFile(resolve(ctx.cwd, file), {
+      displayName: file,
+      target: text(values.target),
+      pred: text(values.pred),
+      proba: text(values.proba),
+      posLabel: text(values['pos-label']),
+      problem,
+      calibrationBins: positiveInteger('--bins', text(values.bins)),
+      calibrationStrategy: values['quantile-bins'] === true ? 'quantile' : 'uniform',
+      dropMissing: values['drop-missing'] === true,
+      signal: ctx.signal,
+    });
+    for (const line of [...result.said, ...result.warnings.map((w) => `warning: ${w}`)]) {
+      ctx.stderr.write(inertLines(`xlens eval: ${line}\n`));
+    }
+    const report = () =>
+      `${JSON.stringify({ ...result, evaluation: thinnedEvaluation(result.evaluation) }, null, 2)}\n`;
+    if (json === '-') {
+      ctx.stdout.write(report());
+    } else {
+      ctx.stdout.write(inertLines(formatEvaluation(result.evaluation)));
+      if (jsonOut !== undefined) {
+        writeOutputFile('--json', jsonOut, report());
+        ctx.stderr.write(inertLines(`wrote ${jsonOut}\n`));
+      }
+    }
+    if (htmlOut !== undefined) {
+      writeOutputFile('--html', htmlOut, renderEvaluationReportHtml(result));
+      ctx.stderr.write(inertLines(`wrote ${htmlOut}\n`));
+    }
+    return ExitCode.ok;
+  },
+};

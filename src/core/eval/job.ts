@@ -1,0 +1,116 @@
+/**
+ * The built-in evaluation job (`kind: eval` tasks), spawned by the task runner as
+ * `node dist/evalJob.js <runDir>/task.json`.
+ *
+ * It evaluates the task's predictions file as `xlens eval` does and writes:
+ * - `<runDir>/artifacts/evaluation.json` ({@link FileEvaluation}, curves thinned to 1,000 points) and
+ *   `evaluation.html` (standalone report with charts);
+ * - one metric line to `XLENS_METRICS_FILE` with the `eval/*` values (`evaluationMetrics`);
+ * - the table on stdout, choices and warnings on stderr.
+ *
+ * Exit code: 0 evaluated; 2 bad input (unreadable file, missing column or value, a class without a
+ * probability column, an unknown positive class); 1 anything else.
+ */
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { UserInputError } from '../base/errors';
+import type { EvalTask, TaskConfig } from '../config/types';
+import { evaluateFile, type FileEvaluation } from './evaluateFile';
+import { evaluationMetrics, formatEvaluation, thinnedEvaluation } from './present';
+
+function readTask(path: string): EvalTask {
+  let task: TaskConfig;
+  try {
+    task = JSON.parse(readFileSync(path, 'utf8')) as TaskConfig;
+  } catch (error) {
+    throw new UserInputError(`${path}: cannot read the task (${(error as Error).message}).`, { file: path });
+  }
+  if (task.kind !== 'eval') {
+    throw new UserInputError(`${path}: expected a task of kind "eval", got "${String(task.kind)}".`, {
+      file: path,
+    });
+  }
+  return task;
+}
+
+/** Writes the HTML report when the report renderer and its bundle are available. */
+async function writeHtml(result: FileEvaluation, out: string): Promise<string | undefined> {
+  try {
+    const { renderEvaluationReportHtml } = await import('../report/evalReport');
+    writeFileSync(out, renderEvaluationReportHtml(result));
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/**
+ * Runs the job for a task file. Returns the exit code; never throws.
+ * @param env the job's environment (XLENS_RUN_DIR, XLENS_METRICS_FILE).
+ */
+export async function evalJob(
+  taskPath: string,
+  env: NodeJS.ProcessEnv = process.env,
+  out: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } = process,
+  cwd = process.cwd(),
+): Promise<number> {
+  try {
+    const task = readTask(taskPath);
+    const runDir = env.XLENS_RUN_DIR ?? dirname(resolve(taskPath));
+    const base = resolve(cwd, task.cwd ?? '.');
+    out.stdout.write(`evaluating the predictions in ${task.dataFile}\n`);
+    const result = await evaluateFile(resolve(base, task.dataFile), {
+      displayName: task.dataFile,
+      target: task.target,
+      pred: task.pred,
+      proba: task.proba,
+      posLabel: task.posLabel,
+      problem: task.problem,
+      calibrationBins: task.calibration?.bins,
+      calibrationStrategy: task.calibration?.strategy,
+      dropMissing: task.dropMissing === true,
+    });
+    for (const line of [...result.said, ...result.warnings.map((w) => `warning: ${w}`)]) {
+      out.stderr.write(`${line}\n`);
+    }
+    const artifacts = join(runDir, 'artifacts');
+    mkdirSync(artifacts, { recursive: true });
+    const saved = { ...result, evaluation: thinnedEvaluation(result.evaluation) };
+    writeFileSync(join(artifacts, 'evaluation.json'), `${JSON.stringify(saved, null, 2)}\n`);
+    const htmlProblem = await writeHtml(result, join(artifacts, 'evaluation.html'));
+    if (htmlProblem) {
+      out.stderr.write(`warning: no HTML report written: ${htmlProblem}\n`);
+    }
+    const metrics = evaluationMetrics(result.evaluation);
+    if (env.XLENS_METRICS_FILE && Object.keys(metrics).length > 0) {
+      appendFileSync(
+        env.XLENS_METRICS_FILE,
+        `${JSON.stringify({ step: 0, time: Date.now(), values: metrics })}\n`,
+      );
+    }
+    out.stdout.write(formatEvaluation(result.evaluation));
+    out.stdout.write(
+      `wrote artifacts/evaluation.json${htmlProblem ? '' : ' and artifacts/evaluation.html'}\n`,
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof UserInputError) {
+      out.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    out.stderr.write(`evaluation job failed: ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}
+
+if (typeof require !== 'undefined' && require.main === module) {
+  const taskPath = process.argv[2];
+  if (!taskPath) {
+    process.stderr.write('usage: evalJob <task.json>\n');
+    process.exitCode = 2;
+  } else {
+    void evalJob(taskPath).then((code) => {
+      process.exitCode = code;
+    });
+  }
+}
