@@ -3,7 +3,7 @@
  * listed in {@link COMMANDS}; adding one is one line here.
  */
 import { resolve } from 'node:path';
-import { UserInputError } from '../core/base/errors';
+import { CancelledError, UserInputError } from '../core/base/errors';
 import { didYouMean } from '../core/config/suggest';
 import { ExitCode, type CliCommand, type CliContext } from './command';
 import { driftCommand } from './commands/drift';
@@ -43,7 +43,7 @@ Global options:
   --help, -h       this help; \`xlens <command> --help\` for a command
   --version, -v    the version
 
-Exit codes: 0 success, 1 a run failed or was cancelled, 2 bad input.
+Exit codes: 0 success, 1 a run failed or was cancelled (or Ctrl-C stopped the command), 2 bad input.
 `;
 }
 
@@ -123,6 +123,11 @@ export async function main(argv: string[], io: MainIo): Promise<ExitCode> {
     if (error instanceof ConfigErrorsReported) {
       return ExitCode.badInput;
     }
+    if (error instanceof CancelledError || (io.signal.aborted && isAbort(error))) {
+      // Ctrl-C or SIGTERM stopped the work (the signal handler has said so): no stack, no partial output.
+      io.stderr.write('xlens: cancelled.\n');
+      return ExitCode.failed;
+    }
     if (error instanceof UserInputError) {
       io.stderr.write(
         inertLines(`${error.message.startsWith(error.file ?? '\0') ? '' : 'xlens: '}${error.message}\n`),
@@ -134,6 +139,11 @@ export async function main(argv: string[], io: MainIo): Promise<ExitCode> {
     );
     return ExitCode.failed;
   }
+}
+
+/** An error raised by an aborted operation (Node's `AbortError`, or a `CancelledError` wrapped by a reader). */
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || error.cause instanceof CancelledError);
 }
 
 /**

@@ -1,0 +1,55 @@
+/**
+ * Long work of a command stops on the first Ctrl-C or SIGTERM (issue "Nothing lost, nothing escapes",
+ * item 10): `xlens drift` of large files stops while it reads them, with the usual "stopping" line, a
+ * short "cancelled" and exit 1 (a cancelled command), never "unexpected error" or a stack trace, and
+ * writes no report. The signal is sent once the CLI is reading the input (the file is open in the
+ * process, seen in /proc), so the test waits for that state, not for a time.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { tempDir } from '../helpers/gitRepo';
+import { startXlens, waitFor } from '../helpers/xlensProcess';
+
+/** Whether process `pid` has `file` open (Linux /proc). */
+function hasOpen(pid: number, file: string): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`) === file;
+      } catch {
+        return false; // closed meanwhile
+      }
+    });
+  } catch {
+    return false;
+  }
+}
+
+/** A CSV of about `mb` MB: four numeric columns. */
+function largeCsv(mb: number, shift: number): string {
+  const row = (i: number): string => `${i % 97},${(i * 7) % 13},${(i % 1000) / 7 + shift},${i}\n`;
+  const block = Array.from({ length: 10_000 }, (_, i) => row(i)).join('');
+  return `a,b,c,d\n${block.repeat(Math.ceil((mb * 1024 * 1024) / block.length))}`;
+}
+
+describe('long work honours SIGINT and SIGTERM', { skip: !existsSync('/proc/self/fd') }, () => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`xlens drift of large files stops on ${signal} while reading`, async () => {
+      const dir = tempDir('xlens-cancel-drift-');
+      const reference = join(dir, 'reference.csv');
+      writeFileSync(reference, largeCsv(80, 0));
+      writeFileSync(join(dir, 'current.csv'), largeCsv(80, 1));
+      const drift = startXlens(dir, ['drift', 'reference.csv', 'current.csv', '--html', 'report.html']);
+      await waitFor('the CLI to read the reference file', () => hasOpen(drift.child.pid!, reference));
+      drift.child.kill(signal);
+      const { code, stderr, stdout } = await drift.done;
+      assert.match(stderr, new RegExp(`xlens: ${signal}: stopping\\.\\nxlens: cancelled\\.\\n$`));
+      assert.doesNotMatch(stderr, /unexpected error|\n\s+at /);
+      assert.equal(code, 1);
+      assert.equal(stdout, '', 'no report printed');
+      assert.equal(existsSync(join(dir, 'report.html')), false, 'no report written');
+    });
+  }
+});
