@@ -155,10 +155,7 @@ export class TensorBoardRunReader {
     return result;
   }
 
-  private async readNow<T>(
-    options: ReadOptions,
-    take: (series: TagSeries) => T,
-  ): Promise<RawResult<T>> {
+  private async readNow<T>(options: ReadOptions, take: (series: TagSeries) => T): Promise<RawResult<T>> {
     const warnings: ReadWarning[] = [];
     this.decoder.warnings = warnings;
     let budget = options.maxBytes ?? Infinity;
