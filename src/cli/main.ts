@@ -3,7 +3,7 @@
  * listed in {@link COMMANDS}; adding one is one line here.
  */
 import { resolve } from 'node:path';
-import { UserInputError } from '../core/base/errors';
+import { CancelledError, UserInputError } from '../core/base/errors';
 import { didYouMean } from '../core/config/suggest';
 import { ExitCode, type CliCommand, type CliContext } from './command';
 import { compareCommand } from './commands/compare';
@@ -65,8 +65,8 @@ Global options:
   --help, -h       this help; \`xlens <command> --help\` for a command
   --version, -v    the version
 
-Exit codes: 0 success, 1 a run failed or was cancelled, 2 bad input, 3 a run succeeded but one of
-its checks (checks: in xlens.yaml) failed.
+Exit codes: 0 success, 1 a run failed or was cancelled (or Ctrl-C stopped the command), 2 bad input,
+3 a run succeeded but one of its checks (checks: in xlens.yaml) failed.
 `;
 }
 
@@ -146,6 +146,11 @@ export async function main(argv: string[], io: MainIo): Promise<ExitCode> {
     if (error instanceof ConfigErrorsReported) {
       return ExitCode.badInput;
     }
+    if (error instanceof CancelledError || (io.signal.aborted && isAbort(error))) {
+      // Ctrl-C or SIGTERM stopped the work (the signal handler has said so): no stack, no partial output.
+      io.stderr.write('xlens: cancelled.\n');
+      return ExitCode.failed;
+    }
     if (error instanceof UserInputError) {
       io.stderr.write(
         inertLines(`${error.message.startsWith(error.file ?? '\0') ? '' : 'xlens: '}${error.message}\n`),
@@ -157,6 +162,11 @@ export async function main(argv: string[], io: MainIo): Promise<ExitCode> {
     );
     return ExitCode.failed;
   }
+}
+
+/** An error raised by an aborted operation (Node's `AbortError`, or a `CancelledError` wrapped by a reader). */
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || error.cause instanceof CancelledError);
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Compiles a chart model with vega-lite (collecting its warnings) and renders it headless with vega into
  * an SVG string, the way the browser views do minus the DOM. vega-lite and vega are ESM with top-level
- * await, hence the dynamic imports.
+ * await, hence the dynamic imports. `warnings` gathers what vega-lite logs and the vega view's errors.
  */
 import type { ChartModel } from '../../src/protocol/charts';
 
@@ -35,7 +35,10 @@ export async function renderModel(model: ChartModel): Promise<Rendered> {
       logger: logger,
     },
   ).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  // vega's own errors too: a view that runs but loses items (a DataJoin error) logs only there. Its
+  // warnings are left out: headless, a container-sized view warns that there is no window to listen to.
+  const viewLogger = { ...logger, level: () => viewLogger, warn: () => viewLogger };
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', logger: viewLogger });
   view.width(600);
   const svg = await view.toSVG();
   view.finalize();

@@ -1,41 +1,28 @@
 /**
- * Property tests of two parsers of outside input, on random and mutated real inputs: the config loader
- * (`xlens.yaml` and its params files) and the metrics protocol line parser. Each returns within a
- * time bound and fails only in the ways it documents: the loader returns its problems as
- * `UserInputError`s (never throws), the line parser returns a point, a message or nothing (never
- * throws). Inputs come from a seeded generator, so a failure names the seed and case that reproduce
- * it (issue "Nothing lost, nothing escapes", fuzzing).
+ * Property tests (fast-check) of the parsers of outside input that read text: the config loader
+ * (`xlens.yaml` and its params files), the strict UTF-8 decoding in front of it, and the metrics protocol
+ * line parser with its incremental (chunked) form. On random and mutated real inputs each returns within
+ * a time bound and fails only in the ways it documents: the loader returns its problems as
+ * `UserInputError`s (never throws), the decoder throws only a `UserInputError` naming the byte, the line
+ * parser returns a point, a message or nothing (never throws). fast-check shrinks a failure to a small
+ * case and prints the seed that replays it (issue "Nothing lost, nothing escapes", fuzzing). The readers
+ * of other tools' files and of data files are in `fuzzReaders.test.ts`.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { UserInputError } from '../../src/core/base/errors';
 import { decodeUtf8 } from '../../src/core/base/utf8';
-import { parseProject } from '../../src/core/config/load';
+import { loadProject, parseProject } from '../../src/core/config/load';
 import { JsonlMetricsParser, parseMetricLine } from '../../src/core/metrics/jsonl';
+import { tempDir, writeFiles } from '../helpers/gitRepo';
 import { repoRoot } from '../helpers/xlensProcess';
 
-/** A small seeded generator (xorshift32): the same seed gives the same cases. */
-class Random {
-  constructor(private state: number) {
-    this.state = state >>> 0 || 1;
-  }
-
-  /** An integer in [0, n). */
-  int(n: number): number {
-    this.state ^= this.state << 13;
-    this.state >>>= 0;
-    this.state ^= this.state >>> 17;
-    this.state ^= this.state << 5;
-    this.state >>>= 0;
-    return this.state % n;
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)];
-  }
-}
+/** Cases per property (`XLENS_FUZZ_RUNS` scales them, as in `fuzzReaders.test.ts`). */
+const SCALE = Number(process.env.XLENS_FUZZ_RUNS ?? 200) / 200;
+const runs = (n: number): number => Math.max(1, Math.round(n * SCALE));
 
 /** Fragments that matter to YAML, to placeholders and to the schema. */
 const CONFIG_TOKENS = [
@@ -138,155 +125,214 @@ function configSeeds(): string[] {
   ];
 }
 
-/** One random edit of `text`: insert a token, delete or duplicate a stretch, or swap two lines. */
-function mutate(text: string, random: Random): string {
-  const at = random.int(text.length + 1);
-  switch (random.int(5)) {
-    case 0:
-    case 1:
-      return text.slice(0, at) + random.pick(CONFIG_TOKENS) + text.slice(at);
-    case 2:
-      return text.slice(0, at) + text.slice(at + 1 + random.int(20));
-    case 3: {
-      const end = Math.min(text.length, at + 1 + random.int(80));
-      return text.slice(0, end) + text.slice(at, end) + text.slice(end);
-    }
-    default: {
-      const lines = text.split('\n');
-      const i = random.int(lines.length);
-      const j = random.int(lines.length);
-      [lines[i], lines[j]] = [lines[j], lines[i]];
-      return lines.join('\n');
-    }
-  }
+const METRIC_LINES = [
+  '{"step": 12, "time": 1764000000123, "values": {"loss": 0.31, "val/accuracy": 0.88}}',
+  '{"step": 0, "values": {"loss": NaN, "acc": Infinity, "x": -Infinity}}',
+  '{"values": {"__proto__": 1, "constructor": 2, "λ": 0.1}}',
+  '{"step": 9007199254740991, "values": {"loss": 1e-300}}',
+  '{"step":3,"time":1764000000000.5,"values":{"a":1,"b":null}}',
+];
+const METRIC_TOKENS = [
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  ':',
+  ',',
+  '\\',
+  '\\u0000',
+  'NaN',
+  '-Infinity',
+  'null',
+  'true',
+  '1e999',
+  '-0',
+  '9007199254740993',
+  '"step"',
+  '"time"',
+  '"values"',
+  '1764000000',
+  ' ',
+  '\u2028',
+  '\0',
+  '😀',
+];
+
+/** One edit of a text: insert a token, delete or repeat a stretch, or swap two lines. */
+type Edit =
+  | { kind: 'insert'; at: number; token: string }
+  | { kind: 'delete'; at: number; length: number }
+  | { kind: 'repeat'; at: number; length: number }
+  | { kind: 'swap'; i: number; j: number };
+
+function edit(tokens: readonly string[], maxDelete: number): fc.Arbitrary<Edit> {
+  return fc.oneof(
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant('insert' as const),
+        at: fc.nat(),
+        token: fc.constantFrom(...tokens),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('delete' as const),
+        at: fc.nat(),
+        length: fc.integer({ min: 1, max: maxDelete }),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('repeat' as const),
+        at: fc.nat(),
+        length: fc.integer({ min: 1, max: 80 }),
+      }),
+    },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('swap' as const), i: fc.nat(), j: fc.nat() }) },
+  );
 }
 
-/** Random text from the token list alone. */
-function randomConfig(random: Random): string {
-  let text = '';
-  const parts = 1 + random.int(40);
-  for (let i = 0; i < parts; i++) {
-    text += random.pick(CONFIG_TOKENS) + random.pick(['', ' ', 'x', 'train', '1', '\n  ']);
+function applyEdits(text: string, edits: readonly Edit[]): string {
+  for (const e of edits) {
+    if (e.kind === 'swap') {
+      const lines = text.split('\n');
+      const i = e.i % lines.length;
+      const j = e.j % lines.length;
+      [lines[i], lines[j]] = [lines[j], lines[i]];
+      text = lines.join('\n');
+      continue;
+    }
+    const at = e.at % (text.length + 1);
+    if (e.kind === 'insert') {
+      text = text.slice(0, at) + e.token + text.slice(at);
+    } else if (e.kind === 'delete') {
+      text = text.slice(0, at) + text.slice(at + e.length);
+    } else {
+      const end = Math.min(text.length, at + e.length);
+      text = text.slice(0, end) + text.slice(at, end) + text.slice(end);
+    }
   }
   return text;
 }
 
-/** Runs `check`, failing with the case when it throws or takes longer than `ms`. */
-function withinBound(ms: number, what: () => string, check: () => void): void {
-  const started = performance.now();
-  try {
-    check();
-  } catch (error) {
-    assert.fail(`threw ${(error as Error).stack ?? String(error)}\nfor ${what()}`);
-  }
-  const took = performance.now() - started;
-  assert.ok(took < ms, `took ${took.toFixed(0)} ms (bound ${ms} ms) for ${what()}`);
+/** Real texts with a few edits, or text made of tokens alone. */
+function texts(seeds: readonly string[], tokens: readonly string[], maxDelete: number): fc.Arbitrary<string> {
+  return fc.oneof(
+    {
+      weight: 4,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...seeds), fc.array(edit(tokens, maxDelete), { minLength: 1, maxLength: 6 }))
+        .map(([seed, edits]) => applyEdits(seed, edits)),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .array(fc.tuple(fc.constantFrom(...tokens), fc.constantFrom('', ' ', 'x', 'train', '1', '\n  ')), {
+          minLength: 1,
+          maxLength: 40,
+        })
+        .map((parts) => parts.map(([a, b]) => a + b).join('')),
+    },
+  );
 }
 
-describe('parsers of outside input, on random and mutated inputs', () => {
+/** Runs `check`, failing when it throws or takes longer than `ms`. */
+function withinBound(ms: number, check: () => void): void {
+  const started = performance.now();
+  check();
+  const took = performance.now() - started;
+  assert.ok(took < ms, `took ${took.toFixed(0)} ms (bound ${ms} ms)`);
+}
+
+/** Every problem is a UserInputError that names `file`. */
+function onlyUserErrors(errors: readonly unknown[], file: RegExp): void {
+  for (const error of errors) {
+    assert.ok(error instanceof UserInputError, `a problem is a UserInputError: ${String(error)}`);
+    assert.match(error.message, file);
+  }
+}
+
+const PARAMS_SEEDS = [
+  'epochs: 10\noptimizer: { lr: 0.01, name: adam }\nlayers: [64, 32]\nseed: &s 42\nagain: *s\n',
+  '{"epochs": 10, "optimizer": {"lr": 0.01}, "tags": ["a", "b"], "big": 12345678901234567890}\n',
+];
+
+describe('parsers of outside input, on random and mutated inputs (fast-check)', () => {
   it('the config loader returns problems as UserInputErrors, never throws and never hangs', () => {
-    const seeds = configSeeds();
     // The examples' folder: params files and inputs resolve against it, as for the real files.
     const file = join(repoRoot, 'examples/penguins/xlens.yaml');
-    for (let seed = 1; seed <= 600; seed++) {
-      const random = new Random(seed);
-      let text = seed % 5 === 0 ? randomConfig(random) : random.pick(seeds);
-      const edits = seed % 5 === 0 ? 0 : 1 + random.int(6);
-      for (let i = 0; i < edits; i++) {
-        text = mutate(text, random);
-      }
-      withinBound(
-        2000,
-        () => `seed ${seed}: ${JSON.stringify(text)}`,
-        () => {
-          const result = parseProject(file, text);
-          for (const error of result.errors) {
-            assert.ok(error instanceof UserInputError, `a problem is a UserInputError: ${String(error)}`);
-            assert.match(error.message, /xlens\.yaml/);
-          }
+    fc.assert(
+      fc.property(texts(configSeeds(), CONFIG_TOKENS, 20), (text) => {
+        withinBound(2000, () => onlyUserErrors(parseProject(file, text).errors, /xlens\.yaml/));
+      }),
+      { numRuns: runs(600) },
+    );
+  });
+
+  it('params files (YAML and JSON) given to the loader fail only as UserInputErrors naming them', async () => {
+    const root = tempDir('xlens-fuzz-params-');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('params.yaml', 'params.json'),
+        texts(PARAMS_SEEDS, CONFIG_TOKENS, 20),
+        async (name, text) => {
+          writeFiles(root, {
+            'xlens.yaml': `version: 1\ntasks:\n  t:\n    run: echo \${params.epochs}\n    params: ${name}\n`,
+            [name]: text,
+          });
+          const started = performance.now();
+          const { errors } = await loadProject(root);
+          assert.ok(performance.now() - started < 2000, 'within 2 s');
+          onlyUserErrors(errors, /xlens\.yaml|params\.(yaml|json)/);
         },
-      );
-    }
+      ),
+      { numRuns: runs(300) },
+    );
   });
 
   it('strict UTF-8 decoding accepts UTF-8 and refuses anything else only as a UserInputError', () => {
     const text = Buffer.from(EXTRA_CONFIG + 'λ 学习率 😀\n');
-    for (let seed = 1; seed <= 2000; seed++) {
-      const random = new Random(seed);
-      const bytes = Buffer.from(text);
-      for (let i = 0; i < 1 + random.int(3); i++) {
-        bytes[random.int(bytes.length)] = random.int(256);
-      }
-      let decoded: string | undefined;
-      try {
-        decoded = decodeUtf8(bytes, 'xlens.yaml');
-      } catch (error) {
-        assert.ok(error instanceof UserInputError, `seed ${seed}: ${String(error)}`);
-        assert.match(
-          error.message,
-          /^xlens\.yaml:\d+:\d+: the file is not UTF-8: byte 0x[0-9a-f]{2} at byte offset \d+/,
-        );
-        // The offset named is where a strict decoder of the prefix stops: the bytes before it are UTF-8.
-        const offset = Number(/byte offset (\d+)/.exec(error.message)![1]);
-        assert.doesNotThrow(() =>
-          new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, offset)),
-        );
-        continue;
-      }
-      assert.equal(Buffer.from(decoded).equals(bytes), true, `seed ${seed}: decoding is exact`);
-    }
+    const changes = fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), {
+      minLength: 1,
+      maxLength: 3,
+    });
+    fc.assert(
+      fc.property(changes, (edits) => {
+        const bytes = Buffer.from(text);
+        for (const [at, value] of edits) {
+          bytes[at % bytes.length] = value;
+        }
+        let decoded: string;
+        try {
+          decoded = decodeUtf8(bytes, 'xlens.yaml');
+        } catch (error) {
+          assert.ok(error instanceof UserInputError, String(error));
+          assert.match(
+            error.message,
+            /^xlens\.yaml:\d+:\d+: the file is not UTF-8: byte 0x[0-9a-f]{2} at byte offset \d+/,
+          );
+          // The offset named is where a strict decoder of the prefix stops: the bytes before it are UTF-8.
+          const offset = Number(/byte offset (\d+)/.exec(error.message)![1]);
+          assert.doesNotThrow(() =>
+            new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, offset)),
+          );
+          return;
+        }
+        assert.equal(Buffer.from(decoded).equals(bytes), true, 'decoding is exact');
+      }),
+      { numRuns: runs(2000) },
+    );
   });
 
-  const METRIC_LINES = [
-    '{"step": 12, "time": 1764000000123, "values": {"loss": 0.31, "val/accuracy": 0.88}}',
-    '{"step": 0, "values": {"loss": NaN, "acc": Infinity, "x": -Infinity}}',
-    '{"values": {"__proto__": 1, "constructor": 2, "λ": 0.1}}',
-    '{"step": 9007199254740991, "values": {"loss": 1e-300}}',
-    '{"step":3,"time":1764000000000.5,"values":{"a":1,"b":null}}',
-  ];
-  const METRIC_TOKENS = [
-    '{',
-    '}',
-    '[',
-    ']',
-    '"',
-    ':',
-    ',',
-    '\\',
-    '\\u0000',
-    'NaN',
-    '-Infinity',
-    'null',
-    'true',
-    '1e999',
-    '-0',
-    '9007199254740993',
-    '"step"',
-    '"time"',
-    '"values"',
-    '1764000000',
-    ' ',
-    '\u2028',
-    '\0',
-    '😀',
-  ];
-
   it('the metrics line parser returns a point, a message or nothing, and never throws', () => {
-    for (let seed = 1; seed <= 5000; seed++) {
-      const random = new Random(seed);
-      let line = random.pick(METRIC_LINES);
-      for (let i = 0; i < 1 + random.int(5); i++) {
-        const at = random.int(line.length + 1);
-        line =
-          random.int(3) === 0
-            ? line.slice(0, at) + line.slice(at + 1 + random.int(8))
-            : line.slice(0, at) + random.pick(METRIC_TOKENS) + line.slice(at);
-      }
-      withinBound(
-        200,
-        () => `seed ${seed}: ${JSON.stringify(line)}`,
-        () => {
-          const result = parseMetricLine(line, seed);
+    fc.assert(
+      fc.property(texts(METRIC_LINES, METRIC_TOKENS, 8), fc.nat(), (line, lineNumber) => {
+        withinBound(200, () => {
+          const result = parseMetricLine(line, lineNumber);
           if (typeof result === 'object') {
             assert.ok(Number.isSafeInteger(result.step) && result.step >= 0, 'a safe step');
             for (const value of Object.values(result.values)) {
@@ -295,30 +341,32 @@ describe('parsers of outside input, on random and mutated inputs', () => {
           } else if (typeof result === 'string') {
             assert.match(result, /line skipped$/);
           }
-        },
-      );
-    }
+        });
+      }),
+      { numRuns: runs(3000) },
+    );
   });
 
   it('the incremental parser gives the same points whatever the chunking', () => {
-    const random = new Random(7);
-    const text = `${Array.from({ length: 200 }, () => random.pick(METRIC_LINES)).join('\n')}\n`;
+    const text = `${Array.from({ length: 200 }, (_, i) => METRIC_LINES[(i * 7) % METRIC_LINES.length]).join('\n')}\n`;
     const whole = new JsonlMetricsParser('m.jsonl').push(text);
-    for (let seed = 1; seed <= 50; seed++) {
-      const chunks = new Random(seed);
-      const parser = new JsonlMetricsParser('m.jsonl');
-      const bytes = Buffer.from(text);
-      const lines = [];
-      const warnings = [];
-      for (let i = 0; i < bytes.length;) {
-        const n = 1 + chunks.int(300);
-        const r = parser.push(bytes.subarray(i, i + n));
-        lines.push(...r.lines);
-        warnings.push(...r.warnings);
-        i += n;
-      }
-      assert.deepEqual(lines, whole.lines, `seed ${seed}`);
-      assert.deepEqual(warnings, whole.warnings, `seed ${seed}`);
-    }
+    const bytes = Buffer.from(text);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 1, maxLength: 50 }), (sizes) => {
+        const parser = new JsonlMetricsParser('m.jsonl');
+        const lines = [];
+        const warnings = [];
+        for (let i = 0, k = 0; i < bytes.length; k++) {
+          const n = sizes[k % sizes.length];
+          const r = parser.push(bytes.subarray(i, i + n));
+          lines.push(...r.lines);
+          warnings.push(...r.warnings);
+          i += n;
+        }
+        assert.deepEqual(lines, whole.lines);
+        assert.deepEqual(warnings, whole.warnings);
+      }),
+      { numRuns: runs(50) },
+    );
   });
 });

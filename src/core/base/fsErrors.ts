@@ -1,12 +1,22 @@
 /**
- * Write failures that come from the disk or the workspace rather than from xlens: a full disk, a
- * read-only mount, missing permissions, a failing device. They are named the same way everywhere
- * ("disk full (ENOSPC) writing <file>"), so a run's error, a warning and a CLI message read alike.
+ * File system failures that come from the disk or the workspace rather than from xlens: a full disk, a
+ * read-only mount, missing permissions, a failing device, a file where a folder belongs. This is the
+ * one table of them: a run's error, a warning, a CLI message and the refusal to start a run name a
+ * code with the same words ("disk full (ENOSPC) writing <file>") and the same fix.
  */
 import { UserInputError } from './errors';
 
-/** What each error code means to a user, for the codes treated as faults of the disk or workspace. */
-const WRITE_FAULTS: ReadonlyMap<string, { label: string; fix: string }> = new Map([
+interface Fault {
+  /** What the code means, lower case (`disk full`). */
+  label: string;
+  /** What to do, a sentence without its final period. */
+  fix: string;
+}
+
+const WRITABLE = 'Give your user write permission on it (chmod u+w, or chown it)';
+
+/** The codes treated as write faults of the disk or workspace ({@link isWriteFault}). */
+const WRITE_FAULTS: ReadonlyMap<string, Fault> = new Map([
   ['ENOSPC', { label: 'disk full', fix: 'Free some space on that disk and try again' }],
   ['EDQUOT', { label: 'disk quota exceeded', fix: 'Free some space within your quota and try again' }],
   [
@@ -16,9 +26,15 @@ const WRITE_FAULTS: ReadonlyMap<string, { label: string; fix: string }> = new Ma
       fix: 'Remount it read-write, or work in a writable copy (xlens records runs under .xlens/ in the workspace)',
     },
   ],
-  ['EACCES', { label: 'permission denied', fix: 'Give your user write permission on it' }],
-  ['EPERM', { label: 'operation not permitted', fix: 'Give your user write permission on it' }],
+  ['EACCES', { label: 'permission denied', fix: WRITABLE }],
+  ['EPERM', { label: 'operation not permitted', fix: WRITABLE }],
   ['EIO', { label: 'input/output error', fix: 'Check the disk (the system log names the device)' }],
+]);
+
+/** Faults met only when making a folder: a file stands where it belongs. */
+const FOLDER_FAULTS: ReadonlyMap<string, Fault> = new Map([
+  ['ENOTDIR', { label: 'not a folder', fix: 'A file stands where a folder belongs: move that file away' }],
+  ['EEXIST', { label: 'not a folder', fix: 'A file stands where a folder belongs: move that file away' }],
 ]);
 
 /** The `code` of a Node.js file system error (`ENOSPC`, ...), or undefined. */
@@ -65,4 +81,23 @@ export function writeFaultError(error: unknown, verb: string, file?: string): Us
   return new UserInputError(`${fault.label} (${code}): cannot ${verb} ${path}. ${fault.fix}.`, {
     file: path,
   });
+}
+
+/**
+ * The error to throw for `error`, raised while creating the run store or a run folder under `dir`
+ * (before any task runs): for a write fault ({@link isWriteFault}) or a file where a folder belongs
+ * (ENOTDIR, EEXIST), a {@link UserInputError} `cannot write the run store <dir> (<code> on <path>):
+ * <label>. <fix>. Nothing was run.`; any other error is returned as it is (our bug, shown as such).
+ */
+export function storeWriteError(error: unknown, dir: string): unknown {
+  const code = errorCode(error);
+  const fault = code === undefined ? undefined : (WRITE_FAULTS.get(code) ?? FOLDER_FAULTS.get(code));
+  if (fault === undefined) {
+    return error;
+  }
+  const path = (error as NodeJS.ErrnoException).path ?? dir;
+  return new UserInputError(
+    `cannot write the run store ${dir} (${code} on ${path}): ${fault.label}. ${fault.fix}. Nothing was run.`,
+    { file: path },
+  );
 }

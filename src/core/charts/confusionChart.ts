@@ -7,6 +7,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { ChartModel } from '../../protocol/charts';
 import { VEGA_LITE_SCHEMA } from './lineChart';
+import { vegaCategory } from './vegaText';
 
 /** Name of the heatmap's dataset; rows are {@link ConfusionRow}s. */
 export const CONFUSION_DATASET = 'cells';
@@ -17,8 +18,12 @@ const LABELLED_UP_TO = 20;
 /** A cell of the heatmap. */
 export interface ConfusionRow {
   [field: string]: string | number;
+  /** The class name, made safe for vega's keys ({@link vegaCategory}). */
   actual: string;
   predicted: string;
+  /** Positions of the classes in `labels`: the axes sort by them, never by names. */
+  actualOrder: number;
+  predictedOrder: number;
   count: number;
   /** `count` / rows of the actual class (0 when the class has no rows). */
   share: number;
@@ -33,12 +38,20 @@ export interface ConfusionMatrix {
 /** One row per cell, in label order. */
 export function confusionRows(confusion: ConfusionMatrix): ConfusionRow[] {
   const rows: ConfusionRow[] = [];
-  confusion.labels.forEach((actual, a) => {
+  const names = confusion.labels.map(vegaCategory);
+  names.forEach((actual, a) => {
     const counts = confusion.matrix[a] ?? [];
     const total = counts.reduce((sum, v) => sum + v, 0);
-    confusion.labels.forEach((predicted, p) => {
+    names.forEach((predicted, p) => {
       const count = counts[p] ?? 0;
-      rows.push({ actual, predicted, count, share: total === 0 ? 0 : count / total });
+      rows.push({
+        actual,
+        predicted,
+        actualOrder: a,
+        predictedOrder: p,
+        count,
+        share: total === 0 ? 0 : count / total,
+      });
     });
   });
   return rows;
@@ -56,10 +69,12 @@ export function confusionChart(id: string, title: string, confusion: ConfusionMa
   }
   const labelled = k <= LABELLED_UP_TO;
   const cell = labelled ? Math.max(28, Math.min(56, Math.floor(360 / Math.max(1, k)))) : 12;
-  const axis = (title: string) => ({
+  // Sorted by position: a sort array would put class names into vega expressions, where a name such
+  // as `constructor` breaks the view (see `vegaText.ts`).
+  const axis = (title: 'actual' | 'predicted') => ({
     field: title,
     type: 'nominal' as const,
-    sort: [...confusion.labels],
+    sort: { field: `${title}Order`, op: 'min' as const },
     title: `${title} class`,
     axis: { labelLimit: 160, labelAngle: 0 },
   });

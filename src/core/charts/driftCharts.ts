@@ -9,7 +9,7 @@ import { formatNumber } from '../../shared/formatting';
 import { columnScore, columnVerdictText, sortColumns } from '../drift/presentation';
 import type { ColumnDrift, DriftReport } from '../drift/types';
 import { VEGA_LITE_SCHEMA } from './lineChart';
-import { vegaText } from './vegaText';
+import { vegaCategory, vegaText } from './vegaText';
 
 /** Dataset name of the drift charts. */
 export const DRIFT_DATASET = 'bins';
@@ -131,7 +131,7 @@ export function driftColumnChart(
         // `order` sorts the categories: a sort array would put category names into vega expressions.
         rows.push({
           dataset,
-          category: labels[i] ?? String(i),
+          category: vegaCategory(labels[i] ?? String(i)),
           order: i,
           count,
           share: share(count, totals[dataset]),

@@ -19,3 +19,14 @@ export function vegaText(text: string): string | SignalRef {
   // A one-character literal and the rest: neither is a member name (no member name is a suffix of another).
   return { signal: `${JSON.stringify(text.slice(0, 1))} + ${JSON.stringify(text.slice(1))}` };
 }
+
+/**
+ * A category from data (a drift category, a class) as a value of a chart's discrete field. vega keys
+ * axis ticks and legend entries in plain objects (`fastmap` in vega-util 2), so a value `"__proto__"`
+ * is lost there: its tick has no item and the view logs a DataJoin error. A name of an
+ * `Object.prototype` member gets a zero-width space (U+200B) appended, which draws nothing; every other
+ * value is returned as it is. The report's data keep the name exact; only the chart's copy changes.
+ */
+export function vegaCategory(text: string): string {
+  return text in Object.prototype ? `${text}\u200b` : text;
+}

@@ -7,6 +7,7 @@
  */
 import { commandPlaceholders, type CommandPlaceholder } from './commandScan';
 import type { Placeholder } from './params';
+import { dict } from '../../shared/dict';
 
 /** A `run:` command with its values bound. */
 export interface BoundCommand {
@@ -51,7 +52,7 @@ export function bindCommand(
   refuse: (use: CommandPlaceholder) => never,
   platform: NodeJS.Platform = process.platform,
 ): BoundCommand {
-  const env: Record<string, string> = {};
+  const env = dict<string>();
   const names = new Map<string, string>(); // `namespace:key` → variable
   let run = '';
   let display = '';

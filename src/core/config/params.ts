@@ -3,6 +3,7 @@
  * interpolated into paths as `${params.a.b.c}` (`run:` commands: see `commandParams.ts`).
  */
 import type { ParamValue } from '../runs/types';
+import { dict } from '../../shared/dict';
 
 /** `${params.name}` or `${runs.task.latest}`; other `${...}` (shell variables) are left alone. */
 const PLACEHOLDER = /\$\{\s*(params|runs|param|run)\.([^}\s]+)\s*\}/g;
@@ -72,7 +73,7 @@ export function interpolate(text: string, lookup: (placeholder: Placeholder) => 
 export function flattenParams(
   value: unknown,
   prefix = '',
-  into: Record<string, ParamValue> = {},
+  into: Record<string, ParamValue> = dict<ParamValue>(),
 ): Record<string, ParamValue> {
   if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
     const entries = Array.isArray(value)

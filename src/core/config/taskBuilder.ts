@@ -20,6 +20,7 @@ import { closest, didYouMean } from './suggest';
 import { taskChecks } from './checksConfig';
 import type { LayerSpec, MetricSourceSpec, OptimizerSpec, SourceRange, TaskConfig } from './types';
 import { YamlSource, type YamlPath } from './yamlSource';
+import { dict } from '../../shared/dict';
 
 /** Defaults of the built-in trainer, as documented in the README. */
 export const TFJS_TRAIN_DEFAULTS = {
@@ -42,7 +43,7 @@ function asList(value: unknown): string[] {
 export class TaskBuilder {
   readonly errors: UserInputError[] = [];
   private readonly path: YamlPath;
-  private params: Record<string, ParamValue> = {};
+  private params = dict<ParamValue>();
 
   constructor(
     private readonly name: string,
@@ -164,7 +165,7 @@ export class TaskBuilder {
   }
 
   private loadParams(): { params: Record<string, ParamValue>; paramFiles: string[]; paramSources: string[] } {
-    const params: Record<string, ParamValue> = {};
+    const params = dict<ParamValue>();
     const paramFiles: string[] = [];
     const paramSources: string[] = [];
     const raw = this.raw.params;
@@ -340,7 +341,7 @@ export class TaskBuilder {
   }
 
   private fieldRanges(): Record<string, SourceRange> {
-    const ranges: Record<string, SourceRange> = {};
+    const ranges = dict<SourceRange>();
     for (const [key, value] of Object.entries(this.raw)) {
       ranges[key] = this.source.rangeOf(this.at(key));
       if (Array.isArray(value)) {

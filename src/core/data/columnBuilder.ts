@@ -19,7 +19,14 @@ import { inferStringType, MISSING_TOKENS, parseDateCell, parseNumberCell } from 
 import { isFewNonNumbers } from './nonNumbers';
 import type { Column, ColumnType, UnparsableValue } from './types';
 
-const INITIAL_CAPACITY = 1024;
+/**
+ * Rows a column's storage starts with, doubled as needed. Small, because a file may have 100,000
+ * columns of a few rows each: a builder must cost little more than its values.
+ */
+const INITIAL_CAPACITY = 16;
+
+/** The codes of a column not yet a dictionary (shared: a zero-length array is never written). */
+const NO_CODES = new Int32Array(0);
 
 /** Unparsable values kept as examples per column (the first ones in file order). */
 export const UNPARSABLE_EXAMPLES = 3;
@@ -31,9 +38,10 @@ const EARLY_SWITCH_CELLS = 1024;
 export class ColumnBuilder {
   private mode: 'numeric' | 'dictionary';
   private numbers = new Float64Array(INITIAL_CAPACITY);
-  private codes = new Int32Array(0);
+  private codes = NO_CODES;
   private readonly dictionary: string[] = [];
-  private readonly index = new Map<string, number>();
+  /** Code of each dictionary value; made when the column becomes a dictionary. */
+  private index: Map<string, number> | undefined;
   private length = 0;
   private missing = 0;
   private unparsable = 0;
@@ -358,8 +366,9 @@ export class ColumnBuilder {
       }
     }
     this.dictionary.splice(0, this.dictionary.length, ...kept);
-    this.index.clear();
-    kept.forEach((value, i) => this.index.set(value, i));
+    const index = new Map<string, number>();
+    kept.forEach((value, i) => index.set(value, i));
+    this.index = index;
     return codes;
   }
 
@@ -371,11 +380,12 @@ export class ColumnBuilder {
 
   private pushCode(text: string): void {
     const at = this.claim(false, false);
-    let code = this.index.get(text);
+    const index = (this.index ??= new Map<string, number>());
+    let code = index.get(text);
     if (code === undefined) {
       code = this.dictionary.length;
       this.dictionary.push(text);
-      this.index.set(text, code);
+      index.set(text, code);
     }
     this.codes[at] = code;
   }
@@ -387,6 +397,7 @@ export class ColumnBuilder {
   private toDictionary(): void {
     const codes = new Int32Array(Math.max(INITIAL_CAPACITY, this.numbers.length));
     const held = this.nonNumbers;
+    const index = (this.index ??= new Map<string, number>());
     for (let i = 0; i < this.length; i++) {
       const v = this.numbers[i];
       const heldText = held?.get(i);
@@ -401,11 +412,11 @@ export class ColumnBuilder {
           }
         }
         const text = heldText ?? (this.nativeDatetime ? new Date(v).toISOString() : String(v));
-        let code = this.index.get(text);
+        let code = index.get(text);
         if (code === undefined) {
           code = this.dictionary.length;
           this.dictionary.push(text);
-          this.index.set(text, code);
+          index.set(text, code);
         }
         codes[i] = code;
       }

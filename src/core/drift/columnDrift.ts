@@ -19,6 +19,7 @@ import { jensenShannonDistance, populationStabilityIndex } from './stats/diverge
 import { ksTwoSample } from './stats/ks';
 import { normedWasserstein } from './stats/wasserstein';
 import { twoProportionZTest } from './stats/zTest';
+import { numberArray, shared } from './compact';
 import { categoricalSummary, numericSummary } from './summary';
 import type { ColumnDrift, DriftOptions, SharedHistogram, SkippedColumn } from './types';
 
@@ -106,7 +107,7 @@ function finishColumn(
     scoreKind,
     methodSource: rule.methodSource,
     thresholdSource: rule.thresholdSource,
-    reason: rule.reason,
+    reason: shared(rule.reason),
     statistic: Number.isFinite(outcome.statistic) ? outcome.statistic : null,
     threshold: rule.threshold,
     drifted: isDrift(scoreKind, score, rule.threshold),
@@ -179,9 +180,11 @@ export function numericColumnDrift(
     binCur = valueBins.current;
     histogram = {
       kind: 'categorical',
-      categories: Array.from(valueBins.values, (v) => (datetime ? new Date(v).toISOString() : String(v))),
-      reference: Array.from(binRef),
-      current: Array.from(binCur),
+      categories: Array.from(valueBins.values, (v) =>
+        shared(datetime ? new Date(v).toISOString() : String(v)),
+      ),
+      reference: numberArray(binRef),
+      current: numberArray(binCur),
       folded: 0,
     };
   } else {
@@ -190,9 +193,9 @@ export function numericColumnDrift(
     binCur = histogramSorted(cur, edges);
     histogram = {
       kind: 'numeric',
-      edges: Array.from(edges),
-      reference: Array.from(binRef),
-      current: Array.from(binCur),
+      edges: numberArray(edges),
+      reference: numberArray(binRef),
+      current: numberArray(binCur),
     };
   }
   const psi = populationStabilityIndex(binRef, binCur, ref.length, cur.length);

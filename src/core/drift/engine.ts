@@ -142,6 +142,9 @@ function nonNumbers(column: DictionaryColumn): { values: string[]; rows: number 
  * text columns are not tested. Values that could not be read as their column's type are named (file,
  * line, value) in the column's `note`.
  * @param hints how messages spell a type override (default: `xlens.yaml` terms).
+ * @param release when true the tables give up their columns (`table.columns` is emptied) and each
+ *   column is dropped once tested, so a comparison of very wide files holds the data or the report
+ *   at its largest, never both whole (`runDrift`, which loads the tables for this call only).
  * @throws UserInputError when a rule asks a numeric-only method of a categorical column, or when a
  *   column set to `numerical` or `datetime` has no value of that type in a file.
  */
@@ -150,11 +153,17 @@ export function compareTables(
   current: Table,
   options: DriftOptions,
   hints: DriftHints = YAML_HINTS,
+  release = false,
 ): DriftComparison {
   const byName = (table: Table): Map<string, Column> => new Map(table.columns.map((c) => [c.name, c]));
   const refColumns = byName(reference);
   const curColumns = byName(current);
-  const names = options.columns ?? reference.columns.map((c) => c.name);
+  // A column named twice is tested once.
+  const names = new Set(options.columns ?? reference.columns.map((c) => c.name));
+  if (release) {
+    reference.columns = [];
+    current.columns = [];
+  }
   const columns: ColumnDrift[] = [];
   const skipped: SkippedColumn[] = [];
   for (const name of names) {
@@ -169,6 +178,9 @@ export function compareTables(
       });
       continue;
     }
+    // Columns handled are dropped from the maps: what stays of the current one is only in that file.
+    refColumns.delete(name);
+    curColumns.delete(name);
     const outcome = columnDrift(ref, cur, { reference, current }, options, hints);
     if (!isTested(outcome)) {
       skipped.push(outcome);
@@ -183,8 +195,8 @@ export function compareTables(
       columns.push(outcome);
     }
   }
-  for (const cur of current.columns) {
-    if (!options.columns && !refColumns.has(cur.name)) {
+  for (const cur of curColumns.values()) {
+    if (!options.columns) {
       skipped.push({ name: cur.name, type: cur.type, reason: `only in the current file (${current.file})` });
     }
   }
@@ -327,7 +339,7 @@ export async function runDrift(request: DriftRequest): Promise<DriftReport> {
     });
   const reference = await load(request.reference, request.referenceName);
   const current = await load(request.current, request.currentName);
-  const comparison = compareTables(reference, current, options, request.hints);
+  const comparison = compareTables(reference, current, options, request.hints, true);
   return {
     schema: 1,
     createdAt: new Date().toISOString(),

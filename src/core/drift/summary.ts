@@ -18,10 +18,13 @@ export function quantileSorted(sorted: Float64Array, q: number): number {
  */
 export function numericSummary(sorted: Float64Array, rows: number): NumericSummary {
   const count = sorted.length;
-  const base = { kind: 'numeric' as const, rows, count, missing: rows - count };
+  // Object literals of one fixed shape (no spread): a report holds two per column.
   if (count === 0) {
     return {
-      ...base,
+      kind: 'numeric',
+      rows,
+      count,
+      missing: rows - count,
       unique: 0,
       mean: null,
       std: null,
@@ -51,7 +54,10 @@ export function numericSummary(sorted: Float64Array, rows: number): NumericSumma
     squares += d * d;
   }
   return {
-    ...base,
+    kind: 'numeric',
+    rows,
+    count,
+    missing: rows - count,
     unique,
     mean,
     std: Math.sqrt(squares / count),

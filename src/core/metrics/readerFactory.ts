@@ -46,8 +46,8 @@ export class TensorBoardSourceReader implements MetricReader {
     this.params = new TensorBoardRunParams(dir);
   }
 
-  async read(): Promise<ReadResult> {
-    const result = await this.reader.read();
+  async read(options: { signal?: AbortSignal } = {}): Promise<ReadResult> {
+    const result = await this.reader.read({ signal: options.signal });
     const metrics = new Map<string, MetricPoint[]>();
     for (const tag of this.reader.tags) {
       const points = result.newPoints.get(tag);
@@ -109,7 +109,7 @@ export class CompositeReader implements MetricReader {
     private readonly make: (source: SourceSpec) => MetricReader = createReader,
   ) {}
 
-  async read(): Promise<ReadResult> {
+  async read(options: { signal?: AbortSignal } = {}): Promise<ReadResult> {
     const result: ReadResult = { runs: [], warnings: [], reset: [], removed: [] };
     const found = await this.expand();
     const keys = new Set<string>();
@@ -126,7 +126,7 @@ export class CompositeReader implements MetricReader {
         }
         this.readers.set(key, reader);
       }
-      const part = await reader.read();
+      const part = await reader.read(options);
       const prefix = (id: string): string => this.prefixed(spec, id);
       result.runs.push(
         ...part.runs.map((run): SeriesRun => ({

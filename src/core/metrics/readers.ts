@@ -43,8 +43,10 @@ export interface MetricReader {
   /**
    * Reads what was appended since the previous call (everything on the first call).
    * Calls must not overlap; callers await one before starting the next.
+   * @param options.signal stops a long read (readers of large files check it between chunks; the others
+   *   ignore it): the read rejects with a `CancelledError`, and the reader is not read again.
    */
-  read(): Promise<ReadResult>;
+  read(options?: { signal?: AbortSignal }): Promise<ReadResult>;
   /** Releases held resources (open databases, caches). */
   dispose?(): void;
 }

@@ -15,7 +15,8 @@ import type { RunStore } from '../runs/store';
 import type { ParamValue, RunRecord } from '../runs/types';
 import { RunExecution } from './runExecution';
 import { resolveTask } from './resolveTask';
-import { inputReadError, storeWriteError } from './storeErrors';
+import { storeWriteError } from '../base/fsErrors';
+import { inputReadError } from './inputErrors';
 import type { RunMetric, RunOutput, RunWarning, TaskRunnerOptions } from './types';
 import { dict } from '../../shared/dict';
 

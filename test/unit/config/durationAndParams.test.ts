@@ -31,13 +31,16 @@ describe('durations', () => {
 
 describe('params', () => {
   it('flattens nested maps and lists to dotted keys', () => {
-    assert.deepEqual(flattenParams({ a: { b: { c: 1 } }, l: [1, { x: 'y' }], n: null, e: {} }), {
-      'a.b.c': 1,
-      'l.0': 1,
-      'l.1.x': 'y',
-      n: null,
-      e: '{}',
-    });
+    assert.deepEqual(
+      { ...flattenParams({ a: { b: { c: 1 } }, l: [1, { x: 'y' }], n: null, e: {} }) },
+      {
+        'a.b.c': 1,
+        'l.0': 1,
+        'l.1.x': 'y',
+        n: null,
+        e: '{}',
+      },
+    );
   });
 
   it('finds and replaces only params and runs placeholders, leaving shell variables alone', () => {

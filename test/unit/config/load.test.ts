@@ -186,14 +186,17 @@ describe('xlens.yaml to typed tasks', () => {
     const config = await loadProjectOrThrow(root);
     const train = config.tasks.get('train') as CommandTask;
     assert.equal(train.kind, 'command');
-    assert.deepEqual(train.params, {
-      'train.lr': 0.01,
-      'train.layers.0': 64,
-      'train.layers.1': 32,
-      seed: 7,
-      name: 'baseline',
-      extra: true,
-    });
+    assert.deepEqual(
+      { ...train.params },
+      {
+        'train.lr': 0.01,
+        'train.layers.0': 64,
+        'train.layers.1': 32,
+        seed: 7,
+        name: 'baseline',
+        extra: true,
+      },
+    );
     assert.deepEqual(train.paramFiles, ['params.yaml', 'more.json']);
     assert.deepEqual(train.paramSources, ['params.yaml', 'more.json', 'inline']);
     assert.deepEqual(train.data, ['d.csv']);

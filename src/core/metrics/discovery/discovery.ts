@@ -4,6 +4,7 @@
  * from the scan cache (`discoveryCache.ts`) while its files are unchanged.
  */
 import { basename, dirname, relative, resolve, sep } from 'node:path';
+import { CancelledError } from '../../base/errors';
 import { classifyCsv, firstLine } from '../csv/classify';
 import { createSourceReader } from '../readerFactory';
 import { mlflowFolderKind } from '../mlflow/layout';
@@ -21,6 +22,7 @@ import { projectTaskSources, type TaskSource } from './taskSources';
  * Scans `root` (a folder, or a single log file or store) and reads every run found. For a folder, the
  * sources its `xlens.yaml` tasks name under `metrics:` are read too (see {@link mergeTaskSources}).
  * Unreadable parts become warnings; this never throws for bad logs.
+ * @throws CancelledError when `options.signal` fires while a source is read.
  */
 export async function discoverImportedRuns(
   root: string,
@@ -43,7 +45,7 @@ export async function discoverImportedRuns(
     if (read) {
       fromCache++;
     } else {
-      const result = await readSource(source);
+      const result = await readSource(source, options.signal);
       read = {
         runs: result.runs.map((run) => summarise(source, run, base)),
         warnings: result.warnings,
@@ -111,16 +113,23 @@ export function mergeTaskSources(
   return { sources, taskOf };
 }
 
-/** Reads one source completely with a fresh reader. */
+/**
+ * Reads one source completely with a fresh reader.
+ * @throws CancelledError when `signal` fires during the read; problems of the data become warnings.
+ */
 export async function readSource(
   source: SourceSpec,
+  signal?: AbortSignal,
 ): Promise<{ runs: SeriesRun[]; warnings: ReadWarning[]; warningCount: number }> {
   const acc = new SeriesAccumulator(200);
   let reader: MetricReader | undefined;
   try {
     reader = createSourceReader(source);
-    acc.apply(await reader.read());
+    acc.apply(await reader.read({ signal }));
   } catch (error) {
+    if (error instanceof CancelledError) {
+      throw error;
+    }
     acc.apply({ runs: [], warnings: [{ file: source.path, message: (error as Error).message }] });
   } finally {
     reader?.dispose?.();

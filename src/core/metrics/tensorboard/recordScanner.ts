@@ -27,6 +27,7 @@
  *   unchecked with a warning rather than buffered, once the file holds all of it.
  */
 import { open } from 'node:fs/promises';
+import { CancelledError } from '../../base/errors';
 import { crc32c } from './crc32c';
 import type { ReadWarning } from '../series';
 import { BatchCrcPredictor, maskCrc } from './checksum';
@@ -133,13 +134,16 @@ export class RecordScanner {
    * The next chunk is read while the current one is parsed (two buffers), so parsing does not
    * wait for the disk.
    *
-   * @throws the `fs` error when the file cannot be opened or read (the caller reports it).
+   * @param signal checked between chunks: a large file stops being read soon after it fires.
+   * @throws the `fs` error when the file cannot be opened or read (the caller reports it);
+   *   CancelledError when `signal` fired (the cursor is then left as it was).
    */
   async scan(
     cursor: FileCursor,
     sink: RecordSink,
     warnings: ReadWarning[],
     maxBytes = Infinity,
+    signal?: AbortSignal,
   ): Promise<ScanResult> {
     const handle = await open(cursor.path, 'r');
     this.cursor = cursor;
@@ -172,6 +176,9 @@ export class RecordScanner {
       inflight = readFrom(readPos);
       let wait = have === 0; // with bytes kept, parse them while the next chunk is read
       for (;;) {
+        if (signal?.aborted) {
+          throw new CancelledError();
+        }
         if (inflight && wait) {
           const { bytesRead } = await inflight;
           inflight = undefined;

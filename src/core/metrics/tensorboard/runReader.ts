@@ -13,6 +13,7 @@ import { EventDecoder } from './eventDecoder';
 import { emptyColumns, type TagSeries } from './tagSeries';
 import { type FileCursor, newCursor, RecordScanner, DEFAULT_CHUNK_BYTES } from './recordScanner';
 import { dict } from '../../../shared/dict';
+import { CancelledError } from '../../base/errors';
 
 /**
  * A batch of one tag's points, columnar: point i is `(steps[i], values[i], times[i])`, with
@@ -65,6 +66,14 @@ export interface TensorBoardReadResult {
 }
 
 /** Options of {@link TensorBoardRunReader}. */
+/** Options of one read. */
+export interface ReadOptions {
+  /** Stop after consuming about this many bytes (then `more` is true). */
+  maxBytes?: number;
+  /** Stops the read between chunks with a `CancelledError`. */
+  signal?: AbortSignal;
+}
+
 export interface TensorBoardRunReaderOptions {
   /** Streaming chunk size in bytes (default 1 MiB); memory use is about this per reader. */
   chunkBytes?: number;
@@ -121,10 +130,12 @@ export class TensorBoardRunReader {
    * Reads what was appended since the last call (everything on the first call).
    *
    * @param options.maxBytes stop after consuming about this many bytes (then `more` is true).
+   * @param options.signal stops the read between chunks with a `CancelledError` (the reader is then
+   *   not read again).
    * Never throws for bad data or an unreadable file: those become warnings. Calls made while a
    * read runs are queued behind it.
    */
-  async read(options: { maxBytes?: number } = {}): Promise<TensorBoardReadResult> {
+  async read(options: ReadOptions = {}): Promise<TensorBoardReadResult> {
     const { batches, ...rest } = await this.enqueue(options, pointsOf);
     return { newPoints: batches, ...rest };
   }
@@ -133,22 +144,19 @@ export class TensorBoardRunReader {
    * Like {@link read}, with each tag's new points as typed-array columns instead of one object
    * per point: the fast path for large reads (no allocation per point).
    */
-  async readColumns(options: { maxBytes?: number } = {}): Promise<TensorBoardColumnsResult> {
+  async readColumns(options: ReadOptions = {}): Promise<TensorBoardColumnsResult> {
     const { batches, ...rest } = await this.enqueue(options, columnsOf);
     return { columns: batches, ...rest };
   }
 
-  private enqueue<T>(options: { maxBytes?: number }, take: (series: TagSeries) => T): Promise<RawResult<T>> {
+  private enqueue<T>(options: ReadOptions, take: (series: TagSeries) => T): Promise<RawResult<T>> {
     // Reads share the scanner and cursors: a read asked for while one runs waits for it.
     const result = this.queue.then(() => this.readNow(options, take));
     this.queue = result.catch(() => undefined);
     return result;
   }
 
-  private async readNow<T>(
-    options: { maxBytes?: number },
-    take: (series: TagSeries) => T,
-  ): Promise<RawResult<T>> {
+  private async readNow<T>(options: ReadOptions, take: (series: TagSeries) => T): Promise<RawResult<T>> {
     const warnings: ReadWarning[] = [];
     this.decoder.warnings = warnings;
     let budget = options.maxBytes ?? Infinity;
@@ -160,7 +168,7 @@ export class TensorBoardRunReader {
         break;
       }
       try {
-        const result = await this.scanner.scan(cursor, this.decoder, warnings, budget);
+        const result = await this.scanner.scan(cursor, this.decoder, warnings, budget, options.signal);
         bytesRead += result.bytesConsumed;
         budget -= result.bytesConsumed;
         if (result.more) {
@@ -168,6 +176,9 @@ export class TensorBoardRunReader {
           break;
         }
       } catch (error) {
+        if (error instanceof CancelledError) {
+          throw error;
+        }
         warnings.push({
           file: cursor.path,
           offset: cursor.offset,
