@@ -11,7 +11,6 @@ import { RowReservoir } from './sample';
 import { firstLine, separatorMismatch } from './separator';
 import type { Column, ColumnType } from './types';
 import { StrictUtf8Decoder } from './utf8';
-import { readUnquoted } from './csvUnquoted';
 import { ownValue } from '../../shared/dict';
 import { createRegularFileStream } from '../base/regularFile';
 
@@ -65,10 +64,6 @@ export async function readDelimited(
   delimiter: ',' | '\t',
   options: ReadOptions = {},
 ): Promise<RawTable> {
-  const unquoted = await readUnquoted(path, name, delimiter, options);
-  if (unquoted) {
-    return unquoted;
-  }
   const decoder = new StrictUtf8Decoder(name);
   let header: string[] | undefined;
   let builders: (ColumnBuilder | undefined)[] = [];
