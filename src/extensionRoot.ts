@@ -19,6 +19,7 @@ import type { DashboardPanel } from './features/dashboard/dashboardPanel';
 import { registerDashboard } from './features/dashboard/registration';
 import type { DriftPanel } from './features/drift/driftPanel';
 import { registerDrift } from './features/drift/registration';
+import { registerInline } from './features/inline/registration';
 import { ImportedRunsService } from './features/imported/importedService';
 import { ImportedRunsModel } from './features/imported/importedModel';
 import {
@@ -190,6 +191,7 @@ export class ExtensionRoot implements vscode.Disposable {
         signal: shutdown.signal,
       };
       this.trackAll(registerDrift(drift));
+      this.trackAll(registerInline({ root, runs: this.runs, tasks: this.tasks }));
       panels = {
         dashboards: dashboards.panels,
         drift: drift.panels,
