@@ -191,7 +191,7 @@ export class ExtensionRoot implements vscode.Disposable {
         signal: shutdown.signal,
       };
       this.trackAll(registerDrift(drift));
-      this.trackAll(registerInline({ root, runs: this.runs, tasks: this.tasks }));
+      this.trackAll(registerInline({ root, runs: this.runs, tasks: this.tasks, config: this.config }));
       panels = {
         dashboards: dashboards.panels,
         drift: drift.panels,

@@ -6,7 +6,7 @@ import { ConfigAssist } from './configAssist';
 import { InlineIndex } from './inlineIndex';
 import { Previews } from './previews';
 import type { InlineServices } from './registration';
-import type { InlineSettings } from './settings';
+import type { InlineSettings } from '../../vscode/config';
 
 /** The index and its providers. */
 export interface InlineFeature {

@@ -16,7 +16,7 @@ import { paramPositions, type ParamPosition } from '../../core/inline/paramPosit
 import { RunIndex } from '../../core/inline/runIndex';
 import type { RunsModel } from '../runs/runsModel';
 import type { TasksModel } from '../tasks/tasksModel';
-import type { InlineSettings } from './settings';
+import type { InlineSettings } from '../../vscode/config';
 
 /** A params file named by tasks: which tasks, and where each param is written. */
 export interface ParamsFile {

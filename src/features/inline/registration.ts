@@ -9,8 +9,8 @@ import * as vscode from 'vscode';
 import { Emitter } from '../../core/base/emitter';
 import type { RunsModel } from '../runs/runsModel';
 import type { TasksModel } from '../tasks/tasksModel';
+import type { ConfigService } from '../../vscode/config';
 import type * as InlineCode from './inlineCode';
-import { INLINE_SECTION, readInlineSettings } from './settings';
 
 /** What the previews need from the composition root. */
 export interface InlineServices {
@@ -18,6 +18,8 @@ export interface InlineServices {
   root: string;
   runs: RunsModel;
   tasks: TasksModel;
+  /** The settings; the previews follow `inline` as it changes. */
+  config: ConfigService;
 }
 
 /** The documents of `xlens.yaml`. */
@@ -44,7 +46,7 @@ export function registerInline(s: InlineServices): vscode.Disposable[] {
   let loaded: Promise<InlineCode.InlineFeature> | undefined;
   const code = (): Promise<InlineCode.InlineFeature> => {
     loaded ??= import('./inlineCode').then((m) => {
-      const feature = m.createInlineFeature(s, readInlineSettings());
+      const feature = m.createInlineFeature(s, s.config.current.inline);
       feature.index.onDidChange(() => {
         lensesChanged.fire();
         hintsChanged.fire();
@@ -71,15 +73,12 @@ export function registerInline(s: InlineServices): vscode.Disposable[] {
     lensesChanged,
     hintsChanged,
     { dispose: () => void loaded?.then((f) => f.dispose()) },
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(INLINE_SECTION) || e.affectsConfiguration('xlens.runs.keyMetrics')) {
-        const settings = readInlineSettings();
-        if (loaded) {
-          void loaded.then((f) => f.index.setSettings(settings));
-        } else {
-          lensesChanged.fire();
-          hintsChanged.fire();
-        }
+    s.config.onDidChange((config) => {
+      if (loaded) {
+        void loaded.then((f) => f.index.setSettings(config.inline));
+      } else {
+        lensesChanged.fire();
+        hintsChanged.fire();
       }
     }),
     vscode.languages.registerCompletionItemProvider(
