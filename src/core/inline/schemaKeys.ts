@@ -59,7 +59,9 @@ function resolve(node: SchemaNode | undefined): SchemaNode | undefined {
 /** The definition of a task of `kind` (a command task when undefined or unknown). */
 function taskSchema(kind: string | undefined): SchemaNode {
   const branch = ROOT.definitions.task.allOf?.find((b) => b.if?.properties?.kind?.const === kind);
-  return resolve(branch?.then) ?? resolve({ $ref: '#/definitions/commandTask' }) ?? {};
+  const task = resolve(branch?.then) ?? resolve({ $ref: '#/definitions/commandTask' }) ?? {};
+  // Every kind's `kind` is a constant there; the editor offers (and documents) all kinds.
+  return { ...task, properties: { ...task.properties, kind: ROOT.definitions.task.properties?.kind ?? {} } };
 }
 
 function typesOf(node: SchemaNode): string[] {

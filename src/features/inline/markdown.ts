@@ -11,6 +11,11 @@ import { escapeMarkdown, relativeTime } from '../runLabels';
 /** How many runs a hover table lists at most. */
 const TABLE_ROWS = 10;
 
+/** A name from data as Markdown code (backticks inside become quotes, so the span cannot end early). */
+export function codeSpan(name: string): string {
+  return `\`${name.replace(/`/g, "'")}\``;
+}
+
 /** `▲0.01`, `▼0.002`, `=` for no change. */
 export function deltaText(delta: number): string {
   if (delta === 0) {
@@ -73,7 +78,7 @@ export function paramHover(name: string, stats: ParamStats, now: number): string
     ? `Best ${escapeMarkdown(metric)} ${formatNumber(stats.best.metric)} at ${escapeMarkdown(valueText(stats.best.value))} (run \`${stats.best.run.id}\`)`
     : 'No run has the key metric yet';
   return [
-    `**${escapeMarkdown(name)}** in the last ${stats.rows.length} runs · ${stats.distinct} value${stats.distinct === 1 ? '' : 's'}`,
+    `**${codeSpan(name)}** in the last ${stats.rows.length} runs · ${stats.distinct} value${stats.distinct === 1 ? '' : 's'}`,
     '',
     `${best}  ${image(trend)}`,
     '',
@@ -93,7 +98,7 @@ export function metricHover(stats: MetricStats, scope: string, now: number, dash
     undefined as MetricStats['runs'][number] | undefined,
   );
   const lines = [
-    `**${escapeMarkdown(stats.name)}** (${stats.goal === 'min' ? 'lower' : 'higher'} is better) · ${escapeMarkdown(scope)}`,
+    `**${codeSpan(stats.name)}** (${stats.goal === 'min' ? 'lower' : 'higher'} is better) · ${escapeMarkdown(scope)}`,
     '',
     `Latest run \`${latest.run.id}\` (${latest.run.status}, ${relativeTime(Date.parse(latest.run.createdAt), now)}): ` +
       `last ${formatNumber(latest.last)} at step ${latest.lastStep}, best ${formatNumber(latest.best)} at step ${latest.bestStep}`,

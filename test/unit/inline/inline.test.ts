@@ -86,7 +86,8 @@ describe('what the schema allows', () => {
     const command = keysAt(['tasks', 'x']);
     assert.ok(command.find((k) => k.name === 'run')?.required);
     assert.match(keyAt(['tasks', 'x', 'timeout'])?.description ?? '', /90s/);
-    assert.deepEqual(keyAt(['tasks', 'x', 'kind'])?.values, ['command']);
+    assert.deepEqual(keyAt(['tasks', 'x', 'kind'])?.values, ['command', 'tfjs-train', 'tfjs-eval', 'drift']);
+    assert.match(keyAt(['tasks', 'x', 'kind'], 'drift')?.description ?? '', /built-in job/);
     assert.deepEqual(TASK_KINDS, ['command', 'tfjs-train', 'tfjs-eval', 'drift']);
     assert.deepEqual(
       keysAt(['tasks', 'x', 'metrics', 0]).map((k) => k.name),
