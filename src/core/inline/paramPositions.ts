@@ -3,7 +3,7 @@
  * `xlens.yaml`: flattened names (`model.lr`, as `flattenParams` names them) with the 0-based line and
  * the columns of the key and of the value, for inlay hints after values and go to definition.
  */
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 
 /** A param's place. Lines and columns are 0-based; ends exclusive. */
 export interface ParamPosition {
@@ -17,14 +17,27 @@ export interface ParamPosition {
   valueLine: number;
 }
 
+/** A YAML (or JSON) text parsed with its line positions; parse once, look up many times. */
+export interface ParsedYaml {
+  doc: Document.Parsed;
+  lines: LineCounter;
+}
+
+/** Parses `text` (the `yaml` library recovers from errors: the sound part is kept). */
+export function parseYaml(text: string): ParsedYaml {
+  const lines = new LineCounter();
+  return { doc: parseDocument(text, { lineCounter: lines, uniqueKeys: false }), lines };
+}
+
 /**
- * The params of a YAML or JSON text, scalar leaves only, in document order; a text that does not parse
- * gives what its sound part holds (the `yaml` library recovers).
+ * The params of a YAML or JSON text (or of a parsed one), scalar leaves only, in document order.
  * @param at a path into the document where the params map starts (e.g. `['tasks', 'train', 'params']`).
  */
-export function paramPositions(text: string, at: readonly (string | number)[] = []): ParamPosition[] {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false });
+export function paramPositions(
+  text: string | ParsedYaml,
+  at: readonly (string | number)[] = [],
+): ParamPosition[] {
+  const { doc, lines } = typeof text === 'string' ? parseYaml(text) : text;
   let root: unknown = doc.contents;
   for (const part of at) {
     root = isMap(root) || isSeq(root) ? root.get(part, true) : undefined;

@@ -66,11 +66,14 @@ export interface KeyMetricChange {
 const ALL = '\0all';
 
 export class RunIndex {
+  private readonly byScope = new Map<string, RunRecord[]>([[ALL, []]]);
   private readonly scopes = new Map<string, ScopeSummary>();
   private readonly params = new Map<string, Map<string, ParamStats>>();
   private readonly metrics = new Map<string, Map<string, MetricStats>>();
 
   /**
+   * Groups the runs by task (one pass); a task's aggregates are built on the first question about it,
+   * so a change of runs costs a grouping, and a provider pays only for the tasks it shows.
    * @param runs every run, newest first (`RunsModel.all()`).
    */
   constructor(
@@ -78,20 +81,26 @@ export class RunIndex {
     readonly options: RunIndexOptions,
   ) {
     const limit = Math.max(1, Math.floor(options.runs));
-    const byTask = new Map<string, RunRecord[]>([[ALL, []]]);
+    const all = this.byScope.get(ALL) ?? [];
     for (const run of runs) {
-      const list = byTask.get(run.task) ?? [];
+      let list = this.byScope.get(run.task);
+      if (!list) {
+        list = [];
+        this.byScope.set(run.task, list);
+      }
       if (list.length < limit) {
         list.push(run);
-        byTask.set(run.task, list);
       }
-      const all = byTask.get(ALL) ?? [];
       if (all.length < limit) {
         all.push(run);
       }
     }
-    for (const [scope, list] of byTask) {
-      this.index(scope, list);
+  }
+
+  /** The aggregates of a scope, built on first use. */
+  private ensure(scope: string): void {
+    if (!this.scopes.has(scope)) {
+      this.index(scope, this.byScope.get(scope) ?? []);
     }
   }
 
@@ -144,21 +153,25 @@ export class RunIndex {
 
   /** The recent runs of `task` (undefined: of the workspace). */
   scope(task?: string): ScopeSummary {
+    this.ensure(task ?? ALL);
     return this.scopes.get(task ?? ALL) ?? { runs: [] };
   }
 
   /** A param across the recent runs of `task` (undefined: of the workspace). */
   param(name: string, task?: string): ParamStats | undefined {
+    this.ensure(task ?? ALL);
     return this.params.get(task ?? ALL)?.get(name);
   }
 
   /** A metric across the recent runs of `task` (undefined: of the workspace). */
   metric(name: string, task?: string): MetricStats | undefined {
+    this.ensure(task ?? ALL);
     return this.metrics.get(task ?? ALL)?.get(name);
   }
 
   /** The names of the params the runs of `task` recorded. */
   paramNames(task?: string): string[] {
+    this.ensure(task ?? ALL);
     return [...(this.params.get(task ?? ALL)?.keys() ?? [])];
   }
 

@@ -5,10 +5,10 @@
  * for the loader's "Did you mean" errors; the tasks as document symbols (outline, breadcrumbs).
  */
 import * as vscode from 'vscode';
-import { LineCounter, isMap, isScalar, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, type LineCounter, type Node } from 'yaml';
 import { keyAt, keysAt } from '../../core/inline/schemaKeys';
 import { keyPathAt, taskKindIn, yamlCursorAt, type YamlCursor } from '../../core/inline/yamlContext';
-import { paramPositions } from '../../core/inline/paramPositions';
+import { paramPositions, parseYaml, type ParsedYaml } from '../../core/inline/paramPositions';
 import { matchPlaceholders, type Placeholder } from '../../core/config/params';
 import { didYouMeanFix } from '../../core/inline/didYouMean';
 import { settableParams } from '../taskParams';
@@ -193,7 +193,9 @@ export class ConfigAssist
     }
     if (task !== undefined) {
       const inline = this.index
-        .cached(document, `inline-params:${task}`, () => inlineParams(document.getText(), task))
+        .cached(document, `inline-params:${task}`, () =>
+          inlineParams(parsedConfig(this.index, document), task),
+        )
         .find((p) => p.name === placeholder.key);
       if (inline) {
         return new vscode.Location(
@@ -211,7 +213,7 @@ export class ConfigAssist
 
   /** The tasks of the document as symbols (with their keys as children), cached per version. */
   symbols(document: vscode.TextDocument): vscode.DocumentSymbol[] {
-    return this.index.cached(document, 'symbols', () => taskSymbols(document.getText()));
+    return this.index.cached(document, 'symbols', () => taskSymbols(parsedConfig(this.index, document)));
   }
 
   provideCodeActions(
@@ -240,7 +242,7 @@ export class ConfigAssist
 }
 
 /** The params of the inline map(s) of `task` in `xlens.yaml` text. */
-function inlineParams(text: string, task: string): ReturnType<typeof paramPositions> {
+function inlineParams(text: ParsedYaml, task: string): ReturnType<typeof paramPositions> {
   const direct = paramPositions(text, ['tasks', task, 'params']);
   if (direct.length > 0) {
     return direct;
@@ -259,10 +261,13 @@ function rangeOf(lines: LineCounter, node: Node | undefined, end?: Node): vscode
   return new vscode.Range(a.line - 1, a.col - 1, b.line - 1, b.col - 1);
 }
 
-/** The tasks of `xlens.yaml` text as symbols: name, kind, and each key of the task as a child. */
-export function taskSymbols(text: string): vscode.DocumentSymbol[] {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false });
+/** `xlens.yaml` parsed once per version of the document, for symbols, lenses and params. */
+export function parsedConfig(index: InlineIndex, document: vscode.TextDocument): ParsedYaml {
+  return index.cached(document, 'parsed', () => parseYaml(document.getText()));
+}
+
+/** The tasks of parsed `xlens.yaml` as symbols: name, kind, and each key of the task as a child. */
+export function taskSymbols({ doc, lines }: ParsedYaml): vscode.DocumentSymbol[] {
   const tasks = isMap(doc.contents) ? doc.contents.get('tasks', true) : undefined;
   if (!isMap(tasks)) {
     return [];

@@ -11,7 +11,7 @@ import { matchText, patternsFor, type CodeMatch } from '../../core/inline/codePa
 import { paramPositions, type ParamPosition } from '../../core/inline/paramPositions';
 import { Commands } from '../ids';
 import { relativeTime } from '../runLabels';
-import { runsTask, taskSymbols } from './configAssist';
+import { parsedConfig, runsTask, taskSymbols } from './configAssist';
 import type { InlineIndex } from './inlineIndex';
 import { lastRunTitle, metricHint, metricHover, paramHint, paramHover } from './markdown';
 
@@ -53,12 +53,13 @@ export class Previews implements vscode.CodeLensProvider, vscode.InlayHintsProvi
       return this.index.cached(document, 'inline-params', () =>
         this.index.tasks.tasks().flatMap((task) => {
           const at = ['tasks', task.name, 'params'];
-          const direct = paramPositions(document.getText(), at);
+          const parsed = parsedConfig(this.index, document);
+          const direct = paramPositions(parsed, at);
           const listed =
             direct.length > 0
               ? []
               : task.paramFiles.length > 0 || Object.keys(task.params).length > 0
-                ? [0, 1, 2, 3].flatMap((i) => paramPositions(document.getText(), [...at, i]))
+                ? [0, 1, 2, 3].flatMap((i) => paramPositions(parsed, [...at, i]))
                 : [];
           return [...direct, ...listed].map((position) => ({ task: task.name, position }));
         }),
@@ -100,7 +101,9 @@ export class Previews implements vscode.CodeLensProvider, vscode.InlayHintsProvi
     }
     if (this.isConfig(document)) {
       const lenses: vscode.CodeLens[] = [];
-      const symbols = this.index.cached(document, 'symbols', () => taskSymbols(document.getText()));
+      const symbols = this.index.cached(document, 'symbols', () =>
+        taskSymbols(parsedConfig(this.index, document)),
+      );
       for (const symbol of symbols) {
         const name = symbol.name;
         const at = new vscode.Range(symbol.selectionRange.start, symbol.selectionRange.start);
