@@ -5,8 +5,19 @@
 import { ConfigAssist } from './configAssist';
 import { InlineIndex } from './inlineIndex';
 import { Previews } from './previews';
-import type { InlineServices } from './registration';
-import type { InlineSettings } from '../../vscode/config';
+import type { RunsModel } from '../runs/runsModel';
+import type { TasksModel } from '../tasks/tasksModel';
+import type { ConfigService, InlineSettings } from '../../vscode/config';
+
+/** What the previews need from the composition root. */
+export interface InlineServices {
+  /** The workspace root (the folder of `xlens.yaml`). */
+  root: string;
+  runs: RunsModel;
+  tasks: TasksModel;
+  /** The settings; the previews follow `inline` as it changes. */
+  config: ConfigService;
+}
 
 /** The index and its providers. */
 export interface InlineFeature {

@@ -7,20 +7,8 @@
  */
 import * as vscode from 'vscode';
 import { Emitter } from '../../core/base/emitter';
-import type { RunsModel } from '../runs/runsModel';
-import type { TasksModel } from '../tasks/tasksModel';
-import type { ConfigService } from '../../vscode/config';
 import type * as InlineCode from './inlineCode';
-
-/** What the previews need from the composition root. */
-export interface InlineServices {
-  /** The workspace root (the folder of `xlens.yaml`). */
-  root: string;
-  runs: RunsModel;
-  tasks: TasksModel;
-  /** The settings; the previews follow `inline` as it changes. */
-  config: ConfigService;
-}
+import type { InlineServices } from './inlineCode';
 
 /** The documents of `xlens.yaml`. */
 export const CONFIG_SELECTOR: vscode.DocumentSelector = { scheme: 'file', pattern: '**/xlens.yaml' };

@@ -270,4 +270,45 @@ describe('inline previews', () => {
       ],
     );
   });
+
+  it('turns CodeLens off and on with xlens.inline.codeLens, without a reload', async () => {
+    const uri = vscode.Uri.file(join(root, 'params.yaml'));
+    const lenses = (): Thenable<vscode.CodeLens[]> =>
+      vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    const settings = vscode.workspace.getConfiguration('xlens.inline');
+    await settings.update('codeLens', false, vscode.ConfigurationTarget.Workspace);
+    try {
+      await waitFor('no CodeLens', async () => ((await lenses()).length === 0 ? true : undefined));
+    } finally {
+      await settings.update('codeLens', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await waitFor('the CodeLens back', async () => ((await lenses()).length === 1 ? true : undefined));
+  });
+
+  it('fixes a misspelt key with the quick fix of its diagnostic', async () => {
+    const uri = vscode.Uri.file(configFile);
+    const current = readFileSync(configFile, 'utf8');
+    writeFileSync(configFile, current.replace('    epochs: 40', '    epoch: 40'));
+    try {
+      const diagnostic = await waitFor('the "Did you mean" diagnostic', () =>
+        vscode.languages.getDiagnostics(uri).find((d) => /Did you mean "epochs"\?/.test(d.message)),
+      );
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        uri,
+        diagnostic.range,
+      );
+      const fix = actions.find((a) => a.title === 'Change to "epochs"');
+      assert.ok(fix?.edit, `a quick fix among ${actions.map((a) => a.title).join(', ')}`);
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      const document = await vscode.workspace.openTextDocument(uri);
+      assert.ok(document.getText().includes('    epochs: 40'));
+      assert.ok(await document.save());
+      await waitFor('the diagnostic to clear', () =>
+        vscode.languages.getDiagnostics(uri).length === 0 ? true : undefined,
+      );
+    } finally {
+      writeFileSync(configFile, current);
+    }
+  });
 });
