@@ -166,10 +166,12 @@ export class Previews implements vscode.CodeLensProvider, vscode.InlayHintsProvi
             continue;
           }
           const latest = this.index.runs.latestOf(runsTask(placeholder.key));
-          const label = latest
-            ? `→ ${latest.id} (${latest.status}, ${relativeTime(Date.parse(latest.createdAt), Date.now())})`
-            : '→ no run yet';
-          hints.push(hint(new vscode.Position(line, index + placeholder.text.length), label));
+          // Short enough for the editor's default hint length (`editor.inlayHints.maximumLength`, 43).
+          const label = latest ? `→ ${latest.id} (${latest.status})` : '→ no run yet';
+          const tooltip = latest
+            ? `${placeholder.text} is run ${latest.id} now: ${latest.status}, started ${relativeTime(Date.parse(latest.createdAt), Date.now())}`
+            : undefined;
+          hints.push(hint(new vscode.Position(line, index + placeholder.text.length), label, tooltip));
         }
       }
     }
@@ -270,8 +272,9 @@ export class Previews implements vscode.CodeLensProvider, vscode.InlayHintsProvi
   }
 }
 
-function hint(position: vscode.Position, label: string): vscode.InlayHint {
+function hint(position: vscode.Position, label: string, tooltip?: string): vscode.InlayHint {
   const item = new vscode.InlayHint(position, label);
   item.paddingLeft = true;
+  item.tooltip = tooltip;
   return item;
 }

@@ -144,7 +144,7 @@ describe('inline previews', () => {
     const after = positionOf(document, '${runs.train.latest}', '${runs.train.latest}'.length);
     const hint = hints.find((h) => h.position.isEqual(after));
     assert.ok(hint, `a hint after the placeholder; got ${hints.map(label).join(' | ')}`);
-    assert.match(label(hint), new RegExp(`^→ ${trainRun.id} \\(succeeded, `));
+    assert.match(label(hint), new RegExp(`^→ ${trainRun.id} \\(succeeded\\)$`));
   });
 
   it('marks a varied param with the best run and hovers it with a table and a sparkline', async () => {
