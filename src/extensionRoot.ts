@@ -21,6 +21,7 @@ import { registerCompare, type CompareRegistrationServices } from './features/co
 import type { ComparePanel } from './features/compare/comparePanel';
 import type { DriftPanel } from './features/drift/driftPanel';
 import { registerDrift } from './features/drift/registration';
+import { registerInline } from './features/inline/registration';
 import { ImportedRunsService } from './features/imported/importedService';
 import { ImportedRunsModel } from './features/imported/importedModel';
 import {
@@ -205,6 +206,7 @@ export class ExtensionRoot implements vscode.Disposable {
         panels: this.track(new PanelRegistry<ComparePanel>()),
       };
       this.trackAll(registerCompare(compare));
+      this.trackAll(registerInline({ root, runs: this.runs, tasks: this.tasks, config: this.config }));
       panels = {
         dashboards: dashboards.panels,
         drift: drift.panels,

@@ -14,6 +14,22 @@ export interface XlensConfig {
   statusBarEnabled: boolean;
   /** `xlens.imported.enabled`: list runs found in TensorBoard, MLflow, DVCLive and CSV logs. */
   importedEnabled: boolean;
+  /** `xlens.inline.*`: the editor previews (CodeLens, inlay hints, hovers) of `features/inline`. */
+  inline: InlineSettings;
+}
+
+/** What the editor previews show (`xlens.inline.*`). */
+export interface InlineSettings {
+  /** `xlens.inline.enabled`: every preview on or off. */
+  enabled: boolean;
+  /** `xlens.inline.codeLens`, `xlens.inline.inlayHints`, `xlens.inline.hovers`: each kind on or off. */
+  codeLens: boolean;
+  inlayHints: boolean;
+  hovers: boolean;
+  /** `xlens.inline.keyMetric`: the metric previews rank runs by; undefined: chosen per task. */
+  keyMetric?: string;
+  /** `xlens.inline.runs`: how many recent runs of a task count (1..1000, default 20). */
+  runs: number;
 }
 
 const SECTION = 'xlens';
@@ -25,6 +41,21 @@ function read(): XlensConfig {
     keyMetrics: Array.isArray(keyMetrics) ? keyMetrics.filter((m): m is string => typeof m === 'string') : [],
     statusBarEnabled: c.get<boolean>('statusBar.enabled', true),
     importedEnabled: c.get<boolean>('imported.enabled', true),
+    inline: readInline(c),
+  };
+}
+
+function readInline(c: vscode.WorkspaceConfiguration): InlineSettings {
+  const keyMetric = c.get<string | null>('inline.keyMetric', null);
+  const runs = c.get<number>('inline.runs', 20);
+  return {
+    enabled: c.get<boolean>('inline.enabled', true) !== false,
+    codeLens: c.get<boolean>('inline.codeLens', true) !== false,
+    inlayHints: c.get<boolean>('inline.inlayHints', true) !== false,
+    hovers: c.get<boolean>('inline.hovers', true) !== false,
+    keyMetric: typeof keyMetric === 'string' && keyMetric.trim() !== '' ? keyMetric.trim() : undefined,
+    runs:
+      typeof runs === 'number' && Number.isFinite(runs) ? Math.min(1000, Math.max(1, Math.floor(runs))) : 20,
   };
 }
 

@@ -1,0 +1,280 @@
+/**
+ * Metrics where the code is: CodeLens, inlay hints and hovers in `xlens.yaml`, in the params files
+ * the tasks name, and in training code (the pattern tables of `core/inline/codePatterns.ts`). Every
+ * answer comes from the {@link InlineIndex} and from the document's text (parsed once per version);
+ * nothing here reads a file.
+ */
+import * as vscode from 'vscode';
+import type { TaskConfig } from '../../core/config/types';
+import { matchPlaceholders } from '../../core/config/params';
+import { matchText, patternsFor, type CodeMatch } from '../../core/inline/codePatterns';
+import { paramPositions, type ParamPosition } from '../../core/inline/paramPositions';
+import { Commands } from '../ids';
+import { relativeTime } from '../runLabels';
+import { parsedConfig, runsTask, taskSymbols } from './configAssist';
+import type { InlineIndex } from './inlineIndex';
+import { lastRunTitle, metricHint, metricHover, paramHint, paramHover } from './markdown';
+
+/** A CodeLens whose command is filled in by `resolveCodeLens` (only for lenses on screen). */
+class LastRunLens extends vscode.CodeLens {
+  constructor(
+    range: vscode.Range,
+    readonly task: string,
+  ) {
+    super(range);
+  }
+}
+
+/** Where params are written in a document, and which task they belong to. */
+interface ParamsPlace {
+  task: string;
+  position: ParamPosition;
+}
+
+function command(spec: { id: string }, title: string, args: unknown[]): vscode.Command {
+  return { title, command: spec.id, arguments: args };
+}
+
+function dashboardLink(runId: string): string {
+  const args = encodeURIComponent(JSON.stringify([runId]));
+  return `[$(graph-line) Open the dashboard](command:${Commands.openRunDashboard.id}?${args})`;
+}
+
+export class Previews implements vscode.CodeLensProvider, vscode.InlayHintsProvider, vscode.HoverProvider {
+  constructor(private readonly index: InlineIndex) {}
+
+  private isConfig(document: vscode.TextDocument): boolean {
+    return document.uri.scheme === 'file' && document.uri.fsPath === this.index.configFile;
+  }
+
+  /** The params written in `document` with their task: a params file's, or the inline maps of xlens.yaml. */
+  private params(document: vscode.TextDocument): ParamsPlace[] {
+    if (this.isConfig(document)) {
+      return this.index.cached(document, 'inline-params', () =>
+        this.index.tasks.tasks().flatMap((task) => {
+          const at = ['tasks', task.name, 'params'];
+          const parsed = parsedConfig(this.index, document);
+          const direct = paramPositions(parsed, at);
+          const listed =
+            direct.length > 0
+              ? []
+              : task.paramFiles.length > 0 || Object.keys(task.params).length > 0
+                ? [0, 1, 2, 3].flatMap((i) => paramPositions(parsed, [...at, i]))
+                : [];
+          return [...direct, ...listed].map((position) => ({ task: task.name, position }));
+        }),
+      );
+    }
+    const file = document.uri.scheme === 'file' ? this.index.paramsFile(document.uri.fsPath) : undefined;
+    if (!file) {
+      return [];
+    }
+    const positions = this.index.cached(document, 'params', () => paramPositions(document.getText()));
+    return positions.map((position) => ({
+      task: file.tasks.find((t) => this.index.index.param(position.name, t)) ?? file.tasks[0],
+      position,
+    }));
+  }
+
+  /** The tasks whose runs count for a code file; empty: every run of the workspace. */
+  private scopeOf(document: vscode.TextDocument): TaskConfig[] {
+    return document.uri.scheme === 'file' ? this.index.tasksRunning(document.uri.fsPath) : [];
+  }
+
+  private codeMatches(document: vscode.TextDocument): Map<number, CodeMatch[]> {
+    const table = patternsFor(document.languageId);
+    return table
+      ? this.index.cached(document, 'code', () => matchText(document.getText(), table))
+      : new Map<number, CodeMatch[]>();
+  }
+
+  private on(kind: 'codeLens' | 'inlayHints' | 'hovers'): boolean {
+    const s = this.index.settings;
+    return s.enabled && s[kind];
+  }
+
+  // CodeLens ---------------------------------------------------------------------------------------
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    if (!this.on('codeLens')) {
+      return [];
+    }
+    if (this.isConfig(document)) {
+      const lenses: vscode.CodeLens[] = [];
+      const symbols = this.index.cached(document, 'symbols', () =>
+        taskSymbols(parsedConfig(this.index, document)),
+      );
+      for (const symbol of symbols) {
+        const name = symbol.name;
+        const at = new vscode.Range(symbol.selectionRange.start, symbol.selectionRange.start);
+        lenses.push(new vscode.CodeLens(at, command(Commands.runTask, '$(play) Run', [name])));
+        lenses.push(new vscode.CodeLens(at, command(Commands.runTaskWithParams, 'Run with Params…', [name])));
+        const latest = this.index.runs.latestOf(name);
+        if (latest) {
+          lenses.push(new vscode.CodeLens(at, command(Commands.openRunDashboard, 'Dashboard', [latest.id])));
+          lenses.push(new LastRunLens(at, name));
+        }
+      }
+      const seen = new Set<string>();
+      for (const { task, position } of this.params(document)) {
+        if (!seen.has(task)) {
+          seen.add(task);
+          const at = new vscode.Range(position.line, 0, position.line, 0);
+          lenses.push(
+            new vscode.CodeLens(at, command(Commands.runTask, '$(play) Run with these params', [task])),
+          );
+        }
+      }
+      return lenses;
+    }
+    const file = document.uri.scheme === 'file' ? this.index.paramsFile(document.uri.fsPath) : undefined;
+    return (file?.tasks ?? []).map(
+      (task) =>
+        new vscode.CodeLens(
+          new vscode.Range(0, 0, 0, 0),
+          command(Commands.runTask, `$(play) Run ${task} with these params`, [task]),
+        ),
+    );
+  }
+
+  resolveCodeLens(lens: vscode.CodeLens): vscode.CodeLens {
+    if (lens instanceof LastRunLens) {
+      const latest = this.index.runs.latestOf(lens.task);
+      lens.command = latest
+        ? command(
+            Commands.openRunDashboard,
+            lastRunTitle(latest, this.index.index.keyMetricChange(lens.task), Date.now()),
+            [latest.id],
+          )
+        : { title: 'no run yet', command: '' };
+    }
+    return lens;
+  }
+
+  // Inlay hints ------------------------------------------------------------------------------------
+
+  provideInlayHints(document: vscode.TextDocument, range: vscode.Range): vscode.InlayHint[] {
+    if (!this.on('inlayHints')) {
+      return [];
+    }
+    const hints: vscode.InlayHint[] = [];
+    const visible = (line: number): boolean => line >= range.start.line && line <= range.end.line;
+    if (this.isConfig(document)) {
+      for (let line = range.start.line; line <= Math.min(range.end.line, document.lineCount - 1); line++) {
+        for (const { index, placeholder } of matchPlaceholders(document.lineAt(line).text)) {
+          if (placeholder.namespace !== 'runs') {
+            continue;
+          }
+          const latest = this.index.runs.latestOf(runsTask(placeholder.key));
+          // Short enough for the editor's default hint length (`editor.inlayHints.maximumLength`, 43).
+          const label = latest ? `→ ${latest.id} (${latest.status})` : '→ no run yet';
+          const tooltip = latest
+            ? `${placeholder.text} is run ${latest.id} now: ${latest.status}, started ${relativeTime(Date.parse(latest.createdAt), Date.now())}`
+            : undefined;
+          hints.push(hint(new vscode.Position(line, index + placeholder.text.length), label, tooltip));
+        }
+      }
+    }
+    for (const { task, position } of this.params(document)) {
+      const label = visible(position.valueLine)
+        ? paramHint(this.index.index.param(position.name, task))
+        : undefined;
+      if (label) {
+        hints.push(hint(new vscode.Position(position.valueLine, position.valueEnd), label));
+      }
+    }
+    const matches = this.codeMatches(document);
+    if (matches.size > 0) {
+      const scope = this.scopeOf(document);
+      for (const [line, found] of matches) {
+        if (!visible(line)) {
+          continue;
+        }
+        for (const match of found) {
+          const label = match.kind === 'metric' ? metricHint(this.metricStats(match.name, scope)) : undefined;
+          if (label) {
+            hints.push(hint(new vscode.Position(line, match.end + 1), label));
+          }
+        }
+      }
+    }
+    return hints;
+  }
+
+  private metricStats(name: string, scope: readonly TaskConfig[]) {
+    for (const task of scope) {
+      const stats = this.index.index.metric(name, task.name);
+      if (stats) {
+        return stats;
+      }
+    }
+    return this.index.index.metric(name);
+  }
+
+  private paramStats(name: string, scope: readonly TaskConfig[]) {
+    for (const task of scope) {
+      const stats = this.index.index.param(name, task.name);
+      if (stats) {
+        return stats;
+      }
+    }
+    return this.index.index.param(name);
+  }
+
+  // Hovers -----------------------------------------------------------------------------------------
+
+  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    if (!this.on('hovers')) {
+      return undefined;
+    }
+    const now = Date.now();
+    for (const { task, position: at } of this.params(document)) {
+      if (at.line === position.line && position.character >= at.keyStart && position.character <= at.keyEnd) {
+        const stats = this.index.index.param(at.name, task);
+        return stats
+          ? new vscode.Hover(
+              new vscode.MarkdownString(paramHover(at.name, stats, now)),
+              new vscode.Range(at.line, at.keyStart, at.line, at.keyEnd),
+            )
+          : undefined;
+      }
+    }
+    const match = this.codeMatches(document)
+      .get(position.line)
+      ?.find((m) => position.character >= m.start && position.character <= m.end);
+    if (!match) {
+      return undefined;
+    }
+    const scope = this.scopeOf(document);
+    const where =
+      scope.length > 0 ? `runs of ${scope.map((t) => t.name).join(', ')}` : 'all runs of the workspace';
+    const range = new vscode.Range(position.line, match.start, position.line, match.end);
+    if (match.kind === 'metric') {
+      const stats = this.metricStats(match.name, scope);
+      if (!stats) {
+        return new vscode.Hover(
+          `\`${match.name}\` (${match.source}): no run logged it yet (${where}).`,
+          range,
+        );
+      }
+      const markdown = new vscode.MarkdownString(
+        `${metricHover(stats, `${match.source}, ${where}`, now, dashboardLink(stats.runs[0].run.id))}`,
+        true,
+      );
+      markdown.isTrusted = { enabledCommands: [Commands.openRunDashboard.id] };
+      return new vscode.Hover(markdown, range);
+    }
+    const stats = this.paramStats(match.name, scope);
+    if (!stats) {
+      return undefined;
+    }
+    return new vscode.Hover(new vscode.MarkdownString(paramHover(match.name, stats, now)), range);
+  }
+}
+
+function hint(position: vscode.Position, label: string, tooltip?: string): vscode.InlayHint {
+  const item = new vscode.InlayHint(position, label);
+  item.paddingLeft = true;
+  item.tooltip = tooltip;
+  return item;
+}
