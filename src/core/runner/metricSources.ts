@@ -31,6 +31,7 @@ import { PARENT_RUN_TAG } from '../metrics/mlflow/common';
 import { countPoints, type MetricReader, type ReadResult, type SourceSpec } from '../metrics/readers';
 import type { ReadWarning, SeriesRun } from '../metrics/series';
 import { dict } from '../../shared/dict';
+import { newPoints } from './resentPoints';
 
 /** Where accepted points and warnings go (the run: `metrics.jsonl`, summaries, `run.json` warnings). */
 export interface MetricSourcesListener {
@@ -292,19 +293,10 @@ export class MetricSourcesTail {
       const prefix = this.prefixOf(source, run);
       const highWater = source.highWater.get(run.id) ?? new Map<string, number>();
       source.highWater.set(run.id, highWater);
-      const resent = source.resent.has(run.id);
-      const points: { name: string; step: number; time: number | undefined; value: number }[] = [];
-      for (const [tag, series] of run.metrics) {
-        const name = prefix + tag;
-        for (const point of series) {
-          // After a rewrite the source re-sends its whole series: what was taken already is skipped.
-          if (resent && point.step <= (highWater.get(name) ?? -1)) {
-            continue;
-          }
-          points.push({ name, step: point.step, time: point.time, value: point.value });
-        }
+      const { points, caughtUp } = newPoints(run, prefix, highWater, source.resent.has(run.id));
+      if (caughtUp) {
+        source.resent.delete(run.id);
       }
-      source.resent.delete(run.id);
       // Stable sort by step; points of one step go out as one line (a repeated name starts a new one).
       points.sort((a, b) => a.step - b.step);
       let line: { step: number; time: number | undefined; values: Record<string, number> } | undefined;

@@ -38,6 +38,16 @@ export function registerCompare(s: CompareRegistrationServices): vscode.Disposab
       Promise.resolve(code.restoreCompare(s, panel, state)),
     ),
     registerCommand(Commands.compareRuns, s.log, async (...args) => {
+      // From a CodeLens or another command: a list of run ids, compared in that order.
+      const [first] = args;
+      if (Array.isArray(first) && first.length >= 2 && first.every((id) => typeof id === 'string')) {
+        const missing = first.filter((id: string) => s.runs.get(id) === undefined);
+        if (missing.length > 0) {
+          throw new UserFacingError(`There is no run ${missing.join(', ')} (it may have been deleted).`);
+        }
+        await open(s, first);
+        return;
+      }
       const runs =
         runsFromArgs(args, s.runs) ?? (await pickRuns(s.runs.all(), 'Runs to compare (two or more)', true));
       if (runs.length < 2) {

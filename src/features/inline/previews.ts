@@ -113,6 +113,12 @@ export class Previews implements vscode.CodeLensProvider, vscode.InlayHintsProvi
         if (latest) {
           lenses.push(new vscode.CodeLens(at, command(Commands.openRunDashboard, 'Dashboard', [latest.id])));
           lenses.push(new LastRunLens(at, name));
+          const lastTwo = this.index.runs.latestRunsOf(name, 2);
+          if (lastTwo.length === 2) {
+            // Oldest first: the earlier run is the baseline of the deltas.
+            const ids = lastTwo.map((r) => r.id).reverse();
+            lenses.push(new vscode.CodeLens(at, command(Commands.compareRuns, 'Compare last 2', [ids])));
+          }
         }
       }
       const seen = new Set<string>();

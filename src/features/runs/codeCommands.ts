@@ -89,7 +89,11 @@ export function registerCodeCommands(s: CodeCommandServices): vscode.Disposable[
         showInfoToast(
           s.log,
           `Reproduction of ${original.id} ${reproduced.status}: ${same} of ${rows.length} metrics identical.`,
-          { title: 'Show comparison', run: () => s.log.show(true) },
+          {
+            title: 'Compare Runs',
+            run: () =>
+              void vscode.commands.executeCommand(Commands.compareRuns.id, [original.id, reproduced.id]),
+          },
         );
       });
     }),

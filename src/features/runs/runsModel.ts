@@ -190,6 +190,20 @@ export class RunsModel implements Disposable {
     return this.index().all.find((r) => r.task === task);
   }
 
+  /** The newest `count` runs of `task`, newest first (fewer when it has fewer). */
+  latestRunsOf(task: string, count: number): RunRecord[] {
+    const runs: RunRecord[] = [];
+    for (const run of this.index().all) {
+      if (run.task === task) {
+        runs.push(run);
+        if (runs.length === count) {
+          break;
+        }
+      }
+    }
+    return runs;
+  }
+
   /**
    * The commit groups: the HEAD commit first, then by their newest run, newest first; runs without a
    * commit last.

@@ -130,6 +130,24 @@ describe('inline previews', () => {
     // The second fit run (lr 0.01) reaches 0.956, 0.014 below the first (lr 0.003): 0.97.
     assert.match(fitLast?.command?.title ?? '', /val_accuracy 0\.956 ▼0\.014 ·/);
     assert.equal(fitLast?.command?.command, 'xlens.openRunDashboard');
+    // Compare last 2: the task's two newest runs, oldest first, in one compare view.
+    const compare = lenses.find(
+      (l) => l.range.start.line === fitLine && l.command?.title === 'Compare last 2',
+    );
+    assert.equal(compare?.command?.command, 'xlens.compareRuns');
+    const ids = [fitRuns[0].id, fitRuns[1].id];
+    assert.deepEqual(compare?.command?.arguments, [ids]);
+    assert.equal(
+      lenses.some((l) => l.range.start.line === trainLine && l.command?.title === 'Compare last 2'),
+      false,
+      'train has one run: nothing to compare',
+    );
+    await vscode.commands.executeCommand(compare.command.command, ...compare.command.arguments);
+    const panel = await waitFor('the compare view of the two fit runs', () =>
+      api.panels.compare.get(ids.join(',')),
+    );
+    await panel.loaded;
+    panel.dispose();
   });
 
   it('names the run ${runs.train.latest} resolves to, in an inlay hint', async () => {
