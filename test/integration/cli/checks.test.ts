@@ -222,7 +222,7 @@ describe('checks that gate CI', () => {
     assert.match(help.stdout, /^ {2}checks\s+evaluate a run's checks/m);
     assert.match(
       help.stdout,
-      /Exit codes: 0 success, 1 a run failed or was cancelled, 2 bad input, 3 a run succeeded/,
+      /Exit codes: 0 success, 1 a run failed or was cancelled \(or Ctrl-C stopped the command\), 2 bad input,\n3 a run succeeded/,
     );
   });
 
