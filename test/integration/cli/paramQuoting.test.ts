@@ -63,7 +63,7 @@ describe('xlens run: params reach run: as variables, never as shell text (real C
       bound.run,
       'train --lr "${XLENS_PARAM_LR}" --out "${XLENS_PARAM_OUT}" --name "${XLENS_PARAM_NAME}" "n=${XLENS_PARAM_NAME}"',
     );
-    assert.deepEqual(bound.env, {
+    assert.deepEqual({ ...bound.env }, {
       XLENS_PARAM_LR: '0.001',
       XLENS_PARAM_OUT: 'models/run-1.pkl',
       XLENS_PARAM_NAME: 'a b',

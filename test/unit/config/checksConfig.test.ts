@@ -131,7 +131,7 @@ describe('checks and baseline in xlens.yaml', () => {
     const schema = JSON.parse(readFileSync(join(repoRoot, 'schemas/xlens.schema.json'), 'utf8')) as {
       definitions: Record<string, { properties?: Record<string, unknown>; description?: string }>;
     };
-    for (const kind of ['commandTask', 'tfjsTrainTask', 'tfjsEvalTask', 'driftTask']) {
+    for (const kind of ['commandTask', 'tfjsTrainTask', 'tfjsEvalTask', 'driftTask', 'evalTask']) {
       assert.deepEqual(schema.definitions[kind].properties?.checks, { $ref: '#/definitions/checks' }, kind);
       assert.deepEqual(
         schema.definitions[kind].properties?.baseline,

@@ -86,9 +86,15 @@ describe('what the schema allows', () => {
     const command = keysAt(['tasks', 'x']);
     assert.ok(command.find((k) => k.name === 'run')?.required);
     assert.match(keyAt(['tasks', 'x', 'timeout'])?.description ?? '', /90s/);
-    assert.deepEqual(keyAt(['tasks', 'x', 'kind'])?.values, ['command', 'tfjs-train', 'tfjs-eval', 'drift']);
+    assert.deepEqual(keyAt(['tasks', 'x', 'kind'])?.values, [
+      'command',
+      'tfjs-train',
+      'tfjs-eval',
+      'drift',
+      'eval',
+    ]);
     assert.match(keyAt(['tasks', 'x', 'kind'], 'drift')?.description ?? '', /built-in job/);
-    assert.deepEqual(TASK_KINDS, ['command', 'tfjs-train', 'tfjs-eval', 'drift']);
+    assert.deepEqual(TASK_KINDS, ['command', 'tfjs-train', 'tfjs-eval', 'drift', 'eval']);
     assert.deepEqual(
       keysAt(['tasks', 'x', 'metrics', 0]).map((k) => k.name),
       [...METRIC_SOURCE_KINDS],
