@@ -41,8 +41,8 @@ export class HParamsSessionFold implements MetricReader {
     this.source = inner.source;
   }
 
-  async read(): Promise<ReadResult> {
-    const result = await this.inner.read();
+  async read(options: { signal?: AbortSignal } = {}): Promise<ReadResult> {
+    const result = await this.inner.read(options);
     const out = new Map<string, SeriesRun>();
     const paramsChanged = new Set<string>();
     for (const run of result.runs) {

@@ -12,6 +12,7 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { CancelledError } from '../../base/errors';
 import { openRegularFile } from '../../base/regularFile';
 import type { MetricReader, ReadResult, SourceSpec } from '../readers';
 import type { ReadWarning } from '../series';
@@ -57,7 +58,12 @@ export class WandbRunReader implements MetricReader {
     this.state = new WandbRunState(runIdOfName(basename(path)));
   }
 
-  async read(): Promise<ReadResult> {
+  /**
+   * Reads what was appended since the last read.
+   * @param options.signal stops the read between chunks with a `CancelledError` (the reader is then
+   *   not to be used again).
+   */
+  async read(options: { signal?: AbortSignal } = {}): Promise<ReadResult> {
     const warnings: ReadWarning[] = [];
     const first = !this.started;
     const paths = await this.runFiles();
@@ -80,7 +86,7 @@ export class WandbRunReader implements MetricReader {
     for (let i = 0; i < paths.length; i++) {
       const info = infos[i];
       if (info) {
-        await this.readFile(paths[i], info, warnings);
+        await this.readFile(paths[i], info, warnings, options.signal);
       }
     }
     if (first || rewritten) {
@@ -114,6 +120,7 @@ export class WandbRunReader implements MetricReader {
     path: string,
     info: { ino: number; size: number },
     warnings: ReadWarning[],
+    signal: AbortSignal | undefined,
   ): Promise<void> {
     let file = this.files.get(path);
     if (!file) {
@@ -128,6 +135,9 @@ export class WandbRunReader implements MetricReader {
       let chunk = CHUNK_BYTES;
       let buffer = Buffer.allocUnsafe(Math.min(chunk, info.size));
       for (;;) {
+        if (signal?.aborted) {
+          throw new CancelledError();
+        }
         const from = file.scanner.resumeOffset;
         const want = Math.min(chunk, Math.max(0, info.size - from));
         if (want === 0) {
