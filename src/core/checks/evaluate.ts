@@ -9,26 +9,12 @@
  * in the baseline run. Arithmetic and comparisons are IEEE-754 doubles, `==` exact.
  */
 import type { RunStore } from '../runs/store';
-import { bestValue } from '../runs/summaries';
-import type { CheckResult, MetricSummary, RunRecord } from '../runs/types';
+import { summaryValue } from '../runs/summaries';
+import type { CheckResult, RunRecord } from '../runs/types';
 import { ownValue } from '../../shared/dict';
 import { formatNumber } from '../../shared/formatting';
 import { findBaseline, parseBaseline, type BaselineLookup } from './baseline';
-import { checkName, parseCheck, type CheckAggregate, type CheckOperator, type ParsedCheck } from './grammar';
-
-/** The value of `summary` a check with `aggregate` compares. */
-export function aggregateValue(name: string, summary: MetricSummary, aggregate: CheckAggregate): number {
-  switch (aggregate) {
-    case 'last':
-      return summary.last;
-    case 'min':
-      return summary.min;
-    case 'max':
-      return summary.max;
-    case 'best':
-      return bestValue(name, summary);
-  }
-}
+import { checkName, parseCheck, type CheckOperator, type ParsedCheck } from './grammar';
 
 /** `value op threshold`. */
 export function compare(value: number, op: CheckOperator, threshold: number): boolean {
@@ -65,7 +51,7 @@ export function evaluateCheck(
   baseline?: { ref: string; lookup: BaselineLookup },
 ): CheckResult {
   const summary = ownValue(run.metrics, check.metric);
-  const value = summary ? aggregateValue(check.metric, summary, check.aggregate) : null;
+  const value = summary ? summaryValue(check.metric, summary, check.aggregate) : null;
   const base: CheckResult = {
     check: check.text,
     metric: check.metric,
@@ -93,7 +79,7 @@ export function evaluateCheck(
     }
     const other = baseline.lookup.run;
     const otherSummary = ownValue(other.metrics, check.metric);
-    const otherValue = otherSummary ? aggregateValue(check.metric, otherSummary, check.aggregate) : null;
+    const otherValue = otherSummary ? summaryValue(check.metric, otherSummary, check.aggregate) : null;
     baselineInfo = { ref: baseline.ref, runId: other.id, value: otherValue };
     if (otherValue === null) {
       return failed(`metric ${checkName(check.metric)} not recorded by the baseline run ${other.id}`, {

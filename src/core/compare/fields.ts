@@ -5,7 +5,7 @@
  * best, or the value at a step). One module, so a column, a sort key and a filter name the same value.
  */
 import { ownValue } from '../../shared/dict';
-import { bestValue } from '../runs/summaries';
+import { summaryValue } from '../runs/summaries';
 import type { RunRecord } from '../runs/types';
 
 /** The run attributes a field may name, in the table's default column order. */
@@ -88,19 +88,7 @@ export function fieldValue(run: RunRecord, field: Field, stepValue?: StepValueLo
       if (typeof aggregate === 'object') {
         return stepValue?.(run.id, field.name, aggregate.step) ?? null;
       }
-      if (!summary || summary.count === 0) {
-        return null;
-      }
-      switch (aggregate) {
-        case 'last':
-          return summary.last;
-        case 'min':
-          return summary.min;
-        case 'max':
-          return summary.max;
-        case 'best':
-          return bestValue(field.name, summary);
-      }
+      return !summary || summary.count === 0 ? null : summaryValue(field.name, summary, aggregate);
     }
   }
 }

@@ -13,10 +13,10 @@
  * failure); 2 for bad input (unreadable file, missing column, invalid option, or data where no column
  * could be tested: the report is still written, with each column's reason); 1 for anything else.
  */
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UserInputError } from '../base/errors';
-import type { DriftTask, TaskConfig } from '../config/types';
+import { readJobTask, writeJobReport } from '../runner/jobTask';
 import { runDrift } from './engine';
 import { formatDriftReport } from './textReport';
 import { parseDriftOptions } from './options';
@@ -41,32 +41,6 @@ export function driftMetrics(report: DriftReport): Record<string, number> {
   return values;
 }
 
-function readTask(path: string): DriftTask {
-  let task: TaskConfig;
-  try {
-    task = JSON.parse(readFileSync(path, 'utf8')) as TaskConfig;
-  } catch (error) {
-    throw new UserInputError(`${path}: cannot read the task (${(error as Error).message}).`, { file: path });
-  }
-  if (task.kind !== 'drift') {
-    throw new UserInputError(`${path}: expected a task of kind "drift", got "${String(task.kind)}".`, {
-      file: path,
-    });
-  }
-  return task;
-}
-
-/** Writes the HTML report when the report renderer and its bundle are available. */
-async function writeHtml(report: DriftReport, out: string): Promise<string | undefined> {
-  try {
-    const { renderDriftReportHtml } = await import('../report/driftReport');
-    writeFileSync(out, renderDriftReportHtml(report));
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
 /**
  * Runs the job for a task file. Returns the exit code; never throws.
  * @param env the job's environment (XLENS_RUN_DIR, XLENS_METRICS_FILE).
@@ -78,7 +52,7 @@ export async function driftJob(
   cwd = process.cwd(),
 ): Promise<number> {
   try {
-    const task = readTask(taskPath);
+    const task = readJobTask(taskPath, 'drift');
     const runDir = env.XLENS_RUN_DIR ?? dirname(resolve(taskPath));
     const options = parseDriftOptions(task.options, task.columns, `tasks.${task.name}.options`, 'xlens.yaml');
     const base = resolve(cwd, task.cwd ?? '.');
@@ -93,7 +67,10 @@ export async function driftJob(
     const artifacts = join(runDir, 'artifacts');
     mkdirSync(artifacts, { recursive: true });
     writeFileSync(join(artifacts, 'drift-report.json'), `${JSON.stringify(report, null, 2)}\n`);
-    const htmlProblem = await writeHtml(report, join(artifacts, 'drift-report.html'));
+    const htmlProblem = await writeJobReport(
+      async () => (await import('../report/driftReport')).renderDriftReportHtml(report),
+      join(artifacts, 'drift-report.html'),
+    );
     if (htmlProblem) {
       out.stderr.write(`warning: no HTML report written: ${htmlProblem}\n`);
     }

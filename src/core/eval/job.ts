@@ -11,38 +11,12 @@
  * Exit code: 0 evaluated; 2 bad input (unreadable file, missing column or value, a class without a
  * probability column, an unknown positive class); 1 anything else.
  */
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UserInputError } from '../base/errors';
-import type { EvalTask, TaskConfig } from '../config/types';
-import { evaluateFile, type FileEvaluation } from './evaluateFile';
+import { readJobTask, writeJobReport } from '../runner/jobTask';
+import { evaluateFile } from './evaluateFile';
 import { evaluationMetrics, formatEvaluation, thinnedEvaluation } from './present';
-
-function readTask(path: string): EvalTask {
-  let task: TaskConfig;
-  try {
-    task = JSON.parse(readFileSync(path, 'utf8')) as TaskConfig;
-  } catch (error) {
-    throw new UserInputError(`${path}: cannot read the task (${(error as Error).message}).`, { file: path });
-  }
-  if (task.kind !== 'eval') {
-    throw new UserInputError(`${path}: expected a task of kind "eval", got "${String(task.kind)}".`, {
-      file: path,
-    });
-  }
-  return task;
-}
-
-/** Writes the HTML report when the report renderer and its bundle are available. */
-async function writeHtml(result: FileEvaluation, out: string): Promise<string | undefined> {
-  try {
-    const { renderEvaluationReportHtml } = await import('../report/evalReport');
-    writeFileSync(out, renderEvaluationReportHtml(result));
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
 
 /**
  * Runs the job for a task file. Returns the exit code; never throws.
@@ -55,7 +29,7 @@ export async function evalJob(
   cwd = process.cwd(),
 ): Promise<number> {
   try {
-    const task = readTask(taskPath);
+    const task = readJobTask(taskPath, 'eval');
     const runDir = env.XLENS_RUN_DIR ?? dirname(resolve(taskPath));
     const base = resolve(cwd, task.cwd ?? '.');
     out.stdout.write(`evaluating the predictions in ${task.dataFile}\n`);
@@ -77,7 +51,10 @@ export async function evalJob(
     mkdirSync(artifacts, { recursive: true });
     const saved = { ...result, evaluation: thinnedEvaluation(result.evaluation) };
     writeFileSync(join(artifacts, 'evaluation.json'), `${JSON.stringify(saved, null, 2)}\n`);
-    const htmlProblem = await writeHtml(result, join(artifacts, 'evaluation.html'));
+    const htmlProblem = await writeJobReport(
+      async () => (await import('../report/evalReport')).renderEvaluationReportHtml(result),
+      join(artifacts, 'evaluation.html'),
+    );
     if (htmlProblem) {
       out.stderr.write(`warning: no HTML report written: ${htmlProblem}\n`);
     }

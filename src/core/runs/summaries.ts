@@ -100,3 +100,23 @@ export function addLineToSummaries(
 export function bestValue(name: string, summary: MetricSummary): number {
   return metricGoal(name) === 'min' ? summary.min : summary.max;
 }
+
+/** Which value of a metric's summary to read: the last, the smallest, the largest, or the best. */
+export type SummaryAggregate = 'last' | 'min' | 'max' | 'best';
+
+/**
+ * The value of `summary` for `aggregate` (`best` under {@link metricGoal} of `name`): what checks compare
+ * and what the experiments table shows for `name:min`, `name:max`, `name:best`.
+ */
+export function summaryValue(name: string, summary: MetricSummary, aggregate: SummaryAggregate): number {
+  switch (aggregate) {
+    case 'last':
+      return summary.last;
+    case 'min':
+      return summary.min;
+    case 'max':
+      return summary.max;
+    case 'best':
+      return bestValue(name, summary);
+  }
+}
