@@ -63,11 +63,14 @@ describe('xlens run: params reach run: as variables, never as shell text (real C
       bound.run,
       'train --lr "${XLENS_PARAM_LR}" --out "${XLENS_PARAM_OUT}" --name "${XLENS_PARAM_NAME}" "n=${XLENS_PARAM_NAME}"',
     );
-    assert.deepEqual({ ...bound.env }, {
-      XLENS_PARAM_LR: '0.001',
-      XLENS_PARAM_OUT: 'models/run-1.pkl',
-      XLENS_PARAM_NAME: 'a b',
-    });
+    assert.deepEqual(
+      { ...bound.env },
+      {
+        XLENS_PARAM_LR: '0.001',
+        XLENS_PARAM_OUT: 'models/run-1.pkl',
+        XLENS_PARAM_NAME: 'a b',
+      },
+    );
   });
 
   it('refuses a placeholder inside single quotes at its line and column, naming the fix (exit 2)', async () => {
