@@ -15,8 +15,7 @@
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { UserInputError } from '../base/errors';
-import { readJobTask, writeJobReport } from '../runner/jobTask';
+import { jobFailure, readJobTask, runJobFromArgv, writeJobReport } from '../runner/jobTask';
 import { runDrift } from './engine';
 import { formatDriftReport } from './textReport';
 import { parseDriftOptions } from './options';
@@ -99,23 +98,10 @@ export async function driftJob(
     }
     return 0;
   } catch (error) {
-    if (error instanceof UserInputError) {
-      out.stderr.write(`${error.message}\n`);
-      return 2;
-    }
-    out.stderr.write(`drift job failed: ${(error as Error).stack ?? String(error)}\n`);
-    return 1;
+    return jobFailure(error, out.stderr, 'drift job');
   }
 }
 
 if (typeof require !== 'undefined' && require.main === module) {
-  const taskPath = process.argv[2];
-  if (!taskPath) {
-    process.stderr.write('usage: driftJob <task.json>\n');
-    process.exitCode = 2;
-  } else {
-    void driftJob(taskPath).then((code) => {
-      process.exitCode = code;
-    });
-  }
+  runJobFromArgv('driftJob', (taskPath) => driftJob(taskPath));
 }

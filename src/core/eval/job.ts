@@ -13,8 +13,7 @@
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { UserInputError } from '../base/errors';
-import { readJobTask, writeJobReport } from '../runner/jobTask';
+import { jobFailure, readJobTask, runJobFromArgv, writeJobReport } from '../runner/jobTask';
 import { evaluateFile } from './evaluateFile';
 import { evaluationMetrics, formatEvaluation, thinnedEvaluation } from './present';
 
@@ -71,23 +70,10 @@ export async function evalJob(
     );
     return 0;
   } catch (error) {
-    if (error instanceof UserInputError) {
-      out.stderr.write(`${error.message}\n`);
-      return 2;
-    }
-    out.stderr.write(`evaluation job failed: ${(error as Error).stack ?? String(error)}\n`);
-    return 1;
+    return jobFailure(error, out.stderr, 'evaluation job');
   }
 }
 
 if (typeof require !== 'undefined' && require.main === module) {
-  const taskPath = process.argv[2];
-  if (!taskPath) {
-    process.stderr.write('usage: evalJob <task.json>\n');
-    process.exitCode = 2;
-  } else {
-    void evalJob(taskPath).then((code) => {
-      process.exitCode = code;
-    });
-  }
+  runJobFromArgv('evalJob', (taskPath) => evalJob(taskPath));
 }

@@ -44,3 +44,29 @@ export async function writeJobReport(
     return (error as Error).message;
   }
 }
+
+/**
+ * A job's exit code for an error that ended it: 2 with the message for a user's mistake, 1 with the
+ * stack for anything else (`what` names the job, e.g. `drift job`).
+ */
+export function jobFailure(error: unknown, stderr: NodeJS.WritableStream, what: string): number {
+  if (error instanceof UserInputError) {
+    stderr.write(`${error.message}\n`);
+    return 2;
+  }
+  stderr.write(`${what} failed: ${(error as Error).stack ?? String(error)}\n`);
+  return 1;
+}
+
+/** Runs `job` on the task file named by the first command-line argument, as a job's entry point does. */
+export function runJobFromArgv(name: string, job: (taskPath: string) => Promise<number>): void {
+  const taskPath = process.argv[2];
+  if (!taskPath) {
+    process.stderr.write(`usage: ${name} <task.json>\n`);
+    process.exitCode = 2;
+    return;
+  }
+  void job(taskPath).then((code) => {
+    process.exitCode = code;
+  });
+}
