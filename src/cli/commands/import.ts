@@ -240,49 +240,6 @@ function printUpdate(ctx: CliContext, root: string, update: ImportUpdate, json: 
 }
 
 /**
- * The human-readable description of one imported run (for `xlens show <imported run>`): source,
- * status, commit, times, params, tags and each metric's points and last value.
- */
-export function describeImportedRun(run: ImportedRun): string {
-  const lines: string[] = [];
-  const field = (name: string, value: string | undefined): void => {
-    if (value !== undefined && value !== '') {
-      lines.push(`${`${name}:`.padEnd(12)} ${value}`);
-    }
-  };
-  const time = (ms: number | undefined): string | undefined =>
-    ms === undefined ? undefined : new Date(ms).toISOString();
-  field('run', run.name === run.id ? run.id : `${run.name} (${run.id})`);
-  field('imported', `${run.format} log at ${run.source}`);
-  field('task', run.task);
-  field('experiment', run.experiment);
-  field('status', run.status);
-  field('commit', run.gitCommit);
-  field('started', time(run.startTime));
-  field('ended', time(run.endTime));
-  const entries = (title: string, record: Record<string, unknown>): void => {
-    const keys = Object.keys(record);
-    if (keys.length > 0) {
-      lines.push('', `${title}:`, ...keys.map((k) => `  ${k}: ${String(record[k])}`));
-    }
-  };
-  entries('params', run.params);
-  entries('tags', run.tags);
-  if (run.metrics.length === 0) {
-    lines.push('', 'metrics: none');
-  } else {
-    const rows = run.metrics.map((m) => [
-      m.name,
-      formatNumber(m.last),
-      String(m.lastStep),
-      m.nonFinite ? `${m.points} + ${m.nonFinite} non-finite` : String(m.points),
-    ]);
-    lines.push('', 'metrics:', indent(textTable(['NAME', 'LAST', 'STEP', 'POINTS'], rows)));
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-/**
  * How a watched run is named in `--watch` lines: a TensorBoard run folder (id `.`) by its path under
  * the imported folder (its own name when it is that folder), a run below a logdir source by its path too.
  */

@@ -185,7 +185,7 @@ export function describeImportedRun(run: ImportedRun): string {
       `  ${m.name}`,
       formatNumber(m.last),
       String(m.lastStep),
-      String(m.points),
+      m.nonFinite ? `${m.points} + ${m.nonFinite} non-finite` : String(m.points),
     ]);
     lines.push(textTable(['  NAME', 'LAST', 'LAST STEP', 'POINTS'], rows));
   } else {

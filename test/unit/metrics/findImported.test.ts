@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { describeImportedRun, runLabel } from '../../../src/cli/commands/import';
+import { runLabel } from '../../../src/cli/commands/import';
+import { describeImportedRun } from '../../../src/cli/commands/show';
 import { main } from '../../../src/cli/main';
 import { UserInputError } from '../../../src/core/base/errors';
 import { discoverImportedRuns } from '../../../src/core/metrics/discovery/discovery';
@@ -64,9 +65,9 @@ describe('finding an imported run by what the user types', () => {
     const ws = workspace();
     const run = (await discoverImportedRuns(ws)).runs.find((r) => r.format === 'mlflow')!;
     const text = describeImportedRun(run);
-    assert.match(text, new RegExp(`^run: +.*${run.id}`, 'm'));
-    assert.match(text, /^imported: +mlflow log at .*mlruns$/m);
-    assert.match(text, new RegExp(`^commit: +${run.gitCommit}$`, 'm'));
+    assert.match(text, new RegExp(`^(imported|id): +.*${run.id}`, 'm'));
+    assert.match(text, /^source: +.*mlruns$/m);
+    assert.match(text, new RegExp(`^git: +${run.gitCommit}$`, 'm'));
     for (const m of run.metrics) {
       assert.match(
         text,
