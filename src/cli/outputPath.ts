@@ -19,6 +19,7 @@ import {
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { UserInputError } from '../core/base/errors';
 import { fileKind, NotRegularFileError, READ_NONBLOCKING } from '../core/base/regularFile';
+import { writeJsonFile } from '../core/base/jsonOutput';
 
 /** Why a write failed, in words, for the common error codes. */
 function reason(error: unknown): string {
@@ -181,6 +182,21 @@ export function writeOutputFile(flag: string, out: string, content: string): voi
   try {
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, content);
+  } catch (error) {
+    throw new UserInputError(
+      `${flag} ${out}: cannot write there (${reason(error)}); give another file name.`,
+    );
+  }
+}
+
+/**
+ * Writes `value` as pretty-printed JSON to `out` (checked by {@link checkOutputPath}), streamed so that a
+ * report of any size never exists as one string; failures are reported as {@link writeOutputFile} does.
+ */
+export async function writeOutputJson(flag: string, out: string, value: unknown): Promise<void> {
+  try {
+    mkdirSync(dirname(out), { recursive: true });
+    await writeJsonFile(out, value);
   } catch (error) {
     throw new UserInputError(
       `${flag} ${out}: cannot write there (${reason(error)}); give another file name.`,

@@ -56,4 +56,15 @@ describe('drift memory on wide files', () => {
     assert.match(result.stdout, new RegExp(`^c${COLUMNS - 1} `, 'm'));
     assert.match(result.stdout, new RegExp(`of ${COLUMNS} tested columns`));
   });
+
+  it('writes the JSON report of those files within the same heap (streamed, never one string)', async () => {
+    const dir = tempDir('xlens-drift-memory-');
+    writeFileSync(join(dir, 'reference.csv'), wideCsv(0));
+    writeFileSync(join(dir, 'current.csv'), wideCsv(20));
+    const result = await xlensWithHeapLimit(dir, ['drift', 'reference.csv', 'current.csv', '--json', '-']);
+    assert.equal(result.code, 0, result.stderr.slice(-2000));
+    const report = JSON.parse(result.stdout) as { columns: { name: string }[] };
+    assert.equal(report.columns.length, COLUMNS);
+    assert.equal(report.columns.at(-1)?.name, `c${COLUMNS - 1}`);
+  });
 });

@@ -5,13 +5,14 @@
  */
 import { resolve } from 'node:path';
 import { UserInputError } from '../../core/base/errors';
+import { writeJson } from '../../core/base/jsonOutput';
 import { CLI_HINTS, runDrift } from '../../core/drift/engine';
 import { formatDriftReport } from '../../core/drift/textReport';
 import { applyDriftFlags, type DriftFlags } from '../../core/drift/options';
 import { defaultDriftOptions } from '../../core/drift/rules';
 import { renderDriftReportHtml } from '../../core/report/driftReport';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
-import { checkOutputPath, writeOutputFile } from '../outputPath';
+import { checkOutputPath, writeOutputFile, writeOutputJson } from '../outputPath';
 import { parseCommandArgs } from '../workspace';
 
 const usage = `Usage: xlens drift <reference> <current> [options]
@@ -112,11 +113,11 @@ export const driftCommand: CliCommand = {
       signal: ctx.signal,
     });
     if (json === '-') {
-      ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      await writeJson(ctx.stdout, report);
     } else {
       ctx.stdout.write(formatDriftReport(report));
       if (jsonOut !== undefined) {
-        writeOutputFile('--json', jsonOut, `${JSON.stringify(report, null, 2)}\n`);
+        await writeOutputJson('--json', jsonOut, report);
         ctx.stderr.write(`wrote ${jsonOut}\n`);
       }
     }

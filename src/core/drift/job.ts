@@ -15,6 +15,7 @@
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { writeJsonFile } from '../base/jsonOutput';
 import { jobFailure, readJobTask, runJobFromArgv, writeJobReport } from '../runner/jobTask';
 import { runDrift } from './engine';
 import { formatDriftReport } from './textReport';
@@ -65,7 +66,7 @@ export async function driftJob(
     });
     const artifacts = join(runDir, 'artifacts');
     mkdirSync(artifacts, { recursive: true });
-    writeFileSync(join(artifacts, 'drift-report.json'), `${JSON.stringify(report, null, 2)}\n`);
+    await writeJsonFile(join(artifacts, 'drift-report.json'), report);
     const htmlProblem = await writeJobReport(
       async () => (await import('../report/driftReport')).renderDriftReportHtml(report),
       join(artifacts, 'drift-report.html'),
