@@ -51,7 +51,10 @@ export function record(root: string, id: string): RunRecord | undefined {
 
 /** Waits until run `id` has `status`. */
 export async function waitStatus(root: string, id: string, status: RunRecord['status']): Promise<RunRecord> {
-  await waitFor(`run ${id} ${status} (is ${record(root, id)?.status})`, () => record(root, id)?.status === status);
+  await waitFor(
+    `run ${id} ${status} (is ${record(root, id)?.status})`,
+    () => record(root, id)?.status === status,
+  );
   return record(root, id)!;
 }
 

@@ -51,8 +51,9 @@ describe('local run queue (real processes)', () => {
         assert.equal(record(root, later)?.status, 'queued', `${later} waits while ${id} runs`);
       }
       const listed = await xlens(root, ['queue', '--json']);
-      const rows = (JSON.parse(listed.stdout) as { runs: { run: string; status: string; position: number }[] })
-        .runs;
+      const rows = (
+        JSON.parse(listed.stdout) as { runs: { run: string; status: string; position: number }[] }
+      ).runs;
       assert.deepEqual(
         rows.map((r) => [r.run, r.status, r.position]),
         [[id, 'running', 0], ...ids.slice(i + 1).map((l, p) => [l, 'queued', p + 1])],
