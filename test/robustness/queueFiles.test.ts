@@ -1,8 +1,9 @@
 /**
  * Damaged local queue files (real CLI processes in a temp git repo): a queue entry that is not JSON is
  * named with the fix by `xlens queue` (exit 2), skipped by the worker, and never deleted; the run it
- * stood for stays recorded and the other queued runs go on. A `queue:` setting that cannot work is a
- * config error naming the field.
+ * stood for stays recorded and the other queued runs go on. A queued run whose task is gone by its
+ * turn ends `failed` with the reason. A `queue:` setting that cannot work is a config error naming the
+ * field.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,7 +24,7 @@ after(() => {
   }
 });
 
-describe('damaged queue files', () => {
+describe('local queue faults', () => {
   it('names a corrupt entry, skips it, keeps it and its run, and runs the rest', async () => {
     const root = gatedRepo('{ concurrency: 1 }');
     repos.push(root);
@@ -55,6 +56,22 @@ describe('damaged queue files', () => {
     const runs = await xlens(root, ['runs']);
     assert.match(runs.stdout, new RegExp(`${damaged}\\s+gated\\s+queued`), 'and listed, not finalised');
     assert.equal(readFileSync(file, 'utf8').startsWith('{"run"'), true);
+  });
+
+  it('records a queued run that can no longer start as failed, with what xlens run said', async () => {
+    const root = gatedRepo('{ concurrency: 1 }');
+    repos.push(root);
+    const first = await queueGated(root);
+    const orphan = await queueGated(root);
+    await waitStatus(root, first, 'running');
+    const config = join(root, 'xlens.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('  gated:', '  renamed:'));
+    release(root, first);
+    const failed = await waitStatus(root, orphan, 'failed');
+    assert.match(failed.error ?? '', /^the queued run did not start: .*no task "gated"/s);
+    assert.equal(failed.startedAt, undefined);
+    await waitFor('the worker to leave', () => workerLog(root).includes('queue empty; worker exits'));
+    assert.equal(record(root, first)?.status, 'succeeded');
   });
 
   it('refuses queue settings that cannot work, naming the field', () => {
