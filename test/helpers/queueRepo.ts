@@ -40,6 +40,17 @@ export function release(root: string, id: string): void {
   writeFileSync(join(root, 'gates', id), '');
 }
 
+/**
+ * Lets every run of `root` end (for a test's cleanup: a failed test must not leave tasks waiting on
+ * their gates; the worker then empties the queue and exits by itself).
+ */
+export function releaseAll(root: string): void {
+  const runs = join(root, '.xlens/runs');
+  for (const id of existsSync(runs) ? readdirSync(runs) : []) {
+    release(root, id);
+  }
+}
+
 /** The run's `run.json`, or undefined while it cannot be read. */
 export function record(root: string, id: string): RunRecord | undefined {
   try {

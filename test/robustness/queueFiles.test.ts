@@ -9,19 +9,22 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { isAlive } from '../../src/core/base/process';
 import { parseProject } from '../../src/core/config/load';
-import { gatedRepo, lockPid, queueGated, record, release, waitStatus, workerLog } from '../helpers/queueRepo';
+import {
+  gatedRepo,
+  queueGated,
+  record,
+  release,
+  releaseAll,
+  waitStatus,
+  workerLog,
+} from '../helpers/queueRepo';
 import { waitFor, xlens } from '../helpers/xlensProcess';
 
 const repos: string[] = [];
 after(() => {
-  for (const root of repos) {
-    const pid = lockPid(root);
-    if (pid !== undefined && isAlive(pid)) {
-      process.kill(pid, 'SIGKILL');
-    }
-  }
+  // A failed test must not leave tasks waiting on their gates: let them end; the worker then leaves.
+  repos.forEach(releaseAll);
 });
 
 describe('local queue faults', () => {

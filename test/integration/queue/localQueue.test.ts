@@ -17,6 +17,7 @@ import {
   queueGated,
   record,
   release,
+  releaseAll,
   waitQueueDone,
   waitStatus,
   workerLog,
@@ -31,13 +32,8 @@ function repo(queue: string): string {
 }
 
 after(() => {
-  // A failed test may leave a worker waiting on a gate: stop it (this test's own processes only).
-  for (const root of repos) {
-    const pid = lockPid(root);
-    if (pid !== undefined && isAlive(pid)) {
-      process.kill(pid, 'SIGKILL');
-    }
-  }
+  // A failed test must not leave tasks waiting on their gates: let them end; the worker then leaves.
+  repos.forEach(releaseAll);
 });
 
 describe('local run queue (real processes)', () => {

@@ -22,6 +22,7 @@ import {
   queueGated,
   record,
   release,
+  releaseAll,
   waitQueueDone,
   waitStatus,
   workerLog,
@@ -31,12 +32,8 @@ import { startXlens, waitFor, type XlensProcess } from '../../helpers/xlensProce
 
 const repos: string[] = [];
 after(() => {
-  for (const root of repos) {
-    const pid = lockPid(root);
-    if (pid !== undefined && isAlive(pid)) {
-      process.kill(pid, 'SIGKILL');
-    }
-  }
+  // A failed test must not leave tasks waiting on their gates: let them end; the worker then leaves.
+  repos.forEach(releaseAll);
 });
 
 /** Queues runs of `gated` without starting a worker (what `xlens run --queue` does before it does). */
