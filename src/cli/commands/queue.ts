@@ -19,7 +19,7 @@ most \`queue: {concurrency}\` at a time, each with its own GPU of \`queue: {gpus
 CUDA_VISIBLE_DEVICES, and exits when the queue is empty. Runs are recorded exactly as \`xlens run\`.
 
   xlens queue           list running and pending runs: position, run, task, status, GPU; starts a
-                        worker when runs wait and none is running
+                        worker when the queue holds runs and none is running
   xlens queue cancel    remove a pending run (recorded cancelled), or stop a started one
   xlens queue worker    run the worker in this terminal (normally started detached; it leaves at
                         once when another worker holds .xlens/queue/worker.lock). Log:
@@ -58,7 +58,9 @@ async function list(ctx: CliContext, root: string, json: boolean): Promise<ExitC
   const { entries, problems } = await readQueue(root);
   const worker = await liveWorker(root);
   let started: number | undefined;
-  if (!worker && entries.some((e) => e.state === 'pending')) {
+  if (!worker && entries.length > 0) {
+    // Pending runs need a worker; entries of started runs left by a worker that died need one to adopt
+    // or clear them.
     started = startQueueWorker(root);
   }
   const running = entries.filter((e) => e.state === 'running');
