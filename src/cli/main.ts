@@ -14,6 +14,7 @@ import { evalCommand } from './commands/eval';
 import { importCommand } from './commands/import';
 import { initCommand } from './commands/init';
 import { runCommand } from './commands/run';
+import { queueCommand } from './commands/queue';
 import { reproduceCommand } from './commands/reproduce';
 import { checkoutCommand } from './commands/checkout';
 import { branchCommand } from './commands/branch';
@@ -32,6 +33,7 @@ import { inertLines } from './terminalText';
 /** Every subcommand, in the order `xlens --help` lists them. */
 export const COMMANDS: readonly CliCommand[] = [
   runCommand,
+  queueCommand,
   runsCommand,
   showCommand,
   compareCommand,

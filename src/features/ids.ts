@@ -22,6 +22,7 @@ export interface CommandSpec {
 export const Commands = {
   runTask: { id: 'xlens.runTask', title: 'Run Task…', icon: '$(play)' },
   runTaskWithParams: { id: 'xlens.runTaskWithParams', title: 'Run Task with Params…', icon: '$(settings)' },
+  queueTask: { id: 'xlens.queueTask', title: 'Queue Task…', icon: '$(list-ordered)' },
   cancelRun: { id: 'xlens.cancelRun', title: 'Cancel Run', icon: '$(debug-stop)' },
   rerun: { id: 'xlens.rerun', title: 'Re-run', icon: '$(debug-rerun)' },
   openRunDashboard: { id: 'xlens.openRunDashboard', title: 'Open Run Dashboard', icon: '$(graph-line)' },

@@ -42,6 +42,7 @@ export const NEEDS_TRUST: ReadonlySet<TrustNeed> = new Set<TrustNeed>([
 export const TRUST_NEEDS: Record<CommandKey, TrustNeed> = {
   runTask: 'executesWorkspaceCode',
   runTaskWithParams: 'executesWorkspaceCode',
+  queueTask: 'executesWorkspaceCode',
   rerun: 'executesWorkspaceCode',
   cancelRun: 'signalsProcesses',
   openRunDashboard: 'readsOnly',
@@ -68,6 +69,7 @@ export const TRUST_NEEDS: Record<CommandKey, TrustNeed> = {
 const BLOCKED_WHAT: Partial<Record<CommandKey, string>> = {
   runTask: 'Running tasks',
   runTaskWithParams: 'Running tasks',
+  queueTask: 'Queueing tasks',
   rerun: 'Re-running runs',
   cancelRun: 'Cancelling runs',
   reproduceRun: 'Reproducing runs',

@@ -3,6 +3,7 @@ import { UserInputError } from '../../core/base/errors';
 import { parseParamOverride } from '../../core/config/params';
 import { checkCounts, checkResultText, checksSummaryText } from '../../core/checks/evaluate';
 import { TaskRunner } from '../../core/runner/taskRunner';
+import { enqueueRun } from '../../core/queue/localQueue';
 import { reconcileRuns } from '../../core/runs/reconcile';
 import { RunStore } from '../../core/runs/store';
 import type { ParamValue, RunRecord } from '../../core/runs/types';
@@ -25,6 +26,9 @@ Options:
                     For kind: tfjs-train also epochs, batch_size, learning_rate, validation_split,
                     holdout_split and seed.
   --quiet, -q       do not print the task's output (it is still saved to output.log)
+  --queue           add the run to the workspace's local queue and return (status queued); the
+                    queue worker starts it when a slot (and a GPU of \`queue: {gpus}\`) is free.
+                    See \`xlens queue\`.
   -- args...        append arguments to a \`run:\` command (shell-quoted)
 
 Ctrl-C (also SIGTERM, or SIGHUP when the terminal closes) cancels the run (SIGTERM to the task,
@@ -81,6 +85,9 @@ export const runCommand: CliCommand = {
     const { values, positionals } = parseCommandArgs('run', own, {
       set: { type: 'string', multiple: true },
       quiet: { type: 'boolean', short: 'q' },
+      queue: { type: 'boolean' },
+      // Internal: how a queue worker starts a queued run (src/core/queue/worker.ts).
+      queued: { type: 'string' },
     });
     if (positionals.length !== 1) {
       throw new UserInputError(
@@ -96,6 +103,15 @@ export const runCommand: CliCommand = {
     const store = new RunStore(root);
     await reconcileRuns(store, { warn: warnTo(ctx) });
     const runner = new TaskRunner(project, store);
+    if (values.queue === true) {
+      return queueRun(ctx, runner, taskName, { overrides, extraArgs });
+    }
+    const queued = typeof values.queued === 'string' ? await queuedRun(store, values.queued) : undefined;
+    if (queued === null) {
+      ctx.stdout.write(`run ${values.queued as string} is no longer queued; not started\n`);
+      store.dispose();
+      return ExitCode.failed;
+    }
     const quiet = values.quiet === true;
     const kind = project.tasks.get(taskName)?.kind;
     const progress = new ProgressLine(ctx.stdout, kind === 'tfjs-train' ? 'epoch' : 'step');
@@ -126,7 +142,14 @@ export const runCommand: CliCommand = {
       }
     });
 
-    const handle = await runner.start(taskName, { overrides, signal: ctx.signal, extraArgs });
+    const handle = await runner.start(taskName, {
+      overrides,
+      signal: ctx.signal,
+      extraArgs,
+      ...(queued
+        ? { queued, ...(ctx.env.CUDA_VISIBLE_DEVICES ? { gpu: ctx.env.CUDA_VISIBLE_DEVICES } : {}) }
+        : {}),
+    });
     progress.start();
     let record: RunRecord;
     try {
@@ -149,3 +172,31 @@ export const runCommand: CliCommand = {
     return checkCounts(record).failed > 0 ? ExitCode.checkFailed : ExitCode.ok;
   },
 };
+
+/** `xlens run --queue`: queues the run and says where it stands. */
+async function queueRun(
+  ctx: CliContext,
+  runner: TaskRunner,
+  taskName: string,
+  options: { overrides: Record<string, ParamValue>; extraArgs: string[] },
+): Promise<ExitCode> {
+  try {
+    const { record, position } = await enqueueRun(runner, taskName, options);
+    ctx.stdout.write(
+      inertLines(
+        `queued ${record.task} · run ${record.id} · position ${position}\n` +
+          `  xlens queue lists the queue; xlens queue cancel ${record.id} removes it\n`,
+      ),
+    );
+    return ExitCode.ok;
+  } finally {
+    runner.dispose();
+    runner.store.dispose();
+  }
+}
+
+/** The queued run a worker asks to start, or null when it is no longer queued (cancelled meanwhile). */
+async function queuedRun(store: RunStore, id: string): Promise<RunRecord | null> {
+  const record = await store.read(id);
+  return record.status === 'queued' && record.queue !== undefined ? record : null;
+}

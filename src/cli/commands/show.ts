@@ -63,7 +63,11 @@ export function describeRun(run: RunRecord, dir: string): string {
         ? `code ${run.exitCode}`
         : undefined,
   );
-  field('started', run.startedAt ?? run.createdAt);
+  const waiting = run.status === 'queued' && run.queue !== undefined && run.startedAt === undefined;
+  if (run.queue !== undefined) {
+    field('queued', `${run.queue.enqueuedAt}${run.queue.gpu !== undefined ? ` · GPU ${run.queue.gpu}` : ''}`);
+  }
+  field('started', waiting ? undefined : (run.startedAt ?? run.createdAt));
   field(
     'ended',
     run.endedAt &&
@@ -77,7 +81,7 @@ export function describeRun(run: RunRecord, dir: string): string {
     'git',
     git.commit
       ? `${git.commit}${git.branch ? ` (${git.branch})` : ''}${git.subject ? ` ${git.subject}` : ''}`
-      : (git.note ?? 'no commit'),
+      : (git.note ?? (waiting ? 'recorded when the run starts (local queue)' : 'no commit')),
   );
   if (git.dirty) {
     field(

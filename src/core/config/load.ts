@@ -11,7 +11,7 @@ import { openRegularFile } from '../base/regularFile';
 import { decodeUtf8 } from '../base/utf8';
 import { schemaErrors, tasksWithErrors } from './schemaErrors';
 import { TaskBuilder } from './taskBuilder';
-import type { ProjectConfig, TaskConfig } from './types';
+import type { ProjectConfig, QueueSettings, TaskConfig } from './types';
 import { YamlSource } from './yamlSource';
 
 export { TFJS_TRAIN_DEFAULTS } from './taskBuilder';
@@ -192,8 +192,9 @@ export function parseProject(file: string, text: string): LoadResult {
     }
   }
   const git = gitSettings(value);
+  const queue = queueSettings(value, source, errors);
   return {
-    config: { version: 1, file, root, tasks, ...(git ? { git } : {}) },
+    config: { version: 1, file, root, tasks, ...(git ? { git } : {}), ...(queue ? { queue } : {}) },
     errors: sortErrors(errors),
   };
 }
@@ -205,6 +206,40 @@ function gitSettings(value: unknown): ProjectConfig['git'] {
   return typeof mb === 'number' && Number.isFinite(mb) && mb >= 0
     ? { snapshotMaxFileBytes: Math.round(mb * 1024 * 1024) }
     : undefined;
+}
+
+/**
+ * The top-level `queue:` settings (their shape already checked against the schema; a broken shape
+ * gives none). A `concurrency` above the number of `gpus` is added to `errors`: each running job
+ * holds one GPU, so the extra slots could never be used.
+ */
+function queueSettings(
+  value: unknown,
+  source: YamlSource,
+  errors: UserInputError[],
+): QueueSettings | undefined {
+  const queue = (value as { queue?: { concurrency?: unknown; gpus?: unknown } } | null)?.queue;
+  if (queue === null || typeof queue !== 'object') {
+    return undefined;
+  }
+  const gpus = Array.isArray(queue.gpus)
+    ? queue.gpus.filter((g) => typeof g === 'string' || typeof g === 'number').map(String)
+    : [];
+  const written = queue.concurrency;
+  const concurrency =
+    typeof written === 'number' && Number.isInteger(written) && written >= 1
+      ? written
+      : Math.max(1, gpus.length);
+  if (gpus.length > 0 && concurrency > gpus.length) {
+    errors.push(
+      source.error(
+        `queue.concurrency is ${concurrency} but queue.gpus lists ${gpus.length} GPU(s): each running job ` +
+          `gets one GPU, so at most ${gpus.length} can run at once. Lower concurrency or list more GPUs.`,
+        ['queue', 'concurrency'],
+      ),
+    );
+  }
+  return { concurrency: Math.min(concurrency, gpus.length || concurrency), gpus };
 }
 
 /** Sorts by position and keeps one error per position (the schema's, which comes first). */

@@ -157,4 +157,20 @@ export interface ProjectConfig {
      */
     snapshotMaxFileBytes: number;
   };
+  /** Top-level `queue:` settings of the local run queue; absent when the file has none (defaults apply). */
+  queue?: QueueSettings;
+}
+
+/**
+ * The local run queue's settings (`queue:` in `xlens.yaml`, see `src/core/queue/`). The defaults when
+ * `queue:` is absent are `{ concurrency: 1, gpus: [] }`.
+ */
+export interface QueueSettings {
+  /** Queued runs running at the same time, ≥ 1: as written, else the number of `gpus`, else 1. */
+  concurrency: number;
+  /**
+   * GPU ids handed out one per running job through `CUDA_VISIBLE_DEVICES`, as written (integers become
+   * their decimal text); empty when not given (jobs then inherit the worker's environment).
+   */
+  gpus: string[];
 }

@@ -8,11 +8,12 @@ import type { Disposable } from '../base/disposable';
 import { Emitter, type Event } from '../base/emitter';
 import { UserInputError } from '../base/errors';
 import { didYouMean } from '../config/suggest';
-import type { ProjectConfig } from '../config/types';
+import { hostname } from 'node:os';
+import type { ProjectConfig, TaskConfig } from '../config/types';
 import { Fingerprinter } from '../runs/fingerprint';
 import { processStartToken } from '../base/process';
 import type { RunStore } from '../runs/store';
-import type { ParamValue, RunRecord } from '../runs/types';
+import type { MetricSummary, ParamValue, RunRecord } from '../runs/types';
 import { RunExecution } from './runExecution';
 import { resolveTask } from './resolveTask';
 import { storeWriteError } from '../base/fsErrors';
@@ -29,6 +30,13 @@ export interface RunTaskOptions {
   extraArgs?: string[];
   /** For `xlens reproduce`: the id of the run reproduced, recorded as `reproducedFrom`. */
   reproducedFrom?: string;
+  /**
+   * A run made by {@link TaskRunner.enqueue} that a queue worker now starts: it keeps its id and
+   * creation time, and its record is filled in as for a new run.
+   */
+  queued?: RunRecord;
+  /** For a queued run: the GPU its worker handed out (`CUDA_VISIBLE_DEVICES`), recorded under `queue`. */
+  gpu?: string;
 }
 
 /** A started run. */
@@ -73,6 +81,111 @@ export class TaskRunner implements Disposable {
    *   (read-only workspace, full disk, permissions: see `writeFaultError`).
    */
   async start(taskName: string, options: RunTaskOptions = {}): Promise<RunHandle> {
+    const { task, resolved } = await this.resolve(taskName, options);
+    await this.store.ensure().catch((error: unknown) => {
+      throw storeWriteError(error, this.store.storeDir);
+    });
+    const data = await new Fingerprinter(this.store.fingerprintCache)
+      .fingerprint(this.project.root, resolved.task.data, resolved.cwd)
+      .catch((error: unknown) => {
+        throw inputReadError(error, this.project.file, this.store.storeDir);
+      });
+    const fields: Omit<RunRecord, 'schema' | 'id' | 'createdAt'> = {
+      task: task.name,
+      kind: task.kind,
+      status: 'queued',
+      command: resolved.command,
+      cwd: resolved.cwd,
+      supervisorPid: process.pid,
+      ...optional('supervisorStart', processStartToken(process.pid)),
+      git: { commit: null, branch: null, dirty: false, snapshot: null },
+      params: resolved.params,
+      paramSources: resolved.paramSources,
+      data,
+      metrics: dict<MetricSummary>(), // names from data: see src/shared/dict.ts
+      artifacts: [],
+      ...(task.checks?.length
+        ? { checkConfig: { checks: task.checks, ...optional('baseline', task.baseline) } }
+        : {}),
+      ...optional('reproducedFrom', options.reproducedFrom),
+    };
+    const queued = options.queued;
+    const record = await (
+      queued
+        ? this.adoptQueued(queued, {
+            ...fields,
+            queue: { ...queued.queue!, ...optional('gpu', options.gpu) },
+          })
+        : this.store.create(fields)
+    ).catch((error: unknown) => {
+      throw storeWriteError(error, this.store.runsDir);
+    });
+    this.statusEmitter.fire(record);
+    const execution = new RunExecution(this.project, this.store, record, resolved, this.options, {
+      status: this.statusEmitter,
+      output: this.outputEmitter,
+      metric: this.metricEmitter,
+      warning: this.warningEmitter,
+    });
+    const done = execution.execute(options.signal);
+    return {
+      id: record.id,
+      runDir: this.store.runDir(record.id),
+      record,
+      done,
+      cancel: (o) => execution.stop('cancel', o?.force ?? false),
+    };
+  }
+
+  /**
+   * Adds a run of `taskName` to the local queue's store side: checks the task and its params as
+   * {@link start} does, then creates the run with status `queued`, its `queue` field and no supervisor
+   * (the queue holds it; see `src/core/queue/`). Data is fingerprinted and git recorded when it starts.
+   * @throws UserInputError as {@link start}, before any run is created.
+   */
+  async enqueue(taskName: string, options: RunTaskOptions = {}): Promise<RunRecord> {
+    const { task, resolved } = await this.resolve(taskName, options);
+    return this.store
+      .create({
+        task: task.name,
+        kind: task.kind,
+        status: 'queued',
+        command: resolved.command,
+        cwd: resolved.cwd,
+        git: { commit: null, branch: null, dirty: false, snapshot: null },
+        params: resolved.params,
+        paramSources: resolved.paramSources,
+        data: [],
+        metrics: dict(), // names from data: see src/shared/dict.ts
+        artifacts: [],
+        queue: { enqueuedAt: new Date().toISOString() },
+      })
+      .catch((error: unknown) => {
+        throw storeWriteError(error, this.store.runsDir);
+      });
+  }
+
+  /** The queued run's record, now filled in for its start (same id, creation time and host). */
+  private async adoptQueued(
+    queued: RunRecord,
+    fields: Omit<RunRecord, 'schema' | 'id' | 'createdAt'>,
+  ): Promise<RunRecord> {
+    const record: RunRecord = {
+      schema: 1,
+      id: queued.id,
+      ...fields,
+      createdAt: queued.createdAt,
+      host: queued.host ?? hostname(),
+    };
+    await this.store.write(record);
+    return record;
+  }
+
+  /** The task and its resolved command, params and inputs. @throws UserInputError as {@link start}. */
+  private async resolve(
+    taskName: string,
+    options: RunTaskOptions,
+  ): Promise<{ task: TaskConfig; resolved: Awaited<ReturnType<typeof resolveTask>> }> {
     const task = this.project.tasks.get(taskName);
     if (!task) {
       const names = [...this.project.tasks.keys()];
@@ -94,52 +207,7 @@ export class TaskRunner implements Disposable {
       resolved.task = { ...resolved.task, run: `${resolved.task.run} ${args}` };
       resolved.command = `${resolved.command} ${args}`;
     }
-    await this.store.ensure().catch((error: unknown) => {
-      throw storeWriteError(error, this.store.storeDir);
-    });
-    const data = await new Fingerprinter(this.store.fingerprintCache)
-      .fingerprint(this.project.root, resolved.task.data, resolved.cwd)
-      .catch((error: unknown) => {
-        throw inputReadError(error, this.project.file, this.store.storeDir);
-      });
-    const record = await this.store
-      .create({
-        task: task.name,
-        kind: task.kind,
-        status: 'queued',
-        command: resolved.command,
-        cwd: resolved.cwd,
-        supervisorPid: process.pid,
-        ...optional('supervisorStart', processStartToken(process.pid)),
-        git: { commit: null, branch: null, dirty: false, snapshot: null },
-        params: resolved.params,
-        paramSources: resolved.paramSources,
-        data,
-        metrics: dict(), // names from data: see src/shared/dict.ts
-        artifacts: [],
-        ...(task.checks?.length
-          ? { checkConfig: { checks: task.checks, ...optional('baseline', task.baseline) } }
-          : {}),
-        ...optional('reproducedFrom', options.reproducedFrom),
-      })
-      .catch((error: unknown) => {
-        throw storeWriteError(error, this.store.runsDir);
-      });
-    this.statusEmitter.fire(record);
-    const execution = new RunExecution(this.project, this.store, record, resolved, this.options, {
-      status: this.statusEmitter,
-      output: this.outputEmitter,
-      metric: this.metricEmitter,
-      warning: this.warningEmitter,
-    });
-    const done = execution.execute(options.signal);
-    return {
-      id: record.id,
-      runDir: this.store.runDir(record.id),
-      record,
-      done,
-      cancel: (o) => execution.stop('cancel', o?.force ?? false),
-    };
+    return { task, resolved };
   }
 
   dispose(): void {

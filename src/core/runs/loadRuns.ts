@@ -5,6 +5,7 @@
  */
 import { hostname } from 'node:os';
 import { isAlive } from '../base/process';
+import { heldByQueue } from '../queue/queueFiles';
 import { reconcileRuns } from './reconcile';
 import type { RunProblem, RunStore } from './store';
 import { isFinalStatus, type RunRecord } from './types';
@@ -22,13 +23,17 @@ export interface LoadedRuns {
   reconciled: RunRecord[];
 }
 
-/** True when `run` is active on this machine but neither its supervisor nor its process lives. */
-function isOrphaned(run: RunRecord, host: string): boolean {
+/**
+ * True when `run` is active on this machine but neither its supervisor nor its process lives, and the
+ * local queue does not hold it.
+ */
+function isOrphaned(run: RunRecord, host: string, root: string): boolean {
   return (
     !isFinalStatus(run.status) &&
     (run.host === undefined || run.host === host) &&
     !isAlive(run.supervisorPid) &&
-    !isAlive(run.pid)
+    !isAlive(run.pid) &&
+    !heldByQueue(root, run)
   );
 }
 
@@ -56,7 +61,7 @@ export async function loadRuns(store: RunStore, concurrency = READ_CONCURRENCY):
   let runs = runsRead.filter((r): r is RunRecord => r !== undefined);
   const host = hostname();
   let reconciled: RunRecord[] = [];
-  if (runs.some((r) => isOrphaned(r, host))) {
+  if (runs.some((r) => isOrphaned(r, host, store.root))) {
     reconciled = await reconcileRuns(store);
     const fixed = new Map(reconciled.map((r) => [r.id, r]));
     runs = runs.map((r) => fixed.get(r.id) ?? r);

@@ -12,6 +12,7 @@ import { dict } from '../../shared/dict';
 import { describeWriteFailure } from '../base/fsErrors';
 import { withChecks } from '../checks/evaluate';
 import { isSameProcess } from '../base/process';
+import { heldByQueue } from '../queue/queueFiles';
 import { JsonlMetricsParser, type MetricLine } from '../metrics/jsonl';
 import { runOutcome, type Outcome } from '../runner/outcome';
 import { signalName } from '../runner/processTree';
@@ -41,7 +42,8 @@ export interface ReconcileOptions {
  * file was written; without it, the run becomes `failed` with {@link ORPHANED_RUN_ERROR} and as its
  * end (`endedAtInferred`) the last sign of life in its folder (the newest mtime of its `heartbeat`,
  * touched every second while supervised, `output.log`, metrics files and `run.json`). Either way a
- * warning says that supervision was lost. Runs from other hosts are left alone.
+ * warning says that supervision was lost. Runs from other hosts, and queued runs the local queue holds
+ * (`core/queue`), are left alone.
  * @returns the runs it finalised, also those it could not save (see {@link ReconcileOptions.warn}).
  */
 export async function reconcileRuns(store: RunStore, options: ReconcileOptions = {}): Promise<RunRecord[]> {
@@ -54,7 +56,8 @@ export async function reconcileRuns(store: RunStore, options: ReconcileOptions =
     }
     if (
       isSameProcess(record.supervisorPid, record.supervisorStart) ||
-      isSameProcess(record.pid, record.pidStart)
+      isSameProcess(record.pid, record.pidStart) ||
+      heldByQueue(store.root, record)
     ) {
       continue;
     }

@@ -176,6 +176,12 @@ export interface RunRecord {
   checkConfig?: { checks: string[]; baseline?: string };
   /** The results of {@link checkConfig}'s checks, in order, set when the run ends (README, Checks). */
   checks?: CheckResult[];
+  /**
+   * For a run added to the local queue (`xlens run --queue`, `src/core/queue/`): when it was queued
+   * (ISO 8601) and, once a queue worker started it, the GPU it was given through
+   * `CUDA_VISIBLE_DEVICES`. While `status` is `queued`, the queue, not a supervisor, holds the run.
+   */
+  queue?: { enqueuedAt: string; gpu?: string };
   /** Id of the run this one reproduces (`xlens reproduce`): same code, data and params. */
   reproducedFrom?: string;
   /**

@@ -59,6 +59,34 @@ export class RunController implements Disposable {
   }
 
   /**
+   * Adds a run of `task` to the workspace's local queue (`xlens run --queue`, detached) and resolves
+   * with the queued run once the model has it. The queue's worker starts it (see `core/queue`).
+   * @throws UserFacingError in an untrusted workspace, or when the CLI refused (its message).
+   */
+  async queue(task: string, overrides: Record<string, ParamValue> = dict()): Promise<RunRecord> {
+    requireTrust('Queueing tasks');
+    const args = ['run', '--queue', ...cliRunArgs(task, overrides).slice(1)];
+    this.log.info(`Queueing: xlens ${args.join(' ')} (in ${this.root})`);
+    const launched = launchRun({ root: this.root, task, args });
+    const exit = await launched.exited;
+    const printed = await readLaunchLog(launched);
+    await removeLaunchLog(launched);
+    const id = /· run (\S+) · position/.exec(printed)?.[1];
+    if (exit.code !== 0 || id === undefined) {
+      throw new UserFacingError(
+        `The task was not queued (xlens exited with ${exit.code ?? exit.signal}): ${printed || 'no message'}`,
+      );
+    }
+    this.log.info(printed);
+    await this.service.reloadRuns([id]);
+    const run = this.model.get(id);
+    if (run === undefined) {
+      throw new Error(`run ${id} was queued but cannot be read from .xlens/runs`);
+    }
+    return run;
+  }
+
+  /**
    * Reproduces `run` (`xlens reproduce <id>`, detached) and resolves with the new run once it exists,
    * and with the process's end.
    * @throws UserFacingError in an untrusted workspace, or when the CLI refused (changed data, code
@@ -81,13 +109,19 @@ export class RunController implements Disposable {
 
   /**
    * Cancels runs: SIGTERM to each supervisor, which records `cancelled`. Runs whose supervisor is
-   * gone are reconciled from their files instead.
+   * gone are reconciled from their files instead. A run of the local queue still waiting leaves the
+   * queue and is recorded `cancelled`; one the queue started is stopped like any run.
    */
   async cancel(runs: readonly RunRecord[]): Promise<void> {
     requireTrust('Cancelling runs');
     let orphaned = false;
     for (const run of runs) {
-      if (cancelRun(run)) {
+      if (run.queue !== undefined) {
+        const { cancelQueuedRun } = await import('../../core/queue/localQueue');
+        const how = await cancelQueuedRun(await this.service.runStore(), run);
+        this.log.info(`Cancelling queued run ${run.id}: ${how}`);
+        await this.service.reloadRuns([run.id]);
+      } else if (cancelRun(run)) {
         this.log.info(`Sent SIGTERM to the supervisor (pid ${run.supervisorPid}) of run ${run.id}`);
       } else {
         this.log.warn(`Run ${run.id} has no live supervisor; reading its final status from its files`);

@@ -265,8 +265,11 @@ export class RunsService implements vscode.Disposable {
 
   private async checkLiveness(): Promise<void> {
     const { isAlive } = await import('../../core/base/process');
+    const { heldByQueue } = await import('../../core/queue/queueFiles');
     const orphaned = (): boolean =>
-      this.model.active().some((r) => !isAlive(r.supervisorPid) && !isAlive(r.pid));
+      this.model
+        .active()
+        .some((r) => !isAlive(r.supervisorPid) && !isAlive(r.pid) && !heldByQueue(this.root, r));
     if (!orphaned()) {
       return;
     }

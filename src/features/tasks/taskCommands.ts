@@ -1,5 +1,5 @@
 /**
- * The task commands: Run Task…, Run Task with Params… and Create xlens.yaml.
+ * The task commands: Run Task…, Run Task with Params…, Queue Task… and Create xlens.yaml.
  */
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -48,6 +48,13 @@ export function registerTaskCommands(s: TaskCommandServices): vscode.Disposable[
       const task = await chooseTask(s, arg, 'Task to run with params');
       const overrides = await askOverrides(task);
       started(await s.controller.start(task.name, overrides));
+    }),
+
+    registerCommand(Commands.queueTask, s.log, async (arg: unknown) => {
+      const task = await chooseTask(s, arg, 'Task to queue');
+      const run = await s.controller.queue(task.name);
+      s.reveal(run);
+      vscode.window.setStatusBarMessage(`$(list-ordered) Queued ${run.task}: run ${run.id}`, 5000);
     }),
 
     registerCommand(Commands.createConfig, s.log, async () => {

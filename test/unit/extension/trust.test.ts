@@ -23,6 +23,7 @@ describe('commands in an untrusted workspace (Restricted Mode)', () => {
       'xlens.createBranchFromRun',
       'xlens.pullRuns',
       'xlens.pushRuns',
+      'xlens.queueTask',
       'xlens.reproduceRun',
       'xlens.rerun',
       'xlens.runTask',
