@@ -142,7 +142,9 @@ export async function resolveTask(
 
   const base = {
     data:
-      task.kind === 'drift' || task.kind === 'tfjs-train' || task.kind === 'tfjs-eval' || task.kind === 'eval'
+      task.kind === 'monitor'
+        ? resolvedTask.data.map((t, i) => sub(i === 0 ? 'data' : 'reference', t))
+        : task.kind === 'drift' || task.kind === 'tfjs-train' || task.kind === 'tfjs-eval' || task.kind === 'eval'
         ? resolvedTask.data.map((t) => sub(dataField(task), t))
         : subList('data', resolvedTask.data),
     outputs: subList('outputs', resolvedTask.outputs),
@@ -181,6 +183,15 @@ export async function resolveTask(
       resolvedTask = { ...resolvedTask, ...base, dataFile: sub('data', resolvedTask.dataFile) };
       command = `built-in evaluation of the predictions in ${resolvedTask.dataFile}`;
       break;
+    case 'monitor':
+      resolvedTask = {
+        ...resolvedTask,
+        ...base,
+        dataFile: sub('data', resolvedTask.dataFile),
+        ...(resolvedTask.reference !== undefined ? { reference: sub('reference', resolvedTask.reference) } : {}),
+      };
+      command = `built-in monitoring of ${resolvedTask.dataFile} per ${resolvedTask.window} window`;
+      break;
     case 'drift':
       resolvedTask = {
         ...resolvedTask,
@@ -205,7 +216,11 @@ export async function resolveTask(
         ? i === 0
           ? 'reference'
           : 'current'
-        : task.kind === 'command'
+        : task.kind === 'monitor'
+          ? i === 0
+            ? 'data'
+            : 'reference'
+          : task.kind === 'command'
           ? `data.${i}`
           : 'data';
     const problem = inputProblem(resolve(cwd, path), path);
@@ -294,6 +309,9 @@ function stringFields(task: TaskConfig): [string, string][] {
   }
   if (task.kind === 'eval') {
     out.push(['data', task.dataFile]);
+  }
+  if (task.kind === 'monitor') {
+    out.push(['data', task.dataFile], ...(task.reference ? [['reference', task.reference] as [string, string]] : []));
   }
   if (task.kind === 'drift') {
     out.push(['reference', task.reference], ['current', task.current]);
