@@ -36,7 +36,7 @@ Options:
                         drift options, as for xlens drift
   --check <check>       a check per window, e.g. --check "monitor/f1_macro >= 0.8" (repeatable;
                         metrics: monitor/<eval metric>, monitor/drift_share, monitor/rows)
-  --min-rows <n>        warn about windows with fewer rows (default 30)
+  --min-rows <n>        warn about windows with fewer rows (default 20)
   --target, --pred, --proba, --pos-label, --problem, --drop-missing
                         the predictions' columns, as for xlens eval
   --json <file>         write the report as JSON ("-" prints it instead of the table)
@@ -63,7 +63,7 @@ function minRows(value: string | undefined): number | undefined {
   }
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) {
-    throw new UserInputError(`--min-rows ${value}: give a whole number, e.g. --min-rows 30.`);
+    throw new UserInputError(`--min-rows ${value}: give a whole number, e.g. --min-rows 20.`);
   }
   return n;
 }
@@ -124,7 +124,10 @@ export const monitorCommand: CliCommand = {
     });
     const file = positionals[0];
     const reference = parseReference(text(values.reference));
-    const inputs = [resolve(ctx.cwd, file), ...(reference.kind === 'file' ? [resolve(ctx.cwd, reference.path)] : [])];
+    const inputs = [
+      resolve(ctx.cwd, file),
+      ...(reference.kind === 'file' ? [resolve(ctx.cwd, reference.path)] : []),
+    ];
     const json = text(values.json);
     const jsonOut =
       json !== undefined && json !== '-'
@@ -133,14 +136,19 @@ export const monitorCommand: CliCommand = {
     const html = text(values.html);
     const htmlOut =
       html !== undefined
-        ? checkOutputPath(ctx.cwd, '--html', html, 'monitor.html', { inputs, kind: 'html', force: values.force === true })
+        ? checkOutputPath(ctx.cwd, '--html', html, 'monitor.html', {
+            inputs,
+            kind: 'html',
+            force: values.force === true,
+          })
         : undefined;
     const report = await monitorFile({
       path: resolve(ctx.cwd, file),
       displayName: file,
       time,
       window,
-      reference: reference.kind === 'file' ? { kind: 'file', path: resolve(ctx.cwd, reference.path) } : reference,
+      reference:
+        reference.kind === 'file' ? { kind: 'file', path: resolve(ctx.cwd, reference.path) } : reference,
       referenceName: reference.kind === 'file' ? reference.path : undefined,
       features: drift.columns,
       drift: { ...drift, columns: undefined },

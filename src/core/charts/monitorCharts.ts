@@ -37,7 +37,13 @@ function metricChart(report: MonitorReport, metric: string, prefix: string): Cha
       continue;
     }
     const failed = checks.some((c) => c.failedWindows.includes(w.index));
-    rows.push({ t: Date.parse(w.start), window: w.label, value, rows: w.rows, failed: failed ? 'check failed' : 'ok' });
+    rows.push({
+      t: Date.parse(w.start),
+      window: w.label,
+      value,
+      rows: w.rows,
+      failed: failed ? 'check failed' : 'ok',
+    });
   }
   const rules: ChartRow[] = checks.map((c) => ({ threshold: c.threshold, check: c.check }));
   const title = metricLabel(metric);
@@ -51,7 +57,10 @@ function metricChart(report: MonitorReport, metric: string, prefix: string): Cha
       {
         data: { name: MONITOR_RULES },
         mark: { type: 'rule', strokeDash: [4, 4], opacity: 0.7 },
-        encoding: { y: { field: 'threshold', type: 'quantitative' }, tooltip: [{ field: 'check', title: 'check' }] },
+        encoding: {
+          y: { field: 'threshold', type: 'quantitative' },
+          tooltip: [{ field: 'check', title: 'check' }],
+        },
       },
       {
         data: { name: MONITOR_POINTS },
@@ -73,7 +82,12 @@ function metricChart(report: MonitorReport, metric: string, prefix: string): Cha
             scale: { domain: ['ok', 'check failed'], range: ['circle', 'diamond'] },
             legend: checks.length > 0 ? { orient: 'bottom', title: null } : null,
           },
-          size: { field: 'failed', type: 'nominal', scale: { domain: ['ok', 'check failed'], range: [30, 120] }, legend: null },
+          size: {
+            field: 'failed',
+            type: 'nominal',
+            scale: { domain: ['ok', 'check failed'], range: [30, 120] },
+            legend: null,
+          },
           tooltip: [
             { field: 'window', title: 'window' },
             { field: 'value', type: 'quantitative', title: metric, format: '.4~g' },
@@ -96,7 +110,11 @@ function driftChart(report: MonitorReport, prefix: string, driftShare: number): 
       t2: Date.parse(w.end),
       window: w.label,
       share: w.drift!.share,
-      drifted: w.drift!.columns.filter((c) => c.drifted).map((c) => c.name).join(', ') || '(none)',
+      drifted:
+        w
+          .drift!.columns.filter((c) => c.drifted)
+          .map((c) => c.name)
+          .join(', ') || '(none)',
       tested: w.drift!.tested,
     }));
   const spec: TopLevelSpec = {
@@ -112,7 +130,12 @@ function driftChart(report: MonitorReport, prefix: string, driftShare: number): 
         encoding: {
           x: timeAxis(report),
           x2: { field: 't2' },
-          y: { field: 'share', type: 'quantitative', title: 'drifted / tested columns', scale: { domain: [0, 1] } },
+          y: {
+            field: 'share',
+            type: 'quantitative',
+            title: 'drifted / tested columns',
+            scale: { domain: [0, 1] },
+          },
           tooltip: [
             { field: 'window', title: 'window' },
             { field: 'share', type: 'quantitative', title: 'share', format: '.0%' },

@@ -9,13 +9,15 @@ import type { MonitorTask } from './types';
  * `kind: drift` task's) and the prediction columns of `kind: eval` (`target`, `pred`, `proba`,
  * `pos_label`, `problem`, `drop_missing`).
  */
-export function monitorTaskFields(raw: Record<string, unknown>): Omit<MonitorTask, keyof MonitorBaseKeys | 'kind'> {
+export function monitorTaskFields(
+  raw: Record<string, unknown>,
+): Omit<MonitorTask, keyof MonitorBaseKeys | 'kind'> {
   const { calibration: _calibration, ...columns } = evalTaskFields(raw);
   return {
     ...columns,
     time: String(raw.time),
     window: String(raw.window),
-    ...(raw.reference !== undefined ? { reference: String(raw.reference) } : {}),
+    ...(typeof raw.reference === 'string' ? { reference: raw.reference } : {}),
     ...(raw.features ? { features: (raw.features as unknown[]).map(String) } : {}),
     ...(typeof raw.min_rows === 'number' ? { minRows: raw.min_rows } : {}),
     ...(raw.options ? { options: raw.options as Record<string, unknown> } : {}),
@@ -38,7 +40,7 @@ export function monitorFieldProblems(raw: Record<string, unknown>): { key: strin
   for (const [key, check] of checks) {
     if (raw[key] !== undefined) {
       try {
-        check(String(raw[key]));
+        check(typeof raw[key] === 'string' ? raw[key] : JSON.stringify(raw[key]));
       } catch (error) {
         problems.push({ key, message: (error as Error).message });
       }

@@ -159,7 +159,7 @@ export interface MonitorTask extends TaskBase {
   reference?: string;
   /** Feature columns tested for drift (default: every column but time, labels and probabilities). */
   features?: string[];
-  /** Windows with fewer rows are warned about (default 30). */
+  /** Windows with fewer rows are warned about (default 20). */
   minRows?: number;
   /** Drift options, as a `kind: drift` task's `options:`. */
   options?: Record<string, unknown>;

@@ -83,9 +83,14 @@ export function failureSentence(
   }
   const label = (i: number): string => windows[i]?.label ?? String(i);
   const parts = stretches.map(([a, b]) =>
-    b === lastIndex && a !== b ? `from ${label(a)}` : a === b ? `in ${label(a)}` : `from ${label(a)} to ${label(b)}`,
+    b === lastIndex && a !== b
+      ? `from ${label(a)}`
+      : a === b
+        ? `in ${label(a)}`
+        : `from ${label(a)} to ${label(b)}`,
   );
-  const where = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts[0];
+  const where =
+    parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts[0];
   return `${metricLabel(check.metric)} ${VERB[check.op]} ${formatNumber(threshold, 6)} ${where}`;
 }
 

@@ -47,7 +47,8 @@ export async function monitorJob(
       displayName: task.dataFile,
       time: task.time,
       window: parseWindow(task.window, where('window')),
-      reference: reference.kind === 'file' ? { kind: 'file', path: resolve(base, reference.path) } : reference,
+      reference:
+        reference.kind === 'file' ? { kind: 'file', path: resolve(base, reference.path) } : reference,
       referenceName: reference.kind === 'file' ? reference.path : undefined,
       features: task.features,
       drift,

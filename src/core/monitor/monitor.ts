@@ -44,7 +44,7 @@ export interface MonitorRequest extends ColumnRequest, PrepareOptions {
   drift: DriftOptions;
   /** Checks as written (`monitor/f1_macro >= 0.8`), marked per window. */
   checks?: string[];
-  /** A window with fewer rows (but some) is evaluated with a warning (default 30). */
+  /** A window with fewer rows (but some) is evaluated with a warning (default 20). */
   minRows?: number;
   /** How settings are named in messages (`--time` or `tasks.m.time`). */
   names?: { time: string; window: string; reference: string };
@@ -53,12 +53,16 @@ export interface MonitorRequest extends ColumnRequest, PrepareOptions {
 }
 
 /** Default of {@link MonitorRequest.minRows}. */
-export const DEFAULT_MIN_ROWS = 30;
+export const DEFAULT_MIN_ROWS = 20;
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** The metrics of one evaluation under the `monitor/` prefix. */
-function windowMetrics(evaluation: EvaluationResult | undefined, drift: number | null, rows: number): Record<string, number> {
+function windowMetrics(
+  evaluation: EvaluationResult | undefined,
+  drift: number | null,
+  rows: number,
+): Record<string, number> {
   const out = evaluation ? evaluationMetrics(evaluation, 'monitor/') : dict<number>();
   if (drift !== null) {
     out['monitor/drift_share'] = drift;
@@ -75,8 +79,9 @@ async function evaluateWindow(
   columns: ColumnChoice,
   whole: PreparedInput,
   request: MonitorRequest,
-  warnings: string[],
+  said: { warnings: string[]; notes: string[] },
 ): Promise<EvaluationResult | undefined> {
+  const { warnings, notes } = said;
   const rows = subTable(table, window.rows);
   const locateInFile = rowLocator(path, table);
   const options: PrepareOptions = { ...request, problem: whole.problem };
@@ -95,7 +100,7 @@ async function evaluateWindow(
   }
   if (prepared.problem === 'regression') {
     const evaluation = evaluateRegression(prepared.actual, prepared.predicted);
-    warnings.push(...evaluation.notes.map((n) => `${n.metric}: ${n.message}`));
+    notes.push(...evaluation.notes.map((n) => `${n.metric}: ${n.message}`));
     return evaluation;
   }
   if (whole.problem === 'classification') {
@@ -107,13 +112,13 @@ async function evaluateWindow(
     const absent = whole.input.labels.filter((l) => !present.has(prepared.input.labels.indexOf(l)));
     if (absent.length > 0) {
       warnings.push(
-        `class${absent.length === 1 ? '' : 'es'} ${absent.map((l) => `"${l}"`).join(', ')} absent from the true labels ` +
-          '(its recall and per-class scores are not defined here; macro averages cover the classes present or predicted)',
+        `${absent.length === 1 ? 'class' : 'classes'} ${absent.map((l) => `"${l}"`).join(', ')} absent from the true labels ` +
+          `(${absent.length === 1 ? 'its' : 'their'} recall is not defined here; macro averages cover the classes present or predicted)`,
       );
     }
   }
   const evaluation = evaluateClassification(prepared.input);
-  warnings.push(...evaluation.notes.map((n) => `${n.metric}: ${n.message}`));
+  notes.push(...evaluation.notes.map((n) => `${n.metric}: ${n.message}`));
   return evaluation;
 }
 
@@ -145,7 +150,11 @@ async function referenceTable(
     return { table: ref, kind: 'file', name };
   }
   if (spec.kind === 'window') {
-    return { table: subTable(table, windows[0].rows, `${table.file} (${windows[0].label})`), kind: 'window', name: windows[0].label };
+    return {
+      table: subTable(table, windows[0].rows, `${table.file} (${windows[0].label})`),
+      kind: 'window',
+      name: windows[0].label,
+    };
   }
   const rows = timeOrder(times).filter((i) => times[i] >= spec.from && times[i] <= spec.to);
   if (rows.length === 0) {
@@ -159,13 +168,21 @@ async function referenceTable(
 
 /** Feature columns: asked for, or every column but time, labels and probabilities (in file order). */
 function featureColumns(request: MonitorRequest, table: Table, columns: ColumnChoice): string[] {
-  const used = new Set([request.time, columns.target, ...(columns.pred ? [columns.pred] : []), ...columns.proba.map((p) => p.column)]);
+  const used = new Set([
+    request.time,
+    columns.target,
+    ...(columns.pred ? [columns.pred] : []),
+    ...columns.proba.map((p) => p.column),
+  ]);
   if (request.features) {
     for (const f of request.features) {
       if (!table.fileColumns.includes(f)) {
-        throw new UserInputError(`${table.file}: no feature column "${f}". Columns: ${table.fileColumns.join(', ')}.`, {
-          file: table.file,
-        });
+        throw new UserInputError(
+          `${table.file}: no feature column "${f}". Columns: ${table.fileColumns.join(', ')}.`,
+          {
+            file: table.file,
+          },
+        );
       }
     }
     return request.features.filter((f) => !used.has(f));
@@ -186,7 +203,11 @@ export async function monitorFile(request: MonitorRequest): Promise<MonitorRepor
   const table = await loadTable(request.path, { displayName: file, types, signal: request.signal });
   const times = timeValues(table, request.time, names.time);
   const windows = cutWindows(times, request.window, names.window);
-  const columns = chooseColumns(file, table.fileColumns.filter((c) => c !== request.time), request);
+  const columns = chooseColumns(
+    file,
+    table.fileColumns.filter((c) => c !== request.time),
+    request,
+  );
   const whole = await prepareInput(table, columns, rowLocator(request.path, table), request);
   const said = [...whole.said];
   const warnings = [...whole.warnings];
@@ -217,20 +238,28 @@ export async function monitorFile(request: MonitorRequest): Promise<MonitorRepor
   const results: MonitorWindowResult[] = [];
   for (const w of windows) {
     const notes: string[] = [];
+    const evalNotes: string[] = [];
     let evaluation: EvaluationResult | undefined;
     let drift: MonitorWindowResult['drift'] = null;
     if (w.rows.length === 0) {
       notes.push('no rows: not evaluated');
     } else {
       if (w.rows.length < minRows) {
-        notes.push(`only ${w.rows.length} row${w.rows.length === 1 ? '' : 's'} (fewer than ${minRows}): its numbers are uncertain`);
+        notes.push(
+          `only ${w.rows.length} row${w.rows.length === 1 ? '' : 's'} (fewer than ${minRows}): its numbers are uncertain`,
+        );
       }
-      evaluation = await evaluateWindow(table, request.path, w, columns, whole, request, notes);
+      evaluation = await evaluateWindow(table, request.path, w, columns, whole, request, {
+        warnings: notes,
+        notes: evalNotes,
+      });
       if (features.length > 0) {
         const current = subTable(table, w.rows, `${file} (${w.label})`);
         const comparison = compareTables(reference.table, current, driftOptions, request.hints ?? YAML_HINTS);
         if (comparison.dataset.columns === 0) {
-          notes.push(`no column could be tested for drift (${comparison.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})`);
+          notes.push(
+            `no column could be tested for drift (${comparison.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})`,
+          );
         } else {
           drift = {
             tested: comparison.dataset.columns,
@@ -254,15 +283,19 @@ export async function monitorFile(request: MonitorRequest): Promise<MonitorRepor
       start: iso(w.start),
       end: iso(w.end),
       rows: w.rows.length,
-      metrics: w.rows.length === 0 ? dict<number>() : windowMetrics(evaluation, drift?.share ?? null, w.rows.length),
+      metrics:
+        w.rows.length === 0 ? dict<number>() : windowMetrics(evaluation, drift?.share ?? null, w.rows.length),
       drift,
       failedChecks: [],
       warnings: notes,
+      notes: evalNotes,
     });
   }
   const { checks, deferred } = windowChecks(request.checks ?? [], results);
   if (deferred.length > 0) {
-    said.push(`checks against the baseline are evaluated for the whole run, not per window: ${deferred.join('; ')}`);
+    said.push(
+      `checks against the baseline are evaluated for the whole run, not per window: ${deferred.join('; ')}`,
+    );
   }
   const metricNames: string[] = [];
   for (const w of results) {

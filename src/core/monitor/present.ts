@@ -52,7 +52,15 @@ export function formatMonitorReport(report: MonitorReport): string {
         : `check passed in every window: ${check.check}`,
     );
   }
-  const windowWarnings = report.windows.flatMap((w) => w.warnings.map((x) => `warning: window ${w.label}: ${x}`));
+  const windowWarnings = report.windows.flatMap((w) =>
+    w.warnings.map((x) => `warning: window ${w.label}: ${x}`),
+  );
   lines.push(...report.warnings.map((w) => `warning: ${w}`), ...windowWarnings);
+  const noted = report.windows.filter((w) => w.notes.length > 0).length;
+  if (noted > 0) {
+    lines.push(
+      `${noted} window${noted === 1 ? ' has' : 's have'} notes of the evaluation (scikit-learn's warnings, e.g. ROC AUC of a class absent there); see the JSON report's "notes".`,
+    );
+  }
   return `${lines.join('\n').trimEnd()}\n`;
 }

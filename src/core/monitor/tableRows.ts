@@ -64,7 +64,8 @@ export function timeValues(table: Table, time: string, where = '--time'): Float6
   }
   if (column.unparsable > 0) {
     const first = column.unparsableExamples?.[0];
-    const row = first && first.row >= 0 ? `row ${first.row + 1}${first.line ? ` (line ${first.line})` : ''}` : 'a row';
+    const row =
+      first && first.row >= 0 ? `row ${first.row + 1}${first.line ? ` (line ${first.line})` : ''}` : 'a row';
     throw new UserInputError(
       `${table.file}${first?.line ? `:${first.line}` : ''}: ${row}, column "${time}": ` +
         `${JSON.stringify(first?.value ?? '')} is not an ISO 8601 date (${column.unparsable} such value` +
@@ -73,9 +74,12 @@ export function timeValues(table: Table, time: string, where = '--time'): Float6
     );
   }
   if (column.missing === column.values.length) {
-    throw new UserInputError(`${table.file}: column "${time}" (${where}) has no value; nothing to cut into windows.`, {
-      file: table.file,
-    });
+    throw new UserInputError(
+      `${table.file}: column "${time}" (${where}) has no value; nothing to cut into windows.`,
+      {
+        file: table.file,
+      },
+    );
   }
   return column.values;
 }

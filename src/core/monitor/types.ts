@@ -37,8 +37,13 @@ export interface MonitorWindowResult {
   drift: { tested: number; drifted: number; share: number; columns: MonitorColumnDrift[] } | null;
   /** Texts of the checks this window fails. */
   failedChecks: string[];
-  /** What deserves a word about this window (no rows, few rows, a class absent, an undefined metric). */
+  /** What deserves a word about this window (no rows, few rows, a class absent, not evaluated). */
   warnings: string[];
+  /**
+   * The evaluation's notes on this window (scikit-learn's warnings: ill-defined precision, ROC AUC of a
+   * class absent here, ...), as `<metric>: <message>`; kept in the report, not printed per window.
+   */
+  notes: string[];
 }
 
 /** A check over the windows, and the sentence that says where it failed. */

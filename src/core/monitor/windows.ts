@@ -29,7 +29,8 @@ export interface TimeWindow {
   rows: Int32Array;
 }
 
-const UNITS = ['h', 'd', 'w', 'mo', 'y'] as const;
+/** Calendar units: hours, days, weeks, months, years. */
+type Unit = 'h' | 'd' | 'w' | 'mo' | 'y';
 const WINDOW_EXAMPLES = 'e.g. --window 1mo (calendar months), 7d, 1w, 1y, 12h, or 500 (rows)';
 /** More windows than this is a mistake (e.g. `1h` over ten years of daily data). */
 export const MAX_WINDOWS = 10_000;
@@ -51,13 +52,13 @@ export function parseWindow(text: string | number, where = '--window'): WindowSp
   if (unit === undefined || unit.startsWith('row')) {
     return { kind: 'rows', count, text: raw };
   }
-  return { kind: 'calendar', count, unit: unit as (typeof UNITS)[number], text: raw };
+  return { kind: 'calendar', count, unit: unit as Unit, text: raw };
 }
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
 /** `2015-03` / `2015` / `2015-03-02` / `2015-03-02T05:00Z` for a window of `unit` starting at `ms`. */
-export function windowLabel(ms: number, unit: (typeof UNITS)[number]): string {
+export function windowLabel(ms: number, unit: Unit): string {
   const d = new Date(ms);
   const ymd = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
   switch (unit) {
@@ -74,7 +75,7 @@ export function windowLabel(ms: number, unit: (typeof UNITS)[number]): string {
 }
 
 /** The start of the unit holding `ms` (UTC). */
-function unitStart(ms: number, unit: (typeof UNITS)[number]): number {
+function unitStart(ms: number, unit: Unit): number {
   const d = new Date(ms);
   switch (unit) {
     case 'y':
@@ -144,7 +145,10 @@ export function cutWindows(times: Float64Array, spec: WindowSpec, where = '--win
         index: k,
         start: times[rows[0]],
         end: times[rows[rows.length - 1]],
-        label: `rows ${k * spec.count + 1}–${k * spec.count + rows.length}`,
+        label:
+          rows.length === 1
+            ? `row ${k * spec.count + 1}`
+            : `rows ${k * spec.count + 1}–${k * spec.count + rows.length}`,
         rows: Int32Array.from(rows),
       });
     }

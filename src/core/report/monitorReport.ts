@@ -18,7 +18,14 @@ function chartDiv(chart: ChartModel): string {
   return `<div class="chart" data-chart="${escapeHtml(chart.id)}" role="img" aria-label="${escapeHtml(chart.title)}"></div>`;
 }
 
-const TABLE_METRICS = ['monitor/accuracy', 'monitor/f1_macro', 'monitor/roc_auc', 'monitor/log_loss', 'monitor/rmse', 'monitor/r2'];
+const TABLE_METRICS = [
+  'monitor/accuracy',
+  'monitor/f1_macro',
+  'monitor/roc_auc',
+  'monitor/log_loss',
+  'monitor/rmse',
+  'monitor/r2',
+];
 
 /** The banner: the sentences of failed checks, or that every check passed. */
 function checksBanner(report: MonitorReport): string {
@@ -30,7 +37,10 @@ function checksBanner(report: MonitorReport): string {
     return `<div class="banner ok"><strong>Every check passed in every window</strong> (${report.checks.map((c) => `<code>${escapeHtml(c.check)}</code>`).join(', ')})</div>`;
   }
   const items = failed
-    .map((c) => `<li class="wrap"><strong>${escapeHtml(c.sentence!)}</strong> <span class="note">(<code>${escapeHtml(c.check)}</code>)</span></li>`)
+    .map(
+      (c) =>
+        `<li class="wrap"><strong>${escapeHtml(c.sentence ?? '')}</strong> <span class="note">(<code>${escapeHtml(c.check)}</code>)</span></li>`,
+    )
     .join('');
   return `<div class="banner drift" id="monitor-checks"><ul>${items}</ul></div>`;
 }
@@ -66,9 +76,14 @@ function windowTable(report: MonitorReport): string {
 }
 
 /** Markup and charts of a monitor report; chart ids start with `prefix`. */
-export function monitorHtmlSection(report: MonitorReport, prefix = 'monitor:'): { html: string; charts: ChartModel[] } {
+export function monitorHtmlSection(
+  report: MonitorReport,
+  prefix = 'monitor:',
+): { html: string; charts: ChartModel[] } {
   const charts = monitorCharts(report, prefix);
-  const listed = [...report.said, ...report.warnings].map((line) => `<li class="wrap">${escapeHtml(line)}</li>`).join('');
+  const listed = [...report.said, ...report.warnings]
+    .map((line) => `<li class="wrap">${escapeHtml(line)}</li>`)
+    .join('');
   const html = [
     checksBanner(report),
     listed ? `<ul>${listed}</ul>` : '',

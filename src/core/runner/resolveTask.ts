@@ -144,9 +144,12 @@ export async function resolveTask(
     data:
       task.kind === 'monitor'
         ? resolvedTask.data.map((t, i) => sub(i === 0 ? 'data' : 'reference', t))
-        : task.kind === 'drift' || task.kind === 'tfjs-train' || task.kind === 'tfjs-eval' || task.kind === 'eval'
-        ? resolvedTask.data.map((t) => sub(dataField(task), t))
-        : subList('data', resolvedTask.data),
+        : task.kind === 'drift' ||
+            task.kind === 'tfjs-train' ||
+            task.kind === 'tfjs-eval' ||
+            task.kind === 'eval'
+          ? resolvedTask.data.map((t) => sub(dataField(task), t))
+          : subList('data', resolvedTask.data),
     outputs: subList('outputs', resolvedTask.outputs),
     env: Object.fromEntries(Object.entries(resolvedTask.env).map(([k, v]) => [k, sub('env', v)])),
     metrics: resolvedTask.metrics.map((m) => {
@@ -188,7 +191,9 @@ export async function resolveTask(
         ...resolvedTask,
         ...base,
         dataFile: sub('data', resolvedTask.dataFile),
-        ...(resolvedTask.reference !== undefined ? { reference: sub('reference', resolvedTask.reference) } : {}),
+        ...(resolvedTask.reference !== undefined
+          ? { reference: sub('reference', resolvedTask.reference) }
+          : {}),
       };
       command = `built-in monitoring of ${resolvedTask.dataFile} per ${resolvedTask.window} window`;
       break;
@@ -221,8 +226,8 @@ export async function resolveTask(
             ? 'data'
             : 'reference'
           : task.kind === 'command'
-          ? `data.${i}`
-          : 'data';
+            ? `data.${i}`
+            : 'data';
     const problem = inputProblem(resolve(cwd, path), path);
     if (problem !== undefined) {
       fail(field, problem);
@@ -311,7 +316,10 @@ function stringFields(task: TaskConfig): [string, string][] {
     out.push(['data', task.dataFile]);
   }
   if (task.kind === 'monitor') {
-    out.push(['data', task.dataFile], ...(task.reference ? [['reference', task.reference] as [string, string]] : []));
+    out.push(
+      ['data', task.dataFile],
+      ...(task.reference ? [['reference', task.reference] as [string, string]] : []),
+    );
   }
   if (task.kind === 'drift') {
     out.push(['reference', task.reference], ['current', task.current]);

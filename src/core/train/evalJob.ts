@@ -9,7 +9,14 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { UserInputError } from '../base/errors';
 import type { TfjsEvalTask } from '../config/types';
 import { type Evaluation, evaluationMetrics } from './evaluation';
-import { type JobContext, artifactsDir, formatValues, mergeInfo, writeJsonArtifact, writeMetrics } from './job';
+import {
+  type JobContext,
+  artifactsDir,
+  formatValues,
+  mergeInfo,
+  writeJsonArtifact,
+  writeMetrics,
+} from './job';
 import { loadModel } from './denseModel';
 import { evaluateOutput, modelOutput, predictionsCsv } from './predict';
 import { encodeRows, labelledRows } from './preprocess';

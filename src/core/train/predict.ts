@@ -84,7 +84,7 @@ export function evaluateOutput(prep: Preprocessing, rows: EncodedRows, output: M
       output.probabilities,
     );
   }
-  return evaluateRegression(Float64Array.from(rows.rawTarget, Number), output.predicted as Float64Array);
+  return evaluateRegression(Float64Array.from(rows.rawTarget, Number), output.predicted);
 }
 
 /**
@@ -103,7 +103,10 @@ export function predictionsCsv(
     output.problem === 'classification' && prep.target.problem === 'classification'
       ? ['pred', ...prep.target.classes.map((c) => `proba_${c}`)]
       : ['pred'];
-  const header = [...table.columns, ...added.map((name) => (table.columns.includes(name) ? `${name}_model` : name))];
+  const header = [
+    ...table.columns,
+    ...added.map((name) => (table.columns.includes(name) ? `${name}_model` : name)),
+  ];
   const records = rows.map((rowIndex, r) => {
     const cells = [...table.rows[rowIndex]];
     if (output.problem === 'classification' && prep.target.problem === 'classification') {
