@@ -215,7 +215,7 @@ export async function monitorFile(request: MonitorRequest): Promise<MonitorRepor
   if (missingTimes > 0) {
     const first = times.findIndex((t) => !Number.isFinite(t));
     warnings.push(
-      `${file}: ${missingTimes} row${missingTimes === 1 ? ' has' : 's have'} no time in "${request.time}" and belong to no window, ` +
+      `${file}: ${missingTimes} row${missingTimes === 1 ? ' has' : 's have'} no time in "${request.time}" and ${missingTimes === 1 ? 'belongs' : 'belong'} to no window, ` +
         `the first at ${await rowLocator(request.path, table)(first)}.`,
     );
   }
