@@ -184,7 +184,7 @@ describe('evaluation and monitoring in code-server', { timeout: 15 * 60_000 }, (
         }
         // One point per month in the accuracy chart (36 windows with rows).
         const points = await section
-          .locator('figure.chart[data-chart-id="monitor:monitor/accuracy"] g.mark-symbol path')
+          .locator('figure.chart[data-chart-id="monitor:monitor/accuracy"] g.mark-symbol.role-mark path')
           .count();
         assert.equal(points, report.windows.filter((w) => w.rows > 0).length);
         const lines = await section.locator('.report-lines').innerText();

@@ -23,7 +23,7 @@ function timeAxis(report: MonitorReport) {
     type: 'temporal' as const,
     title: `window start (${report.window})`,
     scale: { type: 'utc' as const },
-    axis: { format: monthly ? '%Y-%m' : '%Y-%m-%d', formatType: 'utc' as const, labelOverlap: true },
+    axis: { format: monthly ? '%Y-%m' : '%Y-%m-%d', labelOverlap: true },
   };
 }
 
@@ -82,12 +82,7 @@ function metricChart(report: MonitorReport, metric: string, prefix: string): Cha
             scale: { domain: ['ok', 'check failed'], range: ['circle', 'diamond'] },
             legend: checks.length > 0 ? { orient: 'bottom', title: null } : null,
           },
-          size: {
-            field: 'failed',
-            type: 'nominal',
-            scale: { domain: ['ok', 'check failed'], range: [30, 120] },
-            legend: null,
-          },
+          size: { condition: { test: "datum.failed === 'check failed'", value: 120 }, value: 30 },
           tooltip: [
             { field: 'window', title: 'window' },
             { field: 'value', type: 'quantitative', title: metric, format: '.4~g' },
@@ -136,6 +131,7 @@ function driftChart(report: MonitorReport, prefix: string, driftShare: number): 
             title: 'drifted / tested columns',
             scale: { domain: [0, 1] },
           },
+          y2: { datum: 0 },
           tooltip: [
             { field: 'window', title: 'window' },
             { field: 'share', type: 'quantitative', title: 'share', format: '.0%' },

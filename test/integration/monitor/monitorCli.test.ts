@@ -4,7 +4,7 @@
 // to scikit-learn, test/unit/eval), scikit-learn's own monthly accuracy and F1, and what `xlens drift`
 // finds between 2012 and that month.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { runDrift } from '../../../src/core/drift/engine';
@@ -12,7 +12,9 @@ import { defaultDriftOptions } from '../../../src/core/drift/rules';
 import { evaluateFile } from '../../../src/core/eval/evaluateFile';
 import { evaluationMetrics } from '../../../src/core/eval/present';
 import type { MonitorReport } from '../../../src/core/monitor/types';
+import type { Browser } from 'playwright-core';
 import { tempDir } from '../../helpers/gitRepo';
+import { assertCleanLog, browserSkipReason, launchChromium, openReport } from '../../helpers/reportBrowser';
 import { buildReportBundle } from '../../helpers/reportBundle';
 import { repoRoot, xlens } from '../../helpers/xlensProcess';
 
@@ -161,4 +163,30 @@ describe('xlens monitor on Seattle weather 2013–2015, month by month', () => {
     );
     assert.match(stdout, /^warning: window 2014-06: class(es)? .*"drizzle"/m);
   });
+
+  it(
+    'writes an offline HTML report whose charts render in Chromium',
+    { skip: browserSkipReason() },
+    async () => {
+      let browser: Browser | undefined;
+      try {
+        browser = await launchChromium();
+        const { page, log } = await openReport(browser, join(dir, 'monitor.html'));
+        assert.equal(await page.getAttribute('body', 'data-charts'), 'done');
+        assertCleanLog(log);
+        assert.ok(
+          (await page.locator('[data-chart="monitor:drift_share"] svg .mark-rect.role-mark path').count()) === 36,
+        );
+        assert.equal(
+          await page.locator('[data-chart="monitor:monitor/accuracy"] svg .mark-symbol.role-mark path').count(),
+          36,
+        );
+        assert.match(await page.locator('#monitor-checks').innerText(), /Accuracy fell below 0\.75/);
+        mkdirSync(join(repoRoot, 'test-results'), { recursive: true });
+        await page.screenshot({ path: join(repoRoot, 'test-results', 'monitor-report.png'), fullPage: true });
+      } finally {
+        await browser?.close();
+      }
+    },
+  );
 });
