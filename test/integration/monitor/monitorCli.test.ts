@@ -175,10 +175,13 @@ describe('xlens monitor on Seattle weather 2013–2015, month by month', () => {
         assert.equal(await page.getAttribute('body', 'data-charts'), 'done');
         assertCleanLog(log);
         assert.ok(
-          (await page.locator('[data-chart="monitor:drift_share"] svg .mark-rect.role-mark path').count()) === 36,
+          (await page.locator('[data-chart="monitor:drift_share"] svg .mark-rect.role-mark path').count()) ===
+            36,
         );
         assert.equal(
-          await page.locator('[data-chart="monitor:monitor/accuracy"] svg .mark-symbol.role-mark path').count(),
+          await page
+            .locator('[data-chart="monitor:monitor/accuracy"] svg .mark-symbol.role-mark path')
+            .count(),
           36,
         );
         assert.match(await page.locator('#monitor-checks').innerText(), /Accuracy fell below 0\.75/);
