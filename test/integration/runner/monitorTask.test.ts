@@ -12,7 +12,10 @@ import { loadProjectOrThrow } from '../../../src/core/config/load';
 import type { MonitorReport } from '../../../src/core/monitor/types';
 import { TaskRunner } from '../../../src/core/runner/taskRunner';
 import { RunStore } from '../../../src/core/runs/store';
-import { gitIn, makeRepo, writeFiles } from '../../helpers/gitRepo';
+import { writeRunReport } from '../../../src/core/report/writeRunReport';
+import { gitIn, makeRepo, tempDir, writeFiles } from '../../helpers/gitRepo';
+import { buildReportBundle } from '../../helpers/reportBundle';
+import { payloadOf } from '../../helpers/reportFixtures';
 
 const FIXTURES = resolve(__dirname, '../../fixtures/monitor');
 
@@ -77,6 +80,15 @@ describe('kind: monitor tasks', () => {
     // Per window, the report marks the windows below 0.7.
     const below = report.windows.filter((w) => w.metrics['monitor/accuracy'] < 0.7).map((w) => w.index);
     assert.deepEqual(report.checks[0].failedWindows, below);
+    // The run's report (xlens show --html) carries the monitor's charts and sentences.
+    const out = join(tempDir('xlens-monitor-report-'), 'run.html');
+    await writeRunReport(store, run, out, { bundlePath: await buildReportBundle() });
+    const ids = payloadOf(readFileSync(out, 'utf8')).charts.map((c) => c.id);
+    assert.ok(
+      ids.includes('monitor:drift_share') && ids.includes('monitor:monitor/accuracy'),
+      ids.join(', '),
+    );
+    assert.match(readFileSync(out, 'utf8'), /<h2>Monitoring<\/h2>/);
     const info = run.info as { failedChecks?: string[] } | undefined;
     assert.deepEqual(
       info?.failedChecks,
