@@ -23,6 +23,7 @@ const nodeEntries = [
   ['src/core/metrics/discovery/worker.ts', 'metricsWorker'],
   ['src/core/drift/job.ts', 'driftJob'],
   ['src/core/eval/job.ts', 'evalJob'],
+  ['src/core/monitor/job.ts', 'monitorJob'],
 ];
 
 function webviewEntries() {

@@ -30,6 +30,8 @@ export function requiredFiles(webviews) {
     'dist/trainer.js',
     'dist/metricsWorker.js',
     'dist/driftJob.js',
+    'dist/evalJob.js',
+    'dist/monitorJob.js',
     ...webviews.map((view) => `dist/webviews/${view}.js`),
     'dist/wasm/sql-wasm.wasm',
     'dist/wasm/tfjs-backend-wasm.wasm',

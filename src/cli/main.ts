@@ -11,6 +11,7 @@ import { diffCommand } from './commands/diff';
 import { checksCommand } from './commands/checks';
 import { driftCommand } from './commands/drift';
 import { evalCommand } from './commands/eval';
+import { monitorCommand } from './commands/monitor';
 import { importCommand } from './commands/import';
 import { initCommand } from './commands/init';
 import { runCommand } from './commands/run';
@@ -41,6 +42,7 @@ export const COMMANDS: readonly CliCommand[] = [
   checksCommand,
   driftCommand,
   evalCommand,
+  monitorCommand,
   initCommand,
   importCommand,
   rmCommand,

@@ -75,6 +75,7 @@ const KIND_SET: Record<TaskKind, true> = {
   'tfjs-eval': true,
   drift: true,
   eval: true,
+  monitor: true,
 };
 export const TASK_KINDS = Object.keys(KIND_SET) as TaskKind[];
 

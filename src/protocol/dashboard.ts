@@ -117,6 +117,20 @@ export interface DashboardChartData {
   rows: ChartRow[];
 }
 
+/**
+ * Result charts a run keeps as artifacts, built in core (`core/report/artifactSections.ts`): the
+ * evaluation of a `kind: eval` run (ROC, precision–recall, calibration, confusion matrix) or the series
+ * of a `kind: monitor` run over time (with the sentences of failed checks). Sent once the run has ended.
+ */
+export interface DashboardReportSection {
+  /** `evaluation` or `monitor`. */
+  id: string;
+  title: string;
+  /** Sentences shown above the charts. */
+  lines: string[];
+  charts: ChartModel[];
+}
+
 /** The end of `output.log`. */
 export interface DashboardLogTail {
   lines: string[];
@@ -139,6 +153,8 @@ export interface DashboardSnapshot {
   log: DashboardLogTail;
   /** Problems met while reading the run (bad metric lines etc.), each naming file and line. */
   warnings: string[];
+  /** Result charts from the run's artifacts (empty while it runs, or when it keeps none). */
+  reports: DashboardReportSection[];
 }
 
 /** A change since the last message; absent fields are unchanged. */
@@ -162,6 +178,8 @@ export interface DashboardUpdate {
   reset?: boolean;
   /** New problems met while reading. */
   warnings?: string[];
+  /** The whole list of result sections, sent when it changed (the run ended). */
+  reports?: DashboardReportSection[];
 }
 
 /** Messages from the extension host to the dashboard view. */

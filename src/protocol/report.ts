@@ -9,7 +9,7 @@ import type { ChartModel } from './charts';
 export const REPORT_DATA_ELEMENT_ID = 'xlens-report-data';
 
 /** Which report the page is. */
-export type ReportKind = 'run' | 'drift' | 'compare' | 'eval';
+export type ReportKind = 'run' | 'drift' | 'compare' | 'eval' | 'monitor';
 
 /** The embedded payload. Each chart is drawn into the element `[data-chart="<id>"]`. */
 export interface ReportPayload {

@@ -18,6 +18,7 @@ import { getVsCodeApi } from '../shared/vscodeApi';
 import { ChartGrid } from './charts';
 import { formatParam, renderResults } from './dashboardText';
 import { renderHeader, tickDuration } from './header';
+import { ReportSections } from './reports';
 import styles from './dashboard.css';
 
 /** What the view saves across hide/show and reloads (the serializer reads `runId`). */
@@ -51,6 +52,7 @@ class Dashboard {
   private readonly log = section('log', 'Output');
   private readonly logText = document.createElement('pre');
   private readonly grid: ChartGrid;
+  private readonly reports: ReportSections;
   private paramsGrid: HTMLElement | undefined;
   private saveTimer: number | undefined;
 
@@ -67,6 +69,7 @@ class Dashboard {
     this.log.body.append(this.logText);
     this.grid = new ChartGrid(this.charts.body, reportError);
     app.append(this.header, this.warnings, this.charts.root, this.params.root, this.log.root);
+    this.reports = new ReportSections(this.params.root, reportError);
     window.setInterval(() => {
       if (this.model?.header.status === 'running') {
         tickDuration(this.header, this.model.header);
@@ -78,7 +81,9 @@ class Dashboard {
   showSnapshot(snapshot: DashboardSnapshot): void {
     // A state saved by an older view has no results.
     const results = snapshot.results ?? [];
-    this.model = { ...snapshot, charts: [...snapshot.charts], results, log: { ...snapshot.log } };
+    // A state saved by an older view has no reports either.
+    const reports = snapshot.reports ?? [];
+    this.model = { ...snapshot, charts: [...snapshot.charts], results, reports, log: { ...snapshot.log } };
     this.renderHeader();
     this.renderParams();
     this.grid.setCounts(snapshot.series);
@@ -87,6 +92,7 @@ class Dashboard {
       this.grid.setChart(chart);
     }
     renderResults(this.results, results);
+    this.reports.set(reports);
     this.renderCharts();
     this.renderWarnings();
     this.logText.textContent = snapshot.log.lines.join('\n');
@@ -94,8 +100,9 @@ class Dashboard {
     this.app.setAttribute('aria-busy', 'false');
     this.app.dataset.state = 'snapshot';
     this.save();
-    void this.grid.settled().then(() => {
-      const { charts, maxPoints } = this.grid.stats();
+    void Promise.all([this.grid.settled(), this.reports.settled()]).then(() => {
+      const { maxPoints } = this.grid.stats();
+      const charts = this.grid.stats().charts + this.reports.drawn();
       this.app.dataset.rendered = String(charts);
       this.app.dataset.renderMs = String(Math.round(performance.now()));
       vscode.postMessage({
@@ -145,6 +152,10 @@ class Dashboard {
       model.charts = this.grid.models();
       this.renderCharts();
     }
+    if (update.reports) {
+      model.reports = update.reports;
+      this.reports.set(update.reports);
+    }
     if (update.logAppend && update.logAppend.length > 0) {
       const atEnd = this.logText.scrollTop + this.logText.clientHeight >= this.logText.scrollHeight - 4;
       model.log.lines = [...model.log.lines, ...update.logAppend];
@@ -167,6 +178,7 @@ class Dashboard {
   /** Redraws the charts in the new theme's colours. */
   themeChanged(): void {
     this.grid.redrawAll();
+    this.reports.redrawAll();
   }
 
   restore(state: SavedState): void {

@@ -13,6 +13,7 @@ export const ENTRYPOINTS = {
   trainer: 'src/core/train/main.ts',
   driftJob: 'src/core/drift/job.ts',
   evalJob: 'src/core/eval/job.ts',
+  monitorJob: 'src/core/monitor/job.ts',
   metricsWorker: 'src/core/metrics/discovery/worker.ts',
 } as const;
 

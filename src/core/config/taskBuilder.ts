@@ -15,6 +15,7 @@ import { commandPlaceholders } from './commandScan';
 import { findPlaceholders, flattenParams } from './params';
 import { parseDriftOptions, thresholdProblems } from '../drift/options';
 import { evalTaskFields } from './evalTaskFields';
+import { monitorDataFiles, monitorFieldProblems, monitorTaskFields } from './monitorTaskFields';
 import { describeField } from './schemaErrors';
 import { closest, didYouMean } from './suggest';
 import { taskChecks } from './checksConfig';
@@ -118,9 +119,21 @@ export class TaskBuilder {
         };
       }
       case 'tfjs-eval':
-        return { ...base, kind, model: String(raw.model), dataFile: String(raw.data) };
+        return {
+          ...base,
+          kind,
+          model: String(raw.model),
+          dataFile: String(raw.data),
+          ...(raw.predictions === true ? { predictions: true } : {}),
+        };
       case 'eval':
         return { ...base, kind, ...evalTaskFields(raw) };
+      case 'monitor':
+        this.checkDriftThresholds();
+        for (const problem of monitorFieldProblems(raw)) {
+          this.errors.push(this.source.error(problem.message, this.at(problem.key)));
+        }
+        return { ...base, kind, data: monitorDataFiles(raw), ...monitorTaskFields(raw) };
       case 'drift':
         this.checkDriftThresholds();
         return {

@@ -109,6 +109,8 @@ export interface TfjsEvalTask extends TaskBase {
   /** Model folder; may contain `${runs.<task>.latest}`. */
   model: string;
   dataFile: string;
+  /** Also write `artifacts/predictions.csv`: the rows with `pred` and `proba_<class>` columns. */
+  predictions?: boolean;
 }
 
 export interface DriftTask extends TaskBase {
@@ -140,7 +142,36 @@ export interface EvalTask extends TaskBase {
   dropMissing?: boolean;
 }
 
-export type TaskConfig = CommandTask | TfjsTrainTask | TfjsEvalTask | DriftTask | EvalTask;
+/**
+ * Model-decay monitoring of a predictions file (`src/core/monitor/`, as `xlens monitor`): per time
+ * window, the evaluation metrics and the drift of the feature columns against a reference. The task's
+ * `checks:` are also marked on the windows where they fail.
+ */
+export interface MonitorTask extends TaskBase {
+  kind: 'monitor';
+  /** The predictions file (CSV, TSV, JSON Lines, Parquet, Arrow). */
+  dataFile: string;
+  /** Column of ISO 8601 dates. */
+  time: string;
+  /** `1mo`, `7d`, `1y`, ... (calendar, UTC) or a number of rows, as written. */
+  window: string;
+  /** Reference of the drift: a file, `first` (default) or a span `2013-01-01..2013-06-30`. */
+  reference?: string;
+  /** Feature columns tested for drift (default: every column but time, labels and probabilities). */
+  features?: string[];
+  /** Windows with fewer rows are warned about (default 20). */
+  minRows?: number;
+  /** Drift options, as a `kind: drift` task's `options:`. */
+  options?: Record<string, unknown>;
+  target?: string;
+  pred?: string;
+  proba?: string | string[];
+  posLabel?: string;
+  problem?: 'classification' | 'regression';
+  dropMissing?: boolean;
+}
+
+export type TaskConfig = CommandTask | TfjsTrainTask | TfjsEvalTask | DriftTask | EvalTask | MonitorTask;
 
 export interface ProjectConfig {
   version: 1;

@@ -31,7 +31,7 @@ export interface EvaluateFileOptions extends PrepareOptions, ColumnRequest {
 }
 
 /** How rows are named in messages: `row 12 (line 14)` for text formats, `row 12` otherwise (1-based). */
-function rowLocator(path: string, table: Table): LocateRow {
+export function rowLocator(path: string, table: Table): LocateRow {
   return async (row) => {
     if (table.format === 'csv' || table.format === 'tsv' || table.format === 'jsonl') {
       const lines = await lineNumbersOfRows(path, table.format, [row]).catch(() => undefined);

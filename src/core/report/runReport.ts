@@ -12,6 +12,8 @@ import type { RunRecord } from '../runs/types';
 import { evaluationSection, metricTiles } from './evaluationSection';
 import { formatBytes, formatDuration, formatNumber } from '../../shared/formatting';
 import { escapeHtml } from './html';
+import { monitorHtmlSection } from './monitorReport';
+import type { MonitorReport } from '../monitor/types';
 import { renderReportPage, type ReportRenderOptions } from './page';
 import { ownValue } from '../../shared/dict';
 
@@ -19,6 +21,8 @@ import { ownValue } from '../../shared/dict';
 export interface RunReportOptions extends ReportRenderOptions, MetricChartOptions {
   /** Parsed `artifacts/evaluation.json` of the run, when it has one (see `evaluationSection`). */
   evaluation?: unknown;
+  /** `artifacts/monitor.json` of a `kind: monitor` run: its series over time and failed checks. */
+  monitor?: MonitorReport;
 }
 
 function row(label: string, valueHtml: string): string {
@@ -151,7 +155,8 @@ export function renderRunReportHtml(
   const curves = new Map([...series].filter(([, points]) => points.length > 1));
   const lineCharts = metricCharts(curves, options);
   const evaluation = evaluationSection(options.evaluation);
-  const charts = [...lineCharts, ...evaluation.charts];
+  const monitor = options.monitor ? monitorHtmlSection(options.monitor) : { html: '', charts: [] };
+  const charts = [...lineCharts, ...evaluation.charts, ...monitor.charts];
   const payload: ReportPayload = { schema: 1, kind: 'run', charts };
   const chartHtml =
     lineCharts.length > 0
@@ -175,6 +180,7 @@ export function renderRunReportHtml(
     ),
     metricTiles(series),
     evaluation.html,
+    monitor.html ? `<h2>Monitoring</h2>${monitor.html}` : '',
     chartHtml,
     summariesSection(run, series),
     paramsSection(run),

@@ -6,6 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { MetricLine } from '../metrics/jsonl';
 import type { MetricPoint } from '../metrics/series';
+import type { MonitorReport } from '../monitor/types';
 import type { RunStore } from '../runs/store';
 import type { RunRecord } from '../runs/types';
 import { renderRunReportHtml, type RunReportOptions } from './runReport';
@@ -43,6 +44,18 @@ async function readEvaluation(artifacts: string): Promise<unknown> {
   }
 }
 
+/** The run's `artifacts/monitor.json` when it holds a monitor report (windows and checks), else undefined. */
+async function readMonitor(artifacts: string): Promise<MonitorReport | undefined> {
+  try {
+    const value = JSON.parse(await readFile(join(artifacts, 'monitor.json'), 'utf8')) as MonitorReport;
+    return Array.isArray(value?.windows) && Array.isArray(value.checks) && Array.isArray(value.metricNames)
+      ? value
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Renders the report of `run` with the series of its `metrics.jsonl` (and its `artifacts/evaluation.json`,
  * when present) and writes it to `outFile` (parent folders are created). Damaged metric lines are skipped, as everywhere; the run's own warnings list them.
@@ -57,9 +70,11 @@ export async function writeRunReport(
 ): Promise<number> {
   const { lines } = await store.readMetrics(run.id);
   const evaluation = options.evaluation ?? (await readEvaluation(join(store.runDir(run.id), 'artifacts')));
+  const monitor = options.monitor ?? (await readMonitor(join(store.runDir(run.id), 'artifacts')));
   const html = renderRunReportHtml(run, seriesFromLines(lines), {
     ...options,
     ...(evaluation === undefined ? {} : { evaluation }),
+    ...(monitor === undefined ? {} : { monitor }),
   });
   await mkdir(dirname(outFile), { recursive: true });
   await writeFile(outFile, html, 'utf8');

@@ -142,9 +142,14 @@ export async function resolveTask(
 
   const base = {
     data:
-      task.kind === 'drift' || task.kind === 'tfjs-train' || task.kind === 'tfjs-eval' || task.kind === 'eval'
-        ? resolvedTask.data.map((t) => sub(dataField(task), t))
-        : subList('data', resolvedTask.data),
+      task.kind === 'monitor'
+        ? resolvedTask.data.map((t, i) => sub(i === 0 ? 'data' : 'reference', t))
+        : task.kind === 'drift' ||
+            task.kind === 'tfjs-train' ||
+            task.kind === 'tfjs-eval' ||
+            task.kind === 'eval'
+          ? resolvedTask.data.map((t) => sub(dataField(task), t))
+          : subList('data', resolvedTask.data),
     outputs: subList('outputs', resolvedTask.outputs),
     env: Object.fromEntries(Object.entries(resolvedTask.env).map(([k, v]) => [k, sub('env', v)])),
     metrics: resolvedTask.metrics.map((m) => {
@@ -181,6 +186,17 @@ export async function resolveTask(
       resolvedTask = { ...resolvedTask, ...base, dataFile: sub('data', resolvedTask.dataFile) };
       command = `built-in evaluation of the predictions in ${resolvedTask.dataFile}`;
       break;
+    case 'monitor':
+      resolvedTask = {
+        ...resolvedTask,
+        ...base,
+        dataFile: sub('data', resolvedTask.dataFile),
+        ...(resolvedTask.reference !== undefined
+          ? { reference: sub('reference', resolvedTask.reference) }
+          : {}),
+      };
+      command = `built-in monitoring of ${resolvedTask.dataFile} per ${resolvedTask.window} window`;
+      break;
     case 'drift':
       resolvedTask = {
         ...resolvedTask,
@@ -205,9 +221,13 @@ export async function resolveTask(
         ? i === 0
           ? 'reference'
           : 'current'
-        : task.kind === 'command'
-          ? `data.${i}`
-          : 'data';
+        : task.kind === 'monitor'
+          ? i === 0
+            ? 'data'
+            : 'reference'
+          : task.kind === 'command'
+            ? `data.${i}`
+            : 'data';
     const problem = inputProblem(resolve(cwd, path), path);
     if (problem !== undefined) {
       fail(field, problem);
@@ -294,6 +314,12 @@ function stringFields(task: TaskConfig): [string, string][] {
   }
   if (task.kind === 'eval') {
     out.push(['data', task.dataFile]);
+  }
+  if (task.kind === 'monitor') {
+    out.push(
+      ['data', task.dataFile],
+      ...(task.reference ? [['reference', task.reference] as [string, string]] : []),
+    );
   }
   if (task.kind === 'drift') {
     out.push(['reference', task.reference], ['current', task.current]);

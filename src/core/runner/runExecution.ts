@@ -8,11 +8,11 @@
  */
 import { resolve } from 'node:path';
 import type { Disposable } from '../base/disposable';
-import { resolveEntrypoint } from '../base/entrypoints';
+import { resolveEntrypoint, type EntrypointName } from '../base/entrypoints';
 import { describeWriteFailure, isWriteFault } from '../base/fsErrors';
 import { setLongTimeout } from '../base/longTimeout';
 import { processStartToken } from '../base/process';
-import type { ProjectConfig } from '../config/types';
+import type { ProjectConfig, TaskConfig } from '../config/types';
 import type { MetricLine } from '../metrics/jsonl';
 import { withChecks } from '../checks/evaluate';
 import { ORPHANED_RUN_ERROR } from '../runs/reconcile';
@@ -31,6 +31,15 @@ import type { ResolvedTask } from './resolveTask';
 import { captureRunGit, writeRunInputs } from './runInputs';
 import { SpaceReserve } from './spaceReserve';
 import type { RunEmitters, TaskRunnerOptions } from './types';
+
+/** The bundle that runs each built-in task kind. */
+const JOB_ENTRY: Record<Exclude<TaskConfig['kind'], 'command'>, EntrypointName> = {
+  'tfjs-train': 'trainer',
+  'tfjs-eval': 'trainer',
+  drift: 'driftJob',
+  eval: 'evalJob',
+  monitor: 'monitorJob',
+};
 
 /** One run from spawn to final record. */
 export class RunExecution {
@@ -173,9 +182,7 @@ export class RunExecution {
     if (task.kind === 'command') {
       return spawnShell(task.run, this.resolved.cwd, env, exitFile);
     }
-    const entry = resolveEntrypoint(
-      task.kind === 'drift' ? 'driftJob' : task.kind === 'eval' ? 'evalJob' : 'trainer',
-    );
+    const entry = resolveEntrypoint(JOB_ENTRY[task.kind]);
     return spawnProgram(
       process.execPath,
       [...entry.execArgv, entry.script, this.store.file(this.record.id, 'task')],

@@ -13,7 +13,7 @@ export function isFinalStatus(status: RunStatus): boolean {
 }
 
 /** The kind of task that produced the run. `command` is a user's own script. */
-export type TaskKind = 'command' | 'tfjs-train' | 'tfjs-eval' | 'drift' | 'eval';
+export type TaskKind = 'command' | 'tfjs-train' | 'tfjs-eval' | 'drift' | 'eval' | 'monitor';
 
 /** Git state captured at the start of a run. All fields are empty/false outside a git repository. */
 export interface GitInfo {

@@ -1,15 +1,24 @@
 /**
  * `kind: tfjs-eval`: applies a saved model folder (model.json, weights.bin, preprocessing.json) to a
  * CSV and writes the same report as training's final evaluation: `artifacts/evaluation.json` and the
- * `eval/*` metrics at step 0.
+ * `eval/*` metrics at step 0; with `predictions: true` also `artifacts/predictions.csv` (the rows with
+ * the model's `pred` and `proba_<class>` columns, a predictions file for `kind: eval` and `kind: monitor`).
  */
-import { isAbsolute, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { UserInputError } from '../base/errors';
 import type { TfjsEvalTask } from '../config/types';
 import { type Evaluation, evaluationMetrics } from './evaluation';
-import { type JobContext, formatValues, mergeInfo, writeJsonArtifact, writeMetrics } from './job';
+import {
+  type JobContext,
+  artifactsDir,
+  formatValues,
+  mergeInfo,
+  writeJsonArtifact,
+  writeMetrics,
+} from './job';
 import { loadModel } from './denseModel';
-import { evaluateModel } from './predict';
+import { evaluateOutput, modelOutput, predictionsCsv } from './predict';
 import { encodeRows, labelledRows } from './preprocess';
 import { badCells, badCellWarnings, checkColumns, unseenCategoryWarnings } from './columns';
 import { readTable, toNumber } from './table';
@@ -65,8 +74,16 @@ export async function runEval(task: TfjsEvalTask, ctx: JobContext): Promise<Eval
     'treated as missing (fix the value or leave it empty)',
   ).forEach(warn);
   unseenCategoryWarnings(task.dataFile, encoded.unseen).forEach(warn);
-  const evaluation = await evaluateModel(model, preprocessing, encoded);
+  const output = await modelOutput(model, preprocessing, encoded);
   model.dispose();
+  const evaluation = evaluateOutput(preprocessing, encoded, output);
+  if (task.predictions === true) {
+    writeFileSync(
+      join(artifactsDir(ctx), 'predictions.csv'),
+      predictionsCsv(table, rows, preprocessing, output),
+    );
+    console.log(`wrote artifacts/predictions.csv (${rows.length} rows with pred and proba_<class> columns)`);
+  }
   writeJsonArtifact(ctx, 'evaluation.json', {
     data: task.dataFile,
     model: modelDir,

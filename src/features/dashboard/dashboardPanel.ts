@@ -11,11 +11,13 @@ import { assertNever } from '../../protocol/messages';
 import {
   parseDashboardViewMessage,
   type DashboardHostMessages,
+  type DashboardReportSection,
   type DashboardRendered,
   type DashboardUpdate,
   type DashboardViewMessages,
 } from '../../protocol/dashboard';
 import { WebviewHost } from '../../webview/webviewHost';
+import { runArtifactSections } from '../../core/report/artifactSections';
 import type { ImportedFollower } from '../../core/runs/importedFollower';
 import type { RunChange, RunFollower } from '../../core/runs/runFollower';
 import { buildHeader, buildParams, buildSnapshot, ChartTracker, type RunState } from './viewModel';
@@ -46,6 +48,10 @@ export class DashboardPanel extends WebviewHost<DashboardHostMessages, Dashboard
    */
   readonly loaded: Promise<void>;
   private loadError: string | undefined;
+  /** Result charts from the run's artifacts, read once the run has ended. */
+  private reports: DashboardReportSection[] = [];
+  /** `endedAt` of the record the reports were read for. */
+  private reportsFor: string | undefined;
 
   /**
    * @param runId the run's id, or for an imported run its key in the Runs view.
@@ -96,6 +102,7 @@ export class DashboardPanel extends WebviewHost<DashboardHostMessages, Dashboard
       warnings: f.warnings,
       missing: f.missing,
       imported: 'imported' in f ? f.imported : undefined,
+      reports: this.reports,
       error: this.loadError ?? ('readError' in f ? f.readError : undefined),
     };
   }
@@ -106,6 +113,7 @@ export class DashboardPanel extends WebviewHost<DashboardHostMessages, Dashboard
 
   protected snapshot(): MessageOf<DashboardHostMessages> {
     const started = performance.now();
+    this.refreshReports();
     const state = this.state();
     const payload = buildSnapshot(state);
     this.charts.reset(state.series);
@@ -160,6 +168,9 @@ export class DashboardPanel extends WebviewHost<DashboardHostMessages, Dashboard
     };
     if (change.record || change.info) {
       update.params = buildParams(state);
+      if (this.refreshReports()) {
+        update.reports = this.reports;
+      }
     }
     if (change.logLines.length > 0) {
       // The view keeps the end of the log: a burst longer than that is cut here, not sent.
@@ -169,6 +180,26 @@ export class DashboardPanel extends WebviewHost<DashboardHostMessages, Dashboard
       update.warnings = change.warnings;
     }
     this.post({ type: 'dashboard/update', payload: update });
+  }
+
+  /**
+   * Reads the result charts of the run's artifacts (evaluation, monitor) when the run has ended and they
+   * were not read for this end yet. Returns true when they were read.
+   */
+  private refreshReports(): boolean {
+    const f = this.follower;
+    const endedAt = 'imported' in f ? undefined : f.record?.endedAt;
+    if ('imported' in f || endedAt === undefined || endedAt === this.reportsFor) {
+      return false;
+    }
+    this.reportsFor = endedAt;
+    this.reports = runArtifactSections(f.runDir);
+    if (this.reports.length > 0) {
+      this.log?.info(
+        `dashboard ${this.runId}: ${this.reports.map((r) => `${r.id} (${r.charts.length} charts)`).join(', ')} from its artifacts`,
+      );
+    }
+    return true;
   }
 
   private updateTitle(): void {

@@ -15,6 +15,7 @@ import {
   MAX_POINTS_PER_SERIES,
   type DashboardHeader,
   type DashboardParam,
+  type DashboardReportSection,
   type DashboardResult,
   type DashboardSeriesInfo,
   type DashboardSnapshot,
@@ -32,6 +33,8 @@ export interface RunState {
   missing: boolean;
   /** Set for a run read from another tool's logs (then `record` is undefined). */
   imported?: ImportedRunState;
+  /** Result charts from the run's artifacts (see `DashboardSnapshot.reports`). */
+  reports?: DashboardReportSection[];
   /**
    * Why the run cannot be read (e.g. `could not read <path>: <reason>`); shown in the header's error line
    * in place of the run's own error.
@@ -180,6 +183,7 @@ export function buildSnapshot(state: RunState, now?: number): DashboardSnapshot 
     series: [...state.series].map(([name, points]) => seriesInfo(name, points)),
     log: state.log,
     warnings: [...state.warnings],
+    reports: state.reports ?? [],
   };
 }
 

@@ -76,5 +76,7 @@ export function taskDetail(task: TaskConfig): string {
       return `drift check: ${task.reference} vs ${task.current}`;
     case 'eval':
       return `evaluation of the predictions in ${task.dataFile}`;
+    case 'monitor':
+      return `monitoring of ${task.dataFile} per ${task.window} window`;
   }
 }

@@ -41,7 +41,12 @@ export class XlensTaskProvider implements vscode.TaskProvider {
       made.detail = taskDetail(task);
       if (task.kind === 'tfjs-train') {
         made.group = vscode.TaskGroup.Build;
-      } else if (task.kind === 'tfjs-eval' || task.kind === 'drift' || task.kind === 'eval') {
+      } else if (
+        task.kind === 'tfjs-eval' ||
+        task.kind === 'drift' ||
+        task.kind === 'eval' ||
+        task.kind === 'monitor'
+      ) {
         made.group = vscode.TaskGroup.Test;
       }
       return made;

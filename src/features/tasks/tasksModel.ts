@@ -116,6 +116,7 @@ const KIND_TEXT: Record<TaskConfig['kind'], string> = {
   'tfjs-eval': 'built-in evaluation',
   drift: 'drift check',
   eval: 'evaluation of predictions',
+  monitor: 'monitoring over time',
 };
 
 /** Label, description and tooltip of a task row; its icon is the status of `lastRun`. */

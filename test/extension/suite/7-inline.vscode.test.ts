@@ -247,7 +247,7 @@ describe('inline previews', () => {
     assert.ok(earlyStopping, `early_stopping among ${keys.map((i) => JSON.stringify(i.label)).join(', ')}`);
     assert.match((earlyStopping.documentation as vscode.MarkdownString).value, /patience/i);
     const kinds = await complete(positionOf(document, 'kind: tfjs-train', 'kind: '.length));
-    for (const kind of ['command', 'tfjs-train', 'tfjs-eval', 'drift', 'eval']) {
+    for (const kind of ['command', 'tfjs-train', 'tfjs-eval', 'drift', 'eval', 'monitor']) {
       assert.ok(
         kinds.some((i) => i.label === kind),
         `kind ${kind} is offered`,

@@ -274,7 +274,7 @@ describe('xlens run: bad input', () => {
     [
       'an unknown kind',
       'tasks:\n  train:\n    kind: tfjs-trian\n    data: d.csv\n',
-      /^xlens\.yaml:3:11: `kind` of task "train" must be one of command, tfjs-train, tfjs-eval, drift, eval, not "tfjs-trian"\. Did you mean "tfjs-train"\?$/,
+      /^xlens\.yaml:3:11: `kind` of task "train" must be one of command, tfjs-train, tfjs-eval, drift, eval, monitor, not "tfjs-trian"\. Did you mean "tfjs-train"\?$/,
     ],
     [
       'a wrong type',

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { evaluateFile } from '../../../src/core/eval/evaluateFile';
 import { resolveEntrypoint } from '../../../src/core/base/entrypoints';
 import { loadProjectOrThrow } from '../../../src/core/config/load';
 import type { TaskConfig, TfjsEvalTask, TfjsTrainTask } from '../../../src/core/config/types';
@@ -154,6 +155,33 @@ describe('built-in trainer on the penguins example', () => {
     assert.equal(evaluation.model, modelDir);
     assert.equal(lines[0].values['eval/accuracy'], evaluation.accuracy);
     assert.ok(evaluation.accuracy >= 0.9, `holdout accuracy ${evaluation.accuracy}`);
+  });
+
+  it('writes the predictions file with predictions: true, which xlens eval scores as the job did', async () => {
+    const evalDir = join(runs, 'predict');
+    const result = await runJob(
+      { ...evaluate, model: evaluate.model.replace('${runs.train.latest}', trainDir), predictions: true },
+      evalDir,
+    );
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(
+      result.stdout,
+      /wrote artifacts\/predictions\.csv \(\d+ rows with pred and proba_<class> columns\)/,
+    );
+    const file = join(evalDir, 'artifacts', 'predictions.csv');
+    const [header, ...rows] = readFileSync(file, 'utf8').trim().split('\n');
+    const source = readFileSync(join(example, 'data', 'penguins-holdout.csv'), 'utf8')
+      .trim()
+      .split('\n');
+    assert.equal(header, `${source[0]},pred,proba_Adelie,proba_Chinstrap,proba_Gentoo`);
+    assert.equal(rows.length, source.length - 1);
+    const saved = JSON.parse(readFileSync(join(evalDir, 'artifacts', 'evaluation.json'), 'utf8'));
+    const scored = await evaluateFile(file, { target: 'species' });
+    assert.equal(scored.evaluation.problem, 'classification');
+    if (scored.evaluation.problem === 'classification') {
+      assert.equal(scored.evaluation.accuracy, saved.accuracy);
+      assert.ok(Math.abs(scored.evaluation.macro.f1 - saved.f1Macro) < 1e-12);
+    }
   });
 
   it('fails with exit code 2 and a clear message for a missing model folder or target column', async () => {

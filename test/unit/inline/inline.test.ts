@@ -92,9 +92,10 @@ describe('what the schema allows', () => {
       'tfjs-eval',
       'drift',
       'eval',
+      'monitor',
     ]);
     assert.match(keyAt(['tasks', 'x', 'kind'], 'drift')?.description ?? '', /built-in job/);
-    assert.deepEqual(TASK_KINDS, ['command', 'tfjs-train', 'tfjs-eval', 'drift', 'eval']);
+    assert.deepEqual(TASK_KINDS, ['command', 'tfjs-train', 'tfjs-eval', 'drift', 'eval', 'monitor']);
     assert.deepEqual(
       keysAt(['tasks', 'x', 'metrics', 0]).map((k) => k.name),
       [...METRIC_SOURCE_KINDS],
