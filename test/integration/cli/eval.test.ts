@@ -1,6 +1,6 @@
 // `xlens eval` as a real process on predictions written by scikit-learn models (test/fixtures/eval):
 // the table, the JSON (compared with scikit-learn's numbers), and the offline HTML report drawn in
-// headless Chromium (screenshot in test-results/eval.png).
+// headless Chromium (screenshot in test-results/eval-report.png).
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -100,7 +100,7 @@ describe('xlens eval', () => {
         assert.ok((await page.locator('[data-chart="eval:confusion"] svg .mark-rect path').count()) > 0);
         assert.match(await page.locator('#classification-report').innerText(), /weighted avg/);
         mkdirSync(join(repoRoot, 'test-results'), { recursive: true });
-        await page.screenshot({ path: join(repoRoot, 'test-results', 'eval.png'), fullPage: true });
+        await page.screenshot({ path: join(repoRoot, 'test-results', 'eval-report.png'), fullPage: true });
         writeFileSync(join(repoRoot, 'test-results', 'eval.html'), readFileSync(html));
       } finally {
         await browser?.close();
