@@ -18,8 +18,8 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { writeFileAtomic } from './atomicWrite';
-import type { RunProblem, RunStore } from './store';
-import type { RunRecord, RunStatus } from './types';
+import { toRunRecord, type RunProblem, type RunStore } from './store';
+import type { RunRecord } from './types';
 
 /** Format version of the index file; an index of another version is never trusted. */
 export const RUNS_INDEX_VERSION = 1;
@@ -69,7 +69,6 @@ export interface IndexedRuns {
   stats: RunsIndexStats;
 }
 
-const STATUSES: readonly string[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 /** `stat` calls between yields to the event loop, so a listing of many runs never blocks for long. */
 const STAT_CHUNK = 1000;
 
@@ -78,30 +77,24 @@ export function runsIndexPath(store: RunStore): string {
   return join(store.storeDir, RUNS_INDEX_FILE);
 }
 
-/** True when `value` is an index entry for run `id` (the record checked as `store.read` checks it). */
-function isEntry(value: unknown, id: string): value is RunsIndexEntry {
+/**
+ * The entry of run `id` as the store reads records (checked, defaults filled, names from data in
+ * null-prototype objects); undefined when `value` is not one.
+ */
+function toEntry(value: unknown, file: string, id: string): RunsIndexEntry | undefined {
   if (value === null || typeof value !== 'object') {
-    return false;
+    return undefined;
   }
   const entry = value as Partial<RunsIndexEntry>;
-  const record = entry.record as Partial<RunRecord> | null | undefined;
-  return (
-    typeof entry.mtimeMs === 'number' &&
-    typeof entry.size === 'number' &&
-    typeof entry.ino === 'number' &&
-    record !== null &&
-    typeof record === 'object' &&
-    record.id === id &&
-    typeof record.task === 'string' &&
-    STATUSES.includes(record.status as RunStatus) &&
-    typeof record.createdAt === 'string' &&
-    record.git !== null &&
-    typeof record.git === 'object' &&
-    record.params !== null &&
-    typeof record.params === 'object' &&
-    record.metrics !== null &&
-    typeof record.metrics === 'object'
-  );
+  if (typeof entry.mtimeMs !== 'number' || typeof entry.size !== 'number' || typeof entry.ino !== 'number') {
+    return undefined;
+  }
+  try {
+    const record = toRunRecord(entry.record, file, id);
+    return { mtimeMs: entry.mtimeMs, size: entry.size, ino: entry.ino, record };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Reads the index: its usable entries, and what the file was. Never throws. */
@@ -132,8 +125,9 @@ async function readIndex(
     return { entries, file: 'damaged', dropped: 0 };
   }
   let dropped = 0;
-  for (const [id, entry] of Object.entries(index.entries)) {
-    if (isEntry(entry, id)) {
+  for (const [id, value] of Object.entries(index.entries)) {
+    const entry = toEntry(value, file, id);
+    if (entry !== undefined) {
       entries.set(id, entry);
     } else {
       dropped++;
