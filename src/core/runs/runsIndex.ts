@@ -18,8 +18,8 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { writeFileAtomic } from './atomicWrite';
-import { toRunRecord, type RunProblem, type RunStore } from './store';
-import type { RunRecord } from './types';
+import type { RunProblem, RunStore } from './store';
+import { RUN_STATUSES, type RunRecord, type RunStatus } from './types';
 
 /** Format version of the index file; an index of another version is never trusted. */
 export const RUNS_INDEX_VERSION = 1;
@@ -78,23 +78,37 @@ export function runsIndexPath(store: RunStore): string {
 }
 
 /**
- * The entry of run `id` as the store reads records (checked, defaults filled, names from data in
- * null-prototype objects); undefined when `value` is not one.
+ * The entry of run `id` as the store reads records; undefined when `value` is not one. Records are
+ * kept in the index as `toRunRecord` made them (every field a reader relies on present), so a kept
+ * record only needs its shape checked and its metric names made a null-prototype object again, in
+ * place: no copy of thousands of records.
  */
-function toEntry(value: unknown, file: string, id: string): RunsIndexEntry | undefined {
+function toEntry(value: unknown, id: string): RunsIndexEntry | undefined {
   if (value === null || typeof value !== 'object') {
     return undefined;
   }
   const entry = value as Partial<RunsIndexEntry>;
-  if (typeof entry.mtimeMs !== 'number' || typeof entry.size !== 'number' || typeof entry.ino !== 'number') {
+  const record = entry.record as Partial<RunRecord> | null | undefined;
+  const isObject = (v: unknown): boolean => v !== null && typeof v === 'object';
+  if (
+    typeof entry.mtimeMs !== 'number' ||
+    typeof entry.size !== 'number' ||
+    typeof entry.ino !== 'number' ||
+    record === null ||
+    typeof record !== 'object' ||
+    record.id !== id ||
+    typeof record.task !== 'string' ||
+    !RUN_STATUSES.includes(record.status as RunStatus) ||
+    !isObject(record.git) ||
+    !isObject(record.params) ||
+    !Array.isArray(record.data) ||
+    !isObject(record.metrics) ||
+    !Array.isArray(record.artifacts)
+  ) {
     return undefined;
   }
-  try {
-    const record = toRunRecord(entry.record, file, id);
-    return { mtimeMs: entry.mtimeMs, size: entry.size, ino: entry.ino, record };
-  } catch {
-    return undefined;
-  }
+  Object.setPrototypeOf(record.metrics, null);
+  return entry as RunsIndexEntry;
 }
 
 /** Reads the index: its usable entries, and what the file was. Never throws. */
@@ -126,7 +140,7 @@ async function readIndex(
   }
   let dropped = 0;
   for (const [id, value] of Object.entries(index.entries)) {
-    const entry = toEntry(value, file, id);
+    const entry = toEntry(value, id);
     if (entry !== undefined) {
       entries.set(id, entry);
     } else {

@@ -390,15 +390,6 @@ function parseRecord(text: string, file: string, id: string): RunRecord {
       { file },
     );
   }
-  return toRunRecord(value, file, id);
-}
-
-/**
- * Checks a parsed `run.json` of run `id` and fills the defaults every reader relies on (also for
- * records kept in the runs index).
- * @throws UserInputError naming `file` when `value` is not the record of run `id`.
- */
-export function toRunRecord(value: unknown, file: string, id: string): RunRecord {
   const record = value as Partial<RunRecord> | null;
   if (
     record === null ||

@@ -48,6 +48,14 @@ export interface RowText {
   contextValue: string;
 }
 
+/** Commit groups expanded when first shown (the HEAD group and the next ones). */
+export const EXPANDED_GROUPS = 3;
+/**
+ * Commit groups the Runs view shows at first and adds with each "Show more commits" (as DVC's
+ * experiments tree pages commits), so thousands of runs build a few dozen rows, not every one.
+ */
+export const COMMITS_PER_PAGE = 10;
+
 /** Commits print as everywhere else (`src/shared/formatting.ts`). */
 export { shortSha } from '../../shared/formatting';
 

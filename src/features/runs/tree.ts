@@ -16,7 +16,14 @@ import {
 import { Commands, ViewItems } from '../ids';
 import { registerCommand } from '../registerCommand';
 import { toTreeItem } from '../treeItem';
-import { isCommitGroup, describeRun, type RunsElement, type RunsModel } from './runsModel';
+import {
+  COMMITS_PER_PAGE,
+  describeRun,
+  EXPANDED_GROUPS,
+  isCommitGroup,
+  type RunsElement,
+  type RunsModel,
+} from './runsModel';
 
 /** The last root row while older commit groups are not shown yet. */
 export interface ShowMoreElement {
@@ -35,13 +42,6 @@ function isShowMore(element: RunsViewElement): element is ShowMoreElement {
   return (element as Partial<ShowMoreElement>).kind === 'showMore';
 }
 
-/** Groups expanded when first shown (the HEAD group and the next ones). */
-const EXPANDED_GROUPS = 3;
-/**
- * Commit groups shown at first and added by each "Show more commits" (as DVC's experiments tree pages
- * commits), so a store of thousands of runs builds a few dozen rows, not every one.
- */
-export const COMMITS_PER_PAGE = 10;
 /** How often rows are redrawn while runs are active (durations tick) and otherwise (relative dates). */
 const ACTIVE_REFRESH_MS = 2000;
 const IDLE_REFRESH_MS = 60_000;
