@@ -275,6 +275,7 @@ export class ExtensionRoot implements vscode.Disposable {
       root,
       ready,
       runs: this.runs,
+      runsTree,
       tasks: this.tasks,
       imported: this.imported,
       onDidFinishRun: this.runs.onDidFinishRun,
