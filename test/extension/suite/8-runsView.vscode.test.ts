@@ -56,7 +56,7 @@ describe('the Runs view rows', () => {
     assert.match(description(item), /\bepochs=3 learning_rate=0\.003\b/, description(item));
     assert.match(
       tooltip(item),
-      new RegExp(`Params changed since run .${first.id}.: epochs 2 → 3, learning_rate 0\\.01 → 0\\.003`),
+      new RegExp(`Params changed since run .${first.id}.: epochs 2 → 3, learning\\\\_rate 0\\.01 → 0\\.003`),
     );
   });
 
