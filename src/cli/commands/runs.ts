@@ -26,9 +26,10 @@ const usage = `Usage: xlens runs [--task <task>] [--filter <expression>] [--sort
 Lists runs of this workspace, newest first: id, task, status, commit, dirty (uncommitted changes were
 snapshotted), duration, checks (passed/total ✔, or failed/total ✖), where a run came from (FROM:
 "pulled: <remote>" for runs brought by \`xlens pull\`, shown when any listed run was pulled) and key
-metrics (last values). Runs found in other tools' logs (TensorBoard,
-MLflow, DVCLive and CSV logs in the workspace and in the tasks' metrics: sources) follow in a second
-table, at most --limit of them.
+metrics (last values). Runs found in other tools' logs (TensorBoard, MLflow, DVCLive and CSV logs in
+the workspace and in the tasks' metrics: sources) follow in a second table, at most --limit of them.
+Runs are listed through the runs index (.xlens/cache/runs-index.json; run.json is read for new or
+changed runs only).
 
 Fields (for --columns, --sort and --filter): run attributes (id, task, status, started, duration,
 commit, branch, dirty), params as params.<key>, metrics by name with an optional :min, :max, :best,
