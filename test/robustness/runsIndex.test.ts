@@ -4,7 +4,8 @@
  * newer xlens, and a read-only `.xlens/cache` all still list every run as `run.json` says.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { listIndexedRuns, runsIndexPath, type RunsIndexFile } from '../../src/core/runs/runsIndex';
 import { RunStore } from '../../src/core/runs/store';
@@ -77,6 +78,16 @@ describe('runs index faults', () => {
     const listed = await listIndexedRuns(store);
     assert.deepEqual(listed.runs, runs);
     assert.equal(listed.stats.read, 3);
+  });
+
+  it('does not block on a FIFO in place of the index: it is replaced by a rebuilt index', async () => {
+    const { store, runs } = await storeWithRuns(2);
+    mkdirSync(`${store.storeDir}/cache`, { recursive: true });
+    execFileSync('mkfifo', [runsIndexPath(store)]);
+    const listed = await listIndexedRuns(store);
+    assert.deepEqual(listed.runs, runs);
+    assert.deepEqual([listed.stats.file, listed.stats.written], ['damaged', true]);
+    assert.ok(statSync(runsIndexPath(store)).isFile());
   });
 
   it('leaves an index from a newer xlens alone and lists from the run folders', async () => {

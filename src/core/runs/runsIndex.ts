@@ -14,9 +14,10 @@
  * read again from `run.json` next time. A read-only or full `.xlens/cache` only costs the speed-up.
  */
 import { statSync, type Stats } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { NotRegularFileError, openRegularFile } from '../base/regularFile';
 import { writeFileAtomic } from './atomicWrite';
 import type { RunProblem, RunStore } from './store';
 import { RUN_STATUSES, type RunRecord, type RunStatus } from './types';
@@ -118,9 +119,15 @@ async function readIndex(
   const entries = new Map<string, RunsIndexEntry>();
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return { entries, file: 'missing', dropped: 0 };
+    // Only a regular file: a FIFO put in its place must not block the listing.
+    const handle = await openRegularFile(file);
+    try {
+      text = await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    return { entries, file: error instanceof NotRegularFileError ? 'damaged' : 'missing', dropped: 0 };
   }
   let parsed: unknown;
   try {
