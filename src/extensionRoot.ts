@@ -37,7 +37,12 @@ import { registerShareCommands } from './features/runs/shareCommands';
 import { RunsModel } from './features/runs/runsModel';
 import { RunController } from './features/runs/runController';
 import { RunsService } from './features/runs/runsService';
-import { RunsTreeProvider, runRevealer, type RunsViewElement } from './features/runs/tree';
+import {
+  registerShowMoreCommits,
+  RunsTreeProvider,
+  runRevealer,
+  type RunsViewElement,
+} from './features/runs/tree';
 import { RunsStatusBar } from './features/statusBar/statusBar';
 import { XlensTaskProvider } from './features/taskProvider/taskProvider';
 import { registerTaskCommands } from './features/tasks/taskCommands';
@@ -82,6 +87,7 @@ export class ExtensionRoot implements vscode.Disposable {
       }),
     );
     this.track(registerShowLogCommand(this.log));
+    this.track(registerShowMoreCommits(runsTree, this.log));
 
     const root = this.root;
     let ready: Promise<void>;
@@ -108,7 +114,7 @@ export class ExtensionRoot implements vscode.Disposable {
       const importedService = this.track(
         new ImportedRunsService(root, this.imported, this.log, () => this.config.current.importedEnabled),
       );
-      const reveal = runRevealer(runsView, this.runs, this.log);
+      const reveal = runRevealer(runsView, runsTree, this.runs, this.log);
       // Watchers and the first read start once activation has returned.
       ready = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
         const start = performance.now();
@@ -269,6 +275,7 @@ export class ExtensionRoot implements vscode.Disposable {
       root,
       ready,
       runs: this.runs,
+      runsTree,
       tasks: this.tasks,
       imported: this.imported,
       onDidFinishRun: this.runs.onDidFinishRun,

@@ -10,6 +10,7 @@ import type { DashboardPanel } from './dashboard/dashboardPanel';
 import type { DriftPanel } from './drift/driftPanel';
 import type { ImportedRunsModel } from './imported/importedModel';
 import type { RunsModel } from './runs/runsModel';
+import type { RunsTreeProvider } from './runs/tree';
 import type { TasksModel } from './tasks/tasksModel';
 
 export interface XlensApi {
@@ -25,6 +26,8 @@ export interface XlensApi {
   readonly ready: Promise<void>;
   /** Every run of the workspace, kept up to date from `.xlens/runs`. */
   readonly runs: RunsModel;
+  /** The Runs view's rows as VS Code asks for them (`getChildren`, `getTreeItem`): the rows shown. */
+  readonly runsTree: RunsTreeProvider;
   /** The tasks and problems of `xlens.yaml`. */
   readonly tasks: TasksModel;
   /**

@@ -41,6 +41,8 @@ export const Commands = {
   browseRunCode: { id: 'xlens.browseRunCode', title: "Browse Run's Code" },
   pushRuns: { id: 'xlens.pushRuns', title: 'Push Runs…', icon: '$(cloud-upload)' },
   pullRuns: { id: 'xlens.pullRuns', title: 'Pull Runs', icon: '$(cloud-download)' },
+  /** The Runs view's last row when older commits are not shown yet (not in the palette). */
+  showMoreCommits: { id: 'xlens.showMoreCommits', title: 'Show More Commits', icon: '$(ellipsis)' },
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandKey = keyof typeof Commands;
@@ -91,6 +93,8 @@ export const ViewItems = {
   importedGroup: 'importedGroup',
   /** A run found in another tool's logs (TensorBoard, MLflow, DVCLive, CSV). */
   importedRun: 'importedRun',
+  /** The Runs view's "Show more commits" row. */
+  showMore: 'showMore',
 } as const;
 
 /**

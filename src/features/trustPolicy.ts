@@ -63,6 +63,7 @@ export const TRUST_NEEDS: Record<CommandKey, TrustNeed> = {
   browseRunCode: 'executesWorkspaceCode',
   pushRuns: 'executesWorkspaceCode',
   pullRuns: 'executesWorkspaceCode',
+  showMoreCommits: 'readsOnly',
 };
 
 /** What the user is told they cannot do, per command that needs trust. */

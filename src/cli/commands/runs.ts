@@ -7,8 +7,9 @@ import { nestImportedRuns } from '../../core/metrics/mlflow/nesting';
 import { keyMetricsText, lastValues } from '../../core/runs/keyMetrics';
 import { reconcileRuns } from '../../core/runs/reconcile';
 import { warnTo, withReconciled } from '../runText';
+import { listIndexedRuns } from '../../core/runs/runsIndex';
 import { RunStore } from '../../core/runs/store';
-import type { RunRecord } from '../../core/runs/types';
+import { isFinalStatus, type RunRecord } from '../../core/runs/types';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
 import { textTable } from '../../core/base/textTable';
 import { MISSING, shortSha } from '../../shared/formatting';
@@ -23,9 +24,12 @@ const usage = `Usage: xlens runs [--task <task>] [--filter <expression>] [--sort
                   [--limit N] [--csv | --json] [--imported]
 
 Lists runs of this workspace, newest first: id, task, status, commit, dirty (uncommitted changes were
-snapshotted), duration, checks (passed/total ✔, or failed/total ✖) and key metrics (last values). Runs found in other tools' logs (TensorBoard,
-MLflow, DVCLive and CSV logs in the workspace and in the tasks' metrics: sources) follow in a second
-table, at most --limit of them.
+snapshotted), duration, checks (passed/total ✔, or failed/total ✖), where a run came from (FROM:
+"pulled: <remote>" for runs brought by \`xlens pull\`, shown when any listed run was pulled) and key
+metrics (last values). Runs found in other tools' logs (TensorBoard, MLflow, DVCLive and CSV logs in
+the workspace and in the tasks' metrics: sources) follow in a second table, at most --limit of them.
+Runs are listed through the runs index (.xlens/cache/runs-index.json; run.json is read for new or
+changed runs only).
 
 Fields (for --columns, --sort and --filter): run attributes (id, task, status, started, duration,
 commit, branch, dirty), params as params.<key>, metrics by name with an optional :min, :max, :best,
@@ -71,8 +75,6 @@ export const runsCommand: CliCommand = {
     const limit = positiveInt('limit', values.limit as string | undefined, 20);
     const root = workspaceRoot(ctx);
     const store = new RunStore(root);
-    // Runs whose supervisor died are shown final, also when the workspace cannot be written.
-    const reconciled = await reconcileRuns(store, { warn: warnTo(ctx) });
     const task = values.task as string | undefined;
     const table: TableOptions = {
       ...(values.columns !== undefined ? { columns: values.columns as string } : {}),
@@ -81,11 +83,16 @@ export const runsCommand: CliCommand = {
     };
     // Filtering and sorting look at every run; the limit applies to what they keep.
     const whole = table.sort !== undefined || table.filter !== undefined;
-    const listed = await store.list({
-      ...(whole ? {} : { limit }),
-      ...(task !== undefined ? { task } : {}),
-    });
-    const selection = await selectRuns(store, withReconciled(listed.runs, reconciled), table);
+    // Every run through the runs index (one file and a stat per run, not every run.json), and runs
+    // whose supervisor died shown final, also when the workspace cannot be written.
+    const listed = await listIndexedRuns(store);
+    const unfinished = listed.runs.filter((r) => !isFinalStatus(r.status)).map((r) => r.id);
+    const reconciled =
+      unfinished.length > 0 ? await reconcileRuns(store, { warn: warnTo(ctx), ids: unfinished }) : [];
+    const ofTask = withReconciled(listed.runs, reconciled).filter(
+      (r) => task === undefined || r.task === task,
+    );
+    const selection = await selectRuns(store, whole ? ofTask : ofTask.slice(0, limit), table);
     const runs = selection.runs.slice(0, limit);
     const problems = listed.problems;
     for (const problem of problems) {
@@ -110,8 +117,8 @@ export const runsCommand: CliCommand = {
     }
     if (runs.length === 0) {
       ctx.stdout.write(
-        table.filter !== undefined && listed.runs.length > 0
-          ? `No run matches the filter (${listed.runs.length} runs looked at).\n`
+        table.filter !== undefined && ofTask.length > 0
+          ? `No run matches the filter (${ofTask.length} runs looked at).\n`
           : task
             ? inertLines(`No runs of task "${task}" yet.\n`)
             : 'No runs yet. Start one with `xlens run <task>`.\n',
@@ -132,6 +139,8 @@ export const runsCommand: CliCommand = {
 function printRuns(ctx: CliContext, runs: RunRecord[]): void {
   // The CHECKS column only when a listed run has check results (tasks without `checks:` look as before).
   const withChecks = runs.some((r) => (r.checks?.length ?? 0) > 0);
+  // The FROM column only when a listed run was pulled from a remote (`xlens pull`).
+  const withOrigin = runs.some((r) => r.origin !== undefined);
   const rows = runs.map((r) => [
     r.id,
     r.task,
@@ -140,10 +149,11 @@ function printRuns(ctx: CliContext, runs: RunRecord[]): void {
     r.git.dirty ? 'yes' : r.git.commit ? 'no' : MISSING,
     runDuration(r),
     ...(withChecks ? [checksCell(r)] : []),
+    ...(withOrigin ? [r.origin ? `pulled: ${r.origin.remote}` : 'local'] : []),
     metricsText(r.metrics, 3),
   ]);
   const headers = ['ID', 'TASK', 'STATUS', 'COMMIT', 'DIRTY', 'DURATION'];
-  headers.push(...(withChecks ? ['CHECKS'] : []), 'METRICS');
+  headers.push(...(withChecks ? ['CHECKS'] : []), ...(withOrigin ? ['FROM'] : []), 'METRICS');
   ctx.stdout.write(inertLines(`${textTable(headers, rows)}\n`));
 }
 

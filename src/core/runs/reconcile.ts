@@ -31,6 +31,11 @@ export interface ReconcileOptions {
    * saved (it is returned all the same, and finalised again by a later listing).
    */
   warn?: (message: string) => void;
+  /**
+   * Only these runs are looked at (e.g. the unfinished ones of a listing through the runs index), so
+   * a store of many finished runs is not read again; default: every run of the store.
+   */
+  ids?: readonly string[];
 }
 
 /**
@@ -49,7 +54,7 @@ export interface ReconcileOptions {
 export async function reconcileRuns(store: RunStore, options: ReconcileOptions = {}): Promise<RunRecord[]> {
   const fixed: RunRecord[] = [];
   const here = hostname();
-  for (const id of await store.ids()) {
+  for (const id of options.ids ?? (await store.ids())) {
     let record = await store.get(id);
     if (!record || isFinalStatus(record.status) || (record.host !== undefined && record.host !== here)) {
       continue;

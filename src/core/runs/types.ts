@@ -8,6 +8,9 @@ export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancell
 
 export const FINAL_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
 
+/** Every status, in lifecycle order. */
+export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
+
 export function isFinalStatus(status: RunStatus): boolean {
   return FINAL_STATUSES.includes(status);
 }

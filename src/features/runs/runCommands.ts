@@ -91,12 +91,19 @@ export function registerRunCommands(s: RunCommandServices): vscode.Disposable[] 
       // In Restricted Mode no git process runs (the workspace's git config and hooks could run
       // programs): only the folder goes, and the snapshot ref stays until deleted in a trusted window.
       const trusted = vscode.workspace.isTrusted;
+      // A pulled run is a local copy of a record the remote keeps: deleting it here deletes the copy.
+      const pulled = runs.filter((r) => r.origin !== undefined).length;
+      const pulledNote =
+        pulled === 0
+          ? ''
+          : ` ${pulled === runs.length ? (pulled === 1 ? 'It was' : 'They were') : `${pulled} of them were`} pulled from a remote: only the local copy goes, and Pull Runs brings it back.`;
       const confirmed = await confirmModal(
         `Delete ${what}?`,
-        trusted
+        (trusted
           ? 'Its folder under .xlens/runs (metrics, output, artifacts) and its git snapshot ref are removed. This cannot be undone.'
           : 'Its folder under .xlens/runs (metrics, output, artifacts) is removed. This cannot be undone. ' +
-              'Restricted Mode: its git snapshot ref (refs/xlens/runs/<id>) stays; delete runs again in a trusted window, or with `xlens rm`, to remove it.',
+            'Restricted Mode: its git snapshot ref (refs/xlens/runs/<id>) stays; delete runs again in a trusted window, or with `xlens rm`, to remove it.') +
+          pulledNote,
         'Delete',
       );
       if (!confirmed) {

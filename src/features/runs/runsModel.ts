@@ -9,8 +9,10 @@ import { Emitter, type Event } from '../../core/base/emitter';
 import type { Disposable } from '../../core/base/disposable';
 import type { CommitInfo } from '../../core/git/gitContext';
 import { checkCounts, checkResultText, checksSummaryText } from '../../core/checks/evaluate';
+import { lineages, type RunLineage } from '../../core/runs/runLineage';
 import { isFinalStatus, type RunRecord } from '../../core/runs/types';
 import { runContextValue, ViewItems } from '../ids';
+import { markParts, markTooltipLines } from './runMarks';
 import { formatDuration, formatNumber, shortSha } from '../../shared/formatting';
 import {
   escapeMarkdown,
@@ -46,6 +48,14 @@ export interface RowText {
   contextValue: string;
 }
 
+/** Commit groups expanded when first shown (the HEAD group and the next ones). */
+export const EXPANDED_GROUPS = 3;
+/**
+ * Commit groups the Runs view shows at first and adds with each "Show more commits" (as DVC's
+ * experiments tree pages commits), so thousands of runs build a few dozen rows, not every one.
+ */
+export const COMMITS_PER_PAGE = 10;
+
 /** Commits print as everywhere else (`src/shared/formatting.ts`). */
 export { shortSha } from '../../shared/formatting';
 
@@ -55,6 +65,8 @@ interface RunsIndex {
   groups: CommitGroup[];
   byCommit: Map<string | null, RunRecord[]>;
   position: Map<string | null, number>;
+  /** Each run's place among its task's runs, computed for the rows that ask. */
+  lineage: (run: RunRecord) => RunLineage;
 }
 
 /**
@@ -222,6 +234,11 @@ export class RunsModel implements Disposable {
     return [...(this.index().byCommit.get(group.sha) ?? [])];
   }
 
+  /** How `run` relates to the earlier runs of its task (params changed, re-run), for its row. */
+  lineage(run: RunRecord): RunLineage {
+    return this.index().lineage(run);
+  }
+
   /** Sorts and groups the runs, once per change. */
   private index(): RunsIndex {
     if (this.cached !== undefined) {
@@ -244,7 +261,7 @@ export class RunsModel implements Disposable {
       .sort((a, b) => rank(a) - rank(b))
       .map((sha): CommitGroup => ({ kind: 'commit', sha }));
     const position = new Map(groups.map((g, i) => [g.sha, i] as const));
-    this.cached = { all, groups, byCommit, position };
+    this.cached = { all, groups, byCommit, position, lineage: lineages(all) };
     return this.cached;
   }
 
@@ -314,13 +331,21 @@ export function runProgress(run: RunRecord): string | undefined {
 /**
  * Label, description and Markdown tooltip of a run row.
  * @param keyMetrics metric names to show (the `xlens.runs.keyMetrics` setting); empty = automatic.
+ * @param lineage the run's place among its task's runs ({@link RunsModel.lineage}): params changed
+ *   since the previous run, re-run; without it the row shows neither.
  */
-export function describeRun(run: RunRecord, now: number, keyMetrics: readonly string[] = []): RowText {
+export function describeRun(
+  run: RunRecord,
+  now: number,
+  keyMetrics: readonly string[] = [],
+  lineage?: RunLineage,
+): RowText {
   const duration = runDurationMs(run, now);
   const parts = [
     relativeTime(Date.parse(run.createdAt), now),
     duration === undefined ? undefined : formatDuration(duration),
     isFinalStatus(run.status) ? undefined : runProgress(run),
+    ...markParts(run, lineage),
     run.git.dirty ? `dirty${run.git.snapshot ? ` @ ${shortSha(run.git.snapshot)}` : ''}` : undefined,
     checksLabel(run),
     keyMetricsText(run.metrics, 2, keyMetrics) || undefined,
@@ -330,7 +355,7 @@ export function describeRun(run: RunRecord, now: number, keyMetrics: readonly st
     id: `run:${run.id}`,
     label: run.task,
     description: parts.filter((p): p is string => p !== undefined).join(' · '),
-    tooltip: runTooltip(run, now),
+    tooltip: runTooltip(run, now, lineage),
     // A run that succeeded but failed a check is what `xlens run` exits 3 for: a warning, not a pass.
     icon:
       run.status === 'succeeded' && failedChecks
@@ -351,7 +376,7 @@ export function checksLabel(run: RunRecord): string | undefined {
 }
 
 /** The Markdown tooltip of a run: status, times, git, checks, params and metric summaries. */
-export function runTooltip(run: RunRecord, now: number): string {
+export function runTooltip(run: RunRecord, now: number, lineage?: RunLineage): string {
   const duration = runDurationMs(run, now);
   const lines: string[] = [
     `**${escapeMarkdown(run.task)}** — ${run.status}${duration === undefined ? '' : ` in ${formatDuration(duration)}`}`,
@@ -376,6 +401,7 @@ export function runTooltip(run: RunRecord, now: number): string {
   } else if (run.status === 'failed' && run.exitCode != null) {
     lines.push(`Exit code ${run.exitCode}`);
   }
+  lines.push(...markTooltipLines(run, lineage));
   const backend = run.info?.backend;
   if (typeof backend === 'string') {
     lines.push(`Backend: ${escapeMarkdown(backend)}`);

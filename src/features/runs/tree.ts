@@ -13,14 +13,35 @@ import {
   type ImportedElement,
   type ImportedRunsModel,
 } from '../imported/importedModel';
+import { Commands, ViewItems } from '../ids';
+import { registerCommand } from '../registerCommand';
 import { toTreeItem } from '../treeItem';
-import { isCommitGroup, describeRun, type RunsElement, type RunsModel } from './runsModel';
+import {
+  COMMITS_PER_PAGE,
+  describeRun,
+  EXPANDED_GROUPS,
+  isCommitGroup,
+  type RunsElement,
+  type RunsModel,
+} from './runsModel';
 
-/** An element of the Runs view: a commit group or run of the store, or an imported group or run. */
-export type RunsViewElement = RunsElement | ImportedElement;
+/** The last root row while older commit groups are not shown yet. */
+export interface ShowMoreElement {
+  kind: 'showMore';
+}
 
-/** Groups expanded when first shown (the HEAD group and the next ones). */
-const EXPANDED_GROUPS = 3;
+/**
+ * An element of the Runs view: a commit group or run of the store, the "Show more commits" row, or an
+ * imported group or run.
+ */
+export type RunsViewElement = RunsElement | ShowMoreElement | ImportedElement;
+
+const SHOW_MORE: ShowMoreElement = { kind: 'showMore' };
+
+function isShowMore(element: RunsViewElement): element is ShowMoreElement {
+  return (element as Partial<ShowMoreElement>).kind === 'showMore';
+}
+
 /** How often rows are redrawn while runs are active (durations tick) and otherwise (relative dates). */
 const ACTIVE_REFRESH_MS = 2000;
 const IDLE_REFRESH_MS = 60_000;
@@ -30,6 +51,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsViewElement
   private readonly emitter = this.store.track(new Emitter<void>());
   private timer: NodeJS.Timeout | undefined;
   private lastRefresh = 0;
+  private shownGroups = COMMITS_PER_PAGE;
 
   readonly onDidChangeTreeData = this.emitter.event;
 
@@ -62,25 +84,60 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsViewElement
     }, delay);
   }
 
+  /** Shows {@link COMMITS_PER_PAGE} more commit groups. */
+  showMore(): void {
+    this.shownGroups += COMMITS_PER_PAGE;
+    this.refresh();
+  }
+
+  /** Shows commit groups down to the one of `run` (e.g. before revealing it); true when it changed. */
+  showGroupOf(run: RunRecord): boolean {
+    const index = this.model.groupIndex({ kind: 'commit', sha: run.git.commit });
+    if (index < this.shownGroups) {
+      return false;
+    }
+    this.shownGroups = (Math.floor(index / COMMITS_PER_PAGE) + 1) * COMMITS_PER_PAGE;
+    this.refresh();
+    return true;
+  }
+
   getChildren(element?: RunsViewElement): RunsViewElement[] {
     if (element === undefined) {
-      return [...this.model.groups(), ...this.imported.roots()];
+      const groups = this.model.groups();
+      const shown =
+        groups.length > this.shownGroups ? [...groups.slice(0, this.shownGroups), SHOW_MORE] : groups;
+      return [...shown, ...this.imported.roots()];
     }
     if (isImportedElement(element)) {
       return this.imported.children(element);
     }
-    return isCommitGroup(element) ? this.model.runsIn(element) : [];
+    return !isShowMore(element) && isCommitGroup(element) ? this.model.runsIn(element) : [];
   }
 
   getParent(element: RunsViewElement): RunsViewElement | undefined {
     if (isImportedElement(element)) {
       return this.imported.parent(element);
     }
-    return isCommitGroup(element) ? undefined : { kind: 'commit', sha: element.git.commit };
+    if (isShowMore(element) || isCommitGroup(element)) {
+      return undefined;
+    }
+    return { kind: 'commit', sha: element.git.commit };
   }
 
   getTreeItem(element: RunsViewElement): vscode.TreeItem {
     const now = Date.now();
+    if (isShowMore(element)) {
+      const item = new vscode.TreeItem('Show more commits', vscode.TreeItemCollapsibleState.None);
+      const total = this.model.groups().length;
+      const shown = Math.min(this.shownGroups, total);
+      item.id = 'showMore';
+      item.description = `${shown} of ${total} commits shown`;
+      item.tooltip = `Show ${Math.min(COMMITS_PER_PAGE, total - shown)} more of the ${total - shown} older commits with runs`;
+      item.iconPath = new vscode.ThemeIcon('ellipsis');
+      item.contextValue = ViewItems.showMore;
+      item.command = { command: Commands.showMoreCommits.id, title: Commands.showMoreCommits.title };
+      return item;
+    }
     if (isImportedElement(element)) {
       if (element.kind === 'importedRun') {
         // A parent MLflow run holds its nested runs.
@@ -105,7 +162,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsViewElement
           : vscode.TreeItemCollapsibleState.Collapsed;
       return toTreeItem(this.model.describeGroup(element, now), state);
     }
-    return toTreeItem(describeRun(element, now, this.keyMetrics()), vscode.TreeItemCollapsibleState.None);
+    return toTreeItem(
+      describeRun(element, now, this.keyMetrics(), this.model.lineage(element)),
+      vscode.TreeItemCollapsibleState.None,
+    );
   }
 
   dispose(): void {
@@ -120,13 +180,20 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsViewElement
  */
 export function runRevealer(
   view: vscode.TreeView<RunsViewElement>,
+  tree: RunsTreeProvider,
   runs: RunsModel,
   log: Log,
 ): (run: RunRecord) => void {
   return (run) => {
     const known = runs.get(run.id) ?? run;
+    tree.showGroupOf(known);
     void Promise.resolve(view.reveal(known, { select: true, focus: false, expand: true })).catch(
       (error: unknown) => log.debug(`Could not reveal run ${run.id}: ${String(error)}`),
     );
   };
+}
+
+/** Registers "Show More Commits", the command of the Runs view's last row. */
+export function registerShowMoreCommits(tree: RunsTreeProvider, log: Log): vscode.Disposable {
+  return registerCommand(Commands.showMoreCommits, log, () => tree.showMore());
 }

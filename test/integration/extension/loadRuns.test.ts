@@ -34,7 +34,7 @@ async function addRun(store: RunStore, minute: number, extra: Partial<RunRecord>
 }
 
 describe('loadRuns: what the Runs view reads from the store', () => {
-  it('reads every run once, newest first, whatever the concurrency, and names damaged folders', async () => {
+  it('reads every run, newest first, first from run.json then from the index, and names damaged folders', async () => {
     const root = tempDir('xlens-load-');
     const store = new RunStore(root);
     const made: RunRecord[] = [];
@@ -47,23 +47,24 @@ describe('loadRuns: what the Runs view reads from the store', () => {
       .filter((r) => r.id !== damaged.id)
       .map((r) => r.id)
       .reverse();
-    for (const concurrency of [1, 3, 16, 100]) {
-      const loaded = await loadRuns(store, concurrency);
+    for (const pass of ['building the index', 'from the index']) {
+      const loaded = await loadRuns(store);
       assert.deepEqual(
         loaded.runs.map((r) => r.id),
         expected,
-        `concurrency ${concurrency}`,
+        pass,
       );
+      assert.equal(loaded.index.read, pass === 'from the index' ? 0 : expected.length, pass);
       assert.deepEqual(loaded.reconciled, []);
       assert.equal(loaded.problems.length, 1);
       assert.equal(loaded.problems[0].id, damaged.id);
       assert.match(loaded.problems[0].message, /run\.json/);
     }
-    assert.deepEqual(await loadRuns(new RunStore(tempDir('xlens-empty-'))), {
-      runs: [],
-      problems: [],
-      reconciled: [],
-    });
+    const empty = await loadRuns(new RunStore(tempDir('xlens-empty-')));
+    assert.deepEqual(
+      [empty.runs, empty.problems, empty.reconciled, empty.index.written],
+      [[], [], [], false],
+    );
   });
 
   it("gives a run whose process died while it was running its true final status, and leaves other hosts' runs alone", async () => {
