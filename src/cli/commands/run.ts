@@ -15,7 +15,7 @@ import { loadConfigOrReport, parseCommandArgs, workspaceRoot } from '../workspac
 import { inertLines } from '../terminalText';
 import { dict } from '../../shared/dict';
 
-const usage = `Usage: xlens run <task> [--set key=value ...] [--quiet] [-- extra arguments]
+const usage = `Usage: xlens run <task> [--set key=value ...] [--quiet] [--detach] [-- extra arguments]
 
 Runs a task of xlens.yaml and records it under .xlens/runs/<id>/: git commit (and a snapshot of
 uncommitted changes), params, data fingerprints, output, metrics and artifacts.
@@ -25,6 +25,8 @@ Options:
                     For kind: tfjs-train also epochs, batch_size, learning_rate, validation_split,
                     holdout_split and seed.
   --quiet, -q       do not print the task's output (it is still saved to output.log)
+  --detach          for a task with \`executor: slurm\`: return once the job is submitted (the run is
+                    then queued); \`xlens runs\` and the Runs view follow it from there
   -- args...        append arguments to a \`run:\` command (shell-quoted)
 
 Ctrl-C (also SIGTERM, or SIGHUP when the terminal closes) cancels the run (SIGTERM to the task,
@@ -61,6 +63,22 @@ function header(record: RunRecord): string {
   return `▶ ${record.task} · run ${record.id} · ${where}\n`;
 }
 
+/** `⏳ train · run <id> · Slurm job 12 PENDING (Resources, 2nd in queue)`, or '' for a local run. */
+function slurmQueuedText(record: RunRecord): string {
+  const job = record.slurm;
+  if (!job) {
+    return '';
+  }
+  const why = [
+    job.reason,
+    job.position !== undefined ? `position ${job.position} in its partition` : undefined,
+  ]
+    .filter((x) => x !== undefined)
+    .join(', ');
+  const where = job.partition ? ` in partition ${job.partition}` : '';
+  return `⏳ ${record.task} · run ${record.id} · Slurm job ${job.jobId}${where} ${job.state}${why ? ` (${why})` : ''}\n`;
+}
+
 function footer(record: RunRecord, runDir: string): string {
   const icon = record.status === 'succeeded' ? '✔' : record.status === 'cancelled' ? '■' : '✖';
   const reason = record.error && record.error !== record.status ? ` (${record.error})` : '';
@@ -81,6 +99,7 @@ export const runCommand: CliCommand = {
     const { values, positionals } = parseCommandArgs('run', own, {
       set: { type: 'string', multiple: true },
       quiet: { type: 'boolean', short: 'q' },
+      detach: { type: 'boolean' },
     });
     if (positionals.length !== 1) {
       throw new UserInputError(
@@ -99,9 +118,15 @@ export const runCommand: CliCommand = {
     const quiet = values.quiet === true;
     const kind = project.tasks.get(taskName)?.kind;
     const progress = new ProgressLine(ctx.stdout, kind === 'tfjs-train' ? 'epoch' : 'step');
+    let slurmShown = '';
     runner.onDidChangeStatus((record) => {
       if (record.status === 'running') {
         progress.write(ctx.stdout, inertLines(header(record)));
+      }
+      const job = record.status === 'queued' ? slurmQueuedText(record) : '';
+      if (job !== '' && job !== slurmShown) {
+        slurmShown = job;
+        progress.write(ctx.stdout, inertLines(job));
       }
     });
     // A reader slower than the task (a paused pager) must not make this process hold the output.
@@ -126,7 +151,23 @@ export const runCommand: CliCommand = {
       }
     });
 
-    const handle = await runner.start(taskName, { overrides, signal: ctx.signal, extraArgs });
+    const detach = values.detach === true;
+    const handle = await runner.start(taskName, { overrides, signal: ctx.signal, extraArgs, detach });
+    if (detach) {
+      const record = await handle.done;
+      runner.dispose();
+      store.dispose();
+      if (record.status !== 'queued') {
+        ctx.stdout.write(inertLines(footer(record, handle.runDir)));
+        return ExitCode.failed;
+      }
+      ctx.stdout.write(
+        inertLines(
+          `Detached: follow with \`xlens show ${record.id} --follow\`; \`xlens runs\` shows its state.\n`,
+        ),
+      );
+      return ExitCode.ok;
+    }
     progress.start();
     let record: RunRecord;
     try {
