@@ -97,6 +97,9 @@ export async function startCluster(
     cpus,
     logs,
     async stop() {
+      // Jobs left by a failed test would outlive slurmd (their processes are not its children).
+      spawnSync('scancel', ['--full', '--user', String(process.getuid?.() ?? 0)], { env, stdio: 'ignore' });
+      await waitFor(() => activeJobs(env) === 0, 'the jobs to end', 30_000).catch(() => undefined);
       for (const child of started.reverse()) {
         if (child.exitCode === null && child.signalCode === null) {
           const exited = new Promise((r) => child.once('exit', r));
@@ -136,6 +139,12 @@ export function nodeState(env: NodeJS.ProcessEnv): string {
   } catch {
     return '';
   }
+}
+
+/** The jobs pending, running or completing, or -1 when squeue does not answer. */
+function activeJobs(env: NodeJS.ProcessEnv): number {
+  const out = spawnSync('squeue', ['-h', '-t', 'PD,R,CG', '-o', '%i'], { env, encoding: 'utf8' });
+  return out.status === 0 ? out.stdout.split('\n').filter((l) => l.trim() !== '').length : -1;
 }
 
 /** Polls `check` every 100 ms until it holds. @throws Error naming `what` after `timeoutMs`. */

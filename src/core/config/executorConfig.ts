@@ -23,8 +23,8 @@ export const SLURM_VALUE_PATTERNS: Readonly<Record<string, { pattern: RegExp; ex
   gpus_per_node: { pattern: /^([A-Za-z0-9_.-]{1,32}:)?\d{1,3}$/, example: 'a100:2' },
 };
 
-/** An `extra:` line: one sbatch option, no newline or control character. */
-const EXTRA_PATTERN = /^--?[A-Za-z][A-Za-z0-9_-]*(=[^\0-\x1f\x7f]*)?$/;
+/** An `extra:` line: one sbatch option, printable characters only (no newline or control character). */
+const EXTRA_PATTERN = /^--?[A-Za-z][A-Za-z0-9_-]*(=[\x20-\x7e\u00a0-\uffff]*)?$/;
 
 /**
  * The executor declared at `path` (a task's or the top level's `executor`), or undefined when none.
@@ -50,8 +50,8 @@ export function readExecutor(
   const before = errors.length;
   const text = (key: string): string | undefined => {
     const value = slurm[key];
-    if (value === undefined || value === null) {
-      return undefined;
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      return undefined; // absent, or the schema reports it
     }
     const written = String(value);
     const rule = SLURM_VALUE_PATTERNS[key];
@@ -66,7 +66,7 @@ export function readExecutor(
     return written;
   };
   const count = (key: string): number | undefined =>
-    typeof slurm[key] === 'number' ? (slurm[key] as number) : undefined;
+    typeof slurm[key] === 'number' ? slurm[key] : undefined;
   const lines = (key: 'extra' | 'setup'): string[] => {
     const value = slurm[key];
     const list = typeof value === 'string' ? [value] : Array.isArray(value) ? value.map(String) : [];

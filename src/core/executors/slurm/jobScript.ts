@@ -80,7 +80,7 @@ export function jobScript(input: JobScriptInput): string {
   add('qos', 'qos', o.qos);
   add('constraint', 'constraint', o.constraint);
   for (const extra of o.extra) {
-    if (/[\0-\x1f\x7f]/.test(extra) || !extra.startsWith('-')) {
+    if (!/^-[\x20-\x7e\u00a0-\uffff]*$/.test(extra)) {
       throw new UserInputError(`executor.slurm.extra ${JSON.stringify(extra)} is not one sbatch option.`);
     }
     lines.push(extra);
