@@ -137,6 +137,11 @@ describe('runs on Slurm', { skip: !slurmInstalled() && 'Slurm is not installed (
     assert.equal(shown.slurm!.state, 'PENDING');
     assert.match(shown.slurm!.reason!, /^(Resources|Priority)$/);
     assert.equal(shown.slurm!.position, 1);
+    const table = await xlens(root, ['runs']);
+    assert.match(
+      table.stdout,
+      new RegExp(`${waiting.id}\\s+hold\\s+queued \\(Slurm ${shown.slurm!.jobId}: (Resources|Priority)\\)`),
+    );
 
     assert.equal(cancelRun(shown), true);
     let cancelled: RunRecord | undefined;
