@@ -107,6 +107,31 @@ describe('runs on Slurm', { skip: !slurmInstalled() && 'Slurm is not installed (
     assert.equal(readFileSync(join(dir, 'exit_code'), 'utf8').trim(), '0');
   });
 
+  it('a detached job is followed by xlens runs: running with live metrics, then succeeded', async () => {
+    const submitted = await xlens(root, ['run', 'live', '--detach']);
+    assert.equal(submitted.code, 0, submitted.stderr);
+    assert.match(submitted.stdout, /Detached: follow with `xlens show \S+ --follow`/);
+    const id = latestRun(root)!.id;
+    let seen: RunRecord | undefined;
+    for (let i = 0; i < 200 && seen?.metrics.loss?.count !== 1; i++) {
+      seen = (await listed(root)).find((r) => r.id === id);
+    }
+    assert.equal(seen?.status, 'running');
+    assert.equal(seen.slurm!.nodes, cluster.node);
+    assert.equal(seen.metrics.loss.last, 1.5);
+    writeFileSync(join(root, '.xlens/runs', id, 'go'), '');
+    for (let i = 0; i < 200 && seen?.status !== 'succeeded'; i++) {
+      seen = (await listed(root)).find((r) => r.id === id);
+    }
+    assert.equal(seen?.status, 'succeeded');
+    assert.equal(seen.exitCode, 0);
+    assert.equal(seen.slurm!.state, 'COMPLETED');
+    assert.deepEqual(
+      metricLines(root, id).map((l) => l.values.loss),
+      [1.5, 0.5],
+    );
+  });
+
   it('a failing job ends failed with its exit code and the end of its output', async () => {
     const result = await xlens(root, ['run', 'fail']);
     assert.equal(result.code, 1);

@@ -92,7 +92,13 @@ async function reconcileSlurm(
   for (const verdict of await slurmVerdicts(store, runs)) {
     if (verdict.outcome) {
       out.push(await finalise(store, verdict.record, options, verdict.outcome));
-    } else if (verdict.changed) {
+    } else {
+      const record =
+        verdict.record.status === 'running' ? await withLateMetrics(store, verdict.record) : undefined;
+      if (!verdict.changed && record === undefined) {
+        continue;
+      }
+      verdict.record = record ?? verdict.record;
       await store
         .write(verdict.record)
         .catch((error: unknown) =>
@@ -104,6 +110,39 @@ async function reconcileSlurm(
     }
   }
   return out;
+}
+
+/**
+ * A running Slurm run without a supervisor, with the points its job wrote to the metrics file since
+ * the last look appended to `metrics.jsonl` and its summaries brought up to date (live curves for a
+ * detached run); undefined when there is nothing new.
+ */
+async function withLateMetrics(store: RunStore, record: RunRecord): Promise<RunRecord | undefined> {
+  const metrics = await lateMetrics(store, record);
+  if (metrics.added === 0 && metrics.warnings.length === 0) {
+    return undefined;
+  }
+  if (metrics.text !== '') {
+    // A workspace that cannot be written: the points are taken in by a later listing that can.
+    const written = await appendFile(store.file(record.id, 'metrics'), metrics.text).then(
+      () => true,
+      () => false,
+    );
+    if (!written) {
+      return undefined;
+    }
+  }
+  const warnings = [...(record.warnings ?? []), ...metrics.warnings].slice(0, 100);
+  return {
+    ...record,
+    metrics: { ...record.metrics, ...metrics.summaries },
+    ...(warnings.length > 0
+      ? {
+          warnings,
+          warningCount: (record.warningCount ?? record.warnings?.length ?? 0) + metrics.warnings.length,
+        }
+      : {}),
+  };
 }
 
 /** The final record of an orphaned run, saved with its last metric points when the disk allows. */
