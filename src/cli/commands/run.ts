@@ -60,7 +60,10 @@ function header(record: RunRecord): string {
         git.dirty ? ` + uncommitted changes (snapshot ${shortSha(git.snapshot)})` : ''
       }`
     : `no git commit (${git.note ?? 'repository has no commits yet'})`;
-  return `▶ ${record.task} · run ${record.id} · ${where}\n`;
+  const job = record.slurm
+    ? ` · Slurm job ${record.slurm.jobId}${record.slurm.nodes ? ` on ${record.slurm.nodes}` : ''}`
+    : '';
+  return `▶ ${record.task} · run ${record.id}${job} · ${where}\n`;
 }
 
 /** `⏳ train · run <id> · Slurm job 12 PENDING (Resources, 2nd in queue)`, or '' for a local run. */
