@@ -141,6 +141,13 @@ describe('runs on Slurm', { skip: !slurmInstalled() && 'Slurm is not installed (
     assert.equal(final.slurm!.state, 'FAILED');
     assert.match(final.error!, /exited with code 3/);
     assert.match(final.errorTail ?? '', /about to fail/);
+    const shown = await xlens(root, ['show', final.id]);
+    assert.match(
+      shown.stdout,
+      new RegExp(
+        `slurm: +job ${final.slurm!.jobId}, partition debug, nodes ${cluster.node}, FAILED \\(NonZeroExitCode\\)`,
+      ),
+    );
   });
 
   it('two jobs compete for the one CPU: the second pends with its reason, is cancelled pending, the first cancelled running', async () => {
