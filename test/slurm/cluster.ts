@@ -81,6 +81,10 @@ export async function startCluster(
       { env: { ...env, XLENS_SLURM_CONF: confFile }, stdio: 'ignore' },
     ),
   );
+  // A test process that ends without `stop()` (killed by a timeout) leaves no daemon behind.
+  const killAll = (): void =>
+    started.forEach((c) => c.exitCode === null && c.signalCode === null && c.kill('SIGKILL'));
+  process.once('exit', killAll);
   const logs = (): string =>
     ['slurmctld.log', 'slurmd.log']
       .map((f) => {
@@ -97,6 +101,7 @@ export async function startCluster(
     cpus,
     logs,
     async stop() {
+      process.off('exit', killAll);
       // Jobs left by a failed test would outlive slurmd (their processes are not its children).
       spawnSync('scancel', ['--full', '--user', String(process.getuid?.() ?? 0)], { env, stdio: 'ignore' });
       await waitFor(() => activeJobs(env) === 0, 'the jobs to end', 30_000).catch(() => undefined);
