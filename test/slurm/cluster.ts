@@ -16,10 +16,16 @@ import { tempDir } from '../helpers/gitRepo';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'slurm', 'slurm.conf.in');
 
-/** True when the Slurm and munge daemons and clients are installed (`.ci/run` installs them). */
+/**
+ * True when the Slurm and munge daemons and clients are installed (`.ci/run` installs them) and this
+ * process may start them (root: the daemons, their state and the mount namespace need it).
+ */
 export function slurmInstalled(): boolean {
-  return ['/usr/sbin/slurmctld', '/usr/sbin/slurmd', '/usr/sbin/munged', '/usr/bin/sbatch'].every((p) =>
-    existsSync(p),
+  return (
+    process.getuid?.() === 0 &&
+    ['/usr/sbin/slurmctld', '/usr/sbin/slurmd', '/usr/sbin/munged', '/usr/bin/sbatch'].every((p) =>
+      existsSync(p),
+    )
   );
 }
 
