@@ -12,7 +12,7 @@ import { slurmInstalled, startCluster, type TestCluster } from './cluster';
 
 describe(
   'examples/penguins train-slurm',
-  { skip: !slurmInstalled() && 'Slurm is not installed (see .ci/run)' },
+  { skip: !slurmInstalled() && 'needs Slurm (see .ci/run) and root' },
   () => {
     let cluster: TestCluster;
     before(async () => {

@@ -61,7 +61,7 @@ async function listed(root: string): Promise<RunRecord[]> {
   return JSON.parse(result.stdout) as RunRecord[];
 }
 
-describe('runs on Slurm', { skip: !slurmInstalled() && 'Slurm is not installed (see .ci/run)' }, () => {
+describe('runs on Slurm', { skip: !slurmInstalled() && 'needs Slurm (see .ci/run) and root' }, () => {
   let cluster: TestCluster;
   let root: string;
   before(async () => {

@@ -14,7 +14,7 @@ import { slurmInstalled, startCluster, type TestCluster } from './cluster';
 
 describe(
   'a Slurm job whose run folder is not writable',
-  { skip: !slurmInstalled() && 'Slurm is not installed (see .ci/run)' },
+  { skip: !slurmInstalled() && 'needs Slurm (see .ci/run) and root' },
   () => {
     let cluster: TestCluster;
     let root: string;
