@@ -42,6 +42,15 @@ export function readExecutor(
   if (raw === 'local') {
     return { type: 'local' };
   }
+  if (typeof raw === 'string') {
+    errors.push(
+      source.error(
+        `executor ${JSON.stringify(raw)} is not one xlens knows: write \`executor: local\` (this machine, the default) or \`executor: {slurm: {partition: …}}\` (see the README, Running on a Slurm cluster).`,
+        path,
+      ),
+    );
+    return undefined;
+  }
   if (typeof raw !== 'object' || Array.isArray(raw) || !('slurm' in raw)) {
     return undefined; // the schema reports it
   }

@@ -101,7 +101,7 @@ describe('executor in xlens.yaml', () => {
     assert.match(found[2].message, /executor\.slurm\.extra .* is not one sbatch option/);
   });
 
-  it('refuses unknown keys and other executors through the schema', () => {
+  it('refuses unknown keys (through the schema) and executors other than local and slurm', () => {
     const found = problems(
       ['version: 1', 'tasks:', '  t:', '    run: x', '    executor:', '      slurm: { partiton: gpu }'].join(
         '\n',
@@ -109,10 +109,14 @@ describe('executor in xlens.yaml', () => {
     );
     assert.equal(found.length, 1);
     assert.match(found[0].message, /partiton/);
-    assert.equal(
-      problems(['version: 1', 'tasks:', '  t:', '    run: x', '    executor: kubernetes'].join('\n')).length,
-      1,
+    const other = problems(
+      ['version: 1', 'tasks:', '  t:', '    run: x', '    executor: kubernetes'].join('\n'),
     );
+    assert.deepEqual(
+      other.map((p) => p.at),
+      ['5:15'],
+    );
+    assert.match(other[0].message, /executor "kubernetes" is not one xlens knows: write `executor: local`/);
   });
 
   it('is offered by completion with its slurm keys documented', () => {
