@@ -162,13 +162,22 @@ export class SlurmExecution {
     const polling = new SlurmPolling(this.options.slurmPollMs);
     let last: SlurmJobState | undefined;
     let known = true;
+    let misses = 0;
+    let lastProblem = '';
     for (;;) {
       let job: SlurmJobState | undefined;
       try {
         job = (await queryJobs([jobId], this.environment())).get(jobId);
-        known = job !== undefined;
+        // Forgotten only when missed three times in a row (not a passing gap of the controller).
+        misses = job === undefined ? misses + 1 : 0;
+        known = misses < 3;
       } catch (error) {
-        this.warn(`could not read the state of Slurm job ${jobId}: ${(error as Error).message}`);
+        // Told once per message: a controller that is down for a while does not fill the warnings.
+        const message = `could not read the state of Slurm job ${jobId}: ${(error as Error).message}`;
+        if (message !== lastProblem) {
+          lastProblem = message;
+          this.warn(message);
+        }
         job = last;
       }
       if (job) {
@@ -267,9 +276,12 @@ export class SlurmExecution {
     }
     try {
       const { size } = await handle.stat();
-      if (size > this.outputOffset) {
+      while (size > this.outputOffset) {
         const buffer = Buffer.alloc(Math.min(size - this.outputOffset, 1 << 20));
         const { bytesRead } = await handle.read(buffer, 0, buffer.length, this.outputOffset);
+        if (bytesRead === 0) {
+          break;
+        }
         this.outputOffset += bytesRead;
         this.output.handler('stdout')(buffer.subarray(0, bytesRead));
       }
