@@ -16,10 +16,29 @@ const TIERS = ['unit', 'integration', 'robustness'];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const suites = process.argv.slice(2);
+
+/**
+ * The Slurm suite (test/slurm/) starts a real single-node cluster from the Debian packages that
+ * `.ci/run` installs; the default run includes it when they are installed (and it runs as root, which
+ * starting the daemons needs) and says why when not.
+ */
+const SLURM_PROGRAMS = ['/usr/sbin/slurmctld', '/usr/sbin/slurmd', '/usr/sbin/munged', '/usr/bin/sbatch'];
+const defaultTiers = [...TIERS];
+if (suites.length === 0) {
+  if (!SLURM_PROGRAMS.every((p) => existsSync(p))) {
+    console.log(
+      'Left out test/slurm: Slurm is not installed (apt-get install slurmctld slurmd slurm-client munge, as .ci/run does).',
+    );
+  } else if (process.getuid?.() !== 0) {
+    console.log('Left out test/slurm: it starts Slurm daemons and a mount namespace, which needs root.');
+  } else {
+    defaultTiers.push('slurm');
+  }
+}
 const folders =
   suites.length > 0
     ? suites.map((s) => join(root, 'test', s))
-    : TIERS.map((s) => join(root, 'test', s)).filter((dir) => existsSync(dir));
+    : defaultTiers.map((s) => join(root, 'test', s)).filter((dir) => existsSync(dir));
 
 /**
  * Every `*.test.ts` under `dir`, skipping `fixtures` folders.
@@ -51,7 +70,13 @@ if (files.length === 0) {
 // Unit tests are pure and in-process, so their files may run side by side on every core (node:test's
 // default leaves one core free: one file at a time on a 2-core machine). Other tiers keep the default.
 const unitOnly = suites.length > 0 && suites.every((s) => s === 'unit');
-const concurrency = unitOnly ? [`--test-concurrency=${Math.max(2, availableParallelism())}`] : [];
+// Each Slurm test file starts its own cluster: one at a time, so their jobs do not compete.
+const slurmOnly = suites.length > 0 && suites.every((s) => s === 'slurm');
+const concurrency = unitOnly
+  ? [`--test-concurrency=${Math.max(2, availableParallelism())}`]
+  : slurmOnly
+    ? ['--test-concurrency=1']
+    : [];
 const result = spawnSync(
   process.execPath,
   [

@@ -16,7 +16,7 @@ import { loadConfigOrReport, parseCommandArgs, workspaceRoot } from '../workspac
 import { inertLines } from '../terminalText';
 import { dict } from '../../shared/dict';
 
-const usage = `Usage: xlens run <task> [--set key=value ...] [--quiet] [-- extra arguments]
+const usage = `Usage: xlens run <task> [--set key=value ...] [--quiet] [--detach] [-- extra arguments]
 
 Runs a task of xlens.yaml and records it under .xlens/runs/<id>/: git commit (and a snapshot of
 uncommitted changes), params, data fingerprints, output, metrics and artifacts.
@@ -29,6 +29,8 @@ Options:
   --queue           add the run to the workspace's local queue and return (status queued); the
                     queue worker starts it when a slot (and a GPU of \`queue: {gpus}\`) is free.
                     See \`xlens queue\`.
+  --detach          for a task with \`executor: slurm\`: return once the job is submitted (the run is
+                    then queued); \`xlens runs\` and the Runs view follow it from there
   -- args...        append arguments to a \`run:\` command (shell-quoted)
 
 Ctrl-C (also SIGTERM, or SIGHUP when the terminal closes) cancels the run (SIGTERM to the task,
@@ -62,7 +64,26 @@ function header(record: RunRecord): string {
         git.dirty ? ` + uncommitted changes (snapshot ${shortSha(git.snapshot)})` : ''
       }`
     : `no git commit (${git.note ?? 'repository has no commits yet'})`;
-  return `▶ ${record.task} · run ${record.id} · ${where}\n`;
+  const job = record.slurm
+    ? ` · Slurm job ${record.slurm.jobId}${record.slurm.nodes ? ` on ${record.slurm.nodes}` : ''}`
+    : '';
+  return `▶ ${record.task} · run ${record.id}${job} · ${where}\n`;
+}
+
+/** `⏳ train · run <id> · Slurm job 12 PENDING (Resources, 2nd in queue)`, or '' for a local run. */
+function slurmQueuedText(record: RunRecord): string {
+  const job = record.slurm;
+  if (!job) {
+    return '';
+  }
+  const why = [
+    job.reason,
+    job.position !== undefined ? `position ${job.position} in its partition` : undefined,
+  ]
+    .filter((x) => x !== undefined)
+    .join(', ');
+  const where = job.partition ? ` in partition ${job.partition}` : '';
+  return `⏳ ${record.task} · run ${record.id} · Slurm job ${job.jobId}${where} ${job.state}${why ? ` (${why})` : ''}\n`;
 }
 
 function footer(record: RunRecord, runDir: string): string {
@@ -88,6 +109,7 @@ export const runCommand: CliCommand = {
       queue: { type: 'boolean' },
       // Internal: how a queue worker starts a queued run (src/core/queue/worker.ts).
       queued: { type: 'string' },
+      detach: { type: 'boolean' },
     });
     if (positionals.length !== 1) {
       throw new UserInputError(
@@ -115,9 +137,15 @@ export const runCommand: CliCommand = {
     const quiet = values.quiet === true;
     const kind = project.tasks.get(taskName)?.kind;
     const progress = new ProgressLine(ctx.stdout, kind === 'tfjs-train' ? 'epoch' : 'step');
+    let slurmShown = '';
     runner.onDidChangeStatus((record) => {
       if (record.status === 'running') {
         progress.write(ctx.stdout, inertLines(header(record)));
+      }
+      const job = record.status === 'queued' ? slurmQueuedText(record) : '';
+      if (job !== '' && job !== slurmShown) {
+        slurmShown = job;
+        progress.write(ctx.stdout, inertLines(job));
       }
     });
     // A reader slower than the task (a paused pager) must not make this process hold the output.
@@ -142,14 +170,31 @@ export const runCommand: CliCommand = {
       }
     });
 
+    const detach = values.detach === true;
     const handle = await runner.start(taskName, {
       overrides,
       signal: ctx.signal,
       extraArgs,
+      detach,
       ...(queued
         ? { queued, ...(ctx.env.CUDA_VISIBLE_DEVICES ? { gpu: ctx.env.CUDA_VISIBLE_DEVICES } : {}) }
         : {}),
     });
+    if (detach) {
+      const record = await handle.done;
+      runner.dispose();
+      store.dispose();
+      if (record.status !== 'queued') {
+        ctx.stdout.write(inertLines(footer(record, handle.runDir)));
+        return ExitCode.failed;
+      }
+      ctx.stdout.write(
+        inertLines(
+          `Detached: follow with \`xlens show ${record.id} --follow\`; \`xlens runs\` shows its state.\n`,
+        ),
+      );
+      return ExitCode.ok;
+    }
     progress.start();
     let record: RunRecord;
     try {

@@ -144,7 +144,7 @@ function printRuns(ctx: CliContext, runs: RunRecord[]): void {
   const rows = runs.map((r) => [
     r.id,
     r.task,
-    r.status,
+    statusCell(r),
     shortSha(r.git.commit),
     r.git.dirty ? 'yes' : r.git.commit ? 'no' : MISSING,
     runDuration(r),
@@ -155,6 +155,16 @@ function printRuns(ctx: CliContext, runs: RunRecord[]): void {
   const headers = ['ID', 'TASK', 'STATUS', 'COMMIT', 'DIRTY', 'DURATION'];
   headers.push(...(withChecks ? ['CHECKS'] : []), ...(withOrigin ? ['FROM'] : []), 'METRICS');
   ctx.stdout.write(inertLines(`${textTable(headers, rows)}\n`));
+}
+
+/** The status, and for an active Slurm run its job and Slurm's reason: `queued (Slurm 42: Resources)`. */
+function statusCell(run: RunRecord): string {
+  const job = run.slurm;
+  if (!job || isFinalStatus(run.status)) {
+    return run.status;
+  }
+  const why = run.status === 'queued' ? (job.reason ?? job.state) : (job.nodes ?? job.state);
+  return `${run.status} (Slurm ${job.jobId}: ${why})`;
 }
 
 /** `3/3 ✔`, `1/3 ✖` (failed of total), or the dash for a run without check results. */

@@ -76,6 +76,20 @@ export function describeRun(run: RunRecord, dir: string): string {
   field('duration', runDuration(run));
   field('command', run.command);
   field('cwd', run.cwd);
+  const job = run.slurm;
+  field(
+    'slurm',
+    job &&
+      [
+        `job ${job.jobId}${job.cluster ? ` on cluster ${job.cluster}` : ''}`,
+        job.partition && `partition ${job.partition}`,
+        job.nodes && `nodes ${job.nodes}`,
+        `${job.state}${job.reason ? ` (${job.reason})` : ''}`,
+        job.position !== undefined ? `position ${job.position} in queue` : undefined,
+      ]
+        .filter(Boolean)
+        .join(', '),
+  );
   const git = run.git;
   field(
     'git',

@@ -10,6 +10,7 @@ import { NotRegularFileError } from '../base/fileTail';
 import { openRegularFile } from '../base/regularFile';
 import { decodeUtf8 } from '../base/utf8';
 import { schemaErrors, tasksWithErrors } from './schemaErrors';
+import { readExecutor } from './executorConfig';
 import { TaskBuilder } from './taskBuilder';
 import type { ProjectConfig, QueueSettings, TaskConfig } from './types';
 import { YamlSource } from './yamlSource';
@@ -172,9 +173,10 @@ export function parseProject(file: string, text: string): LoadResult {
   }
   const broken = tasksWithErrors(value);
   const taskNames = Object.keys(rawTasks);
+  const executor = readExecutor((value as { executor?: unknown }).executor, source, ['executor'], errors);
   const tasks = new Map<string, TaskConfig>();
   for (const [name, raw] of Object.entries(rawTasks as Record<string, Record<string, unknown>>)) {
-    const builder = new TaskBuilder(name, raw, source, root, taskNames);
+    const builder = new TaskBuilder(name, raw, source, root, taskNames, executor);
     if (broken.has(name)) {
       // Still report what else is wrong (unknown params, bad paths), as far as the shape allows.
       try {
@@ -194,7 +196,15 @@ export function parseProject(file: string, text: string): LoadResult {
   const git = gitSettings(value);
   const queue = queueSettings(value, source, errors);
   return {
-    config: { version: 1, file, root, tasks, ...(git ? { git } : {}), ...(queue ? { queue } : {}) },
+    config: {
+      version: 1,
+      file,
+      root,
+      tasks,
+      ...(executor ? { executor } : {}),
+      ...(git ? { git } : {}),
+      ...(queue ? { queue } : {}),
+    },
     errors: sortErrors(errors),
   };
 }

@@ -19,7 +19,15 @@ import { monitorDataFiles, monitorFieldProblems, monitorTaskFields } from './mon
 import { describeField } from './schemaErrors';
 import { closest, didYouMean } from './suggest';
 import { taskChecks } from './checksConfig';
-import type { LayerSpec, MetricSourceSpec, OptimizerSpec, SourceRange, TaskConfig } from './types';
+import { readExecutor } from './executorConfig';
+import type {
+  ExecutorConfig,
+  LayerSpec,
+  MetricSourceSpec,
+  OptimizerSpec,
+  SourceRange,
+  TaskConfig,
+} from './types';
 import { YamlSource, type YamlPath } from './yamlSource';
 import { dict } from '../../shared/dict';
 
@@ -52,6 +60,8 @@ export class TaskBuilder {
     private readonly source: YamlSource,
     private readonly root: string,
     private readonly taskNames: string[],
+    /** The file's top-level `executor:`, for command tasks without their own. */
+    private readonly defaultExecutor?: ExecutorConfig,
   ) {
     this.path = ['tasks', name];
   }
@@ -85,8 +95,11 @@ export class TaskBuilder {
     };
     this.checkPlaceholders();
     switch (kind) {
-      case 'command':
-        return { ...base, kind, run: String(raw.run) };
+      case 'command': {
+        const executor =
+          readExecutor(raw.executor, this.source, this.at('executor'), this.errors) ?? this.defaultExecutor;
+        return { ...base, kind, run: String(raw.run), ...(executor ? { executor } : {}) };
+      }
       case 'tfjs-train': {
         const stopping = raw.early_stopping as
           | { patience: number; min_delta?: number; monitor?: string; mode?: 'min' | 'max' | 'auto' }

@@ -59,6 +59,46 @@ interface TaskBase {
   checks?: string[];
   /** The run `baseline` stands for in the checks: `latest:<task>[@<branch>]` or a run id, as written. */
   baseline?: string;
+  /**
+   * Where the task runs: its `executor:`, else the file's top-level `executor:`; absent means local.
+   * Only `run:` commands go to Slurm (built-in jobs always run locally).
+   */
+  executor?: ExecutorConfig;
+}
+
+/** A task's `executor:` in `xlens.yaml`: `local` (the default) or `slurm: {...}`. */
+export type ExecutorConfig = { type: 'local' } | { type: 'slurm'; slurm: SlurmOptions };
+
+/**
+ * The `slurm:` options of an executor, each becoming one `#SBATCH` option of the run's `job.sh`
+ * (sbatch(1), https://slurm.schedmd.com/sbatch.html). Every value other than `setup` was checked
+ * against a safe pattern when the file loaded (`core/config/executorConfig.ts`).
+ */
+export interface SlurmOptions {
+  /** `--partition`. */
+  partition?: string;
+  /** `--gpus` (total for the job). */
+  gpus?: number;
+  /** `--gpus-per-node`: a count or `type:count` (e.g. `a100:2`). */
+  gpusPerNode?: string;
+  /** `--cpus-per-task`. */
+  cpusPerTask?: number;
+  /** `--mem`, e.g. `16G` (a number with an optional K/M/G/T unit). */
+  mem?: string;
+  /** `--time` in Slurm's formats (`30`, `1:30:00`, `2-00:00:00`); default: the task's `timeout:`. */
+  time?: string;
+  /** `--nodes`. */
+  nodes?: number;
+  /** `--account`. */
+  account?: string;
+  /** `--qos`. */
+  qos?: string;
+  /** `--constraint`, e.g. `a100|h100`. */
+  constraint?: string;
+  /** More sbatch options, one per `#SBATCH` line, e.g. `--exclusive`, `--mail-type=END`. */
+  extra: string[];
+  /** Shell lines run on the compute node before the command (`module load cuda/12.2`); the user's code. */
+  setup: string[];
 }
 
 /** A user's own command, run through the shell. */
@@ -180,6 +220,8 @@ export interface ProjectConfig {
   /** Absolute workspace root (the folder holding `xlens.yaml`). */
   root: string;
   tasks: Map<string, TaskConfig>;
+  /** Top-level `executor:`: the default of tasks without their own (absent: local). */
+  executor?: ExecutorConfig;
   /** Top-level `git:` settings; absent when the file has none (defaults apply). */
   git?: {
     /**

@@ -9,6 +9,7 @@ import { closeSync, openSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isSameProcess } from '../base/process';
 import { resolveEntrypoint, type EntrypointCommand } from '../base/entrypoints';
 import type { ParamValue, RunRecord } from '../runs/types';
 import { dict } from '../../shared/dict';
@@ -145,12 +146,19 @@ export function isProcessAlive(pid: number): boolean {
 
 /**
  * Asks a run's supervisor to cancel it (SIGTERM): the CLI stops its child cleanly and records the run
- * as `cancelled`.
+ * as `cancelled`. A Slurm run without a live supervisor (detached) is cancelled with `scancel <job>`,
+ * started in the background; reconciliation then records `cancelled` once Slurm reports it.
  * @returns false when the run has no live supervisor (already finished, or orphaned: the caller then
  * reconciles the run's status from its files).
  */
 export function cancelRun(run: RunRecord): boolean {
   const pid = run.supervisorPid;
+  if (run.slurm !== undefined && !isSameProcess(pid, run.supervisorStart)) {
+    const scancel = spawn('scancel', [run.slurm.jobId], { stdio: 'ignore', detached: true });
+    scancel.once('error', () => undefined);
+    scancel.unref();
+    return true;
+  }
   if (pid === undefined || !isProcessAlive(pid)) {
     return false;
   }

@@ -30,6 +30,7 @@ import { RecordWriter } from './recordWriter';
 import type { ResolvedTask } from './resolveTask';
 import { captureRunGit, writeRunInputs } from './runInputs';
 import { SpaceReserve } from './spaceReserve';
+import { taskEnvironment } from './taskEnv';
 import type { RunEmitters, TaskRunnerOptions } from './types';
 
 /** The bundle that runs each built-in task kind. */
@@ -160,18 +161,7 @@ export class RunExecution {
   }
 
   private environment(): NodeJS.ProcessEnv {
-    const base = this.options.env ?? process.env;
-    return {
-      ...base,
-      ...(base.PYTHONUNBUFFERED === undefined ? { PYTHONUNBUFFERED: '1' } : {}),
-      ...this.resolved.task.env,
-      ...this.resolved.paramEnv,
-      XLENS_RUN_ID: this.record.id,
-      XLENS_RUN_DIR: this.runDir,
-      XLENS_METRICS_FILE: this.store.file(this.record.id, 'rawMetrics'),
-      XLENS_PARAMS_FILE: this.store.file(this.record.id, 'params'),
-      XLENS_WORKSPACE: this.project.root,
-    };
+    return taskEnvironment(this.options.env ?? process.env, this.store, this.record.id, this.resolved);
   }
 
   private spawnTask(): TaskProcess {

@@ -14,6 +14,7 @@ import { Fingerprinter } from '../runs/fingerprint';
 import { processStartToken } from '../base/process';
 import type { RunStore } from '../runs/store';
 import type { MetricSummary, ParamValue, RunRecord } from '../runs/types';
+import { SlurmExecution } from '../executors/slurm/slurmExecution';
 import { RunExecution } from './runExecution';
 import { resolveTask } from './resolveTask';
 import { storeWriteError } from '../base/fsErrors';
@@ -37,6 +38,11 @@ export interface RunTaskOptions {
   queued?: RunRecord;
   /** For a queued run: the GPU its worker handed out (`CUDA_VISIBLE_DEVICES`), recorded under `queue`. */
   gpu?: string;
+  /**
+   * For a task with `executor: slurm`: return once the job is submitted (`done` resolves with the
+   * `queued` record); reconciliation follows it from then on (`core/runs/reconcile.ts`).
+   */
+  detach?: boolean;
 }
 
 /** A started run. */
@@ -82,6 +88,13 @@ export class TaskRunner implements Disposable {
    */
   async start(taskName: string, options: RunTaskOptions = {}): Promise<RunHandle> {
     const { task, resolved } = await this.resolve(taskName, options);
+    const executor = task.kind === 'command' ? task.executor : undefined;
+    if (options.detach && executor?.type !== 'slurm') {
+      throw new UserInputError(
+        `--detach applies to tasks that run on Slurm (\`executor: slurm\`); "${taskName}" runs locally.`,
+        { file: this.project.file },
+      );
+    }
     await this.store.ensure().catch((error: unknown) => {
       throw storeWriteError(error, this.store.storeDir);
     });
@@ -121,12 +134,31 @@ export class TaskRunner implements Disposable {
       throw storeWriteError(error, this.store.runsDir);
     });
     this.statusEmitter.fire(record);
-    const execution = new RunExecution(this.project, this.store, record, resolved, this.options, {
+    const emitters = {
       status: this.statusEmitter,
       output: this.outputEmitter,
       metric: this.metricEmitter,
       warning: this.warningEmitter,
-    });
+    };
+    if (executor?.type === 'slurm') {
+      const job = new SlurmExecution(
+        this.project,
+        this.store,
+        record,
+        resolved,
+        executor.slurm,
+        this.options,
+        emitters,
+      );
+      return {
+        id: record.id,
+        runDir: this.store.runDir(record.id),
+        record,
+        done: job.execute(options.signal, options.detach === true),
+        cancel: () => job.stop(),
+      };
+    }
+    const execution = new RunExecution(this.project, this.store, record, resolved, this.options, emitters);
     const done = execution.execute(options.signal);
     return {
       id: record.id,
@@ -199,6 +231,13 @@ export class TaskRunner implements Disposable {
     if (options.extraArgs?.length && task.kind !== 'command') {
       throw new UserInputError(
         `extra arguments only apply to tasks with \`run:\`; "${taskName}" is ${task.kind}.`,
+      );
+    }
+    const executor = task.kind === 'command' ? task.executor : undefined;
+    if (options.detach && executor?.type !== 'slurm') {
+      throw new UserInputError(
+        `--detach applies to tasks that run on Slurm (\`executor: slurm\`); "${taskName}" runs locally.`,
+        { file: this.project.file },
       );
     }
     const resolved = await resolveTask(this.project, task, this.store, options.overrides);

@@ -39,6 +39,11 @@ export interface TaskRunnerOptions {
   saveIntervalMs?: number;
   /** How often the run's `heartbeat` file is touched while it is supervised, ms (default 1000). */
   heartbeatMs?: number;
+  /**
+   * First poll interval of a Slurm job's state, ms (default 1000; it backs off for jobs that keep
+   * their state: see `core/executors/slurm/slurmPolling.ts`).
+   */
+  slurmPollMs?: number;
   /** Base environment of the task (default `process.env`). */
   env?: NodeJS.ProcessEnv;
 }

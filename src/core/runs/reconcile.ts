@@ -16,6 +16,7 @@ import { heldByQueue } from '../queue/queueFiles';
 import { JsonlMetricsParser, type MetricLine } from '../metrics/jsonl';
 import { runOutcome, type Outcome } from '../runner/outcome';
 import { signalName } from '../runner/processTree';
+import { slurmVerdicts } from '../executors/slurm/slurmReconcile';
 import { metricsFileLine, unrecordedLines } from './metricsFile';
 import { RUN_FILES, type RunStore } from './store';
 import { addLineToSummaries } from './summaries';
@@ -54,9 +55,16 @@ export interface ReconcileOptions {
 export async function reconcileRuns(store: RunStore, options: ReconcileOptions = {}): Promise<RunRecord[]> {
   const fixed: RunRecord[] = [];
   const here = hostname();
+  const slurmRuns: RunRecord[] = [];
   for (const id of options.ids ?? (await store.ids())) {
     let record = await store.get(id);
     if (!record || isFinalStatus(record.status) || (record.host !== undefined && record.host !== here)) {
+      continue;
+    }
+    if (record.slurm !== undefined) {
+      if (!isSameProcess(record.supervisorPid, record.supervisorStart)) {
+        slurmRuns.push(record);
+      }
       continue;
     }
     if (
@@ -75,29 +83,108 @@ export async function reconcileRuns(store: RunStore, options: ReconcileOptions =
     }
     fixed.push(await finalise(store, record, options));
   }
+  fixed.push(...(await reconcileSlurm(store, slurmRuns, options)));
   return fixed;
 }
 
+/**
+ * Slurm runs without a live supervisor, brought up to date from Slurm (`slurmVerdicts`): updated while
+ * the job is pending or running, finalised (with the metrics the job wrote) once it ended.
+ */
+async function reconcileSlurm(
+  store: RunStore,
+  runs: RunRecord[],
+  options: ReconcileOptions,
+): Promise<RunRecord[]> {
+  const out: RunRecord[] = [];
+  for (const verdict of await slurmVerdicts(store, runs)) {
+    if (verdict.outcome) {
+      out.push(await finalise(store, verdict.record, options, verdict.outcome));
+    } else {
+      const record =
+        verdict.record.status === 'running' ? await withLateMetrics(store, verdict.record) : undefined;
+      if (!verdict.changed && record === undefined) {
+        continue;
+      }
+      verdict.record = record ?? verdict.record;
+      await store
+        .write(verdict.record)
+        .catch((error: unknown) =>
+          options.warn?.(
+            `run ${verdict.record.id}: ${describeWriteFailure(error, 'writing', store.file(verdict.record.id, 'record'))}`,
+          ),
+        );
+      out.push(verdict.record);
+    }
+  }
+  return out;
+}
+
+/**
+ * A running Slurm run without a supervisor, with the points its job wrote to the metrics file since
+ * the last look appended to `metrics.jsonl` and its summaries brought up to date (live curves for a
+ * detached run); undefined when there is nothing new.
+ */
+async function withLateMetrics(store: RunStore, record: RunRecord): Promise<RunRecord | undefined> {
+  const metrics = await lateMetrics(store, record);
+  if (metrics.added === 0 && metrics.warnings.length === 0) {
+    return undefined;
+  }
+  if (metrics.text !== '') {
+    // A workspace that cannot be written: the points are taken in by a later listing that can.
+    const written = await appendFile(store.file(record.id, 'metrics'), metrics.text).then(
+      () => true,
+      () => false,
+    );
+    if (!written) {
+      return undefined;
+    }
+  }
+  const warnings = [...(record.warnings ?? []), ...metrics.warnings].slice(0, 100);
+  return {
+    ...record,
+    metrics: { ...record.metrics, ...metrics.summaries },
+    ...(warnings.length > 0
+      ? {
+          warnings,
+          warningCount: (record.warningCount ?? record.warnings?.length ?? 0) + metrics.warnings.length,
+        }
+      : {}),
+  };
+}
+
 /** The final record of an orphaned run, saved with its last metric points when the disk allows. */
-async function finalise(store: RunStore, record: RunRecord, options: ReconcileOptions): Promise<RunRecord> {
+async function finalise(
+  store: RunStore,
+  record: RunRecord,
+  options: ReconcileOptions,
+  slurm?: Outcome,
+): Promise<RunRecord> {
   const id = record.id;
   const start = Date.parse(record.startedAt ?? record.createdAt);
   const exit = await readExitCode(store.file(id, 'exitCode'));
   const metrics = await lateMetrics(store, record);
-  const endedAt = exit
-    ? Math.max(start, Math.round(exit.at))
-    : Math.max(start, Math.round(await lastWrite(store.runDir(id))));
-  const outcome: Outcome = exit
-    ? runOutcome(exit.signal ? { code: null, signal: exit.signal } : { code: exit.code, signal: null }, {
-        started: true,
-        task: { kind: record.kind },
-      })
-    : { status: 'failed', error: ORPHANED_RUN_ERROR };
-  const note =
-    `supervision was lost: the xlens process supervising the run (pid ${record.supervisorPid ?? '?'}) ` +
-    `exited before the task ended; ${exit ? `the task's exit status was read from ${RUN_FILES.exitCode}` : 'how the task ended is unknown'}` +
-    `${metrics.added > 0 ? `, ${metrics.added} metric point(s) it wrote afterwards were read from ${RUN_FILES.rawMetrics}` : ''}` +
-    '; output it printed afterwards is not in output.log';
+  const endedAt =
+    slurm && !exit
+      ? Math.max(start, Math.round(await lastWrite(store.runDir(id))))
+      : exit
+        ? Math.max(start, Math.round(exit.at))
+        : Math.max(start, Math.round(await lastWrite(store.runDir(id))));
+  const outcome: Outcome = slurm
+    ? slurm
+    : exit
+      ? runOutcome(exit.signal ? { code: null, signal: exit.signal } : { code: exit.code, signal: null }, {
+          started: true,
+          task: { kind: record.kind },
+        })
+      : { status: 'failed', error: ORPHANED_RUN_ERROR };
+  const note = slurm
+    ? `followed through Slurm: job ${record.slurm?.jobId ?? '?'} ended ${record.slurm?.state ?? 'unknown to Slurm'}` +
+      `${metrics.added > 0 ? `; ${metrics.added} metric point(s) were read from ${RUN_FILES.rawMetrics}` : ''}`
+    : `supervision was lost: the xlens process supervising the run (pid ${record.supervisorPid ?? '?'}) ` +
+      `exited before the task ended; ${exit ? `the task's exit status was read from ${RUN_FILES.exitCode}` : 'how the task ended is unknown'}` +
+      `${metrics.added > 0 ? `, ${metrics.added} metric point(s) it wrote afterwards were read from ${RUN_FILES.rawMetrics}` : ''}` +
+      '; output it printed afterwards is not in output.log';
   // The note is kept even when the record already holds the most warnings it keeps (100).
   const warnings = [...[...(record.warnings ?? []), ...metrics.warnings].slice(0, 99), note];
   const { pid: _pid, pidStart: _pidStart, error: _error, ...rest } = record;

@@ -192,6 +192,31 @@ export interface RunRecord {
    * is read-only: re-running it makes a new local run.
    */
   origin?: RunOrigin;
+  /** For a run submitted to Slurm (`executor: slurm`): the job and its last known state. */
+  slurm?: SlurmJobRecord;
+}
+
+/**
+ * A run's Slurm job as last seen by xlens (`squeue --json`, see
+ * https://slurm.schedmd.com/squeue.html and the job state codes there).
+ */
+export interface SlurmJobRecord {
+  /** The job id sbatch printed (`--parsable`: `<id>` or `<id>;<cluster>`). */
+  jobId: string;
+  /** The cluster, when sbatch named one. */
+  cluster?: string;
+  /** The partition the job is in. */
+  partition?: string;
+  /** The nodes allocated (Slurm's host list, e.g. `gpu[01-02]`), once running. */
+  nodes?: string;
+  /** Slurm's job state: `PENDING`, `RUNNING`, `COMPLETED`, `FAILED`, `TIMEOUT`, `CANCELLED`, ... */
+  state: string;
+  /** Why the job waits or ended (Slurm's reason: `Resources`, `Priority`, `NonZeroExitCode`, ...). */
+  reason?: string;
+  /** While pending: its place among the pending jobs of its partition (1 = next), when known. */
+  position?: number;
+  /** When the state was last read, ISO 8601. */
+  checkedAt?: string;
 }
 
 /** The outcome of one check of a run (see `src/core/checks/evaluate.ts`). */

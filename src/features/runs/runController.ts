@@ -122,7 +122,11 @@ export class RunController implements Disposable {
         this.log.info(`Cancelling queued run ${run.id}: ${how}`);
         await this.service.reloadRuns([run.id]);
       } else if (cancelRun(run)) {
-        this.log.info(`Sent SIGTERM to the supervisor (pid ${run.supervisorPid}) of run ${run.id}`);
+        this.log.info(
+          run.slurm
+            ? `Cancelling run ${run.id} (Slurm job ${run.slurm.jobId})`
+            : `Sent SIGTERM to the supervisor (pid ${run.supervisorPid}) of run ${run.id}`,
+        );
       } else {
         this.log.warn(`Run ${run.id} has no live supervisor; reading its final status from its files`);
         orphaned = true;

@@ -344,6 +344,7 @@ export function describeRun(
   const parts = [
     relativeTime(Date.parse(run.createdAt), now),
     duration === undefined ? undefined : formatDuration(duration),
+    isFinalStatus(run.status) ? undefined : slurmLabel(run),
     isFinalStatus(run.status) ? undefined : runProgress(run),
     ...markParts(run, lineage),
     run.git.dirty ? `dirty${run.git.snapshot ? ` @ ${shortSha(run.git.snapshot)}` : ''}` : undefined,
@@ -365,6 +366,24 @@ export function describeRun(
   };
 }
 
+/**
+ * Where a Slurm run stands, for its row while it is active: `Slurm 42 PENDING: Resources, #2` (the
+ * reason and place in the queue Slurm gives), `Slurm 42 on gpu01`; undefined for a local run.
+ */
+export function slurmLabel(run: RunRecord): string | undefined {
+  const job = run.slurm;
+  if (!job) {
+    return undefined;
+  }
+  if (run.status === 'queued') {
+    const why = [job.reason, job.position !== undefined ? `#${job.position}` : undefined]
+      .filter(Boolean)
+      .join(', ');
+    return `Slurm ${job.jobId} ${job.state}${why ? `: ${why}` : ''}`;
+  }
+  return `Slurm ${job.jobId}${job.nodes ? ` on ${job.nodes}` : ''}`;
+}
+
 /** `✔ 3/3 checks` or `✖ 1/3 checks` (failed of total) for a row; undefined without check results. */
 export function checksLabel(run: RunRecord): string | undefined {
   const { passed, failed } = checkCounts(run);
@@ -382,6 +401,10 @@ export function runTooltip(run: RunRecord, now: number, lineage?: RunLineage): s
     `**${escapeMarkdown(run.task)}** — ${run.status}${duration === undefined ? '' : ` in ${formatDuration(duration)}`}`,
     `Run \`${run.id}\` · started ${formatUtc(run.startedAt ?? run.createdAt)}`,
   ];
+  const job = slurmLabel(run);
+  if (job !== undefined) {
+    lines.push(escapeMarkdown(`${job}${run.slurm?.partition ? ` · partition ${run.slurm.partition}` : ''}`));
+  }
   if (run.git.commit !== null) {
     const on = run.git.branch ? ` on \`${run.git.branch}\`` : '';
     const subject = run.git.subject ? `: ${escapeMarkdown(run.git.subject)}` : '';

@@ -104,7 +104,7 @@ describe('xlens CLI (real processes)', () => {
     assert.equal(result.code, 2);
     assert.equal(
       result.stderr.trim(),
-      `${join(root, 'xlens.yaml')}:4:5: unknown key "epochs" in task "train". Allowed keys: kind, description, run, params, data, metrics, outputs, env, timeout, cwd, checks, baseline.`,
+      `${join(root, 'xlens.yaml')}:4:5: unknown key "epochs" in task "train". Allowed keys: kind, description, run, params, data, metrics, outputs, env, timeout, cwd, checks, baseline, executor.`,
     );
     assert.deepEqual(runIds(root), []);
 
