@@ -1,0 +1,186 @@
+/**
+ * The experiments table's data, built from run records with core's table code (`core/compare`): the
+ * columns (run attributes, every param, every metric with its chosen aggregate), the values column by
+ * column, the rows a query selects (the filter language of `xlens runs --filter`) and the CSV of the shown
+ * rows and columns. Pure (no `vscode`): unit tests build tables directly.
+ */
+import { UserInputError } from '../../core/base/errors';
+import { fieldCatalog, type FieldCatalog } from '../../core/compare/fieldNames';
+import { fieldValue, type Field, type StepValueLookup } from '../../core/compare/fields';
+import { matchesFilter, parseFilter, type FilterExpression } from '../../core/compare/filter';
+import { runsCsv } from '../../core/compare/table';
+import { metricGoal } from '../../core/runs/summaries';
+import type { RunRecord } from '../../core/runs/types';
+import type { RunAnnotations } from '../../core/runs/annotations';
+import type { FieldValue } from '../../shared/fieldOrder';
+import type { TableAggregate, TableColumn, TableData, TableQuery } from '../../protocol/table';
+
+/** The run attributes the table shows, first, in this order. */
+export const TABLE_ATTRIBUTES = ['id', 'task', 'status', 'started', 'duration', 'commit', 'dirty'] as const;
+
+/**
+ * The columns of `runs`: the attributes, then every param (flattened keys, sorted), then every metric
+ * (sorted) reading the aggregate `aggregates` names for it (default `last`).
+ */
+export function tableColumns(
+  catalog: FieldCatalog,
+  aggregates: ReadonlyMap<string, TableAggregate>,
+): TableColumn[] {
+  const attributes = TABLE_ATTRIBUTES.map((name): TableColumn => ({ key: name, kind: 'attribute', name }));
+  const params = [...catalog.params]
+    .sort()
+    .map((name): TableColumn => ({ key: `params.${name}`, kind: 'param', name }));
+  const metrics = [...catalog.metrics]
+    .sort()
+    .map((name): TableColumn => metricColumn(name, aggregates.get(name) ?? 'last'));
+  return [...attributes, ...params, ...metrics];
+}
+
+/** The column of metric `name` reading `aggregate`. */
+export function metricColumn(name: string, aggregate: TableAggregate): TableColumn {
+  return { key: `metrics.${name}`, kind: 'metric', name, aggregate, goal: metricGoal(name) };
+}
+
+/** The core field a column reads. */
+export function columnField(column: TableColumn): Field {
+  switch (column.kind) {
+    case 'attribute':
+      return { kind: 'attribute', name: column.name as (typeof TABLE_ATTRIBUTES)[number] };
+    case 'param':
+      return { kind: 'param', name: column.name };
+    case 'metric':
+      return { kind: 'metric', name: column.name, aggregate: column.aggregate ?? 'last' };
+  }
+}
+
+/** The values of `column` for each of `runs`, in order. */
+export function columnValues(
+  runs: readonly RunRecord[],
+  column: TableColumn,
+  stepValue?: StepValueLookup,
+): FieldValue[] {
+  const field = columnField(column);
+  return runs.map((run) => fieldValue(run, field, stepValue));
+}
+
+/** What {@link buildTableData} needs beside the runs. */
+export interface TableDataOptions {
+  version: number;
+  head: string | null;
+  aggregates: ReadonlyMap<string, TableAggregate>;
+  /** Values at steps, for metric columns reading `{ step }`. */
+  stepValue?: StepValueLookup;
+  /** Run id → its annotations (runs without any are absent). */
+  annotations: ReadonlyMap<string, RunAnnotations>;
+}
+
+/** Every row and column of the table, for `runs` (newest first). */
+export function buildTableData(runs: readonly RunRecord[], options: TableDataOptions): TableData {
+  const columns = tableColumns(fieldCatalog(runs), options.aggregates);
+  return {
+    version: options.version,
+    runIds: runs.map((run) => run.id),
+    commits: runs.map((run) => run.git.commit),
+    head: options.head,
+    starred: runs.map((run) => options.annotations.get(run.id)?.starred === true),
+    notes: runs.map((run) => options.annotations.get(run.id)?.note ?? ''),
+    columns,
+    values: columns.map((column) => columnValues(runs, column, options.stepValue)),
+  };
+}
+
+/** The rows a query selects, or its error with the 1-based column in the expression (when known). */
+export type TableFilterResult =
+  { rows: number[] | null } | { error: { message: string; column: number | null } };
+
+const WHAT = 'filter';
+
+/**
+ * The indices of the runs matching `query`: the filter expression (the language of `xlens runs
+ * --filter`), the status and task (exact), and the free text (ids, tasks, statuses, commits, branches,
+ * param values and the run's note), all of them together. `rows: null` when the query is empty.
+ */
+export function filterRows(
+  runs: readonly RunRecord[],
+  query: TableQuery,
+  annotations: ReadonlyMap<string, RunAnnotations>,
+  catalog: FieldCatalog = fieldCatalog(runs),
+  stepValue?: StepValueLookup,
+): TableFilterResult {
+  let expression: FilterExpression | undefined;
+  try {
+    expression = parseFilter(query.expression, catalog, WHAT);
+  } catch (error) {
+    if (!(error instanceof UserInputError)) {
+      throw error;
+    }
+    const column = /column (\d+)/.exec(error.message);
+    return { error: { message: error.message, column: column ? Number(column[1]) : null } };
+  }
+  const parts: FilterExpression[] = expression ? [expression] : [];
+  const attribute = (name: 'status' | 'task', value: string): FilterExpression => ({
+    kind: 'compare',
+    field: { kind: 'attribute', name },
+    operator: '==',
+    value,
+    quoted: true,
+  });
+  if (query.status !== '') {
+    parts.push(attribute('status', query.status));
+  }
+  if (query.task !== '') {
+    parts.push(attribute('task', query.task));
+  }
+  if (query.text.trim() !== '') {
+    parts.push({ kind: 'text', text: query.text.trim() });
+  }
+  if (parts.length === 0) {
+    return { rows: null };
+  }
+  const combined = parts.reduce((left, right) => ({ kind: 'and', left, right }));
+  const context = { stepValue, text: (run: RunRecord) => annotations.get(run.id)?.note ?? '' };
+  const rows: number[] = [];
+  runs.forEach((run, index) => {
+    if (matchesFilter(run, combined, context)) {
+      rows.push(index);
+    }
+  });
+  return { rows };
+}
+
+/**
+ * The CSV of the shown table (core's `runsCsv`: full precision, ISO times, formula-safe text): the runs
+ * `runIds` in that order, the columns `keys` in that order.
+ * @throws UserInputError when a run or a column key is not in the table (it changed since the view drew it).
+ */
+export function tableCsv(
+  byId: ReadonlyMap<string, RunRecord>,
+  columns: readonly TableColumn[],
+  runIds: readonly string[],
+  keys: readonly string[],
+  stepValue?: StepValueLookup,
+): string {
+  const columnsByKey = new Map(columns.map((column) => [column.key, column]));
+  const fields = keys.map((key) => {
+    const column = columnsByKey.get(key);
+    if (!column) {
+      throw new UserInputError(`export: the column "${key}" is no longer in the table; export again.`);
+    }
+    return columnField(column);
+  });
+  const runs = runIds.map((id) => {
+    const run = byId.get(id);
+    if (!run) {
+      throw new UserInputError(`export: the run ${id} is no longer in the table; export again.`);
+    }
+    return run;
+  });
+  return runsCsv(runs, fields, stepValue);
+}
+
+/** The fields of metric columns reading a step, whose values `loadStepValues` must read first. */
+export function stepFields(columns: readonly TableColumn[]): Field[] {
+  return columns
+    .filter((column) => column.kind === 'metric' && typeof column.aggregate === 'object')
+    .map(columnField);
+}
