@@ -11,6 +11,11 @@ export const HEADER_HEIGHT = 30;
 const SELECT_WIDTH = 28;
 const STAR_WIDTH = 24;
 
+interface DrawnRow {
+  element: HTMLElement;
+  cells: Map<number, HTMLElement>;
+}
+
 /** What the grid asks of the page. */
 export interface GridHandlers {
   isSelected(runId: string): boolean;
@@ -47,6 +52,9 @@ export class Grid {
   private readonly columns: Virtualizer<HTMLDivElement, HTMLDivElement>;
   private readonly cleanups: (() => void)[] = [];
   private dragged: string | undefined;
+  /** The rows drawn, by display index, with their free cells by column index. */
+  private readonly drawn = new Map<number, DrawnRow>();
+  private headerKey = '';
 
   constructor(
     private readonly model: TableModel,
@@ -115,27 +123,83 @@ export class Grid {
     const width = this.leadWidth + this.free.reduce((sum, c) => sum + c.width, 0);
     this.canvas.style.width = `${width}px`;
     this.canvas.style.height = `${HEADER_HEIGHT + this.items.length * ROW_HEIGHT}px`;
+    this.redraw();
+  }
+
+  /** Draws the visible part after the data, layout, selection or stars changed (nothing is reused). */
+  redraw(): void {
+    this.drawn.clear();
+    this.body.replaceChildren();
+    this.headerKey = '';
     this.render();
   }
 
-  /** Draws the visible part. */
+  /**
+   * Draws the visible part, reusing what is drawn: rows still in view keep their element, and in each row
+   * only the cells of columns that came into view are made (and those that left are removed).
+   */
   render(): void {
     const width = this.canvas.style.width;
     const freeItems = this.columns.getVirtualItems();
-    this.renderHeader(width, freeItems);
-    const fragment = document.createDocumentFragment();
+    const headerKey = `${width} ${freeItems.map((i) => i.index).join(',')}`;
+    if (headerKey !== this.headerKey) {
+      this.headerKey = headerKey;
+      this.renderHeader(width, freeItems);
+    }
+    const wanted = new Set<number>();
     for (const item of this.rows.getVirtualItems()) {
       const display = this.items[item.index];
       if (display === undefined) {
         continue;
       }
-      fragment.append(
-        display.kind === 'group'
-          ? this.groupRow(display, item.start, width)
-          : this.runRow(display.row, item.index, item.start, width, freeItems),
-      );
+      wanted.add(item.index);
+      let drawn = this.drawn.get(item.index);
+      if (!drawn) {
+        drawn =
+          display.kind === 'group'
+            ? { element: this.groupRow(display, item.start, width), cells: new Map() }
+            : { element: this.runRow(display.row, item.index, item.start, width), cells: new Map() };
+        this.drawn.set(item.index, drawn);
+        this.body.append(drawn.element);
+      }
+      if (display.kind === 'run') {
+        this.syncCells(drawn, display.row, freeItems);
+      }
     }
-    this.body.replaceChildren(fragment);
+    for (const [index, drawn] of this.drawn) {
+      if (!wanted.has(index)) {
+        drawn.element.remove();
+        this.drawn.delete(index);
+      }
+    }
+  }
+
+  /** Makes the row's free cells those of `freeItems`. */
+  private syncCells(
+    drawn: DrawnRow,
+    rowIndex: number,
+    freeItems: readonly { index: number; start: number }[],
+  ): void {
+    const keep = new Set<number>();
+    for (const item of freeItems) {
+      keep.add(item.index);
+      if (!drawn.cells.has(item.index)) {
+        const column = this.free[item.index];
+        if (column) {
+          const cell = this.cell(column, rowIndex);
+          cell.classList.add('free');
+          cell.style.transform = `translateX(${item.start}px)`;
+          drawn.cells.set(item.index, cell);
+          drawn.element.append(cell);
+        }
+      }
+    }
+    for (const [index, cell] of drawn.cells) {
+      if (!keep.has(index)) {
+        cell.remove();
+        drawn.cells.delete(index);
+      }
+    }
   }
 
   private renderHeader(width: string, freeItems: readonly { index: number; start: number }[]): void {
@@ -218,13 +282,7 @@ export class Grid {
     return row;
   }
 
-  private runRow(
-    rowIndex: number,
-    itemIndex: number,
-    top: number,
-    width: string,
-    freeItems: readonly { index: number; start: number }[],
-  ): HTMLElement {
+  private runRow(rowIndex: number, itemIndex: number, top: number, width: string): HTMLElement {
     const data = this.model.data;
     const runId = data.runIds[rowIndex];
     const selected = this.handlers.isSelected(runId);
@@ -251,15 +309,6 @@ export class Grid {
       lead.append(this.cell(column, rowIndex));
     }
     row.append(lead);
-    for (const item of freeItems) {
-      const column = this.free[item.index];
-      if (column) {
-        const cell = this.cell(column, rowIndex);
-        cell.classList.add('free');
-        cell.style.transform = `translateX(${item.start}px)`;
-        row.append(cell);
-      }
-    }
     return row;
   }
 

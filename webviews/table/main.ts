@@ -316,7 +316,7 @@ class TableView {
       this.selected.add(id);
       this.anchor = item;
     }
-    this.grid?.render();
+    this.grid?.redraw();
     this.updateButtons();
   }
 
@@ -328,7 +328,7 @@ class TableView {
     if (!all) {
       ids.forEach((id) => this.selected.add(id));
     }
-    this.grid?.render();
+    this.grid?.redraw();
     this.updateButtons();
   }
 
@@ -336,7 +336,7 @@ class TableView {
     const data = this.model!.data;
     data.starred[row] = !data.starred[row];
     this.annotate(row);
-    this.grid?.render();
+    this.grid?.redraw();
   }
 
   private annotate(row: number): void {
@@ -403,7 +403,7 @@ class TableView {
     const commit = (): void => {
       this.model!.data.notes[row] = input.value;
       this.annotate(row);
-      this.grid?.render();
+      this.grid?.redraw();
     };
     save.addEventListener('click', commit);
     input.addEventListener('keydown', (e) => {
