@@ -12,6 +12,7 @@ import { parse } from 'csv-parse/sync';
 import { readAnnotations, writeAnnotations } from '../../../src/core/runs/annotations';
 import { fieldCatalog } from '../../../src/core/compare/fieldNames';
 import { buildTableData, filterRows, tableColumns, tableCsv } from '../../../src/features/table/viewModel';
+import type { TableAggregate } from '../../../src/protocol/table';
 import { tempDir } from '../../helpers/gitRepo';
 import { run } from '../compare/runs';
 
@@ -70,8 +71,8 @@ describe('experiments table columns and values', () => {
     const data = buildTableData(runs, {
       version: 7,
       head: 'a'.repeat(40),
-      aggregates: new Map([
-        ['val_accuracy', 'max' as const],
+      aggregates: new Map<string, TableAggregate>([
+        ['val_accuracy', 'max'],
         ['loss', { step: 1 }],
       ]),
       stepValue: (id, metric, step) =>
