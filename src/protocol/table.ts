@@ -52,6 +52,14 @@ export interface TableData {
   values: FieldValue[][];
 }
 
+/** The new values of one row: `values[column]`, in the order of the data's columns. */
+export interface TableRowUpdate {
+  index: number;
+  values: FieldValue[];
+  starred: boolean;
+  note: string;
+}
+
 /** One sort key: a column key and its direction. */
 export interface TableSortKey {
   key: string;
@@ -97,6 +105,12 @@ export interface TableQuery {
 /** Messages from the extension host to the table. */
 export interface TableHostMessages {
   'table/snapshot': { data: TableData; layout: TableLayout };
+  /**
+   * New values of some rows (runs whose record changed: a running run's metrics, a new status), when the
+   * runs and columns are the same as in the data of version `previous`; the data becomes version `version`.
+   * A view holding another version ignores it (a full snapshot follows any other change).
+   */
+  'table/rows': { version: number; previous: number; rows: TableRowUpdate[] };
   /** New values of a metric column (after `table/aggregate`). */
   'table/column': { version: number; column: TableColumn; values: FieldValue[] };
   /** The rows matching `query` (`null`: all rows), or why the query is wrong. */

@@ -171,6 +171,19 @@ describe(
       });
       await until(h.page, 'document.querySelectorAll(".row.run").length === 3');
 
+      // A running run's new values arrive as a row update, not a new snapshot.
+      const task = data.columns.findIndex((c) => c.key === 'task');
+      const values = data.values.map((column) => column[0]);
+      values[task] = 'retrained';
+      await h.post({
+        type: 'table/rows',
+        payload: { version: 2, previous: 1, rows: [{ index: 0, values, starred: true, note: '' }] },
+      });
+      await until(
+        h.page,
+        '[...document.querySelectorAll(".row.run")].some((r) => r.innerText.includes("retrained"))',
+      );
+
       assert.deepEqual(h.problems.csp, []);
       assert.deepEqual(h.problems.console, []);
       assert.deepEqual(h.problems.page, []);

@@ -164,6 +164,24 @@ class TableView {
       case 'table/snapshot':
         this.snapshot(message.payload.data, message.payload.layout);
         return;
+      case 'table/rows': {
+        const model = this.model;
+        if (!model || message.payload.previous !== model.data.version) {
+          return;
+        }
+        const data = model.data;
+        for (const row of message.payload.rows) {
+          row.values.forEach((value, column) => {
+            data.values[column][row.index] = value;
+          });
+          data.starred[row.index] = row.starred;
+          data.notes[row.index] = row.note;
+        }
+        data.version = message.payload.version;
+        model.invalidate();
+        this.grid?.update();
+        return;
+      }
       case 'table/column': {
         const model = this.model;
         const index = model?.columnIndex(message.payload.column.key);

@@ -73,6 +73,40 @@ export function cellText(column: TableColumn, value: FieldValue): string {
   return typeof value === 'number' ? formatNumber(value) : String(value);
 }
 
+/**
+ * How rows compare on one column: through `compareFieldValues`, or, for a column of numbers (the usual
+ * metric or param), through a `Float64Array` copy with missing values as NaN, which sorts several times
+ * faster and in the same order (missing last in both directions).
+ */
+function sortKey(
+  values: readonly FieldValue[] | undefined,
+  descending: boolean,
+): { compare: (a: number, b: number) => number } | undefined {
+  if (values === undefined) {
+    return undefined;
+  }
+  if (!values.every((v) => v === null || typeof v === 'number')) {
+    return { compare: (a, b) => compareFieldValues(values[a], values[b], descending) };
+  }
+  const numbers = Float64Array.from(values, (v) => (v === null ? NaN : v));
+  const sign = descending ? -1 : 1;
+  return {
+    compare: (a, b) => {
+      const x = numbers[a];
+      const y = numbers[b];
+      if (x === y) {
+        return 0;
+      }
+      const xMissing = x !== x;
+      const yMissing = y !== y;
+      if (xMissing || yMissing) {
+        return xMissing && yMissing ? 0 : xMissing ? 1 : -1;
+      }
+      return x < y ? -sign : sign;
+    },
+  };
+}
+
 /** The local state of the table and the derived rows and columns, recomputed when an input changes. */
 export class TableModel {
   /** Rows the host's filter let through (`null`: all). */
@@ -114,15 +148,12 @@ export class TableModel {
       ? Int32Array.from(this.filtered)
       : Int32Array.from({ length: this.data.runIds.length }, (_, i) => i);
     const keys = this.layout.sort
-      .map((key) => ({
-        values: this.data.values[this.keyIndex.get(key.key) ?? -1],
-        descending: key.descending,
-      }))
-      .filter((key) => key.values !== undefined);
+      .map((key) => sortKey(this.data.values[this.keyIndex.get(key.key) ?? -1], key.descending))
+      .filter((key) => key !== undefined);
     if (keys.length > 0) {
       rows.sort((a, b) => {
         for (const key of keys) {
-          const order = compareFieldValues(key.values[a], key.values[b], key.descending);
+          const order = key.compare(a, b);
           if (order !== 0) {
             return order;
           }

@@ -28,7 +28,15 @@ import {
 import { WebviewHost } from '../../webview/webviewHost';
 import { Commands } from '../ids';
 import type { RunsModel } from '../runs/runsModel';
-import { buildTableData, columnValues, filterRows, metricColumn, stepFields, tableCsv } from './viewModel';
+import {
+  buildTableData,
+  columnValues,
+  filterRows,
+  metricColumn,
+  rowUpdates,
+  stepFields,
+  tableCsv,
+} from './viewModel';
 
 /** Snapshots sent while runs appear or change, at most one per this many ms. */
 const UPDATE_INTERVAL_MS = 1000;
@@ -67,6 +75,8 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
   private runs: RunRecord[] = [];
   private data: TableData | undefined;
   private version = 0;
+  /** The version of the data the view holds (after a snapshot or row updates), if any. */
+  private sentVersion: number | undefined;
   private query: TableQuery = { expression: '', status: '', task: '', text: '' };
   private readonly annotations = new Map<string, RunAnnotations>();
   private stepValue: StepValueLookup | undefined;
@@ -107,35 +117,56 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
     return this.data;
   }
 
-  /** Re-reads the runs, their new annotations and step values, then sends a snapshot. */
+  /**
+   * Re-reads the runs, their new annotations and step values, then sends what changed: the changed rows
+   * when only rows changed (a running run's metrics), else a whole snapshot.
+   */
   private refresh(): Promise<void> {
-    this.refreshing = this.refreshing.then(async () => {
-      const started = performance.now();
-      const runs = this.services.runs.all();
-      await this.readAnnotations(runs.filter((run) => !this.annotations.has(run.id)));
-      const aggregates = new Map(this.layout.aggregates);
-      const columns = [...aggregates].map(([name, aggregate]) => metricColumn(name, aggregate));
-      this.stepValue = await loadStepValues(this.services.store, runs, stepFields(columns));
-      this.runs = runs;
-      this.version += 1;
-      this.data = buildTableData(runs, {
-        version: this.version,
-        head: this.services.runs.headCommit,
-        aggregates,
-        stepValue: this.stepValue,
-        annotations: this.annotations,
-      });
-      this.services.log?.info(
-        `table view: ${runs.length} runs × ${this.data.columns.length} columns built in ${Math.round(performance.now() - started)} ms`,
-      );
-      if (this.isReady) {
-        this.post(this.snapshot());
+    this.refreshing = this.refreshing
+      .then(async () => {
+        const started = performance.now();
+        const runs = this.services.runs.all();
+        await this.readAnnotations(runs.filter((run) => !this.annotations.has(run.id)));
+        const aggregates = new Map(this.layout.aggregates);
+        const columns = [...aggregates].map(([name, aggregate]) => metricColumn(name, aggregate));
+        this.stepValue = await loadStepValues(this.services.store, runs, stepFields(columns));
+        const previous =
+          this.data && this.sentVersion === this.data.version
+            ? { data: this.data, runs: this.runs }
+            : undefined;
+        this.version += 1;
+        const data = buildTableData(runs, {
+          version: this.version,
+          head: this.services.runs.headCommit,
+          aggregates,
+          stepValue: this.stepValue,
+          annotations: this.annotations,
+        });
+        const updates = previous && rowUpdates(previous, { data, runs });
+        this.runs = runs;
+        this.data = data;
+        this.services.log?.info(
+          `table view: ${runs.length} runs × ${data.columns.length} columns built in ${Math.round(performance.now() - started)} ms` +
+            (updates ? `, ${updates.length} rows changed` : ''),
+        );
+        if (!this.isReady) {
+          return;
+        }
+        if (updates) {
+          this.post({
+            type: 'table/rows',
+            payload: { version: data.version, previous: previous.data.version, rows: updates },
+          });
+          this.sentVersion = data.version;
+        } else {
+          this.post(this.snapshot());
+        }
         this.postFiltered();
-      }
-    });
-    return this.refreshing.catch((error: unknown) => {
-      this.services.log?.warn(`table view: could not read the runs: ${String(error)}`);
-    });
+      })
+      .catch((error: unknown) => {
+        this.services.log?.warn(`table view: could not read the runs: ${String(error)}`);
+      });
+    return this.refreshing;
   }
 
   private async readAnnotations(runs: readonly RunRecord[]): Promise<void> {
@@ -179,6 +210,7 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
       columns: [],
       values: [],
     };
+    this.sentVersion = data.version;
     return { type: 'table/snapshot', payload: { data, layout: this.layout } };
   }
 

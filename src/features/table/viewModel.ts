@@ -13,7 +13,13 @@ import { metricGoal } from '../../core/runs/summaries';
 import type { RunRecord } from '../../core/runs/types';
 import type { RunAnnotations } from '../../core/runs/annotations';
 import type { FieldValue } from '../../shared/fieldOrder';
-import type { TableAggregate, TableColumn, TableData, TableQuery } from '../../protocol/table';
+import type {
+  TableAggregate,
+  TableColumn,
+  TableData,
+  TableQuery,
+  TableRowUpdate,
+} from '../../protocol/table';
 
 /** The run attributes the table shows, first, in this order. */
 export const TABLE_ATTRIBUTES = ['id', 'task', 'status', 'started', 'duration', 'commit', 'dirty'] as const;
@@ -183,4 +189,49 @@ export function stepFields(columns: readonly TableColumn[]): Field[] {
   return columns
     .filter((column) => column.kind === 'metric' && typeof column.aggregate === 'object')
     .map(columnField);
+}
+
+/** A table's data with the run records it was built from (the same order). */
+export interface BuiltTable {
+  data: TableData;
+  runs: readonly RunRecord[];
+}
+
+/**
+ * The rows of `next` that changed since `previous`, when only rows changed: the same runs in the same
+ * order, the same columns and HEAD. A row changed when its run's record is another object (the runs model
+ * replaces the record of a changed run) or its star or note differs.
+ * @returns the updates (possibly none), or `undefined` when the view needs the whole of `next`.
+ */
+export function rowUpdates(previous: BuiltTable, next: BuiltTable): TableRowUpdate[] | undefined {
+  const [a, b] = [previous.data, next.data];
+  if (
+    a.head !== b.head ||
+    a.runIds.length !== b.runIds.length ||
+    a.columns.length !== b.columns.length ||
+    a.runIds.some((id, i) => id !== b.runIds[i]) ||
+    a.columns.some((column, i) => column.key !== b.columns[i].key || !sameAggregate(column, b.columns[i]))
+  ) {
+    return undefined;
+  }
+  const updates: TableRowUpdate[] = [];
+  next.runs.forEach((run, index) => {
+    if (
+      run !== previous.runs[index] ||
+      a.starred[index] !== b.starred[index] ||
+      a.notes[index] !== b.notes[index]
+    ) {
+      updates.push({
+        index,
+        values: b.values.map((column) => column[index]),
+        starred: b.starred[index],
+        note: b.notes[index],
+      });
+    }
+  });
+  return updates;
+}
+
+function sameAggregate(a: TableColumn, b: TableColumn): boolean {
+  return JSON.stringify(a.aggregate) === JSON.stringify(b.aggregate);
 }

@@ -11,7 +11,13 @@ import { describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { readAnnotations, writeAnnotations } from '../../../src/core/runs/annotations';
 import { fieldCatalog } from '../../../src/core/compare/fieldNames';
-import { buildTableData, filterRows, tableColumns, tableCsv } from '../../../src/features/table/viewModel';
+import {
+  buildTableData,
+  filterRows,
+  rowUpdates,
+  tableColumns,
+  tableCsv,
+} from '../../../src/features/table/viewModel';
 import type { TableAggregate } from '../../../src/protocol/table';
 import { tempDir } from '../../helpers/gitRepo';
 import { run } from '../compare/runs';
@@ -92,6 +98,50 @@ describe('experiments table columns and values', () => {
     assert.deepEqual(values('duration'), [90_000, 20_000, null]);
     assert.deepEqual(data.starred, [false, true, false]);
     assert.deepEqual(data.notes, ['', 'diverged', '']);
+  });
+});
+
+describe('experiments table updates', () => {
+  const build = (
+    records: typeof runs,
+    version: number,
+    starred = new Map<string, { starred: boolean }>(),
+  ) => ({
+    runs: records,
+    data: buildTableData(records, { version, head: null, aggregates: new Map(), annotations: starred }),
+  });
+
+  it('sends only the rows whose record or star changed when the runs and columns are the same', () => {
+    const before = build(runs, 1);
+    const grown = run(runs[1].id, {
+      status: 'running',
+      params: { lr: 0.1 },
+      metrics: { val_accuracy: [0.4, 0.6, 0.65], loss: [2, 1.5, 1.2] },
+      durationMs: 20_000,
+    });
+    const after = build([runs[0], grown, runs[2]], 2, new Map([[runs[2].id, { starred: true }]]));
+    const updates = rowUpdates(before, after)!;
+    assert.deepEqual(
+      updates.map((u) => [u.index, u.starred]),
+      [
+        [1, false],
+        [2, true],
+      ],
+    );
+    const column = (key: string) => after.data.columns.findIndex((c) => c.key === key);
+    assert.equal(updates[0].values[column('metrics.val_accuracy')], 0.65);
+    assert.equal(updates[0].values[column('status')], 'running');
+    assert.deepEqual(
+      rowUpdates(after, build([runs[0], grown, runs[2]], 3, new Map([[runs[2].id, { starred: true }]]))),
+      [],
+    );
+  });
+
+  it('asks for a whole snapshot when a run or a column came or went', () => {
+    const before = build(runs, 1);
+    assert.equal(rowUpdates(before, build(runs.slice(1), 2)), undefined);
+    const newParam = run(runs[0].id, { params: { lr: 0.01, 'model.layers': 3, dropout: 0.1 } });
+    assert.equal(rowUpdates(before, build([newParam, runs[1], runs[2]], 2)), undefined);
   });
 });
 
