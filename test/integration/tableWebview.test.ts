@@ -171,6 +171,13 @@ describe(
       });
       await until(h.page, 'document.querySelectorAll(".row.run").length === 3');
 
+      // A note on the one selected run.
+      await h.page.locator('.row.run').nth(1).locator('.cell').nth(3).click();
+      await h.page.locator('.note-bar input').fill('lr too high <b>?</b>');
+      await h.page.locator('.note-bar input').press('Enter');
+      const note = (await posted('table/annotate')).at(-1)!.payload as { note: string; runId: string };
+      assert.equal(note.note, 'lr too high <b>?</b>');
+
       // A running run's new values arrive as a row update, not a new snapshot.
       const task = data.columns.findIndex((c) => c.key === 'task');
       const values = data.values.map((column) => column[0]);

@@ -3,6 +3,7 @@
  * metric, the aggregate it reads (last, min, max, best, or the value at a step). Names are text only.
  */
 import type { TableAggregate, TableColumn } from '../../src/protocol/table';
+import { element } from './dom';
 import type { TableModel } from './model';
 
 /** Most columns listed at once (refine the search for the others). */
@@ -12,17 +13,6 @@ const LISTED = 300;
 export interface ChooserHandlers {
   onLayout(): void;
   onAggregate(metric: string, aggregate: TableAggregate): void;
-}
-
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string) {
-  const el = document.createElement(tag);
-  if (text !== undefined) {
-    el.textContent = text;
-  }
-  if (className) {
-    el.className = className;
-  }
-  return el;
 }
 
 function aggregateValue(aggregate: TableAggregate | undefined): string {

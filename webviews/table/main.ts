@@ -14,6 +14,7 @@ import {
 import { reportError, startView } from '../shared/page';
 import { getVsCodeApi } from '../shared/vscodeApi';
 import { ColumnChooser } from './chooser';
+import { element, labelled, renderNoteBar } from './dom';
 import { Grid } from './grid';
 import { TableModel } from './model';
 import styles from './table.css';
@@ -25,27 +26,6 @@ interface SavedState {
 const vscode = getVsCodeApi<TableViewMessage, SavedState>();
 const EMPTY_QUERY: TableQuery = { expression: '', status: '', task: '', text: '' };
 const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
-
-function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  text?: string,
-  className?: string,
-): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  if (text !== undefined) {
-    el.textContent = text;
-  }
-  if (className) {
-    el.className = className;
-  }
-  return el;
-}
-
-function labelled(text: string, control: HTMLElement): HTMLLabelElement {
-  const label = element('label', text);
-  label.append(control);
-  return label;
-}
 
 class TableView {
   private model: TableModel | undefined;
@@ -406,30 +386,17 @@ class TableView {
   }
 
   private renderNoteBar(selected: string[]): void {
-    if (selected.length !== 1 || !this.model) {
-      this.noteBar.replaceChildren();
-      return;
-    }
-    const row = this.model.data.runIds.indexOf(selected[0]);
-    const input = element('input');
-    input.type = 'text';
-    input.className = 'note';
-    input.value = this.model.data.notes[row] ?? '';
-    input.placeholder = 'A note on this run';
-    input.setAttribute('aria-label', `Note on run ${selected[0]}`);
-    const save = element('button', 'Save note');
-    const commit = (): void => {
-      this.model!.data.notes[row] = input.value;
-      this.annotate(row);
-      this.grid?.redraw();
-    };
-    save.addEventListener('click', commit);
-    input.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter') {
-        commit();
-      }
-    });
-    this.noteBar.replaceChildren(element('span', `Run ${selected[0]}`), input, save);
+    const row = selected.length === 1 && this.model ? this.model.data.runIds.indexOf(selected[0]) : -1;
+    renderNoteBar(
+      this.noteBar,
+      row >= 0 ? selected[0] : undefined,
+      this.model?.data.notes[row] ?? '',
+      (note) => {
+        this.model!.data.notes[row] = note;
+        this.annotate(row);
+        this.grid?.redraw();
+      },
+    );
   }
 }
 
