@@ -33,6 +33,7 @@ import {
   columnValues,
   filterRows,
   metricColumn,
+  patchTable,
   rowUpdates,
   stepFields,
   tableCsv,
@@ -135,27 +136,28 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
             ? { data: this.data, runs: this.runs }
             : undefined;
         this.version += 1;
-        const data = buildTableData(runs, {
+        const options = {
           version: this.version,
           head: this.services.runs.headCommit,
           aggregates,
           stepValue: this.stepValue,
           annotations: this.annotations,
-        });
-        const updates = previous && rowUpdates(previous, { data, runs });
+        };
+        const previousVersion = previous?.data.version;
+        const changed = previous && patchTable(previous, runs, options);
+        const data = changed && previous ? previous.data : buildTableData(runs, options);
         this.runs = runs;
         this.data = data;
         this.services.log?.info(
-          `table view: ${runs.length} runs × ${data.columns.length} columns built in ${Math.round(performance.now() - started)} ms` +
-            (updates ? `, ${updates.length} rows changed` : ''),
+          `table view: ${runs.length} runs × ${data.columns.length} columns ${changed ? `(${changed.length} rows read again)` : 'built'} in ${Math.round(performance.now() - started)} ms`,
         );
         if (!this.isReady) {
           return;
         }
-        if (updates) {
+        if (changed && previousVersion !== undefined) {
           this.post({
             type: 'table/rows',
-            payload: { version: data.version, previous: previous.data.version, rows: updates },
+            payload: { version: data.version, previous: previousVersion, rows: rowUpdates(data, changed) },
           });
           this.sentVersion = data.version;
         } else {

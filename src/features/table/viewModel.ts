@@ -198,40 +198,69 @@ export interface BuiltTable {
 }
 
 /**
- * The rows of `next` that changed since `previous`, when only rows changed: the same runs in the same
- * order, the same columns and HEAD. A row changed when its run's record is another object (the runs model
- * replaces the record of a changed run) or its star or note differs.
- * @returns the updates (possibly none), or `undefined` when the view needs the whole of `next`.
+ * Brings `previous` up to `runs` in place when only rows changed (the same runs in the same order, the same
+ * HEAD and aggregates, no param or metric the columns lack): the values of the rows whose run record is
+ * another object (the runs model replaces the record of a changed run) or whose star or note changed are
+ * read again, nothing else. Keeps a live table with thousands of runs cheap while a few runs are running.
+ * @returns the indices of the changed rows, or `undefined` when the table must be built anew.
  */
-export function rowUpdates(previous: BuiltTable, next: BuiltTable): TableRowUpdate[] | undefined {
-  const [a, b] = [previous.data, next.data];
+export function patchTable(
+  previous: BuiltTable,
+  runs: readonly RunRecord[],
+  options: TableDataOptions,
+): number[] | undefined {
+  const data = previous.data;
   if (
-    a.head !== b.head ||
-    a.runIds.length !== b.runIds.length ||
-    a.columns.length !== b.columns.length ||
-    a.runIds.some((id, i) => id !== b.runIds[i]) ||
-    a.columns.some((column, i) => column.key !== b.columns[i].key || !sameAggregate(column, b.columns[i]))
+    data.head !== options.head ||
+    runs.length !== previous.runs.length ||
+    runs.some((run, i) => run.id !== previous.runs[i].id) ||
+    data.columns.some(
+      (column) =>
+        column.kind === 'metric' &&
+        JSON.stringify(column.aggregate) !== JSON.stringify(options.aggregates.get(column.name) ?? 'last'),
+    )
   ) {
     return undefined;
   }
-  const updates: TableRowUpdate[] = [];
-  next.runs.forEach((run, index) => {
+  const keys = new Set(data.columns.map((column) => column.key));
+  const changed: number[] = [];
+  for (let i = 0; i < runs.length; i++) {
+    const run = runs[i];
+    const annotations = options.annotations.get(run.id);
     if (
-      run !== previous.runs[index] ||
-      a.starred[index] !== b.starred[index] ||
-      a.notes[index] !== b.notes[index]
+      run === previous.runs[i] &&
+      data.starred[i] === (annotations?.starred === true) &&
+      data.notes[i] === (annotations?.note ?? '')
     ) {
-      updates.push({
-        index,
-        values: b.values.map((column) => column[index]),
-        starred: b.starred[index],
-        note: b.notes[index],
-      });
+      continue;
     }
-  });
-  return updates;
+    const names = [
+      ...Object.keys(run.params).map((name) => `params.${name}`),
+      ...Object.keys(run.metrics).map((name) => `metrics.${name}`),
+    ];
+    if (!names.every((key) => keys.has(key))) {
+      return undefined;
+    }
+    changed.push(i);
+  }
+  const fields = data.columns.map(columnField);
+  for (const i of changed) {
+    fields.forEach((field, c) => {
+      data.values[c][i] = fieldValue(runs[i], field, options.stepValue);
+    });
+    data.starred[i] = options.annotations.get(runs[i].id)?.starred === true;
+    data.notes[i] = options.annotations.get(runs[i].id)?.note ?? '';
+  }
+  data.version = options.version;
+  return changed;
 }
 
-function sameAggregate(a: TableColumn, b: TableColumn): boolean {
-  return JSON.stringify(a.aggregate) === JSON.stringify(b.aggregate);
+/** The update message's rows: the values of rows `indices` of `data`. */
+export function rowUpdates(data: TableData, indices: readonly number[]): TableRowUpdate[] {
+  return indices.map((index) => ({
+    index,
+    values: data.values.map((column) => column[index]),
+    starred: data.starred[index],
+    note: data.notes[index],
+  }));
 }

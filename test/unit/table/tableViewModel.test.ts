@@ -14,6 +14,7 @@ import { fieldCatalog } from '../../../src/core/compare/fieldNames';
 import {
   buildTableData,
   filterRows,
+  patchTable,
   rowUpdates,
   tableColumns,
   tableCsv,
@@ -102,46 +103,40 @@ describe('experiments table columns and values', () => {
 });
 
 describe('experiments table updates', () => {
-  const build = (
-    records: typeof runs,
-    version: number,
-    starred = new Map<string, { starred: boolean }>(),
-  ) => ({
-    runs: records,
-    data: buildTableData(records, { version, head: null, aggregates: new Map(), annotations: starred }),
+  const options = (version: number, starred = new Map<string, { starred: boolean }>()) => ({
+    version,
+    head: null,
+    aggregates: new Map<string, TableAggregate>(),
+    annotations: starred,
   });
+  const built = () => ({ runs, data: buildTableData(runs, options(1)) });
 
-  it('sends only the rows whose record or star changed when the runs and columns are the same', () => {
-    const before = build(runs, 1);
+  it('reads again only the rows whose record or star changed, when the runs and columns are the same', () => {
+    const previous = built();
     const grown = run(runs[1].id, {
       status: 'running',
       params: { lr: 0.1 },
       metrics: { val_accuracy: [0.4, 0.6, 0.65], loss: [2, 1.5, 1.2] },
       durationMs: 20_000,
     });
-    const after = build([runs[0], grown, runs[2]], 2, new Map([[runs[2].id, { starred: true }]]));
-    const updates = rowUpdates(before, after)!;
-    assert.deepEqual(
-      updates.map((u) => [u.index, u.starred]),
-      [
-        [1, false],
-        [2, true],
-      ],
-    );
-    const column = (key: string) => after.data.columns.findIndex((c) => c.key === key);
+    const next = [runs[0], grown, runs[2]];
+    const stars = new Map([[runs[2].id, { starred: true }]]);
+    const changed = patchTable(previous, next, options(2, stars));
+    assert.deepEqual(changed, [1, 2]);
+    assert.deepEqual(previous.data, buildTableData(next, options(2, stars)), 'the same as built anew');
+    const updates = rowUpdates(previous.data, changed);
+    const column = (key: string) => previous.data.columns.findIndex((c) => c.key === key);
     assert.equal(updates[0].values[column('metrics.val_accuracy')], 0.65);
-    assert.equal(updates[0].values[column('status')], 'running');
-    assert.deepEqual(
-      rowUpdates(after, build([runs[0], grown, runs[2]], 3, new Map([[runs[2].id, { starred: true }]]))),
-      [],
-    );
+    assert.equal(updates[1].starred, true);
+    assert.deepEqual(patchTable({ runs: next, data: previous.data }, next, options(3, stars)), []);
   });
 
-  it('asks for a whole snapshot when a run or a column came or went', () => {
-    const before = build(runs, 1);
-    assert.equal(rowUpdates(before, build(runs.slice(1), 2)), undefined);
-    const newParam = run(runs[0].id, { params: { lr: 0.01, 'model.layers': 3, dropout: 0.1 } });
-    assert.equal(rowUpdates(before, build([newParam, runs[1], runs[2]], 2)), undefined);
+  it('asks for a new table when a run, a column or an aggregate came or went', () => {
+    assert.equal(patchTable(built(), runs.slice(1), options(2)), undefined);
+    const newParam = run(runs[0].id, { params: { lr: 0.01, dropout: 0.1 } });
+    assert.equal(patchTable(built(), [newParam, runs[1], runs[2]], options(2)), undefined);
+    const min = { ...options(2), aggregates: new Map<string, TableAggregate>([['loss', 'min']]) };
+    assert.equal(patchTable(built(), runs, min), undefined);
   });
 });
 
