@@ -126,6 +126,22 @@ describe('experiments table', () => {
     assert.deepEqual(reopened.currentLayout, layout);
   });
 
+  it('shows a new run without being opened again', async () => {
+    const panel = api.panels.table.get('table')!;
+    const root = workspaceRoot();
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const added = await writeFixtureRun(root, {
+      task: 'train',
+      git: { commit, branch: 'main', dirty: false, snapshot: null },
+      metrics: ['loss'],
+      steps: 5,
+      params: { lr: 0.5 },
+    });
+    await waitFor('the new run in the table', () =>
+      panel.currentData?.runIds.includes(added.id) ? true : undefined,
+    );
+  });
+
   it('hands the selected runs to the compare view', async () => {
     const panel = api.panels.table.get('table')!;
     const ids = [runs[0].id, runs[2].id];
