@@ -34,8 +34,10 @@ import {
   filterRows,
   metricColumn,
   patchTable,
+  queryStepFields,
   rowUpdates,
   stepFields,
+  tableCatalog,
   tableCsv,
 } from './viewModel';
 
@@ -163,7 +165,7 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
         } else {
           this.post(this.snapshot());
         }
-        this.postFiltered();
+        await this.postFiltered();
       })
       .catch((error: unknown) => {
         this.services.log?.warn(`table view: could not read the runs: ${String(error)}`);
@@ -216,13 +218,26 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
     return { type: 'table/snapshot', payload: { data, layout: this.layout } };
   }
 
-  private postFiltered(): void {
-    const result = filterRows(this.runs, this.query, this.annotations, undefined, this.stepValue);
+  /** Evaluates the view's query (reading the values at steps its expression names) and posts the rows. */
+  private async postFiltered(): Promise<void> {
+    const { query, runs, version, data } = this;
+    if (!data) {
+      return;
+    }
+    const catalog = tableCatalog(data);
+    const extra = await loadStepValues(this.services.store, runs, queryStepFields(query, catalog));
+    if (query !== this.query || version !== this.version) {
+      return; // a newer query or table is on its way
+    }
+    const columns = this.stepValue;
+    const stepValue: StepValueLookup = (id, metric, step) =>
+      extra?.(id, metric, step) ?? columns?.(id, metric, step);
+    const result = filterRows(runs, query, this.annotations, catalog, stepValue);
     this.post({
       type: 'table/filtered',
       payload: {
-        version: this.version,
-        query: this.query,
+        version,
+        query,
         ...('error' in result ? { rows: null, error: result.error } : result),
       },
     });
@@ -267,7 +282,10 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
       return;
     }
     const byId = new Map(this.runs.map((run) => [run.id, run]));
-    const csv = tableCsv(byId, this.data.columns, runIds, keys, this.stepValue);
+    const shown = this.data.columns.filter((column) => keys.includes(column.key));
+    const exported = runIds.flatMap((id) => byId.get(id) ?? []);
+    const stepValue = await loadStepValues(this.services.store, exported, stepFields(shown));
+    const csv = tableCsv(byId, this.data.columns, runIds, keys, stepValue);
     const target = await vscode.window.showSaveDialog({
       filters: { CSV: ['csv'] },
       saveLabel: 'Export',
@@ -297,7 +315,7 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
         return;
       case 'table/query':
         this.query = message.payload;
-        this.postFiltered();
+        this.report('could not filter', this.postFiltered());
         return;
       case 'table/layout':
         this.saveLayout(message.payload);

@@ -7,7 +7,7 @@
 import { UserInputError } from '../../core/base/errors';
 import { fieldCatalog, type FieldCatalog } from '../../core/compare/fieldNames';
 import { fieldValue, type Field, type StepValueLookup } from '../../core/compare/fields';
-import { matchesFilter, parseFilter, type FilterExpression } from '../../core/compare/filter';
+import { filterFields, matchesFilter, parseFilter, type FilterExpression } from '../../core/compare/filter';
 import { runsCsv } from '../../core/compare/table';
 import { metricGoal } from '../../core/runs/summaries';
 import type { RunRecord } from '../../core/runs/types';
@@ -182,6 +182,31 @@ export function tableCsv(
     return run;
   });
   return runsCsv(runs, fields, stepValue);
+}
+
+/** The params and metrics of a table, from its columns (without reading every run again). */
+export function tableCatalog(data: TableData): FieldCatalog {
+  const params = new Set<string>();
+  const metrics = new Set<string>();
+  for (const column of data.columns) {
+    if (column.kind === 'param') {
+      params.add(column.name);
+    } else if (column.kind === 'metric') {
+      metrics.add(column.name);
+    }
+  }
+  return { params, metrics };
+}
+
+/** The `name:@N` fields a query's expression reads (none when it does not parse: its error is shown). */
+export function queryStepFields(query: TableQuery, catalog: FieldCatalog): Field[] {
+  try {
+    return filterFields(parseFilter(query.expression, catalog, WHAT)).filter(
+      (field) => field.kind === 'metric' && typeof field.aggregate === 'object',
+    );
+  } catch {
+    return [];
+  }
 }
 
 /** The fields of metric columns reading a step, whose values `loadStepValues` must read first. */

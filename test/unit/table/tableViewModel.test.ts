@@ -15,7 +15,9 @@ import {
   buildTableData,
   filterRows,
   patchTable,
+  queryStepFields,
   rowUpdates,
+  tableCatalog,
   tableColumns,
   tableCsv,
 } from '../../../src/features/table/viewModel';
@@ -156,6 +158,18 @@ describe('experiments table queries', () => {
     assert.deepEqual(filterRows(runs, { ...EMPTY, task: 'eval' }, notes), { rows: [2] });
     assert.deepEqual(filterRows(runs, { ...EMPTY, text: 'HOLDOUT' }, notes), { rows: [2] });
     assert.deepEqual(filterRows(runs, { ...EMPTY, expression: 'duration > 1m' }, notes), { rows: [0] });
+  });
+
+  it('names the values at steps an expression reads, from the columns the table has', () => {
+    const catalog = tableCatalog(
+      buildTableData(runs, { version: 1, head: null, aggregates: new Map(), annotations: new Map() }),
+    );
+    assert.deepEqual([...catalog.params].sort(), ['<b>bold</b>', '__proto__', 'lr', 'model.layers']);
+    assert.deepEqual(
+      queryStepFields({ ...EMPTY, expression: 'loss:@1 < 0.3 and val_accuracy > 0.5' }, catalog),
+      [{ kind: 'metric', name: 'loss', aggregate: { step: 1 } }],
+    );
+    assert.deepEqual(queryStepFields({ ...EMPTY, expression: 'loss:@1 < (' }, catalog), []);
   });
 
   it('returns an error with its column for a bad expression or an unknown name', () => {
