@@ -21,7 +21,6 @@ import { registerCompare, type CompareRegistrationServices } from './features/co
 import type { ComparePanel } from './features/compare/comparePanel';
 import { registerTable, type TableRegistrationServices } from './features/table/registration';
 import type { TablePanel } from './features/table/tablePanel';
-import { RunStore } from './core/runs/store';
 import type { DriftPanel } from './features/drift/driftPanel';
 import { registerDrift } from './features/drift/registration';
 import { registerInline } from './features/inline/registration';
@@ -213,7 +212,7 @@ export class ExtensionRoot implements vscode.Disposable {
       const table: TableRegistrationServices = {
         extensionUri: context.extensionUri,
         runs: this.runs,
-        store: this.track(new RunStore(root)),
+        root,
         state: context.workspaceState,
         log: this.log,
         panels: this.track(new PanelRegistry<TablePanel>()),

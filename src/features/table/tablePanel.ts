@@ -11,7 +11,7 @@ import { UserInputError } from '../../core/base/errors';
 import type { StepValueLookup } from '../../core/compare/fields';
 import { loadStepValues } from '../../core/compare/stepValues';
 import { readAnnotations, writeAnnotations, type RunAnnotations } from '../../core/runs/annotations';
-import type { RunStore } from '../../core/runs/store';
+import { RunStore } from '../../core/runs/store';
 import type { RunRecord } from '../../core/runs/types';
 import { assertNever, type MessageOf } from '../../protocol/messages';
 import {
@@ -58,7 +58,8 @@ export interface TableLog {
 export interface TablePanelServices {
   extensionUri: vscode.Uri;
   runs: RunsModel;
-  store: RunStore;
+  /** The workspace folder (its `.xlens/runs` holds the runs). */
+  root: string;
   /** Where the layout is kept (the extension's `workspaceState`). */
   state: vscode.Memento;
   log?: TableLog;
@@ -78,6 +79,7 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
   private runs: RunRecord[] = [];
   private data: TableData | undefined;
   private version = 0;
+  private readonly runStore: RunStore;
   /** The version of the data the view holds (after a snapshot or row updates), if any. */
   private sentVersion: number | undefined;
   private query: TableQuery = { expression: '', status: '', task: '', text: '' };
@@ -99,6 +101,7 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
   ) {
     super(panel, { title: 'Experiments', bundle: 'table', extensionUri: services.extensionUri });
     this.layout = savedLayout(services.state);
+    this.runStore = this.store.track(new RunStore(services.root));
     this.store.track({ dispose: () => clearTimeout(this.pending) });
     this.store.track(
       this.onDidRejectMessage((reason) =>
@@ -132,7 +135,7 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
         await this.readAnnotations(runs.filter((run) => !this.annotations.has(run.id)));
         const aggregates = new Map(this.layout.aggregates);
         const columns = [...aggregates].map(([name, aggregate]) => metricColumn(name, aggregate));
-        this.stepValue = await loadStepValues(this.services.store, runs, stepFields(columns));
+        this.stepValue = await loadStepValues(this.runStore, runs, stepFields(columns));
         const previous =
           this.data && this.sentVersion === this.data.version
             ? { data: this.data, runs: this.runs }
@@ -177,12 +180,10 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
     for (let i = 0; i < runs.length; i += READ_CONCURRENCY) {
       await Promise.all(
         runs.slice(i, i + READ_CONCURRENCY).map(async (run) => {
-          const annotations = await readAnnotations(this.services.store.runDir(run.id)).catch(
-            (error: unknown) => {
-              this.services.log?.warn(`table view: ${(error as Error).message}`);
-              return {};
-            },
-          );
+          const annotations = await readAnnotations(this.runStore.runDir(run.id)).catch((error: unknown) => {
+            this.services.log?.warn(`table view: ${(error as Error).message}`);
+            return {};
+          });
           this.annotations.set(run.id, annotations);
         }),
       );
@@ -225,7 +226,7 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
       return;
     }
     const catalog = tableCatalog(data);
-    const extra = await loadStepValues(this.services.store, runs, queryStepFields(query, catalog));
+    const extra = await loadStepValues(this.runStore, runs, queryStepFields(query, catalog));
     if (query !== this.query || version !== this.version) {
       return; // a newer query or table is on its way
     }
@@ -252,7 +253,7 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
     }
     this.saveLayout({ ...this.layout, aggregates: [...aggregates] });
     const column = metricColumn(metric, aggregate);
-    const stepValue = await loadStepValues(this.services.store, this.runs, stepFields([column]));
+    const stepValue = await loadStepValues(this.runStore, this.runs, stepFields([column]));
     const values = columnValues(this.runs, column, stepValue);
     if (this.data) {
       const index = this.data.columns.findIndex((c) => c.key === column.key);
@@ -273,7 +274,7 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
     if (!this.runs.some((run) => run.id === runId)) {
       throw new UserInputError(`There is no run ${runId} (it may have been deleted).`);
     }
-    await writeAnnotations(this.services.store.runDir(runId), { starred, note });
+    await writeAnnotations(this.runStore.runDir(runId), { starred, note });
     this.annotations.set(runId, { starred, note });
   }
 
@@ -284,7 +285,7 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
     const byId = new Map(this.runs.map((run) => [run.id, run]));
     const shown = this.data.columns.filter((column) => keys.includes(column.key));
     const exported = runIds.flatMap((id) => byId.get(id) ?? []);
-    const stepValue = await loadStepValues(this.services.store, exported, stepFields(shown));
+    const stepValue = await loadStepValues(this.runStore, exported, stepFields(shown));
     const csv = tableCsv(byId, this.data.columns, runIds, keys, stepValue);
     const target = await vscode.window.showSaveDialog({
       filters: { CSV: ['csv'] },
