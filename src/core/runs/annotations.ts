@@ -68,8 +68,8 @@ export async function readAnnotations(runDir: string): Promise<RunAnnotations> {
 }
 
 /**
- * Writes the annotations of the run in `runDir` (atomically: temp file + rename), or deletes nothing and
- * writes `{}` when neither a star nor a note is left. An empty note is left out.
+ * Writes the annotations of the run in `runDir` (atomically: temp file + rename). A star that is off and an
+ * empty note are left out, so a run with neither has `{}`.
  * @throws Error from the file system (a missing run folder, a read-only disk).
  */
 export async function writeAnnotations(runDir: string, annotations: RunAnnotations): Promise<void> {
