@@ -19,6 +19,8 @@ import type { DashboardPanel } from './features/dashboard/dashboardPanel';
 import { registerDashboard } from './features/dashboard/registration';
 import { registerCompare, type CompareRegistrationServices } from './features/compare/registration';
 import type { ComparePanel } from './features/compare/comparePanel';
+import { registerTable, type TableRegistrationServices } from './features/table/registration';
+import type { TablePanel } from './features/table/tablePanel';
 import type { DriftPanel } from './features/drift/driftPanel';
 import { registerDrift } from './features/drift/registration';
 import { registerInline } from './features/inline/registration';
@@ -103,6 +105,7 @@ export class ExtensionRoot implements vscode.Disposable {
         dashboards: this.track(new PanelRegistry<DashboardPanel>()),
         drift: this.track(new PanelRegistry<DriftPanel>()),
         compare: this.track(new PanelRegistry<ComparePanel>()),
+        table: this.track(new PanelRegistry<TablePanel>()),
         restore: () => Promise.reject(noFolderError()),
       };
     } else {
@@ -212,11 +215,21 @@ export class ExtensionRoot implements vscode.Disposable {
         panels: this.track(new PanelRegistry<ComparePanel>()),
       };
       this.trackAll(registerCompare(compare));
+      const table: TableRegistrationServices = {
+        extensionUri: context.extensionUri,
+        runs: this.runs,
+        root,
+        state: context.workspaceState,
+        log: this.log,
+        panels: this.track(new PanelRegistry<TablePanel>()),
+      };
+      this.trackAll(registerTable(table));
       this.trackAll(registerInline({ root, runs: this.runs, tasks: this.tasks, config: this.config }));
       panels = {
         dashboards: dashboards.panels,
         drift: drift.panels,
         compare: compare.panels,
+        table: table.panels,
         // What the serializers registered above do after a window reload.
         restore: async (panel, state) => {
           if (panel.viewType.endsWith(WebviewTypes.dashboard)) {
@@ -225,6 +238,9 @@ export class ExtensionRoot implements vscode.Disposable {
           } else if (panel.viewType.endsWith(WebviewTypes.compare)) {
             const { restoreCompare } = await import('./features/compare/openCompare');
             restoreCompare(compare, panel, state);
+          } else if (panel.viewType.endsWith(WebviewTypes.table)) {
+            const { restoreTable } = await import('./features/table/openTable');
+            restoreTable(table, panel);
           } else if (panel.viewType.endsWith(WebviewTypes.drift)) {
             const { restoreDriftPanel } = await import('./features/drift/openDrift');
             await restoreDriftPanel(drift, panel, state);

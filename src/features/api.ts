@@ -11,6 +11,8 @@ import type { DriftPanel } from './drift/driftPanel';
 import type { ImportedRunsModel } from './imported/importedModel';
 import type { RunsModel } from './runs/runsModel';
 import type { RunsTreeProvider } from './runs/tree';
+
+import type { TablePanel } from './table/tablePanel';
 import type { TasksModel } from './tasks/tasksModel';
 
 export interface XlensApi {
@@ -67,6 +69,8 @@ export interface XlensPanels {
   readonly drift: OpenPanels<DriftPanel>;
   /** Compare views, by their runs' ids joined with commas. */
   readonly compare: OpenPanels<ComparePanel>;
+  /** The experiments table, under the key `table` when open. */
+  readonly table: OpenPanels<TablePanel>;
   /**
    * Restores `panel` from its saved `state` as the panel serializer of its view type (dashboard or
    * drift) does after a window reload; a panel whose state does not pass the checks is closed.

@@ -27,6 +27,11 @@ export const Commands = {
   rerun: { id: 'xlens.rerun', title: 'Re-run', icon: '$(debug-rerun)' },
   openRunDashboard: { id: 'xlens.openRunDashboard', title: 'Open Run Dashboard', icon: '$(graph-line)' },
   compareRuns: { id: 'xlens.compareRuns', title: 'Compare Runs', icon: '$(diff-multiple)' },
+  openExperimentsTable: {
+    id: 'xlens.openExperimentsTable',
+    title: 'Open Experiments Table',
+    icon: '$(table)',
+  },
   showRunOutput: { id: 'xlens.showRunOutput', title: 'Show Run Output', icon: '$(output)' },
   deleteRun: { id: 'xlens.deleteRun', title: 'Delete Run', icon: '$(trash)' },
   copyRunId: { id: 'xlens.copyRunId', title: 'Copy Run Id' },
@@ -67,6 +72,8 @@ export const WebviewTypes = {
   drift: 'xlens.drift',
   /** The compare view (two or more runs overlaid). */
   compare: 'xlens.compare',
+  /** The experiments table (every run, one row each). */
+  table: 'xlens.table',
 } as const;
 
 /** Context keys the extension sets (`setContext`) and package.json `when` clauses read. */

@@ -47,6 +47,7 @@ export const TRUST_NEEDS: Record<CommandKey, TrustNeed> = {
   cancelRun: 'signalsProcesses',
   openRunDashboard: 'readsOnly',
   compareRuns: 'readsOnly',
+  openExperimentsTable: 'readsOnly',
   showRunOutput: 'readsOnly',
   deleteRun: 'deletesRecords',
   copyRunId: 'readsOnly',

@@ -5,6 +5,7 @@
  * best, or the value at a step). One module, so a column, a sort key and a filter name the same value.
  */
 import { ownValue } from '../../shared/dict';
+import type { FieldValue as SharedFieldValue } from '../../shared/fieldOrder';
 import { summaryValue } from '../runs/summaries';
 import type { RunRecord } from '../runs/types';
 
@@ -37,7 +38,7 @@ export type Field =
   | { kind: 'metric'; name: string; aggregate: Aggregate };
 
 /** A value read from a run: a number, a string, a boolean, or `null` when the run has none. */
-export type FieldValue = string | number | boolean | null;
+export type FieldValue = SharedFieldValue;
 
 /**
  * The value of a metric at a step, when a field asks for one (`{ step: N }`): loaded from the run's
@@ -114,37 +115,4 @@ function attributeValue(run: RunRecord, name: Attribute): FieldValue {
   }
 }
 
-/**
- * Orders two field values for sorting, ascending: numbers numerically, strings by `localeCompare` with
- * numeric collation (`run-9` before `run-10`), `false` before `true`; values of different types order
- * numbers, then strings, then booleans. `null` (no value) sorts last in both directions, so sorting
- * by a metric never puts the runs without it first.
- * @returns negative, zero or positive, as `Array.prototype.sort` expects, for an ascending sort;
- *   `descending` reverses everything but the place of `null`.
- */
-export function compareFieldValues(a: FieldValue, b: FieldValue, descending = false): number {
-  if (a === null || b === null) {
-    return a === b ? 0 : a === null ? 1 : -1;
-  }
-  const order = typeRank(a) - typeRank(b) || compareSameType(a, b);
-  return descending ? -order : order;
-}
-
-function typeRank(value: string | number | boolean): number {
-  return typeof value === 'number' ? 0 : typeof value === 'string' ? 1 : 2;
-}
-
-function compareSameType(a: string | number | boolean, b: string | number | boolean): number {
-  if (typeof a === 'number' && typeof b === 'number') {
-    return a - b;
-  }
-  if (typeof a === 'string' && typeof b === 'string') {
-    return a.localeCompare(b, 'en', { numeric: true });
-  }
-  return Number(a) - Number(b);
-}
-
-/** Whether two field values are the same value (numbers by value, so `1` equals `1.0`). */
-export function sameFieldValue(a: FieldValue, b: FieldValue): boolean {
-  return a === b || (typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b));
-}
+export { compareFieldValues, sameFieldValue } from '../../shared/fieldOrder';

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { UserInputError } from '../base/errors';
 import { openRegularFile } from '../base/regularFile';
+import { writeFileAtomic } from './atomicWrite';
 
 /** The file name, in the run folder. */
 export const ANNOTATIONS_FILE = 'annotations.json';
@@ -64,4 +65,17 @@ export async function readAnnotations(runDir: string): Promise<RunAnnotations> {
     ...(object.starred !== undefined ? { starred: object.starred } : {}),
     ...(object.note !== undefined ? { note: object.note } : {}),
   };
+}
+
+/**
+ * Writes the annotations of the run in `runDir` (atomically: temp file + rename). A star that is off and an
+ * empty note are left out, so a run with neither has `{}`.
+ * @throws Error from the file system (a missing run folder, a read-only disk).
+ */
+export async function writeAnnotations(runDir: string, annotations: RunAnnotations): Promise<void> {
+  const value: RunAnnotations = {
+    ...(annotations.starred === true ? { starred: true } : {}),
+    ...(annotations.note !== undefined && annotations.note !== '' ? { note: annotations.note } : {}),
+  };
+  await writeFileAtomic(join(runDir, ANNOTATIONS_FILE), `${JSON.stringify(value, null, 2)}\n`);
 }

@@ -1,0 +1,205 @@
+/**
+ * The experiments table (webviews/table) in headless Chromium under the extension's CSP: 60 runs over two
+ * commits with a markup param, a `__proto__` param and a metric named with escape sequences, all shown as
+ * text; sorting by a metric (Shift-click adds a key), collapsing a commit group, hiding and pinning a column,
+ * selecting runs and posting Compare, a star and an export of the shown rows and columns.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { buildTableData } from '../../src/features/table/viewModel';
+import { DEFAULT_TABLE_LAYOUT, type TableHostMessage } from '../../src/protocol/table';
+import { chromiumSkipReason, launchChromium } from '../helpers/chromium';
+import { repoRoot } from '../helpers/reportBundle';
+import { buildViewBundle, openWebview, until, type PostedMessage } from '../helpers/webviewPage';
+import { run } from '../unit/compare/runs';
+
+const dir = mkdtempSync(join(tmpdir(), 'xlens-table-webview-'));
+const MARKUP = '<img src=x onerror=alert(1)>';
+const ESCAPES = 'acc\u001b[31m\\n';
+
+function records() {
+  return Array.from({ length: 60 }, (_, i) => {
+    const record = run(`20261206T10${String(i).padStart(2, '0')}00Z-0000000${i % 10}`, {
+      params: { lr: 0.001 * ((i % 7) + 1), epochs: 10 + i, [MARKUP]: 'x', ['__proto__']: i },
+      metrics: { val_accuracy: [0.5, 0.6 + (i % 13) / 100], loss: [1, 0.5 - i / 1000], [ESCAPES]: [i] },
+      durationMs: 1000 * (i + 1),
+    });
+    if (i % 2 === 1) {
+      record.git = { ...record.git, commit: 'b'.repeat(40) };
+    }
+    return record;
+  }).reverse();
+}
+
+describe(
+  'experiments table in headless Chromium under the extension CSP',
+  { skip: chromiumSkipReason() },
+  () => {
+    let browser: Browser;
+    let bundle: string;
+    before(async () => {
+      bundle = await buildViewBundle('table', dir);
+      browser = await launchChromium();
+    });
+    after(async () => {
+      await browser?.close();
+    });
+
+    it('shows names as text, sorts, groups, pins, selects, compares, stars and exports', async () => {
+      const runs = records();
+      const data = buildTableData(runs, {
+        version: 1,
+        head: 'b'.repeat(40),
+        aggregates: new Map(),
+        annotations: new Map(),
+      });
+      const h = await openWebview<TableHostMessage>(browser, bundle, {
+        dir,
+        viewport: { width: 1400, height: 700 },
+      });
+      const posted = async (type: string): Promise<PostedMessage[]> =>
+        (await h.posted()).filter((m) => m.type === type);
+      await h.post({ type: 'table/snapshot', payload: { data, layout: DEFAULT_TABLE_LAYOUT } });
+      await until(h.page, 'window.__posted.some((m) => m.type === "table/rendered")');
+
+      const header = await h.page.locator('.grid-header').innerText();
+      assert.ok(header.includes('task') && header.includes('lr'), header);
+      // Virtualized: far fewer row elements than runs.
+      const rendered = await h.page.locator('.row.run').count();
+      assert.ok(rendered > 5 && rendered < 60, `${rendered} rows in the DOM`);
+      // The HEAD group comes first.
+      assert.match(await h.page.locator('.row.group').first().innerText(), /bbbbbbb \(HEAD\) · 30 runs/);
+
+      // Names from data are text: scroll the columns of the markup, __proto__ and escape names into view.
+      await h.page.locator('.grid').evaluate((el) => {
+        el.scrollLeft = el.scrollWidth;
+      });
+      await until(h.page, 'document.querySelector(".grid-header").innerText.includes("__proto__")');
+      const names = await h.page.locator('.grid-header').innerText();
+      assert.ok(names.includes(MARKUP), 'markup param shown as text');
+      assert.ok(
+        names.includes(ESCAPES.replace('\u001b', '')) || names.includes(ESCAPES),
+        'escape name shown',
+      );
+      assert.equal(await h.page.locator('img').count(), 0);
+      await h.page.locator('.grid').evaluate((el) => {
+        el.scrollLeft = 0;
+      });
+
+      // Sort by val_accuracy (best first), then Shift-click duration as a second key.
+      await h.page.locator('label:has-text("group by commit") input').uncheck();
+      await h.page.locator('.cell.head', { hasText: 'val_accuracy' }).click();
+      await h.page.locator('.cell.head', { hasText: 'duration' }).click({ modifiers: ['Shift'] });
+      await until(
+        h.page,
+        'window.__posted.some((m) => m.type === "table/layout" && m.payload.sort.length === 2)',
+      );
+      const layout = (await posted('table/layout')).at(-1)!.payload as typeof DEFAULT_TABLE_LAYOUT;
+      assert.deepEqual(layout.sort, [
+        { key: 'metrics.val_accuracy', descending: true },
+        { key: 'duration', descending: false },
+      ]);
+      assert.equal(layout.grouped, false);
+      const best = Math.max(...runs.map((r) => r.metrics.val_accuracy.last));
+      const firstRow = await h.page.locator('.row.run').first().innerText();
+      assert.ok(firstRow.includes(String(best)), `${firstRow} starts with the best val_accuracy ${best}`);
+
+      // Select 3 runs (click, Ctrl-click, checkbox) and compare them in the order shown.
+      const rows = h.page.locator('.row.run');
+      await rows.nth(0).locator('.cell').nth(3).click();
+      await rows
+        .nth(1)
+        .locator('.cell')
+        .nth(3)
+        .click({ modifiers: ['Control'] });
+      await rows.nth(2).locator('.row-check').check();
+      await h.page.locator('button', { hasText: 'Compare 3' }).click();
+      const compare = (await posted('table/compare')).at(-1)!.payload as { runIds: string[] };
+      assert.equal(compare.runIds.length, 3);
+
+      // Star the first row.
+      await rows.nth(0).locator('.star').click();
+      const annotate = (await posted('table/annotate')).at(-1)!.payload as { starred: boolean };
+      assert.equal(annotate.starred, true);
+
+      // Hide epochs and pin task through the chooser; then export.
+      await h.page.locator('button', { hasText: 'Columns…' }).click();
+      await h.page.locator('.chooser input[type=search]').fill('params.');
+      await h.page
+        .locator('.chooser li', { hasText: 'params.epochs' })
+        .locator('input[type=checkbox]')
+        .uncheck();
+      await h.page.locator('.chooser input[type=search]').fill('task');
+      await h.page.locator('.chooser li', { hasText: 'task' }).locator('button', { hasText: 'Pin' }).click();
+      const pinned = (await posted('table/layout')).at(-1)!.payload as typeof DEFAULT_TABLE_LAYOUT;
+      assert.deepEqual(pinned.pinned, ['task']);
+      assert.deepEqual(pinned.hidden, ['params.epochs']);
+      await h.page.locator('button', { hasText: 'Columns…' }).click();
+      await h.page.locator('button', { hasText: 'Export CSV' }).click();
+      const exported = (await posted('table/export')).at(-1)!.payload as {
+        runIds: string[];
+        columns: string[];
+      };
+      assert.equal(exported.runIds.length, 60);
+      assert.equal(exported.columns[0], 'task', 'pinned first');
+      assert.ok(!exported.columns.includes('params.epochs'));
+
+      // A filter error from the host shows inline with a caret at its column.
+      await h.page.locator('.expression').fill('val_accuracy > (');
+      await until(
+        h.page,
+        'window.__posted.some((m) => m.type === "table/query" && m.payload.expression === "val_accuracy > (")',
+      );
+      await h.post({
+        type: 'table/filtered',
+        payload: {
+          version: 1,
+          query: { expression: 'val_accuracy > (', status: '', task: '', text: '' },
+          rows: null,
+          error: { message: 'filter: column 16: "(" is not closed', column: 16 },
+        },
+      });
+      await until(h.page, 'document.querySelector(".filter-error .caret") !== null');
+      assert.equal(await h.page.locator('.filter-error .caret').innerText(), `${' '.repeat(15)}^`);
+      await h.post({
+        type: 'table/filtered',
+        payload: { version: 1, query: { expression: '', status: '', task: '', text: '' }, rows: [0, 1, 2] },
+      });
+      await until(h.page, 'document.querySelectorAll(".row.run").length === 3');
+
+      // A note on the one selected run.
+      await h.page.locator('.row.run').nth(1).locator('.cell').nth(3).click();
+      await h.page.locator('.note-bar input').fill('lr too high <b>?</b>');
+      await h.page.locator('.note-bar input').press('Enter');
+      const note = (await posted('table/annotate')).at(-1)!.payload as { note: string; runId: string };
+      assert.equal(note.note, 'lr too high <b>?</b>');
+
+      // A running run's new values arrive as a row update, not a new snapshot.
+      const task = data.columns.findIndex((c) => c.key === 'task');
+      const values = data.values.map((column) => column[0]);
+      values[task] = 'retrained';
+      await h.post({
+        type: 'table/rows',
+        payload: { version: 2, previous: 1, rows: [{ index: 0, values, starred: true, note: '' }] },
+      });
+      await until(
+        h.page,
+        '[...document.querySelectorAll(".row.run")].some((r) => r.innerText.includes("retrained"))',
+      );
+
+      assert.deepEqual(h.problems.csp, []);
+      assert.deepEqual(h.problems.console, []);
+      assert.deepEqual(h.problems.page, []);
+      assert.deepEqual(h.problems.dialogs, []);
+      assert.deepEqual(h.problems.requests, []);
+      assert.deepEqual(await h.viewErrors(), []);
+      mkdirSync(join(repoRoot, 'test-results'), { recursive: true });
+      await h.page.screenshot({ path: join(repoRoot, 'test-results', 'table-view.png') });
+      await h.page.context().close();
+    });
+  },
+);

@@ -1,0 +1,54 @@
+/** Small DOM helpers of the table view: every text goes in through `textContent`. */
+
+/** A new element with optional text and class. */
+export function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  text?: string,
+  className?: string,
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  if (text !== undefined) {
+    el.textContent = text;
+  }
+  if (className) {
+    el.className = className;
+  }
+  return el;
+}
+
+/** A label with `text` around `control`. */
+export function labelled(text: string, control: HTMLElement): HTMLLabelElement {
+  const label = element('label', text);
+  label.append(control);
+  return label;
+}
+
+/**
+ * Fills `bar` with the note editor of one run: its id, the note, and Save (Enter saves too); empties the
+ * bar when `runId` is undefined.
+ */
+export function renderNoteBar(
+  bar: HTMLElement,
+  runId: string | undefined,
+  note: string,
+  save: (note: string) => void,
+): void {
+  if (runId === undefined) {
+    bar.replaceChildren();
+    return;
+  }
+  const input = element('input');
+  input.type = 'text';
+  input.className = 'note';
+  input.value = note;
+  input.placeholder = 'A note on this run';
+  input.setAttribute('aria-label', `Note on run ${runId}`);
+  const button = element('button', 'Save note');
+  button.addEventListener('click', () => save(input.value));
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') {
+      save(input.value);
+    }
+  });
+  bar.replaceChildren(element('span', `Run ${runId}`), input, button);
+}
