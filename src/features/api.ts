@@ -11,7 +11,6 @@ import type { DriftPanel } from './drift/driftPanel';
 import type { ImportedRunsModel } from './imported/importedModel';
 import type { RunsModel } from './runs/runsModel';
 import type { RunsTreeProvider } from './runs/tree';
-
 import type { TablePanel } from './table/tablePanel';
 import type { TasksModel } from './tasks/tasksModel';
 
