@@ -206,7 +206,9 @@ export class ExtensionRoot implements vscode.Disposable {
         panels: this.track(new PanelRegistry<ComparePanel>()),
       };
       this.trackAll(registerCompare(compare));
-      this.trackAll(registerInline({ root, runs: this.runs, tasks: this.tasks, config: this.config }));
+      this.trackAll(
+        registerInline({ root, runs: this.runs, tasks: this.tasks, config: this.config, followers }),
+      );
       panels = {
         dashboards: dashboards.panels,
         drift: drift.panels,

@@ -28,11 +28,11 @@ export interface ParsedYaml {
   lines: LineCounter;
 }
 
-/** A YAML text's keys in document order, with the first entry of each key path. */
+/** A YAML text's keys in document order, with the first entry under each key path (built on first use). */
 export interface OutlinedYaml {
   outline: OutlineEntry[];
   /** Index in {@link outline} of the first entry under each path (see {@link pathKey}). */
-  first: Map<string, number>;
+  first?: Map<string, number>;
 }
 
 /** A text read for positions: outlined (fast) or parsed. */
@@ -51,21 +51,25 @@ function pathKey(path: readonly (string | number)[]): string {
 /** Reads `text` for positions: its outline when it is plain block YAML, else its parse. */
 export function readYaml(text: string): YamlPositions {
   const outline = blockOutline(text);
-  if (!outline) {
-    return parseYaml(text);
-  }
-  const first = new Map<string, number>();
-  outline.forEach((entry, i) => {
-    // Every prefix: a list item that is a map has no entry of its own, only its keys do.
-    let key = '';
-    for (const part of entry.path) {
-      key += pathKey([part]);
-      if (!first.has(key)) {
-        first.set(key, i);
+  return outline ? { outline } : parseYaml(text);
+}
+
+function firstUnder(read: OutlinedYaml): Map<string, number> {
+  if (!read.first) {
+    const first = new Map<string, number>();
+    read.outline.forEach((entry, i) => {
+      // Every prefix: a list item that is a map has no entry of its own, only its keys do.
+      let key = '';
+      for (const part of entry.path) {
+        key += pathKey([part]);
+        if (!first.has(key)) {
+          first.set(key, i);
+        }
       }
-    }
-  });
-  return { outline, first };
+    });
+    read.first = first;
+  }
+  return read.first;
 }
 
 function toPosition(entry: OutlineEntry, from: number): ParamPosition | undefined {
@@ -94,7 +98,7 @@ export function paramPositions(
   const out: ParamPosition[] = [];
   if ('outline' in read) {
     // A subtree's entries follow its key's entry, in document order.
-    const start = at.length === 0 ? 0 : read.first.get(pathKey(at));
+    const start = at.length === 0 ? 0 : firstUnder(read).get(pathKey(at));
     if (start === undefined) {
       return out;
     }

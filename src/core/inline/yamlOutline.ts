@@ -88,19 +88,55 @@ export function walkNode(
   });
 }
 
-const PLAIN_KEY = /^([A-Za-z_][\w-]*(?:\.[\w-]+)*)( *):(?: |$)/;
 const DOUBLE_KEY = /^"([^"\\]+)"( *):(?: |$)/;
 const SINGLE_KEY = /^'([^']+)'( *):(?: |$)/;
 /** Plain keys the core schema reads as a boolean or null (`True` would become `true`). */
 const NOT_A_STRING = /^(true|false|null)$/i;
 
+/** True for `[A-Za-z0-9_-]`. */
+function isWordOrDash(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45;
+}
+
+/**
+ * A plain key `[A-Za-z_][\w-]*(\.[\w-]+)*` followed by spaces and `: ` (or `:` at the end), scanned
+ * by character: this runs once per line.
+ */
+function plainKey(content: string): { name: string; length: number; valueStart: number } | undefined {
+  const first = content.charCodeAt(0);
+  if (!((first >= 97 && first <= 122) || (first >= 65 && first <= 90) || first === 95)) {
+    return undefined;
+  }
+  let i = 1;
+  for (; i < content.length; i++) {
+    const c = content.charCodeAt(i);
+    if (c === 46) {
+      // A dot must sit between two word characters.
+      if (!isWordOrDash(content.charCodeAt(i + 1))) {
+        return undefined;
+      }
+    } else if (!isWordOrDash(c)) {
+      break;
+    }
+  }
+  const length = i;
+  while (content.charCodeAt(i) === 32) {
+    i++;
+  }
+  if (content.charCodeAt(i) !== 58 || (i + 1 < content.length && content.charCodeAt(i + 1) !== 32)) {
+    return undefined;
+  }
+  const name = content.slice(0, length);
+  return NOT_A_STRING.test(name)
+    ? undefined
+    : { name, length, valueStart: i + 1 + (i + 1 < content.length ? 1 : 0) };
+}
+
 /** The key at the start of `content`: its name, its length as written, and where its value starts. */
 function keyOf(content: string): { name: string; length: number; valueStart: number } | undefined {
-  const plain = PLAIN_KEY.exec(content);
-  if (plain) {
-    return NOT_A_STRING.test(plain[1])
-      ? undefined
-      : { name: plain[1], length: plain[1].length, valueStart: plain[0].length };
+  const plain = plainKey(content);
+  if (plain || (content[0] !== '"' && content[0] !== "'")) {
+    return plain;
   }
   const quoted = DOUBLE_KEY.exec(content) ?? SINGLE_KEY.exec(content);
   return quoted ? { name: quoted[1], length: quoted[1].length + 2, valueStart: quoted[0].length } : undefined;
@@ -129,9 +165,16 @@ function scalarLength(value: string): number | undefined {
   if (/^(?:[-?:](?:\s|$)|[,\]}#&*!|>%@`])/.test(value)) {
     return undefined;
   }
-  const comment = /[ \t]#/.exec(value);
-  const text = (comment ? value.slice(0, comment.index) : value).replace(/[ \t]+$/, '');
-  return /:(?:\s|$)|\t/.test(text) || text === '' ? undefined : text.length;
+  if (value.includes('\t')) {
+    return undefined;
+  }
+  const comment = value.indexOf(' #');
+  let end = comment < 0 ? value.length : comment;
+  while (end > 0 && value.charCodeAt(end - 1) === 32) {
+    end--;
+  }
+  const text = value.slice(0, end);
+  return text === '' || text.endsWith(':') || text.includes(': ') ? undefined : end;
 }
 
 /**
@@ -223,15 +266,19 @@ export function blockOutline(text: string): OutlineEntry[] | undefined {
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].endsWith('\r') ? lines[i].slice(0, -1) : lines[i];
-    if (/^[ \t]*(#.*)?$/.test(line)) {
+    let indent = 0;
+    while (line.charCodeAt(indent) === 32) {
+      indent++;
+    }
+    const c = line.charCodeAt(indent);
+    if (Number.isNaN(c) || c === 35 /* # */ || (c === 9 && /^[ \t]*(#.*)?$/.test(line))) {
       continue;
     }
-    const indent = /^ */.exec(line)![0].length;
     const content = line.slice(indent);
-    if (content[0] === '\t' || (indent === 0 && /^(?:---|\.\.\.)(?:\s|$)|^%/.test(content))) {
+    if (c === 9 || (indent === 0 && /^(?:---|\.\.\.)(?:\s|$)|^%/.test(content))) {
       return undefined;
     }
-    const item = /^-(?: +|$)/.exec(content);
+    const item = c === 45 /* - */ ? /^-(?: +|$)/.exec(content) : null;
     if (open) {
       // The open key's value starts here: deeper, or a sequence at the key's own column.
       if (indent < open.col || (indent === open.col && !item)) {

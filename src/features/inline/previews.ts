@@ -267,7 +267,13 @@ export class Previews implements vscode.CodeLensProvider, vscode.InlayHintsProvi
         );
       }
       const markdown = new vscode.MarkdownString(
-        `${metricHover(stats, `${match.source}, ${where}`, now, dashboardLink(stats.runs[0].run.id))}`,
+        metricHover(
+          stats,
+          `${match.source}, ${where}`,
+          now,
+          dashboardLink(stats.runs[0].run.id),
+          this.index.series(stats.runs[0].run.id, match.name),
+        ),
         true,
       );
       markdown.isTrusted = { enabledCommands: [Commands.openRunDashboard.id] };
