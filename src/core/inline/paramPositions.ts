@@ -45,7 +45,11 @@ export function parseYaml(text: string): ParsedYaml {
 }
 
 function pathKey(path: readonly (string | number)[]): string {
-  return path.map((p) => (typeof p === 'number' ? `#${p}\0` : `:${p}\0`)).join('');
+  let key = '';
+  for (const part of path) {
+    key += `${typeof part === 'number' ? '#' : ':'}${part}\0`;
+  }
+  return key;
 }
 
 /** Reads `text` for positions: its outline when it is plain block YAML, else its parse. */
@@ -58,13 +62,11 @@ function firstUnder(read: OutlinedYaml): Map<string, number> {
   if (!read.first) {
     const first = new Map<string, number>();
     read.outline.forEach((entry, i) => {
-      // Every prefix: a list item that is a map has no entry of its own, only its keys do.
-      let key = '';
-      for (const part of entry.path) {
-        key += pathKey([part]);
-        if (!first.has(key)) {
-          first.set(key, i);
-        }
+      // The first entry under each parent path (a list item that is a map has no entry of its own,
+      // only its keys do); a subtree's entries follow in document order.
+      const parent = pathKey(entry.path.slice(0, -1));
+      if (!first.has(parent)) {
+        first.set(parent, i);
       }
     });
     read.first = first;
