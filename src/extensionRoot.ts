@@ -162,7 +162,9 @@ export class ExtensionRoot implements vscode.Disposable {
         }),
       );
       this.trackAll(registerCodeCommands({ root, log: this.log, runs: this.runs, controller }));
-      this.trackAll(registerShareCommands({ root, log: this.log, runs: this.runs, service }));
+      this.trackAll(
+        registerShareCommands({ root, log: this.log, runs: this.runs, service, tasks: this.tasks }),
+      );
       this.track(
         registerRefreshCommand({
           log: this.log,

@@ -192,8 +192,9 @@ export function parseProject(file: string, text: string): LoadResult {
     }
   }
   const git = gitSettings(value);
+  const share = shareSettings(value);
   return {
-    config: { version: 1, file, root, tasks, ...(git ? { git } : {}) },
+    config: { version: 1, file, root, tasks, ...(git ? { git } : {}), ...(share ? { share } : {}) },
     errors: sortErrors(errors),
   };
 }
@@ -204,6 +205,15 @@ function gitSettings(value: unknown): ProjectConfig['git'] {
   const mb = git?.snapshot_max_file_mb;
   return typeof mb === 'number' && Number.isFinite(mb) && mb >= 0
     ? { snapshotMaxFileBytes: Math.round(mb * 1024 * 1024) }
+    : undefined;
+}
+
+/** The top-level `share:` settings (already checked against the schema). */
+function shareSettings(value: unknown): ProjectConfig['share'] {
+  const share = (value as { share?: { max_artifact_mb?: unknown } } | null)?.share;
+  const mb = share?.max_artifact_mb;
+  return typeof mb === 'number' && Number.isFinite(mb) && mb >= 0
+    ? { maxArtifactBytes: Math.round(mb * 1024 * 1024) }
     : undefined;
 }
 
