@@ -81,6 +81,8 @@ describe('sharing runs from the editor', () => {
         env: { ...process.env, ...GIT_ENV, ELECTRON_RUN_AS_NODE: '1' },
         encoding: 'utf8',
       });
+    // The clone's run comes from uncommitted code (the task added here): its snapshot travels too.
+    writeFileSync(join(clone, 'xlens.yaml'), readFileSync(configFile, 'utf8'));
     xlens('run', 'hello', '-q');
     const [theirs] = JSON.parse(xlens('runs', '--json')) as RunRecord[];
     assert.ok(theirs, 'the clone has a run');
