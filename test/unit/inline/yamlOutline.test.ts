@@ -115,6 +115,32 @@ describe('the outline of block YAML', () => {
     assert.ok(outlined > 200, `${outlined} of 400 texts outlined`);
   });
 
+  it('on any text, gives up or agrees with the yaml library (and then the text is valid YAML)', () => {
+    // Lines of keys, items and values, many of them broken on purpose (quotes, flow brackets, colons).
+    const line = fc
+      .tuple(
+        fc.constantFrom('', '', '', '  '),
+        fc.constantFrom('', '', '', '- '),
+        fc.constantFrom('a', 'b', '"c d"', "'e'", 'x.y', 'True', 'k-1', ''),
+        fc.constantFrom(': ', ': ', ':', ' : ', ''),
+        fc.oneof(
+          fc.constantFrom('1', '-2.5', 'x y', '"q # r"', "'it''s'", '[1, b]', '{a: 1}', '  # c', ''),
+          fc.stringMatching(/^[a-z0-9"'#:[\]{}&*!|>, .-]{0,10}$/),
+        ),
+      )
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 5 }), (lines) => {
+        const text = lines.join('\n');
+        const outline = blockOutline(text);
+        if (outline) {
+          assert.deepEqual(outline, parsed(text), text);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('reads the example workspaces as the parser does, and a params file with multi-line values', () => {
     for (const file of [
       'examples/penguins/xlens.yaml',
