@@ -10,6 +10,12 @@
  * Baseline, measured in the same process: one `yaml` parse of the same `xlens.yaml` text (what any
  * YAML-aware provider pays per edit), and one `JSON.parse` of the 1,000 run records.
  *
+ * Freshness (issue 12: a new metric line shows in the previews within 1 s): a running run's
+ * `metrics.jsonl` in a temp folder gets a line appended; timed is the wait until the inlay hint of a
+ * logging line shows its value, through the run's shared follower (fs.watch plus its 400 ms poll), the
+ * Runs model and the index, as in the editor. The runner's copy of the task's own metrics file into
+ * `metrics.jsonl` is one more such hop before this.
+ *
  * Activation's share (issue 12: our code's share of activation ≤ 50 ms): the time `registerInline`
  * takes (what activation runs of the previews), beside the first question a registered provider is
  * asked (which loads the index and the providers, kept out of activation by the lazy registration).
@@ -18,7 +24,7 @@
  * (bench/support/vscodeStub.cjs): the measured code is the providers' own.
  */
 import Module, { createRequire } from 'node:module';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
@@ -27,6 +33,8 @@ import type * as ConfigLoad from '../src/core/config/load';
 import type * as InlineIndexModule from '../src/features/inline/inlineIndex';
 import type * as PreviewsModule from '../src/features/inline/previews';
 import type * as RegistrationModule from '../src/features/inline/registration';
+import type * as RunFollowersModule from '../src/core/runs/runFollowers';
+import type * as RunStoreModule from '../src/core/runs/store';
 import type * as RunsModelModule from '../src/features/runs/runsModel';
 import type * as TasksModelModule from '../src/features/tasks/tasksModel';
 import type * as VscodeApi from 'vscode';
@@ -197,6 +205,7 @@ async function main(): Promise<void> {
   });
   const settings = { enabled: true, codeLens: true, inlayHints: true, hovers: true, runs: 20 };
   await activationShare(vscode, model, tasks, settings, configFile, config);
+  await freshness(vscode, settings);
   const index = new InlineIndex(root, model, tasks, settings);
   await index.readParamsFiles();
   const previews = new Previews(index);
@@ -309,6 +318,88 @@ async function activationShare(
       `(target: our share of activation ≤ ${ACTIVATION_TARGET_MS} ms ${register <= ACTIVATION_TARGET_MS ? 'ok' : 'OVER'}); ` +
       `baseline, outside activation: the first question loads the previews' code and reads xlens.yaml, ${first.toFixed(1)} ms\n`,
   );
+}
+
+/** Times a new metric line's way into the inlay hint (see the file comment), 10 lines. */
+async function freshness(
+  vscode: typeof VscodeApi,
+  settings: InlineIndexModule.InlineIndex['settings'],
+): Promise<void> {
+  const { RunStore } = load<typeof RunStoreModule>('../src/core/runs/store');
+  const { RunFollowers } = load<typeof RunFollowersModule>('../src/core/runs/runFollowers');
+  const { RunsModel } = load<typeof RunsModelModule>('../src/features/runs/runsModel');
+  const { TasksModel } = load<typeof TasksModelModule>('../src/features/tasks/tasksModel');
+  const { InlineIndex } = load<typeof InlineIndexModule>('../src/features/inline/inlineIndex');
+  const { Previews } = load<typeof PreviewsModule>('../src/features/inline/previews');
+  const dir = mkdtempSync(join(tmpdir(), 'xlens-bench-fresh-'));
+  const store = new RunStore(dir);
+  const followers = new RunFollowers(store.runsDir);
+  try {
+    const record = await store.create({
+      task: 'live',
+      kind: 'command',
+      status: 'running',
+      startedAt: new Date().toISOString(),
+      command: 'python train.py',
+      cwd: dir,
+      git: { commit: null, branch: null, dirty: false, snapshot: null },
+      params: dict(),
+      pid: process.pid,
+      supervisorPid: process.pid,
+      data: [],
+      metrics: dict(),
+      artifacts: [],
+    });
+    const metricsFile = store.file(record.id, 'metrics');
+    const line = (step: number) =>
+      `${JSON.stringify({ step, time: Date.now(), values: { live_loss: step + 0.5 } })}\n`;
+    appendFileSync(metricsFile, line(0));
+    const runs = new RunsModel();
+    const lease = followers.follow(record.id);
+    await lease.ready;
+    runs.setRuns([lease.follower.liveRecord ?? record]);
+    lease.follower.onDidChange(() => {
+      const live = lease.follower.liveRecord;
+      if (live) {
+        runs.update([live]);
+      }
+    });
+    const index = new InlineIndex(dir, runs, new TasksModel(), settings, followers);
+    const previews = new Previews(index);
+    const doc = documentOf(
+      join(dir, 'train.py'),
+      'python',
+      'f.write(json.dumps({"values": {"live_loss": v}}))',
+    );
+    const hint = (): string => {
+      const [first] = previews.provideInlayHints(doc as never, new vscode.Range(0, 0, 1, 0));
+      return typeof first?.label === 'string' ? first.label : '';
+    };
+    const waits: number[] = [];
+    for (let step = 1; step <= 10; step++) {
+      const started = performance.now();
+      appendFileSync(metricsFile, line(step));
+      while (hint() !== `= ${step + 0.5}`) {
+        if (performance.now() - started > 10_000) {
+          throw new Error(`the hint did not show step ${step} within 10 s (it shows "${hint()}")`);
+        }
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      waits.push(performance.now() - started);
+    }
+    waits.sort((a, b) => a - b);
+    console.log(
+      `freshness: a metric line appended to metrics.jsonl shows in the inlay hint after p50 ` +
+        `${percentile(waits, 50).toFixed(0)} ms, max ${waits[waits.length - 1].toFixed(0)} ms over 10 lines ` +
+        `(target ≤ 1000 ms ${waits[waits.length - 1] <= 1000 ? 'ok' : 'OVER'}; baseline: the follower's poll interval, 400 ms)\n`,
+    );
+    index.dispose();
+    lease.dispose();
+  } finally {
+    followers.dispose();
+    store.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Loads the bench's xlens.yaml with the real config loader (no file: the text is given). */
