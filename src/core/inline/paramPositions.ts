@@ -31,7 +31,7 @@ export interface ParsedYaml {
 /** A YAML text's keys in document order, with the first entry under each key path (built on first use). */
 export interface OutlinedYaml {
   outline: OutlineEntry[];
-  /** Index in {@link outline} of the first entry under each path (see {@link pathKey}). */
+  /** Index in {@link outline} of each key whose value is a collection, by path (see {@link pathKey}). */
   first?: Map<string, number>;
 }
 
@@ -58,20 +58,35 @@ export function readYaml(text: string): YamlPositions {
   return outline ? { outline } : parseYaml(text);
 }
 
-function firstUnder(read: OutlinedYaml): Map<string, number> {
+/** The index of the first entry under `at` (`at` non-empty), or undefined when there is none. */
+function startOf(read: OutlinedYaml, at: readonly (string | number)[]): number | undefined {
   if (!read.first) {
+    // Keys whose value is a collection, by path: the entries of their subtree follow them.
     const first = new Map<string, number>();
     read.outline.forEach((entry, i) => {
-      // The first entry under each parent path (a list item that is a map has no entry of its own,
-      // only its keys do); a subtree's entries follow in document order.
-      const parent = pathKey(entry.path.slice(0, -1));
-      if (!first.has(parent)) {
-        first.set(parent, i);
+      if (entry.value === undefined) {
+        const key = pathKey(entry.path);
+        if (!first.has(key)) {
+          first.set(key, i);
+        }
       }
     });
     read.first = first;
   }
-  return read.first;
+  const own = read.first.get(pathKey(at));
+  if (own !== undefined) {
+    return own;
+  }
+  // A list item that is a map has no entry of its own: look in its list's subtree.
+  const parent = at.slice(0, -1);
+  const list = parent.length === 0 ? 0 : read.first.get(pathKey(parent));
+  const { outline } = read;
+  for (let i = list ?? outline.length; i < outline.length && startsWith(outline[i].path, parent); i++) {
+    if (startsWith(outline[i].path, at)) {
+      return i;
+    }
+  }
+  return undefined;
 }
 
 function toPosition(entry: OutlineEntry, from: number): ParamPosition | undefined {
@@ -100,7 +115,7 @@ export function paramPositions(
   const out: ParamPosition[] = [];
   if ('outline' in read) {
     // A subtree's entries follow its key's entry, in document order.
-    const start = at.length === 0 ? 0 : firstUnder(read).get(pathKey(at));
+    const start = at.length === 0 ? 0 : startOf(read, at);
     if (start === undefined) {
       return out;
     }

@@ -217,6 +217,18 @@ describe('the outline of block YAML', () => {
       ['seed'],
     );
     assert.deepEqual(
+      paramPositions(read, ['tasks', 'train', 'params', 'lr']),
+      [],
+      'a scalar holds no params',
+    );
+    assert.deepEqual(paramPositions(read, ['tasks', 'nope', 'params']), []);
+    const list = readYaml('- lr: 1\n- lr: 2\n  depth: 3\n');
+    assert.ok('outline' in list);
+    assert.deepEqual(
+      paramPositions(list, [1]).map((p) => [p.name, p.line]),
+      paramPositions(parseYaml('- lr: 1\n- lr: 2\n  depth: 3\n'), [1]).map((p) => [p.name, p.line]),
+    );
+    assert.deepEqual(
       taskKeys(read).map((t) => [t.name, t.line, t.keyStart, t.keyEnd]),
       [
         ['train', 2, 2, 7],
