@@ -40,6 +40,8 @@ export class InlineIndex {
   private filesVersion = 0;
   private readonly documents = new Map<string, { version: number; key: string; value: unknown }>();
   private readonly leases = new Map<string, RunFollowerLease>();
+  /** {@link tasksRunning} by path, until the tasks change. */
+  private readonly running = new Map<string, TaskConfig[]>();
 
   /** Fires when what the previews show may have changed (runs, tasks, params files, settings). */
   readonly onDidChange: Event<void> = this.changed.event;
@@ -57,7 +59,12 @@ export class InlineIndex {
         this.changed.fire();
       }),
     );
-    this.store.track(tasks.onDidChange(() => void this.readParamsFiles()));
+    this.store.track(
+      tasks.onDidChange(() => {
+        this.running.clear();
+        void this.readParamsFiles();
+      }),
+    );
     void this.readParamsFiles();
   }
 
@@ -106,6 +113,15 @@ export class InlineIndex {
    * task's folder or its base name appears as a word of the command.
    */
   tasksRunning(path: string): TaskConfig[] {
+    let found = this.running.get(path);
+    if (!found) {
+      found = this.findTasksRunning(path);
+      this.running.set(path, found);
+    }
+    return found;
+  }
+
+  private findTasksRunning(path: string): TaskConfig[] {
     return this.tasks.tasks().filter((task) => {
       if (task.kind !== 'command') {
         return false;

@@ -87,10 +87,22 @@ export class Previews implements vscode.CodeLensProvider, vscode.InlayHintsProvi
     return document.uri.scheme === 'file' ? this.index.tasksRunning(document.uri.fsPath) : [];
   }
 
-  /** The logging calls and param reads on `line` (one line is matched at a time: only shown lines are asked). */
+  /**
+   * The logging calls and param reads on `line`, matched when a shown line is first asked about and
+   * kept for the document's version (scrolling back and hovering do not match again).
+   */
   private codeMatches(document: vscode.TextDocument, line: number): CodeMatch[] {
     const table = patternsFor(document.languageId);
-    return table && line < document.lineCount ? matchLine(document.lineAt(line).text, table) : [];
+    if (!table || line >= document.lineCount) {
+      return [];
+    }
+    const lines = this.index.cached(document, 'code-lines', () => new Map<number, CodeMatch[]>());
+    let found = lines.get(line);
+    if (!found) {
+      found = matchLine(document.lineAt(line).text, table);
+      lines.set(line, found);
+    }
+    return found;
   }
 
   private on(kind: 'codeLens' | 'inlayHints' | 'hovers'): boolean {
