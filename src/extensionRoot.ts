@@ -171,7 +171,9 @@ export class ExtensionRoot implements vscode.Disposable {
         }),
       );
       this.trackAll(registerCodeCommands({ root, log: this.log, runs: this.runs, controller }));
-      this.trackAll(registerShareCommands({ root, log: this.log, runs: this.runs, service }));
+      this.trackAll(
+        registerShareCommands({ root, log: this.log, runs: this.runs, service, tasks: this.tasks }),
+      );
       this.track(
         registerRefreshCommand({
           log: this.log,
@@ -224,7 +226,9 @@ export class ExtensionRoot implements vscode.Disposable {
         panels: this.track(new PanelRegistry<TablePanel>()),
       };
       this.trackAll(registerTable(table));
-      this.trackAll(registerInline({ root, runs: this.runs, tasks: this.tasks, config: this.config }));
+      this.trackAll(
+        registerInline({ root, runs: this.runs, tasks: this.tasks, config: this.config, followers }),
+      );
       panels = {
         dashboards: dashboards.panels,
         drift: drift.panels,

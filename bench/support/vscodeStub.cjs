@@ -58,7 +58,27 @@ class DocumentSymbol {
 const Uri = {
   file: (fsPath) => ({ scheme: 'file', fsPath, toString: () => `file://${fsPath}` }),
 };
+// Registrations are recorded, so a benchmark can time activation's registration and then ask the
+// registered providers as the editor would.
+const registered = [];
+const register = (kind) => (selector, provider) => {
+  registered.push({ kind, selector, provider });
+  return { dispose: () => undefined };
+};
+const languages = {
+  registered,
+  registerCompletionItemProvider: register('completion'),
+  registerHoverProvider: register('hover'),
+  registerDefinitionProvider: register('definition'),
+  registerDocumentSymbolProvider: register('symbols'),
+  registerCodeActionsProvider: register('codeActions'),
+  registerCodeLensProvider: register('codeLens'),
+  registerInlayHintsProvider: register('inlayHints'),
+  registerDocumentLinkProvider: register('links'),
+};
 module.exports = {
+  languages,
+  CodeActionKind: { QuickFix: { value: 'quickfix' } },
   Position,
   Range,
   CodeLens,

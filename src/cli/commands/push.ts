@@ -1,5 +1,6 @@
 /** `xlens push [<remote>] [<run>...]`: shares runs through a git remote. */
 import { UserInputError } from '../../core/base/errors';
+import { loadProject } from '../../core/config/load';
 import { reconcileRuns } from '../../core/runs/reconcile';
 import { RunStore } from '../../core/runs/store';
 import type { RunRecord } from '../../core/runs/types';
@@ -13,7 +14,8 @@ const usage = `Usage: xlens push [<remote>] [<run>...] [--max-artifact-mb N]
 
 Shares runs through a git remote (default origin; a remote name or URL: file path, ssh, https,
 git://). Each run's record (run.json, params.json, task.json, metrics.jsonl, annotations.json,
-output.log and its artifacts up to --max-artifact-mb, default 10; larger ones are listed with size
+output.log and its artifacts up to --max-artifact-mb, else xlens.yaml's share.max_artifact_mb, else 10;
+larger ones are listed with size
 and sha256 in xlens-record.json) becomes a git commit under refs/xlens/records/<id>, pushed with the
 run's code snapshot refs/xlens/runs/<id>. The record commit's parent is the run's code, so the code
 travels with it. Pushing again what the remote has is a no-op. No git hook runs.
@@ -43,6 +45,8 @@ export const pushCommand: CliCommand = {
       maxArtifactBytes = mb * 1024 * 1024;
     }
     const root = workspaceRoot(ctx);
+    // The flag wins; else xlens.yaml's share.max_artifact_mb (other problems of the file do not stop a push).
+    maxArtifactBytes ??= (await loadProject(root)).config?.share?.maxArtifactBytes;
     const store = new RunStore(root);
     try {
       await reconcileRuns(store, { warn: warnTo(ctx) });

@@ -195,6 +195,7 @@ export function parseProject(file: string, text: string): LoadResult {
   }
   const git = gitSettings(value);
   const queue = queueSettings(value, source, errors);
+  const share = shareSettings(value);
   return {
     config: {
       version: 1,
@@ -204,6 +205,7 @@ export function parseProject(file: string, text: string): LoadResult {
       ...(executor ? { executor } : {}),
       ...(git ? { git } : {}),
       ...(queue ? { queue } : {}),
+      ...(share ? { share } : {}),
     },
     errors: sortErrors(errors),
   };
@@ -250,6 +252,15 @@ function queueSettings(
     );
   }
   return { concurrency: Math.min(concurrency, gpus.length || concurrency), gpus };
+}
+
+/** The top-level `share:` settings (already checked against the schema). */
+function shareSettings(value: unknown): ProjectConfig['share'] {
+  const share = (value as { share?: { max_artifact_mb?: unknown } } | null)?.share;
+  const mb = share?.max_artifact_mb;
+  return typeof mb === 'number' && Number.isFinite(mb) && mb >= 0
+    ? { maxArtifactBytes: Math.round(mb * 1024 * 1024) }
+    : undefined;
 }
 
 /** Sorts by position and keeps one error per position (the schema's, which comes first). */

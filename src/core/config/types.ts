@@ -232,6 +232,14 @@ export interface ProjectConfig {
   };
   /** Top-level `queue:` settings of the local run queue; absent when the file has none (defaults apply). */
   queue?: QueueSettings;
+  /** Top-level `share:` settings; absent when the file has none (defaults apply). */
+  share?: {
+    /**
+     * Artifacts larger than this (bytes; `max_artifact_mb` × 2^20) are listed, not stored, in a pushed
+     * run's record. Default: `DEFAULT_SHARE_MAX_ARTIFACT_BYTES` in `src/core/share/recordCommit.ts`.
+     */
+    maxArtifactBytes: number;
+  };
 }
 
 /**

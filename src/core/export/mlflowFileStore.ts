@@ -39,8 +39,8 @@ export function mlflowRunId(id: string): string {
   return createHash('sha256').update(`xlens:${id}`).digest('hex').slice(0, 32);
 }
 
-/** True for a key MLflow accepts and that stays inside its folder. */
-function safeKey(key: string): boolean {
+/** True for a key MLflow accepts and that stays inside its folder (both stores use the same rule). */
+export function safeKey(key: string): boolean {
   return /^[\w\-. /]+$/.test(key) && key.split('/').every((p) => p !== '' && p !== '.' && p !== '..');
 }
 
@@ -101,18 +101,8 @@ export async function exportToMlflow(
     for (const [key, value] of Object.entries(run.params)) {
       await put('params', key, value === null ? 'null' : String(value));
     }
-    const tags: [string, string | null | undefined][] = [
-      ['mlflow.runName', `${run.task}-${run.id.slice(-8)}`],
-      ['mlflow.source.git.commit', run.git.commit],
-      ['mlflow.source.git.branch', run.git.branch],
-      ['xlens.id', run.id],
-      ['xlens.task', run.task],
-      ['xlens.snapshot', run.git.snapshot],
-    ];
-    for (const [key, value] of tags) {
-      if (value) {
-        await put('tags', key, value);
-      }
+    for (const [key, value] of runTags(run)) {
+      await put('tags', key, value);
     }
     const series = new Map<string, string[]>();
     for (const line of (await store.readMetrics(run.id)).lines) {
@@ -128,6 +118,28 @@ export async function exportToMlflow(
     result.runs.set(run.id, runId);
   }
   return result;
+}
+
+/** The MLflow run name of an exported run: `<task>-<last 8 characters of the id>`. */
+export function mlflowRunName(run: RunRecord): string {
+  return `${run.task}-${run.id.slice(-8)}`;
+}
+
+/**
+ * The tags an exported run carries: `mlflow.runName`, `mlflow.source.git.commit` and
+ * `mlflow.source.git.branch` (MLflow's own tag names, `mlflow/utils/mlflow_tags.py`), and `xlens.id`,
+ * `xlens.task`, `xlens.snapshot`; tags without a value are left out.
+ */
+export function runTags(run: RunRecord): [string, string][] {
+  const tags: [string, string | null | undefined][] = [
+    ['mlflow.runName', mlflowRunName(run)],
+    ['mlflow.source.git.commit', run.git.commit],
+    ['mlflow.source.git.branch', run.git.branch],
+    ['xlens.id', run.id],
+    ['xlens.task', run.task],
+    ['xlens.snapshot', run.git.snapshot],
+  ];
+  return tags.filter((t): t is [string, string] => typeof t[1] === 'string' && t[1] !== '');
 }
 
 /** The id of the `xlens` experiment in `mlruns`, created when absent. */

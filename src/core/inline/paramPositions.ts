@@ -2,8 +2,13 @@
  * Where each param is written in a params file (YAML or JSON) or in an inline `params:` map of
  * `xlens.yaml`: flattened names (`model.lr`, as `flattenParams` names them) with the 0-based line and
  * the columns of the key and of the value, for inlay hints after values and go to definition.
+ *
+ * A text is read once per version into a {@link YamlPositions}: the one-pass outline of
+ * `yamlOutline.ts` when the text is plain block YAML (the usual params file and `xlens.yaml`), else a
+ * full parse with the `yaml` library. Both give the same positions.
  */
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import { blockOutline, walkNode, type OutlineEntry, type YamlPath } from './yamlOutline';
 
 /** A param's place. Lines and columns are 0-based; ends exclusive. */
 export interface ParamPosition {
@@ -23,61 +28,160 @@ export interface ParsedYaml {
   lines: LineCounter;
 }
 
+/** A YAML text's keys in document order, with the first entry under each key path (built on first use). */
+export interface OutlinedYaml {
+  outline: OutlineEntry[];
+  /** Index in {@link outline} of each key whose value is a collection, by path (see {@link pathKey}). */
+  first?: Map<string, number>;
+}
+
+/** A text read for positions: outlined (fast) or parsed. */
+export type YamlPositions = OutlinedYaml | ParsedYaml;
+
 /** Parses `text` (the `yaml` library recovers from errors: the sound part is kept). */
 export function parseYaml(text: string): ParsedYaml {
   const lines = new LineCounter();
   return { doc: parseDocument(text, { lineCounter: lines, uniqueKeys: false }), lines };
 }
 
+function pathKey(path: readonly (string | number)[]): string {
+  let key = '';
+  for (const part of path) {
+    key += `${typeof part === 'number' ? '#' : ':'}${part}\0`;
+  }
+  return key;
+}
+
+/** Reads `text` for positions: its outline when it is plain block YAML, else its parse. */
+export function readYaml(text: string): YamlPositions {
+  const outline = blockOutline(text);
+  return outline ? { outline } : parseYaml(text);
+}
+
+/** The index of the first entry under `at` (`at` non-empty), or undefined when there is none. */
+function startOf(read: OutlinedYaml, at: readonly (string | number)[]): number | undefined {
+  if (!read.first) {
+    // Keys whose value is a collection, by path: the entries of their subtree follow them.
+    const first = new Map<string, number>();
+    read.outline.forEach((entry, i) => {
+      if (entry.value === undefined) {
+        const key = pathKey(entry.path);
+        if (!first.has(key)) {
+          first.set(key, i);
+        }
+      }
+    });
+    read.first = first;
+  }
+  const own = read.first.get(pathKey(at));
+  if (own !== undefined) {
+    return own;
+  }
+  // A list item that is a map has no entry of its own: look in its list's subtree.
+  const parent = at.slice(0, -1);
+  const list = parent.length === 0 ? 0 : read.first.get(pathKey(parent));
+  const { outline } = read;
+  for (let i = list ?? outline.length; i < outline.length && startsWith(outline[i].path, parent); i++) {
+    if (startsWith(outline[i].path, at)) {
+      return i;
+    }
+  }
+  return undefined;
+}
+
+function toPosition(entry: OutlineEntry, from: number): ParamPosition | undefined {
+  const name = entry.path.slice(from).join('.');
+  return entry.value && name
+    ? {
+        name,
+        line: entry.line,
+        keyStart: entry.keyStart,
+        keyEnd: entry.keyEnd,
+        valueEnd: entry.value.end,
+        valueLine: entry.value.line,
+      }
+    : undefined;
+}
+
 /**
- * The params of a YAML or JSON text (or of a parsed one), scalar leaves only, in document order.
+ * The params of a YAML or JSON text (or of a read one), scalar leaves only, in document order.
  * @param at a path into the document where the params map starts (e.g. `['tasks', 'train', 'params']`).
  */
 export function paramPositions(
-  text: string | ParsedYaml,
+  text: string | YamlPositions,
   at: readonly (string | number)[] = [],
 ): ParamPosition[] {
-  const { doc, lines } = typeof text === 'string' ? parseYaml(text) : text;
-  let root: unknown = doc.contents;
+  const read = typeof text === 'string' ? readYaml(text) : text;
+  const out: ParamPosition[] = [];
+  if ('outline' in read) {
+    // A subtree's entries follow its key's entry, in document order.
+    const start = at.length === 0 ? 0 : startOf(read, at);
+    if (start === undefined) {
+      return out;
+    }
+    const { outline } = read;
+    for (let i = start; i < outline.length && startsWith(outline[i].path, at); i++) {
+      const position = toPosition(outline[i], at.length);
+      if (position) {
+        out.push(position);
+      }
+    }
+    return out;
+  }
+  let root: unknown = read.doc.contents;
   for (const part of at) {
     root = isMap(root) || isSeq(root) ? root.get(part, true) : undefined;
   }
-  return positionsIn(root, '', lines);
+  return positionsIn(root, [], read.lines);
 }
 
-/** The params of the map `node`, prefixed with `prefix`. */
-export function positionsIn(node: unknown, prefix: string, lines: LineCounter): ParamPosition[] {
+function startsWith(path: YamlPath, prefix: readonly (string | number)[]): boolean {
+  return prefix.every((p, i) => path[i] === p);
+}
+
+/** The params of the parsed node `node` whose path is `prefix`, named relative to it. */
+export function positionsIn(node: unknown, prefix: YamlPath, lines: LineCounter): ParamPosition[] {
   const out: ParamPosition[] = [];
-  const walk = (value: unknown, name: string, key: Node | undefined): void => {
-    if (isMap(value) || isSeq(value)) {
-      value.items.forEach((item, i) => {
-        if (isMap(value)) {
-          const pair = item as { key: unknown; value: unknown };
-          if (isScalar(pair.key)) {
-            const k = String(pair.key.value);
-            walk(pair.value, name ? `${name}.${k}` : k, pair.key);
-          }
-        } else {
-          walk(item, name ? `${name}.${i}` : String(i), isScalar(item) ? item : undefined);
-        }
-      });
-      return;
+  walkNode(node, prefix, lines, (entry) => {
+    const position = toPosition(entry, prefix.length);
+    if (position) {
+      out.push(position);
     }
-    if (!isScalar(value) || !key?.range || !value.range || !name) {
-      return;
+  });
+  return out;
+}
+
+/** A task of `xlens.yaml` (a key under `tasks:`) and where its name is written. */
+export interface TaskKey {
+  name: string;
+  line: number;
+  keyStart: number;
+  keyEnd: number;
+}
+
+/** The tasks of an `xlens.yaml` text in document order. */
+export function taskKeys(read: YamlPositions): TaskKey[] {
+  if ('outline' in read) {
+    return read.outline
+      .filter((e) => e.path.length === 2 && e.path[0] === 'tasks' && typeof e.path[1] === 'string')
+      .map((e) => ({ name: String(e.path[1]), line: e.line, keyStart: e.keyStart, keyEnd: e.keyEnd }));
+  }
+  const tasks = isMap(read.doc.contents) ? read.doc.contents.get('tasks', true) : undefined;
+  const out: TaskKey[] = [];
+  if (isMap(tasks)) {
+    for (const pair of tasks.items) {
+      const key = pair.key;
+      if (isScalar(key) && key.range) {
+        const from = read.lines.linePos(key.range[0]);
+        const to = read.lines.linePos(key.range[1]);
+        out.push({
+          name: String(key.value),
+          line: from.line - 1,
+          keyStart: from.col - 1,
+          keyEnd: to.line === from.line ? to.col - 1 : from.col - 1,
+        });
+      }
     }
-    const from = lines.linePos(key.range[0]);
-    const to = lines.linePos(key.range[1]);
-    const end = lines.linePos(value.range[1]);
-    out.push({
-      name,
-      line: from.line - 1,
-      keyStart: from.col - 1,
-      keyEnd: to.line === from.line ? to.col - 1 : from.col - 1,
-      valueEnd: end.col - 1,
-      valueLine: end.line - 1,
-    });
-  };
-  walk(node, prefix, undefined);
+  }
   return out;
 }

@@ -8,7 +8,13 @@ import * as vscode from 'vscode';
 import { isMap, isScalar, type LineCounter, type Node } from 'yaml';
 import { keyAt, keysAt } from '../../core/inline/schemaKeys';
 import { keyPathAt, taskKindIn, yamlCursorAt, type YamlCursor } from '../../core/inline/yamlContext';
-import { paramPositions, parseYaml, type ParsedYaml } from '../../core/inline/paramPositions';
+import {
+  paramPositions,
+  parseYaml,
+  readYaml,
+  type ParsedYaml,
+  type YamlPositions,
+} from '../../core/inline/paramPositions';
 import { matchPlaceholders, type Placeholder } from '../../core/config/params';
 import { didYouMeanFix } from '../../core/inline/didYouMean';
 import { settableParams } from '../taskParams';
@@ -193,9 +199,7 @@ export class ConfigAssist
     }
     if (task !== undefined) {
       const inline = this.index
-        .cached(document, `inline-params:${task}`, () =>
-          inlineParams(parsedConfig(this.index, document), task),
-        )
+        .cached(document, `inline-params:${task}`, () => inlineParams(readConfig(this.index, document), task))
         .find((p) => p.name === placeholder.key);
       if (inline) {
         return new vscode.Location(
@@ -242,7 +246,7 @@ export class ConfigAssist
 }
 
 /** The params of the inline map(s) of `task` in `xlens.yaml` text. */
-function inlineParams(text: ParsedYaml, task: string): ReturnType<typeof paramPositions> {
+function inlineParams(text: YamlPositions, task: string): ReturnType<typeof paramPositions> {
   const direct = paramPositions(text, ['tasks', task, 'params']);
   if (direct.length > 0) {
     return direct;
@@ -261,9 +265,17 @@ function rangeOf(lines: LineCounter, node: Node | undefined, end?: Node): vscode
   return new vscode.Range(a.line - 1, a.col - 1, b.line - 1, b.col - 1);
 }
 
-/** `xlens.yaml` parsed once per version of the document, for symbols, lenses and params. */
+/** `xlens.yaml` parsed once per version of the document, for the symbols' ranges. */
 export function parsedConfig(index: InlineIndex, document: vscode.TextDocument): ParsedYaml {
   return index.cached(document, 'parsed', () => parseYaml(document.getText()));
+}
+
+/**
+ * `xlens.yaml` read once per version of the document for task and param positions (lenses, hints,
+ * hovers, definitions): outlined in one pass when it is plain block YAML, else parsed.
+ */
+export function readConfig(index: InlineIndex, document: vscode.TextDocument): YamlPositions {
+  return index.cached(document, 'read', () => readYaml(document.getText()));
 }
 
 /** The tasks of parsed `xlens.yaml` as symbols: name, kind, and each key of the task as a child. */

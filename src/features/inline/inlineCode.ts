@@ -5,6 +5,7 @@
 import { ConfigAssist } from './configAssist';
 import { InlineIndex } from './inlineIndex';
 import { Previews } from './previews';
+import type { RunFollowers } from '../../core/runs/runFollowers';
 import type { RunsModel } from '../runs/runsModel';
 import type { TasksModel } from '../tasks/tasksModel';
 import type { ConfigService, InlineSettings } from '../../vscode/config';
@@ -17,6 +18,8 @@ export interface InlineServices {
   tasks: TasksModel;
   /** The settings; the previews follow `inline` as it changes. */
   config: ConfigService;
+  /** The shared run followers: the hover's sparkline of the latest run's steps reads them. */
+  followers?: RunFollowers;
 }
 
 /** The index and its providers. */
@@ -29,7 +32,7 @@ export interface InlineFeature {
 
 /** Builds the index over the models and the providers over the index. */
 export function createInlineFeature(s: InlineServices, settings: InlineSettings): InlineFeature {
-  const index = new InlineIndex(s.root, s.runs, s.tasks, settings);
+  const index = new InlineIndex(s.root, s.runs, s.tasks, settings, s.followers);
   return {
     index,
     assist: new ConfigAssist(index),

@@ -14,6 +14,8 @@ import { openRegularFile } from '../../core/base/regularFile';
 import type { TaskConfig } from '../../core/config/types';
 import { paramPositions, type ParamPosition } from '../../core/inline/paramPositions';
 import { RunIndex } from '../../core/inline/runIndex';
+import type { MetricPoint } from '../../core/metrics/series';
+import type { RunFollowerLease, RunFollowers } from '../../core/runs/runFollowers';
 import type { RunsModel } from '../runs/runsModel';
 import type { TasksModel } from '../tasks/tasksModel';
 import type { InlineSettings } from '../../vscode/config';
@@ -27,6 +29,9 @@ export interface ParamsFile {
 /** Largest params file indexed (bytes); a bigger one is data, not params. */
 const MAX_PARAMS_FILE = 1 << 20;
 
+/** Runs whose series are held (the latest runs hovered last); each holds a shared follower. */
+const SERIES_RUNS = 4;
+
 export class InlineIndex {
   private readonly store = new DisposableStore();
   private readonly changed = this.store.track(new Emitter<void>());
@@ -34,6 +39,9 @@ export class InlineIndex {
   private files = new Map<string, ParamsFile>();
   private filesVersion = 0;
   private readonly documents = new Map<string, { version: number; key: string; value: unknown }>();
+  private readonly leases = new Map<string, RunFollowerLease>();
+  /** {@link tasksRunning} by path, until the tasks change. */
+  private readonly running = new Map<string, TaskConfig[]>();
 
   /** Fires when what the previews show may have changed (runs, tasks, params files, settings). */
   readonly onDidChange: Event<void> = this.changed.event;
@@ -43,6 +51,7 @@ export class InlineIndex {
     readonly runs: RunsModel,
     readonly tasks: TasksModel,
     private settingsNow: InlineSettings,
+    private readonly followers?: RunFollowers,
   ) {
     this.store.track(
       runs.onDidChange(() => {
@@ -50,7 +59,12 @@ export class InlineIndex {
         this.changed.fire();
       }),
     );
-    this.store.track(tasks.onDidChange(() => void this.readParamsFiles()));
+    this.store.track(
+      tasks.onDidChange(() => {
+        this.running.clear();
+        void this.readParamsFiles();
+      }),
+    );
     void this.readParamsFiles();
   }
 
@@ -99,6 +113,15 @@ export class InlineIndex {
    * task's folder or its base name appears as a word of the command.
    */
   tasksRunning(path: string): TaskConfig[] {
+    let found = this.running.get(path);
+    if (!found) {
+      found = this.findTasksRunning(path);
+      this.running.set(path, found);
+    }
+    return found;
+  }
+
+  private findTasksRunning(path: string): TaskConfig[] {
     return this.tasks.tasks().filter((task) => {
       if (task.kind !== 'command') {
         return false;
@@ -131,6 +154,48 @@ export class InlineIndex {
     return value;
   }
 
+  /**
+   * The points of metric `name` in run `runId` read so far, from the run's shared follower (which
+   * tails a running run's metrics). The first question about a run leases its follower and returns
+   * undefined; {@link onDidChange} fires as the follower reads, so the next question has the points.
+   * The newest {@link SERIES_RUNS} runs asked about are held; older leases are released.
+   */
+  series(runId: string, name: string): readonly MetricPoint[] | undefined {
+    let lease = this.leases.get(runId);
+    if (lease) {
+      // Most recently used last.
+      this.leases.delete(runId);
+      this.leases.set(runId, lease);
+      return lease.follower.series.get(name);
+    }
+    if (!this.followers) {
+      return undefined;
+    }
+    try {
+      lease = this.followers.follow(runId);
+    } catch {
+      // Not a run of this workspace's store (an imported run): no series to follow.
+      return undefined;
+    }
+    const held = lease;
+    const subscription = held.follower.onDidChange(() => this.changed.fire());
+    this.leases.set(runId, {
+      follower: held.follower,
+      ready: held.ready,
+      dispose: () => {
+        subscription.dispose();
+        held.dispose();
+      },
+    });
+    void held.ready.then(() => this.changed.fire());
+    if (this.leases.size > SERIES_RUNS) {
+      const [oldest, release] = this.leases.entries().next().value as [string, RunFollowerLease];
+      this.leases.delete(oldest);
+      release.dispose();
+    }
+    return held.follower.series.get(name);
+  }
+
   /** Reads the params files the tasks name, then fires {@link onDidChange}. Unreadable files are skipped. */
   async readParamsFiles(): Promise<void> {
     const version = ++this.filesVersion;
@@ -152,6 +217,10 @@ export class InlineIndex {
   }
 
   dispose(): void {
+    for (const lease of this.leases.values()) {
+      lease.dispose();
+    }
+    this.leases.clear();
     this.store.dispose();
   }
 }

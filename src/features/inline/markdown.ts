@@ -56,9 +56,9 @@ export function paramHint(stats: ParamStats | undefined): string | undefined {
   return `◂ best ${stats.metric} ${formatNumber(stats.best.metric)} at ${valueText(stats.best.value)}`;
 }
 
-function image(values: readonly number[]): string {
+function image(values: readonly number[], alt = 'trend'): string {
   const uri = sparklineDataUri(values);
-  return uri === undefined ? '' : `![trend](${uri})`;
+  return uri === undefined ? '' : `![${alt}](${uri})`;
 }
 
 /** Hover of a param: the values it took in recent runs with each run's key metric, and a sparkline. */
@@ -88,8 +88,19 @@ export function paramHover(name: string, stats: ParamStats, now: number): string
   ].join('\n');
 }
 
-/** Hover of a metric where code logs it: the latest run's last and best values, and the trend over runs. */
-export function metricHover(stats: MetricStats, scope: string, now: number, dashboardLink?: string): string {
+/**
+ * Hover of a metric where code logs it: the latest run's last and best values, a sparkline of the
+ * latest run's points over its steps (when `latestSeries` has two or more), and the trend of the last
+ * value over the recent runs.
+ * @param latestSeries the latest run's points of the metric in step order (read by its follower).
+ */
+export function metricHover(
+  stats: MetricStats,
+  scope: string,
+  now: number,
+  dashboardLink?: string,
+  latestSeries?: readonly { step: number; value: number }[],
+): string {
   const [latest] = stats.runs;
   const trend = stats.runs.map((r) => r.last).reverse();
   const bestOver = stats.runs.reduce(
@@ -103,6 +114,18 @@ export function metricHover(stats: MetricStats, scope: string, now: number, dash
     `Latest run \`${latest.run.id}\` (${latest.run.status}, ${relativeTime(Date.parse(latest.run.createdAt), now)}): ` +
       `last ${formatNumber(latest.last)} at step ${latest.lastStep}, best ${formatNumber(latest.best)} at step ${latest.bestStep}`,
   ];
+  const steps =
+    latestSeries === undefined
+      ? ''
+      : image(
+          latestSeries.map((p) => p.value),
+          'steps',
+        );
+  if (steps !== '' && latestSeries) {
+    const first = latestSeries[0].step;
+    const last = latestSeries[latestSeries.length - 1].step;
+    lines.push('', `Latest run over steps ${first}–${last}: ${steps}`);
+  }
   if (bestOver && stats.runs.length > 1) {
     lines.push(
       '',

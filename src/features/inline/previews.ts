@@ -7,11 +7,11 @@
 import * as vscode from 'vscode';
 import type { TaskConfig } from '../../core/config/types';
 import { matchPlaceholders } from '../../core/config/params';
-import { matchText, patternsFor, type CodeMatch } from '../../core/inline/codePatterns';
-import { paramPositions, type ParamPosition } from '../../core/inline/paramPositions';
+import { matchLine, patternsFor, type CodeMatch } from '../../core/inline/codePatterns';
+import { paramPositions, taskKeys, type ParamPosition } from '../../core/inline/paramPositions';
 import { Commands } from '../ids';
 import { relativeTime } from '../runLabels';
-import { parsedConfig, runsTask, taskSymbols } from './configAssist';
+import { readConfig, runsTask } from './configAssist';
 import type { InlineIndex } from './inlineIndex';
 import { lastRunTitle, metricHint, metricHover, paramHint, paramHover } from './markdown';
 
@@ -25,9 +25,9 @@ class LastRunLens extends vscode.CodeLens {
   }
 }
 
-/** Where params are written in a document, and which task they belong to. */
+/** Where params are written in a document, and the tasks they may belong to (the first that ran with it). */
 interface ParamsPlace {
-  task: string;
+  tasks: readonly string[];
   position: ParamPosition;
 }
 
@@ -53,15 +53,15 @@ export class Previews implements vscode.CodeLensProvider, vscode.InlayHintsProvi
       return this.index.cached(document, 'inline-params', () =>
         this.index.tasks.tasks().flatMap((task) => {
           const at = ['tasks', task.name, 'params'];
-          const parsed = parsedConfig(this.index, document);
-          const direct = paramPositions(parsed, at);
+          const read = readConfig(this.index, document);
+          const direct = paramPositions(read, at);
           const listed =
             direct.length > 0
               ? []
               : task.paramFiles.length > 0 || Object.keys(task.params).length > 0
-                ? [0, 1, 2, 3].flatMap((i) => paramPositions(parsed, [...at, i]))
+                ? [0, 1, 2, 3].flatMap((i) => paramPositions(read, [...at, i]))
                 : [];
-          return [...direct, ...listed].map((position) => ({ task: task.name, position }));
+          return [...direct, ...listed].map((position) => ({ tasks: [task.name], position }));
         }),
       );
     }
@@ -69,11 +69,17 @@ export class Previews implements vscode.CodeLensProvider, vscode.InlayHintsProvi
     if (!file) {
       return [];
     }
-    const positions = this.index.cached(document, 'params', () => paramPositions(document.getText()));
-    return positions.map((position) => ({
-      task: file.tasks.find((t) => this.index.index.param(position.name, t)) ?? file.tasks[0],
-      position,
-    }));
+    const { tasks } = file;
+    return this.index
+      .cached(document, 'params', () => paramPositions(document.getText()))
+      .map((position) => ({ tasks, position }));
+  }
+
+  /** The task of a written param: the first of its tasks whose runs recorded it (asked only for shown params). */
+  private taskOf({ tasks, position }: ParamsPlace): string {
+    return tasks.length === 1
+      ? tasks[0]
+      : (tasks.find((t) => this.index.index.param(position.name, t)) ?? tasks[0]);
   }
 
   /** The tasks whose runs count for a code file; empty: every run of the workspace. */
@@ -81,11 +87,22 @@ export class Previews implements vscode.CodeLensProvider, vscode.InlayHintsProvi
     return document.uri.scheme === 'file' ? this.index.tasksRunning(document.uri.fsPath) : [];
   }
 
-  private codeMatches(document: vscode.TextDocument): Map<number, CodeMatch[]> {
+  /**
+   * The logging calls and param reads on `line`, matched when a shown line is first asked about and
+   * kept for the document's version (scrolling back and hovering do not match again).
+   */
+  private codeMatches(document: vscode.TextDocument, line: number): CodeMatch[] {
     const table = patternsFor(document.languageId);
-    return table
-      ? this.index.cached(document, 'code', () => matchText(document.getText(), table))
-      : new Map<number, CodeMatch[]>();
+    if (!table || line >= document.lineCount) {
+      return [];
+    }
+    const lines = this.index.cached(document, 'code-lines', () => new Map<number, CodeMatch[]>());
+    let found = lines.get(line);
+    if (!found) {
+      found = matchLine(document.lineAt(line).text, table);
+      lines.set(line, found);
+    }
+    return found;
   }
 
   private on(kind: 'codeLens' | 'inlayHints' | 'hovers'): boolean {
@@ -101,12 +118,11 @@ export class Previews implements vscode.CodeLensProvider, vscode.InlayHintsProvi
     }
     if (this.isConfig(document)) {
       const lenses: vscode.CodeLens[] = [];
-      const symbols = this.index.cached(document, 'symbols', () =>
-        taskSymbols(parsedConfig(this.index, document)),
+      const tasks = this.index.cached(document, 'task-keys', () =>
+        taskKeys(readConfig(this.index, document)),
       );
-      for (const symbol of symbols) {
-        const name = symbol.name;
-        const at = new vscode.Range(symbol.selectionRange.start, symbol.selectionRange.start);
+      for (const { name, line, keyStart } of tasks) {
+        const at = new vscode.Range(line, keyStart, line, keyStart);
         lenses.push(new vscode.CodeLens(at, command(Commands.runTask, '$(play) Run', [name])));
         lenses.push(new vscode.CodeLens(at, command(Commands.runTaskWithParams, 'Run with Params…', [name])));
         const latest = this.index.runs.latestOf(name);
@@ -122,7 +138,8 @@ export class Previews implements vscode.CodeLensProvider, vscode.InlayHintsProvi
         }
       }
       const seen = new Set<string>();
-      for (const { task, position } of this.params(document)) {
+      for (const { tasks, position } of this.params(document)) {
+        const task = tasks[0];
         if (!seen.has(task)) {
           seen.add(task);
           const at = new vscode.Range(position.line, 0, position.line, 0);
@@ -181,22 +198,19 @@ export class Previews implements vscode.CodeLensProvider, vscode.InlayHintsProvi
         }
       }
     }
-    for (const { task, position } of this.params(document)) {
+    for (const place of this.params(document)) {
+      const { position } = place;
       const label = visible(position.valueLine)
-        ? paramHint(this.index.index.param(position.name, task))
+        ? paramHint(this.index.index.param(position.name, this.taskOf(place)))
         : undefined;
       if (label) {
         hints.push(hint(new vscode.Position(position.valueLine, position.valueEnd), label));
       }
     }
-    const matches = this.codeMatches(document);
-    if (matches.size > 0) {
+    if (patternsFor(document.languageId)) {
       const scope = this.scopeOf(document);
-      for (const [line, found] of matches) {
-        if (!visible(line)) {
-          continue;
-        }
-        for (const match of found) {
+      for (let line = range.start.line; line <= Math.min(range.end.line, document.lineCount - 1); line++) {
+        for (const match of this.codeMatches(document, line)) {
           const label = match.kind === 'metric' ? metricHint(this.metricStats(match.name, scope)) : undefined;
           if (label) {
             hints.push(hint(new vscode.Position(line, match.end + 1), label));
@@ -234,9 +248,10 @@ export class Previews implements vscode.CodeLensProvider, vscode.InlayHintsProvi
       return undefined;
     }
     const now = Date.now();
-    for (const { task, position: at } of this.params(document)) {
+    for (const place of this.params(document)) {
+      const at = place.position;
       if (at.line === position.line && position.character >= at.keyStart && position.character <= at.keyEnd) {
-        const stats = this.index.index.param(at.name, task);
+        const stats = this.index.index.param(at.name, this.taskOf(place));
         return stats
           ? new vscode.Hover(
               new vscode.MarkdownString(paramHover(at.name, stats, now)),
@@ -245,9 +260,9 @@ export class Previews implements vscode.CodeLensProvider, vscode.InlayHintsProvi
           : undefined;
       }
     }
-    const match = this.codeMatches(document)
-      .get(position.line)
-      ?.find((m) => position.character >= m.start && position.character <= m.end);
+    const match = this.codeMatches(document, position.line).find(
+      (m) => position.character >= m.start && position.character <= m.end,
+    );
     if (!match) {
       return undefined;
     }
@@ -264,7 +279,13 @@ export class Previews implements vscode.CodeLensProvider, vscode.InlayHintsProvi
         );
       }
       const markdown = new vscode.MarkdownString(
-        `${metricHover(stats, `${match.source}, ${where}`, now, dashboardLink(stats.runs[0].run.id))}`,
+        metricHover(
+          stats,
+          `${match.source}, ${where}`,
+          now,
+          dashboardLink(stats.runs[0].run.id),
+          this.index.series(stats.runs[0].run.id, match.name),
+        ),
         true,
       );
       markdown.isTrusted = { enabledCommands: [Commands.openRunDashboard.id] };

@@ -67,6 +67,8 @@ interface RunsIndex {
   position: Map<string | null, number>;
   /** Each run's place among its task's runs, computed for the rows that ask. */
   lineage: (run: RunRecord) => RunLineage;
+  /** The runs of each task, newest first (the editor previews ask per task, per lens and hint). */
+  byTask: Map<string, RunRecord[]>;
 }
 
 /**
@@ -199,21 +201,12 @@ export class RunsModel implements Disposable {
 
   /** The newest run of `task`, if any. */
   latestOf(task: string): RunRecord | undefined {
-    return this.index().all.find((r) => r.task === task);
+    return this.index().byTask.get(task)?.[0];
   }
 
   /** The newest `count` runs of `task`, newest first (fewer when it has fewer). */
   latestRunsOf(task: string, count: number): RunRecord[] {
-    const runs: RunRecord[] = [];
-    for (const run of this.index().all) {
-      if (run.task === task) {
-        runs.push(run);
-        if (runs.length === count) {
-          break;
-        }
-      }
-    }
-    return runs;
+    return (this.index().byTask.get(task) ?? []).slice(0, Math.max(0, count));
   }
 
   /**
@@ -247,12 +240,19 @@ export class RunsModel implements Disposable {
     const all = [...this.runs.values()].sort(newestFirst);
     // Map insertion order is the order of each group's newest run, newest first.
     const byCommit = new Map<string | null, RunRecord[]>();
+    const byTask = new Map<string, RunRecord[]>();
     for (const run of all) {
       const runs = byCommit.get(run.git.commit);
       if (runs) {
         runs.push(run);
       } else {
         byCommit.set(run.git.commit, [run]);
+      }
+      const ofTask = byTask.get(run.task);
+      if (ofTask) {
+        ofTask.push(run);
+      } else {
+        byTask.set(run.task, [run]);
       }
     }
     const rank = (sha: string | null): number => (sha === null ? 2 : sha === this.head ? 0 : 1);
@@ -261,7 +261,7 @@ export class RunsModel implements Disposable {
       .sort((a, b) => rank(a) - rank(b))
       .map((sha): CommitGroup => ({ kind: 'commit', sha }));
     const position = new Map(groups.map((g, i) => [g.sha, i] as const));
-    this.cached = { all, groups, byCommit, position, lineage: lineages(all) };
+    this.cached = { all, groups, byCommit, position, lineage: lineages(all), byTask };
     return this.cached;
   }
 

@@ -11,6 +11,7 @@ import { pickRuns } from '../runPicker';
 import { runsFromArgs } from '../runSelection';
 import type { RunsModel } from './runsModel';
 import type { RunsService } from './runsService';
+import type { TasksModel } from '../tasks/tasksModel';
 
 /** What the share commands need from the composition root. */
 export interface ShareCommandServices {
@@ -18,6 +19,8 @@ export interface ShareCommandServices {
   log: Log;
   runs: RunsModel;
   service: RunsService;
+  /** The loaded xlens.yaml: its `share.max_artifact_mb` applies to pushes from the editor too. */
+  tasks: TasksModel;
 }
 
 /** Core's sharing and the run store, loaded on first use (activation loads no library). */
@@ -43,6 +46,12 @@ async function chooseRemote(root: string, action: string): Promise<string> {
   return chosen;
 }
 
+/** The push options xlens.yaml sets (`share.max_artifact_mb`), as `xlens push` reads them. */
+function pushOptions(tasks: TasksModel): { maxArtifactBytes?: number } {
+  const bytes = tasks.config.kind === 'loaded' ? tasks.config.config?.share?.maxArtifactBytes : undefined;
+  return bytes === undefined ? {} : { maxArtifactBytes: bytes };
+}
+
 export function registerShareCommands(s: ShareCommandServices): vscode.Disposable[] {
   return [
     registerCommand(Commands.pushRuns, s.log, async (...args) => {
@@ -62,7 +71,7 @@ export function registerShareCommands(s: ShareCommandServices): vscode.Disposabl
             location: vscode.ProgressLocation.Notification,
             title: `Pushing ${runs.length} runs to ${remote}…`,
           },
-          () => pushRuns(s.root, store, remote, runs),
+          () => pushRuns(s.root, store, remote, runs, pushOptions(s.tasks)),
         );
         s.log.info(`Pushed to ${remote}: ${result.pushed.join(', ') || 'nothing new'}`);
         showInfoToast(

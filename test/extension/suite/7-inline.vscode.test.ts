@@ -5,7 +5,7 @@
  * runner with two learning rates.
  */
 import * as assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
@@ -41,6 +41,17 @@ const FIT_TASK = `  fit:
     description: a Python script that writes the metrics protocol
     run: python3 train.py --lr \${params.lr}
     params: params.yaml
+  live:
+    description: writes one metric line, then runs until live.stop exists
+    run: python3 live.py
+`;
+
+/** A run that stays running: the test writes its next metric lines, as a training loop would. */
+const LIVE_PY = `import json, os, time
+with open(os.environ["XLENS_METRICS_FILE"], "a") as metrics:
+    metrics.write(json.dumps({"step": 0, "values": {"live_loss": 0.5}}) + "\\n")
+while not os.path.exists("live.stop"):
+    time.sleep(0.05)
 `;
 
 function text(contents: vscode.Hover['contents']): string {
@@ -81,6 +92,7 @@ describe('inline previews', () => {
     this.timeout(600_000);
     api = await xlensApi();
     writeFileSync(join(root, 'train.py'), TRAIN_PY);
+    writeFileSync(join(root, 'live.py'), LIVE_PY);
     writeFileSync(join(root, 'params.yaml'), 'lr: 0.01\nbatch: 32\n');
     writeFileSync(configFile, `${original.trimEnd()}\n${FIT_TASK}`);
     await waitFor('task fit in the Tasks model', () => api.tasks.task('fit'));
@@ -101,6 +113,8 @@ describe('inline previews', () => {
   after(() => {
     writeFileSync(configFile, original);
     rmSync(join(root, 'train.py'), { force: true });
+    rmSync(join(root, 'live.py'), { force: true });
+    rmSync(join(root, 'live.stop'), { force: true });
     rmSync(join(root, 'params.yaml'), { force: true });
   });
 
@@ -231,6 +245,52 @@ describe('inline previews', () => {
     assert.equal(onMlflow && label(onMlflow), '= 0.231');
   });
 
+  it("shows a running run's new metric line in the inlay hint and the hover once it is written", async function () {
+    this.timeout(300_000);
+    const started = await api.startRun('live');
+    try {
+      const uri = vscode.Uri.file(join(root, 'live.py'));
+      const document = await vscode.workspace.openTextDocument(uri);
+      const line = positionOf(document, '"live_loss"').line;
+      const hintOnLine = async (): Promise<string | undefined> => {
+        const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>(
+          'vscode.executeInlayHintProvider',
+          uri,
+          new vscode.Range(0, 0, document.lineCount, 0),
+        );
+        const found = hints.find((h) => h.position.line === line);
+        return found && label(found);
+      };
+      await waitFor('the first point in the hint', async () =>
+        (await hintOnLine()) === '= 0.5' ? true : undefined,
+      );
+      // The line a training loop writes next, appended to the file the runner tails.
+      appendFileSync(
+        join(root, '.xlens', 'runs', started.id, 'metrics.raw.jsonl'),
+        `${JSON.stringify({ step: 1, values: { live_loss: 0.25 } })}\n`,
+      );
+      await waitFor('the new point in the hint', async () =>
+        (await hintOnLine()) === '= 0.25' ? true : undefined,
+      );
+      const hover = await waitFor("the hover with the run's steps", async () => {
+        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+          'vscode.executeHoverProvider',
+          uri,
+          positionOf(document, '"live_loss"', 3),
+        );
+        const markdown = hovers.map((h) => text(h.contents)).join('\n');
+        return /Latest run over steps 0–1: !\[steps\]\(data:image\/svg\+xml;base64,/.test(markdown)
+          ? markdown
+          : undefined;
+      });
+      assert.match(hover, new RegExp(`Latest run \`${started.id}\` \\(running, `));
+      assert.match(hover, /last 0\.25 at step 1/);
+    } finally {
+      writeFileSync(join(root, 'live.stop'), '');
+    }
+    assert.equal((await finished(api, started)).status, 'succeeded');
+  });
+
   it('completes keys, kinds and placeholders, and goes to the definitions of placeholders', async () => {
     const uri = vscode.Uri.file(configFile);
     const document = await vscode.workspace.openTextDocument(uri);
@@ -283,6 +343,7 @@ describe('inline previews', () => {
         ['train', 'tfjs-train'],
         ['eval', 'tfjs-eval'],
         ['fit', 'command'],
+        ['live', 'command'],
       ],
     );
   });

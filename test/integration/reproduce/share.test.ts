@@ -113,6 +113,42 @@ describe('sharing runs through git (real CLI process)', () => {
     assert.match(reproduced.stdout, new RegExp(`${names} of ${names} metrics identical`));
   });
 
+  it("keeps artifacts over xlens.yaml's share.max_artifact_mb out of the record; the flag overrides it", async () => {
+    // A 4 KiB artifact saved where tasks save theirs.
+    const make =
+      "require('node:fs').writeFileSync(process.env.XLENS_RUN_DIR + '/artifacts/model.bin', Buffer.alloc(4096, 1));\n";
+    const config = [
+      'version: 1',
+      'share: { max_artifact_mb: 0.001 }',
+      'tasks:',
+      '  make: { run: node make.js }',
+      '',
+    ].join('\n');
+    const { origin, bare } = remoteAndClone({
+      'xlens.yaml': config,
+      'make.js': make,
+      '.gitignore': 'out.bin\n',
+    });
+    const manifestOf = (id: string) =>
+      JSON.parse(gitIn(bare, ['show', `refs/xlens/records/${id}:xlens-record.json`])) as {
+        omitted: { path: string; size: number }[];
+      };
+    assert.equal((await xlens(origin, ['run', 'make', '-q'])).code, 0);
+    const [limited] = runIds(origin);
+    const pushed = await xlens(origin, ['push', 'origin', limited]);
+    assert.equal(pushed.code, 0, pushed.stderr);
+    assert.deepEqual(
+      manifestOf(limited).omitted.map((o) => o.size),
+      [4096],
+      'the 4 KiB artifact is over the 0.001 MiB of xlens.yaml: listed, not stored',
+    );
+    assert.equal((await xlens(origin, ['run', 'make', '-q'])).code, 0);
+    const [flagged] = runIds(origin).filter((id) => id !== limited);
+    const withFlag = await xlens(origin, ['push', 'origin', flagged, '--max-artifact-mb', '1']);
+    assert.equal(withFlag.code, 0, withFlag.stderr);
+    assert.deepEqual(manifestOf(flagged).omitted, [], 'the flag (1 MiB) wins over xlens.yaml');
+  });
+
   it('two clones pushing different runs at once both land', async () => {
     const { bare } = remoteAndClone({ 'xlens.yaml': CONFIG });
     const [a, b] = [cloneOf(bare), cloneOf(bare)];

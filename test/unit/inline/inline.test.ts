@@ -141,6 +141,17 @@ describe('the run index', () => {
     const hover = metricHover(loss, 'train', NOW);
     assert.match(hover, /last 0\.2 at step 2, best 0\.2 at step 2/);
     assert.match(hover, /Best of 3 runs: 0\.2 in `1`/);
+    assert.doesNotMatch(hover, /!\[steps\]/, 'no steps sparkline before the series is read');
+    const points = [0.9, 0.5, 0.2].map((value, step) => ({ step, value }));
+    const withSteps = metricHover(loss, 'train', NOW, undefined, points);
+    const steps = /Latest run over steps 0–2: !\[steps\]\(data:image\/svg\+xml;base64,([^)]+)\)/.exec(
+      withSteps,
+    );
+    assert.ok(steps, withSteps);
+    // The picture is the latest run's own series (3 points), not the trend over runs.
+    assert.equal(Buffer.from(steps[1], 'base64').toString(), sparklineSvg([0.9, 0.5, 0.2]));
+    assert.match(withSteps, /Last value over the runs, oldest to newest: !\[trend\]/);
+    assert.doesNotMatch(metricHover(loss, 'train', NOW, undefined, points.slice(0, 1)), /!\[steps\]/);
   });
 
   it('counts only the last N runs of each task', () => {
