@@ -15,6 +15,7 @@ import { commandPlaceholders } from './commandScan';
 import { findPlaceholders, flattenParams } from './params';
 import { parseDriftOptions, thresholdProblems } from '../drift/options';
 import { evalTaskFields } from './evalTaskFields';
+import { earlyStoppingField } from './earlyStopping';
 import { monitorDataFiles, monitorFieldProblems, monitorTaskFields } from './monitorTaskFields';
 import { describeField } from './schemaErrors';
 import { closest, didYouMean } from './suggest';
@@ -100,10 +101,7 @@ export class TaskBuilder {
           readExecutor(raw.executor, this.source, this.at('executor'), this.errors) ?? this.defaultExecutor;
         return { ...base, kind, run: String(raw.run), ...(executor ? { executor } : {}) };
       }
-      case 'tfjs-train': {
-        const stopping = raw.early_stopping as
-          | { patience: number; min_delta?: number; monitor?: string; mode?: 'min' | 'max' | 'auto' }
-          | undefined;
+      case 'tfjs-train':
         return {
           ...base,
           kind,
@@ -119,18 +117,8 @@ export class TaskBuilder {
             (raw.validation_split as number | undefined) ?? TFJS_TRAIN_DEFAULTS.validationSplit,
           ...(raw.holdout_split !== undefined ? { holdoutSplit: raw.holdout_split as number } : {}),
           seed: (raw.seed as number | undefined) ?? TFJS_TRAIN_DEFAULTS.seed,
-          ...(stopping
-            ? {
-                earlyStopping: {
-                  patience: stopping.patience,
-                  ...(stopping.min_delta !== undefined ? { minDelta: stopping.min_delta } : {}),
-                  ...(stopping.monitor !== undefined ? { monitor: stopping.monitor } : {}),
-                  ...(stopping.mode !== undefined ? { mode: stopping.mode } : {}),
-                },
-              }
-            : {}),
+          ...earlyStoppingField(raw.early_stopping),
         };
-      }
       case 'tfjs-eval':
         return {
           ...base,

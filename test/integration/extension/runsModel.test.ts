@@ -5,7 +5,8 @@ import { describe, it } from 'node:test';
 import { captureGitState, describeCommits, headCommit } from '../../../src/core/git/gitContext';
 import { RunStore } from '../../../src/core/runs/store';
 import type { MetricSummary, RunRecord } from '../../../src/core/runs/types';
-import { describeRun, RunsModel, runTooltip, shortSha } from '../../../src/features/runs/runsModel';
+import { describeRun, RunsModel, shortSha } from '../../../src/features/runs/runsModel';
+import { runTooltip } from '../../../src/features/runs/runTooltip';
 import { gitIn, makeRepo, tempDir, writeFiles } from '../../helpers/gitRepo';
 
 // Git in these tests must not read the developer's configuration.
