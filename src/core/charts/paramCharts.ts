@@ -136,7 +136,14 @@ export function parallelCoordinatesChart(
     type: 'nominal' as const,
     scale: { domain },
     sort: null,
-    axis: { title: null, orient: 'top' as const, labelAngle: 0, domain: false, ticks: false },
+    axis: {
+      title: null,
+      orient: 'bottom' as const,
+      labelAngle: 0,
+      labelPadding: 16,
+      domain: false,
+      ticks: false,
+    },
   };
   const y = { field: 'y', type: 'quantitative' as const, scale: { domain: [0, 1] }, axis: null };
   const spec: TopLevelSpec = {
