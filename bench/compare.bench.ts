@@ -4,14 +4,15 @@
  *
  * Measured, each beside its target:
  * - host: building the snapshot (`buildCompareSnapshot`: min–max downsampling of every series, the
- *   chart specs, the params charts) in ms, and the points per series per run it sends (target ≤ 2,000);
+ *   chart specs, the params charts) in ms, and the points per series per run it sends (target ≤ 2,000;
+ *   with 100 runs the host sends 200, `comparePointsPerSeries`);
  * - view: from the snapshot message's arrival to the first chart painted (target ≤ 1 s) and to every
  *   chart painted (the view's `compare/rendered`);
  * - a one-step spike (step 73,451 of one run, 100× the curve) visible after downsampling: the spike
  *   run's band reaches it in the rows the host sends.
- * Baseline, in the same run on the same runs: stride sampling (every 50th step, the same 2,000 points per
- * series, what a naive downsampler does) through the same view: its host time, paint times, and
- * whether the spike survives (it does not, unless the stride lands on it).
+ * Baseline, in the same run on the same runs: stride sampling to the same number of points per series
+ * (what a naive downsampler does) through the same view: its host time, paint times, and whether the
+ * spike survives (it does not, unless the stride lands on it).
  *
  * Memory: the runs share their curves (10 distinct curves per metric, each a separate array of
  * 100,000 points; the spike run has its own), so the bench holds 4.1 million points instead of 40
@@ -25,7 +26,12 @@ import type { Browser } from 'playwright-core';
 import { COMPARE_DATASET, type CompareRow } from '../src/core/charts/compareChart';
 import type { MetricPoint } from '../src/core/metrics/series';
 import { buildCompareSnapshot, type ComparedRunState } from '../src/features/compare/viewModel';
-import { DEFAULT_COMPARE_OPTIONS, MAX_COMPARE_POINTS, type CompareSnapshot } from '../src/protocol/compare';
+import {
+  comparePointsPerSeries,
+  DEFAULT_COMPARE_OPTIONS,
+  MAX_COMPARE_POINTS,
+  type CompareSnapshot,
+} from '../src/protocol/compare';
 import { launchChromium } from '../test/helpers/chromium';
 import { buildViewBundle, openWebview, until } from '../test/helpers/webviewPage';
 import { run } from '../test/unit/compare/runs';
@@ -71,7 +77,7 @@ function runs(): ComparedRunState[] {
 
 /** The same runs stride-sampled to the same number of points per series: the naive baseline. */
 function strided(states: readonly ComparedRunState[]): ComparedRunState[] {
-  const stride = Math.ceil(STEPS / MAX_COMPARE_POINTS);
+  const stride = Math.ceil(STEPS / comparePointsPerSeries(states.length));
   return states.map((s) => ({
     record: s.record,
     series: new Map([...s.series].map(([m, points]) => [m, points.filter((_, i) => i % stride === 0)])),

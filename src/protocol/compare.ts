@@ -38,6 +38,25 @@ export interface CompareOptions {
 /** Most points (buckets) sent per series and chart: longer series are downsampled on the host. */
 export const MAX_COMPARE_POINTS = 2000;
 
+/**
+ * Rows per chart the host aims at: with many runs each series gets `COMPARE_CHART_ROWS / series`
+ * buckets (between {@link MIN_COMPARE_POINTS} and {@link MAX_COMPARE_POINTS}), so a chart of 100 runs
+ * costs the view what one of 10 runs does. A chart is at most about a thousand pixels wide, so more
+ * buckets per series than that draw nothing more; the min–max bands keep every spike either way.
+ */
+export const COMPARE_CHART_ROWS = 20_000;
+
+/** Fewest buckets per series, however many runs are compared. */
+export const MIN_COMPARE_POINTS = 200;
+
+/** Buckets per series for a chart of `series` lines (see {@link COMPARE_CHART_ROWS}). */
+export function comparePointsPerSeries(series: number): number {
+  return Math.max(
+    MIN_COMPARE_POINTS,
+    Math.min(MAX_COMPARE_POINTS, Math.floor(COMPARE_CHART_ROWS / Math.max(1, series))),
+  );
+}
+
 /** The options a new compare view starts with. */
 export const DEFAULT_COMPARE_OPTIONS: CompareOptions = {
   x: 'step',

@@ -14,7 +14,7 @@ import { dictFrom, ownValue } from '../../shared/dict';
 import type { ChartModel } from '../../protocol/charts';
 import { shortSha } from '../../shared/formatting';
 import {
-  MAX_COMPARE_POINTS,
+  comparePointsPerSeries,
   type CompareInputRow,
   type CompareOptions,
   type CompareRunInfo,
@@ -88,7 +88,7 @@ export function buildCompareSnapshot(
         yScale: effective.yScale,
         smoothing: effective.smoothing,
         clipOutliers: effective.clipOutliers,
-        maxPoints: MAX_COMPARE_POINTS,
+        maxPoints: comparePointsPerSeries(series.length),
         colors,
       });
       for (const [label, count] of result.omitted) {
@@ -202,12 +202,13 @@ function groupLabel(groupBy: string, value: string, size: number): string {
 
 /** A metric's series per group of runs: the group's mean line and min–max band over its runs. */
 function groupedSeries(runs: readonly ComparedRunState[], metric: string, groupBy: string): CompareSeries[] {
-  return [...groupsOf(runs, groupBy)].map(([value, members]) => ({
+  const groups = groupsOf(runs, groupBy);
+  return [...groups].map(([value, members]) => ({
     label: groupLabel(groupBy, value, members.length),
     points: [],
     bands: groupBands(
       members.map((m) => m.series.get(metric) ?? []),
-      MAX_COMPARE_POINTS,
+      comparePointsPerSeries(groups.size),
     ),
   }));
 }

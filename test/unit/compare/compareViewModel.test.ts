@@ -159,4 +159,28 @@ describe('compare view snapshot', () => {
       ],
     );
   });
+
+  it('sends fewer buckets per run as runs grow (20,000 rows a chart), and a one-step spike stays in its band', () => {
+    const steps = 20_000;
+    const flat: MetricPoint[] = Array.from({ length: steps }, (_, step) => ({
+      step,
+      value: 1 + (step % 7) / 100,
+    }));
+    const spiked = flat.map((p) => (p.step === 12_345 ? { ...p, value: 500 } : p));
+    const many: ComparedRunState[] = Array.from({ length: 100 }, (_, i) => ({
+      record: run(`m${i}`, { params: { lr: i }, metrics: { loss: [1] } }),
+      series: new Map([['loss', i === 42 ? spiked : flat]]),
+    }));
+    const rows = buildCompareSnapshot(many, DEFAULT_COMPARE_OPTIONS).charts[0].data[
+      COMPARE_DATASET
+    ] as CompareRow[];
+    const perRun = new Map<string, CompareRow[]>();
+    rows.forEach((r) => perRun.set(r.series, [...(perRun.get(r.series) ?? []), r]));
+    assert.equal(perRun.size, 100);
+    assert.deepEqual(new Set([...perRun.values()].map((r) => r.length)), new Set([200]));
+    assert.equal(Math.max(...perRun.get('#43 train · m42')!.map((r) => r.max)), 500);
+    assert.equal(Math.max(...perRun.get('#42 train · m41')!.map((r) => r.max)), 1.06);
+    const few = buildCompareSnapshot(runs, DEFAULT_COMPARE_OPTIONS).charts[0].data[COMPARE_DATASET];
+    assert.equal(few.length, 9, 'short series are sent whole');
+  });
 });
