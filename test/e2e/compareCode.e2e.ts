@@ -65,7 +65,11 @@ describe('Compare Code in code-server', { timeout: 10 * 60_000 }, () => {
     // The run picker: tick both runs, then accept.
     const picker = page.locator('.quick-input-widget');
     await picker.locator('.quick-input-list .monaco-list-row').nth(1).waitFor({ timeout: 60_000 });
-    await picker.locator('.quick-input-check-all').check();
+    // Clicking a row of a multi-select picker ticks it.
+    for (const i of [0, 1]) {
+      await picker.locator('.quick-input-list .monaco-list-row').nth(i).click();
+    }
+    await page.screenshot({ path: join(RESULTS_DIR, 'compare-code-picker.png') });
     await page.keyboard.press('Enter');
     // The changed files, then the chosen file's diff.
     await picker
