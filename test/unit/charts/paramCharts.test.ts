@@ -128,7 +128,11 @@ describe('scatter of a param against a metric', () => {
     ]);
     const rendered = await renderModel(model);
     assert.deepEqual(rendered.warnings, []);
-    assert.equal(rendered.svg.match(/aria-roledescription="point"/g)?.length, 3, 'one point per run with the metric');
+    assert.equal(
+      rendered.svg.match(/aria-roledescription="point"/g)?.length,
+      3,
+      'one point per run with the metric',
+    );
   });
 
   it('treats text params and params some runs lack as categories, names kept as text', async () => {
