@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { RunRecord } from '../../src/core/runs/types';
-import { launchBrowser, runCommand, waitForWorkbench, webviewFrame, workbenchUrl } from './support/browser';
+import { launchBrowser, runCommand, waitForWorkbench, workbenchUrl } from './support/browser';
 import { startCodeServer, type CodeServer } from './support/codeServer';
 import { writeFixtureRun } from './support/fixtureRun';
 import { RESULTS_DIR } from './support/paths';
@@ -62,7 +62,13 @@ describe('two dashboards in code-server', { timeout: 10 * 60_000 }, () => {
 
   /** Waits until the visible dashboard has drawn every chart of a snapshot; returns the draws per chart. */
   async function drawn(timeout = 120_000): Promise<string[]> {
-    const view = webviewFrame(page);
+    // Hidden dashboards keep their documents: the visible one's frame.
+    const view = page
+      .locator('iframe.webview.ready:visible')
+      .first()
+      .contentFrame()
+      .locator('iframe#active-frame')
+      .contentFrame();
     await view.locator('#app[data-rendered]').waitFor({ state: 'attached', timeout });
     const charts = view.locator('figure.chart');
     const count = await charts.count();
@@ -109,7 +115,7 @@ describe('two dashboards in code-server', { timeout: 10 * 60_000 }, () => {
       .locator('.tab.active', { hasText: runs[0].id });
     await moved.waitFor({ timeout: 30_000 });
     // Each group shows a dashboard now (the moved one, and the other in the first group): both drawn.
-    const frames = page.locator('iframe.webview.ready');
+    const frames = page.locator('iframe.webview.ready:visible');
     let counts: number[] = [];
     const deadline = Date.now() + 120_000;
     while (Date.now() < deadline) {
