@@ -42,8 +42,8 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOpt
     enableScripts: true,
     enableCommandUris: false,
     localResourceRoots: webviewResourceRoots(extensionUri),
-    // The view keeps its state with setState/getState and gets a snapshot on every ready, so
-    // its document need not stay alive while hidden.
+    // The view keeps its state with setState/getState and gets a snapshot on every ready, so by
+    // default its document need not stay alive while hidden (a panel may ask: `WebviewPanelOptions`).
     retainContextWhenHidden: false,
     enableFindWidget: true,
   };
