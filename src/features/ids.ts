@@ -44,6 +44,7 @@ export const Commands = {
   checkoutRunCode: { id: 'xlens.checkoutRunCode', title: "Checkout Run's Code" },
   createBranchFromRun: { id: 'xlens.createBranchFromRun', title: 'Create Branch from Run' },
   browseRunCode: { id: 'xlens.browseRunCode', title: "Browse Run's Code" },
+  compareCode: { id: 'xlens.compareCode', title: 'Compare Code', icon: '$(git-compare)' },
   pushRuns: { id: 'xlens.pushRuns', title: 'Push Runs…', icon: '$(cloud-upload)' },
   pullRuns: { id: 'xlens.pullRuns', title: 'Pull Runs', icon: '$(cloud-download)' },
   /** The Runs view's last row when older commits are not shown yet (not in the palette). */

@@ -62,6 +62,7 @@ export const TRUST_NEEDS: Record<CommandKey, TrustNeed> = {
   checkoutRunCode: 'executesWorkspaceCode',
   createBranchFromRun: 'executesWorkspaceCode',
   browseRunCode: 'executesWorkspaceCode',
+  compareCode: 'executesWorkspaceCode',
   pushRuns: 'executesWorkspaceCode',
   pullRuns: 'executesWorkspaceCode',
   showMoreCommits: 'readsOnly',
@@ -78,6 +79,7 @@ const BLOCKED_WHAT: Partial<Record<CommandKey, string>> = {
   checkoutRunCode: "Checking out a run's code",
   createBranchFromRun: 'Creating branches from runs',
   browseRunCode: "Browsing a run's code",
+  compareCode: "Comparing runs' code",
   pushRuns: 'Pushing runs',
   pullRuns: 'Pulling runs',
 };

@@ -29,10 +29,33 @@ export interface CompareOptions {
   groupBy: string | null;
   /** Index in the compared runs of the baseline of the deltas. */
   baseline: number;
+  /** The metric of the params charts (parallel coordinates, scatter); null: the first (key) metric. */
+  metric: string | null;
+  /** The param on the scatter's x axis; null: the first param that differs. */
+  param: string | null;
 }
 
 /** Most points (buckets) sent per series and chart: longer series are downsampled on the host. */
 export const MAX_COMPARE_POINTS = 2000;
+
+/**
+ * Rows per chart the host aims at: with many runs each series gets `COMPARE_CHART_ROWS / series`
+ * buckets (between {@link MIN_COMPARE_POINTS} and {@link MAX_COMPARE_POINTS}), so a chart of 100 runs
+ * costs the view what one of 10 runs does. A chart is at most about a thousand pixels wide, so more
+ * buckets per series than that draw nothing more; the min–max bands keep every spike either way.
+ */
+export const COMPARE_CHART_ROWS = 20_000;
+
+/** Fewest buckets per series, however many runs are compared. */
+export const MIN_COMPARE_POINTS = 200;
+
+/** Buckets per series for a chart of `series` lines (see {@link COMPARE_CHART_ROWS}). */
+export function comparePointsPerSeries(series: number): number {
+  return Math.max(
+    MIN_COMPARE_POINTS,
+    Math.min(MAX_COMPARE_POINTS, Math.floor(COMPARE_CHART_ROWS / Math.max(1, series))),
+  );
+}
 
 /** The options a new compare view starts with. */
 export const DEFAULT_COMPARE_OPTIONS: CompareOptions = {
@@ -42,6 +65,8 @@ export const DEFAULT_COMPARE_OPTIONS: CompareOptions = {
   clipOutliers: false,
   groupBy: null,
   baseline: 0,
+  metric: null,
+  param: null,
 };
 
 /** One compared run, as the legend and the tables name it. */
@@ -76,6 +101,16 @@ export interface CompareMetricRow {
   } | null)[];
 }
 
+/**
+ * A data input (by path) across the runs: per run `same` or `changed` against the baseline's fingerprint,
+ * `added` where the baseline lacks it, `missing` where this run lacks it (as `xlens diff` reports).
+ */
+export interface CompareInputRow {
+  path: string;
+  runs: ({ state: 'same' | 'changed' | 'added'; sha256: string; size: number } | { state: 'missing' })[];
+  differs: boolean;
+}
+
 /** Everything the view shows. */
 export interface CompareSnapshot {
   runs: CompareRunInfo[];
@@ -89,6 +124,14 @@ export interface CompareSnapshot {
   groupChoices: string[];
   /** Things the charts left out or changed, in words (e.g. values ≤ 0 on a log scale). */
   notes: string[];
+  /** The params charts (parallel coordinates, then the scatter) of the chosen metric; none without params. */
+  paramCharts: ChartModel[];
+  /** What `metric` may be: the metrics with a value in some run. */
+  metricChoices: string[];
+  /** What `param` may be: every param. */
+  paramChoices: string[];
+  /** The runs' data inputs, compared by fingerprint. */
+  data: CompareInputRow[];
 }
 
 /** Messages from the extension host to the compare view. */
@@ -104,6 +147,8 @@ export interface CompareViewMessages extends PageViewMessages {
   'compare/openDashboard': { runId: string };
   /** A snapshot's charts are drawn (the editor tests wait for it). */
   'compare/rendered': { charts: number; ms: number };
+  /** The user asked for the code diff of the two compared runs (Compare Code). */
+  'compare/compareCode': Record<string, never>;
 }
 
 export type CompareHostMessage = MessageOf<CompareHostMessages>;
@@ -118,6 +163,9 @@ export interface CompareSavedState {
 /** Checks chart options from the (untrusted) view; returns them or what is wrong. */
 export function validateCompareOptions(p: Record<string, unknown>): CompareOptions | string {
   const { x, yScale, smoothing, clipOutliers, groupBy, baseline } = p;
+  // Absent in states saved before these options existed: the defaults.
+  const metric = p.metric ?? null;
+  const param = p.param ?? null;
   if (x !== 'step' && x !== 'relative' && x !== 'wall') {
     return 'options.x must be step, relative or wall';
   }
@@ -136,7 +184,24 @@ export function validateCompareOptions(p: Record<string, unknown>): CompareOptio
   if (typeof baseline !== 'number' || !Number.isInteger(baseline) || baseline < 0 || baseline > 100_000) {
     return 'options.baseline must be a run index';
   }
-  return { x, yScale, smoothing, clipOutliers, groupBy, baseline };
+  for (const [key, value] of [
+    ['metric', metric],
+    ['param', param],
+  ] as const) {
+    if (value !== null && (typeof value !== 'string' || value.length > 500)) {
+      return `options.${key} must be null or a name`;
+    }
+  }
+  return {
+    x,
+    yScale,
+    smoothing,
+    clipOutliers,
+    groupBy,
+    baseline,
+    metric: metric as string | null,
+    param: param as string | null,
+  };
 }
 
 const compareValidators: PayloadValidators<Omit<CompareViewMessages, keyof PageViewMessages>> = {
@@ -149,6 +214,7 @@ const compareValidators: PayloadValidators<Omit<CompareViewMessages, keyof PageV
     [p.charts, p.ms].every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0)
       ? { charts: p.charts as number, ms: p.ms as number }
       : '"compare/rendered" needs numbers charts and ms >= 0',
+  'compare/compareCode': () => ({}),
 };
 
 /** Validates a message received from the (untrusted) view: the typed message, or what is wrong with it. */

@@ -25,14 +25,31 @@ export async function pickOne<T>(items: PickItem<T>[], placeHolder: string): Pro
   return chosen?.value;
 }
 
-/** Lets the user choose any number of values; `undefined` when dismissed. */
+/**
+ * Lets the user choose any number of values; `undefined` when dismissed. Enter with nothing ticked takes
+ * the highlighted row (a multi-select quick pick otherwise accepts an empty choice, so Enter did
+ * nothing), and a single choice starts ticked.
+ */
 export async function pickMany<T>(items: PickItem<T>[], placeHolder: string): Promise<T[] | undefined> {
-  const chosen = await vscode.window.showQuickPick<ItemOf<T>>(items, {
-    placeHolder,
-    canPickMany: true,
-    matchOnDescription: true,
+  const quickPick = vscode.window.createQuickPick<ItemOf<T>>();
+  quickPick.placeholder = placeHolder;
+  quickPick.canSelectMany = true;
+  quickPick.matchOnDescription = true;
+  quickPick.items = items;
+  quickPick.selectedItems = items.length === 1 ? items : items.filter((item) => item.picked === true);
+  return new Promise<T[] | undefined>((resolve) => {
+    let result: T[] | undefined;
+    quickPick.onDidAccept(() => {
+      const chosen = quickPick.selectedItems.length > 0 ? quickPick.selectedItems : quickPick.activeItems;
+      result = chosen.map((c) => c.value);
+      quickPick.hide();
+    });
+    quickPick.onDidHide(() => {
+      quickPick.dispose();
+      resolve(result);
+    });
+    quickPick.show();
   });
-  return chosen?.map((c) => c.value);
 }
 
 /**

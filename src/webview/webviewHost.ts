@@ -23,6 +23,12 @@ export interface WebviewPanelOptions {
   column?: vscode.ViewColumn;
   /** Icon under `media/`, e.g. `media/dashboard.svg`. */
   iconPath?: string;
+  /**
+   * Keep the view's document while its tab is hidden (default false). Only for a view whose drawing
+   * costs seconds each time it is shown again (the run dashboard), at the price of the document's
+   * memory while hidden; every view still restores from `getState` after a reload.
+   */
+  retainContextWhenHidden?: boolean;
 }
 
 /** The only folders a webview may load files from. */
@@ -36,8 +42,8 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOpt
     enableScripts: true,
     enableCommandUris: false,
     localResourceRoots: webviewResourceRoots(extensionUri),
-    // The view keeps its state with setState/getState and gets a snapshot on every ready, so
-    // its document need not stay alive while hidden.
+    // The view keeps its state with setState/getState and gets a snapshot on every ready, so by
+    // default its document need not stay alive while hidden (a panel may ask: `WebviewPanelOptions`).
     retainContextWhenHidden: false,
     enableFindWidget: true,
   };
@@ -49,7 +55,10 @@ export function createWebviewPanel(options: WebviewPanelOptions): vscode.Webview
     options.viewType,
     options.title,
     { viewColumn: options.column ?? vscode.ViewColumn.Active, preserveFocus: false },
-    webviewOptions(options.extensionUri),
+    {
+      ...webviewOptions(options.extensionUri),
+      retainContextWhenHidden: options.retainContextWhenHidden === true,
+    },
   );
   if (options.iconPath) {
     panel.iconPath = vscode.Uri.joinPath(options.extensionUri, options.iconPath);
@@ -92,8 +101,8 @@ export abstract class WebviewHost<HostMap, ViewMap extends ReadyMessages> implem
     this.store.track(webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
     this.store.track(
       panel.onDidChangeViewState(({ webviewPanel }) => {
-        // A hidden panel's document is discarded; the re-created one sends ready again.
-        if (!webviewPanel.visible) {
+        // A hidden panel's document is discarded (unless retained); the re-created one sends ready again.
+        if (!webviewPanel.visible && webviewPanel.options.retainContextWhenHidden !== true) {
           this.ready = false;
         }
       }),

@@ -65,6 +65,8 @@ export interface OpenWebviewOptions {
   /** CSS variables VS Code would set on `<html>` for a theme. */
   theme?: Record<string, string>;
   viewport?: { width: number; height: number };
+  /** What `getState()` returns when the view starts (a view shown again, or restored after a reload). */
+  state?: unknown;
 }
 
 /**
@@ -125,7 +127,7 @@ export async function openWebview<HostMessage = unknown>(
   await page.addInitScript({
     content: `
       window.__posted = [];
-      let state;
+      let state = ${JSON.stringify(options.state ?? null)} ?? undefined;
       window.acquireVsCodeApi = () => ({
         postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))),
         getState: () => state,

@@ -52,6 +52,11 @@ async function runs(count: number): Promise<ComparedRunState[]> {
       },
       metrics: summaryValues,
     });
+    const sha = (i < 10 ? 'a' : 'b').repeat(64);
+    record.data =
+      i === 3
+        ? []
+        : [{ path: 'data/train.csv', sha256: sha, size: 1000, mtime: record.startedAt!, files: 1 }];
     return { record, series };
   });
 }
@@ -76,7 +81,29 @@ describe('compare view in headless Chromium under the extension CSP', { skip: ch
     });
     await h.post({ type: 'compare/snapshot', payload: snapshot });
     await until(h.page, 'window.__posted.some((m) => m.type === "compare/rendered")', 60_000);
-    assert.equal(await h.page.locator('figure[data-rendered="true"]').count(), snapshot.charts.length);
+    assert.equal(
+      await h.page.locator('.chart-grid').first().locator('figure[data-rendered="true"]').count(),
+      snapshot.charts.length,
+    );
+    // Parallel coordinates and the scatter, each run drawn: 20 runs.
+    const paramSection = h.page.locator('section:has(h2:text("Params → metric"))');
+    assert.equal(await paramSection.locator('figure[data-rendered="true"]').count(), 2);
+    assert.equal(
+      await paramSection
+        .locator('figure[data-chart-id="compare:scatter"] [aria-roledescription="point"]')
+        .count(),
+      20,
+    );
+    assert.equal(
+      await paramSection
+        .locator('figure[data-chart-id="compare:parallel"] [aria-roledescription="line mark"]')
+        .count(),
+      20,
+    );
+    const data = await h.page.locator('section:has(h2:text("Data")) table').innerText();
+    assert.match(data, /data\/train\.csv/);
+    assert.match(data, /changed/);
+    assert.match(data, /missing/);
     assert.ok(snapshot.charts.length >= 4, `${snapshot.charts.length} charts`);
     const legend = await h.page.locator('.legend').innerText();
     assert.ok(legend.includes('#20 train'), 'the legend names every run, no cap');
@@ -102,6 +129,12 @@ describe('compare view in headless Chromium under the extension CSP', { skip: ch
       h.page,
       'window.__posted.some((m) => m.type === "compare/options" && m.payload.yScale === "log")',
     );
+    await paramSection.locator('label:has-text("scatter x") select').selectOption('epochs');
+    await until(
+      h.page,
+      'window.__posted.some((m) => m.type === "compare/options" && m.payload.param === "epochs")',
+    );
+    assert.equal(await h.page.locator('button.compare-code').count(), 0, 'Compare Code needs two runs');
     await h.page.locator('label:has-text("group by") select').selectOption('params.lr');
     await until(
       h.page,

@@ -192,6 +192,38 @@ describe('run dashboard in headless Chromium under the extension CSP', { skip: c
     await h.page.context().close();
   });
 
+  it('shown again, draws its saved state once and takes the host snapshot without drawing again', async () => {
+    const full = await kerasSeries();
+    const half = new Map([...full].map(([name, points]) => [name, points.slice(0, 10)]));
+    const saved = buildSnapshot(state('running', half));
+    const h = await openWebview<DashboardHostMessage>(browser, bundle, {
+      dir,
+      state: { runId: saved.header.runId, snapshot: saved, scrollY: 0 },
+    });
+    const figures = h.page.locator('figure.chart');
+    await h.page.locator('figure.chart[data-rendered="true"]').first().waitFor();
+    const charts = await figures.count();
+    assert.ok(charts >= 2, `${charts} charts drawn from the saved state`);
+    // The host's snapshot on ready: the same charts, one of them with more points.
+    await h.post({ type: 'dashboard/snapshot', payload: buildSnapshot(state('running', full)) });
+    await until(h.page, 'window.__posted.some((m) => m.type === "dashboard/rendered")');
+    assert.deepEqual(
+      await figures.evaluateAll((els: { getAttribute(name: string): string | null }[]) =>
+        els.map((e) => e.getAttribute('data-draws')),
+      ),
+      Array.from({ length: charts }, () => '1'),
+      'each chart drawn once',
+    );
+    const points = await figures.first().getAttribute('data-points');
+    assert.ok(
+      Object.values(JSON.parse(points ?? '{}') as Record<string, number>).some((n) => n > 10),
+      `the snapshot's rows replaced the saved ones: ${points}`,
+    );
+    assert.deepEqual(h.problems.console, []);
+    assert.deepEqual(await h.viewErrors(), []);
+    await h.page.context().close();
+  });
+
   it('draws an imported run with no metrics yet and its warnings without a CSP violation or console error', async () => {
     const h = await openView(browser, bundle);
     const imported: RunState = {

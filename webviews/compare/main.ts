@@ -19,56 +19,13 @@ import { chartConfig, readThemeColors } from '../shared/chartTheme';
 import { reportError, startView } from '../shared/page';
 import { getVsCodeApi } from '../shared/vscodeApi';
 import styles from './compare.css';
+import { checkbox, element, select } from './dom';
 
 const vscode = getVsCodeApi<CompareViewMessage, CompareSavedState>();
 const started = performance.now();
 
 /** Charts with more rows than this draw on a canvas (SVG makes DOM nodes for every point). */
 const SVG_UP_TO_ROWS = 4000;
-
-function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  text?: string,
-  className?: string,
-): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  if (text !== undefined) {
-    el.textContent = text;
-  }
-  if (className) {
-    el.className = className;
-  }
-  return el;
-}
-
-function select(
-  label: string,
-  choices: [string, string][],
-  value: string,
-  onChange: (value: string) => void,
-): HTMLElement {
-  const wrap = element('label', label);
-  const input = element('select');
-  for (const [key, text] of choices) {
-    const option = element('option', text);
-    option.value = key;
-    option.selected = key === value;
-    input.append(option);
-  }
-  input.addEventListener('change', () => onChange(input.value));
-  wrap.append(input);
-  return wrap;
-}
-
-function checkbox(label: string, checked: boolean, onChange: (checked: boolean) => void): HTMLElement {
-  const wrap = element('label');
-  const input = element('input');
-  input.type = 'checkbox';
-  input.checked = checked;
-  input.addEventListener('change', () => onChange(input.checked));
-  wrap.append(input, document.createTextNode(label));
-  return wrap;
-}
 
 class CompareView {
   private model: CompareSnapshot | undefined;
@@ -78,6 +35,9 @@ class CompareView {
   private readonly charts = element('div', undefined, 'chart-grid');
   private readonly metrics = element('section');
   private readonly params = element('section');
+  private readonly paramChartsSection = element('section');
+  private readonly paramCharts = element('div', undefined, 'chart-grid');
+  private readonly data = element('section');
   private handles: ChartHandle[] = [];
   private drawing = Promise.resolve();
   private onlyDifferences = true;
@@ -85,7 +45,7 @@ class CompareView {
   constructor(app: HTMLElement) {
     const chartsSection = element('section');
     chartsSection.append(element('h2', 'Curves'), this.notes, this.charts);
-    app.append(this.header, chartsSection, this.metrics, this.params);
+    app.append(this.header, chartsSection, this.metrics, this.paramChartsSection, this.params, this.data);
   }
 
   show(snapshot: CompareSnapshot): void {
@@ -95,12 +55,14 @@ class CompareView {
     this.renderNotes();
     this.renderMetrics();
     this.renderParams();
+    this.renderParamChartsSection();
+    this.renderData();
     // Failures are reported by drawCharts itself.
-    void this.drawCharts(snapshot.charts);
+    void this.drawCharts(snapshot);
   }
 
   themeChanged(): Promise<void> {
-    return this.model ? this.drawCharts(this.model.charts) : Promise.resolve();
+    return this.model ? this.drawCharts(this.model) : Promise.resolve();
   }
 
   private setOptions(change: Partial<CompareOptions>): void {
@@ -166,18 +128,27 @@ class CompareView {
       }),
     );
     this.legend.setAttribute('aria-label', 'Runs in the charts');
+    if (model.runs.length === 2) {
+      const compareCode = element('button', 'Compare Code', 'compare-code');
+      compareCode.title = "Open the two runs' code in the diff editor (changed files first)";
+      compareCode.addEventListener('click', () =>
+        vscode.postMessage({ type: 'compare/compareCode', payload: {} }),
+      );
+      toolbar.append(compareCode);
+    }
     this.header.replaceChildren(title, toolbar, this.legend);
   }
 
-  /** Highlights one series in every chart and in the legend (null: none). */
+  /** Highlights one series in every curves chart and in the legend (null: none). */
   private focus(label: string | null): void {
+    const curves = new Set(this.model?.charts.map((c) => c.id));
     for (const item of this.legend.children) {
       (item as HTMLElement).classList.toggle(
         'dimmed',
         label !== null && (item as HTMLElement).dataset.series !== label,
       );
     }
-    for (const handle of this.handles) {
+    for (const handle of this.handles.filter((h) => curves.has(h.id))) {
       handle.result.view
         .signal('focus', label)
         .runAsync()
@@ -292,19 +263,78 @@ class CompareView {
     this.params.replaceChildren(element('h2', 'Params'), toggle, table);
   }
 
-  /** Draws the charts one per task (so input and paint happen in between), after any draw under way. */
-  private drawCharts(models: readonly ChartModel[]): Promise<void> {
+  /** The params charts' section: metric and param choices above the parallel coordinates and scatter. */
+  private renderParamChartsSection(): void {
+    const model = this.model!;
+    if (model.paramCharts.length === 0) {
+      this.paramChartsSection.replaceChildren();
+      return;
+    }
+    const toolbar = element('div', undefined, 'toolbar');
+    toolbar.append(
+      select(
+        'metric',
+        model.metricChoices.map((m): [string, string] => [m, m]),
+        model.options.metric ?? model.metricChoices[0] ?? '',
+        (metric) => this.setOptions({ metric }),
+      ),
+      select(
+        'scatter x',
+        model.paramChoices.map((p): [string, string] => [p, p]),
+        model.options.param ?? '',
+        (param) => this.setOptions({ param }),
+      ),
+    );
+    const caption = element('p', "Each run's last value of the metric against its params.", 'note');
+    this.paramChartsSection.replaceChildren(
+      element('h2', 'Params → metric'),
+      caption,
+      toolbar,
+      this.paramCharts,
+    );
+  }
+
+  /** The data inputs per run: same, changed or added against the baseline's fingerprint, or missing. */
+  private renderData(): void {
+    const model = this.model!;
+    if (model.data.length === 0) {
+      this.data.replaceChildren(element('h2', 'Data'), element('p', 'No data inputs recorded.', 'note'));
+      return;
+    }
+    const table = this.runTable(
+      model.data.map((d) => d.path),
+      (i) =>
+        model.data.map((input) => {
+          const cell = input.runs[i];
+          const td = element('td', cell.state, `data-${cell.state}`);
+          if (cell.state !== 'missing') {
+            td.title = `sha256 ${cell.sha256}, ${cell.size} bytes`;
+          }
+          return td;
+        }),
+    );
+    const caption = element('p', "Inputs' fingerprints (sha256) against the baseline's.", 'note');
+    this.data.replaceChildren(element('h2', 'Data'), caption, table);
+  }
+
+  /**
+   * Draws the curves and then the params charts, one per task (so input and paint happen in between),
+   * after any draw under way.
+   */
+  private drawCharts(snapshot: CompareSnapshot): Promise<void> {
     const draw = async (): Promise<void> => {
       this.handles.forEach((h) => h.finalize());
       this.handles = [];
       const config = chartConfig(readThemeColors());
+      const models: ChartModel[] = [...snapshot.charts, ...snapshot.paramCharts];
       const figures = models.map((model) => {
         const figure = element('figure');
         figure.dataset.chartId = model.id;
         figure.setAttribute('aria-label', model.title);
         return figure;
       });
-      this.charts.replaceChildren(...figures);
+      this.charts.replaceChildren(...figures.slice(0, snapshot.charts.length));
+      this.paramCharts.replaceChildren(...figures.slice(snapshot.charts.length));
       for (let i = 0; i < models.length; i++) {
         await new Promise((resolve) => setTimeout(resolve, 0));
         const rows = Object.values(models[i].data).reduce((n, r) => n + r.length, 0);
@@ -312,7 +342,9 @@ class CompareView {
           config,
           renderer: rows > SVG_UP_TO_ROWS ? 'canvas' : 'svg',
         });
-        this.watchHover(handle);
+        if (i < snapshot.charts.length) {
+          this.watchHover(handle);
+        }
         this.handles.push(handle);
         figures[i].dataset.rendered = 'true';
       }

@@ -67,6 +67,21 @@ function maxRows(model: ChartModel): number {
   return Math.max(0, ...perSeries.values());
 }
 
+/** Same id, title, spec and dataset names: the chart can take the other's rows without a new draw. */
+function sameChart(a: ChartModel, b: ChartModel): boolean {
+  const names = (m: ChartModel) => Object.keys(m.data).sort().join('\n');
+  return (
+    a.id === b.id &&
+    a.title === b.title &&
+    names(a) === names(b) &&
+    JSON.stringify(a.spec) === JSON.stringify(b.spec)
+  );
+}
+
+function sameRows(a: readonly ChartRow[] | undefined, b: readonly ChartRow[]): boolean {
+  return a !== undefined && a.length === b.length && JSON.stringify(a) === JSON.stringify(b);
+}
+
 export class ChartGrid {
   private readonly figures = new Map<string, Figure>();
   private counts = new Map<string, DashboardSeriesInfo>();
@@ -81,9 +96,25 @@ export class ChartGrid {
     return [...this.figures.keys()];
   }
 
-  /** Adds or replaces a chart (a new spec redraws it). */
+  /**
+   * Adds or replaces a chart. A new spec draws it anew; the same spec (a snapshot after the view drew
+   * its saved state, e.g. when its tab is shown again) only swaps the datasets whose rows changed, so
+   * showing a dashboard again does not draw every chart twice.
+   */
   setChart(model: ChartModel): void {
-    let figure = this.figures.get(model.id);
+    const shown = this.figures.get(model.id);
+    if (shown && sameChart(shown.model, model)) {
+      for (const [name, rows] of Object.entries(model.data)) {
+        if (!sameRows(shown.model.data[name], rows)) {
+          this.setData(model.id, name, rows);
+        }
+      }
+      shown.series = seriesOf(model);
+      shown.element.dataset.series = shown.series.join(',');
+      this.renderCaption(shown);
+      return;
+    }
+    let figure = shown;
     if (!figure) {
       const element = document.createElement('figure');
       element.className = 'chart';
@@ -105,6 +136,7 @@ export class ChartGrid {
     this.renderCaption(f);
     this.enqueue(f, () =>
       drawInTurn(async () => {
+        f.element.dataset.draws = String(Number(f.element.dataset.draws ?? 0) + 1);
         f.handle?.finalize();
         f.handle = await renderChart(f.body, f.model, {
           config: chartConfig(readThemeColors()),

@@ -96,6 +96,54 @@ export async function readCodeFile(repoRoot: string, revision: string, path: str
   return (await g.binaryCatFile(['blob', spec])) as Buffer;
 }
 
+/** A file that differs between two revisions: added, deleted or modified (type changes count as modified). */
+export interface ChangedCodeFile {
+  /** Path relative to the repository root, `/`-separated, as git stores it. */
+  path: string;
+  change: 'added' | 'deleted' | 'modified';
+}
+
+const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+/**
+ * The files that differ between two runs' code revisions (`git diff --name-status -z --no-renames`,
+ * without external diff or textconv programs), sorted by path: what Compare Code lists. Renames show as
+ * a deletion and an addition, so each side of a diff is one path.
+ * @param from the older side, a full commit SHA (as run.json records it; anything else is refused, so a
+ *   recorded value never becomes a git option).
+ * @throws UserInputError when a SHA is malformed.
+ */
+export async function changedCodeFiles(
+  repoRoot: string,
+  from: string,
+  to: string,
+): Promise<ChangedCodeFile[]> {
+  for (const sha of [from, to]) {
+    if (!FULL_SHA.test(sha)) {
+      throw new UserInputError(`"${sha}" is not a full commit SHA; run.json records full SHAs.`);
+    }
+  }
+  const out = await gitAt(repoRoot).raw([
+    'diff',
+    '--no-ext-diff',
+    '--no-textconv',
+    '--no-renames',
+    '--name-status',
+    '-z',
+    from,
+    to,
+    '--',
+  ]);
+  const fields = out.split('\0');
+  const files: ChangedCodeFile[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const status = fields[i];
+    const path = fields[i + 1];
+    files.push({ path, change: status === 'A' ? 'added' : status === 'D' ? 'deleted' : 'modified' });
+  }
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
 /** Paths with uncommitted changes (`git status --porcelain`: edits, staged, untracked non-ignored). */
 export async function uncommittedPaths(repoRoot: string): Promise<string[]> {
   const status = await gitAt(repoRoot).status(['--untracked-files=all']);

@@ -142,6 +142,14 @@ export class ComparePanel extends WebviewHost<CompareHostMessages, CompareViewMe
       case 'compare/rendered':
         this.onDidRenderEmitter.fire(message.payload);
         return;
+      case 'compare/compareCode':
+        // The view shows the button for two runs only.
+        if (this.runIds.length !== 2) {
+          this.log?.warn('compare view: Compare Code needs two runs');
+          return;
+        }
+        void vscode.commands.executeCommand(Commands.compareCode.id, [...this.runIds]);
+        return;
       default:
         assertNever(message);
     }

@@ -5,14 +5,17 @@
  * directly.
  */
 import { compareChart, runColors, type CompareSeries } from '../../core/charts/compareChart';
+import { paramScatterChart, parallelCoordinatesChart } from '../../core/charts/paramCharts';
 import { groupBands } from '../../core/charts/seriesTransforms';
-import { compareRuns } from '../../core/compare/comparison';
+import { compareRuns, type ComparedInput, type RunComparison } from '../../core/compare/comparison';
 import type { MetricPoint } from '../../core/metrics/series';
 import type { RunRecord } from '../../core/runs/types';
-import { ownValue } from '../../shared/dict';
+import { dictFrom, ownValue } from '../../shared/dict';
+import type { ChartModel } from '../../protocol/charts';
 import { shortSha } from '../../shared/formatting';
 import {
-  MAX_COMPARE_POINTS,
+  comparePointsPerSeries,
+  type CompareInputRow,
   type CompareOptions,
   type CompareRunInfo,
   type CompareSnapshot,
@@ -58,7 +61,15 @@ export function buildCompareSnapshot(
   const differing = comparison.params.filter((p) => p.differs).map((p) => `params.${p.name}`);
   const groupChoices = ['task', ...differing];
   const groupBy = options.groupBy !== null && groupChoices.includes(options.groupBy) ? options.groupBy : null;
-  const effective: CompareOptions = { ...options, baseline, groupBy };
+  const metricChoices = comparison.metrics.filter((m) => m.runs.some((r) => r !== null)).map((m) => m.name);
+  const paramChoices = comparison.params.map((p) => p.name);
+  const effective: CompareOptions = {
+    ...options,
+    baseline,
+    groupBy,
+    metric: options.metric !== null && metricChoices.includes(options.metric) ? options.metric : null,
+    param: options.param !== null && paramChoices.includes(options.param) ? options.param : null,
+  };
   const labels = records.map(runLabel);
   const legendLabels = groupBy
     ? [...groupsOf(runs, groupBy)].map(([value, members]) => groupLabel(groupBy, value, members.length))
@@ -77,7 +88,7 @@ export function buildCompareSnapshot(
         yScale: effective.yScale,
         smoothing: effective.smoothing,
         clipOutliers: effective.clipOutliers,
-        maxPoints: MAX_COMPARE_POINTS,
+        maxPoints: comparePointsPerSeries(series.length),
         colors,
       });
       for (const [label, count] of result.omitted) {
@@ -124,7 +135,53 @@ export function buildCompareSnapshot(
     options: effective,
     groupChoices,
     notes,
+    paramCharts: paramCharts(comparison, labels, runColors(labels.length), effective),
+    metricChoices,
+    paramChoices,
+    data: comparison.data.map(inputRow),
   };
+}
+
+/** An input across the runs as the view shows it (core's `null` for a run without it is `missing`). */
+function inputRow(input: ComparedInput): CompareInputRow {
+  return {
+    path: input.path,
+    runs: input.runs.map((r) => r ?? { state: 'missing' as const }),
+    differs: input.differs,
+  };
+}
+
+/**
+ * The parallel coordinates (the params that differ, or all when none differ, then the metric) and the
+ * scatter of one param against the metric, by each run's last value of the metric (the metrics
+ * table's value). None when the runs have no params or no metric.
+ */
+function paramCharts(
+  comparison: RunComparison,
+  labels: readonly string[],
+  colors: readonly string[],
+  options: CompareOptions,
+): ChartModel[] {
+  const metric =
+    comparison.metrics.find((m) => m.name === options.metric) ??
+    comparison.metrics.find((m) => m.runs.some((r) => r !== null));
+  if (!metric || comparison.params.length === 0) {
+    return [];
+  }
+  const differing = comparison.params.filter((p) => p.differs);
+  const axes = (differing.length > 0 ? differing : comparison.params).map((p) => p.name);
+  const param = options.param ?? axes[0];
+  const runs = labels.map((label, i) => ({
+    label,
+    params: dictFrom(
+      comparison.params.flatMap((p) => (p.values[i] === undefined ? [] : [[p.name, p.values[i]]])),
+    ),
+    value: metric.runs[i]?.last ?? null,
+  }));
+  return [
+    parallelCoordinatesChart(metric.name, axes, runs, { id: 'compare:parallel' }),
+    paramScatterChart(param, metric.name, runs, { id: 'compare:scatter', colors }),
+  ];
 }
 
 /** The runs by the value they are grouped by, in the order the values first appear. */
@@ -145,12 +202,13 @@ function groupLabel(groupBy: string, value: string, size: number): string {
 
 /** A metric's series per group of runs: the group's mean line and min–max band over its runs. */
 function groupedSeries(runs: readonly ComparedRunState[], metric: string, groupBy: string): CompareSeries[] {
-  return [...groupsOf(runs, groupBy)].map(([value, members]) => ({
+  const groups = groupsOf(runs, groupBy);
+  return [...groups].map(([value, members]) => ({
     label: groupLabel(groupBy, value, members.length),
     points: [],
     bands: groupBands(
       members.map((m) => m.series.get(metric) ?? []),
-      MAX_COMPARE_POINTS,
+      comparePointsPerSeries(groups.size),
     ),
   }));
 }

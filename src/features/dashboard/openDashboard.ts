@@ -35,6 +35,10 @@ function newPanel(services: DashboardServices, title: string): vscode.WebviewPan
     title,
     bundle: 'dashboard',
     extensionUri: services.extensionUri,
+    // Kept alive while hidden: drawing a dashboard again took seconds on every tab switch (issue 11;
+    // test/e2e/dashboardTabs.e2e.ts measures it), and a dashboard moved to another editor group was
+    // left blank when its document was re-created. A dashboard holds one document of a few charts.
+    retainContextWhenHidden: true,
   });
 }
 

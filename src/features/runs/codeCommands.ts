@@ -24,6 +24,9 @@ const runCode = () => import('../../core/git/runCode');
 /** The URI scheme of a run's files: `xlens-run:/<run id>/<path in the repository>`. */
 export const RUN_CODE_SCHEME = 'xlens-run';
 
+/** The query of an `xlens-run:` URI that stands for a file absent from the run's code (an empty document). */
+const ABSENT = 'absent';
+
 /** What the code commands need from the composition root. */
 export interface CodeCommandServices {
   root: string;
@@ -42,6 +45,10 @@ class RunCodeProvider implements vscode.TextDocumentContentProvider {
   constructor(private readonly s: CodeCommandServices) {}
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    // A side of a code diff where the file does not exist (added or deleted between the runs).
+    if (uri.query === ABSENT) {
+      return '';
+    }
     if (!vscode.workspace.isTrusted) {
       throw new UserFacingError("Browsing a run's code runs git, which is disabled in Restricted Mode.");
     }
@@ -135,6 +142,11 @@ export function registerCodeCommands(s: CodeCommandServices): vscode.Disposable[
       showInfoToast(s.log, `Created branch ${name.trim()} at ${at.slice(0, 7)}, the code of run ${run.id}.`);
     }),
 
+    registerCommand(Commands.compareCode, s.log, async (...args) => {
+      const [a, b] = await chooseTwo(s, args);
+      await compareCode(s, a, b);
+    }),
+
     registerCommand(Commands.browseRunCode, s.log, async (...args) => {
       const run = await chooseOne(args, 'Run whose code to browse');
       const { listCodeFiles, requireRunCode } = await runCode();
@@ -161,4 +173,84 @@ async function checkoutOnce(s: CodeCommandServices, run: RunRecord, stash: boole
       (done.snapshot ? ' with its uncommitted changes' : '') +
       (done.stashed ? `; your changes are stashed ("${done.stashed}").` : '.'),
   );
+}
+
+/**
+ * The two runs Compare Code compares, older first: two run ids (from the compare view), the Runs view's
+ * selection, or two runs the user ticks.
+ * @throws UserFacingError when not exactly two runs are named.
+ */
+async function chooseTwo(s: CodeCommandServices, args: unknown[]): Promise<[RunRecord, RunRecord]> {
+  const [first] = args;
+  const runs = Array.isArray(first)
+    ? first.map((id) => {
+        const run = typeof id === 'string' ? s.runs.get(id) : undefined;
+        if (run === undefined) {
+          throw new UserFacingError(`There is no run ${String(id)} (it may have been deleted).`);
+        }
+        return run;
+      })
+    : (runsFromArgs(args, s.runs) ?? (await pickRuns(s.runs.all(), 'Two runs whose code to compare', true)));
+  if (runs.length !== 2) {
+    throw new UserFacingError(
+      `Compare Code compares two runs; ${runs.length} were chosen (Ctrl/Cmd-click two rows in the Runs view).`,
+    );
+  }
+  const [a, b] = [...runs].sort((x, y) => x.id.localeCompare(y.id));
+  return [a, b];
+}
+
+/**
+ * Shows what changed between two runs' code: the changed files in a quick pick (first entry: all of
+ * them in one multi-file diff editor), then the chosen file in VS Code's diff editor. Both sides are
+ * read-only `xlens-run:` documents read from git objects.
+ */
+async function compareCode(s: CodeCommandServices, a: RunRecord, b: RunRecord): Promise<void> {
+  const { changedCodeFiles, requireRunCode } = await runCode();
+  const from = await requireRunCode(s.root, a);
+  const to = await requireRunCode(s.root, b);
+  const side = (run: RunRecord, revision: string) =>
+    `${revision.slice(0, 7)}${run.git.snapshot ? ' snapshot' : ''}`;
+  const title = `${a.id} (${side(a, from.revision)}) ↔ ${b.id} (${side(b, to.revision)})`;
+  const files =
+    from.revision === to.revision ? [] : await changedCodeFiles(from.repoRoot, from.revision, to.revision);
+  if (files.length === 0) {
+    showInfoToast(s.log, `Runs ${a.id} and ${b.id} ran the same code (${from.revision.slice(0, 7)}).`);
+    return;
+  }
+  const uris = (path: string, change: 'added' | 'deleted' | 'modified'): [vscode.Uri, vscode.Uri] => [
+    change === 'added' ? runCodeUri(a.id, path).with({ query: ABSENT }) : runCodeUri(a.id, path),
+    change === 'deleted' ? runCodeUri(b.id, path).with({ query: ABSENT }) : runCodeUri(b.id, path),
+  ];
+  const all = { label: `$(diff-multiple) All ${files.length} changed files`, file: undefined };
+  const chosen = await vscode.window.showQuickPick(
+    [
+      all,
+      ...files.map((f) => ({
+        label: f.path,
+        description: f.change,
+        iconPath: new vscode.ThemeIcon(
+          f.change === 'added' ? 'diff-added' : f.change === 'deleted' ? 'diff-removed' : 'diff-modified',
+        ),
+        file: f,
+      })),
+    ],
+    { title: `Code changed from ${title}`, placeHolder: 'File to compare', matchOnDescription: true },
+  );
+  if (chosen === undefined) {
+    throw new CancelledError();
+  }
+  if (chosen.file === undefined) {
+    // The multi-file diff editor (the `vscode.changes` API command): each entry [label, left, right].
+    await vscode.commands.executeCommand(
+      'vscode.changes',
+      title,
+      files.map((f) => [runCodeUri(b.id, f.path), ...uris(f.path, f.change)]),
+    );
+    return;
+  }
+  const [left, right] = uris(chosen.file.path, chosen.file.change);
+  await vscode.commands.executeCommand('vscode.diff', left, right, `${chosen.file.path} (${title})`, {
+    preview: true,
+  });
 }

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { COMPARE_DATASET, type CompareRow } from '../../../src/core/charts/compareChart';
+import { SCATTER_DATASET } from '../../../src/core/charts/paramCharts';
 import type { MetricPoint } from '../../../src/core/metrics/series';
 import { buildCompareSnapshot, type ComparedRunState } from '../../../src/features/compare/viewModel';
 import { DEFAULT_COMPARE_OPTIONS, validateCompareOptions } from '../../../src/protocol/compare';
@@ -76,6 +77,8 @@ describe('compare view snapshot', () => {
       { groupBy: 3 },
       { baseline: -1 },
       { baseline: 0.5 },
+      { metric: 3 },
+      { param: {} },
     ]) {
       assert.equal(
         typeof validateCompareOptions({ ...DEFAULT_COMPARE_OPTIONS, ...bad }),
@@ -83,5 +86,101 @@ describe('compare view snapshot', () => {
         JSON.stringify(bad),
       );
     }
+  });
+
+  it('accepts a state saved before the params charts existed (no metric, no param)', () => {
+    const { metric: _m, param: _p, ...old } = DEFAULT_COMPARE_OPTIONS;
+    assert.deepEqual(validateCompareOptions(old), DEFAULT_COMPARE_OPTIONS);
+  });
+
+  it('builds the params charts for the chosen metric and param, falling back when they do not apply', () => {
+    const snapshot = buildCompareSnapshot(runs, { ...DEFAULT_COMPARE_OPTIONS, metric: 'loss', param: 'lr' });
+    assert.deepEqual(
+      snapshot.paramCharts.map((c) => c.id),
+      ['compare:parallel', 'compare:scatter'],
+    );
+    assert.deepEqual(snapshot.paramCharts[1].data[SCATTER_DATASET], [
+      { run: '#1 train · r1', x: 0.1, metric: 1 },
+      { run: '#2 train · r2', x: 0.1, metric: 3 },
+      { run: '#3 train · r3', x: 0.2, metric: 0.25 },
+    ]);
+    assert.deepEqual(snapshot.metricChoices, ['loss']);
+    assert.deepEqual(snapshot.paramChoices, ['lr']);
+    const stale = buildCompareSnapshot(runs, {
+      ...DEFAULT_COMPARE_OPTIONS,
+      metric: 'gone',
+      param: '__proto__',
+    });
+    assert.equal(stale.options.metric, null);
+    assert.equal(stale.options.param, null);
+    assert.equal(stale.paramCharts.length, 2, 'the first metric and differing param instead');
+  });
+
+  it('compares data inputs by fingerprint against the baseline: same, changed, added, missing', () => {
+    const withData = (id: string, data: [string, string][]): ComparedRunState => {
+      const s = state(id, 0.1, [1]);
+      return {
+        ...s,
+        record: {
+          ...s.record,
+          data: data.map(([path, sha256]) => ({
+            path,
+            sha256,
+            size: 10,
+            mtime: '2026-12-01T10:00:00.000Z',
+            files: 1,
+          })),
+        },
+      };
+    };
+    const snapshot = buildCompareSnapshot(
+      [
+        withData('a', [
+          ['train.csv', 'aa'],
+          ['test.csv', 'tt'],
+        ]),
+        withData('b', [
+          ['train.csv', 'bb'],
+          ['extra.csv', 'ee'],
+        ]),
+        withData('c', [
+          ['train.csv', 'aa'],
+          ['test.csv', 'tt'],
+        ]),
+      ],
+      DEFAULT_COMPARE_OPTIONS,
+    );
+    assert.deepEqual(
+      snapshot.data.map((d) => [d.path, d.runs.map((r) => r.state), d.differs]),
+      [
+        ['extra.csv', ['missing', 'added', 'missing'], true],
+        ['test.csv', ['same', 'missing', 'same'], true],
+        ['train.csv', ['same', 'changed', 'same'], true],
+      ],
+    );
+  });
+
+  it('sends fewer buckets per run as runs grow (20,000 rows a chart), and a one-step spike stays in its band', () => {
+    const steps = 20_000;
+    const flat: MetricPoint[] = Array.from({ length: steps }, (_, step) => ({
+      step,
+      value: 1 + (step % 7) / 100,
+    }));
+    const spiked = flat.map((p) => (p.step === 12_345 ? { ...p, value: 500 } : p));
+    const many: ComparedRunState[] = Array.from({ length: 100 }, (_, i) => ({
+      record: run(`m${i}`, { params: { lr: i }, metrics: { loss: [1] } }),
+      series: new Map([['loss', i === 42 ? spiked : flat]]),
+    }));
+    const rows = buildCompareSnapshot(many, DEFAULT_COMPARE_OPTIONS).charts[0].data[
+      COMPARE_DATASET
+    ] as CompareRow[];
+    const perRun = new Map<string, CompareRow[]>();
+    rows.forEach((r) => perRun.set(r.series, [...(perRun.get(r.series) ?? []), r]));
+    assert.equal(perRun.size, 100);
+    assert.deepEqual(new Set([...perRun.values()].map((r) => r.length)), new Set([200]));
+    assert.equal(Math.max(...perRun.get('#43 train · m42')!.map((r) => r.max)), 500);
+    assert.equal(Math.max(...perRun.get('#42 train · m41')!.map((r) => r.max)), 1.06);
+    const few = buildCompareSnapshot(runs, DEFAULT_COMPARE_OPTIONS).charts[0].data[COMPARE_DATASET];
+    assert.equal(few.length, 9, 'short series are sent whole');
   });
 });

@@ -20,6 +20,7 @@ describe('commands in an untrusted workspace (Restricted Mode)', () => {
       'xlens.browseRunCode',
       'xlens.cancelRun',
       'xlens.checkoutRunCode',
+      'xlens.compareCode',
       'xlens.createBranchFromRun',
       'xlens.pullRuns',
       'xlens.pushRuns',

@@ -1,0 +1,203 @@
+/**
+ * The compare view at the size of issue 11: 100 runs × 4 metrics × 100,000 steps, drawn by the real
+ * compare webview bundle (webviews/compare) in headless Chromium under the extension's CSP.
+ *
+ * Measured, each beside its target:
+ * - host: building the snapshot (`buildCompareSnapshot`: min–max downsampling of every series, the
+ *   chart specs, the params charts) in ms, and the points per series per run it sends (target ≤ 2,000;
+ *   with 100 runs the host sends 200, `comparePointsPerSeries`);
+ * - view: from the snapshot message's arrival to the first chart painted (target ≤ 1 s) and to every
+ *   chart painted (the view's `compare/rendered`);
+ * - a one-step spike (step 73,451 of one run, 100× the curve) visible after downsampling: the spike
+ *   run's band reaches it in the rows the host sends.
+ * Baseline, in the same run on the same runs: stride sampling to the same number of points per series
+ * (what a naive downsampler does) through the same view: its host time, paint times, and whether the
+ * spike survives (it does not, unless the stride lands on it).
+ *
+ * Memory: the runs share their curves (10 distinct curves per metric, each a separate array of
+ * 100,000 points; the spike run has its own), so the bench holds 4.1 million points instead of 40
+ * million; the host still downsamples each of the 400 series on its own, as it would distinct ones.
+ * Usage: npm run bench, or node bench/run.mjs compare.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { COMPARE_DATASET, type CompareRow } from '../src/core/charts/compareChart';
+import type { MetricPoint } from '../src/core/metrics/series';
+import { buildCompareSnapshot, type ComparedRunState } from '../src/features/compare/viewModel';
+import {
+  comparePointsPerSeries,
+  DEFAULT_COMPARE_OPTIONS,
+  MAX_COMPARE_POINTS,
+  type CompareSnapshot,
+} from '../src/protocol/compare';
+import { launchChromium } from '../test/helpers/chromium';
+import { buildViewBundle, openWebview, until } from '../test/helpers/webviewPage';
+import { run } from '../test/unit/compare/runs';
+
+const RUNS = Number(process.env.XLENS_BENCH_COMPARE_RUNS ?? 100);
+const METRICS = ['loss', 'val_loss', 'accuracy', 'val_accuracy'];
+const STEPS = 100_000;
+const VARIANTS = 10;
+const SPIKE_RUN = Math.min(37, RUNS - 1);
+const SPIKE_STEP = 73_451;
+const TARGET_FIRST_PAINT_MS = 1000;
+
+const dir = mkdtempSync(join(tmpdir(), 'xlens-bench-compare-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+
+function curve(metric: string, variant: number, spike: boolean): MetricPoint[] {
+  const rising = metric.includes('accuracy');
+  const rate = 8000 + variant * 1500;
+  const points: MetricPoint[] = new Array<MetricPoint>(STEPS);
+  for (let step = 0; step < STEPS; step++) {
+    const decay = Math.exp(-step / rate);
+    const noise = 0.02 * Math.sin(step * 0.7 + variant) * Math.cos(step * 0.013);
+    const value = (rising ? 1 - 0.9 * decay : 2 * decay + 0.05) + noise + variant * 0.01;
+    points[step] = { step, value: spike && step === SPIKE_STEP ? value * 100 : value };
+  }
+  return points;
+}
+
+function runs(): ComparedRunState[] {
+  const shared = METRICS.map((m) => Array.from({ length: VARIANTS }, (_, v) => curve(m, v, false)));
+  const spiked = curve('loss', SPIKE_RUN % VARIANTS, true);
+  return Array.from({ length: RUNS }, (_, i) => {
+    const series = new Map<string, MetricPoint[]>();
+    METRICS.forEach((m, k) =>
+      series.set(m, i === SPIKE_RUN && m === 'loss' ? spiked : shared[k][i % VARIANTS]),
+    );
+    const id = `20261206T${String(100000 + i).slice(1)}Z-${i.toString(16).padStart(8, '0')}`;
+    const last = Object.fromEntries(METRICS.map((m) => [m, [series.get(m)![STEPS - 1].value]]));
+    const record = run(id, { params: { lr: 0.001 * (1 + (i % 10)), layers: 2 + (i % 3) }, metrics: last });
+    return { record, series };
+  });
+}
+
+/** The same runs stride-sampled to the same number of points per series: the naive baseline. */
+function strided(states: readonly ComparedRunState[]): ComparedRunState[] {
+  const stride = Math.ceil(STEPS / comparePointsPerSeries(states.length));
+  return states.map((s) => ({
+    record: s.record,
+    series: new Map([...s.series].map(([m, points]) => [m, points.filter((_, i) => i % stride === 0)])),
+  }));
+}
+
+interface Measured {
+  hostMs: number;
+  maxPointsPerSeries: number;
+  spikeVisible: boolean;
+  messageMB: number;
+  firstPaintMs: number;
+  allPaintedMs: number;
+}
+
+async function measure(
+  browser: Browser,
+  bundle: string,
+  states: readonly ComparedRunState[],
+  spikeValue: number,
+): Promise<Measured> {
+  const started = performance.now();
+  const snapshot: CompareSnapshot = buildCompareSnapshot(states, DEFAULT_COMPARE_OPTIONS);
+  const hostMs = performance.now() - started;
+  let maxPointsPerSeries = 0;
+  for (const chart of snapshot.charts) {
+    const counts = new Map<string, number>();
+    for (const row of chart.data[COMPARE_DATASET] as CompareRow[]) {
+      counts.set(row.series, (counts.get(row.series) ?? 0) + 1);
+    }
+    maxPointsPerSeries = Math.max(maxPointsPerSeries, ...counts.values());
+  }
+  const spikeLabel = snapshot.runs[SPIKE_RUN].label;
+  const lossRows = snapshot.charts.find((c) => c.title === 'loss')!.data[COMPARE_DATASET] as CompareRow[];
+  const spikeVisible = lossRows.some((r) => r.series === spikeLabel && r.max >= spikeValue);
+  const message = JSON.stringify({ type: 'compare/snapshot', payload: snapshot });
+
+  const h = await openWebview(browser, bundle, { dir, viewport: { width: 1400, height: 1000 } });
+  // The first chart's paint: the frame after its figure is marked drawn.
+  await h.page.evaluate(`(() => {
+    const observer = new MutationObserver(() => {
+      if (window.__firstPaint === undefined && document.querySelector('figure[data-rendered="true"]')) {
+        window.__firstPaint = -1;
+        requestAnimationFrame(() => { window.__firstPaint = performance.now(); observer.disconnect(); });
+      }
+    });
+    observer.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-rendered'] });
+  })()`);
+  // The message is handed over as an argument (a script literal of this size crashes the page).
+  await h.page.evaluate(
+    (m: unknown) => {
+      const w = globalThis as unknown as { __t0: number; postMessage(m: unknown, o: string): void };
+      w.__t0 = performance.now();
+      w.postMessage(m, '*');
+    },
+    JSON.parse(message) as unknown,
+  );
+  await until(h.page, 'window.__posted.some((m) => m.type === "compare/rendered")', 600_000);
+  const [t0, first, all] = await h.page.evaluate<[number, number, number]>(
+    `[window.__t0, window.__firstPaint, performance.now()]`,
+  );
+  const errors = await h.viewErrors();
+  if (errors.length > 0 || h.problems.page.length > 0) {
+    throw new Error(`the view failed: ${[...errors, ...h.problems.page].join('; ')}`);
+  }
+  await h.page.context().close();
+  return {
+    hostMs,
+    maxPointsPerSeries,
+    spikeVisible,
+    messageMB: Buffer.byteLength(message) / 1e6,
+    firstPaintMs: first - t0,
+    allPaintedMs: all - t0,
+  };
+}
+
+async function main(): Promise<void> {
+  const states = runs();
+  const bundle = await buildViewBundle('compare', dir);
+  const browser = await launchChromium();
+  try {
+    const spikeValue = states[SPIKE_RUN].series.get('loss')![SPIKE_STEP].value;
+    const ours = await measure(browser, bundle, states, spikeValue);
+    const naive = await measure(browser, bundle, strided(states), spikeValue);
+    const fmt = (n: number) => n.toFixed(0).padStart(8);
+    console.log(
+      `load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${cpus().length} CPUs`,
+    );
+    console.log(
+      `compare view: ${RUNS} runs × ${METRICS.length} metrics × ${STEPS.toLocaleString('en')} steps (headless Chromium, real bundle)`,
+    );
+    console.log(
+      `${'pipeline'.padEnd(34)}${'host ms'.padStart(8)}${'pts/series'.padStart(11)}${'msg MB'.padStart(8)}${'first paint ms'.padStart(16)}${'all painted ms'.padStart(16)}  spike`,
+    );
+    for (const [name, m] of [
+      ['min–max buckets (ours)', ours],
+      ['stride sampling (baseline)', naive],
+    ] as const) {
+      console.log(
+        `${name.padEnd(34)}${fmt(m.hostMs)}${String(m.maxPointsPerSeries).padStart(11)}${m.messageMB.toFixed(1).padStart(8)}${fmt(m.firstPaintMs).padStart(16)}${fmt(m.allPaintedMs).padStart(16)}  ${m.spikeVisible ? 'visible' : 'lost'}`,
+      );
+    }
+    const met = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
+    console.log(
+      `first chart painted: ${ours.firstPaintMs.toFixed(0)} ms (target ≤ ${TARGET_FIRST_PAINT_MS} ms) ${met(ours.firstPaintMs <= TARGET_FIRST_PAINT_MS)}`,
+    );
+    console.log(
+      `points per series sent: ${ours.maxPointsPerSeries} (target ≤ ${MAX_COMPARE_POINTS}) ${met(ours.maxPointsPerSeries <= MAX_COMPARE_POINTS)}`,
+    );
+    console.log(
+      `one-step spike at step ${SPIKE_STEP} of run #${SPIKE_RUN + 1}: ${ours.spikeVisible ? 'visible' : 'LOST'} (target visible) ${met(ours.spikeVisible)}; baseline: ${naive.spikeVisible ? 'visible' : 'lost'}`,
+    );
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
