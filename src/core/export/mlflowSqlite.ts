@@ -10,9 +10,10 @@
  * `test/fixtures/mlflow_schema/` holds that file and a test compares these tables with it column by
  * column. A new database is stamped with alembic revision {@link MLFLOW_SCHEMA_REVISION}, the newest
  * migration at that commit (`mlflow/store/db_migrations/versions/1b49d398cd23_add_secrets_tables.py`).
- * MLflow's other tables (model registry, datasets, traces, ...) are not created: MLflow is not
- * installable in this project's test environment, so opening the database with MLflow itself is not
- * tested here; the round trip is tested through our own reader (`metrics/mlflow/sqliteStore.ts`).
+ * MLflow's other tables (model registry, datasets, traces, ...) are created empty
+ * (`mlflowEmptyTables.ts`), so the database has every table of its revision. MLflow is not installable
+ * in this project's test environment, so opening the database with MLflow itself is not tested here;
+ * the round trip is tested through our own reader (`metrics/mlflow/sqliteStore.ts`).
  *
  * An existing database is written into as it is (its schema and revision untouched; the tables above
  * must exist). Values follow MLflow's store: status names (`FINISHED`, `FAILED`, `KILLED`, `RUNNING`,
@@ -36,6 +37,7 @@ import {
   type MlflowExport,
 } from './mlflowFileStore';
 import { UserInputError } from '../base/errors';
+import { MLFLOW_EMPTY_TABLES_SQL } from './mlflowEmptyTables';
 
 /** The alembic revision a new database is stamped with (see the file comment). */
 export const MLFLOW_SCHEMA_REVISION = '1b49d398cd23';
@@ -190,6 +192,7 @@ export async function exportToMlflowSqlite(
       }
     } else {
       db.run(SCHEMA);
+      db.run(MLFLOW_EMPTY_TABLES_SQL);
       db.run('INSERT INTO alembic_version (version_num) VALUES (?)', [MLFLOW_SCHEMA_REVISION]);
     }
     db.run('BEGIN');

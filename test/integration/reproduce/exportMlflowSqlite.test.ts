@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Database } from 'sql.js';
+import { MLFLOW_EMPTY_TABLES } from '../../../src/core/export/mlflowEmptyTables';
 import { MLFLOW_SCHEMA_REVISION, MLFLOW_TABLES } from '../../../src/core/export/mlflowSqlite';
 import { loadSqlJs } from '../../../src/core/metrics/mlflow/sqlJs';
 import { MlflowSqliteReader } from '../../../src/core/metrics/mlflow/sqliteStore';
@@ -114,13 +115,14 @@ describe('xlens export --mlflow <file>.db (real CLI process)', () => {
           mlflow.run(statement);
         }
       }
-      for (const table of MLFLOW_TABLES) {
+      const tables = (db: typeof ours): string[] =>
+        rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").flat().map(String);
+      // Every table of MLflow's schema, the ones written and the ones created empty.
+      assert.deepEqual(tables(ours), tables(mlflow));
+      assert.deepEqual(tables(ours), [...MLFLOW_TABLES, ...MLFLOW_EMPTY_TABLES].sort());
+      for (const table of tables(mlflow)) {
         assert.deepEqual(shape(ours, table), shape(mlflow, table), table);
       }
-      assert.deepEqual(
-        rows(ours, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").flat(),
-        [...MLFLOW_TABLES].sort(),
-      );
     } finally {
       ours.close();
       mlflow.close();
