@@ -171,6 +171,30 @@ export function compareChart(
       ],
     },
   };
+  const tooltip = [
+    { field: 'series', type: 'nominal' as const, title: 'run' },
+    { field: 'step', type: 'quantitative' as const, title: 'step' },
+    { field: 'value', type: 'quantitative' as const, title: vegaText(metric), format: '.6~g' },
+    { field: 'min', type: 'quantitative' as const, title: 'min', format: '.6~g' },
+    { field: 'max', type: 'quantitative' as const, title: 'max', format: '.6~g' },
+  ];
+  // A run with one point (a final evaluation metric) has no line: it is drawn as a dot.
+  const dots = drawn.some((d) => d.length === 1)
+    ? [
+        {
+          transform: [
+            { joinaggregate: [{ op: 'count' as const, as: 'points' }], groupby: ['series'] },
+            { filter: 'datum.points === 1' },
+          ],
+          mark: { type: 'point' as const, filled: true, size: 48, clip: true },
+          encoding: {
+            y: { field: 'value', type: 'quantitative' as const, scale },
+            opacity: { condition: { ...highlight, value: 1 }, value: 0.15 },
+            tooltip,
+          },
+        },
+      ]
+    : [];
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
     title: { text: vegaText(metric), anchor: 'start' },
@@ -219,15 +243,10 @@ export function compareChart(
         encoding: {
           y: { field: 'value', type: 'quantitative', scale },
           opacity: { condition: { ...highlight, value: 1 }, value: 0.15 },
-          tooltip: [
-            { field: 'series', type: 'nominal', title: 'run' },
-            { field: 'step', type: 'quantitative', title: 'step' },
-            { field: 'value', type: 'quantitative', title: vegaText(metric), format: '.6~g' },
-            { field: 'min', type: 'quantitative', title: 'min', format: '.6~g' },
-            { field: 'max', type: 'quantitative', title: 'max', format: '.6~g' },
-          ],
+          tooltip,
         },
       },
+      ...dots,
     ],
   };
   return {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { COMPARE_DATASET, compareChart, type CompareRow } from '../../../src/core/charts/compareChart';
 import type { MetricPoint } from '../../../src/core/metrics/series';
-import { renderModel } from '../../helpers/vegaRender';
+import { markCount, renderModel } from '../../helpers/vegaRender';
 
 function run(steps: number, f: (step: number) => number, timed = true): MetricPoint[] {
   return Array.from({ length: steps }, (_, step) => ({
@@ -33,6 +33,17 @@ describe('compare chart', () => {
       runs.map((r) => r.label),
       'every run is drawn',
     );
+  });
+
+  it('draws a run with a single point (a final evaluation metric) as a dot, where a line shows nothing', async () => {
+    const runs = ['a', 'b', 'c'].map((label, i) => ({ label, points: run(1, () => 0.9 + i / 100) }));
+    const { model } = compareChart('eval/accuracy', runs, { id: 'compare:eval' });
+    const rendered = await renderModel(model);
+    assert.deepEqual(rendered.warnings, []);
+    assert.equal(markCount(rendered.svg, 'symbol'), 3);
+    // Series with many points keep their lines only.
+    const lines = compareChart('loss', [{ label: 'a', points: run(5, (s) => s) }], { id: 'compare:loss' });
+    assert.equal(markCount((await renderModel(lines.model)).svg, 'symbol'), 0);
   });
 
   it('puts time since start or wall time on x, and falls back to steps for untimed runs', () => {
