@@ -11,12 +11,12 @@ describe('example workspace', () => {
       const tasks = api.tasks.tasks().map((t) => t.name);
       return tasks.length > 0 ? tasks : undefined;
     });
-    assert.deepEqual(names, ['train', 'eval']);
+    assert.deepEqual(names, ['train', 'eval', 'train-slurm']);
   });
 
   it('provides every task as a VS Code task of type xlens', async () => {
     const tasks = await vscode.tasks.fetchTasks({ type: 'xlens' });
-    assert.deepEqual(tasks.map((t) => t.name).sort(), ['eval', 'train']);
+    assert.deepEqual(tasks.map((t) => t.name).sort(), ['eval', 'train', 'train-slurm']);
     assert.ok(tasks.every((t) => t.definition.type === 'xlens'));
   });
 });

@@ -342,6 +342,7 @@ describe('inline previews', () => {
       [
         ['train', 'tfjs-train'],
         ['eval', 'tfjs-eval'],
+        ['train-slurm', 'command'],
         ['fit', 'command'],
         ['live', 'command'],
       ],
