@@ -63,7 +63,11 @@ describe('inline previews in code-server', { timeout: 10 * 60_000 }, () => {
     const config = readFileSync(join(root, 'xlens.yaml'), 'utf8');
     writeFileSync(
       join(root, 'xlens.yaml'),
-      `${config.trimEnd()}\n  fit:\n    run: python3 train.py --lr \${params.lr}\n    params: params.yaml\n`,
+      // First among the tasks, so that its CodeLens is in view without scrolling.
+      config.replace(
+        /^tasks:\n/m,
+        'tasks:\n  fit:\n    run: python3 train.py --lr ${params.lr}\n    params: params.yaml\n',
+      ),
     );
     const git = { commit: workspace.commit, branch: 'main', dirty: false, snapshot: null };
     for (const lr of [0.1, 0.003, 0.01]) {
