@@ -13,20 +13,20 @@ import { describeWriteFailure, isWriteFault } from '../base/fsErrors';
 import { setLongTimeout } from '../base/longTimeout';
 import { processStartToken } from '../base/process';
 import type { ProjectConfig, TaskConfig } from '../config/types';
-import type { MetricLine } from '../metrics/jsonl';
 import { withChecks } from '../checks/evaluate';
 import { ORPHANED_RUN_ERROR } from '../runs/reconcile';
-import { RUN_FILES, type RunStore } from '../runs/store';
+import type { RunStore } from '../runs/store';
 import type { RunRecord } from '../runs/types';
 import { collectArtifacts, staleOutputWarning } from './artifacts';
 import { startHeartbeat } from './heartbeat';
 import { explainFailure, jobWarnings, readJobInfo } from './jobInfo';
 import { MetricSourcesTail } from './metricSources';
-import { MetricsTail } from './metricsTail';
+import type { MetricsTail } from './metricsTail';
 import { runOutcome, type Outcome } from './outcome';
 import { OutputCapture } from './outputCapture';
 import { signalTree, spawnProgram, spawnShell, type TaskProcess } from './processTree';
 import { RecordWriter } from './recordWriter';
+import { RunSink } from './runSink';
 import type { ResolvedTask } from './resolveTask';
 import { captureRunGit, writeRunInputs } from './runInputs';
 import { SpaceReserve } from './spaceReserve';
@@ -48,6 +48,7 @@ export class RunExecution {
   private readonly runDir: string;
   private readonly writer: RecordWriter;
   private readonly output: OutputCapture;
+  private readonly sink: RunSink;
   private child: TaskProcess | undefined;
   private stopReason: 'cancel' | 'timeout' | 'fault' | undefined;
   /** Why recording failed (`disk full (ENOSPC) writing <file>`): the run then ends `failed` with it. */
@@ -83,10 +84,11 @@ export class RunExecution {
       (message) => this.notice(message),
       (file, error) => this.writeFailed(file, error),
     );
+    this.sink = new RunSink(this.writer, emit);
     this.reserve = new SpaceReserve(store.file(record.id, 'reserve'));
     this.output = new OutputCapture(resolved.task.metrics, {
       onText: (stream, text) => this.emit.output.fire({ runId: this.record.id, stream, text }),
-      onPoint: (step, time, values) => this.acceptPoint(step, time, values),
+      onPoint: (step, time, values) => this.sink.point(step, time, values),
       onWarning: (message) => this.warn(message),
     });
   }
@@ -217,18 +219,7 @@ export class RunExecution {
     this.flushNotices();
     await this.writer.save();
 
-    this.tail = new MetricsTail(
-      this.store.file(this.record.id, 'rawMetrics'),
-      RUN_FILES.rawMetrics,
-      {
-        onLines: (lines) => this.acceptLines(lines),
-        onWarnings: (warnings) =>
-          warnings.forEach((w) =>
-            this.warn(`${w.file}${w.line !== undefined ? `:${w.line}` : ''}: ${w.message}`),
-          ),
-      },
-      this.options.pollIntervalMs ?? 200,
-    );
+    this.tail = this.sink.followRawMetrics(this.store, this.options.pollIntervalMs ?? 200);
     this.tail.start();
     this.sources?.start();
     const timeoutMs = this.resolved.task.timeoutMs;
@@ -274,7 +265,7 @@ export class RunExecution {
       this.resolved.task.metrics,
       this.resolved.cwd,
       {
-        onPoint: (step, time, values, nonFinite) => this.acceptPoint(step, time, values, nonFinite),
+        onPoint: (step, time, values, nonFinite) => this.sink.point(step, time, values, nonFinite),
         onWarning: (message) => this.warn(message),
       },
       this.options.pollIntervalMs ?? 500,
@@ -285,30 +276,8 @@ export class RunExecution {
     }
   }
 
-  private acceptLines(lines: MetricLine[]): void {
-    const now = Date.now();
-    for (const line of lines) {
-      this.acceptPoint(line.step, line.time ?? now, line.values, Object.keys(line.nonFinite ?? {}));
-    }
-  }
-
-  /** Records one point ({@link RecordWriter.addPoint}) and tells listeners; `time` in Unix ms. */
-  private acceptPoint(
-    step: number,
-    time: number,
-    values: Record<string, number>,
-    nonFinite: readonly string[] = [],
-  ): void {
-    this.writer.addPoint(step, time, values, nonFinite);
-    if (Object.keys(values).length > 0) {
-      this.emit.metric.fire({ runId: this.record.id, step, time, values });
-    }
-  }
-
   private warn(message: string): void {
-    this.writer.addWarning(message);
-    this.emit.warning.fire({ runId: this.record.id, message });
-    this.writer.scheduleSave();
+    this.sink.warn(message);
   }
 
   private flushNotices(): void {

@@ -12,14 +12,14 @@ import { join } from 'node:path';
 import { describeWriteFailure, isWriteFault } from '../../base/fsErrors';
 import type { ProjectConfig, SlurmOptions } from '../../config/types';
 import { withChecks } from '../../checks/evaluate';
-import type { MetricLine } from '../../metrics/jsonl';
-import { RUN_FILES, type RunStore } from '../../runs/store';
+import type { RunStore } from '../../runs/store';
 import type { RunRecord } from '../../runs/types';
 import { collectArtifacts } from '../../runner/artifacts';
-import { MetricsTail } from '../../runner/metricsTail';
+import type { MetricsTail } from '../../runner/metricsTail';
 import type { Outcome } from '../../runner/outcome';
 import { errorTailOf, OutputCapture } from '../../runner/outputCapture';
 import { RecordWriter } from '../../runner/recordWriter';
+import { RunSink } from '../../runner/runSink';
 import type { ResolvedTask } from '../../runner/resolveTask';
 import { captureRunGit, writeRunInputs } from '../../runner/runInputs';
 import { taskEnvironment } from '../../runner/taskEnv';
@@ -38,6 +38,7 @@ const FOLDER_POLL_MS = 250;
 export class SlurmExecution {
   private readonly writer: RecordWriter;
   private readonly output: OutputCapture;
+  private readonly sink: RunSink;
   private readonly runDir: string;
   private cancelled = false;
   private wake: (() => void) | undefined;
@@ -61,9 +62,10 @@ export class SlurmExecution {
       (message) => this.warn(message),
       (file, error) => this.warn(describeWriteFailure(error, 'writing', file)),
     );
+    this.sink = new RunSink(this.writer, emit);
     this.output = new OutputCapture(resolved.task.metrics, {
       onText: (stream, text) => this.emit.output.fire({ runId: this.record.id, stream, text }),
-      onPoint: (step, time, values) => this.acceptPoint(step, time, values),
+      onPoint: (step, time, values) => this.sink.point(step, time, values),
       onWarning: (message) => this.warn(message),
     });
   }
@@ -252,18 +254,7 @@ export class SlurmExecution {
   }
 
   private startMetrics(): void {
-    this.tail = new MetricsTail(
-      this.store.file(this.record.id, 'rawMetrics'),
-      RUN_FILES.rawMetrics,
-      {
-        onLines: (lines) => this.acceptLines(lines),
-        onWarnings: (warnings) =>
-          warnings.forEach((w) =>
-            this.warn(`${w.file}${w.line !== undefined ? `:${w.line}` : ''}: ${w.message}`),
-          ),
-      },
-      this.options.pollIntervalMs ?? 200,
-    );
+    this.tail = this.sink.followRawMetrics(this.store, this.options.pollIntervalMs ?? 200);
     this.tail.start();
   }
 
@@ -296,29 +287,8 @@ export class SlurmExecution {
     return /^\d{1,3}\n?$/.test(text) ? { exitCode: Number(text.trim()), started } : { started };
   }
 
-  private acceptLines(lines: MetricLine[]): void {
-    const now = Date.now();
-    for (const line of lines) {
-      this.acceptPoint(line.step, line.time ?? now, line.values, Object.keys(line.nonFinite ?? {}));
-    }
-  }
-
-  private acceptPoint(
-    step: number,
-    time: number,
-    values: Record<string, number>,
-    nonFinite: readonly string[] = [],
-  ): void {
-    this.writer.addPoint(step, time, values, nonFinite);
-    if (Object.keys(values).length > 0) {
-      this.emit.metric.fire({ runId: this.record.id, step, time, values });
-    }
-  }
-
   private warn(message: string): void {
-    this.writer.addWarning(message);
-    this.emit.warning.fire({ runId: this.record.id, message });
-    this.writer.scheduleSave();
+    this.sink.warn(message);
   }
 
   private async finish(outcome: Outcome): Promise<RunRecord> {
