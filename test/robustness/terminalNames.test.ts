@@ -59,4 +59,18 @@ describe('names from the workspace in the terminal', () => {
     assert.match(imported.stdout, /\\x1b\[2Jloss/);
     assertInert(imported.stdout + imported.stderr, 'xlens import');
   });
+
+  it('drift prints hostile column names and output paths inert', async () => {
+    const rows = (shift: number): string =>
+      Array.from({ length: 60 }, (_, i) => `${i + shift},${(i * 7) % 5}`).join('\n');
+    const root = makeRepo({
+      'ref.csv': `${CLEAR}x,c${CLIPBOARD}\n${rows(0)}\n`,
+      'cur.csv': `${CLEAR}x,c${CLIPBOARD}\n${rows(40)}\n`,
+    });
+    const drift = await xlens(root, ['drift', 'ref.csv', 'cur.csv', '--html', `out${CLEAR}.html`]);
+    assert.equal(drift.code, 0, drift.stderr);
+    assertInert(drift.stdout + drift.stderr, 'xlens drift');
+    assert.match(drift.stdout, /\\x1b\[2Jx/);
+    assert.match(drift.stderr, /wrote .*out\\x1b\[2J\.html/);
+  });
 });

@@ -5,14 +5,13 @@
  */
 import { resolve } from 'node:path';
 import { UserInputError } from '../../core/base/errors';
-import { writeJson } from '../../core/base/jsonOutput';
 import { CLI_HINTS, runDrift } from '../../core/drift/engine';
 import { formatDriftReport } from '../../core/drift/textReport';
 import { applyDriftFlags, type DriftFlags } from '../../core/drift/options';
 import { defaultDriftOptions } from '../../core/drift/rules';
 import { renderDriftReportHtml } from '../../core/report/driftReport';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
-import { checkOutputPath, writeOutputFile, writeOutputJson } from '../outputPath';
+import { checkReportOutputs, writeReportOutputs } from '../reportOutputs';
 import { parseCommandArgs } from '../workspace';
 
 const usage = `Usage: xlens drift <reference> <current> [options]
@@ -88,21 +87,13 @@ export const driftCommand: CliCommand = {
     const options = applyDriftFlags(defaultDriftOptions(), flags);
     const [reference, current] = positionals as [string, string];
     // Output files are checked before the (possibly long) comparison.
-    const json = text(values.json);
     const inputs = [resolve(ctx.cwd, reference), resolve(ctx.cwd, current)];
-    const jsonOut =
-      json !== undefined && json !== '-'
-        ? checkOutputPath(ctx.cwd, '--json', json, 'drift.json', { inputs, kind: 'json' })
-        : undefined;
-    const html = text(values.html);
-    const htmlOut =
-      html !== undefined
-        ? checkOutputPath(ctx.cwd, '--html', html, 'drift.html', {
-            inputs,
-            kind: 'html',
-            force: values.force === true,
-          })
-        : undefined;
+    const outputs = checkReportOutputs(
+      ctx.cwd,
+      { json: text(values.json), html: text(values.html), force: values.force === true },
+      inputs,
+      { json: 'drift.json', html: 'drift.html' },
+    );
     const report = await runDrift({
       reference: resolve(ctx.cwd, reference),
       current: resolve(ctx.cwd, current),
@@ -112,19 +103,11 @@ export const driftCommand: CliCommand = {
       hints: CLI_HINTS,
       signal: ctx.signal,
     });
-    if (json === '-') {
-      await writeJson(ctx.stdout, report);
-    } else {
-      ctx.stdout.write(formatDriftReport(report));
-      if (jsonOut !== undefined) {
-        await writeOutputJson('--json', jsonOut, report);
-        ctx.stderr.write(`wrote ${jsonOut}\n`);
-      }
-    }
-    if (htmlOut !== undefined) {
-      writeOutputFile('--html', htmlOut, renderDriftReportHtml(report));
-      ctx.stderr.write(`wrote ${htmlOut}\n`);
-    }
+    await writeReportOutputs(ctx, outputs, {
+      table: () => formatDriftReport(report),
+      json: report,
+      html: () => renderDriftReportHtml(report),
+    });
     if (report.dataset.columns === 0) {
       // Nothing could be compared: not a verdict of "no drift". Bad input, like an unreadable file.
       ctx.stderr.write(

@@ -8,7 +8,7 @@ import { evaluateFile } from '../../core/eval/evaluateFile';
 import { formatEvaluation, thinnedEvaluation } from '../../core/eval/present';
 import { renderEvaluationReportHtml } from '../../core/report/evalReport';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
-import { checkOutputPath, writeOutputFile } from '../outputPath';
+import { checkReportOutputs, writeReportOutputs } from '../reportOutputs';
 import { inertLines } from '../terminalText';
 import { parseCommandArgs } from '../workspace';
 
@@ -87,20 +87,12 @@ export const evalCommand: CliCommand = {
     }
     const file = positionals[0];
     const inputs = [resolve(ctx.cwd, file)];
-    const json = text(values.json);
-    const jsonOut =
-      json !== undefined && json !== '-'
-        ? checkOutputPath(ctx.cwd, '--json', json, 'evaluation.json', { inputs, kind: 'json' })
-        : undefined;
-    const html = text(values.html);
-    const htmlOut =
-      html !== undefined
-        ? checkOutputPath(ctx.cwd, '--html', html, 'evaluation.html', {
-            inputs,
-            kind: 'html',
-            force: values.force === true,
-          })
-        : undefined;
+    const outputs = checkReportOutputs(
+      ctx.cwd,
+      { json: text(values.json), html: text(values.html), force: values.force === true },
+      inputs,
+      { json: 'evaluation.json', html: 'evaluation.html' },
+    );
     const result = await evaluateFile(resolve(ctx.cwd, file), {
       displayName: file,
       target: text(values.target),
@@ -116,21 +108,11 @@ export const evalCommand: CliCommand = {
     for (const line of [...result.said, ...result.warnings.map((w) => `warning: ${w}`)]) {
       ctx.stderr.write(inertLines(`xlens eval: ${line}\n`));
     }
-    const report = () =>
-      `${JSON.stringify({ ...result, evaluation: thinnedEvaluation(result.evaluation) }, null, 2)}\n`;
-    if (json === '-') {
-      ctx.stdout.write(report());
-    } else {
-      ctx.stdout.write(inertLines(formatEvaluation(result.evaluation)));
-      if (jsonOut !== undefined) {
-        writeOutputFile('--json', jsonOut, report());
-        ctx.stderr.write(inertLines(`wrote ${jsonOut}\n`));
-      }
-    }
-    if (htmlOut !== undefined) {
-      writeOutputFile('--html', htmlOut, renderEvaluationReportHtml(result));
-      ctx.stderr.write(inertLines(`wrote ${htmlOut}\n`));
-    }
+    await writeReportOutputs(ctx, outputs, {
+      table: () => formatEvaluation(result.evaluation),
+      json: { ...result, evaluation: thinnedEvaluation(result.evaluation) },
+      html: () => renderEvaluationReportHtml(result),
+    });
     return ExitCode.ok;
   },
 };

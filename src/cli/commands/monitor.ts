@@ -14,7 +14,7 @@ import { parseReference } from '../../core/monitor/reference';
 import { parseWindow } from '../../core/monitor/windows';
 import { renderMonitorReportHtml } from '../../core/report/monitorReport';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
-import { checkOutputPath, writeOutputFile } from '../outputPath';
+import { checkReportOutputs, writeReportOutputs } from '../reportOutputs';
 import { inertLines } from '../terminalText';
 import { parseCommandArgs } from '../workspace';
 
@@ -128,20 +128,12 @@ export const monitorCommand: CliCommand = {
       resolve(ctx.cwd, file),
       ...(reference.kind === 'file' ? [resolve(ctx.cwd, reference.path)] : []),
     ];
-    const json = text(values.json);
-    const jsonOut =
-      json !== undefined && json !== '-'
-        ? checkOutputPath(ctx.cwd, '--json', json, 'monitor.json', { inputs, kind: 'json' })
-        : undefined;
-    const html = text(values.html);
-    const htmlOut =
-      html !== undefined
-        ? checkOutputPath(ctx.cwd, '--html', html, 'monitor.html', {
-            inputs,
-            kind: 'html',
-            force: values.force === true,
-          })
-        : undefined;
+    const outputs = checkReportOutputs(
+      ctx.cwd,
+      { json: text(values.json), html: text(values.html), force: values.force === true },
+      inputs,
+      { json: 'monitor.json', html: 'monitor.html' },
+    );
     const report = await monitorFile({
       path: resolve(ctx.cwd, file),
       displayName: file,
@@ -166,19 +158,11 @@ export const monitorCommand: CliCommand = {
     for (const line of report.said) {
       ctx.stderr.write(inertLines(`xlens monitor: ${line}\n`));
     }
-    if (json === '-') {
-      ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    } else {
-      ctx.stdout.write(inertLines(formatMonitorReport(report)));
-      if (jsonOut !== undefined) {
-        writeOutputFile('--json', jsonOut, `${JSON.stringify(report, null, 2)}\n`);
-        ctx.stderr.write(inertLines(`wrote ${jsonOut}\n`));
-      }
-    }
-    if (htmlOut !== undefined) {
-      writeOutputFile('--html', htmlOut, renderMonitorReportHtml(report));
-      ctx.stderr.write(inertLines(`wrote ${htmlOut}\n`));
-    }
+    await writeReportOutputs(ctx, outputs, {
+      table: () => formatMonitorReport(report),
+      json: report,
+      html: () => renderMonitorReportHtml(report),
+    });
     return ExitCode.ok;
   },
 };
