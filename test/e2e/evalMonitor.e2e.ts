@@ -192,6 +192,15 @@ describe('evaluation and monitoring in code-server', { timeout: 15 * 60_000 }, (
           assert.ok(lines.includes(check.sentence!), `${check.sentence} in ${lines}`);
         }
         assert.match(lines, /36 windows of 1mo by "date", drift against data\/weather-2012\.csv/);
+        // Its metrics are drawn once, over time in the section, not again by step above it.
+        const byStep = await view
+          .locator('figure.chart[data-chart-id^="metric:"]')
+          .evaluateAll((figures: { getAttribute(name: string): string | null }[]) =>
+            figures.map((f) => f.getAttribute('data-chart-id')),
+          );
+        for (const name of report.metricNames) {
+          assert.ok(!byStep.includes(`metric:${name}`), `${name} charted by step too: ${byStep.join(', ')}`);
+        }
         // The section's heading at the top of the view (under the sticky run header).
         await section.locator('h2').evaluate(scrollBelowHeader);
         await page.screenshot({ path: join(RESULTS_DIR, 'monitor.png') });

@@ -25,6 +25,11 @@ export interface ArtifactSection {
   /** Sentences shown above the charts (failed checks, what was evaluated, or why nothing is drawn). */
   lines: string[];
   charts: ChartModel[];
+  /**
+   * Metrics of the run that this section charts over time in its own way (a monitor's per-window
+   * metrics by date), so a view that shows the run's metrics by step leaves them to the section.
+   */
+  covers: string[];
 }
 
 function readJson(file: string): { value?: unknown; problem?: string } | undefined {
@@ -54,7 +59,13 @@ function evaluationSection(runDir: string): ArtifactSection | undefined {
   if (!read) {
     return undefined;
   }
-  const section: ArtifactSection = { id: 'evaluation', title: 'Evaluation', lines: [], charts: [] };
+  const section: ArtifactSection = {
+    id: 'evaluation',
+    title: 'Evaluation',
+    lines: [],
+    charts: [],
+    covers: [],
+  };
   const evaluation = isObject(read.value) ? read.value.evaluation : undefined;
   if (read.problem || !isObject(evaluation)) {
     // The built-in trainer's evaluation.json has another shape: its charts are the run report's.
@@ -80,13 +91,22 @@ function monitorSection(runDir: string): ArtifactSection | undefined {
   if (!read) {
     return undefined;
   }
-  const section: ArtifactSection = { id: 'monitor', title: 'Monitoring over time', lines: [], charts: [] };
+  const section: ArtifactSection = {
+    id: 'monitor',
+    title: 'Monitoring over time',
+    lines: [],
+    charts: [],
+    covers: [],
+  };
   const report = read.value as MonitorReport | undefined;
   if (read.problem || !isObject(report) || !Array.isArray(report.windows) || !Array.isArray(report.checks)) {
     return { ...section, lines: [read.problem ?? 'artifacts/monitor.json is not a monitor report'] };
   }
   try {
     section.charts = monitorCharts(report, 'monitor:');
+    section.covers = Array.isArray(report.metricNames)
+      ? report.metricNames.filter((m): m is string => typeof m === 'string')
+      : [];
     const failed = report.checks.filter((c) => typeof c.sentence === 'string').map((c) => c.sentence!);
     section.lines.push(
       ...failed,

@@ -52,6 +52,8 @@ export class DashboardPanel extends WebviewHost<DashboardHostMessages, Dashboard
   private reports: DashboardReportSection[] = [];
   /** `endedAt` of the record the reports were read for. */
   private reportsFor: string | undefined;
+  /** Metrics a report section charts over time (a monitor's): not charted again by step. */
+  private covered: ReadonlySet<string> = new Set();
 
   /**
    * @param runId the run's id, or for an imported run its key in the Runs view.
@@ -96,7 +98,7 @@ export class DashboardPanel extends WebviewHost<DashboardHostMessages, Dashboard
       runId: this.runId,
       // The same record the Runs view and the status bar show (summaries as far as the points read).
       record: 'liveRecord' in f ? f.liveRecord : f.record,
-      series: f.series,
+      series: this.covered.size === 0 ? f.series : withoutCovered(f.series, this.covered),
       lastStep: f.lastStep,
       log: f.log,
       warnings: f.warnings,
@@ -168,7 +170,13 @@ export class DashboardPanel extends WebviewHost<DashboardHostMessages, Dashboard
     };
     if (change.record || change.info) {
       update.params = buildParams(state);
+      const covered = this.covered;
       if (this.refreshReports()) {
+        if (this.covered.size > 0 || covered.size > 0) {
+          // The charts by step of the metrics a report now charts over time go: draw anew.
+          this.post(this.snapshot());
+          return;
+        }
         update.reports = this.reports;
       }
     }
@@ -193,7 +201,9 @@ export class DashboardPanel extends WebviewHost<DashboardHostMessages, Dashboard
       return false;
     }
     this.reportsFor = endedAt;
-    this.reports = runArtifactSections(f.runDir);
+    const sections = runArtifactSections(f.runDir);
+    this.reports = sections.map(({ covers: _covers, ...section }) => section);
+    this.covered = new Set(sections.flatMap((s) => s.covers));
     if (this.reports.length > 0) {
       this.log?.info(
         `dashboard ${this.runId}: ${this.reports.map((r) => `${r.id} (${r.charts.length} charts)`).join(', ')} from its artifacts`,
@@ -213,4 +223,9 @@ export class DashboardPanel extends WebviewHost<DashboardHostMessages, Dashboard
       this.panel.title = `${f.record.task} · ${this.runId}`;
     }
   }
+}
+
+/** `series` without the metrics in `covered`. */
+function withoutCovered<T>(series: ReadonlyMap<string, T>, covered: ReadonlySet<string>): Map<string, T> {
+  return new Map([...series].filter(([name]) => !covered.has(name)));
 }

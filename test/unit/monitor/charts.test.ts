@@ -81,6 +81,8 @@ describe('runArtifactSections', () => {
     assert.equal(monitor.id, 'monitor');
     assert.equal(monitor.lines[0], 'Accuracy fell below 0.99 from 2013');
     assert.ok(monitor.charts.some((c) => c.id === 'monitor:monitor/f1_macro'));
+    assert.deepEqual(monitor.covers, report.metricNames);
+    assert.ok(monitor.covers.includes('monitor/f1_macro'));
   });
 
   it('says why a damaged artifact is not drawn, and gives nothing for a run without one', () => {
