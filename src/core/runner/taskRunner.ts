@@ -21,6 +21,7 @@ import { storeWriteError } from '../base/fsErrors';
 import { inputReadError } from './inputErrors';
 import type { RunMetric, RunOutput, RunWarning, TaskRunnerOptions } from './types';
 import { dict } from '../../shared/dict';
+import { shellQuote } from '../base/shellQuote';
 
 export interface RunTaskOptions {
   /** `--set key=value` params. */
@@ -260,12 +261,4 @@ export class TaskRunner implements Disposable {
 /** `{ [key]: value }` when value is defined, else nothing (for optional record fields). */
 function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
-}
-
-/** Quotes one argument for `/bin/sh` (or `cmd.exe` on Windows, where only spaces and quotes matter). */
-export function shellQuote(arg: string): string {
-  if (/^[\w@%+=:,./-]+$/.test(arg)) {
-    return arg;
-  }
-  return process.platform === 'win32' ? `"${arg.replace(/"/g, '""')}"` : `'${arg.replace(/'/g, `'\\''`)}'`;
 }

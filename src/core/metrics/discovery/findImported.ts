@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { UserInputError } from '../../base/errors';
-import { shellQuote } from '../../runner/taskRunner';
+import { shellQuote } from '../../base/shellQuote';
 import { discoverImportedRuns } from './discovery';
 import type { ImportedRun } from './importedRun';
 import type { DiscoveryOptions } from './scan';
