@@ -36,6 +36,9 @@ export const pullCommand: CliCommand = {
       for (const id of result.updated) {
         ctx.stdout.write(`updated ${id}\n`);
       }
+      for (const id of result.keptAnnotations) {
+        ctx.stdout.write(`kept the star and note of ${id} set here over the remote's\n`);
+      }
       if (result.refused !== undefined) {
         ctx.stderr.write(inertLines(`xlens: warning: ${result.refused}\n`));
       }

@@ -15,6 +15,8 @@ import { dirname, join } from 'node:path';
 import { UserInputError } from '../base/errors';
 import { findRepositoryRoot, gitAt, runRef } from '../git/gitContext';
 import { RECORD_REF_PREFIX, recordRef } from '../git/recordRefs';
+import { readRegularFileSync } from '../base/regularFile';
+import { ANNOTATIONS_FILE } from '../runs/annotations';
 import { isRunId } from '../runs/ids';
 import type { RunStore } from '../runs/store';
 import { readRecordSync } from '../runs/store';
@@ -121,6 +123,11 @@ export interface PullResult {
   updated: string[];
   /** Records not materialised, with why (a local run of that id, a damaged record). */
   skipped: { id: string; reason: string }[];
+  /**
+   * Updated runs whose star and note were changed here since the last pull: the local
+   * `annotations.json` was kept over the remote's.
+   */
+  keptAnnotations: string[];
   /** Why snapshot refs of the remote were not taken (they name other code than the local refs). */
   refused?: string;
 }
@@ -140,7 +147,7 @@ export async function pullRuns(root: string, store: RunStore, remote: string): P
   } catch (error) {
     throw gitFailure('fetch from', remote, error);
   }
-  const result: PullResult = { added: [], updated: [], skipped: [] };
+  const result: PullResult = { added: [], updated: [], skipped: [], keptAnnotations: [] };
   // Snapshot refs are never moved: a remote naming other code for a run's id is not taken (the code
   // of each record arrives anyway, as the record commit's parent).
   try {
@@ -173,8 +180,11 @@ export async function pullRuns(root: string, store: RunStore, remote: string): P
       continue;
     }
     try {
-      await materialise(repoRoot, store, id, commit, remote);
+      const kept = await materialise(repoRoot, store, id, commit, remote, local?.origin?.record);
       (local === undefined ? result.added : result.updated).push(id);
+      if (kept) {
+        result.keptAnnotations.push(id);
+      }
     } catch (error) {
       result.skipped.push({ id, reason: (error as Error).message });
     }
@@ -182,15 +192,22 @@ export async function pullRuns(root: string, store: RunStore, remote: string): P
   return result;
 }
 
-/** Writes the files of record commit `commit` into a fresh folder, then moves it to `.xlens/runs/<id>`. */
+/**
+ * Writes the files of record commit `commit` into a fresh folder, then moves it to `.xlens/runs/<id>`.
+ * When the run was pulled before (from record commit `previous`) and its `annotations.json` was changed
+ * here since (a star or note added in the table), the local file is kept over the remote's.
+ * @returns true when local annotations were kept.
+ */
 async function materialise(
   repoRoot: string,
   store: RunStore,
   id: string,
   commit: string,
   remote: string,
-): Promise<void> {
+  previous: string | undefined,
+): Promise<boolean> {
   const g = gitAt(repoRoot);
+  const localAnnotations = await localChange(repoRoot, join(store.runDir(id), ANNOTATIONS_FILE), previous);
   const tree = await g.raw(['ls-tree', '-r', '-z', commit]);
   const temp = join(store.runsDir, `.pull-${id}-${randomBytes(4).toString('hex')}`);
   try {
@@ -215,13 +232,49 @@ async function materialise(
       throw new Error(`record ${commit.slice(0, 12)} has no readable run.json for run ${id}`);
     }
     await mkdir(join(temp, 'artifacts'), { recursive: true });
+    if (localAnnotations === null) {
+      await rm(join(temp, ANNOTATIONS_FILE), { force: true });
+    } else if (localAnnotations !== undefined) {
+      await writeFile(join(temp, ANNOTATIONS_FILE), localAnnotations);
+    }
     const origin = { remote, record: commit, pulledAt: new Date().toISOString() };
     await writeFile(join(temp, 'run.json'), toJsonText({ ...record, origin }));
     await rm(store.runDir(id), { recursive: true, force: true });
     await rename(temp, store.runDir(id));
+    return localAnnotations !== undefined;
   } finally {
     await rm(temp, { recursive: true, force: true });
   }
+}
+
+/**
+ * The local file `file` (a pulled run's `annotations.json`) when it was changed here since the last
+ * pull, i.e. differs from the same file in record commit `previous`: its bytes, or null when it was
+ * removed here (star and note cleared). Undefined when unchanged or when the run was not pulled before.
+ */
+async function localChange(
+  repoRoot: string,
+  file: string,
+  previous: string | undefined,
+): Promise<Buffer | null | undefined> {
+  if (previous === undefined) {
+    return undefined;
+  }
+  let local: Buffer | null;
+  try {
+    local = readRegularFileSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      return undefined; // not a regular file: the remote's replaces it
+    }
+    local = null;
+  }
+  const before = await gitAt(repoRoot)
+    .binaryCatFile(['blob', `${previous}:${ANNOTATIONS_FILE}`])
+    .then((b) => b as Buffer)
+    .catch(() => null);
+  const same = before === null || local === null ? before === local : before.equals(local);
+  return same ? undefined : local;
 }
 
 /** The names of the repository's remotes (`git remote`), in git's order; empty outside a repository. */

@@ -96,7 +96,10 @@ export function registerShareCommands(s: ShareCommandServices): vscode.Disposabl
         await s.service.reloadAll();
         showInfoToast(
           s.log,
-          `${result.added.length} new runs, ${result.updated.length} updated from ${remote}.`,
+          `${result.added.length} new runs, ${result.updated.length} updated from ${remote}.` +
+            (result.keptAnnotations.length > 0
+              ? ` Kept the stars and notes set here on ${result.keptAnnotations.length} of them.`
+              : ''),
         );
       } finally {
         store.dispose();

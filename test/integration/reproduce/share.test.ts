@@ -113,6 +113,37 @@ describe('sharing runs through git (real CLI process)', () => {
     assert.match(reproduced.stdout, new RegExp(`${names} of ${names} metrics identical`));
   });
 
+  it('an updated pulled run takes the remote note, unless the note was changed here', async () => {
+    const { origin, bare } = remoteAndClone({ 'xlens.yaml': CONFIG });
+    assert.equal((await xlens(origin, ['run', 'hi', '-q'])).code, 0);
+    const [first] = runIds(origin);
+    assert.equal((await xlens(origin, ['run', 'hi', '-q'])).code, 0);
+    const second = runIds(origin).find((id) => id !== first)!;
+    const annotations = (root: string, id: string): string =>
+      join(root, '.xlens/runs', id, 'annotations.json');
+    writeFileSync(annotations(origin, first), '{"note": "v1"}');
+    writeFileSync(annotations(origin, second), '{"note": "v1"}');
+    assert.equal((await xlens(origin, ['push'])).code, 0);
+    const clone = cloneOf(bare);
+    assert.equal((await xlens(clone, ['pull'])).code, 0);
+
+    writeFileSync(annotations(clone, first), '{"starred": true, "note": "mine"}');
+    writeFileSync(annotations(origin, first), '{"note": "v2"}');
+    writeFileSync(annotations(origin, second), '{"note": "v2"}');
+    const pushed = await xlens(origin, ['push']);
+    assert.match(pushed.stdout, /^2 pushed/m, pushed.stdout);
+    const pulled = await xlens(clone, ['pull']);
+    assert.equal(pulled.code, 0, pulled.stderr);
+    assert.match(pulled.stdout, new RegExp(`^updated ${first}$`, 'm'));
+    assert.match(pulled.stdout, new RegExp(`^updated ${second}$`, 'm'));
+    assert.match(pulled.stdout, new RegExp(`^kept the star and note of ${first} set here`, 'm'));
+    assert.doesNotMatch(pulled.stdout, new RegExp(`kept the star and note of ${second}`));
+    assert.equal(readFileSync(annotations(clone, first), 'utf8'), '{"starred": true, "note": "mine"}');
+    assert.equal(readFileSync(annotations(clone, second), 'utf8'), '{"note": "v2"}');
+    const [theirs] = (await runsJson(clone)).filter((r) => r.id === first);
+    assert.equal(theirs.origin?.record, gitIn(bare, ['rev-parse', `refs/xlens/records/${first}`]));
+  });
+
   it("keeps artifacts over xlens.yaml's share.max_artifact_mb out of the record; the flag overrides it", async () => {
     // A 4 KiB artifact saved where tasks save theirs.
     const make =
