@@ -11,9 +11,7 @@
  */
 import { CancelledError } from '../base/errors';
 import { createRegularFileStream } from '../base/regularFile';
-import type { ColumnBuilder } from './columnBuilder';
 import { DelimitedTable, type RawTable, type ReadOptions } from './delimitedTable';
-import { StrictUtf8Decoder } from './utf8';
 
 /** Bytes read at a time. */
 const CHUNK_BYTES = 1 << 22;
@@ -31,6 +29,18 @@ const EXACT_POWERS = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
  * are left to `Number`.
  */
 export function parseNumberAt(text: string, start: number, end: number): number {
+  const value = scanNumber(text, start, end, -1);
+  return scanned === end ? value : NaN;
+}
+
+/** Where the field read by the last {@link scanNumber} ends (its delimiter, or the end of the line). */
+let scanned = 0;
+
+/**
+ * Reads the field that starts at `start` and ends at the next `delimiter` (a char code) or at `end`,
+ * setting {@link scanned} to its end: its number as {@link parseNumberAt} gives it, or NaN.
+ */
+function scanNumber(text: string, start: number, end: number, delimiter: number): number {
   let i = start;
   let c = text.charCodeAt(i);
   const negative = c === 0x2d;
@@ -61,38 +71,48 @@ export function parseNumberAt(text: string, start: number, end: number): number 
       c = text.charCodeAt(++i);
     }
   }
-  if (digits === 0) {
-    return NaN;
-  }
-  if (i < end && (c === 0x65 || c === 0x45)) {
+  let exponentDigits = -1;
+  if (digits > 0 && i < end && (c === 0x65 || c === 0x45)) {
     c = text.charCodeAt(++i);
     const negativeExponent = c === 0x2d;
     if (negativeExponent || c === 0x2b) {
       c = text.charCodeAt(++i);
     }
     let exponent = 0;
-    const first = i;
+    exponentDigits = 0;
     while (i < end && c >= 0x30 && c <= 0x39) {
       exponent = Math.min(exponent * 10 + (c - 0x30), 1e6);
+      exponentDigits++;
       c = text.charCodeAt(++i);
-    }
-    if (i === first) {
-      return NaN;
     }
     scale += negativeExponent ? -exponent : exponent;
   }
-  if (i !== end) {
+  if (i < end && c !== delimiter) {
+    scanned = fieldEnd(text, i, end, delimiter);
+    return NaN;
+  }
+  scanned = i;
+  if (digits === 0 || exponentDigits === 0) {
     return NaN;
   }
   let value: number;
   if (mantissa === 0) {
     value = 0;
   } else if (significant > 15 || scale > 22 || scale < -22) {
-    return Number(text.slice(start, end));
+    return Number(text.slice(start, i));
   } else {
     value = scale >= 0 ? mantissa * EXACT_POWERS[scale] : mantissa / EXACT_POWERS[-scale];
   }
   return negative ? -value : value;
+}
+
+/** The index of the first `delimiter` in `text[from, end)`, or `end`. */
+function fieldEnd(text: string, from: number, end: number, delimiter: number): number {
+  let i = from;
+  while (i < end && text.charCodeAt(i) !== delimiter) {
+    i++;
+  }
+  return i;
 }
 
 /** Thrown inside the reader to give up; never leaves this module. */
@@ -119,10 +139,11 @@ export async function readPlainDelimited(
     return undefined;
   }
   try {
-    const decoder = new StrictUtf8Decoder(name);
+    // Invalid UTF-8 throws, and the general reader's decoder then names the line and byte.
+    const decoder = new TextDecoder('utf-8', { fatal: true });
     let carry = '';
     for await (const chunk of stream) {
-      const text = carry + decoder.decode(chunk);
+      const text = carry + decoder.decode(chunk, { stream: true });
       const last = text.lastIndexOf('\n');
       if (last < 0) {
         carry = text;
@@ -131,7 +152,7 @@ export async function readPlainDelimited(
       lines.read(text, last + 1);
       carry = text.slice(last + 1);
     }
-    const rest = carry + decoder.decode(new Uint8Array(0), true);
+    const rest = carry + decoder.decode();
     lines.read(rest, rest.length);
     return table.finish(lines.sawText);
   } catch (error) {
@@ -222,18 +243,24 @@ class LineReader {
     const delimiter = this.delimiter;
     let at = start;
     for (let field = 0; field < count; field++) {
-      let fieldEnd = at;
-      while (fieldEnd < end && text.charCodeAt(fieldEnd) !== delimiter) {
-        fieldEnd++;
+      const builder = builders[field];
+      let stop: number;
+      if (builder?.readsPlainNumbers) {
+        const value = scanNumber(text, at, end, delimiter);
+        stop = scanned;
+        if (value === value) {
+          builder.pushNumber(value);
+        } else {
+          builder.pushCell(text.slice(at, stop), row);
+        }
+      } else {
+        stop = fieldEnd(text, at, end, delimiter);
+        builder?.pushCell(text.slice(at, stop), row);
       }
-      if ((fieldEnd === end) !== (field === count - 1)) {
+      if ((stop === end) !== (field === count - 1)) {
         throw new NotPlain(); // fewer or more fields than the header
       }
-      const builder = builders[field];
-      if (builder) {
-        push(builder, text, at, fieldEnd, row);
-      }
-      at = fieldEnd + 1;
+      at = stop + 1;
     }
   }
 
@@ -253,15 +280,4 @@ class LineReader {
   private fields(text: string, start: number, end: number): string[] {
     return text.slice(start, end).split(String.fromCharCode(this.delimiter));
   }
-}
-
-function push(builder: ColumnBuilder, text: string, start: number, end: number, row: number): void {
-  if (builder.readsPlainNumbers && start < end) {
-    const value = parseNumberAt(text, start, end);
-    if (value === value) {
-      builder.pushNumber(value);
-      return;
-    }
-  }
-  builder.pushCell(text.slice(start, end), row);
 }
