@@ -18,6 +18,7 @@ import {
   type RawTable,
   type ReadOptions,
 } from '../../src/core/data/csv';
+import { plainFileColumns } from '../../src/core/data/load';
 import { parseNumberAt, readPlainDelimited } from '../../src/core/data/plainCsv';
 import type { ColumnType } from '../../src/core/data/types';
 import { tempDir } from '../helpers/gitRepo';
@@ -250,6 +251,28 @@ describe('plain CSV/TSV reader', () => {
       );
     });
   }
+
+  it('names the columns from the first line only when that line is a plain header', async () => {
+    const cases: [string, string, string[] | undefined][] = [
+      ['f.csv', 'y, pred ,,proba\n1,1,1,0.9\n', ['y', 'pred', 'column_3', 'proba']],
+      ['f.csv', '\uFEFFy,pred\r\n1,1\r\n', ['y', 'pred']],
+      ['f.tsv', 'y\tpred,x\n1\t1,2\n', ['y', 'pred,x']],
+      ['f.csv', '"y",pred\n1,1\n', undefined], // quoted: csv-parse decides
+      ['f.csv', '\ny,pred\n1,1\n', undefined], // blank first line: the header is further down
+      ['f.csv', 'y,pred\r1,1\r', undefined], // CR line ends: the first line is not the first record
+      ['f.csv', 'y,pred', undefined], // no line end: maybe not complete
+      ['f.jsonl', '{"y":1}\n', undefined],
+    ];
+    for (const [name, content, expected] of cases) {
+      const path = join(dir, `${counter++}-${name}`);
+      writeFileSync(path, content);
+      assert.deepStrictEqual(plainFileColumns(path), expected, JSON.stringify(content));
+      if (expected !== undefined) {
+        const table = await readDelimitedGeneral(path, 'f', name.endsWith('.tsv') ? '\t' : ',');
+        assert.deepStrictEqual(table.fileColumns, expected, 'the names the full read gives');
+      }
+    }
+  });
 
   it('parses a number cell to the value Number gives, NaN when it is not one', () => {
     fc.assert(

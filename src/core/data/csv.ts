@@ -5,7 +5,13 @@
 import { pipeline } from 'node:stream/promises';
 import { CsvError, parse } from 'csv-parse';
 import { CancelledError, UserInputError } from '../base/errors';
-import { DelimitedTable, separatorError, type RawTable, type ReadOptions } from './delimitedTable';
+import {
+  DelimitedTable,
+  headerNames,
+  separatorError,
+  type RawTable,
+  type ReadOptions,
+} from './delimitedTable';
 import { readPlainDelimited } from './plainCsv';
 import { firstLine } from './separator';
 import { StrictUtf8Decoder } from './utf8';
@@ -32,6 +38,20 @@ export async function readDelimited(
     (await readPlainDelimited(path, name, delimiter, options)) ??
     readDelimitedGeneral(path, name, delimiter, options)
   );
+}
+
+/**
+ * The column names of a delimited file from its first line alone, as {@link readDelimited} names them,
+ * when that line is a plain header: complete, not blank, without a quote or a CR inside (a CR ends the
+ * first record when the file's lines end with CR). Undefined otherwise, or when the file cannot be read:
+ * the full read then decides (and reports).
+ */
+export function plainHeader(path: string, delimiter: ',' | '\t'): string[] | undefined {
+  const line = firstLine(path, { complete: true })?.replace(/^\uFEFF/, '');
+  if (line === undefined || line === '' || line.includes('"') || line.includes('\r')) {
+    return undefined;
+  }
+  return headerNames(line.split(delimiter));
 }
 
 /**

@@ -48,6 +48,11 @@ export function separatorError(
     : undefined;
 }
 
+/** Column names from a header record: trimmed, a blank name becomes `column_<n>` (1-based). */
+export function headerNames(record: readonly string[]): string[] {
+  return record.map((h, i) => (h.trim() === '' ? `column_${i + 1}` : h.trim()));
+}
+
 /** Records of a delimited file in, typed columns out: the first record is the header. */
 export class DelimitedTable {
   header: string[] | undefined;
@@ -78,7 +83,7 @@ export class DelimitedTable {
     if (wrongSeparator) {
       throw wrongSeparator;
     }
-    const header = record.map((h, i) => (h.trim() === '' ? `column_${i + 1}` : h.trim()));
+    const header = headerNames(record);
     checkColumnNames(header, this.name);
     for (const column of this.options.columns ?? []) {
       if (!header.includes(column)) {
