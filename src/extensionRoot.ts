@@ -220,6 +220,7 @@ export class ExtensionRoot implements vscode.Disposable {
       const table: TableRegistrationServices = {
         extensionUri: context.extensionUri,
         runs: this.runs,
+        imported: this.imported,
         root,
         state: context.workspaceState,
         log: this.log,

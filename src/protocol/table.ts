@@ -8,7 +8,8 @@
  * filter language of `xlens runs --filter`, evaluated on the host: the view posts `table/query` and the host
  * answers `table/filtered` (the matching rows, or the error with its column). Choosing a metric's aggregate
  * posts `table/aggregate`; the host answers `table/column` with the new values. New or changed runs bring a
- * new snapshot (at most about once a second).
+ * new snapshot (at most about once a second). Rows include the runs other tools logged in the workspace
+ * (TensorBoard, MLflow, DVCLive, W&B, CSV loggers), named by `sources`.
  */
 import type { FieldValue } from '../shared/fieldOrder';
 import {
@@ -43,6 +44,12 @@ export interface TableData {
   runIds: string[];
   /** Per row: the run's commit (full SHA), `null` outside git. */
   commits: (string | null)[];
+  /**
+   * Per row: the tool that logged an imported run (`TensorBoard`, `MLflow`, `W&B`, ...; such a row is
+   * read from that tool's logs), `null` for the workspace's own runs. Absent when no row is imported.
+   * Imported rows without a commit are grouped apart ("imported").
+   */
+  sources?: (string | null)[];
   /** The workspace's HEAD commit (its group comes first). */
   head: string | null;
   starred: boolean[];

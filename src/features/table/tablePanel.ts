@@ -10,7 +10,10 @@ import { Emitter, type Event } from '../../core/base/emitter';
 import { UserInputError } from '../../core/base/errors';
 import type { StepValueLookup } from '../../core/compare/fields';
 import { loadStepValues } from '../../core/compare/stepValues';
+import type { ImportedRun } from '../../core/metrics/discovery/importedRun';
 import { readAnnotations, writeAnnotations, type RunAnnotations } from '../../core/runs/annotations';
+import { readImportedAnnotations, writeImportedAnnotation } from '../../core/runs/importedAnnotations';
+import { importedRunRecord } from '../../core/runs/importedRecord';
 import { RunStore } from '../../core/runs/store';
 import type { RunRecord } from '../../core/runs/types';
 import { assertNever, type MessageOf } from '../../protocol/messages';
@@ -27,6 +30,7 @@ import {
 } from '../../protocol/table';
 import { WebviewHost } from '../../webview/webviewHost';
 import { Commands } from '../ids';
+import type { ImportedRunsModel } from '../imported/importedModel';
 import type { RunsModel } from '../runs/runsModel';
 import {
   buildTableData,
@@ -58,6 +62,8 @@ export interface TableLog {
 export interface TablePanelServices {
   extensionUri: vscode.Uri;
   runs: RunsModel;
+  /** Runs other tools logged in the workspace (TensorBoard, MLflow, ...), listed after the own runs. */
+  imported?: ImportedRunsModel;
   /** The workspace folder (its `.xlens/runs` holds the runs). */
   root: string;
   /** Where the layout is kept (the extension's `workspaceState`). */
@@ -85,6 +91,8 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
   private query: TableQuery = { expression: '', status: '', task: '', text: '' };
   private readonly annotations = new Map<string, RunAnnotations>();
   private stepValue: StepValueLookup | undefined;
+  /** The record of each imported run, kept while the scan's run object is the same (rows unchanged). */
+  private importedRecords = new WeakMap<ImportedRun, RunRecord>();
   private pending: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> = Promise.resolve();
   private readonly onDidRenderEmitter = this.store.track(
@@ -109,6 +117,9 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
       ),
     );
     this.store.track(services.runs.onDidChange(() => this.schedule()));
+    if (services.imported) {
+      this.store.track(services.imported.onDidChange(() => this.schedule()));
+    }
     this.load();
     this.loaded = this.refresh();
   }
@@ -131,7 +142,7 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
     this.refreshing = this.refreshing
       .then(async () => {
         const started = performance.now();
-        const runs = this.services.runs.all();
+        const runs = [...this.services.runs.all(), ...this.importedRuns()];
         await this.readAnnotations(runs.filter((run) => !this.annotations.has(run.id)));
         const aggregates = new Map(this.layout.aggregates);
         const columns = [...aggregates].map(([name, aggregate]) => metricColumn(name, aggregate));
@@ -176,10 +187,33 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
     return this.refreshing;
   }
 
+  /** The records of the imported runs of the last scan (the same objects while a run is unchanged). */
+  private importedRuns(): RunRecord[] {
+    return (this.services.imported?.runs ?? []).map((run) => {
+      let record = this.importedRecords.get(run);
+      if (!record) {
+        record = importedRunRecord(run);
+        this.importedRecords.set(run, record);
+      }
+      return record;
+    });
+  }
+
   private async readAnnotations(runs: readonly RunRecord[]): Promise<void> {
-    for (let i = 0; i < runs.length; i += READ_CONCURRENCY) {
+    const imported = runs.filter((run) => run.imported);
+    if (imported.length > 0) {
+      const stored = await readImportedAnnotations(this.runStore.storeDir).catch((error: unknown) => {
+        this.services.log?.warn(`table view: ${(error as Error).message}`);
+        return undefined;
+      });
+      for (const run of imported) {
+        this.annotations.set(run.id, (run.imported && stored?.[run.imported.stableKey]) || {});
+      }
+    }
+    const own = runs.filter((run) => !run.imported);
+    for (let i = 0; i < own.length; i += READ_CONCURRENCY) {
       await Promise.all(
-        runs.slice(i, i + READ_CONCURRENCY).map(async (run) => {
+        own.slice(i, i + READ_CONCURRENCY).map(async (run) => {
           const annotations = await readAnnotations(this.runStore.runDir(run.id)).catch((error: unknown) => {
             this.services.log?.warn(`table view: ${(error as Error).message}`);
             return {};
@@ -271,10 +305,17 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
   }
 
   private async annotate(runId: string, starred: boolean, note: string): Promise<void> {
-    if (!this.runs.some((run) => run.id === runId)) {
+    const run = this.runs.find((r) => r.id === runId);
+    if (!run) {
       throw new UserInputError(`There is no run ${runId} (it may have been deleted).`);
     }
-    await writeAnnotations(this.runStore.runDir(runId), { starred, note });
+    if (run.imported) {
+      // Kept in our store, keyed by where the logs are: the other tool's files are never written.
+      await this.runStore.ensure();
+      await writeImportedAnnotation(this.runStore.storeDir, run.imported.stableKey, { starred, note });
+    } else {
+      await writeAnnotations(this.runStore.runDir(runId), { starred, note });
+    }
     this.annotations.set(runId, { starred, note });
   }
 
