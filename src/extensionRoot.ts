@@ -212,6 +212,8 @@ export class ExtensionRoot implements vscode.Disposable {
       const compare: CompareRegistrationServices = {
         extensionUri: context.extensionUri,
         followers,
+        imported: this.imported,
+        watchImported: dashboards.watchImported,
         runs: this.runs,
         log: this.log,
         panels: this.track(new PanelRegistry<ComparePanel>()),
