@@ -67,6 +67,32 @@ export interface TableRowUpdate {
   note: string;
 }
 
+/** A row added by a {@link TableDelta}: everything a row of {@link TableData} holds. */
+export interface TableAddedRow {
+  /** Its index in the new data. */
+  index: number;
+  runId: string;
+  commit: string | null;
+  source: string | null;
+  starred: boolean;
+  note: string;
+  /** `values[column]`, in the order of the data's columns. */
+  values: FieldValue[];
+}
+
+/**
+ * How the rows of one version of the data became the next, the columns staying the same: the rows removed
+ * (indices in the previous data, ascending), the rows added (indices in the new data, ascending) and the
+ * rows whose values, star or note changed (indices in the new data). Rows neither removed nor added keep
+ * their order. Applied by `applyTableDelta` (`tableDelta.ts`).
+ */
+export interface TableDelta {
+  removed: number[];
+  added: TableAddedRow[];
+  changed: TableRowUpdate[];
+  head: string | null;
+}
+
 /** One sort key: a column key and its direction. */
 export interface TableSortKey {
   key: string;
@@ -118,6 +144,12 @@ export interface TableHostMessages {
    * A view holding another version ignores it (a full snapshot follows any other change).
    */
   'table/rows': { version: number; previous: number; rows: TableRowUpdate[] };
+  /**
+   * Rows added, removed or changed (a new run, a deleted one) with the same columns as the data of version
+   * `previous`, instead of a whole snapshot; the data becomes version `version`. A view holding another
+   * version ignores it.
+   */
+  'table/delta': { version: number; previous: number; delta: TableDelta };
   /** New values of a metric column (after `table/aggregate`). */
   'table/column': { version: number; column: TableColumn; values: FieldValue[] };
   /** The rows matching `query` (`null`: all rows), or why the query is wrong. */

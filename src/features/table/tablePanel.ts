@@ -29,6 +29,7 @@ import {
   type TableViewMessages,
 } from '../../protocol/table';
 import { WebviewHost } from '../../webview/webviewHost';
+import { deltaRows, diffTable } from './tableDiff';
 import { Commands } from '../ids';
 import type { ImportedRunsModel } from '../imported/importedModel';
 import type { RunsModel } from '../runs/runsModel';
@@ -162,10 +163,13 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
         const previousVersion = previous?.data.version;
         const changed = previous && patchTable(previous, runs, options);
         const data = changed && previous ? previous.data : buildTableData(runs, options);
+        // Runs added or removed with the same columns: the rows that differ instead of every row.
+        const delta = !changed && previous ? diffTable(previous.data, data) : undefined;
+        const useDelta = delta !== undefined && deltaRows(delta) <= Math.max(1, data.runIds.length / 2);
         this.runs = runs;
         this.data = data;
         this.services.log?.info(
-          `table view: ${runs.length} runs × ${data.columns.length} columns ${changed ? `(${changed.length} rows read again)` : 'built'} in ${Math.round(performance.now() - started)} ms`,
+          `table view: ${runs.length} runs × ${data.columns.length} columns ${changed ? `(${changed.length} rows read again)` : useDelta ? `built (${delta.added.length} added, ${delta.removed.length} removed, ${delta.changed.length} changed rows sent)` : 'built'} in ${Math.round(performance.now() - started)} ms`,
         );
         if (!this.isReady) {
           return;
@@ -174,6 +178,12 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
           this.post({
             type: 'table/rows',
             payload: { version: data.version, previous: previousVersion, rows: rowUpdates(data, changed) },
+          });
+          this.sentVersion = data.version;
+        } else if (useDelta && previousVersion !== undefined) {
+          this.post({
+            type: 'table/delta',
+            payload: { version: data.version, previous: previousVersion, delta },
           });
           this.sentVersion = data.version;
         } else {
