@@ -66,7 +66,7 @@ describe('table deltas', () => {
     const runs = sweep(5);
     const previous = table(runs, 1);
     const running = run(runs[1].id, {
-      params: runs[1].params as Record<string, number>,
+      params: runs[1].params,
       metrics: { loss: [1, 0.01, 0.001], val_accuracy: [0.9] },
     });
     const next = table(
