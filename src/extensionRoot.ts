@@ -223,6 +223,7 @@ export class ExtensionRoot implements vscode.Disposable {
         extensionUri: context.extensionUri,
         runs: this.runs,
         imported: this.imported,
+        readImported: async (source) => (await importedService.worker()).readSource(source),
         root,
         state: context.workspaceState,
         log: this.log,

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { ImportedRun } from '../metrics/discovery/importedRun';
 import type { MetricPoint, MetricSourceKind } from '../metrics/series';
 import { dict } from '../../shared/dict';
+import { importedRunState } from './importedFollower';
 import { addToSummary } from './summaries';
 import type { MetricSummary, RunRecord } from './types';
 
@@ -156,6 +157,7 @@ export function importedRunRecord(run: ImportedRun): RunRecord {
       label,
       stableKey: importedStableKey(run),
       key: run.key,
+      source: { path: run.source, runId: importedRunState(run).source.sourceRunId },
       ...(run.status !== undefined ? { status: run.status } : {}),
     },
   };

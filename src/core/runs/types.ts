@@ -258,6 +258,8 @@ export interface ImportedOrigin {
   stableKey: string;
   /** The key the discovery and the Runs view use (`<format>:<absolute source path>#<id>`). */
   key: string;
+  /** The source's absolute path and the run's id as the source's reader gives it, to read its series again. */
+  source: { path: string; runId: string };
   /** The status the source records; absent when it records none (TensorBoard, CSV logs). */
   status?: RunStatus;
 }

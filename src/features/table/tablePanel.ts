@@ -8,8 +8,12 @@
 import * as vscode from 'vscode';
 import { Emitter, type Event } from '../../core/base/emitter';
 import { UserInputError } from '../../core/base/errors';
-import type { StepValueLookup } from '../../core/compare/fields';
-import { loadStepValues } from '../../core/compare/stepValues';
+import type { Field, StepValueLookup } from '../../core/compare/fields';
+import {
+  loadImportedStepValues,
+  loadStepValues,
+  type ReadImportedSource,
+} from '../../core/compare/stepValues';
 import type { ImportedRun } from '../../core/metrics/discovery/importedRun';
 import { readAnnotations, writeAnnotations, type RunAnnotations } from '../../core/runs/annotations';
 import { readImportedAnnotations, writeImportedAnnotation } from '../../core/runs/importedAnnotations';
@@ -65,6 +69,8 @@ export interface TablePanelServices {
   runs: RunsModel;
   /** Runs other tools logged in the workspace (TensorBoard, MLflow, ...), listed after the own runs. */
   imported?: ImportedRunsModel;
+  /** Reads an imported run's source (the metrics worker), for its values at steps. */
+  readImported?: ReadImportedSource;
   /** The workspace folder (its `.xlens/runs` holds the runs). */
   root: string;
   /** Where the layout is kept (the extension's `workspaceState`). */
@@ -147,7 +153,7 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
         await this.readAnnotations(runs.filter((run) => !this.annotations.has(run.id)));
         const aggregates = new Map(this.layout.aggregates);
         const columns = [...aggregates].map(([name, aggregate]) => metricColumn(name, aggregate));
-        this.stepValue = await loadStepValues(this.runStore, runs, stepFields(columns));
+        this.stepValue = await this.loadStepValues(runs, stepFields(columns));
         const previous =
           this.data && this.sentVersion === this.data.version
             ? { data: this.data, runs: this.runs }
@@ -195,6 +201,20 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
         this.services.log?.warn(`table view: could not read the runs: ${String(error)}`);
       });
     return this.refreshing;
+  }
+
+  /** Values at steps of own runs (their `metrics.jsonl`) and imported runs (their sources, when readable). */
+  private async loadStepValues(
+    runs: readonly RunRecord[],
+    fields: Field[],
+  ): Promise<StepValueLookup | undefined> {
+    const own = await loadStepValues(this.runStore, runs, fields);
+    const read = this.services.readImported;
+    const imported = read ? await loadImportedStepValues(runs, fields, read) : undefined;
+    if (!own || !imported) {
+      return own ?? imported;
+    }
+    return (id, metric, step) => own(id, metric, step) ?? imported(id, metric, step);
   }
 
   /** The records of the imported runs of the last scan (the same objects while a run is unchanged). */
@@ -270,7 +290,7 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
       return;
     }
     const catalog = tableCatalog(data);
-    const extra = await loadStepValues(this.runStore, runs, queryStepFields(query, catalog));
+    const extra = await this.loadStepValues(runs, queryStepFields(query, catalog));
     if (query !== this.query || version !== this.version) {
       return; // a newer query or table is on its way
     }
@@ -297,7 +317,7 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
     }
     this.saveLayout({ ...this.layout, aggregates: [...aggregates] });
     const column = metricColumn(metric, aggregate);
-    const stepValue = await loadStepValues(this.runStore, this.runs, stepFields([column]));
+    const stepValue = await this.loadStepValues(this.runs, stepFields([column]));
     const values = columnValues(this.runs, column, stepValue);
     if (this.data) {
       const index = this.data.columns.findIndex((c) => c.key === column.key);
@@ -336,7 +356,7 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
     const byId = new Map(this.runs.map((run) => [run.id, run]));
     const shown = this.data.columns.filter((column) => keys.includes(column.key));
     const exported = runIds.flatMap((id) => byId.get(id) ?? []);
-    const stepValue = await loadStepValues(this.runStore, exported, stepFields(shown));
+    const stepValue = await this.loadStepValues(exported, stepFields(shown));
     const csv = tableCsv(byId, this.data.columns, runIds, keys, stepValue);
     const target = await vscode.window.showSaveDialog({
       filters: { CSV: ['csv'] },

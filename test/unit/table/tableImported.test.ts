@@ -10,7 +10,8 @@ import { cpSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { discoverImportedRuns } from '../../../src/core/metrics/discovery/discovery';
+import { loadImportedStepValues } from '../../../src/core/compare/stepValues';
+import { discoverImportedRuns, readSource } from '../../../src/core/metrics/discovery/discovery';
 import { isRunId } from '../../../src/core/runs/ids';
 import { readImportedAnnotations, writeImportedAnnotation } from '../../../src/core/runs/importedAnnotations';
 import { importedRunRecord, isImportedRecordId } from '../../../src/core/runs/importedRecord';
@@ -177,6 +178,42 @@ describe('experiments table: imported runs as rows', () => {
       titles.some((t) => t.startsWith(`▾ ${wandb.slice(0, 7)} · 1 run`)),
       titles.join(' | '),
     );
+  });
+
+  it("reads the value at a step from the imported run's source, each source once", async () => {
+    const ws = workspace();
+    const { runs } = await table(ws);
+    const expected = JSON.parse(
+      readFileSync(join(FIXTURES, 'wandb/git/expected.json'), 'utf8'),
+    ) as WandbExpected;
+    const tensorBoard = (
+      JSON.parse(readFileSync(join(FIXTURES, 'tensorboard/expected.json'), 'utf8')) as Record<
+        string,
+        TensorBoardExpected
+      >
+    ).BozzoloLu__GAN['logs/GAN/20221120-123722'].series['Discriminator loss'];
+    const reads: string[] = [];
+    const lookup = await loadImportedStepValues(
+      runs,
+      [
+        { kind: 'metric', name: 'val/loss', aggregate: { step: 20 } },
+        { kind: 'metric', name: 'val/loss', aggregate: { step: 25 } },
+        { kind: 'metric', name: 'Discriminator loss', aggregate: { step: tensorBoard.last.step } },
+      ],
+      (source) => {
+        reads.push(source.path);
+        return readSource(source);
+      },
+    );
+    assert.ok(lookup);
+    const wandb = runs.find((r) => r.imported?.format === 'wandb')!;
+    const line = expected.logged.find((l) => l._step === 20)!;
+    assert.equal(lookup(wandb.id, 'val/loss', 20), line['val/loss']);
+    assert.equal(lookup(wandb.id, 'val/loss', 25), undefined, 'no point logged at step 25');
+    const gan = runs.find((r) => r.task === 'logs/GAN/20221120-123722')!;
+    assert.equal(lookup(gan.id, 'Discriminator loss', tensorBoard.last.step), tensorBoard.last.value);
+    assert.equal(lookup(runs[0].id, 'val/loss', 20), undefined, 'own runs are read from metrics.jsonl');
+    assert.equal(new Set(reads).size, reads.length, 'each source read once');
   });
 
   it('filters and exports imported rows through the one filter language and CSV', async () => {
