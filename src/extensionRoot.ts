@@ -212,6 +212,8 @@ export class ExtensionRoot implements vscode.Disposable {
       const compare: CompareRegistrationServices = {
         extensionUri: context.extensionUri,
         followers,
+        imported: this.imported,
+        watchImported: dashboards.watchImported,
         runs: this.runs,
         log: this.log,
         panels: this.track(new PanelRegistry<ComparePanel>()),
@@ -220,6 +222,8 @@ export class ExtensionRoot implements vscode.Disposable {
       const table: TableRegistrationServices = {
         extensionUri: context.extensionUri,
         runs: this.runs,
+        imported: this.imported,
+        readImported: async (source) => (await importedService.worker()).readSource(source),
         root,
         state: context.workspaceState,
         log: this.log,

@@ -8,7 +8,8 @@
  * filter language of `xlens runs --filter`, evaluated on the host: the view posts `table/query` and the host
  * answers `table/filtered` (the matching rows, or the error with its column). Choosing a metric's aggregate
  * posts `table/aggregate`; the host answers `table/column` with the new values. New or changed runs bring a
- * new snapshot (at most about once a second).
+ * new snapshot (at most about once a second). Rows include the runs other tools logged in the workspace
+ * (TensorBoard, MLflow, DVCLive, W&B, CSV loggers), named by `sources`.
  */
 import type { FieldValue } from '../shared/fieldOrder';
 import {
@@ -43,6 +44,12 @@ export interface TableData {
   runIds: string[];
   /** Per row: the run's commit (full SHA), `null` outside git. */
   commits: (string | null)[];
+  /**
+   * Per row: the tool that logged an imported run (`TensorBoard`, `MLflow`, `W&B`, ...; such a row is
+   * read from that tool's logs), `null` for the workspace's own runs. Absent when no row is imported.
+   * Imported rows without a commit are grouped apart ("imported").
+   */
+  sources?: (string | null)[];
   /** The workspace's HEAD commit (its group comes first). */
   head: string | null;
   starred: boolean[];
@@ -58,6 +65,32 @@ export interface TableRowUpdate {
   values: FieldValue[];
   starred: boolean;
   note: string;
+}
+
+/** A row added by a {@link TableDelta}: everything a row of {@link TableData} holds. */
+export interface TableAddedRow {
+  /** Its index in the new data. */
+  index: number;
+  runId: string;
+  commit: string | null;
+  source: string | null;
+  starred: boolean;
+  note: string;
+  /** `values[column]`, in the order of the data's columns. */
+  values: FieldValue[];
+}
+
+/**
+ * How the rows of one version of the data became the next, the columns staying the same: the rows removed
+ * (indices in the previous data, ascending), the rows added (indices in the new data, ascending) and the
+ * rows whose values, star or note changed (indices in the new data). Rows neither removed nor added keep
+ * their order. Applied by `applyTableDelta` (`tableDelta.ts`).
+ */
+export interface TableDelta {
+  removed: number[];
+  added: TableAddedRow[];
+  changed: TableRowUpdate[];
+  head: string | null;
 }
 
 /** One sort key: a column key and its direction. */
@@ -111,6 +144,12 @@ export interface TableHostMessages {
    * A view holding another version ignores it (a full snapshot follows any other change).
    */
   'table/rows': { version: number; previous: number; rows: TableRowUpdate[] };
+  /**
+   * Rows added, removed or changed (a new run, a deleted one) with the same columns as the data of version
+   * `previous`, instead of a whole snapshot; the data becomes version `version`. A view holding another
+   * version ignores it.
+   */
+  'table/delta': { version: number; previous: number; delta: TableDelta };
   /** New values of a metric column (after `table/aggregate`). */
   'table/column': { version: number; column: TableColumn; values: FieldValue[] };
   /** The rows matching `query` (`null`: all rows), or why the query is wrong. */

@@ -4,7 +4,14 @@
  * star) sticky at the left. Every text from the data is set with `textContent`.
  */
 import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
-import { cellText, columnLabel, type DisplayItem, type ShownColumn, type TableModel } from './model';
+import {
+  cellText,
+  columnLabel,
+  groupTitle,
+  type DisplayItem,
+  type ShownColumn,
+  type TableModel,
+} from './model';
 
 export const ROW_HEIGHT = 24;
 export const HEADER_HEIGHT = 30;
@@ -272,10 +279,7 @@ export class Grid {
     const row = div('row group');
     row.style.transform = `translateY(${top}px)`;
     row.style.width = width;
-    const label = div(
-      'group-label',
-      `${group.collapsed ? '▸' : '▾'} ${group.sha ? group.sha.slice(0, 7) : 'no commit'}${group.head ? ' (HEAD)' : ''} · ${group.count} run${group.count === 1 ? '' : 's'}`,
-    );
+    const label = div('group-label', groupTitle(group));
     label.setAttribute('role', 'button');
     label.addEventListener('click', () => this.handlers.onGroupToggle(group.sha));
     row.append(label);

@@ -5,6 +5,7 @@
  * `xlens runs --filter`), which answers with the matching rows. The query is saved with `setState`.
  */
 import { assertNever } from '../../src/protocol/messages';
+import { applyTableDelta } from '../../src/protocol/tableDelta';
 import {
   type TableHostMessage,
   type TableLayout,
@@ -160,6 +161,16 @@ class TableView {
         data.version = message.payload.version;
         model.invalidate();
         this.grid?.update();
+        return;
+      }
+      case 'table/delta': {
+        const model = this.model;
+        if (model && message.payload.previous === model.data.version) {
+          this.snapshot(
+            applyTableDelta(model.data, message.payload.delta, message.payload.version),
+            model.layout,
+          );
+        }
         return;
       }
       case 'table/column': {

@@ -13,6 +13,15 @@ export type DisplayItem =
   | { kind: 'group'; sha: string | null; count: number; collapsed: boolean; head: boolean }
   | { kind: 'run'; row: number };
 
+/** The group key of imported runs that record no commit (never a SHA, which is hex). */
+export const IMPORTED_GROUP = 'imported';
+
+/** The header text of a group: the short commit, `imported` or `no commit`, HEAD marked, and its size. */
+export function groupTitle(group: Extract<DisplayItem, { kind: 'group' }>): string {
+  const name = group.sha === IMPORTED_GROUP ? 'imported' : group.sha ? shortSha(group.sha) : 'no commit';
+  return `${group.collapsed ? '▸' : '▾'} ${name}${group.head ? ' (HEAD)' : ''} · ${group.count} run${group.count === 1 ? '' : 's'}`;
+}
+
 /** A column as the grid lays it out: its index in the data and its width in px. */
 export interface ShownColumn {
   index: number;
@@ -24,6 +33,7 @@ export interface ShownColumn {
 const WIDTHS: Record<string, number> = {
   id: 200,
   task: 120,
+  source: 100,
   status: 90,
   started: 140,
   duration: 80,
@@ -171,18 +181,23 @@ export class TableModel {
     if (!this.layout.grouped) {
       return Array.from(rows, (row): DisplayItem => ({ kind: 'run', row }));
     }
-    // Groups in the order of their newest run (rows are newest first), HEAD first, no commit last.
-    const { commits, head } = this.data;
+    // Groups in the order of their newest run (rows are newest first), HEAD first, then commits, then
+    // imported runs without a commit, no commit last.
+    const { commits, head, sources } = this.data;
+    const groupOf = (row: number): string | null =>
+      commits[row] ?? (sources?.[row] != null ? IMPORTED_GROUP : null);
     const groups = new Map<string | null, number[]>();
     for (let row = 0; row < commits.length; row++) {
-      if (!groups.has(commits[row])) {
-        groups.set(commits[row], []);
+      const sha = groupOf(row);
+      if (!groups.has(sha)) {
+        groups.set(sha, []);
       }
     }
     for (const row of rows) {
-      groups.get(commits[row])!.push(row);
+      groups.get(groupOf(row))!.push(row);
     }
-    const rank = (sha: string | null): number => (sha === null ? 2 : sha === head ? 0 : 1);
+    const rank = (sha: string | null): number =>
+      sha === null ? 3 : sha === IMPORTED_GROUP ? 2 : sha === head ? 0 : 1;
     const items: DisplayItem[] = [];
     for (const sha of [...groups.keys()].sort((a, b) => rank(a) - rank(b))) {
       const members = groups.get(sha)!;

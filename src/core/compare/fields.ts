@@ -19,7 +19,11 @@ export const ATTRIBUTES = [
   'commit',
   'branch',
   'dirty',
+  'source',
 ] as const;
+
+/** The `source` attribute of the workspace's own runs (imported runs read their tool: `TensorBoard`, ...). */
+export const OWN_SOURCE = 'xlens';
 
 /** One of {@link ATTRIBUTES}. */
 export type Attribute = (typeof ATTRIBUTES)[number];
@@ -70,7 +74,8 @@ export function fieldId(field: Field): string {
  * Reads `field` from `run`.
  * - attributes: `started` is the ISO time the run started (or was created), `duration` in ms (a running
  *   run's time so far is not counted: `null`), `commit` the 40-hex SHA, `dirty` whether uncommitted code
- *   was snapshotted;
+ *   was snapshotted, `source` what logged the run (`xlens`, or the tool of an imported run: `TensorBoard`),
+ *   `status` missing for an imported run whose logs record none;
  * - params: the recorded value (run.json keeps flattened keys), `null` when the run has no such param;
  * - metrics: the summary's value for the aggregate, `null` when the run has no finite value of the metric.
  * @param stepValue needed only for `{ step }` aggregates; without it they read `null`.
@@ -101,9 +106,10 @@ function attributeValue(run: RunRecord, name: Attribute): FieldValue {
     case 'task':
       return run.task;
     case 'status':
-      return run.status;
+      // A run imported from logs that record no status (TensorBoard, CSV) has none.
+      return run.imported && run.imported.status === undefined ? null : run.status;
     case 'started':
-      return run.startedAt ?? run.createdAt;
+      return run.startedAt ?? (run.createdAt === '' ? null : run.createdAt);
     case 'duration':
       return run.durationMs ?? null;
     case 'commit':
@@ -112,6 +118,8 @@ function attributeValue(run: RunRecord, name: Attribute): FieldValue {
       return run.git.branch;
     case 'dirty':
       return run.git.commit ? run.git.dirty : null;
+    case 'source':
+      return run.imported?.label ?? OWN_SOURCE;
   }
 }
 

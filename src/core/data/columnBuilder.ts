@@ -78,6 +78,11 @@ export class ColumnBuilder {
     return this.length;
   }
 
+  /** True while a number cell is stored as its number, so `pushNumber(Number(text))` equals `pushCell(text)`. */
+  get readsPlainNumbers(): boolean {
+    return this.mode === 'numeric' && !this.override;
+  }
+
   /**
    * A text cell (CSV/TSV): NA tokens are missing, numbers are numbers, the rest are strings.
    * @param row the cell's data row in the file (0-based), recorded with unparsable values; -1 if unknown.
@@ -205,7 +210,6 @@ export class ColumnBuilder {
   pushMissing(): void {
     this.writeMissing(false);
   }
-
   private writeMissing(unparsable: boolean): void {
     const at = this.claim(true, unparsable);
     if (this.mode === 'numeric') {
@@ -234,7 +238,9 @@ export class ColumnBuilder {
       this.nonNumbers?.delete(at);
     } else {
       if (this.mode === 'numeric') {
-        this.ensureNumbers();
+        if (this.length >= this.numbers.length) {
+          this.grow();
+        }
       } else {
         this.ensureCodes();
       }
@@ -426,12 +432,6 @@ export class ColumnBuilder {
     this.mode = 'dictionary';
     this.nonNumbers = undefined;
     this.examples = [];
-  }
-
-  private ensureNumbers(): void {
-    if (this.length >= this.numbers.length) {
-      this.grow();
-    }
   }
 
   private grow(): void {

@@ -5,54 +5,24 @@
 import { pipeline } from 'node:stream/promises';
 import { CsvError, parse } from 'csv-parse';
 import { CancelledError, UserInputError } from '../base/errors';
-import { ColumnBuilder } from './columnBuilder';
-import { checkColumnNames, missingColumnError } from './columns';
-import { RowReservoir } from './sample';
-import { firstLine, separatorMismatch } from './separator';
-import type { Column, ColumnType } from './types';
+import {
+  DelimitedTable,
+  headerNames,
+  separatorError,
+  type RawTable,
+  type ReadOptions,
+} from './delimitedTable';
+import { readPlainDelimited } from './plainCsv';
+import { firstLine } from './separator';
 import { StrictUtf8Decoder } from './utf8';
-import { ownValue } from '../../shared/dict';
 import { createRegularFileStream } from '../base/regularFile';
 
-/** What the drift loader takes, for separator messages. */
-const ACCEPTED = 'xlens reads comma-separated CSV (or tab-separated .tsv)';
-
-/** The error for a file read with the wrong separator (see `separator.ts`), if it is one. */
-function separatorError(
-  headerLine: string | undefined,
-  name: string,
-  delimiter: string,
-): UserInputError | undefined {
-  const message = headerLine !== undefined ? separatorMismatch(headerLine, delimiter, ACCEPTED) : undefined;
-  return message !== undefined
-    ? new UserInputError(`${name}:1: ${message}`, { file: name, line: 1 })
-    : undefined;
-}
-
-/** What a reader returns. */
-export interface RawTable {
-  /** Rows in `columns` (the sample when sampling applied). */
-  rows: number;
-  /** Data rows in the file. */
-  rowsRead: number;
-  columns: Column[];
-  fileColumns: string[];
-}
-
-/** Options every reader takes. */
-export interface ReadOptions {
-  columns?: string[];
-  types?: Record<string, ColumnType>;
-  /**
-   * Keep a seeded uniform sample of at most `maxRows` rows, in file order (see `sample.ts`). Streamed
-   * formats hold at most `maxRows` rows in memory while reading.
-   */
-  sample?: { maxRows: number; seed: number };
-  signal?: AbortSignal;
-}
+export type { RawTable, ReadOptions } from './delimitedTable';
 
 /**
- * Reads a delimited text file.
+ * Reads a delimited text file. A plain file (no quotes, one kind of line end, every row complete, see
+ * `plainCsv.ts`) is read by the fast reader; any other file, and every file with an error, by
+ * `csv-parse`, which then gives the result and the messages.
  * @param path file to read; `name` is used in messages.
  * @throws UserInputError for an empty file, a header without rows, ragged rows, bad quoting, invalid
  *   UTF-8, duplicate header names or a requested column that is not in the header (each naming file and
@@ -64,15 +34,40 @@ export async function readDelimited(
   delimiter: ',' | '\t',
   options: ReadOptions = {},
 ): Promise<RawTable> {
+  return (
+    (await readPlainDelimited(path, name, delimiter, options)) ??
+    readDelimitedGeneral(path, name, delimiter, options)
+  );
+}
+
+/**
+ * The column names of a delimited file from its first line alone, as {@link readDelimited} names them,
+ * when that line is a plain header: complete, not blank, without a quote or a CR inside (a CR ends the
+ * first record when the file's lines end with CR). Undefined otherwise, or when the file cannot be read:
+ * the full read then decides (and reports).
+ */
+export function plainHeader(path: string, delimiter: ',' | '\t'): string[] | undefined {
+  const line = firstLine(path, { complete: true })?.replace(/^\uFEFF/, '');
+  if (line === undefined || line === '' || line.includes('"') || line.includes('\r')) {
+    return undefined;
+  }
+  return headerNames(line.split(delimiter));
+}
+
+/**
+ * Reads any delimited text file with `csv-parse` (RFC 4180: quoted fields may hold delimiters and
+ * newlines; the record delimiter is the first line end found: CRLF, LF or CR). Throws as
+ * {@link readDelimited}.
+ */
+export async function readDelimitedGeneral(
+  path: string,
+  name: string,
+  delimiter: ',' | '\t',
+  options: ReadOptions = {},
+): Promise<RawTable> {
   const decoder = new StrictUtf8Decoder(name);
-  let header: string[] | undefined;
-  let builders: (ColumnBuilder | undefined)[] = [];
-  let rows = 0;
+  const table = new DelimitedTable(name, delimiter, options);
   let sawBytes = false;
-  const reservoir = options.sample
-    ? new RowReservoir(options.sample.maxRows, options.sample.seed)
-    : undefined;
-  const wanted = options.columns ? new Set(options.columns) : undefined;
   // Records are consumed by async iteration: csv-parse's `on_record` hook builds an info object per
   // record and measured slower.
   const parser = parse({ delimiter, skip_empty_lines: true, relax_column_count: false, trim: false });
@@ -92,40 +87,16 @@ export async function readDelimited(
       parser,
       async function (records: AsyncIterable<string[]>) {
         for await (const record of records) {
-          if (!header) {
-            const wrongSeparator =
-              record.length === 1 ? separatorError(record[0], name, delimiter) : undefined;
-            if (wrongSeparator) {
-              throw wrongSeparator;
-            }
-            header = record.map((h, i) => (h.trim() === '' ? `column_${i + 1}` : h.trim()));
-            checkColumnNames(header, name);
-            for (const column of options.columns ?? []) {
-              if (!header.includes(column)) {
-                throw missingColumnError(name, column, header);
-              }
-            }
-            builders = header.map((h) =>
-              !wanted || wanted.has(h)
-                ? new ColumnBuilder(h, ownValue(options.types, h), reservoir !== undefined)
-                : undefined,
-            );
+          if (!table.header) {
+            table.setHeader(record);
             continue;
           }
-          rows++;
-          if (reservoir) {
-            const decision = reservoir.next();
-            if (!decision) {
-              continue;
+          if (table.beginRow()) {
+            const builders = table.builders;
+            const row = table.rows - 1;
+            for (let i = 0; i < builders.length; i++) {
+              builders[i]?.pushCell(record[i], row);
             }
-            if (!decision.append) {
-              for (const builder of builders) {
-                builder?.replaceNext(decision.slot);
-              }
-            }
-          }
-          for (let i = 0; i < builders.length; i++) {
-            builders[i]?.pushCell(record[i], rows - 1);
           }
         }
       },
@@ -133,27 +104,11 @@ export async function readDelimited(
   } catch (error) {
     if (error instanceof CsvError && error.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') {
       // Rows longer than a one-field header: often a ;-separated file with decimal commas.
-      throw separatorError(firstLine(path), name, delimiter) ?? translate(error, name, header?.length);
+      throw separatorError(firstLine(path), name, delimiter) ?? translate(error, name, table.header?.length);
     }
-    throw translate(error, name, header?.length, options.signal);
+    throw translate(error, name, table.header?.length, options.signal);
   }
-  if (!sawBytes || !header) {
-    throw new UserInputError(`${name}: the file is empty; expected a header row followed by data rows.`, {
-      file: name,
-      line: 1,
-    });
-  }
-  if (rows === 0) {
-    throw new UserInputError(`${name}: the file has a header but no data rows.`, { file: name, line: 2 });
-  }
-  const order = reservoir && reservoir.seen > reservoir.capacity ? reservoir.order() : undefined;
-  const columns: Column[] = [];
-  for (const builder of builders) {
-    if (builder) {
-      columns.push(builder.finish(order));
-    }
-  }
-  return { rows: reservoir ? reservoir.size : rows, rowsRead: rows, columns, fileColumns: header };
+  return table.finish(sawBytes);
 }
 
 function translate(error: unknown, name: string, headerFields?: number, signal?: AbortSignal): Error {

@@ -10,7 +10,7 @@ import { extname } from 'node:path';
 import { UserInputError } from '../base/errors';
 import { fileKind, NotRegularFileError } from '../base/regularFile';
 import { readArrow } from './arrow';
-import { readDelimited, type RawTable } from './csv';
+import { plainHeader, readDelimited, type RawTable } from './csv';
 import { readJsonLines } from './jsonl';
 import { lineNumbersOfRows } from './lines';
 import { readParquet } from './parquet';
@@ -46,6 +46,16 @@ export function formatOf(path: string, name = path): TableFormat {
     );
   }
   return format;
+}
+
+/**
+ * The column names of a CSV/TSV file from its first line alone, as `loadTable` names them (see
+ * `plainHeader`), so a caller can load only the columns it needs. Undefined for other formats, or when
+ * the whole file must be read to know.
+ */
+export function plainFileColumns(path: string): string[] | undefined {
+  const format = EXTENSIONS[extname(path).toLowerCase()];
+  return format === 'csv' ? plainHeader(path, ',') : format === 'tsv' ? plainHeader(path, '\t') : undefined;
 }
 
 /**

@@ -2,7 +2,7 @@
  * Evaluation of a predictions file (CSV, TSV, JSON Lines, Parquet, Arrow through the data loaders):
  * columns chosen or found by name, bad values named by file, row and column, then the evaluation.
  */
-import { loadTable } from '../data/load';
+import { loadTable, plainFileColumns } from '../data/load';
 import { lineNumbersOfRows } from '../data/lines';
 import type { Table } from '../data/types';
 import { evaluateClassification } from './classification';
@@ -68,6 +68,28 @@ export async function evaluateFile(path: string, options: EvaluateFileOptions = 
   const table = await loadTable(path, {
     displayName: options.displayName,
     signal: options.signal,
+    columns: neededColumns(path, options),
   });
   return evaluateTable(table, path, options);
+}
+
+/**
+ * The columns the evaluation reads, when the file's column names are known before reading it (a CSV/TSV
+ * header): other columns (features, ids) are then not loaded. Undefined to load every column.
+ */
+function neededColumns(path: string, options: EvaluateFileOptions): string[] | undefined {
+  const header = plainFileColumns(path);
+  if (header === undefined) {
+    return undefined;
+  }
+  try {
+    const choice = chooseColumns(options.displayName ?? path, header, options);
+    return [
+      choice.target,
+      ...(choice.pred === null ? [] : [choice.pred]),
+      ...choice.proba.map((p) => p.column),
+    ];
+  } catch {
+    return undefined; // the choice fails again after the full read, which then says why
+  }
 }

@@ -192,6 +192,11 @@ export interface RunRecord {
    * is read-only: re-running it makes a new local run.
    */
   origin?: RunOrigin;
+  /**
+   * Set only on records made in memory from a run another tool logged (`core/runs/importedRecord.ts`),
+   * never in a `run.json`: where that run came from.
+   */
+  imported?: ImportedOrigin;
   /** For a run submitted to Slurm (`executor: slurm`): the job and its last known state. */
   slurm?: SlurmJobRecord;
 }
@@ -238,6 +243,25 @@ export interface CheckResult {
   passed: boolean;
   /** Why the check failed (a missing metric or baseline, or the comparison that did not hold). */
   reason?: string;
+}
+
+/** Where a record made from another tool's run came from (see `core/runs/importedRecord.ts`). */
+export interface ImportedOrigin {
+  /** The source format (a `MetricSourceKind`: `tensorboard`, `mlflow`, `wandb`, ...). */
+  format: string;
+  /** The format as people read it: `TensorBoard`, `MLflow`, `W&B`, ... */
+  label: string;
+  /**
+   * `<format>:<source path relative to the workspace>#<id in the source>`: the same while the logs stay
+   * where they are, also when the workspace folder moves or the run is renamed. Annotations are kept under it.
+   */
+  stableKey: string;
+  /** The key the discovery and the Runs view use (`<format>:<absolute source path>#<id>`). */
+  key: string;
+  /** The source's absolute path and the run's id as the source's reader gives it, to read its series again. */
+  source: { path: string; runId: string };
+  /** The status the source records; absent when it records none (TensorBoard, CSV logs). */
+  status?: RunStatus;
 }
 
 /** The origin of a pulled run (see `core/share`). */

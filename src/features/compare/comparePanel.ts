@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { Emitter, type Event } from '../../core/base/emitter';
-import type { RunFollowerLease, RunFollowers } from '../../core/runs/runFollowers';
+import { isImportedRecordId } from '../../core/runs/importedRecord';
 import { assertNever, type MessageOf } from '../../protocol/messages';
 import {
   DEFAULT_COMPARE_OPTIONS,
@@ -16,6 +16,7 @@ import {
 } from '../../protocol/compare';
 import { WebviewHost } from '../../webview/webviewHost';
 import { Commands } from '../ids';
+import type { ComparedRun } from './comparedRuns';
 import { buildCompareSnapshot, type ComparedRunState } from './viewModel';
 
 /** Snapshots sent while compared runs write points, at most one per this many ms. */
@@ -29,7 +30,7 @@ export interface CompareLog {
 
 /** One open compare view. */
 export class ComparePanel extends WebviewHost<CompareHostMessages, CompareViewMessages> {
-  private readonly leases: RunFollowerLease[];
+  private readonly compared: ComparedRun[];
   private options: CompareOptions;
   private pending: NodeJS.Timeout | undefined;
   private readonly onDidRenderEmitter = this.store.track(new Emitter<{ charts: number; ms: number }>());
@@ -39,31 +40,33 @@ export class ComparePanel extends WebviewHost<CompareHostMessages, CompareViewMe
   readonly loaded: Promise<void>;
 
   /**
-   * @param runIds the compared runs, in order (the first is the baseline until the user picks another).
-   * @throws Error when a run id is not one (nothing is followed then).
+   * @param runIds the compared runs, in order (the first is the baseline until the user picks another):
+   *   ids of own runs or record ids of imported runs.
+   * @param follow starts following one run (own or imported, see `comparedRuns.ts`).
+   * @throws Error when `follow` throws for an id (nothing is followed then).
    */
   constructor(
     panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     readonly runIds: readonly string[],
-    followers: RunFollowers,
+    follow: (runId: string) => ComparedRun,
     private readonly log?: CompareLog,
     options: CompareOptions = DEFAULT_COMPARE_OPTIONS,
   ) {
     super(panel, { title: `Compare ${runIds.length} runs`, bundle: 'compare', extensionUri });
     this.options = options;
-    this.leases = [];
+    this.compared = [];
     try {
       for (const id of runIds) {
-        this.leases.push(followers.follow(id));
+        this.compared.push(follow(id));
       }
     } catch (error) {
-      this.leases.forEach((lease) => lease.dispose());
+      this.compared.forEach((run) => run.dispose());
       throw error;
     }
-    for (const lease of this.leases) {
-      this.store.track(lease);
-      this.store.track(lease.follower.onDidChange(() => this.schedule()));
+    for (const run of this.compared) {
+      this.store.track(run);
+      this.store.track(run.onDidChange(() => this.schedule()));
     }
     this.store.track({ dispose: () => clearTimeout(this.pending) });
     this.store.track(
@@ -71,8 +74,8 @@ export class ComparePanel extends WebviewHost<CompareHostMessages, CompareViewMe
     );
     this.load();
     this.loaded = Promise.all(
-      this.leases.map((lease, i) =>
-        lease.follower.start().catch((error: unknown) => {
+      this.compared.map((run, i) =>
+        run.ready.catch((error: unknown) => {
           this.log?.warn(`compare view: could not read run ${runIds[i]}: ${String(error)}`);
         }),
       ),
@@ -86,10 +89,10 @@ export class ComparePanel extends WebviewHost<CompareHostMessages, CompareViewMe
 
   private states(): ComparedRunState[] {
     const states: ComparedRunState[] = [];
-    this.leases.forEach((lease) => {
-      const record = lease.follower.liveRecord;
+    this.compared.forEach((run) => {
+      const record = run.record;
       if (record) {
-        states.push({ record, series: lease.follower.series });
+        states.push({ record, series: run.series });
       }
     });
     return states;
@@ -132,12 +135,20 @@ export class ComparePanel extends WebviewHost<CompareHostMessages, CompareViewMe
         this.post(this.snapshot());
         return;
       case 'compare/openDashboard':
-        // Only the runs this view compares.
-        if (!this.runIds.includes(message.payload.runId)) {
-          this.log?.warn(`compare view: ignored a request for run ${JSON.stringify(message.payload.runId)}`);
-          return;
+        {
+          // Only the runs this view compares.
+          const index = this.runIds.indexOf(message.payload.runId);
+          if (index < 0) {
+            this.log?.warn(
+              `compare view: ignored a request for run ${JSON.stringify(message.payload.runId)}`,
+            );
+            return;
+          }
+          void vscode.commands.executeCommand(
+            Commands.openRunDashboard.id,
+            ...this.compared[index].dashboardArgs(),
+          );
         }
-        void vscode.commands.executeCommand(Commands.openRunDashboard.id, message.payload.runId);
         return;
       case 'compare/rendered':
         this.onDidRenderEmitter.fire(message.payload);
@@ -146,6 +157,12 @@ export class ComparePanel extends WebviewHost<CompareHostMessages, CompareViewMe
         // The view shows the button for two runs only.
         if (this.runIds.length !== 2) {
           this.log?.warn('compare view: Compare Code needs two runs');
+          return;
+        }
+        if (this.runIds.some(isImportedRecordId)) {
+          void vscode.window.showInformationMessage(
+            'Experiment Lens: Compare Code needs two runs of this workspace; a run imported from another tool has no code recorded.',
+          );
           return;
         }
         void vscode.commands.executeCommand(Commands.compareCode.id, [...this.runIds]);

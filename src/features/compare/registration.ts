@@ -41,7 +41,9 @@ export function registerCompare(s: CompareRegistrationServices): vscode.Disposab
       // From a CodeLens or another command: a list of run ids, compared in that order.
       const [first] = args;
       if (Array.isArray(first) && first.length >= 2 && first.every((id) => typeof id === 'string')) {
-        const missing = first.filter((id: string) => s.runs.get(id) === undefined);
+        const missing = first.filter(
+          (id: string) => s.runs.get(id) === undefined && s.imported?.byRecordId(id) === undefined,
+        );
         if (missing.length > 0) {
           throw new UserFacingError(`There is no run ${missing.join(', ')} (it may have been deleted).`);
         }

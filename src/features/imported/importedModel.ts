@@ -9,6 +9,7 @@ import { Emitter, type Event } from '../../core/base/emitter';
 import type { ImportedRun, ImportedRunsResult } from '../../core/metrics/discovery/importedRun';
 import type { MetricSourceKind } from '../../core/metrics/series';
 import { type ImportedRunNesting, nestImportedRuns } from '../../core/metrics/mlflow/nesting';
+import { importedRecordId, IMPORTED_FORMAT_LABELS } from '../../core/runs/importedRecord';
 import { keyMetricsText, lastValues } from '../../core/runs/keyMetrics';
 import { ViewItems } from '../ids';
 import { formatDuration, formatNumber, MISSING } from '../../shared/formatting';
@@ -42,16 +43,7 @@ export function isImportedElement(value: unknown): value is ImportedElement {
 }
 
 /** How each format reads in the tree, in the order the groups are listed. */
-export const FORMAT_LABELS: Readonly<Record<MetricSourceKind, string>> = {
-  tensorboard: 'TensorBoard',
-  mlflow: 'MLflow',
-  dvclive: 'DVCLive',
-  'keras-csv': 'Keras CSV',
-  'lightning-csv': 'Lightning CSV',
-  wandb: 'W&B',
-  jsonl: 'JSONL',
-  stdout: 'stdout',
-};
+export const FORMAT_LABELS: Readonly<Record<MetricSourceKind, string>> = IMPORTED_FORMAT_LABELS;
 const FORMAT_ORDER = Object.keys(FORMAT_LABELS) as MetricSourceKind[];
 
 /** Where the scan is. */
@@ -66,6 +58,7 @@ export class ImportedRunsModel implements Disposable {
   private result: ImportedRunsResult = { runs: [], sources: [], warnings: [], warningCount: 0 };
   private nesting: ImportedRunNesting = nestImportedRuns([]);
   private scan: ImportedScanState = { kind: 'idle' };
+  private recordIds: Map<string, ImportedRun> | undefined;
   private readonly emitter = new Emitter<void>();
   readonly onDidChange: Event<void> = this.emitter.event;
 
@@ -90,6 +83,7 @@ export class ImportedRunsModel implements Disposable {
   setResult(result: ImportedRunsResult, ms: number): void {
     this.result = result;
     this.nesting = nestImportedRuns(result.runs);
+    this.recordIds = undefined;
     this.scan = { kind: 'done', ms };
     this.emitter.fire();
   }
@@ -102,6 +96,17 @@ export class ImportedRunsModel implements Disposable {
 
   dispose(): void {
     this.emitter.dispose();
+  }
+
+  /**
+   * The run whose record id (`importedRecordId`, as the experiments table and the compare view name
+   * imported runs) is `id`, if the last scan found it.
+   */
+  byRecordId(id: string): ImportedRun | undefined {
+    if (this.recordIds === undefined) {
+      this.recordIds = new Map(this.result.runs.map((run) => [importedRecordId(run), run]));
+    }
+    return this.recordIds.get(id);
   }
 
   /** The run with `key` (`<format>:<source>#<id>`), if the last scan found it. */

@@ -8,9 +8,16 @@
 import * as vscode from 'vscode';
 import { Emitter, type Event } from '../../core/base/emitter';
 import { UserInputError } from '../../core/base/errors';
-import type { StepValueLookup } from '../../core/compare/fields';
-import { loadStepValues } from '../../core/compare/stepValues';
+import type { Field, StepValueLookup } from '../../core/compare/fields';
+import {
+  loadImportedStepValues,
+  loadStepValues,
+  type ReadImportedSource,
+} from '../../core/compare/stepValues';
+import type { ImportedRun } from '../../core/metrics/discovery/importedRun';
 import { readAnnotations, writeAnnotations, type RunAnnotations } from '../../core/runs/annotations';
+import { readImportedAnnotations, writeImportedAnnotation } from '../../core/runs/importedAnnotations';
+import { importedRunRecord } from '../../core/runs/importedRecord';
 import { RunStore } from '../../core/runs/store';
 import type { RunRecord } from '../../core/runs/types';
 import { assertNever, type MessageOf } from '../../protocol/messages';
@@ -26,7 +33,9 @@ import {
   type TableViewMessages,
 } from '../../protocol/table';
 import { WebviewHost } from '../../webview/webviewHost';
+import { deltaRows, diffTable } from './tableDiff';
 import { Commands } from '../ids';
+import type { ImportedRunsModel } from '../imported/importedModel';
 import type { RunsModel } from '../runs/runsModel';
 import {
   buildTableData,
@@ -58,6 +67,10 @@ export interface TableLog {
 export interface TablePanelServices {
   extensionUri: vscode.Uri;
   runs: RunsModel;
+  /** Runs other tools logged in the workspace (TensorBoard, MLflow, ...), listed after the own runs. */
+  imported?: ImportedRunsModel;
+  /** Reads an imported run's source (the metrics worker), for its values at steps. */
+  readImported?: ReadImportedSource;
   /** The workspace folder (its `.xlens/runs` holds the runs). */
   root: string;
   /** Where the layout is kept (the extension's `workspaceState`). */
@@ -85,6 +98,8 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
   private query: TableQuery = { expression: '', status: '', task: '', text: '' };
   private readonly annotations = new Map<string, RunAnnotations>();
   private stepValue: StepValueLookup | undefined;
+  /** The record of each imported run, kept while the scan's run object is the same (rows unchanged). */
+  private importedRecords = new WeakMap<ImportedRun, RunRecord>();
   private pending: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> = Promise.resolve();
   private readonly onDidRenderEmitter = this.store.track(
@@ -109,6 +124,9 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
       ),
     );
     this.store.track(services.runs.onDidChange(() => this.schedule()));
+    if (services.imported) {
+      this.store.track(services.imported.onDidChange(() => this.schedule()));
+    }
     this.load();
     this.loaded = this.refresh();
   }
@@ -131,11 +149,11 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
     this.refreshing = this.refreshing
       .then(async () => {
         const started = performance.now();
-        const runs = this.services.runs.all();
+        const runs = [...this.services.runs.all(), ...this.importedRuns()];
         await this.readAnnotations(runs.filter((run) => !this.annotations.has(run.id)));
         const aggregates = new Map(this.layout.aggregates);
         const columns = [...aggregates].map(([name, aggregate]) => metricColumn(name, aggregate));
-        this.stepValue = await loadStepValues(this.runStore, runs, stepFields(columns));
+        this.stepValue = await this.loadStepValues(runs, stepFields(columns));
         const previous =
           this.data && this.sentVersion === this.data.version
             ? { data: this.data, runs: this.runs }
@@ -151,10 +169,13 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
         const previousVersion = previous?.data.version;
         const changed = previous && patchTable(previous, runs, options);
         const data = changed && previous ? previous.data : buildTableData(runs, options);
+        // Runs added or removed with the same columns: the rows that differ instead of every row.
+        const delta = !changed && previous ? diffTable(previous.data, data) : undefined;
+        const useDelta = delta !== undefined && deltaRows(delta) <= Math.max(1, data.runIds.length / 2);
         this.runs = runs;
         this.data = data;
         this.services.log?.info(
-          `table view: ${runs.length} runs × ${data.columns.length} columns ${changed ? `(${changed.length} rows read again)` : 'built'} in ${Math.round(performance.now() - started)} ms`,
+          `table view: ${runs.length} runs × ${data.columns.length} columns ${changed ? `(${changed.length} rows read again)` : useDelta ? `built (${delta.added.length} added, ${delta.removed.length} removed, ${delta.changed.length} changed rows sent)` : 'built'} in ${Math.round(performance.now() - started)} ms`,
         );
         if (!this.isReady) {
           return;
@@ -163,6 +184,12 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
           this.post({
             type: 'table/rows',
             payload: { version: data.version, previous: previousVersion, rows: rowUpdates(data, changed) },
+          });
+          this.sentVersion = data.version;
+        } else if (useDelta && previousVersion !== undefined) {
+          this.post({
+            type: 'table/delta',
+            payload: { version: data.version, previous: previousVersion, delta },
           });
           this.sentVersion = data.version;
         } else {
@@ -176,10 +203,47 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
     return this.refreshing;
   }
 
+  /** Values at steps of own runs (their `metrics.jsonl`) and imported runs (their sources, when readable). */
+  private async loadStepValues(
+    runs: readonly RunRecord[],
+    fields: Field[],
+  ): Promise<StepValueLookup | undefined> {
+    const own = await loadStepValues(this.runStore, runs, fields);
+    const read = this.services.readImported;
+    const imported = read ? await loadImportedStepValues(runs, fields, read) : undefined;
+    if (!own || !imported) {
+      return own ?? imported;
+    }
+    return (id, metric, step) => own(id, metric, step) ?? imported(id, metric, step);
+  }
+
+  /** The records of the imported runs of the last scan (the same objects while a run is unchanged). */
+  private importedRuns(): RunRecord[] {
+    return (this.services.imported?.runs ?? []).map((run) => {
+      let record = this.importedRecords.get(run);
+      if (!record) {
+        record = importedRunRecord(run);
+        this.importedRecords.set(run, record);
+      }
+      return record;
+    });
+  }
+
   private async readAnnotations(runs: readonly RunRecord[]): Promise<void> {
-    for (let i = 0; i < runs.length; i += READ_CONCURRENCY) {
+    const imported = runs.filter((run) => run.imported);
+    if (imported.length > 0) {
+      const stored = await readImportedAnnotations(this.runStore.storeDir).catch((error: unknown) => {
+        this.services.log?.warn(`table view: ${(error as Error).message}`);
+        return undefined;
+      });
+      for (const run of imported) {
+        this.annotations.set(run.id, (run.imported && stored?.[run.imported.stableKey]) || {});
+      }
+    }
+    const own = runs.filter((run) => !run.imported);
+    for (let i = 0; i < own.length; i += READ_CONCURRENCY) {
       await Promise.all(
-        runs.slice(i, i + READ_CONCURRENCY).map(async (run) => {
+        own.slice(i, i + READ_CONCURRENCY).map(async (run) => {
           const annotations = await readAnnotations(this.runStore.runDir(run.id)).catch((error: unknown) => {
             this.services.log?.warn(`table view: ${(error as Error).message}`);
             return {};
@@ -226,7 +290,7 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
       return;
     }
     const catalog = tableCatalog(data);
-    const extra = await loadStepValues(this.runStore, runs, queryStepFields(query, catalog));
+    const extra = await this.loadStepValues(runs, queryStepFields(query, catalog));
     if (query !== this.query || version !== this.version) {
       return; // a newer query or table is on its way
     }
@@ -253,7 +317,7 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
     }
     this.saveLayout({ ...this.layout, aggregates: [...aggregates] });
     const column = metricColumn(metric, aggregate);
-    const stepValue = await loadStepValues(this.runStore, this.runs, stepFields([column]));
+    const stepValue = await this.loadStepValues(this.runs, stepFields([column]));
     const values = columnValues(this.runs, column, stepValue);
     if (this.data) {
       const index = this.data.columns.findIndex((c) => c.key === column.key);
@@ -271,10 +335,17 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
   }
 
   private async annotate(runId: string, starred: boolean, note: string): Promise<void> {
-    if (!this.runs.some((run) => run.id === runId)) {
+    const run = this.runs.find((r) => r.id === runId);
+    if (!run) {
       throw new UserInputError(`There is no run ${runId} (it may have been deleted).`);
     }
-    await writeAnnotations(this.runStore.runDir(runId), { starred, note });
+    if (run.imported) {
+      // Kept in our store, keyed by where the logs are: the other tool's files are never written.
+      await this.runStore.ensure();
+      await writeImportedAnnotation(this.runStore.storeDir, run.imported.stableKey, { starred, note });
+    } else {
+      await writeAnnotations(this.runStore.runDir(runId), { starred, note });
+    }
     this.annotations.set(runId, { starred, note });
   }
 
@@ -285,7 +356,7 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
     const byId = new Map(this.runs.map((run) => [run.id, run]));
     const shown = this.data.columns.filter((column) => keys.includes(column.key));
     const exported = runIds.flatMap((id) => byId.get(id) ?? []);
-    const stepValue = await loadStepValues(this.runStore, exported, stepFields(shown));
+    const stepValue = await this.loadStepValues(exported, stepFields(shown));
     const csv = tableCsv(byId, this.data.columns, runIds, keys, stepValue);
     const target = await vscode.window.showSaveDialog({
       filters: { CSV: ['csv'] },

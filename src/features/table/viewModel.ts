@@ -22,17 +22,30 @@ import type {
 } from '../../protocol/table';
 
 /** The run attributes the table shows, first, in this order. */
-export const TABLE_ATTRIBUTES = ['id', 'task', 'status', 'started', 'duration', 'commit', 'dirty'] as const;
+export const TABLE_ATTRIBUTES = [
+  'id',
+  'task',
+  'source',
+  'status',
+  'started',
+  'duration',
+  'commit',
+  'dirty',
+] as const;
 
 /**
- * The columns of `runs`: the attributes, then every param (flattened keys, sorted), then every metric
- * (sorted) reading the aggregate `aggregates` names for it (default `last`).
+ * The columns of `runs`: the attributes (`source` only when `imported`: some run was logged by another
+ * tool), then every param (flattened keys, sorted), then every metric (sorted) reading the aggregate
+ * `aggregates` names for it (default `last`).
  */
 export function tableColumns(
   catalog: FieldCatalog,
   aggregates: ReadonlyMap<string, TableAggregate>,
+  imported = false,
 ): TableColumn[] {
-  const attributes = TABLE_ATTRIBUTES.map((name): TableColumn => ({ key: name, kind: 'attribute', name }));
+  const attributes = TABLE_ATTRIBUTES.filter((name) => imported || name !== 'source').map(
+    (name): TableColumn => ({ key: name, kind: 'attribute', name }),
+  );
   const params = [...catalog.params]
     .sort()
     .map((name): TableColumn => ({ key: `params.${name}`, kind: 'param', name }));
@@ -80,13 +93,18 @@ export interface TableDataOptions {
   annotations: ReadonlyMap<string, RunAnnotations>;
 }
 
-/** Every row and column of the table, for `runs` (newest first). */
+/**
+ * Every row and column of the table, for `runs` (own runs newest first, then imported runs: records of
+ * `core/runs/importedRecord.ts`, whose tool the `source` column and `sources` name).
+ */
 export function buildTableData(runs: readonly RunRecord[], options: TableDataOptions): TableData {
-  const columns = tableColumns(fieldCatalog(runs), options.aggregates);
+  const imported = runs.some((run) => run.imported !== undefined);
+  const columns = tableColumns(fieldCatalog(runs), options.aggregates, imported);
   return {
     version: options.version,
     runIds: runs.map((run) => run.id),
     commits: runs.map((run) => run.git.commit),
+    ...(imported ? { sources: runs.map((run) => run.imported?.label ?? null) } : {}),
     head: options.head,
     starred: runs.map((run) => options.annotations.get(run.id)?.starred === true),
     notes: runs.map((run) => options.annotations.get(run.id)?.note ?? ''),

@@ -2,17 +2,21 @@
  * The experiments table in the editor, through its command and the API: Open Experiments Table loads the
  * webview under its CSP, the view says ready, the host sends every run once and the view reports its first
  * rows drawn; a star and a note land in the run's annotations.json; the layout is kept in the workspace
- * state and comes back when the table is opened again; Compare hands the selected runs to the compare view.
+ * state and comes back when the table is opened again; Compare hands the selected runs to the compare view;
+ * a TensorBoard log copied into the workspace becomes a row beside the own runs, can be starred (in
+ * .xlens/imported-annotations.json) and compared with an own run.
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
+import { importedStableKey } from '../../../src/core/runs/importedRecord';
 import type { RunRecord } from '../../../src/core/runs/types';
 import type { XlensApi } from '../../../src/features/api';
 import type { TablePanel } from '../../../src/features/table/tablePanel';
+import type { CompareSnapshot } from '../../../src/protocol/compare';
 import { DEFAULT_TABLE_LAYOUT } from '../../../src/protocol/table';
 import { writeFixtureRun } from '../../e2e/support/fixtureRun';
 import { panelOpenedBy, problemsOf, waitFor, workspaceRoot, xlensApi } from './helpers';
@@ -55,6 +59,8 @@ describe('experiments table', () => {
     }
   });
   after(() => {
+    rmSync(join(workspaceRoot(), 'tb-logs'), { recursive: true, force: true });
+    rmSync(join(workspaceRoot(), '.xlens', 'imported-annotations.json'), { force: true });
     problems.dispose();
     api.panels.table.get('table')?.dispose();
     for (const panel of api.panels.compare.entries().values()) {
@@ -150,5 +156,60 @@ describe('experiments table', () => {
       api.panels.compare.get(ids.join(',')),
     );
     assert.deepEqual(compare.runIds, ids);
+  });
+
+  it('lists a TensorBoard log of the workspace beside the own runs, stars it and compares it', async () => {
+    const root = workspaceRoot();
+    // The bundled suite runs from out/test/extension; the real TensorBoard events are in test/fixtures.
+    const fixture = join(
+      __dirname,
+      '../../../test/fixtures/tensorboard/BozzoloLu__GAN/logs/GAN/20221120-125007',
+    );
+    cpSync(fixture, join(root, 'tb-logs', 'gan'), { recursive: true });
+    await vscode.commands.executeCommand('xlens.refresh');
+    const panel = api.panels.table.get('table')!;
+    const { data, row } = await waitFor('the TensorBoard run in the table', () => {
+      const current = panel.currentData;
+      const index = current?.sources?.indexOf('TensorBoard') ?? -1;
+      return current && index >= 0 ? { data: current, row: index } : undefined;
+    });
+    assert.ok(
+      runs.every((run) => data.runIds.includes(run.id)),
+      'the own runs are still rows',
+    );
+    const column = (key: string) => data.values[data.columns.findIndex((c) => c.key === key)];
+    assert.equal(column('source')[row], 'TensorBoard');
+    assert.equal(column('task')[row], 'tb-logs/gan');
+    assert.equal(typeof column('metrics.Discriminator loss')[row], 'number');
+    assert.equal(data.commits[row], null, 'TensorBoard records no commit: grouped under "imported"');
+    const id = data.runIds[row];
+
+    receive(panel, { type: 'table/annotate', payload: { runId: id, starred: true, note: 'gan' } });
+    const imported = api.imported.runs.find((r) => r.relativePath === 'tb-logs/gan')!;
+    const file = join(root, '.xlens', 'imported-annotations.json');
+    const written = await waitFor('imported-annotations.json', () => {
+      try {
+        return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      } catch {
+        return undefined;
+      }
+    });
+    assert.deepEqual(written[importedStableKey(imported)], { starred: true, note: 'gan' });
+
+    const ids = [runs[0].id, id];
+    receive(panel, { type: 'table/compare', payload: { runIds: ids } });
+    const compare = await waitFor('the compare view of an own and an imported run', () =>
+      api.panels.compare.get(ids.join(',')),
+    );
+    await compare.loaded;
+    const snapshot = (compare as unknown as { snapshot(): { payload: CompareSnapshot } }).snapshot().payload;
+    assert.deepEqual(
+      snapshot.runs.map((r) => r.id),
+      ids,
+    );
+    assert.ok(
+      snapshot.charts.some((chart) => chart.title.includes('Discriminator loss')),
+      snapshot.charts.map((c) => c.title).join(', '),
+    );
   });
 });

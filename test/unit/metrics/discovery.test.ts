@@ -169,7 +169,10 @@ describe('discovery of imported runs in a workspace', () => {
     assert.equal(tasks['keras/training.log'], 'fit');
     assert.equal(tasks['keras/training_log.csv'], null);
     const jsonl = runs.find((r) => r.format === 'jsonl')!;
-    assert.deepEqual(jsonl.metrics, [{ name: 'loss', points: 2, lastStep: 1, last: 0.5 }]);
+    // loss 1 then 0.5: the smallest is the best (a loss), at step 1.
+    assert.deepEqual(jsonl.metrics, [
+      { name: 'loss', points: 2, lastStep: 1, last: 0.5, min: 0.5, max: 1, bestStep: 1 },
+    ]);
     const scanOnly = await discoverImportedRuns(ws, { taskSources: false });
     assert.equal(scanOnly.runs.filter((r) => r.task !== undefined).length, 0);
     assert.equal(scanOnly.runs.length, runs.length - 1);

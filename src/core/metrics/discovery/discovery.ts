@@ -5,6 +5,8 @@
  */
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { CancelledError } from '../../base/errors';
+import { addToSummary } from '../../runs/summaries';
+import type { MetricSummary } from '../../runs/types';
 import { classifyCsv, firstLine } from '../csv/classify';
 import { createSourceReader } from '../readerFactory';
 import { mlflowFolderKind } from '../mlflow/layout';
@@ -159,12 +161,17 @@ function summarise(source: SourceSpec, run: SeriesRun, base: string): ImportedRu
       const finite = points.filter((p) => Number.isFinite(p.value));
       const last = finite[finite.length - 1];
       const nonFinite = points.length - finite.length;
+      let summary: MetricSummary | undefined;
+      for (const point of finite) {
+        summary = addToSummary(summary, name, point.step, point.value);
+      }
       return {
         name,
         points: finite.length,
         lastStep: last?.step ?? points[points.length - 1]?.step ?? 0,
         last: last?.value ?? Number.NaN,
         ...(nonFinite > 0 ? { nonFinite } : {}),
+        ...(summary ? { min: summary.min, max: summary.max, bestStep: summary.bestStep } : {}),
       };
     }),
   };

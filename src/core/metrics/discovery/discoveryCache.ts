@@ -27,7 +27,8 @@ interface Entry extends CachedSource {
 }
 
 interface CacheFile {
-  version: 1;
+  /** 2 since the runs' metrics carry min, max and best step. */
+  version: 2;
   /** The folder the runs' relative paths are relative to; another base invalidates everything. */
   base: string;
   entries: Record<string, Entry>;
@@ -48,11 +49,11 @@ export class DiscoveryCache {
 
   /** Opens the cache file for a scan of `base` (a missing, damaged or other-base file starts empty). */
   static async open(file: string, base: string): Promise<DiscoveryCache> {
-    let data: CacheFile = { version: 1, base, entries: {} };
+    let data: CacheFile = { version: 2, base, entries: {} };
     try {
       const parsed = JSON.parse(await readFile(file, 'utf8')) as CacheFile;
       if (
-        parsed.version === 1 &&
+        parsed.version === 2 &&
         parsed.base === base &&
         parsed.entries &&
         typeof parsed.entries === 'object'

@@ -28,9 +28,20 @@ export interface ImportedRun {
   tags: Record<string, string>;
   /**
    * Per metric, in the order the source lists them: finite points, the last finite value (NaN when
-   * none) and its step, and how many values were non-finite (NaN, ±Infinity), when any.
+   * none) and its step, and how many values were non-finite (NaN, ±Infinity), when any; the smallest and
+   * largest finite values and the step of the best one (`metricGoal`), when there is a finite point
+   * (absent in summaries of older scans).
    */
-  metrics: { name: string; points: number; lastStep: number; last: number; nonFinite?: number }[];
+  metrics: {
+    name: string;
+    points: number;
+    lastStep: number;
+    last: number;
+    nonFinite?: number;
+    min?: number;
+    max?: number;
+    bestStep?: number;
+  }[];
   /** The task of `xlens.yaml` whose `metrics:` names this run's source, when one does. */
   task?: string;
 }

@@ -1,0 +1,150 @@
+/**
+ * The runs a compare view follows, own or imported, behind one shape: a run of the store through its
+ * shared {@link RunFollowers} lease, a run another tool logged (TensorBoard, MLflow, W&B, ...) through an
+ * {@link ImportedFollower} tailing its source on the metrics worker, seen as a record
+ * (`core/runs/importedRecord.ts`) whose metric summaries come from the series read.
+ */
+import { Emitter, type Event } from '../../core/base/emitter';
+import type { Disposable } from '../../core/base/disposable';
+import type { ImportedRun } from '../../core/metrics/discovery/importedRun';
+import type { MetricPoint } from '../../core/metrics/series';
+import { ImportedFollower, importedRunState, type WatchSources } from '../../core/runs/importedFollower';
+import { importedRunRecord, seriesSummaries } from '../../core/runs/importedRecord';
+import type { RunFollowers } from '../../core/runs/runFollowers';
+import type { RunRecord } from '../../core/runs/types';
+
+/** One compared run. */
+export interface ComparedRun extends Disposable {
+  /** The run's record as last read (undefined before the first read, or when it cannot be found). */
+  readonly record: RunRecord | undefined;
+  readonly series: ReadonlyMap<string, readonly MetricPoint[]>;
+  /** Fires when the record or the series changed. */
+  readonly onDidChange: Event<unknown>;
+  /** Resolves after the first read (also when it failed; the caller logs rejections). */
+  readonly ready: Promise<void>;
+  /** The arguments of Open Run Dashboard for this run. */
+  dashboardArgs(): unknown[];
+}
+
+/** A run of the store, through a lease of its shared follower. */
+export function ownComparedRun(followers: RunFollowers, runId: string): ComparedRun {
+  const lease = followers.follow(runId);
+  return {
+    get record() {
+      return lease.follower.liveRecord;
+    },
+    get series() {
+      return lease.follower.series;
+    },
+    onDidChange: lease.follower.onDidChange,
+    ready: lease.ready,
+    dashboardArgs: () => [runId],
+    dispose: () => lease.dispose(),
+  };
+}
+
+/** Where imported runs are found: the Runs view's model of the workspace scan. */
+export interface ImportedRunsSource {
+  /** The run of the last scan whose record id is `id`. */
+  byRecordId(id: string): ImportedRun | undefined;
+  /** Fires after each scan. */
+  readonly onDidChange: Event<void>;
+  /** Whether a scan has finished (a run missing then is gone, not yet to come). */
+  readonly state: { kind: string };
+}
+
+const NO_SERIES: ReadonlyMap<string, readonly MetricPoint[]> = new Map();
+
+/**
+ * A run another tool logged, found by its record id in the scan (waiting for the first scan after a
+ * window reload), then followed live through an {@link ImportedFollower}.
+ */
+export class ImportedComparedRun implements ComparedRun {
+  private follower: ImportedFollower | undefined;
+  private base: RunRecord | undefined;
+  private cached: RunRecord | undefined;
+  private readonly emitter = new Emitter<unknown>();
+  private readonly waiting: Disposable[] = [];
+  private disposed = false;
+  readonly onDidChange: Event<unknown> = this.emitter.event;
+  readonly ready: Promise<void>;
+
+  constructor(
+    private readonly recordId: string,
+    private readonly imported: ImportedRunsSource,
+    private readonly watch: () => Promise<WatchSources>,
+  ) {
+    this.ready = this.start();
+  }
+
+  get record(): RunRecord | undefined {
+    if (this.cached === undefined && this.base !== undefined) {
+      const follower = this.follower;
+      const series = follower?.series ?? NO_SERIES;
+      this.cached = {
+        ...this.base,
+        ...(follower ? { params: { ...follower.imported.params } } : {}),
+        ...(series.size > 0 ? { metrics: seriesSummaries(series) } : {}),
+      };
+    }
+    return this.cached;
+  }
+
+  get series(): ReadonlyMap<string, readonly MetricPoint[]> {
+    return this.follower?.series ?? NO_SERIES;
+  }
+
+  dashboardArgs(): unknown[] {
+    const run = this.imported.byRecordId(this.recordId);
+    return run ? [{ kind: 'importedRun', run }] : [];
+  }
+
+  private async start(): Promise<void> {
+    const run = await this.found();
+    if (run === undefined || this.disposed) {
+      return;
+    }
+    this.base = importedRunRecord(run);
+    const watch = await this.watch();
+    if (this.disposed) {
+      return;
+    }
+    const follower = new ImportedFollower(importedRunState(run), watch);
+    this.follower = follower;
+    follower.onDidChange(() => {
+      this.cached = undefined;
+      this.emitter.fire(undefined);
+    });
+    await follower.start();
+  }
+
+  /** The run, now or after the next scans until one has finished; undefined when the scan has it not. */
+  private found(): Promise<ImportedRun | undefined> {
+    const now = this.imported.byRecordId(this.recordId);
+    if (now !== undefined || this.imported.state.kind === 'done') {
+      return Promise.resolve(now);
+    }
+    return new Promise((resolve) => {
+      const listener = this.imported.onDidChange(() => {
+        const run = this.imported.byRecordId(this.recordId);
+        if (run !== undefined || this.imported.state.kind === 'done' || this.disposed) {
+          listener.dispose();
+          resolve(run);
+        }
+      });
+      this.waiting.push({
+        dispose: () => {
+          listener.dispose();
+          resolve(undefined);
+        },
+      });
+    });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.waiting.forEach((w) => w.dispose());
+    this.follower?.dispose();
+    this.emitter.dispose();
+  }
+}
