@@ -26,6 +26,26 @@ export interface RunAnnotations {
  */
 export async function readAnnotations(runDir: string): Promise<RunAnnotations> {
   const file = join(runDir, ANNOTATIONS_FILE);
+  const value = await readAnnotationsJson(file);
+  if (value === undefined) {
+    return {};
+  }
+  const annotations = annotationsOf(value);
+  if (annotations === undefined) {
+    throw new UserInputError(
+      `${file}: write an object like {"starred": true, "note": "best so far"} (starred a boolean, note a string).`,
+      { file },
+    );
+  }
+  return annotations;
+}
+
+/**
+ * The JSON value of an annotations file (a run's, or the imported runs' file): undefined when it does
+ * not exist.
+ * @throws UserInputError when it is not a regular file or not JSON, naming the file and the fix.
+ */
+export async function readAnnotationsJson(file: string): Promise<unknown> {
   let text: string;
   try {
     const handle = await openRegularFile(file);
@@ -36,18 +56,24 @@ export async function readAnnotations(runDir: string): Promise<RunAnnotations> {
     }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      return {};
+      return undefined;
     }
     throw new UserInputError(`${file}: ${(error as Error).message}`, { file });
   }
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch (error) {
     throw new UserInputError(`${file}: not valid JSON (${(error as Error).message}); fix or delete it.`, {
       file,
     });
   }
+}
+
+/**
+ * `value` as annotations when it is an object whose `starred` (if any) is a boolean and `note` (if
+ * any) a string; other fields are dropped. Undefined for any other value.
+ */
+export function annotationsOf(value: unknown): RunAnnotations | undefined {
   const object = value as { starred?: unknown; note?: unknown } | null;
   if (
     object === null ||
@@ -56,14 +82,19 @@ export async function readAnnotations(runDir: string): Promise<RunAnnotations> {
     (object.starred !== undefined && typeof object.starred !== 'boolean') ||
     (object.note !== undefined && typeof object.note !== 'string')
   ) {
-    throw new UserInputError(
-      `${file}: write an object like {"starred": true, "note": "best so far"} (starred a boolean, note a string).`,
-      { file },
-    );
+    return undefined;
   }
   return {
     ...(object.starred !== undefined ? { starred: object.starred } : {}),
     ...(object.note !== undefined ? { note: object.note } : {}),
+  };
+}
+
+/** `annotations` as written: a star that is off and an empty note are left out (neither gives `{}`). */
+export function writtenAnnotations(annotations: RunAnnotations): RunAnnotations {
+  return {
+    ...(annotations.starred === true ? { starred: true } : {}),
+    ...(annotations.note !== undefined && annotations.note !== '' ? { note: annotations.note } : {}),
   };
 }
 
@@ -73,9 +104,6 @@ export async function readAnnotations(runDir: string): Promise<RunAnnotations> {
  * @throws Error from the file system (a missing run folder, a read-only disk).
  */
 export async function writeAnnotations(runDir: string, annotations: RunAnnotations): Promise<void> {
-  const value: RunAnnotations = {
-    ...(annotations.starred === true ? { starred: true } : {}),
-    ...(annotations.note !== undefined && annotations.note !== '' ? { note: annotations.note } : {}),
-  };
+  const value = writtenAnnotations(annotations);
   await writeFileAtomic(join(runDir, ANNOTATIONS_FILE), `${JSON.stringify(value, null, 2)}\n`);
 }

@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { dict, ownValue } from '../../shared/dict';
 import { UserInputError } from '../base/errors';
-import { openRegularFile } from '../base/regularFile';
-import type { RunAnnotations } from './annotations';
+import { annotationsOf, readAnnotationsJson, writtenAnnotations, type RunAnnotations } from './annotations';
 import { toJsonText, writeFileAtomic } from './atomicWrite';
 
 /** The file name, in the store folder (`.xlens`). */
@@ -23,27 +22,9 @@ export const IMPORTED_ANNOTATIONS_FILE = 'imported-annotations.json';
  */
 export async function readImportedAnnotations(storeDir: string): Promise<Record<string, RunAnnotations>> {
   const file = join(storeDir, IMPORTED_ANNOTATIONS_FILE);
-  let text: string;
-  try {
-    const handle = await openRegularFile(file);
-    try {
-      text = await handle.readFile('utf8');
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      return dict();
-    }
-    throw new UserInputError(`${file}: ${(error as Error).message}`, { file });
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new UserInputError(`${file}: not valid JSON (${(error as Error).message}); fix or delete it.`, {
-      file,
-    });
+  const value = await readAnnotationsJson(file);
+  if (value === undefined) {
+    return dict();
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new UserInputError(
@@ -53,23 +34,14 @@ export async function readImportedAnnotations(storeDir: string): Promise<Record<
   }
   const result = dict<RunAnnotations>();
   for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
-    const object = entry as { starred?: unknown; note?: unknown } | null;
-    if (
-      object === null ||
-      typeof object !== 'object' ||
-      Array.isArray(object) ||
-      (object.starred !== undefined && typeof object.starred !== 'boolean') ||
-      (object.note !== undefined && typeof object.note !== 'string')
-    ) {
+    const annotations = annotationsOf(entry);
+    if (annotations === undefined) {
       throw new UserInputError(
         `${file}: the entry ${JSON.stringify(key)} must be an object like {"starred": true, "note": "best so far"} (starred a boolean, note a string).`,
         { file },
       );
     }
-    result[key] = {
-      ...(object.starred !== undefined ? { starred: object.starred } : {}),
-      ...(object.note !== undefined ? { note: object.note } : {}),
-    };
+    result[key] = annotations;
   }
   return result;
 }
@@ -86,10 +58,7 @@ export async function writeImportedAnnotation(
   annotations: RunAnnotations,
 ): Promise<void> {
   const all = await readImportedAnnotations(storeDir);
-  const value: RunAnnotations = {
-    ...(annotations.starred === true ? { starred: true } : {}),
-    ...(annotations.note !== undefined && annotations.note !== '' ? { note: annotations.note } : {}),
-  };
+  const value = writtenAnnotations(annotations);
   if (Object.keys(value).length === 0) {
     delete all[stableKey];
   } else {

@@ -11,6 +11,7 @@ import { RecordWriter } from '../../../src/core/runner/recordWriter';
 import { RunSink } from '../../../src/core/runner/runSink';
 import type { RunMetric, RunWarning } from '../../../src/core/runner/types';
 import { RunStore } from '../../../src/core/runs/store';
+import type { RunRecord } from '../../../src/core/runs/types';
 import { tempDir, writeFiles } from '../../helpers/gitRepo';
 
 async function until(check: () => boolean): Promise<void> {
@@ -19,23 +20,29 @@ async function until(check: () => boolean): Promise<void> {
   }
 }
 
+/** A store in `root` holding one run, `running`. */
+async function runningRun(root: string): Promise<{ store: RunStore; record: RunRecord }> {
+  const store = new RunStore(root);
+  const record = await store.create({
+    task: 't',
+    kind: 'command',
+    status: 'running',
+    command: 'true',
+    cwd: root,
+    git: { commit: null, branch: null, dirty: false, snapshot: null },
+    params: {},
+    data: [],
+    metrics: {},
+    artifacts: [],
+  });
+  return { store, record };
+}
+
 describe('RunSink', () => {
   it('follows the raw metrics file into the record, metrics.jsonl and listeners', async () => {
     const root = tempDir('xlens-sink-');
     writeFiles(root, { 'xlens.yaml': 'version: 1\ntasks:\n  t:\n    run: "true"\n' });
-    const store = new RunStore(root);
-    const record = await store.create({
-      task: 't',
-      kind: 'command',
-      status: 'running',
-      command: 'true',
-      cwd: root,
-      git: { commit: null, branch: null, dirty: false, snapshot: null },
-      params: {},
-      data: [],
-      metrics: {},
-      artifacts: [],
-    });
+    const { store, record } = await runningRun(root);
     const writer = new RecordWriter(store, record, 10_000, () => undefined);
     writer.openMetrics(store.file(record.id, 'metrics'), (file, error) => assert.fail(`${file}: ${error}`));
     const metric = new Emitter<RunMetric>();
@@ -81,19 +88,7 @@ describe('RunSink', () => {
 
   it('records a point with only non-finite values without telling listeners', async () => {
     const root = tempDir('xlens-sink-');
-    const store = new RunStore(root);
-    const record = await store.create({
-      task: 't',
-      kind: 'command',
-      status: 'running',
-      command: 'true',
-      cwd: root,
-      git: { commit: null, branch: null, dirty: false, snapshot: null },
-      params: {},
-      data: [],
-      metrics: {},
-      artifacts: [],
-    });
+    const { store, record } = await runningRun(root);
     const writer = new RecordWriter(store, record, 10_000, () => undefined);
     const metric = new Emitter<RunMetric>();
     const told: RunMetric[] = [];
