@@ -1,47 +1,35 @@
 /**
  * The virtualized grid: rows and columns virtualized with `@tanstack/virtual-core` (only the cells in view,
  * plus a few around, exist in the DOM), a sticky header, and pinned columns (with the selection box and the
- * star) sticky at the left. Every text from the data is set with `textContent`.
+ * star) sticky at the left. Every text from the data is set as text (`textContent` or a Text node's data).
+ * Scrolling draws once per frame and reuses the drawn rows and cells (gridRows.ts, gridHeader.ts).
  */
 import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
+import { GridHeader, type HeaderHandlers } from './gridHeader';
 import {
-  cellText,
-  columnLabel,
-  groupTitle,
-  type DisplayItem,
-  type ShownColumn,
-  type TableModel,
-} from './model';
+  RowDrawer,
+  SELECT_WIDTH,
+  STAR_WIDTH,
+  div,
+  type ColumnWindow,
+  type GroupRow,
+  type RowLayout,
+  type RunRow,
+} from './gridRows';
+import type { DisplayItem, ShownColumn, TableModel } from './model';
 
 export const ROW_HEIGHT = 24;
 export const HEADER_HEIGHT = 30;
-const SELECT_WIDTH = 28;
-const STAR_WIDTH = 24;
 
-interface DrawnRow {
-  element: HTMLElement;
-  cells: Map<number, HTMLElement>;
-}
+type DrawnRow = RunRow | GroupRow;
 
 /** What the grid asks of the page. */
-export interface GridHandlers {
+export interface GridHandlers extends HeaderHandlers {
   isSelected(runId: string): boolean;
   onRowClick(item: number, event: MouseEvent): void;
   onCheckbox(item: number): void;
-  onSelectAll(): void;
   onStar(row: number): void;
-  onSort(key: string, add: boolean): void;
   onGroupToggle(sha: string | null): void;
-  onMoveColumn(key: string, before: string): void;
-}
-
-function div(className: string, text?: string): HTMLDivElement {
-  const el = document.createElement('div');
-  el.className = className;
-  if (text !== undefined) {
-    el.textContent = text;
-  }
-  return el;
 }
 
 /** The grid element and its virtualizers. */
@@ -49,25 +37,29 @@ export class Grid {
   /** The scroll container, to be put in the page. */
   readonly element = div('grid');
   private readonly canvas = div('grid-canvas');
-  private readonly header = div('grid-header');
+  private readonly header: GridHeader;
   private readonly body = div('grid-body');
   private items: DisplayItem[] = [];
-  private pinned: ShownColumn[] = [];
-  private free: ShownColumn[] = [];
-  private leadWidth = SELECT_WIDTH + STAR_WIDTH;
+  private layout: RowLayout = { pinned: [], free: [], leadWidth: SELECT_WIDTH + STAR_WIDTH, width: 0 };
+  private drawer: RowDrawer;
   private readonly rows: Virtualizer<HTMLDivElement, HTMLDivElement>;
   private readonly columns: Virtualizer<HTMLDivElement, HTMLDivElement>;
   private readonly cleanups: (() => void)[] = [];
-  private dragged: string | undefined;
-  /** The rows drawn, by display index, with their free cells by column index. */
+  /** The rows drawn, by display index. */
   private readonly drawn = new Map<number, DrawnRow>();
-  private headerKey = '';
+  private readonly spareRows: RunRow[] = [];
+  /** The free columns drawn, as of the last {@link render}; `last < first` before the first. */
+  private drawnColumns = { first: 0, last: -1 };
+  /** The pending animation frame of {@link schedule}, or 0. */
+  private frame = 0;
 
   constructor(
     private readonly model: TableModel,
     private readonly handlers: GridHandlers,
   ) {
-    this.canvas.append(this.header, this.body);
+    this.header = new GridHeader(model, handlers);
+    this.drawer = new RowDrawer(model, this.layout, (id) => handlers.isSelected(id));
+    this.canvas.append(this.header.element, this.body);
     this.element.append(this.canvas);
     this.element.tabIndex = 0;
     const common = {
@@ -75,7 +67,9 @@ export class Grid {
       scrollToFn: elementScroll,
       observeElementRect,
       observeElementOffset,
-      onChange: () => this.render(),
+      // Both virtualizers report from the scroll event: draw once, in the frame's animation callback, after
+      // every scroll event of the frame (reading layout in the event and writing the DOM in the frame).
+      onChange: () => this.schedule(),
     };
     this.rows = new Virtualizer<HTMLDivElement, HTMLDivElement>({
       ...common,
@@ -88,7 +82,7 @@ export class Grid {
       ...common,
       horizontal: true,
       count: 0,
-      estimateSize: (i) => this.free[i]?.width ?? 100,
+      estimateSize: (i) => this.layout.free[i]?.width ?? 100,
       overscan: 2,
     });
     this.body.addEventListener('click', (e) => this.onBodyClick(e));
@@ -108,222 +102,116 @@ export class Grid {
 
   /** The columns as last laid out, pinned first. */
   get shownColumns(): ShownColumn[] {
-    return [...this.pinned, ...this.free];
+    return [...this.layout.pinned, ...this.layout.free];
   }
 
-  /** Recomputes rows and columns from the model, then draws. */
+  /** Recomputes rows and columns from the model, then draws every row anew. */
   update(): void {
     this.items = this.model.displayItems();
     const shown = this.model.shownColumns();
-    this.pinned = shown.filter((c) => c.pinned);
-    this.free = shown.filter((c) => !c.pinned);
-    this.leadWidth = SELECT_WIDTH + STAR_WIDTH + this.pinned.reduce((sum, c) => sum + c.width, 0);
+    const pinned = shown.filter((c) => c.pinned);
+    const free = shown.filter((c) => !c.pinned);
+    const leadWidth = SELECT_WIDTH + STAR_WIDTH + pinned.reduce((sum, c) => sum + c.width, 0);
+    const width = leadWidth + free.reduce((sum, c) => sum + c.width, 0);
+    this.layout = { pinned, free, leadWidth, width };
+    this.drawer = new RowDrawer(this.model, this.layout, (id) => this.handlers.isSelected(id));
     this.rows.setOptions({ ...this.rows.options, count: this.items.length });
-    this.columns.setOptions({
-      ...this.columns.options,
-      count: this.free.length,
-      paddingStart: this.leadWidth,
-    });
+    this.columns.setOptions({ ...this.columns.options, count: free.length, paddingStart: leadWidth });
     this.columns.measure();
     this.rows._willUpdate();
     this.columns._willUpdate();
-    const width = this.leadWidth + this.free.reduce((sum, c) => sum + c.width, 0);
     this.canvas.style.width = `${width}px`;
     this.canvas.style.height = `${HEADER_HEIGHT + this.items.length * ROW_HEIGHT}px`;
-    this.redraw();
-  }
-
-  /** Draws the visible part after the data, layout, selection or stars changed (nothing is reused). */
-  redraw(): void {
     this.drawn.clear();
     this.body.replaceChildren();
-    this.headerKey = '';
+    const columns = this.columnWindow();
+    this.drawnColumns = { first: columns.first, last: columns.last };
+    this.header.rebuild(this.layout, columns);
     this.render();
   }
 
+  /** Draws the visible rows' contents again after the selection, stars or notes changed. */
+  redraw(): void {
+    for (const drawn of this.drawn.values()) {
+      if (drawn.kind === 'run') {
+        drawn.row = -1;
+      }
+    }
+    this.render();
+  }
+
+  /** Draws once in the next animation frame (however many scroll events came before it). */
+  private schedule(): void {
+    if (this.frame === 0) {
+      this.frame = requestAnimationFrame(() => {
+        this.frame = 0;
+        this.render();
+      });
+    }
+  }
+
+  private columnWindow(): ColumnWindow {
+    const items = this.columns.getVirtualItems();
+    return items.length === 0
+      ? { items, first: 0, last: -1 }
+      : { items, first: items[0].index, last: items[items.length - 1].index };
+  }
+
   /**
-   * Draws the visible part, reusing what is drawn: rows still in view keep their element, and in each row
-   * only the cells of columns that came into view are made (and those that left are removed).
+   * Draws the visible part: rows that stay keep their element; a run row that left is reused for one that
+   * entered; in each row only the cells of columns that entered are written.
    */
   render(): void {
-    const width = this.canvas.style.width;
-    const freeItems = this.columns.getVirtualItems();
-    const headerKey = `${width} ${freeItems.map((i) => i.index).join(',')}`;
-    if (headerKey !== this.headerKey) {
-      this.headerKey = headerKey;
-      this.renderHeader(width, freeItems);
+    if (this.frame !== 0) {
+      cancelAnimationFrame(this.frame);
+      this.frame = 0;
     }
-    const wanted = new Set<number>();
-    for (const item of this.rows.getVirtualItems()) {
+    const columns = this.columnWindow();
+    if (columns.first !== this.drawnColumns.first || columns.last !== this.drawnColumns.last) {
+      this.drawnColumns = { first: columns.first, last: columns.last };
+      this.header.sync(this.layout, columns);
+    }
+    const rowItems = this.rows.getVirtualItems();
+    const first = rowItems.length === 0 ? 0 : rowItems[0].index;
+    const last = rowItems.length === 0 ? -1 : rowItems[rowItems.length - 1].index;
+    const spare = this.spareRows;
+    for (const [index, drawn] of this.drawn) {
+      if (index < first || index > last) {
+        this.drawn.delete(index);
+        if (drawn.kind === 'run') {
+          spare.push(drawn);
+        } else {
+          drawn.element.remove();
+        }
+      }
+    }
+    for (const item of rowItems) {
       const display = this.items[item.index];
       if (display === undefined) {
         continue;
       }
-      wanted.add(item.index);
       let drawn = this.drawn.get(item.index);
-      if (!drawn) {
-        drawn =
-          display.kind === 'group'
-            ? { element: this.groupRow(display, item.start, width), cells: new Map() }
-            : { element: this.runRow(display.row, item.index, item.start, width), cells: new Map() };
-        this.drawn.set(item.index, drawn);
-        this.body.append(drawn.element);
-      }
-      if (display.kind === 'run') {
-        this.syncCells(drawn, display.row, freeItems);
-      }
-    }
-    for (const [index, drawn] of this.drawn) {
-      if (!wanted.has(index)) {
-        drawn.element.remove();
-        this.drawn.delete(index);
-      }
-    }
-  }
-
-  /** Makes the row's free cells those of `freeItems`. */
-  private syncCells(
-    drawn: DrawnRow,
-    rowIndex: number,
-    freeItems: readonly { index: number; start: number }[],
-  ): void {
-    const keep = new Set<number>();
-    for (const item of freeItems) {
-      keep.add(item.index);
-      if (!drawn.cells.has(item.index)) {
-        const column = this.free[item.index];
-        if (column) {
-          const cell = this.cell(column, rowIndex);
-          cell.classList.add('free');
-          cell.style.transform = `translateX(${item.start}px)`;
-          drawn.cells.set(item.index, cell);
-          drawn.element.append(cell);
+      if (drawn === undefined) {
+        if (display.kind === 'group') {
+          drawn = this.drawer.groupRow(display, item.start, () => this.handlers.onGroupToggle(display.sha));
+          this.body.append(drawn.element);
+        } else {
+          drawn = spare.pop();
+          if (drawn === undefined) {
+            drawn = this.drawer.runRow();
+            this.body.append(drawn.element);
+          }
         }
+        this.drawn.set(item.index, drawn);
+      }
+      if (drawn.kind === 'run' && display.kind === 'run') {
+        this.drawer.fill(drawn, display.row, item.index, item.start, columns);
       }
     }
-    for (const [index, cell] of drawn.cells) {
-      if (!keep.has(index)) {
-        cell.remove();
-        drawn.cells.delete(index);
-      }
+    for (const row of spare) {
+      row.element.remove();
     }
-  }
-
-  private renderHeader(width: string, freeItems: readonly { index: number; start: number }[]): void {
-    this.header.style.width = width;
-    const lead = div('lead');
-    lead.style.width = `${this.leadWidth}px`;
-    const all = document.createElement('input');
-    all.type = 'checkbox';
-    all.title = 'Select all shown runs';
-    all.setAttribute('aria-label', 'Select all shown runs');
-    all.addEventListener('click', () => this.handlers.onSelectAll());
-    const box = div('cell select');
-    box.append(all);
-    lead.append(box, this.sized(div('cell star', '★'), STAR_WIDTH));
-    for (const column of this.pinned) {
-      lead.append(this.headerCell(column));
-    }
-    const cells: HTMLElement[] = [lead];
-    for (const item of freeItems) {
-      const column = this.free[item.index];
-      if (column) {
-        const cell = this.headerCell(column);
-        cell.classList.add('free');
-        cell.style.transform = `translateX(${item.start}px)`;
-        cells.push(cell);
-      }
-    }
-    this.header.replaceChildren(...cells);
-  }
-
-  private sized<T extends HTMLElement>(el: T, width: number): T {
-    el.style.width = `${width}px`;
-    return el;
-  }
-
-  private headerCell(shown: ShownColumn): HTMLElement {
-    const { column } = shown;
-    const cell = this.sized(div(`cell head ${column.kind}`), shown.width);
-    const label = columnLabel(column);
-    const position = this.model.layout.sort.findIndex((k) => k.key === column.key);
-    const text = div('label', label);
-    cell.append(text);
-    if (position >= 0) {
-      const key = this.model.layout.sort[position];
-      cell.append(
-        div('sort', `${key.descending ? '▼' : '▲'}${this.model.layout.sort.length > 1 ? position + 1 : ''}`),
-      );
-      cell.setAttribute('aria-sort', key.descending ? 'descending' : 'ascending');
-    }
-    cell.title = `${column.kind === 'param' ? 'params.' : ''}${label}\nClick to sort, Shift-click to add a sort key, drag to move`;
-    cell.dataset.key = column.key;
-    cell.draggable = true;
-    cell.addEventListener('click', (e) => this.handlers.onSort(column.key, e.shiftKey));
-    cell.addEventListener('dragstart', (e) => {
-      this.dragged = column.key;
-      e.dataTransfer?.setData('text/plain', column.key);
-    });
-    cell.addEventListener('dragover', (e) => e.preventDefault());
-    cell.addEventListener('drop', (e) => {
-      e.preventDefault();
-      if (this.dragged !== undefined && this.dragged !== column.key) {
-        this.handlers.onMoveColumn(this.dragged, column.key);
-      }
-      this.dragged = undefined;
-    });
-    return cell;
-  }
-
-  private groupRow(group: Extract<DisplayItem, { kind: 'group' }>, top: number, width: string): HTMLElement {
-    const row = div('row group');
-    row.style.transform = `translateY(${top}px)`;
-    row.style.width = width;
-    const label = div('group-label', groupTitle(group));
-    label.setAttribute('role', 'button');
-    label.addEventListener('click', () => this.handlers.onGroupToggle(group.sha));
-    row.append(label);
-    return row;
-  }
-
-  private runRow(rowIndex: number, itemIndex: number, top: number, width: string): HTMLElement {
-    const data = this.model.data;
-    const runId = data.runIds[rowIndex];
-    const selected = this.handlers.isSelected(runId);
-    const row = div(selected ? 'row run selected' : 'row run');
-    row.dataset.item = String(itemIndex);
-    row.style.transform = `translateY(${top}px)`;
-    row.style.width = width;
-    const lead = div('lead');
-    lead.style.width = `${this.leadWidth}px`;
-    const box = document.createElement('input');
-    box.type = 'checkbox';
-    box.checked = selected;
-    box.className = 'row-check';
-    box.setAttribute('aria-label', `Select run ${runId}`);
-    const boxCell = div('cell select');
-    boxCell.append(box);
-    const star = this.sized(
-      div(data.starred[rowIndex] ? 'cell star on' : 'cell star', data.starred[rowIndex] ? '★' : '☆'),
-      STAR_WIDTH,
-    );
-    star.title = data.notes[rowIndex] ? `Note: ${data.notes[rowIndex]}` : 'Star this run';
-    lead.append(boxCell, star);
-    for (const column of this.pinned) {
-      lead.append(this.cell(column, rowIndex));
-    }
-    row.append(lead);
-    return row;
-  }
-
-  private cell(shown: ShownColumn, rowIndex: number): HTMLElement {
-    const value = this.model.data.values[shown.index][rowIndex];
-    const text = cellText(shown.column, value);
-    const cell = this.sized(div(typeof value === 'number' ? 'cell num' : 'cell', text), shown.width);
-    if (shown.column.key === 'status') {
-      cell.classList.add(`status-${String(value)}`);
-    }
-    return cell;
+    spare.length = 0;
   }
 
   private onBodyClick(event: MouseEvent): void {
@@ -352,6 +240,7 @@ export class Grid {
   }
 
   dispose(): void {
+    cancelAnimationFrame(this.frame);
     this.cleanups.forEach((cleanup) => cleanup());
   }
 }

@@ -1,0 +1,133 @@
+/**
+ * The grid's sticky header: the lead (select-all box, star, pinned columns) and the free columns in view.
+ * While the view scrolls sideways, the header cell of a column that leaves is reused for one that enters.
+ * Clicks and drags are handled once on the header, by the cell's `data-key`.
+ */
+import { columnLabel, type ShownColumn, type TableModel } from './model';
+import { div, STAR_WIDTH, type ColumnWindow, type RowLayout } from './gridRows';
+
+/** What the header asks of the page. */
+export interface HeaderHandlers {
+  onSelectAll(): void;
+  onSort(key: string, add: boolean): void;
+  onMoveColumn(key: string, before: string): void;
+}
+
+function headKey(event: Event): string | undefined {
+  return (event.target as HTMLElement).closest<HTMLElement>('.cell.head')?.dataset.key;
+}
+
+export class GridHeader {
+  readonly element = div('grid-header');
+  /** The free columns' header cells by index into the free columns. */
+  private readonly cells = new Map<number, HTMLDivElement>();
+  private readonly spare: HTMLDivElement[] = [];
+  private dragged: string | undefined;
+
+  constructor(
+    private readonly model: TableModel,
+    private readonly handlers: HeaderHandlers,
+  ) {
+    this.element.addEventListener('click', (e) => {
+      const key = headKey(e);
+      if (key !== undefined) {
+        this.handlers.onSort(key, e.shiftKey);
+      }
+    });
+    this.element.addEventListener('dragstart', (e) => {
+      this.dragged = headKey(e);
+      if (this.dragged !== undefined) {
+        e.dataTransfer?.setData('text/plain', this.dragged);
+      }
+    });
+    this.element.addEventListener('dragover', (e) => {
+      if (headKey(e) !== undefined) {
+        e.preventDefault();
+      }
+    });
+    this.element.addEventListener('drop', (e) => {
+      const key = headKey(e);
+      if (key === undefined) {
+        return;
+      }
+      e.preventDefault();
+      if (this.dragged !== undefined && this.dragged !== key) {
+        this.handlers.onMoveColumn(this.dragged, key);
+      }
+      this.dragged = undefined;
+    });
+  }
+
+  /** Draws the header anew for a new layout of the columns. */
+  rebuild(layout: RowLayout, columns: ColumnWindow): void {
+    this.element.style.width = `${layout.width}px`;
+    const lead = div('lead');
+    lead.style.width = `${layout.leadWidth}px`;
+    const all = document.createElement('input');
+    all.type = 'checkbox';
+    all.title = 'Select all shown runs';
+    all.setAttribute('aria-label', 'Select all shown runs');
+    all.addEventListener('click', () => this.handlers.onSelectAll());
+    const box = div('cell select');
+    box.append(all);
+    const star = div('cell star', '★');
+    star.style.width = `${STAR_WIDTH}px`;
+    lead.append(box, star);
+    for (const column of layout.pinned) {
+      const cell = div('');
+      this.fillCell(cell, column, 'cell head');
+      lead.append(cell);
+    }
+    this.cells.clear();
+    this.element.replaceChildren(lead);
+    this.sync(layout, columns);
+  }
+
+  /** Makes the free header cells those of the columns in view. */
+  sync(layout: RowLayout, columns: ColumnWindow): void {
+    for (const [index, cell] of this.cells) {
+      if (index < columns.first || index > columns.last) {
+        this.cells.delete(index);
+        this.spare.push(cell);
+      }
+    }
+    for (const item of columns.items) {
+      const column = layout.free[item.index];
+      if (column === undefined || this.cells.has(item.index)) {
+        continue;
+      }
+      let cell = this.spare.pop();
+      if (cell === undefined) {
+        cell = div('');
+        this.element.append(cell);
+      }
+      this.fillCell(cell, column, 'cell head free');
+      cell.style.left = `${item.start}px`;
+      this.cells.set(item.index, cell);
+    }
+    for (const cell of this.spare) {
+      cell.remove();
+    }
+    this.spare.length = 0;
+  }
+
+  private fillCell(cell: HTMLDivElement, shown: ShownColumn, base: string): void {
+    const { column } = shown;
+    cell.className = `${base} ${column.kind}`;
+    cell.style.width = `${shown.width}px`;
+    const label = columnLabel(column);
+    const sort = this.model.layout.sort;
+    const position = sort.findIndex((k) => k.key === column.key);
+    cell.replaceChildren(div('label', label));
+    if (position >= 0) {
+      const key = sort[position];
+      cell.append(div('sort', `${key.descending ? '▼' : '▲'}${sort.length > 1 ? position + 1 : ''}`));
+      cell.setAttribute('aria-sort', key.descending ? 'descending' : 'ascending');
+    } else {
+      cell.removeAttribute('aria-sort');
+    }
+    cell.title = `${column.kind === 'param' ? 'params.' : ''}${label}\nClick to sort, Shift-click to add a sort key, drag to move`;
+    cell.dataset.key = column.key;
+    cell.draggable = true;
+  }
+}

@@ -1,0 +1,222 @@
+/**
+ * The drawn rows of the grid, reused while the view scrolls: a run's row that leaves the view takes the
+ * place of one that enters, and in each row a cell whose column leaves takes the place of one whose column
+ * enters. A reused row or cell is written only where it differs (text through its kept Text node, class,
+ * position), so a scroll frame costs a few text and style writes per cell, not new elements.
+ */
+import type { FieldValue } from '../../src/shared/fieldOrder';
+import { cellText, groupTitle, type DisplayItem, type ShownColumn, type TableModel } from './model';
+
+export const SELECT_WIDTH = 28;
+export const STAR_WIDTH = 24;
+
+/** A drawn cell and what it shows. */
+export interface CellSlot {
+  element: HTMLDivElement;
+  text: Text;
+  className: string;
+  /** Left edge in px in its row (free cells only), `-1` before it is placed. */
+  left: number;
+  width: number;
+}
+
+/** A drawn run row. `row` is the data row it shows, `-1` when its contents are to be written again. */
+export interface RunRow {
+  kind: 'run';
+  element: HTMLDivElement;
+  box: HTMLInputElement;
+  star: CellSlot;
+  pinned: CellSlot[];
+  /** The free (not pinned) cells by index into the free columns. */
+  free: Map<number, CellSlot>;
+  row: number;
+  item: number;
+  top: number;
+  selected: boolean;
+}
+
+/** A drawn commit group's header row (few in view; made new when one enters). */
+export interface GroupRow {
+  kind: 'group';
+  element: HTMLDivElement;
+}
+
+/** The columns as the grid lays them out, and the canvas width in px. */
+export interface RowLayout {
+  pinned: readonly ShownColumn[];
+  free: readonly ShownColumn[];
+  leadWidth: number;
+  width: number;
+}
+
+/** The columns in view: the free columns' virtual items, first and last index (`last < first`: none). */
+export interface ColumnWindow {
+  items: readonly { index: number; start: number }[];
+  first: number;
+  last: number;
+}
+
+export function div(className: string, text?: string): HTMLDivElement {
+  const el = document.createElement('div');
+  el.className = className;
+  if (text !== undefined) {
+    el.textContent = text;
+  }
+  return el;
+}
+
+function newCell(width: number): CellSlot {
+  const element = document.createElement('div');
+  const text = document.createTextNode('');
+  element.append(text);
+  element.style.width = `${width}px`;
+  return { element, text, className: '', left: -1, width };
+}
+
+/** Writes a cell's text and class where they differ from what it shows. */
+function fillCell(slot: CellSlot, shown: ShownColumn, value: FieldValue, base: string): void {
+  const text = cellText(shown.column, value);
+  if (slot.text.data !== text) {
+    slot.text.data = text;
+  }
+  let className = typeof value === 'number' ? `${base} num` : base;
+  if (shown.column.key === 'status') {
+    className += ` status-${String(value)}`;
+  }
+  if (slot.className !== className) {
+    slot.className = className;
+    slot.element.className = className;
+  }
+}
+
+/** Makes and fills the rows of the grid for one layout of its columns. */
+export class RowDrawer {
+  private readonly spareCells: CellSlot[] = [];
+
+  constructor(
+    private readonly model: TableModel,
+    private readonly layout: RowLayout,
+    private readonly isSelected: (runId: string) => boolean,
+  ) {}
+
+  /** A new, empty run row (filled by {@link fill}). */
+  runRow(): RunRow {
+    const element = div('row run');
+    element.style.width = `${this.layout.width}px`;
+    const lead = div('lead');
+    lead.style.width = `${this.layout.leadWidth}px`;
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.className = 'row-check';
+    const boxCell = div('cell select');
+    boxCell.append(box);
+    const star = newCell(STAR_WIDTH);
+    const pinned = this.layout.pinned.map((c) => newCell(c.width));
+    lead.append(boxCell, star.element, ...pinned.map((c) => c.element));
+    element.append(lead);
+    return {
+      kind: 'run',
+      element,
+      box,
+      star,
+      pinned,
+      free: new Map(),
+      row: -1,
+      item: -1,
+      top: -1,
+      selected: false,
+    };
+  }
+
+  /** A commit group's header row at `top` px. */
+  groupRow(group: Extract<DisplayItem, { kind: 'group' }>, top: number, onToggle: () => void): GroupRow {
+    const element = div('row group');
+    element.style.transform = `translateY(${top}px)`;
+    element.style.width = `${this.layout.width}px`;
+    const label = div('group-label', groupTitle(group));
+    label.setAttribute('role', 'button');
+    label.addEventListener('click', onToggle);
+    element.append(label);
+    return { kind: 'group', element };
+  }
+
+  /** Makes `slot` show data row `row` as display item `item` at `top` px, with the cells of `columns`. */
+  fill(slot: RunRow, row: number, item: number, top: number, columns: ColumnWindow): void {
+    const data = this.model.data;
+    if (slot.top !== top) {
+      slot.top = top;
+      slot.element.style.transform = `translateY(${top}px)`;
+    }
+    if (slot.item !== item) {
+      slot.item = item;
+      slot.element.dataset.item = String(item);
+    }
+    const refill = slot.row !== row;
+    const runId = data.runIds[row];
+    const selected = this.isSelected(runId);
+    if (refill) {
+      slot.row = row;
+      slot.box.setAttribute('aria-label', `Select run ${runId}`);
+      const starred = data.starred[row];
+      slot.star.text.data = starred ? '★' : '☆';
+      const starClass = starred ? 'cell star on' : 'cell star';
+      if (slot.star.className !== starClass) {
+        slot.star.className = starClass;
+        slot.star.element.className = starClass;
+      }
+      slot.star.element.title = data.notes[row] ? `Note: ${data.notes[row]}` : 'Star this run';
+      this.layout.pinned.forEach((shown, i) =>
+        fillCell(slot.pinned[i], shown, data.values[shown.index][row], 'cell'),
+      );
+    }
+    if (refill || slot.selected !== selected) {
+      slot.selected = selected;
+      slot.element.classList.toggle('selected', selected);
+      slot.box.checked = selected;
+    }
+    this.fillFree(slot, row, refill, columns);
+  }
+
+  /** Makes the row's free cells those of the columns in view, reusing the cells of columns that left. */
+  private fillFree(slot: RunRow, row: number, refill: boolean, columns: ColumnWindow): void {
+    const spare = this.spareCells;
+    for (const [index, cell] of slot.free) {
+      if (index < columns.first || index > columns.last) {
+        slot.free.delete(index);
+        spare.push(cell);
+      }
+    }
+    const values = this.model.data.values;
+    for (const item of columns.items) {
+      const shown = this.layout.free[item.index];
+      if (shown === undefined) {
+        continue;
+      }
+      let cell = slot.free.get(item.index);
+      const entered = cell === undefined;
+      if (cell === undefined) {
+        cell = spare.pop();
+        if (cell === undefined) {
+          cell = newCell(shown.width);
+          slot.element.append(cell.element);
+        }
+        slot.free.set(item.index, cell);
+        if (cell.width !== shown.width) {
+          cell.width = shown.width;
+          cell.element.style.width = `${shown.width}px`;
+        }
+        if (cell.left !== item.start) {
+          cell.left = item.start;
+          cell.element.style.transform = `translateX(${item.start}px)`;
+        }
+      }
+      if (entered || refill) {
+        fillCell(cell, shown, values[shown.index][row], 'cell free');
+      }
+    }
+    for (const cell of spare) {
+      cell.element.remove();
+    }
+    spare.length = 0;
+  }
+}
