@@ -129,7 +129,8 @@ export function compareChart(
     if (axis !== 'step' && bands.length > 0 && !timed) {
       untimed.push(s.label);
     }
-    const start = usable.find((p) => p.time !== undefined)?.time;
+    // Looked up only for a time axis (a series without times would be scanned to its end).
+    const start = timed ? usable.find((p) => p.time !== undefined)?.time : undefined;
     bands.forEach((band, i) => {
       const x = timed ? xOf(band, axis, start) : band.step;
       if (x !== undefined) {
@@ -195,13 +196,17 @@ export function compareChart(
         },
       ]
     : [];
+  // The bands and lines carry no per-point ARIA description (a sentence formatted for every one of
+  // thousands of rows, which a screen reader never reads out of a path): the figure is labelled by its
+  // metric, and the tooltip gives the values.
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
     title: { text: vegaText(metric), anchor: 'start' },
     width: 'container',
     height: options.height ?? 240,
     autosize: { type: 'fit-x', contains: 'padding' },
-    data: { name: COMPARE_DATASET },
+    // The host sends numbers: no per-row parsing (each row would go through the expression interpreter).
+    data: { name: COMPARE_DATASET, format: { parse: null } },
     params: [{ name: FOCUS_PARAM, value: null }],
     encoding: {
       x: {
@@ -214,7 +219,7 @@ export function compareChart(
     },
     layer: [
       {
-        mark: { type: 'area', clip: true },
+        mark: { type: 'area', clip: true, aria: false },
         encoding: {
           y: { field: 'min', type: 'quantitative', scale, title: vegaText(metric) },
           y2: { field: 'max' },
@@ -224,7 +229,7 @@ export function compareChart(
       ...(smoothing > 0
         ? [
             {
-              mark: { type: 'line' as const, strokeWidth: 1, clip: true },
+              mark: { type: 'line' as const, strokeWidth: 1, clip: true, aria: false },
               encoding: {
                 y: { field: 'raw', type: 'quantitative' as const, scale },
                 opacity: { condition: { ...highlight, value: 0.25 }, value: 0.05 },
@@ -233,7 +238,7 @@ export function compareChart(
           ]
         : []),
       {
-        mark: { type: 'line', strokeWidth: 1.75, clip: true },
+        mark: { type: 'line', strokeWidth: 1.75, clip: true, aria: false },
         params: [
           {
             name: 'highlight',
