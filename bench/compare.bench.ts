@@ -23,7 +23,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { COMPARE_DATASET, type CompareRow } from '../src/core/charts/compareChart';
+import { compareRows } from '../src/core/charts/compareChart';
 import type { MetricPoint } from '../src/core/metrics/series';
 import { buildCompareSnapshot, type ComparedRunState } from '../src/features/compare/viewModel';
 import {
@@ -105,13 +105,13 @@ async function measure(
   let maxPointsPerSeries = 0;
   for (const chart of snapshot.charts) {
     const counts = new Map<string, number>();
-    for (const row of chart.data[COMPARE_DATASET] as CompareRow[]) {
+    for (const row of compareRows(chart)) {
       counts.set(row.series, (counts.get(row.series) ?? 0) + 1);
     }
     maxPointsPerSeries = Math.max(maxPointsPerSeries, ...counts.values());
   }
   const spikeLabel = snapshot.runs[SPIKE_RUN].label;
-  const lossRows = snapshot.charts.find((c) => c.title === 'loss')!.data[COMPARE_DATASET] as CompareRow[];
+  const lossRows = compareRows(snapshot.charts.find((c) => c.title === 'loss')!);
   const spikeVisible = lossRows.some((r) => r.series === spikeLabel && r.max >= spikeValue);
   const message = JSON.stringify({ type: 'compare/snapshot', payload: snapshot });
 

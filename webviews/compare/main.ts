@@ -337,7 +337,9 @@ class CompareView {
       this.paramCharts.replaceChildren(...figures.slice(snapshot.charts.length));
       for (let i = 0; i < models.length; i++) {
         await new Promise((resolve) => setTimeout(resolve, 0));
-        const rows = Object.values(models[i].data).reduce((n, r) => n + r.length, 0);
+        const rows =
+          Object.values(models[i].data).reduce((n, r) => n + r.length, 0) +
+          Object.values(models[i].columns ?? {}).reduce((n, c) => n + c.length, 0);
         const handle = await renderChart(figures[i], models[i], {
           config,
           renderer: rows > SVG_UP_TO_ROWS ? 'canvas' : 'svg',

@@ -10,7 +10,7 @@
 import embed, { type Result } from 'vega-embed';
 import type { Loader } from 'vega';
 import type { Config } from 'vega-lite';
-import type { ChartModel, ChartRow } from '../../src/protocol/charts';
+import { columnRows, type ChartModel, type ChartRow } from '../../src/protocol/charts';
 import { chartConfig, readThemeColors } from './chartTheme';
 import { ensureChartStyles } from './chartStyles';
 import { compiledExpressions } from './compiledExpressions';
@@ -58,6 +58,9 @@ export async function renderChart(
   for (const [name, rows] of Object.entries(model.data)) {
     datasets[name] = rows.map((row) => ({ ...row }));
   }
+  for (const [name, columns] of Object.entries(model.columns ?? {})) {
+    datasets[name] = columnRows(columns);
+  }
   const result = await embed(
     container,
     { ...model.spec, datasets },
@@ -75,7 +78,7 @@ export async function renderChart(
   const { view } = result;
   const currentData = (): Record<string, ChartRow[]> => {
     const data: Record<string, ChartRow[]> = dict();
-    for (const name of Object.keys(model.data)) {
+    for (const name of [...Object.keys(model.data), ...Object.keys(model.columns ?? {})]) {
       data[name] = (view.data(name) as ChartRow[]).map((row) => ({ ...row }));
     }
     return data;
@@ -96,7 +99,7 @@ export async function renderChart(
     async setConfig(next) {
       const data = currentData();
       result.finalize();
-      return renderChart(container, { ...model, data }, { ...options, config: next });
+      return renderChart(container, { ...model, data, columns: undefined }, { ...options, config: next });
     },
     finalize() {
       result.finalize();

@@ -69,7 +69,7 @@ function contextWithIsValid(): Any {
 describe('compiled vega expressions', () => {
   for (const source of expressions) {
     it(`evaluates ${source} as vega-interpreter does`, () => {
-      const ast = parseExpression(source);
+      const ast = parseExpression(source) as Any;
       const expected = (expressionInterpreter as Any).parameter(contextWithIsValid(), { ast })(datum, params);
       const actual = compiledExpressions.parameter(contextWithIsValid(), { ast })(datum, params);
       deepStrictEqual(
@@ -80,27 +80,27 @@ describe('compiled vega expressions', () => {
   }
 
   it('refuses a member that reaches Function', () => {
-    const ast = parseExpression('datum.constructor.constructor');
+    const ast = parseExpression('datum.constructor.constructor') as Any;
     strictEqual(compiledExpressions.parameter(context(), { ast })(datum, params), undefined);
   });
 
   it('evaluates signal updates, event streams and handlers', () => {
-    const ast = parseExpression('width / 2');
+    const ast = parseExpression('width / 2') as Any;
     strictEqual(compiledExpressions.operator(context(), { ast })(params), 200);
     const event = { type: 'pointerover', item: { datum }, vega: { x: () => 12 } };
-    const onEvent = parseExpression('event.type === "pointerover" && x() === 12');
+    const onEvent = parseExpression('event.type === "pointerover" && x() === 12') as Any;
     strictEqual(compiledExpressions.event(context(), { ast: onEvent })(event), true);
-    const handler = parseExpression('datum.label + " " + focus');
+    const handler = parseExpression('datum.label + " " + focus') as Any;
     strictEqual(compiledExpressions.handler(context(), { ast: handler })(params, event), 'run a run a');
   });
 
   it('encodes mark items as vega-interpreter does, spans included', () => {
     const channels = {
-      x: { ast: parseExpression('datum.x') },
-      x2: { ast: parseExpression('datum.y') },
-      y: { ast: parseExpression('datum.x * 10') },
-      y2: { ast: parseExpression('width / 10') },
-      opacity: { ast: parseExpression('focus === null || datum.label === focus ? 1 : 0.15') },
+      x: { ast: parseExpression('datum.x') as Any },
+      x2: { ast: parseExpression('datum.y') as Any },
+      y: { ast: parseExpression('datum.x * 10') as Any },
+      y2: { ast: parseExpression('width / 10') as Any },
+      opacity: { ast: parseExpression('focus === null || datum.label === focus ? 1 : 0.15') as Any },
     };
     for (const marktype of ['rect', 'area']) {
       const expectedItem: Any = { datum };
