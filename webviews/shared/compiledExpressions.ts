@@ -14,12 +14,11 @@
  * functions prefixed `_` routed to their plain names, `if` evaluated lazily, event functions (`view`,
  * `item`, `group`, `xy`, `x`, `y`) routed to the event's vega context, member access yielding `Function`,
  * `eval`, `setTimeout`, `setInterval` or `setImmediate` refused (undefined), and object literals dropping
- * `__proto__`, `then` and `Object.prototype`'s method names as keys (and made without a prototype).
+ * `__proto__`, `then` and `Object.prototype`'s method names as keys.
  */
 // vega-util: vega's own helpers (vega re-exports them); imported directly so that Node tests load this
 // module without vega's canvas.
 import { ascending, DisallowedObjectProperties, isString } from 'vega-util';
-import { dict } from '../../src/shared/dict';
 
 /** A syntax tree node as vega's expression parser makes it (only the fields read here). */
 interface Node {
@@ -219,22 +218,27 @@ function call(node: Node): Compiled {
   if (EVENT_FUNCTIONS.has(name)) {
     return (s) => s.event!.vega[name](...args.map((a) => a(s)));
   }
-  const invoke = (s: Scope, values: unknown[]): unknown => (s.fn[name] ?? BUILTINS[name]).apply(s.fn, values);
+  const fnOf = (s: Scope): ((...values: unknown[]) => unknown) => s.fn[name] ?? BUILTINS[name];
+  // Arities 0-3 (nearly every call in a spec) without an argument array per evaluation.
   switch (args.length) {
     case 0:
-      return (s) => invoke(s, []);
+      return (s) => fnOf(s).call(s.fn);
     case 1: {
       const [a] = args;
-      return (s) => invoke(s, [a(s)]);
+      return (s) => fnOf(s).call(s.fn, a(s));
     }
     case 2: {
       const [a, b] = args;
-      return (s) => invoke(s, [a(s), b(s)]);
+      return (s) => fnOf(s).call(s.fn, a(s), b(s));
+    }
+    case 3: {
+      const [a, b, c] = args;
+      return (s) => fnOf(s).call(s.fn, a(s), b(s), c(s));
     }
     default:
       return (s) =>
-        invoke(
-          s,
+        fnOf(s).apply(
+          s.fn,
           args.map((a) => a(s)),
         );
   }
@@ -261,16 +265,26 @@ function member(node: Node): Compiled {
 }
 
 function objectLiteral(node: Node): Compiled {
-  const entries = node.properties!.map((p) => [keyOf(p.key), compile(p.value)] as const);
+  const entries: (readonly [string, Compiled])[] = [];
+  for (const p of node.properties!) {
+    const key = keyOf(p.key);
+    // The keys are in the expression: refused once, when it is compiled.
+    if (DisallowedObjectProperties.has(key)) {
+      console.error(
+        `Prevented interpretation of property "${key}" which could lead to insecure code execution`,
+      );
+    } else {
+      entries.push([key, compile(p.value)]);
+    }
+  }
   return (s) => {
-    const out: Record<string, unknown> = dict();
+    // An ordinary object (a tooltip per mark item: thousands per chart) is safe: `__proto__` and
+    // Object.prototype's method names never get here as keys.
+    // eslint-disable-next-line no-restricted-syntax -- keys checked above; a null prototype is far slower
+    const out: Record<string, unknown> = {};
     for (const [key, value] of entries) {
       const v = value(s);
-      if (DisallowedObjectProperties.has(key)) {
-        console.error(
-          `Prevented interpretation of property "${key}" which could lead to insecure code execution`,
-        );
-      } else if (REFUSED.has(v)) {
+      if (REFUSED.has(v)) {
         console.error(
           `Prevented interpretation of method "${key}" which could lead to insecure code execution`,
         );
