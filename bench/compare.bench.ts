@@ -7,7 +7,8 @@
  *   chart specs, the params charts) in ms, and the points per series per run it sends (target ≤ 2,000;
  *   with 100 runs the host sends 200, `comparePointsPerSeries`);
  * - view: from the snapshot message's arrival to the first chart painted (target ≤ 1 s) and to every
- *   chart painted (the view's `compare/rendered`);
+ *   chart painted (the view's `compare/rendered`); and the host's snapshot plus the first chart painted,
+ *   what the user waits for (held to the same 1 s);
  * - a one-step spike (step 73,451 of one run, 100× the curve) visible after downsampling: the spike
  *   run's band reaches it in the rows the host sends.
  * Baseline, in the same run on the same runs: stride sampling to the same number of points per series
@@ -185,6 +186,11 @@ async function main(): Promise<void> {
     const met = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
     console.log(
       `first chart painted: ${ours.firstPaintMs.toFixed(0)} ms (target ≤ ${TARGET_FIRST_PAINT_MS} ms) ${met(ours.firstPaintMs <= TARGET_FIRST_PAINT_MS)}`,
+    );
+    // What the user waits for after opening the view: the host's snapshot, then the first chart.
+    const total = ours.hostMs + ours.firstPaintMs;
+    console.log(
+      `host snapshot + first chart painted: ${total.toFixed(0)} ms (target ≤ ${TARGET_FIRST_PAINT_MS} ms) ${met(total <= TARGET_FIRST_PAINT_MS)}; baseline ${(naive.hostMs + naive.firstPaintMs).toFixed(0)} ms`,
     );
     console.log(
       `points per series sent: ${ours.maxPointsPerSeries} (target ≤ ${MAX_COMPARE_POINTS}) ${met(ours.maxPointsPerSeries <= MAX_COMPARE_POINTS)}`,
