@@ -7,7 +7,8 @@
  *   chart specs, the params charts) in ms, and the points per series per run it sends (target ≤ 2,000;
  *   with 100 runs the host sends 200, `comparePointsPerSeries`);
  * - view: from the snapshot message's arrival to the first chart painted (target ≤ 1 s) and to every
- *   chart painted (the view's `compare/rendered`);
+ *   chart painted (the view's `compare/rendered`); and the host's snapshot plus the first chart painted,
+ *   what the user waits for (held to the same 1 s);
  * - a one-step spike (step 73,451 of one run, 100× the curve) visible after downsampling: the spike
  *   run's band reaches it in the rows the host sends.
  * Baseline, in the same run on the same runs: stride sampling to the same number of points per series
@@ -23,7 +24,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { COMPARE_DATASET, type CompareRow } from '../src/core/charts/compareChart';
+import { compareRows } from '../src/core/charts/compareChart';
 import type { MetricPoint } from '../src/core/metrics/series';
 import { buildCompareSnapshot, type ComparedRunState } from '../src/features/compare/viewModel';
 import {
@@ -105,13 +106,13 @@ async function measure(
   let maxPointsPerSeries = 0;
   for (const chart of snapshot.charts) {
     const counts = new Map<string, number>();
-    for (const row of chart.data[COMPARE_DATASET] as CompareRow[]) {
+    for (const row of compareRows(chart)) {
       counts.set(row.series, (counts.get(row.series) ?? 0) + 1);
     }
     maxPointsPerSeries = Math.max(maxPointsPerSeries, ...counts.values());
   }
   const spikeLabel = snapshot.runs[SPIKE_RUN].label;
-  const lossRows = snapshot.charts.find((c) => c.title === 'loss')!.data[COMPARE_DATASET] as CompareRow[];
+  const lossRows = compareRows(snapshot.charts.find((c) => c.title === 'loss')!);
   const spikeVisible = lossRows.some((r) => r.series === spikeLabel && r.max >= spikeValue);
   const message = JSON.stringify({ type: 'compare/snapshot', payload: snapshot });
 
@@ -185,6 +186,11 @@ async function main(): Promise<void> {
     const met = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
     console.log(
       `first chart painted: ${ours.firstPaintMs.toFixed(0)} ms (target ≤ ${TARGET_FIRST_PAINT_MS} ms) ${met(ours.firstPaintMs <= TARGET_FIRST_PAINT_MS)}`,
+    );
+    // What the user waits for after opening the view: the host's snapshot, then the first chart.
+    const total = ours.hostMs + ours.firstPaintMs;
+    console.log(
+      `host snapshot + first chart painted: ${total.toFixed(0)} ms (target ≤ ${TARGET_FIRST_PAINT_MS} ms) ${met(total <= TARGET_FIRST_PAINT_MS)}; baseline ${(naive.hostMs + naive.firstPaintMs).toFixed(0)} ms`,
     );
     console.log(
       `points per series sent: ${ours.maxPointsPerSeries} (target ≤ ${MAX_COMPARE_POINTS}) ${met(ours.maxPointsPerSeries <= MAX_COMPARE_POINTS)}`,

@@ -3,7 +3,7 @@
  * an SVG string, the way the browser views do minus the DOM. vega-lite and vega are ESM with top-level
  * await, hence the dynamic imports. `warnings` gathers what vega-lite logs and the vega view's errors.
  */
-import type { ChartModel } from '../../src/protocol/charts';
+import { columnRows, type ChartModel } from '../../src/protocol/charts';
 
 export interface Rendered {
   warnings: string[];
@@ -29,8 +29,13 @@ export async function renderModel(model: ChartModel): Promise<Rendered> {
       return logger;
     },
   };
+  // Column-wise datasets decoded as the views decode them.
+  const datasets = { ...model.data };
+  for (const [name, columns] of Object.entries(model.columns ?? {})) {
+    datasets[name] = columnRows(columns);
+  }
   const compiled = vl.compile(
-    { ...model.spec, datasets: model.data },
+    { ...model.spec, datasets },
     {
       logger: logger,
     },

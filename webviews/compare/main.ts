@@ -27,6 +27,11 @@ const started = performance.now();
 /** Charts with more rows than this draw on a canvas (SVG makes DOM nodes for every point). */
 const SVG_UP_TO_ROWS = 4000;
 
+/** Resolves in a task after the next frame (a chart drawn before it has been painted). */
+function nextFrame(): Promise<void> {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}
+
 class CompareView {
   private model: CompareSnapshot | undefined;
   private readonly header = element('header', undefined, 'compare-header');
@@ -336,8 +341,12 @@ class CompareView {
       this.charts.replaceChildren(...figures.slice(0, snapshot.charts.length));
       this.paramCharts.replaceChildren(...figures.slice(snapshot.charts.length));
       for (let i = 0; i < models.length; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        const rows = Object.values(models[i].data).reduce((n, r) => n + r.length, 0);
+        // After a frame: the chart drawn last is painted before the next one is built (the first
+        // chart shows while the others are still being drawn).
+        await nextFrame();
+        const rows =
+          Object.values(models[i].data).reduce((n, r) => n + r.length, 0) +
+          Object.values(models[i].columns ?? {}).reduce((n, c) => n + c.length, 0);
         const handle = await renderChart(figures[i], models[i], {
           config,
           renderer: rows > SVG_UP_TO_ROWS ? 'canvas' : 'svg',

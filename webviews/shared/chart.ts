@@ -2,17 +2,18 @@
  * Renders the charts built in core (`ChartModel`: a vega-lite spec plus named datasets) with vega-embed,
  * in every browser view: the run dashboard, the drift view and the standalone HTML reports.
  *
- * CSP: expressions run through `vega-interpreter` (`ast: true`), so no `unsafe-eval` is needed; vega-embed's
+ * CSP: expressions run through {@link compiledExpressions} (`ast: true`; vega-interpreter's semantics,
+ * compiled once), so no `unsafe-eval` is needed; vega-embed's
  * and vega-tooltip's own `<style>` injection is off and {@link ensureChartStyles} adds the CSS with the page's
  * nonce; the actions menu (which would open windows and the online editor) is off.
  */
 import embed, { type Result } from 'vega-embed';
-import { expressionInterpreter } from 'vega-interpreter';
 import type { Loader } from 'vega';
 import type { Config } from 'vega-lite';
-import type { ChartModel, ChartRow } from '../../src/protocol/charts';
+import { columnRows, type ChartModel, type ChartRow } from '../../src/protocol/charts';
 import { chartConfig, readThemeColors } from './chartTheme';
 import { ensureChartStyles } from './chartStyles';
+import { compiledExpressions } from './compiledExpressions';
 import { dict } from '../../src/shared/dict';
 
 const refuse = (): Promise<never> => Promise.reject(new Error('charts load no external data'));
@@ -57,13 +58,16 @@ export async function renderChart(
   for (const [name, rows] of Object.entries(model.data)) {
     datasets[name] = rows.map((row) => ({ ...row }));
   }
+  for (const [name, columns] of Object.entries(model.columns ?? {})) {
+    datasets[name] = columnRows(columns);
+  }
   const result = await embed(
     container,
     { ...model.spec, datasets },
     {
       actions: false,
       ast: true,
-      expr: expressionInterpreter,
+      expr: compiledExpressions,
       config,
       renderer: options.renderer ?? 'svg',
       defaultStyle: false,
@@ -74,7 +78,7 @@ export async function renderChart(
   const { view } = result;
   const currentData = (): Record<string, ChartRow[]> => {
     const data: Record<string, ChartRow[]> = dict();
-    for (const name of Object.keys(model.data)) {
+    for (const name of [...Object.keys(model.data), ...Object.keys(model.columns ?? {})]) {
       data[name] = (view.data(name) as ChartRow[]).map((row) => ({ ...row }));
     }
     return data;
@@ -95,7 +99,7 @@ export async function renderChart(
     async setConfig(next) {
       const data = currentData();
       result.finalize();
-      return renderChart(container, { ...model, data }, { ...options, config: next });
+      return renderChart(container, { ...model, data, columns: undefined }, { ...options, config: next });
     },
     finalize() {
       result.finalize();

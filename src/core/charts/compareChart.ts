@@ -6,11 +6,12 @@
  * highlights that run.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { ChartModel, ChartRow } from '../../protocol/charts';
+import { columnRows, type ChartColumns, type ChartModel, type ChartRow } from '../../protocol/charts';
 import type { MetricPoint } from '../metrics/series';
 import { VEGA_LITE_SCHEMA } from './lineChart';
 import { clippedDomain, minMaxBuckets, smoothEma, type BandPoint } from './seriesTransforms';
 import { vegaText } from './vegaText';
+import { dict } from '../../shared/dict';
 
 /**
  * `count` distinct colours, one per compared run, the same in every chart of the view (hues spaced by
@@ -63,6 +64,68 @@ export interface CompareRow extends ChartRow {
   step: number;
 }
 
+/**
+ * The compare dataset column by column, as the host sends it (a 100-run chart has 20,000 rows): each
+ * run's label once, `x` only where it is not the step, `raw` only where it is not the drawn value.
+ */
+class CompareColumns {
+  private readonly numbers = {
+    x: [] as number[],
+    value: [] as number[],
+    raw: [] as number[],
+    min: [] as number[],
+    max: [] as number[],
+    step: [] as number[],
+  };
+  private readonly series: [string, number][] = [];
+  private xIsStep = true;
+  private rawIsValue = true;
+
+  push(label: string, x: number, value: number, band: BandPoint): void {
+    const n = this.numbers;
+    n.x.push(x);
+    n.value.push(value);
+    n.raw.push(band.value);
+    n.min.push(band.min);
+    n.max.push(band.max);
+    n.step.push(band.step);
+    this.xIsStep &&= x === band.step;
+    this.rawIsValue &&= Object.is(value, band.value);
+    const last = this.series[this.series.length - 1];
+    if (last?.[0] === label) {
+      last[1]++;
+    } else {
+      this.series.push([label, 1]);
+    }
+  }
+
+  done(): ChartColumns {
+    const { x, raw, ...always } = this.numbers;
+    const same: Record<string, string> = dict();
+    const numbers: Record<string, number[]> = dict();
+    Object.assign(numbers, always);
+    if (this.xIsStep) {
+      same.x = 'step';
+    } else {
+      numbers.x = x;
+    }
+    if (this.rawIsValue) {
+      same.raw = 'value';
+    } else {
+      numbers.raw = raw;
+    }
+    const texts: Record<string, [string, number][]> = dict();
+    texts.series = this.series;
+    return { length: always.value.length, numbers, texts, same };
+  }
+}
+
+/** The rows of a chart built by {@link compareChart} (its dataset decoded from columns). */
+export function compareRows(model: ChartModel): CompareRow[] {
+  const columns = model.columns?.[COMPARE_DATASET];
+  return (columns ? columnRows(columns) : (model.data[COMPARE_DATASET] ?? [])) as CompareRow[];
+}
+
 /** One line of the chart: a run, or a group of runs. */
 export interface CompareSeries {
   /** Legend label, unique in the chart; plain text. */
@@ -108,7 +171,7 @@ export function compareChart(
   const axis = options.x ?? 'step';
   const log = options.yScale === 'log';
   const smoothing = options.smoothing ?? 0;
-  const rows: CompareRow[] = [];
+  const columns = new CompareColumns();
   const omitted = new Map<string, number>();
   const untimed: string[] = [];
   const drawn: MetricPoint[][] = [];
@@ -129,19 +192,12 @@ export function compareChart(
     if (axis !== 'step' && bands.length > 0 && !timed) {
       untimed.push(s.label);
     }
-    const start = usable.find((p) => p.time !== undefined)?.time;
+    // Looked up only for a time axis (a series without times would be scanned to its end).
+    const start = timed ? usable.find((p) => p.time !== undefined)?.time : undefined;
     bands.forEach((band, i) => {
       const x = timed ? xOf(band, axis, start) : band.step;
       if (x !== undefined) {
-        rows.push({
-          x,
-          value: smoothed[i].value,
-          raw: band.value,
-          min: band.min,
-          max: band.max,
-          series: s.label,
-          step: band.step,
-        });
+        columns.push(s.label, x, smoothed[i].value, band);
       }
     });
     drawn.push(bands.map((b) => ({ step: b.step, value: b.value })));
@@ -195,13 +251,17 @@ export function compareChart(
         },
       ]
     : [];
+  // The bands and lines carry no per-point ARIA description (a sentence formatted for every one of
+  // thousands of rows, which a screen reader never reads out of a path): the figure is labelled by its
+  // metric, and the tooltip gives the values.
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
     title: { text: vegaText(metric), anchor: 'start' },
     width: 'container',
     height: options.height ?? 240,
     autosize: { type: 'fit-x', contains: 'padding' },
-    data: { name: COMPARE_DATASET },
+    // The host sends numbers: no per-row parsing (each row would go through the expression interpreter).
+    data: { name: COMPARE_DATASET, format: { parse: null } },
     params: [{ name: FOCUS_PARAM, value: null }],
     encoding: {
       x: {
@@ -214,7 +274,7 @@ export function compareChart(
     },
     layer: [
       {
-        mark: { type: 'area', clip: true },
+        mark: { type: 'area', clip: true, aria: false },
         encoding: {
           y: { field: 'min', type: 'quantitative', scale, title: vegaText(metric) },
           y2: { field: 'max' },
@@ -224,7 +284,7 @@ export function compareChart(
       ...(smoothing > 0
         ? [
             {
-              mark: { type: 'line' as const, strokeWidth: 1, clip: true },
+              mark: { type: 'line' as const, strokeWidth: 1, clip: true, aria: false },
               encoding: {
                 y: { field: 'raw', type: 'quantitative' as const, scale },
                 opacity: { condition: { ...highlight, value: 0.25 }, value: 0.05 },
@@ -233,7 +293,7 @@ export function compareChart(
           ]
         : []),
       {
-        mark: { type: 'line', strokeWidth: 1.75, clip: true },
+        mark: { type: 'line', strokeWidth: 1.75, clip: true, aria: false },
         params: [
           {
             name: 'highlight',
@@ -250,7 +310,7 @@ export function compareChart(
     ],
   };
   return {
-    model: { id: options.id, title: metric, spec, data: { [COMPARE_DATASET]: rows } },
+    model: { id: options.id, title: metric, spec, data: {}, columns: { [COMPARE_DATASET]: columns.done() } },
     omitted,
     untimed,
   };

@@ -113,38 +113,44 @@ export function minMaxBuckets(points: readonly MetricPoint[], buckets: number): 
   const first = points[0].step;
   const span = points[points.length - 1].step - first;
   const out: BandPoint[] = [];
+  // One pass over plain locals, one object per bucket (not per point): the host downsamples 400 series
+  // of 100,000 points in the compare bench.
   let current = -1;
   let sum = 0;
   let count = 0;
-  let band: BandPoint | undefined;
-  const flush = (): void => {
-    if (band) {
-      band.value = sum / count;
-      out.push(band);
-    }
-  };
-  for (const p of points) {
+  let step = 0;
+  let min = 0;
+  let max = 0;
+  let time: number | undefined;
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i];
     const index = span === 0 ? 0 : Math.min(buckets - 1, Math.floor(((p.step - first) / span) * buckets));
     if (index !== current) {
-      flush();
+      if (count > 0) {
+        out.push(bandOf(step, sum / count, min, max, time));
+      }
       current = index;
       sum = 0;
       count = 0;
-      band = { step: p.step, value: p.value, min: p.value, max: p.value };
+      min = p.value;
+      max = p.value;
     }
-    sum += p.value;
+    const value = p.value;
+    sum += value;
     count++;
-    band!.step = p.step;
-    band!.min = Math.min(band!.min, p.value);
-    band!.max = Math.max(band!.max, p.value);
-    if (p.time !== undefined) {
-      band!.time = p.time;
-    } else {
-      delete band!.time;
-    }
+    step = p.step;
+    min = Math.min(min, value);
+    max = Math.max(max, value);
+    time = p.time;
   }
-  flush();
+  if (count > 0) {
+    out.push(bandOf(step, sum / count, min, max, time));
+  }
   return out;
+}
+
+function bandOf(step: number, value: number, min: number, max: number, time: number | undefined): BandPoint {
+  return time === undefined ? { step, value, min, max } : { step, value, min, max, time };
 }
 
 /**
@@ -170,17 +176,13 @@ export function groupBands(
     let index = -1;
     let sum = 0;
     let count = 0;
-    const flush = (): void => {
-      if (count > 0) {
-        const list = means.get(index) ?? [];
-        list.push(sum / count);
-        means.set(index, list);
-      }
-    };
-    for (const p of points) {
+    for (let i = 0; i < points.length; i++) {
+      const p = points[i];
       const bucket = Math.min(buckets - 1, Math.floor((p.step - first) / width));
       if (bucket !== index) {
-        flush();
+        if (count > 0) {
+          addMean(means, index, sum / count);
+        }
         index = bucket;
         sum = 0;
         count = 0;
@@ -188,7 +190,9 @@ export function groupBands(
       sum += p.value;
       count++;
     }
-    flush();
+    if (count > 0) {
+      addMean(means, index, sum / count);
+    }
   }
   return [...means.entries()]
     .sort(([a], [b]) => a - b)
@@ -199,4 +203,13 @@ export function groupBands(
       max: Math.max(...values),
       runs: values.length,
     }));
+}
+
+function addMean(means: Map<number, number[]>, index: number, mean: number): void {
+  const list = means.get(index);
+  if (list) {
+    list.push(mean);
+  } else {
+    means.set(index, [mean]);
+  }
 }

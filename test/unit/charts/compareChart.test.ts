@@ -1,7 +1,7 @@
 /** The compare chart spec (src/core/charts/compareChart.ts), compiled by vega-lite and rendered by vega. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { COMPARE_DATASET, compareChart, type CompareRow } from '../../../src/core/charts/compareChart';
+import { compareChart, compareRows } from '../../../src/core/charts/compareChart';
 import type { MetricPoint } from '../../../src/core/metrics/series';
 import { markCount, renderModel } from '../../helpers/vegaRender';
 
@@ -20,7 +20,7 @@ describe('compare chart', () => {
       points: run(20_000, (s) => (i === 1 && s === 14_001 ? 50 : Math.exp(-s / 4000) + i / 10)),
     }));
     const { model } = compareChart('loss', runs, { id: 'compare:loss', smoothing: 0.6 });
-    const rows = model.data[COMPARE_DATASET] as CompareRow[];
+    const rows = compareRows(model);
     for (const r of runs) {
       const own = rows.filter((row) => row.series === r.label);
       assert.ok(own.length <= 2000 && own.length > 1900, `${r.label}: ${own.length} rows`);
@@ -50,14 +50,14 @@ describe('compare chart', () => {
     const timed = { label: 'a', points: run(10, (s) => s) };
     const untimed = { label: 'b', points: run(10, (s) => s, false) };
     const relative = compareChart('acc', [timed, untimed], { id: 'c', x: 'relative' });
-    const rows = relative.model.data[COMPARE_DATASET] as CompareRow[];
+    const rows = compareRows(relative.model);
     assert.deepEqual(
       rows.filter((r) => r.series === 'a').map((r) => r.x),
       Array.from({ length: 10 }, (_, s) => s * 0.5),
     );
     assert.deepEqual(relative.untimed, ['b']);
     const wall = compareChart('acc', [timed], { id: 'c', x: 'wall' });
-    assert.equal((wall.model.data[COMPARE_DATASET][0] as CompareRow).x, 1_764_000_000_000);
+    assert.equal(compareRows(wall.model)[0].x, 1_764_000_000_000);
   });
 
   it('leaves values <= 0 out on a log scale and says how many; clips outliers from the y range', async () => {

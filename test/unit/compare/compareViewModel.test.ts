@@ -1,7 +1,7 @@
 /** The compare view's snapshot (src/features/compare/viewModel.ts): charts, deltas, groups, fallbacks. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { COMPARE_DATASET, type CompareRow } from '../../../src/core/charts/compareChart';
+import { compareRows, type CompareRow } from '../../../src/core/charts/compareChart';
 import { SCATTER_DATASET } from '../../../src/core/charts/paramCharts';
 import type { MetricPoint } from '../../../src/core/metrics/series';
 import { buildCompareSnapshot, type ComparedRunState } from '../../../src/features/compare/viewModel';
@@ -22,7 +22,7 @@ describe('compare view snapshot', () => {
   it('draws one chart per metric with every run and deltas against the chosen baseline', () => {
     const snapshot = buildCompareSnapshot(runs, { ...DEFAULT_COMPARE_OPTIONS, baseline: 1 });
     assert.equal(snapshot.charts.length, 1);
-    const rows = snapshot.charts[0].data[COMPARE_DATASET] as CompareRow[];
+    const rows = compareRows(snapshot.charts[0]);
     assert.deepEqual(
       [...new Set(rows.map((r) => r.series))],
       ['#1 train · r1', '#2 train · r2', '#3 train · r3'],
@@ -37,7 +37,7 @@ describe('compare view snapshot', () => {
 
   it('groups runs by a param into a mean line with a min-max band', () => {
     const snapshot = buildCompareSnapshot(runs, { ...DEFAULT_COMPARE_OPTIONS, groupBy: 'params.lr' });
-    const rows = snapshot.charts[0].data[COMPARE_DATASET] as CompareRow[];
+    const rows = compareRows(snapshot.charts[0]);
     const group = rows.filter((r) => r.series === 'lr=0.1 (2 runs)');
     assert.deepEqual(
       group.map((r) => [r.value, r.min, r.max]),
@@ -171,16 +171,14 @@ describe('compare view snapshot', () => {
       record: run(`m${i}`, { params: { lr: i }, metrics: { loss: [1] } }),
       series: new Map([['loss', i === 42 ? spiked : flat]]),
     }));
-    const rows = buildCompareSnapshot(many, DEFAULT_COMPARE_OPTIONS).charts[0].data[
-      COMPARE_DATASET
-    ] as CompareRow[];
+    const rows = compareRows(buildCompareSnapshot(many, DEFAULT_COMPARE_OPTIONS).charts[0]);
     const perRun = new Map<string, CompareRow[]>();
     rows.forEach((r) => perRun.set(r.series, [...(perRun.get(r.series) ?? []), r]));
     assert.equal(perRun.size, 100);
     assert.deepEqual(new Set([...perRun.values()].map((r) => r.length)), new Set([200]));
     assert.equal(Math.max(...perRun.get('#43 train · m42')!.map((r) => r.max)), 500);
     assert.equal(Math.max(...perRun.get('#42 train · m41')!.map((r) => r.max)), 1.06);
-    const few = buildCompareSnapshot(runs, DEFAULT_COMPARE_OPTIONS).charts[0].data[COMPARE_DATASET];
+    const few = compareRows(buildCompareSnapshot(runs, DEFAULT_COMPARE_OPTIONS).charts[0]);
     assert.equal(few.length, 9, 'short series are sent whole');
   });
 });
