@@ -7,7 +7,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { paramPositions, parseYaml, readYaml, taskKeys } from '../../../src/core/inline/paramPositions';
+import {
+  paramPositions,
+  parseYaml,
+  readYaml,
+  taskKeys,
+  taskParamPositions,
+} from '../../../src/core/inline/paramPositions';
 import { blockOutline, walkNode, type OutlineEntry } from '../../../src/core/inline/yamlOutline';
 
 /** What the `yaml` library reads from `text`: every key and scalar item, in document order. */
@@ -235,5 +241,57 @@ describe('the outline of block YAML', () => {
         ['eval', 7, 2, 6],
       ],
     );
+  });
+
+  it('finds the params of every task in one pass, as the search per task and per item does', () => {
+    const names = ['a', 'b', 'c'];
+    // `tasks:` maps of tasks `a` to `c` whose `params:` are maps, lists or scalars, some written
+    // twice (the outline keeps duplicate keys as the parser does); other keys around them.
+    const flat = fc
+      .uniqueArray(fc.tuple(key, scalar), { minLength: 1, maxLength: 3, selector: ([k]) => k })
+      .map((items): Tree => ({ kind: 'map', items }));
+    const params = fc.oneof(
+      flat,
+      fc
+        .array(fc.oneof(flat, scalar), { minLength: 1, maxLength: 5 })
+        .map((items): Tree => ({ kind: 'seq', items })),
+      tree,
+    );
+    const task = fc.array(fc.tuple(fc.constantFrom('params', 'params', 'run', 'kind', 'x'), params), {
+      minLength: 1,
+      maxLength: 3,
+    });
+    const config = fc.tuple(
+      fc.uniqueArray(fc.tuple(fc.constantFrom(...names, 'd'), task), { maxLength: 4, selector: ([k]) => k }),
+      fc.boolean(),
+      fc.constantFrom(2, 4),
+      fc.boolean(),
+    );
+    let outlined = 0;
+    fc.assert(
+      fc.property(config, ([tasks, twice, step, indentless]) => {
+        const map = (items: [string, Tree][]): Tree => ({ kind: 'map', items });
+        const root = map([
+          ['version', '1'],
+          ['tasks', map(tasks.map(([name, keys]) => [name, map(keys)]))],
+          ...(twice && tasks.length > 0
+            ? ([['tasks', map([tasks[0]].map(([n, k]) => [n, map(k)]))]] as [string, Tree][])
+            : []),
+        ]);
+        const text = render(root, step, indentless, ['']);
+        const read = readYaml(text);
+        outlined += 'outline' in read ? 1 : 0;
+        const all = taskParamPositions(read, names);
+        for (const name of names) {
+          const at = ['tasks', name, 'params'];
+          assert.deepEqual(all.get(name), {
+            direct: paramPositions(read, at),
+            items: [0, 1, 2, 3].flatMap((i) => paramPositions(read, [...at, i])),
+          });
+        }
+      }),
+      { numRuns: 500 },
+    );
+    assert.ok(outlined > 150, `${outlined} of 500 texts outlined`);
   });
 });
