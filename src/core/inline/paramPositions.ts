@@ -8,6 +8,7 @@
  * full parse with the `yaml` library. Both give the same positions.
  */
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import { retypedOutline } from './retypedOutline';
 import { blockOutline, walkNode, type OutlineEntry, type YamlPath } from './yamlOutline';
 
 /** A param's place. Lines and columns are 0-based; ends exclusive. */
@@ -31,6 +32,8 @@ export interface ParsedYaml {
 /** A YAML text's keys in document order, with the first entry under each key path (built on first use). */
 export interface OutlinedYaml {
   outline: OutlineEntry[];
+  /** The lines of the text (the next version of it is read against them: {@link readYaml}). */
+  lines?: string[];
   /** Index in {@link outline} of each key whose value is a collection, by path (see {@link pathKey}). */
   first?: Map<string, number>;
 }
@@ -52,10 +55,22 @@ function pathKey(path: readonly (string | number)[]): string {
   return key;
 }
 
-/** Reads `text` for positions: its outline when it is plain block YAML, else its parse. */
-export function readYaml(text: string): YamlPositions {
+/**
+ * Reads `text` for positions: its outline when it is plain block YAML, else its parse.
+ * @param previous the read of the document's previous version: when the new one only retypes a few
+ *   values, its outline is the previous one with those values moved (`retypedOutline`).
+ */
+export function readYaml(text: string, previous?: YamlPositions): YamlPositions {
+  const lines = text.split('\n');
+  if (previous && 'outline' in previous && previous.lines) {
+    const outline = retypedOutline(previous.lines, previous.outline, lines);
+    if (outline) {
+      // The same keys in the same order: the index of the collections' keys holds.
+      return { outline, lines, ...(previous.first ? { first: previous.first } : {}) };
+    }
+  }
   const outline = blockOutline(text);
-  return outline ? { outline } : parseYaml(text);
+  return outline ? { outline, lines } : parseYaml(text);
 }
 
 /** The index of the first entry under `at` (`at` non-empty), or undefined when there is none. */

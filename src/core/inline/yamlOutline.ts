@@ -88,8 +88,8 @@ export function walkNode(
   });
 }
 
-/** A key written at a column of a line. */
-interface Key {
+/** A key written at a column of a line ({@link keyOf}). */
+export interface Key {
   name: string;
   /** Its length as written (quotes included). */
   length: number;
@@ -117,7 +117,7 @@ function isWordOrDash(c: number): boolean {
 }
 
 /** True for what `String.prototype.trimStart` removes (`\s`). */
-function isSpace(c: number): boolean {
+export function isSpace(c: number): boolean {
   return c === 32 || c === 9 || (c > 127 ? SPACE.test(String.fromCharCode(c)) : c >= 10 && c <= 13);
 }
 
@@ -156,7 +156,7 @@ function plainKey(line: string, at: number): Key | undefined {
 }
 
 /** The key at column `at` of `line`, or undefined when there is none in the subset. */
-function keyOf(line: string, at: number): Key | undefined {
+export function keyOf(line: string, at: number): Key | undefined {
   const c = line.charCodeAt(at);
   if (c !== 34 && c !== 39) {
     return plainKey(line, at);
@@ -170,7 +170,7 @@ function keyOf(line: string, at: number): Key | undefined {
 }
 
 /** The length of the one-line scalar at column `at` of `line`, or undefined outside the subset. */
-function scalarLength(line: string, at: number): number | undefined {
+export function scalarLength(line: string, at: number): number | undefined {
   const quote = line.charCodeAt(at);
   if (quote === 34 || quote === 39) {
     let i = at + 1;

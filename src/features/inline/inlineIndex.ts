@@ -146,14 +146,15 @@ export class InlineIndex {
   /**
    * A value derived from a document, computed once per document version.
    * @param kind distinguishes several values of one document.
+   * @param compute given the value of the version computed last, if any (to reuse what did not change).
    */
-  cached<T>(document: vscode.TextDocument, kind: string, compute: () => T): T {
+  cached<T>(document: vscode.TextDocument, kind: string, compute: (previous?: T) => T): T {
     const id = `${kind}\0${document.uri.toString()}`;
     const hit = this.documents.get(id);
     if (hit && hit.version === document.version) {
       return hit.value as T;
     }
-    const value = compute();
+    const value = compute(hit?.value as T | undefined);
     this.documents.set(id, { version: document.version, key: kind, value });
     if (this.documents.size > 64) {
       const [oldest] = this.documents.keys();

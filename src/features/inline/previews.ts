@@ -11,8 +11,10 @@ import { matchLine, patternsFor, type CodeMatch } from '../../core/inline/codePa
 import {
   paramPositions,
   taskKeys,
+  readYaml,
   taskParamPositions,
   type ParamPosition,
+  type YamlPositions,
 } from '../../core/inline/paramPositions';
 import { Commands } from '../ids';
 import { relativeTime } from '../runLabels';
@@ -81,7 +83,10 @@ export class Previews implements vscode.CodeLensProvider, vscode.InlayHintsProvi
     if (!file) {
       return [];
     }
-    const positions = this.index.cached(document, 'params', () => paramPositions(document.getText()));
+    const read = this.index.cached(document, 'params-read', (previous?: YamlPositions) =>
+      readYaml(document.getText(), previous),
+    );
+    const positions = this.index.cached(document, 'params', () => paramPositions(read));
     let places = this.places.get(positions);
     // A change of the tasks that name the file makes a new ParamsFile.
     if (places?.file !== file) {

@@ -14,6 +14,7 @@ import {
   taskKeys,
   taskParamPositions,
 } from '../../../src/core/inline/paramPositions';
+import { retypedOutline } from '../../../src/core/inline/retypedOutline';
 import { blockOutline, walkNode, type OutlineEntry } from '../../../src/core/inline/yamlOutline';
 
 /** What the `yaml` library reads from `text`: every key and scalar item, in document order. */
@@ -293,5 +294,66 @@ describe('the outline of block YAML', () => {
       { numRuns: 500 },
     );
     assert.ok(outlined > 150, `${outlined} of 500 texts outlined`);
+  });
+
+  it('follows values retyped from the outline before, as a new read gives them', () => {
+    // Text typed into the value of a line (or into anything after its first character).
+    const typed = fc.oneof(
+      scalar,
+      comment,
+      fc.constantFrom('c: 5', 'b: x', ': 1', ':', ' 2', '- a: 1', '"'),
+      fc.stringMatching(/^[a-z0-9"'#:[\]{}&*!|>, .-]{0,6}$/),
+    );
+    let followed = 0;
+    fc.assert(
+      fc.property(
+        tree,
+        fc.constantFrom(2, 4),
+        fc.boolean(),
+        fc.array(fc.tuple(fc.nat(), fc.nat(), typed), { minLength: 1, maxLength: 3 }),
+        (t, step, indentless, edits) => {
+          const text = render(t, step, indentless, ['', '  # c']);
+          const before = blockOutline(text);
+          if (!before) {
+            return;
+          }
+          const beforeLines = text.split('\n');
+          const lines = [...beforeLines];
+          for (const [line, column, insert] of edits) {
+            const k = line % lines.length;
+            // Keep at least the first character: edits after a key's start, in its value mostly.
+            const at = 1 + (column % lines[k].length);
+            lines[k] = `${lines[k].slice(0, at)}${insert}`;
+          }
+          const after = retypedOutline(beforeLines, before, lines);
+          if (after) {
+            followed++;
+            assert.deepEqual(after, blockOutline(lines.join('\n')), lines.join('\n'));
+          }
+          if (lines.every((l, k) => l === beforeLines[k])) {
+            assert.deepEqual(after, before, 'an unchanged text keeps its outline');
+          }
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    assert.ok(followed > 300, `${followed} of 3000 edits followed`);
+    // What changes more than a value is read anew: a key renamed, an indent or a dash typed over.
+    const lines = ['a:', '  ab: 1', 'b:', '  - c: 2'];
+    const before = blockOutline(lines.join('\n'))!;
+    assert.deepEqual(
+      retypedOutline(lines, before, ['a:', '  ab: 10', 'b:', '  - c: x # y']),
+      blockOutline('a:\n  ab: 10\nb:\n  - c: x # y'),
+    );
+    for (const changed of [
+      ['a:', '  ac: 1', 'b:', '  - c: 2'],
+      ['a:', ' -ab: 1', 'b:', '  - c: 2'],
+      ['a:', '  ab: 1', 'b:', '  -- c: 2'],
+      ['a:', '  ab:', 'b:', '  - c: 2'],
+      ['a:', '  ab: [1]', 'b:', '  - c: 2'],
+      ['a:', '  ab: 1', 'b:'],
+    ]) {
+      assert.equal(retypedOutline(lines, before, changed), undefined, changed.join('\n'));
+    }
   });
 });
