@@ -4,8 +4,13 @@
  * script with a logging call every 10 lines. Each provider is called as the editor calls it (CodeLens
  * for the file and resolve for the 10 on screen, inlay hints for the 60 visible lines, a hover),
  * 100 times (XLENS_BENCH_CALLS); printed: p50 and p95 in ms beside the target (p95 ≤ 5 ms, issue 12), for an unchanged
- * document (the usual case: scrolling, hovering) and for the first call after an edit (the document
- * parsed again) or after a run changed (the run aggregates rebuilt).
+ * document (the usual case: scrolling, hovering) and for the first call after an edit (a line on
+ * screen typed into: the document read again) or after a run (a new run of the task on screen
+ * appears, then its record changes as it finishes: the Runs model's update and its listeners, then the
+ * provider). The figures of an edit or a run include the change itself; its share is printed beside
+ * them ("event"): for a run, the Runs model's update with every listener of the previews (work on the
+ * extension host's thread as the run goes on); for an edit, the document's new line (the editor's
+ * work: the previews do nothing on a change event).
  *
  * Baseline, measured in the same process: one `yaml` parse of the same `xlens.yaml` text (what any
  * YAML-aware provider pays per edit), and one `JSON.parse` of the 1,000 run records.
@@ -143,16 +148,22 @@ function pythonText(): string {
   ).join('\n');
 }
 
-/** A text document as the providers read it. */
+/** A text document as the providers read it: lines, joined into one text when asked (as the editor's). */
 function documentOf(path: string, languageId: string, text: string) {
   const lines = text.split('\n');
+  const original = [...lines];
   return {
     uri: { scheme: 'file', fsPath: path, toString: () => `file://${path}` },
     languageId,
     version: 1,
     lineCount: lines.length,
-    getText: () => text,
+    getText: () => lines.join('\n'),
     lineAt: (line: number) => ({ text: lines[line] }),
+    /** Types at the end of line `line` (even `i`), then takes it back (odd `i`): a new version each time. */
+    edit(line: number, i: number): void {
+      lines[line] = i % 2 === 0 ? `${original[line]}0` : original[line];
+      this.version++;
+    },
   };
 }
 
@@ -160,26 +171,41 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+interface Measured {
+  p50: number;
+  p95: number;
+  cpu: number;
+  /** p50 and p95 of the change before each call (`change`), included in p50 and p95. */
+  change?: { p50: number; p95: number };
+}
+
 /**
- * Wall-clock p50 and p95 of `fn` over {@link CALLS} calls, and the mean CPU time of this process per
- * call (user + system, `process.cpuUsage`): on a shared machine the wall figures include time spent
- * waiting for a core, the CPU figure does not.
+ * Wall-clock p50 and p95 of `change` then `fn` over {@link CALLS} calls, and the mean CPU time of this
+ * process per call (user + system, `process.cpuUsage`): on a shared machine the wall figures include
+ * time spent waiting for a core, the CPU figure does not.
  */
-function measure(fn: (i: number) => void): { p50: number; p95: number; cpu: number } {
+function measure(fn: (i: number) => void, change?: (i: number) => void): Measured {
+  change?.(-1);
   fn(-1);
   const times: number[] = [];
+  const changes: number[] = [];
   const cpuBefore = process.cpuUsage();
   for (let i = 0; i < CALLS; i++) {
     const t = performance.now();
+    change?.(i);
+    const changed = performance.now();
     fn(i);
     times.push(performance.now() - t);
+    changes.push(changed - t);
   }
   const cpu = process.cpuUsage(cpuBefore);
   times.sort((a, b) => a - b);
+  changes.sort((a, b) => a - b);
   return {
     p50: percentile(times, 50),
     p95: percentile(times, 95),
     cpu: (cpu.user + cpu.system) / 1000 / CALLS,
+    ...(change ? { change: { p50: percentile(changes, 50), p95: percentile(changes, 95) } } : {}),
   };
 }
 
@@ -224,6 +250,9 @@ async function main(): Promise<void> {
     },
   );
   const visible = new vscode.Range(900, 0, 960, 0);
+  const typedLine = 935;
+  // The task on screen (its params on lines 900-960 of xlens.yaml): its runs change in "after a run".
+  const shownTask = 'task46';
   type Doc = (typeof docs)[keyof typeof docs];
   const calls: Record<string, (doc: Doc) => void> = {
     'CodeLens (+ resolve 10)': (doc) => {
@@ -247,35 +276,58 @@ async function main(): Promise<void> {
     `load average ${loadavg()[0].toFixed(1)} (figures grow with it: the bench shares the machine)\n`,
   );
   console.log(
-    'file         provider                  case            p50 ms   p95 ms   cpu ms/call   target',
+    'file         provider                  case            p50 ms   p95 ms   cpu ms/call   event p50/p95 ms   target',
   );
+  const template = [...records].reverse().find((r) => r.task === shownTask) ?? records[0];
+  const latest = Date.parse(records[records.length - 1].createdAt);
   let failures = 0;
+  let cases = 0;
   for (const [name, doc] of Object.entries(docs)) {
     for (const [provider, call] of Object.entries(calls)) {
-      const cases: Record<string, (i: number) => void> = {
-        unchanged: () => call(doc),
-        'after an edit': () => {
-          doc.version++;
-          call(doc);
-        },
-        'after a run': (i) => {
-          model.update([{ ...records[0], status: i % 2 === 0 ? 'succeeded' : 'failed' }]);
-          call(doc);
-        },
+      const added: string[] = [];
+      const runOf = (i: number): RunRecord => {
+        // Even calls (and the warm-up): a new run of the task appears, the newest of the workspace,
+        // running; odd calls: it finishes with its metrics.
+        const n = i < 0 ? RUNS : RUNS + 1 + Math.floor(i / 2);
+        const createdAt = new Date(latest + n * 1000).toISOString();
+        const id = `${createdAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${n.toString(16).padStart(8, '0')}`;
+        if (i % 2 === 0 || i < 0) {
+          added.push(id);
+          return { ...template, id, createdAt, status: 'running', metrics: dict() };
+        }
+        return { ...template, id, createdAt, status: 'succeeded' };
       };
-      for (const [label, fn] of Object.entries(cases)) {
-        const { p50, p95, cpu } = measure(fn);
+      const rows: [string, Measured][] = [
+        ['unchanged', measure(() => call(doc))],
+        [
+          'after an edit',
+          measure(
+            () => call(doc),
+            (i) => doc.edit(typedLine, i),
+          ),
+        ],
+        [
+          'after a run',
+          measure(
+            () => call(doc),
+            (i) => model.update([runOf(i)]),
+          ),
+        ],
+      ];
+      // Back to the 1,000 runs for the next provider.
+      model.update([], added);
+      for (const [label, { p50, p95, cpu, change }] of rows) {
         const ok = p95 <= TARGET_MS;
-        failures += label === 'unchanged' && !ok ? 1 : 0;
+        failures += ok ? 0 : 1;
+        cases++;
+        const event = change ? `${change.p50.toFixed(3)} / ${change.p95.toFixed(3)}` : '—';
         console.log(
-          `${name.padEnd(12)} ${provider.padEnd(25)} ${label.padEnd(15)} ${p50.toFixed(3).padStart(7)}  ${p95.toFixed(3).padStart(7)}   ${cpu.toFixed(3).padStart(11)}   ≤ ${TARGET_MS} ${ok ? 'ok' : 'OVER'}`,
+          `${name.padEnd(12)} ${provider.padEnd(25)} ${label.padEnd(15)} ${p50.toFixed(3).padStart(7)}  ${p95.toFixed(3).padStart(7)}   ${cpu.toFixed(3).padStart(11)}   ${event.padStart(16)}   ≤ ${TARGET_MS} ${ok ? 'ok' : 'OVER'}`,
         );
       }
     }
   }
-  if (failures > 0) {
-    console.log(`\n${failures} provider(s) over the target on an unchanged document`);
-  }
+  console.log(`\n${failures} of ${cases} cases over the target (p95 ≤ ${TARGET_MS} ms)`);
 }
 
 /**

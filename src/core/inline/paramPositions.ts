@@ -8,6 +8,7 @@
  * full parse with the `yaml` library. Both give the same positions.
  */
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import { retypedOutline } from './retypedOutline';
 import { blockOutline, walkNode, type OutlineEntry, type YamlPath } from './yamlOutline';
 
 /** A param's place. Lines and columns are 0-based; ends exclusive. */
@@ -31,6 +32,8 @@ export interface ParsedYaml {
 /** A YAML text's keys in document order, with the first entry under each key path (built on first use). */
 export interface OutlinedYaml {
   outline: OutlineEntry[];
+  /** The lines of the text (the next version of it is read against them: {@link readYaml}). */
+  lines?: string[];
   /** Index in {@link outline} of each key whose value is a collection, by path (see {@link pathKey}). */
   first?: Map<string, number>;
 }
@@ -52,10 +55,22 @@ function pathKey(path: readonly (string | number)[]): string {
   return key;
 }
 
-/** Reads `text` for positions: its outline when it is plain block YAML, else its parse. */
-export function readYaml(text: string): YamlPositions {
+/**
+ * Reads `text` for positions: its outline when it is plain block YAML, else its parse.
+ * @param previous the read of the document's previous version: when the new one only retypes a few
+ *   values, its outline is the previous one with those values moved (`retypedOutline`).
+ */
+export function readYaml(text: string, previous?: YamlPositions): YamlPositions {
+  const lines = text.split('\n');
+  if (previous && 'outline' in previous && previous.lines) {
+    const outline = retypedOutline(previous.lines, previous.outline, lines);
+    if (outline) {
+      // The same keys in the same order: the index of the collections' keys holds.
+      return { outline, lines, ...(previous.first ? { first: previous.first } : {}) };
+    }
+  }
   const outline = blockOutline(text);
-  return outline ? { outline } : parseYaml(text);
+  return outline ? { outline, lines } : parseYaml(text);
 }
 
 /** The index of the first entry under `at` (`at` non-empty), or undefined when there is none. */
@@ -90,7 +105,8 @@ function startOf(read: OutlinedYaml, at: readonly (string | number)[]): number |
 }
 
 function toPosition(entry: OutlineEntry, from: number): ParamPosition | undefined {
-  const name = entry.path.slice(from).join('.');
+  const { path } = entry;
+  const name = path.length === from + 1 ? String(path[from]) : path.slice(from).join('.');
   return entry.value && name
     ? {
         name,
@@ -133,6 +149,85 @@ export function paramPositions(
     root = isMap(root) || isSeq(root) ? root.get(part, true) : undefined;
   }
   return positionsIn(root, [], read.lines);
+}
+
+/** The params written under `tasks.<name>.params` of `xlens.yaml`. */
+export interface TaskParams {
+  /** As {@link paramPositions} at `['tasks', name, 'params']` gives them. */
+  direct: ParamPosition[];
+  /** As {@link paramPositions} at `['tasks', name, 'params', i]` gives them, for items 0 to 3 in order. */
+  items: ParamPosition[];
+}
+
+/** Items of a `params:` list whose params count (as the config loader reads the list). */
+const PARAMS_ITEMS = 4;
+
+/**
+ * The params written under `tasks.<name>.params` for each of `names`, from a read `xlens.yaml`: for an
+ * outline, one pass over it (instead of a search per task), with the answers {@link paramPositions}
+ * gives per task and per item.
+ */
+export function taskParamPositions(read: YamlPositions, names: readonly string[]): Map<string, TaskParams> {
+  const out = new Map<string, TaskParams>();
+  if (!('outline' in read)) {
+    for (const name of names) {
+      const at = ['tasks', name, 'params'];
+      out.set(name, {
+        direct: paramPositions(read, at),
+        items: Array.from({ length: PARAMS_ITEMS }, (_, i) => paramPositions(read, [...at, i])).flat(),
+      });
+    }
+    return out;
+  }
+  const wanted = new Set(names);
+  const found = new Map<string, { direct: ParamPosition[]; items: ParamPosition[][] }>();
+  // The block of entries under the first `params:` map of the task (as `startOf` finds it) ...
+  let block: { name: string; direct: ParamPosition[]; items: ParamPosition[][] } | undefined;
+  // ... and in it, the items whose entries ended (an item's params are its first run of entries).
+  let item: number | undefined;
+  const closed = new Set<number>();
+  for (const entry of read.outline) {
+    const { path } = entry;
+    if (block && path.length >= 3 && path[0] === 'tasks' && path[1] === block.name && path[2] === 'params') {
+      const direct = toPosition(entry, 3);
+      if (direct) {
+        block.direct.push(direct);
+      }
+      const i = path[3];
+      if (item !== undefined && i !== item) {
+        closed.add(item);
+      }
+      item = typeof i === 'number' ? i : undefined;
+      if (typeof i === 'number' && i < PARAMS_ITEMS && !closed.has(i)) {
+        const position = toPosition(entry, 4);
+        if (position) {
+          block.items[i].push(position);
+        }
+      }
+      continue;
+    }
+    block = undefined;
+    const name = path[1];
+    if (
+      path.length === 3 &&
+      entry.value === undefined &&
+      path[0] === 'tasks' &&
+      path[2] === 'params' &&
+      typeof name === 'string' &&
+      wanted.has(name) &&
+      !found.has(name)
+    ) {
+      block = { name, direct: [], items: Array.from({ length: PARAMS_ITEMS }, () => []) };
+      found.set(name, block);
+      item = undefined;
+      closed.clear();
+    }
+  }
+  for (const name of names) {
+    const params = found.get(name);
+    out.set(name, { direct: params?.direct ?? [], items: params?.items.flat() ?? [] });
+  }
+  return out;
 }
 
 function startsWith(path: YamlPath, prefix: readonly (string | number)[]): boolean {

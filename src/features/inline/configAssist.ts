@@ -275,7 +275,7 @@ export function parsedConfig(index: InlineIndex, document: vscode.TextDocument):
  * hovers, definitions): outlined in one pass when it is plain block YAML, else parsed.
  */
 export function readConfig(index: InlineIndex, document: vscode.TextDocument): YamlPositions {
-  return index.cached(document, 'read', () => readYaml(document.getText()));
+  return index.cached(document, 'read', (previous?: YamlPositions) => readYaml(document.getText(), previous));
 }
 
 /** The tasks of parsed `xlens.yaml` as symbols: name, kind, and each key of the task as a child. */

@@ -1,6 +1,7 @@
 /**
  * The one in-memory index the editor previews answer from: the run aggregates of `core/inline/runIndex`
- * (rebuilt on the first question after the Runs model changed, which the run followers keep current),
+ * over the Runs model (which the run followers keep current; a change of runs drops the aggregates of
+ * the tasks it touched, rebuilt on the next question about them),
  * the tasks of `xlens.yaml`, and where each param is written in the params files the tasks name (read
  * when the tasks or those files change, never on a provide call). Parsed documents are cached per
  * version, so a provider asked again for an unchanged document only looks things up.
@@ -54,8 +55,12 @@ export class InlineIndex {
     private readonly followers?: RunFollowers,
   ) {
     this.store.track(
-      runs.onDidChange(() => {
-        this.runIndex = undefined;
+      runs.onDidChangeRuns(({ tasks }) => {
+        if (tasks === undefined) {
+          this.runIndex = undefined;
+        } else {
+          this.runIndex?.invalidate(tasks);
+        }
         this.changed.fire();
       }),
     );
@@ -79,12 +84,15 @@ export class InlineIndex {
     this.changed.fire();
   }
 
-  /** The run aggregates, built from the Runs model on first use after a change. */
+  /** The run aggregates over the Runs model (each built on its first question). */
   get index(): RunIndex {
-    this.runIndex ??= new RunIndex(this.runs.all(), {
-      keyMetric: this.settingsNow.keyMetric,
-      runs: this.settingsNow.runs,
-    });
+    const runs = this.runs;
+    this.runIndex ??= new RunIndex(
+      {
+        recent: (task, count) => (task === undefined ? runs.newest(count) : runs.latestRunsOf(task, count)),
+      },
+      { keyMetric: this.settingsNow.keyMetric, runs: this.settingsNow.runs },
+    );
     return this.runIndex;
   }
 
@@ -138,14 +146,15 @@ export class InlineIndex {
   /**
    * A value derived from a document, computed once per document version.
    * @param kind distinguishes several values of one document.
+   * @param compute given the value of the version computed last, if any (to reuse what did not change).
    */
-  cached<T>(document: vscode.TextDocument, kind: string, compute: () => T): T {
+  cached<T>(document: vscode.TextDocument, kind: string, compute: (previous?: T) => T): T {
     const id = `${kind}\0${document.uri.toString()}`;
     const hit = this.documents.get(id);
     if (hit && hit.version === document.version) {
       return hit.value as T;
     }
-    const value = compute();
+    const value = compute(hit?.value as T | undefined);
     this.documents.set(id, { version: document.version, key: kind, value });
     if (this.documents.size > 64) {
       const [oldest] = this.documents.keys();

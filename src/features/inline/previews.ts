@@ -8,11 +8,18 @@ import * as vscode from 'vscode';
 import type { TaskConfig } from '../../core/config/types';
 import { matchPlaceholders } from '../../core/config/params';
 import { matchLine, patternsFor, type CodeMatch } from '../../core/inline/codePatterns';
-import { paramPositions, taskKeys, type ParamPosition } from '../../core/inline/paramPositions';
+import {
+  paramPositions,
+  taskKeys,
+  readYaml,
+  taskParamPositions,
+  type ParamPosition,
+  type YamlPositions,
+} from '../../core/inline/paramPositions';
 import { Commands } from '../ids';
 import { relativeTime } from '../runLabels';
 import { readConfig, runsTask } from './configAssist';
-import type { InlineIndex } from './inlineIndex';
+import type { InlineIndex, ParamsFile } from './inlineIndex';
 import { lastRunTitle, metricHint, metricHover, paramHint, paramHover } from './markdown';
 
 /** A CodeLens whose command is filled in by `resolveCodeLens` (only for lenses on screen). */
@@ -41,6 +48,9 @@ function dashboardLink(runId: string): string {
 }
 
 export class Previews implements vscode.CodeLensProvider, vscode.InlayHintsProvider, vscode.HoverProvider {
+  /** The places of a params file's positions (one version of it), with the tasks naming the file. */
+  private readonly places = new WeakMap<ParamPosition[], { file: ParamsFile; places: ParamsPlace[] }>();
+
   constructor(private readonly index: InlineIndex) {}
 
   private isConfig(document: vscode.TextDocument): boolean {
@@ -50,29 +60,41 @@ export class Previews implements vscode.CodeLensProvider, vscode.InlayHintsProvi
   /** The params written in `document` with their task: a params file's, or the inline maps of xlens.yaml. */
   private params(document: vscode.TextDocument): ParamsPlace[] {
     if (this.isConfig(document)) {
-      return this.index.cached(document, 'inline-params', () =>
-        this.index.tasks.tasks().flatMap((task) => {
-          const at = ['tasks', task.name, 'params'];
-          const read = readConfig(this.index, document);
-          const direct = paramPositions(read, at);
-          const listed =
-            direct.length > 0
-              ? []
-              : task.paramFiles.length > 0 || Object.keys(task.params).length > 0
-                ? [0, 1, 2, 3].flatMap((i) => paramPositions(read, [...at, i]))
-                : [];
-          return [...direct, ...listed].map((position) => ({ tasks: [task.name], position }));
-        }),
-      );
+      return this.index.cached(document, 'inline-params', () => {
+        const tasks = this.index.tasks.tasks();
+        const written = taskParamPositions(
+          readConfig(this.index, document),
+          tasks.map((t) => t.name),
+        );
+        const places: ParamsPlace[] = [];
+        for (const task of tasks) {
+          const { direct, items } = written.get(task.name) ?? { direct: [], items: [] };
+          // A `params:` list (files and maps): the params of its maps, when the task takes params.
+          const takesParams = task.paramFiles.length > 0 || Object.keys(task.params).length > 0;
+          const names = [task.name];
+          for (const position of direct.length > 0 ? direct : takesParams ? items : []) {
+            places.push({ tasks: names, position });
+          }
+        }
+        return places;
+      });
     }
     const file = document.uri.scheme === 'file' ? this.index.paramsFile(document.uri.fsPath) : undefined;
     if (!file) {
       return [];
     }
-    const { tasks } = file;
-    return this.index
-      .cached(document, 'params', () => paramPositions(document.getText()))
-      .map((position) => ({ tasks, position }));
+    const read = this.index.cached(document, 'params-read', (previous?: YamlPositions) =>
+      readYaml(document.getText(), previous),
+    );
+    const positions = this.index.cached(document, 'params', () => paramPositions(read));
+    let places = this.places.get(positions);
+    // A change of the tasks that name the file makes a new ParamsFile.
+    if (places?.file !== file) {
+      const { tasks } = file;
+      places = { file, places: positions.map((position) => ({ tasks, position })) };
+      this.places.set(positions, places);
+    }
+    return places.places;
   }
 
   /** The task of a written param: the first of its tasks whose runs recorded it (asked only for shown params). */

@@ -9,7 +9,7 @@ import { Emitter, type Event } from '../../core/base/emitter';
 import type { Disposable } from '../../core/base/disposable';
 import type { CommitInfo } from '../../core/git/gitContext';
 import { checkCounts } from '../../core/checks/evaluate';
-import { lineages, type RunLineage } from '../../core/runs/runLineage';
+import type { RunLineage } from '../../core/runs/runLineage';
 import { isFinalStatus, type RunRecord } from '../../core/runs/types';
 import { runContextValue, ViewItems } from '../ids';
 import { markParts } from './runMarks';
@@ -23,13 +23,15 @@ import {
   statusIcon,
   type StatusIcon,
 } from '../runLabels';
+import {
+  buildSortedRuns,
+  patchSortedRuns,
+  removeFromSortedRuns,
+  type CommitGroup,
+  type SortedRuns,
+} from './sortedRuns';
 
-/** The runs made from one commit (or, with `sha: null`, outside git / before the first commit). */
-export interface CommitGroup {
-  kind: 'commit';
-  /** Full SHA of the commit; `null` for runs without one. */
-  sha: string | null;
-}
+export type { CommitGroup } from './sortedRuns';
 
 /** An element of the Runs tree. */
 export type RunsElement = CommitGroup | RunRecord;
@@ -60,37 +62,38 @@ export const COMMITS_PER_PAGE = 10;
 /** Commits print as everywhere else (`src/shared/formatting.ts`). */
 export { shortSha } from '../../shared/formatting';
 
-/** Runs sorted and grouped once per change; the tree asks for them once per row. */
-interface RunsIndex {
-  all: RunRecord[];
-  groups: CommitGroup[];
-  byCommit: Map<string | null, RunRecord[]>;
-  position: Map<string | null, number>;
-  /** Each run's place among its task's runs, computed for the rows that ask. */
-  lineage: (run: RunRecord) => RunLineage;
-  /** The runs of each task, newest first (the editor previews ask per task, per lens and hint). */
-  byTask: Map<string, RunRecord[]>;
+/** Which tasks' runs a change of the Runs model touched ({@link RunsModel.onDidChangeRuns}). */
+export interface RunsChange {
+  /** The tasks with a run added, replaced or removed; undefined: any task (every run was replaced). */
+  tasks?: ReadonlySet<string>;
 }
 
 /**
  * All runs of a workspace plus the git facts needed to group them. Fires {@link onDidChange} after
  * every update and {@link onDidFinishRun} when a run is seen reaching a final status.
  *
- * Sorting and grouping happen once per change (an index dropped on every mutation), not per call: the
- * tree asks for a group's runs and position for every row it draws, and redraws every 2 s while runs
- * are active, so per-call sorting made one redraw grow with runs × groups (`bench/runsView.bench.ts`).
+ * Sorting and grouping happen once, not per call: the tree asks for a group's runs and position for
+ * every row it draws, and redraws every 2 s while runs are active, so per-call sorting made one redraw
+ * grow with runs × groups (`bench/runsView.bench.ts`). A change of runs patches the sorted lists in
+ * place (`sortedRuns.ts`): a running run's new record costs a lookup, not a sort of every run.
  */
 export class RunsModel implements Disposable {
   private readonly runs = new Map<string, RunRecord>();
   private readonly commits = new Map<string, CommitInfo>();
   private head: string | null = null;
   private loaded = false;
-  private cached: RunsIndex | undefined;
+  private cached: SortedRuns | undefined;
   private readonly changeEmitter = new Emitter<void>();
+  private readonly runsEmitter = new Emitter<RunsChange>();
   private readonly finishEmitter = new Emitter<RunRecord>();
 
   /** Fires after any change of runs, HEAD or commit descriptions. */
   readonly onDidChange: Event<void> = this.changeEmitter.event;
+  /**
+   * Fires just before {@link onDidChange} when runs changed, with the tasks whose runs changed (so a
+   * per-task aggregate needs rebuilding only for them).
+   */
+  readonly onDidChangeRuns: Event<RunsChange> = this.runsEmitter.event;
   /**
    * Fires with a run that reached a final status while the model watched: it was seen queued or
    * running before, or it appeared already finished after the initial load (a short run).
@@ -108,29 +111,46 @@ export class RunsModel implements Disposable {
     }
     const finished = runs.filter((r) => this.store(r));
     this.loaded = true;
+    this.runsEmitter.fire({});
     this.changeEmitter.fire();
     finished.forEach((r) => this.finishEmitter.fire(r));
   }
 
   /** Adds or replaces runs and removes the runs in `removedIds` (an incremental reload). */
   update(changed: readonly RunRecord[], removedIds: readonly string[] = []): void {
-    let changes = removedIds.filter((id) => this.runs.delete(id)).length;
+    const tasks = new Set<string>();
+    for (const id of removedIds) {
+      const previous = this.runs.get(id);
+      if (previous !== undefined) {
+        this.runs.delete(id);
+        tasks.add(previous.task);
+        this.patch((index) => removeFromSortedRuns(index, previous, this.head));
+      }
+    }
     const finished: RunRecord[] = [];
     for (const run of changed) {
       const previous = this.runs.get(run.id);
       if (previous !== undefined && JSON.stringify(previous) === JSON.stringify(run)) {
         continue;
       }
-      changes++;
+      tasks.add(run.task).add(previous?.task ?? run.task);
       if (this.store(run)) {
         finished.push(run);
       }
+      this.patch((index) => patchSortedRuns(index, previous, run, this.head));
     }
-    if (changes > 0) {
-      this.cached = undefined;
+    if (tasks.size > 0) {
+      this.runsEmitter.fire({ tasks });
       this.changeEmitter.fire();
     }
     finished.forEach((r) => this.finishEmitter.fire(r));
+  }
+
+  /** Applies a change to the sorted runs in place, or drops them (rebuilt on the next question). */
+  private patch(apply: (index: SortedRuns) => boolean): void {
+    if (this.cached !== undefined && !apply(this.cached)) {
+      this.cached = undefined;
+    }
   }
 
   /** Stores `run`; true when this is the moment the model sees it finish. */
@@ -179,6 +199,7 @@ export class RunsModel implements Disposable {
 
   dispose(): void {
     this.changeEmitter.dispose();
+    this.runsEmitter.dispose();
     this.finishEmitter.dispose();
   }
 
@@ -198,6 +219,11 @@ export class RunsModel implements Disposable {
   /** Runs that are queued or running, newest first. */
   active(): RunRecord[] {
     return this.index().all.filter((r) => !isFinalStatus(r.status));
+  }
+
+  /** The newest `count` runs of the workspace, newest first. */
+  newest(count: number): RunRecord[] {
+    return this.index().all.slice(0, Math.max(0, count));
   }
 
   /** The newest run of `task`, if any. */
@@ -233,36 +259,9 @@ export class RunsModel implements Disposable {
     return this.index().lineage(run);
   }
 
-  /** Sorts and groups the runs, once per change. */
-  private index(): RunsIndex {
-    if (this.cached !== undefined) {
-      return this.cached;
-    }
-    const all = [...this.runs.values()].sort(newestFirst);
-    // Map insertion order is the order of each group's newest run, newest first.
-    const byCommit = new Map<string | null, RunRecord[]>();
-    const byTask = new Map<string, RunRecord[]>();
-    for (const run of all) {
-      const runs = byCommit.get(run.git.commit);
-      if (runs) {
-        runs.push(run);
-      } else {
-        byCommit.set(run.git.commit, [run]);
-      }
-      const ofTask = byTask.get(run.task);
-      if (ofTask) {
-        ofTask.push(run);
-      } else {
-        byTask.set(run.task, [run]);
-      }
-    }
-    const rank = (sha: string | null): number => (sha === null ? 2 : sha === this.head ? 0 : 1);
-    // A stable sort on the rank keeps the newest-run order within each rank.
-    const groups = [...byCommit.keys()]
-      .sort((a, b) => rank(a) - rank(b))
-      .map((sha): CommitGroup => ({ kind: 'commit', sha }));
-    const position = new Map(groups.map((g, i) => [g.sha, i] as const));
-    this.cached = { all, groups, byCommit, position, lineage: lineages(all), byTask };
+  /** Sorts and groups the runs when they were replaced or a change could not be patched in. */
+  private index(): SortedRuns {
+    this.cached ??= buildSortedRuns(this.runs.values(), this.head);
     return this.cached;
   }
 
@@ -306,10 +305,6 @@ export class RunsModel implements Disposable {
       contextValue: ViewItems.commit,
     };
   }
-}
-
-function newestFirst(a: RunRecord, b: RunRecord): number {
-  return b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id);
 }
 
 /**

@@ -7,7 +7,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { paramPositions, parseYaml, readYaml, taskKeys } from '../../../src/core/inline/paramPositions';
+import {
+  paramPositions,
+  parseYaml,
+  readYaml,
+  taskKeys,
+  taskParamPositions,
+} from '../../../src/core/inline/paramPositions';
+import { retypedOutline } from '../../../src/core/inline/retypedOutline';
 import { blockOutline, walkNode, type OutlineEntry } from '../../../src/core/inline/yamlOutline';
 
 /** What the `yaml` library reads from `text`: every key and scalar item, in document order. */
@@ -235,5 +242,118 @@ describe('the outline of block YAML', () => {
         ['eval', 7, 2, 6],
       ],
     );
+  });
+
+  it('finds the params of every task in one pass, as the search per task and per item does', () => {
+    const names = ['a', 'b', 'c'];
+    // `tasks:` maps of tasks `a` to `c` whose `params:` are maps, lists or scalars, some written
+    // twice (the outline keeps duplicate keys as the parser does); other keys around them.
+    const flat = fc
+      .uniqueArray(fc.tuple(key, scalar), { minLength: 1, maxLength: 3, selector: ([k]) => k })
+      .map((items): Tree => ({ kind: 'map', items }));
+    const params = fc.oneof(
+      flat,
+      fc
+        .array(fc.oneof(flat, scalar), { minLength: 1, maxLength: 5 })
+        .map((items): Tree => ({ kind: 'seq', items })),
+      tree,
+    );
+    const task = fc.array(fc.tuple(fc.constantFrom('params', 'params', 'run', 'kind', 'x'), params), {
+      minLength: 1,
+      maxLength: 3,
+    });
+    const config = fc.tuple(
+      fc.uniqueArray(fc.tuple(fc.constantFrom(...names, 'd'), task), { maxLength: 4, selector: ([k]) => k }),
+      fc.boolean(),
+      fc.constantFrom(2, 4),
+      fc.boolean(),
+    );
+    let outlined = 0;
+    fc.assert(
+      fc.property(config, ([tasks, twice, step, indentless]) => {
+        const map = (items: [string, Tree][]): Tree => ({ kind: 'map', items });
+        const root = map([
+          ['version', '1'],
+          ['tasks', map(tasks.map(([name, keys]) => [name, map(keys)]))],
+          ...(twice && tasks.length > 0
+            ? ([['tasks', map([tasks[0]].map(([n, k]) => [n, map(k)]))]] as [string, Tree][])
+            : []),
+        ]);
+        const text = render(root, step, indentless, ['']);
+        const read = readYaml(text);
+        outlined += 'outline' in read ? 1 : 0;
+        const all = taskParamPositions(read, names);
+        for (const name of names) {
+          const at = ['tasks', name, 'params'];
+          assert.deepEqual(all.get(name), {
+            direct: paramPositions(read, at),
+            items: [0, 1, 2, 3].flatMap((i) => paramPositions(read, [...at, i])),
+          });
+        }
+      }),
+      { numRuns: 500 },
+    );
+    assert.ok(outlined > 150, `${outlined} of 500 texts outlined`);
+  });
+
+  it('follows values retyped from the outline before, as a new read gives them', () => {
+    // Text typed into the value of a line (or into anything after its first character).
+    const typed = fc.oneof(
+      scalar,
+      comment,
+      fc.constantFrom('c: 5', 'b: x', ': 1', ':', ' 2', '- a: 1', '"'),
+      fc.stringMatching(/^[a-z0-9"'#:[\]{}&*!|>, .-]{0,6}$/),
+    );
+    let followed = 0;
+    fc.assert(
+      fc.property(
+        tree,
+        fc.constantFrom(2, 4),
+        fc.boolean(),
+        fc.array(fc.tuple(fc.nat(), fc.nat(), typed), { minLength: 1, maxLength: 3 }),
+        (t, step, indentless, edits) => {
+          const text = render(t, step, indentless, ['', '  # c']);
+          const before = blockOutline(text);
+          if (!before) {
+            return;
+          }
+          const beforeLines = text.split('\n');
+          const lines = [...beforeLines];
+          for (const [line, column, insert] of edits) {
+            const k = line % lines.length;
+            // Keep at least the first character: edits after a key's start, in its value mostly.
+            const at = 1 + (column % lines[k].length);
+            lines[k] = `${lines[k].slice(0, at)}${insert}`;
+          }
+          const after = retypedOutline(beforeLines, before, lines);
+          if (after) {
+            followed++;
+            assert.deepEqual(after, blockOutline(lines.join('\n')), lines.join('\n'));
+          }
+          if (lines.every((l, k) => l === beforeLines[k])) {
+            assert.deepEqual(after, before, 'an unchanged text keeps its outline');
+          }
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    assert.ok(followed > 300, `${followed} of 3000 edits followed`);
+    // What changes more than a value is read anew: a key renamed, an indent or a dash typed over.
+    const lines = ['a:', '  ab: 1', 'b:', '  - c: 2'];
+    const before = blockOutline(lines.join('\n'))!;
+    assert.deepEqual(
+      retypedOutline(lines, before, ['a:', '  ab: 10', 'b:', '  - c: x # y']),
+      blockOutline('a:\n  ab: 10\nb:\n  - c: x # y'),
+    );
+    for (const changed of [
+      ['a:', '  ac: 1', 'b:', '  - c: 2'],
+      ['a:', ' -ab: 1', 'b:', '  - c: 2'],
+      ['a:', '  ab: 1', 'b:', '  -- c: 2'],
+      ['a:', '  ab:', 'b:', '  - c: 2'],
+      ['a:', '  ab: [1]', 'b:', '  - c: 2'],
+      ['a:', '  ab: 1', 'b:'],
+    ]) {
+      assert.equal(retypedOutline(lines, before, changed), undefined, changed.join('\n'));
+    }
   });
 });
