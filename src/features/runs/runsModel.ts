@@ -308,8 +308,17 @@ export class RunsModel implements Disposable {
   }
 }
 
+/**
+ * Newest first by `createdAt`, then id. Both are ASCII in a fixed layout (ISO 8601 UTC; the id's
+ * timestamp and hex), so code unit order is their order: no `localeCompare`, which is several times
+ * slower over thousands of runs and changes nothing here.
+ */
 function newestFirst(a: RunRecord, b: RunRecord): number {
-  return b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id);
+  return compareText(b.createdAt, a.createdAt) || compareText(b.id, a.id);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
