@@ -65,7 +65,19 @@ interface Pending {
   keys: readonly string[];
 }
 
-const pending = new WeakMap<RunRecord, Pending>();
+/**
+ * The pending state of a deferred record: a non-enumerable symbol property (spreads, `JSON.stringify`,
+ * deep equality and `structuredClone` leave it out), defined last while the record is built so every
+ * deferred record shares one V8 shape. Not a `WeakMap`: the state lives and dies with its record,
+ * leaving no weak entries (tens of thousands per listing) for the garbage collector to process.
+ */
+const PENDING = Symbol('xlens.runsIndex.pendingDetails');
+
+type Deferred = RunRecord & { [PENDING]?: Pending | undefined };
+
+function pendingOf(record: RunRecord): Pending | undefined {
+  return (record as Deferred)[PENDING];
+}
 
 /** A new generation for a details file (and the compact index that points into it). */
 export function newGeneration(): string {
@@ -218,11 +230,12 @@ function fill(record: RunRecord, keys: readonly string[], details: Record<string
 
 /** Reads the pending detail fields of `record` (details file, else `run.json`) and makes them data. */
 function load(record: RunRecord): void {
-  const state = pending.get(record);
+  const state = pendingOf(record);
   if (state === undefined) {
     return;
   }
-  pending.delete(record);
+  // Kept as a property (set to undefined): deleting it would turn the record into a slow object.
+  (record as Deferred)[PENDING] = undefined;
   const { ref, keys } = state;
   const details =
     parseDetails(detailsRange(ref)) ??
@@ -288,18 +301,23 @@ export function deferDetails(compact: RunRecord, ref: DetailsRef, recordFile: st
   if (keys.length === 0) {
     return compact;
   }
-  pending.set(run, { ref, recordFile, keys });
+  Object.defineProperty(run, PENDING, {
+    value: { ref, recordFile, keys },
+    writable: true,
+    enumerable: false,
+    configurable: true,
+  });
   return run;
 }
 
 /** Where `record`'s unread details are, or undefined when it has none pending (read, or never deferred). */
 export function pendingDetails(record: RunRecord): DetailsRef | undefined {
-  return pending.get(record)?.ref;
+  return pendingOf(record)?.ref;
 }
 
 /** Points `record`'s unread details at a new place (after the details file was rewritten). */
 export function moveDetails(record: RunRecord, ref: DetailsRef): void {
-  const state = pending.get(record);
+  const state = pendingOf(record);
   if (state !== undefined) {
     state.ref = ref;
   }
@@ -317,7 +335,7 @@ export function splitRecord(
   if (readPending) {
     load(record);
   }
-  const isPending = pending.has(record);
+  const isPending = pendingOf(record) !== undefined;
   // Null-prototype: a hostile run.json may hold a `__proto__` key, which must stay a key.
   const compact = dict<unknown>();
   const details = dict<unknown>();
