@@ -181,15 +181,13 @@ function checksCell(run: RunRecord): string {
  * the last listing are not read again (see `src/core/metrics/discovery/discoveryCache.ts`).
  */
 async function importedRuns(store: RunStore, signal: AbortSignal): Promise<ImportedRunsResult> {
-  // `.xlens/.gitignore` before anything is written under `.xlens/`; a workspace that cannot be
-  // written (read-only, full) is scanned without the cache.
-  const writable = await store.ensure().then(
-    () => true,
-    () => false,
-  );
+  // Nothing is created when there is nothing to cache (a workspace without logs stays untouched);
+  // `.xlens/.gitignore` comes before the cache under `.xlens/`, and a workspace that cannot be
+  // written (read-only, full) is scanned without writing the cache.
   return discoverImportedRuns(store.root, {
     signal,
-    ...(writable ? { cacheFile: join(store.storeDir, 'cache', 'imported-runs.json') } : {}),
+    cacheFile: join(store.storeDir, 'cache', 'imported-runs.json'),
+    beforeCacheWrite: () => store.ensureIgnored(),
   });
 }
 

@@ -7,8 +7,8 @@ function tempName(file: string): string {
   return `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
 }
 
-/** Writes `data` to `file` atomically (same folder temp file + rename). */
-export async function writeFileAtomic(file: string, data: string): Promise<void> {
+/** Writes `data` (a string as UTF-8) to `file` atomically (same folder temp file + rename). */
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   const temp = tempName(file);
   try {
     await writeFile(temp, data, 'utf8');

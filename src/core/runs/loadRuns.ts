@@ -1,6 +1,7 @@
 /**
- * Reads every run of the store for the Runs view through the runs index (`runsIndex.ts`: one cache
- * file plus a `stat` per run, `run.json` read only for new or changed runs), and `reconcileRuns()`
+ * Reads every run of the store for the Runs view through the runs index (`runsIndex.ts`: one compact
+ * cache file plus a `stat` per run, `run.json` read only for new or changed runs, each run's detail
+ * fields read when first used), and `reconcileRuns()`
  * (which reads every run again, one at a time) only when a run is left queued or running by a process
  * that is gone. No `vscode`: measured by `bench/runsView.bench.ts`.
  */

@@ -1,32 +1,53 @@
 /**
- * The runs index: `.xlens/cache/runs-index.json`, a cache of every run's `run.json` so listing many
- * runs reads one file and checks each record's identity (`stat`: size, mtime, inode) instead of opening
- * and parsing every `run.json` (DESIGN.md, "A run": the run folders stay the truth).
+ * The runs index: a cache of every run's `run.json` so listing many runs reads one compact file and
+ * checks each record's identity (`stat`: size, mtime, inode) instead of opening and parsing every
+ * `run.json` (DESIGN.md, "A run": the run folders stay the truth). It has two parts in `.xlens/cache/`:
+ * `runs-index.json`, each run's record without its detail fields (what listing, grouping and the rows'
+ * lineage need for every run), and `runs-index-details.jsonl`, the detail fields (metric summaries,
+ * data fingerprints, artifacts, checks...), read per run on first use (`runsIndexDetails.ts`).
  *
  * Kept incrementally: an entry is reused only while its `run.json` has the same size, modification
- * time and inode as when it was read (an atomic write, temp file + rename, always makes a new inode);
- * any other entry is read again from its `run.json`, entries of folders that are gone are dropped, and
- * the index is written back (atomically, `atomicWrite.ts`) only when something changed. A missing,
- * damaged or truncated index, or one of another shape, is rebuilt from the run folders; entries that do
- * not look like records are dropped one by one. An index written by a newer xlens (`version` above
- * {@link RUNS_INDEX_VERSION}) is neither read nor overwritten. Writers in several processes (the CLI and
- * the editor) each replace the whole file with a consistent one: the last one wins, and what it lacks is
- * read again from `run.json` next time. A read-only or full `.xlens/cache` only costs the speed-up.
+ * time and inode as when it was read (an atomic write, temp file + rename, always makes a new inode,
+ * and an edit in place a new modification time); any other entry is read again from its `run.json`,
+ * entries of folders that are gone are dropped, and both parts are written back (atomically,
+ * `atomicWrite.ts`: details first, then the compact part naming their generation) only when something
+ * changed. A missing, damaged or truncated index, or one of another shape, is rebuilt from the run
+ * folders; entries that do not look like records are dropped one by one; details that do not match
+ * their index are read from `run.json`. An index written by a newer xlens (`version` above
+ * {@link RUNS_INDEX_VERSION}) is neither read nor overwritten. Writers in several processes (the CLI
+ * and the editor) each replace the files with consistent ones: the last one wins, and what it lacks is
+ * read again from `run.json` next time. A read-only or full `.xlens/cache` only costs the speed-up, and
+ * a `.xlens/cache` that is a symbolic link (possibly out of the workspace) is never written through.
  */
-import { statSync, type Stats } from 'node:fs';
+import { lstatSync, statSync, type Stats } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { dict } from '../../shared/dict';
 import { NotRegularFileError, openRegularFile } from '../base/regularFile';
 import { writeFileAtomic } from './atomicWrite';
+import {
+  deferDetails,
+  DETAIL_PLACEHOLDER,
+  detailsHeader,
+  DETAILS_VERSION,
+  type DetailsRef,
+  moveDetails,
+  newGeneration,
+  pendingDetails,
+  splitRecord,
+} from './runsIndexDetails';
 import type { RunProblem, RunStore } from './store';
 import { RUN_STATUSES, type RunRecord, type RunStatus } from './types';
 
-/** Format version of the index file; an index of another version is never trusted. */
-export const RUNS_INDEX_VERSION = 1;
+/** Format version of the index files; an index of another version is never trusted. */
+export const RUNS_INDEX_VERSION = DETAILS_VERSION;
 
-/** The index file inside the store folder (`.xlens`). */
+/** The compact part inside the store folder (`.xlens`). */
 export const RUNS_INDEX_FILE = join('cache', 'runs-index.json');
+
+/** The details part inside the store folder (`.xlens`). */
+export const RUNS_INDEX_DETAILS_FILE = join('cache', 'runs-index-details.jsonl');
 
 /** One cached record with the identity of the `run.json` it was read from. */
 export interface RunsIndexEntry {
@@ -36,12 +57,19 @@ export interface RunsIndexEntry {
   size: number;
   /** Inode number of `run.json`. */
   ino: number;
+  /** The record, its detail fields (`DETAIL_FIELDS`) replaced by `0`. */
   record: RunRecord;
+  /** Byte offset and length of the run's line in the details file. */
+  details: [number, number];
 }
 
-/** The file's shape: `{ "version": 1, "entries": { "<run id>": RunsIndexEntry } }`. */
+/**
+ * The compact part's shape: `{ "version": 2, "generation": "<hex>", "entries": { "<run id>":
+ * RunsIndexEntry } }`; `generation` is the one in the header of the details file it points into.
+ */
 export interface RunsIndexFile {
   version: typeof RUNS_INDEX_VERSION;
+  generation: string;
   entries: Record<string, RunsIndexEntry>;
 }
 
@@ -57,7 +85,10 @@ export interface RunsIndexStats {
   file: 'used' | 'missing' | 'damaged' | 'newer';
   /** True when the index was written back. */
   written: boolean;
-  /** Why writing the index failed (e.g. a read-only workspace); the listing is complete regardless. */
+  /**
+   * Why writing the index failed (e.g. a read-only workspace, or `.xlens/cache` a symbolic link);
+   * the listing is complete regardless.
+   */
   writeError?: string;
 }
 
@@ -73,16 +104,24 @@ export interface IndexedRuns {
 /** `stat` calls between yields to the event loop, so a listing of many runs never blocks for long. */
 const STAT_CHUNK = 1000;
 
-/** The index file of `store`. */
+/** The compact part of the index of `store`. */
 export function runsIndexPath(store: RunStore): string {
   return join(store.storeDir, RUNS_INDEX_FILE);
 }
 
+/** The details part of the index of `store`. */
+export function runsIndexDetailsPath(store: RunStore): string {
+  return join(store.storeDir, RUNS_INDEX_DETAILS_FILE);
+}
+
+const isObject = (v: unknown): boolean => v !== null && typeof v === 'object';
+const isRange = (v: unknown): v is [number, number] =>
+  Array.isArray(v) && v.length === 2 && v.every((n) => Number.isSafeInteger(n) && (n as number) >= 0);
+
 /**
- * The entry of run `id` as the store reads records; undefined when `value` is not one. Records are
- * kept in the index as `toRunRecord` made them (every field a reader relies on present), so a kept
- * record only needs its shape checked and its metric names made a null-prototype object again, in
- * place: no copy of thousands of records.
+ * The entry of run `id` as the store reads records (detail fields still placeholders); undefined when
+ * `value` is not one. Records are kept in the index as `toRunRecord` made them (every field a reader
+ * relies on present), so a kept record only needs its shape checked: no copy of thousands of records.
  */
 function toEntry(value: unknown, id: string): RunsIndexEntry | undefined {
   if (value === null || typeof value !== 'object') {
@@ -90,11 +129,14 @@ function toEntry(value: unknown, id: string): RunsIndexEntry | undefined {
   }
   const entry = value as Partial<RunsIndexEntry>;
   const record = entry.record as Partial<RunRecord> | null | undefined;
-  const isObject = (v: unknown): boolean => v !== null && typeof v === 'object';
+  // A detail field is its placeholder, read later from the details file.
+  const detail = (v: unknown, valid: (v: unknown) => boolean): boolean =>
+    v === DETAIL_PLACEHOLDER || valid(v);
   if (
     typeof entry.mtimeMs !== 'number' ||
     typeof entry.size !== 'number' ||
     typeof entry.ino !== 'number' ||
+    !isRange(entry.details) ||
     record === null ||
     typeof record !== 'object' ||
     record.id !== id ||
@@ -102,21 +144,34 @@ function toEntry(value: unknown, id: string): RunsIndexEntry | undefined {
     !RUN_STATUSES.includes(record.status as RunStatus) ||
     !isObject(record.git) ||
     !isObject(record.params) ||
-    !Array.isArray(record.data) ||
-    !isObject(record.metrics) ||
-    !Array.isArray(record.artifacts)
+    !detail(record.data, Array.isArray) ||
+    !detail(record.metrics, isObject) ||
+    !detail(record.artifacts, Array.isArray)
   ) {
     return undefined;
   }
-  Object.setPrototypeOf(record.metrics, null);
+  if (isObject(record.metrics)) {
+    Object.setPrototypeOf(record.metrics, null);
+  }
   return entry as RunsIndexEntry;
 }
 
-/** Reads the index: its usable entries, and what the file was. Never throws. */
-async function readIndex(
-  file: string,
-): Promise<{ entries: Map<string, RunsIndexEntry>; file: RunsIndexStats['file']; dropped: number }> {
+interface ReadIndex {
+  entries: Map<string, RunsIndexEntry>;
+  generation: string;
+  file: RunsIndexStats['file'];
+  dropped: number;
+}
+
+/** Reads the compact part: its usable entries, its generation, and what the file was. Never throws. */
+async function readIndex(file: string): Promise<ReadIndex> {
   const entries = new Map<string, RunsIndexEntry>();
+  const none = (what: RunsIndexStats['file']): ReadIndex => ({
+    entries,
+    generation: '',
+    file: what,
+    dropped: 0,
+  });
   let text: string;
   try {
     // Only a regular file: a FIFO put in its place must not block the listing.
@@ -127,23 +182,28 @@ async function readIndex(
       await handle.close();
     }
   } catch (error) {
-    return { entries, file: error instanceof NotRegularFileError ? 'damaged' : 'missing', dropped: 0 };
+    return none(error instanceof NotRegularFileError ? 'damaged' : 'missing');
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    return { entries, file: 'damaged', dropped: 0 };
+    return none('damaged');
   }
   const index = parsed as Partial<RunsIndexFile> | null;
   if (index === null || typeof index !== 'object' || typeof index.version !== 'number') {
-    return { entries, file: 'damaged', dropped: 0 };
+    return none('damaged');
   }
   if (index.version > RUNS_INDEX_VERSION) {
-    return { entries, file: 'newer', dropped: 0 };
+    return none('newer');
   }
-  if (index.version !== RUNS_INDEX_VERSION || index.entries === null || typeof index.entries !== 'object') {
-    return { entries, file: 'damaged', dropped: 0 };
+  if (
+    index.version !== RUNS_INDEX_VERSION ||
+    typeof index.generation !== 'string' ||
+    index.entries === null ||
+    typeof index.entries !== 'object'
+  ) {
+    return none('damaged');
   }
   let dropped = 0;
   for (const [id, value] of Object.entries(index.entries)) {
@@ -154,7 +214,7 @@ async function readIndex(
       dropped++;
     }
   }
-  return { entries, file: 'used', dropped };
+  return { entries, generation: index.generation, file: 'used', dropped };
 }
 
 /** `stat` of a `run.json`, or undefined when it is not there (a problem `store.read` then names). */
@@ -170,19 +230,29 @@ function sameFile(entry: RunsIndexEntry, stats: Stats): boolean {
   return entry.mtimeMs === stats.mtimeMs && entry.size === stats.size && entry.ino === stats.ino;
 }
 
+/** What the index keeps of a listed run: its record and the identity of its `run.json`. */
+interface Kept {
+  mtimeMs: number;
+  size: number;
+  ino: number;
+  record: RunRecord;
+}
+
 /**
  * Lists the runs of `store` through its runs index, bringing the index up to date.
  * @param options.task only runs of this task (the index is still brought up to date for all runs).
- * @returns the same runs and problems as reading every `run.json` (`store.list()`), newest first.
+ * @returns the same runs and problems as reading every `run.json` (`store.list()`), newest first; the
+ *   records' detail fields are read when first used.
  */
 export async function listIndexedRuns(
   store: RunStore,
   options: { task?: string } = {},
 ): Promise<IndexedRuns> {
   const file = runsIndexPath(store);
+  const detailsFile = runsIndexDetailsPath(store);
   const ids = (await store.ids()).reverse();
   const previous = await readIndex(file);
-  const next = new Map<string, RunsIndexEntry>();
+  const next = new Map<string, Kept>();
   const runs: RunRecord[] = [];
   const problems: RunProblem[] = [];
   const stats: RunsIndexStats = {
@@ -204,7 +274,9 @@ export async function listIndexedRuns(
       const cached = previous.entries.get(id);
       let record: RunRecord;
       if (cached !== undefined && info !== undefined && sameFile(cached, info)) {
-        record = cached.record;
+        const [offset, length] = cached.details;
+        const ref = { file: detailsFile, generation: previous.generation, offset, length };
+        record = deferDetails(cached.record, ref, recordFile);
         stats.reused++;
       } else {
         try {
@@ -233,7 +305,7 @@ export async function listIndexedRuns(
   const hasStore = ids.length > 0 || previous.file !== 'missing';
   if (previous.file !== 'newer' && changed && hasStore) {
     try {
-      await writeIndex(file, next);
+      await writeIndex(file, detailsFile, next);
       stats.written = true;
     } catch (error) {
       stats.writeError = (error as Error).message;
@@ -242,9 +314,89 @@ export async function listIndexedRuns(
   return { runs, problems, stats };
 }
 
-async function writeIndex(file: string, entries: Map<string, RunsIndexEntry>): Promise<void> {
-  const index: RunsIndexFile = { version: RUNS_INDEX_VERSION, entries: Object.fromEntries(entries) };
-  await mkdir(dirname(file), { recursive: true });
+/**
+ * Creates `.xlens/cache` when missing and makes sure it is a real folder, not a symbolic link that
+ * would send the index's writes elsewhere (out of the workspace).
+ * @throws Error naming the folder when it is a link or not a folder; the file system's error otherwise.
+ */
+async function cacheFolder(file: string): Promise<void> {
+  const dir = dirname(file);
+  await mkdir(dir, { recursive: true });
+  const info = lstatSync(dir);
+  if (!info.isDirectory()) {
+    throw new Error(
+      `${dir} is ${info.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}; the runs index is not written through it`,
+    );
+  }
+}
+
+/** The old details file when its header names `generation`; undefined otherwise. Never throws. */
+async function readDetailsFile(file: string, generation: string): Promise<Buffer | undefined> {
+  try {
+    const handle = await openRegularFile(file);
+    try {
+      const bytes = await handle.readFile();
+      const header = Buffer.from(`${detailsHeader(generation)}\n`);
+      return bytes.subarray(0, header.length).equals(header) ? bytes : undefined;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes both parts of the index for `entries`: the details file first, then the compact part naming
+ * its generation, so a reader never follows a compact part into details of another generation
+ * without noticing. Details not read yet are copied as bytes from the old details file.
+ */
+async function writeIndex(file: string, detailsFile: string, entries: Map<string, Kept>): Promise<void> {
+  await cacheFolder(file);
+  const generation = newGeneration();
+  let old: Buffer | undefined | null = null;
+  const header = Buffer.from(`${detailsHeader(generation)}\n`);
+  const chunks: Buffer[] = [header];
+  let offset = header.length;
+  const indexed = dict<unknown>();
+  const moved: [RunRecord, DetailsRef][] = [];
+  for (const [id, kept] of entries) {
+    const pending = pendingDetails(kept.record);
+    let line: Buffer | undefined;
+    if (pending !== undefined) {
+      if (old === null) {
+        old = await readDetailsFile(pending.file, pending.generation);
+      }
+      const end = pending.offset + pending.length;
+      if (old !== undefined && end <= old.length && old[end] === 10) {
+        line = old.subarray(pending.offset, end);
+      }
+    }
+    // Unread details the old file cannot give are read (from run.json) by splitRecord's field reads.
+    const { compact, details } = splitRecord(kept.record, line === undefined);
+    line ??= Buffer.from(details ?? '{}');
+    chunks.push(line, Buffer.from('\n'));
+    indexed[id] = {
+      mtimeMs: kept.mtimeMs,
+      size: kept.size,
+      ino: kept.ino,
+      record: compact,
+      details: [offset, line.length],
+    };
+    if (pendingDetails(kept.record) !== undefined) {
+      moved.push([kept.record, { file: detailsFile, generation, offset, length: line.length }]);
+    }
+    offset += line.length + 1;
+  }
+  const index: RunsIndexFile = {
+    version: RUNS_INDEX_VERSION,
+    generation,
+    entries: indexed as RunsIndexFile['entries'],
+  };
+  await writeFileAtomic(detailsFile, Buffer.concat(chunks));
   // Compact: the file is read by machines only, and its size is what a listing reads.
   await writeFileAtomic(file, JSON.stringify(index));
+  for (const [record, ref] of moved) {
+    moveDetails(record, ref);
+  }
 }

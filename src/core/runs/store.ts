@@ -107,6 +107,20 @@ export class RunStore implements Disposable {
     } catch (error) {
       throw writeFaultError(error, 'create', this.runsDir) ?? error;
     }
+    await this.ensureIgnored();
+  }
+
+  /**
+   * Creates `.xlens/` and its `.gitignore` (`*`) when missing, without `runs/`: for caches written
+   * before any run exists.
+   * @throws UserInputError when the disk or workspace refuses the write (read-only, full, permissions).
+   */
+  async ensureIgnored(): Promise<void> {
+    try {
+      await mkdir(this.storeDir, { recursive: true });
+    } catch (error) {
+      throw writeFaultError(error, 'create', this.storeDir) ?? error;
+    }
     const ignore = join(this.storeDir, '.gitignore');
     if (!existsSync(ignore)) {
       await writeFile(ignore, '# Experiment Lens run store: never tracked by git\n*\n').catch(

@@ -35,7 +35,15 @@ export interface SortedRuns {
 
 /** Order of runs: newest first by creation time, then by id (ids sort by time). */
 export function newestFirst(a: RunRecord, b: RunRecord): number {
-  return b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id);
+  return compareText(b.createdAt, a.createdAt) || compareText(b.id, a.id);
+}
+
+/**
+ * Code unit order: `createdAt` and ids are ASCII in a fixed layout (ISO 8601 UTC; the id's timestamp
+ * and hex), so it is their order; `localeCompare` is several times slower over thousands of runs.
+ */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Sorts and groups `runs`; `head` is the workspace's HEAD commit (its group comes first). */

@@ -83,6 +83,7 @@ describe('imported runs: the scan cache', () => {
     assert.match(first.stdout, /tensorboard\s+/);
     assert.ok(existsSync(join(ws, '.xlens/cache/imported-runs.json')));
     assert.equal(readFileSync(join(ws, '.xlens/.gitignore'), 'utf8').includes('*'), true);
+    assert.equal(existsSync(join(ws, '.xlens/runs')), false, 'no run store for imported runs only');
     const second = await xlensInProcess(ws, ['runs', '--imported']);
     assert.equal(second.stdout, first.stdout);
     const json = JSON.parse((await xlensInProcess(ws, ['runs', '--imported', '--json'])).stdout) as {
@@ -93,5 +94,15 @@ describe('imported runs: the scan cache', () => {
       'mlflow',
       'tensorboard',
     ]);
+  });
+
+  it('`xlens runs` in a workspace without runs or logs creates nothing', async () => {
+    const ws = tempDir('xlens-runs-empty-');
+    writeFileSync(join(ws, 'xlens.yaml'), 'tasks:\n  train:\n    run: echo hi\n');
+    for (const args of [['runs'], ['runs', '--imported'], ['runs', '--json'], ['runs', '--sort', 'id']]) {
+      const result = await xlensInProcess(ws, args);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(existsSync(join(ws, '.xlens')), false, `xlens ${args.join(' ')} created .xlens`);
+    }
   });
 });

@@ -1,6 +1,6 @@
 /**
  * `xlens runs` lists through the runs index (real CLI processes, a real git repository): the first
- * listing writes `.xlens/cache/runs-index.json`, later listings agree with the run folders after runs
+ * listing writes `.xlens/cache/runs-index.json` and its details part, later listings agree with the run folders after runs
  * are added, removed, rewritten or the index is damaged; a run pulled from a remote is listed with
  * where it came from, and re-running it makes a local run.
  */
@@ -8,12 +8,14 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { RUNS_INDEX_VERSION } from '../../../src/core/runs/runsIndex';
 import type { RunRecord } from '../../../src/core/runs/types';
 import { gitIn, makeRepo, tempDir } from '../../helpers/gitRepo';
 import { runIds, xlens } from '../../helpers/xlensProcess';
 
 const CONFIG = 'version: 1\ntasks:\n  hi:\n    run: "echo lr=${params.lr}"\n    params: { lr: 0.1 }\n';
 const INDEX = '.xlens/cache/runs-index.json';
+const DETAILS = '.xlens/cache/runs-index-details.jsonl';
 
 async function runsJson(root: string, args: string[] = []): Promise<RunRecord[]> {
   const listed = await xlens(root, ['runs', '--json', ...args]);
@@ -38,7 +40,8 @@ describe('xlens runs through the runs index (real CLI process)', () => {
     }
     assert.deepEqual(await runsJson(root), recordsOnDisk(root));
     const index = JSON.parse(readFileSync(join(root, INDEX), 'utf8')) as { version: number; entries: object };
-    assert.equal(index.version, 1);
+    assert.equal(index.version, RUNS_INDEX_VERSION);
+    assert.ok(existsSync(join(root, DETAILS)), 'the details part beside it');
     assert.deepEqual(Object.keys(index.entries).sort(), runIds(root).sort());
 
     // A run removed, another rewritten by hand (in place), the index then cut in half.

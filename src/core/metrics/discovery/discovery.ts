@@ -33,7 +33,9 @@ export async function discoverImportedRuns(
   const absRoot = resolve(root);
   const { sources, taskOf, single } = await findImportSources(absRoot, options);
   const base = single ? dirname(absRoot) : absRoot;
-  const cache = options.cacheFile ? await DiscoveryCache.open(options.cacheFile, base) : undefined;
+  const cache = options.cacheFile
+    ? await DiscoveryCache.open(options.cacheFile, base, options.beforeCacheWrite)
+    : undefined;
   const runs: ImportedRun[] = [];
   const warnings: ReadWarning[] = [];
   let warningCount = 0;

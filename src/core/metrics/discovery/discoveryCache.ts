@@ -45,10 +45,15 @@ export class DiscoveryCache {
   private constructor(
     private readonly file: string,
     private readonly data: CacheFile,
+    private readonly beforeWrite?: () => Promise<void>,
   ) {}
 
-  /** Opens the cache file for a scan of `base` (a missing, damaged or other-base file starts empty). */
-  static async open(file: string, base: string): Promise<DiscoveryCache> {
+  /**
+   * Opens the cache file for a scan of `base` (a missing, damaged or other-base file starts empty).
+   * @param beforeWrite called before the file is written (e.g. to create `.xlens/.gitignore`); when it
+   *   throws, the cache is not written.
+   */
+  static async open(file: string, base: string, beforeWrite?: () => Promise<void>): Promise<DiscoveryCache> {
     let data: CacheFile = { version: 2, base, entries: {} };
     try {
       const parsed = JSON.parse(await readFile(file, 'utf8')) as CacheFile;
@@ -63,7 +68,7 @@ export class DiscoveryCache {
     } catch {
       // Missing or damaged: start afresh.
     }
-    return new DiscoveryCache(file, data);
+    return new DiscoveryCache(file, data, beforeWrite);
   }
 
   /** The signature of a source now (undefined when it cannot be computed: always re-read). */
@@ -116,6 +121,7 @@ export class DiscoveryCache {
       return;
     }
     try {
+      await this.beforeWrite?.();
       await mkdir(dirname(this.file), { recursive: true });
       await writeFileAtomic(this.file, toJsonText(this.data));
       this.changed = false;

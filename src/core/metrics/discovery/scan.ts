@@ -67,6 +67,11 @@ export interface DiscoveryOptions {
    * whose files are unchanged since the last scan (see `discoveryCache.ts`) is not read again.
    */
   cacheFile?: string;
+  /**
+   * `discoverImportedRuns` only: called before {@link cacheFile} is written (only when a source was
+   * read), e.g. to create `.xlens/.gitignore`; when it throws, the cache is not written.
+   */
+  beforeCacheWrite?: () => Promise<void>;
 }
 
 /**
