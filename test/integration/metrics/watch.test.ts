@@ -194,7 +194,9 @@ describe('MetricsWorkerClient (parsing on a worker thread)', () => {
       const sources = await client.discoverSources(dir);
       assert.deepEqual(sources, [{ format: 'keras-csv', path: file }]);
       const imported = await client.discoverImportedRuns(dir);
-      assert.deepEqual(imported.runs[0].metrics, [{ name: 'acc', points: 1, lastStep: 0, last: 0.5 }]);
+      assert.deepEqual(imported.runs[0].metrics, [
+        { name: 'acc', points: 1, lastStep: 0, last: 0.5, min: 0.5, max: 0.5, bestStep: 0 },
+      ]);
       const read = await client.readSource(sources[0]);
       assert.ok(read.runs[0].metrics instanceof Map, 'Maps survive the thread boundary');
 
