@@ -2,7 +2,7 @@
  * HTML shell of every Experiment Lens webview: one script bundle (`dist/webviews/<view>.js`) loaded
  * under a strict Content Security Policy — nothing by default, scripts and styles only with this
  * page's nonce or from the extension's own resources, no `unsafe-eval` (vega runs its expressions
- * through `vega-interpreter`), no `unsafe-inline` scripts, no network.
+ * through `webviews/shared/compiledExpressions.ts`), no `unsafe-inline` scripts, no network.
  */
 import { escapeHtml } from '../core/report/html';
 

@@ -2,17 +2,18 @@
  * Renders the charts built in core (`ChartModel`: a vega-lite spec plus named datasets) with vega-embed,
  * in every browser view: the run dashboard, the drift view and the standalone HTML reports.
  *
- * CSP: expressions run through `vega-interpreter` (`ast: true`), so no `unsafe-eval` is needed; vega-embed's
+ * CSP: expressions run through {@link compiledExpressions} (`ast: true`; vega-interpreter's semantics,
+ * compiled once), so no `unsafe-eval` is needed; vega-embed's
  * and vega-tooltip's own `<style>` injection is off and {@link ensureChartStyles} adds the CSS with the page's
  * nonce; the actions menu (which would open windows and the online editor) is off.
  */
 import embed, { type Result } from 'vega-embed';
 import type { Loader } from 'vega';
 import type { Config } from 'vega-lite';
-import { expressionInterpreter } from 'vega-interpreter';
 import { columnRows, type ChartModel, type ChartRow } from '../../src/protocol/charts';
 import { chartConfig, readThemeColors } from './chartTheme';
 import { ensureChartStyles } from './chartStyles';
+import { compiledExpressions } from './compiledExpressions';
 import { dict } from '../../src/shared/dict';
 
 const refuse = (): Promise<never> => Promise.reject(new Error('charts load no external data'));
@@ -66,7 +67,7 @@ export async function renderChart(
     {
       actions: false,
       ast: true,
-      expr: expressionInterpreter,
+      expr: compiledExpressions,
       config,
       renderer: options.renderer ?? 'svg',
       defaultStyle: false,

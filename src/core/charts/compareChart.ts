@@ -303,7 +303,10 @@ export function compareChart(
         encoding: {
           y: { field: 'value', type: 'quantitative', scale },
           opacity: { condition: { ...highlight, value: 1 }, value: 0.15 },
-          tooltip,
+          // A line is picked as a whole (vega hands its first point to the tooltip), so its tooltip
+          // names the run only: values per point would show the first step's wherever the pointer is,
+          // and would be formatted for each of the chart's thousands of rows.
+          tooltip: { field: 'series', type: 'nominal' as const, title: 'run' },
         },
       },
       ...dots,

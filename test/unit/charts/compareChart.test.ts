@@ -46,6 +46,27 @@ describe('compare chart', () => {
     assert.equal(markCount((await renderModel(lines.model)).svg, 'symbol'), 0);
   });
 
+  it('names the run in a line tooltip (vega picks a line as a whole) and gives a dot its values', () => {
+    const runs = [
+      { label: 'long', points: run(50, (s) => s) },
+      { label: 'final', points: run(1, () => 0.5) },
+    ];
+    const { model } = compareChart('loss', runs, { id: 'compare:loss' });
+    type Layer = { mark: { type: string }; encoding?: { tooltip?: unknown } };
+    const layers = (model.spec as { layer: Layer[] }).layer;
+    const tooltips = layers.map((l) => [l.mark.type, l.encoding?.tooltip]);
+    assert.deepEqual(tooltips.find(([type]) => type === 'line')?.[1], {
+      field: 'series',
+      type: 'nominal',
+      title: 'run',
+    });
+    const dot = tooltips.find(([type]) => type === 'point')?.[1] as { field: string }[];
+    assert.deepEqual(
+      dot.map((t) => t.field),
+      ['series', 'step', 'value', 'min', 'max'],
+    );
+  });
+
   it('puts time since start or wall time on x, and falls back to steps for untimed runs', () => {
     const timed = { label: 'a', points: run(10, (s) => s) };
     const untimed = { label: 'b', points: run(10, (s) => s, false) };
