@@ -141,7 +141,7 @@ export class ExtensionRoot implements vscode.Disposable {
           if (importedEnabled) {
             void importedService.rescan();
           } else {
-            this.imported.setResult({ runs: [], sources: [], warnings: [], warningCount: 0 }, 0);
+            this.imported.setOff();
           }
         }),
       );

@@ -117,7 +117,10 @@ export class ComparePanel extends WebviewHost<CompareHostMessages, CompareViewMe
   protected snapshot(): MessageOf<CompareHostMessages> {
     const started = performance.now();
     const states = this.states();
-    const payload = buildCompareSnapshot(states, this.options);
+    const unavailable = this.compared.flatMap((run) =>
+      run.record === undefined && run.unavailable !== undefined ? [run.unavailable] : [],
+    );
+    const payload = buildCompareSnapshot(states, this.options, unavailable);
     this.options = payload.options;
     this.log?.info(
       `compare view: ${states.length} runs, ${payload.charts.length} charts built in ${Math.round(performance.now() - started)} ms`,

@@ -22,6 +22,8 @@ export interface ComparedRun extends Disposable {
   readonly onDidChange: Event<unknown>;
   /** Resolves after the first read (also when it failed; the caller logs rejections). */
   readonly ready: Promise<void>;
+  /** Why the run cannot be shown, once that is known (a sentence naming the run and the fix). */
+  readonly unavailable?: string;
   /** The arguments of Open Run Dashboard for this run. */
   dashboardArgs(): unknown[];
 }
@@ -49,15 +51,23 @@ export interface ImportedRunsSource {
   byRecordId(id: string): ImportedRun | undefined;
   /** Fires after each scan. */
   readonly onDidChange: Event<void>;
-  /** Whether a scan has finished (a run missing then is gone, not yet to come). */
-  readonly state: { kind: string };
+  /**
+   * Where the scan is: a run missing once a scan is `done` is gone, not yet to come; none comes while
+   * scanning is `off` or after a scan `failed` (until the logs change).
+   */
+  readonly state: { kind: string; message?: string };
 }
 
 const NO_SERIES: ReadonlyMap<string, readonly MetricPoint[]> = new Map();
 
+/** Scan states after which no scan is on its way: a run missing then is unavailable. */
+const SETTLED = new Set(['done', 'off', 'failed']);
+
 /**
  * A run another tool logged, found by its record id in the scan (waiting for the first scan after a
- * window reload), then followed live through an {@link ImportedFollower}.
+ * window reload), then followed live through an {@link ImportedFollower}. When the scan has it not
+ * (turned off, failed, the logs gone) the run is {@link unavailable}, and followed once a later scan
+ * finds it (scanning turned back on).
  */
 export class ImportedComparedRun implements ComparedRun {
   private follower: ImportedFollower | undefined;
@@ -66,6 +76,7 @@ export class ImportedComparedRun implements ComparedRun {
   private readonly emitter = new Emitter<unknown>();
   private readonly waiting: Disposable[] = [];
   private disposed = false;
+  private reason: string | undefined;
   readonly onDidChange: Event<unknown> = this.emitter.event;
   readonly ready: Promise<void>;
 
@@ -94,6 +105,10 @@ export class ImportedComparedRun implements ComparedRun {
     return this.follower?.series ?? NO_SERIES;
   }
 
+  get unavailable(): string | undefined {
+    return this.reason;
+  }
+
   dashboardArgs(): unknown[] {
     const run = this.imported.byRecordId(this.recordId);
     return run ? [{ kind: 'importedRun', run }] : [];
@@ -101,9 +116,55 @@ export class ImportedComparedRun implements ComparedRun {
 
   private async start(): Promise<void> {
     const run = await this.found();
-    if (run === undefined || this.disposed) {
+    if (this.disposed) {
       return;
     }
+    if (run === undefined) {
+      this.reason = this.whyMissing();
+      this.followWhenFound();
+      return;
+    }
+    await this.follow(run);
+  }
+
+  /** Why the settled scan has not this run, and what brings it back. */
+  private whyMissing(): string {
+    const state = this.imported.state;
+    if (state.kind === 'off') {
+      return (
+        `Run ${this.recordId} is not shown: it comes from another tool's logs, and scanning for them is ` +
+        'turned off. Turn on the setting xlens.imported.enabled (Experiment Lens › Imported: Enabled) to compare it.'
+      );
+    }
+    if (state.kind === 'failed') {
+      return `Run ${this.recordId} is not shown: scanning the workspace for other tools' logs failed (${state.message ?? 'no reason given'}).`;
+    }
+    return `Run ${this.recordId} is not shown: the scan of the workspace no longer finds its logs (moved or deleted).`;
+  }
+
+  /** Follows the run once a later scan finds it (scanning turned back on, logs restored). */
+  private followWhenFound(): void {
+    const listener = this.imported.onDidChange(() => {
+      const run = this.imported.byRecordId(this.recordId);
+      if (run === undefined) {
+        this.reason = this.whyMissing();
+        this.emitter.fire(undefined);
+        return;
+      }
+      listener.dispose();
+      this.reason = undefined;
+      this.follow(run).then(
+        () => this.emitter.fire(undefined),
+        (error: unknown) => {
+          this.reason = `Run ${this.recordId} is not shown: its logs could not be read (${String(error)}).`;
+          this.emitter.fire(undefined);
+        },
+      );
+    });
+    this.waiting.push(listener);
+  }
+
+  private async follow(run: ImportedRun): Promise<void> {
     this.base = importedRunRecord(run);
     const watch = await this.watch();
     if (this.disposed) {
@@ -121,13 +182,13 @@ export class ImportedComparedRun implements ComparedRun {
   /** The run, now or after the next scans until one has finished; undefined when the scan has it not. */
   private found(): Promise<ImportedRun | undefined> {
     const now = this.imported.byRecordId(this.recordId);
-    if (now !== undefined || this.imported.state.kind === 'done') {
+    if (now !== undefined || SETTLED.has(this.imported.state.kind)) {
       return Promise.resolve(now);
     }
     return new Promise((resolve) => {
       const listener = this.imported.onDidChange(() => {
         const run = this.imported.byRecordId(this.recordId);
-        if (run !== undefined || this.imported.state.kind === 'done' || this.disposed) {
+        if (run !== undefined || SETTLED.has(this.imported.state.kind) || this.disposed) {
           listener.dispose();
           resolve(run);
         }

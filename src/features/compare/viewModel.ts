@@ -50,10 +50,13 @@ function groupValue(record: RunRecord, groupBy: string): string {
  * @param runs the compared runs in the view's order (at least one).
  * @param options the view's options; a baseline or grouping that no longer applies (fewer runs, a param
  *   no run has) falls back to the first run and no grouping.
+ * @param unavailable why each compared run that cannot be shown is left out (sentences naming the run
+ *   and the fix); listed first among the notes, so the rest is drawn and the gap explained.
  */
 export function buildCompareSnapshot(
   runs: readonly ComparedRunState[],
   options: CompareOptions,
+  unavailable: readonly string[] = [],
 ): CompareSnapshot {
   const records = runs.map((r) => r.record);
   const baseline = options.baseline < records.length ? options.baseline : 0;
@@ -75,7 +78,7 @@ export function buildCompareSnapshot(
     ? [...groupsOf(runs, groupBy)].map(([value, members]) => groupLabel(groupBy, value, members.length))
     : labels;
   const colors = runColors(legendLabels.length);
-  const notes: string[] = [];
+  const notes: string[] = [...unavailable];
   const charts = comparison.metrics
     .filter((metric) => runs.some((r) => (r.series.get(metric.name)?.length ?? 0) > 0))
     .map((metric, index) => {

@@ -51,7 +51,9 @@ export type ImportedScanState =
   | { kind: 'idle' }
   | { kind: 'scanning' }
   | { kind: 'done'; ms: number }
-  | { kind: 'failed'; message: string };
+  | { kind: 'failed'; message: string }
+  /** `xlens.imported.enabled` is off: no scan comes, no run is listed. */
+  | { kind: 'off' };
 
 /** The imported runs of the workspace; fires {@link onDidChange} when a scan finished or failed. */
 export class ImportedRunsModel implements Disposable {
@@ -85,6 +87,15 @@ export class ImportedRunsModel implements Disposable {
     this.nesting = nestImportedRuns(result.runs);
     this.recordIds = undefined;
     this.scan = { kind: 'done', ms };
+    this.emitter.fire();
+  }
+
+  /** Records that scanning is turned off (`xlens.imported.enabled`): no run is listed, no scan comes. */
+  setOff(): void {
+    this.result = { runs: [], sources: [], warnings: [], warningCount: 0 };
+    this.nesting = nestImportedRuns([]);
+    this.recordIds = undefined;
+    this.scan = { kind: 'off' };
     this.emitter.fire();
   }
 

@@ -48,7 +48,8 @@ export class ImportedRunsService implements vscode.Disposable {
     this.store.track(watcher.onDidCreate((uri) => this.onFile(uri, CREATE_RESCAN_MS)));
     this.store.track(watcher.onDidDelete((uri) => this.onFile(uri, CREATE_RESCAN_MS)));
     this.store.track(watcher.onDidChange((uri) => this.onFile(uri, CHANGE_RESCAN_MS)));
-    this.schedule(FIRST_SCAN_DELAY_MS);
+    // Turned off, the model says so at once (nothing is scanned, so nothing waits for the runs' display).
+    this.schedule(this.enabled() ? FIRST_SCAN_DELAY_MS : 0);
   }
 
   /** The worker client, started on first use; dashboards of imported runs tail through it too. */
@@ -115,7 +116,14 @@ export class ImportedRunsService implements vscode.Disposable {
   }
 
   private async scan(): Promise<void> {
-    if (this.disposed || !this.enabled()) {
+    if (this.disposed) {
+      return;
+    }
+    if (!this.enabled()) {
+      // Said once, so that views waiting for a scan (a restored compare view) stop waiting.
+      if (this.model.state.kind !== 'off') {
+        this.model.setOff();
+      }
       return;
     }
     const started = performance.now();

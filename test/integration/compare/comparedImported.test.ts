@@ -2,7 +2,8 @@
  * The compare view's imported runs (features/compare/comparedRuns.ts): a W&B run (the real offline run in
  * test/fixtures/wandb/git) found by its record id, after the workspace scan that a window reload makes
  * it wait for, followed through a real metrics watcher, and compared with an own run: its metric
- * summaries come from the series read, and the snapshot draws both runs.
+ * summaries come from the series read, and the snapshot draws both runs. A run the scan has not (scanning
+ * turned off, a failed scan, deleted logs) is not available, with the reason among the snapshot's notes.
  */
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { discoverImportedRuns } from '../../../src/core/metrics/discovery/discov
 import { MetricsWatcher } from '../../../src/core/metrics/watch';
 import type { WatchSources } from '../../../src/core/runs/importedFollower';
 import { importedRecordId } from '../../../src/core/runs/importedRecord';
+import type { RunRecord } from '../../../src/core/runs/types';
 import { ImportedComparedRun } from '../../../src/features/compare/comparedRuns';
 import { buildCompareSnapshot } from '../../../src/features/compare/viewModel';
 import { ImportedRunsModel } from '../../../src/features/imported/importedModel';
@@ -87,12 +89,71 @@ describe('compare: an imported run beside an own run', () => {
     }
   });
 
+  it('settles as not available while scanning is off, says how to turn it on, draws the rest, then follows it once on', async () => {
+    const ws = tempDir('xlens-compare-imported-off-');
+    cpSync(join(FIXTURE, 'wandb'), join(ws, 'wandb'), { recursive: true });
+    const result = await discoverImportedRuns(ws, { taskSources: false });
+    const id = importedRecordId(result.runs[0]);
+
+    // A compare view restored after a window reload with xlens.imported.enabled off: no scan comes.
+    const model = new ImportedRunsModel();
+    const compared = new ImportedComparedRun(id, model, watch);
+    try {
+      model.setOff();
+      await compared.ready;
+      assert.equal(compared.record, undefined);
+      assert.match(compared.unavailable ?? '', new RegExp(`Run ${id} is not shown: .*turned off`));
+      assert.match(compared.unavailable ?? '', /Turn on the setting xlens\.imported\.enabled/);
+
+      const own = run('20261206T100300Z-00000003', { metrics: { 'val/loss': [2.5, 1.5] } });
+      const points = [0, 1].map((step) => ({ step, value: [2.5, 1.5][step] }));
+      const snapshot = buildCompareSnapshot(
+        [{ record: own, series: new Map([['val/loss', points]]) }],
+        DEFAULT_COMPARE_OPTIONS,
+        [compared.unavailable!],
+      );
+      assert.deepEqual(
+        snapshot.runs.map((r) => r.id),
+        [own.id],
+      );
+      assert.equal(snapshot.charts.length, 1);
+      assert.equal(snapshot.notes[0], compared.unavailable);
+
+      // Scanning turned back on: the next scan finds the run and the view follows it.
+      const followed = new Promise<void>((resolve) => {
+        const listener = compared.onDidChange(() => {
+          if (compared.record !== undefined && compared.series.size > 0) {
+            listener.dispose();
+            resolve();
+          }
+        });
+      });
+      model.setResult(result, 1);
+      await followed;
+      assert.equal(compared.unavailable, undefined);
+      assert.equal((compared.record as RunRecord | undefined)?.id, id);
+    } finally {
+      compared.dispose();
+    }
+  });
+
+  it('settles as not available when the first scan failed', async () => {
+    const model = new ImportedRunsModel();
+    const compared = new ImportedComparedRun('wandb-gone-0123456789', model, watch);
+    model.setFailed('the metrics worker stopped');
+    await compared.ready;
+    assert.equal(compared.record, undefined);
+    assert.match(compared.unavailable ?? '', /scanning .* failed \(the metrics worker stopped\)/);
+    compared.dispose();
+  });
+
   it('has no record when the finished scan does not hold the run (its logs were deleted)', async () => {
     const model = new ImportedRunsModel();
     const compared = new ImportedComparedRun('wandb-gone-0123456789', model, watch);
     model.setResult({ runs: [], sources: [], warnings: [], warningCount: 0 }, 1);
     await compared.ready;
     assert.equal(compared.record, undefined);
+    assert.match(compared.unavailable ?? '', /no longer finds its logs/);
     assert.deepEqual(compared.dashboardArgs(), []);
     compared.dispose();
   });
