@@ -7,12 +7,15 @@
  * is more than {@link MTIME_SETTLE_MS} older than the moment it was hashed: a file rewritten with the
  * same size within the same clock tick (coarse file-system timestamps) would otherwise keep a stale
  * hash, so such files are hashed again. A folder's fingerprint is the sha256 of the
- * sorted lines `relative/path\0<file sha256>\n` of its files (`.git` and `.xlens` skipped).
+ * sorted lines `relative/path\0<file sha256>\n` of its files (`.git` and `.xlens` skipped). The cache is
+ * never written through a `.xlens/cache` that is a symbolic link or not a folder (`base/cacheFolder.ts`):
+ * the fingerprints are then computed as usual and only the cache is skipped.
  */
 import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import { CacheFolderRefusedError, prepareCacheFolder } from '../base/cacheFolder';
 import { fileKind, NotRegularFileError } from '../base/regularFile';
 import { openRegularFile } from '../base/regularFile';
 import { toJsonText, writeFileAtomic } from './atomicWrite';
@@ -164,7 +167,14 @@ export class Fingerprinter {
     if (!this.dirty || !this.cache) {
       return;
     }
-    await mkdir(dirname(this.cacheFile), { recursive: true });
+    try {
+      await prepareCacheFolder(this.cacheFile, 'the data fingerprint cache');
+    } catch (error) {
+      if (error instanceof CacheFolderRefusedError) {
+        return; // the cache only saves hashing again; the fingerprints stand
+      }
+      throw error;
+    }
     await writeFileAtomic(this.cacheFile, toJsonText(this.cache));
     this.dirty = false;
   }

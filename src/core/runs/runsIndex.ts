@@ -19,11 +19,11 @@
  * read again from `run.json` next time. A read-only or full `.xlens/cache` only costs the speed-up, and
  * a `.xlens/cache` that is a symbolic link (possibly out of the workspace) is never written through.
  */
-import { lstatSync, statSync, type Stats } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { dirname, join, sep } from 'node:path';
+import { statSync, type Stats } from 'node:fs';
+import { join, sep } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { dict } from '../../shared/dict';
+import { prepareCacheFolder } from '../base/cacheFolder';
 import { NotRegularFileError, openRegularFile } from '../base/regularFile';
 import { writeFileAtomic } from './atomicWrite';
 import {
@@ -318,22 +318,6 @@ export async function listIndexedRuns(
   return { runs, problems, stats };
 }
 
-/**
- * Creates `.xlens/cache` when missing and makes sure it is a real folder, not a symbolic link that
- * would send the index's writes elsewhere (out of the workspace).
- * @throws Error naming the folder when it is a link or not a folder; the file system's error otherwise.
- */
-async function cacheFolder(file: string): Promise<void> {
-  const dir = dirname(file);
-  await mkdir(dir, { recursive: true });
-  const info = lstatSync(dir);
-  if (!info.isDirectory()) {
-    throw new Error(
-      `${dir} is ${info.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}; the runs index is not written through it`,
-    );
-  }
-}
-
 /** The old details file when its header names `generation`; undefined otherwise. Never throws. */
 async function readDetailsFile(file: string, generation: string): Promise<Buffer | undefined> {
   try {
@@ -356,7 +340,7 @@ async function readDetailsFile(file: string, generation: string): Promise<Buffer
  * without noticing. Details not read yet are copied as bytes from the old details file.
  */
 async function writeIndex(file: string, detailsFile: string, entries: Map<string, Kept>): Promise<void> {
-  await cacheFolder(file);
+  await prepareCacheFolder(file, 'the runs index');
   const generation = newGeneration();
   let old: Buffer | undefined | null = null;
   const header = Buffer.from(`${detailsHeader(generation)}\n`);

@@ -4,11 +4,13 @@
  * and CSV log on each call. An entry is used only while its source's **signature** is unchanged: for
  * a file, its device, inode, size, mtime and ctime (with SQLite's `-wal`/`-journal` files beside it);
  * for a folder, the same of every file below it. Listing a folder and stat-ing its files is cheap next
- * to decoding its logs. The cache file is JSON, written atomically, rebuilt when unreadable.
+ * to decoding its logs. The cache file is JSON, written atomically, rebuilt when unreadable, and never
+ * written through a cache folder that is a symbolic link (`base/cacheFolder.ts`).
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { prepareCacheFolder } from '../../base/cacheFolder';
 import { toJsonText, writeFileAtomic } from '../../runs/atomicWrite';
 import type { ImportedRun } from './importedRun';
 import type { SourceSpec } from '../readers';
@@ -122,7 +124,7 @@ export class DiscoveryCache {
     }
     try {
       await this.beforeWrite?.();
-      await mkdir(dirname(this.file), { recursive: true });
+      await prepareCacheFolder(this.file, 'the imported runs cache');
       await writeFileAtomic(this.file, toJsonText(this.data));
       this.changed = false;
     } catch {
