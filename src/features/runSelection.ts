@@ -4,6 +4,7 @@
  * nothing (then the user picks). No `vscode` import.
  */
 import type { ImportedRun } from '../core/metrics/discovery/importedRun';
+import { importedRecordId } from '../core/runs/importedRecord';
 import type { RunRecord } from '../core/runs/types';
 import { isImportedElement, type ImportedRunElement } from './imported/importedModel';
 import { isCommitGroup, type RunsElement, type RunsModel } from './runs/runsModel';
@@ -67,6 +68,34 @@ export function importedRunsFromArgs(args: readonly unknown[]): ImportedRun[] | 
   const selection = Array.isArray(second) ? second.filter(isImportedRunElement) : [];
   const chosen = selection.some((e) => e.run.key === first.run.key) ? selection : [first];
   return [...new Map(chosen.map((e) => [e.run.key, e.run])).values()];
+}
+
+/**
+ * The ids Compare Runs compares from its arguments: a multi-selection of the Runs view that includes the
+ * clicked element, or else the clicked element, with own runs (commit groups standing for their runs)
+ * and imported runs alike; own runs first, then imported runs (by their record ids, `importedRecordId`,
+ * as the experiments table names them), each part sorted by id so that own runs go oldest first and the
+ * same selection always opens the same view. A run id gives that run; `undefined` when the arguments
+ * name no run (from the palette).
+ * @throws Error naming the id when a run id is not in the model (deleted meanwhile).
+ */
+export function comparedIdsFromArgs(args: readonly unknown[], model: RunsModel): string[] | undefined {
+  const [first, second] = args;
+  if (!isRunsElement(first) && !isImportedRunElement(first)) {
+    return runsFromArgs(args, model)?.map((run) => run.id);
+  }
+  const selection: unknown[] = Array.isArray(second) ? second : [];
+  const inSelection = selection.some((e) =>
+    isRunsElement(first)
+      ? isRunsElement(e) && sameElement(e, first)
+      : isImportedRunElement(e) && e.run.key === first.run.key,
+  );
+  const chosen = inSelection ? selection : [first];
+  const own = chosen.filter(isRunsElement);
+  const ownIds = own.length > 0 ? (runsFromArgs([own[0], own], model) ?? []).map((run) => run.id) : [];
+  const importedIds = chosen.filter(isImportedRunElement).map((e) => importedRecordId(e.run));
+  const byId = (a: string, b: string): number => a.localeCompare(b);
+  return [...new Set(ownIds)].sort(byId).concat([...new Set(importedIds)].sort(byId));
 }
 
 function isImportedRunElement(value: unknown): value is ImportedRunElement {

@@ -10,7 +10,7 @@ import { UserFacingError } from '../../vscode/commandRunner';
 import { Commands, WebviewTypes } from '../ids';
 import { registerCommand } from '../registerCommand';
 import { pickRuns } from '../runPicker';
-import { runsFromArgs } from '../runSelection';
+import { comparedIdsFromArgs } from '../runSelection';
 import type { RunsModel } from '../runs/runsModel';
 import type * as CompareCode from './openCompare';
 import type { CompareServices } from './openCompare';
@@ -29,8 +29,9 @@ export interface CompareRegistrationServices extends CompareServices {
 const open = lazily(compare, (code, s: CompareServices, runIds: string[]) => code.openCompare(s, runIds));
 
 /**
- * Registers the compare view's serializer and Compare Runs (arguments: the Runs view's selection; from
- * the palette the user ticks the runs). Runs are compared oldest first, so the first is the baseline.
+ * Registers the compare view's serializer and Compare Runs (arguments: the Runs view's selection, own
+ * and imported runs; from the palette the user ticks the runs). Own runs are compared oldest first, so
+ * the first is the baseline, then the imported runs of the selection.
  */
 export function registerCompare(s: CompareRegistrationServices): vscode.Disposable[] {
   return [
@@ -50,18 +51,18 @@ export function registerCompare(s: CompareRegistrationServices): vscode.Disposab
         await open(s, first);
         return;
       }
-      const runs =
-        runsFromArgs(args, s.runs) ?? (await pickRuns(s.runs.all(), 'Runs to compare (two or more)', true));
-      if (runs.length < 2) {
+      // From the Runs view: own and imported runs of the selection; from the palette the user ticks runs.
+      const ids =
+        comparedIdsFromArgs(args, s.runs) ??
+        (await pickRuns(s.runs.all(), 'Runs to compare (two or more)', true))
+          .map((r) => r.id)
+          .sort((a, b) => a.localeCompare(b));
+      if (ids.length < 2) {
         throw new UserFacingError(
           'Select two or more runs to compare (Ctrl/Cmd-click rows in the Runs view).',
         );
       }
-      const ordered = [...runs].sort((a, b) => a.id.localeCompare(b.id));
-      await open(
-        s,
-        ordered.map((r) => r.id),
-      );
+      await open(s, ids);
     }),
   ];
 }

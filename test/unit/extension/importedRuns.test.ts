@@ -7,6 +7,7 @@ import { discoverImportedRuns } from '../../../src/core/metrics/discovery/discov
 import type { ImportedRunsResult } from '../../../src/core/metrics/discovery/importedRun';
 import { MetricsWatcher } from '../../../src/core/metrics/watch';
 import { ImportedFollower, importedRunState } from '../../../src/core/runs/importedFollower';
+import { importedRunRecord, isImportedRecordId } from '../../../src/core/runs/importedRecord';
 import type { RunChange } from '../../../src/core/runs/runFollower';
 import { buildHeader, buildParams, buildSnapshot } from '../../../src/features/dashboard/viewModel';
 import { ViewItems } from '../../../src/features/ids';
@@ -16,8 +17,9 @@ import {
   isImportedElement,
   type ImportedElement,
 } from '../../../src/features/imported/importedModel';
-import { importedRunsFromArgs, runsFromArgs } from '../../../src/features/runSelection';
+import { comparedIdsFromArgs, importedRunsFromArgs, runsFromArgs } from '../../../src/features/runSelection';
 import { RunsModel } from '../../../src/features/runs/runsModel';
+import { run as ownRun } from '../compare/runs';
 
 const FIXTURES = '/work/shared/fixtures';
 const KERAS = join(
@@ -112,6 +114,36 @@ describe('imported runs in the Runs view (real TensorBoard, MLflow and Keras CSV
     assert.equal(importedRunsFromArgs([]), undefined);
     // The store's commands do not take imported runs for their own: they ask the user instead.
     assert.equal(runsFromArgs([second, [second]], new RunsModel()), undefined);
+  });
+});
+
+describe('Compare Runs from a Runs view selection of own and imported runs', () => {
+  it('compares the selected imported runs too, under the record ids the experiments table sends', () => {
+    const imported = new ImportedRunsModel();
+    imported.setResult(scan, 1);
+    const [, second, third] = imported.children({ kind: 'importedFormat', format: 'tensorboard' });
+    assert.ok(second.kind === 'importedRun' && third.kind === 'importedRun');
+    const runs = new RunsModel();
+    const older = ownRun('20261206T100000Z-0000000a');
+    const newer = ownRun('20261206T110000Z-0000000b');
+    runs.setRuns([newer, older]);
+    // The table names an imported run by its record's id.
+    const tableIds = [second, third]
+      .map((e) => importedRunRecord(e.run).id)
+      .sort((a, b) => a.localeCompare(b));
+    assert.ok(tableIds.every(isImportedRecordId));
+
+    const selection = [newer, second, older, third];
+    for (const clicked of selection) {
+      assert.deepEqual(comparedIdsFromArgs([clicked, selection], runs), [older.id, newer.id, ...tableIds]);
+    }
+    assert.deepEqual(comparedIdsFromArgs([third, [second, third]], runs), tableIds, 'imported runs only');
+    assert.deepEqual(comparedIdsFromArgs([newer, [second, third]], runs), [newer.id], 'a click outside');
+    assert.deepEqual(comparedIdsFromArgs([{ kind: 'commit', sha: 'a'.repeat(40) }, []], runs), [
+      older.id,
+      newer.id,
+    ]);
+    assert.equal(comparedIdsFromArgs([], runs), undefined, 'from the palette the user picks');
   });
 });
 
