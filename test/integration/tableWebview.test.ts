@@ -2,7 +2,8 @@
  * The experiments table (webviews/table) in headless Chromium under the extension's CSP: 60 runs over two
  * commits with a markup param, a `__proto__` param and a metric named with escape sequences, all shown as
  * text; sorting by a metric (Shift-click adds a key), collapsing a commit group, hiding and pinning a column,
- * selecting runs and posting Compare, a star and an export of the shown rows and columns.
+ * selecting runs and posting Compare, a star and an export of the shown rows and columns. While scrolling
+ * reuses rows and cells, the ARIA grid positions (`aria-rowindex`, `aria-colindex`) follow the display.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync } from 'node:fs';
@@ -35,6 +36,73 @@ function records() {
   }).reverse();
 }
 
+/** In the page: the offset of display item 0 in the canvas and a row's height, before any scrolling. */
+const ROW_GEOMETRY = `(() => {
+  const canvas = document.querySelector('.grid-canvas').getBoundingClientRect();
+  const tops = [...document.querySelectorAll('.grid-body > .row')].map((r) => r.getBoundingClientRect().top - canvas.top);
+  return { offset: Math.min(...tops), height: document.querySelector('.row.run').getBoundingClientRect().height };
+})()`;
+
+/** In the page: resolves after the next two animation frames. */
+const NEXT_FRAMES = 'new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))';
+
+/** In the page: whether drawn rows cover the grid's view below the header (the frame has been drawn). */
+const COVERS_VIEW = `(() => {
+  const grid = document.querySelector('.grid').getBoundingClientRect();
+  const top = document.querySelector('.grid-header').getBoundingClientRect().bottom;
+  const boxes = [...document.querySelectorAll('.grid-body > .row')].map((r) => r.getBoundingClientRect());
+  for (let y = top + 1; y < grid.bottom - 1; y += 4) {
+    if (!boxes.some((b) => b.top <= y && b.bottom > y)) return false;
+  }
+  return true;
+})()`;
+
+/** A row in view: its display index (from where it is drawn), `aria-rowindex`, role and DOM position. */
+interface RowInView {
+  display: number;
+  aria: number;
+  role: string | null;
+  dom: number;
+}
+
+/** In the page: the rows in view in display order (display index from the row's place on screen). */
+function rowsInView(geometry: { offset: number; height: number }): string {
+  return `(() => {
+    const grid = document.querySelector('.grid').getBoundingClientRect();
+    const canvas = document.querySelector('.grid-canvas').getBoundingClientRect();
+    const below = document.querySelector('.grid-header').getBoundingClientRect().bottom;
+    return [...document.querySelectorAll('.grid-body > .row')]
+      .map((row, dom) => ({ row, dom, box: row.getBoundingClientRect() }))
+      .filter(({ box }) => box.bottom > below && box.top < grid.bottom)
+      .map(({ row, dom, box }) => ({
+        display: Math.round((box.top - canvas.top - ${geometry.offset}) / ${geometry.height}),
+        aria: Number(row.getAttribute('aria-rowindex')),
+        role: row.getAttribute('role'),
+        dom,
+      }))
+      .sort((a, b) => a.display - b.display);
+  })()`;
+}
+
+/** In the page: the cells of run rows in view not drawn under the column header of their `aria-colindex`. */
+const MISPLACED_CELLS = `(() => {
+  const heads = new Map([...document.querySelectorAll('.grid-header [role=columnheader]')].map((head) => [
+    head.getAttribute('aria-colindex'),
+    head.getBoundingClientRect(),
+  ]));
+  const grid = document.querySelector('.grid').getBoundingClientRect();
+  const wrong = [];
+  for (const cell of document.querySelectorAll('.row.run [role=gridcell]')) {
+    const box = cell.getBoundingClientRect();
+    if (box.bottom <= grid.top || box.top >= grid.bottom) continue;
+    const head = heads.get(cell.getAttribute('aria-colindex'));
+    if (!head || Math.abs(head.left - box.left) > 0.5 || Math.abs(head.width - box.width) > 0.5) {
+      wrong.push(cell.getAttribute('aria-colindex') + ' "' + cell.textContent + '" at ' + box.left);
+    }
+  }
+  return wrong;
+})()`;
+
 describe(
   'experiments table in headless Chromium under the extension CSP',
   { skip: chromiumSkipReason() },
@@ -47,6 +115,73 @@ describe(
     });
     after(async () => {
       await browser?.close();
+    });
+
+    it('keeps the ARIA grid positions in display order while scrolling reuses rows and cells', async () => {
+      const data = buildTableData(records(), {
+        version: 1,
+        head: 'b'.repeat(40),
+        aggregates: new Map(),
+        annotations: new Map(),
+      });
+      const h = await openWebview<TableHostMessage>(browser, bundle, {
+        dir,
+        viewport: { width: 900, height: 500 },
+      });
+      await h.post({ type: 'table/snapshot', payload: { data, layout: DEFAULT_TABLE_LAYOUT } });
+      await until(h.page, 'window.__posted.some((m) => m.type === "table/rendered")');
+      const grid = h.page.locator('.grid');
+      assert.equal(await grid.getAttribute('role'), 'grid');
+      // The header row, two commit groups and 60 runs.
+      assert.equal(await grid.getAttribute('aria-rowcount'), '63');
+      assert.equal(await h.page.locator('.grid-header').getAttribute('aria-rowindex'), '1');
+      assert.equal(await h.page.locator('.grid-body').getAttribute('role'), 'rowgroup');
+
+      // Where display item 0 is drawn and a row's height, measured before any scrolling.
+      const geometry = await h.page.evaluate<{ offset: number; height: number }>(ROW_GEOMETRY);
+      /** After a scroll: its event comes before the next frame's callbacks, the grid draws in that frame. */
+      const drawn = async (): Promise<void> => {
+        await h.page.evaluate(NEXT_FRAMES);
+        await until(h.page, COVERS_VIEW);
+      };
+      let reordered = false;
+      for (const [top, left] of [
+        [500, 0],
+        [1100, 700],
+        [300, 300],
+        [1600, 0],
+      ]) {
+        await grid.evaluate(
+          (el, to) => {
+            el.scrollTop = to.top;
+            el.scrollLeft = to.left;
+          },
+          { top, left },
+        );
+        await drawn();
+        const rows = await h.page.evaluate<RowInView[]>(rowsInView(geometry));
+        assert.ok(rows.length > 10, `${rows.length} rows in view`);
+        assert.deepEqual(
+          rows.map((r) => r.aria),
+          rows.map((r) => r.display + 2),
+          `aria-rowindex of the rows in view at scrollTop ${top}`,
+        );
+        assert.ok(rows.every((r) => r.role === 'row'));
+        assert.deepEqual(await h.page.evaluate<string[]>(MISPLACED_CELLS), [], `cells at scrollLeft ${left}`);
+        reordered ||= rows.some((r, i) => i > 0 && r.dom < rows[i - 1].dom);
+      }
+      assert.ok(reordered, 'scrolling reused rows, so the DOM order differs from the display order');
+      // At the far right, the last column's header carries the column count.
+      await grid.evaluate((el) => {
+        el.scrollLeft = el.scrollWidth;
+      });
+      await drawn();
+      const last = await h.page.evaluate<number>(
+        `Math.max(...[...document.querySelectorAll('.grid-header [role=columnheader]')].map((c) => Number(c.getAttribute('aria-colindex'))))`,
+      );
+      assert.equal(await grid.getAttribute('aria-colcount'), String(last));
+      assert.deepEqual(await h.viewErrors(), []);
+      await h.page.context().close();
     });
 
     it('shows names as text, sorts, groups, pins, selects, compares, stars and exports', async () => {

@@ -2,13 +2,17 @@
  * The virtualized grid: rows and columns virtualized with `@tanstack/virtual-core` (only the cells in view,
  * plus a few around, exist in the DOM), a sticky header, and pinned columns (with the selection box and the
  * star) sticky at the left. Every text from the data is set as text (`textContent` or a Text node's data).
- * Scrolling draws once per frame and reuses the drawn rows and cells (gridRows.ts, gridHeader.ts).
+ * Scrolling draws once per frame and reuses the drawn rows and cells (gridRows.ts, gridHeader.ts). It is an
+ * ARIA grid (`grid` > header `row` and a `rowgroup` of rows, `aria-rowcount`/`aria-colcount` of the whole
+ * table, each row and cell placed by `aria-rowindex`/`aria-colindex`), so that screen readers follow the
+ * display order, not the order of the reused elements.
  */
 import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
 import { GridHeader, type HeaderHandlers } from './gridHeader';
 import {
   RowDrawer,
   SELECT_WIDTH,
+  colCount,
   STAR_WIDTH,
   div,
   type ColumnWindow,
@@ -62,6 +66,11 @@ export class Grid {
     this.canvas.append(this.header.element, this.body);
     this.element.append(this.canvas);
     this.element.tabIndex = 0;
+    this.element.setAttribute('role', 'grid');
+    this.element.setAttribute('aria-label', 'Runs');
+    this.element.setAttribute('aria-multiselectable', 'true');
+    this.canvas.setAttribute('role', 'presentation');
+    this.body.setAttribute('role', 'rowgroup');
     const common = {
       getScrollElement: () => this.element,
       scrollToFn: elementScroll,
@@ -120,6 +129,8 @@ export class Grid {
     this.columns.measure();
     this.rows._willUpdate();
     this.columns._willUpdate();
+    this.element.setAttribute('aria-rowcount', String(this.items.length + 1));
+    this.element.setAttribute('aria-colcount', String(colCount(this.layout)));
     this.canvas.style.width = `${width}px`;
     this.canvas.style.height = `${HEADER_HEIGHT + this.items.length * ROW_HEIGHT}px`;
     this.drawn.clear();
@@ -193,7 +204,9 @@ export class Grid {
       let drawn = this.drawn.get(item.index);
       if (drawn === undefined) {
         if (display.kind === 'group') {
-          drawn = this.drawer.groupRow(display, item.start, () => this.handlers.onGroupToggle(display.sha));
+          drawn = this.drawer.groupRow(display, item.index, item.start, () =>
+            this.handlers.onGroupToggle(display.sha),
+          );
           this.body.append(drawn.element);
         } else {
           drawn = spare.pop();

@@ -1,10 +1,11 @@
 /**
  * The grid's sticky header: the lead (select-all box, star, pinned columns) and the free columns in view.
  * While the view scrolls sideways, the header cell of a column that leaves is reused for one that enters.
- * Clicks and drags are handled once on the header, by the cell's `data-key`.
+ * Clicks and drags are handled once on the header, by the cell's `data-key`. It is the ARIA grid's first
+ * row (`aria-rowindex` 1), its cells `columnheader`s placed by `aria-colindex` (gridRows.ts `colIndex`).
  */
 import { columnLabel, type ShownColumn, type TableModel } from './model';
-import { div, STAR_WIDTH, type ColumnWindow, type RowLayout } from './gridRows';
+import { colIndex, div, STAR_WIDTH, type ColumnWindow, type RowLayout } from './gridRows';
 
 /** What the header asks of the page. */
 export interface HeaderHandlers {
@@ -28,6 +29,8 @@ export class GridHeader {
     private readonly model: TableModel,
     private readonly handlers: HeaderHandlers,
   ) {
+    this.element.setAttribute('role', 'row');
+    this.element.setAttribute('aria-rowindex', '1');
     this.element.addEventListener('click', (e) => {
       const key = headKey(e);
       if (key !== undefined) {
@@ -62,6 +65,7 @@ export class GridHeader {
   rebuild(layout: RowLayout, columns: ColumnWindow): void {
     this.element.style.width = `${layout.width}px`;
     const lead = div('lead');
+    lead.setAttribute('role', 'presentation');
     lead.style.width = `${layout.leadWidth}px`;
     const all = document.createElement('input');
     all.type = 'checkbox';
@@ -69,15 +73,20 @@ export class GridHeader {
     all.setAttribute('aria-label', 'Select all shown runs');
     all.addEventListener('click', () => this.handlers.onSelectAll());
     const box = div('cell select');
+    box.setAttribute('role', 'columnheader');
+    box.setAttribute('aria-colindex', '1');
     box.append(all);
     const star = div('cell star', '★');
+    star.setAttribute('role', 'columnheader');
+    star.setAttribute('aria-colindex', '2');
+    star.setAttribute('aria-label', 'Starred');
     star.style.width = `${STAR_WIDTH}px`;
     lead.append(box, star);
-    for (const column of layout.pinned) {
+    layout.pinned.forEach((column, i) => {
       const cell = div('');
-      this.fillCell(cell, column, 'cell head');
+      this.fillCell(cell, column, 'cell head', colIndex(layout, i, false));
       lead.append(cell);
-    }
+    });
     this.cells.clear();
     this.element.replaceChildren(lead);
     this.sync(layout, columns);
@@ -101,7 +110,7 @@ export class GridHeader {
         cell = div('');
         this.element.append(cell);
       }
-      this.fillCell(cell, column, 'cell head free');
+      this.fillCell(cell, column, 'cell head free', colIndex(layout, item.index, true));
       cell.style.left = `${item.start}px`;
       this.cells.set(item.index, cell);
     }
@@ -111,9 +120,11 @@ export class GridHeader {
     this.spare.length = 0;
   }
 
-  private fillCell(cell: HTMLDivElement, shown: ShownColumn, base: string): void {
+  private fillCell(cell: HTMLDivElement, shown: ShownColumn, base: string, col: number): void {
     const { column } = shown;
     cell.className = `${base} ${column.kind}`;
+    cell.setAttribute('role', 'columnheader');
+    cell.setAttribute('aria-colindex', String(col));
     cell.style.width = `${shown.width}px`;
     const label = columnLabel(column);
     const sort = this.model.layout.sort;

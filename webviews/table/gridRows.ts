@@ -3,12 +3,35 @@
  * place of one that enters, and in each row a cell whose column leaves takes the place of one whose column
  * enters. A reused row or cell is written only where it differs (text through its kept Text node, class,
  * position), so a scroll frame costs a few text and style writes per cell, not new elements.
+ *
+ * Since a reused row's place in the DOM is not its place on screen, the rows and cells carry the ARIA
+ * grid's positions (WAI-ARIA 1.2, `grid`, `row`, `gridcell`; the "Data Grid" pattern of the ARIA Authoring
+ * Practices): `aria-rowindex` (1-based, the header row is 1, display item `i` is `i + 2`) and
+ * `aria-colindex` ({@link colIndex}), written, like the rest, only when a row's item or a cell's column
+ * changes, so screen readers read the rows in display order.
  */
 import type { FieldValue } from '../../src/shared/fieldOrder';
 import { cellText, groupTitle, type DisplayItem, type ShownColumn, type TableModel } from './model';
 
 export const SELECT_WIDTH = 28;
 export const STAR_WIDTH = 24;
+/** The columns before the pinned ones: the selection box and the star. */
+export const LEAD_COLUMNS = 2;
+
+/** The ARIA column index (1-based) of pinned column `index`, or of free column `index` when `free`. */
+export function colIndex(layout: RowLayout, index: number, free: boolean): number {
+  return LEAD_COLUMNS + 1 + (free ? layout.pinned.length : 0) + index;
+}
+
+/** The ARIA column count of a layout: the lead columns, the pinned and the free ones. */
+export function colCount(layout: RowLayout): number {
+  return LEAD_COLUMNS + layout.pinned.length + layout.free.length;
+}
+
+/** The ARIA row index of display item `item` (the header row is 1). */
+export function rowIndex(item: number): number {
+  return item + 2;
+}
 
 /** A drawn cell and what it shows. */
 export interface CellSlot {
@@ -18,6 +41,8 @@ export interface CellSlot {
   /** Left edge in px in its row (free cells only), `-1` before it is placed. */
   left: number;
   width: number;
+  /** Its `aria-colindex`, `-1` before it is set. */
+  col: number;
 }
 
 /** A drawn run row. `row` is the data row it shows, `-1` when its contents are to be written again. */
@@ -65,12 +90,16 @@ export function div(className: string, text?: string): HTMLDivElement {
   return el;
 }
 
-function newCell(width: number): CellSlot {
+function newCell(width: number, col = -1): CellSlot {
   const element = document.createElement('div');
   const text = document.createTextNode('');
   element.append(text);
   element.style.width = `${width}px`;
-  return { element, text, className: '', left: -1, width };
+  element.setAttribute('role', 'gridcell');
+  if (col > 0) {
+    element.setAttribute('aria-colindex', String(col));
+  }
+  return { element, text, className: '', left: -1, width, col };
 }
 
 /** Writes a cell's text and class where they differ from what it shows. */
@@ -102,16 +131,20 @@ export class RowDrawer {
   /** A new, empty run row (filled by {@link fill}). */
   runRow(): RunRow {
     const element = div('row run');
+    element.setAttribute('role', 'row');
     element.style.width = `${this.layout.width}px`;
     const lead = div('lead');
+    lead.setAttribute('role', 'presentation');
     lead.style.width = `${this.layout.leadWidth}px`;
     const box = document.createElement('input');
     box.type = 'checkbox';
     box.className = 'row-check';
     const boxCell = div('cell select');
+    boxCell.setAttribute('role', 'gridcell');
+    boxCell.setAttribute('aria-colindex', '1');
     boxCell.append(box);
-    const star = newCell(STAR_WIDTH);
-    const pinned = this.layout.pinned.map((c) => newCell(c.width));
+    const star = newCell(STAR_WIDTH, 2);
+    const pinned = this.layout.pinned.map((c, i) => newCell(c.width, colIndex(this.layout, i, false)));
     lead.append(boxCell, star.element, ...pinned.map((c) => c.element));
     element.append(lead);
     return {
@@ -128,15 +161,27 @@ export class RowDrawer {
     };
   }
 
-  /** A commit group's header row at `top` px. */
-  groupRow(group: Extract<DisplayItem, { kind: 'group' }>, top: number, onToggle: () => void): GroupRow {
+  /** A commit group's header row, display item `item`, at `top` px (one cell across every column). */
+  groupRow(
+    group: Extract<DisplayItem, { kind: 'group' }>,
+    item: number,
+    top: number,
+    onToggle: () => void,
+  ): GroupRow {
     const element = div('row group');
+    element.setAttribute('role', 'row');
+    element.setAttribute('aria-rowindex', String(rowIndex(item)));
     element.style.transform = `translateY(${top}px)`;
     element.style.width = `${this.layout.width}px`;
+    const cell = div('group-cell');
+    cell.setAttribute('role', 'gridcell');
+    cell.setAttribute('aria-colindex', '1');
+    cell.setAttribute('aria-colspan', String(colCount(this.layout)));
     const label = div('group-label', groupTitle(group));
     label.setAttribute('role', 'button');
     label.addEventListener('click', onToggle);
-    element.append(label);
+    cell.append(label);
+    element.append(cell);
     return { kind: 'group', element };
   }
 
@@ -150,6 +195,7 @@ export class RowDrawer {
     if (slot.item !== item) {
       slot.item = item;
       slot.element.dataset.item = String(item);
+      slot.element.setAttribute('aria-rowindex', String(rowIndex(item)));
     }
     const refill = slot.row !== row;
     const runId = data.runIds[row];
@@ -172,6 +218,7 @@ export class RowDrawer {
     if (refill || slot.selected !== selected) {
       slot.selected = selected;
       slot.element.classList.toggle('selected', selected);
+      slot.element.setAttribute('aria-selected', String(selected));
       slot.box.checked = selected;
     }
     this.fillFree(slot, row, refill, columns);
@@ -208,6 +255,11 @@ export class RowDrawer {
         if (cell.left !== item.start) {
           cell.left = item.start;
           cell.element.style.transform = `translateX(${item.start}px)`;
+        }
+        const col = colIndex(this.layout, item.index, true);
+        if (cell.col !== col) {
+          cell.col = col;
+          cell.element.setAttribute('aria-colindex', String(col));
         }
       }
       if (entered || refill) {
