@@ -57,6 +57,20 @@ const COVERS_VIEW = `(() => {
   return true;
 })()`;
 
+/** In the page: counts the writes of `aria-rowindex` and `aria-colindex` in the grid from now on. */
+const COUNT_ARIA_WRITES = `(() => {
+  window.__ariaWrites = { row: 0, col: 0 };
+  new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.attributeName === 'aria-rowindex') window.__ariaWrites.row++;
+      else window.__ariaWrites.col++;
+    }
+  }).observe(document.querySelector('.grid'), {
+    subtree: true,
+    attributeFilter: ['aria-rowindex', 'aria-colindex'],
+  });
+})()`;
+
 /** A row in view: its display index (from where it is drawn), `aria-rowindex`, role and DOM position. */
 interface RowInView {
   display: number;
@@ -171,6 +185,21 @@ describe(
         reordered ||= rows.some((r, i) => i > 0 && r.dom < rows[i - 1].dom);
       }
       assert.ok(reordered, 'scrolling reused rows, so the DOM order differs from the display order');
+
+      // Cheap per frame: a scroll by 3 rows writes the row index of the (at most 3) rows reused, no other.
+      await grid.evaluate((el) => {
+        el.scrollTop = 300;
+        el.scrollLeft = 0;
+      });
+      await drawn();
+      await h.page.evaluate(COUNT_ARIA_WRITES);
+      await grid.evaluate((el, by) => {
+        el.scrollTop += by;
+      }, 3 * geometry.height);
+      await drawn();
+      const writes = await h.page.evaluate<{ row: number; col: number }>('window.__ariaWrites');
+      assert.ok(writes.row >= 1 && writes.row <= 3, `${writes.row} aria-rowindex writes`);
+      assert.equal(writes.col, 0, 'no cell changed its column');
       // At the far right, the last column's header carries the column count.
       await grid.evaluate((el) => {
         el.scrollLeft = el.scrollWidth;
