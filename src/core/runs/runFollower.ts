@@ -14,13 +14,13 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { asDict, dictFrom } from '../../shared/dict';
+import { asDict, dictFrom, ownValue } from '../../shared/dict';
 import { Emitter, type Event } from '../base/emitter';
 import type { Disposable } from '../base/disposable';
 import { FileTail } from '../base/fileTail';
 import { JsonlMetricsParser } from '../metrics/jsonl';
 import type { MetricPoint } from '../metrics/series';
-import { addLineToSummaries } from './summaries';
+import { addLineToSummaries, addPointsToSummary } from './summaries';
 import { isFinalStatus, type MetricSummary, type RunRecord } from './types';
 
 /** What changed in one refresh. */
@@ -79,6 +79,8 @@ export class RunFollower implements Disposable {
   private readonly seriesByName = new Map<string, MetricPoint[]>();
   private summaries: Record<string, MetricSummary> = Object.create(null) as Record<string, MetricSummary>;
   private nonFinitePending = new Map<string, number>();
+  /** Metric name → points of its series already in {@link summaries}. */
+  private summarized = new Map<string, number>();
   private maxStep: number | null = null;
   private readonly metricsTail: FileTail;
   private metricsParser: JsonlMetricsParser;
@@ -331,6 +333,7 @@ export class RunFollower implements Disposable {
       this.seriesByName.clear();
       this.summaries = Object.create(null) as Record<string, MetricSummary>;
       this.nonFinitePending = new Map();
+      this.summarized = new Map();
       this.maxStep = null;
       this.metricsParser = new JsonlMetricsParser(this.metricsTail.file);
     }
@@ -341,20 +344,54 @@ export class RunFollower implements Disposable {
         this.addWarning(`${warning.file}:${warning.line ?? '?'}: ${warning.message}`);
       }
     }
+    const before = new Map([...this.seriesByName].map(([name, points]) => [name, points.length]));
+    // The series of the previous line's names, by position: lines repeat their names (the same strings).
+    const names: string[] = [];
+    const arrays: MetricPoint[][] = [];
     for (const { step, values, nonFinite } of parsed.lines) {
-      for (const [name, value] of Object.entries(values)) {
-        let points = this.seriesByName.get(name);
+      if (nonFinite !== undefined) {
+        // Summaries are folded per metric in order: bring them up to this line before its non-finite values.
+        this.foldSummaries();
+      }
+      let k = 0;
+      for (const name in values) {
+        let points = names[k] === name ? arrays[k] : this.seriesByName.get(name);
         if (!points) {
           points = [];
           this.seriesByName.set(name, points);
         }
-        points.push({ step, value });
-        appended.set(name, (appended.get(name) ?? 0) + 1);
+        names[k] = name;
+        arrays[k] = points;
+        points.push({ step, value: values[name] });
+        k++;
       }
-      addLineToSummaries(this.summaries, step, values, Object.keys(nonFinite ?? {}), this.nonFinitePending);
-      this.maxStep = this.maxStep === null ? step : Math.max(this.maxStep, step);
+      if (nonFinite !== undefined) {
+        addLineToSummaries(this.summaries, step, values, Object.keys(nonFinite), this.nonFinitePending);
+        for (const name in values) {
+          this.summarized.set(name, this.seriesByName.get(name)!.length);
+        }
+      }
+      this.maxStep = this.maxStep === null || step > this.maxStep ? step : this.maxStep;
+    }
+    this.foldSummaries();
+    for (const [name, points] of this.seriesByName) {
+      const count = points.length - (before.get(name) ?? 0);
+      if (count > 0) {
+        appended.set(name, count);
+      }
     }
     return reset;
+  }
+
+  /** Adds the points read since the last fold to the summaries (the runner's summary code, per metric). */
+  private foldSummaries(): void {
+    for (const [name, points] of this.seriesByName) {
+      const from = this.summarized.get(name) ?? 0;
+      if (from < points.length) {
+        this.summaries[name] = addPointsToSummary(ownValue(this.summaries, name), name, points, from)!;
+        this.summarized.set(name, points.length);
+      }
+    }
   }
 
   /** Reads what was appended to `output.log`; with `final`, also its last line without newline. */
