@@ -64,6 +64,8 @@ export interface RunFollowerOptions {
 }
 
 const MAX_WARNINGS = 100;
+/** Bytes of `metrics.jsonl` read and parsed at a time (see {@link FileTail}'s `maxBytes`). */
+const METRICS_BATCH_BYTES = 1 << 20;
 
 /**
  * Reads a run folder and keeps following it until disposed. Call {@link start} once; listen to
@@ -328,23 +330,45 @@ export class RunFollower implements Disposable {
    * and read anew.
    */
   private async readMetrics(appended: Map<string, number>): Promise<boolean> {
-    const { lines, reset } = await this.metricsTail.read();
-    if (reset) {
-      this.seriesByName.clear();
-      this.summaries = Object.create(null) as Record<string, MetricSummary>;
-      this.nonFinitePending = new Map();
-      this.summarized = new Map();
-      this.maxStep = null;
-      this.metricsParser = new JsonlMetricsParser(this.metricsTail.file);
+    let reset = false;
+    let before = new Map([...this.seriesByName].map(([name, points]) => [name, points.length]));
+    for (;;) {
+      // Piece by piece: a 100,000-line file is not held as lines and parsed lines all at once.
+      const read = await this.metricsTail.read({ maxBytes: METRICS_BATCH_BYTES });
+      if (read.reset) {
+        reset = true;
+        this.seriesByName.clear();
+        this.summaries = Object.create(null) as Record<string, MetricSummary>;
+        this.nonFinitePending = new Map();
+        this.summarized = new Map();
+        this.maxStep = null;
+        this.metricsParser = new JsonlMetricsParser(this.metricsTail.file);
+        before = new Map();
+      }
+      this.addMetricLines(read.lines.map((l) => l.text));
+      if (!read.more || this.disposed) {
+        break;
+      }
     }
-    const parsed = this.metricsParser.pushLines(lines.map((l) => l.text));
+    this.foldSummaries();
+    for (const [name, points] of this.seriesByName) {
+      const count = points.length - (before.get(name) ?? 0);
+      if (count > 0) {
+        appended.set(name, count);
+      }
+    }
+    return reset;
+  }
+
+  /** Parses lines of `metrics.jsonl` and appends their points to the series. */
+  private addMetricLines(texts: readonly string[]): void {
+    const parsed = this.metricsParser.pushLines(texts);
     for (const warning of parsed.warnings) {
       // Non-finite values are recorded (as null), not problems of the file.
       if (!warning.message.startsWith('non-finite value')) {
         this.addWarning(`${warning.file}:${warning.line ?? '?'}: ${warning.message}`);
       }
     }
-    const before = new Map([...this.seriesByName].map(([name, points]) => [name, points.length]));
     // The series of the previous line's names, by position: lines repeat their names (the same strings).
     const names: string[] = [];
     const arrays: MetricPoint[][] = [];
@@ -373,14 +397,6 @@ export class RunFollower implements Disposable {
       }
       this.maxStep = this.maxStep === null || step > this.maxStep ? step : this.maxStep;
     }
-    this.foldSummaries();
-    for (const [name, points] of this.seriesByName) {
-      const count = points.length - (before.get(name) ?? 0);
-      if (count > 0) {
-        appended.set(name, count);
-      }
-    }
-    return reset;
   }
 
   /** Adds the points read since the last fold to the summaries (the runner's summary code, per metric). */
