@@ -87,8 +87,14 @@ function numberEnd(text: string, i: number): number {
   return i;
 }
 
-/** Reads the finite number at `i` into `out[0]`; the index after it, or -1. */
-function readNumber(text: string, i: number, out: number[]): number {
+/**
+ * The number {@link readNumber} read last. A variable, not an array: a double array would box every
+ * integer it hands out (a step would then cost a heap number per point instead of a small integer).
+ */
+let scanned = 0;
+
+/** Reads the finite number at `i` into {@link scanned}; the index after it, or -1. */
+function readNumber(text: string, i: number): number {
   const end = numberEnd(text, i);
   if (end < 0) {
     return -1;
@@ -97,7 +103,7 @@ function readNumber(text: string, i: number, out: number[]): number {
   if (!Number.isFinite(value)) {
     return -1;
   }
-  out[0] = value;
+  scanned = value;
   return end;
 }
 
@@ -130,13 +136,7 @@ function readName(text: string, i: number, known: string[], k: number): [string,
 }
 
 /** Reads the `values` object at `i` into `values`; the index after it, or -1. */
-function readValues(
-  text: string,
-  i: number,
-  values: Record<string, number>,
-  known: string[],
-  number: number[],
-): number {
+function readValues(text: string, i: number, values: Record<string, number>, known: string[]): number {
   if (text.charCodeAt(i) !== OPEN) {
     return -1;
   }
@@ -153,11 +153,11 @@ function readValues(
     if (text.charCodeAt(i) !== COLON) {
       return -1;
     }
-    i = readNumber(text, skipWs(text, i + 1), number);
+    i = readNumber(text, skipWs(text, i + 1));
     if (i < 0) {
       return -1;
     }
-    values[name[0]] = number[0];
+    values[name[0]] = scanned;
     i = skipWs(text, i);
     const c = text.charCodeAt(i);
     if (c === CLOSE) {
@@ -182,20 +182,19 @@ export function scanMetricLine(text: string, known: string[] = []): ScannedLine 
     return undefined;
   }
   i = skipWs(text, i + 1);
-  const number = [0];
   let step: number | undefined;
   let time: number | undefined;
   let values: Record<string, number> | undefined;
   for (;;) {
     if (text.startsWith('"step"', i) && step === undefined) {
-      i = readNumber(text, skipColon(text, i + 6), number);
-      step = number[0];
+      i = readNumber(text, skipColon(text, i + 6));
+      step = scanned;
     } else if (text.startsWith('"time"', i) && time === undefined) {
-      i = readNumber(text, skipColon(text, i + 6), number);
-      time = number[0];
+      i = readNumber(text, skipColon(text, i + 6));
+      time = scanned;
     } else if (text.startsWith('"values"', i) && values === undefined) {
       values = dict<number>();
-      i = readValues(text, skipColon(text, i + 8), values, known, number);
+      i = readValues(text, skipColon(text, i + 8), values, known);
     } else {
       return undefined;
     }
