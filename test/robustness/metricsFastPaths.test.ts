@@ -132,6 +132,38 @@ describe('the metrics line scanner', () => {
     assert.ok(total < 200 || scanned > total / 20, `only ${scanned} of ${total} lines took the fast path`);
   });
 
+  it('reads every JSON number to the double JSON.parse reads', () => {
+    const digits = (max: number) =>
+      fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 1, maxLength: max });
+    const decimal = fc
+      .tuple(
+        fc.boolean(),
+        digits(18),
+        fc.option(digits(26)),
+        fc.option(fc.tuple(fc.constantFrom('e', 'E', 'e-', 'e+'), digits(3))),
+      )
+      .map(([minus, int, fraction, exponent]) => {
+        const whole = int[0] === 0 ? '0' : int.join('');
+        return `${minus ? '-' : ''}${whole}${fraction ? `.${fraction.join('')}` : ''}${exponent ? exponent[0] + exponent[1].join('') : ''}`;
+      });
+    fc.assert(
+      fc.property(
+        fc.oneof(decimal, fc.double({ noNaN: true, noDefaultInfinity: true }).map(String)),
+        (token) => {
+          const expected = JSON.parse(token) as number;
+          const line = scanMetricLine(`{"values":{"v":${token}}}`);
+          if (Number.isFinite(expected)) {
+            assert.ok(line !== undefined, token);
+            assert.ok(Object.is(line.values.v, expected), `${token}: ${line.values.v} ≠ ${expected}`);
+          } else {
+            assert.equal(line, undefined, token);
+          }
+        },
+      ),
+      { numRuns: runs(5000) },
+    );
+  });
+
   it("reads the runner's own lines without JSON.parse, names reused from line to line", () => {
     const known: string[] = [];
     const first = scanMetricLine(

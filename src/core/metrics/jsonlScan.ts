@@ -48,8 +48,33 @@ function skipWs(text: string, i: number): number {
   }
 }
 
-/** The end of a JSON number starting at `i`, or -1 when there is none. */
+/** Exact powers of ten as doubles: 10^0 to 10^22 (10^23 is not a double). */
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+/** The digits of the number {@link numberEnd} read last, without its dot, as an integer (when exact). */
+let mantissa = 0;
+/** Its significant digits (leading zeros not counted), and digits after the dot. */
+let significant = 0;
+let fractionDigits = 0;
+/** Whether it had an exponent part. */
+let hasExponent = false;
+
+/** Adds digit `c` (a char code) to {@link mantissa}. */
+function addDigit(c: number): void {
+  if (significant > 0 || c !== ZERO) {
+    significant++;
+  }
+  if (significant <= 15) {
+    mantissa = mantissa * 10 + (c - ZERO);
+  }
+}
+
+/** The end of a JSON number starting at `i`, or -1 when there is none; sets {@link mantissa} and co. */
 function numberEnd(text: string, i: number): number {
+  mantissa = 0;
+  significant = 0;
+  fractionDigits = 0;
+  hasExponent = false;
   if (text.charCodeAt(i) === MINUS) {
     i++;
   }
@@ -58,21 +83,26 @@ function numberEnd(text: string, i: number): number {
     i++;
   } else if (isDigit(c)) {
     do {
+      addDigit(c);
       c = text.charCodeAt(++i);
     } while (isDigit(c));
   } else {
     return -1;
   }
   if (text.charCodeAt(i) === DOT) {
-    if (!isDigit(text.charCodeAt(++i))) {
+    c = text.charCodeAt(++i);
+    if (!isDigit(c)) {
       return -1;
     }
-    while (isDigit(text.charCodeAt(++i))) {
-      // digits of the fraction
-    }
+    do {
+      addDigit(c);
+      fractionDigits++;
+      c = text.charCodeAt(++i);
+    } while (isDigit(c));
   }
   c = text.charCodeAt(i);
   if (c === 0x65 || c === 0x45) {
+    hasExponent = true;
     c = text.charCodeAt(++i);
     if (c === PLUS || c === MINUS) {
       i++;
@@ -93,11 +123,22 @@ function numberEnd(text: string, i: number): number {
  */
 let scanned = 0;
 
-/** Reads the finite number at `i` into {@link scanned}; the index after it, or -1. */
+/**
+ * Reads the finite number at `i` into {@link scanned}; the index after it, or -1. A number of at most
+ * 15 significant digits, at most 22 after the dot and no exponent is its digits divided by a power of
+ * ten: both are exact doubles, so the one rounding of the division gives the correctly rounded value
+ * that `Number` (and `JSON.parse`) give (W. D. Clinger, "How to Read Floating Point Numbers
+ * Accurately", PLDI 1990, the fast path). Any other number goes through `Number`.
+ */
 function readNumber(text: string, i: number): number {
   const end = numberEnd(text, i);
   if (end < 0) {
     return -1;
+  }
+  if (!hasExponent && significant <= 15 && fractionDigits <= 22) {
+    const magnitude = fractionDigits === 0 ? mantissa : mantissa / POWERS_OF_TEN[fractionDigits];
+    scanned = text.charCodeAt(i) === MINUS ? -magnitude : magnitude;
+    return end;
   }
   const value = Number(text.slice(i, end));
   if (!Number.isFinite(value)) {
