@@ -17,6 +17,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { ReadWarning } from './series';
 import { dict } from '../../shared/dict';
+import { scanMetricLine } from './jsonlScan';
 
 /** One accepted line of the protocol. */
 export interface MetricLine {
@@ -147,6 +148,8 @@ export class JsonlMetricsParser {
   private lineNumber = 0;
   /** Non-blank lines so far, good or bad: the step of a line without one. */
   private nonBlank = 0;
+  /** Metric names of earlier lines, by position, for the scanner to reuse (see `scanMetricLine`). */
+  private readonly names: string[] = [];
 
   /** @param file the path named in warnings. */
   constructor(readonly file: string) {}
@@ -181,51 +184,62 @@ export class JsonlMetricsParser {
 
   private parseLines(texts: readonly string[]): ParseChunkResult {
     const result: ParseChunkResult = { lines: [], warnings: [] };
-    for (const text of texts) {
+    for (const raw of texts) {
       this.lineNumber++;
-      const parsed = parseMetricLine(text.replace(/\r$/, ''), this.nonBlank);
+      const text = raw.charCodeAt(raw.length - 1) === 0x0d ? raw.slice(0, -1) : raw;
+      const parsed = parseMetricLine(text, this.nonBlank, this.names);
       if (parsed === undefined) {
         continue;
       }
       this.nonBlank++;
       if (typeof parsed === 'string') {
         result.warnings.push({ file: this.file, line: this.lineNumber, message: parsed });
-      } else {
+        continue;
+      }
+      if (parsed.nonFinite !== undefined) {
         for (const message of nonFiniteWarnings(parsed)) {
           result.warnings.push({ file: this.file, line: this.lineNumber, message });
         }
-        result.lines.push({ ...parsed, line: this.lineNumber });
       }
+      const line = parsed as MetricLine;
+      line.line = this.lineNumber;
+      result.lines.push(line);
     }
     return result;
   }
 }
 
 /**
- * Checks one line of the protocol.
+ * Checks one line of the protocol: the usual shape through the scanner of `jsonlScan.ts`, anything else
+ * (and anything the scanner leaves) through `JSON.parse`, with the same result and messages either way.
  * @param index the number of non-blank lines before it in its file (the step when the line has none).
+ * @param names metric names of earlier lines of the same file, for the scanner to reuse (optional).
  * @returns the point (non-finite values left out of `values` and named in `nonFinite`: see
  *   {@link nonFiniteWarnings}), a message saying what is wrong (the line is to be skipped), or
- *   undefined for a blank line.
+ *   undefined for a blank line. A new object each call (the caller may add its `line`).
  */
-export function parseMetricLine(text: string, index: number): Omit<MetricLine, 'line'> | string | undefined {
-  if (text.trim().length === 0) {
-    return undefined;
+export function parseMetricLine(
+  text: string,
+  index: number,
+  names?: string[],
+): Omit<MetricLine, 'line'> | string | undefined {
+  const scanned = scanMetricLine(text, names);
+  if (scanned !== undefined) {
+    const head = checkStepAndTime(scanned, index);
+    return typeof head === 'string'
+      ? head
+      : head.time === undefined
+        ? { step: head.step, values: scanned.values }
+        : { step: head.step, time: head.time, values: scanned.values };
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    try {
-      value = parseJsonWithNonFinite(text);
-    } catch {
-      return `not valid JSON (${clip((error as Error).message)}); line skipped`;
-    }
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return 'expected a JSON object like {"step": 1, "values": {"loss": 0.3}}; line skipped';
-  }
-  const record = value as Record<string, unknown>;
+  return parseGeneralLine(text, index);
+}
+
+/** `step` (or `index` when absent) and `time` of a parsed line, or what is wrong with them. */
+function checkStepAndTime(
+  record: { step?: unknown; time?: unknown },
+  index: number,
+): { step: number; time: number | undefined } | string {
   let step = index;
   if (record.step !== undefined) {
     if (typeof record.step !== 'number' || !Number.isInteger(record.step) || record.step < 0) {
@@ -246,6 +260,33 @@ export function parseMetricLine(text: string, index: number): Omit<MetricLine, '
       return `${problem}; line skipped`;
     }
   }
+  return { step, time: record.time };
+}
+
+/** {@link parseMetricLine} through `JSON.parse`: every shape, every message. */
+export function parseGeneralLine(text: string, index: number): Omit<MetricLine, 'line'> | string | undefined {
+  if (text.trim().length === 0) {
+    return undefined;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    try {
+      value = parseJsonWithNonFinite(text);
+    } catch {
+      return `not valid JSON (${clip((error as Error).message)}); line skipped`;
+    }
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return 'expected a JSON object like {"step": 1, "values": {"loss": 0.3}}; line skipped';
+  }
+  const record = value as Record<string, unknown>;
+  const head = checkStepAndTime(record, index);
+  if (typeof head === 'string') {
+    return head;
+  }
+  const { step, time } = head;
   const values = record.values;
   if (values === null || typeof values !== 'object' || Array.isArray(values)) {
     return 'missing "values" object, e.g. {"step": 1, "values": {"loss": 0.3}}; line skipped';
@@ -269,7 +310,7 @@ export function parseMetricLine(text: string, index: number): Omit<MetricLine, '
   }
   return {
     step,
-    ...(record.time !== undefined ? { time: record.time } : {}),
+    ...(time !== undefined ? { time } : {}),
     values: out,
     ...(anyNonFinite ? { nonFinite } : {}),
   };

@@ -14,13 +14,13 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { asDict, dictFrom } from '../../shared/dict';
+import { asDict, dictFrom, ownValue } from '../../shared/dict';
 import { Emitter, type Event } from '../base/emitter';
 import type { Disposable } from '../base/disposable';
 import { FileTail } from '../base/fileTail';
 import { JsonlMetricsParser } from '../metrics/jsonl';
 import type { MetricPoint } from '../metrics/series';
-import { addLineToSummaries } from './summaries';
+import { addLineToSummaries, addPointsToSummary } from './summaries';
 import { isFinalStatus, type MetricSummary, type RunRecord } from './types';
 
 /** What changed in one refresh. */
@@ -64,6 +64,8 @@ export interface RunFollowerOptions {
 }
 
 const MAX_WARNINGS = 100;
+/** Bytes of `metrics.jsonl` read and parsed at a time (see {@link FileTail}'s `maxBytes`). */
+const METRICS_BATCH_BYTES = 1 << 20;
 
 /**
  * Reads a run folder and keeps following it until disposed. Call {@link start} once; listen to
@@ -79,6 +81,8 @@ export class RunFollower implements Disposable {
   private readonly seriesByName = new Map<string, MetricPoint[]>();
   private summaries: Record<string, MetricSummary> = Object.create(null) as Record<string, MetricSummary>;
   private nonFinitePending = new Map<string, number>();
+  /** Metric name → points of its series already in {@link summaries}. */
+  private summarized = new Map<string, number>();
   private maxStep: number | null = null;
   private readonly metricsTail: FileTail;
   private metricsParser: JsonlMetricsParser;
@@ -326,35 +330,84 @@ export class RunFollower implements Disposable {
    * and read anew.
    */
   private async readMetrics(appended: Map<string, number>): Promise<boolean> {
-    const { lines, reset } = await this.metricsTail.read();
-    if (reset) {
-      this.seriesByName.clear();
-      this.summaries = Object.create(null) as Record<string, MetricSummary>;
-      this.nonFinitePending = new Map();
-      this.maxStep = null;
-      this.metricsParser = new JsonlMetricsParser(this.metricsTail.file);
+    let reset = false;
+    let before = new Map([...this.seriesByName].map(([name, points]) => [name, points.length]));
+    for (;;) {
+      // Piece by piece: a 100,000-line file is not held as lines and parsed lines all at once.
+      const read = await this.metricsTail.read({ maxBytes: METRICS_BATCH_BYTES });
+      if (read.reset) {
+        reset = true;
+        this.seriesByName.clear();
+        this.summaries = Object.create(null) as Record<string, MetricSummary>;
+        this.nonFinitePending = new Map();
+        this.summarized = new Map();
+        this.maxStep = null;
+        this.metricsParser = new JsonlMetricsParser(this.metricsTail.file);
+        before = new Map();
+      }
+      this.addMetricLines(read.lines.map((l) => l.text));
+      if (!read.more || this.disposed) {
+        break;
+      }
     }
-    const parsed = this.metricsParser.pushLines(lines.map((l) => l.text));
+    this.foldSummaries();
+    for (const [name, points] of this.seriesByName) {
+      const count = points.length - (before.get(name) ?? 0);
+      if (count > 0) {
+        appended.set(name, count);
+      }
+    }
+    return reset;
+  }
+
+  /** Parses lines of `metrics.jsonl` and appends their points to the series. */
+  private addMetricLines(texts: readonly string[]): void {
+    const parsed = this.metricsParser.pushLines(texts);
     for (const warning of parsed.warnings) {
       // Non-finite values are recorded (as null), not problems of the file.
       if (!warning.message.startsWith('non-finite value')) {
         this.addWarning(`${warning.file}:${warning.line ?? '?'}: ${warning.message}`);
       }
     }
+    // The series of the previous line's names, by position: lines repeat their names (the same strings).
+    const names: string[] = [];
+    const arrays: MetricPoint[][] = [];
     for (const { step, values, nonFinite } of parsed.lines) {
-      for (const [name, value] of Object.entries(values)) {
-        let points = this.seriesByName.get(name);
+      if (nonFinite !== undefined) {
+        // Summaries are folded per metric in order: bring them up to this line before its non-finite values.
+        this.foldSummaries();
+      }
+      let k = 0;
+      for (const name in values) {
+        let points = names[k] === name ? arrays[k] : this.seriesByName.get(name);
         if (!points) {
           points = [];
           this.seriesByName.set(name, points);
         }
-        points.push({ step, value });
-        appended.set(name, (appended.get(name) ?? 0) + 1);
+        names[k] = name;
+        arrays[k] = points;
+        points.push({ step, value: values[name] });
+        k++;
       }
-      addLineToSummaries(this.summaries, step, values, Object.keys(nonFinite ?? {}), this.nonFinitePending);
-      this.maxStep = this.maxStep === null ? step : Math.max(this.maxStep, step);
+      if (nonFinite !== undefined) {
+        addLineToSummaries(this.summaries, step, values, Object.keys(nonFinite), this.nonFinitePending);
+        for (const name in values) {
+          this.summarized.set(name, this.seriesByName.get(name)!.length);
+        }
+      }
+      this.maxStep = this.maxStep === null || step > this.maxStep ? step : this.maxStep;
     }
-    return reset;
+  }
+
+  /** Adds the points read since the last fold to the summaries (the runner's summary code, per metric). */
+  private foldSummaries(): void {
+    for (const [name, points] of this.seriesByName) {
+      const from = this.summarized.get(name) ?? 0;
+      if (from < points.length) {
+        this.summaries[name] = addPointsToSummary(ownValue(this.summaries, name), name, points, from)!;
+        this.summarized.set(name, points.length);
+      }
+    }
   }
 
   /** Reads what was appended to `output.log`; with `final`, also its last line without newline. */

@@ -1,5 +1,6 @@
 /** Metric summaries kept in `run.json`: last, min, max, best step and count per metric. */
 import { ownValue } from '../../shared/dict';
+import type { MetricPoint } from '../metrics/series';
 import type { MetricSummary } from './types';
 
 /** Substrings that mark a metric to minimise anywhere in its name (`val_loss`, `trainloss`, `rmse`). */
@@ -54,6 +55,46 @@ export function addToSummary(
     count: summary.count + 1,
     ...kept,
   };
+}
+
+/**
+ * Adds `points[from..]` (finite values, in the order written) to a summary: the same result as
+ * {@link addToSummary} point by point, in one pass (a follower reads 100,000 lines of a run at once).
+ * @returns `summary` itself when there is nothing to add.
+ */
+export function addPointsToSummary(
+  summary: MetricSummary | undefined,
+  name: string,
+  points: readonly MetricPoint[],
+  from = 0,
+): MetricSummary | undefined {
+  if (from >= points.length) {
+    return summary;
+  }
+  let i = from;
+  let started = summary;
+  if (!started || started.count === 0) {
+    started = addToSummary(started, name, points[i].step, points[i].value);
+    i++;
+  }
+  const lower = metricGoal(name) === 'min';
+  let { last, lastStep, min, max, bestStep, count } = started;
+  for (; i < points.length; i++) {
+    const { step, value } = points[i];
+    if (lower ? value < min : value > max) {
+      bestStep = step;
+    }
+    last = value;
+    lastStep = step;
+    min = Math.min(min, value);
+    max = Math.max(max, value);
+    count++;
+  }
+  const result: MetricSummary = { last, lastStep, min, max, bestStep, count };
+  if (started.nonFinite) {
+    result.nonFinite = started.nonFinite;
+  }
+  return result;
 }
 
 /**

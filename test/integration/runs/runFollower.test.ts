@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { RunRecord } from '../../../src/core/runs/types';
+import { metricsFileLine } from '../../../src/core/runs/metricsFile';
 import { RunFollower, type RunChange } from '../../../src/core/runs/runFollower';
+import { addLineToSummaries } from '../../../src/core/runs/summaries';
+import type { MetricSummary } from '../../../src/core/runs/types';
+import { dict } from '../../../src/shared/dict';
 
 const base = mkdtempSync(join(tmpdir(), 'xlens-follow-'));
 after(() => rmSync(base, { recursive: true, force: true }));
@@ -153,6 +157,68 @@ describe('RunFollower', () => {
       assert.equal(follower.log.lines.length, 200);
       assert.equal(follower.log.lines.at(-1), 'line 49999');
       assert.equal(follower.log.truncated, true);
+    } finally {
+      follower.dispose();
+    }
+  });
+
+  it("keeps live summaries equal to the runner's over a large file with non-finite values, read in pieces", async () => {
+    const dir = runDir('running');
+    // Lines as the runner writes them (metricsFileLine), about 2.5 MB: the follower reads them in pieces.
+    const lines: { step: number; values: Record<string, number>; nonFinite: string[] }[] = [];
+    for (let step = 0; step < 24_000; step++) {
+      const values = dict<number>();
+      const nonFinite: string[] = [];
+      values.loss = 1 / (step + 1) + (step % 7) * 1e-3;
+      if (step % 997 === 5) {
+        nonFinite.push('acc');
+      } else {
+        values.acc = Math.sin(step / 100);
+      }
+      if (step < 3) {
+        nonFinite.push('__proto__');
+      } else if (step % 3 === 0) {
+        values.__proto__ = step;
+      }
+      lines.push({ step, values, nonFinite });
+    }
+    const text = (from: number, to: number) =>
+      lines
+        .slice(from, to)
+        .map((l) => metricsFileLine(l.step, 1764000000000 + l.step, l.values, l.nonFinite))
+        .join('');
+    const expected = (upTo: number) => {
+      const summaries = dict<MetricSummary>();
+      for (const l of lines.slice(0, upTo)) {
+        addLineToSummaries(summaries, l.step, l.values, l.nonFinite, new Map());
+      }
+      return summaries;
+    };
+    writeFileSync(join(dir, 'metrics.jsonl'), text(0, 20_000));
+    const follower = new RunFollower(dir, { pollMs: 50, debounceMs: 5 });
+    await follower.start();
+    try {
+      assert.deepEqual(follower.liveRecord?.metrics, expected(20_000));
+      assert.deepEqual(
+        [...follower.series].map(([name, points]) => [name, points.length]),
+        [
+          ['loss', 20_000],
+          ['acc', 19_979],
+          ['__proto__', 6_666],
+        ],
+      );
+      const grown = nextChange(follower, (c) => c.appended.size > 0);
+      appendFileSync(join(dir, 'metrics.jsonl'), text(20_000, 24_000));
+      const change = await grown;
+      assert.deepEqual(
+        [...change.appended],
+        [
+          ['loss', 4_000],
+          ['acc', 3_996],
+          ['__proto__', 1_333],
+        ],
+      );
+      assert.deepEqual(follower.liveRecord?.metrics, expected(24_000));
     } finally {
       follower.dispose();
     }
