@@ -58,7 +58,12 @@ function records(specs: Spec[]): RunRecord[] {
       createdAt: at.toISOString(),
       command: 'python train.py',
       cwd: '/ws',
-      git: { commit: COMMITS[s.commit], branch: 'main', dirty: false, snapshot: SNAPSHOTS[s.snapshot] },
+      git: {
+        commit: COMMITS[s.commit],
+        branch: 'main',
+        dirty: false, // An older record may have no snapshot at all: the same as none.
+        snapshot: SNAPSHOTS[s.snapshot] as string | null,
+      },
       params,
       data: [],
       metrics: dict(),
@@ -81,12 +86,14 @@ function sameParams(a: RunRecord, b: RunRecord): boolean {
 function expected(run: RunRecord, older: RunRecord[]) {
   const ofTask = older.filter((r) => r.task === run.task);
   const previous = ofTask.at(-1);
-  const repeated = ofTask.findLast(
-    (r) =>
-      r.git.commit === run.git.commit &&
-      (r.git.snapshot ?? null) === (run.git.snapshot ?? null) &&
-      sameParams(r, run),
-  );
+  const repeated = [...ofTask]
+    .reverse()
+    .find(
+      (r) =>
+        r.git.commit === run.git.commit &&
+        (r.git.snapshot ?? null) === (run.git.snapshot ?? null) &&
+        sameParams(r, run),
+    );
   return {
     previous: previous?.id,
     changes: previous ? paramChanges(run, previous) : [],
