@@ -3,7 +3,8 @@
  * checks each record's identity (`stat`: size, mtime, inode) instead of opening and parsing every
  * `run.json` (DESIGN.md, "A run": the run folders stay the truth). It has two parts in `.xlens/cache/`:
  * `runs-index.json`, each run's record without its detail fields (what listing, grouping and the rows'
- * lineage need for every run), and `runs-index-details.jsonl`, the detail fields (metric summaries,
+ * lineage need for every run; laid out in `runsIndexFormat.ts`: arrays, each list of field names written
+ * once), and `runs-index-details.jsonl`, the detail fields (metric summaries,
  * data fingerprints, artifacts, checks...), read per run on first use (`runsIndexDetails.ts`).
  *
  * Kept incrementally: an entry is reused only while its `run.json` has the same size, modification
@@ -11,8 +12,9 @@
  * and an edit in place a new modification time); any other entry is read again from its `run.json`,
  * entries of folders that are gone are dropped, and both parts are written back (atomically,
  * `atomicWrite.ts`: details first, then the compact part naming their generation) only when something
- * changed. A missing, damaged or truncated index, or one of another shape, is rebuilt from the run
- * folders; entries that do not look like records are dropped one by one; details that do not match
+ * changed. A missing, damaged or truncated index, or one of another shape or an older version, is
+ * rebuilt from the run folders; entries that do not look like records are dropped one by one (and their
+ * runs read from `run.json`); details that do not match
  * their index are read from `run.json`. An index written by a newer xlens (`version` above
  * {@link RUNS_INDEX_VERSION}) is neither read nor overwritten. Writers in several processes (the CLI
  * and the editor) each replace the files with consistent ones: the last one wins, and what it lacks is
