@@ -3,8 +3,8 @@
  * checks each record's identity (`stat`: size, mtime, inode) instead of opening and parsing every
  * `run.json` (DESIGN.md, "A run": the run folders stay the truth). It has two parts in `.xlens/cache/`:
  * `runs-index.json`, each run's record without its detail fields (what listing, grouping and the rows'
- * lineage need for every run; laid out in `runsIndexFormat.ts`: arrays, each list of field names written
- * once), and `runs-index-details.jsonl`, the detail fields (metric summaries,
+ * lineage need for every run; laid out in `runsIndexFormat.ts`: arrays, each list of field names and
+ * each distinct string written once), and `runs-index-details.jsonl`, the detail fields (metric summaries,
  * data fingerprints, artifacts, checks...), read per run on first use (`runsIndexDetails.ts`).
  *
  * Kept incrementally: an entry is reused only while its `run.json` has the same size, modification
@@ -33,9 +33,10 @@ import {
   entryId,
   IndexWriter,
   isEntry,
+  type IndexTables,
   readObjectShapes,
   readShapes,
-  type RecordShape,
+  readStrings,
   RUNS_INDEX_VERSION,
   type RunsIndexFile,
   sameIdentity,
@@ -103,8 +104,7 @@ export function runsIndexDetailsPath(store: RunStore): string {
 interface ReadIndex {
   /** The entries laid out as entries, by run id (decoded when their `run.json` is unchanged). */
   entries: Map<string, EncodedEntry>;
-  shapes: readonly RecordShape[];
-  objectShapes: readonly string[][];
+  tables: IndexTables;
   generation: string;
   file: RunsIndexStats['file'];
   dropped: number;
@@ -115,8 +115,7 @@ async function readIndex(file: string): Promise<ReadIndex> {
   const entries = new Map<string, EncodedEntry>();
   const none = (what: RunsIndexStats['file']): ReadIndex => ({
     entries,
-    shapes: [],
-    objectShapes: [],
+    tables: { shapes: [], objectShapes: [], strings: [] },
     generation: '',
     file: what,
     dropped: 0,
@@ -148,11 +147,13 @@ async function readIndex(file: string): Promise<ReadIndex> {
   }
   const shapes = readShapes(index.shapes);
   const objectShapes = readObjectShapes(index.objectShapes);
+  const strings = readStrings(index.strings);
   if (
     index.version !== RUNS_INDEX_VERSION ||
     typeof index.generation !== 'string' ||
     shapes === undefined ||
     objectShapes === undefined ||
+    strings === undefined ||
     !Array.isArray(index.entries)
   ) {
     return none('damaged');
@@ -165,7 +166,8 @@ async function readIndex(file: string): Promise<ReadIndex> {
       dropped++;
     }
   }
-  return { entries, shapes, objectShapes, generation: index.generation, file: 'used', dropped };
+  const tables = { shapes, objectShapes, strings };
+  return { entries, tables, generation: index.generation, file: 'used', dropped };
 }
 
 /** `stat` of a `run.json`, or undefined when it is not there (a problem `store.read` then names). */
@@ -226,7 +228,7 @@ export async function listIndexedRuns(
       const cached = previous.entries.get(id);
       let record: RunRecord | undefined;
       if (cached !== undefined && info !== undefined && sameIdentity(cached, info)) {
-        record = decodeEntry(cached, previous.shapes, previous.objectShapes, details, recordFile);
+        record = decodeEntry(cached, previous.tables, details, recordFile);
         if (record !== undefined) {
           stats.reused++;
         } else {

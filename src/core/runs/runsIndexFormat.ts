@@ -2,17 +2,21 @@
  * The layout of the runs index's compact part (`.xlens/cache/runs-index.json`, `runsIndex.ts`): what
  * a listing of 10,000 runs parses before it shows a row, so it carries no key twice. Each entry is an
  * array; a record's field names are written once per distinct list of names (a shape), and so are the
- * names of its `git` and `params` objects, which runs of a task share:
+ * names of its `git` and `params` objects, which runs of a task share, and each distinct string value
+ * (a commit, a task, the workspace folder, a param's value):
  *
  * ```
  * { "version": 3, "generation": "<hex>",
- *   "shapes": [["schema", "id", "task", ..., "metrics", ...], ...],   // record field names, in order
- *   "objectShapes": [["commit", "branch", "dirty", "snapshot"], ["lr", "epochs"], ...],
+ *   "strings": ["train", "/home/me/project", "9a1fd849...", ...],
+ *   "shapes": [[["schema", "id", "task", ..., "metrics", ...], "0110..."], ...],
+ *   "objectShapes": [[["commit", "branch", "dirty", "snapshot"], "1100"], [["lr", "optimizer"], "01"], ...],
  *   "entries": [[id, mtimeMs, size, ino, detailsOffset, detailsLength, shape, ...values], ...] }
  * ```
  *
  * `values` are the record's fields in its shape's order, without the detail fields (`DETAIL_FIELDS`,
- * kept in the details file); `git` and `params` are `[objectShape, ...values]`. A listing decodes an
+ * kept in the details file); `git` and `params` are `[objectShape, ...values]`. A shape's second part
+ * has a `1` for each value that is a string, written as its position in `strings` (one string in
+ * memory for 10,000 runs of one commit or task), and a `0` for any other JSON value. A listing decodes an
  * entry only when its `run.json` is unchanged, straight into the record it returns (detail fields as
  * accessors reading the details file on first use): no intermediate objects for 10,000 runs. Version 2
  * (records as objects with every key) is never read: an index of another version is rebuilt.
@@ -33,8 +37,11 @@ const VALUES_AT = 7;
 export interface RunsIndexFile {
   version: typeof RUNS_INDEX_VERSION;
   generation: string;
-  shapes: string[][];
-  objectShapes: string[][];
+  strings: string[];
+  /** Field names (detail fields included) and a `0`/`1` per value: `1`, a position in `strings`. */
+  shapes: [string[], string][];
+  /** Names of a `git` or `params` object and a `0`/`1` per name, as for `shapes`. */
+  objectShapes: [string[], string][];
   entries: EncodedEntry[];
 }
 
@@ -44,19 +51,42 @@ export interface RecordShape {
   /** Shared by every record of the shape (the lazy state of each names them). */
   detailKeys: readonly string[];
   values: number;
+  /** For each value (in order), true when it is a position in the strings. */
+  strings: readonly boolean[];
 }
 
-/** Lists of names numbered in order of first use, while an index is written. */
+/** An object shape read back: the names and, per name, true when its value is a position in the strings. */
+export interface ObjectShape {
+  names: readonly string[];
+  strings: readonly boolean[];
+}
+
+/** Shapes (names and string marks) numbered in order of first use, while an index is written. */
 class Shapes {
-  readonly lists: string[][] = [];
+  readonly lists: [string[], string][] = [];
   private readonly numbers = new Map<string, number>();
 
-  number(keys: string[]): number {
-    // A name list as one string: JSON keeps names apart whatever they hold.
-    const text = JSON.stringify(keys);
+  number(keys: string[], marks: string): number {
+    // Names as one string: JSON keeps names apart whatever they hold.
+    const text = `${marks}${JSON.stringify(keys)}`;
     let n = this.numbers.get(text);
     if (n === undefined) {
-      n = this.lists.push(keys) - 1;
+      n = this.lists.push([keys, marks]) - 1;
+      this.numbers.set(text, n);
+    }
+    return n;
+  }
+}
+
+/** Distinct strings numbered in order of first use, while an index is written. */
+class Strings {
+  readonly list: string[] = [];
+  private readonly numbers = new Map<string, number>();
+
+  number(text: string): number {
+    let n = this.numbers.get(text);
+    if (n === undefined) {
+      n = this.list.push(text) - 1;
       this.numbers.set(text, n);
     }
     return n;
@@ -73,7 +103,18 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 export class IndexWriter {
   private readonly shapes = new Shapes();
   private readonly objectShapes = new Shapes();
+  private readonly strings = new Strings();
   private readonly entries: EncodedEntry[] = [];
+
+  /** `value` as written (a string as its number), with its mark appended to `marks`. */
+  private value(value: unknown, marks: string[]): unknown {
+    if (typeof value === 'string') {
+      marks.push('1');
+      return this.strings.number(value);
+    }
+    marks.push('0');
+    return value;
+  }
 
   /**
    * Adds a run's entry; `compact` is its record with detail fields as placeholders (`splitRecord`).
@@ -89,6 +130,7 @@ export class IndexWriter {
     // Keys of undefined values are left out, as JSON leaves them out of an object.
     const keys = Object.keys(compact).filter((key) => compact[key] !== undefined);
     const entry: EncodedEntry = [id, identity.mtimeMs, identity.size, identity.ino, ...details, 0];
+    const marks: string[] = [];
     for (const key of keys) {
       if (DETAIL_FIELDS.has(key)) {
         continue;
@@ -99,12 +141,15 @@ export class IndexWriter {
           return false;
         }
         const names = Object.keys(value).filter((name) => value[name] !== undefined);
-        entry.push([this.objectShapes.number(names), ...names.map((name) => value[name])]);
+        const objectMarks: string[] = [];
+        const values = names.map((name) => this.value(value[name], objectMarks));
+        entry.push([this.objectShapes.number(names, objectMarks.join('')), ...values]);
+        marks.push('0');
       } else {
-        entry.push(value);
+        entry.push(this.value(value, marks));
       }
     }
-    entry[VALUES_AT - 1] = this.shapes.number(keys);
+    entry[VALUES_AT - 1] = this.shapes.number(keys, marks.join(''));
     this.entries.push(entry);
     return true;
   }
@@ -114,6 +159,7 @@ export class IndexWriter {
     const file: RunsIndexFile = {
       version: RUNS_INDEX_VERSION,
       generation,
+      strings: this.strings.list,
       shapes: this.shapes.lists,
       objectShapes: this.objectShapes.lists,
       entries: this.entries,
@@ -125,20 +171,76 @@ export class IndexWriter {
 const isNameList = (v: unknown): v is string[] => Array.isArray(v) && v.every((n) => typeof n === 'string');
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 
-/** The record shapes of a parsed compact part; undefined when `shapes` is not a list of name lists. */
-export function readShapes(shapes: unknown): RecordShape[] | undefined {
-  if (!Array.isArray(shapes) || !shapes.every(isNameList)) {
+/** `[names, marks]` as written, with `values` marks of `0` or `1`; undefined when it is not one. */
+function readShape(value: unknown, values: (names: string[]) => number): [string[], boolean[]] | undefined {
+  if (!Array.isArray(value) || value.length !== 2 || !isNameList(value[0]) || typeof value[1] !== 'string') {
     return undefined;
   }
-  return shapes.map((keys) => {
-    const detailKeys = keys.filter((k) => DETAIL_FIELDS.has(k));
-    return { keys, detailKeys, values: keys.length - detailKeys.length };
-  });
+  const [names, marks] = value as [string[], string];
+  return marks.length === values(names) && /^[01]*$/.test(marks)
+    ? [names, [...marks].map((m) => m === '1')]
+    : undefined;
 }
 
-/** The object shapes of a parsed compact part; undefined when not a list of name lists. */
-export function readObjectShapes(shapes: unknown): string[][] | undefined {
-  return Array.isArray(shapes) && shapes.every(isNameList) ? shapes : undefined;
+/** The record shapes of a parsed compact part; undefined when `shapes` is not a list of them. */
+export function readShapes(shapes: unknown): RecordShape[] | undefined {
+  if (!Array.isArray(shapes)) {
+    return undefined;
+  }
+  const read: RecordShape[] = [];
+  for (const value of shapes) {
+    const shape = readShape(value, (keys) => keys.filter((k) => !DETAIL_FIELDS.has(k)).length);
+    if (shape === undefined) {
+      return undefined;
+    }
+    const [keys, strings] = shape;
+    read.push({
+      keys,
+      detailKeys: keys.filter((k) => DETAIL_FIELDS.has(k)),
+      values: strings.length,
+      strings,
+    });
+  }
+  return read;
+}
+
+/** The object shapes of a parsed compact part; undefined when `shapes` is not a list of them. */
+export function readObjectShapes(shapes: unknown): ObjectShape[] | undefined {
+  if (!Array.isArray(shapes)) {
+    return undefined;
+  }
+  const read: ObjectShape[] = [];
+  for (const value of shapes) {
+    const shape = readShape(value, (names) => names.length);
+    if (shape === undefined) {
+      return undefined;
+    }
+    read.push({ names: shape[0], strings: shape[1] });
+  }
+  return read;
+}
+
+/** The strings of a parsed compact part; undefined when `strings` is not a list of strings. */
+export function readStrings(strings: unknown): string[] | undefined {
+  return isNameList(strings) ? strings : undefined;
+}
+
+/** What an entry's values refer to: the shapes and strings of its compact part. */
+export interface IndexTables {
+  shapes: readonly RecordShape[];
+  objectShapes: readonly ObjectShape[];
+  strings: readonly string[];
+}
+
+/** Marks a value that is not a record's (a string position out of range): the entry is not used. */
+const BAD = Symbol('bad value');
+
+/** Value `value` as read: a string from `strings` when `isString`; {@link BAD} for a position out of range. */
+function valueOf(value: unknown, isString: boolean, strings: readonly string[]): unknown {
+  if (!isString) {
+    return value;
+  }
+  return isCount(value) && value < strings.length ? strings[value] : BAD;
 }
 
 /**
@@ -183,14 +285,11 @@ function setField(target: Record<string, unknown>, key: string, value: unknown):
 }
 
 /** The object `[objectShape, ...values]` stands for; undefined when it is not one. */
-function decodeObject(
-  value: unknown,
-  objectShapes: readonly string[][],
-): Record<string, unknown> | undefined {
-  if (!Array.isArray(value) || !isCount(value[0]) || value[0] >= objectShapes.length) {
+function decodeObject(value: unknown, tables: IndexTables): Record<string, unknown> | undefined {
+  if (!Array.isArray(value) || !isCount(value[0]) || value[0] >= tables.objectShapes.length) {
     return undefined;
   }
-  const names = objectShapes[value[0]];
+  const { names, strings } = tables.objectShapes[value[0]];
   if (value.length !== names.length + 1) {
     return undefined;
   }
@@ -199,7 +298,11 @@ function decodeObject(
   // setField, and readers of params look names up with `Object.hasOwn`.
   const object = Object.create(Object.prototype) as Record<string, unknown>;
   for (let i = 0; i < names.length; i++) {
-    setField(object, names[i], value[i + 1]);
+    const field = valueOf(value[i + 1], strings[i], tables.strings);
+    if (field === BAD) {
+      return undefined;
+    }
+    setField(object, names[i], field);
   }
   return object;
 }
@@ -212,12 +315,11 @@ function decodeObject(
  */
 export function decodeEntry(
   entry: EncodedEntry,
-  shapes: readonly RecordShape[],
-  objectShapes: readonly string[][],
+  tables: IndexTables,
   details: { file: string; generation: string },
   recordFile: string,
 ): RunRecord | undefined {
-  const shape = shapes[entry[VALUES_AT - 1] as number];
+  const shape = tables.shapes[entry[VALUES_AT - 1] as number];
   // A plain object like every record the store reads (its keys are the record's fields, not names
   // from data; a `__proto__` field is defined by setField, never assigned).
   const record = {} as RunRecord;
@@ -229,12 +331,13 @@ export function decodeEntry(
       Object.defineProperty(fields, key, accessor);
       continue;
     }
-    let value = entry[at++];
-    if (SHAPED_OBJECTS.has(key)) {
-      value = decodeObject(value, objectShapes);
-      if (value === undefined) {
-        return undefined;
-      }
+    const isString = shape.strings[at - VALUES_AT];
+    let value = valueOf(entry[at++], isString, tables.strings);
+    if (!isString && SHAPED_OBJECTS.has(key)) {
+      value = decodeObject(value, tables);
+    }
+    if (value === undefined || value === BAD) {
+      return undefined;
     }
     setField(fields, key, value);
   }
