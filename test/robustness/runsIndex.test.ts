@@ -24,6 +24,7 @@ import {
   runsIndexPath,
   type RunsIndexFile,
 } from '../../src/core/runs/runsIndex';
+import { DETAIL_FIELDS } from '../../src/core/runs/runsIndexDetails';
 import { RunStore } from '../../src/core/runs/store';
 import type { RunRecord } from '../../src/core/runs/types';
 import { tempDir } from '../helpers/gitRepo';
@@ -75,27 +76,33 @@ describe('runs index faults', () => {
       assert.deepEqual(listed.runs, runs, JSON.stringify(bad.slice(0, 20)));
       assert.equal(listed.stats.read, 4);
       assert.equal(listed.stats.written, true);
-      assert.equal(Object.keys(readIndexFile(store).entries).length, 4, 'the rebuilt index is whole');
+      assert.equal(readIndexFile(store).entries.length, 4, 'the rebuilt index is whole');
     }
   });
 
   it('never trusts an entry over run.json: records that lie about their run or are not records are read again', async () => {
-    const { store, runs } = await storeWithRuns(3);
+    const { store, runs } = await storeWithRuns(5);
     await listIndexedRuns(store);
     const index = readIndexFile(store);
-    const [a, b, c] = runs.map((r) => r.id);
-    // An entry whose record names another run, one that is not a record, and one with a stale identity.
-    index.entries[a] = { ...index.entries[a], record: { ...index.entries[b].record } };
-    (index.entries as Record<string, unknown>)[b] = { mtimeMs: 'soon', record: 42 };
-    index.entries[c] = {
-      ...index.entries[c],
-      size: 1,
-      record: { ...index.entries[c].record, task: 'forged' },
-    };
+    const [a, b, c, d, e] = runs.map((r) => index.entries.findIndex((entry) => entry[0] === r.id));
+    // Values from position 7 on, in the order of the entry's shape, without the detail fields.
+    const at = (entry: number, field: string): number =>
+      7 +
+      index.shapes[index.entries[entry][6] as number][0].filter((k) => !DETAIL_FIELDS.has(k)).indexOf(field);
+    // An entry whose record names another run, one that is not laid out as an entry, and one with a
+    // stale identity.
+    index.entries[a] = [...index.entries[a].slice(0, 7), ...index.entries[b].slice(7)];
+    index.entries[b] = [runs[1].id, 'soon', 42];
+    index.entries[c][2] = 1;
+    index.entries[c][at(c, 'task')] = 'forged';
+    // An entry with the right identity whose params are not laid out as a shaped object, and one
+    // whose task names a string past the end of the strings.
+    index.entries[d][at(d, 'params')] = { lr: 'forged' };
+    index.entries[e][at(e, 'task')] = index.strings.length;
     writeFileSync(runsIndexPath(store), JSON.stringify(index));
     const listed = await listIndexedRuns(store);
     assert.deepEqual(listed.runs, runs);
-    assert.equal(listed.stats.read, 3);
+    assert.equal(listed.stats.read, 5);
   });
 
   it('does not block on a FIFO in place of the index: it is replaced by a rebuilt index', async () => {

@@ -75,37 +75,79 @@ function sameRunKey(run: RunRecord): string {
   return JSON.stringify([run.task, run.git.commit, run.git.snapshot, params]);
 }
 
+/** Where each run is among its task's runs and which runs share its commit: one pass, no keys. */
+interface LineageIndex {
+  /** The runs of each task, newest first. */
+  byTask: Map<string, RunRecord[]>;
+  /** Each run's position in its task's list (by id). */
+  position: Map<string, number>;
+  /** The runs of each commit (`null`: none), newest first: a re-run has its run's commit. */
+  byCommit: Map<string | null, RunRecord[]>;
+}
+
+function lineageIndex(newestFirst: readonly RunRecord[]): LineageIndex {
+  const byTask = new Map<string, RunRecord[]>();
+  const position = new Map<string, number>();
+  const byCommit = new Map<string | null, RunRecord[]>();
+  for (const run of newestFirst) {
+    const ofTask = byTask.get(run.task);
+    if (ofTask === undefined) {
+      byTask.set(run.task, [run]);
+      position.set(run.id, 0);
+    } else {
+      position.set(run.id, ofTask.push(run) - 1);
+    }
+    const commit = run.git.commit ?? null;
+    const ofCommit = byCommit.get(commit);
+    if (ofCommit === undefined) {
+      byCommit.set(commit, [run]);
+    } else {
+      ofCommit.push(run);
+    }
+  }
+  return { byTask, position, byCommit };
+}
+
 /**
- * The lineage of every run, computed once for a listing in one pass from the oldest run.
+ * The lineage of each run of a listing, worked out when first asked: the previous run of the task
+ * from the task's runs in order, and the run it repeats from the runs of its commit only (the
+ * same-params key includes the commit), keys computed for that commit's runs once. A Runs view that
+ * shows a few commit groups of 10,000 runs then computes a few dozen keys, not 10,000; asked for
+ * every run, it does the work of one pass from the oldest run.
  * @param newestFirst runs sorted newest first (as the Runs view and `xlens runs` list them).
- * @returns a function giving a run's lineage (its changes are computed on the first ask).
+ * @returns a function giving a run's lineage (computed on the first ask, then kept).
  */
 export function lineages(newestFirst: readonly RunRecord[]): (run: RunRecord) => RunLineage {
-  const previous = new Map<string, RunRecord>();
+  let index: LineageIndex | undefined;
   const rerunOf = new Map<string, string>();
-  const lastOfTask = new Map<string, RunRecord>();
-  const lastSame = new Map<string, string>();
-  for (let i = newestFirst.length - 1; i >= 0; i--) {
-    const run = newestFirst[i];
-    const before = lastOfTask.get(run.task);
-    if (before !== undefined) {
-      previous.set(run.id, before);
+  const keyed = new Set<string | null>();
+  /** Finds the runs each run of `commit` repeats: in order from its oldest run, as one pass would. */
+  const keyCommit = (runs: readonly RunRecord[]): void => {
+    const lastSame = new Map<string, string>();
+    for (let i = runs.length - 1; i >= 0; i--) {
+      const run = runs[i];
+      const key = sameRunKey(run);
+      const same = lastSame.get(key);
+      if (same !== undefined) {
+        rerunOf.set(run.id, same);
+      }
+      lastSame.set(key, run.id);
     }
-    lastOfTask.set(run.task, run);
-    const key = sameRunKey(run);
-    const same = lastSame.get(key);
-    if (same !== undefined) {
-      rerunOf.set(run.id, same);
-    }
-    lastSame.set(key, run.id);
-  }
+  };
   const known = new Map<string, RunLineage>();
   return (run) => {
     const cached = known.get(run.id);
     if (cached !== undefined) {
       return cached;
     }
-    const before = previous.get(run.id);
+    index ??= lineageIndex(newestFirst);
+    const at = index.position.get(run.id);
+    const before = at === undefined ? undefined : index.byTask.get(run.task)?.[at + 1];
+    const commit = run.git.commit ?? null;
+    if (typeof run.reproducedFrom !== 'string' && !keyed.has(commit)) {
+      keyed.add(commit);
+      keyCommit(index.byCommit.get(commit) ?? []);
+    }
     const same = rerunOf.get(run.id);
     const lineage: RunLineage = {
       ...(before !== undefined ? { previous: before } : {}),

@@ -3,7 +3,8 @@
  * checks each record's identity (`stat`: size, mtime, inode) instead of opening and parsing every
  * `run.json` (DESIGN.md, "A run": the run folders stay the truth). It has two parts in `.xlens/cache/`:
  * `runs-index.json`, each run's record without its detail fields (what listing, grouping and the rows'
- * lineage need for every run), and `runs-index-details.jsonl`, the detail fields (metric summaries,
+ * lineage need for every run; laid out in `runsIndexFormat.ts`: arrays, each list of field names and
+ * each distinct string written once), and `runs-index-details.jsonl`, the detail fields (metric summaries,
  * data fingerprints, artifacts, checks...), read per run on first use (`runsIndexDetails.ts`).
  *
  * Kept incrementally: an entry is reused only while its `run.json` has the same size, modification
@@ -11,8 +12,9 @@
  * and an edit in place a new modification time); any other entry is read again from its `run.json`,
  * entries of folders that are gone are dropped, and both parts are written back (atomically,
  * `atomicWrite.ts`: details first, then the compact part naming their generation) only when something
- * changed. A missing, damaged or truncated index, or one of another shape, is rebuilt from the run
- * folders; entries that do not look like records are dropped one by one; details that do not match
+ * changed. A missing, damaged or truncated index, or one of another shape or an older version, is
+ * rebuilt from the run folders; entries that do not look like records are dropped one by one (and their
+ * runs read from `run.json`); details that do not match
  * their index are read from `run.json`. An index written by a newer xlens (`version` above
  * {@link RUNS_INDEX_VERSION}) is neither read nor overwritten. Writers in several processes (the CLI
  * and the editor) each replace the files with consistent ones: the last one wins, and what it lacks is
@@ -22,15 +24,25 @@
 import { statSync, type Stats } from 'node:fs';
 import { join, sep } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { dict } from '../../shared/dict';
 import { prepareCacheFolder } from '../base/cacheFolder';
 import { NotRegularFileError, openRegularFile } from '../base/regularFile';
 import { writeFileAtomic } from './atomicWrite';
 import {
-  deferDetails,
-  DETAIL_PLACEHOLDER,
+  decodeEntry,
+  type EncodedEntry,
+  entryId,
+  IndexWriter,
+  isEntry,
+  type IndexTables,
+  readObjectShapes,
+  readShapes,
+  readStrings,
+  RUNS_INDEX_VERSION,
+  type RunsIndexFile,
+  sameIdentity,
+} from './runsIndexFormat';
+import {
   detailsHeader,
-  DETAILS_VERSION,
   type DetailsRef,
   moveDetails,
   newGeneration,
@@ -38,40 +50,15 @@ import {
   splitRecord,
 } from './runsIndexDetails';
 import { RUN_FILES, type RunProblem, type RunStore } from './store';
-import { RUN_STATUSES, type RunRecord, type RunStatus } from './types';
+import type { RunRecord } from './types';
 
-/** Format version of the index files; an index of another version is never trusted. */
-export const RUNS_INDEX_VERSION = DETAILS_VERSION;
+export { RUNS_INDEX_VERSION, type RunsIndexFile } from './runsIndexFormat';
 
 /** The compact part inside the store folder (`.xlens`). */
 export const RUNS_INDEX_FILE = join('cache', 'runs-index.json');
 
 /** The details part inside the store folder (`.xlens`). */
 export const RUNS_INDEX_DETAILS_FILE = join('cache', 'runs-index-details.jsonl');
-
-/** One cached record with the identity of the `run.json` it was read from. */
-export interface RunsIndexEntry {
-  /** `mtimeMs` of `run.json` when read (ms since the epoch, fractional). */
-  mtimeMs: number;
-  /** Size of `run.json` in bytes. */
-  size: number;
-  /** Inode number of `run.json`. */
-  ino: number;
-  /** The record, its detail fields (`DETAIL_FIELDS`) replaced by `0`. */
-  record: RunRecord;
-  /** Byte offset and length of the run's line in the details file. */
-  details: [number, number];
-}
-
-/**
- * The compact part's shape: `{ "version": 2, "generation": "<hex>", "entries": { "<run id>":
- * RunsIndexEntry } }`; `generation` is the one in the header of the details file it points into.
- */
-export interface RunsIndexFile {
-  version: typeof RUNS_INDEX_VERSION;
-  generation: string;
-  entries: Record<string, RunsIndexEntry>;
-}
 
 /** What one listing did with the index (for benchmarks, tests and logs). */
 export interface RunsIndexStats {
@@ -114,50 +101,10 @@ export function runsIndexDetailsPath(store: RunStore): string {
   return join(store.storeDir, RUNS_INDEX_DETAILS_FILE);
 }
 
-const isObject = (v: unknown): boolean => v !== null && typeof v === 'object';
-const isRange = (v: unknown): v is [number, number] =>
-  Array.isArray(v) && v.length === 2 && v.every((n) => Number.isSafeInteger(n) && (n as number) >= 0);
-
-/**
- * The entry of run `id` as the store reads records (detail fields still placeholders); undefined when
- * `value` is not one. Records are kept in the index as `toRunRecord` made them (every field a reader
- * relies on present), so a kept record only needs its shape checked: no copy of thousands of records.
- */
-function toEntry(value: unknown, id: string): RunsIndexEntry | undefined {
-  if (value === null || typeof value !== 'object') {
-    return undefined;
-  }
-  const entry = value as Partial<RunsIndexEntry>;
-  const record = entry.record as Partial<RunRecord> | null | undefined;
-  // A detail field is its placeholder, read later from the details file.
-  const detail = (v: unknown, valid: (v: unknown) => boolean): boolean =>
-    v === DETAIL_PLACEHOLDER || valid(v);
-  if (
-    typeof entry.mtimeMs !== 'number' ||
-    typeof entry.size !== 'number' ||
-    typeof entry.ino !== 'number' ||
-    !isRange(entry.details) ||
-    record === null ||
-    typeof record !== 'object' ||
-    record.id !== id ||
-    typeof record.task !== 'string' ||
-    !RUN_STATUSES.includes(record.status as RunStatus) ||
-    !isObject(record.git) ||
-    !isObject(record.params) ||
-    !detail(record.data, Array.isArray) ||
-    !detail(record.metrics, isObject) ||
-    !detail(record.artifacts, Array.isArray)
-  ) {
-    return undefined;
-  }
-  if (isObject(record.metrics)) {
-    Object.setPrototypeOf(record.metrics, null);
-  }
-  return entry as RunsIndexEntry;
-}
-
 interface ReadIndex {
-  entries: Map<string, RunsIndexEntry>;
+  /** The entries laid out as entries, by run id (decoded when their `run.json` is unchanged). */
+  entries: Map<string, EncodedEntry>;
+  tables: IndexTables;
   generation: string;
   file: RunsIndexStats['file'];
   dropped: number;
@@ -165,9 +112,10 @@ interface ReadIndex {
 
 /** Reads the compact part: its usable entries, its generation, and what the file was. Never throws. */
 async function readIndex(file: string): Promise<ReadIndex> {
-  const entries = new Map<string, RunsIndexEntry>();
+  const entries = new Map<string, EncodedEntry>();
   const none = (what: RunsIndexStats['file']): ReadIndex => ({
     entries,
+    tables: { shapes: [], objectShapes: [], strings: [] },
     generation: '',
     file: what,
     dropped: 0,
@@ -197,24 +145,29 @@ async function readIndex(file: string): Promise<ReadIndex> {
   if (index.version > RUNS_INDEX_VERSION) {
     return none('newer');
   }
+  const shapes = readShapes(index.shapes);
+  const objectShapes = readObjectShapes(index.objectShapes);
+  const strings = readStrings(index.strings);
   if (
     index.version !== RUNS_INDEX_VERSION ||
     typeof index.generation !== 'string' ||
-    index.entries === null ||
-    typeof index.entries !== 'object'
+    shapes === undefined ||
+    objectShapes === undefined ||
+    strings === undefined ||
+    !Array.isArray(index.entries)
   ) {
     return none('damaged');
   }
   let dropped = 0;
-  for (const [id, value] of Object.entries(index.entries)) {
-    const entry = toEntry(value, id);
-    if (entry !== undefined) {
-      entries.set(id, entry);
+  for (const entry of index.entries) {
+    if (isEntry(entry, shapes)) {
+      entries.set(entryId(entry), entry);
     } else {
       dropped++;
     }
   }
-  return { entries, generation: index.generation, file: 'used', dropped };
+  const tables = { shapes, objectShapes, strings };
+  return { entries, tables, generation: index.generation, file: 'used', dropped };
 }
 
 /** `stat` of a `run.json`, or undefined when it is not there (a problem `store.read` then names). */
@@ -224,10 +177,6 @@ function statRecord(file: string): Stats | undefined {
   } catch {
     return undefined;
   }
-}
-
-function sameFile(entry: RunsIndexEntry, stats: Stats): boolean {
-  return entry.mtimeMs === stats.mtimeMs && entry.size === stats.size && entry.ino === stats.ino;
 }
 
 /** What the index keeps of a listed run: its record and the identity of its `run.json`. */
@@ -266,6 +215,7 @@ export async function listIndexedRuns(
   // only), and a path join per run is a measurable share of listing 10,000 runs.
   const recordPrefix = store.runsDir + sep;
   const recordSuffix = sep + RUN_FILES.record;
+  const details = { file: detailsFile, generation: previous.generation };
   for (let start = 0; start < ids.length; start += STAT_CHUNK) {
     if (start > 0) {
       await yieldToLoop();
@@ -276,13 +226,17 @@ export async function listIndexedRuns(
       // so it is read again next time rather than trusted stale.
       const info = statRecord(recordFile);
       const cached = previous.entries.get(id);
-      let record: RunRecord;
-      if (cached !== undefined && info !== undefined && sameFile(cached, info)) {
-        const [offset, length] = cached.details;
-        const ref = { file: detailsFile, generation: previous.generation, offset, length };
-        record = deferDetails(cached.record, ref, recordFile);
-        stats.reused++;
-      } else {
+      let record: RunRecord | undefined;
+      if (cached !== undefined && info !== undefined && sameIdentity(cached, info)) {
+        record = decodeEntry(cached, previous.tables, details, recordFile);
+        if (record !== undefined) {
+          stats.reused++;
+        } else {
+          // Laid out as an entry, but its values are not a record of this run: read run.json.
+          stats.dropped++;
+        }
+      }
+      if (record === undefined) {
         try {
           record = await store.read(id);
         } catch (error) {
@@ -346,7 +300,7 @@ async function writeIndex(file: string, detailsFile: string, entries: Map<string
   const header = Buffer.from(`${detailsHeader(generation)}\n`);
   const chunks: Buffer[] = [header];
   let offset = header.length;
-  const indexed = dict<unknown>();
+  const writer = new IndexWriter();
   const moved: [RunRecord, DetailsRef][] = [];
   for (const [id, kept] of entries) {
     const pending = pendingDetails(kept.record);
@@ -364,26 +318,15 @@ async function writeIndex(file: string, detailsFile: string, entries: Map<string
     const { compact, details } = splitRecord(kept.record, line === undefined);
     line ??= Buffer.from(details ?? '{}');
     chunks.push(line, Buffer.from('\n'));
-    indexed[id] = {
-      mtimeMs: kept.mtimeMs,
-      size: kept.size,
-      ino: kept.ino,
-      record: compact,
-      details: [offset, line.length],
-    };
+    writer.add(id, kept, [offset, line.length], compact);
     if (pendingDetails(kept.record) !== undefined) {
       moved.push([kept.record, { file: detailsFile, generation, offset, length: line.length }]);
     }
     offset += line.length + 1;
   }
-  const index: RunsIndexFile = {
-    version: RUNS_INDEX_VERSION,
-    generation,
-    entries: indexed as RunsIndexFile['entries'],
-  };
   await writeFileAtomic(detailsFile, Buffer.concat(chunks));
   // Compact: the file is read by machines only, and its size is what a listing reads.
-  await writeFileAtomic(file, JSON.stringify(index));
+  await writeFileAtomic(file, writer.text(generation));
   for (const [record, ref] of moved) {
     moveDetails(record, ref);
   }

@@ -21,7 +21,7 @@ import { READ_NONBLOCKING } from '../base/regularFile';
 import { readRecordSync } from './store';
 import type { RunRecord } from './types';
 
-/** Version of the details file's layout (the header's `version`); the compact index's version too. */
+/** Version of the details file's layout (the header's `version`). */
 export const DETAILS_VERSION = 2;
 
 /**
@@ -268,46 +268,32 @@ const accessors = new Map<string, PropertyDescriptor>(
 );
 
 /**
- * The record of a compact index entry with its {@link DETAIL_PLACEHOLDER} fields turned into accessors
- * that read the run's details on first use (get or set) and then become plain properties. A new object
- * with the fields in the same order: redefining a data property as an accessor in place would turn each
- * record into a slow dictionary-mode object, costing more than the parse the deferral saves.
- * @param recordFile the run's `run.json`, read when `ref` no longer serves.
+ * The accessor of detail field `key` (undefined for other fields), for a listed record being built
+ * field by field (`runsIndexFormat.ts`): it reads the run's details on first use (get or set), and then
+ * the field is a plain property. Defined on a new object in field order: redefining a data property as
+ * an accessor in place would turn each record into a slow dictionary-mode object.
  */
-export function deferDetails(compact: RunRecord, ref: DetailsRef, recordFile: string): RunRecord {
-  const fields = compact as unknown as Record<string, unknown>;
-  // A plain object like every record the store reads (its keys are the record's fields, not names
-  // from data; a `__proto__` field is defined below, never assigned).
-  const run = {} as RunRecord;
-  const record = run as unknown as Record<string, unknown>;
-  const keys: string[] = [];
-  for (const key of Object.keys(fields)) {
-    const accessor = fields[key] === DETAIL_PLACEHOLDER ? accessors.get(key) : undefined;
-    if (accessor !== undefined) {
-      keys.push(key);
-      Object.defineProperty(record, key, accessor);
-    } else if (key === '__proto__') {
-      // A hostile run.json's `__proto__` field stays a field (an assignment would set the prototype).
-      Object.defineProperty(record, key, {
-        value: fields[key],
-        writable: true,
-        enumerable: true,
-        configurable: true,
-      });
-    } else {
-      record[key] = fields[key];
-    }
-  }
-  if (keys.length === 0) {
-    return compact;
-  }
-  Object.defineProperty(run, PENDING, {
+export function detailAccessor(key: string): PropertyDescriptor | undefined {
+  return accessors.get(key);
+}
+
+/**
+ * Marks `record`, whose detail fields `keys` are {@link detailAccessor}s, as reading them from `ref`
+ * (else from `recordFile`, its `run.json`). Called once per record, after its fields, so that every
+ * listed record shares one V8 shape; `keys` may be shared between records (it is only read).
+ */
+export function setPendingDetails(
+  record: RunRecord,
+  ref: DetailsRef,
+  recordFile: string,
+  keys: readonly string[],
+): void {
+  Object.defineProperty(record, PENDING, {
     value: { ref, recordFile, keys },
     writable: true,
     enumerable: false,
     configurable: true,
   });
-  return run;
 }
 
 /** Where `record`'s unread details are, or undefined when it has none pending (read, or never deferred). */

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { RUNS_INDEX_VERSION } from '../../../src/core/runs/runsIndex';
+import { RUNS_INDEX_VERSION, type RunsIndexFile } from '../../../src/core/runs/runsIndex';
 import type { RunRecord } from '../../../src/core/runs/types';
 import { gitIn, makeRepo, tempDir } from '../../helpers/gitRepo';
 import { runIds, xlens } from '../../helpers/xlensProcess';
@@ -39,10 +39,10 @@ describe('xlens runs through the runs index (real CLI process)', () => {
       assert.equal((await xlens(root, ['run', 'hi', '-q', '--set', `lr=${lr}`])).code, 0);
     }
     assert.deepEqual(await runsJson(root), recordsOnDisk(root));
-    const index = JSON.parse(readFileSync(join(root, INDEX), 'utf8')) as { version: number; entries: object };
+    const index = JSON.parse(readFileSync(join(root, INDEX), 'utf8')) as RunsIndexFile;
     assert.equal(index.version, RUNS_INDEX_VERSION);
     assert.ok(existsSync(join(root, DETAILS)), 'the details part beside it');
-    assert.deepEqual(Object.keys(index.entries).sort(), runIds(root).sort());
+    assert.deepEqual(index.entries.map((entry) => entry[0]).sort(), runIds(root).sort());
 
     // A run removed, another rewritten by hand (in place), the index then cut in half.
     const [first, second] = runIds(root);

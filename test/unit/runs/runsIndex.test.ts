@@ -4,10 +4,10 @@
  * every `run.json` gives, and reads `run.json` only for what changed.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { listIndexedRuns, runsIndexPath } from '../../../src/core/runs/runsIndex';
+import { listIndexedRuns, runsIndexPath, type RunsIndexFile } from '../../../src/core/runs/runsIndex';
 import { RunStore } from '../../../src/core/runs/store';
 import type { RunRecord } from '../../../src/core/runs/types';
 import { tempDir } from '../../helpers/gitRepo';
@@ -150,5 +150,60 @@ describe('runs index', () => {
         .map((r) => r.id)
         .reverse(),
     );
+  });
+
+  it('gives back records of any shape as run.json has them: field order, names such as __proto__, other params per run', async () => {
+    const store = new RunStore(tempDir('xlens-index-shapes-'));
+    const params: Record<string, unknown>[] = [
+      { lr: 0.1 },
+      { epochs: 3, lr: 0.1 },
+      {},
+      { metrics: 'x', nested: { a: [1] } },
+    ];
+    for (const [i, p] of params.entries()) {
+      const run = await addRun(store, i + 1);
+      // As text: an object literal would turn `__proto__` into a prototype.
+      const text = JSON.stringify({ ...run, params: p, git: { ...run.git, subject: `s${i}` } });
+      const hostile =
+        i === 2
+          ? text.replace('"params":{}', '"params":{"__proto__":1,"constructor":2},"__proto__":{"x":1}')
+          : text;
+      writeFileSync(store.file(run.id, 'record'), hostile);
+    }
+    const first = await listIndexedRuns(store);
+    const second = await listIndexedRuns(store);
+    assert.deepEqual([second.stats.read, second.stats.reused], [0, 4]);
+    const { runs } = await fullParse(store);
+    for (const listed of [first.runs, second.runs]) {
+      assert.deepEqual(listed, runs);
+      assert.equal(JSON.stringify(listed), JSON.stringify(runs), 'the same fields in the same order');
+    }
+    const hostile = second.runs.find((r) => Object.hasOwn(r.params, 'constructor'))!;
+    assert.equal(Object.getPrototypeOf(hostile), Object.prototype);
+    assert.equal(Object.getPrototypeOf(hostile.params), Object.prototype);
+    assert.deepEqual(Object.keys(hostile.params), ['__proto__', 'constructor']);
+  });
+
+  it('rebuilds an index of the previous layout (version 2) from the run folders, never reading its records', async () => {
+    const store = new RunStore(tempDir('xlens-index-v2-'));
+    const runs = [await addRun(store, 1), await addRun(store, 2)];
+    const first = await listIndexedRuns(store);
+    const index = JSON.parse(readFileSync(runsIndexPath(store), 'utf8')) as RunsIndexFile;
+    // A version 2 index with every identity right and a forged task in each record.
+    const entries = Object.fromEntries(
+      runs.map((r) => {
+        const info = statSync(store.file(r.id, 'record'));
+        const record = { ...r, task: 'forged', metrics: 0, data: 0, artifacts: 0, command: 0 };
+        return [r.id, { mtimeMs: info.mtimeMs, size: info.size, ino: info.ino, record, details: [46, 2] }];
+      }),
+    );
+    writeFileSync(
+      runsIndexPath(store),
+      JSON.stringify({ version: 2, generation: index.generation, entries }),
+    );
+    const listed = await listIndexedRuns(store);
+    assert.deepEqual(listed.runs, first.runs);
+    assert.deepEqual([listed.stats.file, listed.stats.read, listed.stats.written], ['damaged', 2, true]);
+    assert.equal((JSON.parse(readFileSync(runsIndexPath(store), 'utf8')) as RunsIndexFile).version, 3);
   });
 });
