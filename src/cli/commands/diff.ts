@@ -26,8 +26,18 @@ export function runCodeCommit(run: RunRecord): string | null {
   return run.git.snapshot ?? run.git.commit;
 }
 
-function valueText(value: unknown): string {
-  return value === undefined ? MISSING : typeof value === 'string' ? value : JSON.stringify(value);
+/**
+ * A param value as the diff prints it: text as it is, other values as JSON. Text is quoted (as JSON)
+ * when it holds a control character or a line break, or when `other` prints alike, so a change of type
+ * reads `3 → "3"` instead of `3 → 3`.
+ */
+function valueText(value: unknown, other?: unknown): string {
+  const plain = (v: unknown): string =>
+    v === undefined ? MISSING : typeof v === 'string' ? v : JSON.stringify(v);
+  const text = plain(value);
+  // eslint-disable-next-line no-control-regex -- control characters are what is looked for
+  const unclear = /[\u0000-\u001f\u007f-\u009f]/.test(text) || (other !== undefined && plain(other) === text);
+  return typeof value === 'string' && unclear ? JSON.stringify(value) : text;
 }
 
 export const diffCommand: CliCommand = {
@@ -62,7 +72,7 @@ export const diffCommand: CliCommand = {
           ? `  + ${p.name}: ${valueText(after)}`
           : after === undefined
             ? `  - ${p.name}: ${valueText(before)}`
-            : `  ~ ${p.name}: ${valueText(before)} → ${valueText(after)}`,
+            : `  ~ ${p.name}: ${valueText(before, after)} → ${valueText(after, before)}`,
       );
     }
     out.push('');

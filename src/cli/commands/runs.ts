@@ -94,6 +94,12 @@ export const runsCommand: CliCommand = {
     );
     const selection = await selectRuns(store, whole ? ofTask : ofTask.slice(0, limit), table);
     const runs = selection.runs.slice(0, limit);
+    // Runs left out by --limit are said (on stderr, so a CSV stays a CSV): a cut table or export must
+    // not pass for the whole store.
+    const total = whole ? selection.runs.length : ofTask.length;
+    if (runs.length < total && values.json !== true) {
+      ctx.stderr.write(`xlens: ${runs.length} of ${total} runs shown; --limit ${total} shows them all.\n`);
+    }
     const problems = listed.problems;
     for (const problem of problems) {
       ctx.stderr.write(inertLines(`xlens: warning: skipped run folder ${problem.id}: ${problem.message}\n`));

@@ -17,7 +17,8 @@
  * `status == failed`, `val_loss:min < 0.3`, `duration > 5m`, `not dirty == true`, `train "early stop"`.
  * The left operand names a field (see `parseFieldName`); the right one is a value: a number
  * (`1e-3`), for `duration` also a duration (`90s`, `5m`, `2h`), `true`/`false`, `null` (the run has no
- * value: `params.seed == null`), or text. Numbers compare as numbers, text as text (`started >
+ * value: `params.seed == null`), or text. Numbers compare as numbers (a param or metric held as text
+ * written as a number, `"0.3"`, too; other text is never ordered against a number), text as text (`started >
  * 2026-12-01` works on ISO times); `~` is a case-insensitive "contains". A run without the field fails
  * every comparison but `!= <value>` and `== null`. A text search matches, case-insensitively, the run's
  * id, task, status, commit, branch and param values (and whatever `options.text` adds, e.g. its note).
@@ -25,6 +26,7 @@
 import { UserInputError } from '../base/errors';
 import { parseDuration } from '../config/duration';
 import type { RunRecord } from '../runs/types';
+import { numberFromText } from '../../shared/fieldOrder';
 import { parseFieldName, type FieldCatalog } from './fieldNames';
 import { fieldValue, type Field, type FieldValue, type StepValueLookup } from './fields';
 
@@ -252,7 +254,17 @@ function operandValue(
   if (typeof actual === 'boolean' && !quoted && (value === 'true' || value === 'false')) {
     return value === 'true';
   }
-  return typeof actual === 'string' ? value : undefined;
+  if (typeof actual !== 'string') {
+    return undefined;
+  }
+  // A number against text: text written as a number (MLflow's params, `"0.3"` in a params file) is
+  // that number; other text in a param or metric is never ordered against a number ("abc" > 0.05 is
+  // false). Attributes keep comparing as text (`started > 2026`).
+  const number = quoted ? undefined : numberFromText(value);
+  if (number !== undefined && expression.field.kind !== 'attribute') {
+    return numberFromText(actual) !== undefined ? number : undefined;
+  }
+  return value;
 }
 
 function compare(actual: FieldValue, expression: Extract<FilterExpression, { kind: 'compare' }>): boolean {
