@@ -95,4 +95,21 @@ describe('runs whose params differ in type', () => {
     const all = await xlens(root, ['runs', '--columns', 'id']);
     assert.equal(all.stderr, '', 'nothing is said when every run is shown');
   });
+
+  it('a filter of thousands of terms runs, and one nested too deep is refused with exit 2', async () => {
+    const long = Array.from({ length: 5000 }, () => 'params.epochs == 3').join(' and ');
+    const kept = await xlens(root, ['runs', '--filter', long, '--columns', 'id']);
+    assert.equal(kept.code, 0, kept.stderr);
+    assert.deepEqual(kept.stdout.trim().split('\n').slice(1), [ids[2], ids[1], ids[0]]);
+    const either = Array.from({ length: 5000 }, (_, i) => `params.lr == ${i}`).join(' or ');
+    const none = await xlens(root, ['runs', '--filter', either, '--columns', 'id']);
+    assert.equal(none.code, 0, none.stderr);
+    assert.match(none.stdout, /No run matches the filter/);
+    for (const deep of [`${'not '.repeat(5000)}params.lr > 0`, `${'('.repeat(5000)}x${')'.repeat(5000)}`]) {
+      const result = await xlens(root, ['runs', '--filter', deep]);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /--filter: column \d+: more than 100 nested "not" or "\(" here/);
+      assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+    }
+  });
 });

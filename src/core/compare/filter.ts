@@ -46,6 +46,9 @@ interface Token {
   column: number;
 }
 
+/** The deepest nesting of `not` and parentheses a filter may have (deeper ones are refused). */
+const MAX_NESTING = 100;
+
 const OPERATORS = ['>=', '<=', '==', '!=', '!~', '>', '<', '=', '~'];
 const WORD_END = /[\s()"'<>=!~]/;
 
@@ -141,6 +144,15 @@ export function parseFilter(
       left = { kind: 'and', left, right: parseNot() };
     }
   };
+  let depth = 0;
+  const nested = <T>(token: Token, parse: () => T): T => {
+    if (++depth > MAX_NESTING) {
+      fail(`more than ${MAX_NESTING} nested "not" or "(" here; write a flatter expression.`, token);
+    }
+    const result = parse();
+    depth--;
+    return result;
+  };
   const parseNot = (): FilterExpression => {
     const token = peek();
     if (token === undefined) {
@@ -148,11 +160,11 @@ export function parseFilter(
     }
     if (isKeyword(token, 'not')) {
       at++;
-      return { kind: 'not', operand: parseNot() };
+      return { kind: 'not', operand: nested(token, parseNot) };
     }
     if (token.type === '(') {
       at++;
-      const inner = parseOr();
+      const inner = nested(token, parseOr);
       if (peek()?.type !== ')') {
         fail(`the "(" at column ${token.column} is not closed.`);
       }
@@ -195,6 +207,20 @@ export function parseFilter(
   return expression;
 }
 
+/**
+ * The operands of a chain of one kind (`a and b and c`, parsed as `((a and b) and c)`), in order, read
+ * without recursion, so an expression of thousands of terms does not exhaust the stack.
+ */
+function chain(expression: Extract<FilterExpression, { kind: 'and' | 'or' }>): FilterExpression[] {
+  const rights: FilterExpression[] = [];
+  let node: FilterExpression = expression;
+  while (node.kind === expression.kind) {
+    rights.push(node.right);
+    node = node.left;
+  }
+  return [node, ...rights.reverse()];
+}
+
 /** Options of {@link matchesFilter}. */
 export interface FilterContext {
   /** Values of metrics at a step, for `name:@N` fields. */
@@ -211,9 +237,9 @@ export function matchesFilter(
 ): boolean {
   switch (expression.kind) {
     case 'and':
-      return matchesFilter(run, expression.left, context) && matchesFilter(run, expression.right, context);
+      return chain(expression).every((operand) => matchesFilter(run, operand, context));
     case 'or':
-      return matchesFilter(run, expression.left, context) || matchesFilter(run, expression.right, context);
+      return chain(expression).some((operand) => matchesFilter(run, operand, context));
     case 'not':
       return !matchesFilter(run, expression.operand, context);
     case 'text':
@@ -313,7 +339,7 @@ export function filterFields(expression: FilterExpression | undefined): Field[] 
   switch (expression.kind) {
     case 'and':
     case 'or':
-      return [...filterFields(expression.left), ...filterFields(expression.right)];
+      return chain(expression).flatMap(filterFields);
     case 'not':
       return filterFields(expression.operand);
     case 'compare':
