@@ -100,7 +100,20 @@ export const diffCommand: CliCommand = {
       out.push(`Code: the same (${shortSha(from)}).`);
     } else {
       const form = values.patch === true ? 'patch' : 'stat';
-      const text = await diffCommits(root, from, to, form);
+      let text: string;
+      try {
+        text = await diffCommits(root, from, to, form);
+      } catch (error) {
+        if (!(error instanceof UserInputError)) {
+          throw error;
+        }
+        // The params and data changes are still worth seeing when the code is gone (a commit rebased
+        // away, a run from another clone): print them, then the reason, and exit 2.
+        out.push('Code: cannot be compared (see below).');
+        ctx.stdout.write(inertLines(`${out.join('\n')}\n`));
+        ctx.stderr.write(inertLines(`xlens: ${error.message}\n`));
+        return ExitCode.badInput;
+      }
       const side = (run: RunRecord, sha: string): string =>
         `${shortSha(sha)}${run.git.snapshot ? ` (snapshot of uncommitted changes on ${shortSha(run.git.commit)})` : ''}`;
       // The stat's lines indented alike (git's output is trimmed as a whole); a patch as git wrote it.
