@@ -11,7 +11,7 @@ import type { RunRecord } from '../../core/runs/types';
 import { formatDuration, formatNumber, MISSING, shortSha } from '../../shared/formatting';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
 import { checkOutputPath } from '../outputPath';
-import { warnTo, withReconciled } from '../runText';
+import { unknownRunError, warnTo, withReconciled } from '../runText';
 import { inertLines } from '../terminalText';
 import { parseCommandArgs, workspaceRoot } from '../workspace';
 
@@ -34,12 +34,13 @@ async function findRuns(
   store: RunStore,
   refs: readonly string[],
   reconciled: readonly RunRecord[],
+  ctx: CliContext,
 ): Promise<RunRecord[]> {
   const runs: RunRecord[] = [];
   for (const ref of refs) {
     const run = await store.find(ref);
     if (!run) {
-      throw new UserInputError(`no run matches "${ref}". List runs with \`xlens runs\`.`);
+      throw await unknownRunError(store.root, ref, 'compare', ctx);
     }
     if (runs.some((r) => r.id === run.id)) {
       throw new UserInputError(`run ${run.id} is named twice ("${ref}"); name each run once.`);
@@ -152,7 +153,7 @@ export const compareCommand: CliCommand = {
     }
     const store = new RunStore(workspaceRoot(ctx));
     const reconciled = await reconcileRuns(store, { warn: warnTo(ctx) });
-    const runs = await findRuns(store, positionals, reconciled);
+    const runs = await findRuns(store, positionals, reconciled, ctx);
     let metrics: string[] | undefined;
     if (typeof values.metrics === 'string') {
       metrics = values.metrics.split(',').map((m) => m.trim());

@@ -7,7 +7,7 @@ import { RunStore } from '../../core/runs/store';
 import type { RunRecord } from '../../core/runs/types';
 import { MISSING, shortSha } from '../../shared/formatting';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
-import { warnTo, withReconciled } from '../runText';
+import { unknownRunError, warnTo, withReconciled } from '../runText';
 import { inertLines } from '../terminalText';
 import { parseCommandArgs, workspaceRoot } from '../workspace';
 
@@ -56,7 +56,7 @@ export const diffCommand: CliCommand = {
     for (const ref of positionals) {
       const run = await store.find(ref);
       if (!run) {
-        throw new UserInputError(`no run matches "${ref}". List runs with \`xlens runs\`.`);
+        throw await unknownRunError(store.root, ref, 'diff', ctx);
       }
       runs.push(withReconciled([run], reconciled)[0]);
     }

@@ -8,7 +8,7 @@ import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { makeRepo } from '../../helpers/gitRepo';
-import { xlens } from '../../helpers/xlensProcess';
+import { runIds, xlens } from '../../helpers/xlensProcess';
 
 const FIXTURES = join(__dirname, '../../fixtures');
 /** The one active run of the MLflow fixture (its other four are deleted in MLflow). */
@@ -71,5 +71,23 @@ describe('xlens runs --filter on imported runs', () => {
     assert.equal(result.code, 0, result.stderr);
     const rows = importedRows(result.stdout);
     assert.ok(rows.length >= 1 && rows.every((row) => row.startsWith('tensorboard ')), result.stdout);
+  });
+
+  it('xlens compare and xlens diff say that a name is an imported run, not that no run matches', async () => {
+    const [own] = runIds(root);
+    for (const command of ['compare', 'diff']) {
+      const result = await xlens(root, [command, own, 'tb/GAN/20221120-123722']);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `"tb/GAN/20221120-123722" is an imported tensorboard run .*; xlens ${command} takes runs of this workspace`,
+        ),
+      );
+      assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+      const unknown = await xlens(root, [command, own, 'no-such-run']);
+      assert.equal(unknown.code, 2, unknown.stderr);
+      assert.match(unknown.stderr, /no run matches "no-such-run"/);
+    }
   });
 });
