@@ -112,4 +112,32 @@ describe('runs whose params differ in type', () => {
       assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
     }
   });
+
+  it('a status, dirty value or duration that can never match is refused; dirty takes yes/no as shown', async () => {
+    const cases: [string, RegExp][] = [
+      [
+        'duration > 5x',
+        /--filter: column 12: "5x" is not a duration; write milliseconds or a duration such as 90s/,
+      ],
+      ['status == runing', /--filter: column 11: "runing" is no run status \(did you mean "running"\?\)/],
+      ['dirty == maybe', /--filter: column 10: "maybe" is not a value of dirty; write true or false/],
+    ];
+    for (const [filter, message] of cases) {
+      const result = await xlens(root, ['runs', '--filter', filter]);
+      assert.equal(result.code, 2, `${filter}: ${result.stdout}`);
+      assert.match(result.stderr, message);
+    }
+    // params.json is untracked in every run, so each run was dirty; the table shows that as "yes".
+    const dirty = await xlens(root, ['runs', '--filter', 'dirty == yes', '--columns', 'id,dirty']);
+    assert.equal(dirty.code, 0, dirty.stderr);
+    assert.equal(dirty.stdout.trim().split('\n').length, 4, dirty.stdout);
+    const running = await xlens(root, [
+      'runs',
+      '--filter',
+      'status ~ succ and duration < 1h',
+      '--columns',
+      'id',
+    ]);
+    assert.equal(running.stdout.trim().split('\n').length, 4, running.stdout);
+  });
 });

@@ -25,7 +25,8 @@
  */
 import { UserInputError } from '../base/errors';
 import { parseDuration } from '../config/duration';
-import type { RunRecord } from '../runs/types';
+import { closest } from '../config/suggest';
+import { RUN_STATUSES, type RunRecord } from '../runs/types';
 import { numberFromText } from '../../shared/fieldOrder';
 import { parseFieldName, type FieldCatalog } from './fieldNames';
 import { fieldValue, type Field, type FieldValue, type StepValueLookup } from './fields';
@@ -192,6 +193,10 @@ export function parseFilter(
     }
     at++;
     const field = parseFieldName(token.text, catalog, `${what}: column ${token.column}`);
+    const problem = value.type === 'word' ? attributeValueProblem(field, value.text) : undefined;
+    if (problem !== undefined) {
+      fail(problem, value);
+    }
     return {
       kind: 'compare',
       field,
@@ -205,6 +210,39 @@ export function parseFilter(
     fail(tokens[at].type === ')' ? '")" without a matching "(".' : `unexpected "${tokens[at].text}".`);
   }
   return expression;
+}
+
+/**
+ * Why an unquoted value can never match an attribute with a fixed set of values (a status, `dirty`,
+ * a duration), or `undefined` when it can: `status == runing` or `duration > 5x` would silently match
+ * nothing.
+ */
+function attributeValueProblem(field: Field, value: string): string | undefined {
+  if (field.kind !== 'attribute' || value === 'null') {
+    return undefined;
+  }
+  switch (field.name) {
+    case 'status':
+      return (RUN_STATUSES as readonly string[]).includes(value) ||
+        RUN_STATUSES.some((s) => s.includes(value))
+        ? undefined
+        : `"${value}" is no run status${suggestion(value, RUN_STATUSES)}; a status is one of ${RUN_STATUSES.join(', ')}.`;
+    case 'dirty':
+      return value === 'true' || value === 'false' || value === 'yes' || value === 'no'
+        ? undefined
+        : `"${value}" is not a value of dirty; write true or false (yes or no).`;
+    case 'duration':
+      return numberFromText(value) !== undefined || parseDuration(value) !== undefined
+        ? undefined
+        : `"${value}" is not a duration; write milliseconds or a duration such as 90s, 5m, 2h or 1h30m.`;
+    default:
+      return undefined;
+  }
+}
+
+function suggestion(value: string, candidates: Iterable<string>): string {
+  const near = closest(value, candidates);
+  return near ? ` (did you mean "${near}"?)` : '';
 }
 
 /**
@@ -277,8 +315,9 @@ function operandValue(
     }
     return undefined;
   }
-  if (typeof actual === 'boolean' && !quoted && (value === 'true' || value === 'false')) {
-    return value === 'true';
+  if (typeof actual === 'boolean' && !quoted && ['true', 'false', 'yes', 'no'].includes(value)) {
+    // yes and no as the table and `xlens runs` show `dirty`.
+    return value === 'true' || value === 'yes';
   }
   if (typeof actual !== 'string') {
     return undefined;
