@@ -7,7 +7,8 @@ import { comparedRunLabel, renderCompareReportHtml } from '../../core/report/com
 import { seriesFromLines } from '../../core/report/writeRunReport';
 import { reconcileRuns } from '../../core/runs/reconcile';
 import { RunStore } from '../../core/runs/store';
-import type { RunRecord } from '../../core/runs/types';
+import type { MetricSummary, RunRecord } from '../../core/runs/types';
+import { ownValue } from '../../shared/dict';
 import { formatDuration, formatNumber, MISSING, shortSha } from '../../shared/formatting';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
 import { checkOutputPath } from '../outputPath';
@@ -48,6 +49,15 @@ async function findRuns(
     runs.push(withReconciled([run], reconciled)[0]);
   }
   return runs;
+}
+
+/**
+ * Why a run has no summary of a metric: never logged, or every value logged was non-finite (a training
+ * that diverged must not read as one that never logged the metric).
+ */
+function absentText(summary: MetricSummary | undefined): string {
+  const nonFinite = summary?.nonFinite ?? 0;
+  return nonFinite > 0 ? `only non-finite values (${nonFinite}: NaN or ±Infinity)` : 'not recorded';
 }
 
 function signed(value: number | null): string {
@@ -99,7 +109,7 @@ export function comparisonText(
   }
   for (const metric of comparison.metrics) {
     out.push(`${metric.name} (${metric.goal === 'min' ? 'lower' : 'higher'} is better):`);
-    const cells = (s: ComparedSummary | null): string[] =>
+    const cells = (s: ComparedSummary | null, run: RunRecord): string[] =>
       s
         ? [
             formatNumber(s.last),
@@ -110,14 +120,23 @@ export function comparisonText(
             signed(s.deltaLast),
             signed(s.deltaBest),
           ]
-        : ['not recorded', '', '', '', '', '', ''];
+        : [absentText(ownValue(run.metrics, metric.name)), '', '', '', '', '', ''];
     out.push(
       textTable(
         ['  RUN', 'LAST', 'MIN', 'MAX', 'BEST', 'BEST STEP', 'Δ LAST', 'Δ BEST'],
-        metric.runs.map((s, i) => [`  #${i + 1}`, ...cells(s)]),
+        metric.runs.map((s, i) => [`  #${i + 1}`, ...cells(s, runs[i])]),
       ),
-      '',
     );
+    // Values left out of a summary are said, so a run that ended in NaN does not pass for a good one.
+    runs.forEach((run, i) => {
+      const summary = ownValue(run.metrics, metric.name);
+      if (summary && summary.count > 0 && (summary.nonFinite ?? 0) > 0) {
+        out.push(
+          `  #${i + 1}: ${summary.nonFinite} non-finite values (NaN or ±Infinity) left out of these figures`,
+        );
+      }
+    });
+    out.push('');
   }
   if (comparison.data.length > 0) {
     out.push(
