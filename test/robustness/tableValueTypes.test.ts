@@ -64,10 +64,13 @@ describe('runs whose params differ in type', () => {
     assert.match(diff.stdout, /^ {2}~ note: plain → "line one\\nline two"$/m);
   });
 
-  it('xlens diff shows a change of type that prints alike (3 → "3") with quotes', async () => {
+  it('xlens diff and compare show a change of type that prints alike (3 → "3") with quotes', async () => {
     const diff = await xlens(root, ['diff', ids[0], ids[1]]);
     assert.equal(diff.code, 0, diff.stderr);
     assert.match(diff.stdout, /^ {2}~ epochs: 3 → "3"$/m);
+    const compared = await xlens(root, ['compare', ...ids]);
+    assert.equal(compared.code, 0, compared.stderr);
+    assert.match(compared.stdout, /^epochs\s+3\s+"3"\s+3$/m);
   });
 
   it('a param or metric name no run has is refused with exit 2 and the closest name', async () => {

@@ -60,6 +60,21 @@ function absentText(summary: MetricSummary | undefined): string {
   return nonFinite > 0 ? `only non-finite values (${nonFinite}: NaN or ±Infinity)` : 'not recorded';
 }
 
+/**
+ * A param's values as cells: text as it is, other values as JSON; text that prints like another value
+ * of the row (`"3"` beside the number 3) is quoted, so a change of type shows.
+ */
+function paramTexts(values: readonly unknown[]): string[] {
+  const plain = values.map((v) =>
+    v === undefined ? MISSING : typeof v === 'string' ? v : JSON.stringify(v),
+  );
+  return values.map((v, i) =>
+    typeof v === 'string' && values.some((other, j) => other !== v && plain[j] === plain[i])
+      ? JSON.stringify(v)
+      : plain[i],
+  );
+}
+
 function signed(value: number | null): string {
   return value === null ? '' : `${value > 0 ? '+' : ''}${formatNumber(value)}`;
 }
@@ -96,10 +111,7 @@ export function comparisonText(
       `Params (${differing} of ${comparison.params.length} differ${allParams ? '' : '; --all-params lists all'}):`,
       textTable(
         ['NAME', ...runs.map((_, i) => `#${i + 1}`)],
-        params.map((p) => [
-          `${p.name}${allParams && p.differs ? ' *' : ''}`,
-          ...p.values.map((v) => (v === undefined ? MISSING : typeof v === 'string' ? v : JSON.stringify(v))),
-        ]),
+        params.map((p) => [`${p.name}${allParams && p.differs ? ' *' : ''}`, ...paramTexts(p.values)]),
       ),
     );
   }
