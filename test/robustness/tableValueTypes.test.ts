@@ -19,7 +19,7 @@ describe('runs whose params differ in type', () => {
       '.gitignore': '.xlens/\n',
     });
     const params = [
-      { lr: 0.3, epochs: 3, note: 'plain' },
+      { lr: 0.3, epochs: 3, note: 'plain', seed: 7 },
       { lr: '0.05', epochs: '3', note: 'line one\nline two' },
       { lr: 'abc', epochs: 3, note: 'plain' },
     ];
@@ -83,6 +83,10 @@ describe('runs whose params differ in type', () => {
       assert.equal(result.code, 2, `${args.join(' ')}: ${result.stdout}${result.stderr}`);
       assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
     }
+    // A param of an older run than --limit shows is still a name of the store.
+    const older = await xlens(root, ['runs', '--columns', 'id,params.seed', '--limit', '1']);
+    assert.equal(older.code, 0, older.stderr);
+    assert.match(older.stdout, new RegExp(`^${ids[2]}\\s+—$`, 'm'));
     const typo = await xlens(root, ['runs', '--columns', 'id,params.lrr']);
     assert.match(typo.stderr, /no run has a param "lrr"; did you mean "params\.lr"\?/);
   });

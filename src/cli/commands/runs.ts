@@ -109,7 +109,8 @@ export const runsCommand: CliCommand = {
       store,
       whole ? ofTask : ofTask.slice(0, limit),
       table,
-      importedRecords,
+      // Names are looked up among every run of the task, also those the limit leaves out.
+      whole ? importedRecords : [...importedRecords, ...ofTask],
     );
     const filter = selection.filter;
     const imported = filter
