@@ -11,7 +11,7 @@ import {
   type FieldValue,
   type StepValueLookup,
 } from '../core/compare/fields';
-import { filterFields, matchesFilter, parseFilter } from '../core/compare/filter';
+import { filterFields, matchesFilter, parseFilter, type FilterExpression } from '../core/compare/filter';
 import { loadStepValues } from '../core/compare/stepValues';
 import { defaultColumns, parseColumns, parseSort, sortRuns } from '../core/compare/table';
 import { ATTRIBUTES } from '../core/compare/fields';
@@ -35,10 +35,13 @@ export interface TableSelection {
   /** The fields sorted and filtered by, to show beside the default columns. */
   used: Field[];
   stepValue?: StepValueLookup;
+  /** The parsed `--filter`, to apply to the imported runs too. */
+  filter?: FilterExpression;
 }
 
 /**
- * Filters and sorts `runs` (newest first on entry; ties keep that order).
+ * Filters and sorts `runs` (newest first on entry; ties keep that order). Field names are looked up
+ * among `runs` and `alsoNamed` (the imported runs' records, which the filter also applies to).
  * @throws UserInputError for a bad `--columns`, `--sort` or `--filter` (with the column of the
  *   expression and a suggestion for a misspelt field).
  */
@@ -46,15 +49,22 @@ export async function selectRuns(
   store: RunStore,
   runs: RunRecord[],
   options: TableOptions,
+  alsoNamed: readonly RunRecord[] = [],
 ): Promise<TableSelection> {
-  const catalog = fieldCatalog(runs);
+  const catalog = fieldCatalog([...runs, ...alsoNamed]);
   const columns = options.columns !== undefined ? parseColumns(options.columns, catalog) : undefined;
   const sort = options.sort !== undefined ? parseSort(options.sort, catalog) : [];
   const filter = options.filter !== undefined ? parseFilter(options.filter, catalog, '--filter') : undefined;
   const used = [...filterFields(filter), ...sort.map((key) => key.field)];
   const stepValue = await loadStepValues(store, runs, [...(columns ?? []), ...used]);
   const kept = filter ? runs.filter((run) => matchesFilter(run, filter, { stepValue })) : runs;
-  return { runs: sortRuns(kept, sort, stepValue), ...(columns ? { columns } : {}), used, stepValue };
+  return {
+    runs: sortRuns(kept, sort, stepValue),
+    ...(columns ? { columns } : {}),
+    used,
+    stepValue,
+    ...(filter ? { filter } : {}),
+  };
 }
 
 /** Every field of `runs`: the attributes, each param (sorted), each metric (key metrics first). */

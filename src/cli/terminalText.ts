@@ -4,14 +4,9 @@
  * write the clipboard), are shown as `\xNN` escapes instead of being sent.
  */
 
-/** C0 and C1 control characters and DEL: a name never needs them. */
-// eslint-disable-next-line no-control-regex -- matching control characters is this module's job
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+import { inertText } from '../shared/inertText';
 
-/** `text` with every control character written as a visible escape (`\x1b`, `\x07`, ...). */
-export function inertText(text: string): string {
-  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+export { inertText };
 
 /** `text` with {@link inertText} applied to each line; the line breaks themselves are kept. */
 export function inertLines(text: string): string {

@@ -7,11 +7,12 @@ import { comparedRunLabel, renderCompareReportHtml } from '../../core/report/com
 import { seriesFromLines } from '../../core/report/writeRunReport';
 import { reconcileRuns } from '../../core/runs/reconcile';
 import { RunStore } from '../../core/runs/store';
-import type { RunRecord } from '../../core/runs/types';
+import type { MetricSummary, RunRecord } from '../../core/runs/types';
+import { ownValue } from '../../shared/dict';
 import { formatDuration, formatNumber, MISSING, shortSha } from '../../shared/formatting';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
 import { checkOutputPath } from '../outputPath';
-import { warnTo, withReconciled } from '../runText';
+import { unknownRunError, warnTo, withReconciled } from '../runText';
 import { inertLines } from '../terminalText';
 import { parseCommandArgs, workspaceRoot } from '../workspace';
 
@@ -34,12 +35,13 @@ async function findRuns(
   store: RunStore,
   refs: readonly string[],
   reconciled: readonly RunRecord[],
+  ctx: CliContext,
 ): Promise<RunRecord[]> {
   const runs: RunRecord[] = [];
   for (const ref of refs) {
     const run = await store.find(ref);
     if (!run) {
-      throw new UserInputError(`no run matches "${ref}". List runs with \`xlens runs\`.`);
+      throw await unknownRunError(store.root, ref, 'compare', ctx);
     }
     if (runs.some((r) => r.id === run.id)) {
       throw new UserInputError(`run ${run.id} is named twice ("${ref}"); name each run once.`);
@@ -47,6 +49,30 @@ async function findRuns(
     runs.push(withReconciled([run], reconciled)[0]);
   }
   return runs;
+}
+
+/**
+ * Why a run has no summary of a metric: never logged, or every value logged was non-finite (a training
+ * that diverged must not read as one that never logged the metric).
+ */
+function absentText(summary: MetricSummary | undefined): string {
+  const nonFinite = summary?.nonFinite ?? 0;
+  return nonFinite > 0 ? `only non-finite values (${nonFinite}: NaN or ±Infinity)` : 'not recorded';
+}
+
+/**
+ * A param's values as cells: text as it is, other values as JSON; text that prints like another value
+ * of the row (`"3"` beside the number 3) is quoted, so a change of type shows.
+ */
+function paramTexts(values: readonly unknown[]): string[] {
+  const plain = values.map((v) =>
+    v === undefined ? MISSING : typeof v === 'string' ? v : JSON.stringify(v),
+  );
+  return values.map((v, i) =>
+    typeof v === 'string' && values.some((other, j) => other !== v && plain[j] === plain[i])
+      ? JSON.stringify(v)
+      : plain[i],
+  );
 }
 
 function signed(value: number | null): string {
@@ -85,10 +111,7 @@ export function comparisonText(
       `Params (${differing} of ${comparison.params.length} differ${allParams ? '' : '; --all-params lists all'}):`,
       textTable(
         ['NAME', ...runs.map((_, i) => `#${i + 1}`)],
-        params.map((p) => [
-          `${p.name}${allParams && p.differs ? ' *' : ''}`,
-          ...p.values.map((v) => (v === undefined ? MISSING : typeof v === 'string' ? v : JSON.stringify(v))),
-        ]),
+        params.map((p) => [`${p.name}${allParams && p.differs ? ' *' : ''}`, ...paramTexts(p.values)]),
       ),
     );
   }
@@ -98,7 +121,7 @@ export function comparisonText(
   }
   for (const metric of comparison.metrics) {
     out.push(`${metric.name} (${metric.goal === 'min' ? 'lower' : 'higher'} is better):`);
-    const cells = (s: ComparedSummary | null): string[] =>
+    const cells = (s: ComparedSummary | null, run: RunRecord): string[] =>
       s
         ? [
             formatNumber(s.last),
@@ -109,14 +132,23 @@ export function comparisonText(
             signed(s.deltaLast),
             signed(s.deltaBest),
           ]
-        : ['not recorded', '', '', '', '', '', ''];
+        : [absentText(ownValue(run.metrics, metric.name)), '', '', '', '', '', ''];
     out.push(
       textTable(
         ['  RUN', 'LAST', 'MIN', 'MAX', 'BEST', 'BEST STEP', 'Δ LAST', 'Δ BEST'],
-        metric.runs.map((s, i) => [`  #${i + 1}`, ...cells(s)]),
+        metric.runs.map((s, i) => [`  #${i + 1}`, ...cells(s, runs[i])]),
       ),
-      '',
     );
+    // Values left out of a summary are said, so a run that ended in NaN does not pass for a good one.
+    runs.forEach((run, i) => {
+      const summary = ownValue(run.metrics, metric.name);
+      if (summary && summary.count > 0 && (summary.nonFinite ?? 0) > 0) {
+        out.push(
+          `  #${i + 1}: ${summary.nonFinite} non-finite values (NaN or ±Infinity) left out of these figures`,
+        );
+      }
+    });
+    out.push('');
   }
   if (comparison.data.length > 0) {
     out.push(
@@ -152,7 +184,7 @@ export const compareCommand: CliCommand = {
     }
     const store = new RunStore(workspaceRoot(ctx));
     const reconciled = await reconcileRuns(store, { warn: warnTo(ctx) });
-    const runs = await findRuns(store, positionals, reconciled);
+    const runs = await findRuns(store, positionals, reconciled, ctx);
     let metrics: string[] | undefined;
     if (typeof values.metrics === 'string') {
       metrics = values.metrics.split(',').map((m) => m.trim());

@@ -7,7 +7,7 @@ import { RunStore } from '../../core/runs/store';
 import type { RunRecord } from '../../core/runs/types';
 import { MISSING, shortSha } from '../../shared/formatting';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
-import { warnTo, withReconciled } from '../runText';
+import { unknownRunError, warnTo, withReconciled } from '../runText';
 import { inertLines } from '../terminalText';
 import { parseCommandArgs, workspaceRoot } from '../workspace';
 
@@ -26,8 +26,18 @@ export function runCodeCommit(run: RunRecord): string | null {
   return run.git.snapshot ?? run.git.commit;
 }
 
-function valueText(value: unknown): string {
-  return value === undefined ? MISSING : typeof value === 'string' ? value : JSON.stringify(value);
+/**
+ * A param value as the diff prints it: text as it is, other values as JSON. Text is quoted (as JSON)
+ * when it holds a control character or a line break, or when `other` prints alike, so a change of type
+ * reads `3 → "3"` instead of `3 → 3`.
+ */
+function valueText(value: unknown, other?: unknown): string {
+  const plain = (v: unknown): string =>
+    v === undefined ? MISSING : typeof v === 'string' ? v : JSON.stringify(v);
+  const text = plain(value);
+  // eslint-disable-next-line no-control-regex -- control characters are what is looked for
+  const unclear = /[\u0000-\u001f\u007f-\u009f]/.test(text) || (other !== undefined && plain(other) === text);
+  return typeof value === 'string' && unclear ? JSON.stringify(value) : text;
 }
 
 export const diffCommand: CliCommand = {
@@ -46,7 +56,7 @@ export const diffCommand: CliCommand = {
     for (const ref of positionals) {
       const run = await store.find(ref);
       if (!run) {
-        throw new UserInputError(`no run matches "${ref}". List runs with \`xlens runs\`.`);
+        throw await unknownRunError(store.root, ref, 'diff', ctx);
       }
       runs.push(withReconciled([run], reconciled)[0]);
     }
@@ -62,7 +72,7 @@ export const diffCommand: CliCommand = {
           ? `  + ${p.name}: ${valueText(after)}`
           : after === undefined
             ? `  - ${p.name}: ${valueText(before)}`
-            : `  ~ ${p.name}: ${valueText(before)} → ${valueText(after)}`,
+            : `  ~ ${p.name}: ${valueText(before, after)} → ${valueText(after, before)}`,
       );
     }
     out.push('');
@@ -90,7 +100,20 @@ export const diffCommand: CliCommand = {
       out.push(`Code: the same (${shortSha(from)}).`);
     } else {
       const form = values.patch === true ? 'patch' : 'stat';
-      const text = await diffCommits(root, from, to, form);
+      let text: string;
+      try {
+        text = await diffCommits(root, from, to, form);
+      } catch (error) {
+        if (!(error instanceof UserInputError)) {
+          throw error;
+        }
+        // The params and data changes are still worth seeing when the code is gone (a commit rebased
+        // away, a run from another clone): print them, then the reason, and exit 2.
+        out.push('Code: cannot be compared (see below).');
+        ctx.stdout.write(inertLines(`${out.join('\n')}\n`));
+        ctx.stderr.write(inertLines(`xlens: ${error.message}\n`));
+        return ExitCode.badInput;
+      }
       const side = (run: RunRecord, sha: string): string =>
         `${shortSha(sha)}${run.git.snapshot ? ` (snapshot of uncommitted changes on ${shortSha(run.git.commit)})` : ''}`;
       // The stat's lines indented alike (git's output is trimmed as a whole); a patch as git wrote it.

@@ -18,6 +18,8 @@ import { parseCommandArgs, positiveInt, workspaceRoot } from '../workspace';
 import { inertLines } from '../terminalText';
 import { UserInputError } from '../../core/base/errors';
 import { runsCsv } from '../../core/compare/table';
+import { matchesFilter } from '../../core/compare/filter';
+import { importedRunRecord } from '../../core/runs/importedRecord';
 import { allColumns, runsTableText, selectRuns, shownColumns, type TableOptions } from '../runsTable';
 
 const usage = `Usage: xlens runs [--task <task>] [--filter <expression>] [--sort <fields>] [--columns <fields>]
@@ -27,7 +29,8 @@ Lists runs of this workspace, newest first: id, task, status, commit, dirty (unc
 snapshotted), duration, checks (passed/total ✔, or failed/total ✖), where a run came from (FROM:
 "pulled: <remote>" for runs brought by \`xlens pull\`, shown when any listed run was pulled) and key
 metrics (last values). Runs found in other tools' logs (TensorBoard, MLflow, DVCLive and CSV logs in
-the workspace and in the tasks' metrics: sources) follow in a second table, at most --limit of them.
+the workspace and in the tasks' metrics: sources) follow in a second table, at most --limit of them
+(--filter applies to them too, e.g. 'source == MLflow').
 Runs are listed through the runs index (.xlens/cache/runs-index.json; run.json is read for new or
 changed runs only).
 
@@ -92,8 +95,34 @@ export const runsCommand: CliCommand = {
     const ofTask = withReconciled(listed.runs, reconciled).filter(
       (r) => task === undefined || r.task === task,
     );
-    const selection = await selectRuns(store, whole ? ofTask : ofTask.slice(0, limit), table);
+    const json = values.json === true;
+    const listImported = values.imported === true;
+    // Imported runs are listed after ours (not in CSV, and in JSON only with --imported); a filter
+    // applies to them too, so their names count as fields.
+    const found =
+      values.csv !== true && (!json || listImported)
+        ? (await importedRuns(store, ctx.signal)).runs
+        : undefined;
+    const ofTaskImported = found?.filter((r) => task === undefined || r.task === task);
+    const importedRecords = table.filter !== undefined ? (ofTaskImported ?? []).map(importedRunRecord) : [];
+    const selection = await selectRuns(
+      store,
+      whole ? ofTask : ofTask.slice(0, limit),
+      table,
+      // Names are looked up among every run of the task, also those the limit leaves out.
+      whole ? importedRecords : [...importedRecords, ...ofTask],
+    );
+    const filter = selection.filter;
+    const imported = filter
+      ? ofTaskImported?.filter((_, i) => matchesFilter(importedRecords[i], filter, {}))
+      : ofTaskImported;
     const runs = selection.runs.slice(0, limit);
+    // Runs left out by --limit are said (on stderr, so a CSV stays a CSV): a cut table or export must
+    // not pass for the whole store.
+    const total = whole ? selection.runs.length : ofTask.length;
+    if (runs.length < total && values.json !== true) {
+      ctx.stderr.write(`xlens: ${runs.length} of ${total} runs shown; --limit ${total} shows them all.\n`);
+    }
     const problems = listed.problems;
     for (const problem of problems) {
       ctx.stderr.write(inertLines(`xlens: warning: skipped run folder ${problem.id}: ${problem.message}\n`));
@@ -104,10 +133,6 @@ export const runsCommand: CliCommand = {
       ctx.stdout.write(runsCsv(runs, selection.columns ?? allColumns(runs), selection.stepValue));
       return ExitCode.ok;
     }
-    const json = values.json === true;
-    const listImported = values.imported === true;
-    const found = !json || listImported ? (await importedRuns(store, ctx.signal)).runs : undefined;
-    const imported = found?.filter((r) => task === undefined || r.task === task);
     if (json) {
       const body = imported
         ? { runs, imported: imported.slice(0, limit), importedTotal: imported.length }

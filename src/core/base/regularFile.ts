@@ -71,6 +71,19 @@ export async function openRegularFile(path: string): Promise<FileHandle> {
 }
 
 /**
+ * The bytes of `path` when it is a regular file, opened as {@link openRegularFile} does.
+ * @throws as {@link openRegularFile}.
+ */
+export async function readRegularFile(path: string): Promise<Buffer> {
+  const handle = await openRegularFile(path);
+  try {
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
  * A read stream of `path` when it is a regular file, opened as {@link openRegularFile} does; the stream
  * closes the file when it ends, fails or is destroyed.
  * @throws as {@link openRegularFile}.

@@ -41,7 +41,7 @@ const AGGREGATE = /:(last|min|max|best|@(\d+))$/;
  *
  * @param what where the name came from, for messages, e.g. `--sort` or `filter at column 12`.
  * @throws UserInputError naming `what` when the name is empty, names neither a metric nor a param of the
- *   runs (with the closest name as a suggestion), or puts an aggregate on something other than a metric.
+ *   runs (also with an explicit `params.` or `metrics.`; with the closest name as a suggestion), or puts an aggregate on something other than a metric.
  */
 export function parseFieldName(text: string, catalog: FieldCatalog, what: string): Field {
   const name = text.trim();
@@ -71,11 +71,27 @@ export function parseFieldName(text: string, catalog: FieldCatalog, what: string
     }
     return field;
   };
-  if (base.startsWith('metrics.') && base.length > 'metrics.'.length) {
-    return metric(base.slice('metrics.'.length));
-  }
-  if (base.startsWith('params.') && base.length > 'params.'.length) {
-    return notMetric({ kind: 'param', name: base.slice('params.'.length) });
+  const candidates = (): string[] => [
+    ...ATTRIBUTES,
+    ...catalog.metrics,
+    ...[...catalog.params].map((p) => `params.${p}`),
+  ];
+  // An explicit `metrics.` or `params.` name is checked too: a misspelt one would be an empty column.
+  for (const [prefix, kind, names] of [
+    ['metrics.', 'metric', catalog.metrics],
+    ['params.', 'param', catalog.params],
+  ] as const) {
+    if (base.startsWith(prefix) && base.length > prefix.length) {
+      const own = base.slice(prefix.length);
+      if (!names.has(own)) {
+        const suggestion = closest(base, candidates());
+        throw new UserInputError(
+          `${what}: no run has a ${kind} "${own}"${suggestion ? `; did you mean "${suggestion}"?` : '.'} ` +
+            `\`xlens show <run>\` lists the params and metrics of a run.`,
+        );
+      }
+      return kind === 'metric' ? metric(own) : notMetric({ kind: 'param', name: own });
+    }
   }
   if ((ATTRIBUTES as readonly string[]).includes(base) && !catalog.metrics.has(base)) {
     return notMetric({ kind: 'attribute', name: base as Attribute });
@@ -86,8 +102,7 @@ export function parseFieldName(text: string, catalog: FieldCatalog, what: string
   if (catalog.params.has(base)) {
     return notMetric({ kind: 'param', name: base });
   }
-  const candidates = [...ATTRIBUTES, ...catalog.metrics, ...[...catalog.params].map((p) => `params.${p}`)];
-  const suggestion = closest(base, candidates);
+  const suggestion = closest(base, candidates());
   throw new UserInputError(
     `${what}: no run has a metric or param "${base}"${suggestion ? `; did you mean "${suggestion}"?` : '.'} ` +
       'Name a param as params.<key>, a metric by its name (optionally :min, :max, :best, :last or :@<step>), ' +

@@ -17,14 +17,17 @@
  * `status == failed`, `val_loss:min < 0.3`, `duration > 5m`, `not dirty == true`, `train "early stop"`.
  * The left operand names a field (see `parseFieldName`); the right one is a value: a number
  * (`1e-3`), for `duration` also a duration (`90s`, `5m`, `2h`), `true`/`false`, `null` (the run has no
- * value: `params.seed == null`), or text. Numbers compare as numbers, text as text (`started >
+ * value: `params.seed == null`), or text. Numbers compare as numbers (a param or metric held as text
+ * written as a number, `"0.3"`, too; other text is never ordered against a number), text as text (`started >
  * 2026-12-01` works on ISO times); `~` is a case-insensitive "contains". A run without the field fails
  * every comparison but `!= <value>` and `== null`. A text search matches, case-insensitively, the run's
  * id, task, status, commit, branch and param values (and whatever `options.text` adds, e.g. its note).
  */
 import { UserInputError } from '../base/errors';
 import { parseDuration } from '../config/duration';
-import type { RunRecord } from '../runs/types';
+import { closest } from '../config/suggest';
+import { RUN_STATUSES, type RunRecord } from '../runs/types';
+import { numberFromText } from '../../shared/fieldOrder';
 import { parseFieldName, type FieldCatalog } from './fieldNames';
 import { fieldValue, type Field, type FieldValue, type StepValueLookup } from './fields';
 
@@ -43,6 +46,9 @@ interface Token {
   /** 1-based column of the token's first character. */
   column: number;
 }
+
+/** The deepest nesting of `not` and parentheses a filter may have (deeper ones are refused). */
+const MAX_NESTING = 100;
 
 const OPERATORS = ['>=', '<=', '==', '!=', '!~', '>', '<', '=', '~'];
 const WORD_END = /[\s()"'<>=!~]/;
@@ -139,6 +145,15 @@ export function parseFilter(
       left = { kind: 'and', left, right: parseNot() };
     }
   };
+  let depth = 0;
+  const nested = <T>(token: Token, parse: () => T): T => {
+    if (++depth > MAX_NESTING) {
+      fail(`more than ${MAX_NESTING} nested "not" or "(" here; write a flatter expression.`, token);
+    }
+    const result = parse();
+    depth--;
+    return result;
+  };
   const parseNot = (): FilterExpression => {
     const token = peek();
     if (token === undefined) {
@@ -146,11 +161,11 @@ export function parseFilter(
     }
     if (isKeyword(token, 'not')) {
       at++;
-      return { kind: 'not', operand: parseNot() };
+      return { kind: 'not', operand: nested(token, parseNot) };
     }
     if (token.type === '(') {
       at++;
-      const inner = parseOr();
+      const inner = nested(token, parseOr);
       if (peek()?.type !== ')') {
         fail(`the "(" at column ${token.column} is not closed.`);
       }
@@ -178,6 +193,10 @@ export function parseFilter(
     }
     at++;
     const field = parseFieldName(token.text, catalog, `${what}: column ${token.column}`);
+    const problem = value.type === 'word' ? attributeValueProblem(field, value.text) : undefined;
+    if (problem !== undefined) {
+      fail(problem, value);
+    }
     return {
       kind: 'compare',
       field,
@@ -191,6 +210,53 @@ export function parseFilter(
     fail(tokens[at].type === ')' ? '")" without a matching "(".' : `unexpected "${tokens[at].text}".`);
   }
   return expression;
+}
+
+/**
+ * Why an unquoted value can never match an attribute with a fixed set of values (a status, `dirty`,
+ * a duration), or `undefined` when it can: `status == runing` or `duration > 5x` would silently match
+ * nothing.
+ */
+function attributeValueProblem(field: Field, value: string): string | undefined {
+  if (field.kind !== 'attribute' || value === 'null') {
+    return undefined;
+  }
+  switch (field.name) {
+    case 'status':
+      return (RUN_STATUSES as readonly string[]).includes(value) ||
+        RUN_STATUSES.some((s) => s.includes(value))
+        ? undefined
+        : `"${value}" is no run status${suggestion(value, RUN_STATUSES)}; a status is one of ${RUN_STATUSES.join(', ')}.`;
+    case 'dirty':
+      return value === 'true' || value === 'false' || value === 'yes' || value === 'no'
+        ? undefined
+        : `"${value}" is not a value of dirty; write true or false (yes or no).`;
+    case 'duration':
+      return numberFromText(value) !== undefined || parseDuration(value) !== undefined
+        ? undefined
+        : `"${value}" is not a duration; write milliseconds or a duration such as 90s, 5m, 2h or 1h30m.`;
+    default:
+      return undefined;
+  }
+}
+
+function suggestion(value: string, candidates: Iterable<string>): string {
+  const near = closest(value, candidates);
+  return near ? ` (did you mean "${near}"?)` : '';
+}
+
+/**
+ * The operands of a chain of one kind (`a and b and c`, parsed as `((a and b) and c)`), in order, read
+ * without recursion, so an expression of thousands of terms does not exhaust the stack.
+ */
+function chain(expression: Extract<FilterExpression, { kind: 'and' | 'or' }>): FilterExpression[] {
+  const rights: FilterExpression[] = [];
+  let node: FilterExpression = expression;
+  while (node.kind === expression.kind) {
+    rights.push(node.right);
+    node = node.left;
+  }
+  return [node, ...rights.reverse()];
 }
 
 /** Options of {@link matchesFilter}. */
@@ -209,9 +275,9 @@ export function matchesFilter(
 ): boolean {
   switch (expression.kind) {
     case 'and':
-      return matchesFilter(run, expression.left, context) && matchesFilter(run, expression.right, context);
+      return chain(expression).every((operand) => matchesFilter(run, operand, context));
     case 'or':
-      return matchesFilter(run, expression.left, context) || matchesFilter(run, expression.right, context);
+      return chain(expression).some((operand) => matchesFilter(run, operand, context));
     case 'not':
       return !matchesFilter(run, expression.operand, context);
     case 'text':
@@ -249,10 +315,21 @@ function operandValue(
     }
     return undefined;
   }
-  if (typeof actual === 'boolean' && !quoted && (value === 'true' || value === 'false')) {
-    return value === 'true';
+  if (typeof actual === 'boolean' && !quoted && ['true', 'false', 'yes', 'no'].includes(value)) {
+    // yes and no as the table and `xlens runs` show `dirty`.
+    return value === 'true' || value === 'yes';
   }
-  return typeof actual === 'string' ? value : undefined;
+  if (typeof actual !== 'string') {
+    return undefined;
+  }
+  // A number against text: text written as a number (MLflow's params, `"0.3"` in a params file) is
+  // that number; other text in a param or metric is never ordered against a number ("abc" > 0.05 is
+  // false). Attributes keep comparing as text (`started > 2026`).
+  const number = quoted ? undefined : numberFromText(value);
+  if (number !== undefined && expression.field.kind !== 'attribute') {
+    return numberFromText(actual) !== undefined ? number : undefined;
+  }
+  return value;
 }
 
 function compare(actual: FieldValue, expression: Extract<FilterExpression, { kind: 'compare' }>): boolean {
@@ -301,7 +378,7 @@ export function filterFields(expression: FilterExpression | undefined): Field[] 
   switch (expression.kind) {
     case 'and':
     case 'or':
-      return [...filterFields(expression.left), ...filterFields(expression.right)];
+      return chain(expression).flatMap(filterFields);
     case 'not':
       return filterFields(expression.operand);
     case 'compare':

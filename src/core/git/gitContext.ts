@@ -409,7 +409,7 @@ export async function diffCommits(
   for (const sha of [from, to]) {
     if ((await resolveCommit(g, sha)) === null) {
       throw new UserInputError(
-        `commit ${sha.slice(0, 12)} is not in this repository (its run was recorded elsewhere, or the snapshot ref was deleted).`,
+        `commit ${sha.slice(0, 12)} is not in this repository (rebased or reset away since the run, recorded in another clone, or its snapshot ref was deleted); fetch it (\`xlens pull\`, or \`git fetch <remote> ${sha}\`) to compare the code.`,
       );
     }
   }

@@ -11,6 +11,7 @@ import { asDict, dict } from '../../shared/dict';
 import type { Disposable } from '../base/disposable';
 import { Emitter, type Event } from '../base/emitter';
 import { UserInputError } from '../base/errors';
+import { NotRegularFileError, readRegularFile } from '../base/regularFile';
 import { writeFaultError } from '../base/fsErrors';
 import { deleteRunRef } from '../git/gitContext';
 import { JsonlMetricsParser, type MetricLine } from '../metrics/jsonl';
@@ -364,15 +365,23 @@ export class RunStore implements Disposable {
     this.changed.fire({ kind: 'deleted', id });
   }
 
-  /** The accepted metric lines of a run (`metrics.jsonl`), with warnings for damaged lines. */
+  /**
+   * The accepted metric lines of a run (`metrics.jsonl`), with warnings for damaged lines. A missing file
+   * reads as no lines; anything but a regular file in its place (a FIFO, a link to a device) as no lines
+   * with a warning, never read.
+   */
   async readMetrics(id: string): Promise<{ lines: MetricLine[]; warnings: ReadWarning[] }> {
     const file = this.file(id, 'metrics');
     const parser = new JsonlMetricsParser(file);
     let buffer: Buffer;
     try {
-      buffer = await readFile(file);
-    } catch {
-      return { lines: [], warnings: [] };
+      // Only a regular file: a FIFO or a link to a device in its place would block or never end.
+      buffer = await readRegularFile(file);
+    } catch (error) {
+      return {
+        lines: [],
+        warnings: error instanceof NotRegularFileError ? [{ file, message: error.message }] : [],
+      };
     }
     const first = parser.push(buffer);
     const last = parser.end();
