@@ -4,7 +4,7 @@
  * params files written by hand or by other tools (MLflow keeps every param as text) give them.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { makeRepo } from '../helpers/gitRepo';
@@ -101,6 +101,31 @@ describe('runs whose params differ in type', () => {
     assert.match(csv.stderr, /2 of 3 runs shown; --limit 3 shows them all/);
     const all = await xlens(root, ['runs', '--columns', 'id']);
     assert.equal(all.stderr, '', 'nothing is said when every run is shown');
+  });
+
+  it('a CSV export without --limit holds every run; the table shows the newest 20', async () => {
+    // 24 more runs: copies of a real run folder under new ids (the store lists folders by id).
+    const many = makeRepo({
+      'xlens.yaml': 'version: 1\ntasks:\n  t:\n    run: node -e "0"\n',
+      '.gitignore': '.xlens/\n',
+    });
+    const first = await xlens(many, ['run', 't']);
+    assert.equal(first.code, 0, first.stderr);
+    const [id] = runIds(many);
+    const runs = join(many, '.xlens', 'runs');
+    const record = JSON.parse(readFileSync(join(runs, id, 'run.json'), 'utf8')) as { id: string };
+    for (let k = 1; k <= 24; k++) {
+      const copy = `${id.slice(0, -8)}${k.toString(16).padStart(8, '0')}`;
+      cpSync(join(runs, id), join(runs, copy), { recursive: true });
+      writeFileSync(join(runs, copy, 'run.json'), JSON.stringify({ ...record, id: copy }));
+    }
+    const csv = await xlens(many, ['runs', '--csv', '--columns', 'id']);
+    assert.equal(csv.code, 0, csv.stderr);
+    assert.equal(csv.stdout.trim().split('\n').length, 26, 'a header and all 25 runs');
+    assert.equal(csv.stderr, '');
+    const table = await xlens(many, ['runs', '--columns', 'id']);
+    assert.equal(table.stdout.trim().split('\n').length, 21, 'a header and 20 runs');
+    assert.match(table.stderr, /20 of 25 runs shown; --limit 25 shows them all/);
   });
 
   it('a filter of thousands of terms runs, and one nested too deep is refused with exit 2', async () => {

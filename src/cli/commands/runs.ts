@@ -50,8 +50,8 @@ Options:
                   or filtered by)
   --csv           the runs as CSV (every attribute, param and metric unless --columns), for a
                   spreadsheet or pandas
-  --limit N       at most N runs of this workspace and at most N imported runs (default 20; with
-                  --filter or --sort, N of the matching runs in that order)
+  --limit N       at most N runs of this workspace and at most N imported runs (default 20, with
+                  --csv every run; with --filter or --sort, N of the matching runs in that order)
   --imported      with --json: add the imported runs (see below); in the table: say so even when
                   there are none
   --json          the run records (run.json) as a JSON array; with --imported an object
@@ -75,7 +75,12 @@ export const runsCommand: CliCommand = {
     if (values.csv === true && values.json === true) {
       throw new UserInputError('xlens runs: --csv and --json are alternatives; give one.');
     }
-    const limit = positiveInt('limit', values.limit as string | undefined, 20);
+    // An export is complete unless a limit is asked for; the table shows the newest 20.
+    const limit = positiveInt(
+      'limit',
+      values.limit as string | undefined,
+      values.csv === true ? Infinity : 20,
+    );
     const root = workspaceRoot(ctx);
     const store = new RunStore(root);
     const task = values.task as string | undefined;
