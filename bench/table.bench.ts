@@ -303,6 +303,7 @@ async function main(): Promise<void> {
       canvas: number[];
       rows: number;
       cells: number;
+      writes: number;
     }>(`new Promise((resolve) => {
       const grid = document.querySelector('.grid');
       const drawnRows = [...grid.querySelectorAll('.grid-body > .row.run')];

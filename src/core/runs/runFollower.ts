@@ -64,8 +64,6 @@ export interface RunFollowerOptions {
 }
 
 const MAX_WARNINGS = 100;
-/** Bytes of `metrics.jsonl` read and parsed at a time (see {@link FileTail}'s `maxBytes`). */
-const METRICS_BATCH_BYTES = 1 << 20;
 
 /**
  * Reads a run folder and keeps following it until disposed. Call {@link start} once; listen to
@@ -266,8 +264,10 @@ export class RunFollower implements Disposable {
     }
     // The record is read before the files: once it is final, everything the run wrote is on disk.
     const final = this.recordValue !== undefined && isFinalStatus(this.recordValue.status);
-    change.reset = await this.readMetrics(change.appended);
+    // The log first: nothing awaited between the metrics' last piece and the change that reports it, so
+    // no view can take the series in between (and count the same points again from the change).
     change.logLines = await this.readLog(final);
+    change.reset = await this.readMetrics(change.appended);
     if (final) {
       this.flushed = true;
     }
@@ -330,34 +330,27 @@ export class RunFollower implements Disposable {
    * and read anew.
    */
   private async readMetrics(appended: Map<string, number>): Promise<boolean> {
-    let reset = false;
-    let before = new Map([...this.seriesByName].map(([name, points]) => [name, points.length]));
-    for (;;) {
-      // Piece by piece: a 100,000-line file is not held as lines and parsed lines all at once.
-      const read = await this.metricsTail.read({ maxBytes: METRICS_BATCH_BYTES });
-      if (read.reset) {
-        reset = true;
-        this.seriesByName.clear();
-        this.summaries = Object.create(null) as Record<string, MetricSummary>;
-        this.nonFinitePending = new Map();
-        this.summarized = new Map();
-        this.maxStep = null;
-        this.metricsParser = new JsonlMetricsParser(this.metricsTail.file);
-        before = new Map();
-      }
-      this.addMetricLines(read.lines.map((l) => l.text));
-      if (!read.more || this.disposed) {
-        break;
-      }
+    // One read to the end, added to the series in one turn: a view never sees part of what a change
+    // reports. (Pieces told one by one made a dashboard opened mid-read start from part of a finished run.)
+    const read = await this.metricsTail.read();
+    if (read.reset) {
+      this.seriesByName.clear();
+      this.summaries = Object.create(null) as Record<string, MetricSummary>;
+      this.nonFinitePending = new Map();
+      this.summarized = new Map();
+      this.maxStep = null;
+      this.metricsParser = new JsonlMetricsParser(this.metricsTail.file);
     }
+    const before = new Map([...this.seriesByName].map(([name, points]) => [name, points.length]));
+    this.addMetricLines(read.lines.map((l) => l.text));
     this.foldSummaries();
     for (const [name, points] of this.seriesByName) {
-      const count = points.length - (before.get(name) ?? 0);
-      if (count > 0) {
-        appended.set(name, count);
+      const added = points.length - (before.get(name) ?? 0);
+      if (added > 0) {
+        appended.set(name, added);
       }
     }
-    return reset;
+    return read.reset;
   }
 
   /** Parses lines of `metrics.jsonl` and appends their points to the series. */

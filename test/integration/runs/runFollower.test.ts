@@ -162,6 +162,52 @@ describe('RunFollower', () => {
     }
   });
 
+  it('tells every point of a large file in the turn it adds it, so a view sampling at any turn counts each once', async () => {
+    const dir = runDir('succeeded');
+    const steps = 60_000;
+    const text: string[] = [];
+    for (let step = 0; step < steps; step++) {
+      text.push(metricsFileLine(step, 1764000000000 + step, { loss: 1 / (step + 1), acc: step / steps }, []));
+    }
+    writeFileSync(join(dir, 'metrics.jsonl'), text.join(''));
+    const follower = new RunFollower(dir, { pollMs: 50, debounceMs: 5 });
+    // What a view knows from the changes so far, and what it finds when it takes the series at any turn
+    // of the event loop (a dashboard builds its snapshot in a message handler, then applies changes).
+    let told = 0;
+    let changes = 0;
+    follower.onDidChange((c) => {
+      changes++;
+      told = (c.reset ? 0 : told) + (c.appended.get('loss') ?? 0);
+    });
+    let samples = 0;
+    const mismatches: string[] = [];
+    let reading = true;
+    const sample = (): void => {
+      if (!reading) {
+        return;
+      }
+      samples++;
+      const held = follower.series.get('loss')?.length ?? 0;
+      if (held !== told) {
+        mismatches.push(`${held} points held, ${told} told`);
+      }
+      setImmediate(sample);
+    };
+    setImmediate(sample);
+    try {
+      await follower.start();
+      reading = false;
+      assert.equal(follower.series.get('loss')?.length, steps);
+      assert.equal(told, steps);
+      assert.ok(changes >= 1);
+      assert.ok(samples > 1, 'the view sampled while the file was read');
+      assert.deepEqual(mismatches, []);
+    } finally {
+      reading = false;
+      follower.dispose();
+    }
+  });
+
   it("keeps live summaries equal to the runner's over a large file with non-finite values, read in pieces", async () => {
     const dir = runDir('running');
     // Lines as the runner writes them (metricsFileLine), about 2.5 MB: the follower reads them in pieces.
