@@ -37,11 +37,6 @@ export interface TailRead {
    * written), decoded; `''` when the file ends with a newline. Not consumed: it is read again.
    */
   partial: string;
-  /**
-   * True when the read stopped at {@link TailReadOptions.maxBytes} before the end of the file: read
-   * again for the rest (`partial` is then `''`).
-   */
-  more: boolean;
 }
 
 /** Tuning of a {@link FileTail}. */
@@ -61,12 +56,6 @@ export interface TailReadOptions {
    * the writer is known to be done; a later append then starts a new line.
    */
   flush?: boolean;
-  /**
-   * Stop once about this many bytes of complete lines were read (at least one chunk of up to 1 MiB),
-   * so a reader of a large file handles it piece by piece instead of holding every line at once;
-   * the read then says `more`. Default: read to the end.
-   */
-  maxBytes?: number;
 }
 
 /** How many leading bytes are remembered to detect a file rewritten in place with the same or larger size. */
@@ -129,7 +118,7 @@ export class FileTail {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
         const reset = this.offset > 0;
         this.restart();
-        return { lines: [], reset, missing: true, skippedBytes: 0, partial: '', more: false };
+        return { lines: [], reset, missing: true, skippedBytes: 0, partial: '' };
       }
       throw error;
     }
@@ -143,14 +132,7 @@ export class FileTail {
       info.mtimeMs === this.lastMtime &&
       info.ino === this.ino
     ) {
-      return {
-        lines: [],
-        reset: false,
-        missing: false,
-        skippedBytes: 0,
-        partial: this.lastPartial,
-        more: false,
-      };
+      return { lines: [], reset: false, missing: false, skippedBytes: 0, partial: this.lastPartial };
     }
     // Non-blocking: a FIFO swapped in since the stat must not block the open.
     const handle = await open(this.file, READ_NONBLOCKING);
@@ -186,13 +168,7 @@ export class FileTail {
       const lines: TailLine[] = [];
       let pending = Buffer.alloc(0);
       let position = this.offset;
-      const stopAt = this.offset + (options.maxBytes ?? Number.POSITIVE_INFINITY);
-      let more = false;
       while (position < size) {
-        if (this.offset >= stopAt && !skipFirstLine) {
-          more = true;
-          break;
-        }
         const length = Math.min(CHUNK, size - position);
         const buffer = Buffer.alloc(length);
         const { bytesRead } = await handle.read(buffer, 0, length, position);
@@ -231,7 +207,7 @@ export class FileTail {
           lines.push({ text: raw.endsWith('\r') ? raw.slice(0, -1) : raw, line: this.lineCount });
         }
       }
-      if (options.flush && !more && pending.length > 0 && !skipFirstLine) {
+      if (options.flush && pending.length > 0 && !skipFirstLine) {
         const raw = pending.toString('utf8');
         this.lineCount += 1;
         this.offset += pending.length;
@@ -245,10 +221,10 @@ export class FileTail {
       }
       // Remember size/mtime only when everything up to the end was consumed; a pending partial line
       // must be looked at again even if the file does not change (it will, when the line completes).
-      this.lastSize = pending.length === 0 && !more ? size : -1;
+      this.lastSize = pending.length === 0 ? size : -1;
       this.lastMtime = info.mtimeMs;
-      this.lastPartial = skipFirstLine || more ? '' : pending.toString('utf8');
-      return { lines, reset, missing: false, skippedBytes, partial: this.lastPartial, more };
+      this.lastPartial = skipFirstLine ? '' : pending.toString('utf8');
+      return { lines, reset, missing: false, skippedBytes, partial: this.lastPartial };
     } finally {
       await handle.close();
     }

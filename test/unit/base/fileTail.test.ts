@@ -87,38 +87,6 @@ describe('FileTail', () => {
     assert.deepEqual([missing.missing, missing.reset, missing.lines.length], [true, true, 0]);
   });
 
-  it('reads a large file piece by piece with maxBytes, the pieces making the whole read', async () => {
-    const file = join(tempDir('xlens-tail-'), 'log.csv');
-    // About 4.6 MB of lines and a partial last one: several pieces of at least 1 MiB.
-    const text = `epoch,loss\n${rows(0, 300_000)}300000,0.5`;
-    writeFileSync(file, text);
-    const whole = await new FileTail(file).read({ flush: true });
-    const tail = new FileTail(file);
-    const pieces = [];
-    for (;;) {
-      const read = await tail.read({ maxBytes: 1 << 20, flush: true });
-      pieces.push(read);
-      if (!read.more) {
-        break;
-      }
-    }
-    assert.ok(pieces.length >= 3 && pieces.length <= 5, `${pieces.length} pieces`);
-    assert.ok(pieces.slice(0, -1).every((p) => p.partial === '' && p.lines.length > 0));
-    assert.deepEqual(
-      pieces.flatMap((p) => p.lines),
-      whole.lines,
-    );
-    assert.equal(whole.lines.at(-1)?.text, '300000,0.5');
-    assert.equal(tail.position, Buffer.byteLength(text));
-    // Nothing more until the file grows.
-    assert.deepEqual((await tail.read({ maxBytes: 1 << 20 })).lines, []);
-    appendFileSync(file, '\n300001,0.4\n');
-    assert.deepEqual(
-      (await tail.read({ maxBytes: 1 << 20 })).lines.map((l) => l.text),
-      ['', '300001,0.4'],
-    );
-  });
-
   it('returns a last line without newline when flushed, once', async () => {
     const file = join(tempDir('xlens-tail-'), 'output.log');
     writeFileSync(file, 'epoch 1\nDone without newline');
