@@ -8,17 +8,17 @@
  * same size within the same clock tick (coarse file-system timestamps) would otherwise keep a stale
  * hash, so such files are hashed again. A folder's fingerprint is the sha256 of the
  * sorted lines `relative/path\0<file sha256>\n` of its files (`.git` and `.xlens` skipped). The cache is
- * never written through a `.xlens/cache` that is a symbolic link or not a folder (`base/cacheFolder.ts`):
+ * never written through a `.xlens` or `.xlens/cache` that is a symbolic link or not a folder (`base/cacheFolder.ts`):
  * the fingerprints are then computed as usual and only the cache is skipped.
  */
 import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import { CacheFolderRefusedError, prepareCacheFolder } from '../base/cacheFolder';
+import { CacheFolderRefusedError, writeCacheFile } from '../base/cacheFolder';
 import { fileKind, NotRegularFileError } from '../base/regularFile';
 import { openRegularFile } from '../base/regularFile';
-import { toJsonText, writeFileAtomic } from './atomicWrite';
+import { toJsonText } from './atomicWrite';
 import type { DataFingerprint } from './types';
 
 /**
@@ -168,14 +168,13 @@ export class Fingerprinter {
       return;
     }
     try {
-      await prepareCacheFolder(this.cacheFile, 'the data fingerprint cache');
+      await writeCacheFile(this.cacheFile, toJsonText(this.cache), 'the data fingerprint cache');
     } catch (error) {
       if (error instanceof CacheFolderRefusedError) {
         return; // the cache only saves hashing again; the fingerprints stand
       }
       throw error;
     }
-    await writeFileAtomic(this.cacheFile, toJsonText(this.cache));
     this.dirty = false;
   }
 }

@@ -19,14 +19,13 @@
  * {@link RUNS_INDEX_VERSION}) is neither read nor overwritten. Writers in several processes (the CLI
  * and the editor) each replace the files with consistent ones: the last one wins, and what it lacks is
  * read again from `run.json` next time. A read-only or full `.xlens/cache` only costs the speed-up, and
- * a `.xlens/cache` that is a symbolic link (possibly out of the workspace) is never written through.
+ * a `.xlens` or `.xlens/cache` that is a symbolic link (possibly out of the workspace) is never written through.
  */
 import { statSync, type Stats } from 'node:fs';
 import { join, sep } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { prepareCacheFolder } from '../base/cacheFolder';
+import { writeCacheFile } from '../base/cacheFolder';
 import { NotRegularFileError, openRegularFile } from '../base/regularFile';
-import { writeFileAtomic } from './atomicWrite';
 import {
   decodeEntry,
   type EncodedEntry,
@@ -294,7 +293,6 @@ async function readDetailsFile(file: string, generation: string): Promise<Buffer
  * without noticing. Details not read yet are copied as bytes from the old details file.
  */
 async function writeIndex(file: string, detailsFile: string, entries: Map<string, Kept>): Promise<void> {
-  await prepareCacheFolder(file, 'the runs index');
   const generation = newGeneration();
   let old: Buffer | undefined | null = null;
   const header = Buffer.from(`${detailsHeader(generation)}\n`);
@@ -324,9 +322,9 @@ async function writeIndex(file: string, detailsFile: string, entries: Map<string
     }
     offset += line.length + 1;
   }
-  await writeFileAtomic(detailsFile, Buffer.concat(chunks));
+  await writeCacheFile(detailsFile, Buffer.concat(chunks), 'the runs index');
   // Compact: the file is read by machines only, and its size is what a listing reads.
-  await writeFileAtomic(file, writer.text(generation));
+  await writeCacheFile(file, writer.text(generation), 'the runs index');
   for (const [record, ref] of moved) {
     moveDetails(record, ref);
   }

@@ -5,13 +5,13 @@
  * a file, its device, inode, size, mtime and ctime (with SQLite's `-wal`/`-journal` files beside it);
  * for a folder, the same of every file below it. Listing a folder and stat-ing its files is cheap next
  * to decoding its logs. The cache file is JSON, written atomically, rebuilt when unreadable, and never
- * written through a cache folder that is a symbolic link (`base/cacheFolder.ts`).
+ * written through a `.xlens` or `.xlens/cache` that is a symbolic link (`base/cacheFolder.ts`).
  */
 import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { prepareCacheFolder } from '../../base/cacheFolder';
-import { toJsonText, writeFileAtomic } from '../../runs/atomicWrite';
+import { writeCacheFile } from '../../base/cacheFolder';
+import { toJsonText } from '../../runs/atomicWrite';
 import type { ImportedRun } from './importedRun';
 import type { SourceSpec } from '../readers';
 import type { ReadWarning } from '../series';
@@ -124,8 +124,7 @@ export class DiscoveryCache {
     }
     try {
       await this.beforeWrite?.();
-      await prepareCacheFolder(this.file, 'the imported runs cache');
-      await writeFileAtomic(this.file, toJsonText(this.data));
+      await writeCacheFile(this.file, toJsonText(this.data), 'the imported runs cache');
       this.changed = false;
     } catch {
       // A cache that cannot be written only costs the next scan a full read.
