@@ -61,6 +61,8 @@ export class ImportedRunsModel implements Disposable {
   private nesting: ImportedRunNesting = nestImportedRuns([]);
   private scan: ImportedScanState = { kind: 'idle' };
   private recordIds: Map<string, ImportedRun> | undefined;
+  /** The number of the latest scan started, bumped also when scanning is turned off. */
+  private generation = 0;
   private readonly emitter = new Emitter<void>();
   readonly onDidChange: Event<void> = this.emitter.event;
 
@@ -77,21 +79,40 @@ export class ImportedRunsModel implements Disposable {
     return this.result.warningCount;
   }
 
-  setScanning(): void {
+  /**
+   * Records that a scan started. Returns the scan's number, to be given back with its result: a scan
+   * that ends after scanning was turned off ({@link setOff}) or after a newer scan started has its
+   * result dropped, so an old scan never replaces what the user chose or what a newer scan found.
+   */
+  setScanning(): number {
     this.scan = { kind: 'scanning' };
+    return ++this.generation;
   }
 
-  /** Replaces the runs with those of a finished scan that took `ms` milliseconds. */
-  setResult(result: ImportedRunsResult, ms: number): void {
+  /**
+   * Replaces the runs with those of a finished scan that took `ms` milliseconds.
+   * @param scan the number {@link setScanning} gave the scan; when it is not the latest (scanning was
+   *   turned off or a newer scan started since), nothing changes. Without it the result is taken.
+   * @returns whether the result was taken.
+   */
+  setResult(result: ImportedRunsResult, ms: number, scan?: number): boolean {
+    if (scan !== undefined && scan !== this.generation) {
+      return false;
+    }
     this.result = result;
     this.nesting = nestImportedRuns(result.runs);
     this.recordIds = undefined;
     this.scan = { kind: 'done', ms };
     this.emitter.fire();
+    return true;
   }
 
-  /** Records that scanning is turned off (`xlens.imported.enabled`): no run is listed, no scan comes. */
+  /**
+   * Records that scanning is turned off (`xlens.imported.enabled`): no run is listed, no scan comes,
+   * and a scan still under way has its result dropped.
+   */
   setOff(): void {
+    this.generation++;
     this.result = { runs: [], sources: [], warnings: [], warningCount: 0 };
     this.nesting = nestImportedRuns([]);
     this.recordIds = undefined;
@@ -99,10 +120,18 @@ export class ImportedRunsModel implements Disposable {
     this.emitter.fire();
   }
 
-  /** Records a failed scan; the runs of the previous scan stay. */
-  setFailed(message: string): void {
+  /**
+   * Records a failed scan; the runs of the previous scan stay.
+   * @param scan as for {@link setResult}: a failure of a scan that is not the latest is dropped.
+   * @returns whether the failure was recorded.
+   */
+  setFailed(message: string, scan?: number): boolean {
+    if (scan !== undefined && scan !== this.generation) {
+      return false;
+    }
     this.scan = { kind: 'failed', message };
     this.emitter.fire();
+    return true;
   }
 
   dispose(): void {

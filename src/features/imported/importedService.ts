@@ -127,7 +127,7 @@ export class ImportedRunsService implements vscode.Disposable {
       return;
     }
     const started = performance.now();
-    this.model.setScanning();
+    const scan = this.model.setScanning();
     try {
       const client = await this.worker();
       const result = await client.discoverImportedRuns(this.root);
@@ -135,7 +135,9 @@ export class ImportedRunsService implements vscode.Disposable {
         return;
       }
       const ms = Math.round(performance.now() - started);
-      this.model.setResult(result, ms);
+      if (!this.model.setResult(result, ms, scan)) {
+        return; // turned off, or a newer scan started, while this one ran
+      }
       this.log.info(
         `Found ${result.runs.length} imported runs in ${result.sources.length} TensorBoard/MLflow/DVCLive/CSV ` +
           `sources (${ms} ms on the metrics worker)`,
@@ -150,7 +152,9 @@ export class ImportedRunsService implements vscode.Disposable {
         return;
       }
       const message = error instanceof Error ? error.message : String(error);
-      this.model.setFailed(message);
+      if (!this.model.setFailed(message, scan)) {
+        return;
+      }
       this.log.warn(`Scanning for TensorBoard/MLflow/DVCLive/CSV logs failed: ${message}`);
     }
   }

@@ -238,3 +238,40 @@ function nextChange(f: ImportedFollower, matches: (c: RunChange) => boolean): Pr
     });
   });
 }
+
+describe('imported scanning turned off or superseded while a scan runs', () => {
+  const empty: ImportedRunsResult = { runs: [], sources: [], warnings: [], warningCount: 0 };
+
+  it('drops the result (or failure) of a scan that ends after scanning was turned off', () => {
+    const model = new ImportedRunsModel();
+    const running = model.setScanning();
+    model.setOff();
+    let changes = 0;
+    model.onDidChange(() => changes++);
+    assert.equal(model.setResult(scan, 5, running), false);
+    assert.equal(model.setFailed('the metrics worker stopped', running), false);
+    assert.deepEqual(model.state, { kind: 'off' });
+    assert.deepEqual([model.runs, model.roots(), changes], [[], [], 0]);
+  });
+
+  it('drops the result of a scan superseded by a newer one, whichever ends first', () => {
+    const model = new ImportedRunsModel();
+    const older = model.setScanning();
+    const newer = model.setScanning();
+    assert.equal(model.setResult(empty, 1, newer), true);
+    assert.equal(model.setResult(scan, 9, older), false);
+    assert.deepEqual([model.state, model.runs], [{ kind: 'done', ms: 1 }, []]);
+  });
+
+  it('takes the scan started after scanning was turned back on', () => {
+    const model = new ImportedRunsModel();
+    const before = model.setScanning();
+    model.setOff();
+    const after = model.setScanning();
+    assert.equal(model.setResult(scan, 3, before), false);
+    assert.equal(model.setResult(scan, 4, after), true);
+    assert.deepEqual(model.state, { kind: 'done', ms: 4 });
+    assert.equal(model.runs.length, scan.runs.length);
+    assert.ok(model.runs.length > 0);
+  });
+});
