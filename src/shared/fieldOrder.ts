@@ -58,6 +58,82 @@ function compareSameType(a: string | number | boolean, b: string | number | bool
   return Number(a) - Number(b);
 }
 
+/** {@link FieldSortKeys.rank} of a row without a value. */
+const NO_VALUE = 3;
+
+/**
+ * A column's sort keys, computed once per sort (decorate, sort, undecorate) so that comparing two rows
+ * reads two small arrays instead of converting a text to a number, or collating two texts, on every one
+ * of the sort's n·log n comparisons. {@link compareSortKeys} on them orders rows exactly as
+ * {@link compareFieldValues} on their values (the same sign for every pair, `NaN` included).
+ */
+export interface FieldSortKeys {
+  /** Per row: 0 a number or a text written as one, 1 any other text, 2 a boolean, 3 no value. */
+  readonly rank: Uint8Array;
+  /**
+   * Per row: the number; for other text its place among the column's distinct texts in collation order
+   * (texts the collation holds equal share a place); a boolean as 0 or 1.
+   */
+  readonly key: Float64Array;
+}
+
+/**
+ * The sort keys of a column of field values (see {@link FieldSortKeys}). Each text is converted once,
+ * and the distinct texts that are not numbers are collated once among themselves.
+ */
+export function fieldSortKeys(values: readonly FieldValue[]): FieldSortKeys {
+  const rank = new Uint8Array(values.length);
+  const key = new Float64Array(values.length);
+  const texts = new Map<string, number[]>();
+  for (let i = 0; i < values.length; i++) {
+    const own = values[i];
+    if (own === null) {
+      rank[i] = NO_VALUE;
+      continue;
+    }
+    const value = numeric(own);
+    if (typeof value === 'number') {
+      key[i] = value;
+    } else if (typeof value === 'boolean') {
+      rank[i] = 2;
+      key[i] = Number(value);
+    } else {
+      rank[i] = 1;
+      const rows = texts.get(value);
+      if (rows === undefined) {
+        texts.set(value, [i]);
+      } else {
+        rows.push(i);
+      }
+    }
+  }
+  const distinct = [...texts.keys()].sort(collator.compare);
+  let place = 0;
+  for (let t = 0; t < distinct.length; t++) {
+    if (t > 0 && collator.compare(distinct[t - 1], distinct[t]) !== 0) {
+      place++;
+    }
+    for (const row of texts.get(distinct[t])!) {
+      key[row] = place;
+    }
+  }
+  return { rank, key };
+}
+
+/**
+ * {@link compareFieldValues} of rows `a` and `b` through their {@link fieldSortKeys}: the same order,
+ * missing values last in both directions.
+ */
+export function compareSortKeys(keys: FieldSortKeys, a: number, b: number, descending = false): number {
+  const ra = keys.rank[a];
+  const rb = keys.rank[b];
+  if (ra === NO_VALUE || rb === NO_VALUE) {
+    return ra === rb ? 0 : ra === NO_VALUE ? 1 : -1;
+  }
+  const order = ra - rb || keys.key[a] - keys.key[b];
+  return descending ? -order : order;
+}
+
 /** Whether two field values are the same value (numbers by value, so `1` equals `1.0`). */
 export function sameFieldValue(a: FieldValue, b: FieldValue): boolean {
   return a === b || (typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b));

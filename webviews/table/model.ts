@@ -4,7 +4,7 @@
  * user's order, hidden and pinned columns, "only columns that differ"), and how a cell reads as text. No
  * DOM: the grid draws what this says.
  */
-import { compareFieldValues, sameFieldValue, type FieldValue } from '../../src/shared/fieldOrder';
+import { compareSortKeys, fieldSortKeys, sameFieldValue, type FieldValue } from '../../src/shared/fieldOrder';
 import { formatDuration, formatNumber, shortSha } from '../../src/shared/formatting';
 import type { TableColumn, TableData, TableLayout } from '../../src/protocol/table';
 
@@ -84,9 +84,10 @@ export function cellText(column: TableColumn, value: FieldValue): string {
 }
 
 /**
- * How rows compare on one column: through `compareFieldValues`, or, for a column of numbers (the usual
- * metric or param), through a `Float64Array` copy with missing values as NaN, which sorts several times
- * faster and in the same order (missing last in both directions).
+ * How rows compare on one column: through its `fieldSortKeys`, made once per sort (the order of
+ * `compareFieldValues`, without converting texts written as numbers on every comparison), or, for a
+ * column of numbers (the usual metric or param), through a `Float64Array` copy with missing values as
+ * NaN, which sorts faster still and in the same order (missing last in both directions).
  */
 function sortKey(
   values: readonly FieldValue[] | undefined,
@@ -96,7 +97,8 @@ function sortKey(
     return undefined;
   }
   if (!values.every((v) => v === null || typeof v === 'number')) {
-    return { compare: (a, b) => compareFieldValues(values[a], values[b], descending) };
+    const keys = fieldSortKeys(values);
+    return { compare: (a, b) => compareSortKeys(keys, a, b, descending) };
   }
   const numbers = Float64Array.from(values, (v) => (v === null ? NaN : v));
   const sign = descending ? -1 : 1;

@@ -8,8 +8,8 @@ import { UserInputError } from '../base/errors';
 import { keyMetricNames } from '../runs/keyMetrics';
 import type { RunRecord } from '../runs/types';
 import { parseFieldName, type FieldCatalog } from './fieldNames';
+import { compareSortKeys, fieldSortKeys } from '../../shared/fieldOrder';
 import {
-  compareFieldValues,
   fieldId,
   fieldValue,
   sameFieldValue,
@@ -70,18 +70,18 @@ export function sortRuns(
   if (keys.length === 0) {
     return [...runs];
   }
-  const values = new Map(runs.map((run) => [run, keys.map((key) => fieldValue(run, key.field, stepValue))]));
-  return [...runs].sort((a, b) => {
-    const va = values.get(a)!;
-    const vb = values.get(b)!;
+  // Sort keys made once per key (a text written as a number is converted once, not per comparison).
+  const columns = keys.map((key) => fieldSortKeys(runs.map((run) => fieldValue(run, key.field, stepValue))));
+  const order = Int32Array.from({ length: runs.length }, (_, i) => i).sort((a, b) => {
     for (let i = 0; i < keys.length; i++) {
-      const order = compareFieldValues(va[i], vb[i], keys[i].descending);
+      const order = compareSortKeys(columns[i], a, b, keys[i].descending);
       if (order !== 0) {
         return order;
       }
     }
-    return 0;
+    return a - b;
   });
+  return Array.from(order, (i) => runs[i]);
 }
 
 /** Whether `field` has more than one value among `runs` (a run without it counts as a value). */
