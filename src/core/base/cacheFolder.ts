@@ -23,8 +23,9 @@
  *
  * The window that remains: a link swapped in for `<store>` or `<store>/cache` between steps 1 and 2 gets
  * an empty file with a random `*.tmp` name created where it points (never one replaced, never a byte
- * written into it). Step 3 then refuses the write and removes that file when its path still names it
- * (a link swapped in and out again within the window leaves it behind).
+ * written into it), and a link swapped in for `<store>` while a missing `cache` is made gets an empty
+ * `cache` folder made where it points. Step 3 then refuses the write and removes that file when its
+ * path still names it (a link swapped in and out again within the window leaves it behind).
  */
 import { randomBytes } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
