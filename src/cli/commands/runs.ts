@@ -1,7 +1,6 @@
 /** `xlens runs`: lists runs, newest first, as a table or JSON. */
-import { join } from 'node:path';
-import { discoverImportedRuns } from '../../core/metrics/discovery/discovery';
-import type { ImportedRun, ImportedRunsResult } from '../../core/metrics/discovery/importedRun';
+import type { ImportedRun } from '../../core/metrics/discovery/importedRun';
+import { scanImportedRuns } from '../namedRuns';
 import { checkCounts } from '../../core/checks/evaluate';
 import { nestImportedRuns } from '../../core/metrics/mlflow/nesting';
 import { keyMetricsText, lastValues } from '../../core/runs/keyMetrics';
@@ -106,7 +105,7 @@ export const runsCommand: CliCommand = {
     // applies to them too, so their names count as fields.
     const found =
       values.csv !== true && (!json || listImported)
-        ? (await importedRuns(store, ctx.signal)).runs
+        ? (await scanImportedRuns(store, ctx.signal)).runs
         : undefined;
     const ofTaskImported = found?.filter((r) => task === undefined || r.task === task);
     const importedRecords = table.filter !== undefined ? (ofTaskImported ?? []).map(importedRunRecord) : [];
@@ -204,21 +203,6 @@ function checksCell(run: RunRecord): string {
     return MISSING;
   }
   return failed === 0 ? `${passed}/${passed} ✔` : `${failed}/${passed + failed} ✖`;
-}
-
-/**
- * The imported runs of the workspace, with the scan's cache in `.xlens/cache/` so logs unchanged since
- * the last listing are not read again (see `src/core/metrics/discovery/discoveryCache.ts`).
- */
-async function importedRuns(store: RunStore, signal: AbortSignal): Promise<ImportedRunsResult> {
-  // Nothing is created when there is nothing to cache (a workspace without logs stays untouched);
-  // `.xlens/.gitignore` comes before the cache under `.xlens/`, and a workspace that cannot be
-  // written (read-only, full) is scanned without writing the cache.
-  return discoverImportedRuns(store.root, {
-    signal,
-    cacheFile: join(store.storeDir, 'cache', 'imported-runs.json'),
-    beforeCacheWrite: () => store.ensureIgnored(),
-  });
 }
 
 /** The imported runs (at most `limit`) as a table after our own runs. */
