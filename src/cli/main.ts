@@ -30,6 +30,7 @@ import { guardOutput, supervisesRun } from './stdoutGuard';
 import { ConfigErrorsReported } from './workspace';
 import { version } from '../../package.json';
 import { inertLines } from './terminalText';
+import { isUsageError, usageLine } from './usage';
 
 /** Every subcommand, in the order `xlens --help` lists them. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -138,14 +139,23 @@ export async function main(argv: string[], io: MainIo): Promise<ExitCode> {
       io.stdout.write(`${command.usage}\n`);
       return ExitCode.ok;
     }
-    return await command.run({
-      args,
-      cwd,
-      stdout: io.stdout,
-      stderr: io.stderr,
-      env: io.env,
-      signal: io.signal,
-    });
+    try {
+      return await command.run({
+        args,
+        cwd,
+        stdout: io.stdout,
+        stderr: io.stderr,
+        env: io.env,
+        signal: io.signal,
+      });
+    } catch (error) {
+      // A mistake in the command's options or arguments: one line in one shape for every command.
+      if (error instanceof UserInputError && isUsageError(error)) {
+        io.stderr.write(inertLines(`${usageLine(command.name, error)}\n`));
+        return ExitCode.badInput;
+      }
+      throw error;
+    }
   } catch (error) {
     if (error instanceof ConfigErrorsReported) {
       return ExitCode.badInput;

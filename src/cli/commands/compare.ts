@@ -1,7 +1,9 @@
 /** `xlens compare <run> <run>...`: params, metric summaries with deltas, and data inputs side by side. */
+import { UsageError } from '../usage';
 import { writeFile } from 'node:fs/promises';
 import { UserInputError } from '../../core/base/errors';
 import { textTable } from '../../core/base/textTable';
+import { formatNameList, splitNameList } from '../../core/compare/nameList';
 import { compareRuns, type ComparedSummary, type RunComparison } from '../../core/compare/comparison';
 import { comparedRunLabel, renderCompareReportHtml } from '../../core/report/compareReport';
 import { reconcileRuns } from '../../core/runs/reconcile';
@@ -26,7 +28,8 @@ lists) by its name, id or key as \`xlens runs\` and \`xlens import --json\` show
 Imported runs' figures come from their logs read to the end, as in the editor's compare view.
 
 Options:
-  --metrics a,b   only these metrics, in this order (default: all, key metrics first)
+  --metrics a,b   only these metrics, in this order (default: all, key metrics first); quote a name
+                  holding a comma: --metrics 'loss,"f1,macro"'
   --all-params    list every param, not only those that differ
   --json          the comparison as JSON (params, metrics with deltas, data)
   --html <file>   also write a standalone HTML page with every run's curves overlaid per metric
@@ -164,8 +167,9 @@ export const compareCommand: CliCommand = {
       force: { type: 'boolean' },
     });
     if (positionals.length < 2) {
-      throw new UserInputError(
-        'xlens compare needs at least two runs, e.g. `xlens compare latest:train 20261206T0912`. List runs with `xlens runs`.',
+      throw new UsageError(
+        `needs at least two runs (got ${positionals.length})`,
+        'e.g. xlens compare latest:train 20261206T0912; xlens runs lists them',
       );
     }
     const store = new RunStore(workspaceRoot(ctx));
@@ -174,12 +178,12 @@ export const compareCommand: CliCommand = {
     const runs = named.map((n) => n.record);
     let metrics: string[] | undefined;
     if (typeof values.metrics === 'string') {
-      metrics = values.metrics.split(',').map((m) => m.trim());
+      metrics = splitNameList(values.metrics, '--metrics');
       const known = new Set(runs.flatMap((run) => Object.keys(run.metrics)));
       const unknown = metrics.filter((m) => !known.has(m));
-      if (metrics.includes('') || unknown.length > 0) {
+      if (unknown.length > 0) {
         throw new UserInputError(
-          `--metrics: ${unknown.length > 0 ? `no compared run has ${unknown.map((m) => `"${m}"`).join(', ')}` : 'an empty name'}; the runs have ${[...known].join(', ') || 'no metrics'}.`,
+          `--metrics: no compared run has ${unknown.map((m) => JSON.stringify(m)).join(', ')}; the runs have ${formatNameList([...known]) || 'no metrics'}.`,
         );
       }
     }

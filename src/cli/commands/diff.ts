@@ -1,4 +1,5 @@
 /** `xlens diff <a> <b> [--patch]`: what changed between two runs: params, data inputs and code. */
+import { UsageError } from '../usage';
 import { UserInputError } from '../../core/base/errors';
 import { compareRuns } from '../../core/compare/comparison';
 import { diffCommits } from '../../core/git/gitContext';
@@ -62,7 +63,10 @@ export const diffCommand: CliCommand = {
   async run(ctx: CliContext): Promise<ExitCode> {
     const { values, positionals } = parseCommandArgs('diff', ctx.args, { patch: { type: 'boolean' } });
     if (positionals.length !== 2) {
-      throw new UserInputError('xlens diff needs two runs, e.g. `xlens diff 20261206T0912 latest:train`.');
+      throw new UsageError(
+        `needs two runs (got ${positionals.length})`,
+        'e.g. xlens diff 20261206T0912 latest:train',
+      );
     }
     const root = workspaceRoot(ctx);
     const store = new RunStore(root);

@@ -1,4 +1,5 @@
 /** `xlens runs`: lists runs, newest first, as a table or JSON. */
+import { UsageError } from '../usage';
 import type { ImportedRun } from '../../core/metrics/discovery/importedRun';
 import { scanImportedRuns } from '../namedRuns';
 import { checkCounts } from '../../core/checks/evaluate';
@@ -15,7 +16,6 @@ import { MISSING, shortSha } from '../../shared/formatting';
 import { metricsText, runDuration } from '../runText';
 import { parseCommandArgs, positiveInt, workspaceRoot } from '../workspace';
 import { inertLines } from '../terminalText';
-import { UserInputError } from '../../core/base/errors';
 import { runsCsv } from '../../core/compare/table';
 import { matchesFilter } from '../../core/compare/filter';
 import { importedRunRecord } from '../../core/runs/importedRecord';
@@ -36,6 +36,9 @@ changed runs only).
 Fields (for --columns, --sort and --filter): run attributes (id, task, status, started, duration,
 commit, branch, dirty), params as params.<key>, metrics by name with an optional :min, :max, :best,
 :last (the default) or :@<step> (the value at that step), e.g. val_loss:min, loss:@100.
+In --columns and --sort, fields are separated by commas; quote a name holding a comma (or starting
+with a quote or a space) in " or ', with \\ before a quote inside: --columns 'id,"f1,macro":max',
+--sort='-"f1,macro"' (in --filter, quote it the same way: '"f1,macro" > 0.5').
 
 Options:
   --task <task>   only runs of this task (imported runs: those of its metrics: sources)
@@ -72,7 +75,7 @@ export const runsCommand: CliCommand = {
       csv: { type: 'boolean' },
     });
     if (values.csv === true && values.json === true) {
-      throw new UserInputError('xlens runs: --csv and --json are alternatives; give one.');
+      throw new UsageError('--csv and --json are alternatives', 'give one');
     }
     // An export is complete unless a limit is asked for; the table shows the newest 20.
     const limit = positiveInt(
