@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { CancelledError, UserInputError } from '../core/base/errors';
-import { didYouMean } from '../core/config/suggest';
+import { closest } from '../core/config/suggest';
 import { ExitCode, type CliCommand, type CliContext } from './command';
 import { compareCommand } from './commands/compare';
 import { diffCommand } from './commands/diff';
@@ -127,11 +127,13 @@ export async function main(argv: string[], io: MainIo): Promise<ExitCode> {
     }
     const command = COMMANDS.find((c) => c.name === name);
     if (!command) {
+      // The same shape as a command's usage errors: `xlens: <what is wrong> (<the fix>; see xlens --help)`.
+      const near = closest(
+        name,
+        COMMANDS.map((c) => c.name),
+      );
       throw new UserInputError(
-        `unknown command "${name}".${didYouMean(
-          name,
-          COMMANDS.map((c) => c.name),
-        )} See \`xlens --help\`.`,
+        `unknown command "${name}" (${near !== undefined ? `did you mean xlens ${near}; ` : ''}see xlens --help)`,
       );
     }
     const beforeDashDash = args.indexOf('--') < 0 ? args : args.slice(0, args.indexOf('--'));

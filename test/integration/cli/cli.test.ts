@@ -125,7 +125,7 @@ describe('xlens CLI (real processes)', () => {
       ],
       [['run', 'train', '--set', 'epochs'], /write --set key=value/],
       [['runs', '--bogus'], /^xlens runs: unknown option --bogus \(/],
-      [['rnus'], /unknown command "rnus". Did you mean "runs"\?/],
+      [['rnus'], /^xlens: unknown command "rnus" \(did you mean xlens runs; see xlens --help\)\n$/],
       [['show', 'nope'], /no run matches "nope"/],
     ];
     for (const [args, pattern] of cases) {
