@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { CancelledError, UserInputError } from '../core/base/errors';
-import { didYouMean } from '../core/config/suggest';
+import { closest } from '../core/config/suggest';
 import { ExitCode, type CliCommand, type CliContext } from './command';
 import { compareCommand } from './commands/compare';
 import { diffCommand } from './commands/diff';
@@ -30,6 +30,7 @@ import { guardOutput, supervisesRun } from './stdoutGuard';
 import { ConfigErrorsReported } from './workspace';
 import { version } from '../../package.json';
 import { inertLines } from './terminalText';
+import { isUsageError, usageLine } from './usage';
 
 /** Every subcommand, in the order `xlens --help` lists them. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -126,11 +127,13 @@ export async function main(argv: string[], io: MainIo): Promise<ExitCode> {
     }
     const command = COMMANDS.find((c) => c.name === name);
     if (!command) {
+      // The same shape as a command's usage errors: `xlens: <what is wrong> (<the fix>; see xlens --help)`.
+      const near = closest(
+        name,
+        COMMANDS.map((c) => c.name),
+      );
       throw new UserInputError(
-        `unknown command "${name}".${didYouMean(
-          name,
-          COMMANDS.map((c) => c.name),
-        )} See \`xlens --help\`.`,
+        `unknown command "${name}" (${near !== undefined ? `did you mean xlens ${near}; ` : ''}see xlens --help)`,
       );
     }
     const beforeDashDash = args.indexOf('--') < 0 ? args : args.slice(0, args.indexOf('--'));
@@ -138,14 +141,23 @@ export async function main(argv: string[], io: MainIo): Promise<ExitCode> {
       io.stdout.write(`${command.usage}\n`);
       return ExitCode.ok;
     }
-    return await command.run({
-      args,
-      cwd,
-      stdout: io.stdout,
-      stderr: io.stderr,
-      env: io.env,
-      signal: io.signal,
-    });
+    try {
+      return await command.run({
+        args,
+        cwd,
+        stdout: io.stdout,
+        stderr: io.stderr,
+        env: io.env,
+        signal: io.signal,
+      });
+    } catch (error) {
+      // A mistake in the command's options or arguments: one line in one shape for every command.
+      if (error instanceof UserInputError && isUsageError(error)) {
+        io.stderr.write(inertLines(`${usageLine(command.name, error)}\n`));
+        return ExitCode.badInput;
+      }
+      throw error;
+    }
   } catch (error) {
     if (error instanceof ConfigErrorsReported) {
       return ExitCode.badInput;

@@ -7,9 +7,6 @@ import { keyMetricsText, lastValues, rankMetricNames } from '../core/runs/keyMet
 import { runDurationMs } from '../core/runs/duration';
 import { isFinalStatus, type MetricSummary, type RunRecord } from '../core/runs/types';
 import { formatDuration, MISSING } from '../shared/formatting';
-import { UserInputError } from '../core/base/errors';
-import { findImportedRun } from '../core/metrics/discovery/findImported';
-import type { ImportedRun } from '../core/metrics/discovery/importedRun';
 import type { CliContext } from './command';
 import { inertLines } from './terminalText';
 
@@ -47,31 +44,4 @@ export function warnTo(ctx: Pick<CliContext, 'stderr'>): (message: string) => vo
 export function withReconciled(runs: RunRecord[], reconciled: readonly RunRecord[]): RunRecord[] {
   const fixed = new Map(reconciled.map((r) => [r.id, r]));
   return runs.map((r) => fixed.get(r.id) ?? r);
-}
-
-/**
- * The error for a run name that names no run of this workspace: when it names an imported run (a
- * TensorBoard, MLflow, ... log that `xlens runs` lists after the own runs), says so and where such runs
- * are compared, instead of "no run matches".
- * @param command the subcommand, e.g. `compare`.
- */
-export async function unknownRunError(
-  root: string,
-  ref: string,
-  command: string,
-  ctx: Pick<CliContext, 'signal' | 'cwd'>,
-): Promise<UserInputError> {
-  let imported: ImportedRun | undefined;
-  try {
-    imported = await findImportedRun(root, ref, { signal: ctx.signal, cwd: ctx.cwd });
-  } catch (error) {
-    if (!(error instanceof UserInputError)) {
-      throw error;
-    }
-  }
-  return new UserInputError(
-    imported
-      ? `"${ref}" is an imported ${imported.format} run (${imported.name}); xlens ${command} takes runs of this workspace. Compare imported runs in the editor (Compare Runs in the Runs view), or see this one with \`xlens show ${ref}\`.`
-      : `no run matches "${ref}". List runs with \`xlens runs\`.`,
-  );
 }

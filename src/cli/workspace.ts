@@ -5,6 +5,7 @@ import { UserInputError } from '../core/base/errors';
 import { CONFIG_FILE, findProjectRoot, loadProject } from '../core/config/load';
 import type { ProjectConfig } from '../core/config/types';
 import type { CliContext } from './command';
+import { checkOptions, UsageError } from './usage';
 
 /**
  * The workspace root: the nearest folder from `ctx.cwd` upwards holding `xlens.yaml`.
@@ -42,14 +43,17 @@ export async function loadConfigOrReport(ctx: CliContext, root: string): Promise
 }
 
 /**
- * `util.parseArgs` with strict checking; unknown options and missing values become a UserInputError
- * that names the command's usage.
+ * `util.parseArgs` with strict checking, after {@link checkOptions} has turned each kind of mistake
+ * (unknown option, missing value, a value for a flag) into its own {@link UsageError}.
+ * @param command the subcommand, for the message of a mistake only the strict parse finds.
+ * @throws UsageError (the CLI prints it as one line and exits 2).
  */
 export function parseCommandArgs(
   command: string,
   args: string[],
   options: NonNullable<ParseArgsConfig['options']>,
 ): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
+  checkOptions(args, options);
   try {
     const parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
     return {
@@ -57,9 +61,9 @@ export function parseCommandArgs(
       positionals: parsed.positionals,
     };
   } catch (error) {
-    throw new UserInputError(
-      `xlens ${command}: ${(error as Error).message}. See \`xlens ${command} --help\`.`,
-    );
+    // Node's message spans lines and ends in its own advice: its first sentence is the problem.
+    const first = (error as Error).message.split(/\.?\n|\. /)[0];
+    throw new UsageError(`${first.replace(/\.$/, '')} in \`xlens ${command}\``);
   }
 }
 
@@ -70,7 +74,7 @@ export function positiveInt(name: string, text: string | undefined, fallback: nu
   }
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1) {
-    throw new UserInputError(`--${name} must be a whole number >= 1, not "${text}".`);
+    throw new UsageError(`--${name} must be a whole number >= 1, not "${text}"`, `e.g. --${name} 20`);
   }
   return n;
 }

@@ -31,7 +31,10 @@ describe('xlens monitor on bad input', () => {
       const f = file('p.csv', GOOD);
       const r = await xlensInProcess(f.dir, ['monitor', f.name, '--time', 'date', '--window', bad]);
       assert.equal(r.code, 2, r.stderr);
-      assert.ok(r.stderr.includes(`--window "${bad}": not a window; e.g. --window 1mo`), r.stderr);
+      assert.ok(
+        r.stderr.startsWith(`xlens monitor: --window "${bad}": not a window (e.g. --window 1mo`),
+        r.stderr,
+      );
       noStack(r.stderr);
     });
   }
@@ -40,7 +43,10 @@ describe('xlens monitor on bad input', () => {
     const f = file('p.csv', GOOD);
     const r = await xlensInProcess(f.dir, ['monitor', f.name]);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /give --time <column of dates> and --window <1mo\|7d\|N rows>/);
+    assert.match(
+      r.stderr,
+      /xlens monitor: needs --time <column of dates> and --window <1mo\|7d\|N rows> \(e\.g\. --time date --window 1mo; see xlens monitor --help\)/,
+    );
   });
 
   it('refuses a time column that is not in the file, with a did-you-mean', async () => {

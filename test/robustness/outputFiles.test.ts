@@ -57,7 +57,7 @@ describe('report files never overwrite inputs or records', () => {
       root,
       ['show', 'latest', '--html', 'xlens.yaml'],
       join(root, 'xlens.yaml'),
-      /not a report written by xlens; .*--force/,
+      /not a report written by xlens \(.*--force/,
     );
     await refused(
       root,

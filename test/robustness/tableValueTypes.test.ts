@@ -88,7 +88,10 @@ describe('runs whose params differ in type', () => {
     assert.equal(older.code, 0, older.stderr);
     assert.match(older.stdout, new RegExp(`^${ids[2]}\\s+—$`, 'm'));
     const typo = await xlens(root, ['runs', '--columns', 'id,params.lrr']);
-    assert.match(typo.stderr, /no run has a param "lrr"; did you mean "params\.lr"\?/);
+    assert.match(
+      typo.stderr,
+      /^xlens runs: --columns: no run has a param "lrr" \(did you mean "params\.lr"\?/,
+    );
   });
 
   it('a table or CSV cut by --limit says how many runs it left out', async () => {
@@ -149,10 +152,10 @@ describe('runs whose params differ in type', () => {
     const cases: [string, RegExp][] = [
       [
         'duration > 5x',
-        /--filter: column 12: "5x" is not a duration; write milliseconds or a duration such as 90s/,
+        /--filter: column 12: "5x" is not a duration \(write milliseconds or a duration such as 90s/,
       ],
       ['status == runing', /--filter: column 11: "runing" is no run status \(did you mean "running"\?\)/],
-      ['dirty == maybe', /--filter: column 10: "maybe" is not a value of dirty; write true or false/],
+      ['dirty == maybe', /--filter: column 10: "maybe" is not a value of dirty \(write true or false/],
     ];
     for (const [filter, message] of cases) {
       const result = await xlens(root, ['runs', '--filter', filter]);

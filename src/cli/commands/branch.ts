@@ -1,5 +1,5 @@
 /** `xlens branch <run> <name>`: a branch at a run's code. */
-import { UserInputError } from '../../core/base/errors';
+import { UsageError } from '../usage';
 import { createRunBranch } from '../../core/git/runCode';
 import { RunStore } from '../../core/runs/store';
 import { shortSha } from '../../shared/formatting';
@@ -22,9 +22,7 @@ export const branchCommand: CliCommand = {
   async run(ctx: CliContext): Promise<ExitCode> {
     const { positionals } = parseCommandArgs('branch', ctx.args, {});
     if (positionals.length !== 2) {
-      throw new UserInputError(
-        'xlens branch: name a run and a new branch, e.g. `xlens branch latest:train try-lr`.',
-      );
+      throw new UsageError('needs a run and a new branch', 'e.g. xlens branch latest:train try-lr');
     }
     const root = workspaceRoot(ctx);
     const store = new RunStore(root);

@@ -1,5 +1,5 @@
 /** `xlens checkout <run> [--stash]`: puts a run's code into the working tree. */
-import { UserInputError } from '../../core/base/errors';
+import { UsageError } from '../usage';
 import { checkoutRunCode } from '../../core/git/runCode';
 import { RunStore } from '../../core/runs/store';
 import { shortSha } from '../../shared/formatting';
@@ -26,7 +26,7 @@ export const checkoutCommand: CliCommand = {
   async run(ctx: CliContext): Promise<ExitCode> {
     const { values, positionals } = parseCommandArgs('checkout', ctx.args, { stash: { type: 'boolean' } });
     if (positionals.length !== 1) {
-      throw new UserInputError('xlens checkout: name one run, e.g. `xlens checkout latest:train`.');
+      throw new UsageError(`needs one run (got ${positionals.length})`, 'e.g. xlens checkout latest:train');
     }
     const root = workspaceRoot(ctx);
     const store = new RunStore(root);

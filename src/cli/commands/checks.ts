@@ -1,4 +1,5 @@
 /** `xlens checks [<run>]`: evaluates a run's checks again (or ad hoc ones) and prints each result. */
+import { UsageError } from '../usage';
 import { UserInputError } from '../../core/base/errors';
 import { parseBaseline } from '../../core/checks/baseline';
 import {
@@ -43,7 +44,7 @@ export const checksCommand: CliCommand = {
       json: { type: 'boolean' },
     });
     if (positionals.length > 1) {
-      throw new UserInputError(`xlens checks: one run at a time (got ${positionals.join(', ')}).`);
+      throw new UsageError(`one run at a time (got ${positionals.join(', ')})`, 'name one run');
     }
     const adHoc = (values.check as string[] | undefined) ?? [];
     for (const check of adHoc) {

@@ -1,10 +1,11 @@
 /** `xlens compare <run> <run>...`: params, metric summaries with deltas, and data inputs side by side. */
+import { UsageError } from '../usage';
 import { writeFile } from 'node:fs/promises';
 import { UserInputError } from '../../core/base/errors';
 import { textTable } from '../../core/base/textTable';
+import { formatNameList, splitNameList } from '../../core/compare/nameList';
 import { compareRuns, type ComparedSummary, type RunComparison } from '../../core/compare/comparison';
 import { comparedRunLabel, renderCompareReportHtml } from '../../core/report/compareReport';
-import { seriesFromLines } from '../../core/report/writeRunReport';
 import { reconcileRuns } from '../../core/runs/reconcile';
 import { RunStore } from '../../core/runs/store';
 import type { MetricSummary, RunRecord } from '../../core/runs/types';
@@ -12,7 +13,8 @@ import { ownValue } from '../../shared/dict';
 import { formatDuration, formatNumber, MISSING, shortSha } from '../../shared/formatting';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
 import { checkOutputPath } from '../outputPath';
-import { unknownRunError, warnTo, withReconciled } from '../runText';
+import { findNamedRuns } from '../namedRuns';
+import { warnTo } from '../runText';
 import { inertLines } from '../terminalText';
 import { parseCommandArgs, workspaceRoot } from '../workspace';
 
@@ -20,36 +22,19 @@ const usage = `Usage: xlens compare <run> <run>... [--metrics a,b] [--all-params
 
 Compares runs: the params that differ, each metric's last, min, max and best value per run with the
 difference to the first run (the baseline), and the data inputs (same, changed or missing against the
-baseline). A run is named by its id, a unique prefix of it, latest or latest:<task>.
+baseline). A run is named by its id, a unique prefix of it, latest or latest:<task>; a run another
+tool logged (TensorBoard, MLflow, DVCLive, W&B, Keras or Lightning CSV: the imported runs \`xlens runs\`
+lists) by its name, id or key as \`xlens runs\` and \`xlens import --json\` show them, or a unique prefix.
+Imported runs' figures come from their logs read to the end, as in the editor's compare view.
 
 Options:
-  --metrics a,b   only these metrics, in this order (default: all, key metrics first)
+  --metrics a,b   only these metrics, in this order (default: all, key metrics first); quote a name
+                  holding a comma: --metrics 'loss,"f1,macro"'
   --all-params    list every param, not only those that differ
   --json          the comparison as JSON (params, metrics with deltas, data)
   --html <file>   also write a standalone HTML page with every run's curves overlaid per metric
                   (works offline)
   --force         with --html: replace an existing file that is not an xlens report`;
-
-/** Finds each named run; a name matching nothing is an error naming it. */
-async function findRuns(
-  store: RunStore,
-  refs: readonly string[],
-  reconciled: readonly RunRecord[],
-  ctx: CliContext,
-): Promise<RunRecord[]> {
-  const runs: RunRecord[] = [];
-  for (const ref of refs) {
-    const run = await store.find(ref);
-    if (!run) {
-      throw await unknownRunError(store.root, ref, 'compare', ctx);
-    }
-    if (runs.some((r) => r.id === run.id)) {
-      throw new UserInputError(`run ${run.id} is named twice ("${ref}"); name each run once.`);
-    }
-    runs.push(withReconciled([run], reconciled)[0]);
-  }
-  return runs;
-}
 
 /**
  * Why a run has no summary of a metric: never logged, or every value logged was non-finite (a training
@@ -86,16 +71,20 @@ export function comparisonText(
   allParams: boolean,
 ): string {
   const out: string[] = [];
+  // Where each run comes from, when any was imported from another tool's logs.
+  const withSource = runs.some((run) => run.imported !== undefined);
   out.push(
     textTable(
-      ['', 'RUN', 'TASK', 'STATUS', 'COMMIT', 'DURATION'],
+      ['', 'RUN', 'TASK', 'STATUS', 'COMMIT', 'DURATION', ...(withSource ? ['SOURCE'] : [])],
       runs.map((run, i) => [
         `#${i + 1}`,
         run.id,
         run.task,
-        run.status,
+        // An imported run whose tool records no status reads as such, not as succeeded.
+        run.imported && run.imported.status === undefined ? MISSING : run.status,
         `${shortSha(run.git.commit)}${run.git.dirty ? ' (dirty)' : ''}`,
         formatDuration(run.durationMs),
+        ...(withSource ? [run.imported ? `${run.imported.label} (imported)` : 'xlens'] : []),
       ]),
     ),
   );
@@ -178,21 +167,23 @@ export const compareCommand: CliCommand = {
       force: { type: 'boolean' },
     });
     if (positionals.length < 2) {
-      throw new UserInputError(
-        'xlens compare needs at least two runs, e.g. `xlens compare latest:train 20261206T0912`. List runs with `xlens runs`.',
+      throw new UsageError(
+        `needs at least two runs (got ${positionals.length})`,
+        'e.g. xlens compare latest:train 20261206T0912; xlens runs lists them',
       );
     }
     const store = new RunStore(workspaceRoot(ctx));
     const reconciled = await reconcileRuns(store, { warn: warnTo(ctx) });
-    const runs = await findRuns(store, positionals, reconciled, ctx);
+    const named = await findNamedRuns(store, positionals, reconciled, ctx);
+    const runs = named.map((n) => n.record);
     let metrics: string[] | undefined;
     if (typeof values.metrics === 'string') {
-      metrics = values.metrics.split(',').map((m) => m.trim());
+      metrics = splitNameList(values.metrics, '--metrics');
       const known = new Set(runs.flatMap((run) => Object.keys(run.metrics)));
       const unknown = metrics.filter((m) => !known.has(m));
-      if (metrics.includes('') || unknown.length > 0) {
+      if (unknown.length > 0) {
         throw new UserInputError(
-          `--metrics: ${unknown.length > 0 ? `no compared run has ${unknown.map((m) => `"${m}"`).join(', ')}` : 'an empty name'}; the runs have ${[...known].join(', ') || 'no metrics'}.`,
+          `--metrics: no compared run has ${unknown.map((m) => JSON.stringify(m)).join(', ')}; the runs have ${formatNameList([...known]) || 'no metrics'}.`,
         );
       }
     }
@@ -203,8 +194,8 @@ export const compareCommand: CliCommand = {
         force: values.force === true,
       });
       const series = [];
-      for (const run of runs) {
-        series.push(seriesFromLines((await store.readMetrics(run.id)).lines));
+      for (const run of named) {
+        series.push(await run.series());
       }
       await writeFile(out, renderCompareReportHtml(runs, comparison, series));
       ctx.stderr.write(`wrote ${out}\n`);

@@ -1,4 +1,5 @@
 /** `xlens diff <a> <b> [--patch]`: what changed between two runs: params, data inputs and code. */
+import { UsageError } from '../usage';
 import { UserInputError } from '../../core/base/errors';
 import { compareRuns } from '../../core/compare/comparison';
 import { diffCommits } from '../../core/git/gitContext';
@@ -7,7 +8,8 @@ import { RunStore } from '../../core/runs/store';
 import type { RunRecord } from '../../core/runs/types';
 import { MISSING, shortSha } from '../../shared/formatting';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
-import { unknownRunError, warnTo, withReconciled } from '../runText';
+import { findNamedRuns } from '../namedRuns';
+import { warnTo } from '../runText';
 import { inertLines } from '../terminalText';
 import { parseCommandArgs, workspaceRoot } from '../workspace';
 
@@ -16,7 +18,9 @@ const usage = `Usage: xlens diff <run a> <run b> [--patch]
 What changed from run a to run b: params (changed, added, removed), data inputs (same, changed,
 missing: by content hash) and code (git diff --stat between the runs' code: each run's snapshot of
 uncommitted changes, or its commit when the tree was clean). Runs are named by id, unique prefix,
-latest or latest:<task>.
+latest or latest:<task>; a run another tool logged (an imported run \`xlens runs\` lists) by its name, id or
+key. An imported run has params but no data fingerprints and no snapshot of its code: for it, the diff
+shows the params and says what it lacks.
 
 Options:
   --patch   the code's full patch instead of the list of changed files`;
@@ -40,6 +44,18 @@ function valueText(value: unknown, other?: unknown): string {
   return typeof value === 'string' && unclear ? JSON.stringify(value) : text;
 }
 
+/** `<id> is a run imported from <tool>'s logs: it has`, the start of what an imported run lacks. */
+function lacks(run: RunRecord): string {
+  return `${run.id} is a run imported from ${run.imported?.label ?? 'another tool'}'s logs: it has`;
+}
+
+/** The commit another tool recorded for an imported run, for the user to compare by hand. */
+function codeNote(run: RunRecord): string {
+  return run.git.commit
+    ? ` (${run.imported?.label ?? 'its tool'} recorded commit ${shortSha(run.git.commit)}, without uncommitted changes)`
+    : ' or commit';
+}
+
 export const diffCommand: CliCommand = {
   name: 'diff',
   summary: 'what changed between two runs: params, data and code (git diff)',
@@ -47,19 +63,15 @@ export const diffCommand: CliCommand = {
   async run(ctx: CliContext): Promise<ExitCode> {
     const { values, positionals } = parseCommandArgs('diff', ctx.args, { patch: { type: 'boolean' } });
     if (positionals.length !== 2) {
-      throw new UserInputError('xlens diff needs two runs, e.g. `xlens diff 20261206T0912 latest:train`.');
+      throw new UsageError(
+        `needs two runs (got ${positionals.length})`,
+        'e.g. xlens diff 20261206T0912 latest:train',
+      );
     }
     const root = workspaceRoot(ctx);
     const store = new RunStore(root);
     const reconciled = await reconcileRuns(store, { warn: warnTo(ctx) });
-    const runs: RunRecord[] = [];
-    for (const ref of positionals) {
-      const run = await store.find(ref);
-      if (!run) {
-        throw await unknownRunError(store.root, ref, 'diff', ctx);
-      }
-      runs.push(withReconciled([run], reconciled)[0]);
-    }
+    const runs = (await findNamedRuns(store, positionals, reconciled, ctx)).map((n) => n.record);
     const [a, b] = runs;
     const comparison = compareRuns(runs, { metrics: [] });
     const out: string[] = [`${a.id} (${a.task}) → ${b.id} (${b.task})`, ''];
@@ -76,7 +88,10 @@ export const diffCommand: CliCommand = {
       );
     }
     out.push('');
-    if (comparison.data.length === 0) {
+    const importedOne = [a, b].find((run) => run.imported !== undefined);
+    if (importedOne) {
+      out.push(`Data: ${lacks(importedOne)} no data fingerprints recorded; no data to compare.`);
+    } else if (comparison.data.length === 0) {
       out.push('Data: no inputs recorded.');
     } else {
       out.push(comparison.data.every((d) => !d.differs) ? 'Data: the same.' : 'Data:');
@@ -94,7 +109,11 @@ export const diffCommand: CliCommand = {
     out.push('');
     const from = runCodeCommit(a);
     const to = runCodeCommit(b);
-    if (!from || !to) {
+    if (importedOne) {
+      out.push(
+        `Code: ${lacks(importedOne)} no snapshot of its code${codeNote(importedOne)}; no code to compare.`,
+      );
+    } else if (!from || !to) {
       out.push(`Code: ${!from ? a.id : b.id} was not recorded in a git repository; no code to compare.`);
     } else if (from === to) {
       out.push(`Code: the same (${shortSha(from)}).`);

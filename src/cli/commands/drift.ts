@@ -3,8 +3,8 @@
  * JSON and/or a standalone HTML report. Drift found is still exit 0; bad input is exit 2, and so is data
  * where no column could be tested (after the report is printed and written).
  */
+import { UsageError } from '../usage';
 import { resolve } from 'node:path';
-import { UserInputError } from '../../core/base/errors';
 import { CLI_HINTS, runDrift } from '../../core/drift/engine';
 import { formatDriftReport } from '../../core/drift/textReport';
 import { applyDriftFlags, type DriftFlags } from '../../core/drift/options';
@@ -70,9 +70,9 @@ export const driftCommand: CliCommand = {
       force: { type: 'boolean' },
     });
     if (positionals.length !== 2) {
-      throw new UserInputError(
-        `xlens drift needs two files, the reference and the current data (got ${positionals.length}). ` +
-          `Example: xlens drift data/2012.csv data/2015.csv`,
+      throw new UsageError(
+        `needs two files, the reference and the current data (got ${positionals.length})`,
+        'e.g. xlens drift data/2012.csv data/2015.csv',
       );
     }
     const flags: DriftFlags = {

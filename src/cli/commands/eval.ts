@@ -2,6 +2,7 @@
  * `xlens eval <predictions>`: classification or regression metrics and curves of a predictions file
  * from any model, as scikit-learn computes them, as a table, JSON and/or a standalone HTML report.
  */
+import { UsageError } from '../usage';
 import { resolve } from 'node:path';
 import { UserInputError } from '../../core/base/errors';
 import { evaluateFile } from '../../core/eval/evaluateFile';
@@ -77,8 +78,9 @@ export const evalCommand: CliCommand = {
       force: { type: 'boolean' },
     });
     if (positionals.length !== 1) {
-      throw new UserInputError(
-        `xlens eval needs one predictions file (got ${positionals.length}). Example: xlens eval predictions.csv`,
+      throw new UsageError(
+        `needs one predictions file (got ${positionals.length})`,
+        'e.g. xlens eval predictions.csv',
       );
     }
     const problem = text(values.problem);

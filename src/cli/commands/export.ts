@@ -1,7 +1,7 @@
 /** `xlens export --mlflow <mlruns folder> [<run>...]`: runs into an MLflow file store. */
+import { UsageError } from '../usage';
 import { basename } from 'node:path';
 import { resolve } from 'node:path';
-import { UserInputError } from '../../core/base/errors';
 import { exportToMlflow } from '../../core/export/mlflowFileStore';
 import { exportToMlflowSqlite } from '../../core/export/mlflowSqlite';
 import { RunStore } from '../../core/runs/store';
@@ -30,7 +30,7 @@ export const exportCommand: CliCommand = {
     const { values, positionals } = parseCommandArgs('export', ctx.args, { mlflow: { type: 'string' } });
     const target = values.mlflow as string | undefined;
     if (target === undefined) {
-      throw new UserInputError('xlens export: say where, e.g. `xlens export --mlflow mlruns`.');
+      throw new UsageError('no destination given', 'e.g. xlens export --mlflow mlruns');
     }
     const sqlite = /\.(db|sqlite3?)$/i.test(basename(target));
     const store = new RunStore(workspaceRoot(ctx));

@@ -1,4 +1,5 @@
 /** `xlens gc`: deletes old runs (folders and refs), never running or starred ones. */
+import { UsageError } from '../usage';
 import { UserInputError } from '../../core/base/errors';
 import { parseDuration } from '../../core/config/duration';
 import { executeGc, planGc } from '../../core/runs/gc';
@@ -37,8 +38,9 @@ export const gcCommand: CliCommand = {
       'dry-run': { type: 'boolean' },
     });
     if (positionals.length > 0) {
-      throw new UserInputError(
-        `xlens gc takes no runs (got ${positionals.join(' ')}); to delete given runs use \`xlens rm\`.`,
+      throw new UsageError(
+        `xlens gc takes no runs (got ${positionals.join(' ')})`,
+        'to delete given runs, use xlens rm',
       );
     }
     let keep: number | undefined;
@@ -56,6 +58,9 @@ export const gcCommand: CliCommand = {
           `--older-than: "${String(values['older-than'])}" is not an age; write e.g. 30d, 12h or 90m.`,
         );
       }
+    }
+    if (keep === undefined && olderThanMs === undefined) {
+      throw new UsageError('no runs chosen to delete', 'give --keep N, --older-than 30d, or both');
     }
     const dryRun = values['dry-run'] === true;
     const store = new RunStore(workspaceRoot(ctx));

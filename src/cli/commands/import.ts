@@ -2,6 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, extname, relative, resolve, sep } from 'node:path';
 import { UserInputError } from '../../core/base/errors';
+import { UsageError } from '../usage';
 import { fileKind, NotRegularFileError } from '../../core/base/regularFile';
 import { discoverImportedRuns } from '../../core/metrics/discovery/discovery';
 import type { ImportedRun } from '../../core/metrics/discovery/importedRun';
@@ -41,15 +42,17 @@ export const importCommand: CliCommand = {
       watch: { type: 'boolean' },
     });
     if (positionals.length !== 1) {
-      throw new UserInputError(
-        'xlens import: give exactly one <path> (a folder or a log file). See `xlens import --help`.',
+      throw new UsageError(
+        `needs exactly one <path> (got ${positionals.length})`,
+        'give a folder to scan or a log file',
       );
     }
     const path = resolve(ctx.cwd, positionals[0]);
     if (!existsSync(path)) {
       if (values.watch !== true) {
-        throw new UserInputError(
-          `xlens import: ${path} does not exist. Add --watch to wait for it (e.g. before a training starts).`,
+        throw new UsageError(
+          `${path} does not exist`,
+          'add --watch to wait for it, e.g. before a training starts',
         );
       }
       ctx.stderr.write(inertLines(`Waiting for ${path} to appear (Ctrl-C stops).\n`));
@@ -61,8 +64,9 @@ export const importCommand: CliCommand = {
     const info = statSync(path);
     if (!info.isFile() && !info.isDirectory()) {
       // A FIFO would block the readers forever: only folders and regular files are read.
-      throw new UserInputError(
-        `xlens import: ${new NotRegularFileError(path, fileKind(info)).message}; give a folder to scan or a log file.`,
+      throw new UsageError(
+        new NotRegularFileError(path, fileKind(info)).message,
+        'give a folder to scan or a log file',
       );
     }
     const result = await discoverImportedRuns(path, { signal: ctx.signal });

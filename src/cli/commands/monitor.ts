@@ -3,6 +3,7 @@
  * metrics and the drift of the feature columns against a reference, as a table, JSON and/or a
  * standalone HTML report with the series charted and failed checks marked.
  */
+import { UsageError } from '../usage';
 import { resolve } from 'node:path';
 import { UserInputError } from '../../core/base/errors';
 import { CLI_HINTS } from '../../core/drift/engine';
@@ -96,17 +97,18 @@ export const monitorCommand: CliCommand = {
       force: { type: 'boolean' },
     });
     if (positionals.length !== 1) {
-      throw new UserInputError(
-        `xlens monitor needs one predictions file (got ${positionals.length}). ` +
-          'Example: xlens monitor predictions.csv --time date --window 1mo',
+      throw new UsageError(
+        `needs one predictions file (got ${positionals.length})`,
+        'e.g. xlens monitor predictions.csv --time date --window 1mo',
       );
     }
     const time = text(values.time);
     const windowText = text(values.window);
     if (time === undefined || windowText === undefined) {
-      throw new UserInputError(
-        `xlens monitor: give ${time === undefined ? '--time <column of dates>' : ''}${time === undefined && windowText === undefined ? ' and ' : ''}` +
-          `${windowText === undefined ? '--window <1mo|7d|N rows>' : ''}, e.g. --time date --window 1mo.`,
+      throw new UsageError(
+        `needs ${time === undefined ? '--time <column of dates>' : ''}${time === undefined && windowText === undefined ? ' and ' : ''}` +
+          `${windowText === undefined ? '--window <1mo|7d|N rows>' : ''}`,
+        'e.g. --time date --window 1mo',
       );
     }
     const window = parseWindow(windowText);

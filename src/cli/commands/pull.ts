@@ -1,5 +1,5 @@
 /** `xlens pull [<remote>]`: brings runs shared through a git remote into this workspace. */
-import { UserInputError } from '../../core/base/errors';
+import { UsageError } from '../usage';
 import { RunStore } from '../../core/runs/store';
 import { pullRuns } from '../../core/share/share';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
@@ -24,7 +24,7 @@ export const pullCommand: CliCommand = {
   async run(ctx: CliContext): Promise<ExitCode> {
     const { positionals } = parseCommandArgs('pull', ctx.args, {});
     if (positionals.length > 1) {
-      throw new UserInputError('xlens pull: one remote at most, e.g. `xlens pull origin`.');
+      throw new UsageError(`one remote at most (got ${positionals.length})`, 'e.g. xlens pull origin');
     }
     const remote = positionals[0] ?? 'origin';
     const store = new RunStore(workspaceRoot(ctx));

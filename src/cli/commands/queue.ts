@@ -1,4 +1,5 @@
 /** `xlens queue`: the workspace's local run queue: list, cancel, and the worker's own entry. */
+import { UsageError } from '../usage';
 import { UserInputError } from '../../core/base/errors';
 import { cancelQueuedRun, liveWorker, startQueueWorker } from '../../core/queue/localQueue';
 import { readQueue } from '../../core/queue/queueFiles';
@@ -41,15 +42,16 @@ export const queueCommand: CliCommand = {
     }
     if (action === 'cancel') {
       if (rest.length !== 1) {
-        throw new UserInputError('xlens queue cancel: name one run, e.g. `xlens queue cancel <run id>`.');
+        throw new UsageError('queue cancel needs one run', 'e.g. xlens queue cancel <run id>');
       }
       return cancel(ctx, root, rest[0]);
     }
     if (action === 'worker' && rest.length === 0) {
       return work(ctx, root);
     }
-    throw new UserInputError(
-      `xlens queue: unknown action "${action}"; use \`xlens queue\`, \`xlens queue cancel <run>\` or \`xlens queue worker\`.`,
+    throw new UsageError(
+      `unknown action "${action}"`,
+      'use xlens queue, xlens queue cancel <run> or xlens queue worker',
     );
   },
 };

@@ -1,5 +1,5 @@
 /** `xlens reproduce <run>`: re-runs a run from its recorded code, data and params, and compares. */
-import { UserInputError } from '../../core/base/errors';
+import { UsageError } from '../usage';
 import { textTable } from '../../core/base/textTable';
 import type { MetricComparison } from '../../core/reproduce/comparison';
 import { reproduceRun } from '../../core/reproduce/reproduce';
@@ -58,8 +58,9 @@ export const reproduceCommand: CliCommand = {
       json: { type: 'boolean' },
     });
     if (positionals.length !== 1) {
-      throw new UserInputError(
-        'xlens reproduce: name one run, e.g. `xlens reproduce latest:train` (see `xlens runs`).',
+      throw new UsageError(
+        `needs one run (got ${positionals.length})`,
+        'e.g. xlens reproduce latest:train; xlens runs lists them',
       );
     }
     const overrides = parseOverrides((values.set as string[] | undefined) ?? []);

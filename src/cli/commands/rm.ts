@@ -1,4 +1,5 @@
 /** `xlens rm <run>...`: deletes runs of this workspace (folder and git snapshot ref). */
+import { UsageError } from '../usage';
 import { UserInputError } from '../../core/base/errors';
 import { isAlive } from '../../core/base/process';
 import { reconcileRuns } from '../../core/runs/reconcile';
@@ -33,8 +34,9 @@ export const rmCommand: CliCommand = {
       json: { type: 'boolean' },
     });
     if (positionals.length === 0) {
-      throw new UserInputError(
-        'xlens rm: name the runs to delete, e.g. `xlens rm latest` or `xlens rm 20261124T090612Z-7f3a09c2`; list them with `xlens runs`.',
+      throw new UsageError(
+        'no runs named',
+        'e.g. xlens rm latest or xlens rm 20261124T090612Z-7f3a09c2; xlens runs lists them',
       );
     }
     const store = new RunStore(workspaceRoot(ctx));
@@ -51,7 +53,7 @@ export const rmCommand: CliCommand = {
       );
       if (running.length > 0) {
         throw new UserInputError(
-          `xlens rm: ${running.map((r) => `${r.id} (${r.task})`).join(', ')} ${running.length === 1 ? 'is' : 'are'} ` +
+          `${running.map((r) => `${r.id} (${r.task})`).join(', ')} ${running.length === 1 ? 'is' : 'are'} ` +
             'still running; cancel it first (Ctrl-C where it runs, or Cancel Run in the editor), or add --force to delete it anyway.',
         );
       }

@@ -1,4 +1,5 @@
 /** `xlens run <task>`: runs a task of xlens.yaml as a tracked run, streaming its output. */
+import { UsageError } from '../usage';
 import { UserInputError } from '../../core/base/errors';
 import { parseParamOverride } from '../../core/config/params';
 import { checkCounts, checkResultText, checksSummaryText } from '../../core/checks/evaluate';
@@ -112,11 +113,12 @@ export const runCommand: CliCommand = {
       detach: { type: 'boolean' },
     });
     if (positionals.length !== 1) {
-      throw new UserInputError(
-        positionals.length === 0
-          ? 'xlens run: name the task to run, e.g. `xlens run train` (tasks are listed in xlens.yaml).'
-          : `xlens run: one task at a time (got ${positionals.join(', ')}); pass extra arguments after --.`,
-      );
+      throw positionals.length === 0
+        ? new UsageError('no task named', 'e.g. xlens run train; the tasks are listed in xlens.yaml')
+        : new UsageError(
+            `one task at a time (got ${positionals.join(', ')})`,
+            'pass extra arguments after --',
+          );
     }
     const taskName = positionals[0];
     const overrides = parseOverrides((values.set as string[] | undefined) ?? []);

@@ -1,7 +1,7 @@
 /** `xlens runs`: lists runs, newest first, as a table or JSON. */
-import { join } from 'node:path';
-import { discoverImportedRuns } from '../../core/metrics/discovery/discovery';
-import type { ImportedRun, ImportedRunsResult } from '../../core/metrics/discovery/importedRun';
+import { UsageError } from '../usage';
+import type { ImportedRun } from '../../core/metrics/discovery/importedRun';
+import { scanImportedRuns } from '../namedRuns';
 import { checkCounts } from '../../core/checks/evaluate';
 import { nestImportedRuns } from '../../core/metrics/mlflow/nesting';
 import { keyMetricsText, lastValues } from '../../core/runs/keyMetrics';
@@ -16,7 +16,6 @@ import { MISSING, shortSha } from '../../shared/formatting';
 import { metricsText, runDuration } from '../runText';
 import { parseCommandArgs, positiveInt, workspaceRoot } from '../workspace';
 import { inertLines } from '../terminalText';
-import { UserInputError } from '../../core/base/errors';
 import { runsCsv } from '../../core/compare/table';
 import { matchesFilter } from '../../core/compare/filter';
 import { importedRunRecord } from '../../core/runs/importedRecord';
@@ -37,6 +36,9 @@ changed runs only).
 Fields (for --columns, --sort and --filter): run attributes (id, task, status, started, duration,
 commit, branch, dirty), params as params.<key>, metrics by name with an optional :min, :max, :best,
 :last (the default) or :@<step> (the value at that step), e.g. val_loss:min, loss:@100.
+In --columns and --sort, fields are separated by commas; quote a name holding a comma (or starting
+with a quote or a space) in " or ', with \\ before a quote inside: --columns 'id,"f1,macro":max',
+--sort='-"f1,macro"' (in --filter, quote it the same way: '"f1,macro" > 0.5').
 
 Options:
   --task <task>   only runs of this task (imported runs: those of its metrics: sources)
@@ -73,7 +75,7 @@ export const runsCommand: CliCommand = {
       csv: { type: 'boolean' },
     });
     if (values.csv === true && values.json === true) {
-      throw new UserInputError('xlens runs: --csv and --json are alternatives; give one.');
+      throw new UsageError('--csv and --json are alternatives', 'give one');
     }
     // An export is complete unless a limit is asked for; the table shows the newest 20.
     const limit = positiveInt(
@@ -106,7 +108,7 @@ export const runsCommand: CliCommand = {
     // applies to them too, so their names count as fields.
     const found =
       values.csv !== true && (!json || listImported)
-        ? (await importedRuns(store, ctx.signal)).runs
+        ? (await scanImportedRuns(store, ctx.signal)).runs
         : undefined;
     const ofTaskImported = found?.filter((r) => task === undefined || r.task === task);
     const importedRecords = table.filter !== undefined ? (ofTaskImported ?? []).map(importedRunRecord) : [];
@@ -204,21 +206,6 @@ function checksCell(run: RunRecord): string {
     return MISSING;
   }
   return failed === 0 ? `${passed}/${passed} ✔` : `${failed}/${passed + failed} ✖`;
-}
-
-/**
- * The imported runs of the workspace, with the scan's cache in `.xlens/cache/` so logs unchanged since
- * the last listing are not read again (see `src/core/metrics/discovery/discoveryCache.ts`).
- */
-async function importedRuns(store: RunStore, signal: AbortSignal): Promise<ImportedRunsResult> {
-  // Nothing is created when there is nothing to cache (a workspace without logs stays untouched);
-  // `.xlens/.gitignore` comes before the cache under `.xlens/`, and a workspace that cannot be
-  // written (read-only, full) is scanned without writing the cache.
-  return discoverImportedRuns(store.root, {
-    signal,
-    cacheFile: join(store.storeDir, 'cache', 'imported-runs.json'),
-    beforeCacheWrite: () => store.ensureIgnored(),
-  });
 }
 
 /** The imported runs (at most `limit`) as a table after our own runs. */

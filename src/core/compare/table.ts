@@ -4,11 +4,11 @@
  * by the experiments table view, so both show the same values in the same order.
  */
 import { stringify } from 'csv-stringify/sync';
-import { UserInputError } from '../base/errors';
 import { keyMetricNames } from '../runs/keyMetrics';
 import type { RunRecord } from '../runs/types';
 import { parseFieldName, type FieldCatalog } from './fieldNames';
 import { compareSortKeys, fieldSortKeys } from '../../shared/fieldOrder';
+import { splitNameList } from './nameList';
 import {
   fieldId,
   fieldValue,
@@ -24,31 +24,24 @@ export interface SortKey {
   descending: boolean;
 }
 
-/** Splits a comma-separated list of field names; empty items are refused. */
-function splitList(text: string, what: string): string[] {
-  const items = text.split(',').map((item) => item.trim());
-  if (items.some((item) => item === '')) {
-    throw new UserInputError(`${what}: an empty name in "${text}"; separate field names with single commas.`);
-  }
-  return items;
-}
-
 /**
- * Parses `--columns`: comma-separated field names (`task,status,params.lr,val_loss:min,loss:@100`).
+ * Parses `--columns`: comma-separated field names (`task,status,params.lr,val_loss:min,loss:@100`),
+ * a name holding a comma quoted (`"f1,macro":max`; see `nameList.ts`).
  * @throws UserInputError for an empty item or an unknown field (see `parseFieldName`).
  */
 export function parseColumns(text: string, catalog: FieldCatalog, what = '--columns'): Field[] {
-  return splitList(text, what).map((name) => parseFieldName(name, catalog, what));
+  return splitNameList(text, what).map((name) => parseFieldName(name, catalog, what));
 }
 
 /**
  * Parses `--sort`: comma-separated field names, each ascending, or descending with a leading `-` or a
- * trailing ` desc` (`-val_accuracy,task` or `val_accuracy desc, task asc`). Earlier keys decide first;
+ * trailing ` desc` (`-val_accuracy,task` or `val_accuracy desc, task asc`), a name holding a comma
+ * quoted (`-"f1,macro"` or `"f1,macro" desc`; see `nameList.ts`). Earlier keys decide first;
  * ties keep the runs' order (newest first).
  * @throws UserInputError for an empty item or an unknown field.
  */
 export function parseSort(text: string, catalog: FieldCatalog, what = '--sort'): SortKey[] {
-  return splitList(text, what).map((item) => {
+  return splitNameList(text, what).map((item) => {
     const direction = /\s+(asc|desc)$/i.exec(item);
     const name = direction ? item.slice(0, direction.index) : item;
     const descending = direction ? direction[1].toLowerCase() === 'desc' : name.startsWith('-');

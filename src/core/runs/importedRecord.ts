@@ -7,10 +7,10 @@
 import { createHash } from 'node:crypto';
 import type { ImportedRun } from '../metrics/discovery/importedRun';
 import type { MetricPoint, MetricSourceKind } from '../metrics/series';
-import { dict } from '../../shared/dict';
+import { dict, dictFrom } from '../../shared/dict';
 import { importedRunState } from './importedFollower';
 import { addToSummary } from './summaries';
-import type { MetricSummary, RunRecord } from './types';
+import type { MetricSummary, ParamValue, RunRecord } from './types';
 
 /** How each format reads in listings (the Runs view's groups, the table's `source` column). */
 export const IMPORTED_FORMAT_LABELS: Readonly<Record<MetricSourceKind, string>> = {
@@ -160,5 +160,25 @@ export function importedRunRecord(run: ImportedRun): RunRecord {
       source: { path: run.source, runId: importedRunState(run).source.sourceRunId },
       ...(run.status !== undefined ? { status: run.status } : {}),
     },
+  };
+}
+
+/**
+ * The record of an imported run once its source was read: `base` (from {@link importedRunRecord}) with
+ * the params as the source last gave them and, when any series was read, metric summaries from those
+ * series (finite points; see {@link seriesSummaries}) instead of the scan's listing. The compare view and
+ * `xlens compare` both make their records here, so they show the same numbers.
+ * @param params the source's params (undefined: keep `base`'s).
+ * @param series metric name → points in step order, as read.
+ */
+export function readImportedRecord(
+  base: RunRecord,
+  params: Readonly<Record<string, ParamValue>> | undefined,
+  series: ReadonlyMap<string, readonly MetricPoint[]>,
+): RunRecord {
+  return {
+    ...base,
+    ...(params ? { params: dictFrom(Object.entries(params)) } : {}),
+    ...(series.size > 0 ? { metrics: seriesSummaries(series) } : {}),
   };
 }

@@ -9,7 +9,7 @@ import type { Disposable } from '../../core/base/disposable';
 import type { ImportedRun } from '../../core/metrics/discovery/importedRun';
 import type { MetricPoint } from '../../core/metrics/series';
 import { ImportedFollower, importedRunState, type WatchSources } from '../../core/runs/importedFollower';
-import { importedRunRecord, seriesSummaries } from '../../core/runs/importedRecord';
+import { importedRunRecord, readImportedRecord } from '../../core/runs/importedRecord';
 import type { RunFollowers } from '../../core/runs/runFollowers';
 import type { RunRecord } from '../../core/runs/types';
 
@@ -92,11 +92,7 @@ export class ImportedComparedRun implements ComparedRun {
     if (this.cached === undefined && this.base !== undefined) {
       const follower = this.follower;
       const series = follower?.series ?? NO_SERIES;
-      this.cached = {
-        ...this.base,
-        ...(follower ? { params: { ...follower.imported.params } } : {}),
-        ...(series.size > 0 ? { metrics: seriesSummaries(series) } : {}),
-      };
+      this.cached = readImportedRecord(this.base, follower?.imported.params, series);
     }
     return this.cached;
   }

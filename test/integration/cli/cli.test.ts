@@ -119,10 +119,13 @@ describe('xlens CLI (real processes)', () => {
     const root = makeRepo({ 'xlens.yaml': CONFIG, 'train.js': TRAIN });
     const cases: [string[], RegExp][] = [
       [['run', 'trian'], /no task "trian".* Did you mean "train"\?/],
-      [['run', 'train', '--set', 'epoch=2'], /no param "epoch". Did you mean "epochs"\?/],
+      [
+        ['run', 'train', '--set', 'epoch=2'],
+        /^xlens run: --set epoch: .*no param "epoch" \(did you mean "epochs"\?/,
+      ],
       [['run', 'train', '--set', 'epochs'], /write --set key=value/],
-      [['runs', '--bogus'], /xlens runs: Unknown option '--bogus'/],
-      [['rnus'], /unknown command "rnus". Did you mean "runs"\?/],
+      [['runs', '--bogus'], /^xlens runs: unknown option --bogus \(/],
+      [['rnus'], /^xlens: unknown command "rnus" \(did you mean xlens runs; see xlens --help\)\n$/],
       [['show', 'nope'], /no run matches "nope"/],
     ];
     for (const [args, pattern] of cases) {

@@ -36,7 +36,7 @@ describe('drift thresholds and columns (real CLI process)', () => {
     assert.equal(five.stdout, '');
     assert.match(
       five.stderr,
-      /^xlens: --threshold 5: a p-value level must be between 0 and 1: the default tests use p-values .*\(e\.g\. method wasserstein, threshold 1\.5\)\.\n$/,
+      /^xlens drift: --threshold 5: a p-value level must be between 0 and 1: the default tests use p-values .*\(e\.g\. method wasserstein, threshold 1\.5\); see xlens drift --help\)\n$/,
     );
     const ks = await xlens(dir, [
       'drift',

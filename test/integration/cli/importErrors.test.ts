@@ -12,7 +12,7 @@ describe('xlens import: bad paths (real CLI process)', () => {
     assert.equal(r.code, 2);
     assert.equal(
       r.stderr.trim(),
-      `xlens: xlens import: ${join(dir, 'no/such/logs')} does not exist. Add --watch to wait for it (e.g. before a training starts).`,
+      `xlens import: ${join(dir, 'no/such/logs')} does not exist (add --watch to wait for it, e.g. before a training starts; see xlens import --help)`,
     );
   });
 

@@ -30,7 +30,7 @@ describe('output files of xlens drift and xlens show (real CLI process)', () => 
       assert.equal(r.code, 2, r.stderr);
       assert.equal(
         r.stderr.trim(),
-        `xlens: ${flag} ${dir}: is a folder; give a file name, e.g. ${join(dir, example)}`,
+        `xlens drift: ${flag} ${dir}: is a folder (give a file name, e.g. ${join(dir, example)}; see xlens drift --help)`,
       );
       assert.equal(r.stdout, '', 'no table: the check comes before the work');
     }
@@ -45,7 +45,7 @@ describe('output files of xlens drift and xlens show (real CLI process)', () => 
     assert.equal(proc.code, 2);
     assert.match(
       proc.stderr,
-      /^xlens: --json \/proc\/x\.json: cannot write there \(.+\); give another file name\.\n$/,
+      /^xlens drift: --json \/proc\/x\.json: cannot write there \(.+\) \(give another file name; see xlens drift --help\)\n$/,
     );
     for (const r of [underFile, proc]) {
       assert.doesNotMatch(r.stderr, /unexpected error|\n\s+at /);
@@ -72,7 +72,7 @@ describe('output files of xlens drift and xlens show (real CLI process)', () => 
     assert.equal(r.code, 2, r.stderr);
     assert.equal(
       r.stderr.trim(),
-      `xlens: --html ${root}: is a folder; give a file name, e.g. ${join(root, 'report.html')}`,
+      `xlens show: --html ${root}: is a folder (give a file name, e.g. ${join(root, 'report.html')}; see xlens show --help)`,
     );
   });
 });

@@ -102,7 +102,7 @@ describe('xlens runs as an experiments table (real CLI process)', () => {
     assert.equal(bad.code, 2);
     assert.match(
       bad.stderr,
-      /--filter: column 1: no run has a metric or param "val_acuracy"; did you mean "val_accuracy"\?/,
+      /--filter: column 1: no run has a metric or param "val_acuracy" \(did you mean "val_accuracy"\?/,
     );
     assert.doesNotMatch(bad.stderr, /\n\s+at /, 'no stack trace');
     const sort = await xlens(root, ['runs', '--sort', 'params.lr:max']);

@@ -82,6 +82,6 @@ describe('xlens show <imported run>', () => {
 
     const html = await xlens(root, ['show', RUN_ID, '--html', 'r.html']);
     assert.equal(html.code, 2);
-    assert.match(html.stderr, /imported mlflow run; HTML reports are made for runs of this workspace/);
+    assert.match(html.stderr, /imported mlflow run \(HTML reports are made for runs of this workspace/);
   });
 });
