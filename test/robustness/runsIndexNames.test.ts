@@ -69,9 +69,10 @@ describe('runs index with names of Object.prototype', () => {
               metrics: {},
               artifacts: [],
             });
+            // Replaced through functions: a name such as `$&` in a replacement string is a pattern.
             const text = JSON.stringify(run)
-              .replace('"params":{}', `"params":${params}`)
-              .replace(/"git":\{[^}]*\}/, `"git":${git}`);
+              .replace('"params":{}', () => `"params":${params}`)
+              .replace(/"git":\{[^}]*\}/, () => `"git":${git}`);
             writeFileSync(store.file(run.id, 'record'), text);
           }
           const parsed = (await store.list()).runs;
