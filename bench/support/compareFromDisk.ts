@@ -32,10 +32,14 @@ const STEP_MS = 37;
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-/** Heap in use after a full collection (what is retained), in MB. */
+/**
+ * Memory in use after a full collection (what is retained), in MB: the JavaScript heap plus the
+ * backing stores of array buffers (typed arrays' bytes live outside the heap).
+ */
 export function retainedHeapMB(): number {
   gc();
-  return process.memoryUsage().heapUsed / 1e6;
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return (heapUsed + arrayBuffers) / 1e6;
 }
 
 /**
@@ -46,7 +50,7 @@ export function retainedHeapMB(): number {
  */
 export async function writeRunFolders(
   root: string,
-  states: readonly ComparedRunState[],
+  states: readonly ComparedRunState<readonly MetricPoint[]>[],
 ): Promise<{ ids: string[]; bytes: number }> {
   const store = new RunStore(root);
   const texts = new Map<string, { text: Buffer; summaries: Record<string, MetricSummary> }>();
@@ -125,7 +129,8 @@ export async function openFromDisk(root: string, ids: readonly string[]): Promis
       if (record === undefined || lease.follower.warnings.length > 0) {
         throw new Error(`run ${lease.follower.runDir} was not read: ${lease.follower.warnings.join('; ')}`);
       }
-      states.push({ record, series: lease.follower.series });
+      // The compare view reads a run of the store's columns (features/compare/comparedRuns.ts).
+      states.push({ record, series: lease.follower.columns });
     }
     const before = performance.now();
     const snapshot = buildCompareSnapshot(states, DEFAULT_COMPARE_OPTIONS);
