@@ -242,6 +242,7 @@ async function fromDisk(states: readonly ComparedRunState<readonly MetricPoint[]
     ['read bytes of every metrics.jsonl (baseline)', bytesMs],
     ['read + split + JSON.parse of every line (baseline)', parseMs],
     ['RunFollowers leases: every first read done (ours)', opened.readMs],
+    ['  of which garbage collection', opened.readGcMs],
     ['host snapshot from the followers (ours)', opened.snapshotMs],
   ] as const) {
     console.log(`${name.padEnd(58)}${ms.toFixed(0).padStart(8)}`);

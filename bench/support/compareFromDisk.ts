@@ -14,6 +14,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { writeFile } from 'node:fs/promises';
 import type { MetricPoint } from '../../src/core/metrics/series';
 import { metricsFileLine } from '../../src/core/runs/metricsFile';
@@ -106,6 +107,8 @@ function metricsText(series: [string, readonly MetricPoint[]][]): {
 export interface FromDisk {
   /** From the first lease to every lease's first read done, ms. */
   readMs: number;
+  /** Of {@link readMs}, the time spent in garbage collection (pauses on the main thread), ms. */
+  readGcMs: number;
   /** The host's snapshot from the followers' records and series, ms. */
   snapshotMs: number;
   /** Heap retained with the runs read (after a full collection), MB; includes the bench's own data. */
@@ -119,10 +122,18 @@ export interface FromDisk {
 export async function openFromDisk(root: string, ids: readonly string[]): Promise<FromDisk> {
   const followers = new RunFollowers(new RunStore(root).runsDir);
   try {
+    let readGcMs = 0;
+    const collections = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        readGcMs += entry.duration;
+      }
+    });
+    collections.observe({ entryTypes: ['gc'] });
     const started = performance.now();
     const leases = ids.map((id) => followers.follow(id));
     await Promise.all(leases.map((l) => l.ready));
     const readMs = performance.now() - started;
+    collections.disconnect();
     const states: ComparedRunState[] = [];
     for (const lease of leases) {
       const record = lease.follower.liveRecord;
@@ -142,7 +153,7 @@ export async function openFromDisk(root: string, ids: readonly string[]): Promis
       }
     }
     const heapMB = retainedHeapMB();
-    return { readMs, snapshotMs, heapMB, points, snapshot };
+    return { readMs, readGcMs, snapshotMs, heapMB, points, snapshot };
   } finally {
     followers.dispose();
   }
