@@ -1,9 +1,9 @@
 /**
  * A metric series stored as columns: one growable `Float64Array` of steps and one of values (16 bytes
  * a point, against about 66 for a `{step, value}` object in a JavaScript array), as a followed run
- * keeps its series. A run of 4 metrics × 100,000 steps holds 6.4 MB in two buffers the garbage
- * collector never walks, instead of 400,000 objects it walks on every full collection; 100 such runs
- * were 2.6 GB of objects, and most of the time spent opening them was garbage collection.
+ * keeps its series. A run of 4 metrics × 100,000 steps holds 6.4 MB in buffers the garbage collector
+ * never walks, instead of 400,000 objects it walks on every full collection (100 such runs opened in
+ * the compare view were 2.6 GB of objects).
  *
  * Consumers that draw downsampled series (the compare view's min–max buckets, `seriesTransforms.ts`)
  * read the columns directly; consumers that want point objects call {@link MetricColumns.points},
@@ -55,14 +55,7 @@ export class MetricColumns {
     this.size++;
   }
 
-  /** Makes room for `more` points beyond {@link length} (one copy instead of several doublings). */
-  reserve(more: number): void {
-    if (this.size + more > this.stepColumn.length) {
-      this.resize(this.size + more);
-    }
-  }
-
-  /** Gives back room for more than a quarter again of the points (after a read reserved too much). */
+  /** Gives back room for more than a quarter again of the points (left by doubling during a long read). */
   trim(): void {
     if (this.stepColumn.length > Math.max(INITIAL_CAPACITY, this.size + (this.size >> 2))) {
       this.resize(Math.max(INITIAL_CAPACITY, this.size));
