@@ -75,7 +75,7 @@ function curve(metric: string, variant: number, spike: boolean): MetricPoint[] {
   return points;
 }
 
-function runs(): ComparedRunState[] {
+function runs(): ComparedRunState<readonly MetricPoint[]>[] {
   const shared = METRICS.map((m) => Array.from({ length: VARIANTS }, (_, v) => curve(m, v, false)));
   const spiked = curve('loss', SPIKE_RUN % VARIANTS, true);
   return Array.from({ length: RUNS }, (_, i) => {
@@ -91,7 +91,9 @@ function runs(): ComparedRunState[] {
 }
 
 /** The same runs stride-sampled to the same number of points per series: the naive baseline. */
-function strided(states: readonly ComparedRunState[]): ComparedRunState[] {
+function strided(
+  states: readonly ComparedRunState<readonly MetricPoint[]>[],
+): ComparedRunState<readonly MetricPoint[]>[] {
   const stride = Math.ceil(STEPS / comparePointsPerSeries(states.length));
   return states.map((s) => ({
     record: s.record,
@@ -111,7 +113,7 @@ interface Measured {
 async function measure(
   browser: Browser,
   bundle: string,
-  states: readonly ComparedRunState[],
+  states: readonly ComparedRunState<readonly MetricPoint[]>[],
   spikeValue: number,
 ): Promise<Measured> {
   const started = performance.now();
@@ -219,7 +221,7 @@ async function main(): Promise<void> {
 }
 
 /** The compare opened from run folders on disk (see the file's comment). */
-async function fromDisk(states: readonly ComparedRunState[]): Promise<void> {
+async function fromDisk(states: readonly ComparedRunState<readonly MetricPoint[]>[]): Promise<void> {
   const root = workspaceIn(dir);
   const { ids, bytes } = await writeRunFolders(root, states);
   const heapBefore = retainedHeapMB();
@@ -240,6 +242,7 @@ async function fromDisk(states: readonly ComparedRunState[]): Promise<void> {
     ['read bytes of every metrics.jsonl (baseline)', bytesMs],
     ['read + split + JSON.parse of every line (baseline)', parseMs],
     ['RunFollowers leases: every first read done (ours)', opened.readMs],
+    ['  of which garbage collection', opened.readGcMs],
     ['host snapshot from the followers (ours)', opened.snapshotMs],
   ] as const) {
     console.log(`${name.padEnd(58)}${ms.toFixed(0).padStart(8)}`);

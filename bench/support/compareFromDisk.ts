@@ -14,6 +14,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { writeFile } from 'node:fs/promises';
 import type { MetricPoint } from '../../src/core/metrics/series';
 import { metricsFileLine } from '../../src/core/runs/metricsFile';
@@ -32,10 +33,14 @@ const STEP_MS = 37;
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-/** Heap in use after a full collection (what is retained), in MB. */
+/**
+ * Memory in use after a full collection (what is retained), in MB: the JavaScript heap plus the
+ * backing stores of array buffers (typed arrays' bytes live outside the heap).
+ */
 export function retainedHeapMB(): number {
   gc();
-  return process.memoryUsage().heapUsed / 1e6;
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return (heapUsed + arrayBuffers) / 1e6;
 }
 
 /**
@@ -46,7 +51,7 @@ export function retainedHeapMB(): number {
  */
 export async function writeRunFolders(
   root: string,
-  states: readonly ComparedRunState[],
+  states: readonly ComparedRunState<readonly MetricPoint[]>[],
 ): Promise<{ ids: string[]; bytes: number }> {
   const store = new RunStore(root);
   const texts = new Map<string, { text: Buffer; summaries: Record<string, MetricSummary> }>();
@@ -102,6 +107,8 @@ function metricsText(series: [string, readonly MetricPoint[]][]): {
 export interface FromDisk {
   /** From the first lease to every lease's first read done, ms. */
   readMs: number;
+  /** Of {@link readMs}, the time spent in garbage collection (pauses on the main thread), ms. */
+  readGcMs: number;
   /** The host's snapshot from the followers' records and series, ms. */
   snapshotMs: number;
   /** Heap retained with the runs read (after a full collection), MB; includes the bench's own data. */
@@ -115,17 +122,26 @@ export interface FromDisk {
 export async function openFromDisk(root: string, ids: readonly string[]): Promise<FromDisk> {
   const followers = new RunFollowers(new RunStore(root).runsDir);
   try {
+    let readGcMs = 0;
+    const collections = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        readGcMs += entry.duration;
+      }
+    });
+    collections.observe({ entryTypes: ['gc'] });
     const started = performance.now();
     const leases = ids.map((id) => followers.follow(id));
     await Promise.all(leases.map((l) => l.ready));
     const readMs = performance.now() - started;
+    collections.disconnect();
     const states: ComparedRunState[] = [];
     for (const lease of leases) {
       const record = lease.follower.liveRecord;
       if (record === undefined || lease.follower.warnings.length > 0) {
         throw new Error(`run ${lease.follower.runDir} was not read: ${lease.follower.warnings.join('; ')}`);
       }
-      states.push({ record, series: lease.follower.series });
+      // The compare view reads a run of the store's columns (features/compare/comparedRuns.ts).
+      states.push({ record, series: lease.follower.columns });
     }
     const before = performance.now();
     const snapshot = buildCompareSnapshot(states, DEFAULT_COMPARE_OPTIONS);
@@ -137,7 +153,7 @@ export async function openFromDisk(root: string, ids: readonly string[]): Promis
       }
     }
     const heapMB = retainedHeapMB();
-    return { readMs, snapshotMs, heapMB, points, snapshot };
+    return { readMs, readGcMs, snapshotMs, heapMB, points, snapshot };
   } finally {
     followers.dispose();
   }

@@ -7,6 +7,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { columnRows, type ChartColumns, type ChartModel, type ChartRow } from '../../protocol/charts';
+import { MetricColumns, type SeriesInput } from '../metrics/metricColumns';
 import type { MetricPoint } from '../metrics/series';
 import { VEGA_LITE_SCHEMA } from './lineChart';
 import { clippedDomain, minMaxBuckets, smoothEma, type BandPoint } from './seriesTransforms';
@@ -130,8 +131,8 @@ export function compareRows(model: ChartModel): CompareRow[] {
 export interface CompareSeries {
   /** Legend label, unique in the chart; plain text. */
   label: string;
-  /** The run's points in step order (ignored when `bands` is given). */
-  points: readonly MetricPoint[];
+  /** The run's points in step order, as objects or columns (ignored when `bands` is given). */
+  points: SeriesInput;
   /** Already downsampled bands, e.g. a group's mean and min–max across its runs (`groupBands`). */
   bands?: readonly BandPoint[];
 }
@@ -153,6 +154,16 @@ function xOf(band: BandPoint, axis: CompareXAxis, start: number | undefined): nu
     return undefined;
   }
   return axis === 'wall' ? band.time : (band.time - start) / 1000;
+}
+
+/** The points of `series` whose value is > 0 (what a log scale draws), in the same form. */
+function positive(series: SeriesInput): SeriesInput {
+  return series instanceof MetricColumns ? series.positive() : series.filter((p) => p.value > 0);
+}
+
+/** The first wall time of `series` (Unix ms); columns have none. */
+function firstTime(series: SeriesInput): number | undefined {
+  return series instanceof MetricColumns ? undefined : series.find((p) => p.time !== undefined)?.time;
 }
 
 /**
@@ -177,7 +188,7 @@ export function compareChart(
   const drawn: MetricPoint[][] = [];
   for (const s of series) {
     const given = s.bands ?? s.points;
-    const usable = log ? s.points.filter((p) => p.value > 0) : s.points;
+    const usable = log ? positive(s.points) : s.points;
     const bands = s.bands
       ? log
         ? s.bands.filter((b) => b.min > 0)
@@ -193,7 +204,7 @@ export function compareChart(
       untimed.push(s.label);
     }
     // Looked up only for a time axis (a series without times would be scanned to its end).
-    const start = timed ? usable.find((p) => p.time !== undefined)?.time : undefined;
+    const start = timed ? firstTime(usable) : undefined;
     bands.forEach((band, i) => {
       const x = timed ? xOf(band, axis, start) : band.step;
       if (x !== undefined) {

@@ -3,6 +3,7 @@
  * outliers, downsampling into per-bucket min–max bands (so a one-step spike stays visible), and runs
  * grouped into a mean line with a min–max band.
  */
+import { MetricColumns, stepAt, type SeriesInput } from '../metrics/metricColumns';
 import type { MetricPoint } from '../metrics/series';
 
 /**
@@ -93,13 +94,16 @@ export interface BandPoint {
  * each non-empty bucket gives its mean (the line), min and max (the band) and last step. Unlike stride or
  * reservoir sampling, every extreme stays visible: a one-step spike widens its bucket's band to its value.
  * A series of at most `buckets` points keeps one bucket per point (min = max = value).
- * @param points in step order.
+ * @param points in step order: point objects, or columns (which have no times: their bands have none).
  * @param buckets ≥ 1.
  * @throws RangeError when `buckets` is not a positive integer.
  */
-export function minMaxBuckets(points: readonly MetricPoint[], buckets: number): BandPoint[] {
+export function minMaxBuckets(points: SeriesInput, buckets: number): BandPoint[] {
   if (!Number.isInteger(buckets) || buckets < 1) {
     throw new RangeError(`minMaxBuckets: buckets must be a positive integer, got ${buckets}`);
+  }
+  if (points instanceof MetricColumns) {
+    return columnBuckets(points, buckets);
   }
   if (points.length <= buckets) {
     return points.map((p) => ({
@@ -149,6 +153,50 @@ export function minMaxBuckets(points: readonly MetricPoint[], buckets: number): 
   return out;
 }
 
+/** {@link minMaxBuckets} of columns: the same buckets, read from the typed arrays. */
+function columnBuckets(series: MetricColumns, buckets: number): BandPoint[] {
+  const { steps, values, length } = series;
+  if (length <= buckets) {
+    const out: BandPoint[] = new Array<BandPoint>(length);
+    for (let i = 0; i < length; i++) {
+      out[i] = { step: steps[i], value: values[i], min: values[i], max: values[i] };
+    }
+    return out;
+  }
+  const first = steps[0];
+  const span = steps[length - 1] - first;
+  const out: BandPoint[] = [];
+  let current = -1;
+  let sum = 0;
+  let count = 0;
+  let step = 0;
+  let min = 0;
+  let max = 0;
+  for (let i = 0; i < length; i++) {
+    const index = span === 0 ? 0 : Math.min(buckets - 1, Math.floor(((steps[i] - first) / span) * buckets));
+    const value = values[i];
+    if (index !== current) {
+      if (count > 0) {
+        out.push({ step, value: sum / count, min, max });
+      }
+      current = index;
+      sum = 0;
+      count = 0;
+      min = value;
+      max = value;
+    }
+    sum += value;
+    count++;
+    step = steps[i];
+    min = Math.min(min, value);
+    max = Math.max(max, value);
+  }
+  if (count > 0) {
+    out.push({ step, value: sum / count, min, max });
+  }
+  return out;
+}
+
 function bandOf(step: number, value: number, min: number, max: number, time: number | undefined): BandPoint {
   return time === undefined ? { step, value, min, max } : { step, value, min, max, time };
 }
@@ -160,25 +208,24 @@ function bandOf(step: number, value: number, min: number, max: number, time: num
  * @param runs each run's series, in step order.
  * @returns one point per bucket with at least one run's point; `runs` counts the runs that had one.
  */
-export function groupBands(
-  runs: readonly (readonly MetricPoint[])[],
-  buckets: number,
-): (BandPoint & { runs: number })[] {
+export function groupBands(runs: readonly SeriesInput[], buckets: number): (BandPoint & { runs: number })[] {
   const present = runs.filter((points) => points.length > 0);
   if (present.length === 0) {
     return [];
   }
-  const first = Math.min(...present.map((points) => points[0].step));
-  const last = Math.max(...present.map((points) => points[points.length - 1].step));
+  const first = Math.min(...present.map((points) => stepAt(points, 0)));
+  const last = Math.max(...present.map((points) => stepAt(points, points.length - 1)));
   const width = Math.max(1, last - first + 1) / buckets;
   const means: Map<number, number[]> = new Map();
   for (const points of present) {
     let index = -1;
     let sum = 0;
     let count = 0;
+    const columns = points instanceof MetricColumns ? points : undefined;
+    const objects = columns ? undefined : (points as readonly MetricPoint[]);
     for (let i = 0; i < points.length; i++) {
-      const p = points[i];
-      const bucket = Math.min(buckets - 1, Math.floor((p.step - first) / width));
+      const step = columns ? columns.steps[i] : objects![i].step;
+      const bucket = Math.min(buckets - 1, Math.floor((step - first) / width));
       if (bucket !== index) {
         if (count > 0) {
           addMean(means, index, sum / count);
@@ -187,7 +234,7 @@ export function groupBands(
         sum = 0;
         count = 0;
       }
-      sum += p.value;
+      sum += columns ? columns.values[i] : objects![i].value;
       count++;
     }
     if (count > 0) {

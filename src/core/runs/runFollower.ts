@@ -19,6 +19,7 @@ import { Emitter, type Event } from '../base/emitter';
 import type { Disposable } from '../base/disposable';
 import { FileTail } from '../base/fileTail';
 import { JsonlMetricsParser } from '../metrics/jsonl';
+import { MetricColumns, PointsByName } from '../metrics/metricColumns';
 import type { MetricPoint } from '../metrics/series';
 import { addLineToSummaries, addPointsToSummary } from './summaries';
 import { isFinalStatus, type MetricSummary, type RunRecord } from './types';
@@ -76,7 +77,8 @@ export class RunFollower implements Disposable {
 
   private recordValue: RunRecord | undefined;
   private recordText = '';
-  private readonly seriesByName = new Map<string, MetricPoint[]>();
+  private readonly seriesByName = new Map<string, MetricColumns>();
+  private readonly pointsByName = new PointsByName(this.seriesByName);
   private summaries: Record<string, MetricSummary> = Object.create(null) as Record<string, MetricSummary>;
   private nonFinitePending = new Map<string, number>();
   /** Metric name → points of its series already in {@link summaries}. */
@@ -143,8 +145,13 @@ export class RunFollower implements Disposable {
     };
   }
 
-  /** Every metric read so far, in first-seen order. */
+  /** Every metric read so far, in first-seen order, as points (built on first use from {@link columns}). */
   get series(): ReadonlyMap<string, readonly MetricPoint[]> {
+    return this.pointsByName;
+  }
+
+  /** The same series as stored: steps and values in columns (16 bytes a point), read without objects. */
+  get columns(): ReadonlyMap<string, MetricColumns> {
     return this.seriesByName;
   }
 
@@ -349,6 +356,10 @@ export class RunFollower implements Disposable {
       if (added > 0) {
         appended.set(name, added);
       }
+      if (added >= (before.get(name) ?? 0)) {
+        // At least doubled in this read: give back the room doubling left (amortised over the points).
+        points.trim();
+      }
     }
     return read.reset;
   }
@@ -364,7 +375,7 @@ export class RunFollower implements Disposable {
     }
     // The series of the previous line's names, by position: lines repeat their names (the same strings).
     const names: string[] = [];
-    const arrays: MetricPoint[][] = [];
+    const arrays: MetricColumns[] = [];
     for (const { step, values, nonFinite } of parsed.lines) {
       if (nonFinite !== undefined) {
         // Summaries are folded per metric in order: bring them up to this line before its non-finite values.
@@ -374,12 +385,12 @@ export class RunFollower implements Disposable {
       for (const name in values) {
         let points = names[k] === name ? arrays[k] : this.seriesByName.get(name);
         if (!points) {
-          points = [];
+          points = new MetricColumns();
           this.seriesByName.set(name, points);
         }
         names[k] = name;
         arrays[k] = points;
-        points.push({ step, value: values[name] });
+        points.push(step, values[name]);
         k++;
       }
       if (nonFinite !== undefined) {

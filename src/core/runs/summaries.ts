@@ -1,6 +1,6 @@
 /** Metric summaries kept in `run.json`: last, min, max, best step and count per metric. */
 import { ownValue } from '../../shared/dict';
-import type { MetricPoint } from '../metrics/series';
+import { MetricColumns, type SeriesInput } from '../metrics/metricColumns';
 import type { MetricSummary } from './types';
 
 /** Substrings that mark a metric to minimise anywhere in its name (`val_loss`, `trainloss`, `rmse`). */
@@ -60,27 +60,33 @@ export function addToSummary(
 /**
  * Adds `points[from..]` (finite values, in the order written) to a summary: the same result as
  * {@link addToSummary} point by point, in one pass (a follower reads 100,000 lines of a run at once).
+ * @param points point objects or columns (a followed run's series).
  * @returns `summary` itself when there is nothing to add.
  */
 export function addPointsToSummary(
   summary: MetricSummary | undefined,
   name: string,
-  points: readonly MetricPoint[],
+  points: SeriesInput,
   from = 0,
 ): MetricSummary | undefined {
   if (from >= points.length) {
     return summary;
   }
+  const columns = points instanceof MetricColumns ? points : undefined;
+  const objects = columns ? undefined : (points as Exclude<SeriesInput, MetricColumns>);
+  const stepAt = (k: number): number => (columns ? columns.steps[k] : objects![k].step);
+  const valueAt = (k: number): number => (columns ? columns.values[k] : objects![k].value);
   let i = from;
   let started = summary;
   if (!started || started.count === 0) {
-    started = addToSummary(started, name, points[i].step, points[i].value);
+    started = addToSummary(started, name, stepAt(i), valueAt(i));
     i++;
   }
   const lower = metricGoal(name) === 'min';
   let { last, lastStep, min, max, bestStep, count } = started;
   for (; i < points.length; i++) {
-    const { step, value } = points[i];
+    const step = stepAt(i);
+    const value = valueAt(i);
     if (lower ? value < min : value > max) {
       bestStep = step;
     }

@@ -7,7 +7,7 @@
 import { Emitter, type Event } from '../../core/base/emitter';
 import type { Disposable } from '../../core/base/disposable';
 import type { ImportedRun } from '../../core/metrics/discovery/importedRun';
-import type { MetricPoint } from '../../core/metrics/series';
+import type { SeriesInput } from '../../core/metrics/metricColumns';
 import { ImportedFollower, importedRunState, type WatchSources } from '../../core/runs/importedFollower';
 import { importedRunRecord, readImportedRecord } from '../../core/runs/importedRecord';
 import type { RunFollowers } from '../../core/runs/runFollowers';
@@ -17,7 +17,8 @@ import type { RunRecord } from '../../core/runs/types';
 export interface ComparedRun extends Disposable {
   /** The run's record as last read (undefined before the first read, or when it cannot be found). */
   readonly record: RunRecord | undefined;
-  readonly series: ReadonlyMap<string, readonly MetricPoint[]>;
+  /** Metric name → series: a run of the store's columns as its follower keeps them, without objects. */
+  readonly series: ReadonlyMap<string, SeriesInput>;
   /** Fires when the record or the series changed. */
   readonly onDidChange: Event<unknown>;
   /** Resolves after the first read (also when it failed; the caller logs rejections). */
@@ -36,7 +37,7 @@ export function ownComparedRun(followers: RunFollowers, runId: string): Compared
       return lease.follower.liveRecord;
     },
     get series() {
-      return lease.follower.series;
+      return lease.follower.columns;
     },
     onDidChange: lease.follower.onDidChange,
     ready: lease.ready,
@@ -58,7 +59,7 @@ export interface ImportedRunsSource {
   readonly state: { kind: string; message?: string };
 }
 
-const NO_SERIES: ReadonlyMap<string, readonly MetricPoint[]> = new Map();
+const NO_SERIES: ReadonlyMap<string, SeriesInput> = new Map();
 
 /** Scan states after which no scan is on its way: a run missing then is unavailable. */
 const SETTLED = new Set(['done', 'off', 'failed']);
@@ -91,13 +92,13 @@ export class ImportedComparedRun implements ComparedRun {
   get record(): RunRecord | undefined {
     if (this.cached === undefined && this.base !== undefined) {
       const follower = this.follower;
-      const series = follower?.series ?? NO_SERIES;
-      this.cached = readImportedRecord(this.base, follower?.imported.params, series);
+      // An imported run's follower keeps point arrays (only own runs' followers keep columns).
+      this.cached = readImportedRecord(this.base, follower?.imported.params, follower?.series ?? new Map());
     }
     return this.cached;
   }
 
-  get series(): ReadonlyMap<string, readonly MetricPoint[]> {
+  get series(): ReadonlyMap<string, SeriesInput> {
     return this.follower?.series ?? NO_SERIES;
   }
 

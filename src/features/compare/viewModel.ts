@@ -8,7 +8,7 @@ import { compareChart, runColors, type CompareSeries } from '../../core/charts/c
 import { paramScatterChart, parallelCoordinatesChart } from '../../core/charts/paramCharts';
 import { groupBands } from '../../core/charts/seriesTransforms';
 import { compareRuns, type ComparedInput, type RunComparison } from '../../core/compare/comparison';
-import type { MetricPoint } from '../../core/metrics/series';
+import type { SeriesInput } from '../../core/metrics/metricColumns';
 import type { RunRecord } from '../../core/runs/types';
 import { dictFrom, ownValue } from '../../shared/dict';
 import type { ChartModel } from '../../protocol/charts';
@@ -21,10 +21,13 @@ import {
   type CompareSnapshot,
 } from '../../protocol/compare';
 
-/** One compared run: its record and its series (metric name → points in step order). */
-export interface ComparedRunState {
+/**
+ * One compared run: its record and its series (metric name → points in step order, as objects or as
+ * a followed run's columns; the snapshot is the same either way).
+ */
+export interface ComparedRunState<Series extends SeriesInput = SeriesInput> {
   record: RunRecord;
-  series: ReadonlyMap<string, readonly MetricPoint[]>;
+  series: ReadonlyMap<string, Series>;
 }
 
 /** `#<n> <task> · <id>`: the run's label in the legend and tables (unique: the index comes first). */

@@ -10,6 +10,7 @@ import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { discoverImportedRuns } from '../../../src/core/metrics/discovery/discovery';
+import { seriesPoints } from '../../../src/core/metrics/metricColumns';
 import { MetricsWatcher } from '../../../src/core/metrics/watch';
 import type { WatchSources } from '../../../src/core/runs/importedFollower';
 import { importedRecordId } from '../../../src/core/runs/importedRecord';
@@ -58,7 +59,7 @@ describe('compare: an imported run beside an own run', () => {
       assert.equal(record.imported?.label, 'W&B');
       const losses = logged.map((line) => line['val/loss']);
       assert.deepEqual(
-        compared.series.get('val/loss')?.map((p) => p.value),
+        seriesPoints(compared.series.get('val/loss') ?? []).map((p) => p.value),
         losses,
       );
       assert.equal(record.metrics['val/loss'].min, Math.min(...losses));
