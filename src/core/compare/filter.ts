@@ -29,6 +29,7 @@ import { closest } from '../config/suggest';
 import { RUN_STATUSES, type RunRecord } from '../runs/types';
 import { numberFromText } from '../../shared/fieldOrder';
 import { parseFieldName, type FieldCatalog } from './fieldNames';
+import { readQuoted } from './quoted';
 import { fieldValue, type Field, type FieldValue, type StepValueLookup } from './fields';
 
 type Operator = '>' | '>=' | '<' | '<=' | '==' | '!=' | '~' | '!~';
@@ -64,19 +65,9 @@ function tokenize(source: string, what: string): Token[] {
       tokens.push({ type: c, text: c, column: i + 1 });
       i++;
     } else if (c === '"' || c === "'") {
-      let text = '';
-      let j = i + 1;
-      for (; j < source.length && source[j] !== c; j++) {
-        if (source[j] === '\\' && j + 1 < source.length) {
-          j++;
-        }
-        text += source[j];
-      }
-      if (j >= source.length) {
-        throw new UserInputError(`${what}: column ${i + 1}: the quote ${c} is not closed.`);
-      }
+      const { text, end } = readQuoted(source, i, what);
       tokens.push({ type: 'string', text, column: i + 1 });
-      i = j + 1;
+      i = end;
     } else {
       const op = OPERATORS.find((o) => source.startsWith(o, i));
       if (op) {

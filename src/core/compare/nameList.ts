@@ -6,6 +6,7 @@
  * `it's` needs none; after the closing quote the name goes on unquoted (`"a,b":min`, `"a,b" desc`).
  */
 import { UserInputError } from '../base/errors';
+import { readQuoted } from './quoted';
 
 const QUOTES = new Set(['"', "'"]);
 
@@ -29,19 +30,14 @@ export function splitNameList(text: string, what: string): string[] {
     }
     if (QUOTES.has(text[i])) {
       const quote = text[i];
-      const start = i;
-      for (i++; i < text.length && text[i] !== quote; i++) {
-        if (text[i] === '\\' && i + 1 < text.length) {
-          i++;
-        }
-        item += text[i];
-      }
-      if (i >= text.length) {
-        throw new UserInputError(
-          `${what}: column ${start + 1}: the quote ${quote} is not closed; end the quoted name with ${quote} (\\${quote} for a ${quote} inside it).`,
-        );
-      }
-      i++;
+      const read = readQuoted(
+        text,
+        i,
+        what,
+        `end the quoted name with ${quote} (\\${quote} for a ${quote} inside it)`,
+      );
+      item += read.text;
+      i = read.end;
       quoted = true;
     }
     let end = i;
