@@ -153,10 +153,14 @@ describe(
 
       // Where display item 0 is drawn and a row's height, measured before any scrolling.
       const geometry = await h.page.evaluate<{ offset: number; height: number }>(ROW_GEOMETRY);
-      /** After a scroll: its event comes before the next frame's callbacks, the grid draws in that frame. */
+      /**
+       * After a scroll: its event comes before the next frame's callbacks, the grid draws in that frame and
+       * writes its free DOM cells in the first frame without a scroll (`aria-busy` until then).
+       */
       const drawn = async (): Promise<void> => {
         await h.page.evaluate(NEXT_FRAMES);
         await until(h.page, COVERS_VIEW);
+        await until(h.page, '!document.querySelector(".grid").hasAttribute("aria-busy")');
       };
       let reordered = false;
       for (const [top, left] of [

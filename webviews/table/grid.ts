@@ -2,13 +2,16 @@
  * The virtualized grid: rows and columns virtualized with `@tanstack/virtual-core` (only the cells in view,
  * plus a few around, exist in the DOM), a sticky header, and pinned columns (with the selection box and the
  * star) sticky at the left. Every text from the data is set as text (`textContent` or a Text node's data).
- * Scrolling draws once per frame and reuses the drawn rows and cells (gridRows.ts, gridHeader.ts). It is an
+ * Scrolling draws once per frame and reuses the drawn rows and cells (gridRows.ts, gridHeader.ts). While it
+ * scrolls, the free (not pinned) cells' text is drawn on a canvas under the rows (gridPaint.ts) and their DOM
+ * cells are written in the first frame without a scroll, the grid meanwhile `aria-busy`. It is an
  * ARIA grid (`grid` > header `row` and a `rowgroup` of rows, `aria-rowcount`/`aria-colcount` of the whole
  * table, each row and cell placed by `aria-rowindex`/`aria-colindex`), so that screen readers follow the
  * display order, not the order of the reused elements.
  */
 import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
 import { GridHeader, type HeaderHandlers } from './gridHeader';
+import { CellPainter } from './gridPaint';
 import {
   RowDrawer,
   SELECT_WIDTH,
@@ -56,6 +59,11 @@ export class Grid {
   private drawnColumns = { first: 0, last: -1 };
   /** The pending animation frame of {@link schedule}, or 0. */
   private frame = 0;
+  private readonly painter: CellPainter;
+  /** Whether drawn rows' free DOM cells lag behind what the canvas shows (written by {@link settle}). */
+  private stale = false;
+  /** The pending animation frame of {@link requestSettle}, or 0. */
+  private settleFrame = 0;
 
   constructor(
     private readonly model: TableModel,
@@ -63,7 +71,14 @@ export class Grid {
   ) {
     this.header = new GridHeader(model, handlers);
     this.drawer = new RowDrawer(model, this.layout, (id) => handlers.isSelected(id));
-    this.canvas.append(this.header.element, this.body);
+    this.painter = new CellPainter(
+      model,
+      (item) => HEADER_HEIGHT + item * ROW_HEIGHT,
+      ROW_HEIGHT,
+      HEADER_HEIGHT,
+      (id) => handlers.isSelected(id),
+    );
+    this.canvas.append(this.header.element, this.painter.element, this.body);
     this.element.append(this.canvas);
     this.element.tabIndex = 0;
     this.element.setAttribute('role', 'grid');
@@ -95,11 +110,21 @@ export class Grid {
       overscan: 2,
     });
     this.body.addEventListener('click', (e) => this.onBodyClick(e));
+    this.body.addEventListener('pointerover', (e) => this.onHover(e.target));
+    this.body.addEventListener('pointerleave', () => this.onHover(null));
   }
 
   /** Starts observing the scroll container (call once it is in the document). */
   mount(): void {
     this.cleanups.push(this.rows._didMount(), this.columns._didMount());
+    // The theme is CSS variables on <html> and classes on <body>: read the canvas's colours again on change.
+    const theme = new MutationObserver(() => {
+      this.painter.restyle();
+      this.schedule();
+    });
+    theme.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+    theme.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    this.cleanups.push(() => theme.disconnect());
     this.rows._willUpdate();
     this.columns._willUpdate();
   }
@@ -124,6 +149,7 @@ export class Grid {
     const width = leadWidth + free.reduce((sum, c) => sum + c.width, 0);
     this.layout = { pinned, free, leadWidth, width };
     this.drawer = new RowDrawer(this.model, this.layout, (id) => this.handlers.isSelected(id));
+    this.painter.setLayout(this.layout, this.items);
     this.rows.setOptions({ ...this.rows.options, count: this.items.length });
     this.columns.setOptions({ ...this.columns.options, count: free.length, paddingStart: leadWidth });
     this.columns.measure();
@@ -146,8 +172,10 @@ export class Grid {
     for (const drawn of this.drawn.values()) {
       if (drawn.kind === 'run') {
         drawn.row = -1;
+        drawn.freeRow = -1;
       }
     }
+    this.painter.invalidate();
     this.render();
   }
 
@@ -156,8 +184,52 @@ export class Grid {
     if (this.frame === 0) {
       this.frame = requestAnimationFrame(() => {
         this.frame = 0;
-        this.render();
+        this.render(true);
       });
+    }
+  }
+
+  /** Writes the free DOM cells in the first animation frame without a scroll (see {@link settle}). */
+  private requestSettle(): void {
+    if (!this.stale) {
+      this.stale = true;
+      this.element.setAttribute('aria-busy', 'true');
+    }
+    if (this.settleFrame === 0) {
+      this.settleFrame = requestAnimationFrame(() => {
+        this.settleFrame = 0;
+        this.settle();
+      });
+    }
+  }
+
+  /**
+   * Brings the drawn rows' free DOM cells up to what the canvas shows, unless the view scrolled again in
+   * this frame (its scroll event came before this callback and scheduled a draw): then in the next one.
+   */
+  private settle(): void {
+    if (!this.stale) {
+      return;
+    }
+    if (this.frame !== 0) {
+      this.requestSettle();
+      return;
+    }
+    const columns = this.columnWindow();
+    for (const drawn of this.drawn.values()) {
+      if (drawn.kind === 'run') {
+        this.drawer.fillFree(drawn, columns);
+      }
+    }
+    this.stale = false;
+    this.element.removeAttribute('aria-busy');
+  }
+
+  private onHover(target: EventTarget | null): void {
+    const row = target instanceof Element ? target.closest<HTMLElement>('.row.run') : null;
+    const item = row?.dataset.item === undefined ? -1 : Number(row.dataset.item);
+    if (this.painter.hover(item)) {
+      this.schedule();
     }
   }
 
@@ -170,9 +242,10 @@ export class Grid {
 
   /**
    * Draws the visible part: rows that stay keep their element; a run row that left is reused for one that
-   * entered; in each row only the cells of columns that entered are written.
+   * entered; in each row only the cells of columns that entered are written. The free cells' text is drawn
+   * on the canvas; when `scrolling`, their DOM cells wait for the first frame without a scroll.
    */
-  render(): void {
+  render(scrolling = false): void {
     if (this.frame !== 0) {
       cancelAnimationFrame(this.frame);
       this.frame = 0;
@@ -218,13 +291,26 @@ export class Grid {
         this.drawn.set(item.index, drawn);
       }
       if (drawn.kind === 'run' && display.kind === 'run') {
-        this.drawer.fill(drawn, display.row, item.index, item.start, columns);
+        this.drawer.fill(drawn, display.row, item.index, item.start, columns, !scrolling);
       }
     }
     for (const row of spare) {
       row.element.remove();
     }
     spare.length = 0;
+    const rect = this.rows.scrollRect;
+    this.painter.paint({
+      scrollLeft: this.columns.scrollOffset ?? this.element.scrollLeft,
+      scrollTop: this.rows.scrollOffset ?? this.element.scrollTop,
+      width: rect?.width ?? this.element.clientWidth,
+      height: rect?.height ?? this.element.clientHeight,
+    });
+    if (scrolling) {
+      this.requestSettle();
+    } else if (this.stale) {
+      this.stale = false;
+      this.element.removeAttribute('aria-busy');
+    }
   }
 
   private onBodyClick(event: MouseEvent): void {
@@ -254,6 +340,7 @@ export class Grid {
 
   dispose(): void {
     cancelAnimationFrame(this.frame);
+    cancelAnimationFrame(this.settleFrame);
     this.cleanups.forEach((cleanup) => cleanup());
   }
 }

@@ -55,6 +55,8 @@ export interface RunRow {
   /** The free (not pinned) cells by index into the free columns. */
   free: Map<number, CellSlot>;
   row: number;
+  /** The data row the free cells show, `-1` when they are to be written again. */
+  freeRow: number;
   item: number;
   top: number;
   selected: boolean;
@@ -155,6 +157,7 @@ export class RowDrawer {
       pinned,
       free: new Map(),
       row: -1,
+      freeRow: -1,
       item: -1,
       top: -1,
       selected: false,
@@ -185,8 +188,11 @@ export class RowDrawer {
     return { kind: 'group', element };
   }
 
-  /** Makes `slot` show data row `row` as display item `item` at `top` px, with the cells of `columns`. */
-  fill(slot: RunRow, row: number, item: number, top: number, columns: ColumnWindow): void {
+  /**
+   * Makes `slot` show data row `row` as display item `item` at `top` px, and, when `withFree`, the free
+   * cells of `columns` (else they wait for {@link fillFree}: their text is drawn on the canvas meanwhile).
+   */
+  fill(slot: RunRow, row: number, item: number, top: number, columns: ColumnWindow, withFree: boolean): void {
     const data = this.model.data;
     if (slot.top !== top) {
       slot.top = top;
@@ -221,11 +227,19 @@ export class RowDrawer {
       slot.element.setAttribute('aria-selected', String(selected));
       slot.box.checked = selected;
     }
-    this.fillFree(slot, row, refill, columns);
+    if (withFree) {
+      this.fillFree(slot, columns);
+    }
   }
 
-  /** Makes the row's free cells those of the columns in view, reusing the cells of columns that left. */
-  private fillFree(slot: RunRow, row: number, refill: boolean, columns: ColumnWindow): void {
+  /**
+   * Makes the row's free cells those of the columns in view, showing the row's data row, reusing the cells
+   * of columns that left; writes only cells whose column entered or whose row changed.
+   */
+  fillFree(slot: RunRow, columns: ColumnWindow): void {
+    const row = slot.row;
+    const refill = slot.freeRow !== row;
+    slot.freeRow = row;
     const spare = this.spareCells;
     for (const [index, cell] of slot.free) {
       if (index < columns.first || index > columns.last) {

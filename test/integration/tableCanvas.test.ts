@@ -1,0 +1,263 @@
+/**
+ * The experiments table's free cells drawn on a canvas while it scrolls (webviews/table/gridPaint.ts), in
+ * headless Chromium under the extension's CSP, 400 runs × 80 params:
+ * - after scroll steps of every kind (wheel steps down, right, up and left, a jump further than the canvas,
+ *   back), the canvas that moved its pixels and drew only the strips that entered is pixel for pixel the
+ *   canvas drawn whole at the same place;
+ * - every text the canvas draws is the text of the DOM cell at that place, and every DOM cell in view with a
+ *   text is drawn (cut with an ellipsis where it does not fit);
+ * - while it scrolls the grid is `aria-busy` and its free DOM cells wait; once the scroll stops they show
+ *   the rows in view again;
+ * - a selected row's band in the free part is the theme's selection colour, read again on a theme change.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { buildTableData } from '../../src/features/table/viewModel';
+import { DEFAULT_TABLE_LAYOUT, type TableHostMessage } from '../../src/protocol/table';
+import { chromiumSkipReason, launchChromium } from '../helpers/chromium';
+import { buildViewBundle, openWebview, until } from '../helpers/webviewPage';
+import { run } from '../unit/compare/runs';
+
+const dir = mkdtempSync(join(tmpdir(), 'xlens-table-canvas-'));
+/** A fresh value for a CSS variable nothing reads: setting it is a theme change to the page. */
+let themeChanges = 0;
+
+function records() {
+  return Array.from({ length: 400 }, (_, i) => {
+    const params: Record<string, number | string> = Object.create(null);
+    for (let p = 0; p < 80; p++) {
+      params[`p${String(p).padStart(2, '0')}`] =
+        p % 9 === 0 ? `text ${'x'.repeat((i * 7 + p) % 30)} ${i}` : ((i + 1) * (p + 3)) / 7;
+    }
+    return run(`20261207T${String(1000 + i).padStart(6, '0')}Z-0000000${i % 10}`, {
+      params,
+      status: i % 6 === 0 ? 'failed' : 'succeeded',
+      metrics: { val_accuracy: [0.5, 0.5 + i / 1000] },
+    });
+  }).reverse();
+}
+
+/**
+ * In the page: counts the canvas's draws (a move of its pixels, a clear of the whole canvas) and records the
+ * texts of the last whole drawing in content coordinates (the painter maps content px onto the canvas with
+ * its transform, so `fillText`'s arguments are content px).
+ */
+const SPY = `(() => {
+  const proto = CanvasRenderingContext2D.prototype;
+  const { fillText, clearRect, drawImage } = proto;
+  window.__canvas = { moves: 0, wholes: 0, texts: [] };
+  proto.drawImage = function (...a) { window.__canvas.moves++; return drawImage.apply(this, a); };
+  proto.clearRect = function (x, y, w, h) {
+    if (x === 0 && y === 0 && w >= this.canvas.width && h >= this.canvas.height) {
+      window.__canvas.wholes++;
+      window.__canvas.texts = [];
+    }
+    return clearRect.call(this, x, y, w, h);
+  };
+  proto.fillText = function (text, x, y, ...rest) {
+    window.__canvas.texts.push({ text, x, y, align: this.textAlign });
+    return fillText.call(this, text, x, y, ...rest);
+  };
+})()`;
+
+/** In the page: the canvas's pixels as a data URL. */
+const PIXELS = `document.querySelector('canvas.grid-paint').toDataURL()`;
+
+async function draws(page: Page): Promise<number> {
+  return page.evaluate<number>('window.__canvas.moves + window.__canvas.wholes');
+}
+
+/** Scrolls the grid to (`left`, `top`) and waits until the canvas drew for it. */
+async function scrollTo(page: Page, left: number, top: number): Promise<void> {
+  const before = await draws(page);
+  await page.locator('.grid').evaluate(
+    (el, to) => {
+      el.scrollTop = to.top;
+      el.scrollLeft = to.left;
+    },
+    { top, left },
+  );
+  await until(page, `window.__canvas.moves + window.__canvas.wholes > ${before}`);
+}
+
+/** Makes the canvas draw whole where it is (a theme change does) and waits for it. */
+async function drawWhole(page: Page, property: string, value: string): Promise<void> {
+  const before = await page.evaluate<number>('window.__canvas.wholes');
+  await page.evaluate(
+    `document.documentElement.style.setProperty(${JSON.stringify(property)}, ${JSON.stringify(value)})`,
+  );
+  await until(page, `window.__canvas.wholes > ${before}`);
+}
+
+/** In the page: the DOM's free cells with a text in the view below the header, in content coordinates. */
+const DOM_CELLS = `(() => {
+  const grid = document.querySelector('.grid');
+  const view = grid.getBoundingClientRect();
+  const content = document.querySelector('.grid-canvas').getBoundingClientRect();
+  const header = document.querySelector('.grid-header').getBoundingClientRect().bottom;
+  const lead = document.querySelector('.row.run .lead').getBoundingClientRect().right;
+  const cells = [];
+  for (const cell of document.querySelectorAll('.row.run .cell.free')) {
+    const box = cell.getBoundingClientRect();
+    if (cell.textContent === '' || box.bottom <= header || box.top >= view.bottom || box.right <= lead || box.left >= view.right) continue;
+    cells.push({ text: cell.textContent, left: box.left - content.left, right: box.right - content.left, top: box.top - content.top, bottom: box.bottom - content.top });
+  }
+  return { cells, view: { left: lead - content.left, right: view.right - content.left, top: header - content.top, bottom: view.bottom - content.top } };
+})()`;
+
+interface Cell {
+  text: string;
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+describe('experiments table canvas in headless Chromium', { skip: chromiumSkipReason() }, () => {
+  let browser: Browser;
+  let bundle: string;
+  before(async () => {
+    bundle = await buildViewBundle('table', dir);
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('moves drawn pixels exactly, draws what the DOM cells say, and settles the DOM after the scroll', async () => {
+    const data = buildTableData(records(), {
+      version: 1,
+      head: 'b'.repeat(40),
+      aggregates: new Map(),
+      annotations: new Map(),
+    });
+    const h = await openWebview<TableHostMessage>(browser, bundle, {
+      dir,
+      viewport: { width: 1000, height: 600 },
+    });
+    const page = h.page;
+    await page.evaluate(SPY);
+    await h.post({ type: 'table/snapshot', payload: { data, layout: DEFAULT_TABLE_LAYOUT } });
+    await until(page, 'window.__posted.some((m) => m.type === "table/rendered")');
+    await until(page, 'window.__canvas.wholes > 0');
+
+    // Wheel steps in every direction, a jump past the canvas and back; after each group, the canvas moved
+    // and patched is the canvas drawn whole at the same place.
+    const steps: [number, number][][] = [
+      [
+        [0, 100],
+        [100, 200],
+        [100, 300],
+        [200, 400],
+        [200, 500],
+      ],
+      [
+        [150, 430],
+        [90, 380],
+        [90, 250],
+        [37, 211],
+      ],
+      [
+        [2600, 5000],
+        [2700, 5096],
+      ],
+      [
+        [2650, 5040],
+        [0, 0],
+      ],
+    ];
+    let compared = 0;
+    for (const positions of steps) {
+      for (const [left, top] of positions) {
+        await scrollTo(page, left, top);
+      }
+      const moved = await page.evaluate<string>(PIXELS);
+      await drawWhole(page, '--xlens-test-theme', String(++themeChanges));
+      assert.equal(
+        await page.evaluate<string>(PIXELS),
+        moved,
+        `canvas after steps ${JSON.stringify(positions)}`,
+      );
+      compared++;
+
+      // Settled: not busy, and the canvas's texts are the DOM cells' texts, place for place.
+      await until(page, '!document.querySelector(".grid").hasAttribute("aria-busy")');
+      const { cells, view } = await page.evaluate<{ cells: Cell[]; view: Omit<Cell, 'text'> }>(DOM_CELLS);
+      const texts =
+        await page.evaluate<{ text: string; x: number; y: number; align: string }[]>('window.__canvas.texts');
+      assert.ok(cells.length > 50, `${cells.length} cells in view`);
+      const unmatched = cells.filter((cell) => {
+        const drawn = texts.filter(
+          (t) => t.y > cell.top && t.y < cell.bottom && t.x >= cell.left && t.x <= cell.right,
+        );
+        return (
+          drawn.length !== 1 ||
+          !(
+            drawn[0].text === cell.text ||
+            (drawn[0].text.endsWith('…') && cell.text.startsWith(drawn[0].text.slice(0, -1)))
+          )
+        );
+      });
+      assert.deepEqual(unmatched.slice(0, 3), [], `${unmatched.length} DOM cells not drawn as they read`);
+      const stray = texts.filter(
+        (t) =>
+          t.y > view.top + 20 &&
+          t.y < view.bottom - 4 &&
+          t.x > view.left + 8 &&
+          t.x < view.right - 8 &&
+          !cells.some((c) => t.y > c.top && t.y < c.bottom && t.x >= c.left && t.x <= c.right),
+      );
+      assert.deepEqual(stray.slice(0, 3), [], 'texts drawn where the DOM has no cell');
+    }
+    assert.equal(compared, steps.length);
+
+    // While a scroll goes on, the grid is busy and the rows' free DOM cells wait for it to stop.
+    await page.evaluate(`new Promise((resolve) => {
+      const grid = document.querySelector('.grid');
+      window.__busy = [];
+      let n = 0;
+      const step = () => {
+        window.__busy.push(grid.getAttribute('aria-busy'));
+        if (n++ === 6) { resolve(); return; }
+        grid.scrollTop += 100;
+        requestAnimationFrame(() => setTimeout(step));
+      };
+      step();
+    })`);
+    const busy = await page.evaluate<(string | null)[]>('window.__busy');
+    assert.ok(
+      busy.slice(1).some((b) => b === 'true'),
+      `aria-busy while scrolling: ${JSON.stringify(busy)}`,
+    );
+    await until(page, '!document.querySelector(".grid").hasAttribute("aria-busy")');
+    const settled = await page.evaluate<{ cells: Cell[] }>(DOM_CELLS);
+    assert.ok(settled.cells.length > 50);
+
+    // A selected row's band in the free part is the theme's selection colour, read again when it changes.
+    await drawWhole(page, '--vscode-list-activeSelectionBackground', 'rgb(0, 96, 192)');
+    await page.locator('.row.run').first().locator('.row-check').check();
+    const band = async (): Promise<number[]> => {
+      await until(page, 'document.querySelector(".row.run.selected") !== null');
+      await drawWhole(page, '--xlens-test-theme', String(++themeChanges));
+      return page.evaluate<number[]>(`(() => {
+        const canvas = document.querySelector('canvas.grid-paint');
+        const row = document.querySelector('.row.run.selected').getBoundingClientRect();
+        const box = canvas.getBoundingClientRect();
+        const ratio = canvas.width / box.width;
+        // The right end of the view, on the selected row's middle, clear of any text.
+        const x = Math.floor((document.querySelector('.grid').getBoundingClientRect().right - 30 - box.left) * ratio);
+        const y = Math.floor((row.top + 2 - box.top) * ratio);
+        return [...canvas.getContext('2d').getImageData(x, y, 1, 1).data];
+      })()`);
+    };
+    assert.deepEqual(await band(), [0, 96, 192, 255]);
+    await drawWhole(page, '--vscode-list-activeSelectionBackground', 'rgb(200, 10, 20)');
+    assert.deepEqual(await band(), [200, 10, 20, 255]);
+    assert.deepEqual(await h.viewErrors(), []);
+    await page.context().close();
+  });
+});
