@@ -1,19 +1,18 @@
 /**
- * The free (not pinned) cells' text, drawn on a 2D canvas while the grid scrolls.
+ * The free (not pinned) cells' text, drawn on canvas tiles while the grid scrolls.
  *
  * Why: in a DOM grid, a column that enters the view is a new cell in every drawn row, and each such row is
  * laid out and repainted again; at 10,000 runs × 1,000 columns that costs 30-60 ms a frame (the table
- * bench). Drawn on a canvas, a scroll frame moves the pixels already drawn and draws only the strips that
- * entered: a few rows or one column, about a hundred texts.
+ * bench). Drawn on canvas tiles fixed in the grid's content, a scroll frame draws only the tiles that
+ * entered the view: a row or a column of small tiles, or none. (One canvas the size of the view, whose
+ * pixels are moved by each scroll, costs more: the browser then copies the whole canvas every frame.)
  *
  * The DOM keeps everything else: the header, the rows (hover, selection, clicks, keyboard), the pinned
  * columns and the grid's ARIA structure. The rows' free cells stay in the DOM with their text for screen
  * readers, find-in-page and tests, drawn transparent; the grid writes them when the scroll stops
- * (grid.ts). The canvas lies under the rows and over nothing else: the pinned columns' opaque background
- * covers it on the left, the sticky header on the top.
+ * (grid.ts). The tiles lie under the rows and over nothing else: the pinned columns' opaque background
+ * covers them on the left, the sticky header on the top.
  *
- * The canvas is placed in the grid's content coordinates (over the part in view, plus a margin), so that it
- * moves with the rows when the browser scrolls ahead of the page's next frame, as the DOM cells did.
  * Colours and font are read from the page's CSS (the VS Code theme), again when the theme changes.
  */
 import type { FieldValue } from '../../src/shared/fieldOrder';
@@ -23,6 +22,11 @@ import type { RowLayout } from './gridRows';
 /** Extra content drawn beyond the view on each side, in px (about the DOM rows' overscan). */
 const MARGIN_X = 120;
 const MARGIN_Y = 96;
+/** A tile's size in content px: about two columns by eight rows. */
+const TILE_WIDTH = 256;
+const TILE_ROWS = 8;
+/** Tiles kept aside (hidden) for reuse beyond those in use. */
+const SPARE_TILES = 24;
 /** A cell's horizontal padding in px (`.cell` in table.css). */
 const PAD_X = 6;
 /** A cell's top padding in px (`.cell` in table.css); the text's baseline is this plus the font's ascent. */
@@ -30,14 +34,6 @@ const PAD_TOP = 3;
 const ELLIPSIS = '…';
 /** Truncated texts kept, by width and text, before the cache is emptied. */
 const FIT_CACHE = 4096;
-
-/** A rectangle in the grid's content coordinates, px. */
-interface Box {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
 
 /** What the canvas is drawn with: read from the page's CSS. */
 interface Look {
@@ -60,18 +56,36 @@ export interface PaintView {
   height: number;
 }
 
-/** Draws the free cells of the run rows in view on a canvas placed under the grid's rows. */
+/** One canvas of the tiling: column `x` and row `y` of tiles, drawn for {@link CellPainter}'s `version`. */
+interface Tile {
+  canvas: HTMLCanvasElement;
+  context: CanvasRenderingContext2D;
+  x: number;
+  y: number;
+  version: number;
+}
+
+/**
+ * Draws the free cells of the run rows in view on canvas tiles placed under the grid's rows. The tiles are
+ * fixed in the grid's content: a scroll moves them with the rows (the browser does that, without drawing),
+ * tiles that leave the view are reused for those that enter, and only those are drawn. A frame of a wheel
+ * scroll draws a row or a column of small tiles, or none.
+ */
 export class CellPainter {
-  /** The canvas, to be put in the grid's content before the rows. */
-  readonly element = document.createElement('canvas');
-  private readonly context: CanvasRenderingContext2D;
+  /** The tiles' layer, to be put in the grid's content before the rows. */
+  readonly element = document.createElement('div');
+  /** A context for measuring text only. */
+  private readonly measure: CanvasRenderingContext2D;
   private look: Look | undefined;
   private layout: RowLayout = { pinned: [], free: [], leadWidth: 0, width: 0 };
   private items: readonly DisplayItem[] = [];
   /** The left edge of each free column in content px, and the right edge of the last. */
   private starts = new Float64Array(1);
-  /** What the canvas shows, in content px, or undefined when it must be drawn whole. */
-  private drawn: Box | undefined;
+  /** The tiles in use by `y * 65536 + x`, and spare ones (hidden). */
+  private readonly tiles = new Map<number, Tile>();
+  private readonly spare: Tile[] = [];
+  /** Raised when every tile is to be drawn again (contents, layout, theme or pixel ratio changed). */
+  private version = 1;
   private ratio = 1;
   private hovered = -1;
   /** Display items to be drawn again (selection or hover changed), drawn at the next {@link paint}. */
@@ -85,11 +99,11 @@ export class CellPainter {
     private readonly headerHeight: number,
     private readonly isSelected: (runId: string) => boolean,
   ) {
-    const context = this.element.getContext('2d');
-    if (context === null) {
+    const measure = document.createElement('canvas').getContext('2d');
+    if (measure === null) {
       throw new Error('The experiments table needs a 2D canvas.');
     }
-    this.context = context;
+    this.measure = measure;
     this.element.className = 'grid-paint';
     this.element.setAttribute('aria-hidden', 'true');
   }
@@ -112,7 +126,7 @@ export class CellPainter {
 
   /** Makes the next {@link paint} draw everything (cell contents, selection or the theme changed). */
   invalidate(): void {
-    this.drawn = undefined;
+    this.version++;
     this.dirtyItems.clear();
   }
 
@@ -134,91 +148,130 @@ export class CellPainter {
     return true;
   }
 
-  /** Draws the free cells in `view` (and the margin around it), reusing the pixels already drawn. */
+  /** Draws the tiles that meet `view` (and the margin around it) and are not drawn yet. */
   paint(view: PaintView): void {
     const look = (this.look ??= this.readLook());
-    const lead = this.layout.leadWidth;
-    const box: Box = {
-      x: Math.max(0, view.scrollLeft + lead - MARGIN_X),
-      y: Math.max(0, view.scrollTop + this.headerHeight - MARGIN_Y),
-      w: Math.max(0, view.width - lead + 2 * MARGIN_X),
-      h: Math.max(0, view.height - this.headerHeight + 2 * MARGIN_Y),
-    };
     const ratio = window.devicePixelRatio || 1;
-    const width = Math.ceil(box.w * ratio);
-    const height = Math.ceil(box.h * ratio);
-    const context = this.context;
-    if (this.element.width !== width || this.element.height !== height || this.ratio !== ratio) {
-      this.element.width = width;
-      this.element.height = height;
-      this.element.style.width = `${box.w}px`;
-      this.element.style.height = `${box.h}px`;
+    if (ratio !== this.ratio) {
       this.ratio = ratio;
-      this.drawn = undefined;
+      this.version++;
     }
-    if (width === 0 || height === 0) {
-      return;
-    }
-    let kept = this.drawn === undefined ? undefined : intersect(this.drawn, box);
-    if (this.drawn !== undefined && kept !== undefined) {
-      if (this.drawn.x !== box.x || this.drawn.y !== box.y) {
-        // Move what is drawn by the scroll: the part of the old box still in view lands where it is now.
-        context.setTransform(1, 0, 0, 1, 0, 0);
-        context.globalCompositeOperation = 'copy';
-        context.drawImage(
-          this.element,
-          Math.round((this.drawn.x - box.x) * ratio),
-          Math.round((this.drawn.y - box.y) * ratio),
-        );
-        context.globalCompositeOperation = 'source-over';
+    const lead = this.layout.leadWidth;
+    const tileHeight = TILE_ROWS * this.rowHeight;
+    const left = Math.max(0, view.scrollLeft + lead - MARGIN_X);
+    const top = Math.max(0, view.scrollTop + this.headerHeight - MARGIN_Y);
+    const right = Math.min(this.starts[this.starts.length - 1], view.scrollLeft + view.width + MARGIN_X);
+    const bottom = Math.min(this.rowTop(this.items.length), view.scrollTop + view.height + MARGIN_Y);
+    const x0 = Math.floor(left / TILE_WIDTH);
+    const x1 = Math.ceil(right / TILE_WIDTH) - 1;
+    const y0 = Math.floor(top / tileHeight);
+    const y1 = Math.ceil(bottom / tileHeight) - 1;
+    for (const [key, tile] of this.tiles) {
+      if (tile.x < x0 || tile.x > x1 || tile.y < y0 || tile.y > y1) {
+        this.tiles.delete(key);
+        this.spare.push(tile);
       }
-    } else {
-      kept = undefined;
-      context.setTransform(1, 0, 0, 1, 0, 0);
-      context.clearRect(0, 0, width, height);
     }
-    this.element.style.transform = `translate(${box.x}px, ${box.y}px)`;
-    context.setTransform(ratio, 0, 0, ratio, -box.x * ratio, -box.y * ratio);
-    context.font = look.font;
-    context.textBaseline = 'alphabetic';
-    const [firstItem, lastItem] = this.itemRange(box);
-    const [firstColumn, lastColumn] = this.columnRange(box);
-    for (let item = firstItem; item <= lastItem; item++) {
-      const display = this.items[item];
-      if (display?.kind !== 'run') {
-        continue;
-      }
-      const top = this.rowTop(item);
-      const whole = this.dirtyItems.has(item) || !inside(kept, top, this.rowHeight, true);
-      for (let column = firstColumn; column <= lastColumn; column++) {
-        const left = this.starts[column];
-        const right = this.starts[column + 1];
-        if (whole || !inside(kept, left, right - left, false)) {
-          this.drawCell(look, display.row, item, column, left, right - left, top, kept !== undefined);
+    for (let y = y0; y <= y1; y++) {
+      for (let x = x0; x <= x1; x++) {
+        const key = y * 65536 + x;
+        let tile = this.tiles.get(key);
+        if (tile === undefined) {
+          tile = this.spare.pop() ?? this.newTile();
+          tile.x = x;
+          tile.y = y;
+          tile.version = 0;
+          tile.canvas.style.transform = `translate(${x * TILE_WIDTH}px, ${y * tileHeight}px)`;
+          tile.canvas.style.visibility = '';
+          this.tiles.set(key, tile);
+        }
+        if (tile.version !== this.version) {
+          this.drawTile(look, tile, tileHeight);
+        } else if (this.dirtyItems.size > 0) {
+          for (const item of this.dirtyItems) {
+            const rowTop = this.rowTop(item);
+            if (item >= 0 && rowTop >= y * tileHeight && rowTop < (y + 1) * tileHeight) {
+              this.drawRow(look, tile, item, true);
+            }
+          }
         }
       }
     }
     this.dirtyItems.clear();
-    this.drawn = box;
+    for (const tile of this.spare.splice(SPARE_TILES)) {
+      tile.canvas.remove();
+    }
+    for (const tile of this.spare) {
+      tile.canvas.style.visibility = 'hidden';
+    }
   }
 
-  /** The display items whose rows meet `box` (`last < first`: none). */
-  private itemRange(box: Box): [number, number] {
-    const first = Math.max(0, Math.floor((box.y - this.headerHeight) / this.rowHeight));
+  private newTile(): Tile {
+    const canvas = document.createElement('canvas');
+    const context = canvas.getContext('2d');
+    if (context === null) {
+      throw new Error('The experiments table needs a 2D canvas.');
+    }
+    this.element.append(canvas);
+    return { canvas, context, x: 0, y: 0, version: 0 };
+  }
+
+  /** Draws `tile` whole: every run row's free cells that meet it (cut by its edges). */
+  private drawTile(look: Look, tile: Tile, tileHeight: number): void {
+    const ratio = this.ratio;
+    const width = Math.ceil(TILE_WIDTH * ratio);
+    const height = Math.ceil(tileHeight * ratio);
+    const { canvas, context } = tile;
+    if (canvas.width !== width || canvas.height !== height) {
+      canvas.width = width;
+      canvas.height = height;
+      canvas.style.width = `${TILE_WIDTH}px`;
+      canvas.style.height = `${tileHeight}px`;
+    } else {
+      context.setTransform(1, 0, 0, 1, 0, 0);
+      context.clearRect(0, 0, width, height);
+    }
+    tile.version = this.version;
+    context.setTransform(ratio, 0, 0, ratio, -tile.x * TILE_WIDTH * ratio, -tile.y * tileHeight * ratio);
+    context.font = look.font;
+    context.textBaseline = 'alphabetic';
+    const first = Math.max(0, Math.floor((tile.y * tileHeight - this.headerHeight) / this.rowHeight));
     const last = Math.min(
       this.items.length - 1,
-      Math.floor((box.y + box.h - this.headerHeight) / this.rowHeight),
+      Math.floor(((tile.y + 1) * tileHeight - this.headerHeight) / this.rowHeight),
     );
-    return [first, last];
+    for (let item = first; item <= last; item++) {
+      this.drawRow(look, tile, item, false);
+    }
   }
 
-  /** The free columns that meet `box` (`last < first`: none), by binary search over their edges. */
-  private columnRange(box: Box): [number, number] {
-    const count = this.layout.free.length;
-    if (count === 0) {
-      return [0, -1];
+  /** Draws display item `item`'s free cells that meet `tile`, after clearing its band there if `clear`. */
+  private drawRow(look: Look, tile: Tile, item: number, clear: boolean): void {
+    const display = this.items[item];
+    if (display?.kind !== 'run') {
+      return;
     }
-    return [Math.max(0, this.columnAt(box.x)), Math.min(count - 1, this.columnAt(box.x + box.w))];
+    const top = this.rowTop(item);
+    const left = tile.x * TILE_WIDTH;
+    if (clear) {
+      tile.context.clearRect(left, top, TILE_WIDTH, this.rowHeight);
+    }
+    const count = this.layout.free.length;
+    const first = Math.max(0, this.columnAt(left));
+    const last = Math.min(count - 1, this.columnAt(left + TILE_WIDTH));
+    for (let column = first; column <= last; column++) {
+      const start = this.starts[column];
+      this.drawCell(
+        look,
+        tile.context,
+        display.row,
+        item,
+        column,
+        start,
+        this.starts[column + 1] - start,
+        top,
+      );
+    }
   }
 
   /** The free column under content x (`-1` left of the first, `count` right of the last). */
@@ -242,20 +295,16 @@ export class CellPainter {
 
   private drawCell(
     look: Look,
+    context: CanvasRenderingContext2D,
     row: number,
     item: number,
     column: number,
     left: number,
     width: number,
     top: number,
-    clear: boolean,
   ): void {
-    const context = this.context;
     const data = this.model.data;
     const selected = this.isSelected(data.runIds[row]);
-    if (clear) {
-      context.clearRect(left, top, width, this.rowHeight);
-    }
     const band = selected ? look.selectedBackground : item === this.hovered ? look.hoverBackground : '';
     if (band !== '') {
       context.fillStyle = band;
@@ -285,7 +334,10 @@ export class CellPainter {
     if (known !== undefined) {
       return known;
     }
-    const context = this.context;
+    const context = this.measure;
+    if (context.font !== look.font) {
+      context.font = look.font;
+    }
     let fitted = text;
     if (context.measureText(text).width > room) {
       let low = 0;
@@ -344,7 +396,7 @@ export class CellPainter {
       status.set(name, read('row run', `cell status-${name}`).color);
     }
     row.remove();
-    const context = this.context;
+    const context = this.measure;
     context.font = font;
     return {
       font,
@@ -357,22 +409,4 @@ export class CellPainter {
       status,
     };
   }
-}
-
-function intersect(a: Box, b: Box): Box | undefined {
-  const x = Math.max(a.x, b.x);
-  const y = Math.max(a.y, b.y);
-  const right = Math.min(a.x + a.w, b.x + b.w);
-  const bottom = Math.min(a.y + a.h, b.y + b.h);
-  return right > x && bottom > y ? { x, y, w: right - x, h: bottom - y } : undefined;
-}
-
-/** Whether the span from `start` of `size` px lies inside `box` (vertically, or horizontally). */
-function inside(box: Box | undefined, start: number, size: number, vertical: boolean): boolean {
-  if (box === undefined) {
-    return false;
-  }
-  return vertical
-    ? start >= box.y && start + size <= box.y + box.h
-    : start >= box.x && start + size <= box.x + box.w;
 }
