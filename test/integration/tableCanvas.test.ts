@@ -245,6 +245,15 @@ describe('experiments table canvas in headless Chromium', { skip: chromiumSkipRe
     }
     assert.equal(compared, steps.length);
 
+    // At the far right and bottom, the tiles past the last column and row add nothing to scroll to.
+    await scrollTo(page, 1e6, 1e7);
+    const extent = await page.evaluate<number[]>(`(() => {
+      const grid = document.querySelector('.grid');
+      const content = document.querySelector('.grid-canvas');
+      return [grid.scrollWidth, content.offsetWidth, grid.scrollHeight, content.offsetHeight];
+    })()`);
+    assert.deepEqual([extent[0], extent[2]], [extent[1], extent[3]], 'scroll size is the content size');
+
     // While a scroll goes on, the grid is busy and the rows' free DOM cells wait for it to stop.
     await page.evaluate(`new Promise((resolve) => {
       const grid = document.querySelector('.grid');
