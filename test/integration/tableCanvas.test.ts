@@ -4,7 +4,8 @@
  * - after scroll steps of every kind (wheel steps down, right, up and left, a jump far away, back), the
  *   tiles kept and drawn as they entered are pixel for pixel the tiles drawn all anew at the same place;
  * - every text on the tiles lands (through the tile's place on the page) on the DOM cell with that text,
- *   and every DOM cell in view with a text is drawn (cut with an ellipsis where it does not fit);
+ *   and every DOM cell in view with a text is drawn, within the cell's padding (cut with an ellipsis where
+ *   it does not fit);
  * - while it scrolls the grid is `aria-busy` and its free DOM cells wait; once the scroll stops they show
  *   the rows in view again;
  * - a selected row's band in the free part is the theme's selection colour, read again on a theme change.
@@ -58,7 +59,7 @@ const SPY = `(() => {
   proto.fillText = function (text, x, y, ...rest) {
     if (!window.__texts.has(this.canvas)) window.__texts.set(this.canvas, []);
     const at = this.getTransform().transformPoint(new DOMPoint(x, y));
-    window.__texts.get(this.canvas).push({ text, px: at.x, py: at.y });
+    window.__texts.get(this.canvas).push({ text, px: at.x, py: at.y, width: this.measureText(text).width });
     return fillText.call(this, text, x, y, ...rest);
   };
 })()`;
@@ -82,7 +83,7 @@ const TEXTS = `(() => {
     const ratio = canvas.width / box.width;
     for (const t of window.__texts.get(canvas) ?? []) {
       const x = Math.round(box.left - content.left + t.px / ratio), y = Math.round(box.top - content.top + t.py / ratio);
-      seen.set(t.text + '|' + x + '|' + y, { text: t.text, x, y });
+      seen.set(t.text + '|' + x + '|' + y, { text: t.text, x, y, width: t.width });
     }
   }
   return [...seen.values()];
@@ -218,18 +219,20 @@ describe('experiments table canvas in headless Chromium', { skip: chromiumSkipRe
 
       // The tiles' texts are the DOM cells' texts, place for place.
       const { cells, view } = await page.evaluate<{ cells: Cell[]; view: Omit<Cell, 'text'> }>(DOM_CELLS);
-      const texts = await page.evaluate<{ text: string; x: number; y: number }[]>(TEXTS);
+      const texts = await page.evaluate<{ text: string; x: number; y: number; width: number }[]>(TEXTS);
       assert.ok(cells.length > 50, `${cells.length} cells in view`);
       const unmatched = cells.filter((cell) => {
         const drawn = texts.filter(
           (t) => t.y > cell.top && t.y < cell.bottom && t.x >= cell.left && t.x <= cell.right,
         );
+        // The text as the cell reads, or its start and an ellipsis; within the cell's padding (6 px a side).
         return (
           drawn.length !== 1 ||
           !(
             drawn[0].text === cell.text ||
             (drawn[0].text.endsWith('…') && cell.text.startsWith(drawn[0].text.slice(0, -1)))
-          )
+          ) ||
+          drawn[0].width > cell.right - cell.left - 12 + 0.5
         );
       });
       assert.deepEqual(unmatched.slice(0, 3), [], `${unmatched.length} DOM cells not drawn as they read`);

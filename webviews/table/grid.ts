@@ -3,11 +3,12 @@
  * plus a few around, exist in the DOM), a sticky header, and pinned columns (with the selection box and the
  * star) sticky at the left. Every text from the data is set as text (`textContent` or a Text node's data).
  * Scrolling draws once per frame and reuses the drawn rows and cells (gridRows.ts, gridHeader.ts). While it
- * scrolls, the free (not pinned) cells' text is drawn on a canvas under the rows (gridPaint.ts) and their DOM
- * cells are written in the first frame without a scroll, the grid meanwhile `aria-busy`. It is an
- * ARIA grid (`grid` > header `row` and a `rowgroup` of rows, `aria-rowcount`/`aria-colcount` of the whole
- * table, each row and cell placed by `aria-rowindex`/`aria-colindex`), so that screen readers follow the
- * display order, not the order of the reused elements.
+ * scrolls, the free (not pinned) cells' text is drawn on canvas tiles under the rows (gridPaint.ts) and
+ * their DOM cells are written in the first frame without a scroll; the grid is `aria-busy` until then, and
+ * while tiles beyond the view are left for the next frames. It is an ARIA grid (`grid` > header `row` and a
+ * `rowgroup` of rows, `aria-rowcount`/`aria-colcount` of the whole table, each row and cell placed by
+ * `aria-rowindex`/`aria-colindex`), so that screen readers follow the display order, not the order of the
+ * reused elements.
  */
 import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
 import { GridHeader, type HeaderHandlers } from './gridHeader';
@@ -64,6 +65,10 @@ export class Grid {
   private stale = false;
   /** The pending animation frame of {@link requestSettle}, or 0. */
   private settleFrame = 0;
+  /** The pending animation frame of {@link paint} for tiles left for later, or 0. */
+  private paintFrame = 0;
+  /** Whether the grid is `aria-busy` ({@link updateBusy}). */
+  private busy = false;
 
   constructor(
     private readonly model: TableModel,
@@ -191,10 +196,8 @@ export class Grid {
 
   /** Writes the free DOM cells in the first animation frame without a scroll (see {@link settle}). */
   private requestSettle(): void {
-    if (!this.stale) {
-      this.stale = true;
-      this.element.setAttribute('aria-busy', 'true');
-    }
+    this.stale = true;
+    this.updateBusy();
     if (this.settleFrame === 0) {
       this.settleFrame = requestAnimationFrame(() => {
         this.settleFrame = 0;
@@ -222,7 +225,45 @@ export class Grid {
       }
     }
     this.stale = false;
-    this.element.removeAttribute('aria-busy');
+    this.updateBusy();
+  }
+
+  /**
+   * The grid is `aria-busy` while its free DOM cells lag behind the canvas or canvas tiles are left to draw
+   * (screen readers may wait; tests wait for it to clear).
+   */
+  private updateBusy(): void {
+    const busy = this.stale || this.paintFrame !== 0;
+    if (busy !== this.busy) {
+      this.busy = busy;
+      if (busy) {
+        this.element.setAttribute('aria-busy', 'true');
+      } else {
+        this.element.removeAttribute('aria-busy');
+      }
+    }
+  }
+
+  /** Draws the canvas tiles for the view; those left for later (in the margin) in the next frames. */
+  private paint(): void {
+    if (this.paintFrame !== 0) {
+      cancelAnimationFrame(this.paintFrame);
+      this.paintFrame = 0;
+    }
+    const rect = this.rows.scrollRect;
+    const more = this.painter.paint({
+      scrollLeft: this.columns.scrollOffset ?? this.element.scrollLeft,
+      scrollTop: this.rows.scrollOffset ?? this.element.scrollTop,
+      width: rect?.width ?? this.element.clientWidth,
+      height: rect?.height ?? this.element.clientHeight,
+    });
+    if (more) {
+      this.paintFrame = requestAnimationFrame(() => {
+        this.paintFrame = 0;
+        this.paint();
+      });
+    }
+    this.updateBusy();
   }
 
   private onHover(target: EventTarget | null): void {
@@ -298,18 +339,12 @@ export class Grid {
       row.element.remove();
     }
     spare.length = 0;
-    const rect = this.rows.scrollRect;
-    this.painter.paint({
-      scrollLeft: this.columns.scrollOffset ?? this.element.scrollLeft,
-      scrollTop: this.rows.scrollOffset ?? this.element.scrollTop,
-      width: rect?.width ?? this.element.clientWidth,
-      height: rect?.height ?? this.element.clientHeight,
-    });
+    this.paint();
     if (scrolling) {
       this.requestSettle();
     } else if (this.stale) {
       this.stale = false;
-      this.element.removeAttribute('aria-busy');
+      this.updateBusy();
     }
   }
 
@@ -341,6 +376,7 @@ export class Grid {
   dispose(): void {
     cancelAnimationFrame(this.frame);
     cancelAnimationFrame(this.settleFrame);
+    cancelAnimationFrame(this.paintFrame);
     this.cleanups.forEach((cleanup) => cleanup());
   }
 }

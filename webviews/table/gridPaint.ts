@@ -18,6 +18,7 @@
 import type { FieldValue } from '../../src/shared/fieldOrder';
 import { cellText, type DisplayItem, type TableModel } from './model';
 import type { RowLayout } from './gridRows';
+import { TextLook, type Look } from './gridLook';
 
 /** Extra content drawn beyond the view on each side, in px (about the DOM rows' overscan). */
 const MARGIN_X = 120;
@@ -25,28 +26,14 @@ const MARGIN_Y = 96;
 /** A tile's size in content px: about two columns by eight rows. */
 const TILE_WIDTH = 256;
 const TILE_ROWS = 8;
+/** Tiles in the margin (not in view) drawn per frame at most; the rest in the next frames. */
+const MARGIN_TILES_PER_FRAME = 4;
 /** Tiles kept aside (hidden) for reuse beyond those in use. */
 const SPARE_TILES = 24;
 /** A cell's horizontal padding in px (`.cell` in table.css). */
 const PAD_X = 6;
 /** A cell's top padding in px (`.cell` in table.css); the text's baseline is this plus the font's ascent. */
 const PAD_TOP = 3;
-const ELLIPSIS = '…';
-/** Truncated texts kept, by width and text, before the cache is emptied. */
-const FIT_CACHE = 4096;
-
-/** What the canvas is drawn with: read from the page's CSS. */
-interface Look {
-  font: string;
-  ascent: number;
-  /** The width of a wide glyph, px: a text of `n` such glyphs or fewer that fits needs no measuring. */
-  wide: number;
-  text: string;
-  selectedText: string;
-  selectedBackground: string;
-  hoverBackground: string;
-  status: Map<string, string>;
-}
 
 /** Where the grid is scrolled to and how large its view is, px. */
 export interface PaintView {
@@ -74,8 +61,7 @@ interface Tile {
 export class CellPainter {
   /** The tiles' layer, to be put in the grid's content before the rows. */
   readonly element = document.createElement('div');
-  /** A context for measuring text only. */
-  private readonly measure: CanvasRenderingContext2D;
+  private readonly text = new TextLook();
   private look: Look | undefined;
   private layout: RowLayout = { pinned: [], free: [], leadWidth: 0, width: 0 };
   private items: readonly DisplayItem[] = [];
@@ -90,7 +76,6 @@ export class CellPainter {
   private hovered = -1;
   /** Display items to be drawn again (selection or hover changed), drawn at the next {@link paint}. */
   private readonly dirtyItems = new Set<number>();
-  private readonly fits = new Map<string, string>();
 
   constructor(
     private readonly model: TableModel,
@@ -99,11 +84,6 @@ export class CellPainter {
     private readonly headerHeight: number,
     private readonly isSelected: (runId: string) => boolean,
   ) {
-    const measure = document.createElement('canvas').getContext('2d');
-    if (measure === null) {
-      throw new Error('The experiments table needs a 2D canvas.');
-    }
-    this.measure = measure;
     this.element.className = 'grid-paint';
     this.element.setAttribute('aria-hidden', 'true');
   }
@@ -133,7 +113,7 @@ export class CellPainter {
   /** Forgets the colours and font read from the page (the theme changed) and draws everything again. */
   restyle(): void {
     this.look = undefined;
-    this.fits.clear();
+    this.text.clear();
     this.invalidate();
   }
 
@@ -148,9 +128,12 @@ export class CellPainter {
     return true;
   }
 
-  /** Draws the tiles that meet `view` (and the margin around it) and are not drawn yet. */
-  paint(view: PaintView): void {
-    const look = (this.look ??= this.readLook());
+  /**
+   * Draws the tiles that meet `view` and are not drawn yet, and a few of those in the margin around it.
+   * Returns whether margin tiles are left to draw (then call again in the next frame).
+   */
+  paint(view: PaintView): boolean {
+    const look = (this.look ??= this.text.read(this.element.parentElement ?? document.body));
     const ratio = window.devicePixelRatio || 1;
     if (ratio !== this.ratio) {
       this.ratio = ratio;
@@ -166,6 +149,13 @@ export class CellPainter {
     const x1 = Math.ceil(right / TILE_WIDTH) - 1;
     const y0 = Math.floor(top / tileHeight);
     const y1 = Math.ceil(bottom / tileHeight) - 1;
+    // The tiles the view itself meets (without the margin): drawn in this frame whatever it costs.
+    const inX0 = Math.floor((view.scrollLeft + lead) / TILE_WIDTH);
+    const inX1 = Math.ceil((view.scrollLeft + view.width) / TILE_WIDTH) - 1;
+    const inY0 = Math.floor((view.scrollTop + this.headerHeight) / tileHeight);
+    const inY1 = Math.ceil((view.scrollTop + view.height) / tileHeight) - 1;
+    let budget = MARGIN_TILES_PER_FRAME;
+    let more = false;
     for (const [key, tile] of this.tiles) {
       if (tile.x < x0 || tile.x > x1 || tile.y < y0 || tile.y > y1) {
         this.tiles.delete(key);
@@ -176,6 +166,19 @@ export class CellPainter {
       for (let x = x0; x <= x1; x++) {
         const key = y * 65536 + x;
         let tile = this.tiles.get(key);
+        const inView = x >= inX0 && x <= inX1 && y >= inY0 && y <= inY1;
+        if (!inView && (tile === undefined || tile.version !== this.version)) {
+          if (budget === 0) {
+            // Left for a later frame; a tile drawn for an older version is put aside, not shown stale.
+            if (tile !== undefined) {
+              this.tiles.delete(key);
+              this.spare.push(tile);
+            }
+            more = true;
+            continue;
+          }
+          budget--;
+        }
         if (tile === undefined) {
           tile = this.spare.pop() ?? this.newTile();
           tile.x = x;
@@ -204,6 +207,7 @@ export class CellPainter {
     for (const tile of this.spare) {
       tile.canvas.style.visibility = 'hidden';
     }
+    return more;
   }
 
   private newTile(): Tile {
@@ -312,7 +316,7 @@ export class CellPainter {
     }
     const shown = this.layout.free[column];
     const value: FieldValue = data.values[shown.index][row];
-    const text = this.fit(look, cellText(shown.column, value), width - 2 * PAD_X);
+    const text = this.text.fit(look, cellText(shown.column, value), width - 2 * PAD_X);
     if (text === '') {
       return;
     }
@@ -322,91 +326,5 @@ export class CellPainter {
     const number = typeof value === 'number';
     context.textAlign = number ? 'right' : 'left';
     context.fillText(text, number ? left + width - PAD_X : left + PAD_X, top + PAD_TOP + look.ascent);
-  }
-
-  /** `text` as it fits in `room` px, cut with an ellipsis as `text-overflow: ellipsis` does. */
-  private fit(look: Look, text: string, room: number): string {
-    if (text.length * look.wide <= room || text === '') {
-      return text;
-    }
-    const key = `${room}\u0000${text}`;
-    const known = this.fits.get(key);
-    if (known !== undefined) {
-      return known;
-    }
-    const context = this.measure;
-    if (context.font !== look.font) {
-      context.font = look.font;
-    }
-    let fitted = text;
-    if (context.measureText(text).width > room) {
-      let low = 0;
-      let high = text.length;
-      while (low < high) {
-        const mid = (low + high + 1) >> 1;
-        if (context.measureText(text.slice(0, mid) + ELLIPSIS).width <= room) {
-          low = mid;
-        } else {
-          high = mid - 1;
-        }
-      }
-      fitted = low === 0 ? '' : text.slice(0, low) + ELLIPSIS;
-    }
-    if (this.fits.size >= FIT_CACHE) {
-      this.fits.clear();
-    }
-    this.fits.set(key, fitted);
-    return fitted;
-  }
-
-  /**
-   * Reads font and colours from the page's CSS (the theme): from a hidden probe row built as the grid's
-   * rows are (`.row.run` > `.lead` > `.cell`), whose computed colours are always `rgb()`/`rgba()` values a
-   * canvas takes, whatever the theme wrote.
-   */
-  private readLook(): Look {
-    const row = document.createElement('div');
-    const lead = document.createElement('div');
-    const cell = document.createElement('div');
-    lead.className = 'lead';
-    lead.append(cell);
-    row.append(lead);
-    row.setAttribute('aria-hidden', 'true');
-    row.style.cssText = 'position:absolute;visibility:hidden;width:0;height:0;overflow:hidden';
-    (this.element.parentElement ?? document.body).append(row);
-    const read = (rowClass: string, cellClass = 'cell', color = ''): CSSStyleDeclaration => {
-      row.className = rowClass;
-      cell.className = cellClass;
-      cell.style.color = color;
-      return getComputedStyle(cell);
-    };
-    const plain = read('row run');
-    const font = `${plain.fontStyle} ${plain.fontWeight} ${plain.fontSize} ${plain.fontFamily}`;
-    const text = plain.color;
-    const selectedText = read('row run selected').color;
-    // The bands as the rows' CSS colours them (table.css), resolved to rgb()/rgba() through `color`.
-    const band = (variable: string): string => {
-      const color = read('row run', 'cell', `var(${variable}, transparent)`).color;
-      return color === 'transparent' || /,\s*0\)$/.test(color) ? '' : color;
-    };
-    const selectedBackground = band('--vscode-list-activeSelectionBackground');
-    const hoverBackground = band('--vscode-list-hoverBackground');
-    const status = new Map<string, string>();
-    for (const name of ['failed', 'running', 'queued']) {
-      status.set(name, read('row run', `cell status-${name}`).color);
-    }
-    row.remove();
-    const context = this.measure;
-    context.font = font;
-    return {
-      font,
-      ascent: context.measureText('Wg').fontBoundingBoxAscent,
-      wide: Math.max(...['W', 'M', '@', '—'].map((glyph) => context.measureText(glyph).width)),
-      text,
-      selectedText,
-      selectedBackground,
-      hoverBackground,
-      status,
-    };
   }
 }
