@@ -51,69 +51,6 @@ function skipWs(text: string, i: number): number {
 /** Exact powers of ten as doubles: 10^0 to 10^22 (10^23 is not a double). */
 const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 
-/** The digits of the number {@link numberEnd} read last, without its dot, as an integer (when exact). */
-let mantissa = 0;
-/** Its digits after the dot. */
-let fractionDigits = 0;
-/** Whether it had an exponent part. */
-let hasExponent = false;
-
-/**
- * Adds digit `c` (a char code) to {@link mantissa}. Past 2^53 the sum is no longer exact (nor needed:
- * {@link readNumber} then leaves the number to `Number`); while the digits so far are below 2^53 every
- * partial sum is an integer below 2^53, so the sum is exact.
- */
-function addDigit(c: number): void {
-  mantissa = mantissa * 10 + (c - ZERO);
-}
-
-/** The end of a JSON number starting at `i`, or -1 when there is none; sets {@link mantissa} and co. */
-function numberEnd(text: string, i: number): number {
-  mantissa = 0;
-  fractionDigits = 0;
-  hasExponent = false;
-  if (text.charCodeAt(i) === MINUS) {
-    i++;
-  }
-  let c = text.charCodeAt(i);
-  if (c === ZERO) {
-    i++;
-  } else if (isDigit(c)) {
-    do {
-      addDigit(c);
-      c = text.charCodeAt(++i);
-    } while (isDigit(c));
-  } else {
-    return -1;
-  }
-  if (text.charCodeAt(i) === DOT) {
-    c = text.charCodeAt(++i);
-    if (!isDigit(c)) {
-      return -1;
-    }
-    do {
-      addDigit(c);
-      fractionDigits++;
-      c = text.charCodeAt(++i);
-    } while (isDigit(c));
-  }
-  c = text.charCodeAt(i);
-  if (c === 0x65 || c === 0x45) {
-    hasExponent = true;
-    c = text.charCodeAt(++i);
-    if (c === PLUS || c === MINUS) {
-      i++;
-    }
-    if (!isDigit(text.charCodeAt(i))) {
-      return -1;
-    }
-    while (isDigit(text.charCodeAt(++i))) {
-      // digits of the exponent
-    }
-  }
-  return i;
-}
-
 /**
  * The number {@link readNumber} read last. A variable, not an array: a double array would box every
  * integer it hands out (a step would then cost a heap number per point instead of a small integer).
@@ -140,21 +77,59 @@ export function lastNumber(): number {
  * by any character that cannot continue it (`,`, `}`, whitespace, a line break, the text's end).
  */
 export function readNumber(text: string, i: number): number {
-  const end = numberEnd(text, i);
-  if (end < 0) {
+  const start = i;
+  let c = text.charCodeAt(i);
+  if (c === MINUS) {
+    c = text.charCodeAt(++i);
+  }
+  // The digits without the dot as an integer: exact while below 2^53 (every partial sum is then an
+  // integer below 2^53); past it, at least 2^53 (rounding is monotonic), and the number goes to `Number`.
+  let mantissa = 0;
+  if (c === ZERO) {
+    c = text.charCodeAt(++i);
+  } else if (isDigit(c)) {
+    do {
+      mantissa = mantissa * 10 + (c - ZERO);
+      c = text.charCodeAt(++i);
+    } while (isDigit(c));
+  } else {
     return -1;
   }
-  if (!hasExponent && mantissa <= Number.MAX_SAFE_INTEGER && fractionDigits <= 22) {
-    const magnitude = fractionDigits === 0 ? mantissa : mantissa / POWERS_OF_TEN[fractionDigits];
-    scanned = text.charCodeAt(i) === MINUS ? -magnitude : magnitude;
-    return end;
+  let fractionDigits = 0;
+  if (c === DOT) {
+    c = text.charCodeAt(++i);
+    if (!isDigit(c)) {
+      return -1;
+    }
+    const first = i;
+    do {
+      mantissa = mantissa * 10 + (c - ZERO);
+      c = text.charCodeAt(++i);
+    } while (isDigit(c));
+    fractionDigits = i - first;
   }
-  const value = Number(text.slice(i, end));
+  if (c === 0x65 || c === 0x45) {
+    c = text.charCodeAt(++i);
+    if (c === PLUS || c === MINUS) {
+      c = text.charCodeAt(++i);
+    }
+    if (!isDigit(c)) {
+      return -1;
+    }
+    while (isDigit(text.charCodeAt(++i))) {
+      // digits of the exponent
+    }
+  } else if (mantissa <= Number.MAX_SAFE_INTEGER && fractionDigits <= 22) {
+    const magnitude = fractionDigits === 0 ? mantissa : mantissa / POWERS_OF_TEN[fractionDigits];
+    scanned = text.charCodeAt(start) === MINUS ? -magnitude : magnitude;
+    return i;
+  }
+  const value = Number(text.slice(start, i));
   if (!Number.isFinite(value)) {
     return -1;
   }
   scanned = value;
-  return end;
+  return i;
 }
 
 /**
