@@ -160,7 +160,19 @@ const metricLine = fc
 const fileLine = mostly(
   metricLine,
   fc.oneof(
-    fc.constantFrom('', ' ', '\t', '\u00a0', '\ufeff', 'not json', '[1,2]', '"x"', '{}', '{"values":{}}', '{'),
+    fc.constantFrom(
+      '',
+      ' ',
+      '\t',
+      '\u00a0',
+      '\ufeff',
+      'not json',
+      '[1,2]',
+      '"x"',
+      '{}',
+      '{"values":{}}',
+      '{',
+    ),
     fc.tuple(metricLine, fc.nat()).map(([l, cut]) => l.slice(0, cut % (l.length + 1))),
     fc.string({ maxLength: 8 }),
   ),
@@ -213,7 +225,13 @@ function generalModel(file: string, text: string): Model {
       series.steps.push(parsed.step);
       series.values.push(parsed.values[metric]);
     }
-    addLineToSummaries(model.summaries, parsed.step, parsed.values, Object.keys(parsed.nonFinite ?? {}), new Map());
+    addLineToSummaries(
+      model.summaries,
+      parsed.step,
+      parsed.values,
+      Object.keys(parsed.nonFinite ?? {}),
+      new Map(),
+    );
     model.lastStep = model.lastStep === null || parsed.step > model.lastStep ? parsed.step : model.lastStep;
   });
   return model;
@@ -232,7 +250,11 @@ function assertSame(metrics: FollowedMetrics, model: Model, warnings: string[], 
   for (const [metric, expected] of model.series) {
     const columns = metrics.series.get(metric)!;
     sameNumbers(columns.steps.subarray(0, columns.length), expected.steps, `steps of ${metric}, ${context}`);
-    sameNumbers(columns.values.subarray(0, columns.length), expected.values, `values of ${metric}, ${context}`);
+    sameNumbers(
+      columns.values.subarray(0, columns.length),
+      expected.values,
+      `values of ${metric}, ${context}`,
+    );
   }
   assert.deepStrictEqual(metrics.summaries, model.summaries, `summaries, ${context}`);
   assert.deepStrictEqual(Object.keys(metrics.summaries), Object.keys(model.summaries), context);
@@ -313,7 +335,10 @@ describe('metrics.jsonl read straight into columns', () => {
       { numRuns: runs(300) },
     );
     // Most lines took the fast path, so the comparison is about it.
-    assert.ok(lines < 100 || fast > lines / 2, `only ${fast} points from ${lines} lines through the fast path`);
+    assert.ok(
+      lines < 100 || fast > lines / 2,
+      `only ${fast} points from ${lines} lines through the fast path`,
+    );
   });
 
   it('gives the same columns whatever pieces the lines come in', () => {
@@ -335,8 +360,16 @@ describe('metrics.jsonl read straight into columns', () => {
           from = to;
         }
         assert.deepStrictEqual(
-          [...pieces.series].map(([m, s]) => [m, [...s.steps.subarray(0, s.length)], [...s.values.subarray(0, s.length)]]),
-          [...whole.series].map(([m, s]) => [m, [...s.steps.subarray(0, s.length)], [...s.values.subarray(0, s.length)]]),
+          [...pieces.series].map(([m, s]) => [
+            m,
+            [...s.steps.subarray(0, s.length)],
+            [...s.values.subarray(0, s.length)],
+          ]),
+          [...whole.series].map(([m, s]) => [
+            m,
+            [...s.steps.subarray(0, s.length)],
+            [...s.values.subarray(0, s.length)],
+          ]),
         );
         assert.deepStrictEqual(pieces.warnings, whole.warnings);
         assert.deepStrictEqual(pieces.nonFiniteLines, whole.nonFiniteLines);
@@ -354,16 +387,24 @@ describe('metrics.jsonl read straight into columns', () => {
         return `${minus ? '-' : ''}${whole}${fraction === null ? '' : `.${fraction}`}${e ?? ''}`;
       });
     fc.assert(
-      fc.property(fc.oneof(longDecimal, nearTwoTo53, any, fc.double({ noNaN: true, noDefaultInfinity: true }).map(String)), (token) => {
-        const expected = JSON.parse(token) as number;
-        const end = readNumber(`${token},`, 0);
-        if (Number.isFinite(expected)) {
-          assert.equal(end, token.length, token);
-          assert.ok(Object.is(lastNumber(), expected), `${token}: ${lastNumber()} ≠ ${expected}`);
-        } else {
-          assert.equal(end, -1, token);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          longDecimal,
+          nearTwoTo53,
+          any,
+          fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+        ),
+        (token) => {
+          const expected = JSON.parse(token) as number;
+          const end = readNumber(`${token},`, 0);
+          if (Number.isFinite(expected)) {
+            assert.equal(end, token.length, token);
+            assert.ok(Object.is(lastNumber(), expected), `${token}: ${lastNumber()} ≠ ${expected}`);
+          } else {
+            assert.equal(end, -1, token);
+          }
+        },
+      ),
       { numRuns: runs(20000) },
     );
   });
