@@ -16,8 +16,13 @@
  */
 import { MetricColumns } from './metricColumns';
 import { parseMetricLine, timeProblem, type MetricLine } from './jsonl';
-import { lastNumber, readNumber } from './jsonlScan';
+import * as jsonlScan from './jsonlScan';
 import type { ReadWarning } from './series';
+
+// Bound once: read through the module's exports, each of the millions of calls would first read a
+// property (a getter, once the module is compiled to CommonJS as under tsx).
+const readNumber = jsonlScan.readNumber;
+const lastNumber = jsonlScan.lastNumber;
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;
