@@ -185,9 +185,11 @@ export class FileTail {
       const lines: TailLine[] = [];
       let pending = Buffer.alloc(0);
       let position = this.offset;
+      // One read buffer for the whole read: nothing keeps a view of it past its turn (the pending
+      // bytes are copied, the lines decoded), and a file of a GB would otherwise allocate a GB of them.
+      const buffer = Buffer.allocUnsafe(Math.max(0, Math.min(CHUNK, size - position)));
       while (position < size) {
         const length = Math.min(CHUNK, size - position);
-        const buffer = Buffer.alloc(length);
         const { bytesRead } = await handle.read(buffer, 0, length, position);
         if (bytesRead === 0) {
           break;
