@@ -24,7 +24,8 @@
  * Memory: the runs share their curves (10 distinct curves per metric, each a separate array of
  * 100,000 points; the spike run has its own), so the bench holds 4.1 million points instead of 40
  * million; the host still downsamples each of the 400 series on its own, as it would distinct ones.
- * Usage: npm run bench, or node bench/run.mjs compare.
+ * Usage: npm run bench, or node bench/run.mjs compare; with XLENS_BENCH_COMPARE_FROM_DISK=only, the
+ * from-disk part alone (the same runs, files and measures, without the browser part before it).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -173,6 +174,10 @@ async function measure(
 
 async function main(): Promise<void> {
   const states = runs();
+  if (process.env.XLENS_BENCH_COMPARE_FROM_DISK === 'only') {
+    await fromDisk(states);
+    return;
+  }
   const bundle = await buildViewBundle('compare', dir);
   const browser = await launchChromium();
   try {

@@ -56,6 +56,23 @@ export interface TailReadOptions {
    * the writer is known to be done; a later append then starts a new line.
    */
   flush?: boolean;
+  /**
+   * Takes the complete lines as they are read, instead of {@link TailRead.lines} (then empty), so a
+   * file of millions of lines is never held as line strings: called one or more times per read with
+   * a piece of up to about 1 MiB of decoded text, one or more lines joined by `\n` without the last
+   * line's `\n` (a line's `\r` before it is left to the sink), and the 1-based line number of the
+   * piece's first line (1 again after a reset).
+   */
+  sink?: (text: string, firstLine: number) => void;
+}
+
+/** Lines in `text` (one more than its `\n`s). */
+function countLines(text: string): number {
+  let count = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+    count++;
+  }
+  return count;
 }
 
 /** How many leading bytes are remembered to detect a file rewritten in place with the same or larger size. */
@@ -168,9 +185,11 @@ export class FileTail {
       const lines: TailLine[] = [];
       let pending = Buffer.alloc(0);
       let position = this.offset;
+      // One read buffer for the whole read: nothing keeps a view of it past its turn (the pending
+      // bytes are copied, the lines decoded), and a file of a GB would otherwise allocate a GB of them.
+      const buffer = Buffer.allocUnsafe(Math.max(0, Math.min(CHUNK, size - position)));
       while (position < size) {
         const length = Math.min(CHUNK, size - position);
-        const buffer = Buffer.alloc(length);
         const { bytesRead } = await handle.read(buffer, 0, length, position);
         if (bytesRead === 0) {
           break;
@@ -202,6 +221,12 @@ export class FileTail {
         const complete = data.subarray(0, lastNewline).toString('utf8');
         pending = Buffer.from(data.subarray(lastNewline + 1));
         this.offset += lastNewline + 1;
+        if (options.sink) {
+          const first = this.lineCount + 1;
+          this.lineCount += countLines(complete);
+          options.sink(complete, first);
+          continue;
+        }
         for (const raw of complete.split('\n')) {
           this.lineCount += 1;
           lines.push({ text: raw.endsWith('\r') ? raw.slice(0, -1) : raw, line: this.lineCount });
@@ -211,7 +236,11 @@ export class FileTail {
         const raw = pending.toString('utf8');
         this.lineCount += 1;
         this.offset += pending.length;
-        lines.push({ text: raw.endsWith('\r') ? raw.slice(0, -1) : raw, line: this.lineCount });
+        if (options.sink) {
+          options.sink(raw, this.lineCount);
+        } else {
+          lines.push({ text: raw.endsWith('\r') ? raw.slice(0, -1) : raw, line: this.lineCount });
+        }
         pending = Buffer.alloc(0);
       }
       if (this.head.length < HEAD_BYTES && this.offset > this.head.length && skippedBytes === 0) {

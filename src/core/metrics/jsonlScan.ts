@@ -51,101 +51,85 @@ function skipWs(text: string, i: number): number {
 /** Exact powers of ten as doubles: 10^0 to 10^22 (10^23 is not a double). */
 const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 
-/** The digits of the number {@link numberEnd} read last, without its dot, as an integer (when exact). */
-let mantissa = 0;
-/** Its significant digits (leading zeros not counted), and digits after the dot. */
-let significant = 0;
-let fractionDigits = 0;
-/** Whether it had an exponent part. */
-let hasExponent = false;
-
-/** Adds digit `c` (a char code) to {@link mantissa}. */
-function addDigit(c: number): void {
-  if (significant > 0 || c !== ZERO) {
-    significant++;
-  }
-  if (significant <= 15) {
-    mantissa = mantissa * 10 + (c - ZERO);
-  }
-}
-
-/** The end of a JSON number starting at `i`, or -1 when there is none; sets {@link mantissa} and co. */
-function numberEnd(text: string, i: number): number {
-  mantissa = 0;
-  significant = 0;
-  fractionDigits = 0;
-  hasExponent = false;
-  if (text.charCodeAt(i) === MINUS) {
-    i++;
-  }
-  let c = text.charCodeAt(i);
-  if (c === ZERO) {
-    i++;
-  } else if (isDigit(c)) {
-    do {
-      addDigit(c);
-      c = text.charCodeAt(++i);
-    } while (isDigit(c));
-  } else {
-    return -1;
-  }
-  if (text.charCodeAt(i) === DOT) {
-    c = text.charCodeAt(++i);
-    if (!isDigit(c)) {
-      return -1;
-    }
-    do {
-      addDigit(c);
-      fractionDigits++;
-      c = text.charCodeAt(++i);
-    } while (isDigit(c));
-  }
-  c = text.charCodeAt(i);
-  if (c === 0x65 || c === 0x45) {
-    hasExponent = true;
-    c = text.charCodeAt(++i);
-    if (c === PLUS || c === MINUS) {
-      i++;
-    }
-    if (!isDigit(text.charCodeAt(i))) {
-      return -1;
-    }
-    while (isDigit(text.charCodeAt(++i))) {
-      // digits of the exponent
-    }
-  }
-  return i;
-}
-
 /**
  * The number {@link readNumber} read last. A variable, not an array: a double array would box every
  * integer it hands out (a step would then cost a heap number per point instead of a small integer).
  */
 let scanned = 0;
 
+/** The number {@link readNumber} read last (valid after it returned an index ≥ 0). */
+export function lastNumber(): number {
+  return scanned;
+}
+
 /**
- * Reads the finite number at `i` into {@link scanned}; the index after it, or -1. A number of at most
- * 15 significant digits, at most 22 after the dot and no exponent is its digits divided by a power of
- * ten: both are exact doubles, so the one rounding of the division gives the correctly rounded value
- * that `Number` (and `JSON.parse`) give (W. D. Clinger, "How to Read Floating Point Numbers
- * Accurately", PLDI 1990, the fast path). Any other number goes through `Number`.
+ * Reads the finite JSON number (RFC 8259 §6) at `i` into {@link lastNumber}; returns the index after it,
+ * or -1 when there is no number there or it overflows (`1e999`). Correctly rounded, to the double
+ * `JSON.parse` gives, bit for bit (`-0` included):
+ * - a number without exponent whose digits, without the dot, are an integer M < 2^53 (all numbers of
+ *   at most 15 significant digits, and the 16-digit ones up to 9007199254740991), with at most 22
+ *   digits after the dot, is M / 10^f: M and 10^f (f ≤ 22, 5^22 < 2^53) are exact doubles, so the
+ *   one correctly rounded IEEE division gives the correctly rounded quotient (W. D. Clinger, "How to
+ *   Read Floating Point Numbers Accurately", PLDI 1990, the fast path);
+ * - any other number (17 digits, exponents, subnormals) goes through `Number` on its exact text,
+ *   which is what `JSON.parse` uses for numbers (ECMA-262 StringToNumber, correctly rounded).
+ * The characters at and after the number's end are only looked at, never consumed: a number is ended
+ * by any character that cannot continue it (`,`, `}`, whitespace, a line break, the text's end).
  */
-function readNumber(text: string, i: number): number {
-  const end = numberEnd(text, i);
-  if (end < 0) {
+export function readNumber(text: string, i: number): number {
+  const start = i;
+  let c = text.charCodeAt(i);
+  if (c === MINUS) {
+    c = text.charCodeAt(++i);
+  }
+  // The digits without the dot as an integer: exact while below 2^53 (every partial sum is then an
+  // integer below 2^53); past it, at least 2^53 (rounding is monotonic), and the number goes to `Number`.
+  let mantissa = 0;
+  if (c === ZERO) {
+    c = text.charCodeAt(++i);
+  } else if (isDigit(c)) {
+    do {
+      mantissa = mantissa * 10 + (c - ZERO);
+      c = text.charCodeAt(++i);
+    } while (isDigit(c));
+  } else {
     return -1;
   }
-  if (!hasExponent && significant <= 15 && fractionDigits <= 22) {
-    const magnitude = fractionDigits === 0 ? mantissa : mantissa / POWERS_OF_TEN[fractionDigits];
-    scanned = text.charCodeAt(i) === MINUS ? -magnitude : magnitude;
-    return end;
+  let fractionDigits = 0;
+  if (c === DOT) {
+    c = text.charCodeAt(++i);
+    if (!isDigit(c)) {
+      return -1;
+    }
+    const first = i;
+    do {
+      mantissa = mantissa * 10 + (c - ZERO);
+      c = text.charCodeAt(++i);
+    } while (isDigit(c));
+    fractionDigits = i - first;
   }
-  const value = Number(text.slice(i, end));
+  if (c === 0x65 || c === 0x45) {
+    c = text.charCodeAt(++i);
+    if (c === PLUS || c === MINUS) {
+      c = text.charCodeAt(++i);
+    }
+    if (!isDigit(c)) {
+      return -1;
+    }
+    while (isDigit(text.charCodeAt(++i))) {
+      // digits of the exponent
+    }
+  } else if (mantissa <= Number.MAX_SAFE_INTEGER && fractionDigits <= 22) {
+    const magnitude = fractionDigits === 0 ? mantissa : mantissa / POWERS_OF_TEN[fractionDigits];
+    scanned = text.charCodeAt(start) === MINUS ? -magnitude : magnitude;
+    return i;
+  }
+  const value = Number(text.slice(start, i));
   if (!Number.isFinite(value)) {
     return -1;
   }
   scanned = value;
-  return end;
+  return i;
 }
 
 /**

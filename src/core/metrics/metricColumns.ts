@@ -55,6 +55,17 @@ export class MetricColumns {
     this.size++;
   }
 
+  /** Appends points `from` to `to` (excluded) of `source`. */
+  append(source: MetricColumns, from: number, to: number): void {
+    const size = this.size + (to - from);
+    if (size > this.stepColumn.length) {
+      this.resize(Math.max(size, this.stepColumn.length * 2));
+    }
+    this.stepColumn.set(source.stepColumn.subarray(from, to), this.size);
+    this.valueColumn.set(source.valueColumn.subarray(from, to), this.size);
+    this.size = size;
+  }
+
   /** Gives back room for more than a quarter again of the points (left by doubling during a long read). */
   trim(): void {
     if (this.stepColumn.length > Math.max(INITIAL_CAPACITY, this.size + (this.size >> 2))) {

@@ -14,15 +14,14 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { asDict, dictFrom, ownValue } from '../../shared/dict';
+import { asDict, dictFrom } from '../../shared/dict';
 import { Emitter, type Event } from '../base/emitter';
 import type { Disposable } from '../base/disposable';
 import { FileTail } from '../base/fileTail';
-import { JsonlMetricsParser } from '../metrics/jsonl';
-import { MetricColumns, PointsByName } from '../metrics/metricColumns';
+import { PointsByName, type MetricColumns } from '../metrics/metricColumns';
 import type { MetricPoint } from '../metrics/series';
-import { addLineToSummaries, addPointsToSummary } from './summaries';
-import { isFinalStatus, type MetricSummary, type RunRecord } from './types';
+import { FollowedMetrics } from './followedMetrics';
+import { isFinalStatus, type RunRecord } from './types';
 
 /** What changed in one refresh. */
 export interface RunChange {
@@ -77,15 +76,9 @@ export class RunFollower implements Disposable {
 
   private recordValue: RunRecord | undefined;
   private recordText = '';
-  private readonly seriesByName = new Map<string, MetricColumns>();
-  private readonly pointsByName = new PointsByName(this.seriesByName);
-  private summaries: Record<string, MetricSummary> = Object.create(null) as Record<string, MetricSummary>;
-  private nonFinitePending = new Map<string, number>();
-  /** Metric name → points of its series already in {@link summaries}. */
-  private summarized = new Map<string, number>();
-  private maxStep: number | null = null;
-  private readonly metricsTail: FileTail;
-  private metricsParser: JsonlMetricsParser;
+  private readonly metrics: FollowedMetrics;
+  private readonly seriesByName: Map<string, MetricColumns>;
+  private readonly pointsByName: PointsByName;
   private readonly logFile: FileTail;
   private logTail: string[] = [];
   /** The log's last line while it has no newline yet (e.g. a progress bar). */
@@ -117,8 +110,9 @@ export class RunFollower implements Disposable {
     this.debounceMs = options.debounceMs ?? 30;
     this.logLimit = options.logLines ?? 200;
     this.keepAlive = options.keepAlive ?? false;
-    this.metricsTail = new FileTail(join(runDir, 'metrics.jsonl'));
-    this.metricsParser = new JsonlMetricsParser(this.metricsTail.file);
+    this.metrics = new FollowedMetrics(join(runDir, 'metrics.jsonl'));
+    this.seriesByName = this.metrics.series;
+    this.pointsByName = new PointsByName(this.seriesByName);
     this.logFile = new FileTail(join(runDir, 'output.log'), {
       maxBacklogBytes: options.logBacklogBytes ?? 64 * 1024,
     });
@@ -141,7 +135,7 @@ export class RunFollower implements Disposable {
     }
     return {
       ...record,
-      metrics: dictFrom([...Object.entries(record.metrics), ...Object.entries(this.summaries)]),
+      metrics: dictFrom([...Object.entries(record.metrics), ...Object.entries(this.metrics.summaries)]),
     };
   }
 
@@ -157,7 +151,7 @@ export class RunFollower implements Disposable {
 
   /** Highest step in the metrics, or null before the first line. */
   get lastStep(): number | null {
-    return this.maxStep;
+    return this.metrics.lastStep;
   }
 
   /** The last lines of `output.log`, including a last line still without its newline. */
@@ -274,7 +268,10 @@ export class RunFollower implements Disposable {
     // The log first: nothing awaited between the metrics' last piece and the change that reports it, so
     // no view can take the series in between (and count the same points again from the change).
     change.logLines = await this.readLog(final);
-    change.reset = await this.readMetrics(change.appended);
+    // One read to the end, added to the series in one turn: a view never sees part of what a change
+    // reports. (Pieces told one by one made a dashboard opened mid-read start from part of a finished
+    // run.) The views accept exactly the lines `run.json`'s summaries are built from.
+    change.reset = await this.metrics.read(change.appended, (message) => this.addWarning(message));
     if (final) {
       this.flushed = true;
     }
@@ -328,89 +325,6 @@ export class RunFollower implements Disposable {
         this.addWarning(message);
       }
       return undefined;
-    }
-  }
-
-  /**
-   * Reads the lines appended to `metrics.jsonl` with the runner's own protocol parser, so the views
-   * accept exactly the lines `run.json`'s summaries are built from; true when the file was rewritten
-   * and read anew.
-   */
-  private async readMetrics(appended: Map<string, number>): Promise<boolean> {
-    // One read to the end, added to the series in one turn: a view never sees part of what a change
-    // reports. (Pieces told one by one made a dashboard opened mid-read start from part of a finished run.)
-    const read = await this.metricsTail.read();
-    if (read.reset) {
-      this.seriesByName.clear();
-      this.summaries = Object.create(null) as Record<string, MetricSummary>;
-      this.nonFinitePending = new Map();
-      this.summarized = new Map();
-      this.maxStep = null;
-      this.metricsParser = new JsonlMetricsParser(this.metricsTail.file);
-    }
-    const before = new Map([...this.seriesByName].map(([name, points]) => [name, points.length]));
-    this.addMetricLines(read.lines.map((l) => l.text));
-    this.foldSummaries();
-    for (const [name, points] of this.seriesByName) {
-      const added = points.length - (before.get(name) ?? 0);
-      if (added > 0) {
-        appended.set(name, added);
-      }
-      if (added >= (before.get(name) ?? 0)) {
-        // At least doubled in this read: give back the room doubling left (amortised over the points).
-        points.trim();
-      }
-    }
-    return read.reset;
-  }
-
-  /** Parses lines of `metrics.jsonl` and appends their points to the series. */
-  private addMetricLines(texts: readonly string[]): void {
-    const parsed = this.metricsParser.pushLines(texts);
-    for (const warning of parsed.warnings) {
-      // Non-finite values are recorded (as null), not problems of the file.
-      if (!warning.message.startsWith('non-finite value')) {
-        this.addWarning(`${warning.file}:${warning.line ?? '?'}: ${warning.message}`);
-      }
-    }
-    // The series of the previous line's names, by position: lines repeat their names (the same strings).
-    const names: string[] = [];
-    const arrays: MetricColumns[] = [];
-    for (const { step, values, nonFinite } of parsed.lines) {
-      if (nonFinite !== undefined) {
-        // Summaries are folded per metric in order: bring them up to this line before its non-finite values.
-        this.foldSummaries();
-      }
-      let k = 0;
-      for (const name in values) {
-        let points = names[k] === name ? arrays[k] : this.seriesByName.get(name);
-        if (!points) {
-          points = new MetricColumns();
-          this.seriesByName.set(name, points);
-        }
-        names[k] = name;
-        arrays[k] = points;
-        points.push(step, values[name]);
-        k++;
-      }
-      if (nonFinite !== undefined) {
-        addLineToSummaries(this.summaries, step, values, Object.keys(nonFinite), this.nonFinitePending);
-        for (const name in values) {
-          this.summarized.set(name, this.seriesByName.get(name)!.length);
-        }
-      }
-      this.maxStep = this.maxStep === null || step > this.maxStep ? step : this.maxStep;
-    }
-  }
-
-  /** Adds the points read since the last fold to the summaries (the runner's summary code, per metric). */
-  private foldSummaries(): void {
-    for (const [name, points] of this.seriesByName) {
-      const from = this.summarized.get(name) ?? 0;
-      if (from < points.length) {
-        this.summaries[name] = addPointsToSummary(ownValue(this.summaries, name), name, points, from)!;
-        this.summarized.set(name, points.length);
-      }
     }
   }
 

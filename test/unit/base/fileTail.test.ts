@@ -125,4 +125,45 @@ describe('FileTail', () => {
     assert.equal(second.skippedBytes, 0, 'later appends are read whole');
     assert.equal(second.lines[0].text.length, 500);
   });
+
+  it('gives a sink the same lines in pieces, numbering each piece by its first line, as it reads', async () => {
+    const dir = tempDir('xlens-tail-');
+    const file = join(dir, 'metrics.jsonl');
+    // More than one read buffer (1 MiB) of CRLF lines, the last one partial.
+    const big = Array.from(
+      { length: 60_000 },
+      (_, i) => `{"step":${i},"values":{"loss":${1 / (i + 1)}}}\r\n`,
+    ).join('');
+    writeFileSync(file, `${big}{"step":`);
+    const plain = new FileTail(file);
+    const sunk = new FileTail(file);
+    const pieces: [string, number][] = [];
+    const sink = (text: string, firstLine: number): void => {
+      pieces.push([text, firstLine]);
+    };
+    const linesOf = (all: [string, number][]): [number, string][] =>
+      all.flatMap(([text, first]) =>
+        text.split('\n').map((t, k): [number, string] => [first + k, t.replace(/\r$/, '')]),
+      );
+    const expected = (await plain.read()).lines.map((l): [number, string] => [l.line, l.text]);
+    const read = await sunk.read({ sink });
+    assert.deepEqual(read.lines, [], 'no lines kept when a sink takes them');
+    assert.ok(pieces.length > 1, `${pieces.length} pieces`);
+    assert.deepEqual(linesOf(pieces), expected);
+    assert.equal(sunk.position, plain.position);
+    assert.equal(sunk.lines, 60_000);
+    // The partial line completes; then the file is replaced: the sink starts again at line 1.
+    appendFileSync(file, '1}\n');
+    pieces.length = 0;
+    await sunk.read({ sink });
+    assert.deepEqual(pieces, [['{"step":1}', 60_001]]);
+    writeFileSync(join(dir, 'new'), 'a\nb\r\nc');
+    renameSync(join(dir, 'new'), file);
+    pieces.length = 0;
+    assert.equal((await sunk.read({ sink, flush: true })).reset, true);
+    assert.deepEqual(pieces, [
+      ['a\nb\r', 1],
+      ['c', 3],
+    ]);
+  });
 });
