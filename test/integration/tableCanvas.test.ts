@@ -258,6 +258,7 @@ describe('experiments table canvas in headless Chromium', { skip: chromiumSkipRe
     assert.deepEqual([extent[0], extent[2]], [extent[1], extent[3]], 'scroll size is the content size');
 
     // While a scroll goes on, the grid is busy and the rows' free DOM cells wait for it to stop.
+    await scrollTo(page, 0, 0);
     await page.evaluate(`new Promise((resolve) => {
       const grid = document.querySelector('.grid');
       window.__busy = [];
@@ -271,6 +272,7 @@ describe('experiments table canvas in headless Chromium', { skip: chromiumSkipRe
       step();
     })`);
     const busy = await page.evaluate<(string | null)[]>('window.__busy');
+    assert.equal(busy[0], null, 'not busy before the scroll');
     assert.ok(
       busy.slice(1).some((b) => b === 'true'),
       `aria-busy while scrolling: ${JSON.stringify(busy)}`,

@@ -28,6 +28,8 @@ import type { DisplayItem, ShownColumn, TableModel } from './model';
 
 export const ROW_HEIGHT = 24;
 export const HEADER_HEIGHT = 30;
+/** Rows whose free DOM cells are written per frame once a scroll stopped (about 150 cells). */
+const SETTLE_ROWS_PER_FRAME = 10;
 
 type DrawnRow = RunRow | GroupRow;
 
@@ -207,8 +209,8 @@ export class Grid {
   }
 
   /**
-   * Brings the drawn rows' free DOM cells up to what the canvas shows, unless the view scrolled again in
-   * this frame (its scroll event came before this callback and scheduled a draw): then in the next one.
+   * Brings the drawn rows' free DOM cells up to what the canvas shows, a few rows per frame, unless the
+   * view scrolled again in this frame (its scroll event came before this callback and scheduled a draw).
    */
   private settle(): void {
     if (!this.stale) {
@@ -218,9 +220,15 @@ export class Grid {
       this.requestSettle();
       return;
     }
+    // A few rows per frame, so that a scroll that starts again right away is not held up by them.
     const columns = this.columnWindow();
+    let budget = SETTLE_ROWS_PER_FRAME;
     for (const drawn of this.drawn.values()) {
-      if (drawn.kind === 'run') {
+      if (drawn.kind === 'run' && this.drawer.freeStale(drawn, columns)) {
+        if (budget-- === 0) {
+          this.requestSettle();
+          return;
+        }
         this.drawer.fillFree(drawn, columns);
       }
     }

@@ -57,6 +57,9 @@ export interface RunRow {
   row: number;
   /** The data row the free cells show, `-1` when they are to be written again. */
   freeRow: number;
+  /** The free columns the free cells were last made for, first and last. */
+  freeFirst: number;
+  freeLast: number;
   item: number;
   top: number;
   selected: boolean;
@@ -158,6 +161,8 @@ export class RowDrawer {
       free: new Map(),
       row: -1,
       freeRow: -1,
+      freeFirst: 0,
+      freeLast: -1,
       item: -1,
       top: -1,
       selected: false,
@@ -232,6 +237,11 @@ export class RowDrawer {
     }
   }
 
+  /** Whether the row's free cells are not those of its data row and of `columns` (see {@link fillFree}). */
+  freeStale(slot: RunRow, columns: ColumnWindow): boolean {
+    return slot.freeRow !== slot.row || slot.freeFirst !== columns.first || slot.freeLast !== columns.last;
+  }
+
   /**
    * Makes the row's free cells those of the columns in view, showing the row's data row, reusing the cells
    * of columns that left; writes only cells whose column entered or whose row changed.
@@ -240,6 +250,8 @@ export class RowDrawer {
     const row = slot.row;
     const refill = slot.freeRow !== row;
     slot.freeRow = row;
+    slot.freeFirst = columns.first;
+    slot.freeLast = columns.last;
     const spare = this.spareCells;
     for (const [index, cell] of slot.free) {
       if (index < columns.first || index > columns.last) {
