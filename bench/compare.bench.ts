@@ -21,18 +21,21 @@
  * baselines on the same files (reading the bytes; reading, splitting and `JSON.parse` of every line)
  * and held to the same 1 s target for reading plus snapshot (the first chart's paint comes on top).
  *
- * Memory: the runs share their curves (10 distinct curves per metric, each a separate array of
+ * The runs' series are columns (`MetricColumns`), built as a run follower builds them: the compare host
+ * reads the runs of the store through their followers' columns (`features/compare/comparedRuns.ts`).
+ * Memory: the runs share their curves (10 distinct curves per metric, each separate columns of
  * 100,000 points; the spike run has its own), so the bench holds 4.1 million points instead of 40
  * million; the host still downsamples each of the 400 series on its own, as it would distinct ones.
  * Usage: npm run bench, or node bench/run.mjs compare; with XLENS_BENCH_COMPARE_FROM_DISK=only, the
- * from-disk part alone (the same runs, files and measures, without the browser part before it).
+ * from-disk part alone (the same runs, files and measures, without the browser part before it); with
+ * XLENS_BENCH_COMPARE_FROM_DISK=0, the in-memory part alone (the from-disk part takes minutes).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { compareRows } from '../src/core/charts/compareChart';
-import type { MetricPoint } from '../src/core/metrics/series';
+import { MetricColumns } from '../src/core/metrics/metricColumns';
 import { buildCompareSnapshot, type ComparedRunState } from '../src/features/compare/viewModel';
 import {
   comparePointsPerSeries,
@@ -63,42 +66,52 @@ const TARGET_FIRST_PAINT_MS = 1000;
 const dir = mkdtempSync(join(tmpdir(), 'xlens-bench-compare-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
-function curve(metric: string, variant: number, spike: boolean): MetricPoint[] {
+/**
+ * One curve as a run follower holds it (columns appended point by point from the first read, then
+ * trimmed: `core/runs/runFollower.ts`), which is what the compare host reads for the runs of the store.
+ */
+function curve(metric: string, variant: number, spike: boolean): MetricColumns {
   const rising = metric.includes('accuracy');
   const rate = 8000 + variant * 1500;
-  const points: MetricPoint[] = new Array<MetricPoint>(STEPS);
+  const columns = new MetricColumns();
   for (let step = 0; step < STEPS; step++) {
     const decay = Math.exp(-step / rate);
     const noise = 0.02 * Math.sin(step * 0.7 + variant) * Math.cos(step * 0.013);
     const value = (rising ? 1 - 0.9 * decay : 2 * decay + 0.05) + noise + variant * 0.01;
-    points[step] = { step, value: spike && step === SPIKE_STEP ? value * 100 : value };
+    columns.push(step, spike && step === SPIKE_STEP ? value * 100 : value);
   }
-  return points;
+  columns.trim();
+  return columns;
 }
 
-function runs(): ComparedRunState<readonly MetricPoint[]>[] {
+function runs(): ComparedRunState<MetricColumns>[] {
   const shared = METRICS.map((m) => Array.from({ length: VARIANTS }, (_, v) => curve(m, v, false)));
   const spiked = curve('loss', SPIKE_RUN % VARIANTS, true);
   return Array.from({ length: RUNS }, (_, i) => {
-    const series = new Map<string, MetricPoint[]>();
+    const series = new Map<string, MetricColumns>();
     METRICS.forEach((m, k) =>
       series.set(m, i === SPIKE_RUN && m === 'loss' ? spiked : shared[k][i % VARIANTS]),
     );
     const id = `20261206T${String(100000 + i).slice(1)}Z-${i.toString(16).padStart(8, '0')}`;
-    const last = Object.fromEntries(METRICS.map((m) => [m, [series.get(m)![STEPS - 1].value]]));
+    const last = Object.fromEntries(METRICS.map((m) => [m, [series.get(m)!.values[STEPS - 1]]]));
     const record = run(id, { params: { lr: 0.001 * (1 + (i % 10)), layers: 2 + (i % 3) }, metrics: last });
     return { record, series };
   });
 }
 
 /** The same runs stride-sampled to the same number of points per series: the naive baseline. */
-function strided(
-  states: readonly ComparedRunState<readonly MetricPoint[]>[],
-): ComparedRunState<readonly MetricPoint[]>[] {
+function strided(states: readonly ComparedRunState<MetricColumns>[]): ComparedRunState<MetricColumns>[] {
   const stride = Math.ceil(STEPS / comparePointsPerSeries(states.length));
+  const sample = (columns: MetricColumns): MetricColumns => {
+    const kept = new MetricColumns(Math.ceil(columns.length / stride));
+    for (let i = 0; i < columns.length; i += stride) {
+      kept.push(columns.steps[i], columns.values[i]);
+    }
+    return kept;
+  };
   return states.map((s) => ({
     record: s.record,
-    series: new Map([...s.series].map(([m, points]) => [m, points.filter((_, i) => i % stride === 0)])),
+    series: new Map([...s.series].map(([m, columns]) => [m, sample(columns)])),
   }));
 }
 
@@ -114,7 +127,7 @@ interface Measured {
 async function measure(
   browser: Browser,
   bundle: string,
-  states: readonly ComparedRunState<readonly MetricPoint[]>[],
+  states: readonly ComparedRunState<MetricColumns>[],
   spikeValue: number,
 ): Promise<Measured> {
   const started = performance.now();
@@ -181,7 +194,7 @@ async function main(): Promise<void> {
   const bundle = await buildViewBundle('compare', dir);
   const browser = await launchChromium();
   try {
-    const spikeValue = states[SPIKE_RUN].series.get('loss')![SPIKE_STEP].value;
+    const spikeValue = states[SPIKE_RUN].series.get('loss')!.values[SPIKE_STEP];
     const ours = await measure(browser, bundle, states, spikeValue);
     const naive = await measure(browser, bundle, strided(states), spikeValue);
     const fmt = (n: number) => n.toFixed(0).padStart(8);
@@ -222,11 +235,15 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
   }
+  if (process.env.XLENS_BENCH_COMPARE_FROM_DISK === '0') {
+    console.log('\nopened from disk: left out (XLENS_BENCH_COMPARE_FROM_DISK=0)');
+    return;
+  }
   await fromDisk(states);
 }
 
 /** The compare opened from run folders on disk (see the file's comment). */
-async function fromDisk(states: readonly ComparedRunState<readonly MetricPoint[]>[]): Promise<void> {
+async function fromDisk(states: readonly ComparedRunState<MetricColumns>[]): Promise<void> {
   const root = workspaceIn(dir);
   const { ids, bytes } = await writeRunFolders(root, states);
   const heapBefore = retainedHeapMB();
@@ -234,7 +251,7 @@ async function fromDisk(states: readonly ComparedRunState<readonly MetricPoint[]
   const parseMs = await readAndParse(root, ids);
   const opened = await openFromDisk(root, ids);
   const loss = compareRows(opened.snapshot.charts.find((c) => c.title === 'loss')!);
-  const spikeValue = states[SPIKE_RUN].series.get('loss')![SPIKE_STEP].value;
+  const spikeValue = states[SPIKE_RUN].series.get('loss')!.values[SPIKE_STEP];
   const spikeLabel = opened.snapshot.runs[SPIKE_RUN].label;
   const spike = loss.some((r) => r.series === spikeLabel && r.max >= spikeValue);
   const total = opened.readMs + opened.snapshotMs;

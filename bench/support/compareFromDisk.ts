@@ -16,7 +16,7 @@ import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { writeFile } from 'node:fs/promises';
-import type { MetricPoint } from '../../src/core/metrics/series';
+import type { MetricColumns } from '../../src/core/metrics/metricColumns';
 import { metricsFileLine } from '../../src/core/runs/metricsFile';
 import { RunFollowers } from '../../src/core/runs/runFollowers';
 import { RunStore } from '../../src/core/runs/store';
@@ -51,11 +51,11 @@ export function retainedHeapMB(): number {
  */
 export async function writeRunFolders(
   root: string,
-  states: readonly ComparedRunState<readonly MetricPoint[]>[],
+  states: readonly ComparedRunState<MetricColumns>[],
 ): Promise<{ ids: string[]; bytes: number }> {
   const store = new RunStore(root);
   const texts = new Map<string, { text: Buffer; summaries: Record<string, MetricSummary> }>();
-  const keyIds = new Map<readonly MetricPoint[], number>();
+  const keyIds = new Map<MetricColumns, number>();
   const ids: string[] = [];
   let bytes = 0;
   for (const state of states) {
@@ -83,7 +83,7 @@ export async function writeRunFolders(
 }
 
 /** `metrics.jsonl` of series that share their steps, one line per step, and the run's summaries. */
-function metricsText(series: [string, readonly MetricPoint[]][]): {
+function metricsText(series: [string, MetricColumns][]): {
   text: Buffer;
   summaries: Record<string, MetricSummary>;
 } {
@@ -93,10 +93,10 @@ function metricsText(series: [string, readonly MetricPoint[]][]): {
   const length = series[0][1].length;
   for (let i = 0; i < length; i++) {
     const values = dict<number>();
-    for (const [name, points] of series) {
-      values[name] = points[i].value;
+    for (const [name, columns] of series) {
+      values[name] = columns.values[i];
     }
-    const step = series[0][1][i].step;
+    const step = series[0][1].steps[i];
     lines.push(metricsFileLine(step, T0 + step * STEP_MS, values));
     addLineToSummaries(summaries, step, values, [], pending);
   }

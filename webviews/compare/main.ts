@@ -4,7 +4,7 @@
  * the host sends (`src/protocol/compare.ts`); option changes go to the host, which answers with a new
  * snapshot. The runs and options are saved with `setState`, so the panel comes back after a reload.
  */
-import type { ChartModel } from '../../src/protocol/charts';
+import { columnRows, type ChartModel } from '../../src/protocol/charts';
 import {
   type CompareHostMessage,
   type CompareOptions,
@@ -14,18 +14,46 @@ import {
 } from '../../src/protocol/compare';
 import { assertNever } from '../../src/protocol/messages';
 import { formatNumber } from '../../src/shared/formatting';
-import { renderChart, type ChartHandle } from '../shared/chart';
+import { renderChart, type ChartHandle, type RenderChartOptions } from '../shared/chart';
 import { chartConfig, readThemeColors } from '../shared/chartTheme';
 import { reportError, startView } from '../shared/page';
 import { getVsCodeApi } from '../shared/vscodeApi';
 import styles from './compare.css';
 import { checkbox, element, select } from './dom';
+import { splitFirstRows } from './firstRows';
 
 const vscode = getVsCodeApi<CompareViewMessage, CompareSavedState>();
 const started = performance.now();
 
 /** Charts with more rows than this draw on a canvas (SVG makes DOM nodes for every point). */
 const SVG_UP_TO_ROWS = 4000;
+
+/**
+ * Draws a chart whose one dataset came as columns (a curves chart) from the rows that fix its layout,
+ * then adds the others ({@link splitFirstRows}: the same chart, its rows encoded once instead of
+ * twice); other charts at once.
+ */
+async function drawChart(
+  figure: HTMLElement,
+  model: ChartModel,
+  options: RenderChartOptions,
+): Promise<ChartHandle> {
+  const names = Object.keys(model.columns ?? {});
+  if (names.length !== 1 || Object.keys(model.data).length > 0) {
+    return renderChart(figure, model, options);
+  }
+  const [name] = names;
+  const { first, rest } = splitFirstRows(columnRows(model.columns![name]));
+  const handle = await renderChart(
+    figure,
+    { ...model, data: { [name]: first }, columns: undefined },
+    options,
+  );
+  if (rest.length > 0) {
+    await handle.appendData(name, rest);
+  }
+  return handle;
+}
 
 /** Resolves in a task after the next frame (a chart drawn before it has been painted). */
 function nextFrame(): Promise<void> {
@@ -347,7 +375,7 @@ class CompareView {
         const rows =
           Object.values(models[i].data).reduce((n, r) => n + r.length, 0) +
           Object.values(models[i].columns ?? {}).reduce((n, c) => n + c.length, 0);
-        const handle = await renderChart(figures[i], models[i], {
+        const handle = await drawChart(figures[i], models[i], {
           config,
           renderer: rows > SVG_UP_TO_ROWS ? 'canvas' : 'svg',
         });

@@ -18,7 +18,8 @@
  */
 // vega-util: vega's own helpers (vega re-exports them); imported directly so that Node tests load this
 // module without vega's canvas.
-import { ascending, DisallowedObjectProperties, isString } from 'vega-util';
+import { DisallowedObjectProperties } from 'vega-util';
+import { BINARY, BUILTINS, CONSTANTS, UNARY } from './expressionBuiltins';
 
 /** A syntax tree node as vega's expression parser makes it (only the fields read here). */
 interface Node {
@@ -55,129 +56,8 @@ interface Scope {
 
 type Compiled = (s: Scope) => unknown;
 
-const CONSTANTS: Record<string, number> = {
-  NaN: Number.NaN,
-  E: Math.E,
-  LN2: Math.LN2,
-  LN10: Math.LN10,
-  LOG2E: Math.LOG2E,
-  LOG10E: Math.LOG10E,
-  PI: Math.PI,
-  SQRT1_2: Math.SQRT1_2,
-  SQRT2: Math.SQRT2,
-  MIN_VALUE: Number.MIN_VALUE,
-  MAX_VALUE: Number.MAX_VALUE,
-};
-
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument --
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access --
    the expression language is dynamically typed: its values are whatever the spec, data and vega hand over */
-const BINARY: Record<string, (a: any, b: any) => unknown> = {
-  '*': (a, b) => a * b,
-  '+': (a, b) => a + b,
-  '-': (a, b) => a - b,
-  '/': (a, b) => a / b,
-  '%': (a, b) => a % b,
-  '>': (a, b) => a > b,
-  '<': (a, b) => a < b,
-  '<=': (a, b) => a <= b,
-  '>=': (a, b) => a >= b,
-  // eslint-disable-next-line eqeqeq -- the language's loose equality
-  '==': (a, b) => a == b,
-  // eslint-disable-next-line eqeqeq -- the language's loose inequality
-  '!=': (a, b) => a != b,
-  '===': (a, b) => a === b,
-  '!==': (a, b) => a !== b,
-  '&': (a, b) => a & b,
-  '|': (a, b) => a | b,
-  '^': (a, b) => a ^ b,
-  '<<': (a, b) => a << b,
-  '>>': (a, b) => a >> b,
-  '>>>': (a, b) => a >>> b,
-};
-
-const UNARY: Record<string, (a: any) => unknown> = {
-  '+': (a) => +a,
-  '-': (a) => -a,
-  '~': (a) => ~a,
-  '!': (a) => !a,
-};
-
-/** `target[method](...rest)` with the first argument as target (cast first when given). */
-const method =
-  (name: string, cast?: (v: unknown) => unknown) =>
-  (...args: any[]): unknown => {
-    const target = cast ? cast(args[0]) : args[0];
-    return target[name](...args.slice(1));
-  };
-
-const dateOf = (d: any): Date => new Date(d);
-
-const BUILTINS: Record<string, (...args: any[]) => unknown> = {
-  isNaN: Number.isNaN,
-  isFinite: Number.isFinite,
-  abs: Math.abs,
-  acos: Math.acos,
-  asin: Math.asin,
-  atan: Math.atan,
-  atan2: Math.atan2,
-  ceil: Math.ceil,
-  cos: Math.cos,
-  exp: Math.exp,
-  floor: Math.floor,
-  hypot: Math.hypot,
-  log: Math.log,
-  max: Math.max,
-  min: Math.min,
-  pow: Math.pow,
-  random: Math.random,
-  round: Math.round,
-  sin: Math.sin,
-  sqrt: Math.sqrt,
-  tan: Math.tan,
-  clamp: (a, lo, hi) => Math.max(lo, Math.min(hi, a)),
-  now: Date.now,
-  utc: Date.UTC,
-  datetime: (y: any, m = 0, d = 1, h = 0, min = 0, s = 0, ms = 0) =>
-    isString(y) ? new Date(y) : new Date(y, m, d, h, min, s, ms),
-  date: (d) => dateOf(d).getDate(),
-  day: (d) => dateOf(d).getDay(),
-  year: (d) => dateOf(d).getFullYear(),
-  month: (d) => dateOf(d).getMonth(),
-  hours: (d) => dateOf(d).getHours(),
-  minutes: (d) => dateOf(d).getMinutes(),
-  seconds: (d) => dateOf(d).getSeconds(),
-  milliseconds: (d) => dateOf(d).getMilliseconds(),
-  time: (d) => dateOf(d).getTime(),
-  timezoneoffset: (d) => dateOf(d).getTimezoneOffset(),
-  utcdate: (d) => dateOf(d).getUTCDate(),
-  utcday: (d) => dateOf(d).getUTCDay(),
-  utcyear: (d) => dateOf(d).getUTCFullYear(),
-  utcmonth: (d) => dateOf(d).getUTCMonth(),
-  utchours: (d) => dateOf(d).getUTCHours(),
-  utcminutes: (d) => dateOf(d).getUTCMinutes(),
-  utcseconds: (d) => dateOf(d).getUTCSeconds(),
-  utcmilliseconds: (d) => dateOf(d).getUTCMilliseconds(),
-  length: (x) => x.length,
-  join: method('join'),
-  indexof: method('indexOf'),
-  lastindexof: method('lastIndexOf'),
-  slice: method('slice'),
-  reverse: (x) => x.slice().reverse(),
-  sort: (x) => x.slice().sort(ascending),
-  parseFloat,
-  parseInt,
-  upper: (x) => String(x).toUpperCase(),
-  lower: (x) => String(x).toLowerCase(),
-  substring: method('substring', String),
-  split: method('split', String),
-  replace: method('replace', String),
-  trim: (x) => String(x).trim(),
-  btoa: (x) => btoa(x),
-  atob: (x) => atob(x),
-  encodeURIComponent: (x) => encodeURIComponent(x),
-  regexp: RegExp,
-  test: (r, t) => RegExp(r).test(t),
-};
 
 const EVENT_FUNCTIONS = new Set(['view', 'item', 'group', 'xy', 'x', 'y']);
 
@@ -208,9 +88,9 @@ function identifier(name: string): Compiled {
   return (s) => s.params?.[key];
 }
 
-function call(node: Node): Compiled {
+function call(node: Node, fns: Fns): Compiled {
   const name = node.callee!.name!.replace(/^_/, '');
-  const args = node.arguments!.map(compile);
+  const args = node.arguments!.map((a) => compile(a, fns));
   if (name === 'if') {
     const [test, then, otherwise] = args;
     return (s) => (test(s) ? then(s) : otherwise(s));
@@ -218,37 +98,50 @@ function call(node: Node): Compiled {
   if (EVENT_FUNCTIONS.has(name)) {
     return (s) => s.event!.vega[name](...args.map((a) => a(s)));
   }
-  const fnOf = (s: Scope): ((...values: unknown[]) => unknown) => s.fn[name] ?? BUILTINS[name];
+  // The function is looked up once, when compiled (vega's functions are all registered by then, and
+  // `s.fn` is the `fns` compiled against); a name not found is looked up at each call, as the
+  // interpreter does (an error then, only if the call is reached).
+  const found = fns[name] ?? BUILTINS[name];
+  if (found === undefined) {
+    const fnOf = (s: Scope): ((...values: unknown[]) => unknown) => s.fn[name] ?? BUILTINS[name];
+    return (s) =>
+      fnOf(s).apply(
+        s.fn,
+        args.map((a) => a(s)),
+      );
+  }
+  const f = found;
   // Arities 0-3 (nearly every call in a spec) without an argument array per evaluation.
   switch (args.length) {
     case 0:
-      return (s) => fnOf(s).call(s.fn);
+      return () => f.call(fns);
     case 1: {
       const [a] = args;
-      return (s) => fnOf(s).call(s.fn, a(s));
+      return (s) => f.call(fns, a(s));
     }
     case 2: {
       const [a, b] = args;
-      return (s) => fnOf(s).call(s.fn, a(s), b(s));
+      return (s) => f.call(fns, a(s), b(s));
     }
     case 3: {
       const [a, b, c] = args;
-      return (s) => fnOf(s).call(s.fn, a(s), b(s), c(s));
+      return (s) => f.call(fns, a(s), b(s), c(s));
     }
     default:
       return (s) =>
-        fnOf(s).apply(
-          s.fn,
+        f.apply(
+          fns,
           args.map((a) => a(s)),
         );
   }
 }
 
-function member(node: Node): Compiled {
-  const object = compile(node.object!);
+function member(node: Node, fns: Fns): Compiled {
+  const object = compile(node.object!, fns);
   const read = (o: any, p: any): unknown => {
     const value = o[p];
-    if (REFUSED.has(value)) {
+    // Only functions are refused (a data value is never one of them: no set lookup per field read).
+    if (typeof value === 'function' && REFUSED.has(value)) {
       console.error(
         `Prevented interpretation of member "${String(p)}" which could lead to insecure code execution`,
       );
@@ -256,15 +149,20 @@ function member(node: Node): Compiled {
     }
     return value;
   };
-  if (node.computed) {
-    const property = compile(node.property!);
+  // `datum["x"]` (how vega writes field reads) is read as `datum.x`: the key is known when compiled.
+  if (node.computed && node.property!.type !== 'Literal') {
+    const property = compile(node.property!, fns);
     return (s) => read(object(s), property(s));
   }
   const name = keyOf(node.property!);
+  if (node.object!.type === 'Identifier' && node.object!.name === 'datum') {
+    // A field of the datum (every encoding channel reads some): one closure instead of two.
+    return (s) => read(s.datum, name);
+  }
   return (s) => read(object(s), name);
 }
 
-function objectLiteral(node: Node): Compiled {
+function objectLiteral(node: Node, fns: Fns): Compiled {
   const entries: (readonly [string, Compiled])[] = [];
   for (const p of node.properties!) {
     const key = keyOf(p.key);
@@ -274,7 +172,7 @@ function objectLiteral(node: Node): Compiled {
         `Prevented interpretation of property "${key}" which could lead to insecure code execution`,
       );
     } else {
-      entries.push([key, compile(p.value)]);
+      entries.push([key, compile(p.value, fns)]);
     }
   }
   return (s) => {
@@ -296,8 +194,11 @@ function objectLiteral(node: Node): Compiled {
   };
 }
 
-/** Compiles one syntax tree. @throws Error for a node type the expression language does not have. */
-function compile(node: Node): Compiled {
+/**
+ * Compiles one syntax tree against the view's functions `fns` (vega's `ctx.functions`).
+ * @throws Error for a node type the expression language does not have.
+ */
+function compile(node: Node, fns: Fns): Compiled {
   switch (node.type) {
     case 'Literal': {
       const { value, regex } = node;
@@ -310,37 +211,37 @@ function compile(node: Node): Compiled {
     case 'Identifier':
       return identifier(node.name!);
     case 'MemberExpression':
-      return member(node);
+      return member(node, fns);
     case 'CallExpression':
-      return call(node);
+      return call(node, fns);
     case 'ArrayExpression': {
-      const elements = node.elements!.map(compile);
+      const elements = node.elements!.map((e) => compile(e, fns));
       return (s) => elements.map((e) => e(s));
     }
     case 'BinaryExpression': {
       const op = BINARY[node.operator!];
-      const [left, right] = [compile(node.left!), compile(node.right!)];
+      const [left, right] = [compile(node.left!, fns), compile(node.right!, fns)];
       return (s) => op(left(s), right(s));
     }
     case 'UnaryExpression': {
       const op = UNARY[node.operator!];
-      const argument = compile(node.argument!);
+      const argument = compile(node.argument!, fns);
       return (s) => op(argument(s));
     }
     case 'ConditionalExpression': {
       const [test, then, otherwise] = [
-        compile(node.test!),
-        compile(node.consequent!),
-        compile(node.alternate!),
+        compile(node.test!, fns),
+        compile(node.consequent!, fns),
+        compile(node.alternate!, fns),
       ];
       return (s) => (test(s) ? then(s) : otherwise(s));
     }
     case 'LogicalExpression': {
-      const [left, right] = [compile(node.left!), compile(node.right!)];
+      const [left, right] = [compile(node.left!, fns), compile(node.right!, fns)];
       return node.operator === '&&' ? (s) => left(s) && right(s) : (s) => left(s) || right(s);
     }
     case 'ObjectExpression':
-      return objectLiteral(node);
+      return objectLiteral(node, fns);
     default:
       throw new Error(`unsupported expression node ${node.type}`);
   }
@@ -348,7 +249,7 @@ function compile(node: Node): Compiled {
 
 /** Runs a compiled expression in a scope reused across evaluations (expressions do not re-enter it). */
 function evaluator(ast: Node, fn: Fns) {
-  const compiled = compile(ast);
+  const compiled = compile(ast, fn);
   return (params: unknown, datum?: unknown, event?: unknown, item?: unknown): unknown =>
     compiled({ datum, params: params as Scope['params'], event: event as Scope['event'], item, fn });
 }
@@ -383,6 +284,39 @@ function adjustSpatial(item: any, channels: Record<string, unknown>, swap: boole
   }
 }
 
+/** Sets one channel of a mark item; 1 when its value changed. */
+type Setter = (item: any, s: Scope) => number;
+
+/**
+ * A setter of channel `name` to the value of `value`: the channels vega-lite's marks use write their
+ * property by name (a store each mark's items share, instead of a store keyed by a variable name), the
+ * others by key.
+ */
+function channelSetter(name: string, value: Compiled): Setter {
+  switch (name) {
+    case 'x':
+      return (item, s) => (item.x === (item.x = value(s)) ? 0 : 1);
+    case 'y':
+      return (item, s) => (item.y === (item.y = value(s)) ? 0 : 1);
+    case 'x2':
+      return (item, s) => (item.x2 === (item.x2 = value(s)) ? 0 : 1);
+    case 'y2':
+      return (item, s) => (item.y2 === (item.y2 = value(s)) ? 0 : 1);
+    case 'fill':
+      return (item, s) => (item.fill === (item.fill = value(s)) ? 0 : 1);
+    case 'stroke':
+      return (item, s) => (item.stroke === (item.stroke = value(s)) ? 0 : 1);
+    case 'opacity':
+      return (item, s) => (item.opacity === (item.opacity = value(s)) ? 0 : 1);
+    case 'defined':
+      return (item, s) => (item.defined === (item.defined = value(s)) ? 0 : 1);
+    case 'tooltip':
+      return (item, s) => (item.tooltip === (item.tooltip = value(s)) ? 0 : 1);
+    default:
+      return (item, s) => (item[name] === (item[name] = value(s)) ? 0 : 1);
+  }
+}
+
 interface ParseContext {
   functions: Fns;
 }
@@ -412,7 +346,9 @@ export const compiledExpressions = {
   encode(ctx: ParseContext, encode: { marktype: string; channels: Record<string, { ast: Node }> }) {
     const { marktype, channels } = encode;
     const swap = marktype === 'group' || marktype === 'image' || marktype === 'rect';
-    const compiled = Object.entries(channels).map(([name, channel]) => [name, compile(channel.ast)] as const);
+    const setters = Object.entries(channels).map(([name, channel]) =>
+      channelSetter(name, compile(channel.ast, ctx.functions)),
+    );
     return (item: any, params: unknown): number => {
       const scope: Scope = {
         datum: item.datum,
@@ -422,12 +358,8 @@ export const compiledExpressions = {
         fn: ctx.functions,
       };
       let modified = 0;
-      for (const [name, channel] of compiled) {
-        const value = channel(scope);
-        if (item[name] !== value) {
-          item[name] = value;
-          modified = 1;
-        }
+      for (let i = 0; i < setters.length; i++) {
+        modified |= setters[i](item, scope);
       }
       if (marktype !== 'rule') {
         adjustSpatial(item, channels, swap);
@@ -436,4 +368,4 @@ export const compiledExpressions = {
     };
   },
 };
-/* eslint-enable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument */
+/* eslint-enable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access */

@@ -19,6 +19,7 @@ export class MetricColumns {
   private stepColumn: Float64Array;
   private valueColumn: Float64Array;
   private size = 0;
+  private ordered = true;
   private cached: MetricPoint[] | undefined;
 
   /** @param capacity points to make room for at once (grown by doubling afterwards). */
@@ -45,10 +46,21 @@ export class MetricColumns {
     return this.valueColumn;
   }
 
+  /**
+   * Whether every step is ≥ the one before (no step goes back, none is NaN): what a run that logs in
+   * order gives, and what lets the compare view's downsampling skip the bucket index per point.
+   */
+  get stepsInOrder(): boolean {
+    return this.ordered;
+  }
+
   /** Appends one point (`step` an integer ≥ 0, `value` a number; neither is checked). */
   push(step: number, value: number): void {
     if (this.size === this.stepColumn.length) {
       this.resize(this.size * 2);
+    }
+    if (this.ordered) {
+      this.ordered = this.size === 0 ? !Number.isNaN(step) : step >= this.stepColumn[this.size - 1];
     }
     this.stepColumn[this.size] = step;
     this.valueColumn[this.size] = value;

@@ -2,7 +2,7 @@
  * The webviews' compiled vega expressions give what vega-interpreter (the reference the charts used
  * before) gives, on expressions as vega's own parser reads them, for each entry point vega calls.
  */
-import { deepStrictEqual, strictEqual } from 'node:assert';
+import { deepStrictEqual, strictEqual, throws } from 'node:assert';
 import { describe, it } from 'node:test';
 import { parseExpression } from 'vega-expression';
 import { expressionInterpreter } from 'vega-interpreter';
@@ -57,6 +57,8 @@ const expressions = [
   'tagOf()',
   'test(regexp("^run"), datum.label)',
   'datum.constructor.constructor',
+  'datum["list"][1] + datum.list["2"]',
+  'isValid(datum["x"]) && isFinite(+datum["x"]) && isValid(datum["missing"])',
 ];
 
 /** isValid is one of vega's view functions; both evaluators take it from the context. */
@@ -80,8 +82,25 @@ describe('compiled vega expressions', () => {
   }
 
   it('refuses a member that reaches Function', () => {
-    const ast = parseExpression('datum.constructor.constructor') as Any;
-    strictEqual(compiledExpressions.parameter(context(), { ast })(datum, params), undefined);
+    for (const source of ['datum.constructor.constructor', 'datum["label"].constructor.constructor']) {
+      const ast = parseExpression(source) as Any;
+      strictEqual(compiledExpressions.parameter(context(), { ast })(datum, params), undefined);
+    }
+  });
+
+  it('calls the context function found when compiled, with the context as this, and a missing one only when reached', () => {
+    const ctx = context();
+    const calls: unknown[] = [];
+    ctx.functions.seen = function (this: unknown, v: unknown) {
+      calls.push([this, v]);
+      return v;
+    };
+    const run = compiledExpressions.parameter(ctx, {
+      ast: parseExpression('datum.x > 5 ? nowhere(1) : seen(datum.x)') as Any,
+    });
+    strictEqual(run(datum, params), 3);
+    deepStrictEqual(calls, [[ctx.functions, 3]]);
+    throws(() => run({ x: 6 }, params), TypeError);
   });
 
   it('evaluates signal updates, event streams and handlers', () => {
@@ -95,21 +114,38 @@ describe('compiled vega expressions', () => {
   });
 
   it('encodes mark items as vega-interpreter does, spans included', () => {
+    // Channels written by name (x, x2, y, y2, fill, stroke, opacity, defined, tooltip) and by key.
     const channels = {
       x: { ast: parseExpression('datum.x') as Any },
       x2: { ast: parseExpression('datum.y') as Any },
       y: { ast: parseExpression('datum.x * 10') as Any },
       y2: { ast: parseExpression('width / 10') as Any },
       opacity: { ast: parseExpression('focus === null || datum.label === focus ? 1 : 0.15') as Any },
+      fill: { ast: parseExpression('"#123"') as Any },
+      stroke: { ast: parseExpression('datum.label') as Any },
+      defined: { ast: parseExpression('datum.y > 0') as Any },
+      tooltip: { ast: parseExpression('{"run": datum.label}') as Any },
+      strokeWidth: { ast: parseExpression('0 / 0') as Any },
     };
     for (const marktype of ['rect', 'area']) {
       const expectedItem: Any = { datum };
       const actualItem: Any = { datum };
       const encode = { marktype, channels };
-      const expected = (expressionInterpreter as Any).encode(context(), encode)(expectedItem, params);
-      const actual = compiledExpressions.encode(context(), encode)(actualItem, params);
-      strictEqual(actual, expected);
-      deepStrictEqual(actualItem, expectedItem);
+      const expectedEncoder = (expressionInterpreter as Any).encode(context(), encode);
+      const actualEncoder = compiledExpressions.encode(context(), encode);
+      strictEqual(actualEncoder(actualItem, params), expectedEncoder(expectedItem, params));
+      deepStrictEqual({ ...actualItem, tooltip: { ...actualItem.tooltip } }, expectedItem);
+      // Encoded again with nothing changed but the tooltip object (a new one) and NaN: both say changed.
+      strictEqual(actualEncoder(actualItem, params), expectedEncoder(expectedItem, params));
+      const constant = { marktype, channels: { x: channels.x, fill: channels.fill } };
+      const [a, b]: Any[] = [{ datum }, { datum }];
+      (expressionInterpreter as Any).encode(context(), constant)(a, params);
+      compiledExpressions.encode(context(), constant)(b, params);
+      strictEqual(
+        compiledExpressions.encode(context(), constant)(b, params),
+        (expressionInterpreter as Any).encode(context(), constant)(a, params),
+        'nothing changed',
+      );
     }
   });
 });

@@ -9,6 +9,7 @@ import {
   quantile,
   smoothEma,
 } from '../../../src/core/charts/seriesTransforms';
+import { MetricColumns } from '../../../src/core/metrics/metricColumns';
 import type { MetricPoint } from '../../../src/core/metrics/series';
 
 const series = (values: number[]): MetricPoint[] => values.map((value, step) => ({ step, value }));
@@ -85,6 +86,64 @@ describe('series transforms of the compare view', () => {
           bands.forEach((b) => assert.ok(b.min <= b.value && b.value <= b.max));
         },
       ),
+    );
+  });
+
+  it('buckets columns with steps in order as the point loop does (bucket ends searched, not computed per point)', () => {
+    fc.assert(
+      fc.property(
+        // Gaps of 0 (a repeated step) to wide jumps, so buckets range from empty to crowded and a bucket's
+        // size is a poor guess of the next one's.
+        fc.array(
+          fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 50, max: 5000 })),
+          {
+            minLength: 1,
+            maxLength: 3000,
+          },
+        ),
+        fc.integer({ min: 1, max: 400 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (gaps, buckets, first) => {
+          let step = first;
+          const points = gaps.map((gap, i) => ({ step: (step += gap), value: Math.sin(i) * (i % 7) }));
+          const columns = MetricColumns.from(points);
+          assert.equal(columns.stepsInOrder, true);
+          assert.deepEqual(minMaxBuckets(columns, buckets), minMaxBuckets(points, buckets));
+        },
+      ),
+    );
+  });
+
+  it('columns know whether their steps are in order (a step going back or NaN is not)', () => {
+    assert.equal(MetricColumns.from(series([1, 2, 3])).stepsInOrder, true);
+    assert.equal(
+      MetricColumns.from([
+        { step: 2, value: 0 },
+        { step: 2, value: 1 },
+      ]).stepsInOrder,
+      true,
+    );
+    assert.equal(
+      MetricColumns.from([
+        { step: 2, value: 0 },
+        { step: 1, value: 1 },
+      ]).stepsInOrder,
+      false,
+    );
+    assert.equal(MetricColumns.from([{ step: Number.NaN, value: 0 }]).stepsInOrder, false);
+    assert.equal(
+      MetricColumns.from([
+        { step: 0, value: 0 },
+        { step: Number.NaN, value: 0 },
+      ]).stepsInOrder,
+      false,
+    );
+    const back = MetricColumns.from(series(Array.from({ length: 5000 }, (_, i) => i % 13)));
+    back.push(10, 1);
+    assert.equal(back.stepsInOrder, false);
+    assert.deepEqual(
+      minMaxBuckets(back, 100),
+      minMaxBuckets([...series(Array.from({ length: 5000 }, (_, i) => i % 13)), { step: 10, value: 1 }], 100),
     );
   });
 
