@@ -21,7 +21,9 @@ column, the test, its statistic, p-value or distance, threshold and verdict (dri
 then the dataset verdict. Default tests follow Evidently's table (see README, "Drift").
 
 Options:
-  --columns a,b,c        test only these columns (default: every column in both files)
+  --columns a,b,c        test only these columns (default: every column in both files); quote a
+                         name holding a comma in " or ' (\\ before a quote inside it):
+                         --columns 'age,"income, usd"'
   --method <m>           use method m for every column: ks, chisquare, z, wasserstein, jensenshannon, psi
   --method <col>=<m>     use method m for one column (repeatable)
   --threshold <t>        threshold for every column (p-value level or distance)

@@ -8,6 +8,7 @@ import { UserInputError } from '../../core/base/errors';
 import { evaluateFile } from '../../core/eval/evaluateFile';
 import { formatEvaluation, thinnedEvaluation } from '../../core/eval/present';
 import { renderEvaluationReportHtml } from '../../core/report/evalReport';
+import { splitNameList } from '../../core/compare/nameList';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
 import { checkReportOutputs, writeReportOutputs } from '../reportOutputs';
 import { inertLines } from '../terminalText';
@@ -28,7 +29,8 @@ Options:
   --pred <column>       predicted labels (default: pred, y_pred, prediction, predicted, ...; without
                         one, labels are the most probable class)
   --proba <p>           probabilities: a prefix (proba_ gives proba_<class> per class), one column
-                        (the positive class's probability or score), or columns a,b,c
+                        (the positive class's probability or score), or columns a,b,c (quote a
+                        name holding a comma in " or ': --proba '"p, no","p, yes"')
                         (default: proba_*, prob_*, probability_*, p_*, score_*, or one proba/score column)
   --pos-label <class>   positive class of a binary problem (default: the greater label, e.g. 1)
   --problem <kind>      classification or regression (default: from the columns)
@@ -46,6 +48,11 @@ without a probability column, an unknown --pos-label), named by file, row and co
 
 function text(value: string | boolean | string[] | undefined): string | undefined {
   return typeof value === 'string' ? value : undefined;
+}
+
+/** `--proba`: a prefix, one column or columns a,b,c; a name holding a comma is quoted: `"p, yes"`. */
+function probaList(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : splitNameList(value, '--proba');
 }
 
 function positiveInteger(flag: string, value: string | undefined): number | undefined {
@@ -99,7 +106,7 @@ export const evalCommand: CliCommand = {
       displayName: file,
       target: text(values.target),
       pred: text(values.pred),
-      proba: text(values.proba),
+      proba: probaList(text(values.proba)),
       posLabel: text(values['pos-label']),
       problem,
       calibrationBins: positiveInteger('--bins', text(values.bins)),

@@ -14,6 +14,7 @@ import { formatMonitorReport } from '../../core/monitor/present';
 import { parseReference } from '../../core/monitor/reference';
 import { parseWindow } from '../../core/monitor/windows';
 import { renderMonitorReportHtml } from '../../core/report/monitorReport';
+import { splitNameList } from '../../core/compare/nameList';
 import { ExitCode, type CliCommand, type CliContext } from '../command';
 import { checkReportOutputs, writeReportOutputs } from '../reportOutputs';
 import { inertLines } from '../terminalText';
@@ -32,7 +33,8 @@ Options:
   --reference <r>       reference of the drift: a data file (e.g. the training data), "first" (the
                         first window; the default) or a span of the file: 2013-01-01..2013-06-30
   --columns a,b,c       feature columns tested for drift (default: every column but the time,
-                        labels and probabilities)
+                        labels and probabilities); quote a name holding a comma in " or ' (\\
+                        before a quote inside it): --columns 'age,"income, usd"'; the same for --proba
   --method, --threshold, --drift-share, --max-rows, --seed
                         drift options, as for xlens drift
   --check <check>       a check per window, e.g. --check "monitor/f1_macro >= 0.8" (repeatable;
@@ -49,6 +51,11 @@ time that is not a date, a bad window or reference), named by file, row and colu
 
 function text(value: string | boolean | string[] | undefined): string | undefined {
   return typeof value === 'string' ? value : undefined;
+}
+
+/** `--proba`: a prefix, one column or columns a,b,c; a name holding a comma is quoted: `"p, yes"`. */
+function probaList(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : splitNameList(value, '--proba');
 }
 
 function list(value: string | boolean | string[] | undefined): string[] | undefined {
@@ -150,7 +157,7 @@ export const monitorCommand: CliCommand = {
       minRows: minRows(text(values['min-rows'])),
       target: text(values.target),
       pred: text(values.pred),
-      proba: text(values.proba),
+      proba: probaList(text(values.proba)),
       posLabel: text(values['pos-label']),
       problem,
       dropMissing: values['drop-missing'] === true,

@@ -21,6 +21,7 @@
  * ```
  */
 import { UserInputError } from '../base/errors';
+import { splitNameList } from '../compare/nameList';
 import { COLUMN_TYPES, type ColumnType } from '../data/types';
 import { defaultDriftOptions, SCORE_KINDS } from './rules';
 import { DRIFT_METHODS, type ColumnRule, type DriftMethod, type DriftOptions } from './types';
@@ -245,6 +246,7 @@ export function parseDriftOptions(
 
 /** `xlens drift` flags that change the options; repeatable ones are lists. */
 export interface DriftFlags {
+  /** Column names separated by commas, a name holding a comma quoted: `a,"income, usd"` (`splitNameList`). */
   columns?: string;
   /** `psi` (every column) or `col=psi`. */
   method?: string[];
@@ -271,14 +273,8 @@ export function applyDriftFlags(base: DriftOptions, flags: DriftFlags): DriftOpt
   const rule = (column: string): ColumnRule =>
     (options.perColumn[column] = { ...ownValue(options.perColumn, column) });
   if (flags.columns !== undefined) {
-    const columns = flags.columns
-      .split(',')
-      .map((c) => c.trim())
-      .filter((c) => c.length > 0);
-    if (columns.length === 0) {
-      fail('--columns', 'expected a comma-separated list of column names, e.g. --columns temp_max,weather.');
-    }
-    options.columns = columns;
+    // Names from data may hold commas: quoted as in `xlens runs --columns` (`"income, usd"`).
+    options.columns = splitNameList(flags.columns, '--columns');
   }
   for (const text of flags.method ?? []) {
     const [column, value] = splitAssignment(text);

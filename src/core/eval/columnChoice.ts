@@ -6,12 +6,16 @@
  */
 import { UserInputError } from '../base/errors';
 import { didYouMean } from '../config/suggest';
+import { splitNameList } from '../compare/nameList';
 
 /** What the user asked for (CLI flags or `kind: eval` fields); all optional. */
 export interface ColumnRequest {
   target?: string;
   pred?: string;
-  /** A prefix (`proba_`), one column name, or a comma-separated list of columns. */
+  /**
+   * A prefix (`proba_`), one column name, or columns: a list, or a text of names separated by commas
+   * (a name holding a comma quoted, `"p, yes"`; see `splitNameList`).
+   */
   proba?: string | string[];
 }
 
@@ -96,8 +100,10 @@ export function chooseColumns(
   const used = [...(target === undefined ? [] : [target]), ...(pred === null ? [] : [pred])];
   let proba: ProbaColumn[] = [];
   if (request.proba !== undefined) {
-    const list = Array.isArray(request.proba) ? request.proba : request.proba.split(',');
-    const names = list.map((s) => s.trim()).filter((s) => s !== '');
+    // A text (`proba:` of xlens.yaml) is a name list as the CLI's `--proba`: `a,"p, yes"`.
+    const names = Array.isArray(request.proba)
+      ? request.proba.map((s) => s.trim()).filter((s) => s !== '')
+      : splitNameList(request.proba, 'proba');
     if (names.length === 1 && !columns.includes(names[0])) {
       proba = prefixed(columns, names[0], used);
       if (proba.length === 0) {

@@ -105,6 +105,13 @@ describe('CLI flags', () => {
     assert.deepEqual({ ...base.perColumn }, { a: { threshold: 0.3 } }, 'the base options are not changed');
   });
 
+  it('reads --columns as a name list: a quoted name may hold a comma or a quote', () => {
+    const options = applyDriftFlags(defaultDriftOptions(), {
+      columns: `"income, usd",'it\\'s',age, it's`,
+    });
+    assert.deepEqual(options.columns, ['income, usd', "it's", 'age', "it's"]);
+  });
+
   it('rejects bad flags with the flag name', () => {
     const base = defaultDriftOptions();
     rejects(
@@ -113,7 +120,11 @@ describe('CLI flags', () => {
     );
     rejects(() => applyDriftFlags(base, { threshold: ['abc'] }), /--threshold: expected a number/);
     rejects(() => applyDriftFlags(base, { type: ['categorical'] }), /--type: expected column=type/);
-    rejects(() => applyDriftFlags(base, { columns: ' , ' }), /--columns: expected a comma-separated list/);
+    rejects(() => applyDriftFlags(base, { columns: ' , ' }), /--columns: an empty name in " , "; separate/);
+    rejects(
+      () => applyDriftFlags(base, { columns: 'a,"b' }),
+      /--columns: column 3: the quote " is not closed/,
+    );
     rejects(() => applyDriftFlags(base, { maxRows: '1.5' }), /--max-rows: expected a whole number/);
   });
 });
