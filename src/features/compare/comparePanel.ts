@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { Emitter, type Event } from '../../core/base/emitter';
+import { Throttle } from '../../core/base/throttle';
 import { isImportedRecordId } from '../../core/runs/importedRecord';
 import { assertNever, type MessageOf } from '../../protocol/messages';
 import {
@@ -32,7 +33,12 @@ export interface CompareLog {
 export class ComparePanel extends WebviewHost<CompareHostMessages, CompareViewMessages> {
   private readonly compared: ComparedRun[];
   private options: CompareOptions;
-  private pending: NodeJS.Timeout | undefined;
+  /** Snapshots while runs change, at most one a second; at once when every run has been read. */
+  private readonly updates = new Throttle(UPDATE_INTERVAL_MS, () => {
+    if (this.isReady) {
+      this.post(this.snapshot());
+    }
+  });
   private readonly onDidRenderEmitter = this.store.track(new Emitter<{ charts: number; ms: number }>());
   /** Fires when the view reports a snapshot's charts drawn. */
   readonly onDidRender: Event<{ charts: number; ms: number }> = this.onDidRenderEmitter.event;
@@ -66,9 +72,9 @@ export class ComparePanel extends WebviewHost<CompareHostMessages, CompareViewMe
     }
     for (const run of this.compared) {
       this.store.track(run);
-      this.store.track(run.onDidChange(() => this.schedule()));
+      this.store.track(run.onDidChange(() => this.updates.schedule()));
     }
-    this.store.track({ dispose: () => clearTimeout(this.pending) });
+    this.store.track(this.updates);
     this.store.track(
       this.onDidRejectMessage((reason) => this.log?.warn(`compare view: ignored a message: ${reason}`)),
     );
@@ -79,7 +85,7 @@ export class ComparePanel extends WebviewHost<CompareHostMessages, CompareViewMe
           this.log?.warn(`compare view: could not read run ${runIds[i]}: ${String(error)}`);
         }),
       ),
-    ).then(() => this.schedule());
+    ).then(() => this.updates.now());
   }
 
   /** The chart options the view shows now. */
@@ -96,18 +102,6 @@ export class ComparePanel extends WebviewHost<CompareHostMessages, CompareViewMe
       }
     });
     return states;
-  }
-
-  private schedule(): void {
-    if (this.pending !== undefined || this.isDisposed) {
-      return;
-    }
-    this.pending = setTimeout(() => {
-      this.pending = undefined;
-      if (this.isReady) {
-        this.post(this.snapshot());
-      }
-    }, UPDATE_INTERVAL_MS);
   }
 
   protected parseMessage(raw: unknown): MessageOf<CompareViewMessages> | string {

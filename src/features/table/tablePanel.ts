@@ -7,6 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { Emitter, type Event } from '../../core/base/emitter';
+import { Throttle } from '../../core/base/throttle';
 import { UserInputError } from '../../core/base/errors';
 import type { Field, StepValueLookup } from '../../core/compare/fields';
 import {
@@ -100,7 +101,7 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
   private stepValue: StepValueLookup | undefined;
   /** The record of each imported run, kept while the scan's run object is the same (rows unchanged). */
   private importedRecords = new WeakMap<ImportedRun, RunRecord>();
-  private pending: NodeJS.Timeout | undefined;
+  private readonly updates = new Throttle(UPDATE_INTERVAL_MS, () => void this.refresh());
   private refreshing: Promise<void> = Promise.resolve();
   private readonly onDidRenderEmitter = this.store.track(
     new Emitter<{ rows: number; columns: number; ms: number }>(),
@@ -117,15 +118,15 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
     super(panel, { title: 'Experiments', bundle: 'table', extensionUri: services.extensionUri });
     this.layout = savedLayout(services.state);
     this.runStore = this.store.track(new RunStore(services.root));
-    this.store.track({ dispose: () => clearTimeout(this.pending) });
+    this.store.track(this.updates);
     this.store.track(
       this.onDidRejectMessage((reason) =>
         this.services.log?.warn(`table view: ignored a message: ${reason}`),
       ),
     );
-    this.store.track(services.runs.onDidChange(() => this.schedule()));
+    this.store.track(services.runs.onDidChange(() => this.updates.schedule()));
     if (services.imported) {
-      this.store.track(services.imported.onDidChange(() => this.schedule()));
+      this.store.track(services.imported.onDidChange(() => this.updates.schedule()));
     }
     this.load();
     this.loaded = this.refresh();
@@ -252,16 +253,6 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
         }),
       );
     }
-  }
-
-  private schedule(): void {
-    if (this.pending !== undefined || this.isDisposed) {
-      return;
-    }
-    this.pending = setTimeout(() => {
-      this.pending = undefined;
-      void this.refresh();
-    }, UPDATE_INTERVAL_MS);
   }
 
   protected parseMessage(raw: unknown): MessageOf<TableViewMessages> | string {
