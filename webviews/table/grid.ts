@@ -299,6 +299,8 @@ export class Grid {
       cancelAnimationFrame(this.frame);
       this.frame = 0;
     }
+    // The canvas first, while the page's style is clean (drawing text reads it), then the header and rows.
+    this.paint();
     const columns = this.columnWindow();
     if (columns.first !== this.drawnColumns.first || columns.last !== this.drawnColumns.last) {
       this.drawnColumns = { first: columns.first, last: columns.last };
@@ -347,7 +349,6 @@ export class Grid {
       row.element.remove();
     }
     spare.length = 0;
-    this.paint();
     if (scrolling) {
       this.requestSettle();
     } else if (this.stale) {

@@ -50,6 +50,8 @@ interface Tile {
   x: number;
   y: number;
   version: number;
+  /** The font last set on the context (`''`: none since its size was set, which resets it). */
+  font: string;
 }
 
 /**
@@ -155,6 +157,8 @@ export class CellPainter {
     const inY0 = Math.floor((view.scrollTop + this.headerHeight) / tileHeight);
     const inY1 = Math.ceil((view.scrollTop + view.height) / tileHeight) - 1;
     let budget = MARGIN_TILES_PER_FRAME;
+    /** Tiles newly in use, placed once all are drawn. */
+    const placed: Tile[] = [];
     let more = false;
     for (const [key, tile] of this.tiles) {
       if (tile.x < x0 || tile.x > x1 || tile.y < y0 || tile.y > y1) {
@@ -184,8 +188,7 @@ export class CellPainter {
           tile.x = x;
           tile.y = y;
           tile.version = 0;
-          tile.canvas.style.transform = `translate(${x * TILE_WIDTH}px, ${y * tileHeight}px)`;
-          tile.canvas.style.visibility = '';
+          placed.push(tile);
           this.tiles.set(key, tile);
         }
         if (tile.version !== this.version) {
@@ -204,6 +207,15 @@ export class CellPainter {
     for (const tile of this.spare.splice(SPARE_TILES)) {
       tile.canvas.remove();
     }
+    // Style is written after every text is drawn: drawing text makes the browser bring the page's style up
+    // to date first, so a style write between two tiles would cost a style pass for each.
+    for (const tile of placed) {
+      const style = tile.canvas.style;
+      style.transform = `translate(${tile.x * TILE_WIDTH}px, ${tile.y * tileHeight}px)`;
+      style.width = `${TILE_WIDTH}px`;
+      style.height = `${tileHeight}px`;
+      style.visibility = '';
+    }
     for (const tile of this.spare) {
       tile.canvas.style.visibility = 'hidden';
     }
@@ -217,7 +229,7 @@ export class CellPainter {
       throw new Error('The experiments table needs a 2D canvas.');
     }
     this.element.append(canvas);
-    return { canvas, context, x: 0, y: 0, version: 0 };
+    return { canvas, context, x: 0, y: 0, version: 0, font: '' };
   }
 
   /** Draws `tile` whole: every run row's free cells that meet it (cut by its edges). */
@@ -229,16 +241,21 @@ export class CellPainter {
     if (canvas.width !== width || canvas.height !== height) {
       canvas.width = width;
       canvas.height = height;
-      canvas.style.width = `${TILE_WIDTH}px`;
-      canvas.style.height = `${tileHeight}px`;
+      tile.font = '';
     } else {
       context.setTransform(1, 0, 0, 1, 0, 0);
       context.clearRect(0, 0, width, height);
     }
     tile.version = this.version;
     context.setTransform(ratio, 0, 0, ratio, -tile.x * TILE_WIDTH * ratio, -tile.y * tileHeight * ratio);
-    context.font = look.font;
-    context.textBaseline = 'alphabetic';
+    // Setting a canvas's font makes the browser bring the page's style up to date first: only when it changed.
+    if (tile.font !== look.font) {
+      tile.font = look.font;
+      context.font = look.font;
+      context.textBaseline = 'alphabetic';
+      // "inherit" (the default) would read the canvas's style on every text drawn.
+      context.direction = 'ltr';
+    }
     const first = Math.max(0, Math.floor((tile.y * tileHeight - this.headerHeight) / this.rowHeight));
     const last = Math.min(
       this.items.length - 1,

@@ -215,13 +215,19 @@ export class RowDrawer {
       slot.row = row;
       slot.box.setAttribute('aria-label', `Select run ${runId}`);
       const starred = data.starred[row];
-      slot.star.text.data = starred ? '★' : '☆';
+      const star = starred ? '★' : '☆';
+      if (slot.star.text.data !== star) {
+        slot.star.text.data = star;
+      }
       const starClass = starred ? 'cell star on' : 'cell star';
       if (slot.star.className !== starClass) {
         slot.star.className = starClass;
         slot.star.element.className = starClass;
       }
-      slot.star.element.title = data.notes[row] ? `Note: ${data.notes[row]}` : 'Star this run';
+      const title = data.notes[row] ? `Note: ${data.notes[row]}` : 'Star this run';
+      if (slot.star.element.title !== title) {
+        slot.star.element.title = title;
+      }
       this.layout.pinned.forEach((shown, i) =>
         fillCell(slot.pinned[i], shown, data.values[shown.index][row], 'cell'),
       );
