@@ -73,6 +73,13 @@ export class MetricColumns {
     if (size > this.stepColumn.length) {
       this.resize(Math.max(size, this.stepColumn.length * 2));
     }
+    // In order while each appended step is ≥ the one before it, here or in `source`.
+    let previous = this.size === 0 ? -Infinity : this.stepColumn[this.size - 1];
+    for (let i = from; this.ordered && i < to; i++) {
+      const step = source.stepColumn[i];
+      this.ordered = step >= previous;
+      previous = step;
+    }
     this.stepColumn.set(source.stepColumn.subarray(from, to), this.size);
     this.valueColumn.set(source.valueColumn.subarray(from, to), this.size);
     this.size = size;

@@ -147,6 +147,25 @@ describe('series transforms of the compare view', () => {
     );
   });
 
+  it('columns appended from others keep knowing whether their steps are in order', () => {
+    // A run restarted from a checkpoint: its second read logs steps the first read passed already.
+    const first = MetricColumns.from(series(Array.from({ length: 3000 }, (_, i) => i)));
+    const again = MetricColumns.from(series(Array.from({ length: 3000 }, (_, i) => i + 1000)));
+    const joined = new MetricColumns();
+    joined.append(first, 0, first.length);
+    assert.equal(joined.stepsInOrder, true);
+    joined.append(again, 0, again.length);
+    assert.equal(joined.stepsInOrder, false, 'step 1000 after step 2999');
+    assert.deepEqual(minMaxBuckets(joined, 100), minMaxBuckets([...joined.points()], 100));
+    const later = new MetricColumns();
+    later.append(first, 0, 10);
+    later.append(first, 10, 20);
+    assert.equal(later.stepsInOrder, true);
+    const nan = new MetricColumns();
+    nan.append(MetricColumns.from([{ step: Number.NaN, value: 1 }]), 0, 1);
+    assert.equal(nan.stepsInOrder, false);
+  });
+
   it('groups runs into a mean line with a min–max band per bucket', () => {
     const a = series([1, 1, 1, 1]);
     const b = series([3, 3, 3, 3]);
