@@ -33,6 +33,10 @@ function records() {
       params[`p${String(p).padStart(2, '0')}`] =
         p % 9 === 0 ? `text ${'x'.repeat((i * 7 + p) % 30)} ${i}` : ((i + 1) * (p + 3)) / 7;
     }
+    if (i % 10 === 0) {
+      // A value far longer than any cell (a pasted config): drawn by its start and an ellipsis.
+      params.p01 = `long ${'0123456789 '.repeat(20_000)}`;
+    }
     return run(`20261207T${String(1000 + i).padStart(6, '0')}Z-0000000${i % 10}`, {
       params,
       status: i % 6 === 0 ? 'failed' : 'succeeded',

@@ -40,13 +40,17 @@ export class TextLook {
     this.fits.clear();
   }
 
-  /** `text` as it fits in `room` px, cut with an ellipsis as `text-overflow: ellipsis` does. */
-  fit(look: Look, text: string, room: number): string {
-    if (text.length * look.wide <= room || text === '') {
-      return text;
+  /** `whole` as it fits in `room` px, cut with an ellipsis as `text-overflow: ellipsis` does. */
+  fit(look: Look, whole: string, room: number): string {
+    if (whole.length * look.wide <= room || whole === '') {
+      return whole;
     }
+    // No cell shows more characters than it has px: a long value (a pasted file, a whole config) is
+    // measured by its start only.
+    const cut = whole.length > room + 1;
+    const text = cut ? whole.slice(0, Math.max(1, Math.ceil(room)) + 1) : whole;
     // The sum of the characters' advances (1 px to spare for rounding): most cells need no measuring.
-    let sum = 1;
+    let sum = cut ? Infinity : 1;
     for (let i = 0; i < text.length && sum <= room; i++) {
       const code = text.charCodeAt(i);
       sum += code < 128 ? look.ascii[code] : NaN;
@@ -54,7 +58,7 @@ export class TextLook {
     if (sum <= room) {
       return text;
     }
-    const key = `${room}\u0000${text}`;
+    const key = `${room}\u0000${cut ? 'cut' : ''}\u0000${text}`;
     const known = this.fits.get(key);
     if (known !== undefined) {
       return known;
@@ -64,7 +68,7 @@ export class TextLook {
       context.font = look.font;
     }
     let fitted = text;
-    if (context.measureText(text).width > room) {
+    if (cut || context.measureText(text).width > room) {
       let low = 0;
       let high = text.length;
       while (low < high) {
