@@ -1,14 +1,18 @@
 /**
- * The experiments table's free cells drawn on canvas tiles while it scrolls (webviews/table/gridPaint.ts),
- * in headless Chromium under the extension's CSP, 400 runs × 80 params:
+ * The experiments table's rows drawn on canvas tiles (webviews/table/gridPaint.ts), which are all the rows
+ * show while the grid scrolls, in headless Chromium under the extension's CSP, 400 runs × 80 params, one of
+ * them pinned:
  * - after scroll steps of every kind (wheel steps down, right, up and left, a jump far away, back), the
- *   tiles kept and drawn as they entered are pixel for pixel the tiles drawn all anew at the same place;
+ *   tiles kept and drawn as they entered (the free cells' and the pinned part's) are pixel for pixel the
+ *   tiles drawn all anew at the same place;
  * - every text on the tiles lands (through the tile's place on the page) on the DOM cell with that text,
- *   and every DOM cell in view with a text is drawn, within the cell's padding (cut with an ellipsis where
- *   it does not fit);
- * - while it scrolls the grid is `aria-busy` and its free DOM cells wait; once the scroll stops they show
- *   the rows in view again;
- * - a selected row's band in the free part is the theme's selection colour, read again on a theme change.
+ *   free or pinned, and every DOM cell in view with a text is drawn, within the cell's padding (cut with an
+ *   ellipsis where it does not fit);
+ * - while it scrolls the grid is `aria-busy` and its DOM rows are not rendered; once the scroll stops they
+ *   show the rows in view again;
+ * - a selected row's band in the free part is the theme's selection colour, read again on a theme change;
+ * - the pinned part drawn on its tiles is, pixel for pixel at points clear of text, the DOM rows' pinned
+ *   part: the selection box checked and not, the selected row's band, the background and the border.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -46,32 +50,40 @@ function records() {
 }
 
 /**
- * In the page: records, for each canvas, the texts drawn since its last clear as a whole, in content
- * coordinates (the painter maps content px onto each tile with its transform, so `fillText`'s arguments
- * are content px).
+ * In the page: records, for each tile, the texts of the bitmap it shows, in content coordinates (the
+ * painter draws a tile on an offscreen canvas whose transform maps content px onto it, so `fillText`'s
+ * arguments are content px, then moves the bitmap to the tile).
  */
 const SPY = `(() => {
-  const proto = CanvasRenderingContext2D.prototype;
-  const { fillText, clearRect } = proto;
+  const proto = OffscreenCanvasRenderingContext2D.prototype;
+  const { fillText } = proto;
+  const { transferToImageBitmap } = OffscreenCanvas.prototype;
+  const { transferFromImageBitmap } = ImageBitmapRenderingContext.prototype;
   window.__texts = new Map();
-  proto.clearRect = function (x, y, w, h) {
-    if (this.getTransform().isIdentity && x === 0 && y === 0 && w >= this.canvas.width && h >= this.canvas.height) {
-      window.__texts.set(this.canvas, []);
-    }
-    return clearRect.call(this, x, y, w, h);
-  };
+  const drawing = new Map();
+  const bitmaps = new WeakMap();
   proto.fillText = function (text, x, y, ...rest) {
-    if (!window.__texts.has(this.canvas)) window.__texts.set(this.canvas, []);
+    if (!drawing.has(this.canvas)) drawing.set(this.canvas, []);
     const at = this.getTransform().transformPoint(new DOMPoint(x, y));
-    window.__texts.get(this.canvas).push({ text, px: at.x, py: at.y, width: this.measureText(text).width });
+    drawing.get(this.canvas).push({ text, px: at.x, py: at.y, width: this.measureText(text).width });
     return fillText.call(this, text, x, y, ...rest);
+  };
+  OffscreenCanvas.prototype.transferToImageBitmap = function () {
+    const bitmap = transferToImageBitmap.call(this);
+    bitmaps.set(bitmap, drawing.get(this) ?? []);
+    drawing.delete(this);
+    return bitmap;
+  };
+  ImageBitmapRenderingContext.prototype.transferFromImageBitmap = function (bitmap) {
+    window.__texts.set(this.canvas, bitmaps.get(bitmap) ?? []);
+    return transferFromImageBitmap.call(this, bitmap);
   };
 })()`;
 
 /** In the page: the tiles shown (not spare), each as its place and its pixels, in a stable order. */
 const PIXELS = `[...document.querySelectorAll('.grid-paint canvas')]
   .filter((c) => c.style.visibility !== 'hidden')
-  .map((c) => c.style.transform + ' ' + c.toDataURL())
+  .map((c) => c.parentElement.className + ' ' + c.style.transform + ' ' + c.toDataURL())
   .sort()`;
 
 /**
@@ -87,7 +99,8 @@ const TEXTS = `(() => {
     const ratio = canvas.width / box.width;
     for (const t of window.__texts.get(canvas) ?? []) {
       const x = Math.round(box.left - content.left + t.px / ratio), y = Math.round(box.top - content.top + t.py / ratio);
-      seen.set(t.text + '|' + x + '|' + y, { text: t.text, x, y, width: t.width });
+      const lead = canvas.parentElement.classList.contains('lead-pane');
+      seen.set(t.text + '|' + x + '|' + y + '|' + lead, { text: t.text, x, y, width: t.width, lead });
     }
   }
   return [...seen.values()];
@@ -130,16 +143,19 @@ const DOM_CELLS = `(() => {
   const header = document.querySelector('.grid-header').getBoundingClientRect().bottom;
   const lead = document.querySelector('.row.run .lead').getBoundingClientRect().right;
   const cells = [];
-  for (const cell of document.querySelectorAll('.row.run .cell.free')) {
+  for (const cell of document.querySelectorAll('.row.run .cell.free, .row.run .lead .cell:not(.select):not(.star)')) {
     const box = cell.getBoundingClientRect();
-    if (cell.textContent === '' || box.bottom <= header || box.top >= view.bottom || box.right <= lead || box.left >= view.right) continue;
-    cells.push({ text: cell.textContent, left: box.left - content.left, right: box.right - content.left, top: box.top - content.top, bottom: box.bottom - content.top });
+    const pinned = !cell.classList.contains('free');
+    if (cell.textContent === '' || box.bottom <= header || box.top >= view.bottom || (!pinned && box.right <= lead) || box.left >= view.right) continue;
+    cells.push({ text: cell.textContent, pinned, left: box.left - content.left, right: box.right - content.left, top: box.top - content.top, bottom: box.bottom - content.top });
   }
   return { cells, view: { left: lead - content.left, right: view.right - content.left, top: header - content.top, bottom: view.bottom - content.top } };
 })()`;
 
 interface Cell {
   text: string;
+  /** A pinned column's cell (drawn on the pinned part's tiles), else a free one. */
+  pinned: boolean;
   left: number;
   right: number;
   top: number;
@@ -173,7 +189,9 @@ describe('experiments table canvas in headless Chromium', { skip: chromiumSkipRe
     await page.evaluate(
       `document.documentElement.style.setProperty('--vscode-list-hoverBackground', 'rgba(90, 120, 200, 0.4)')`,
     );
-    await h.post({ type: 'table/snapshot', payload: { data, layout: DEFAULT_TABLE_LAYOUT } });
+    // One pinned column, of texts (some cut with an ellipsis), drawn on the pinned part's tiles.
+    const layout = { ...DEFAULT_TABLE_LAYOUT, pinned: ['params.p09'] };
+    await h.post({ type: 'table/snapshot', payload: { data, layout } });
     await until(page, 'window.__posted.some((m) => m.type === "table/rendered")');
 
     // Wheel steps in every direction, a jump far away and back; after each group, the tiles kept and drawn
@@ -214,20 +232,33 @@ describe('experiments table canvas in headless Chromium', { skip: chromiumSkipRe
       const moved = await page.evaluate<string[]>(PIXELS);
       assert.ok(moved.length > 6, `${moved.length} tiles`);
       await drawWhole(page, '--xlens-test-theme', String(++themeChanges));
+      const redrawn = await page.evaluate<string[]>(PIXELS);
+      const head = (t: string): string => t.slice(0, t.indexOf(' data:'));
+      const differing = moved.filter((t) => !redrawn.includes(t)).map(head);
+      const added = redrawn.filter((t) => !moved.includes(t)).map(head);
       assert.deepEqual(
-        await page.evaluate<string[]>(PIXELS),
-        moved,
-        `tiles after steps ${JSON.stringify(positions)}`,
+        { differing, added },
+        { differing: [], added: [] },
+        `tiles after steps ${JSON.stringify(positions)}: ${moved.length} kept, ${redrawn.length} redrawn`,
       );
       compared++;
 
       // The tiles' texts are the DOM cells' texts, place for place.
-      const { cells, view } = await page.evaluate<{ cells: Cell[]; view: Omit<Cell, 'text'> }>(DOM_CELLS);
-      const texts = await page.evaluate<{ text: string; x: number; y: number; width: number }[]>(TEXTS);
+      const { cells, view } = await page.evaluate<{ cells: Cell[]; view: Omit<Cell, 'text' | 'pinned'> }>(
+        DOM_CELLS,
+      );
+      const texts =
+        await page.evaluate<{ text: string; x: number; y: number; width: number; lead: boolean }[]>(TEXTS);
       assert.ok(cells.length > 50, `${cells.length} cells in view`);
+      assert.ok(cells.filter((c) => c.pinned).length > 10, 'pinned cells in view');
       const unmatched = cells.filter((cell) => {
         const drawn = texts.filter(
-          (t) => t.y > cell.top && t.y < cell.bottom && t.x >= cell.left && t.x <= cell.right,
+          (t) =>
+            t.lead === cell.pinned &&
+            t.y > cell.top &&
+            t.y < cell.bottom &&
+            t.x >= cell.left &&
+            t.x <= cell.right,
         );
         // The text as the cell reads, or its start and an ellipsis; within the cell's padding (6 px a side).
         return (
@@ -246,6 +277,7 @@ describe('experiments table canvas in headless Chromium', { skip: chromiumSkipRe
           t.y < view.bottom - 4 &&
           t.x > view.left + 8 &&
           t.x < view.right - 8 &&
+          !t.lead &&
           !cells.some((c) => t.y > c.top && t.y < c.bottom && t.x >= c.left && t.x <= c.right),
       );
       assert.deepEqual(stray.slice(0, 3), [], 'texts drawn where the DOM has no cell');
@@ -268,7 +300,7 @@ describe('experiments table canvas in headless Chromium', { skip: chromiumSkipRe
       window.__busy = [];
       let n = 0;
       const step = () => {
-        window.__busy.push(grid.getAttribute('aria-busy'));
+        window.__busy.push(grid.getAttribute('aria-busy') + (document.querySelector('.grid-body').classList.contains('scrolling') ? ' hidden' : ''));
         if (n++ === 6) { resolve(); return; }
         grid.scrollTop += 100;
         requestAnimationFrame(() => setTimeout(step));
@@ -276,12 +308,19 @@ describe('experiments table canvas in headless Chromium', { skip: chromiumSkipRe
       step();
     })`);
     const busy = await page.evaluate<(string | null)[]>('window.__busy');
-    assert.equal(busy[0], null, 'not busy before the scroll');
+    assert.equal(busy[0], 'null', 'not busy before the scroll');
+    // While it scrolls, the DOM rows are not rendered (the tiles show the rows) and the grid is busy.
     assert.ok(
-      busy.slice(1).some((b) => b === 'true'),
-      `aria-busy while scrolling: ${JSON.stringify(busy)}`,
+      busy.slice(1).some((b) => b === 'true hidden'),
+      `aria-busy and rows hidden while scrolling: ${JSON.stringify(busy)}`,
     );
+    assert.ok(!busy.includes('null hidden'), `rows hidden only while busy: ${JSON.stringify(busy)}`);
     await until(page, '!document.querySelector(".grid").hasAttribute("aria-busy")');
+    assert.equal(
+      await page.evaluate(`document.querySelector('.grid-body').classList.contains('scrolling')`),
+      false,
+      'rows rendered once the scroll stopped',
+    );
     const settled = await page.evaluate<{ cells: Cell[] }>(DOM_CELLS);
     assert.ok(settled.cells.length > 50);
 
@@ -302,12 +341,81 @@ describe('experiments table canvas in headless Chromium', { skip: chromiumSkipRe
         const box = canvas.getBoundingClientRect();
         const ratio = canvas.width / box.width;
         const x = Math.floor((px - box.left) * ratio), y = Math.floor((py - box.top) * ratio);
-        return [...canvas.getContext('2d').getImageData(x, y, 1, 1).data];
+        // A tile shows a bitmap: read its pixels through a 2D canvas.
+        const copy = document.createElement('canvas');
+        copy.width = canvas.width;
+        copy.height = canvas.height;
+        const context = copy.getContext('2d');
+        context.drawImage(canvas, 0, 0);
+        return [...context.getImageData(x, y, 1, 1).data];
       })()`);
     };
     assert.deepEqual(await band(), [0, 96, 192, 255]);
     await drawWhole(page, '--vscode-list-activeSelectionBackground', 'rgb(200, 10, 20)');
     assert.deepEqual(await band(), [200, 10, 20, 255]);
+
+    // The pinned part as its tiles draw it (the DOM rows not rendered, as while the grid scrolls) is, at
+    // points clear of any text, the DOM rows' pinned part: the selection box filled and bordered, checked or
+    // not, the band of a selected row, the editor's background, the pinned part's border.
+    for (const [name, value] of [
+      ['--vscode-checkbox-background', 'rgb(250, 240, 10)'],
+      ['--vscode-checkbox-selectBackground', 'rgb(0, 200, 0)'],
+      ['--vscode-checkbox-border', 'rgb(120, 0, 160)'],
+      ['--vscode-editor-background', 'rgb(20, 30, 40)'],
+      ['--vscode-panel-border', 'rgb(255, 128, 0)'],
+      ['--vscode-list-activeSelectionBackground', 'rgba(90, 120, 200, 0.5)'],
+    ]) {
+      await drawWhole(page, name, value);
+    }
+    const points = await page.evaluate<{ x: number; y: number; what: string }[]>(`(() => {
+      const selected = document.querySelector('.row.run.selected');
+      const plain = [...document.querySelectorAll('.row.run:not(.selected)')].find((row) => {
+        const top = row.getBoundingClientRect().top;
+        return top > selected.getBoundingClientRect().bottom && top < document.querySelector('.grid').getBoundingClientRect().bottom - 48;
+      });
+      const points = [];
+      for (const [row, kind] of [[selected, 'selected'], [plain, 'plain']]) {
+        const box = row.querySelector('.row-check').getBoundingClientRect();
+        const lead = row.querySelector('.lead').getBoundingClientRect();
+        const top = row.getBoundingClientRect().top;
+        points.push(
+          { x: box.left + 2, y: box.top + 2, what: kind + ' box, top left' },
+          { x: box.left + 11, y: box.top + 11, what: kind + ' box, bottom right' },
+          { x: box.left, y: box.top + 7, what: kind + ' box border' },
+          { x: box.right + 3, y: top + 12, what: kind + ' background' },
+          { x: lead.right - 1, y: top + 12, what: kind + ' border' },
+        );
+      }
+      return points;
+    })()`);
+    const pixels = async (): Promise<string[]> => {
+      const out: string[] = [];
+      for (const point of points) {
+        const png = await page.screenshot({
+          clip: { x: Math.floor(point.x), y: Math.floor(point.y), width: 1, height: 1 },
+        });
+        const rgba = await page.evaluate<number[]>(`(async () => {
+          const bytes = Uint8Array.from(atob(${JSON.stringify(png.toString('base64'))}), (c) => c.charCodeAt(0));
+          const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+          const context = new OffscreenCanvas(1, 1).getContext('2d');
+          context.drawImage(bitmap, 0, 0);
+          return [...context.getImageData(0, 0, 1, 1).data];
+        })()`);
+        out.push(`${point.what}: ${rgba.map((c) => Math.round(c / 4)).join(',')}`);
+      }
+      return out;
+    };
+    const fromDom = await pixels();
+    await page.evaluate(`document.querySelector('.grid-body').classList.add('scrolling')`);
+    await page.evaluate(NEXT_FRAMES);
+    const fromTiles = await pixels();
+    await page.evaluate(`document.querySelector('.grid-body').classList.remove('scrolling')`);
+    assert.deepEqual(fromTiles, fromDom);
+    assert.equal(
+      new Set(fromDom).size,
+      fromDom.length,
+      `every point tells its part apart: ${fromDom.join('; ')}`,
+    );
     assert.deepEqual(await h.viewErrors(), []);
     await page.context().close();
   });

@@ -39,7 +39,7 @@ function records() {
 /** In the page: the offset of display item 0 in the canvas and a row's height, before any scrolling. */
 const ROW_GEOMETRY = `(() => {
   const canvas = document.querySelector('.grid-canvas').getBoundingClientRect();
-  const tops = [...document.querySelectorAll('.grid-body > .row')].map((r) => r.getBoundingClientRect().top - canvas.top);
+  const tops = [...document.querySelectorAll('.grid-body > .row, .grid-groups > .row')].map((r) => r.getBoundingClientRect().top - canvas.top);
   return { offset: Math.min(...tops), height: document.querySelector('.row.run').getBoundingClientRect().height };
 })()`;
 
@@ -50,7 +50,7 @@ const NEXT_FRAMES = 'new Promise((resolve) => requestAnimationFrame(() => reques
 const COVERS_VIEW = `(() => {
   const grid = document.querySelector('.grid').getBoundingClientRect();
   const top = document.querySelector('.grid-header').getBoundingClientRect().bottom;
-  const boxes = [...document.querySelectorAll('.grid-body > .row')].map((r) => r.getBoundingClientRect());
+  const boxes = [...document.querySelectorAll('.grid-body > .row, .grid-groups > .row')].map((r) => r.getBoundingClientRect());
   for (let y = top + 1; y < grid.bottom - 1; y += 4) {
     if (!boxes.some((b) => b.top <= y && b.bottom > y)) return false;
   }
@@ -85,7 +85,7 @@ function rowsInView(geometry: { offset: number; height: number }): string {
     const grid = document.querySelector('.grid').getBoundingClientRect();
     const canvas = document.querySelector('.grid-canvas').getBoundingClientRect();
     const below = document.querySelector('.grid-header').getBoundingClientRect().bottom;
-    return [...document.querySelectorAll('.grid-body > .row')]
+    return [...document.querySelectorAll('.grid-body > .row, .grid-groups > .row')]
       .map((row, dom) => ({ row, dom, box: row.getBoundingClientRect() }))
       .filter(({ box }) => box.bottom > below && box.top < grid.bottom)
       .map(({ row, dom, box }) => ({

@@ -2,13 +2,16 @@
  * The virtualized grid: rows and columns virtualized with `@tanstack/virtual-core` (only the cells in view,
  * plus a few around, exist in the DOM), a sticky header, and pinned columns (with the selection box and the
  * star) sticky at the left. Every text from the data is set as text (`textContent` or a Text node's data).
- * Scrolling draws once per frame and reuses the drawn rows and cells (gridRows.ts, gridHeader.ts). While it
- * scrolls, the free (not pinned) cells' text is drawn on canvas tiles under the rows (gridPaint.ts) and
- * their DOM cells are written in the first frame without a scroll; the grid is `aria-busy` until then, and
- * while tiles beyond the view are left for the next frames. It is an ARIA grid (`grid` > header `row` and a
- * `rowgroup` of rows, `aria-rowcount`/`aria-colcount` of the whole table, each row and cell placed by
- * `aria-rowindex`/`aria-colindex`), so that screen readers follow the display order, not the order of the
- * reused elements.
+ *
+ * The rows are drawn twice: on canvas tiles (gridPaint.ts), which the browser moves without drawing, and
+ * as DOM rows over them (gridRows.ts), which carry hover, focus, clicks and the ARIA grid. While the view
+ * scrolls only the tiles are drawn, once per frame and only those that entered the view; the DOM rows are
+ * not rendered then (`content-visibility: hidden`) and are placed again, reusing their elements, in the
+ * first frame without a scroll. The grid is `aria-busy` until then, and while tiles beyond the view are
+ * left for the next frames. Commit groups' header rows stay DOM rows throughout. It is an ARIA grid
+ * (`grid` > header `row` and `rowgroup`s of rows, `aria-rowcount`/`aria-colcount` of the whole table, each
+ * row and cell placed by `aria-rowindex`/`aria-colindex`), so that screen readers follow the display
+ * order, not the order of the reused elements.
  */
 import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
 import { GridHeader, type HeaderHandlers } from './gridHeader';
@@ -28,11 +31,6 @@ import type { DisplayItem, ShownColumn, TableModel } from './model';
 
 export const ROW_HEIGHT = 24;
 export const HEADER_HEIGHT = 30;
-/** Rows whose free DOM cells are written per frame once a scroll stopped (about 150 cells). */
-const SETTLE_ROWS_PER_FRAME = 10;
-
-type DrawnRow = RunRow | GroupRow;
-
 /** What the grid asks of the page. */
 export interface GridHandlers extends HeaderHandlers {
   isSelected(runId: string): boolean;
@@ -49,26 +47,30 @@ export class Grid {
   private readonly canvas = div('grid-canvas');
   private readonly header: GridHeader;
   private readonly body = div('grid-body');
+  private readonly groups = div('grid-groups');
   private items: DisplayItem[] = [];
   private layout: RowLayout = { pinned: [], free: [], leadWidth: SELECT_WIDTH + STAR_WIDTH, width: 0 };
   private drawer: RowDrawer;
   private readonly rows: Virtualizer<HTMLDivElement, HTMLDivElement>;
   private readonly columns: Virtualizer<HTMLDivElement, HTMLDivElement>;
   private readonly cleanups: (() => void)[] = [];
-  /** The rows drawn, by display index. */
-  private readonly drawn = new Map<number, DrawnRow>();
+  /** The run rows and the commit groups' header rows drawn, by display index. */
+  private readonly drawn = new Map<number, RunRow>();
+  private readonly drawnGroups = new Map<number, GroupRow>();
   private readonly spareRows: RunRow[] = [];
   /** The free columns drawn, as of the last {@link render}; `last < first` before the first. */
   private drawnColumns = { first: 0, last: -1 };
   /** The pending animation frame of {@link schedule}, or 0. */
   private frame = 0;
   private readonly painter: CellPainter;
-  /** Whether drawn rows' free DOM cells lag behind what the canvas shows (written by {@link settle}). */
+  /** Whether the DOM rows are not rendered and lag behind the canvas (placed again by {@link settle}). */
   private stale = false;
   /** The pending animation frame of {@link requestSettle}, or 0. */
   private settleFrame = 0;
   /** The pending animation frame of {@link paint} for tiles left for later, or 0. */
   private paintFrame = 0;
+  /** Where the view was scrolled to at the last {@link render}, px. */
+  private drawnAt = { top: 0, left: 0 };
   /** Whether the grid is `aria-busy` ({@link updateBusy}). */
   private busy = false;
 
@@ -85,7 +87,7 @@ export class Grid {
       HEADER_HEIGHT,
       (id) => handlers.isSelected(id),
     );
-    this.canvas.append(this.header.element, this.painter.element, this.body);
+    this.canvas.append(this.header.element, this.painter.element, this.groups, this.body);
     this.element.append(this.canvas);
     this.element.tabIndex = 0;
     this.element.setAttribute('role', 'grid');
@@ -93,6 +95,7 @@ export class Grid {
     this.element.setAttribute('aria-multiselectable', 'true');
     this.canvas.setAttribute('role', 'presentation');
     this.body.setAttribute('role', 'rowgroup');
+    this.groups.setAttribute('role', 'rowgroup');
     const common = {
       getScrollElement: () => this.element,
       scrollToFn: elementScroll,
@@ -127,7 +130,7 @@ export class Grid {
     // The theme is CSS variables on <html> and classes on <body>: read the canvas's colours again on change.
     const theme = new MutationObserver(() => {
       this.painter.restyle();
-      this.schedule();
+      this.paintSoon();
     });
     theme.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
     theme.observe(document.body, { attributes: true, attributeFilter: ['class'] });
@@ -167,7 +170,9 @@ export class Grid {
     this.canvas.style.width = `${width}px`;
     this.canvas.style.height = `${HEADER_HEIGHT + this.items.length * ROW_HEIGHT}px`;
     this.drawn.clear();
+    this.drawnGroups.clear();
     this.body.replaceChildren();
+    this.groups.replaceChildren();
     const columns = this.columnWindow();
     this.drawnColumns = { first: columns.first, last: columns.last };
     this.header.rebuild(this.layout, columns);
@@ -177,29 +182,54 @@ export class Grid {
   /** Draws the visible rows' contents again after the selection, stars or notes changed. */
   redraw(): void {
     for (const drawn of this.drawn.values()) {
-      if (drawn.kind === 'run') {
-        drawn.row = -1;
-        drawn.freeRow = -1;
-      }
+      drawn.row = -1;
+      drawn.freeRow = -1;
     }
     this.painter.invalidate();
     this.render();
   }
 
-  /** Draws once in the next animation frame (however many scroll events came before it). */
+  /**
+   * Draws once in the next animation frame (however many scroll events came before it), as a scroll frame
+   * if the view moved since the last draw (the virtualizers also report when a scroll ends).
+   */
   private schedule(): void {
     if (this.frame === 0) {
       this.frame = requestAnimationFrame(() => {
         this.frame = 0;
-        this.render(true);
+        const at = this.scrolledTo();
+        const moved = at.top !== this.drawnAt.top || at.left !== this.drawnAt.left;
+        this.render(moved);
       });
     }
   }
 
-  /** Writes the free DOM cells in the first animation frame without a scroll (see {@link settle}). */
+  /** Draws the canvas tiles to be drawn again (hover or theme changed) in the next frame; the rows stay. */
+  private paintSoon(): void {
+    if (this.paintFrame === 0) {
+      this.paintFrame = requestAnimationFrame(() => {
+        this.paintFrame = 0;
+        this.paint();
+      });
+      this.updateBusy();
+    }
+  }
+
+  /** Where the view is scrolled to, px. */
+  private scrolledTo(): { top: number; left: number } {
+    return {
+      top: this.rows.scrollOffset ?? this.element.scrollTop,
+      left: this.columns.scrollOffset ?? this.element.scrollLeft,
+    };
+  }
+
+  /** Places the DOM rows again in the first animation frame without a scroll (see {@link settle}). */
   private requestSettle(): void {
-    this.stale = true;
-    this.updateBusy();
+    if (!this.stale) {
+      this.stale = true;
+      this.body.classList.add('scrolling');
+      this.updateBusy();
+    }
     if (this.settleFrame === 0) {
       this.settleFrame = requestAnimationFrame(() => {
         this.settleFrame = 0;
@@ -209,8 +239,8 @@ export class Grid {
   }
 
   /**
-   * Brings the drawn rows' free DOM cells up to what the canvas shows, a few rows per frame, unless the
-   * view scrolled again in this frame (its scroll event came before this callback and scheduled a draw).
+   * Places the DOM rows for the view and renders them again, unless the view scrolled again in this frame
+   * (its scroll event came before this callback and scheduled a draw).
    */
   private settle(): void {
     if (!this.stale) {
@@ -220,24 +250,11 @@ export class Grid {
       this.requestSettle();
       return;
     }
-    // A few rows per frame, so that a scroll that starts again right away is not held up by them.
-    const columns = this.columnWindow();
-    let budget = SETTLE_ROWS_PER_FRAME;
-    for (const drawn of this.drawn.values()) {
-      if (drawn.kind === 'run' && this.drawer.freeStale(drawn, columns)) {
-        if (budget-- === 0) {
-          this.requestSettle();
-          return;
-        }
-        this.drawer.fillFree(drawn, columns);
-      }
-    }
-    this.stale = false;
-    this.updateBusy();
+    this.render();
   }
 
   /**
-   * The grid is `aria-busy` while its free DOM cells lag behind the canvas or canvas tiles are left to draw
+   * The grid is `aria-busy` while its DOM rows lag behind the canvas or canvas tiles are left to draw
    * (screen readers may wait; tests wait for it to clear).
    */
   private updateBusy(): void {
@@ -259,9 +276,10 @@ export class Grid {
       this.paintFrame = 0;
     }
     const rect = this.rows.scrollRect;
+    const at = this.scrolledTo();
     const more = this.painter.paint({
-      scrollLeft: this.columns.scrollOffset ?? this.element.scrollLeft,
-      scrollTop: this.rows.scrollOffset ?? this.element.scrollTop,
+      scrollLeft: at.left,
+      scrollTop: at.top,
       width: rect?.width ?? this.element.clientWidth,
       height: rect?.height ?? this.element.clientHeight,
     });
@@ -278,7 +296,7 @@ export class Grid {
     const row = target instanceof Element ? target.closest<HTMLElement>('.row.run') : null;
     const item = row?.dataset.item === undefined ? -1 : Number(row.dataset.item);
     if (this.painter.hover(item)) {
-      this.schedule();
+      this.paintSoon();
     }
   }
 
@@ -290,9 +308,10 @@ export class Grid {
   }
 
   /**
-   * Draws the visible part: rows that stay keep their element; a run row that left is reused for one that
-   * entered; in each row only the cells of columns that entered are written. The free cells' text is drawn
-   * on the canvas; when `scrolling`, their DOM cells wait for the first frame without a scroll.
+   * Draws the visible part: the canvas tiles that entered the view, the header cells of the columns that
+   * entered, and the commit groups' rows; unless `scrolling`, the run rows too: rows that stay keep their
+   * element, a row that left is reused for one that entered, and in each row only the cells of columns that
+   * entered are written. When `scrolling`, the run rows wait for the first frame without a scroll.
    */
   render(scrolling = false): void {
     if (this.frame !== 0) {
@@ -300,6 +319,7 @@ export class Grid {
       this.frame = 0;
     }
     // The canvas first, while the page's style is clean (drawing text reads it), then the header and rows.
+    this.drawnAt = this.scrolledTo();
     this.paint();
     const columns = this.columnWindow();
     if (columns.first !== this.drawnColumns.first || columns.last !== this.drawnColumns.last) {
@@ -309,50 +329,56 @@ export class Grid {
     const rowItems = this.rows.getVirtualItems();
     const first = rowItems.length === 0 ? 0 : rowItems[0].index;
     const last = rowItems.length === 0 ? -1 : rowItems[rowItems.length - 1].index;
-    const spare = this.spareRows;
-    for (const [index, drawn] of this.drawn) {
+    for (const [index, drawn] of this.drawnGroups) {
       if (index < first || index > last) {
-        this.drawn.delete(index);
-        if (drawn.kind === 'run') {
-          spare.push(drawn);
-        } else {
-          drawn.element.remove();
-        }
+        this.drawnGroups.delete(index);
+        drawn.element.remove();
       }
     }
     for (const item of rowItems) {
       const display = this.items[item.index];
-      if (display === undefined) {
+      if (display?.kind === 'group' && !this.drawnGroups.has(item.index)) {
+        const drawn = this.drawer.groupRow(display, item.index, item.start, () =>
+          this.handlers.onGroupToggle(display.sha),
+        );
+        this.groups.append(drawn.element);
+        this.drawnGroups.set(item.index, drawn);
+      }
+    }
+    if (scrolling) {
+      this.requestSettle();
+      return;
+    }
+    const spare = this.spareRows;
+    for (const [index, drawn] of this.drawn) {
+      if (index < first || index > last) {
+        this.drawn.delete(index);
+        spare.push(drawn);
+      }
+    }
+    for (const item of rowItems) {
+      const display = this.items[item.index];
+      if (display?.kind !== 'run') {
         continue;
       }
       let drawn = this.drawn.get(item.index);
       if (drawn === undefined) {
-        if (display.kind === 'group') {
-          drawn = this.drawer.groupRow(display, item.index, item.start, () =>
-            this.handlers.onGroupToggle(display.sha),
-          );
+        drawn = spare.pop();
+        if (drawn === undefined) {
+          drawn = this.drawer.runRow();
           this.body.append(drawn.element);
-        } else {
-          drawn = spare.pop();
-          if (drawn === undefined) {
-            drawn = this.drawer.runRow();
-            this.body.append(drawn.element);
-          }
         }
         this.drawn.set(item.index, drawn);
       }
-      if (drawn.kind === 'run' && display.kind === 'run') {
-        this.drawer.fill(drawn, display.row, item.index, item.start, columns, !scrolling);
-      }
+      this.drawer.fill(drawn, display.row, item.index, item.start, columns);
     }
     for (const row of spare) {
       row.element.remove();
     }
     spare.length = 0;
-    if (scrolling) {
-      this.requestSettle();
-    } else if (this.stale) {
+    if (this.stale) {
       this.stale = false;
+      this.body.classList.remove('scrolling');
       this.updateBusy();
     }
   }

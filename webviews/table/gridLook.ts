@@ -15,11 +15,29 @@ export interface Look {
   wide: number;
   /** The advance of each printable ASCII character by its code, px (NaN for the others). */
   ascii: Float64Array;
+  /** The advance of the ellipsis a cut text ends with, px. */
+  ellipsis: number;
   text: string;
   selectedText: string;
   selectedBackground: string;
   hoverBackground: string;
   status: Map<string, string>;
+  /** The pinned part's opaque background (the editor's) and its right border (outside its width): colour and width, px. */
+  leadBackground: string;
+  leadBorder: string;
+  leadBorderWidth: number;
+  /** The star's colour when on. */
+  starOn: string;
+  /** A row's selection box: left and top edge in its row and size, px; fill, border and check colours. */
+  box: {
+    x: number;
+    y: number;
+    size: number;
+    fill: string;
+    border: string;
+    check: string;
+    checkedFill: string;
+  };
 }
 
 /** Reads the theme's look and fits texts to cells, measuring with a canvas of its own. */
@@ -49,14 +67,30 @@ export class TextLook {
     // measured by its start only.
     const cut = whole.length > room + 1;
     const text = cut ? whole.slice(0, Math.max(1, Math.ceil(room)) + 1) : whole;
-    // The sum of the characters' advances (1 px to spare for rounding): most cells need no measuring.
-    let sum = cut ? Infinity : 1;
-    for (let i = 0; i < text.length && sum <= room; i++) {
+    // Printable ASCII is fitted by the sum of the characters' advances (1 px to spare for rounding and
+    // kerning, which in UI fonts narrows more than it widens): most cells need no measuring.
+    let sum = 1;
+    let kept = 0;
+    let ascii = true;
+    for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
-      sum += code < 128 ? look.ascii[code] : NaN;
+      const advance = code < 128 ? look.ascii[code] : NaN;
+      if (Number.isNaN(advance)) {
+        ascii = false;
+        break;
+      }
+      sum += advance;
+      if (sum + look.ellipsis <= room) {
+        kept = i + 1;
+      } else if (sum > room) {
+        break;
+      }
     }
-    if (sum <= room) {
-      return text;
+    if (ascii) {
+      if (!cut && sum <= room) {
+        return text;
+      }
+      return kept === 0 ? '' : text.slice(0, kept) + ELLIPSIS;
     }
     const key = `${room}\u0000${cut ? 'cut' : ''}\u0000${text}`;
     const known = this.fits.get(key);
@@ -97,11 +131,18 @@ export class TextLook {
     const row = document.createElement('div');
     const lead = document.createElement('div');
     const cell = document.createElement('div');
+    const select = document.createElement('div');
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.className = 'row-check';
+    box.tabIndex = -1;
+    select.className = 'cell select';
+    select.append(box);
     lead.className = 'lead';
-    lead.append(cell);
+    lead.append(select, cell);
     row.append(lead);
     row.setAttribute('aria-hidden', 'true');
-    row.style.cssText = 'position:absolute;visibility:hidden;width:0;height:0;overflow:hidden';
+    row.style.cssText = 'position:absolute;visibility:hidden;width:200px;overflow:hidden;contain:strict';
     parent.append(row);
     const read = (rowClass: string, cellClass = 'cell', color = ''): CSSStyleDeclaration => {
       row.className = rowClass;
@@ -124,6 +165,21 @@ export class TextLook {
     for (const name of ['failed', 'running', 'queued']) {
       status.set(name, read('row run', `cell status-${name}`).color);
     }
+    const starOn = read('row run', 'cell star on').color;
+    read('row run');
+    const leadStyle = getComputedStyle(lead);
+    const leadBackground = leadStyle.backgroundColor;
+    const leadBorder = leadStyle.borderRightColor;
+    const leadBorderWidth = parseFloat(leadStyle.borderRightWidth) || 0;
+    const rowBox = row.getBoundingClientRect();
+    const boxBox = box.getBoundingClientRect();
+    const boxStyle = getComputedStyle(box);
+    const fill = boxStyle.backgroundColor;
+    const border = boxStyle.borderTopColor;
+    box.checked = true;
+    const checkedStyle = getComputedStyle(box);
+    const checkedFill = checkedStyle.backgroundColor;
+    const check = getComputedStyle(box, '::after').borderRightColor;
     row.remove();
     const context = this.measure;
     context.font = font;
@@ -131,6 +187,7 @@ export class TextLook {
       font,
       ascent: context.measureText('Wg').fontBoundingBoxAscent,
       wide: Math.max(...['W', 'M', '@', '—'].map((glyph) => context.measureText(glyph).width)),
+      ellipsis: context.measureText(ELLIPSIS).width,
       ascii: Float64Array.from({ length: 128 }, (_, code) =>
         code >= 32 && code < 127 ? context.measureText(String.fromCharCode(code)).width : NaN,
       ),
@@ -139,6 +196,19 @@ export class TextLook {
       selectedBackground,
       hoverBackground,
       status,
+      leadBackground,
+      leadBorder,
+      leadBorderWidth,
+      starOn,
+      box: {
+        x: boxBox.left - rowBox.left,
+        y: boxBox.top - rowBox.top,
+        size: boxBox.width,
+        fill,
+        border,
+        check,
+        checkedFill,
+      },
     };
   }
 }

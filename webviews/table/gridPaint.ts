@@ -1,39 +1,42 @@
 /**
- * The free (not pinned) cells' text, drawn on canvas tiles while the grid scrolls.
+ * The table's rows drawn on canvas tiles, which are all the rows show while the grid scrolls.
  *
- * Why: in a DOM grid, a column that enters the view is a new cell in every drawn row, and each such row is
- * laid out and repainted again; at 10,000 runs × 1,000 columns that costs 30-60 ms a frame (the table
- * bench). Drawn on canvas tiles fixed in the grid's content, a scroll frame draws only the tiles that
- * entered the view: a row or a column of small tiles, or none. (One canvas the size of the view, whose
- * pixels are moved by each scroll, costs more: the browser then copies the whole canvas every frame.)
+ * Why: in a DOM grid, each scroll frame lays out and paints the rows that enter the view, and a horizontal
+ * step moves the sticky pinned part of every row, which the browser repaints row by row; at
+ * 10,000 runs × 1,000 columns that costs 15-60 ms a frame (the table bench). Drawn on canvas tiles fixed
+ * in the grid's content, a scroll frame draws only the tiles that entered the view (a row or a column of
+ * small tiles, or none), the browser moves the rest without drawing, and the DOM rows are not rendered
+ * (grid.ts places them again when the scroll stops).
  *
- * The DOM keeps everything else: the header, the rows (hover, selection, clicks, keyboard), the pinned
- * columns and the grid's ARIA structure. The rows' free cells stay in the DOM with their text for screen
- * readers, find-in-page and tests, drawn transparent; the grid writes them when the scroll stops
- * (grid.ts). The tiles lie under the rows and over nothing else: the pinned columns' opaque background
- * covers them on the left, the sticky header on the top.
+ * Two sheets of tiles: the free (not pinned) cells, in tiles of whole columns and eight whole rows, and the
+ * pinned part (the selection box, the star and the pinned columns, over the editor's background) in a
+ * pane that sticks to the view's left as the rows' pinned part does. A tile shows a finished bitmap
+ * (a `bitmaprenderer` canvas): the browser hands a 2D canvas's pixels to the compositor again in every
+ * frame, drawn or not (about 60 µs per tile a frame in Chromium's traces), a bitmap only when it is
+ * replaced. Commit groups' header rows stay DOM rows and are left blank here.
  *
- * Colours and font are read from the page's CSS (the VS Code theme), again when the theme changes.
+ * The DOM rows, when rendered, lie over the tiles and show the same (plus focus, tooltips and the pointer's
+ * hover through CSS). Colours, font and the selection box's place are read from the page's CSS (the
+ * VS Code theme, gridLook.ts), again when the theme changes.
  */
-import type { FieldValue } from '../../src/shared/fieldOrder';
-import { cellText, type DisplayItem, type TableModel } from './model';
-import type { RowLayout } from './gridRows';
+import type { DisplayItem, TableModel } from './model';
+import { SELECT_WIDTH, STAR_WIDTH, type RowLayout } from './gridRows';
+import { drawBox, drawStar, drawText } from './gridDraw';
 import { TextLook, type Look } from './gridLook';
 
 /** Extra content drawn beyond the view on each side, in px (about the DOM rows' overscan). */
 const MARGIN_X = 120;
 const MARGIN_Y = 96;
-/** A tile's size in content px: about two columns by eight rows. */
+/** A free tile's least width in content px: whole columns up to about two; wider for a wider column. */
 const TILE_WIDTH = 256;
+/** Rows per tile. */
 const TILE_ROWS = 8;
 /** Tiles in the margin (not in view) drawn per frame at most; the rest in the next frames. */
 const MARGIN_TILES_PER_FRAME = 4;
-/** Tiles kept aside (hidden) for reuse beyond those in use. */
+/** Tiles kept aside (hidden) for reuse beyond those in use, per sheet. */
 const SPARE_TILES = 24;
-/** A cell's horizontal padding in px (`.cell` in table.css). */
-const PAD_X = 6;
-/** A cell's top padding in px (`.cell` in table.css); the text's baseline is this plus the font's ascent. */
-const PAD_TOP = 3;
+/** The tile column of the pinned part's sheet. */
+const LEAD = -1;
 
 /** Where the grid is scrolled to and how large its view is, px. */
 export interface PaintView {
@@ -43,41 +46,57 @@ export interface PaintView {
   height: number;
 }
 
-/** One canvas of the tiling: column `x` and row `y` of tiles, drawn for {@link CellPainter}'s `version`. */
+/**
+ * One tile: column `x` of tiles (free columns `tileColumns[x]` up to the next tile's, or {@link LEAD})
+ * and row `y` (display items `8y` to `8y + 7`), drawn for {@link CellPainter}'s `version`.
+ */
 interface Tile {
   canvas: HTMLCanvasElement;
-  context: CanvasRenderingContext2D;
+  renderer: ImageBitmapRenderingContext;
   x: number;
   y: number;
   version: number;
-  /** The font last set on the context (`''`: none since its size was set, which resets it). */
+}
+
+/** The canvas tiles are drawn on before their pixels move to the tile shown; `font` is the one last set. */
+interface Scratch {
+  canvas: OffscreenCanvas;
+  context: OffscreenCanvasRenderingContext2D;
   font: string;
 }
 
 /**
- * Draws the free cells of the run rows in view on canvas tiles placed under the grid's rows. The tiles are
- * fixed in the grid's content: a scroll moves them with the rows (the browser does that, without drawing),
- * tiles that leave the view are reused for those that enter, and only those are drawn. A frame of a wheel
- * scroll draws a row or a column of small tiles, or none.
+ * Draws the run rows in view on canvas tiles placed under the grid's DOM rows. The tiles are fixed in the
+ * grid's content: a scroll moves them (the browser does that, without drawing), tiles that leave the view
+ * are reused for those that enter, and only those are drawn.
  */
 export class CellPainter {
   /** The tiles' layer, to be put in the grid's content before the rows. */
   readonly element = document.createElement('div');
+  /** The pinned part's pane, sticking to the view's left. */
+  private readonly leadPane = document.createElement('div');
   private readonly text = new TextLook();
   private look: Look | undefined;
   private layout: RowLayout = { pinned: [], free: [], leadWidth: 0, width: 0 };
   private items: readonly DisplayItem[] = [];
   /** The left edge of each free column in content px, and the right edge of the last. */
   private starts = new Float64Array(1);
-  /** The tiles in use by `y * 65536 + x`, and spare ones (hidden). */
+  /** The first free column of each tile column, and the count of free columns after the last. */
+  private tileColumns = new Int32Array(1);
+  /** The width of the free tiles' canvases, px: at least every tile column's. */
+  private tileWidth = TILE_WIDTH;
+  /** The tiles in use by {@link key}, and spare ones (hidden) of each sheet. */
   private readonly tiles = new Map<number, Tile>();
   private readonly spare: Tile[] = [];
+  private readonly spareLead: Tile[] = [];
   /** Raised when every tile is to be drawn again (contents, layout, theme or pixel ratio changed). */
   private version = 1;
   private ratio = 1;
   private hovered = -1;
   /** Display items to be drawn again (selection or hover changed), drawn at the next {@link paint}. */
   private readonly dirtyItems = new Set<number>();
+  /** Where tiles are drawn, by pixel width. */
+  private readonly scratch = new Map<number, Scratch>();
 
   constructor(
     private readonly model: TableModel,
@@ -88,20 +107,35 @@ export class CellPainter {
   ) {
     this.element.className = 'grid-paint';
     this.element.setAttribute('aria-hidden', 'true');
+    this.leadPane.className = 'lead-pane';
+    this.element.append(this.leadPane);
   }
 
   /** Takes a new layout of the columns and display items; the next {@link paint} draws everything. */
   setLayout(layout: RowLayout, items: readonly DisplayItem[]): void {
     this.layout = layout;
     this.items = items;
-    const starts = new Float64Array(layout.free.length + 1);
+    const count = layout.free.length;
+    const starts = new Float64Array(count + 1);
+    const tileColumns: number[] = [];
     let x = layout.leadWidth;
+    let tileStart = x;
+    let widest = TILE_WIDTH;
     layout.free.forEach((shown, i) => {
+      if (i === 0 || x + shown.width - tileStart > TILE_WIDTH) {
+        widest = Math.max(widest, x - tileStart);
+        tileColumns.push(i);
+        tileStart = x;
+      }
       starts[i] = x;
       x += shown.width;
     });
-    starts[layout.free.length] = x;
+    starts[count] = x;
+    tileColumns.push(count);
     this.starts = starts;
+    this.tileColumns = Int32Array.from(tileColumns);
+    this.tileWidth = Math.max(widest, x - tileStart);
+    this.leadPane.style.width = `${layout.leadWidth}px`;
     this.hovered = -1;
     this.invalidate();
   }
@@ -141,42 +175,47 @@ export class CellPainter {
       this.ratio = ratio;
       this.version++;
     }
-    const lead = this.layout.leadWidth;
     const tileHeight = TILE_ROWS * this.rowHeight;
-    const left = Math.max(0, view.scrollLeft + lead - MARGIN_X);
-    const top = Math.max(0, view.scrollTop + this.headerHeight - MARGIN_Y);
-    const right = Math.min(this.starts[this.starts.length - 1], view.scrollLeft + view.width + MARGIN_X);
-    const bottom = Math.min(this.rowTop(this.items.length), view.scrollTop + view.height + MARGIN_Y);
-    const x0 = Math.floor(left / TILE_WIDTH);
-    const x1 = Math.ceil(right / TILE_WIDTH) - 1;
-    const y0 = Math.floor(top / tileHeight);
-    const y1 = Math.ceil(bottom / tileHeight) - 1;
-    // The tiles the view itself meets (without the margin): drawn in this frame whatever it costs.
-    const inX0 = Math.floor((view.scrollLeft + lead) / TILE_WIDTH);
-    const inX1 = Math.ceil((view.scrollLeft + view.width) / TILE_WIDTH) - 1;
-    const inY0 = Math.floor((view.scrollTop + this.headerHeight) / tileHeight);
-    const inY1 = Math.ceil((view.scrollTop + view.height) / tileHeight) - 1;
+    const lead = this.layout.leadWidth;
+    const starts = this.starts;
+    const end = starts[starts.length - 1];
+    const rows = Math.ceil(this.items.length / TILE_ROWS);
+    const rowTile = (y: number): number => Math.floor((y - this.headerHeight) / tileHeight);
+    // Tile columns and rows meeting the view with its margin, and the view itself.
+    const x0 = this.tileAt(view.scrollLeft + lead - MARGIN_X);
+    const x1 = this.tileAt(Math.min(end, view.scrollLeft + view.width + MARGIN_X) - 1);
+    const y0 = Math.max(0, rowTile(view.scrollTop + this.headerHeight - MARGIN_Y));
+    const y1 = Math.min(rows - 1, rowTile(view.scrollTop + view.height + MARGIN_Y - 1));
+    const inX0 = this.tileAt(view.scrollLeft + lead);
+    const inX1 = this.tileAt(Math.min(end, view.scrollLeft + view.width) - 1);
+    const inY0 = Math.max(0, rowTile(view.scrollTop + this.headerHeight));
+    const inY1 = Math.min(rows - 1, rowTile(view.scrollTop + view.height - 1));
     let budget = MARGIN_TILES_PER_FRAME;
     /** Tiles newly in use, placed once all are drawn. */
     const placed: Tile[] = [];
     let more = false;
     for (const [key, tile] of this.tiles) {
-      if (tile.x < x0 || tile.x > x1 || tile.y < y0 || tile.y > y1) {
+      if ((tile.x !== LEAD && (tile.x < x0 || tile.x > x1)) || tile.y < y0 || tile.y > y1) {
         this.tiles.delete(key);
-        this.spare.push(tile);
+        (tile.x === LEAD ? this.spareLead : this.spare).push(tile);
       }
     }
+    const free = x1 >= x0 && end > lead;
     for (let y = y0; y <= y1; y++) {
-      for (let x = x0; x <= x1; x++) {
-        const key = y * 65536 + x;
+      for (let x = lead > 0 ? LEAD : x0; x <= x1; x = x === LEAD ? x0 : x + 1) {
+        if (x !== LEAD && !free) {
+          break;
+        }
+        const key = this.key(x, y);
         let tile = this.tiles.get(key);
-        const inView = x >= inX0 && x <= inX1 && y >= inY0 && y <= inY1;
-        if (!inView && (tile === undefined || tile.version !== this.version)) {
+        const inView = (x === LEAD || (x >= inX0 && x <= inX1)) && y >= inY0 && y <= inY1;
+        const stale = tile === undefined || tile.version !== this.version || this.hasDirtyRow(y);
+        if (!inView && stale) {
           if (budget === 0) {
             // Left for a later frame; a tile drawn for an older version is put aside, not shown stale.
             if (tile !== undefined) {
               this.tiles.delete(key);
-              this.spare.push(tile);
+              (x === LEAD ? this.spareLead : this.spare).push(tile);
             }
             more = true;
             continue;
@@ -184,128 +223,62 @@ export class CellPainter {
           budget--;
         }
         if (tile === undefined) {
-          tile = this.spare.pop() ?? this.newTile();
+          tile = (x === LEAD ? this.spareLead.pop() : this.spare.pop()) ?? this.newTile(x === LEAD);
           tile.x = x;
           tile.y = y;
           tile.version = 0;
           placed.push(tile);
           this.tiles.set(key, tile);
         }
-        if (tile.version !== this.version) {
-          this.drawTile(look, tile, tileHeight);
-        } else if (this.dirtyItems.size > 0) {
-          for (const item of this.dirtyItems) {
-            const rowTop = this.rowTop(item);
-            if (item >= 0 && rowTop >= y * tileHeight && rowTop < (y + 1) * tileHeight) {
-              this.drawRow(look, tile, item, true);
-            }
-          }
+        if (stale) {
+          this.drawTile(look, tile);
         }
       }
     }
     this.dirtyItems.clear();
-    for (const tile of this.spare.splice(SPARE_TILES)) {
-      tile.canvas.remove();
+    for (const pool of [this.spare, this.spareLead]) {
+      for (const tile of pool.splice(SPARE_TILES)) {
+        tile.canvas.remove();
+      }
     }
-    // Style is written after every text is drawn: drawing text makes the browser bring the page's style up
+    // Style is written after every tile is drawn: drawing text makes the browser bring the page's style up
     // to date first, so a style write between two tiles would cost a style pass for each.
     for (const tile of placed) {
       const style = tile.canvas.style;
-      style.transform = `translate(${tile.x * TILE_WIDTH}px, ${tile.y * tileHeight}px)`;
-      style.width = `${TILE_WIDTH}px`;
+      const left = tile.x === LEAD ? 0 : starts[this.tileColumns[tile.x]];
+      style.transform = `translate(${left}px, ${this.headerHeight + tile.y * tileHeight}px)`;
+      style.width = `${this.sheetWidth(look, tile.x === LEAD)}px`;
       style.height = `${tileHeight}px`;
       style.visibility = '';
     }
     for (const tile of this.spare) {
       tile.canvas.style.visibility = 'hidden';
     }
+    for (const tile of this.spareLead) {
+      tile.canvas.style.visibility = 'hidden';
+    }
     return more;
   }
 
-  private newTile(): Tile {
-    const canvas = document.createElement('canvas');
-    const context = canvas.getContext('2d');
-    if (context === null) {
-      throw new Error('The experiments table needs a 2D canvas.');
-    }
-    this.element.append(canvas);
-    return { canvas, context, x: 0, y: 0, version: 0, font: '' };
+  /** The width of a tile of the pinned part's sheet (with the pinned part's border) or of the free one, px. */
+  private sheetWidth(look: Look, lead: boolean): number {
+    return lead ? this.layout.leadWidth + look.leadBorderWidth : this.tileWidth;
   }
 
-  /** Draws `tile` whole: every run row's free cells that meet it (cut by its edges). */
-  private drawTile(look: Look, tile: Tile, tileHeight: number): void {
-    const ratio = this.ratio;
-    const width = Math.ceil(TILE_WIDTH * ratio);
-    const height = Math.ceil(tileHeight * ratio);
-    const { canvas, context } = tile;
-    if (canvas.width !== width || canvas.height !== height) {
-      canvas.width = width;
-      canvas.height = height;
-      tile.font = '';
-    } else {
-      context.setTransform(1, 0, 0, 1, 0, 0);
-      context.clearRect(0, 0, width, height);
-    }
-    tile.version = this.version;
-    context.setTransform(ratio, 0, 0, ratio, -tile.x * TILE_WIDTH * ratio, -tile.y * tileHeight * ratio);
-    // Setting a canvas's font makes the browser bring the page's style up to date first: only when it changed.
-    if (tile.font !== look.font) {
-      tile.font = look.font;
-      context.font = look.font;
-      context.textBaseline = 'alphabetic';
-      // "inherit" (the default) would read the canvas's style on every text drawn.
-      context.direction = 'ltr';
-    }
-    const first = Math.max(0, Math.floor((tile.y * tileHeight - this.headerHeight) / this.rowHeight));
-    const last = Math.min(
-      this.items.length - 1,
-      Math.floor(((tile.y + 1) * tileHeight - this.headerHeight) / this.rowHeight),
-    );
-    for (let item = first; item <= last; item++) {
-      this.drawRow(look, tile, item, false);
-    }
+  /** The key of tile column `x` (or {@link LEAD}) and tile row `y` in {@link tiles}. */
+  private key(x: number, y: number): number {
+    return y * 65536 + x + 1;
   }
 
-  /** Draws display item `item`'s free cells that meet `tile`, after clearing its band there if `clear`. */
-  private drawRow(look: Look, tile: Tile, item: number, clear: boolean): void {
-    const display = this.items[item];
-    if (display?.kind !== 'run') {
-      return;
-    }
-    const top = this.rowTop(item);
-    const left = tile.x * TILE_WIDTH;
-    if (clear) {
-      tile.context.clearRect(left, top, TILE_WIDTH, this.rowHeight);
-    }
-    const count = this.layout.free.length;
-    const first = Math.max(0, this.columnAt(left));
-    const last = Math.min(count - 1, this.columnAt(left + TILE_WIDTH));
-    for (let column = first; column <= last; column++) {
-      const start = this.starts[column];
-      this.drawCell(
-        look,
-        tile.context,
-        display.row,
-        item,
-        column,
-        start,
-        this.starts[column + 1] - start,
-        top,
-      );
-    }
-  }
-
-  /** The free column under content x (`-1` left of the first, `count` right of the last). */
-  private columnAt(x: number): number {
+  /** The tile column holding content x (the first left of the first, the last right of the last). */
+  private tileAt(x: number): number {
+    const columns = this.tileColumns;
     const starts = this.starts;
     let low = 0;
-    let high = starts.length - 1;
-    if (x < starts[0]) {
-      return -1;
-    }
+    let high = columns.length - 2;
     while (low < high) {
       const mid = (low + high + 1) >> 1;
-      if (starts[mid] <= x) {
+      if (starts[columns[mid]] <= x) {
         low = mid;
       } else {
         high = mid - 1;
@@ -314,34 +287,140 @@ export class CellPainter {
     return low;
   }
 
+  /** Whether a display item to be drawn again (hover or selection changed) is in tile row `y`. */
+  private hasDirtyRow(y: number): boolean {
+    for (const item of this.dirtyItems) {
+      if (item >= 0 && Math.floor(item / TILE_ROWS) === y) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private newTile(lead: boolean): Tile {
+    const canvas = document.createElement('canvas');
+    const renderer = canvas.getContext('bitmaprenderer');
+    if (renderer === null) {
+      throw new Error('The experiments table needs canvas bitmaps (bitmaprenderer).');
+    }
+    (lead ? this.leadPane : this.element).append(canvas);
+    return { canvas, renderer, x: 0, y: 0, version: 0 };
+  }
+
+  /** A canvas `width` × `height` px to draw on, kept for the next tile of that width. */
+  private scratchFor(width: number, height: number): Scratch {
+    let scratch = this.scratch.get(width);
+    if (scratch === undefined || scratch.canvas.height !== height) {
+      const canvas = new OffscreenCanvas(width, height);
+      const context = canvas.getContext('2d');
+      if (context === null) {
+        throw new Error('The experiments table needs a 2D canvas.');
+      }
+      scratch = { canvas, context, font: '' };
+      this.scratch.set(width, scratch);
+    }
+    return scratch;
+  }
+
+  /** Draws `tile` whole: its rows' free cells of its columns, or their pinned part. */
+  private drawTile(look: Look, tile: Tile): void {
+    const ratio = this.ratio;
+    const lead = tile.x === LEAD;
+    const tileHeight = TILE_ROWS * this.rowHeight;
+    const width = Math.ceil(this.sheetWidth(look, lead) * ratio);
+    const height = Math.ceil(tileHeight * ratio);
+    const scratch = this.scratchFor(width, height);
+    const { context } = scratch;
+    if (tile.canvas.width !== width || tile.canvas.height !== height) {
+      tile.canvas.width = width;
+      tile.canvas.height = height;
+    }
+    tile.version = this.version;
+    const left = lead ? 0 : this.starts[this.tileColumns[tile.x]];
+    const top = this.headerHeight + tile.y * tileHeight;
+    context.setTransform(ratio, 0, 0, ratio, -left * ratio, -top * ratio);
+    if (scratch.font !== look.font) {
+      scratch.font = look.font;
+      context.font = look.font;
+      context.textBaseline = 'alphabetic';
+      context.direction = 'ltr';
+    }
+    const first = tile.y * TILE_ROWS;
+    const last = Math.min(this.items.length - 1, first + TILE_ROWS - 1);
+    for (let item = first; item <= last; item++) {
+      const display = this.items[item];
+      if (display?.kind !== 'run') {
+        continue;
+      }
+      if (lead) {
+        this.drawLead(look, context, display.row, item);
+      } else {
+        for (let column = this.tileColumns[tile.x]; column < this.tileColumns[tile.x + 1]; column++) {
+          this.drawCell(look, context, display.row, item, column);
+        }
+      }
+    }
+    // The scratch canvas is left blank by the move, ready for the next tile.
+    tile.renderer.transferFromImageBitmap(scratch.canvas.transferToImageBitmap());
+  }
+
+  /** The row's band colour: selection, hover or none (`''`). */
+  private band(look: Look, selected: boolean, item: number): string {
+    return selected ? look.selectedBackground : item === this.hovered ? look.hoverBackground : '';
+  }
+
+  /** Draws a row's pinned part as the DOM row's `.lead` shows it: box, star and pinned cells. */
+  private drawLead(look: Look, context: OffscreenCanvasRenderingContext2D, row: number, item: number): void {
+    const data = this.model.data;
+    const top = this.rowTop(item);
+    const selected = this.isSelected(data.runIds[row]);
+    const height = this.rowHeight;
+    context.fillStyle = look.leadBackground;
+    context.fillRect(0, top, this.layout.leadWidth + look.leadBorderWidth, height);
+    const band = this.band(look, selected, item);
+    if (band !== '') {
+      context.fillStyle = band;
+      context.fillRect(0, top, this.layout.leadWidth, height);
+    }
+    context.fillStyle = look.leadBorder;
+    context.fillRect(this.layout.leadWidth, top, look.leadBorderWidth, height);
+    drawBox(look, context, top, selected);
+    drawStar(look, context, top, data.starred[row], selected);
+    let left = SELECT_WIDTH + STAR_WIDTH;
+    for (const shown of this.layout.pinned) {
+      drawText(
+        this.text,
+        look,
+        context,
+        shown,
+        data.values[shown.index][row],
+        selected,
+        left,
+        shown.width,
+        top,
+      );
+      left += shown.width;
+    }
+  }
+
   private drawCell(
     look: Look,
-    context: CanvasRenderingContext2D,
+    context: OffscreenCanvasRenderingContext2D,
     row: number,
     item: number,
     column: number,
-    left: number,
-    width: number,
-    top: number,
   ): void {
     const data = this.model.data;
     const selected = this.isSelected(data.runIds[row]);
-    const band = selected ? look.selectedBackground : item === this.hovered ? look.hoverBackground : '';
+    const left = this.starts[column];
+    const width = this.starts[column + 1] - left;
+    const top = this.rowTop(item);
+    const band = this.band(look, selected, item);
     if (band !== '') {
       context.fillStyle = band;
       context.fillRect(left, top, width, this.rowHeight);
     }
     const shown = this.layout.free[column];
-    const value: FieldValue = data.values[shown.index][row];
-    const text = this.text.fit(look, cellText(shown.column, value), width - 2 * PAD_X);
-    if (text === '') {
-      return;
-    }
-    context.fillStyle =
-      (shown.column.key === 'status' ? look.status.get(String(value)) : undefined) ??
-      (selected ? look.selectedText : look.text);
-    const number = typeof value === 'number';
-    context.textAlign = number ? 'right' : 'left';
-    context.fillText(text, number ? left + width - PAD_X : left + PAD_X, top + PAD_TOP + look.ascent);
+    drawText(this.text, look, context, shown, data.values[shown.index][row], selected, left, width, top);
   }
 }

@@ -193,11 +193,8 @@ export class RowDrawer {
     return { kind: 'group', element };
   }
 
-  /**
-   * Makes `slot` show data row `row` as display item `item` at `top` px, and, when `withFree`, the free
-   * cells of `columns` (else they wait for {@link fillFree}: their text is drawn on the canvas meanwhile).
-   */
-  fill(slot: RunRow, row: number, item: number, top: number, columns: ColumnWindow, withFree: boolean): void {
+  /** Makes `slot` show data row `row` as display item `item` at `top` px, with the free cells of `columns`. */
+  fill(slot: RunRow, row: number, item: number, top: number, columns: ColumnWindow): void {
     const data = this.model.data;
     if (slot.top !== top) {
       slot.top = top;
@@ -238,14 +235,7 @@ export class RowDrawer {
       slot.element.setAttribute('aria-selected', String(selected));
       slot.box.checked = selected;
     }
-    if (withFree) {
-      this.fillFree(slot, columns);
-    }
-  }
-
-  /** Whether the row's free cells are not those of its data row and of `columns` (see {@link fillFree}). */
-  freeStale(slot: RunRow, columns: ColumnWindow): boolean {
-    return slot.freeRow !== slot.row || slot.freeFirst !== columns.first || slot.freeLast !== columns.last;
+    this.fillFree(slot, columns);
   }
 
   /**
