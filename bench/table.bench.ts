@@ -269,7 +269,7 @@ async function main(): Promise<void> {
         const shown = (canvas) => canvas.style.visibility !== 'hidden';
         const body = grid.querySelector('.grid-body');
         const rows = extent([
-          ...(getComputedStyle(body).contentVisibility === 'hidden' ? [] : body.querySelectorAll(':scope > .row')),
+          ...[...body.querySelectorAll(':scope > .row')].filter((row) => getComputedStyle(row).contentVisibility !== 'hidden'),
           ...grid.querySelectorAll('.grid-groups > .row'),
           ...[...grid.querySelectorAll('.grid-paint .lead-pane > canvas')].filter(shown),
         ]);

@@ -324,6 +324,39 @@ describe('experiments table canvas in headless Chromium', { skip: chromiumSkipRe
     const settled = await page.evaluate<{ cells: Cell[] }>(DOM_CELLS);
     assert.ok(settled.cells.length > 50);
 
+    // A row holding the focus stays rendered while the grid scrolls, and keeps it; once its row is reused
+    // for another run, the grid takes the focus.
+    await scrollTo(page, 0, 0);
+    const focused = await page.evaluate<string>(`(() => {
+      const header = document.querySelector('.grid-header').getBoundingClientRect().bottom;
+      const rows = [...document.querySelectorAll('.row.run')].filter((r) => r.getBoundingClientRect().top > header + 40);
+      rows.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+      rows[0].querySelector('.row-check').focus();
+      return rows[0].getAttribute('aria-rowindex');
+    })()`);
+    const during = await page.evaluate<string[]>(`new Promise((resolve) => {
+      const grid = document.querySelector('.grid');
+      grid.scrollTop += 30;
+      requestAnimationFrame(() => setTimeout(() => {
+        const row = document.activeElement.closest('.row');
+        resolve([
+          document.querySelector('.grid-body').classList.contains('scrolling') ? 'scrolling' : 'settled',
+          row?.getAttribute('aria-rowindex') ?? 'no row',
+          row ? getComputedStyle(row).contentVisibility : '',
+          getComputedStyle(document.querySelector('.row.run:not(:focus-within)')).contentVisibility,
+        ]);
+      }));
+    })`);
+    assert.deepEqual(during, ['scrolling', focused, 'visible', 'hidden']);
+    await until(page, SETTLED);
+    assert.equal(
+      await page.evaluate(`document.activeElement.closest('.row')?.getAttribute('aria-rowindex')`),
+      focused,
+    );
+    await scrollTo(page, 0, 3000);
+    assert.equal(await page.evaluate(`document.activeElement.className`), 'grid');
+    await scrollTo(page, 0, 0);
+
     // A selected row's band in the free part is the theme's selection colour, read again when it changes.
     await drawWhole(page, '--vscode-list-activeSelectionBackground', 'rgb(0, 96, 192)');
     await page.locator('.row.run').first().locator('.row-check').check();
@@ -406,6 +439,7 @@ describe('experiments table canvas in headless Chromium', { skip: chromiumSkipRe
       return out;
     };
     const fromDom = await pixels();
+    await page.evaluate(`document.activeElement.blur()`);
     await page.evaluate(`document.querySelector('.grid-body').classList.add('scrolling')`);
     await page.evaluate(NEXT_FRAMES);
     const fromTiles = await pixels();

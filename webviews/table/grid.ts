@@ -6,8 +6,8 @@
  * The rows are drawn twice: on canvas tiles (gridPaint.ts), which the browser moves without drawing, and
  * as DOM rows over them (gridRows.ts), which carry hover, focus, clicks and the ARIA grid. While the view
  * scrolls only the tiles are drawn, once per frame and only those that entered the view; the DOM rows are
- * not rendered then (`content-visibility: hidden`) and are placed again, reusing their elements, in the
- * first frame without a scroll. The grid is `aria-busy` until then, and while tiles beyond the view are
+ * not rendered then (`content-visibility: hidden`, but for a row holding the focus, which it would lose)
+ * and are placed again, reusing their elements, in the first frame without a scroll. The grid is `aria-busy` until then, and while tiles beyond the view are
  * left for the next frames. Commit groups' header rows stay DOM rows throughout. It is an ARIA grid
  * (`grid` > header `row` and `rowgroup`s of rows, `aria-rowcount`/`aria-colcount` of the whole table, each
  * row and cell placed by `aria-rowindex`/`aria-colindex`), so that screen readers follow the display
@@ -354,6 +354,10 @@ export class Grid {
       if (index < first || index > last) {
         this.drawn.delete(index);
         spare.push(drawn);
+        // A row reused for another run must not carry the focus over to it: the grid takes it.
+        if (drawn.element.contains(document.activeElement)) {
+          this.element.focus({ preventScroll: true });
+        }
       }
     }
     for (const item of rowItems) {
