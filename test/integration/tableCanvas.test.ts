@@ -219,16 +219,17 @@ describe('experiments table canvas in headless Chromium', { skip: chromiumSkipRe
         [0, 0],
       ],
     ];
-    let compared = 0;
-    for (const positions of steps) {
-      for (const [left, top] of positions) {
-        await scrollTo(page, left, top);
-      }
+    /**
+     * The tiles kept and drawn as they entered are the tiles drawn all anew at the same place; their texts
+     * are the DOM cells' texts, place for place; the pinned part's tiles are as wide as the DOM's.
+     */
+    const check = async (label: string, pinnedInView: boolean): Promise<void> => {
       // The pointer over one row, then another: each row's band is drawn again where it lies.
       await page.mouse.move(700, 300);
       await page.evaluate(NEXT_FRAMES);
       await page.mouse.move(700, 380);
       await page.evaluate(NEXT_FRAMES);
+      await until(page, SETTLED);
       const moved = await page.evaluate<string[]>(PIXELS);
       assert.ok(moved.length > 6, `${moved.length} tiles`);
       await drawWhole(page, '--xlens-test-theme', String(++themeChanges));
@@ -239,9 +240,18 @@ describe('experiments table canvas in headless Chromium', { skip: chromiumSkipRe
       assert.deepEqual(
         { differing, added },
         { differing: [], added: [] },
-        `tiles after steps ${JSON.stringify(positions)}: ${moved.length} kept, ${redrawn.length} redrawn`,
+        `tiles ${label}: ${moved.length} kept, ${redrawn.length} redrawn`,
       );
-      compared++;
+      const widths = await page.evaluate<number[]>(`[
+        document.querySelector('.row.run .lead').getBoundingClientRect().width,
+        ...[...document.querySelectorAll('.lead-pane canvas')]
+          .filter((c) => c.style.visibility !== 'hidden')
+          .map((c) => c.getBoundingClientRect().width),
+      ]`);
+      assert.ok(
+        widths.length > 2 && widths.every((w) => w === widths[0]),
+        `pinned part's widths ${label}: ${widths.join(', ')}`,
+      );
 
       // The tiles' texts are the DOM cells' texts, place for place.
       const { cells, view } = await page.evaluate<{ cells: Cell[]; view: Omit<Cell, 'text' | 'pinned'> }>(
@@ -250,7 +260,7 @@ describe('experiments table canvas in headless Chromium', { skip: chromiumSkipRe
       const texts =
         await page.evaluate<{ text: string; x: number; y: number; width: number; lead: boolean }[]>(TEXTS);
       assert.ok(cells.length > 50, `${cells.length} cells in view`);
-      assert.ok(cells.filter((c) => c.pinned).length > 10, 'pinned cells in view');
+      assert.equal(cells.filter((c) => c.pinned).length > 10, pinnedInView, `pinned cells in view ${label}`);
       const unmatched = cells.filter((cell) => {
         const drawn = texts.filter(
           (t) =>
@@ -270,7 +280,11 @@ describe('experiments table canvas in headless Chromium', { skip: chromiumSkipRe
           drawn[0].width > cell.right - cell.left - 12 + 0.5
         );
       });
-      assert.deepEqual(unmatched.slice(0, 3), [], `${unmatched.length} DOM cells not drawn as they read`);
+      assert.deepEqual(
+        unmatched.slice(0, 3),
+        [],
+        `${unmatched.length} DOM cells not drawn as they read ${label}`,
+      );
       const stray = texts.filter(
         (t) =>
           t.y > view.top + 20 &&
@@ -280,8 +294,35 @@ describe('experiments table canvas in headless Chromium', { skip: chromiumSkipRe
           !t.lead &&
           !cells.some((c) => t.y > c.top && t.y < c.bottom && t.x >= c.left && t.x <= c.right),
       );
-      assert.deepEqual(stray.slice(0, 3), [], 'texts drawn where the DOM has no cell');
+      assert.deepEqual(stray.slice(0, 3), [], `texts drawn where the DOM has no cell ${label}`);
+    };
+    let compared = 0;
+    for (const positions of steps) {
+      for (const [left, top] of positions) {
+        await scrollTo(page, left, top);
+      }
+      await check(`after steps ${JSON.stringify(positions)}`, true);
+      compared++;
     }
+    // A new layout of the columns (another column pinned, then none) places every tile again.
+    const pinToggle = async (name: string): Promise<void> => {
+      await page.getByRole('button', { name: 'Columns…' }).click();
+      await page
+        .locator('.chooser li', { hasText: name })
+        .first()
+        .locator('button', { hasText: /^(Pin|Unpin)$/ })
+        .click();
+      await page.getByRole('button', { name: 'Columns…' }).click();
+      await page.evaluate(NEXT_FRAMES);
+      await until(page, SETTLED);
+    };
+    await scrollTo(page, 150, 430);
+    await pinToggle('params.p18');
+    await check('with p09 and p18 pinned', true);
+    await pinToggle('params.p09');
+    await pinToggle('params.p18');
+    await check('with none pinned', false);
+    await pinToggle('params.p09');
     assert.equal(compared, steps.length);
 
     // At the far right and bottom, the tiles past the last column and row add nothing to scroll to.
@@ -293,7 +334,7 @@ describe('experiments table canvas in headless Chromium', { skip: chromiumSkipRe
     })()`);
     assert.deepEqual([extent[0], extent[2]], [extent[1], extent[3]], 'scroll size is the content size');
 
-    // While a scroll goes on, the grid is busy and the rows' free DOM cells wait for it to stop.
+    // While a scroll goes on, the grid is busy and its DOM rows are not rendered until it stops.
     await scrollTo(page, 0, 0);
     await page.evaluate(`new Promise((resolve) => {
       const grid = document.querySelector('.grid');

@@ -154,8 +154,8 @@ describe(
       // Where display item 0 is drawn and a row's height, measured before any scrolling.
       const geometry = await h.page.evaluate<{ offset: number; height: number }>(ROW_GEOMETRY);
       /**
-       * After a scroll: its event comes before the next frame's callbacks, the grid draws in that frame and
-       * writes its free DOM cells in the first frame without a scroll (`aria-busy` until then).
+       * After a scroll: its event comes before the next frame's callbacks, the grid draws its canvas tiles in
+       * that frame and places its DOM rows in the first frame without a scroll (`aria-busy` until then).
        */
       const drawn = async (): Promise<void> => {
         await h.page.evaluate(NEXT_FRAMES);
@@ -241,6 +241,16 @@ describe(
       assert.ok(rendered > 5 && rendered < 60, `${rendered} rows in the DOM`);
       // The HEAD group comes first.
       assert.match(await h.page.locator('.row.group').first().innerText(), /bbbbbbb \(HEAD\) · 30 runs/);
+      // A click on a group's header collapses its runs, another shows them again (the pointer reaches it
+      // over the run rows' box).
+      const rowCount = await h.page.locator('.grid').getAttribute('aria-rowcount');
+      await h.page.locator('.row.group .group-label').first().click();
+      await until(
+        h.page,
+        `document.querySelector('.grid').getAttribute('aria-rowcount') === '${Number(rowCount) - 30}'`,
+      );
+      await h.page.locator('.row.group .group-label').first().click();
+      await until(h.page, `document.querySelector('.grid').getAttribute('aria-rowcount') === '${rowCount}'`);
 
       // Names from data are text: scroll the columns of the markup, __proto__ and escape names into view.
       await h.page.locator('.grid').evaluate((el) => {

@@ -7,8 +7,9 @@
  * as DOM rows over them (gridRows.ts), which carry hover, focus, clicks and the ARIA grid. While the view
  * scrolls only the tiles are drawn, once per frame and only those that entered the view; the DOM rows are
  * not rendered then (`content-visibility: hidden`, but for a row holding the focus, which it would lose)
- * and are placed again, reusing their elements, in the first frame without a scroll. The grid is `aria-busy` until then, and while tiles beyond the view are
- * left for the next frames. Commit groups' header rows stay DOM rows throughout. It is an ARIA grid
+ * and are placed again, reusing their elements, in the first frame without a scroll. The grid is
+ * `aria-busy` until then, and while tiles beyond the view are left for the next frames. Commit groups'
+ * header rows stay DOM rows throughout. It is an ARIA grid
  * (`grid` > header `row` and `rowgroup`s of rows, `aria-rowcount`/`aria-colcount` of the whole table, each
  * row and cell placed by `aria-rowindex`/`aria-colindex`), so that screen readers follow the display
  * order, not the order of the reused elements.
@@ -58,7 +59,7 @@ export class Grid {
   private readonly drawn = new Map<number, RunRow>();
   private readonly drawnGroups = new Map<number, GroupRow>();
   private readonly spareRows: RunRow[] = [];
-  /** The free columns drawn, as of the last {@link render}; `last < first` before the first. */
+  /** The free columns the header shows, as of the last {@link render}; `last < first` before the first. */
   private drawnColumns = { first: 0, last: -1 };
   /** The pending animation frame of {@link schedule}, or 0. */
   private frame = 0;
@@ -69,6 +70,8 @@ export class Grid {
   private settleFrame = 0;
   /** The pending animation frame of {@link paint} for tiles left for later, or 0. */
   private paintFrame = 0;
+  /** Whether tiles beyond the view are left for the next frames. */
+  private tilesLeft = false;
   /** Where the view was scrolled to at the last {@link render}, px. */
   private drawnAt = { top: 0, left: 0 };
   /** Whether the grid is `aria-busy` ({@link updateBusy}). */
@@ -87,7 +90,8 @@ export class Grid {
       HEADER_HEIGHT,
       (id) => handlers.isSelected(id),
     );
-    this.canvas.append(this.header.element, this.painter.element, this.groups, this.body);
+    // The groups' rows over the run rows' box (which lets the pointer through only where a group is).
+    this.canvas.append(this.header.element, this.painter.element, this.body, this.groups);
     this.element.append(this.canvas);
     this.element.tabIndex = 0;
     this.element.setAttribute('role', 'grid');
@@ -211,7 +215,6 @@ export class Grid {
         this.paintFrame = 0;
         this.paint();
       });
-      this.updateBusy();
     }
   }
 
@@ -258,7 +261,7 @@ export class Grid {
    * (screen readers may wait; tests wait for it to clear).
    */
   private updateBusy(): void {
-    const busy = this.stale || this.paintFrame !== 0;
+    const busy = this.stale || this.tilesLeft;
     if (busy !== this.busy) {
       this.busy = busy;
       if (busy) {
@@ -283,6 +286,7 @@ export class Grid {
       width: rect?.width ?? this.element.clientWidth,
       height: rect?.height ?? this.element.clientHeight,
     });
+    this.tilesLeft = more;
     if (more) {
       this.paintFrame = requestAnimationFrame(() => {
         this.paintFrame = 0;
@@ -398,9 +402,12 @@ export class Grid {
     if (display?.kind !== 'run') {
       return;
     }
-    if (target.classList.contains('row-check')) {
+    // While the grid scrolls a row's contents are not rendered and the click lands on the row itself: its
+    // place in the view says which of the pinned part's boxes it meant (the canvas shows them there).
+    const x = target === row ? event.clientX - this.element.getBoundingClientRect().left : -1;
+    if (target.classList.contains('row-check') || (x >= 0 && x < SELECT_WIDTH)) {
       this.handlers.onCheckbox(itemIndex);
-    } else if (target.closest('.star')) {
+    } else if (target.closest('.star') || (x >= SELECT_WIDTH && x < SELECT_WIDTH + STAR_WIDTH)) {
       this.handlers.onStar(display.row);
     } else {
       this.handlers.onRowClick(itemIndex, event);

@@ -58,12 +58,16 @@ export function drawBox(
   context.lineWidth = 1;
   context.stroke();
   if (selected) {
+    // The tick of table.css: the right and bottom borders (2 px) of a 5 × 9 px box at (4, 1) in the
+    // padding box, turned 45° about its centre; their centre lines from the box's border edge.
     context.beginPath();
-    context.moveTo(x + 3.5, y + box.size / 2);
-    context.lineTo(x + box.size / 2 - 1, y + box.size - 4);
-    context.lineTo(x + box.size - 3.5, y + 3.5);
+    context.moveTo(x + 3.26, y + 7.21);
+    context.lineTo(x + 6.09, y + 10.04);
+    context.lineTo(x + 11.74, y + 4.38);
     context.strokeStyle = box.check;
     context.lineWidth = 2;
+    context.lineCap = 'butt';
+    context.lineJoin = 'miter';
     context.stroke();
   }
 }

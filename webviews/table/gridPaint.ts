@@ -58,17 +58,17 @@ interface Tile {
   version: number;
 }
 
-/** The canvas tiles are drawn on before their pixels move to the tile shown; `font` is the one last set. */
+/** The canvas tiles are drawn on before their pixels move to the tile shown. */
 interface Scratch {
   canvas: OffscreenCanvas;
   context: OffscreenCanvasRenderingContext2D;
-  font: string;
 }
 
 /**
- * Draws the run rows in view on canvas tiles placed under the grid's DOM rows. The tiles are fixed in the
- * grid's content: a scroll moves them (the browser does that, without drawing), tiles that leave the view
- * are reused for those that enter, and only those are drawn.
+ * Draws the run rows in view on canvas tiles placed under the grid's DOM rows. The free cells' tiles are
+ * fixed in the grid's content, the pinned part's in a pane sticking to the view's left: a scroll moves
+ * them (the browser does that, without drawing), tiles that leave the view are reused for those that
+ * enter, and only those are drawn.
  */
 export class CellPainter {
   /** The tiles' layer, to be put in the grid's content before the rows. */
@@ -93,9 +93,9 @@ export class CellPainter {
   private version = 1;
   private ratio = 1;
   private hovered = -1;
-  /** Display items to be drawn again (selection or hover changed), drawn at the next {@link paint}. */
+  /** Display items to be drawn again (the hover moved), drawn at the next {@link paint}. */
   private readonly dirtyItems = new Set<number>();
-  /** Where tiles are drawn, by pixel width. */
+  /** Where tiles are drawn, by pixel width (emptied with each layout). */
   private readonly scratch = new Map<number, Scratch>();
 
   constructor(
@@ -136,6 +136,12 @@ export class CellPainter {
     this.tileColumns = Int32Array.from(tileColumns);
     this.tileWidth = Math.max(widest, x - tileStart);
     this.leadPane.style.width = `${layout.leadWidth}px`;
+    // Every tile is placed again: its place and width come from the layout.
+    for (const tile of this.tiles.values()) {
+      (tile.x === LEAD ? this.spareLead : this.spare).push(tile);
+    }
+    this.tiles.clear();
+    this.scratch.clear();
     this.hovered = -1;
     this.invalidate();
   }
@@ -194,13 +200,13 @@ export class CellPainter {
     /** Tiles newly in use, placed once all are drawn. */
     const placed: Tile[] = [];
     let more = false;
+    const free = x1 >= x0 && end > lead;
     for (const [key, tile] of this.tiles) {
-      if ((tile.x !== LEAD && (tile.x < x0 || tile.x > x1)) || tile.y < y0 || tile.y > y1) {
+      if ((tile.x !== LEAD && (!free || tile.x < x0 || tile.x > x1)) || tile.y < y0 || tile.y > y1) {
         this.tiles.delete(key);
         (tile.x === LEAD ? this.spareLead : this.spare).push(tile);
       }
     }
-    const free = x1 >= x0 && end > lead;
     for (let y = y0; y <= y1; y++) {
       for (let x = lead > 0 ? LEAD : x0; x <= x1; x = x === LEAD ? x0 : x + 1) {
         if (x !== LEAD && !free) {
@@ -287,7 +293,7 @@ export class CellPainter {
     return low;
   }
 
-  /** Whether a display item to be drawn again (hover or selection changed) is in tile row `y`. */
+  /** Whether a display item to be drawn again (the hover moved) is in tile row `y`. */
   private hasDirtyRow(y: number): boolean {
     for (const item of this.dirtyItems) {
       if (item >= 0 && Math.floor(item / TILE_ROWS) === y) {
@@ -316,7 +322,7 @@ export class CellPainter {
       if (context === null) {
         throw new Error('The experiments table needs a 2D canvas.');
       }
-      scratch = { canvas, context, font: '' };
+      scratch = { canvas, context };
       this.scratch.set(width, scratch);
     }
     return scratch;
@@ -339,12 +345,10 @@ export class CellPainter {
     const left = lead ? 0 : this.starts[this.tileColumns[tile.x]];
     const top = this.headerHeight + tile.y * tileHeight;
     context.setTransform(ratio, 0, 0, ratio, -left * ratio, -top * ratio);
-    if (scratch.font !== look.font) {
-      scratch.font = look.font;
-      context.font = look.font;
-      context.textBaseline = 'alphabetic';
-      context.direction = 'ltr';
-    }
+    // Set for every tile: a context the browser discarded and restored has lost its state.
+    context.font = look.font;
+    context.textBaseline = 'alphabetic';
+    context.direction = 'ltr';
     const first = tile.y * TILE_ROWS;
     const last = Math.min(this.items.length - 1, first + TILE_ROWS - 1);
     for (let item = first; item <= last; item++) {

@@ -1,8 +1,9 @@
 /**
- * The drawn rows of the grid, reused while the view scrolls: a run's row that leaves the view takes the
- * place of one that enters, and in each row a cell whose column leaves takes the place of one whose column
- * enters. A reused row or cell is written only where it differs (text through its kept Text node, class,
- * position), so a scroll frame costs a few text and style writes per cell, not new elements.
+ * The drawn DOM rows of the grid, reused as the view moves (placed again once a scroll stops, grid.ts): a
+ * run's row that left the view takes the place of one that entered, and in each row a cell whose column
+ * left takes the place of one whose column entered. A reused row or cell is written only where it differs
+ * (text through its kept Text node, class, position), so placing them costs a few text and style writes
+ * per cell, not new elements.
  *
  * Since a reused row's place in the DOM is not its place on screen, the rows and cells carry the ARIA
  * grid's positions (WAI-ARIA 1.2, `grid`, `row`, `gridcell`; the "Data Grid" pattern of the ARIA Authoring
@@ -57,9 +58,6 @@ export interface RunRow {
   row: number;
   /** The data row the free cells show, `-1` when they are to be written again. */
   freeRow: number;
-  /** The free columns the free cells were last made for, first and last. */
-  freeFirst: number;
-  freeLast: number;
   item: number;
   top: number;
   selected: boolean;
@@ -161,8 +159,6 @@ export class RowDrawer {
       free: new Map(),
       row: -1,
       freeRow: -1,
-      freeFirst: 0,
-      freeLast: -1,
       item: -1,
       top: -1,
       selected: false,
@@ -246,8 +242,6 @@ export class RowDrawer {
     const row = slot.row;
     const refill = slot.freeRow !== row;
     slot.freeRow = row;
-    slot.freeFirst = columns.first;
-    slot.freeLast = columns.last;
     const spare = this.spareCells;
     for (const [index, cell] of slot.free) {
       if (index < columns.first || index > columns.last) {
