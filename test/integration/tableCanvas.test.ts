@@ -398,6 +398,49 @@ describe('experiments table canvas in headless Chromium', { skip: chromiumSkipRe
     assert.equal(await page.evaluate(`document.activeElement.className`), 'grid');
     await scrollTo(page, 0, 0);
 
+    // A click on a row while its contents are not rendered (mid-scroll) goes to what the canvas shows at
+    // that place: the selection box there selects the run, the star there stars it.
+    /** Scrolls by 30 px and, while the rows' contents are not rendered, clicks `dx` px into the view's left. */
+    const midScrollClick = (dx: number): Promise<{ target: string; row: string }> =>
+      page.evaluate(`new Promise((resolve) => {
+        const grid = document.querySelector('.grid');
+        grid.scrollTop += 30;
+        requestAnimationFrame(() => setTimeout(() => {
+          const header = document.querySelector('.grid-header').getBoundingClientRect().bottom;
+          const x = grid.getBoundingClientRect().left + ${dx}, y = header + 60;
+          const target = document.elementFromPoint(x, y);
+          const row = target.getAttribute('aria-rowindex');
+          target.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: x, clientY: y }));
+          resolve({ target: target.className, row });
+        }));
+      })`);
+    const boxClick = await midScrollClick(12);
+    await until(page, SETTLED);
+    const starClick = await midScrollClick(40);
+    await until(page, SETTLED);
+    for (const click of [boxClick, starClick]) {
+      assert.match(
+        click.target,
+        /^row run/,
+        'the click lands on the row while its contents are not rendered',
+      );
+    }
+    const [boxRow, starRow] = [boxClick.row, starClick.row];
+    await until(
+      page,
+      `document.querySelector('.row.run[aria-rowindex="${boxRow}"]').classList.contains('selected')`,
+    );
+    await until(
+      page,
+      `document.querySelector('.row.run[aria-rowindex="${starRow}"] .cell.star').textContent === '★'`,
+    );
+    await page.locator(`.row.run[aria-rowindex="${boxRow}"] .row-check`).uncheck();
+    await page.locator(`.row.run[aria-rowindex="${starRow}"] .cell.star`).click();
+    await until(
+      page,
+      `document.querySelector('.row.run[aria-rowindex="${starRow}"] .cell.star').textContent === '☆'`,
+    );
+
     // A selected row's band in the free part is the theme's selection colour, read again when it changes.
     await drawWhole(page, '--vscode-list-activeSelectionBackground', 'rgb(0, 96, 192)');
     await page.locator('.row.run').first().locator('.row-check').check();
