@@ -295,6 +295,26 @@ describe(
         .nth(3)
         .click({ modifiers: ['Control'] });
       await rows.nth(2).locator('.row-check').check();
+      // The header's select-all box says "some" (mixed), then "all" once every shown run is selected.
+      const selectAll = h.page.getByRole('checkbox', { name: 'Select all shown runs' });
+      const boxState = (): Promise<string> =>
+        selectAll.evaluate((box) => {
+          const input = box as unknown as { indeterminate: boolean; checked: boolean };
+          return input.indeterminate ? 'some' : input.checked ? 'all' : 'none';
+        });
+      assert.equal(await boxState(), 'some');
+      await selectAll.click();
+      assert.equal(await boxState(), 'all');
+      await selectAll.click();
+      assert.equal(await boxState(), 'none');
+      await rows.nth(0).locator('.cell').nth(3).click();
+      await rows
+        .nth(1)
+        .locator('.cell')
+        .nth(3)
+        .click({ modifiers: ['Control'] });
+      await rows.nth(2).locator('.row-check').check();
+      assert.equal(await boxState(), 'some');
       await h.page.locator('button', { hasText: 'Compare 3' }).click();
       const compare = (await posted('table/compare')).at(-1)!.payload as { runIds: string[] };
       assert.equal(compare.runIds.length, 3);

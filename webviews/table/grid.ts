@@ -180,7 +180,23 @@ export class Grid {
     const columns = this.columnWindow();
     this.drawnColumns = { first: columns.first, last: columns.last };
     this.header.rebuild(this.layout, columns);
+    this.showSelection();
     this.render();
+  }
+
+  /** Shows on the header's select-all box how many of the shown runs are selected. */
+  private showSelection(): void {
+    let selected = 0;
+    let runs = 0;
+    for (const item of this.items) {
+      if (item.kind === 'run') {
+        runs++;
+        if (this.handlers.isSelected(this.model.data.runIds[item.row])) {
+          selected++;
+        }
+      }
+    }
+    this.header.showSelection(selected === 0 ? 'none' : selected === runs ? 'all' : 'some');
   }
 
   /** Draws the visible rows' contents again after the selection, stars or notes changed. */
@@ -190,6 +206,7 @@ export class Grid {
       drawn.freeRow = -1;
     }
     this.painter.invalidate();
+    this.showSelection();
     this.render();
   }
 

@@ -24,6 +24,8 @@ export class GridHeader {
   private readonly cells = new Map<number, HTMLDivElement>();
   private readonly spare: HTMLDivElement[] = [];
   private dragged: string | undefined;
+  /** The select-all box of the last {@link rebuild}. */
+  private all: HTMLInputElement | undefined;
 
   constructor(
     private readonly model: TableModel,
@@ -72,6 +74,7 @@ export class GridHeader {
     all.title = 'Select all shown runs';
     all.setAttribute('aria-label', 'Select all shown runs');
     all.addEventListener('click', () => this.handlers.onSelectAll());
+    this.all = all;
     const box = div('cell select');
     box.setAttribute('role', 'columnheader');
     box.setAttribute('aria-colindex', '1');
@@ -90,6 +93,17 @@ export class GridHeader {
     this.cells.clear();
     this.element.replaceChildren(lead);
     this.sync(layout, columns);
+  }
+
+  /**
+   * Shows on the select-all box whether none, some (`indeterminate`, read as "mixed") or all of the shown
+   * runs are selected.
+   */
+  showSelection(selected: 'none' | 'some' | 'all'): void {
+    if (this.all) {
+      this.all.checked = selected === 'all';
+      this.all.indeterminate = selected === 'some';
+    }
   }
 
   /** Makes the free header cells those of the columns in view. */
