@@ -288,13 +288,16 @@ describe(
 
       // Select 3 runs (click, Ctrl-click, checkbox) and compare them in the order shown.
       const rows = h.page.locator('.row.run');
-      await rows.nth(0).locator('.cell').nth(3).click();
-      await rows
-        .nth(1)
-        .locator('.cell')
-        .nth(3)
-        .click({ modifiers: ['Control'] });
-      await rows.nth(2).locator('.row-check').check();
+      const selectThree = async (): Promise<void> => {
+        await rows.nth(0).locator('.cell').nth(3).click();
+        await rows
+          .nth(1)
+          .locator('.cell')
+          .nth(3)
+          .click({ modifiers: ['Control'] });
+        await rows.nth(2).locator('.row-check').check();
+      };
+      await selectThree();
       // The header's select-all box says "some" (mixed), then "all" once every shown run is selected.
       const selectAll = h.page.getByRole('checkbox', { name: 'Select all shown runs' });
       const boxState = (): Promise<string> =>
@@ -307,13 +310,7 @@ describe(
       assert.equal(await boxState(), 'all');
       await selectAll.click();
       assert.equal(await boxState(), 'none');
-      await rows.nth(0).locator('.cell').nth(3).click();
-      await rows
-        .nth(1)
-        .locator('.cell')
-        .nth(3)
-        .click({ modifiers: ['Control'] });
-      await rows.nth(2).locator('.row-check').check();
+      await selectThree();
       assert.equal(await boxState(), 'some');
       await h.page.locator('button', { hasText: 'Compare 3' }).click();
       const compare = (await posted('table/compare')).at(-1)!.payload as { runIds: string[] };
