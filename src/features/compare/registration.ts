@@ -54,7 +54,7 @@ export function registerCompare(s: CompareRegistrationServices): vscode.Disposab
       // From the Runs view: own and imported runs of the selection; from the palette the user ticks runs.
       const ids =
         comparedIdsFromArgs(args, s.runs) ??
-        (await pickRuns(s.runs.all(), 'Runs to compare (two or more)', true))
+        (await pickRuns(await s.runs.allLoaded(), 'Runs to compare (two or more)', true))
           .map((r) => r.id)
           .sort((a, b) => a.localeCompare(b));
       if (ids.length < 2) {

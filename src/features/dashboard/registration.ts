@@ -64,7 +64,8 @@ export function registerDashboard(s: DashboardRegistrationServices): vscode.Disp
         return;
       }
       const runs =
-        runsFromArgs(args, s.runs) ?? (await pickRuns(s.runs.all(), 'Run whose dashboard to open', false));
+        runsFromArgs(args, s.runs) ??
+        (await pickRuns(await s.runs.allLoaded(), 'Run whose dashboard to open', false));
       for (const run of runs.slice(0, MAX_DASHBOARDS)) {
         await openRunDashboard(s, run.id);
       }

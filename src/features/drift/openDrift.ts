@@ -243,7 +243,7 @@ export async function showDriftReport(s: DriftServices, ...args: unknown[]): Pro
     }
     return;
   }
-  const driftRuns = s.runs.all().filter((r) => r.kind === 'drift' && r.status === 'succeeded');
+  const driftRuns = (await s.runs.allLoaded()).filter((r) => r.kind === 'drift' && r.status === 'succeeded');
   const now = Date.now();
   const items: PickItem<RunRecord | typeof COMPARE_FILES>[] = [
     {

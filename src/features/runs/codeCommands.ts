@@ -70,7 +70,8 @@ export function registerCodeCommands(s: CodeCommandServices): vscode.Disposable[
     filter: (r: RunRecord) => boolean = () => true,
   ) => {
     const [run] =
-      runsFromArgs(args, s.runs) ?? (await pickRuns(s.runs.all().filter(filter), placeHolder, false));
+      runsFromArgs(args, s.runs) ??
+      (await pickRuns((await s.runs.allLoaded()).filter(filter), placeHolder, false));
     return run;
   };
   return [
@@ -190,7 +191,8 @@ async function chooseTwo(s: CodeCommandServices, args: unknown[]): Promise<[RunR
         }
         return run;
       })
-    : (runsFromArgs(args, s.runs) ?? (await pickRuns(s.runs.all(), 'Two runs whose code to compare', true)));
+    : (runsFromArgs(args, s.runs) ??
+      (await pickRuns(await s.runs.allLoaded(), 'Two runs whose code to compare', true)));
   if (runs.length !== 2) {
     throw new UserFacingError(
       `Compare Code compares two runs; ${runs.length} were chosen (Ctrl/Cmd-click two rows in the Runs view).`,

@@ -41,12 +41,16 @@ export function registerRunCommands(s: RunCommandServices): vscode.Disposable[] 
     args: unknown[],
     placeHolder: string,
     filter: (r: RunRecord) => boolean = () => true,
-  ) => runsFromArgs(args, s.runs) ?? (await pickRuns(s.runs.all().filter(filter), placeHolder, false));
+  ) =>
+    runsFromArgs(args, s.runs) ??
+    (await pickRuns((await s.runs.allLoaded()).filter(filter), placeHolder, false));
   const chooseMany = async (
     args: unknown[],
     placeHolder: string,
     filter: (r: RunRecord) => boolean = () => true,
-  ) => runsFromArgs(args, s.runs) ?? (await pickRuns(s.runs.all().filter(filter), placeHolder, true));
+  ) =>
+    runsFromArgs(args, s.runs) ??
+    (await pickRuns((await s.runs.allLoaded()).filter(filter), placeHolder, true));
 
   return [
     registerCommand(Commands.cancelRun, s.log, async (...args) => {

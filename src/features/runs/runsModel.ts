@@ -82,6 +82,10 @@ export class RunsModel implements Disposable {
   private readonly commits = new Map<string, CommitInfo>();
   private head: string | null = null;
   private loaded = false;
+  private settleLoad: () => void = () => undefined;
+  private readonly loadSettled = new Promise<void>((resolve) => {
+    this.settleLoad = resolve;
+  });
   private cached: SortedRuns | undefined;
   private readonly changeEmitter = new Emitter<void>();
   private readonly runsEmitter = new Emitter<RunsChange>();
@@ -111,6 +115,7 @@ export class RunsModel implements Disposable {
     }
     const finished = runs.filter((r) => this.store(r));
     this.loaded = true;
+    this.settleLoad();
     this.runsEmitter.fire({});
     this.changeEmitter.fire();
     finished.forEach((r) => this.finishEmitter.fire(r));
@@ -214,6 +219,21 @@ export class RunsModel implements Disposable {
   /** Every run, newest first (ids sort by time). */
   all(): RunRecord[] {
     return [...this.index().all];
+  }
+
+  /**
+   * Every run, newest first, once the initial load is over: what a run picker offers. A command run
+   * right after the window opens would otherwise offer no runs ("There are no runs to choose from").
+   * Resolves with what is known if the initial load failed (see {@link endInitialLoad}).
+   */
+  async allLoaded(): Promise<RunRecord[]> {
+    await this.loadSettled;
+    return this.all();
+  }
+
+  /** Marks the initial load as over even if it failed, so {@link allLoaded} does not wait forever. */
+  endInitialLoad(): void {
+    this.settleLoad();
   }
 
   /** Runs that are queued or running, newest first. */

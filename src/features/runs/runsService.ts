@@ -82,7 +82,7 @@ export class RunsService implements vscode.Disposable {
       }),
     );
     this.listingPoll = setInterval(() => void this.pollListing(), LISTING_POLL_MS);
-    return this.reloadAll();
+    return this.reloadAll().finally(() => this.model.endInitialLoad());
   }
 
   /** Picks up run folders that appeared or vanished without a file event. */

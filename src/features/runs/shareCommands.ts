@@ -58,7 +58,7 @@ export function registerShareCommands(s: ShareCommandServices): vscode.Disposabl
       const runs =
         runsFromArgs(args, s.runs) ??
         (await pickRuns(
-          s.runs.all().filter((r) => isFinalStatus(r.status)),
+          (await s.runs.allLoaded()).filter((r) => isFinalStatus(r.status)),
           'Runs to push',
           true,
         ));

@@ -51,6 +51,10 @@ export async function runCommand(page: Page, title: string): Promise<void> {
       await input.waitFor({ state: 'visible', timeout: 10_000 });
       await input.fill(`>${title}`, { timeout: 10_000 });
       await pickRow(page, title, 10_000);
+      // Chosen: the palette closed, or the command's own picker replaced its text.
+      await pollUntil(`the Command Palette to run "${title}"`, 10_000, async () =>
+        (await input.isVisible()) && (await input.inputValue()) === `>${title}` ? undefined : true,
+      );
       return;
     } catch (error) {
       last = error;
@@ -63,7 +67,9 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 
 /**
  * Chooses the row of the open quick pick whose text starts with `label` (the best fuzzy match is not
- * always the exact one: "Run Task…" also matches "Run Task with Params…" first).
+ * always the exact one: "Run Task…" also matches "Run Task with Params…" first). When that row is the
+ * highlighted one, Enter takes it: the list recycles its row elements as it filters, so a click aimed at
+ * a row can land on the command drawn there a moment later.
  */
 export async function pickRow(page: Page, label: string, timeoutMs = 20_000): Promise<void> {
   const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -72,7 +78,12 @@ export async function pickRow(page: Page, label: string, timeoutMs = 20_000): Pr
     .filter({ hasText: new RegExp(`^\\s*${escaped}`) })
     .first();
   await row.waitFor({ state: 'visible', timeout: timeoutMs });
-  await row.click({ timeout: timeoutMs });
+  const classes = ((await row.getAttribute('class')) ?? '').split(/\s+/);
+  if (classes.includes('focused')) {
+    await page.keyboard.press('Enter');
+  } else {
+    await row.click({ timeout: timeoutMs });
+  }
 }
 
 /** The document inside the active webview panel (both frames are same-origin in code-server). */

@@ -244,6 +244,27 @@ describe('RunsModel updates', () => {
     assert.deepEqual(finished.at(-1), '20261124T100500Z-cccc:cancelled', 'a short run first seen finished');
   });
 
+  it('gives run pickers the runs only once the initial load is over (or has failed)', async () => {
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+    const model = new RunsModel();
+    let offered: string[] | undefined;
+    void model.allLoaded().then((runs) => (offered = runs.map((r) => r.id)));
+    await tick();
+    assert.equal(offered, undefined, 'a picker opened before the first read waits instead of offering none');
+    model.setRuns([base]);
+    await tick();
+    assert.deepEqual(offered, [base.id]);
+
+    const failed = new RunsModel();
+    let released = false;
+    void failed.allLoaded().then(() => (released = true));
+    await tick();
+    assert.equal(released, false);
+    failed.endInitialLoad();
+    await tick();
+    assert.equal(released, true, 'a failed first read does not leave the picker waiting forever');
+  });
+
   it('drops deleted runs and their empty group, and reports changes only when something changed', () => {
     const model = new RunsModel();
     model.setRuns([base]);
