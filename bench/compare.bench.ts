@@ -5,7 +5,9 @@
  * Measured, each beside its target:
  * - host: building the snapshot (`buildCompareSnapshot`: min–max downsampling of every series, the
  *   chart specs, the params charts) in ms, and the points per series per run it sends (target ≤ 2,000;
- *   with 100 runs the host sends 200, `comparePointsPerSeries`);
+ *   with 100 runs the host sends 200, `comparePointsPerSeries`). As the panel does, the first snapshot
+ *   holds the first curves chart only (`host ms`); the rest (`+ rest`) is built once it is posted, while
+ *   the view draws, and follows in a second snapshot of the same revision;
  * - view: from the snapshot message's arrival to the first chart painted (target ≤ 1 s) and to every
  *   chart painted (the view's `compare/rendered`); and the host's snapshot plus the first chart painted,
  *   what the user waits for (held to the same 1 s);
@@ -37,12 +39,7 @@ import type { Browser } from 'playwright-core';
 import { compareRows } from '../src/core/charts/compareChart';
 import { MetricColumns } from '../src/core/metrics/metricColumns';
 import { buildCompareSnapshot, type ComparedRunState } from '../src/features/compare/viewModel';
-import {
-  comparePointsPerSeries,
-  DEFAULT_COMPARE_OPTIONS,
-  MAX_COMPARE_POINTS,
-  type CompareSnapshot,
-} from '../src/protocol/compare';
+import { comparePointsPerSeries, DEFAULT_COMPARE_OPTIONS, MAX_COMPARE_POINTS } from '../src/protocol/compare';
 import { launchChromium } from '../test/helpers/chromium';
 import {
   openFromDisk,
@@ -116,7 +113,10 @@ function strided(states: readonly ComparedRunState<MetricColumns>[]): ComparedRu
 }
 
 interface Measured {
+  /** Building the snapshot with the first chart. */
   hostMs: number;
+  /** Building the rest (the other charts), while the view draws the first. */
+  restHostMs: number;
   maxPointsPerSeries: number;
   spikeVisible: boolean;
   messageMB: number;
@@ -130,22 +130,6 @@ async function measure(
   states: readonly ComparedRunState<MetricColumns>[],
   spikeValue: number,
 ): Promise<Measured> {
-  const started = performance.now();
-  const snapshot: CompareSnapshot = buildCompareSnapshot(states, DEFAULT_COMPARE_OPTIONS);
-  const hostMs = performance.now() - started;
-  let maxPointsPerSeries = 0;
-  for (const chart of snapshot.charts) {
-    const counts = new Map<string, number>();
-    for (const row of compareRows(chart)) {
-      counts.set(row.series, (counts.get(row.series) ?? 0) + 1);
-    }
-    maxPointsPerSeries = Math.max(maxPointsPerSeries, ...counts.values());
-  }
-  const spikeLabel = snapshot.runs[SPIKE_RUN].label;
-  const lossRows = compareRows(snapshot.charts.find((c) => c.title === 'loss')!);
-  const spikeVisible = lossRows.some((r) => r.series === spikeLabel && r.max >= spikeValue);
-  const message = JSON.stringify({ type: 'compare/snapshot', payload: snapshot });
-
   const h = await openWebview(browser, bundle, { dir, viewport: { width: 1400, height: 1000 } });
   // The first chart's paint: the frame after its figure is marked drawn.
   await h.page.evaluate(`(() => {
@@ -157,17 +141,36 @@ async function measure(
     });
     observer.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-rendered'] });
   })()`);
-  // The message is handed over as an argument (a script literal of this size crashes the page).
+  // As the panel sends it (features/compare/comparePanel.ts): the snapshot with the first chart, then,
+  // once that one is on its way, the rest, built meanwhile. Both messages are put in the page first
+  // (handed over as arguments: a script literal of this size crashes the page); the first is posted at
+  // t0, the rest as many ms later as the host took to build it.
+  const started = performance.now();
+  const first = buildCompareSnapshot(states, DEFAULT_COMPARE_OPTIONS, [], { revision: 1, charts: 1 });
+  const hostMs = performance.now() - started;
+  const restStarted = performance.now();
+  const snapshot = buildCompareSnapshot(states, DEFAULT_COMPARE_OPTIONS, [], { revision: 1, after: first });
+  const restHostMs = performance.now() - restStarted;
+  const messages = [first, snapshot].map((payload) => JSON.stringify({ type: 'compare/snapshot', payload }));
+  interface Page {
+    __t0: number;
+    __messages: unknown[];
+    postMessage(m: unknown, o: string): void;
+  }
   await h.page.evaluate(
-    (m: unknown) => {
-      const w = globalThis as unknown as { __t0: number; postMessage(m: unknown, o: string): void };
-      w.__t0 = performance.now();
-      w.postMessage(m, '*');
+    (m: unknown[]) => {
+      (globalThis as unknown as Page).__messages = m;
     },
-    JSON.parse(message) as unknown,
+    messages.map((m) => JSON.parse(m) as unknown),
   );
+  await h.page.evaluate((restMs: number) => {
+    const w = globalThis as unknown as Page;
+    w.__t0 = performance.now();
+    w.postMessage(w.__messages[0], '*');
+    setTimeout(() => w.postMessage(w.__messages[1], '*'), restMs);
+  }, restHostMs);
   await until(h.page, 'window.__posted.some((m) => m.type === "compare/rendered")', 600_000);
-  const [t0, first, all] = await h.page.evaluate<[number, number, number]>(
+  const [t0, firstPaint, all] = await h.page.evaluate<[number, number, number]>(
     `[window.__t0, window.__firstPaint, performance.now()]`,
   );
   const errors = await h.viewErrors();
@@ -175,12 +178,25 @@ async function measure(
     throw new Error(`the view failed: ${[...errors, ...h.problems.page].join('; ')}`);
   }
   await h.page.context().close();
+
+  let maxPointsPerSeries = 0;
+  for (const chart of snapshot.charts) {
+    const counts = new Map<string, number>();
+    for (const row of compareRows(chart)) {
+      counts.set(row.series, (counts.get(row.series) ?? 0) + 1);
+    }
+    maxPointsPerSeries = Math.max(maxPointsPerSeries, ...counts.values());
+  }
+  const spikeLabel = snapshot.runs[SPIKE_RUN].label;
+  const lossRows = compareRows(snapshot.charts.find((c) => c.title === 'loss')!);
+  const spikeVisible = lossRows.some((r) => r.series === spikeLabel && r.max >= spikeValue);
   return {
     hostMs,
+    restHostMs,
     maxPointsPerSeries,
     spikeVisible,
-    messageMB: Buffer.byteLength(message) / 1e6,
-    firstPaintMs: first - t0,
+    messageMB: (Buffer.byteLength(messages[0]) + Buffer.byteLength(messages[1])) / 1e6,
+    firstPaintMs: firstPaint - t0,
     allPaintedMs: all - t0,
   };
 }
@@ -207,24 +223,25 @@ async function main(): Promise<void> {
       `compare view: ${RUNS} runs × ${METRICS.length} metrics × ${STEPS.toLocaleString('en')} steps (headless Chromium, real bundle)`,
     );
     console.log(
-      `${'pipeline'.padEnd(34)}${'host ms'.padStart(8)}${'pts/series'.padStart(11)}${'msg MB'.padStart(8)}${'first paint ms'.padStart(16)}${'all painted ms'.padStart(16)}  spike`,
+      `${'pipeline'.padEnd(34)}${'host ms'.padStart(8)}${'+ rest'.padStart(8)}${'pts/series'.padStart(11)}${'msg MB'.padStart(8)}${'first paint ms'.padStart(16)}${'all painted ms'.padStart(16)}  spike`,
     );
     for (const [name, m] of [
       ['min–max buckets (ours)', ours],
       ['stride sampling (baseline)', naive],
     ] as const) {
       console.log(
-        `${name.padEnd(34)}${fmt(m.hostMs)}${String(m.maxPointsPerSeries).padStart(11)}${m.messageMB.toFixed(1).padStart(8)}${fmt(m.firstPaintMs).padStart(16)}${fmt(m.allPaintedMs).padStart(16)}  ${m.spikeVisible ? 'visible' : 'lost'}`,
+        `${name.padEnd(34)}${fmt(m.hostMs)}${fmt(m.restHostMs)}${String(m.maxPointsPerSeries).padStart(11)}${m.messageMB.toFixed(1).padStart(8)}${fmt(m.firstPaintMs).padStart(16)}${fmt(m.allPaintedMs).padStart(16)}  ${m.spikeVisible ? 'visible' : 'lost'}`,
       );
     }
     const met = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
     console.log(
       `first chart painted: ${ours.firstPaintMs.toFixed(0)} ms (target ≤ ${TARGET_FIRST_PAINT_MS} ms) ${met(ours.firstPaintMs <= TARGET_FIRST_PAINT_MS)}`,
     );
-    // What the user waits for after opening the view: the host's snapshot, then the first chart.
+    // What the user waits for after opening the view: the host's snapshot with the first chart, then
+    // the first chart's paint.
     const total = ours.hostMs + ours.firstPaintMs;
     console.log(
-      `host snapshot + first chart painted: ${total.toFixed(0)} ms (target ≤ ${TARGET_FIRST_PAINT_MS} ms) ${met(total <= TARGET_FIRST_PAINT_MS)}; baseline ${(naive.hostMs + naive.firstPaintMs).toFixed(0)} ms`,
+      `host snapshot (first chart) + first chart painted: ${total.toFixed(0)} ms (target ≤ ${TARGET_FIRST_PAINT_MS} ms) ${met(total <= TARGET_FIRST_PAINT_MS)}; baseline ${(naive.hostMs + naive.firstPaintMs).toFixed(0)} ms`,
     );
     console.log(
       `points per series sent: ${ours.maxPointsPerSeries} (target ≤ ${MAX_COMPARE_POINTS}) ${met(ours.maxPointsPerSeries <= MAX_COMPARE_POINTS)}`,

@@ -132,6 +132,16 @@ export interface CompareSnapshot {
   paramChoices: string[];
   /** The runs' data inputs, compared by fingerprint. */
   data: CompareInputRow[];
+  /**
+   * Which state of the runs and options this snapshot shows: snapshots of the same revision hold the
+   * same charts under the same ids, so the view keeps a chart it already drew for it.
+   */
+  revision: number;
+  /**
+   * Curves charts left out of `charts` (0: none): the host sends the first chart at once and the
+   * others in the next snapshot, of the same revision.
+   */
+  pendingCharts: number;
 }
 
 /** Messages from the extension host to the compare view. */

@@ -170,10 +170,28 @@ export abstract class WebviewHost<HostMap, ViewMap extends ReadyMessages> implem
   private sendSnapshot(): void {
     // Built synchronously from the host's model and posted before any later update: the webview
     // channel keeps order, so the view sees the snapshot, then exactly the changes after it.
-    const snapshot = this.snapshot();
-    void this.panel.webview.postMessage(snapshot);
+    this.deliverSnapshot();
     this.ready = true;
     this.onDidSendSnapshotEmitter.fire();
+  }
+
+  /** Posts a new snapshot when the view is ready (the state changed as a whole); dropped otherwise. */
+  protected postSnapshot(): void {
+    if (this.ready && !this.disposed) {
+      this.deliverSnapshot();
+    }
+  }
+
+  private deliverSnapshot(): void {
+    this.snapshotPosted(this.panel.webview.postMessage(this.snapshot()));
+  }
+
+  /**
+   * Called after each snapshot was posted, with VS Code's delivery of it: resolves once the message
+   * has left the extension host for the view (true), or was dropped (false). Nothing by default.
+   */
+  protected snapshotPosted(_delivery: Thenable<boolean>): void {
+    // A subclass may follow a snapshot up once it is on its way.
   }
 
   dispose(): void {

@@ -150,9 +150,12 @@ describe('experiments table in code-server', { timeout: 15 * 60_000 }, () => {
 
     await step('compare', async () => {
       const compare = visibleWebview(page);
-      await pollUntil('the compare view drawn', 120_000, async () =>
-        (await compare.locator('figure[data-rendered="true"]').count()) > 0 ? true : undefined,
-      );
+      // Every chart drawn: the first curves chart comes first, the others (held by busy figures) next.
+      await pollUntil('the compare view drawn', 120_000, async () => {
+        const figures = await compare.locator('figure').count();
+        const drawn = await compare.locator('figure[data-rendered="true"]').count();
+        return figures > 0 && drawn === figures ? true : undefined;
+      });
       assert.equal(await compare.locator('.legend li').count(), 5, 'one legend entry per run');
       const differing = await compare.locator('td.differs').allInnerTexts();
       assert.ok(differing.length > 0, 'the params that differ are highlighted');

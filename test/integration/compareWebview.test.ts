@@ -150,4 +150,53 @@ describe('compare view in headless Chromium under the extension CSP', { skip: ch
     await h.page.screenshot({ path: join(repoRoot, 'test-results', 'compare-view.png'), fullPage: true });
     await h.page.context().close();
   });
+
+  it('draws the first chart while the host builds the others, keeps it for their snapshot, redraws it for a new one', async () => {
+    const states = await runs(6);
+    const first = buildCompareSnapshot(states, DEFAULT_COMPARE_OPTIONS, [], { revision: 1, charts: 1 });
+    assert.ok(first.pendingCharts >= 3, `${first.pendingCharts} charts pending`);
+    const h = await openWebview<CompareHostMessage>(browser, bundle, {
+      dir,
+      viewport: { width: 1400, height: 1200 },
+    });
+    const rendered = (): Promise<number> =>
+      h.page.evaluate<number>('window.__posted.filter((m) => m.type === "compare/rendered").length');
+    const firstChart = '.chart-grid figure[data-chart-id="compare:0"]';
+    await h.post({ type: 'compare/snapshot', payload: first });
+    // The params charts are drawn after the first curves chart: this draw is over.
+    await h.page.locator('figure[data-chart-id="compare:scatter"][data-rendered="true"]').waitFor();
+    assert.equal(await h.page.locator(`${firstChart}[data-rendered="true"]`).count(), 1);
+    assert.equal(
+      await h.page.locator('.chart-grid figure.pending[aria-busy="true"]').count(),
+      first.pendingCharts,
+      'the charts to come hold their places',
+    );
+    assert.equal(await h.page.locator('section:has(h2:text("Metrics")) tbody tr').count(), 6);
+    assert.equal(await rendered(), 0, 'not every chart is drawn yet');
+    const mark = (on: string) => `document.querySelector('${firstChart} :is(canvas, svg)')${on}`;
+    await h.page.evaluate(mark(".dataset.kept = 'yes'"));
+
+    const whole = buildCompareSnapshot(states, DEFAULT_COMPARE_OPTIONS, [], { revision: 1, after: first });
+    await h.post({ type: 'compare/snapshot', payload: whole });
+    await until(h.page, 'window.__posted.some((m) => m.type === "compare/rendered")', 60_000);
+    assert.equal(
+      await h.page.locator('.chart-grid').first().locator('figure[data-rendered="true"]').count(),
+      whole.charts.length,
+    );
+    assert.equal(await h.page.locator('.chart-grid figure.pending').count(), 0);
+    assert.equal(
+      await h.page.evaluate(mark('?.dataset.kept')),
+      'yes',
+      'the first chart was kept, not drawn again',
+    );
+    assert.equal(await rendered(), 1);
+
+    const next = buildCompareSnapshot(states, DEFAULT_COMPARE_OPTIONS, [], { revision: 2 });
+    await h.post({ type: 'compare/snapshot', payload: next });
+    await until(h.page, 'window.__posted.filter((m) => m.type === "compare/rendered").length === 2', 60_000);
+    assert.equal(await h.page.evaluate(mark('?.dataset.kept')), undefined, 'a new revision is drawn anew');
+    assert.deepEqual(h.problems.page, []);
+    assert.deepEqual(await h.viewErrors(), []);
+    await h.page.context().close();
+  });
 });

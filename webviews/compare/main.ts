@@ -4,7 +4,7 @@
  * the host sends (`src/protocol/compare.ts`); option changes go to the host, which answers with a new
  * snapshot. The runs and options are saved with `setState`, so the panel comes back after a reload.
  */
-import { columnRows, type ChartModel } from '../../src/protocol/charts';
+import type { ChartModel } from '../../src/protocol/charts';
 import {
   type CompareHostMessage,
   type CompareOptions,
@@ -14,51 +14,16 @@ import {
 } from '../../src/protocol/compare';
 import { assertNever } from '../../src/protocol/messages';
 import { formatNumber } from '../../src/shared/formatting';
-import { renderChart, type ChartHandle, type RenderChartOptions } from '../shared/chart';
 import { chartConfig, readThemeColors } from '../shared/chartTheme';
 import { reportError, startView } from '../shared/page';
+import type { ChartHandle } from '../shared/chart';
 import { getVsCodeApi } from '../shared/vscodeApi';
 import styles from './compare.css';
 import { checkbox, element, select } from './dom';
-import { splitFirstRows } from './firstRows';
+import { chartFigure, drawChart, nextFrame, pendingFigure, type DrawnChart } from './chartFigures';
 
 const vscode = getVsCodeApi<CompareViewMessage, CompareSavedState>();
 const started = performance.now();
-
-/** Charts with more rows than this draw on a canvas (SVG makes DOM nodes for every point). */
-const SVG_UP_TO_ROWS = 4000;
-
-/**
- * Draws a chart whose one dataset came as columns (a curves chart) from the rows that fix its layout,
- * then adds the others ({@link splitFirstRows}: the same chart, its rows encoded once instead of
- * twice); other charts at once.
- */
-async function drawChart(
-  figure: HTMLElement,
-  model: ChartModel,
-  options: RenderChartOptions,
-): Promise<ChartHandle> {
-  const names = Object.keys(model.columns ?? {});
-  if (names.length !== 1 || Object.keys(model.data).length > 0) {
-    return renderChart(figure, model, options);
-  }
-  const [name] = names;
-  const { first, rest } = splitFirstRows(columnRows(model.columns![name]));
-  const handle = await renderChart(
-    figure,
-    { ...model, data: { [name]: first }, columns: undefined },
-    options,
-  );
-  if (rest.length > 0) {
-    await handle.appendData(name, rest);
-  }
-  return handle;
-}
-
-/** Resolves in a task after the next frame (a chart drawn before it has been painted). */
-function nextFrame(): Promise<void> {
-  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-}
 
 class CompareView {
   private model: CompareSnapshot | undefined;
@@ -71,7 +36,8 @@ class CompareView {
   private readonly paramChartsSection = element('section');
   private readonly paramCharts = element('div', undefined, 'chart-grid');
   private readonly data = element('section');
-  private handles: ChartHandle[] = [];
+  /** The charts drawn, with the revision of the snapshot they were drawn for. */
+  private drawn: DrawnChart[] = [];
   private drawing = Promise.resolve();
   private onlyDifferences = true;
 
@@ -82,20 +48,31 @@ class CompareView {
   }
 
   show(snapshot: CompareSnapshot): void {
+    const first = this.model === undefined;
     this.model = snapshot;
     vscode.setState({ runIds: snapshot.runs.map((r) => r.id), options: snapshot.options });
     this.renderHeader();
     this.renderNotes();
+    if (first) {
+      // The tables below the charts come once the first chart is drawn: laying them out (a row per
+      // run) before it would hold back what the user looks at first. Later snapshots (an option
+      // changed) update the tables at once.
+      void this.drawCharts(snapshot, () => this.renderTables());
+    } else {
+      this.renderTables();
+      void this.drawCharts(snapshot);
+    }
+  }
+
+  private renderTables(): void {
     this.renderMetrics();
     this.renderParams();
     this.renderParamChartsSection();
     this.renderData();
-    // Failures are reported by drawCharts itself.
-    void this.drawCharts(snapshot);
   }
 
   themeChanged(): Promise<void> {
-    return this.model ? this.drawCharts(this.model) : Promise.resolve();
+    return this.model ? this.drawCharts(this.model, undefined, false) : Promise.resolve();
   }
 
   private setOptions(change: Partial<CompareOptions>): void {
@@ -181,7 +158,7 @@ class CompareView {
         label !== null && (item as HTMLElement).dataset.series !== label,
       );
     }
-    for (const handle of this.handles.filter((h) => curves.has(h.id))) {
+    for (const { handle } of this.drawn.filter((d) => curves.has(d.handle.id))) {
       handle.result.view
         .signal('focus', label)
         .runAsync()
@@ -352,47 +329,66 @@ class CompareView {
 
   /**
    * Draws the curves and then the params charts, one per task (so input and paint happen in between),
-   * after any draw under way.
+   * after any draw under way. Charts drawn for a snapshot of the same revision are kept as they are
+   * (the host sends the first curves chart, then the others), unless `reuse` is false (a new theme).
+   * The curves charts still to come show as empty figures marked busy. `afterFirst` runs once the
+   * first chart is drawn (at once when there is none), also when drawing fails.
    */
-  private drawCharts(snapshot: CompareSnapshot): Promise<void> {
+  private drawCharts(snapshot: CompareSnapshot, afterFirst?: () => void, reuse = true): Promise<void> {
+    let pending = afterFirst;
+    const runAfterFirst = (): void => {
+      const run = pending;
+      pending = undefined;
+      run?.();
+    };
     const draw = async (): Promise<void> => {
-      this.handles.forEach((h) => h.finalize());
-      this.handles = [];
+      const kept = new Map<string, DrawnChart>();
+      for (const chart of this.drawn) {
+        if (reuse && chart.revision === snapshot.revision) {
+          kept.set(chart.handle.id, chart);
+        } else {
+          chart.handle.finalize();
+        }
+      }
+      this.drawn = [];
       const config = chartConfig(readThemeColors());
       const models: ChartModel[] = [...snapshot.charts, ...snapshot.paramCharts];
-      const figures = models.map((model) => {
-        const figure = element('figure');
-        figure.dataset.chartId = model.id;
-        figure.setAttribute('aria-label', model.title);
-        return figure;
-      });
-      this.charts.replaceChildren(...figures.slice(0, snapshot.charts.length));
+      const figures = models.map((model) => kept.get(model.id)?.figure ?? chartFigure(model));
+      const waiting = Array.from({ length: snapshot.pendingCharts }, pendingFigure);
+      this.charts.replaceChildren(...figures.slice(0, snapshot.charts.length), ...waiting);
       this.paramCharts.replaceChildren(...figures.slice(snapshot.charts.length));
       for (let i = 0; i < models.length; i++) {
+        const same = kept.get(models[i].id);
+        if (same) {
+          kept.delete(models[i].id);
+          this.drawn.push(same);
+          runAfterFirst();
+          continue;
+        }
         // After a frame: the chart drawn last is painted before the next one is built (the first
         // chart shows while the others are still being drawn).
         await nextFrame();
-        const rows =
-          Object.values(models[i].data).reduce((n, r) => n + r.length, 0) +
-          Object.values(models[i].columns ?? {}).reduce((n, c) => n + c.length, 0);
-        const handle = await drawChart(figures[i], models[i], {
-          config,
-          renderer: rows > SVG_UP_TO_ROWS ? 'canvas' : 'svg',
-        });
+        const handle = await drawChart(figures[i], models[i], config);
         if (i < snapshot.charts.length) {
           this.watchHover(handle);
         }
-        this.handles.push(handle);
+        this.drawn.push({ handle, figure: figures[i], revision: snapshot.revision });
         figures[i].dataset.rendered = 'true';
+        runAfterFirst();
       }
-      vscode.postMessage({
-        type: 'compare/rendered',
-        payload: { charts: models.length, ms: performance.now() - started },
-      });
+      kept.forEach((chart) => chart.handle.finalize());
+      runAfterFirst();
+      if (snapshot.pendingCharts === 0) {
+        vscode.postMessage({
+          type: 'compare/rendered',
+          payload: { charts: models.length, ms: performance.now() - started },
+        });
+      }
     };
     this.drawing = this.drawing
       .then(draw)
-      .catch((error: unknown) => reportError(`drawing the charts failed: ${String(error)}`));
+      .catch((error: unknown) => reportError(`drawing the charts failed: ${String(error)}`))
+      .finally(runAfterFirst);
     return this.drawing;
   }
 }

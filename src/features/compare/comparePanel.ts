@@ -13,12 +13,13 @@ import {
   parseCompareViewMessage,
   type CompareHostMessages,
   type CompareOptions,
+  type CompareSnapshot,
   type CompareViewMessages,
 } from '../../protocol/compare';
 import { WebviewHost } from '../../webview/webviewHost';
 import { Commands } from '../ids';
 import type { ComparedRun } from './comparedRuns';
-import { buildCompareSnapshot, type ComparedRunState } from './viewModel';
+import { buildCompareSnapshot, type ComparedRunState, type SnapshotPart } from './viewModel';
 
 /** Snapshots sent while compared runs write points, at most one per this many ms. */
 const UPDATE_INTERVAL_MS = 1000;
@@ -35,15 +36,17 @@ export class ComparePanel extends WebviewHost<CompareHostMessages, CompareViewMe
   private options: CompareOptions;
   /** Snapshots while runs change, at most one a second; at once when every run has been read. */
   private readonly updates = new Throttle(UPDATE_INTERVAL_MS, () => {
-    if (this.isReady) {
-      this.post(this.snapshot());
-    }
+    this.postSnapshot();
   });
   private readonly onDidRenderEmitter = this.store.track(new Emitter<{ charts: number; ms: number }>());
   /** Fires when the view reports a snapshot's charts drawn. */
   readonly onDidRender: Event<{ charts: number; ms: number }> = this.onDidRenderEmitter.event;
   /** Resolves once every compared run has been read once (failures are logged, never thrown). */
   readonly loaded: Promise<void>;
+  /** The revision of the last snapshot (see `CompareSnapshot.revision`). */
+  private revision = 0;
+  /** The last snapshot made by {@link snapshot} (the first chart only). */
+  private lastSent: CompareSnapshot | undefined;
 
   /**
    * @param runIds the compared runs, in order (the first is the baseline until the user picks another):
@@ -108,18 +111,47 @@ export class ComparePanel extends WebviewHost<CompareHostMessages, CompareViewMe
     return parseCompareViewMessage(raw);
   }
 
+  /**
+   * The snapshot with the first curves chart only, so the view starts drawing it while the host
+   * downsamples the other metrics ({@link snapshotPosted} sends them).
+   */
   protected snapshot(): MessageOf<CompareHostMessages> {
+    this.lastSent = this.build({ revision: ++this.revision, charts: 1 });
+    return { type: 'compare/snapshot', payload: this.lastSent };
+  }
+
+  /**
+   * Once the snapshot with the first chart has left for the view, the charts it left out follow in a
+   * snapshot of the same revision (built then, so they do not hold the first one back), unless a
+   * newer snapshot was made meanwhile.
+   */
+  protected override snapshotPosted(delivery: Thenable<boolean>): void {
+    const first = this.lastSent;
+    if (first === undefined || first.pendingCharts === 0) {
+      return;
+    }
+    void Promise.resolve(delivery).then((delivered) => {
+      if (delivered && this.lastSent === first && this.isReady) {
+        this.post({
+          type: 'compare/snapshot',
+          payload: this.build({ revision: first.revision, after: first }),
+        });
+      }
+    });
+  }
+
+  private build(part: SnapshotPart): CompareSnapshot {
     const started = performance.now();
     const states = this.states();
     const unavailable = this.compared.flatMap((run) =>
       run.record === undefined && run.unavailable !== undefined ? [run.unavailable] : [],
     );
-    const payload = buildCompareSnapshot(states, this.options, unavailable);
+    const payload = buildCompareSnapshot(states, this.options, unavailable, part);
     this.options = payload.options;
     this.log?.info(
-      `compare view: ${states.length} runs, ${payload.charts.length} charts built in ${Math.round(performance.now() - started)} ms`,
+      `compare view: ${states.length} runs, ${payload.charts.length} of ${payload.charts.length + payload.pendingCharts} charts built in ${Math.round(performance.now() - started)} ms`,
     );
-    return { type: 'compare/snapshot', payload };
+    return payload;
   }
 
   protected handle(message: Exclude<MessageOf<CompareViewMessages>, { type: 'webview/ready' }>): void {
@@ -129,7 +161,7 @@ export class ComparePanel extends WebviewHost<CompareHostMessages, CompareViewMe
         return;
       case 'compare/options':
         this.options = message.payload;
-        this.post(this.snapshot());
+        this.postSnapshot();
         return;
       case 'compare/openDashboard':
         {

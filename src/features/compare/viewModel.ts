@@ -48,6 +48,22 @@ function groupValue(record: RunRecord, groupBy: string): string {
   return value === undefined ? '(none)' : paramText(value);
 }
 
+/** Which part of a snapshot {@link buildCompareSnapshot} builds. */
+export interface SnapshotPart {
+  /** The snapshot's `revision` (default 0). */
+  revision?: number;
+  /**
+   * Curves charts to build, from the first (default: all); the others are counted in `pendingCharts`.
+   * Each costs the downsampling of every run's series of its metric.
+   */
+  charts?: number;
+  /**
+   * A part of the same revision built before (with fewer charts): its charts, and the notes about
+   * them, are taken as they are instead of being built again.
+   */
+  after?: CompareSnapshot;
+}
+
 /**
  * Builds the snapshot.
  * @param runs the compared runs in the view's order (at least one).
@@ -55,11 +71,13 @@ function groupValue(record: RunRecord, groupBy: string): string {
  *   no run has) falls back to the first run and no grouping.
  * @param unavailable why each compared run that cannot be shown is left out (sentences naming the run
  *   and the fix); listed first among the notes, so the rest is drawn and the gap explained.
+ * @param part the revision, and how many curves charts to build (the host sends the first one first).
  */
 export function buildCompareSnapshot(
   runs: readonly ComparedRunState[],
   options: CompareOptions,
   unavailable: readonly string[] = [],
+  part: SnapshotPart = {},
 ): CompareSnapshot {
   const records = runs.map((r) => r.record);
   const baseline = options.baseline < records.length ? options.baseline : 0;
@@ -81,32 +99,37 @@ export function buildCompareSnapshot(
     ? [...groupsOf(runs, groupBy)].map(([value, members]) => groupLabel(groupBy, value, members.length))
     : labels;
   const colors = runColors(legendLabels.length);
-  const notes: string[] = [...unavailable];
-  const charts = comparison.metrics
-    .filter((metric) => runs.some((r) => (r.series.get(metric.name)?.length ?? 0) > 0))
-    .map((metric, index) => {
-      const series = groupBy
-        ? groupedSeries(runs, metric.name, groupBy)
-        : runs.map((r, i) => ({ label: labels[i], points: r.series.get(metric.name) ?? [] }));
-      const result = compareChart(metric.name, series, {
-        id: `compare:${index}`,
-        x: effective.x,
-        yScale: effective.yScale,
-        smoothing: effective.smoothing,
-        clipOutliers: effective.clipOutliers,
-        maxPoints: comparePointsPerSeries(series.length),
-        colors,
-      });
-      for (const [label, count] of result.omitted) {
-        notes.push(`${metric.name}: ${count} values ≤ 0 of ${label} are not drawn on the log scale.`);
-      }
-      if (result.untimed.length > 0) {
-        notes.push(
-          `${metric.name}: ${result.untimed.join(', ')} ${result.untimed.length === 1 ? 'has' : 'have'} no times; drawn by step.`,
-        );
-      }
-      return result.model;
+  const notes: string[] = part.after ? [...part.after.notes] : [...unavailable];
+  const charted = comparison.metrics.filter((metric) =>
+    runs.some((r) => (r.series.get(metric.name)?.length ?? 0) > 0),
+  );
+  const built = Math.min(charted.length, part.charts ?? charted.length);
+  const reused = part.after?.charts.slice(0, built) ?? [];
+  const charts = [...reused];
+  charted.slice(reused.length, built).forEach((metric, i) => {
+    const index = reused.length + i;
+    const series = groupBy
+      ? groupedSeries(runs, metric.name, groupBy)
+      : runs.map((r, i) => ({ label: labels[i], points: r.series.get(metric.name) ?? [] }));
+    const result = compareChart(metric.name, series, {
+      id: `compare:${index}`,
+      x: effective.x,
+      yScale: effective.yScale,
+      smoothing: effective.smoothing,
+      clipOutliers: effective.clipOutliers,
+      maxPoints: comparePointsPerSeries(series.length),
+      colors,
     });
+    for (const [label, count] of result.omitted) {
+      notes.push(`${metric.name}: ${count} values ≤ 0 of ${label} are not drawn on the log scale.`);
+    }
+    if (result.untimed.length > 0) {
+      notes.push(
+        `${metric.name}: ${result.untimed.join(', ')} ${result.untimed.length === 1 ? 'has' : 'have'} no times; drawn by step.`,
+      );
+    }
+    charts.push(result.model);
+  });
   const runInfo: CompareRunInfo[] = records.map((record, i) => ({
     id: record.id,
     label: labels[i],
@@ -145,6 +168,8 @@ export function buildCompareSnapshot(
     metricChoices,
     paramChoices,
     data: comparison.data.map(inputRow),
+    revision: part.revision ?? 0,
+    pendingCharts: charted.length - built,
   };
 }
 

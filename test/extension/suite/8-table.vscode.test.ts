@@ -202,7 +202,28 @@ describe('experiments table', () => {
       api.panels.compare.get(ids.join(',')),
     );
     await compare.loaded;
-    const snapshot = (compare as unknown as { snapshot(): { payload: CompareSnapshot } }).snapshot().payload;
+    await waitFor('the compare view ready', () => (compare.isReady ? true : undefined));
+    // What the host posts: the snapshot with the first chart, then the others in one of the same revision.
+    const posted: CompareSnapshot[] = [];
+    const webview = compare.panel.webview;
+    const postMessage = webview.postMessage.bind(webview);
+    webview.postMessage = (message: { payload: CompareSnapshot }) => {
+      posted.push(message.payload);
+      return postMessage(message);
+    };
+    (compare as unknown as { receive(raw: unknown): void }).receive({
+      type: 'compare/options',
+      payload: compare.currentOptions,
+    });
+    const [first, snapshot] = await waitFor('both parts of the snapshot', () =>
+      posted.length >= 2 ? posted : undefined,
+    );
+    assert.equal(posted.length, 2);
+    assert.equal(first.charts.length, 1);
+    assert.equal(first.pendingCharts, snapshot.charts.length - 1);
+    assert.equal(snapshot.pendingCharts, 0);
+    assert.equal(snapshot.revision, first.revision);
+    assert.deepEqual(snapshot.charts[0], first.charts[0]);
     assert.deepEqual(
       snapshot.runs.map((r) => r.id),
       ids,

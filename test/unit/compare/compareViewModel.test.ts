@@ -66,6 +66,43 @@ describe('compare view snapshot', () => {
     assert.deepEqual(zero.notes, ['loss: 1 values ≤ 0 of #1 train · z1 are not drawn on the log scale.']);
   });
 
+  it('builds the first chart alone, then the rest reusing it: the same snapshot as built at once', () => {
+    const withLog = (id: string, lr: number, values: number[]): ComparedRunState => {
+      const shifted = values.map((v) => v - 2);
+      return {
+        record: run(id, { params: { lr }, metrics: { loss: values, val_loss: shifted } }),
+        series: new Map([
+          ['loss', values.map((value, step) => ({ step, value }))],
+          ['val_loss', shifted.map((value, step) => ({ step, value }))],
+        ]),
+      };
+    };
+    const three = [
+      withLog('r1', 0.1, [3, 2, 1]),
+      withLog('r2', 0.2, [5, 4, 3]),
+      withLog('r3', 0.3, [0, 2, 3]),
+    ];
+    const options = { ...DEFAULT_COMPARE_OPTIONS, yScale: 'log' as const };
+    const whole = buildCompareSnapshot(three, options, ['run r9 is gone'], { revision: 7 });
+    assert.equal(whole.charts.length, 2);
+    assert.equal(whole.pendingCharts, 0);
+    // Both charts have a note: r3's loss has a 0, every val_loss values ≤ 0 (left out of the log scale).
+    const noteOf = (i: number) => (n: string) => n.startsWith(`${whole.charts[i].title}:`);
+    assert.ok(whole.notes.some(noteOf(0)) && whole.notes.some(noteOf(1)), whole.notes.join('\n'));
+
+    const first = buildCompareSnapshot(three, options, ['run r9 is gone'], { revision: 7, charts: 1 });
+    assert.equal(first.charts.length, 1);
+    assert.equal(first.pendingCharts, 1);
+    assert.equal(first.revision, 7);
+    assert.deepEqual(first.charts[0], whole.charts[0]);
+    assert.ok(first.notes.some(noteOf(0)));
+    assert.ok(!first.notes.some(noteOf(1)), 'notes of charts not built yet wait');
+
+    const rest = buildCompareSnapshot(three, options, ['run r9 is gone'], { revision: 7, after: first });
+    assert.deepStrictEqual(rest, whole);
+    assert.equal(rest.charts[0], first.charts[0], 'the first chart is taken as built, not built again');
+  });
+
   it('validates options from the view', () => {
     assert.deepEqual(validateCompareOptions({ ...DEFAULT_COMPARE_OPTIONS }), DEFAULT_COMPARE_OPTIONS);
     for (const bad of [
