@@ -127,6 +127,8 @@ export class ExtensionRoot implements vscode.Disposable {
             `First read of xlens.yaml and runs took ${(performance.now() - start).toFixed(0)} ms`,
           );
         } finally {
+          // Run pickers wait for the first read; they must not wait for one that never started.
+          this.runs.endInitialLoad();
           // Other tools' logs are looked for once the workspace's own runs are shown.
           importedService.start();
         }

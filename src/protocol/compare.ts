@@ -133,8 +133,9 @@ export interface CompareSnapshot {
   /** The runs' data inputs, compared by fingerprint. */
   data: CompareInputRow[];
   /**
-   * Which state of the runs and options this snapshot shows: snapshots of the same revision hold the
-   * same charts under the same ids, so the view keeps a chart it already drew for it.
+   * Which state of the runs and options this snapshot shows. The host sends a first part with
+   * `pendingCharts`, then the same snapshot with the other charts added, of the same revision: the
+   * view keeps the charts it already drew for that revision.
    */
   revision: number;
   /**

@@ -136,7 +136,10 @@ export abstract class WebviewHost<HostMap, ViewMap extends ReadyMessages> implem
   /** Validates a raw inbound message: the typed message, or a string saying what is wrong. */
   protected abstract parseMessage(raw: unknown): MessageOf<ViewMap> | string;
 
-  /** The full state, sent after every `webview/ready`. */
+  /**
+   * The state, sent after every `webview/ready` and by {@link postSnapshot}: in full, or a first part
+   * that the subclass completes once it has left ({@link snapshotPosted}). Call it only to post it.
+   */
   protected abstract snapshot(): MessageOf<HostMap>;
 
   /** Handles a validated message other than `webview/ready`. */

@@ -199,4 +199,25 @@ describe('compare view in headless Chromium under the extension CSP', { skip: ch
     assert.deepEqual(await h.viewErrors(), []);
     await h.page.context().close();
   });
+
+  it('draws the params charts at their width when no run has curves yet (the first chart is one of them)', async () => {
+    const states = (await runs(4)).map((s) => ({ ...s, series: new Map() }));
+    const snapshot = buildCompareSnapshot(states, DEFAULT_COMPARE_OPTIONS, [], { revision: 1, charts: 1 });
+    assert.equal(snapshot.charts.length, 0);
+    assert.ok(snapshot.paramCharts.length > 0);
+    const h = await openWebview<CompareHostMessage>(browser, bundle, {
+      dir,
+      viewport: { width: 1400, height: 1200 },
+    });
+    await h.post({ type: 'compare/snapshot', payload: snapshot });
+    await until(h.page, 'window.__posted.some((m) => m.type === "compare/rendered")', 60_000);
+    const width = await h.page
+      .locator('figure[data-chart-id="compare:parallel"] :is(svg, canvas)')
+      .first()
+      .evaluate(
+        (e) => (e as unknown as { getBoundingClientRect(): { width: number } }).getBoundingClientRect().width,
+      );
+    assert.ok(width > 600, `the parallel coordinates chart is ${width} px wide`);
+    await h.page.context().close();
+  });
 });

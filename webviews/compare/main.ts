@@ -40,6 +40,10 @@ class CompareView {
   private drawn: DrawnChart[] = [];
   private drawing = Promise.resolve();
   private onlyDifferences = true;
+  /** The series highlighted from the legend (null: none). */
+  private focused: string | null = null;
+  /** True from the first snapshot until its first chart is drawn, when the tables follow. */
+  private tablesWaiting = false;
 
   constructor(app: HTMLElement) {
     const chartsSection = element('section');
@@ -49,17 +53,29 @@ class CompareView {
 
   show(snapshot: CompareSnapshot): void {
     const first = this.model === undefined;
+    // The legend is drawn anew: no series stays highlighted in the charts kept from the last snapshot.
+    if (this.focused !== null) {
+      this.focus(null);
+    }
     this.model = snapshot;
     vscode.setState({ runIds: snapshot.runs.map((r) => r.id), options: snapshot.options });
     this.renderHeader();
     this.renderNotes();
+    // Its charts' figures must be in the page before they are drawn (they take its width).
+    this.renderParamChartsSection();
     if (first) {
       // The tables below the charts come once the first chart is drawn: laying them out (a row per
-      // run) before it would hold back what the user looks at first. Later snapshots (an option
-      // changed) update the tables at once.
-      void this.drawCharts(snapshot, () => this.renderTables());
+      // run) before it would hold back what the user looks at first. They show the latest snapshot
+      // then; later snapshots (an option changed) update them at once.
+      this.tablesWaiting = true;
+      void this.drawCharts(snapshot, () => {
+        this.tablesWaiting = false;
+        this.renderTables();
+      });
     } else {
-      this.renderTables();
+      if (!this.tablesWaiting) {
+        this.renderTables();
+      }
       void this.drawCharts(snapshot);
     }
   }
@@ -67,7 +83,6 @@ class CompareView {
   private renderTables(): void {
     this.renderMetrics();
     this.renderParams();
-    this.renderParamChartsSection();
     this.renderData();
   }
 
@@ -151,6 +166,7 @@ class CompareView {
 
   /** Highlights one series in every curves chart and in the legend (null: none). */
   private focus(label: string | null): void {
+    this.focused = label;
     const curves = new Set(this.model?.charts.map((c) => c.id));
     for (const item of this.legend.children) {
       (item as HTMLElement).classList.toggle(

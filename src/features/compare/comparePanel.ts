@@ -130,14 +130,17 @@ export class ComparePanel extends WebviewHost<CompareHostMessages, CompareViewMe
     if (first === undefined || first.pendingCharts === 0) {
       return;
     }
-    void Promise.resolve(delivery).then((delivered) => {
-      if (delivered && this.lastSent === first && this.isReady) {
-        this.post({
-          type: 'compare/snapshot',
-          payload: this.build({ revision: first.revision, after: first }),
-        });
-      }
-    });
+    Promise.resolve(delivery)
+      .then((delivered) => {
+        if (delivered && this.lastSent === first && this.isReady) {
+          this.lastSent = undefined;
+          this.post({ type: 'compare/snapshot', payload: this.build({ after: first }) });
+        }
+      })
+      .catch((error: unknown) => {
+        // The view keeps the first chart; the next change of the runs or options sends all again.
+        this.log?.warn(`compare view: building the other charts failed: ${String(error)}`);
+      });
   }
 
   private build(part: SnapshotPart): CompareSnapshot {

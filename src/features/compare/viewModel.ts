@@ -58,8 +58,10 @@ export interface SnapshotPart {
    */
   charts?: number;
   /**
-   * A part of the same revision built before (with fewer charts): its charts, and the notes about
-   * them, are taken as they are instead of being built again.
+   * A part built before, with charts pending: the snapshot returned is `after` (its revision, runs,
+   * tables, notes and charts as they are) completed with charts of the metrics it has none of, built
+   * from `runs` now; `unavailable`, `charts` and `revision` are not used then. Runs that changed in
+   * between show in the next revision (the host sends one after every change).
    */
   after?: CompareSnapshot;
 }
@@ -71,7 +73,8 @@ export interface SnapshotPart {
  *   no run has) falls back to the first run and no grouping.
  * @param unavailable why each compared run that cannot be shown is left out (sentences naming the run
  *   and the fix); listed first among the notes, so the rest is drawn and the gap explained.
- * @param part the revision, and how many curves charts to build (the host sends the first one first).
+ * @param part the revision and how many curves charts to build (the host sends the first one first),
+ *   or the part to complete ({@link SnapshotPart.after}).
  */
 export function buildCompareSnapshot(
   runs: readonly ComparedRunState[],
@@ -99,20 +102,22 @@ export function buildCompareSnapshot(
     ? [...groupsOf(runs, groupBy)].map(([value, members]) => groupLabel(groupBy, value, members.length))
     : labels;
   const colors = runColors(legendLabels.length);
-  const notes: string[] = part.after ? [...part.after.notes] : [...unavailable];
-  const charted = comparison.metrics.filter((metric) =>
-    runs.some((r) => (r.series.get(metric.name)?.length ?? 0) > 0),
+  const after = part.after;
+  const notes: string[] = after ? [] : [...unavailable];
+  // The metrics still to chart: with `after`, those it has no chart of (by title, the metric's name).
+  const charted = new Set(after?.charts.map((c) => c.title));
+  const todo = comparison.metrics.filter(
+    (metric) => !charted.has(metric.name) && runs.some((r) => (r.series.get(metric.name)?.length ?? 0) > 0),
   );
-  const built = Math.min(charted.length, part.charts ?? charted.length);
-  const reused = part.after?.charts.slice(0, built) ?? [];
-  const charts = [...reused];
-  charted.slice(reused.length, built).forEach((metric, i) => {
-    const index = reused.length + i;
+  const built = after ? todo.length : Math.min(todo.length, part.charts ?? todo.length);
+  const offset = after?.charts.length ?? 0;
+  const charts: ChartModel[] = [];
+  todo.slice(0, built).forEach((metric, i) => {
     const series = groupBy
       ? groupedSeries(runs, metric.name, groupBy)
       : runs.map((r, i) => ({ label: labels[i], points: r.series.get(metric.name) ?? [] }));
     const result = compareChart(metric.name, series, {
-      id: `compare:${index}`,
+      id: `compare:${offset + i}`,
       x: effective.x,
       yScale: effective.yScale,
       smoothing: effective.smoothing,
@@ -130,6 +135,15 @@ export function buildCompareSnapshot(
     }
     charts.push(result.model);
   });
+  if (after) {
+    // Everything else as `after` showed it: one state per revision, whatever changed since.
+    return {
+      ...after,
+      charts: [...after.charts, ...charts],
+      notes: [...after.notes, ...notes],
+      pendingCharts: 0,
+    };
+  }
   const runInfo: CompareRunInfo[] = records.map((record, i) => ({
     id: record.id,
     label: labels[i],
@@ -169,7 +183,7 @@ export function buildCompareSnapshot(
     paramChoices,
     data: comparison.data.map(inputRow),
     revision: part.revision ?? 0,
-    pendingCharts: charted.length - built,
+    pendingCharts: todo.length - built,
   };
 }
 

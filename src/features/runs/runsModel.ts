@@ -203,6 +203,7 @@ export class RunsModel implements Disposable {
   }
 
   dispose(): void {
+    this.settleLoad();
     this.changeEmitter.dispose();
     this.runsEmitter.dispose();
     this.finishEmitter.dispose();

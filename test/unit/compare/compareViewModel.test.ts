@@ -103,6 +103,38 @@ describe('compare view snapshot', () => {
     assert.equal(rest.charts[0], first.charts[0], 'the first chart is taken as built, not built again');
   });
 
+  it('completes the first part as it was, with charts only of the metrics it left out, when runs changed', () => {
+    const withAcc = (id: string, values: number[]): ComparedRunState => ({
+      record: run(id, { params: { lr: 0.1 }, metrics: { loss: values, accuracy: values } }),
+      series: new Map([
+        ['loss', values.map((value, step) => ({ step, value }))],
+        ['accuracy', values.map((value, step) => ({ step, value: value / 10 }))],
+      ]),
+    });
+    const before = [withAcc('r1', [3, 2, 1]), withAcc('r2', [5, 4, 3])];
+    const first = buildCompareSnapshot(before, DEFAULT_COMPARE_OPTIONS, [], { revision: 3, charts: 1 });
+    assert.equal(first.pendingCharts, 1);
+    // Meanwhile a third run was read, with a metric of its own.
+    const plain = withAcc('r3', [1, 1, 1]);
+    const third: ComparedRunState = {
+      record: { ...plain.record, metrics: { ...plain.record.metrics, aaa_new: plain.record.metrics.loss } },
+      series: new Map([...plain.series, ['aaa_new', [{ step: 0, value: 1 }]]]),
+    };
+    const rest = buildCompareSnapshot([...before, third], DEFAULT_COMPARE_OPTIONS, [], { after: first });
+    const titles = rest.charts.map((c) => c.title);
+    assert.equal(new Set(titles).size, titles.length, `no metric charted twice: ${titles.join(', ')}`);
+    assert.deepEqual(new Set(titles), new Set(['loss', 'accuracy', 'aaa_new']));
+    assert.equal(new Set(rest.charts.map((c) => c.id)).size, titles.length, 'ids stay unique');
+    const { charts: _a, pendingCharts: _b, ...restTables } = rest;
+    const { charts: _c, pendingCharts: _d, ...firstTables } = first;
+    assert.deepEqual(
+      restTables,
+      firstTables,
+      'runs, tables, legend and revision as the first part showed them',
+    );
+    assert.equal(rest.pendingCharts, 0);
+  });
+
   it('validates options from the view', () => {
     assert.deepEqual(validateCompareOptions({ ...DEFAULT_COMPARE_OPTIONS }), DEFAULT_COMPARE_OPTIONS);
     for (const bad of [
