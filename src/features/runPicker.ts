@@ -24,7 +24,8 @@ export async function pickRuns(runs: RunRecord[], placeHolder: string, many: boo
   const items: PickItem<RunRecord>[] = runs.map((run) => {
     const row = describeRun(run, now);
     return {
-      label: `$(${row.icon.id}) ${run.task}`,
+      label: run.task,
+      icon: row.icon,
       description: row.description,
       detail: run.id,
       value: run,

@@ -6,7 +6,10 @@ import * as vscode from 'vscode';
 
 /** One choice: what it shows and the value it stands for. */
 export interface PickItem<T> {
+  /** Plain text (codicon syntax in it would show raw in the row's hover: give {@link icon} instead). */
   label: string;
+  /** A codicon id shown before the label, with an optional theme colour id (`charts.green`). */
+  icon?: { id: string; color?: string };
   description?: string;
   detail?: string;
   picked?: boolean;
@@ -15,9 +18,19 @@ export interface PickItem<T> {
 
 type ItemOf<T> = vscode.QuickPickItem & { value: T };
 
+/** The quick pick's item for `item`: its icon as a themed codicon. */
+function itemOf<T>({ icon, ...rest }: PickItem<T>): ItemOf<T> {
+  return icon
+    ? {
+        ...rest,
+        iconPath: new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined),
+      }
+    : rest;
+}
+
 /** Lets the user choose one value; `undefined` when dismissed. */
 export async function pickOne<T>(items: PickItem<T>[], placeHolder: string): Promise<T | undefined> {
-  const chosen = await vscode.window.showQuickPick<ItemOf<T>>(items, {
+  const chosen = await vscode.window.showQuickPick<ItemOf<T>>(items.map(itemOf), {
     placeHolder,
     matchOnDescription: true,
     matchOnDetail: true,
@@ -35,8 +48,9 @@ export async function pickMany<T>(items: PickItem<T>[], placeHolder: string): Pr
   quickPick.placeholder = placeHolder;
   quickPick.canSelectMany = true;
   quickPick.matchOnDescription = true;
-  quickPick.items = items;
-  quickPick.selectedItems = items.length === 1 ? items : items.filter((item) => item.picked === true);
+  const shown = items.map(itemOf);
+  quickPick.items = shown;
+  quickPick.selectedItems = shown.length === 1 ? shown : shown.filter((item) => item.picked === true);
   return new Promise<T[] | undefined>((resolve) => {
     let result: T[] | undefined;
     quickPick.onDidAccept(() => {

@@ -65,6 +65,14 @@ describe('Compare Code in code-server', { timeout: 10 * 60_000 }, () => {
     // The run picker: tick both runs, then accept.
     const picker = page.locator('.quick-input-widget');
     await picker.locator('.quick-input-list .monaco-list-row').nth(1).waitFor({ timeout: 60_000 });
+    // Each run's status is a themed icon (iconPath), not codicon syntax in the label, which the row's
+    // hover would show raw.
+    await picker.locator('.quick-input-list .monaco-list-row .codicon-pass').first().waitFor();
+    const labels = await picker.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+    assert.ok(
+      labels.every((label) => label.includes('prepare') && !label.includes('$(')),
+      labels.join('\n'),
+    );
     // Clicking a row of a multi-select picker ticks it.
     for (const i of [0, 1]) {
       await picker.locator('.quick-input-list .monaco-list-row').nth(i).click();

@@ -247,12 +247,14 @@ export async function showDriftReport(s: DriftServices, ...args: unknown[]): Pro
   const now = Date.now();
   const items: PickItem<RunRecord | typeof COMPARE_FILES>[] = [
     {
-      label: '$(files) Compare two files…',
+      label: 'Compare two files…',
+      icon: { id: 'files' },
       description: 'reference and current data',
       value: COMPARE_FILES,
     },
     ...driftRuns.map((run) => ({
-      label: `$(graph) ${run.task}`,
+      label: run.task,
+      icon: { id: 'graph' },
       description: describeRun(run, now).description,
       detail: run.id,
       value: run,

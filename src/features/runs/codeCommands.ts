@@ -224,7 +224,11 @@ async function compareCode(s: CodeCommandServices, a: RunRecord, b: RunRecord): 
     change === 'added' ? runCodeUri(a.id, path).with({ query: ABSENT }) : runCodeUri(a.id, path),
     change === 'deleted' ? runCodeUri(b.id, path).with({ query: ABSENT }) : runCodeUri(b.id, path),
   ];
-  const all = { label: `$(diff-multiple) All ${files.length} changed files`, file: undefined };
+  const all = {
+    label: `All ${files.length} changed files`,
+    iconPath: new vscode.ThemeIcon('diff-multiple'),
+    file: undefined,
+  };
   const chosen = await vscode.window.showQuickPick(
     [
       all,

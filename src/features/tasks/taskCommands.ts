@@ -106,7 +106,7 @@ async function chooseTask(s: TaskCommandServices, arg: unknown, placeHolder: str
   const task = await pickOne(
     tasks.map((t) => {
       const row = describeTask(t, s.runs.latestOf(t.name), now);
-      return { label: `$(${row.icon.id}) ${t.name}`, description: row.description, value: t };
+      return { label: t.name, icon: row.icon, description: row.description, value: t };
     }),
     placeHolder,
   );
