@@ -6,7 +6,7 @@ import { UsageError } from '../usage';
 import { fileKind, NotRegularFileError } from '../../core/base/regularFile';
 import { discoverImportedRuns } from '../../core/metrics/discovery/discovery';
 import type { ImportedRun } from '../../core/metrics/discovery/importedRun';
-import { detectSeparator } from '../../core/metrics/csv/csvTable';
+import { csvCells, detectSeparator } from '../../core/metrics/csv/csvTable';
 import { firstLine } from '../../core/metrics/csv/classify';
 import type { SourceSpec } from '../../core/metrics/readers';
 import { ImportWatch, type ImportUpdate } from '../../core/metrics/discovery/importWatch';
@@ -103,7 +103,7 @@ async function unrecognisedFile(given: string, path: string): Promise<string> {
   }
   const ext = extname(path).toLowerCase();
   if (['.csv', '.tsv', '.txt', '.log'].includes(ext) || /[,;\t]/.test(header)) {
-    const cells = header.split(detectSeparator(header)).map((c) => c.trim().replace(/^"|"$/g, ''));
+    const cells = csvCells(header, detectSeparator(header));
     const shown = cells.length > 6 ? `${cells.slice(0, 6).join(', ')}, ...` : cells.join(', ');
     return (
       `${given}: not a metrics log xlens knows: its header (${shown}) does not start with "epoch" ` +

@@ -52,6 +52,21 @@ describe('CSV logs found by content', () => {
     assert.equal(await classifyCsv(big), 'keras-csv');
   });
 
+  it('reads quoted header names holding the separator as one column (RFC 4180), as the readers do', async () => {
+    const ws = tempDir('xlens-quoted-');
+    // Lightning logs a param group's learning rate under a name the user chose; quoted, it may hold a comma.
+    const lightning = join(ws, 'lightning.csv');
+    writeFileSync(lightning, '"lr-Adam/pg1,fast",step,train_loss\n0.001,5,0.3\n');
+    assert.equal(await classifyCsv(lightning), 'lightning-csv');
+    const keras = join(ws, 'keras.csv');
+    writeFileSync(keras, 'epoch,"loss, smoothed",val_loss\n0,0.9,1.1\n');
+    assert.equal(await classifyCsv(keras), 'keras-csv');
+    // A quote left open is split at every comma, as before.
+    const open = join(ws, 'open.csv');
+    writeFileSync(open, 'epoch,"loss,val_loss\n0,0.9,1.1\n');
+    assert.equal(await classifyCsv(open), 'keras-csv');
+  });
+
   it('reads a file named by content like any other: tab separator, NA cells', async () => {
     const { runs, warnings } = await discoverImportedRuns(join(FIXTURES, 'keras/csv_names'));
     assert.deepEqual(warnings, []);

@@ -4,7 +4,7 @@
  */
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { detectSeparator } from './csvTable';
+import { csvCells, detectSeparator } from './csvTable';
 import { READ_NONBLOCKING } from '../../base/regularFile';
 
 /** Bytes read from the start of a file to classify it. */
@@ -73,7 +73,7 @@ function classifyHead(
   decide: (lightning: boolean, keras: boolean, cells: string[]) => CsvFormat | undefined,
 ): CsvFormat | undefined {
   const separator = detectSeparator(header);
-  const split = (line: string): string[] => line.split(separator).map((c) => c.trim().replace(/^"|"$/g, ''));
+  const split = (line: string): string[] => csvCells(line, separator);
   const cells = split(header);
   const data = row === undefined ? undefined : split(row);
   const integerAt = (index: number): boolean => data === undefined || /^\d+(\.0*)?$/.test(data[index] ?? '');

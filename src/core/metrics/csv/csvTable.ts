@@ -42,6 +42,24 @@ export function detectSeparator(headerLine: string): string {
   return best;
 }
 
+/**
+ * The cells of one CSV line (RFC 4180 quoting, as csv-parse reads the rows: a quoted cell may hold the
+ * separator), trimmed; a line csv-parse refuses is split at every separator.
+ * @param separator as {@link detectSeparator} picks it.
+ */
+export function csvCells(line: string, separator: string): string[] {
+  try {
+    const [cells] = parse(line, { delimiter: separator, relax_column_count: true, relax_quotes: true }) as
+      string[][] | [];
+    if (cells !== undefined) {
+      return cells.map((cell) => cell.trim());
+    }
+  } catch {
+    // An unbalanced quote: split as written below.
+  }
+  return line.split(separator).map((cell) => cell.trim().replace(/^"|"$/g, ''));
+}
+
 /** Tails one CSV file with a header row. */
 export class CsvTableTail {
   private readonly tail: FileTail;
