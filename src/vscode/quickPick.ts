@@ -3,6 +3,7 @@
  * the picker; callers stop quietly then.
  */
 import * as vscode from 'vscode';
+import { firstHolding } from '../shared/pickFilter';
 
 /** One choice: what it shows and the value it stands for. */
 export interface PickItem<T> {
@@ -41,7 +42,8 @@ export async function pickOne<T>(items: PickItem<T>[], placeHolder: string): Pro
 /**
  * Lets the user choose any number of values; `undefined` when dismissed. Enter with nothing ticked takes
  * the highlighted row (a multi-select quick pick otherwise accepts an empty choice, so Enter did
- * nothing), and a single choice starts ticked.
+ * nothing), and a single choice starts ticked. Typing highlights the first row holding the text (a
+ * multi-select quick pick highlights none as it filters), so a typed name and Enter take that row.
  */
 export async function pickMany<T>(items: PickItem<T>[], placeHolder: string): Promise<T[] | undefined> {
   const quickPick = vscode.window.createQuickPick<ItemOf<T>>();
@@ -51,6 +53,12 @@ export async function pickMany<T>(items: PickItem<T>[], placeHolder: string): Pr
   const shown = items.map(itemOf);
   quickPick.items = shown;
   quickPick.selectedItems = shown.length === 1 ? shown : shown.filter((item) => item.picked === true);
+  quickPick.onDidChangeValue((value) => {
+    const match = firstHolding(shown, value);
+    if (match !== undefined) {
+      quickPick.activeItems = [match];
+    }
+  });
   return new Promise<T[] | undefined>((resolve) => {
     let result: T[] | undefined;
     quickPick.onDidAccept(() => {

@@ -195,20 +195,14 @@ describe('Restricted Mode in code-server', { timeout: 10 * 60_000 }, () => {
       const input = page.locator('.quick-input-widget input');
       // The picker's rows are labelled by task; the first run recorded is `train`.
       await input.fill('train');
-      // Enter with nothing ticked takes the highlighted row (`pickMany`): once the filter has left `train`
-      // alone, Down highlights it. (A click on the row's box could land on the row's hover, which shows
-      // over it, and take the focus from the picker.)
+      // Typing highlights the first row holding the text, and Enter with nothing ticked takes the
+      // highlighted row (`pickMany`). (A click on the row's box could land on the row's hover, which
+      // shows over it, and take the focus from the picker.)
       const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
       await pollUntil('the picker to show train alone, highlighted', 20_000, async () => {
         const texts = await rows.allInnerTexts();
-        if (texts.length !== 1 || !texts[0].includes('train')) {
-          return undefined;
-        }
-        if ((await rows.and(page.locator('.focused')).count()) === 1) {
-          return true;
-        }
-        await page.keyboard.press('ArrowDown');
-        return undefined;
+        const highlighted = await rows.and(page.locator('.focused')).count();
+        return texts.length === 1 && texts[0].includes('train') && highlighted === 1 ? true : undefined;
       });
       await page.keyboard.press('Enter');
       const dialog = page.locator('.monaco-dialog-box');
