@@ -3,13 +3,13 @@
  * the picker; callers stop quietly then.
  */
 import * as vscode from 'vscode';
-import { firstHolding } from '../shared/pickFilter';
+import { topHolding } from '../shared/pickFilter';
 
 /** One choice: what it shows and the value it stands for. */
 export interface PickItem<T> {
   /** Plain text (codicon syntax in it would show raw in the row's hover: give {@link icon} instead). */
   label: string;
-  /** A codicon id shown before the label, with an optional theme colour id (`charts.green`). */
+  /** A codicon id shown before the label, and a theme colour id (VS Code ignores it in quick picks for now). */
   icon?: { id: string; color?: string };
   description?: string;
   detail?: string;
@@ -42,7 +42,7 @@ export async function pickOne<T>(items: PickItem<T>[], placeHolder: string): Pro
 /**
  * Lets the user choose any number of values; `undefined` when dismissed. Enter with nothing ticked takes
  * the highlighted row (a multi-select quick pick otherwise accepts an empty choice, so Enter did
- * nothing), and a single choice starts ticked. Typing highlights the first row holding the text (a
+ * nothing), and a single choice starts ticked. Typing highlights the top row holding the text (a
  * multi-select quick pick highlights none as it filters), so a typed name and Enter take that row.
  */
 export async function pickMany<T>(items: PickItem<T>[], placeHolder: string): Promise<T[] | undefined> {
@@ -54,7 +54,7 @@ export async function pickMany<T>(items: PickItem<T>[], placeHolder: string): Pr
   quickPick.items = shown;
   quickPick.selectedItems = shown.length === 1 ? shown : shown.filter((item) => item.picked === true);
   quickPick.onDidChangeValue((value) => {
-    const match = firstHolding(shown, value);
+    const match = topHolding(shown, value);
     if (match !== undefined) {
       quickPick.activeItems = [match];
     }
