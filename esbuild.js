@@ -111,10 +111,12 @@ async function main() {
   }
   const webviews = webviewEntries();
   if (webviews.length > 0) {
+    const options = webviewBundleOptions(root);
     contexts.push(
       await esbuild.context({
         ...common,
-        ...webviewBundleOptions(root),
+        ...options,
+        plugins: [...(common.plugins ?? []), ...options.plugins],
         entryPoints: webviews,
         outdir: path.join(dist, 'webviews'),
       }),

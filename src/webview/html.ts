@@ -10,11 +10,24 @@ import { escapeHtml } from '../core/report/html';
 export { createNonce } from '../core/report/html';
 
 /**
+ * The webview bundles that start Web Workers: the experiments table's draws canvas tiles ahead of a scroll
+ * in one (webviews/table/tileFarm.ts). Their script is the bundle's own, started from a `blob:` URL,
+ * since VS Code serves a webview's files from another origin than the page's.
+ */
+const WORKER_BUNDLES: ReadonlySet<string> = new Set(['table']);
+
+/** Whether the page of webview bundle `bundle` (`table` for dist/webviews/table.js) starts workers. */
+export function bundleStartsWorkers(bundle: string): boolean {
+  return WORKER_BUNDLES.has(bundle);
+}
+
+/**
  * The Content-Security-Policy for a page. `cspSource` is `webview.cspSource` (the origin serving
  * local resources). Styles also accept the nonce, for the `<style>` elements the chart library
- * and the UI toolkit insert with it.
+ * and the UI toolkit insert with it. Workers only when `workers`, and then only from `blob:` URLs the
+ * page's own script made (which only a script the nonce admitted can make).
  */
-export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+export function contentSecurityPolicy(cspSource: string, nonce: string, workers = false): string {
   return [
     `default-src 'none'`,
     `img-src ${cspSource} data: blob:`,
@@ -22,7 +35,7 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
     `style-src ${cspSource} 'nonce-${nonce}'`,
     `script-src 'nonce-${nonce}'`,
     `connect-src 'none'`,
-    `worker-src 'none'`,
+    workers ? `worker-src blob:` : `worker-src 'none'`,
     `frame-src 'none'`,
     `form-action 'none'`,
     `base-uri 'none'`,
@@ -40,6 +53,8 @@ export interface WebviewPage {
   nonce: string;
   /** Optional stylesheet URI (converted with `asWebviewUri`), e.g. from `media/`. */
   styleUri?: string;
+  /** Whether the page may start workers from `blob:` URLs ({@link bundleStartsWorkers}). */
+  workers?: boolean;
 }
 
 /**
@@ -54,7 +69,7 @@ export function renderWebviewHtml(page: WebviewPage): string {
 <html lang="en">
 <head>
   <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(page.cspSource, page.nonce))}">
+  <meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(page.cspSource, page.nonce, page.workers))}">
   <meta name="viewport" content="width=device-width, initial-scale=1.0">
   <meta property="csp-nonce" content="${nonce}">${style}
   <title>${escapeHtml(page.title)}</title>

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { DisposableStore } from '../core/base/disposable';
 import { Emitter, type Event } from '../core/base/emitter';
 import type { MessageOf } from '../protocol/messages';
-import { createNonce, renderWebviewHtml } from './html';
+import { bundleStartsWorkers, createNonce, renderWebviewHtml } from './html';
 
 /** Where a panel comes from and how it looks. */
 export interface WebviewPanelOptions {
@@ -121,6 +121,7 @@ export abstract class WebviewHost<HostMap, ViewMap extends ReadyMessages> implem
       scriptUri: scriptUri.toString(),
       cspSource: webview.cspSource,
       nonce: createNonce(),
+      workers: bundleStartsWorkers(this.page.bundle),
     });
   }
 

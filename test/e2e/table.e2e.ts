@@ -64,6 +64,8 @@ describe('experiments table in code-server', { timeout: 15 * 60_000 }, () => {
   let server: CodeServer;
   let browser: Browser;
   let page: Page;
+  /** Console messages of the page (webviews included) about a Content Security Policy refusing something. */
+  const policyErrors: string[] = [];
 
   before(async () => {
     mkdirSync(RESULTS_DIR, { recursive: true });
@@ -72,6 +74,11 @@ describe('experiments table in code-server', { timeout: 15 * 60_000 }, () => {
     server = await startCodeServer({ installExtension: true });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    page.on('console', (message) => {
+      if (message.text().includes('Content Security Policy')) {
+        policyErrors.push(message.text());
+      }
+    });
     await page.goto(workbenchUrl(server.url, workspace.root));
     await waitForWorkbench(page);
   });
@@ -98,6 +105,22 @@ describe('experiments table in code-server', { timeout: 15 * 60_000 }, () => {
       await runCommand(page, 'Experiment Lens: Open Experiments Table');
       await pollUntil('20 runs in the table', 120_000, async () =>
         (await table.locator('.count').innerText()).startsWith(`${RUNS} of ${RUNS} runs`) ? true : undefined,
+      );
+      // The table's tile worker runs in VS Code's webview: its policy lets the page start it from a blob:
+      // URL, and it can draw on an OffscreenCanvas.
+      await pollUntil("the table's tile worker", 30_000, async () => {
+        for (const worker of page.workers()) {
+          const name = await worker.evaluate('[self.name, typeof OffscreenCanvas]').catch(() => []);
+          if (JSON.stringify(name) === JSON.stringify(['experiments table tiles', 'function'])) {
+            return true;
+          }
+        }
+        return undefined;
+      });
+      assert.deepEqual(
+        policyErrors.filter((text) => /worker/i.test(text)),
+        [],
+        'no worker refused by a Content Security Policy',
       );
     });
 

@@ -3,12 +3,12 @@
  * strict CSP of src/webview/html.ts with a nonce, no network) with a stand-in for the VS Code webview API
  * that records what the view posts, and a log of everything that went wrong in the page.
  */
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { webviewBundleOptions } from '../../scripts/esbuildOptions.mjs';
 import type { Browser, Page } from 'playwright-core';
-import { renderWebviewHtml } from '../../src/webview/html';
+import { bundleStartsWorkers, renderWebviewHtml } from '../../src/webview/html';
 
 const repoRoot = join(__dirname, '../..');
 
@@ -67,6 +67,8 @@ export interface OpenWebviewOptions {
   viewport?: { width: number; height: number };
   /** What `getState()` returns when the view starts (a view shown again, or restored after a reload). */
   state?: unknown;
+  /** A script run in the page before the view's, after the stand-in for VS Code's API. */
+  initScript?: string;
 }
 
 /**
@@ -97,6 +99,8 @@ export async function openWebview<HostMessage = unknown>(
     scriptUri: `file://${bundle}`,
     cspSource: 'file:',
     nonce: 'dGVzdC1ub25jZS0xMjM0NQ==',
+    // The panel's policy for this bundle (dist/webviews/<bundle>.js).
+    workers: bundleStartsWorkers(basename(bundle, '.js')),
   });
   const file = join(options.dir, `view-${Date.now()}-${Math.random().toString(36).slice(2)}.html`);
   writeFileSync(file, html);
@@ -117,7 +121,8 @@ export async function openWebview<HostMessage = unknown>(
     void d.dismiss();
   });
   page.on('request', (r) => {
-    if (!r.url().startsWith('file://')) {
+    // The page's files, and blobs its own script made (the table's tile worker): anything else is network.
+    if (!r.url().startsWith('file://') && !r.url().startsWith('blob:')) {
       problems.requests.push(r.url());
     }
   });
@@ -142,6 +147,9 @@ export async function openWebview<HostMessage = unknown>(
       document.addEventListener('securitypolicyviolation', (e) =>
         window.__cspViolation(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' "' + e.sample + '" ' + e.sourceFile + ':' + e.lineNumber), true);`,
   });
+  if (options.initScript !== undefined) {
+    await page.addInitScript({ content: options.initScript });
+  }
   await page.goto(`file://${file}`);
   await until(page, 'window.__posted.some((m) => m.type === "webview/ready")');
   const posted = (): Promise<PostedMessage[]> => page.evaluate<PostedMessage[]>('window.__posted');

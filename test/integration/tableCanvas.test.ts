@@ -74,11 +74,34 @@ const SPY = `(() => {
     drawing.delete(this);
     return bitmap;
   };
+  // A bitmap this page did not make came from the tile worker (drawn with the same code in its own global).
+  window.__fromWorker = new Set();
   ImageBitmapRenderingContext.prototype.transferFromImageBitmap = function (bitmap) {
     window.__texts.set(this.canvas, bitmaps.get(bitmap) ?? []);
+    if (bitmaps.has(bitmap)) window.__fromWorker.delete(this.canvas); else window.__fromWorker.add(this.canvas);
     return transferFromImageBitmap.call(this, bitmap);
   };
 })()`;
+
+/** In the page: how many tiles shown (not spare) show a bitmap the tile worker drew. */
+const WORKER_TILES = `[...document.querySelectorAll('.grid-paint canvas')]
+  .filter((c) => c.style.visibility !== 'hidden' && window.__fromWorker.has(c)).length`;
+
+/**
+ * In the page: a steady scroll of `frames` frames by (`dx`, `dy`) px each, one step per animation frame (as
+ * a scrollbar drag), so the tile worker draws the tiles ahead of the view; then waits until settled.
+ */
+const steadyScroll = (dx: number, dy: number, frames: number): string => `new Promise((resolve) => {
+  const grid = document.querySelector('.grid');
+  let n = 0;
+  const step = () => {
+    if (n++ === ${frames}) { resolve(); return; }
+    grid.scrollTop += ${dy};
+    grid.scrollLeft += ${dx};
+    requestAnimationFrame(step);
+  };
+  step();
+})`;
 
 /** In the page: the tiles shown (not spare), each as its place and its pixels, in a stable order. */
 const PIXELS = `[...document.querySelectorAll('.grid-paint canvas')]
@@ -173,170 +196,197 @@ describe('experiments table canvas in headless Chromium', { skip: chromiumSkipRe
     await browser?.close();
   });
 
-  it('draws tiles as drawn anew, the texts the DOM cells say, and settles the DOM after the scroll', async () => {
-    const data = buildTableData(records(), {
-      version: 1,
-      head: 'b'.repeat(40),
-      aggregates: new Map(),
-      annotations: new Map(),
-    });
-    const h = await openWebview<TableHostMessage>(browser, bundle, {
-      dir,
-      viewport: { width: 1000, height: 600 },
-    });
-    const page = h.page;
-    await page.evaluate(SPY);
-    await page.evaluate(
-      `document.documentElement.style.setProperty('--vscode-list-hoverBackground', 'rgba(90, 120, 200, 0.4)')`,
-    );
-    // One pinned column, of texts (some cut with an ellipsis), drawn on the pinned part's tiles.
-    const layout = { ...DEFAULT_TABLE_LAYOUT, pinned: ['params.p09'] };
-    await h.post({ type: 'table/snapshot', payload: { data, layout } });
-    await until(page, 'window.__posted.some((m) => m.type === "table/rendered")');
-
-    // Wheel steps in every direction, a jump far away and back; after each group, the tiles kept and drawn
-    // as they entered are, pixel for pixel, the tiles drawn all anew at the same place.
-    const steps: [number, number][][] = [
-      [
-        [0, 100],
-        [100, 200],
-        [100, 300],
-        [200, 400],
-        [200, 500],
-      ],
-      [
-        [150, 430],
-        [90, 380],
-        [90, 250],
-        [37, 211],
-      ],
-      [
-        [2600, 5000],
-        [2700, 5096],
-      ],
-      [
-        [2650, 5040],
-        [0, 0],
-      ],
-    ];
-    /**
-     * The tiles kept and drawn as they entered are the tiles drawn all anew at the same place; their texts
-     * are the DOM cells' texts, place for place; the pinned part's tiles are as wide as the DOM's.
-     */
-    const check = async (label: string, pinnedInView: boolean): Promise<void> => {
-      // The pointer over one row, then another: each row's band is drawn again where it lies.
-      await page.mouse.move(700, 300);
-      await page.evaluate(NEXT_FRAMES);
-      await page.mouse.move(700, 380);
-      await page.evaluate(NEXT_FRAMES);
-      await until(page, SETTLED);
-      const moved = await page.evaluate<string[]>(PIXELS);
-      assert.ok(moved.length > 6, `${moved.length} tiles`);
-      await drawWhole(page, '--xlens-test-theme', String(++themeChanges));
-      const redrawn = await page.evaluate<string[]>(PIXELS);
-      const head = (t: string): string => t.slice(0, t.indexOf(' data:'));
-      const differing = moved.filter((t) => !redrawn.includes(t)).map(head);
-      const added = redrawn.filter((t) => !moved.includes(t)).map(head);
-      assert.deepEqual(
-        { differing, added },
-        { differing: [], added: [] },
-        `tiles ${label}: ${moved.length} kept, ${redrawn.length} redrawn`,
+  // With the tile worker (the panel's page), and without one (a page that cannot start it: every tile is
+  // drawn by the page, those in the margin a few per frame).
+  for (const workers of [true, false]) {
+    it(`draws tiles as drawn anew, the texts the DOM cells say, and settles the DOM after the scroll${workers ? '' : ', without a tile worker'}`, async () => {
+      const data = buildTableData(records(), {
+        version: 1,
+        head: 'b'.repeat(40),
+        aggregates: new Map(),
+        annotations: new Map(),
+      });
+      const h = await openWebview<TableHostMessage>(browser, bundle, {
+        dir,
+        viewport: { width: 1000, height: 600 },
+        initScript: workers ? undefined : 'delete window.Worker;',
+      });
+      const page = h.page;
+      await page.evaluate(SPY);
+      await page.evaluate(
+        `document.documentElement.style.setProperty('--vscode-list-hoverBackground', 'rgba(90, 120, 200, 0.4)')`,
       );
-      const widths = await page.evaluate<number[]>(`[
+      // One pinned column, of texts (some cut with an ellipsis), drawn on the pinned part's tiles.
+      const layout = { ...DEFAULT_TABLE_LAYOUT, pinned: ['params.p09'] };
+      await h.post({ type: 'table/snapshot', payload: { data, layout } });
+      await until(page, 'window.__posted.some((m) => m.type === "table/rendered")');
+
+      // Wheel steps in every direction, a jump far away and back; after each group, the tiles kept and drawn
+      // as they entered are, pixel for pixel, the tiles drawn all anew at the same place.
+      const steps: [number, number][][] = [
+        [
+          [0, 100],
+          [100, 200],
+          [100, 300],
+          [200, 400],
+          [200, 500],
+        ],
+        [
+          [150, 430],
+          [90, 380],
+          [90, 250],
+          [37, 211],
+        ],
+        [
+          [2600, 5000],
+          [2700, 5096],
+        ],
+        [
+          [2650, 5040],
+          [0, 0],
+        ],
+      ];
+      /**
+       * The tiles kept and drawn as they entered are the tiles drawn all anew at the same place; their texts
+       * are the DOM cells' texts, place for place; the pinned part's tiles are as wide as the DOM's.
+       */
+      const check = async (label: string, pinnedInView: boolean, fromWorker = false): Promise<void> => {
+        if (fromWorker) {
+          // Tiles in view as the worker drew them ahead of the scroll, compared before the pointer moves.
+          await until(page, SETTLED);
+          const shown = await page.evaluate<number>(WORKER_TILES);
+          if (workers) {
+            assert.ok(shown >= 6, `${shown} tiles in view drawn by the tile worker ${label}`);
+          } else {
+            assert.equal(shown, 0, `no tile worker ${label}`);
+          }
+        } else {
+          // The pointer over one row, then another: each row's band is drawn again where it lies.
+          await page.mouse.move(700, 300);
+          await page.evaluate(NEXT_FRAMES);
+          await page.mouse.move(700, 380);
+          await page.evaluate(NEXT_FRAMES);
+          await until(page, SETTLED);
+        }
+        const moved = await page.evaluate<string[]>(PIXELS);
+        assert.ok(moved.length > 6, `${moved.length} tiles`);
+        await drawWhole(page, '--xlens-test-theme', String(++themeChanges));
+        const redrawn = await page.evaluate<string[]>(PIXELS);
+        const head = (t: string): string => t.slice(0, t.indexOf(' data:'));
+        const differing = moved.filter((t) => !redrawn.includes(t)).map(head);
+        const added = redrawn.filter((t) => !moved.includes(t)).map(head);
+        assert.deepEqual(
+          { differing, added },
+          { differing: [], added: [] },
+          `tiles ${label}: ${moved.length} kept, ${redrawn.length} redrawn`,
+        );
+        const widths = await page.evaluate<number[]>(`[
         document.querySelector('.row.run .lead').getBoundingClientRect().width,
         ...[...document.querySelectorAll('.lead-pane canvas')]
           .filter((c) => c.style.visibility !== 'hidden')
           .map((c) => c.getBoundingClientRect().width),
       ]`);
-      assert.ok(
-        widths.length > 2 && widths.every((w) => w === widths[0]),
-        `pinned part's widths ${label}: ${widths.join(', ')}`,
-      );
+        assert.ok(
+          widths.length > 2 && widths.every((w) => w === widths[0]),
+          `pinned part's widths ${label}: ${widths.join(', ')}`,
+        );
 
-      // The tiles' texts are the DOM cells' texts, place for place.
-      const { cells, view } = await page.evaluate<{ cells: Cell[]; view: Omit<Cell, 'text' | 'pinned'> }>(
-        DOM_CELLS,
-      );
-      const texts =
-        await page.evaluate<{ text: string; x: number; y: number; width: number; lead: boolean }[]>(TEXTS);
-      assert.ok(cells.length > 50, `${cells.length} cells in view`);
-      assert.equal(cells.filter((c) => c.pinned).length > 10, pinnedInView, `pinned cells in view ${label}`);
-      const unmatched = cells.filter((cell) => {
-        const drawn = texts.filter(
+        // The tiles' texts are the DOM cells' texts, place for place.
+        const { cells, view } = await page.evaluate<{ cells: Cell[]; view: Omit<Cell, 'text' | 'pinned'> }>(
+          DOM_CELLS,
+        );
+        const texts =
+          await page.evaluate<{ text: string; x: number; y: number; width: number; lead: boolean }[]>(TEXTS);
+        assert.ok(cells.length > 50, `${cells.length} cells in view`);
+        assert.equal(
+          cells.filter((c) => c.pinned).length > 10,
+          pinnedInView,
+          `pinned cells in view ${label}`,
+        );
+        const unmatched = cells.filter((cell) => {
+          const drawn = texts.filter(
+            (t) =>
+              t.lead === cell.pinned &&
+              t.y > cell.top &&
+              t.y < cell.bottom &&
+              t.x >= cell.left &&
+              t.x <= cell.right,
+          );
+          // The text as the cell reads, or its start and an ellipsis; within the cell's padding (6 px a side).
+          return (
+            drawn.length !== 1 ||
+            !(
+              drawn[0].text === cell.text ||
+              (drawn[0].text.endsWith('…') && cell.text.startsWith(drawn[0].text.slice(0, -1)))
+            ) ||
+            drawn[0].width > cell.right - cell.left - 12 + 0.5
+          );
+        });
+        assert.deepEqual(
+          unmatched.slice(0, 3),
+          [],
+          `${unmatched.length} DOM cells not drawn as they read ${label}`,
+        );
+        const stray = texts.filter(
           (t) =>
-            t.lead === cell.pinned &&
-            t.y > cell.top &&
-            t.y < cell.bottom &&
-            t.x >= cell.left &&
-            t.x <= cell.right,
+            t.y > view.top + 20 &&
+            t.y < view.bottom - 4 &&
+            t.x > view.left + 8 &&
+            t.x < view.right - 8 &&
+            !t.lead &&
+            !cells.some((c) => t.y > c.top && t.y < c.bottom && t.x >= c.left && t.x <= c.right),
         );
-        // The text as the cell reads, or its start and an ellipsis; within the cell's padding (6 px a side).
-        return (
-          drawn.length !== 1 ||
-          !(
-            drawn[0].text === cell.text ||
-            (drawn[0].text.endsWith('…') && cell.text.startsWith(drawn[0].text.slice(0, -1)))
-          ) ||
-          drawn[0].width > cell.right - cell.left - 12 + 0.5
-        );
-      });
-      assert.deepEqual(
-        unmatched.slice(0, 3),
-        [],
-        `${unmatched.length} DOM cells not drawn as they read ${label}`,
-      );
-      const stray = texts.filter(
-        (t) =>
-          t.y > view.top + 20 &&
-          t.y < view.bottom - 4 &&
-          t.x > view.left + 8 &&
-          t.x < view.right - 8 &&
-          !t.lead &&
-          !cells.some((c) => t.y > c.top && t.y < c.bottom && t.x >= c.left && t.x <= c.right),
-      );
-      assert.deepEqual(stray.slice(0, 3), [], `texts drawn where the DOM has no cell ${label}`);
-    };
-    let compared = 0;
-    for (const positions of steps) {
-      for (const [left, top] of positions) {
-        await scrollTo(page, left, top);
+        assert.deepEqual(stray.slice(0, 3), [], `texts drawn where the DOM has no cell ${label}`);
+      };
+      let compared = 0;
+      for (const positions of steps) {
+        for (const [left, top] of positions) {
+          await scrollTo(page, left, top);
+        }
+        await check(`after steps ${JSON.stringify(positions)}`, true);
+        compared++;
       }
-      await check(`after steps ${JSON.stringify(positions)}`, true);
-      compared++;
-    }
-    // A new layout of the columns (another column pinned, then none) places every tile again.
-    const pinToggle = async (name: string): Promise<void> => {
-      await page.getByRole('button', { name: 'Columns…' }).click();
-      await page
-        .locator('.chooser li', { hasText: name })
-        .first()
-        .locator('button', { hasText: /^(Pin|Unpin)$/ })
-        .click();
-      await page.getByRole('button', { name: 'Columns…' }).click();
-      await page.evaluate(NEXT_FRAMES);
-      await until(page, SETTLED);
-    };
-    await scrollTo(page, 150, 430);
-    await pinToggle('params.p18');
-    await check('with p09 and p18 pinned', true);
-    await pinToggle('params.p09');
-    await pinToggle('params.p18');
-    await check('with none pinned', false);
-    await pinToggle('params.p09');
-    assert.equal(compared, steps.length);
+      // A steady scroll down and right, then up and left: the tiles in view are the tile worker's, drawn ahead,
+      // and are pixel for pixel the tiles drawn here anew.
+      await page.mouse.move(5, 5);
+      await scrollTo(page, 0, 0);
+      await page.evaluate(steadyScroll(40, 180, 12));
+      await check('after a steady scroll down and right', true, true);
+      await page.evaluate(steadyScroll(-30, -150, 10));
+      await check('after a steady scroll up and left', true, true);
+      // A new layout of the columns (another column pinned, then none) places every tile again.
+      const pinToggle = async (name: string): Promise<void> => {
+        await page.getByRole('button', { name: 'Columns…' }).click();
+        await page
+          .locator('.chooser li', { hasText: name })
+          .first()
+          .locator('button', { hasText: /^(Pin|Unpin)$/ })
+          .click();
+        await page.getByRole('button', { name: 'Columns…' }).click();
+        await page.evaluate(NEXT_FRAMES);
+        await until(page, SETTLED);
+      };
+      await scrollTo(page, 150, 430);
+      await pinToggle('params.p18');
+      await check('with p09 and p18 pinned', true);
+      await pinToggle('params.p09');
+      await pinToggle('params.p18');
+      await check('with none pinned', false);
+      await pinToggle('params.p09');
+      assert.equal(compared, steps.length);
 
-    // At the far right and bottom, the tiles past the last column and row add nothing to scroll to.
-    await scrollTo(page, 1e6, 1e7);
-    const extent = await page.evaluate<number[]>(`(() => {
+      // At the far right and bottom, the tiles past the last column and row add nothing to scroll to.
+      await scrollTo(page, 1e6, 1e7);
+      const extent = await page.evaluate<number[]>(`(() => {
       const grid = document.querySelector('.grid');
       const content = document.querySelector('.grid-canvas');
       return [grid.scrollWidth, content.offsetWidth, grid.scrollHeight, content.offsetHeight];
     })()`);
-    assert.deepEqual([extent[0], extent[2]], [extent[1], extent[3]], 'scroll size is the content size');
+      assert.deepEqual([extent[0], extent[2]], [extent[1], extent[3]], 'scroll size is the content size');
 
-    // While a scroll goes on, the grid is busy and its DOM rows are not rendered until it stops.
-    await scrollTo(page, 0, 0);
-    await page.evaluate(`new Promise((resolve) => {
+      // While a scroll goes on, the grid is busy and its DOM rows are not rendered until it stops.
+      await scrollTo(page, 0, 0);
+      await page.evaluate(`new Promise((resolve) => {
       const grid = document.querySelector('.grid');
       window.__busy = [];
       let n = 0;
@@ -348,34 +398,34 @@ describe('experiments table canvas in headless Chromium', { skip: chromiumSkipRe
       };
       step();
     })`);
-    const busy = await page.evaluate<(string | null)[]>('window.__busy');
-    assert.equal(busy[0], 'null', 'not busy before the scroll');
-    // While it scrolls, the DOM rows are not rendered (the tiles show the rows) and the grid is busy.
-    assert.ok(
-      busy.slice(1).some((b) => b === 'true hidden'),
-      `aria-busy and rows hidden while scrolling: ${JSON.stringify(busy)}`,
-    );
-    assert.ok(!busy.includes('null hidden'), `rows hidden only while busy: ${JSON.stringify(busy)}`);
-    await until(page, '!document.querySelector(".grid").hasAttribute("aria-busy")');
-    assert.equal(
-      await page.evaluate(`document.querySelector('.grid-body').classList.contains('scrolling')`),
-      false,
-      'rows rendered once the scroll stopped',
-    );
-    const settled = await page.evaluate<{ cells: Cell[] }>(DOM_CELLS);
-    assert.ok(settled.cells.length > 50);
+      const busy = await page.evaluate<(string | null)[]>('window.__busy');
+      assert.equal(busy[0], 'null', 'not busy before the scroll');
+      // While it scrolls, the DOM rows are not rendered (the tiles show the rows) and the grid is busy.
+      assert.ok(
+        busy.slice(1).some((b) => b === 'true hidden'),
+        `aria-busy and rows hidden while scrolling: ${JSON.stringify(busy)}`,
+      );
+      assert.ok(!busy.includes('null hidden'), `rows hidden only while busy: ${JSON.stringify(busy)}`);
+      await until(page, '!document.querySelector(".grid").hasAttribute("aria-busy")');
+      assert.equal(
+        await page.evaluate(`document.querySelector('.grid-body').classList.contains('scrolling')`),
+        false,
+        'rows rendered once the scroll stopped',
+      );
+      const settled = await page.evaluate<{ cells: Cell[] }>(DOM_CELLS);
+      assert.ok(settled.cells.length > 50);
 
-    // A row holding the focus stays rendered while the grid scrolls, and keeps it; once its row is reused
-    // for another run, the grid takes the focus.
-    await scrollTo(page, 0, 0);
-    const focused = await page.evaluate<string>(`(() => {
+      // A row holding the focus stays rendered while the grid scrolls, and keeps it; once its row is reused
+      // for another run, the grid takes the focus.
+      await scrollTo(page, 0, 0);
+      const focused = await page.evaluate<string>(`(() => {
       const header = document.querySelector('.grid-header').getBoundingClientRect().bottom;
       const rows = [...document.querySelectorAll('.row.run')].filter((r) => r.getBoundingClientRect().top > header + 40);
       rows.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
       rows[0].querySelector('.row-check').focus();
       return rows[0].getAttribute('aria-rowindex');
     })()`);
-    const during = await page.evaluate<string[]>(`new Promise((resolve) => {
+      const during = await page.evaluate<string[]>(`new Promise((resolve) => {
       const grid = document.querySelector('.grid');
       grid.scrollTop += 30;
       requestAnimationFrame(() => setTimeout(() => {
@@ -388,21 +438,21 @@ describe('experiments table canvas in headless Chromium', { skip: chromiumSkipRe
         ]);
       }));
     })`);
-    assert.deepEqual(during, ['scrolling', focused, 'visible', 'hidden']);
-    await until(page, SETTLED);
-    assert.equal(
-      await page.evaluate(`document.activeElement.closest('.row')?.getAttribute('aria-rowindex')`),
-      focused,
-    );
-    await scrollTo(page, 0, 3000);
-    assert.equal(await page.evaluate(`document.activeElement.className`), 'grid');
-    await scrollTo(page, 0, 0);
+      assert.deepEqual(during, ['scrolling', focused, 'visible', 'hidden']);
+      await until(page, SETTLED);
+      assert.equal(
+        await page.evaluate(`document.activeElement.closest('.row')?.getAttribute('aria-rowindex')`),
+        focused,
+      );
+      await scrollTo(page, 0, 3000);
+      assert.equal(await page.evaluate(`document.activeElement.className`), 'grid');
+      await scrollTo(page, 0, 0);
 
-    // A click on a row while its contents are not rendered (mid-scroll) goes to what the canvas shows at
-    // that place: the selection box there selects the run, the star there stars it.
-    /** Scrolls by 30 px and, while the rows' contents are not rendered, clicks `dx` px into the view's left. */
-    const midScrollClick = (dx: number): Promise<{ target: string; row: string }> =>
-      page.evaluate(`new Promise((resolve) => {
+      // A click on a row while its contents are not rendered (mid-scroll) goes to what the canvas shows at
+      // that place: the selection box there selects the run, the star there stars it.
+      /** Scrolls by 30 px and, while the rows' contents are not rendered, clicks `dx` px into the view's left. */
+      const midScrollClick = (dx: number): Promise<{ target: string; row: string }> =>
+        page.evaluate(`new Promise((resolve) => {
         const grid = document.querySelector('.grid');
         grid.scrollTop += 30;
         requestAnimationFrame(() => setTimeout(() => {
@@ -414,40 +464,40 @@ describe('experiments table canvas in headless Chromium', { skip: chromiumSkipRe
           resolve({ target: target.className, row });
         }));
       })`);
-    const boxClick = await midScrollClick(12);
-    await until(page, SETTLED);
-    const starClick = await midScrollClick(40);
-    await until(page, SETTLED);
-    for (const click of [boxClick, starClick]) {
-      assert.match(
-        click.target,
-        /^row run/,
-        'the click lands on the row while its contents are not rendered',
+      const boxClick = await midScrollClick(12);
+      await until(page, SETTLED);
+      const starClick = await midScrollClick(40);
+      await until(page, SETTLED);
+      for (const click of [boxClick, starClick]) {
+        assert.match(
+          click.target,
+          /^row run/,
+          'the click lands on the row while its contents are not rendered',
+        );
+      }
+      const [boxRow, starRow] = [boxClick.row, starClick.row];
+      await until(
+        page,
+        `document.querySelector('.row.run[aria-rowindex="${boxRow}"]').classList.contains('selected')`,
       );
-    }
-    const [boxRow, starRow] = [boxClick.row, starClick.row];
-    await until(
-      page,
-      `document.querySelector('.row.run[aria-rowindex="${boxRow}"]').classList.contains('selected')`,
-    );
-    await until(
-      page,
-      `document.querySelector('.row.run[aria-rowindex="${starRow}"] .cell.star').textContent === '★'`,
-    );
-    await page.locator(`.row.run[aria-rowindex="${boxRow}"] .row-check`).uncheck();
-    await page.locator(`.row.run[aria-rowindex="${starRow}"] .cell.star`).click();
-    await until(
-      page,
-      `document.querySelector('.row.run[aria-rowindex="${starRow}"] .cell.star').textContent === '☆'`,
-    );
+      await until(
+        page,
+        `document.querySelector('.row.run[aria-rowindex="${starRow}"] .cell.star').textContent === '★'`,
+      );
+      await page.locator(`.row.run[aria-rowindex="${boxRow}"] .row-check`).uncheck();
+      await page.locator(`.row.run[aria-rowindex="${starRow}"] .cell.star`).click();
+      await until(
+        page,
+        `document.querySelector('.row.run[aria-rowindex="${starRow}"] .cell.star').textContent === '☆'`,
+      );
 
-    // A selected row's band in the free part is the theme's selection colour, read again when it changes.
-    await drawWhole(page, '--vscode-list-activeSelectionBackground', 'rgb(0, 96, 192)');
-    await page.locator('.row.run').first().locator('.row-check').check();
-    const band = async (): Promise<number[]> => {
-      await until(page, 'document.querySelector(".row.run.selected") !== null');
-      await drawWhole(page, '--xlens-test-theme', String(++themeChanges));
-      return page.evaluate<number[]>(`(() => {
+      // A selected row's band in the free part is the theme's selection colour, read again when it changes.
+      await drawWhole(page, '--vscode-list-activeSelectionBackground', 'rgb(0, 96, 192)');
+      await page.locator('.row.run').first().locator('.row-check').check();
+      const band = async (): Promise<number[]> => {
+        await until(page, 'document.querySelector(".row.run.selected") !== null');
+        await drawWhole(page, '--xlens-test-theme', String(++themeChanges));
+        return page.evaluate<number[]>(`(() => {
         // Near the right end of the view, at the top of the selected row, clear of any text.
         const row = document.querySelector('.row.run.selected').getBoundingClientRect();
         const px = document.querySelector('.grid').getBoundingClientRect().right - 30, py = row.top + 2;
@@ -466,25 +516,25 @@ describe('experiments table canvas in headless Chromium', { skip: chromiumSkipRe
         context.drawImage(canvas, 0, 0);
         return [...context.getImageData(x, y, 1, 1).data];
       })()`);
-    };
-    assert.deepEqual(await band(), [0, 96, 192, 255]);
-    await drawWhole(page, '--vscode-list-activeSelectionBackground', 'rgb(200, 10, 20)');
-    assert.deepEqual(await band(), [200, 10, 20, 255]);
+      };
+      assert.deepEqual(await band(), [0, 96, 192, 255]);
+      await drawWhole(page, '--vscode-list-activeSelectionBackground', 'rgb(200, 10, 20)');
+      assert.deepEqual(await band(), [200, 10, 20, 255]);
 
-    // The pinned part as its tiles draw it (the DOM rows not rendered, as while the grid scrolls) is, at
-    // points clear of any text, the DOM rows' pinned part: the selection box filled and bordered, checked or
-    // not, the band of a selected row, the editor's background, the pinned part's border.
-    for (const [name, value] of [
-      ['--vscode-checkbox-background', 'rgb(250, 240, 10)'],
-      ['--vscode-checkbox-selectBackground', 'rgb(0, 200, 0)'],
-      ['--vscode-checkbox-border', 'rgb(120, 0, 160)'],
-      ['--vscode-editor-background', 'rgb(20, 30, 40)'],
-      ['--vscode-panel-border', 'rgb(255, 128, 0)'],
-      ['--vscode-list-activeSelectionBackground', 'rgba(90, 120, 200, 0.5)'],
-    ]) {
-      await drawWhole(page, name, value);
-    }
-    const points = await page.evaluate<{ x: number; y: number; what: string }[]>(`(() => {
+      // The pinned part as its tiles draw it (the DOM rows not rendered, as while the grid scrolls) is, at
+      // points clear of any text, the DOM rows' pinned part: the selection box filled and bordered, checked or
+      // not, the band of a selected row, the editor's background, the pinned part's border.
+      for (const [name, value] of [
+        ['--vscode-checkbox-background', 'rgb(250, 240, 10)'],
+        ['--vscode-checkbox-selectBackground', 'rgb(0, 200, 0)'],
+        ['--vscode-checkbox-border', 'rgb(120, 0, 160)'],
+        ['--vscode-editor-background', 'rgb(20, 30, 40)'],
+        ['--vscode-panel-border', 'rgb(255, 128, 0)'],
+        ['--vscode-list-activeSelectionBackground', 'rgba(90, 120, 200, 0.5)'],
+      ]) {
+        await drawWhole(page, name, value);
+      }
+      const points = await page.evaluate<{ x: number; y: number; what: string }[]>(`(() => {
       const selected = document.querySelector('.row.run.selected');
       const plain = [...document.querySelectorAll('.row.run:not(.selected)')].find((row) => {
         const top = row.getBoundingClientRect().top;
@@ -505,36 +555,39 @@ describe('experiments table canvas in headless Chromium', { skip: chromiumSkipRe
       }
       return points;
     })()`);
-    const pixels = async (): Promise<string[]> => {
-      const out: string[] = [];
-      for (const point of points) {
-        const png = await page.screenshot({
-          clip: { x: Math.floor(point.x), y: Math.floor(point.y), width: 1, height: 1 },
-        });
-        const rgba = await page.evaluate<number[]>(`(async () => {
+      const pixels = async (): Promise<string[]> => {
+        const out: string[] = [];
+        for (const point of points) {
+          const png = await page.screenshot({
+            clip: { x: Math.floor(point.x), y: Math.floor(point.y), width: 1, height: 1 },
+          });
+          const rgba = await page.evaluate<number[]>(`(async () => {
           const bytes = Uint8Array.from(atob(${JSON.stringify(png.toString('base64'))}), (c) => c.charCodeAt(0));
           const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
           const context = new OffscreenCanvas(1, 1).getContext('2d');
           context.drawImage(bitmap, 0, 0);
           return [...context.getImageData(0, 0, 1, 1).data];
         })()`);
-        out.push(`${point.what}: ${rgba.map((c) => Math.round(c / 4)).join(',')}`);
-      }
-      return out;
-    };
-    const fromDom = await pixels();
-    await page.evaluate(`document.activeElement.blur()`);
-    await page.evaluate(`document.querySelector('.grid-body').classList.add('scrolling')`);
-    await page.evaluate(NEXT_FRAMES);
-    const fromTiles = await pixels();
-    await page.evaluate(`document.querySelector('.grid-body').classList.remove('scrolling')`);
-    assert.deepEqual(fromTiles, fromDom);
-    assert.equal(
-      new Set(fromDom).size,
-      fromDom.length,
-      `every point tells its part apart: ${fromDom.join('; ')}`,
-    );
-    assert.deepEqual(await h.viewErrors(), []);
-    await page.context().close();
-  });
+          out.push(`${point.what}: ${rgba.map((c) => Math.round(c / 4)).join(',')}`);
+        }
+        return out;
+      };
+      const fromDom = await pixels();
+      await page.evaluate(`document.activeElement.blur()`);
+      await page.evaluate(`document.querySelector('.grid-body').classList.add('scrolling')`);
+      await page.evaluate(NEXT_FRAMES);
+      const fromTiles = await pixels();
+      await page.evaluate(`document.querySelector('.grid-body').classList.remove('scrolling')`);
+      assert.deepEqual(fromTiles, fromDom);
+      assert.equal(
+        new Set(fromDom).size,
+        fromDom.length,
+        `every point tells its part apart: ${fromDom.join('; ')}`,
+      );
+      assert.deepEqual(await h.viewErrors(), []);
+      // The policy lets the page start its tile worker (worker-src blob:), and nothing else broke.
+      assert.deepEqual(h.problems, { console: [], page: [], dialogs: [], requests: [], csp: [] });
+      await page.context().close();
+    });
+  }
 });

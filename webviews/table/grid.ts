@@ -83,13 +83,7 @@ export class Grid {
   ) {
     this.header = new GridHeader(model, handlers);
     this.drawer = new RowDrawer(model, this.layout, (id) => handlers.isSelected(id));
-    this.painter = new CellPainter(
-      model,
-      (item) => HEADER_HEIGHT + item * ROW_HEIGHT,
-      ROW_HEIGHT,
-      HEADER_HEIGHT,
-      (id) => handlers.isSelected(id),
-    );
+    this.painter = new CellPainter(model, ROW_HEIGHT, HEADER_HEIGHT, (id) => handlers.isSelected(id));
     // The groups' rows over the run rows' box (which lets the pointer through only where a group is).
     this.canvas.append(this.header.element, this.painter.element, this.body, this.groups);
     this.element.append(this.canvas);
@@ -440,6 +434,7 @@ export class Grid {
     cancelAnimationFrame(this.frame);
     cancelAnimationFrame(this.settleFrame);
     cancelAnimationFrame(this.paintFrame);
+    this.painter.dispose();
     this.cleanups.forEach((cleanup) => cleanup());
   }
 }

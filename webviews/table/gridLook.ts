@@ -40,13 +40,16 @@ export interface Look {
   };
 }
 
-/** Reads the theme's look and fits texts to cells, measuring with a canvas of its own. */
+/**
+ * Reads the theme's look and fits texts to cells, measuring with a canvas of its own (an `OffscreenCanvas`:
+ * the tile worker fits texts with one too, and {@link read} is for the page only).
+ */
 export class TextLook {
-  private readonly measure: CanvasRenderingContext2D;
+  private readonly measure: OffscreenCanvasRenderingContext2D;
   private readonly fits = new Map<string, string>();
 
   constructor() {
-    const measure = document.createElement('canvas').getContext('2d');
+    const measure = new OffscreenCanvas(1, 1).getContext('2d');
     if (measure === null) {
       throw new Error('The experiments table needs a 2D canvas.');
     }

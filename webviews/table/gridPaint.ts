@@ -15,36 +15,44 @@
  * frame, drawn or not (about 60 µs per tile a frame in Chromium's traces), a bitmap only when it is
  * replaced. Commit groups' header rows stay DOM rows and are left blank here.
  *
+ * While the view scrolls steadily, the tiles the next frames will bring into view are drawn ahead by a worker
+ * (tileFarm.ts) on another core; a frame then shows them as they are. A tile not back in time is drawn here.
+ *
  * The DOM rows, when rendered, lie over the tiles and show the same (plus focus, tooltips and the pointer's
  * hover through CSS). Colours, font and the selection box's place are read from the page's CSS (the
  * VS Code theme, gridLook.ts), again when the theme changes.
  */
 import type { DisplayItem, TableModel } from './model';
-import { SELECT_WIDTH, STAR_WIDTH, type RowLayout } from './gridRows';
-import { drawBox, drawStar, drawText } from './gridDraw';
+import type { RowLayout } from './gridRows';
+import { drawTile, tileSize, tileWidth, type TileRow } from './gridDraw';
 import { TextLook, type Look } from './gridLook';
+import { TileFarm } from './tileFarm';
+import {
+  keyTile,
+  LEAD,
+  regionHolds,
+  ScrollTrend,
+  TILE_ROWS,
+  tileKey,
+  tileRegion,
+  type PaintView,
+  type Region,
+  type TileSheet,
+} from './tileRegion';
 
 /** Extra content drawn beyond the view on each side, in px (about the DOM rows' overscan). */
 const MARGIN_X = 120;
 const MARGIN_Y = 96;
 /** A free tile's least width in content px: whole columns up to about two; wider for a wider column. */
 const TILE_WIDTH = 256;
-/** Rows per tile. */
-const TILE_ROWS = 8;
-/** Tiles in the margin (not in view) drawn per frame at most; the rest in the next frames. */
+/** Tiles in the margin (not in view) drawn here per frame at most when no worker draws them. */
 const MARGIN_TILES_PER_FRAME = 4;
 /** Tiles kept aside (hidden) for reuse beyond those in use, per sheet. */
 const SPARE_TILES = 24;
-/** The tile column of the pinned part's sheet. */
-const LEAD = -1;
-
-/** Where the grid is scrolled to and how large its view is, px. */
-export interface PaintView {
-  scrollLeft: number;
-  scrollTop: number;
-  width: number;
-  height: number;
-}
+/** Frames ahead of a steady scroll whose tiles the worker is asked for. */
+const AHEAD_FRAMES = 3;
+/** Tiles asked of the worker per paint at most. */
+const ASK_PER_PAINT = 64;
 
 /**
  * One tile: column `x` of tiles (free columns `tileColumns[x]` up to the next tile's, or {@link LEAD})
@@ -68,7 +76,7 @@ interface Scratch {
  * Draws the run rows in view on canvas tiles placed under the grid's DOM rows. The free cells' tiles are
  * fixed in the grid's content, the pinned part's in a pane sticking to the view's left: a scroll moves
  * them (the browser does that, without drawing), tiles that leave the view are reused for those that
- * enter, and only those are drawn.
+ * enter, and only those are drawn (or shown as the worker drew them ahead).
  */
 export class CellPainter {
   /** The tiles' layer, to be put in the grid's content before the rows. */
@@ -77,14 +85,9 @@ export class CellPainter {
   private readonly leadPane = document.createElement('div');
   private readonly text = new TextLook();
   private look: Look | undefined;
-  private layout: RowLayout = { pinned: [], free: [], leadWidth: 0, width: 0 };
   private items: readonly DisplayItem[] = [];
-  /** The left edge of each free column in content px, and the right edge of the last. */
-  private starts = new Float64Array(1);
-  /** The first free column of each tile column, and the count of free columns after the last. */
-  private tileColumns = new Int32Array(1);
-  /** The width of the free tiles' canvases, px: at least every tile column's. */
-  private tileWidth = TILE_WIDTH;
+  /** The columns as tiles are cut from them; replaced (not changed) with each layout. */
+  private sheet: TileSheet;
   /** The tiles in use by {@link key}, and spare ones (hidden) of each sheet. */
   private readonly tiles = new Map<number, Tile>();
   private readonly spare: Tile[] = [];
@@ -97,23 +100,35 @@ export class CellPainter {
   private readonly dirtyItems = new Set<number>();
   /** Where tiles are drawn, by pixel width (emptied with each layout). */
   private readonly scratch = new Map<number, Scratch>();
+  /** The worker drawing tiles ahead of a scroll; `undefined` when the page cannot run one. */
+  private readonly farm = TileFarm.start();
+  /** Where the scroll goes: the tiles ahead are asked of the worker. */
+  private readonly trend = new ScrollTrend();
 
   constructor(
     private readonly model: TableModel,
-    private readonly rowTop: (item: number) => number,
-    private readonly rowHeight: number,
-    private readonly headerHeight: number,
+    rowHeight: number,
+    headerHeight: number,
     private readonly isSelected: (runId: string) => boolean,
   ) {
     this.element.className = 'grid-paint';
     this.element.setAttribute('aria-hidden', 'true');
     this.leadPane.className = 'lead-pane';
     this.element.append(this.leadPane);
+    this.sheet = {
+      free: [],
+      pinned: [],
+      leadWidth: 0,
+      starts: new Float64Array(1),
+      tileColumns: new Int32Array(1),
+      tileWidth: TILE_WIDTH,
+      rowHeight,
+      headerHeight,
+    };
   }
 
   /** Takes a new layout of the columns and display items; the next {@link paint} draws everything. */
   setLayout(layout: RowLayout, items: readonly DisplayItem[]): void {
-    this.layout = layout;
     this.items = items;
     const count = layout.free.length;
     const starts = new Float64Array(count + 1);
@@ -132,9 +147,16 @@ export class CellPainter {
     });
     starts[count] = x;
     tileColumns.push(count);
-    this.starts = starts;
-    this.tileColumns = Int32Array.from(tileColumns);
-    this.tileWidth = Math.max(widest, x - tileStart);
+    this.sheet = {
+      free: layout.free,
+      pinned: layout.pinned,
+      leadWidth: layout.leadWidth,
+      starts,
+      tileColumns: Int32Array.from(tileColumns),
+      tileWidth: Math.max(widest, x - tileStart),
+      rowHeight: this.sheet.rowHeight,
+      headerHeight: this.sheet.headerHeight,
+    };
     this.leadPane.style.width = `${layout.leadWidth}px`;
     // Every tile is placed again: its place and width come from the layout.
     for (const tile of this.tiles.values()) {
@@ -164,15 +186,25 @@ export class CellPainter {
     if (item === this.hovered) {
       return false;
     }
-    this.dirtyItems.add(this.hovered);
-    this.dirtyItems.add(item);
+    for (const changed of [this.hovered, item]) {
+      this.dirtyItems.add(changed);
+      if (changed >= 0) {
+        this.farm?.forgetRow(Math.floor(changed / TILE_ROWS));
+      }
+    }
     this.hovered = item;
     return true;
   }
 
+  /** Stops the tile worker. */
+  dispose(): void {
+    this.farm?.dispose();
+  }
+
   /**
-   * Draws the tiles that meet `view` and are not drawn yet, and a few of those in the margin around it.
-   * Returns whether margin tiles are left to draw (then call again in the next frame).
+   * Draws the tiles that meet `view` and are not drawn yet, and those in the margin around it: a few here
+   * per frame, or all by the worker. Asks the worker for the tiles the next frames of a steady scroll will
+   * show. Returns whether margin tiles are left to draw (then call again in the next frame).
    */
   paint(view: PaintView): boolean {
     const look = (this.look ??= this.text.read(this.element.parentElement ?? document.body));
@@ -181,26 +213,19 @@ export class CellPainter {
       this.ratio = ratio;
       this.version++;
     }
-    const tileHeight = TILE_ROWS * this.rowHeight;
-    const lead = this.layout.leadWidth;
-    const starts = this.starts;
-    const end = starts[starts.length - 1];
-    const rows = Math.ceil(this.items.length / TILE_ROWS);
-    const rowTile = (y: number): number => Math.floor((y - this.headerHeight) / tileHeight);
-    // Tile columns and rows meeting the view with its margin, and the view itself.
-    const x0 = this.tileAt(view.scrollLeft + lead - MARGIN_X);
-    const x1 = this.tileAt(Math.min(end, view.scrollLeft + view.width + MARGIN_X) - 1);
-    const y0 = Math.max(0, rowTile(view.scrollTop + this.headerHeight - MARGIN_Y));
-    const y1 = Math.min(rows - 1, rowTile(view.scrollTop + view.height + MARGIN_Y - 1));
-    const inX0 = this.tileAt(view.scrollLeft + lead);
-    const inX1 = this.tileAt(Math.min(end, view.scrollLeft + view.width) - 1);
-    const inY0 = Math.max(0, rowTile(view.scrollTop + this.headerHeight));
-    const inY1 = Math.min(rows - 1, rowTile(view.scrollTop + view.height - 1));
+    const farm = this.farm?.alive === true ? this.farm : undefined;
+    farm?.beginPaint();
+    const sheet = this.sheet;
+    const tileHeight = TILE_ROWS * sheet.rowHeight;
+    const starts = sheet.starts;
+    const around = tileRegion(sheet, this.items.length, view, MARGIN_X, MARGIN_Y);
+    const inside = tileRegion(sheet, this.items.length, view, 0, 0);
+    const { x0, x1, y0, y1 } = around;
     let budget = MARGIN_TILES_PER_FRAME;
     /** Tiles newly in use, placed once all are drawn. */
     const placed: Tile[] = [];
     let more = false;
-    const free = x1 >= x0 && end > lead;
+    const free = x1 >= x0;
     for (const [key, tile] of this.tiles) {
       if ((tile.x !== LEAD && (!free || tile.x < x0 || tile.x > x1)) || tile.y < y0 || tile.y > y1) {
         this.tiles.delete(key);
@@ -208,17 +233,33 @@ export class CellPainter {
       }
     }
     for (let y = y0; y <= y1; y++) {
-      for (let x = lead > 0 ? LEAD : x0; x <= x1; x = x === LEAD ? x0 : x + 1) {
+      for (let x = sheet.leadWidth > 0 ? LEAD : x0; x <= x1; x = x === LEAD ? x0 : x + 1) {
         if (x !== LEAD && !free) {
           break;
         }
-        const key = this.key(x, y);
+        const key = tileKey(x, y);
         let tile = this.tiles.get(key);
-        const inView = (x === LEAD || (x >= inX0 && x <= inX1)) && y >= inY0 && y <= inY1;
         const stale = tile === undefined || tile.version !== this.version || this.hasDirtyRow(y);
-        if (!inView && stale) {
-          if (budget === 0) {
-            // Left for a later frame; a tile drawn for an older version is put aside, not shown stale.
+        if (!stale) {
+          continue;
+        }
+        const inView = (x === LEAD || (x >= inside.x0 && x <= inside.x1)) && y >= inside.y0 && y <= inside.y1;
+        const bitmap = farm?.take(key, this.version);
+        if (bitmap === undefined && !inView) {
+          let later = false;
+          if (farm !== undefined && !farm.lost(key, this.version)) {
+            // The worker draws margin tiles: asked now (unless asked already), shown in a later frame.
+            if (!farm.waiting(key, this.version)) {
+              farm.ask(key, this.version, x, y, this.ratio, this.tileRows(x, y));
+            }
+            later = true;
+          } else if (budget === 0) {
+            later = true;
+          } else {
+            budget--;
+          }
+          if (later) {
+            // A tile drawn for an older version is put aside, not shown stale.
             if (tile !== undefined) {
               this.tiles.delete(key);
               (x === LEAD ? this.spareLead : this.spare).push(tile);
@@ -226,22 +267,24 @@ export class CellPainter {
             more = true;
             continue;
           }
-          budget--;
         }
         if (tile === undefined) {
           tile = (x === LEAD ? this.spareLead.pop() : this.spare.pop()) ?? this.newTile(x === LEAD);
           tile.x = x;
           tile.y = y;
-          tile.version = 0;
           placed.push(tile);
           this.tiles.set(key, tile);
         }
-        if (stale) {
-          this.drawTile(look, tile);
+        this.show(look, tile, bitmap);
+        if (bitmap === undefined) {
+          farm?.forget(key);
         }
       }
     }
     this.dirtyItems.clear();
+    if (farm !== undefined) {
+      this.askAhead(farm, look, view, around);
+    }
     for (const pool of [this.spare, this.spareLead]) {
       for (const tile of pool.splice(SPARE_TILES)) {
         tile.canvas.remove();
@@ -251,9 +294,9 @@ export class CellPainter {
     // to date first, so a style write between two tiles would cost a style pass for each.
     for (const tile of placed) {
       const style = tile.canvas.style;
-      const left = tile.x === LEAD ? 0 : starts[this.tileColumns[tile.x]];
-      style.transform = `translate(${left}px, ${this.headerHeight + tile.y * tileHeight}px)`;
-      style.width = `${this.sheetWidth(look, tile.x === LEAD)}px`;
+      const left = tile.x === LEAD ? 0 : starts[sheet.tileColumns[tile.x]];
+      style.transform = `translate(${left}px, ${sheet.headerHeight + tile.y * tileHeight}px)`;
+      style.width = `${tileWidth(sheet, look, tile.x)}px`;
       style.height = `${tileHeight}px`;
       style.visibility = '';
     }
@@ -266,31 +309,37 @@ export class CellPainter {
     return more;
   }
 
-  /** The width of a tile of the pinned part's sheet (with the pinned part's border) or of the free one, px. */
-  private sheetWidth(look: Look, lead: boolean): number {
-    return lead ? this.layout.leadWidth + look.leadBorderWidth : this.tileWidth;
-  }
-
-  /** The key of tile column `x` (or {@link LEAD}) and tile row `y` in {@link tiles}. */
-  private key(x: number, y: number): number {
-    return y * 65536 + x + 1;
-  }
-
-  /** The tile column holding content x (the first left of the first, the last right of the last). */
-  private tileAt(x: number): number {
-    const columns = this.tileColumns;
-    const starts = this.starts;
-    let low = 0;
-    let high = columns.length - 2;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[columns[mid]] <= x) {
-        low = mid;
-      } else {
-        high = mid - 1;
+  /**
+   * Asks the worker for the tiles of the views the next {@link AHEAD_FRAMES} frames will show if the scroll
+   * goes on as its last two steps did (and their margins), nearest first, and forgets the tiles asked or
+   * kept that neither those views nor `around` (this view with its margin) hold.
+   */
+  private askAhead(farm: TileFarm, look: Look, view: PaintView, around: Region): void {
+    const ahead = this.trend
+      .ahead(view, AHEAD_FRAMES, performance.now())
+      .map((next) => tileRegion(this.sheet, this.items.length, next, MARGIN_X, MARGIN_Y));
+    let asks = ASK_PER_PAINT;
+    for (const region of ahead) {
+      for (let y = region.y0; y <= region.y1 && asks > 0; y++) {
+        for (
+          let x = this.sheet.leadWidth > 0 ? LEAD : region.x0;
+          x <= region.x1 && asks > 0;
+          x = x === LEAD ? region.x0 : x + 1
+        ) {
+          const key = tileKey(x, y);
+          if (this.tiles.get(key)?.version === this.version || farm.has(key, this.version)) {
+            continue;
+          }
+          farm.ask(key, this.version, x, y, this.ratio, this.tileRows(x, y));
+          asks--;
+        }
       }
     }
-    return low;
+    farm.keepOnly(this.version, (key) => {
+      const { x, y } = keyTile(key);
+      return regionHolds(around, x, y) || ahead.some((region) => regionHolds(region, x, y));
+    });
+    farm.send(this.version, this.sheet, look);
   }
 
   /** Whether a display item to be drawn again (the hover moved) is in tile row `y`. */
@@ -328,103 +377,56 @@ export class CellPainter {
     return scratch;
   }
 
-  /** Draws `tile` whole: its rows' free cells of its columns, or their pinned part. */
-  private drawTile(look: Look, tile: Tile): void {
-    const ratio = this.ratio;
-    const lead = tile.x === LEAD;
-    const tileHeight = TILE_ROWS * this.rowHeight;
-    const width = Math.ceil(this.sheetWidth(look, lead) * ratio);
-    const height = Math.ceil(tileHeight * ratio);
-    const scratch = this.scratchFor(width, height);
-    const { context } = scratch;
+  /** The data tile (`x`, `y`) is drawn from: per display item a run's row, or `null` for a group's. */
+  private tileRows(x: number, y: number): (TileRow | null)[] {
+    const data = this.model.data;
+    const columns =
+      x === LEAD
+        ? this.sheet.pinned
+        : this.sheet.free.slice(this.sheet.tileColumns[x], this.sheet.tileColumns[x + 1]);
+    const rows: (TileRow | null)[] = [];
+    const last = Math.min(this.items.length, (y + 1) * TILE_ROWS);
+    for (let item = y * TILE_ROWS; item < last; item++) {
+      const display = this.items[item];
+      if (display?.kind !== 'run') {
+        rows.push(null);
+        continue;
+      }
+      const row = display.row;
+      rows.push({
+        selected: this.isSelected(data.runIds[row]),
+        hovered: item === this.hovered,
+        starred: data.starred[row],
+        values: columns.map((shown) => data.values[shown.index][row]),
+      });
+    }
+    return rows;
+  }
+
+  /** Shows `tile` whole for the current version: `bitmap` (the worker's drawing of it), or drawn here. */
+  private show(look: Look, tile: Tile, bitmap: ImageBitmap | undefined): void {
+    const { width, height } = tileSize(this.sheet, look, tile.x, this.ratio);
     if (tile.canvas.width !== width || tile.canvas.height !== height) {
       tile.canvas.width = width;
       tile.canvas.height = height;
     }
     tile.version = this.version;
-    const left = lead ? 0 : this.starts[this.tileColumns[tile.x]];
-    const top = this.headerHeight + tile.y * tileHeight;
-    context.setTransform(ratio, 0, 0, ratio, -left * ratio, -top * ratio);
-    // Set for every tile: a context the browser discarded and restored has lost its state.
-    context.font = look.font;
-    context.textBaseline = 'alphabetic';
-    context.direction = 'ltr';
-    const first = tile.y * TILE_ROWS;
-    const last = Math.min(this.items.length - 1, first + TILE_ROWS - 1);
-    for (let item = first; item <= last; item++) {
-      const display = this.items[item];
-      if (display?.kind !== 'run') {
-        continue;
-      }
-      if (lead) {
-        this.drawLead(look, context, display.row, item);
-      } else {
-        for (let column = this.tileColumns[tile.x]; column < this.tileColumns[tile.x + 1]; column++) {
-          this.drawCell(look, context, display.row, item, column);
-        }
-      }
+    if (bitmap !== undefined) {
+      tile.renderer.transferFromImageBitmap(bitmap);
+      return;
     }
+    const scratch = this.scratchFor(width, height);
+    drawTile(
+      this.text,
+      look,
+      scratch.context,
+      this.sheet,
+      tile.x,
+      tile.y,
+      this.tileRows(tile.x, tile.y),
+      this.ratio,
+    );
     // The scratch canvas is left blank by the move, ready for the next tile.
     tile.renderer.transferFromImageBitmap(scratch.canvas.transferToImageBitmap());
-  }
-
-  /** The row's band colour: selection, hover or none (`''`). */
-  private band(look: Look, selected: boolean, item: number): string {
-    return selected ? look.selectedBackground : item === this.hovered ? look.hoverBackground : '';
-  }
-
-  /** Draws a row's pinned part as the DOM row's `.lead` shows it: box, star and pinned cells. */
-  private drawLead(look: Look, context: OffscreenCanvasRenderingContext2D, row: number, item: number): void {
-    const data = this.model.data;
-    const top = this.rowTop(item);
-    const selected = this.isSelected(data.runIds[row]);
-    const height = this.rowHeight;
-    context.fillStyle = look.leadBackground;
-    context.fillRect(0, top, this.layout.leadWidth + look.leadBorderWidth, height);
-    const band = this.band(look, selected, item);
-    if (band !== '') {
-      context.fillStyle = band;
-      context.fillRect(0, top, this.layout.leadWidth, height);
-    }
-    context.fillStyle = look.leadBorder;
-    context.fillRect(this.layout.leadWidth, top, look.leadBorderWidth, height);
-    drawBox(look, context, top, selected);
-    drawStar(look, context, top, data.starred[row], selected);
-    let left = SELECT_WIDTH + STAR_WIDTH;
-    for (const shown of this.layout.pinned) {
-      drawText(
-        this.text,
-        look,
-        context,
-        shown,
-        data.values[shown.index][row],
-        selected,
-        left,
-        shown.width,
-        top,
-      );
-      left += shown.width;
-    }
-  }
-
-  private drawCell(
-    look: Look,
-    context: OffscreenCanvasRenderingContext2D,
-    row: number,
-    item: number,
-    column: number,
-  ): void {
-    const data = this.model.data;
-    const selected = this.isSelected(data.runIds[row]);
-    const left = this.starts[column];
-    const width = this.starts[column + 1] - left;
-    const top = this.rowTop(item);
-    const band = this.band(look, selected, item);
-    if (band !== '') {
-      context.fillStyle = band;
-      context.fillRect(left, top, width, this.rowHeight);
-    }
-    const shown = this.layout.free[column];
-    drawText(this.text, look, context, shown, data.values[shown.index][row], selected, left, width, top);
   }
 }

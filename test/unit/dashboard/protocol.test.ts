@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MAX_VIEW_ERROR_LENGTH, parseDashboardViewMessage } from '../../../src/protocol/dashboard';
-import { contentSecurityPolicy, renderWebviewHtml } from '../../../src/webview/html';
+import { bundleStartsWorkers, contentSecurityPolicy, renderWebviewHtml } from '../../../src/webview/html';
 
 describe('dashboard protocol: messages from the view are validated', () => {
   it('accepts the three message types with well-formed payloads', () => {
@@ -65,6 +65,30 @@ describe('webview page', () => {
     assert.doesNotMatch(csp, /unsafe-eval/);
     assert.doesNotMatch(csp, /unsafe-inline/);
     assert.match(csp, /connect-src 'none'/);
+    assert.match(csp, /worker-src 'none'/);
+  });
+
+  it('lets only the experiments table start workers, and only from blob: URLs of its own script', () => {
+    assert.equal(bundleStartsWorkers('table'), true);
+    for (const bundle of ['dashboard', 'compare', 'drift', 'report', 'tab1e']) {
+      assert.equal(bundleStartsWorkers(bundle), false, bundle);
+    }
+    const csp = contentSecurityPolicy('https://res', 'abc123', true);
+    assert.match(csp, /worker-src blob:(;|$)/);
+    assert.match(csp, /script-src 'nonce-abc123'(;|$)/);
+    assert.doesNotMatch(csp, /unsafe-eval|unsafe-inline|\*/);
+    const html = renderWebviewHtml({
+      title: 't',
+      scriptUri: 'https://res/t.js',
+      cspSource: 'https://res',
+      nonce: 'n',
+      workers: true,
+    });
+    assert.match(html, /worker-src blob:/);
+    assert.match(
+      renderWebviewHtml({ title: 't', scriptUri: 'https://res/t.js', cspSource: 'https://res', nonce: 'n' }),
+      /worker-src &#39;none&#39;/,
+    );
   });
 
   it('loads the bundle with the nonce and escapes the title', () => {
