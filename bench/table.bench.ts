@@ -61,6 +61,35 @@ const HEADER_HEIGHT = 30;
 const work = mkdtempSync(join(tmpdir(), 'xlens-bench-table-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 
+/**
+ * In the page, before the view's script: counts the tiles the page draws itself (bitmaps it makes) and those
+ * the tile worker drew that it shows, and times the page's handling of the worker's messages, which runs
+ * between frames (outside the frame figure).
+ */
+const TILE_COUNTS = `(() => {
+  const counts = (window.__tiles = { page: 0, worker: 0, messages: 0, messageMs: 0 });
+  const made = new WeakSet();
+  const { transferToImageBitmap } = OffscreenCanvas.prototype;
+  OffscreenCanvas.prototype.transferToImageBitmap = function () {
+    const bitmap = transferToImageBitmap.call(this);
+    made.add(bitmap);
+    return bitmap;
+  };
+  const { transferFromImageBitmap } = ImageBitmapRenderingContext.prototype;
+  ImageBitmapRenderingContext.prototype.transferFromImageBitmap = function (bitmap) {
+    if (made.has(bitmap)) counts.page++; else counts.worker++;
+    return transferFromImageBitmap.call(this, bitmap);
+  };
+  const add = Worker.prototype.addEventListener;
+  Worker.prototype.addEventListener = function (type, listener, options) {
+    if (type !== 'message') return add.call(this, type, listener, options);
+    return add.call(this, type, (event) => {
+      const start = performance.now();
+      try { listener.call(this, event); } finally { counts.messages++; counts.messageMs += performance.now() - start; }
+    }, options);
+  };
+})()`;
+
 /** Builds the snapshot in the page (10 M cells are too many to send through the DevTools protocol). */
 const MAKE_DATA = `(() => {
   const runs = ${RUNS}, params = ${PARAMS}, metrics = ${METRICS};
@@ -177,7 +206,11 @@ async function main(): Promise<void> {
   const bundle = await buildViewBundle('table', work);
   const browser = await launchChromium();
   try {
-    const h = await openWebview(browser, bundle, { dir: work, viewport: { width: 1600, height: 1000 } });
+    const h = await openWebview(browser, bundle, {
+      dir: work,
+      viewport: { width: 1600, height: 1000 },
+      initScript: TILE_COUNTS,
+    });
     const page = h.page;
     // Time every message the view posts.
     await page.evaluate(`(() => {
@@ -303,7 +336,13 @@ async function main(): Promise<void> {
     if (trace) {
       await browser.stopTracing();
     }
+    const tileCounts = () =>
+      page.evaluate<{ page: number; worker: number; messages: number; messageMs: number }>(
+        `(() => { const c = { ...window.__tiles }; Object.assign(window.__tiles, { page: 0, worker: 0, messages: 0, messageMs: 0 }); return c; })()`,
+      );
+    await tileCounts();
     const scroll = await scrollFrames(DRAG_DOWN, DRAG_RIGHT);
+    const dragTiles = await tileCounts();
     const frames = scroll.times;
     // The same measure around a frame that draws a plain (not virtualized) 50-row × 20-column table in view
     // (about the cells a scroll step redraws): from the start of building it to the message after its frame.
@@ -442,6 +481,12 @@ async function main(): Promise<void> {
       '≤16 ms',
       quantile(floors.canvas, 0.95),
       `p95 of the same cells drawn on a 2D canvas`,
+    );
+    const shown = dragTiles.page + dragTiles.worker;
+    console.log(
+      `(drag: ${dragTiles.worker} of ${shown} tiles shown were drawn ahead by the tile worker, ` +
+        `${((100 * dragTiles.worker) / Math.max(1, shown)).toFixed(0)}%; taking its ${dragTiles.messages} messages cost the page ` +
+        `${(dragTiles.messageMs / SCROLL_STEPS).toFixed(2)} ms per frame, between frames)`,
     );
     for (const [kind, measured] of [
       ['wheel', wheel],

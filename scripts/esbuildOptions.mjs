@@ -59,25 +59,36 @@ function workerSourcePlugin(tsconfig) {
         return { path: resolved.path, namespace: 'worker-source' };
       });
       build.onLoad({ filter: /.*/, namespace: 'worker-source' }, async (args) => {
-        const result = await esbuild.build({
-          entryPoints: [args.path],
-          bundle: true,
-          format: 'iife',
-          platform: 'browser',
-          target: build.initialOptions.target ?? 'es2022',
-          minify: build.initialOptions.minify ?? false,
-          tsconfig,
-          write: false,
-          metafile: true,
-          logLevel: 'silent',
-        });
-        return {
-          contents: result.outputFiles[0].text,
-          loader: 'text',
-          watchFiles: Object.keys(result.metafile.inputs).map((input) =>
-            join(build.initialOptions.absWorkingDir ?? process.cwd(), input),
-          ),
-        };
+        const workingDir = build.initialOptions.absWorkingDir ?? process.cwd();
+        try {
+          const result = await esbuild.build({
+            entryPoints: [args.path],
+            bundle: true,
+            format: 'iife',
+            platform: 'browser',
+            target: build.initialOptions.target ?? 'es2022',
+            minify: build.initialOptions.minify ?? false,
+            tsconfig,
+            write: false,
+            metafile: true,
+            absWorkingDir: workingDir,
+            logLevel: 'silent',
+          });
+          return {
+            contents: result.outputFiles[0].text,
+            loader: 'text',
+            warnings: result.warnings,
+            watchFiles: Object.keys(result.metafile.inputs).map((input) => join(workingDir, input)),
+          };
+        } catch (error) {
+          // The worker's own errors, reported by the importing build; a watch rebuilds once the file changes.
+          const failure = /** @type {import('esbuild').BuildFailure} */ (error);
+          return {
+            errors: failure.errors ?? [{ text: String(error) }],
+            warnings: failure.warnings,
+            watchFiles: [args.path],
+          };
+        }
       });
     },
   };

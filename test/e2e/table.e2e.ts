@@ -118,7 +118,7 @@ describe('experiments table in code-server', { timeout: 15 * 60_000 }, () => {
         return undefined;
       });
       assert.deepEqual(
-        policyErrors.filter((text) => /worker/i.test(text)),
+        policyErrors.filter((text) => /worker-src/.test(text)),
         [],
         'no worker refused by a Content Security Policy',
       );

@@ -76,6 +76,15 @@ const SPY = `(() => {
   };
   // A bitmap this page did not make came from the tile worker (drawn with the same code in its own global).
   window.__fromWorker = new Set();
+  // The tiles asked of the worker, as tile rows' top edges in content px (8 rows of 24 px under a 30 px header).
+  window.__asked = [];
+  if (typeof Worker === 'function') {
+    const { postMessage } = Worker.prototype;
+    Worker.prototype.postMessage = function (order, ...rest) {
+      for (const job of order.jobs ?? []) window.__asked.push(30 + job.y * 8 * 24);
+      return postMessage.call(this, order, ...rest);
+    };
+  }
   ImageBitmapRenderingContext.prototype.transferFromImageBitmap = function (bitmap) {
     window.__texts.set(this.canvas, bitmaps.get(bitmap) ?? []);
     if (bitmaps.has(bitmap)) window.__fromWorker.delete(this.canvas); else window.__fromWorker.add(this.canvas);
@@ -83,7 +92,7 @@ const SPY = `(() => {
   };
 })()`;
 
-/** In the page: how many tiles shown (not spare) show a bitmap the tile worker drew. */
+/** In the page: how many tiles shown (not spare, in view or in its margin) show a bitmap the tile worker drew. */
 const WORKER_TILES = `[...document.querySelectorAll('.grid-paint canvas')]
   .filter((c) => c.style.visibility !== 'hidden' && window.__fromWorker.has(c)).length`;
 
@@ -350,7 +359,19 @@ describe('experiments table canvas in headless Chromium', { skip: chromiumSkipRe
       // and are pixel for pixel the tiles drawn here anew.
       await page.mouse.move(5, 5);
       await scrollTo(page, 0, 0);
+      await page.evaluate('window.__asked = []');
       await page.evaluate(steadyScroll(40, 180, 12));
+      // The tiles of the next frames were asked for: rows a frame's step and more below the view and its
+      // 96 px margin (the tiles around a view at rest reach half a view below it: from 0, 900 px).
+      const asked = await page.evaluate<{ below: number; bottom: number }>(`(() => {
+        const grid = document.querySelector('.grid');
+        return { below: Math.max(-1, ...window.__asked), bottom: grid.scrollTop + grid.clientHeight };
+      })()`);
+      assert.equal(
+        asked.below > asked.bottom + 96 + 180,
+        workers,
+        `tiles asked of the worker reach ${asked.below} px, the view ends at ${asked.bottom} px`,
+      );
       await check('after a steady scroll down and right', true, true);
       await page.evaluate(steadyScroll(-30, -150, 10));
       await check('after a steady scroll up and left', true, true);

@@ -214,7 +214,6 @@ export class CellPainter {
       this.version++;
     }
     const farm = this.farm?.alive === true ? this.farm : undefined;
-    farm?.beginPaint();
     const sheet = this.sheet;
     const tileHeight = TILE_ROWS * sheet.rowHeight;
     const starts = sheet.starts;
@@ -316,8 +315,12 @@ export class CellPainter {
    */
   private askAhead(farm: TileFarm, look: Look, view: PaintView, around: Region): void {
     const ahead = this.trend
-      .ahead(view, AHEAD_FRAMES, performance.now())
+      .ahead(view, AHEAD_FRAMES, Number(document.timeline.currentTime ?? performance.now()))
       .map((next) => tileRegion(this.sheet, this.items.length, next, MARGIN_X, MARGIN_Y));
+    if (ahead.length === 0) {
+      // At rest: the tiles around the view, for the first frames of the next scroll (which way is not known).
+      ahead.push(tileRegion(this.sheet, this.items.length, view, TILE_WIDTH, view.height / 2));
+    }
     let asks = ASK_PER_PAINT;
     for (const region of ahead) {
       for (let y = region.y0; y <= region.y1 && asks > 0; y++) {

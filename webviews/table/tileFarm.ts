@@ -16,16 +16,19 @@ import type { TileRow } from './gridDraw';
 import type { TileDrawn, TileJob, TileOrder } from './tileJobs';
 import { keyTile, type TileSheet } from './tileRegion';
 
-/** Paints after which a tile asked for and not back counts as lost (the page draws it), paints. */
-const PATIENCE = 30;
-/** Tiles back from the worker kept until shown, at most (each about 200 KB at one device px per CSS px). */
-const READY_TILES = 160;
+/** Time after which a tile asked for and not back counts as lost (the page draws it), ms. */
+const PATIENCE_MS = 1000;
+/**
+ * Device pixels of the tiles back from the worker kept until shown, at most: 160 tiles of 256 × 192 px
+ * (about 31 MB) at one device px per CSS px, a quarter of that at two.
+ */
+const READY_PIXELS = 160 * 256 * 192;
 
 interface Asked {
   id: number;
   version: number;
-  /** The paint it was asked in ({@link TileFarm.beginPaint}'s count). */
-  paint: number;
+  /** When it was asked, ms (`performance.now()`). */
+  at: number;
 }
 
 interface Ready {
@@ -40,11 +43,11 @@ export class TileFarm {
   private jobs: TileJob[] = [];
   private dropped: number[] = [];
   private nextId = 1;
-  private paints = 0;
+  /** The device pixels of the bitmaps in {@link ready}. */
+  private readyPixels = 0;
   /** The sheet and look the worker has (by identity): sent again when they are replaced. */
   private sentSheet: TileSheet | undefined;
   private sentLook: Look | undefined;
-  private url: string | undefined;
   private failed = false;
 
   /** Starts the worker; `undefined` when this page cannot run it (then the page draws every tile). */
@@ -54,18 +57,17 @@ export class TileFarm {
     }
     const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
     try {
-      return new TileFarm(new Worker(url, { name: 'experiments table tiles' }), url);
+      return new TileFarm(new Worker(url, { name: 'experiments table tiles' }));
     } catch {
-      URL.revokeObjectURL(url);
       return undefined;
+    } finally {
+      // The worker's script is the blob the URL named when the worker was made (the URL parser keeps a
+      // blob URL's entry, HTML Living Standard, "Dedicated workers"): the URL is not needed after.
+      URL.revokeObjectURL(url);
     }
   }
 
-  private constructor(
-    private readonly worker: Worker,
-    url: string,
-  ) {
-    this.url = url;
+  private constructor(private readonly worker: Worker) {
     worker.addEventListener('message', (event: MessageEvent<TileDrawn>) => this.receive(event.data));
     worker.addEventListener('error', (event) => {
       event.preventDefault();
@@ -79,11 +81,6 @@ export class TileFarm {
     return !this.failed;
   }
 
-  /** Counts a paint: tiles asked {@link PATIENCE} paints ago and not back count as lost. */
-  beginPaint(): void {
-    this.paints++;
-  }
-
   /** The bitmap of tile `key` drawn for `version`, taken out of the farm (the caller shows or closes it). */
   take(key: number, version: number): ImageBitmap | undefined {
     const ready = this.ready.get(key);
@@ -91,6 +88,7 @@ export class TileFarm {
       return undefined;
     }
     this.ready.delete(key);
+    this.readyPixels -= ready.bitmap.width * ready.bitmap.height;
     return ready.bitmap;
   }
 
@@ -99,23 +97,23 @@ export class TileFarm {
     return this.ready.get(key)?.version === version || this.waiting(key, version);
   }
 
-  /** Whether tile `key` of `version` is asked and not back, asked at most {@link PATIENCE} paints ago. */
+  /** Whether tile `key` of `version` is asked and not back, asked at most {@link PATIENCE_MS} ago. */
   waiting(key: number, version: number): boolean {
     const asked = this.asked.get(key);
-    return asked !== undefined && asked.version === version && this.paints - asked.paint <= PATIENCE;
+    return asked !== undefined && asked.version === version && performance.now() - asked.at <= PATIENCE_MS;
   }
 
-  /** Whether tile `key` of `version` was asked more than {@link PATIENCE} paints ago and is not back. */
+  /** Whether tile `key` of `version` was asked more than {@link PATIENCE_MS} ago and is not back. */
   lost(key: number, version: number): boolean {
     const asked = this.asked.get(key);
-    return asked !== undefined && asked.version === version && this.paints - asked.paint > PATIENCE;
+    return asked !== undefined && asked.version === version && performance.now() - asked.at > PATIENCE_MS;
   }
 
   /** Asks for tile (`x`, `y`) of `version` with key `key`, drawn from `rows`; sent by {@link send}. */
   ask(key: number, version: number, x: number, y: number, ratio: number, rows: (TileRow | null)[]): void {
     this.forget(key);
     const id = this.nextId++;
-    this.asked.set(key, { id, version, paint: this.paints });
+    this.asked.set(key, { id, version, at: performance.now() });
     this.jobs.push({ key, id, x, y, ratio, rows });
   }
 
@@ -129,6 +127,7 @@ export class TileFarm {
     const ready = this.ready.get(key);
     if (ready !== undefined) {
       this.ready.delete(key);
+      this.readyPixels -= ready.bitmap.width * ready.bitmap.height;
       ready.bitmap.close();
     }
   }
@@ -185,7 +184,6 @@ export class TileFarm {
   }
 
   private receive(drawn: TileDrawn): void {
-    this.revoke();
     const asked = this.asked.get(drawn.key);
     if (asked === undefined || asked.id !== drawn.id || this.failed) {
       drawn.bitmap?.close();
@@ -198,31 +196,26 @@ export class TileFarm {
       return;
     }
     this.ready.set(drawn.key, { version: asked.version, bitmap: drawn.bitmap });
-    if (this.ready.size > READY_TILES) {
-      // The oldest first (a Map keeps insertion order): the nearest tiles are asked for first.
-      const [oldest] = this.ready.keys();
-      this.forget(oldest);
+    this.readyPixels += drawn.bitmap.width * drawn.bitmap.height;
+    // Over the cap, the oldest go first (a Map keeps insertion order); never the one just back.
+    for (const key of this.ready.keys()) {
+      if (this.readyPixels <= READY_PIXELS || key === drawn.key) {
+        break;
+      }
+      this.forget(key);
     }
   }
 
   private fail(): void {
     this.failed = true;
-    this.revoke();
     this.worker.terminate();
     for (const ready of this.ready.values()) {
       ready.bitmap.close();
     }
     this.ready.clear();
+    this.readyPixels = 0;
     this.asked.clear();
     this.jobs = [];
     this.dropped = [];
-  }
-
-  /** The worker's script URL is revoked once the worker runs (or failed). */
-  private revoke(): void {
-    if (this.url !== undefined) {
-      URL.revokeObjectURL(this.url);
-      this.url = undefined;
-    }
   }
 }

@@ -107,21 +107,34 @@ function tileAt(sheet: TileSheet, x: number): number {
 /** The last scroll steps between paints, and where they take the view next. */
 export class ScrollTrend {
   private last: PaintView | undefined;
+  private lastFrame = NaN;
   private steps: { dx: number; dy: number; at: number }[] = [];
 
   /**
-   * Notes the view of a paint at `now` (ms) and returns the views of the next `frames` frames if the scroll
-   * goes on as its last two steps did on average (a scrollbar drag that moves right every other frame
-   * moves half as far each frame); none when the view has not moved within {@link STEADY_MS}.
+   * Notes the view of a paint in the animation frame of time `frame` (ms; paints of one frame share it) and
+   * returns the views of the next `frames` frames if the scroll goes on as its last two steps did on
+   * average (a scrollbar drag that moves right every other frame moves half as far each frame). None when
+   * the view did not move: a paint of the same view in a later frame ends the trend (the scroll stopped or
+   * paused), and so does a jump (a step of more than twice the view, as a key or a link scrolls); steps
+   * older than {@link STEADY_MS} are forgotten.
    */
-  ahead(view: PaintView, frames: number, now: number): PaintView[] {
+  ahead(view: PaintView, frames: number, frame: number): PaintView[] {
     const last = this.last;
-    if (last !== undefined && (last.scrollTop !== view.scrollTop || last.scrollLeft !== view.scrollLeft)) {
-      const step = { dx: view.scrollLeft - last.scrollLeft, dy: view.scrollTop - last.scrollTop, at: now };
-      this.steps = [...this.steps.slice(-1), step];
+    const moved =
+      last !== undefined && (last.scrollTop !== view.scrollTop || last.scrollLeft !== view.scrollLeft);
+    if (moved) {
+      const dx = view.scrollLeft - last.scrollLeft;
+      const dy = view.scrollTop - last.scrollTop;
+      const jump = Math.abs(dx) > 2 * view.width || Math.abs(dy) > 2 * view.height;
+      this.steps = jump
+        ? []
+        : [...this.steps.filter((step) => frame - step.at <= STEADY_MS).slice(-1), { dx, dy, at: frame }];
+    } else if (frame !== this.lastFrame) {
+      this.steps = [];
     }
     this.last = view;
-    if (this.steps.length === 0 || now - this.steps[this.steps.length - 1].at > STEADY_MS) {
+    this.lastFrame = frame;
+    if (this.steps.length === 0) {
       return [];
     }
     const dx = this.steps.reduce((sum, step) => sum + step.dx, 0) / this.steps.length;

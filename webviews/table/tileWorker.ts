@@ -72,6 +72,10 @@ function draw(job: TileJob): void {
     const id = `${width}x${height}`;
     let context = canvases.get(id);
     if (context === undefined) {
+      if (canvases.size >= 4) {
+        // Sizes of an older pixel ratio or layout.
+        canvases.clear();
+      }
       const made = new OffscreenCanvas(width, height).getContext('2d');
       if (made === null) {
         throw new Error('The tile worker needs a 2D OffscreenCanvas.');

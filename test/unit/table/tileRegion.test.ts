@@ -61,11 +61,19 @@ describe('table tile regions', () => {
 });
 
 describe('scroll trend', () => {
-  it('says nothing before a step, or once the last step is older than 100 ms', () => {
+  it('says nothing before a step; a paint of the same view in a later frame ends the trend', () => {
     const trend = new ScrollTrend();
     assert.deepEqual(trend.ahead(view(0, 0), 3, 0), []);
     assert.equal(trend.ahead(view(0, 480), 3, 16).length, 3);
-    assert.deepEqual(trend.ahead(view(0, 480), 3, 200), []);
+    // Another paint in the same frame (a hover, tiles left for later) keeps the trend.
+    assert.equal(trend.ahead(view(0, 480), 3, 16).length, 3);
+    // The first frame without a move: the scroll stopped.
+    assert.deepEqual(trend.ahead(view(0, 480), 3, 33), []);
+    // The next move starts a new trend of its own step only.
+    assert.deepEqual(
+      trend.ahead(view(0, 580), 1, 50).map((v) => v.scrollTop),
+      [680],
+    );
   });
 
   it('goes on as the last two steps did on average', () => {
@@ -81,10 +89,22 @@ describe('scroll trend', () => {
         [600, 1920],
       ],
     );
-    // Repeated paints of one view (a hover) are not steps.
+  });
+
+  it('forgets steps older than 100 ms, and a jump of more than twice the view', () => {
+    const trend = new ScrollTrend();
+    trend.ahead(view(0, 0), 1, 0);
+    trend.ahead(view(0, 100), 1, 16);
+    // 200 ms later, a step of 300: the old step of 100 is not averaged in.
     assert.deepEqual(
-      trend.ahead(view(300, 960), 1, 40).map((v) => v.scrollTop),
-      [1440],
+      trend.ahead(view(0, 400), 1, 216).map((v) => v.scrollTop),
+      [700],
+    );
+    // A jump (End, a link to a row) says nothing of the next frames.
+    assert.deepEqual(trend.ahead(view(0, 5000), 1, 233), []);
+    assert.deepEqual(
+      trend.ahead(view(0, 5100), 1, 250).map((v) => v.scrollTop),
+      [5200],
     );
   });
 });
