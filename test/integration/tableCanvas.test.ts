@@ -92,6 +92,17 @@ const SPY = `(() => {
   };
 })()`;
 
+/** In the page, before the view's script: keeps the media query lists the page makes, to notify them. */
+const WATCH_MEDIA = `(() => {
+  const { matchMedia } = window;
+  window.__mediaQueries = [];
+  window.matchMedia = (query) => {
+    const list = matchMedia.call(window, query);
+    window.__mediaQueries.push(list);
+    return list;
+  };
+})();`;
+
 /** In the page: how many tiles shown (not spare, in view or in its margin) show a bitmap the tile worker drew. */
 const WORKER_TILES = `[...document.querySelectorAll('.grid-paint canvas')]
   .filter((c) => c.style.visibility !== 'hidden' && window.__fromWorker.has(c)).length`;
@@ -218,7 +229,7 @@ describe('experiments table canvas in headless Chromium', { skip: chromiumSkipRe
       const h = await openWebview<TableHostMessage>(browser, bundle, {
         dir,
         viewport: { width: 1000, height: 600 },
-        initScript: workers ? undefined : 'delete window.Worker;',
+        initScript: (workers ? '' : 'delete window.Worker;') + WATCH_MEDIA,
       });
       const page = h.page;
       await page.evaluate(SPY);
@@ -604,6 +615,26 @@ describe('experiments table canvas in headless Chromium', { skip: chromiumSkipRe
         new Set(fromDom).size,
         fromDom.length,
         `every point tells its part apart: ${fromDom.join('; ')}`,
+      );
+      // A zoom (two device px per CSS px): the tiles in view are drawn again at the new density, sharp,
+      // without a scroll.
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Emulation.setDeviceMetricsOverride', {
+        width: 1000,
+        height: 600,
+        deviceScaleFactor: 2,
+        mobile: false,
+      });
+      await until(page, 'window.devicePixelRatio === 2');
+      // Chromium's emulation changes the ratio without telling the page's resolution queries, as a move to
+      // another screen does: the queries the page watches are told here.
+      await page.evaluate(`window.__mediaQueries
+        .filter((list) => list.media.includes('resolution'))
+        .forEach((list) => list.dispatchEvent(new Event('change')))`);
+      await until(
+        page,
+        `[...document.querySelectorAll('.grid-paint canvas')].filter((c) => c.style.visibility !== 'hidden')
+          .every((c) => c.width === 2 * Math.round(c.getBoundingClientRect().width))`,
       );
       assert.deepEqual(await h.viewErrors(), []);
       // The policy lets the page start its tile worker (worker-src blob:), and nothing else broke.

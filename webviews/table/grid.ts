@@ -16,6 +16,7 @@
  */
 import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
 import { GridHeader, type HeaderHandlers } from './gridHeader';
+import { watchLook } from './gridLook';
 import { CellPainter } from './gridPaint';
 import {
   RowDrawer,
@@ -125,14 +126,15 @@ export class Grid {
   /** Starts observing the scroll container (call once it is in the document). */
   mount(): void {
     this.cleanups.push(this.rows._didMount(), this.columns._didMount());
-    // The theme is CSS variables on <html> and classes on <body>: read the canvas's colours again on change.
-    const theme = new MutationObserver(() => {
-      this.painter.restyle();
-      this.paintSoon();
-    });
-    theme.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
-    theme.observe(document.body, { attributes: true, attributeFilter: ['class'] });
-    this.cleanups.push(() => theme.disconnect());
+    this.cleanups.push(
+      watchLook(
+        () => {
+          this.painter.restyle();
+          this.paintSoon();
+        },
+        () => this.paintSoon(),
+      ),
+    );
     this.rows._willUpdate();
     this.columns._willUpdate();
   }

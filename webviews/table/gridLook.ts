@@ -215,3 +215,27 @@ export class TextLook {
     };
   }
 }
+
+/**
+ * Calls `onTheme` when the theme changes (CSS variables on `<html>`, classes on `<body>`) and `onDensity`
+ * when the device pixel ratio does (a zoom, a screen of another density: tiles are drawn again, sharp,
+ * without waiting for a scroll). Returns what stops watching.
+ */
+export function watchLook(onTheme: () => void, onDensity: () => void): () => void {
+  const theme = new MutationObserver(onTheme);
+  theme.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+  theme.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  // The query matches the density it was made for until that changes; then one for the new density.
+  let density = matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`);
+  const onChange = (): void => {
+    density.removeEventListener('change', onChange);
+    density = matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`);
+    density.addEventListener('change', onChange);
+    onDensity();
+  };
+  density.addEventListener('change', onChange);
+  return () => {
+    theme.disconnect();
+    density.removeEventListener('change', onChange);
+  };
+}

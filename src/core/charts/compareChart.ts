@@ -245,7 +245,8 @@ export function compareChart(
     { field: 'min', type: 'quantitative' as const, title: 'min', format: '.6~g' },
     { field: 'max', type: 'quantitative' as const, title: 'max', format: '.6~g' },
   ];
-  // A run with one point (a final evaluation metric) has no line: it is drawn as a dot.
+  // A run with one point (a final evaluation metric) has no line: it is drawn as a dot. Whole, even at the
+  // plot's edge (a run's last step, the best value); cut there only when outliers are clipped off the y range.
   const dots = drawn.some((d) => d.length === 1)
     ? [
         {
@@ -253,7 +254,7 @@ export function compareChart(
             { joinaggregate: [{ op: 'count' as const, as: 'points' }], groupby: ['series'] },
             { filter: 'datum.points === 1' },
           ],
-          mark: { type: 'point' as const, filled: true, size: 48, clip: true },
+          mark: { type: 'point' as const, filled: true, size: 48, clip: domain !== undefined },
           encoding: {
             y: { field: 'value', type: 'quantitative' as const, scale },
             opacity: { condition: { ...highlight, value: 1 }, value: 0.15 },

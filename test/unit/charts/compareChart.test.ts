@@ -41,6 +41,14 @@ describe('compare chart', () => {
     const rendered = await renderModel(model);
     assert.deepEqual(rendered.warnings, []);
     assert.equal(markCount(rendered.svg, 'symbol'), 3);
+    // A dot at the plot's edge is drawn whole; cut at the edge only when outliers are clipped off.
+    const dotClip = (clipOutliers: boolean): unknown =>
+      (
+        compareChart('eval/accuracy', runs, { id: 'compare:eval', clipOutliers }).model.spec as {
+          layer: { mark: { type: string; clip?: boolean } }[];
+        }
+      ).layer.find((layer) => layer.mark.type === 'point')?.mark.clip;
+    assert.deepEqual([dotClip(false), dotClip(true)], [false, true]);
     // Series with many points keep their lines only.
     const lines = compareChart('loss', [{ label: 'a', points: run(5, (s) => s) }], { id: 'compare:loss' });
     assert.equal(markCount((await renderModel(lines.model)).svg, 'symbol'), 0);
