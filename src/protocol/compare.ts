@@ -156,8 +156,11 @@ export interface CompareViewMessages extends PageViewMessages {
   'compare/options': CompareOptions;
   /** The user asked for a run's dashboard. */
   'compare/openDashboard': { runId: string };
-  /** A snapshot's charts are drawn (the editor tests wait for it). */
-  'compare/rendered': { charts: number; ms: number };
+  /**
+   * Every chart of a complete snapshot of `revision` is drawn, `charts` charts in `ms` ms (the editor tests
+   * wait for it). A draw that a newer snapshot replaced before it ended posts nothing.
+   */
+  'compare/rendered': { revision: number; charts: number; ms: number };
   /** The user asked for the code diff of the two compared runs (Compare Code). */
   'compare/compareCode': Record<string, never>;
 }
@@ -222,9 +225,9 @@ const compareValidators: PayloadValidators<Omit<CompareViewMessages, keyof PageV
       ? { runId: p.runId }
       : '"compare/openDashboard" needs payload.runId, a run id',
   'compare/rendered': (p) =>
-    [p.charts, p.ms].every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0)
-      ? { charts: p.charts as number, ms: p.ms as number }
-      : '"compare/rendered" needs numbers charts and ms >= 0',
+    [p.revision, p.charts, p.ms].every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0)
+      ? { revision: p.revision as number, charts: p.charts as number, ms: p.ms as number }
+      : '"compare/rendered" needs numbers revision, charts and ms >= 0',
   'compare/compareCode': () => ({}),
 };
 

@@ -200,6 +200,44 @@ describe('compare view in headless Chromium under the extension CSP', { skip: ch
     await h.page.context().close();
   });
 
+  it('stops a draw a newer snapshot replaced: only the newer revision is reported rendered', async () => {
+    const states = await runs(6);
+    const older = buildCompareSnapshot(states, DEFAULT_COMPARE_OPTIONS, [], { revision: 1 });
+    const newer = buildCompareSnapshot(states, { ...DEFAULT_COMPARE_OPTIONS, smoothing: 0.5 }, [], {
+      revision: 2,
+    });
+    assert.ok(older.charts.length >= 2, `${older.charts.length} charts`);
+    const h = await openWebview<CompareHostMessage>(browser, bundle, {
+      dir,
+      viewport: { width: 1400, height: 1200 },
+    });
+    // Both in one task: the older draw has drawn at most its first chart when the newer arrives (each chart
+    // waits for a frame, and the second message is handled before the next frame).
+    await h.page.evaluate(
+      `window.postMessage(${JSON.stringify({ type: 'compare/snapshot', payload: older })}, '*');
+       window.postMessage(${JSON.stringify({ type: 'compare/snapshot', payload: newer })}, '*');`,
+    );
+    await until(h.page, 'window.__posted.some((m) => m.type === "compare/rendered")', 60_000);
+    // Given time to post a stray report of the older draw, were it to finish.
+    await h.page.evaluate(
+      'new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))',
+    );
+    const reports = await h.page.evaluate<{ revision: number; charts: number }[]>(
+      'window.__posted.filter((m) => m.type === "compare/rendered").map((m) => m.payload)',
+    );
+    assert.deepEqual(
+      reports.map((r) => [r.revision, r.charts]),
+      [[2, newer.charts.length + newer.paramCharts.length]],
+    );
+    assert.equal(
+      await h.page.locator('.chart-grid').first().locator('figure[data-rendered="true"]').count(),
+      newer.charts.length,
+    );
+    assert.deepEqual(h.problems.page, []);
+    assert.deepEqual(await h.viewErrors(), []);
+    await h.page.context().close();
+  });
+
   it('draws the params charts at their width when no run has curves yet (the first chart is one of them)', async () => {
     const states = (await runs(4)).map((s) => ({ ...s, series: new Map() }));
     const snapshot = buildCompareSnapshot(states, DEFAULT_COMPARE_OPTIONS, [], { revision: 1, charts: 1 });

@@ -39,6 +39,8 @@ class CompareView {
   /** The charts drawn, with the revision of the snapshot they were drawn for. */
   private drawn: DrawnChart[] = [];
   private drawing = Promise.resolve();
+  /** Draws asked for so far: a draw stops once a newer one is asked for (it would be replaced). */
+  private draws = 0;
   private onlyDifferences = true;
   /** The series highlighted from the legend (null: none). */
   private focused: string | null = null;
@@ -357,6 +359,7 @@ class CompareView {
       pending = undefined;
       run?.();
     };
+    const asked = ++this.draws;
     const draw = async (): Promise<void> => {
       const kept = new Map<string, DrawnChart>();
       for (const chart of this.drawn) {
@@ -384,6 +387,12 @@ class CompareView {
         // After a frame: the chart drawn last is painted before the next one is built (the first
         // chart shows while the others are still being drawn).
         await nextFrame();
+        if (asked !== this.draws) {
+          // A newer snapshot came: its draw, next, keeps what this one drew or kept of the same revision.
+          this.drawn.push(...kept.values());
+          kept.clear();
+          break;
+        }
         const handle = await drawChart(figures[i], models[i], config);
         if (i < snapshot.charts.length) {
           this.watchHover(handle);
@@ -394,10 +403,10 @@ class CompareView {
       }
       kept.forEach((chart) => chart.handle.finalize());
       runAfterFirst();
-      if (snapshot.pendingCharts === 0) {
+      if (snapshot.pendingCharts === 0 && asked === this.draws) {
         vscode.postMessage({
           type: 'compare/rendered',
-          payload: { charts: models.length, ms: performance.now() - started },
+          payload: { revision: snapshot.revision, charts: models.length, ms: performance.now() - started },
         });
       }
     };
