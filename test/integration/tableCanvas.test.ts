@@ -109,13 +109,19 @@ const WORKER_TILES = `[...document.querySelectorAll('.grid-paint canvas')]
 
 /**
  * In the page: a steady scroll of `frames` frames by (`dx`, `dy`) px each, one step per animation frame (as
- * a scrollbar drag), so the tile worker draws the tiles ahead of the view; then waits until settled.
+ * a scrollbar drag), so the tile worker draws the tiles ahead of the view. Resolves in the frame after the
+ * last step (the scroll's trend still on) with the lowest tile row asked of the worker during the scroll
+ * (its top edge in content px, -1 for none) and the view's bottom edge.
  */
 const steadyScroll = (dx: number, dy: number, frames: number): string => `new Promise((resolve) => {
   const grid = document.querySelector('.grid');
+  window.__asked = [];
   let n = 0;
   const step = () => {
-    if (n++ === ${frames}) { resolve(); return; }
+    if (n++ === ${frames}) {
+      resolve({ below: Math.max(-1, ...window.__asked), bottom: grid.scrollTop + grid.clientHeight });
+      return;
+    }
     grid.scrollTop += ${dy};
     grid.scrollLeft += ${dx};
     requestAnimationFrame(step);
@@ -370,14 +376,9 @@ describe('experiments table canvas in headless Chromium', { skip: chromiumSkipRe
       // and are pixel for pixel the tiles drawn here anew.
       await page.mouse.move(5, 5);
       await scrollTo(page, 0, 0);
-      await page.evaluate('window.__asked = []');
-      await page.evaluate(steadyScroll(40, 180, 12));
-      // The tiles of the next frames were asked for: rows a frame's step and more below the view and its
-      // 96 px margin (the tiles around a view at rest reach half a view below it: from 0, 900 px).
-      const asked = await page.evaluate<{ below: number; bottom: number }>(`(() => {
-        const grid = document.querySelector('.grid');
-        return { below: Math.max(-1, ...window.__asked), bottom: grid.scrollTop + grid.clientHeight };
-      })()`);
+      const asked = await page.evaluate<{ below: number; bottom: number }>(steadyScroll(40, 180, 12));
+      // The tiles of the next frames were asked for during the scroll: rows more than a frame's step below
+      // the view and its 96 px margin (the tiles asked around a view at rest are asked only once it stops).
       assert.equal(
         asked.below > asked.bottom + 96 + 180,
         workers,

@@ -41,6 +41,8 @@ class CompareView {
   private drawing = Promise.resolve();
   /** Draws asked for so far: a draw stops once a newer one is asked for (it would be replaced). */
   private draws = 0;
+  /** What a stopped draw was to run after its first chart: the next draw runs it after its own. */
+  private carried: (() => void) | undefined;
   private onlyDifferences = true;
   /** The series highlighted from the legend (null: none). */
   private focused: string | null = null;
@@ -361,6 +363,15 @@ class CompareView {
     };
     const asked = ++this.draws;
     const draw = async (): Promise<void> => {
+      const carried = this.carried;
+      this.carried = undefined;
+      if (carried !== undefined) {
+        const own = pending;
+        pending = () => {
+          carried();
+          own?.();
+        };
+      }
       const kept = new Map<string, DrawnChart>();
       for (const chart of this.drawn) {
         if (reuse && chart.revision === snapshot.revision) {
@@ -391,6 +402,7 @@ class CompareView {
           // A newer snapshot came: its draw, next, keeps what this one drew or kept of the same revision.
           this.drawn.push(...kept.values());
           kept.clear();
+          [this.carried, pending] = [pending, undefined];
           break;
         }
         const handle = await drawChart(figures[i], models[i], config);

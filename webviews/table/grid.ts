@@ -84,7 +84,13 @@ export class Grid {
   ) {
     this.header = new GridHeader(model, handlers);
     this.drawer = new RowDrawer(model, this.layout, (id) => handlers.isSelected(id));
-    this.painter = new CellPainter(model, ROW_HEIGHT, HEADER_HEIGHT, (id) => handlers.isSelected(id));
+    this.painter = new CellPainter(
+      model,
+      ROW_HEIGHT,
+      HEADER_HEIGHT,
+      (id) => handlers.isSelected(id),
+      () => this.paintSoon(),
+    );
     // The groups' rows over the run rows' box (which lets the pointer through only where a group is).
     this.canvas.append(this.header.element, this.painter.element, this.body, this.groups);
     this.element.append(this.canvas);

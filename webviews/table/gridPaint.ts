@@ -28,10 +28,12 @@ import { drawTile, tileSize, tileWidth, type TileRow } from './gridDraw';
 import { TextLook, type Look } from './gridLook';
 import { TileFarm } from './tileFarm';
 import {
+  cutSheet,
   keyTile,
   LEAD,
   regionHolds,
   ScrollTrend,
+  STEADY_MS,
   TILE_ROWS,
   tileKey,
   tileRegion,
@@ -43,14 +45,14 @@ import {
 /** Extra content drawn beyond the view on each side, in px (about the DOM rows' overscan). */
 const MARGIN_X = 120;
 const MARGIN_Y = 96;
-/** A free tile's least width in content px: whole columns up to about two; wider for a wider column. */
-const TILE_WIDTH = 256;
 /** Tiles in the margin (not in view) drawn here per frame at most when no worker draws them. */
 const MARGIN_TILES_PER_FRAME = 4;
 /** Tiles kept aside (hidden) for reuse beyond those in use, per sheet. */
 const SPARE_TILES = 24;
 /** Frames ahead of a steady scroll whose tiles the worker is asked for. */
 const AHEAD_FRAMES = 3;
+/** Tile rows above and below a view at rest asked of the worker, at most. */
+const RING_ROWS = 2;
 /** Tiles asked of the worker per paint at most. */
 const ASK_PER_PAINT = 64;
 
@@ -105,58 +107,28 @@ export class CellPainter {
   /** Where the scroll goes: the tiles ahead are asked of the worker. */
   private readonly trend = new ScrollTrend();
 
+  /** The timer of the paint that ends a scroll's trend (then the tiles asked ahead are dropped), or 0. */
+  private trendEnd = 0;
+
+  /** `requestPaint` asks the grid for a {@link paint} in a coming frame. */
   constructor(
     private readonly model: TableModel,
     rowHeight: number,
     headerHeight: number,
     private readonly isSelected: (runId: string) => boolean,
+    private readonly requestPaint: () => void,
   ) {
     this.element.className = 'grid-paint';
     this.element.setAttribute('aria-hidden', 'true');
     this.leadPane.className = 'lead-pane';
     this.element.append(this.leadPane);
-    this.sheet = {
-      free: [],
-      pinned: [],
-      leadWidth: 0,
-      starts: new Float64Array(1),
-      tileColumns: new Int32Array(1),
-      tileWidth: TILE_WIDTH,
-      rowHeight,
-      headerHeight,
-    };
+    this.sheet = cutSheet({ free: [], pinned: [], leadWidth: 0 }, rowHeight, headerHeight);
   }
 
   /** Takes a new layout of the columns and display items; the next {@link paint} draws everything. */
   setLayout(layout: RowLayout, items: readonly DisplayItem[]): void {
     this.items = items;
-    const count = layout.free.length;
-    const starts = new Float64Array(count + 1);
-    const tileColumns: number[] = [];
-    let x = layout.leadWidth;
-    let tileStart = x;
-    let widest = TILE_WIDTH;
-    layout.free.forEach((shown, i) => {
-      if (i === 0 || x + shown.width - tileStart > TILE_WIDTH) {
-        widest = Math.max(widest, x - tileStart);
-        tileColumns.push(i);
-        tileStart = x;
-      }
-      starts[i] = x;
-      x += shown.width;
-    });
-    starts[count] = x;
-    tileColumns.push(count);
-    this.sheet = {
-      free: layout.free,
-      pinned: layout.pinned,
-      leadWidth: layout.leadWidth,
-      starts,
-      tileColumns: Int32Array.from(tileColumns),
-      tileWidth: Math.max(widest, x - tileStart),
-      rowHeight: this.sheet.rowHeight,
-      headerHeight: this.sheet.headerHeight,
-    };
+    this.sheet = cutSheet(layout, this.sheet.rowHeight, this.sheet.headerHeight);
     this.leadPane.style.width = `${layout.leadWidth}px`;
     // Every tile is placed again: its place and width come from the layout.
     for (const tile of this.tiles.values()) {
@@ -198,6 +170,7 @@ export class CellPainter {
 
   /** Stops the tile worker. */
   dispose(): void {
+    clearTimeout(this.trendEnd);
     this.farm?.dispose();
   }
 
@@ -317,9 +290,23 @@ export class CellPainter {
     const ahead = this.trend
       .ahead(view, AHEAD_FRAMES, Number(document.timeline.currentTime ?? performance.now()))
       .map((next) => tileRegion(this.sheet, this.items.length, next, MARGIN_X, MARGIN_Y));
-    if (ahead.length === 0) {
-      // At rest: the tiles around the view, for the first frames of the next scroll (which way is not known).
-      ahead.push(tileRegion(this.sheet, this.items.length, view, TILE_WIDTH, view.height / 2));
+    clearTimeout(this.trendEnd);
+    if (ahead.length > 0) {
+      // Once the scroll stops, a paint drops the tiles asked ahead (no other paint may come).
+      this.trendEnd = window.setTimeout(() => {
+        this.trendEnd = 0;
+        this.requestPaint();
+      }, STEADY_MS + 1);
+    } else {
+      // At rest: a few tile rows above and below, for the first frames of the next scroll (which way is not
+      // known); no more than half the bitmaps the farm keeps, so none is dropped to make room for another.
+      const { width, height } = tileSize(this.sheet, look, 0, this.ratio);
+      const perRow = around.x1 - around.x0 + 1 + (this.sheet.leadWidth > 0 ? 1 : 0);
+      const rows = Math.min(RING_ROWS, Math.floor(farm.capacity(width * height) / 4 / Math.max(1, perRow)));
+      const last = Math.ceil(this.items.length / TILE_ROWS) - 1;
+      if (rows > 0) {
+        ahead.push({ ...around, y0: Math.max(0, around.y0 - rows), y1: Math.min(last, around.y1 + rows) });
+      }
     }
     let asks = ASK_PER_PAINT;
     for (const region of ahead) {

@@ -81,6 +81,11 @@ export class TileFarm {
     return !this.failed;
   }
 
+  /** How many bitmaps of `pixels` device pixels each the farm keeps at most. */
+  capacity(pixels: number): number {
+    return Math.floor(READY_PIXELS / Math.max(1, pixels));
+  }
+
   /** The bitmap of tile `key` drawn for `version`, taken out of the farm (the caller shows or closes it). */
   take(key: number, version: number): ImageBitmap | undefined {
     const ready = this.ready.get(key);

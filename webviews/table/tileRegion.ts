@@ -10,7 +10,7 @@ export const TILE_ROWS = 8;
 export const LEAD = -1;
 
 /** A scroll step older than this does not say where the view goes next, ms. */
-const STEADY_MS = 100;
+export const STEADY_MS = 100;
 
 /** The columns as tiles are cut from them: what drawing a tile needs of the grid's layout. */
 export interface TileSheet {
@@ -29,6 +29,47 @@ export interface TileSheet {
   /** A row's height and the header's above the first row, px. */
   rowHeight: number;
   headerHeight: number;
+}
+
+/** A free tile's least width in content px: whole columns up to about two; wider for a wider column. */
+const TILE_WIDTH = 256;
+
+/**
+ * Cuts the columns of a layout into tile columns: the free columns (`free`, after the pinned part's
+ * `leadWidth` px) in runs of whole columns about {@link TILE_WIDTH} px wide (a wider column alone).
+ */
+export function cutSheet(
+  layout: { free: readonly ShownColumn[]; pinned: readonly ShownColumn[]; leadWidth: number },
+  rowHeight: number,
+  headerHeight: number,
+): TileSheet {
+  const count = layout.free.length;
+  const starts = new Float64Array(count + 1);
+  const tileColumns: number[] = [];
+  let x = layout.leadWidth;
+  let tileStart = x;
+  let widest = TILE_WIDTH;
+  layout.free.forEach((shown, i) => {
+    if (i === 0 || x + shown.width - tileStart > TILE_WIDTH) {
+      widest = Math.max(widest, x - tileStart);
+      tileColumns.push(i);
+      tileStart = x;
+    }
+    starts[i] = x;
+    x += shown.width;
+  });
+  starts[count] = x;
+  tileColumns.push(count);
+  return {
+    free: layout.free,
+    pinned: layout.pinned,
+    leadWidth: layout.leadWidth,
+    starts,
+    tileColumns: Int32Array.from(tileColumns),
+    tileWidth: Math.max(widest, x - tileStart),
+    rowHeight,
+    headerHeight,
+  };
 }
 
 /** Where the grid is scrolled to and how large its view is, px. */
@@ -107,33 +148,27 @@ function tileAt(sheet: TileSheet, x: number): number {
 /** The last scroll steps between paints, and where they take the view next. */
 export class ScrollTrend {
   private last: PaintView | undefined;
-  private lastFrame = NaN;
   private steps: { dx: number; dy: number; at: number }[] = [];
 
   /**
    * Notes the view of a paint in the animation frame of time `frame` (ms; paints of one frame share it) and
-   * returns the views of the next `frames` frames if the scroll goes on as its last two steps did on
-   * average (a scrollbar drag that moves right every other frame moves half as far each frame). None when
-   * the view did not move: a paint of the same view in a later frame ends the trend (the scroll stopped or
-   * paused), and so does a jump (a step of more than twice the view, as a key or a link scrolls); steps
-   * older than {@link STEADY_MS} are forgotten.
+   * returns the views of the next `frames` steps if the scroll goes on as its last two steps did on average
+   * (a scrollbar drag that moves right every other frame moves half as far each step). None once the last
+   * step is older than {@link STEADY_MS} (the scroll stopped), or after a jump (a step of more than twice
+   * the view, as a key or a link scrolls).
    */
   ahead(view: PaintView, frames: number, frame: number): PaintView[] {
     const last = this.last;
-    const moved =
-      last !== undefined && (last.scrollTop !== view.scrollTop || last.scrollLeft !== view.scrollLeft);
-    if (moved) {
+    if (last !== undefined && (last.scrollTop !== view.scrollTop || last.scrollLeft !== view.scrollLeft)) {
       const dx = view.scrollLeft - last.scrollLeft;
       const dy = view.scrollTop - last.scrollTop;
       const jump = Math.abs(dx) > 2 * view.width || Math.abs(dy) > 2 * view.height;
       this.steps = jump
         ? []
         : [...this.steps.filter((step) => frame - step.at <= STEADY_MS).slice(-1), { dx, dy, at: frame }];
-    } else if (frame !== this.lastFrame) {
-      this.steps = [];
     }
     this.last = view;
-    this.lastFrame = frame;
+    this.steps = this.steps.filter((step) => frame - step.at <= STEADY_MS);
     if (this.steps.length === 0) {
       return [];
     }

@@ -38,9 +38,11 @@ export class ComparePanel extends WebviewHost<CompareHostMessages, CompareViewMe
   private readonly updates = new Throttle(UPDATE_INTERVAL_MS, () => {
     this.postSnapshot();
   });
-  private readonly onDidRenderEmitter = this.store.track(new Emitter<{ charts: number; ms: number }>());
-  /** Fires when the view reports a snapshot's charts drawn. */
-  readonly onDidRender: Event<{ charts: number; ms: number }> = this.onDidRenderEmitter.event;
+  private readonly onDidRenderEmitter = this.store.track(
+    new Emitter<CompareViewMessages['compare/rendered']>(),
+  );
+  /** Fires when the view reports every chart of a snapshot's revision drawn. */
+  readonly onDidRender: Event<CompareViewMessages['compare/rendered']> = this.onDidRenderEmitter.event;
   /** Resolves once every compared run has been read once (failures are logged, never thrown). */
   readonly loaded: Promise<void>;
   /** The revision of the last snapshot (see `CompareSnapshot.revision`). */

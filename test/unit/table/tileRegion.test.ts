@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
+  cutSheet,
   keyTile,
   LEAD,
   regionHolds,
@@ -60,18 +61,36 @@ describe('table tile regions', () => {
   });
 });
 
+describe('tile sheet', () => {
+  it('cuts the free columns into runs of whole columns about 256 px wide, a wider column alone', () => {
+    const column = (width: number, index: number) => ({
+      index,
+      width,
+      pinned: false,
+      column: { key: `c${index}`, kind: 'param' as const, name: `c${index}` },
+    });
+    const free = [100, 100, 100, 400, 50, 50].map(column);
+    const sheet = cutSheet({ free, pinned: [], leadWidth: 60 }, 24, 30);
+    assert.deepEqual([...sheet.starts], [60, 160, 260, 360, 760, 810, 860]);
+    // [0, 1] (200 px), [2] (a third would pass 256), [3] (400 px), [4, 5].
+    assert.deepEqual([...sheet.tileColumns], [0, 2, 3, 4, 6]);
+    assert.equal(sheet.tileWidth, 400);
+    assert.deepEqual([...cutSheet({ free: [], pinned: [], leadWidth: 0 }, 24, 30).starts], [0]);
+  });
+});
+
 describe('scroll trend', () => {
-  it('says nothing before a step; a paint of the same view in a later frame ends the trend', () => {
+  it('says nothing before a step, nor once the last step is older than 100 ms', () => {
     const trend = new ScrollTrend();
     assert.deepEqual(trend.ahead(view(0, 0), 3, 0), []);
     assert.equal(trend.ahead(view(0, 480), 3, 16).length, 3);
-    // Another paint in the same frame (a hover, tiles left for later) keeps the trend.
+    // Paints without a move (a hover, a frame the scroll events skipped) keep the trend for 100 ms.
     assert.equal(trend.ahead(view(0, 480), 3, 16).length, 3);
-    // The first frame without a move: the scroll stopped.
-    assert.deepEqual(trend.ahead(view(0, 480), 3, 33), []);
+    assert.equal(trend.ahead(view(0, 480), 3, 50).length, 3);
+    assert.deepEqual(trend.ahead(view(0, 480), 3, 117), []);
     // The next move starts a new trend of its own step only.
     assert.deepEqual(
-      trend.ahead(view(0, 580), 1, 50).map((v) => v.scrollTop),
+      trend.ahead(view(0, 580), 1, 150).map((v) => v.scrollTop),
       [680],
     );
   });
