@@ -72,11 +72,11 @@ export function drawTile(
       return;
     }
     const first = sheet.tileColumns[x];
+    const band = bandOf(look, row);
     row.values.forEach((value, i) => {
       const column = first + i;
       const cellLeft = sheet.starts[column];
       const width = sheet.starts[column + 1] - cellLeft;
-      const band = bandOf(look, row);
       if (band !== '') {
         context.fillStyle = band;
         context.fillRect(cellLeft, rowTop, width, sheet.rowHeight);
