@@ -15,6 +15,14 @@ import { buildTableData } from '../../src/features/table/viewModel';
 import { DEFAULT_TABLE_LAYOUT, type TableHostMessage } from '../../src/protocol/table';
 import { chromiumSkipReason, launchChromium } from '../helpers/chromium';
 import { repoRoot } from '../helpers/reportBundle';
+import {
+  COVERS_VIEW,
+  MISPLACED_CELLS,
+  NEXT_FRAMES,
+  ROW_GEOMETRY,
+  rowsInView,
+  type RowInView,
+} from '../helpers/tableGrid';
 import { buildViewBundle, openWebview, until, type PostedMessage } from '../helpers/webviewPage';
 import { run } from '../unit/compare/runs';
 
@@ -36,27 +44,6 @@ function records() {
   }).reverse();
 }
 
-/** In the page: the offset of display item 0 in the canvas and a row's height, before any scrolling. */
-const ROW_GEOMETRY = `(() => {
-  const canvas = document.querySelector('.grid-canvas').getBoundingClientRect();
-  const tops = [...document.querySelectorAll('.grid-body > .row, .grid-groups > .row')].map((r) => r.getBoundingClientRect().top - canvas.top);
-  return { offset: Math.min(...tops), height: document.querySelector('.row.run').getBoundingClientRect().height };
-})()`;
-
-/** In the page: resolves after the next two animation frames. */
-const NEXT_FRAMES = 'new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))';
-
-/** In the page: whether drawn rows cover the grid's view below the header (the frame has been drawn). */
-const COVERS_VIEW = `(() => {
-  const grid = document.querySelector('.grid').getBoundingClientRect();
-  const top = document.querySelector('.grid-header').getBoundingClientRect().bottom;
-  const boxes = [...document.querySelectorAll('.grid-body > .row, .grid-groups > .row')].map((r) => r.getBoundingClientRect());
-  for (let y = top + 1; y < grid.bottom - 1; y += 4) {
-    if (!boxes.some((b) => b.top <= y && b.bottom > y)) return false;
-  }
-  return true;
-})()`;
-
 /** In the page: counts the writes of `aria-rowindex` and `aria-colindex` in the grid from now on. */
 const COUNT_ARIA_WRITES = `(() => {
   window.__ariaWrites = { row: 0, col: 0 };
@@ -69,52 +56,6 @@ const COUNT_ARIA_WRITES = `(() => {
     subtree: true,
     attributeFilter: ['aria-rowindex', 'aria-colindex'],
   });
-})()`;
-
-/** A row in view: its display index (from where it is drawn), `aria-rowindex`, role and DOM position. */
-interface RowInView {
-  display: number;
-  aria: number;
-  role: string | null;
-  dom: number;
-}
-
-/** In the page: the rows in view in display order (display index from the row's place on screen). */
-function rowsInView(geometry: { offset: number; height: number }): string {
-  return `(() => {
-    const grid = document.querySelector('.grid').getBoundingClientRect();
-    const canvas = document.querySelector('.grid-canvas').getBoundingClientRect();
-    const below = document.querySelector('.grid-header').getBoundingClientRect().bottom;
-    return [...document.querySelectorAll('.grid-body > .row, .grid-groups > .row')]
-      .map((row, dom) => ({ row, dom, box: row.getBoundingClientRect() }))
-      .filter(({ box }) => box.bottom > below && box.top < grid.bottom)
-      .map(({ row, dom, box }) => ({
-        display: Math.round((box.top - canvas.top - ${geometry.offset}) / ${geometry.height}),
-        aria: Number(row.getAttribute('aria-rowindex')),
-        role: row.getAttribute('role'),
-        dom,
-      }))
-      .sort((a, b) => a.display - b.display);
-  })()`;
-}
-
-/** In the page: the cells of run rows in view not drawn under the column header of their `aria-colindex`. */
-const MISPLACED_CELLS = `(() => {
-  const heads = new Map([...document.querySelectorAll('.grid-header [role=columnheader]')].map((head) => [
-    head.getAttribute('aria-colindex'),
-    head.getBoundingClientRect(),
-  ]));
-  const grid = document.querySelector('.grid').getBoundingClientRect();
-  const wrong = [];
-  for (const cell of document.querySelectorAll('.row.run [role=gridcell]')) {
-    const box = cell.getBoundingClientRect();
-    if (box.bottom <= grid.top || box.top >= grid.bottom) continue;
-    const head = heads.get(cell.getAttribute('aria-colindex'));
-    if (!head || Math.abs(head.left - box.left) > 0.5 || Math.abs(head.width - box.width) > 0.5) {
-      wrong.push(cell.getAttribute('aria-colindex') + ' "' + cell.textContent + '" at ' + box.left);
-    }
-  }
-  return wrong;
 })()`;
 
 describe(

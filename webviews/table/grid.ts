@@ -18,6 +18,7 @@ import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } 
 import { GridHeader, type HeaderHandlers } from './gridHeader';
 import { watchLook } from './gridLook';
 import { CellPainter } from './gridPaint';
+import { PlacedRows, sameShape } from './gridPlace';
 import {
   RowDrawer,
   SELECT_WIDTH,
@@ -25,9 +26,7 @@ import {
   STAR_WIDTH,
   div,
   type ColumnWindow,
-  type GroupRow,
   type RowLayout,
-  type RunRow,
 } from './gridRows';
 import type { DisplayItem, ShownColumn, TableModel } from './model';
 
@@ -56,10 +55,7 @@ export class Grid {
   private readonly rows: Virtualizer<HTMLDivElement, HTMLDivElement>;
   private readonly columns: Virtualizer<HTMLDivElement, HTMLDivElement>;
   private readonly cleanups: (() => void)[] = [];
-  /** The run rows and the commit groups' header rows drawn, by display index. */
-  private readonly drawn = new Map<number, RunRow>();
-  private readonly drawnGroups = new Map<number, GroupRow>();
-  private readonly spareRows: RunRow[] = [];
+  private readonly placed = new PlacedRows(this.body, this.groups, this.element);
   /** The free columns the header shows, as of the last {@link render}; `last < first` before the first. */
   private drawnColumns = { first: 0, last: -1 };
   /** The pending animation frame of {@link schedule}, or 0. */
@@ -163,7 +159,11 @@ export class Grid {
     const free = shown.filter((c) => !c.pinned);
     const leadWidth = SELECT_WIDTH + STAR_WIDTH + pinned.reduce((sum, c) => sum + c.width, 0);
     const width = leadWidth + free.reduce((sum, c) => sum + c.width, 0);
-    this.layout = { pinned, free, leadWidth, width };
+    const layout: RowLayout = { pinned, free, leadWidth, width };
+    // Rows of the same shape are kept and written again where their texts differ (a sort, a filter, a new
+    // snapshot): far fewer writes, and no new elements to style and lay out.
+    const keepRows = sameShape(this.layout, layout);
+    this.layout = layout;
     this.drawer = new RowDrawer(this.model, this.layout, (id) => this.handlers.isSelected(id));
     this.painter.setLayout(this.layout, this.items);
     this.rows.setOptions({ ...this.rows.options, count: this.items.length });
@@ -175,10 +175,7 @@ export class Grid {
     this.element.setAttribute('aria-colcount', String(colCount(this.layout)));
     this.canvas.style.width = `${width}px`;
     this.canvas.style.height = `${HEADER_HEIGHT + this.items.length * ROW_HEIGHT}px`;
-    this.drawn.clear();
-    this.drawnGroups.clear();
-    this.body.replaceChildren();
-    this.groups.replaceChildren();
+    this.placed.restart(this.items, keepRows);
     const columns = this.columnWindow();
     this.drawnColumns = { first: columns.first, last: columns.last };
     this.header.rebuild(this.layout, columns);
@@ -203,10 +200,7 @@ export class Grid {
 
   /** Draws the visible rows' contents again after the selection, stars or notes changed. */
   redraw(): void {
-    for (const drawn of this.drawn.values()) {
-      drawn.row = -1;
-      drawn.freeRow = -1;
-    }
+    this.placed.rewrite();
     this.painter.invalidate();
     this.showSelection();
     this.render();
@@ -349,60 +343,13 @@ export class Grid {
       this.drawnColumns = { first: columns.first, last: columns.last };
       this.header.sync(this.layout, columns);
     }
-    const rowItems = this.rows.getVirtualItems();
-    const first = rowItems.length === 0 ? 0 : rowItems[0].index;
-    const last = rowItems.length === 0 ? -1 : rowItems[rowItems.length - 1].index;
-    for (const [index, drawn] of this.drawnGroups) {
-      if (index < first || index > last) {
-        this.drawnGroups.delete(index);
-        drawn.element.remove();
-      }
-    }
-    for (const item of rowItems) {
-      const display = this.items[item.index];
-      if (display?.kind === 'group' && !this.drawnGroups.has(item.index)) {
-        const drawn = this.drawer.groupRow(display, item.index, item.start, () =>
-          this.handlers.onGroupToggle(display.sha),
-        );
-        this.groups.append(drawn.element);
-        this.drawnGroups.set(item.index, drawn);
-      }
-    }
+    const view = this.rows.getVirtualItems();
+    this.placed.placeGroups(view, this.items, this.drawer, (sha) => this.handlers.onGroupToggle(sha));
     if (scrolling) {
       this.requestSettle();
       return;
     }
-    const spare = this.spareRows;
-    for (const [index, drawn] of this.drawn) {
-      if (index < first || index > last) {
-        this.drawn.delete(index);
-        spare.push(drawn);
-        // A row reused for another run must not carry the focus over to it: the grid takes it.
-        if (drawn.element.contains(document.activeElement)) {
-          this.element.focus({ preventScroll: true });
-        }
-      }
-    }
-    for (const item of rowItems) {
-      const display = this.items[item.index];
-      if (display?.kind !== 'run') {
-        continue;
-      }
-      let drawn = this.drawn.get(item.index);
-      if (drawn === undefined) {
-        drawn = spare.pop();
-        if (drawn === undefined) {
-          drawn = this.drawer.runRow();
-          this.body.append(drawn.element);
-        }
-        this.drawn.set(item.index, drawn);
-      }
-      this.drawer.fill(drawn, display.row, item.index, item.start, columns);
-    }
-    for (const row of spare) {
-      row.element.remove();
-    }
-    spare.length = 0;
+    this.placed.placeRuns(view, this.items, this.drawer, columns);
     if (this.stale) {
       this.stale = false;
       this.body.classList.remove('scrolling');

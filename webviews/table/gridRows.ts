@@ -1,7 +1,8 @@
 /**
- * The drawn DOM rows of the grid, reused as the view moves (placed again once a scroll stops, grid.ts): a
- * run's row that left the view takes the place of one that entered, and in each row a cell whose column
- * left takes the place of one whose column entered. A reused row or cell is written only where it differs
+ * The drawn DOM rows of the grid, reused as the view moves (placed by gridPlace.ts, again once a scroll
+ * stops): a run's row that left the view takes the place of one that entered, and in each row a cell
+ * whose column left takes the place of one whose column entered. A reused row or cell is written only
+ * where it differs
  * (text through its kept Text node, class, position), so placing them costs a few text and style writes
  * per cell, not new elements.
  *
