@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { buildTableData } from '../../src/features/table/viewModel';
 import { DEFAULT_TABLE_LAYOUT, type TableData, type TableHostMessage } from '../../src/protocol/table';
-import { cellText } from '../../webviews/table/model';
+import { cellText, columnWidth } from '../../webviews/table/model';
 import { chromiumSkipReason, launchChromium } from '../helpers/chromium';
 import {
   COVERS_VIEW,
@@ -42,15 +42,18 @@ function records() {
   }).reverse();
 }
 
-/** A drawn run row in view as the page shows it: its run, ARIA row index and cells by ARIA column index. */
+/** A drawn run row in view as the page shows it: its run, ARIA row index, star, selection and cells. */
 interface ShownRow {
   runId: string;
   aria: number;
-  top: number;
-  cells: [number, string][];
+  star: string;
+  checked: boolean;
+  selected: string | null;
+  /** ARIA column index, text and class of each cell after the selection box and the star. */
+  cells: [number, string, string][];
 }
 
-/** In the page: the rendered run rows in view, top to bottom, with their cells' texts. */
+/** In the page: the rendered run rows in view, top to bottom, with their cells. */
 const SHOWN_ROWS = `(() => {
   const grid = document.querySelector('.grid').getBoundingClientRect();
   const below = document.querySelector('.grid-header').getBoundingClientRect().bottom;
@@ -58,13 +61,15 @@ const SHOWN_ROWS = `(() => {
     .map((row) => ({ row, box: row.getBoundingClientRect() }))
     .filter(({ box }) => box.bottom > below && box.top < grid.bottom)
     .sort((a, b) => a.box.top - b.box.top)
-    .map(({ row, box }) => ({
+    .map(({ row }) => ({
       runId: row.querySelector('.row-check').getAttribute('aria-label').replace('Select run ', ''),
       aria: Number(row.getAttribute('aria-rowindex')),
-      top: box.top,
+      star: row.querySelector('.cell.star').textContent,
+      checked: row.querySelector('.row-check').checked,
+      selected: row.getAttribute('aria-selected'),
       cells: [...row.querySelectorAll('[role=gridcell]')]
         .filter((cell) => Number(cell.getAttribute('aria-colindex')) > 2)
-        .map((cell) => [Number(cell.getAttribute('aria-colindex')), cell.textContent]),
+        .map((cell) => [Number(cell.getAttribute('aria-colindex')), cell.textContent, cell.className]),
     }));
 })()`;
 
@@ -82,11 +87,17 @@ async function settled(page: Page): Promise<void> {
 }
 
 /**
- * Checks every run row in view against `data`: each cell's text is its run's value in the column of its
- * header, rows stand in display order under their ARIA row index, cells under their column's header.
+ * Checks every run row in view against `data` and the selected runs: each cell's text and number class
+ * are its run's value in the column of its header, the star and the selection are its run's; rows stand in
+ * display order under their ARIA row index, cells under their column's header (same left and width).
  * Returns the run ids shown, top to bottom.
  */
-async function checkShown(page: Page, data: TableData, geometry: { offset: number; height: number }) {
+async function checkShown(
+  page: Page,
+  data: TableData,
+  selected: ReadonlySet<string>,
+  geometry: { offset: number; height: number },
+): Promise<string[]> {
   const keys = new Map(await page.evaluate<[number, string][]>(HEADER_KEYS));
   const shown = await page.evaluate<ShownRow[]>(SHOWN_ROWS);
   assert.ok(shown.length > 8, `${shown.length} rows in view`);
@@ -94,13 +105,22 @@ async function checkShown(page: Page, data: TableData, geometry: { offset: numbe
   for (const row of shown) {
     const index = data.runIds.indexOf(row.runId);
     assert.ok(index >= 0, row.runId);
-    for (const [col, text] of row.cells) {
+    assert.equal(row.star, data.starred[index] ? '★' : '☆', `${row.runId} star`);
+    assert.equal(row.checked, selected.has(row.runId), `${row.runId} checked`);
+    assert.equal(row.selected, String(selected.has(row.runId)), `${row.runId} aria-selected`);
+    for (const [col, text, className] of row.cells) {
       const key = keys.get(col);
       const column = data.columns.findIndex((c) => c.key === key);
       if (key === undefined || column < 0) {
         continue;
       }
-      assert.equal(text, cellText(data.columns[column], data.values[column][index]), `${row.runId} ${key}`);
+      const value = data.values[column][index];
+      assert.equal(text, cellText(data.columns[column], value), `${row.runId} ${key}`);
+      assert.equal(
+        className.split(' ').includes('num'),
+        typeof value === 'number',
+        `${row.runId} ${key} class`,
+      );
       checked++;
     }
   }
@@ -114,6 +134,29 @@ async function checkShown(page: Page, data: TableData, geometry: { offset: numbe
   return shown.map((r) => r.runId);
 }
 
+/** Whether the pixel at `point` shows the hover band (red, as set by the test) or not, from a screenshot. */
+async function bandAt(page: Page, point: { x: number; y: number }): Promise<'hover' | 'other'> {
+  const png = await page.screenshot({
+    clip: { x: Math.floor(point.x), y: Math.floor(point.y), width: 1, height: 1 },
+  });
+  const [r, g, b] = await page.evaluate<number[]>(`(async () => {
+    const bytes = Uint8Array.from(atob(${JSON.stringify(png.toString('base64'))}), (c) => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const context = new OffscreenCanvas(1, 1).getContext('2d');
+    context.drawImage(bitmap, 0, 0);
+    return [...context.getImageData(0, 0, 1, 1).data];
+  })()`);
+  return r > 150 && g < 60 && b < 60 ? 'hover' : 'other';
+}
+
+/** In the page: what holds the focus: `grid`, `box <run id>` (a row's checkbox) or the element's tag. */
+const FOCUS = `(() => {
+  const active = document.activeElement;
+  if (active?.classList.contains('grid')) return 'grid';
+  if (active?.classList.contains('row-check')) return 'box ' + active.getAttribute('aria-label');
+  return active?.tagName ?? 'none';
+})()`;
+
 describe('experiments table keeps its rows', { skip: chromiumSkipReason() }, () => {
   let browser: Browser;
   let bundle: string;
@@ -125,7 +168,7 @@ describe('experiments table keeps its rows', { skip: chromiumSkipReason() }, () 
     await browser?.close();
   });
 
-  it('through a sort, a filter, grouping and new column values, writing what each row now shows', async () => {
+  it('through a sort, new values, a filter, grouping and a new column order, writing what each row now shows', async () => {
     const data = buildTableData(records(), {
       version: 1,
       head: 'b'.repeat(40),
@@ -137,23 +180,32 @@ describe('experiments table keeps its rows', { skip: chromiumSkipReason() }, () 
       viewport: { width: 1100, height: 520 },
     });
     const page = h.page;
-    await h.post({
-      type: 'table/snapshot',
-      payload: { data, layout: { ...DEFAULT_TABLE_LAYOUT, grouped: false } },
-    });
+    const flat = { ...DEFAULT_TABLE_LAYOUT, grouped: false };
+    await page.evaluate(
+      `document.documentElement.style.setProperty('--vscode-list-hoverBackground', 'rgb(200, 0, 0)')`,
+    );
+    await h.post({ type: 'table/snapshot', payload: { data, layout: flat } });
     await until(page, 'window.__posted.some((m) => m.type === "table/rendered")');
     await settled(page);
     const geometry = await page.evaluate<{ offset: number; height: number }>(ROW_GEOMETRY);
-    const unsorted = await checkShown(page, data, geometry);
+    // Two runs selected with their checkboxes.
+    const selected = new Set<string>();
+    for (const n of [1, 4]) {
+      const box = page.locator('.grid-body .row.run[aria-rowindex="' + (n + 2) + '"] .row-check');
+      selected.add((await box.getAttribute('aria-label'))!.replace('Select run ', ''));
+      await box.check();
+    }
+    await settled(page);
+    const unsorted = await checkShown(page, data, selected, geometry);
     const accuracy = data.columns.findIndex((c) => c.key === 'metrics.val_accuracy');
+    const loss = data.columns.findIndex((c) => c.key === 'metrics.loss');
 
-    // Sort by val_accuracy, best first, with a row's checkbox focused.
+    // Sort by val_accuracy, best first.
     assert.ok((await page.evaluate<number>(MARK_ROWS)) > 8);
-    await page.locator('.grid-body .row-check').first().focus();
     await page.locator('.cell.head[data-key="metrics.val_accuracy"]').click();
     await settled(page);
     assert.equal(await page.evaluate<number>(NEW_ROWS), 0, 'every drawn row was kept');
-    const sorted = await checkShown(page, data, geometry);
+    const sorted = await checkShown(page, data, selected, geometry);
     assert.notDeepEqual(sorted, unsorted);
     const values = sorted.map((id) => data.values[accuracy][data.runIds.indexOf(id)] as number);
     assert.deepEqual(
@@ -161,23 +213,41 @@ describe('experiments table keeps its rows', { skip: chromiumSkipReason() }, () 
       [...values].sort((a, b) => b - a),
       'best first',
     );
-    assert.equal(
-      await page.evaluate<boolean>(`document.querySelector('.grid-body').contains(document.activeElement)`),
-      false,
-      'the focus left the row that now shows another run',
-    );
 
-    // Scrolled across and down: the kept rows' free cells follow the columns in view.
-    await page.locator('.grid').evaluate((el) => {
-      el.scrollLeft = 400;
-      el.scrollTop = 300;
+    // New values of loss (its aggregate changed; some runs have none): the rows keep their runs, and the
+    // focused checkbox its focus.
+    const focused = sorted[2];
+    await page.locator(`.row-check[aria-label="Select run ${focused}"]`).focus();
+    const losses = data.values[loss].map((v, i) => (i % 5 === 0 ? null : typeof v === 'number' ? v * 3 : v));
+    await h.post({
+      type: 'table/column',
+      payload: { version: 1, column: data.columns[loss], values: losses },
+    });
+    data.values[loss] = losses;
+    await settled(page);
+    assert.equal(await page.evaluate<number>(NEW_ROWS), 0);
+    assert.deepEqual(await checkShown(page, data, selected, geometry), sorted);
+    assert.equal(await page.evaluate<string>(FOCUS), `box Select run ${focused}`);
+
+    // The pointer over a row: its band is drawn on the canvas under its free cells, and still after an
+    // update keeps the row (no pointer event comes for it then).
+    const spot = await page.evaluate<{ x: number; y: number }>(`(() => {
+      const row = document.querySelector('.grid-body > .row.run[aria-rowindex="6"]').getBoundingClientRect();
+      return { x: document.querySelector('.grid-header .lead').getBoundingClientRect().right + 30, y: row.top + 1 };
+    })()`);
+    await page.mouse.move(spot.x, spot.y + 10);
+    await settled(page);
+    assert.equal(await bandAt(page, spot), 'hover', "the hovered row's band");
+    await h.post({
+      type: 'table/column',
+      payload: { version: 1, column: data.columns[loss], values: losses },
     });
     await settled(page);
-    await checkShown(page, data, geometry);
+    assert.equal(await bandAt(page, spot), 'hover', "the hovered row's band after an update");
 
-    // A filter the host answered: fewer rows, the rows left kept and written again.
-    await page.evaluate(MARK_ROWS);
-    const rows = data.runIds.flatMap((_, i) => (i % 3 === 0 ? [i] : []));
+    // A filter the host answered, without the focused run: fewer rows, those left kept and written again;
+    // the row that held the focus shows another run, so the grid takes the focus.
+    const rows = data.runIds.flatMap((id, i) => (i % 3 === 0 && id !== focused ? [i] : []));
     await h.post({
       type: 'table/filtered',
       payload: { version: 1, query: { expression: 'x', status: '', task: '', text: '' }, rows },
@@ -188,26 +258,62 @@ describe('experiments table keeps its rows', { skip: chromiumSkipReason() }, () 
     );
     await settled(page);
     assert.equal(await page.evaluate<number>(NEW_ROWS), 0);
-    const filtered = await checkShown(page, data, geometry);
+    const filtered = await checkShown(page, data, selected, geometry);
     assert.ok(filtered.every((id) => rows.includes(data.runIds.indexOf(id))));
+    assert.equal(await page.evaluate<string>(FOCUS), 'grid');
+
+    // Scrolled across and down: the kept rows' free cells follow the columns in view.
+    await page.locator('.grid').evaluate((el) => {
+      el.scrollLeft = 400;
+      el.scrollTop = 200;
+    });
+    await settled(page);
+    await checkShown(page, data, selected, geometry);
 
     // Grouped by commit: group header rows take places run rows held.
+    await page.evaluate(MARK_ROWS);
     await page.locator('label:has-text("group by commit") input').check();
     await settled(page);
     assert.ok((await page.locator('.grid-groups > .row.group').count()) > 0);
-    await checkShown(page, data, geometry);
-
-    // New values of val_accuracy (its aggregate changed): the kept rows show them.
-    await page.evaluate(MARK_ROWS);
-    const values2 = data.values[accuracy].map((v) => (typeof v === 'number' ? Math.round(v * 1e4) / 7 : v));
-    await h.post({
-      type: 'table/column',
-      payload: { version: 1, column: data.columns[accuracy], values: values2 },
-    });
-    const changed = { ...data, values: data.values.map((v, i) => (i === accuracy ? values2 : v)) };
-    await settled(page);
     assert.equal(await page.evaluate<number>(NEW_ROWS), 0);
-    await checkShown(page, changed, geometry);
+    await checkShown(page, data, selected, geometry);
+
+    // Through the column chooser, a column moved left past one of its width: rows kept, each cell under
+    // its new column. Then past one of another width: the same count and total width, but not the same
+    // cells, so every cell must be laid out anew.
+    await page.locator('.grid').evaluate((el) => {
+      el.scrollLeft = 0;
+    });
+    await page.locator('button', { hasText: 'Columns…' }).click();
+    const columns = data.columns;
+    const sameWidth = columns.findIndex(
+      (c, i) => i > 0 && c.kind === 'param' && columns[i - 1].kind === 'param',
+    );
+    const otherWidth = columns.findIndex(
+      (c, i) => i > 1 && c.kind === 'attribute' && columnWidth(c) !== columnWidth(columns[i - 1]),
+    );
+    assert.ok(sameWidth > 0 && otherWidth > 0);
+    for (const moved of [sameWidth, otherWidth]) {
+      const [a, b] = [columns[moved - 1].key, columns[moved].key];
+      const label = columns[moved].kind === 'param' ? `params.${columns[moved].name}` : columns[moved].name;
+      await page.evaluate(MARK_ROWS);
+      await page.locator('.chooser input[type=search]').fill(label);
+      await page
+        .locator('.chooser li')
+        .filter({ has: page.getByText(label, { exact: true }) })
+        .locator('button', { hasText: '↑' })
+        .click();
+      await until(
+        page,
+        `(() => { const col = new Map(${HEADER_KEYS}.map(([c, k]) => [k, c]));
+          return col.get('${b}') < col.get('${a}'); })()`,
+      );
+      await settled(page);
+      if (moved === sameWidth) {
+        assert.equal(await page.evaluate<number>(NEW_ROWS), 0, `${b} moved before ${a}`);
+      }
+      await checkShown(page, data, selected, geometry);
+    }
     assert.deepEqual(await h.viewErrors(), []);
     await page.context().close();
   });

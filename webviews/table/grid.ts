@@ -176,6 +176,11 @@ export class Grid {
     this.canvas.style.width = `${width}px`;
     this.canvas.style.height = `${HEADER_HEIGHT + this.items.length * ROW_HEIGHT}px`;
     this.placed.restart(this.items, keepRows);
+    // A kept row under the pointer gets no new pointer event: its hover band is drawn again from here.
+    const hovered = this.placed.hovered();
+    if (hovered >= 0) {
+      this.painter.hover(hovered);
+    }
     const columns = this.columnWindow();
     this.drawnColumns = { first: columns.first, last: columns.last };
     this.header.rebuild(this.layout, columns);

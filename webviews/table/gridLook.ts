@@ -160,7 +160,8 @@ export class TextLook {
     // The bands as the rows' CSS colours them (table.css), resolved to rgb()/rgba() through `color`.
     const band = (variable: string): string => {
       const color = read('row run', 'cell', `var(${variable}, transparent)`).color;
-      return color === 'transparent' || /,\s*0\)$/.test(color) ? '' : color;
+      // Only an alpha of 0 is no band: `rgb(200, 0, 0)` ends in `, 0)` too, and is red.
+      return color === 'transparent' || /^rgba\([^)]*,\s*0\)$/.test(color) ? '' : color;
     };
     const selectedBackground = band('--vscode-list-activeSelectionBackground');
     const hoverBackground = band('--vscode-list-hoverBackground');

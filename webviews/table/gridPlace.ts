@@ -28,6 +28,8 @@ export class PlacedRows {
   private readonly runs = new Map<number, RunRow>();
   private readonly groups = new Map<number, GroupRow>();
   private readonly spare: RunRow[] = [];
+  /** The kept row holding the focus at the last {@link restart}, and the run it showed (its box's label). */
+  private held: { row: RunRow; label: string | null } | undefined;
 
   /** `grid` takes the focus from a row that comes to show another run. */
   constructor(
@@ -38,10 +40,12 @@ export class PlacedRows {
 
   /**
    * Starts over for new display items `items`. When `keep`, the run rows stay, each to be written again
-   * (those whose place is now a group's become spares, for the next {@link placeRuns}); else they go.
-   * Group rows always go.
+   * (those whose place is now a group's become spares, for the next {@link placeRuns}, which also moves
+   * the focus to the grid if the row holding it comes to show another run); else they go, and the grid
+   * takes the focus they held. Group rows always go.
    */
   restart(items: readonly DisplayItem[], keep: boolean): void {
+    this.held = undefined;
     if (keep) {
       for (const [index, row] of this.runs) {
         if (items[index]?.kind !== 'run') {
@@ -49,12 +53,16 @@ export class PlacedRows {
           this.spare.push(row);
         }
       }
+      for (const row of [...this.runs.values(), ...this.spare]) {
+        if (row.element.contains(document.activeElement)) {
+          this.held = { row, label: row.box.getAttribute('aria-label') };
+        }
+      }
       this.rewrite();
-      // A kept row now shows another run: the focus on the run it showed goes to the grid.
+    } else {
       if (this.runBox.contains(document.activeElement)) {
         this.grid.focus({ preventScroll: true });
       }
-    } else {
       this.runs.clear();
       this.spare.length = 0;
       this.runBox.replaceChildren();
@@ -139,5 +147,28 @@ export class PlacedRows {
       row.element.remove();
     }
     spare.length = 0;
+    // The row holding the focus before a restart, if it now shows another run or went: the grid takes it.
+    const held = this.held;
+    this.held = undefined;
+    if (held !== undefined) {
+      const gone = !held.row.element.isConnected;
+      const moved = gone || held.row.box.getAttribute('aria-label') !== held.label;
+      if (
+        moved &&
+        (gone ? document.activeElement === document.body : held.row.element.contains(document.activeElement))
+      ) {
+        this.grid.focus({ preventScroll: true });
+      }
+    }
+  }
+
+  /** The display index of the run row under the pointer, `-1` when none is. */
+  hovered(): number {
+    for (const [index, row] of this.runs) {
+      if (row.element.matches(':hover')) {
+        return index;
+      }
+    }
+    return -1;
   }
 }

@@ -2,9 +2,8 @@
  * The drawn DOM rows of the grid, reused as the view moves (placed by gridPlace.ts, again once a scroll
  * stops): a run's row that left the view takes the place of one that entered, and in each row a cell
  * whose column left takes the place of one whose column entered. A reused row or cell is written only
- * where it differs
- * (text through its kept Text node, class, position), so placing them costs a few text and style writes
- * per cell, not new elements.
+ * where it differs (text through its kept Text node, class, position), so placing them costs a few text
+ * and style writes per cell, not new elements.
  *
  * Since a reused row's place in the DOM is not its place on screen, the rows and cells carry the ARIA
  * grid's positions (WAI-ARIA 1.2, `grid`, `row`, `gridcell`; the "Data Grid" pattern of the ARIA Authoring
