@@ -1,8 +1,17 @@
 /**
- * Page scripts that read the experiments table's grid (webviews/table/grid.ts) as a user and a screen reader
- * see it: where its rows are drawn, whether rows cover the view, whether cells sit under their column's
- * header. Each is a script for `page.evaluate`.
+ * The experiments table's data as the host builds it, and page scripts that read the table's grid
+ * (webviews/table/grid.ts) as a user and a screen reader see it: where its rows are drawn, whether rows
+ * cover the view, whether cells sit under their column's header. Each script is for `page.evaluate`.
  */
+import type { Page } from 'playwright-core';
+import type { RunRecord } from '../../src/core/runs/types';
+import { buildTableData } from '../../src/features/table/viewModel';
+import type { TableData } from '../../src/protocol/table';
+
+/** The table's data for `records` as the host builds it: version 1, HEAD `head`, no aggregates or notes. */
+export function tableDataOf(records: readonly RunRecord[], head = 'b'.repeat(40)): TableData {
+  return buildTableData(records, { version: 1, head, aggregates: new Map(), annotations: new Map() });
+}
 
 /** In the page: the offset of display item 0 in the canvas and a row's height, before any scrolling. */
 export const ROW_GEOMETRY = `(() => {
@@ -71,3 +80,17 @@ export const MISPLACED_CELLS = `(() => {
   }
   return wrong;
 })()`;
+
+/** The RGBA of the page's pixel at (`x`, `y`) CSS px as shown on screen (a 1 × 1 screenshot, decoded in the page). */
+export async function pixelAt(page: Page, point: { x: number; y: number }): Promise<number[]> {
+  const png = await page.screenshot({
+    clip: { x: Math.floor(point.x), y: Math.floor(point.y), width: 1, height: 1 },
+  });
+  return page.evaluate<number[]>(`(async () => {
+    const bytes = Uint8Array.from(atob(${JSON.stringify(png.toString('base64'))}), (c) => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const context = new OffscreenCanvas(1, 1).getContext('2d');
+    context.drawImage(bitmap, 0, 0);
+    return [...context.getImageData(0, 0, 1, 1).data];
+  })()`);
+}

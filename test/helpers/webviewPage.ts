@@ -7,8 +7,10 @@ import { basename, join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { webviewBundleOptions } from '../../scripts/esbuildOptions.mjs';
+import { after, before } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { bundleStartsWorkers, renderWebviewHtml } from '../../src/webview/html';
+import { launchChromium } from './chromium';
 
 const repoRoot = join(__dirname, '../..');
 
@@ -162,5 +164,35 @@ export async function openWebview<HostMessage = unknown>(
         .filter((m) => m.type === 'webview/error')
         .map((m) => (m.payload as { message: string }).message),
     post: (message) => page.evaluate(`window.postMessage(${JSON.stringify(message)}, '*')`),
+  };
+}
+
+/** A suite's Chromium and the bundle of the view it opens, ready once the suite's `before` hooks ran. */
+export interface ChromiumView {
+  readonly browser: Browser;
+  /** Path of the view's built script. */
+  readonly bundle: string;
+}
+
+/**
+ * Registers the hooks of a suite that opens view `view` in headless Chromium: before its tests, builds
+ * the view's bundle into `dir` and launches Chromium; after them, closes it. Call inside `describe`.
+ */
+export function chromiumView(view: string, dir: string): ChromiumView {
+  const suite: { browser?: Browser; bundle?: string } = {};
+  before(async () => {
+    suite.bundle = await buildViewBundle(view, dir);
+    suite.browser = await launchChromium();
+  });
+  after(async () => {
+    await suite.browser?.close();
+  });
+  return {
+    get browser(): Browser {
+      return suite.browser!;
+    },
+    get bundle(): string {
+      return suite.bundle!;
+    },
   };
 }

@@ -8,16 +8,15 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { KerasCsvReader } from '../../src/core/metrics/csv/kerasCsv';
 import { readAll } from '../../src/core/metrics/readers';
 import type { MetricPoint } from '../../src/core/metrics/series';
 import { buildCompareSnapshot, type ComparedRunState } from '../../src/features/compare/viewModel';
 import { DEFAULT_COMPARE_OPTIONS, type CompareHostMessage } from '../../src/protocol/compare';
-import { chromiumSkipReason, launchChromium } from '../helpers/chromium';
+import { chromiumSkipReason } from '../helpers/chromium';
 import { repoRoot } from '../helpers/reportBundle';
-import { buildViewBundle, openWebview, until } from '../helpers/webviewPage';
+import { openWebview, until, chromiumView } from '../helpers/webviewPage';
 import { run } from '../unit/compare/runs';
 
 const dir = mkdtempSync(join(tmpdir(), 'xlens-compare-webview-'));
@@ -62,20 +61,12 @@ async function runs(count: number): Promise<ComparedRunState[]> {
 }
 
 describe('compare view in headless Chromium under the extension CSP', { skip: chromiumSkipReason() }, () => {
-  let browser: Browser;
-  let bundle: string;
-  before(async () => {
-    bundle = await buildViewBundle('compare', dir);
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const chromium = chromiumView('compare', dir);
 
   it('overlays 20 runs per metric, marks differing params, shows deltas and posts option changes', async () => {
     const states = await runs(20);
     const snapshot = buildCompareSnapshot(states, DEFAULT_COMPARE_OPTIONS);
-    const h = await openWebview<CompareHostMessage>(browser, bundle, {
+    const h = await openWebview<CompareHostMessage>(chromium.browser, chromium.bundle, {
       dir,
       viewport: { width: 1400, height: 1200 },
     });
@@ -155,7 +146,7 @@ describe('compare view in headless Chromium under the extension CSP', { skip: ch
     const states = await runs(6);
     const first = buildCompareSnapshot(states, DEFAULT_COMPARE_OPTIONS, [], { revision: 1, charts: 1 });
     assert.ok(first.pendingCharts >= 3, `${first.pendingCharts} charts pending`);
-    const h = await openWebview<CompareHostMessage>(browser, bundle, {
+    const h = await openWebview<CompareHostMessage>(chromium.browser, chromium.bundle, {
       dir,
       viewport: { width: 1400, height: 1200 },
     });
@@ -207,7 +198,7 @@ describe('compare view in headless Chromium under the extension CSP', { skip: ch
       revision: 2,
     });
     assert.ok(older.charts.length >= 2, `${older.charts.length} charts`);
-    const h = await openWebview<CompareHostMessage>(browser, bundle, {
+    const h = await openWebview<CompareHostMessage>(chromium.browser, chromium.bundle, {
       dir,
       viewport: { width: 1400, height: 1200 },
     });
@@ -245,7 +236,7 @@ describe('compare view in headless Chromium under the extension CSP', { skip: ch
     const snapshot = buildCompareSnapshot(states, DEFAULT_COMPARE_OPTIONS, [], { revision: 1, charts: 1 });
     assert.equal(snapshot.charts.length, 0);
     assert.ok(snapshot.paramCharts.length > 0);
-    const h = await openWebview<CompareHostMessage>(browser, bundle, {
+    const h = await openWebview<CompareHostMessage>(chromium.browser, chromium.bundle, {
       dir,
       viewport: { width: 1400, height: 1200 },
     });

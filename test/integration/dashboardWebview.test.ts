@@ -10,8 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { KerasCsvReader } from '../../src/core/metrics/csv/kerasCsv';
 import { readAll } from '../../src/core/metrics/readers';
 import type { MetricPoint } from '../../src/core/metrics/series';
@@ -19,8 +18,8 @@ import type { RunRecord } from '../../src/core/runs/types';
 import { buildSnapshot, ChartTracker, type RunState } from '../../src/features/dashboard/viewModel';
 import type { DashboardHostMessage } from '../../src/protocol/dashboard';
 import { repoRoot } from '../helpers/reportBundle';
-import { chromiumSkipReason, launchChromium } from '../helpers/chromium';
-import { buildViewBundle, openWebview, until, type ViewPage } from '../helpers/webviewPage';
+import { chromiumSkipReason } from '../helpers/chromium';
+import { openWebview, until, type ViewPage, chromiumView, type ChromiumView } from '../helpers/webviewPage';
 
 const dir = mkdtempSync(join(tmpdir(), 'xlens-dashboard-webview-'));
 /** A real Keras `CSVLogger` file with `loss`/`val_loss` and `accuracy`/`val_accuracy` columns. */
@@ -56,7 +55,7 @@ function record(status: RunRecord['status']): RunRecord {
   };
 }
 
-async function openView(browser: Browser, bundle: string): Promise<ViewPage<DashboardHostMessage>> {
+async function openView({ browser, bundle }: ChromiumView): Promise<ViewPage<DashboardHostMessage>> {
   return openWebview<DashboardHostMessage>(browser, bundle, { dir });
 }
 
@@ -80,16 +79,7 @@ function state(status: RunRecord['status'], series: Map<string, MetricPoint[]>):
 }
 
 describe('run dashboard in headless Chromium under the extension CSP', { skip: chromiumSkipReason() }, () => {
-  let browser: Browser;
-  let bundle: string;
-
-  before(async () => {
-    bundle = await buildViewBundle('dashboard', dir);
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const chromium = chromiumView('dashboard', dir);
 
   it('draws a running run with every toolkit component and a live update without a CSP violation or console error', async () => {
     const full = await kerasSeries();
@@ -105,7 +95,7 @@ describe('run dashboard in headless Chromium under the extension CSP', { skip: c
       { step: lastHalfStep, value: 0.8125 },
       { step: lastHalfStep + 1, value: 0.84 },
     ]);
-    const h = await openView(browser, bundle);
+    const h = await openView(chromium);
     await h.post({ type: 'dashboard/snapshot', payload: buildSnapshot(state('running', half)) });
     await until(h.page, 'window.__posted.some((m) => m.type === "dashboard/rendered")');
     assert.deepEqual(await h.page.locator('#charts .result-card').allInnerTexts(), [
@@ -196,7 +186,7 @@ describe('run dashboard in headless Chromium under the extension CSP', { skip: c
     const full = await kerasSeries();
     const half = new Map([...full].map(([name, points]) => [name, points.slice(0, 10)]));
     const saved = buildSnapshot(state('running', half));
-    const h = await openWebview<DashboardHostMessage>(browser, bundle, {
+    const h = await openWebview<DashboardHostMessage>(chromium.browser, chromium.bundle, {
       dir,
       state: { runId: saved.header.runId, snapshot: saved, scrollY: 0 },
     });
@@ -225,7 +215,7 @@ describe('run dashboard in headless Chromium under the extension CSP', { skip: c
   });
 
   it('draws an imported run with no metrics yet and its warnings without a CSP violation or console error', async () => {
-    const h = await openView(browser, bundle);
+    const h = await openView(chromium);
     const imported: RunState = {
       runId: 'keras-csv:/ws/logs/training.log#training.log',
       record: undefined,

@@ -8,15 +8,14 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { runDrift } from '../../src/core/drift/engine';
 import { defaultDriftOptions } from '../../src/core/drift/rules';
 import { buildDriftSnapshot } from '../../src/features/drift/viewModel';
 import type { DriftHostMessage, DriftSnapshot } from '../../src/protocol/drift';
 import { repoRoot } from '../helpers/reportBundle';
-import { chromiumSkipReason, launchChromium } from '../helpers/chromium';
-import { buildViewBundle, openWebview, until, type ViewPage } from '../helpers/webviewPage';
+import { chromiumSkipReason } from '../helpers/chromium';
+import { openWebview, until, type ViewPage, chromiumView, type ChromiumView } from '../helpers/webviewPage';
 
 const XSS = '<img src=x onerror=alert(1)>';
 const SCRIPT = '<script>alert(2)</script>';
@@ -52,8 +51,7 @@ const DARK_THEME: Record<string, string> = {
 
 /** Opens the view, posts `snapshot` as the host does on ready, and waits until its charts are drawn. */
 async function openView(
-  browser: Browser,
-  bundle: string,
+  { browser, bundle }: ChromiumView,
   snapshot: DriftSnapshot,
   theme: Record<string, string> = {},
 ): Promise<ViewPage<DriftHostMessage>> {
@@ -68,16 +66,7 @@ async function openView(
 }
 
 describe('drift view in headless Chromium', { skip: chromiumSkipReason() }, () => {
-  let browser: Browser;
-  let bundle: string;
-
-  before(async () => {
-    bundle = await buildViewBundle('drift', dir);
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const chromium = chromiumView('drift', dir);
 
   it('shows the verdict first, the columns drifted first, sorts by header and draws every chart', async () => {
     const example = join(repoRoot, 'examples/weather-drift/data');
@@ -89,7 +78,7 @@ describe('drift view in headless Chromium', { skip: chromiumSkipReason() }, () =
       options: defaultDriftOptions(),
     });
     const snapshot = buildDriftSnapshot(report, { kind: 'run', runId: 'r-weather', task: 'weather-drift' });
-    const { page, posted, problems, viewErrors } = await openView(browser, bundle, snapshot);
+    const { page, posted, problems, viewErrors } = await openView(chromium, snapshot);
     const rendered = (await posted()).find((m) => m.type === 'drift/rendered')!.payload as { charts: number };
     assert.equal(rendered.charts, report.columns.length + 1);
     assert.deepEqual(problems, { console: [], page: [], dialogs: [], requests: [], csp: [] });
@@ -159,7 +148,7 @@ describe('drift view in headless Chromium', { skip: chromiumSkipReason() }, () =
       reference: 'reference.csv',
       current: 'current.csv',
     });
-    const { page, problems } = await openView(browser, bundle, snapshot);
+    const { page, problems } = await openView(chromium, snapshot);
     assert.deepEqual(problems, { console: [], page: [], dialogs: [], requests: [], csp: [] });
     // No element was made from the data: the only images are none, the only scripts the view's own.
     assert.equal(await page.locator('img').count(), 0);
@@ -203,7 +192,7 @@ describe('drift view in headless Chromium', { skip: chromiumSkipReason() }, () =
       options,
     });
     const snapshot = buildDriftSnapshot(report, { kind: 'files', reference: 'a', current: 'b' });
-    const { page, problems } = await openView(browser, bundle, snapshot);
+    const { page, problems } = await openView(chromium, snapshot);
     assert.deepEqual(problems, { console: [], page: [], dialogs: [], requests: [], csp: [] });
     const wind = page.locator(`#col-${report.columns.findIndex((c) => c.name === 'wind')}`);
     assert.match(
@@ -225,8 +214,7 @@ describe('drift view in headless Chromium', { skip: chromiumSkipReason() }, () =
       options: { ...options, columns: ['weather'] },
     });
     const untested = await openView(
-      browser,
-      bundle,
+      chromium,
       buildDriftSnapshot(none, { kind: 'files', reference: 'a', current: 'b' }),
     );
     const verdict = untested.page.locator('#verdict');
@@ -258,7 +246,7 @@ describe('drift view in headless Chromium', { skip: chromiumSkipReason() }, () =
     const snapshot = buildDriftSnapshot(report, { kind: 'files', reference: 'a', current: 'b' });
     const infinite = snapshot.columns.find((c) => c.name === 'cylinders')!;
     assert.equal(infinite.statistic, null);
-    const view = await openView(browser, bundle, snapshot);
+    const view = await openView(chromium, snapshot);
     const { page } = view;
     const cells = (): Promise<string[]> =>
       page.evaluate<string[]>(
@@ -303,7 +291,7 @@ describe('drift view in headless Chromium', { skip: chromiumSkipReason() }, () =
       options: defaultDriftOptions(),
     });
     const snapshot = buildDriftSnapshot(report, { kind: 'files', reference: 'a', current: 'b' });
-    const { page, problems } = await openView(browser, bundle, snapshot, DARK_THEME);
+    const { page, problems } = await openView(chromium, snapshot, DARK_THEME);
     assert.deepEqual(problems, { console: [], page: [], dialogs: [], requests: [], csp: [] });
     const colors = await page.evaluate<{ body: string; text: string; axis: string; bar: string }>(`(() => {
       const body = getComputedStyle(document.body);

@@ -18,12 +18,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { buildTableData } from '../../src/features/table/viewModel';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { DEFAULT_TABLE_LAYOUT, type TableHostMessage } from '../../src/protocol/table';
-import { chromiumSkipReason, launchChromium } from '../helpers/chromium';
-import { buildViewBundle, openWebview, until } from '../helpers/webviewPage';
+import { pixelAt, tableDataOf } from '../helpers/tableGrid';
+import { chromiumSkipReason } from '../helpers/chromium';
+import { openWebview, until, chromiumView } from '../helpers/webviewPage';
 import { run } from '../unit/compare/runs';
 
 const dir = mkdtempSync(join(tmpdir(), 'xlens-table-canvas-'));
@@ -212,27 +212,14 @@ interface Cell {
 }
 
 describe('experiments table canvas in headless Chromium', { skip: chromiumSkipReason() }, () => {
-  let browser: Browser;
-  let bundle: string;
-  before(async () => {
-    bundle = await buildViewBundle('table', dir);
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const chromium = chromiumView('table', dir);
 
   // With the tile worker (the panel's page), and without one (a page that cannot start it: every tile is
   // drawn by the page, those in the margin a few per frame).
   for (const workers of [true, false]) {
     it(`draws tiles as drawn anew, the texts the DOM cells say, and settles the DOM after the scroll${workers ? '' : ', without a tile worker'}`, async () => {
-      const data = buildTableData(records(), {
-        version: 1,
-        head: 'b'.repeat(40),
-        aggregates: new Map(),
-        annotations: new Map(),
-      });
-      const h = await openWebview<TableHostMessage>(browser, bundle, {
+      const data = tableDataOf(records());
+      const h = await openWebview<TableHostMessage>(chromium.browser, chromium.bundle, {
         dir,
         viewport: { width: 1000, height: 600 },
         initScript: (workers ? '' : 'delete window.Worker;') + WATCH_MEDIA,
@@ -591,16 +578,7 @@ describe('experiments table canvas in headless Chromium', { skip: chromiumSkipRe
       const pixels = async (): Promise<string[]> => {
         const out: string[] = [];
         for (const point of points) {
-          const png = await page.screenshot({
-            clip: { x: Math.floor(point.x), y: Math.floor(point.y), width: 1, height: 1 },
-          });
-          const rgba = await page.evaluate<number[]>(`(async () => {
-          const bytes = Uint8Array.from(atob(${JSON.stringify(png.toString('base64'))}), (c) => c.charCodeAt(0));
-          const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-          const context = new OffscreenCanvas(1, 1).getContext('2d');
-          context.drawImage(bitmap, 0, 0);
-          return [...context.getImageData(0, 0, 1, 1).data];
-        })()`);
+          const rgba = await pixelAt(page, point);
           out.push(`${point.what}: ${rgba.map((c) => Math.round(c / 4)).join(',')}`);
         }
         return out;

@@ -9,12 +9,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { buildTableData } from '../../src/features/table/viewModel';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { DEFAULT_TABLE_LAYOUT, type TableData, type TableHostMessage } from '../../src/protocol/table';
 import { cellText, columnWidth } from '../../webviews/table/model';
-import { chromiumSkipReason, launchChromium } from '../helpers/chromium';
+import { chromiumSkipReason } from '../helpers/chromium';
 import {
   COVERS_VIEW,
   MISPLACED_CELLS,
@@ -22,8 +21,10 @@ import {
   ROW_GEOMETRY,
   rowsInView,
   type RowInView,
+  pixelAt,
+  tableDataOf,
 } from '../helpers/tableGrid';
-import { buildViewBundle, openWebview, until } from '../helpers/webviewPage';
+import { openWebview, until, chromiumView } from '../helpers/webviewPage';
 import { run } from '../unit/compare/runs';
 
 const dir = mkdtempSync(join(tmpdir(), 'xlens-table-rows-kept-'));
@@ -136,16 +137,7 @@ async function checkShown(
 
 /** Whether the pixel at `point` shows the hover band (red, as set by the test) or not, from a screenshot. */
 async function bandAt(page: Page, point: { x: number; y: number }): Promise<'hover' | 'other'> {
-  const png = await page.screenshot({
-    clip: { x: Math.floor(point.x), y: Math.floor(point.y), width: 1, height: 1 },
-  });
-  const [r, g, b] = await page.evaluate<number[]>(`(async () => {
-    const bytes = Uint8Array.from(atob(${JSON.stringify(png.toString('base64'))}), (c) => c.charCodeAt(0));
-    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-    const context = new OffscreenCanvas(1, 1).getContext('2d');
-    context.drawImage(bitmap, 0, 0);
-    return [...context.getImageData(0, 0, 1, 1).data];
-  })()`);
+  const [r, g, b] = await pixelAt(page, point);
   return r > 150 && g < 60 && b < 60 ? 'hover' : 'other';
 }
 
@@ -158,24 +150,11 @@ const FOCUS = `(() => {
 })()`;
 
 describe('experiments table keeps its rows', { skip: chromiumSkipReason() }, () => {
-  let browser: Browser;
-  let bundle: string;
-  before(async () => {
-    bundle = await buildViewBundle('table', dir);
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const chromium = chromiumView('table', dir);
 
   it('through a sort, new values, a filter, grouping and a new column order, writing what each row now shows', async () => {
-    const data = buildTableData(records(), {
-      version: 1,
-      head: 'b'.repeat(40),
-      aggregates: new Map(),
-      annotations: new Map(),
-    });
-    const h = await openWebview<TableHostMessage>(browser, bundle, {
+    const data = tableDataOf(records());
+    const h = await openWebview<TableHostMessage>(chromium.browser, chromium.bundle, {
       dir,
       viewport: { width: 1100, height: 520 },
     });

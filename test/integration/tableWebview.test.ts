@@ -9,11 +9,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { buildTableData } from '../../src/features/table/viewModel';
+import { describe, it } from 'node:test';
 import { DEFAULT_TABLE_LAYOUT, type TableHostMessage } from '../../src/protocol/table';
-import { chromiumSkipReason, launchChromium } from '../helpers/chromium';
+import { chromiumSkipReason } from '../helpers/chromium';
 import { repoRoot } from '../helpers/reportBundle';
 import {
   COVERS_VIEW,
@@ -22,8 +20,9 @@ import {
   ROW_GEOMETRY,
   rowsInView,
   type RowInView,
+  tableDataOf,
 } from '../helpers/tableGrid';
-import { buildViewBundle, openWebview, until, type PostedMessage } from '../helpers/webviewPage';
+import { openWebview, until, type PostedMessage, chromiumView } from '../helpers/webviewPage';
 import { run } from '../unit/compare/runs';
 
 const dir = mkdtempSync(join(tmpdir(), 'xlens-table-webview-'));
@@ -62,24 +61,11 @@ describe(
   'experiments table in headless Chromium under the extension CSP',
   { skip: chromiumSkipReason() },
   () => {
-    let browser: Browser;
-    let bundle: string;
-    before(async () => {
-      bundle = await buildViewBundle('table', dir);
-      browser = await launchChromium();
-    });
-    after(async () => {
-      await browser?.close();
-    });
+    const chromium = chromiumView('table', dir);
 
     it('keeps the ARIA grid positions in display order while scrolling reuses rows and cells', async () => {
-      const data = buildTableData(records(), {
-        version: 1,
-        head: 'b'.repeat(40),
-        aggregates: new Map(),
-        annotations: new Map(),
-      });
-      const h = await openWebview<TableHostMessage>(browser, bundle, {
+      const data = tableDataOf(records());
+      const h = await openWebview<TableHostMessage>(chromium.browser, chromium.bundle, {
         dir,
         viewport: { width: 900, height: 500 },
       });
@@ -160,13 +146,8 @@ describe(
 
     it('shows names as text, sorts, groups, pins, selects, compares, stars and exports', async () => {
       const runs = records();
-      const data = buildTableData(runs, {
-        version: 1,
-        head: 'b'.repeat(40),
-        aggregates: new Map(),
-        annotations: new Map(),
-      });
-      const h = await openWebview<TableHostMessage>(browser, bundle, {
+      const data = tableDataOf(runs);
+      const h = await openWebview<TableHostMessage>(chromium.browser, chromium.bundle, {
         dir,
         viewport: { width: 1400, height: 700 },
       });

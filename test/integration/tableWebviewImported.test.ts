@@ -8,31 +8,22 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { discoverImportedRuns } from '../../src/core/metrics/discovery/discovery';
 import { importedRunRecord } from '../../src/core/runs/importedRecord';
 import { diffTable } from '../../src/features/table/tableDiff';
 import { buildTableData } from '../../src/features/table/viewModel';
 import { DEFAULT_TABLE_LAYOUT, type TableHostMessage } from '../../src/protocol/table';
-import { chromiumSkipReason, launchChromium } from '../helpers/chromium';
+import { chromiumSkipReason } from '../helpers/chromium';
 import { tempDir } from '../helpers/gitRepo';
-import { buildViewBundle, openWebview, until } from '../helpers/webviewPage';
+import { openWebview, until, chromiumView } from '../helpers/webviewPage';
 import { run } from '../unit/compare/runs';
 
 const dir = mkdtempSync(join(tmpdir(), 'xlens-table-imported-webview-'));
 const FIXTURES = join(__dirname, '../fixtures');
 
 describe('experiments table with imported runs in headless Chromium', { skip: chromiumSkipReason() }, () => {
-  let browser: Browser;
-  let bundle: string;
-  before(async () => {
-    bundle = await buildViewBundle('table', dir);
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const chromium = chromiumView('table', dir);
 
   it('groups imported runs apart, names their tool, and adds a new run from a delta', async () => {
     const ws = tempDir('xlens-table-imported-ws-');
@@ -46,7 +37,7 @@ describe('experiments table with imported runs in headless Chromium', { skip: ch
     ];
     const options = { head: 'a'.repeat(40), aggregates: new Map(), annotations: new Map() };
     const data = buildTableData([...own, ...imported], { ...options, version: 1 });
-    const h = await openWebview<TableHostMessage>(browser, bundle, {
+    const h = await openWebview<TableHostMessage>(chromium.browser, chromium.bundle, {
       dir,
       viewport: { width: 1400, height: 700 },
     });

@@ -9,12 +9,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { buildTableData } from '../../src/features/table/viewModel';
+import { describe, it } from 'node:test';
 import { DEFAULT_TABLE_LAYOUT, type TableHostMessage } from '../../src/protocol/table';
-import { chromiumSkipReason, launchChromium } from '../helpers/chromium';
-import { buildViewBundle, openWebview, until } from '../helpers/webviewPage';
+import { tableDataOf } from '../helpers/tableGrid';
+import { chromiumSkipReason } from '../helpers/chromium';
+import { openWebview, until, chromiumView } from '../helpers/webviewPage';
 import { run } from '../unit/compare/runs';
 
 const dir = mkdtempSync(join(tmpdir(), 'xlens-table-worker-'));
@@ -26,15 +25,7 @@ const HOSTILE = [
 ];
 
 describe('experiments table tile worker with hostile values', { skip: chromiumSkipReason() }, () => {
-  let browser: Browser;
-  let bundle: string;
-  before(async () => {
-    bundle = await buildViewBundle('table', dir);
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const chromium = chromiumView('table', dir);
 
   it('draws them as text, answers every tile and settles', async () => {
     const records = Array.from({ length: 300 }, (_, i) => {
@@ -54,18 +45,13 @@ describe('experiments table tile worker with hostile values', { skip: chromiumSk
         metrics: { val_accuracy: [0.5, 0.5 + i / 1000] },
       });
     });
-    const data = buildTableData(records, {
-      version: 1,
-      head: 'b'.repeat(40),
-      aggregates: new Map(),
-      annotations: new Map(),
-    });
+    const data = tableDataOf(records);
     // `__proto__` and `constructor` are params like any other.
     assert.deepEqual(
       ['params.__proto__', 'params.constructor'].map((key) => data.columns.some((c) => c.key === key)),
       [true, true],
     );
-    const h = await openWebview<TableHostMessage>(browser, bundle, {
+    const h = await openWebview<TableHostMessage>(chromium.browser, chromium.bundle, {
       dir,
       viewport: { width: 1000, height: 600 },
       // Counts the tile bitmaps the page shows that it did not make: the worker's.

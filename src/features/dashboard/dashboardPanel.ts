@@ -174,7 +174,7 @@ export class DashboardPanel extends WebviewHost<DashboardHostMessages, Dashboard
       if (this.refreshReports()) {
         if (this.covered.size > 0 || covered.size > 0) {
           // The charts by step of the metrics a report now charts over time go: draw anew.
-          this.post(this.snapshot());
+          this.postSnapshot();
           return;
         }
         update.reports = this.reports;

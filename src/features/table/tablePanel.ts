@@ -194,7 +194,7 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
           });
           this.sentVersion = data.version;
         } else {
-          this.post(this.snapshot());
+          this.postSnapshot();
         }
         await this.postFiltered();
       })
