@@ -11,8 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { DEFAULT_TABLE_LAYOUT, type TableData, type TableHostMessage } from '../../src/protocol/table';
-import { cellText, columnWidth } from '../../webviews/table/model';
+import {
+  DEFAULT_TABLE_LAYOUT,
+  type TableData,
+  type TableHostMessage,
+  type TableLayout,
+} from '../../src/protocol/table';
+import { TableModel, cellText, columnWidth } from '../../webviews/table/model';
 import { chromiumSkipReason } from '../helpers/chromium';
 import {
   COVERS_VIEW,
@@ -146,6 +151,7 @@ const FOCUS = `(() => {
   const active = document.activeElement;
   if (active?.classList.contains('grid')) return 'grid';
   if (active?.classList.contains('row-check')) return 'box ' + active.getAttribute('aria-label');
+  if (active?.closest('.grid-header') && active.type === 'checkbox') return 'select-all';
   return active?.tagName ?? 'none';
 })()`;
 
@@ -293,6 +299,83 @@ describe('experiments table keeps its rows', { skip: chromiumSkipReason() }, () 
       }
       await checkShown(page, data, selected, geometry);
     }
+    assert.deepEqual(await h.viewErrors(), []);
+    await page.context().close();
+  });
+
+  it('keeps keyboard focus and a Shift-click range on the runs, not on the reused rows', async () => {
+    const data = tableDataOf(records());
+    const h = await openWebview<TableHostMessage>(chromium.browser, chromium.bundle, {
+      dir,
+      viewport: { width: 1100, height: 520 },
+    });
+    const page = h.page;
+    await h.post({
+      type: 'table/snapshot',
+      payload: { data, layout: { ...DEFAULT_TABLE_LAYOUT, grouped: false } },
+    });
+    await until(page, 'window.__posted.some((m) => m.type === "table/rendered")');
+    await settled(page);
+
+    // Scrolled down far enough that rows were reused: Tab and Shift-Tab go down and up the display order.
+    // (A jump of 37 rows: every row drawn left the view, and the spares took the new places in reverse.)
+    await page.locator('.grid').evaluate((el) => {
+      el.scrollTop = 888;
+    });
+    await settled(page);
+    const order = (await page.evaluate<ShownRow[]>(SHOWN_ROWS)).map((r) => r.runId);
+    await page.locator(`.row-check[aria-label="Select run ${order[1]}"]`).focus();
+    for (const [key, at] of [
+      ['Tab', 2],
+      ['Tab', 3],
+      ['Tab', 4],
+      ['Tab', 5],
+      ['Shift+Tab', 4],
+      ['Shift+Tab', 3],
+    ] as const) {
+      await page.keyboard.press(key);
+      assert.equal(await page.evaluate<string>(FOCUS), `box Select run ${order[at]}`, `${key} to row ${at}`);
+    }
+
+    // A focused select-all box keeps the focus while the header is drawn anew.
+    await page.locator('.grid-header input[type=checkbox]').focus();
+    const loss = data.columns.findIndex((c) => c.key === 'metrics.loss');
+    await h.post({
+      type: 'table/column',
+      payload: { version: 1, column: data.columns[loss], values: data.values[loss] },
+    });
+    await settled(page);
+    assert.equal(await page.evaluate<string>(FOCUS), 'select-all');
+
+    // A click anchors a run; after a sort moves it, a Shift-click selects from where the run now is.
+    await page.locator('.grid').evaluate((el) => {
+      el.scrollTop = 0;
+    });
+    await settled(page);
+    const cellOf = (n: number) =>
+      page.locator(`.grid-body > .row.run[aria-rowindex="${n + 2}"] [role=gridcell][aria-colindex="3"]`);
+    const anchor = (await page.evaluate<ShownRow[]>(SHOWN_ROWS))[1].runId;
+    await cellOf(1).click();
+    await page.locator('.cell.head[data-key="params.lr"]').click();
+    await until(
+      page,
+      'window.__posted.some((m) => m.type === "table/layout" && m.payload.sort.length === 1)',
+    );
+    await settled(page);
+    await cellOf(4).click({ modifiers: ['Shift'] });
+    const layout = (await h.posted()).filter((m) => m.type === 'table/layout').at(-1)!.payload as TableLayout;
+    const items = new TableModel(data, layout)
+      .displayItems()
+      .flatMap((d) => (d.kind === 'run' ? [data.runIds[d.row]] : []));
+    const from = items.indexOf(anchor);
+    const expected = items.slice(Math.min(from, 4), Math.max(from, 4) + 1);
+    assert.ok(expected.length >= 2 && expected.includes(anchor));
+    await page.locator('button', { hasText: 'Compare' }).click();
+    await until(page, 'window.__posted.some((m) => m.type === "table/compare")');
+    const compared = (await h.posted()).find((m) => m.type === 'table/compare')!.payload as {
+      runIds: string[];
+    };
+    assert.deepEqual([...compared.runIds].sort(), [...expected].sort());
     assert.deepEqual(await h.viewErrors(), []);
     await page.context().close();
   });

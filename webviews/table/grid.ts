@@ -121,6 +121,7 @@ export class Grid {
       overscan: 2,
     });
     this.body.addEventListener('click', (e) => this.onBodyClick(e));
+    this.body.addEventListener('keydown', (e) => this.onBodyKey(e));
     this.body.addEventListener('pointerover', (e) => this.onHover(e.target));
     this.body.addEventListener('pointerleave', () => this.onHover(null));
   }
@@ -382,6 +383,37 @@ export class Grid {
       this.handlers.onStar(display.row);
     } else {
       this.handlers.onRowClick(itemIndex, event);
+    }
+  }
+
+  /**
+   * Tab and Shift-Tab from a row's checkbox go to the next or previous run's checkbox in display order:
+   * the rows' elements are reused, so their order in the DOM is not the display order. When that run's
+   * row is not drawn yet, the grid scrolls to it (Tab again reaches it); past the last run, as the browser
+   * goes.
+   */
+  private onBodyKey(event: KeyboardEvent): void {
+    const target = event.target as HTMLElement;
+    if (event.key !== 'Tab' || event.altKey || event.ctrlKey || event.metaKey) {
+      return;
+    }
+    const item = Number(target.closest<HTMLElement>('.row.run')?.dataset.item);
+    if (!target.classList.contains('row-check') || !Number.isInteger(item)) {
+      return;
+    }
+    const step = event.shiftKey ? -1 : 1;
+    const next = this.placed.nearest(item, step);
+    if (next !== undefined) {
+      event.preventDefault();
+      next.box.focus();
+      return;
+    }
+    for (let i = item + step; i >= 0 && i < this.items.length; i += step) {
+      if (this.items[i].kind === 'run') {
+        event.preventDefault();
+        this.scrollToItem(i);
+        return;
+      }
     }
   }
 

@@ -24,8 +24,12 @@ export class GridHeader {
   private readonly cells = new Map<number, HTMLDivElement>();
   private readonly spare: HTMLDivElement[] = [];
   private dragged: string | undefined;
-  /** The select-all box of the last {@link rebuild}. */
-  private all: HTMLInputElement | undefined;
+  /**
+   * The lead: select-all box, star and pinned columns. Made once and kept, so that a focused select-all
+   * box keeps the focus while the header is drawn anew (a sort, a filter, new values every second).
+   */
+  private readonly lead = div('lead');
+  private readonly all = document.createElement('input');
 
   constructor(
     private readonly model: TableModel,
@@ -33,6 +37,23 @@ export class GridHeader {
   ) {
     this.element.setAttribute('role', 'row');
     this.element.setAttribute('aria-rowindex', '1');
+    this.lead.setAttribute('role', 'presentation');
+    const all = this.all;
+    all.type = 'checkbox';
+    all.title = 'Select all shown runs';
+    all.setAttribute('aria-label', 'Select all shown runs');
+    all.addEventListener('click', () => this.handlers.onSelectAll());
+    const box = div('cell select');
+    box.setAttribute('role', 'columnheader');
+    box.setAttribute('aria-colindex', '1');
+    box.append(all);
+    const star = div('cell star', '★');
+    star.setAttribute('role', 'columnheader');
+    star.setAttribute('aria-colindex', '2');
+    star.setAttribute('aria-label', 'Starred');
+    star.style.width = `${STAR_WIDTH}px`;
+    this.lead.append(box, star);
+    this.element.append(this.lead);
     this.element.addEventListener('click', (e) => {
       const key = headKey(e);
       if (key !== undefined) {
@@ -66,32 +87,23 @@ export class GridHeader {
   /** Draws the header anew for a new layout of the columns. */
   rebuild(layout: RowLayout, columns: ColumnWindow): void {
     this.element.style.width = `${layout.width}px`;
-    const lead = div('lead');
-    lead.setAttribute('role', 'presentation');
+    const lead = this.lead;
     lead.style.width = `${layout.leadWidth}px`;
-    const all = document.createElement('input');
-    all.type = 'checkbox';
-    all.title = 'Select all shown runs';
-    all.setAttribute('aria-label', 'Select all shown runs');
-    all.addEventListener('click', () => this.handlers.onSelectAll());
-    this.all = all;
-    const box = div('cell select');
-    box.setAttribute('role', 'columnheader');
-    box.setAttribute('aria-colindex', '1');
-    box.append(all);
-    const star = div('cell star', '★');
-    star.setAttribute('role', 'columnheader');
-    star.setAttribute('aria-colindex', '2');
-    star.setAttribute('aria-label', 'Starred');
-    star.style.width = `${STAR_WIDTH}px`;
-    lead.append(box, star);
+    // The select-all box and the star stay; the pinned and free columns' cells are made anew.
+    while (lead.children.length > 2) {
+      lead.lastElementChild!.remove();
+    }
     layout.pinned.forEach((column, i) => {
       const cell = div('');
       this.fillCell(cell, column, 'cell head', colIndex(layout, i, false));
       lead.append(cell);
     });
     this.cells.clear();
-    this.element.replaceChildren(lead);
+    for (const cell of [...this.element.children]) {
+      if (cell !== lead) {
+        cell.remove();
+      }
+    }
     this.sync(layout, columns);
   }
 
@@ -100,10 +112,8 @@ export class GridHeader {
    * runs are selected.
    */
   showSelection(selected: 'none' | 'some' | 'all'): void {
-    if (this.all) {
-      this.all.checked = selected === 'all';
-      this.all.indeterminate = selected === 'some';
-    }
+    this.all.checked = selected === 'all';
+    this.all.indeterminate = selected === 'some';
   }
 
   /** Makes the free header cells those of the columns in view. */

@@ -162,6 +162,20 @@ export class PlacedRows {
     }
   }
 
+  /** The drawn run row nearest after (`step` 1) or before (`step` -1) display item `item`, if any. */
+  nearest(item: number, step: 1 | -1): RunRow | undefined {
+    let found: RunRow | undefined;
+    let best = Infinity;
+    for (const [index, row] of this.runs) {
+      const distance = (index - item) * step;
+      if (distance > 0 && distance < best) {
+        best = distance;
+        found = row;
+      }
+    }
+    return found;
+  }
+
   /** The display index of the run row under the pointer, `-1` when none is. */
   hovered(): number {
     for (const [index, row] of this.runs) {

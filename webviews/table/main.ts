@@ -34,7 +34,8 @@ class TableView {
   private chooser: ColumnChooser | undefined;
   private query: TableQuery = vscode.getState()?.query ?? EMPTY_QUERY;
   private readonly selected = new Set<string>();
-  private anchor: number | undefined;
+  /** The run a Shift-click's range starts from (by id: a sort or a filter moves it). */
+  private anchor: string | undefined;
   private queryTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly expression = element('input');
   private readonly error = element('div', undefined, 'filter-error');
@@ -302,13 +303,21 @@ class TableView {
     return display?.kind === 'run' ? this.model!.data.runIds[display.row] : undefined;
   }
 
+  /** The display index of run `id`, `-1` when it is not shown. */
+  private shownAt(id: string | undefined): number {
+    const items = this.grid?.displayItems ?? [];
+    const runIds = this.model?.data.runIds ?? [];
+    return id === undefined ? -1 : items.findIndex((d) => d.kind === 'run' && runIds[d.row] === id);
+  }
+
   private select(item: number, how: 'only' | 'toggle' | 'range'): void {
     const id = this.runAt(item);
     if (id === undefined) {
       return;
     }
-    if (how === 'range' && this.anchor !== undefined) {
-      const [from, to] = this.anchor < item ? [this.anchor, item] : [item, this.anchor];
+    const anchor = how === 'range' ? this.shownAt(this.anchor) : -1;
+    if (anchor >= 0) {
+      const [from, to] = anchor < item ? [anchor, item] : [item, anchor];
       for (let i = from; i <= to; i++) {
         const other = this.runAt(i);
         if (other !== undefined) {
@@ -319,11 +328,12 @@ class TableView {
       if (!this.selected.delete(id)) {
         this.selected.add(id);
       }
-      this.anchor = item;
+      this.anchor = id;
     } else {
+      // A plain click, or a Shift-click with no anchor in view (none yet, or filtered out or collapsed).
       this.selected.clear();
       this.selected.add(id);
-      this.anchor = item;
+      this.anchor = id;
     }
     this.grid?.redraw();
     this.updateButtons();
