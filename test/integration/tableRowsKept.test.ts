@@ -152,6 +152,7 @@ const FOCUS = `(() => {
   if (active?.classList.contains('grid')) return 'grid';
   if (active?.classList.contains('row-check')) return 'box ' + active.getAttribute('aria-label');
   if (active?.closest('.grid-header') && active.type === 'checkbox') return 'select-all';
+  if (active?.closest('.chooser li')) return 'chooser ' + active.closest('li').dataset.key + ' ' + active.dataset.control;
   return active?.tagName ?? 'none';
 })()`;
 
@@ -347,6 +348,27 @@ describe('experiments table keeps its rows', { skip: chromiumSkipReason() }, () 
     await settled(page);
     assert.equal(await page.evaluate<string>(FOCUS), 'select-all');
 
+    // In the column chooser, the control used keeps the focus though the list is drawn anew: ↑ pressed
+    // with Enter, an aggregate chosen with the keyboard (and the host's new values of the column).
+    await page.locator('button', { hasText: 'Columns…' }).click();
+    await page.locator('.chooser input[type=search]').fill('params.');
+    const up = page.locator('.chooser li[data-key="params.lr"] [data-control="up"]');
+    await up.focus();
+    await page.keyboard.press('Enter');
+    await until(page, `window.__posted.filter((m) => m.type === 'table/layout').length > 0`);
+    assert.equal(await page.evaluate<string>(FOCUS), 'chooser params.lr up');
+    await page.locator('.chooser input[type=search]').fill('loss');
+    await page.locator('.chooser li[data-key="metrics.loss"] select').focus();
+    await page.keyboard.press('ArrowDown');
+    await until(page, `window.__posted.some((m) => m.type === 'table/aggregate')`);
+    await h.post({
+      type: 'table/column',
+      payload: { version: 1, column: { ...data.columns[loss], aggregate: 'min' }, values: data.values[loss] },
+    });
+    await settled(page);
+    assert.equal(await page.evaluate<string>(FOCUS), 'chooser metrics.loss aggregate');
+    await page.locator('button', { hasText: 'Columns…' }).click();
+
     // A click anchors a run; after a sort moves it, a Shift-click selects from where the run now is.
     await page.locator('.grid').evaluate((el) => {
       el.scrollTop = 0;
@@ -376,6 +398,32 @@ describe('experiments table keeps its rows', { skip: chromiumSkipReason() }, () 
       runIds: string[];
     };
     assert.deepEqual([...compared.runIds].sort(), [...expected].sort());
+
+    // One run selected: its note as the host last sent it, unless the user is editing it.
+    await cellOf(0).click();
+    const one = (await page.evaluate<ShownRow[]>(SHOWN_ROWS))[0].runId;
+    const index = data.runIds.indexOf(one);
+    const rowsUpdate = (version: number, note: string) =>
+      h.post({
+        type: 'table/rows',
+        payload: {
+          version,
+          previous: version - 1,
+          rows: [{ index, values: data.values.map((v) => v[index]), starred: false, note }],
+        },
+      });
+    const note = page.locator('input.note');
+    await rowsUpdate(2, 'from the host');
+    await until(page, `document.querySelector('input.note')?.value === 'from the host'`);
+    await note.focus();
+    await page.keyboard.type(' and mine');
+    await rowsUpdate(3, 'again from the host');
+    await settled(page);
+    assert.equal(await note.inputValue(), 'from the host and mine');
+    assert.equal(
+      await page.evaluate<boolean>(`document.activeElement === document.querySelector('input.note')`),
+      true,
+    );
     assert.deepEqual(await h.viewErrors(), []);
     await page.context().close();
   });

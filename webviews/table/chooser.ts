@@ -72,16 +72,29 @@ export class ColumnChooser {
       .map((i) => this.model.data.columns[i])
       .filter((c) => needle === '' || c.key.toLowerCase().includes(needle));
     const items = columns.slice(0, LISTED).map((column) => this.item(column, hidden, pinned));
+    // The control in use (a move, a pin, an aggregate) is made anew: the focus goes to its new one.
+    const active = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const focused = active && this.list.contains(active) ? active : null;
+    const key = focused?.closest('li')?.dataset.key;
+    const control = focused?.dataset.control;
     this.list.replaceChildren(...items);
+    if (key !== undefined && control !== undefined) {
+      const li = items.find((item) => item.dataset.key === key);
+      [...(li?.querySelectorAll<HTMLElement>('[data-control]') ?? [])]
+        .find((c) => c.dataset.control === control)
+        ?.focus();
+    }
     this.more.textContent =
       columns.length > LISTED ? `${columns.length - LISTED} more columns: refine the search.` : '';
   }
 
   private item(column: TableColumn, hidden: Set<string>, pinned: Set<string>): HTMLElement {
     const li = element('li');
+    li.dataset.key = column.key;
     const label = element('label');
     const box = element('input');
     box.type = 'checkbox';
+    box.dataset.control = 'shown';
     box.checked = !hidden.has(column.key);
     box.addEventListener('change', () => {
       const set = new Set(this.model.layout.hidden);
@@ -104,13 +117,16 @@ export class ColumnChooser {
       this.model.layout = { ...this.model.layout, pinned: [...set] };
       this.changed();
     });
+    pin.dataset.control = 'pin';
     const up = element('button', '↑');
+    up.dataset.control = 'up';
     up.title = 'Move left';
     up.addEventListener('click', () => {
       this.model.moveColumn(column.key, { offset: -1 });
       this.changed();
     });
     const down = element('button', '↓');
+    down.dataset.control = 'down';
     down.title = 'Move right';
     down.addEventListener('click', () => {
       this.model.moveColumn(column.key, { offset: 1 });
@@ -126,6 +142,7 @@ export class ColumnChooser {
   private aggregateControl(column: TableColumn): HTMLElement {
     const wrap = element('span', undefined, 'aggregate');
     const select = element('select');
+    select.dataset.control = 'aggregate';
     select.setAttribute('aria-label', `Value of ${column.name}`);
     for (const [value, text] of [
       ['last', 'last'],
@@ -144,6 +161,7 @@ export class ColumnChooser {
     step.min = '0';
     step.step = '1';
     step.className = 'step';
+    step.dataset.control = 'step';
     step.setAttribute('aria-label', `Step of ${column.name}`);
     step.hidden = select.value !== 'step';
     step.value = typeof column.aggregate === 'object' ? String(column.aggregate.step) : '0';

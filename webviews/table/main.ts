@@ -162,6 +162,8 @@ class TableView {
         data.version = message.payload.version;
         model.invalidate();
         this.grid?.update();
+        // A selected run's note may have changed.
+        this.updateButtons();
         return;
       }
       case 'table/delta': {
