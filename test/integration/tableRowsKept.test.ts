@@ -231,8 +231,26 @@ describe('experiments table keeps its rows', { skip: chromiumSkipReason() }, () 
     await settled(page);
     assert.equal(await bandAt(page, spot), 'hover', "the hovered row's band after an update");
 
+    // A filter without the two runs above the focused one: the focus follows its run two rows up.
+    const query = { expression: 'x', status: '', task: '', text: '' };
+    const above = new Set(sorted.slice(0, 2));
+    await h.post({
+      type: 'table/filtered',
+      payload: { version: 1, query, rows: data.runIds.flatMap((id, i) => (above.has(id) ? [] : [i])) },
+    });
+    await until(
+      page,
+      `document.querySelector('.grid').getAttribute('aria-rowcount') === '${data.runIds.length - 1}'`,
+    );
+    await settled(page);
+    assert.equal(await page.evaluate<string>(FOCUS), `box Select run ${focused}`);
+    assert.equal(
+      await page.evaluate<string>(`document.activeElement.closest('.row').getAttribute('aria-rowindex')`),
+      '2',
+    );
+
     // A filter the host answered, without the focused run: fewer rows, those left kept and written again;
-    // the row that held the focus shows another run, so the grid takes the focus.
+    // the row that held the focus shows another run, and that run is not shown: the grid takes the focus.
     const rows = data.runIds.flatMap((id, i) => (i % 3 === 0 && id !== focused ? [i] : []));
     await h.post({
       type: 'table/filtered',
@@ -347,6 +365,46 @@ describe('experiments table keeps its rows', { skip: chromiumSkipReason() }, () 
     });
     await settled(page);
     assert.equal(await page.evaluate<string>(FOCUS), 'select-all');
+
+    // From the keyboard: Enter on a header cell sorts by its column, and the cell keeps the focus; Enter and
+    // Space on a commit group's header collapse and expand it, and it keeps the focus.
+    await page.locator('.cell.head[data-key="params.epochs"]').focus();
+    await page.keyboard.press('Enter');
+    await until(
+      page,
+      `window.__posted.some((m) => m.type === 'table/layout' && m.payload.sort[0]?.key === 'params.epochs')`,
+    );
+    assert.equal(
+      await page.evaluate<string | undefined>(`document.activeElement.dataset.key`),
+      'params.epochs',
+    );
+    await page.locator('.grid').evaluate((el) => {
+      el.scrollTop = 0;
+    });
+    await page.locator('label:has-text("group by commit") input').check();
+    await settled(page);
+    const rowCount = Number(await page.locator('.grid').getAttribute('aria-rowcount'));
+    const group = await page.evaluate<string>(
+      `document.querySelector('.grid-groups .group-label').textContent`,
+    );
+    await page.locator('.grid-groups .group-label').first().focus();
+    for (const [key, count] of [
+      ['Enter', rowCount - 40],
+      [' ', rowCount],
+    ] as const) {
+      await page.keyboard.press(key === ' ' ? 'Space' : key);
+      await until(page, `document.querySelector('.grid').getAttribute('aria-rowcount') === '${count}'`);
+      await settled(page);
+      assert.equal(
+        await page.evaluate<string>(
+          `document.activeElement.classList.contains('group-label') ? document.activeElement.closest('.row').getAttribute('aria-rowindex') : 'none'`,
+        ),
+        '2',
+        `${key} on ${group}`,
+      );
+    }
+    await page.locator('label:has-text("group by commit") input').uncheck();
+    await settled(page);
 
     // In the column chooser, the control used keeps the focus though the list is drawn anew: ↑ pressed
     // with Enter, an aggregate chosen with the keyboard (and the host's new values of the column).

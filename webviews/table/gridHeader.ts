@@ -60,6 +60,20 @@ export class GridHeader {
         this.handlers.onSort(key, e.shiftKey);
       }
     });
+    // Enter or Space on a focused header cell sorts as a click does (Shift adds a sort key).
+    this.element.addEventListener('keydown', (e) => {
+      const key = headKey(e);
+      if (
+        key !== undefined &&
+        (e.key === 'Enter' || e.key === ' ') &&
+        !e.altKey &&
+        !e.ctrlKey &&
+        !e.metaKey
+      ) {
+        e.preventDefault();
+        this.handlers.onSort(key, e.shiftKey);
+      }
+    });
     this.element.addEventListener('dragstart', (e) => {
       this.dragged = headKey(e);
       if (this.dragged !== undefined) {
@@ -86,6 +100,11 @@ export class GridHeader {
 
   /** Draws the header anew for a new layout of the columns. */
   rebuild(layout: RowLayout, columns: ColumnWindow): void {
+    const active = document.activeElement;
+    const focused =
+      active instanceof HTMLElement && this.element.contains(active)
+        ? active.closest<HTMLElement>('.cell.head')?.dataset.key
+        : undefined;
     this.element.style.width = `${layout.width}px`;
     const lead = this.lead;
     lead.style.width = `${layout.leadWidth}px`;
@@ -105,6 +124,12 @@ export class GridHeader {
       }
     }
     this.sync(layout, columns);
+    // A header cell that had the focus (a sort from the keyboard) gives it to its column's new cell.
+    if (focused !== undefined) {
+      [...this.element.querySelectorAll<HTMLElement>('.cell.head')]
+        .find((cell) => cell.dataset.key === focused)
+        ?.focus({ preventScroll: true });
+    }
   }
 
   /**
@@ -161,7 +186,8 @@ export class GridHeader {
     } else {
       cell.removeAttribute('aria-sort');
     }
-    cell.title = `${column.kind === 'param' ? 'params.' : ''}${label}\nClick to sort, Shift-click to add a sort key, drag to move`;
+    cell.title = `${column.kind === 'param' ? 'params.' : ''}${label}\nClick (or Enter) to sort, Shift-click to add a sort key, drag to move`;
+    cell.tabIndex = 0;
     cell.dataset.key = column.key;
     cell.draggable = true;
   }

@@ -30,6 +30,8 @@ export class PlacedRows {
   private readonly spare: RunRow[] = [];
   /** The kept row holding the focus at the last {@link restart}, and the run it showed (its box's label). */
   private held: { row: RunRow; label: string | null } | undefined;
+  /** The display index of the group row holding the focus at the last {@link restart}. */
+  private heldGroup: number | undefined;
 
   /** `grid` takes the focus from a row that comes to show another run. */
   constructor(
@@ -41,8 +43,8 @@ export class PlacedRows {
   /**
    * Starts over for new display items `items`. When `keep`, the run rows stay, each to be written again
    * (those whose place is now a group's become spares, for the next {@link placeRuns}, which also moves
-   * the focus to the grid if the row holding it comes to show another run); else they go, and the grid
-   * takes the focus they held. Group rows always go.
+   * the focus, if the row holding it comes to show another run, to that run's row or else the grid);
+   * else they go, and the grid takes the focus they held. Group rows always go.
    */
   restart(items: readonly DisplayItem[], keep: boolean): void {
     this.held = undefined;
@@ -66,6 +68,12 @@ export class PlacedRows {
       this.runs.clear();
       this.spare.length = 0;
       this.runBox.replaceChildren();
+    }
+    this.heldGroup = undefined;
+    for (const [index, row] of this.groups) {
+      if (row.element.contains(document.activeElement)) {
+        this.heldGroup = index;
+      }
     }
     this.groups.clear();
     this.groupBox.replaceChildren();
@@ -101,6 +109,14 @@ export class PlacedRows {
         this.groupBox.append(row.element);
         this.groups.set(item.index, row);
       }
+    }
+    // A group's header that had the focus (collapsed or expanded from the keyboard): its new row takes it.
+    if (this.heldGroup !== undefined) {
+      this.groups
+        .get(this.heldGroup)
+        ?.element.querySelector<HTMLElement>('.group-label')
+        ?.focus({ preventScroll: true });
+      this.heldGroup = undefined;
     }
   }
 
@@ -147,7 +163,8 @@ export class PlacedRows {
       row.element.remove();
     }
     spare.length = 0;
-    // The row holding the focus before a restart, if it now shows another run or went: the grid takes it.
+    // The row holding the focus before a restart, if it now shows another run or went: the focus follows
+    // the run to its checkbox where it is drawn now, else goes to the grid.
     const held = this.held;
     this.held = undefined;
     if (held !== undefined) {
@@ -157,7 +174,8 @@ export class PlacedRows {
         moved &&
         (gone ? document.activeElement === document.body : held.row.element.contains(document.activeElement))
       ) {
-        this.grid.focus({ preventScroll: true });
+        const now = [...this.runs.values()].find((row) => row.box.getAttribute('aria-label') === held.label);
+        (now?.box ?? this.grid).focus({ preventScroll: true });
       }
     }
   }

@@ -183,7 +183,14 @@ export class RowDrawer {
     cell.setAttribute('aria-colspan', String(colCount(this.layout)));
     const label = div('group-label', groupTitle(group));
     label.setAttribute('role', 'button');
+    label.tabIndex = 0;
     label.addEventListener('click', onToggle);
+    label.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        onToggle();
+      }
+    });
     cell.append(label);
     element.append(cell);
     return { kind: 'group', element };
