@@ -137,8 +137,20 @@ describe('experiments table in code-server', { timeout: 15 * 60_000 }, () => {
       await table.locator('label:has-text("group by commit") input').uncheck();
       await table.locator('.cell.head[data-key="metrics.val_accuracy"]').click();
       await table.locator('.cell.head[data-key="metrics.val_accuracy"][aria-sort="descending"]').waitFor();
-      const shown = await table.locator('.row.run .lead .cell.num').allInnerTexts();
-      const values = shown.map(Number);
+      // In display order: rows are reused and kept, so their order in the DOM is not the order shown.
+      interface Row {
+        getAttribute(name: string): string | null;
+        querySelector(selector: string): { textContent: string | null } | null;
+      }
+      const values = await table.locator('.row.run').evaluateAll((rows) =>
+        (rows as unknown as Row[])
+          .map((row) => [
+            Number(row.getAttribute('aria-rowindex')),
+            Number(row.querySelector('.lead .cell.num')?.textContent),
+          ])
+          .sort((a, b) => a[0] - b[0])
+          .map(([, value]) => value),
+      );
       assert.ok(values.length >= 10, `${values.length} val_accuracy cells`);
       assert.deepEqual(
         values,
@@ -161,10 +173,11 @@ describe('experiments table in code-server', { timeout: 15 * 60_000 }, () => {
     });
 
     await step('select', async () => {
-      const rows = table.locator('.row.run');
-      await rows.nth(0).locator('.cell').nth(4).click();
+      // The first 5 rows shown (display item i is ARIA row i + 2).
+      const row = (i: number) => table.locator(`.row.run[aria-rowindex="${i + 2}"]`);
+      await row(0).locator('.cell').nth(4).click();
       for (let i = 1; i < 5; i++) {
-        await rows.nth(i).locator('.row-check').check();
+        await row(i).locator('.row-check').check();
       }
       await table.locator('button', { hasText: 'Compare 5' }).waitFor();
       await page.screenshot({ path: join(RESULTS_DIR, 'table.png') });

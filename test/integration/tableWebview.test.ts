@@ -205,19 +205,19 @@ describe(
       ]);
       assert.equal(layout.grouped, false);
       const best = Math.max(...runs.map((r) => r.metrics.val_accuracy.last));
-      const firstRow = await h.page.locator('.row.run').first().innerText();
+      // Display item i is ARIA row i + 2 (rows are reused, so their DOM order is not the display order).
+      const row = (i: number) => h.page.locator(`.row.run[aria-rowindex="${i + 2}"]`);
+      const firstRow = await row(0).innerText();
       assert.ok(firstRow.includes(String(best)), `${firstRow} starts with the best val_accuracy ${best}`);
 
       // Select 3 runs (click, Ctrl-click, checkbox) and compare them in the order shown.
-      const rows = h.page.locator('.row.run');
       const selectThree = async (): Promise<void> => {
-        await rows.nth(0).locator('.cell').nth(3).click();
-        await rows
-          .nth(1)
+        await row(0).locator('.cell').nth(3).click();
+        await row(1)
           .locator('.cell')
           .nth(3)
           .click({ modifiers: ['Control'] });
-        await rows.nth(2).locator('.row-check').check();
+        await row(2).locator('.row-check').check();
       };
       await selectThree();
       // The header's select-all box says "some" (mixed), then "all" once every shown run is selected.
@@ -239,7 +239,7 @@ describe(
       assert.equal(compare.runIds.length, 3);
 
       // Star the first row.
-      await rows.nth(0).locator('.star').click();
+      await row(0).locator('.star').click();
       const annotate = (await posted('table/annotate')).at(-1)!.payload as { starred: boolean };
       assert.equal(annotate.starred, true);
 
@@ -289,7 +289,7 @@ describe(
       await until(h.page, 'document.querySelectorAll(".row.run").length === 3');
 
       // A note on the one selected run.
-      await h.page.locator('.row.run').nth(1).locator('.cell').nth(3).click();
+      await row(1).locator('.cell').nth(3).click();
       await h.page.locator('.note-bar input').fill('lr too high <b>?</b>');
       await h.page.locator('.note-bar input').press('Enter');
       const note = (await posted('table/annotate')).at(-1)!.payload as { note: string; runId: string };
