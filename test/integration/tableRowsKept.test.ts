@@ -485,4 +485,31 @@ describe('experiments table keeps its rows', { skip: chromiumSkipReason() }, () 
     assert.deepEqual(await h.viewErrors(), []);
     await page.context().close();
   });
+
+  it('counts and compares a run shown in two rows (one id twice) once', async () => {
+    const twice = records().slice(0, 3);
+    const data = tableDataOf([...twice, { ...twice[0] }]);
+    const h = await openWebview<TableHostMessage>(chromium.browser, chromium.bundle, {
+      dir,
+      viewport: { width: 1100, height: 520 },
+    });
+    await h.post({
+      type: 'table/snapshot',
+      payload: { data, layout: { ...DEFAULT_TABLE_LAYOUT, grouped: false } },
+    });
+    await until(h.page, 'window.__posted.some((m) => m.type === "table/rendered")');
+    // Four rows do not cover the view: settled once drawn and not busy.
+    await h.page.evaluate(NEXT_FRAMES);
+    await until(h.page, '!document.querySelector(".grid").hasAttribute("aria-busy")');
+    await h.page.locator(`.row-check[aria-label="Select run ${twice[0].id}"]`).first().check();
+    await h.page.locator(`.row-check[aria-label="Select run ${twice[1].id}"]`).check();
+    await h.page.locator('button', { hasText: 'Compare 2' }).click();
+    await until(h.page, 'window.__posted.some((m) => m.type === "table/compare")');
+    const compared = (await h.posted()).find((m) => m.type === 'table/compare')!.payload as {
+      runIds: string[];
+    };
+    assert.deepEqual([...compared.runIds].sort(), [twice[0].id, twice[1].id].sort());
+    assert.match(await h.page.locator('.count').innerText(), /, 2 selected$/);
+    await h.page.context().close();
+  });
 });

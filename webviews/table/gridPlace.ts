@@ -111,11 +111,10 @@ export class PlacedRows {
       }
     }
     // A group's header that had the focus (collapsed or expanded from the keyboard): its new row takes it.
+    // When no group's header is at its place any more, the grid takes the focus.
     if (this.heldGroup !== undefined) {
-      this.groups
-        .get(this.heldGroup)
-        ?.element.querySelector<HTMLElement>('.group-label')
-        ?.focus({ preventScroll: true });
+      const label = this.groups.get(this.heldGroup)?.element.querySelector<HTMLElement>('.group-label');
+      (label ?? this.grid).focus({ preventScroll: true });
       this.heldGroup = undefined;
     }
   }

@@ -369,15 +369,16 @@ class TableView {
   }
 
   /** The selected runs in the order shown. */
+  /** The selected runs shown, in display order, each once (two rows with one id count once). */
   private selectedInOrder(): string[] {
-    const ids: string[] = [];
+    const ids = new Set<string>();
     for (const row of this.model?.sortedRows() ?? []) {
       const id = this.model!.data.runIds[row];
       if (this.selected.has(id)) {
-        ids.push(id);
+        ids.add(id);
       }
     }
-    return ids;
+    return [...ids];
   }
 
   private compareSelected(): void {
