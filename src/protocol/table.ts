@@ -268,9 +268,9 @@ const tableValidators: PayloadValidators<Omit<TableViewMessages, keyof PageViewM
       ? { runId: p.runId, starred: p.starred, note: p.note }
       : '"table/annotate" needs a run id, starred (boolean) and note (text)',
   'table/compare': (p) =>
-    isRunIdList(p.runIds) && p.runIds.length >= 2
+    isRunIdList(p.runIds) && p.runIds.length >= 2 && new Set(p.runIds).size === p.runIds.length
       ? { runIds: p.runIds }
-      : '"table/compare" needs two or more run ids',
+      : '"table/compare" needs two or more run ids, each once',
   'table/export': (p) =>
     isRunIdList(p.runIds) && isTextList(p.columns) && p.columns.length > 0
       ? { runIds: p.runIds, columns: p.columns }

@@ -512,4 +512,53 @@ describe('experiments table keeps its rows', { skip: chromiumSkipReason() }, () 
     assert.match(await h.page.locator('.count').innerText(), /, 2 selected$/);
     await h.page.context().close();
   });
+
+  it("keeps a focused header cell its column's while the view scrolls sideways", async () => {
+    const wide = Array.from({ length: 12 }, (_, i) =>
+      run(`20261207T1100${String(i).padStart(2, '0')}Z-000001${String(i).padStart(2, '0')}`, {
+        params: Object.fromEntries(
+          Array.from({ length: 60 }, (_, p) => [`p${String(p).padStart(2, '0')}`, i * p]),
+        ),
+      }),
+    );
+    const h = await openWebview<TableHostMessage>(chromium.browser, chromium.bundle, {
+      dir,
+      viewport: { width: 1100, height: 520 },
+    });
+    const { page } = h;
+    await h.post({
+      type: 'table/snapshot',
+      payload: { data: tableDataOf(wide), layout: { ...DEFAULT_TABLE_LAYOUT, grouped: false } },
+    });
+    await until(page, 'window.__posted.some((m) => m.type === "table/rendered")');
+    // Twelve rows do not cover the view: at rest once drawn and not busy.
+    const rested = async () => {
+      await page.evaluate(NEXT_FRAMES);
+      await until(page, '!document.querySelector(".grid").hasAttribute("aria-busy")');
+    };
+    await rested();
+    await page.locator('.cell.head[data-key="params.p02"]').focus();
+    // Its column leaves the view (header cells of the columns that leave are reused for those that enter),
+    // then comes back: the focus stays on a cell of its own column, never on another column's or the page.
+    for (const left of [3000, 100_000, 0]) {
+      await page.locator('.grid').evaluate((el, x) => {
+        el.scrollLeft = x;
+      }, left);
+      await rested();
+      assert.deepEqual(
+        await page.evaluate<[string | undefined, boolean]>(
+          `[document.activeElement.dataset.key, document.activeElement.matches('.grid-header .cell.head')]`,
+        ),
+        ['params.p02', true],
+        `scrolled to ${left}`,
+      );
+    }
+    await page.keyboard.press('Enter');
+    await until(
+      page,
+      `window.__posted.some((m) => m.type === 'table/layout' && m.payload.sort[0]?.key === 'params.p02')`,
+    );
+    assert.deepEqual(await h.viewErrors(), []);
+    await page.context().close();
+  });
 });

@@ -141,10 +141,15 @@ export class GridHeader {
     this.all.indeterminate = selected === 'some';
   }
 
-  /** Makes the free header cells those of the columns in view. */
+  /**
+   * Makes the free header cells those of the columns in view. A focused cell stays its column's where the
+   * column left the view (reused for another column, it would move the focus to that column; removed, it
+   * would drop the focus to the page); it goes at a later call once it has lost the focus.
+   */
   sync(layout: RowLayout, columns: ColumnWindow): void {
+    const active = document.activeElement;
     for (const [index, cell] of this.cells) {
-      if (index < columns.first || index > columns.last) {
+      if ((index < columns.first || index > columns.last) && cell !== active) {
         this.cells.delete(index);
         this.spare.push(cell);
       }

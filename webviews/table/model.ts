@@ -288,12 +288,33 @@ export class TableModel {
     return result;
   }
 
-  /** Moves the column `key` to just before `before` (or by `offset` places), in the user's order. */
+  /**
+   * Moves the column `key` to just before `before`, or past `offset` columns (negative: to the left), in
+   * the user's order. A shown column steps past the columns shown beside it in its part (pinned or not),
+   * so every step moves it on screen: the hidden ones between are passed over, and at its part's edge it
+   * stays. A hidden column steps past any.
+   */
   moveColumn(key: string, target: { before: string } | { offset: number }): void {
     const keys = this.orderedIndices().map((i) => this.data.columns[i].key);
     const from = keys.indexOf(key);
     if (from < 0) {
       return;
+    }
+    if ('offset' in target) {
+      const shown = this.shownColumns();
+      const self = shown.find((c) => c.column.key === key);
+      if (self !== undefined) {
+        const part = shown.filter((c) => c.pinned === self.pinned).map((c) => c.column.key);
+        const at = part.indexOf(key);
+        const next = part[Math.max(0, Math.min(part.length - 1, at + target.offset))];
+        if (next === key) {
+          return;
+        }
+        keys.splice(from, 1);
+        keys.splice(keys.indexOf(next) + (target.offset > 0 ? 1 : 0), 0, key);
+        this.layout = { ...this.layout, order: keys };
+        return;
+      }
     }
     keys.splice(from, 1);
     let to = 'before' in target ? keys.indexOf(target.before) : from + target.offset;

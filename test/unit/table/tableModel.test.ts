@@ -97,6 +97,26 @@ describe('table webview model', () => {
     assert.deepEqual(m.layout.order.slice(0, 3), ['metrics.acc', 'task', 'id']);
   });
 
+  it('steps a shown column past the next shown column of its part, over hidden ones', () => {
+    const m = model();
+    const shown = () => m.shownColumns().map((c) => c.column.key);
+    m.layout = { ...m.layout, order: [], pinned: ['id'], hidden: ['status', 'started'] };
+    const before = shown();
+    assert.deepEqual(before.slice(0, 3), ['id', 'task', 'duration'], 'status and started hidden');
+    m.moveColumn('task', { offset: 1 });
+    assert.deepEqual(shown().slice(0, 3), ['id', 'duration', 'task'], 'past the hidden two and duration');
+    m.moveColumn('task', { offset: -1 });
+    assert.deepEqual(shown(), before, 'and back');
+    m.moveColumn('task', { offset: -1 });
+    assert.deepEqual(shown(), before, 'the first free column stays: the pinned id is of another part');
+    const last = before[before.length - 1];
+    m.moveColumn(last, { offset: 1 });
+    assert.deepEqual(shown(), before, 'the last column stays');
+    m.moveColumn('status', { offset: 1 });
+    const order = m.orderedIndices().map((i) => m.data.columns[i].key);
+    assert.ok(order.indexOf('status') > order.indexOf('started'), 'a hidden column steps past any column');
+  });
+
   it('writes cells as people read them', () => {
     const m = model();
     const column = (key: string) => m.data.columns[m.columnIndex(key)!];

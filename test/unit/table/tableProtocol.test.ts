@@ -48,6 +48,7 @@ describe('table view messages', () => {
       /run id/,
     );
     assert.match(refused({ type: 'table/compare', payload: { runIds: ['one'] } }), /two or more/);
+    assert.match(refused({ type: 'table/compare', payload: { runIds: ['b-1', 'a-1', 'b-1'] } }), /each once/);
     assert.match(
       refused({ type: 'table/aggregate', payload: { metric: 'loss', aggregate: { step: -1 } } }),
       /aggregate/,
