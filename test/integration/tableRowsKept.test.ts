@@ -336,7 +336,7 @@ describe('experiments table keeps its rows', { skip: chromiumSkipReason() }, () 
     await until(page, 'window.__posted.some((m) => m.type === "table/rendered")');
     await settled(page);
 
-    // Scrolled down far enough that rows were reused: Tab and Shift-Tab go down and up the display order.
+    // Scrolled down far enough that rows were reused: ArrowDown and ArrowUp go down and up the display order.
     // (A jump of 37 rows: every row drawn left the view, and the spares took the new places in reverse.)
     await page.locator('.grid').evaluate((el) => {
       el.scrollTop = 888;
@@ -345,16 +345,48 @@ describe('experiments table keeps its rows', { skip: chromiumSkipReason() }, () 
     const order = (await page.evaluate<ShownRow[]>(SHOWN_ROWS)).map((r) => r.runId);
     await page.locator(`.row-check[aria-label="Select run ${order[1]}"]`).focus();
     for (const [key, at] of [
-      ['Tab', 2],
-      ['Tab', 3],
-      ['Tab', 4],
-      ['Tab', 5],
-      ['Shift+Tab', 4],
-      ['Shift+Tab', 3],
+      ['ArrowDown', 2],
+      ['ArrowDown', 3],
+      ['ArrowDown', 4],
+      ['ArrowDown', 5],
+      ['ArrowUp', 4],
+      ['ArrowUp', 3],
     ] as const) {
       await page.keyboard.press(key);
       assert.equal(await page.evaluate<string>(FOCUS), `box Select run ${order[at]}`, `${key} to row ${at}`);
     }
+    // The rows are one stop of the Tab order: Tab leaves them for what follows the grid, Shift-Tab for the
+    // header, from any row (before, Tab from the last run went back to a reused row's box: a trap).
+    const leaves = `(() => { const a = document.activeElement; return a.closest('.grid') === null ? 'after' : a.closest('.grid-header') !== null ? 'header' : 'rows'; })()`;
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate<string>(leaves), 'after', 'Tab leaves the rows');
+    await page.locator(`.row-check[aria-label="Select run ${order[3]}"]`).focus();
+    await page.keyboard.press('Shift+Tab');
+    assert.equal(await page.evaluate<string>(leaves), 'header', 'Shift-Tab goes to the header');
+    // From the last run: ArrowDown stays, Tab leaves; from the grid, ArrowDown goes to the first row in view.
+    await page.locator('.grid').evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+    });
+    await settled(page);
+    const end = (await page.evaluate<ShownRow[]>(SHOWN_ROWS)).map((r) => r.runId);
+    await page.locator(`.row-check[aria-label="Select run ${end.at(-1)}"]`).focus();
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.evaluate<string>(FOCUS), `box Select run ${end.at(-1)}`);
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate<string>(leaves), 'after', 'Tab from the last run leaves the rows');
+    const whole = await page.evaluate<string>(`(() => {
+      const below = document.querySelector('.grid-header').getBoundingClientRect().bottom;
+      const rows = [...document.querySelectorAll('.grid-body > .row.run')].filter((r) => r.getBoundingClientRect().top >= below - 0.5);
+      rows.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+      return rows[0].querySelector('.row-check').getAttribute('aria-label');
+    })()`);
+    await page.locator('.grid').focus();
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.evaluate<string>(FOCUS), `box ${whole}`, 'the first row wholly in view');
+    await page.locator('.grid').evaluate((el) => {
+      el.scrollTop = 888;
+    });
+    await settled(page);
 
     // A focused select-all box keeps the focus while the header is drawn anew.
     await page.locator('.grid-header input[type=checkbox]').focus();

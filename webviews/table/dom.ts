@@ -1,4 +1,5 @@
 /** Small DOM helpers of the table view: every text goes in through `textContent`. */
+import { MAX_TABLE_TEXT } from '../../src/protocol/table';
 
 /** A new element with optional text and class. */
 export function element<K extends keyof HTMLElementTagNameMap>(
@@ -16,6 +17,28 @@ export function element<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
+/**
+ * Fills `select` with `values` (`''`: `anyText`) and selects `current`; a `current` no value holds (a
+ * task whose runs went) stays chosen as "… (no runs)", so the select shows the filter in force.
+ */
+export function fillSelect(
+  select: HTMLSelectElement,
+  values: string[],
+  current: string,
+  anyText: string,
+): void {
+  const all = values.includes(current) ? values : [...values, current];
+  select.replaceChildren(
+    ...all.map((value) => {
+      const text = value === '' ? anyText : values.includes(value) ? value : `${value} (no runs)`;
+      const option = element('option', text);
+      option.value = value;
+      option.selected = value === current;
+      return option;
+    }),
+  );
+}
+
 /** A label with `text` around `control`. */
 export function labelled(text: string, control: HTMLElement): HTMLLabelElement {
   const label = element('label', text);
@@ -23,16 +46,18 @@ export function labelled(text: string, control: HTMLElement): HTMLLabelElement {
   return label;
 }
 
-/** The note editor each bar shows: its run, its input and what saves it. */
+/** The note editor each bar shows: its run, its input, the note last shown in it, and what saves it. */
 const noteEditors = new WeakMap<
   HTMLElement,
-  { runId: string; input: HTMLInputElement; save: (note: string) => void }
+  { runId: string; input: HTMLInputElement; shown: string; save: (note: string) => void }
 >();
 
 /**
  * Fills `bar` with the note editor of one run: its id, the note, and Save (Enter saves too); empties the
- * bar when `runId` is undefined. For the run the bar already shows, the editor stays (focus and typing
- * kept) and shows `note` unless the user is editing it.
+ * bar when `runId` is undefined. For the run the bar already shows, the editor stays (focus kept) and
+ * shows `note` unless the user has typed in it since it last showed one: unsaved typing is never
+ * overwritten, whether the input holds the focus or not. A note is at most {@link MAX_TABLE_TEXT}
+ * characters, as the host accepts.
  */
 export function renderNoteBar(
   bar: HTMLElement,
@@ -48,24 +73,30 @@ export function renderNoteBar(
   }
   if (shown !== undefined && shown.runId === runId && bar.contains(shown.input)) {
     shown.save = save;
-    if (document.activeElement !== shown.input) {
+    if (shown.input.value === shown.shown) {
       shown.input.value = note;
     }
+    shown.shown = note;
     return;
   }
   const input = element('input');
   input.type = 'text';
   input.className = 'note';
   input.value = note;
+  input.maxLength = MAX_TABLE_TEXT;
   input.placeholder = 'A note on this run';
   input.setAttribute('aria-label', `Note on run ${runId}`);
-  const editor = { runId, input, save };
+  const editor = { runId, input, shown: note, save };
   noteEditors.set(bar, editor);
   const button = element('button', 'Save note');
-  button.addEventListener('click', () => editor.save(input.value));
+  const saveTyped = (): void => {
+    editor.shown = input.value;
+    editor.save(input.value);
+  };
+  button.addEventListener('click', saveTyped);
   input.addEventListener('keydown', (e) => {
     if (e.key === 'Enter') {
-      editor.save(input.value);
+      saveTyped();
     }
   });
   bar.replaceChildren(element('span', `Run ${runId}`), input, button);

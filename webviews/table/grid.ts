@@ -16,6 +16,7 @@
  */
 import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
 import { GridHeader, type HeaderHandlers } from './gridHeader';
+import { arrowTarget, rowControl } from './gridKeys';
 import { watchLook } from './gridLook';
 import { CellPainter } from './gridPaint';
 import { PlacedRows, sameShape } from './gridPlace';
@@ -63,6 +64,8 @@ export class Grid {
   private readonly painter: CellPainter;
   /** Whether the DOM rows are not rendered and lag behind the canvas (placed again by {@link settle}). */
   private stale = false;
+  /** The display item whose row takes the focus once drawn at rest (arrow keys), or -1. */
+  private wantFocus = -1;
   /** The pending animation frame of {@link requestSettle}, or 0. */
   private settleFrame = 0;
   /** The pending animation frame of {@link paint} for tiles left for later, or 0. */
@@ -121,7 +124,7 @@ export class Grid {
       overscan: 2,
     });
     this.body.addEventListener('click', (e) => this.onBodyClick(e));
-    this.body.addEventListener('keydown', (e) => this.onBodyKey(e));
+    this.element.addEventListener('keydown', (e) => this.onKey(e));
     this.body.addEventListener('pointerover', (e) => this.onHover(e.target));
     this.body.addEventListener('pointerleave', () => this.onHover(null));
   }
@@ -154,6 +157,8 @@ export class Grid {
 
   /** Recomputes rows and columns from the model, then draws every row anew. */
   update(): void {
+    // A row asked for from the keyboard and not drawn yet: the display order it was asked in is gone.
+    this.wantFocus = -1;
     this.items = this.model.displayItems();
     const shown = this.model.shownColumns();
     const pinned = shown.filter((c) => c.pinned);
@@ -361,6 +366,7 @@ export class Grid {
       this.body.classList.remove('scrolling');
       this.updateBusy();
     }
+    this.focusWanted();
   }
 
   private onBodyClick(event: MouseEvent): void {
@@ -386,34 +392,34 @@ export class Grid {
     }
   }
 
-  /**
-   * Tab and Shift-Tab from a row's checkbox go to the next or previous run's checkbox in display order:
-   * the rows' elements are reused, so their order in the DOM is not the display order. When that run's
-   * row is not drawn yet, the grid scrolls to it (Tab again reaches it); past the last run, as the browser
-   * goes.
-   */
-  private onBodyKey(event: KeyboardEvent): void {
-    const target = event.target as HTMLElement;
-    if (event.key !== 'Tab' || event.altKey || event.ctrlKey || event.metaKey) {
+  /** ArrowDown and ArrowUp in the rows (gridKeys.ts): the focus goes to the row asked for once drawn. */
+  private onKey(event: KeyboardEvent): void {
+    const to = arrowTarget(event, this.element, this.items.length, () => {
+      const top = this.scrolledTo().top + HEADER_HEIGHT;
+      const view = this.rows.getVirtualItems();
+      return (view.find((item) => item.start >= top) ?? view[0])?.index ?? -1;
+    });
+    if (to === undefined) {
       return;
     }
-    const item = Number(target.closest<HTMLElement>('.row.run')?.dataset.item);
-    if (!target.classList.contains('row-check') || !Number.isInteger(item)) {
+    event.preventDefault();
+    if (to >= 0) {
+      this.wantFocus = to;
+      this.scrollToItem(to);
+      this.focusWanted();
+    }
+  }
+
+  /** Gives the focus to the row of {@link wantFocus} once it is drawn at rest; until then it stays. */
+  private focusWanted(): void {
+    const item = this.wantFocus;
+    if (item < 0 || this.body.classList.contains('scrolling')) {
       return;
     }
-    const step = event.shiftKey ? -1 : 1;
-    const next = this.placed.nearest(item, step);
-    if (next !== undefined) {
-      event.preventDefault();
-      next.box.focus();
-      return;
-    }
-    for (let i = item + step; i >= 0 && i < this.items.length; i += step) {
-      if (this.items[i].kind === 'run') {
-        event.preventDefault();
-        this.scrollToItem(i);
-        return;
-      }
+    const control = rowControl(this.items[item]?.kind === 'run' ? this.body : this.groups, item);
+    if (control) {
+      this.wantFocus = -1;
+      control.focus({ preventScroll: true });
     }
   }
 

@@ -142,6 +142,8 @@ export class RowDrawer {
     const box = document.createElement('input');
     box.type = 'checkbox';
     box.className = 'row-check';
+    // Reached with the arrow keys (grid.ts): the rows are one stop of the Tab order, not one per run.
+    box.tabIndex = -1;
     const boxCell = div('cell select');
     boxCell.setAttribute('role', 'gridcell');
     boxCell.setAttribute('aria-colindex', '1');
@@ -183,7 +185,8 @@ export class RowDrawer {
     cell.setAttribute('aria-colspan', String(colCount(this.layout)));
     const label = div('group-label', groupTitle(group));
     label.setAttribute('role', 'button');
-    label.tabIndex = 0;
+    // Reached with the arrow keys from the rows (grid.ts), not a stop of the Tab order of its own.
+    label.tabIndex = -1;
     label.addEventListener('click', onToggle);
     label.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' || e.key === ' ') {

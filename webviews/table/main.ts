@@ -15,7 +15,7 @@ import {
 import { reportError, startView } from '../shared/page';
 import { getVsCodeApi } from '../shared/vscodeApi';
 import { ColumnChooser } from './chooser';
-import { element, labelled, renderNoteBar } from './dom';
+import { element, fillSelect, labelled, renderNoteBar } from './dom';
 import { Grid } from './grid';
 import { TableModel } from './model';
 import styles from './table.css';
@@ -62,7 +62,7 @@ class TableView {
     this.text.placeholder = 'Search';
     this.text.setAttribute('aria-label', 'Search runs');
     this.text.value = this.query.text;
-    this.fillSelect(this.status, ['', ...STATUSES], this.query.status, 'any status');
+    fillSelect(this.status, ['', ...STATUSES], this.query.status, 'any status');
     this.grouped.type = 'checkbox';
     this.differing.type = 'checkbox';
     for (const input of [this.expression, this.text]) {
@@ -94,17 +94,6 @@ class TableView {
     this.app.append(toolbar, this.error, this.main, this.noteBar);
     this.main.append(element('p', 'Loading runs…', 'empty'));
     this.updateButtons();
-  }
-
-  private fillSelect(select: HTMLSelectElement, values: string[], current: string, anyText: string): void {
-    select.replaceChildren(
-      ...values.map((value) => {
-        const option = element('option', value === '' ? anyText : value);
-        option.value = value;
-        option.selected = value === current;
-        return option;
-      }),
-    );
   }
 
   private queryChanged(delay: number): void {
@@ -215,8 +204,16 @@ class TableView {
       this.grid = new Grid(this.model, this.gridHandlers());
       this.chooser = new ColumnChooser(this.model, {
         onLayout: () => this.layoutChanged(),
-        onAggregate: (metric, aggregate) =>
-          vscode.postMessage({ type: 'table/aggregate', payload: { metric, aggregate } }),
+        onAggregate: (metric, aggregate) => {
+          // Kept in the view's layout too, so that the layouts it posts later carry it.
+          const model = this.model!;
+          const aggregates = model.layout.aggregates.filter(([name]) => name !== metric);
+          model.layout = {
+            ...model.layout,
+            aggregates: aggregate === 'last' ? aggregates : [...aggregates, [metric, aggregate]],
+          };
+          vscode.postMessage({ type: 'table/aggregate', payload: { metric, aggregate } });
+        },
       });
       this.main.replaceChildren(this.grid.element, this.chooser.element);
       this.grid.mount();
@@ -232,7 +229,7 @@ class TableView {
     }
     this.grouped.checked = this.model.layout.grouped;
     this.differing.checked = this.model.layout.onlyDiffering;
-    this.fillSelect(
+    fillSelect(
       this.task,
       ['', ...new Set(data.values[this.model.columnIndex('task') ?? -1] as string[] | undefined)],
       this.query.task,
@@ -292,6 +289,8 @@ class TableView {
           this.model!.collapsed.add(key);
         }
         this.grid?.update();
+        // A collapsed group's runs are not shown: not counted as selected, compared or exported.
+        this.updateButtons();
       },
       onMoveColumn: (key, before) => {
         this.model?.moveColumn(key, { before });
@@ -368,17 +367,18 @@ class TableView {
     });
   }
 
-  /** The selected runs in the order shown. */
+  /**
+   * The runs shown, in display order (commit groups first when grouped); not those a filter hides or a
+   * collapsed group holds.
+   */
+  private shownRuns(): string[] {
+    const runIds = this.model?.data.runIds ?? [];
+    return (this.grid?.displayItems ?? []).flatMap((d) => (d.kind === 'run' ? [runIds[d.row]] : []));
+  }
+
   /** The selected runs shown, in display order, each once (two rows with one id count once). */
   private selectedInOrder(): string[] {
-    const ids = new Set<string>();
-    for (const row of this.model?.sortedRows() ?? []) {
-      const id = this.model!.data.runIds[row];
-      if (this.selected.has(id)) {
-        ids.add(id);
-      }
-    }
-    return [...ids];
+    return [...new Set(this.shownRuns().filter((id) => this.selected.has(id)))];
   }
 
   private compareSelected(): void {
@@ -392,8 +392,11 @@ class TableView {
     if (!this.model || !this.grid) {
       return;
     }
-    const runIds = Array.from(this.model.sortedRows(), (row) => this.model!.data.runIds[row]);
+    const runIds = this.shownRuns();
     const columns = this.grid.shownColumns.map((c) => c.column.key);
+    if (runIds.length === 0 || columns.length === 0) {
+      return;
+    }
     vscode.postMessage({ type: 'table/export', payload: { runIds, columns } });
   }
 
@@ -405,7 +408,10 @@ class TableView {
     this.compare.textContent = selected.length >= 2 ? `Compare ${selected.length}` : 'Compare';
     this.compare.disabled = selected.length < 2;
     this.compare.title = 'Select two or more runs (click, Shift-click, Ctrl/Cmd-click or the boxes)';
-    this.exportButton.disabled = shown === 0;
+    this.exportButton.disabled = shown === 0 || (this.grid?.shownColumns.length ?? 0) === 0;
+    this.exportButton.title = this.exportButton.disabled
+      ? 'No rows or no columns shown to export'
+      : 'Export the shown rows and columns as CSV';
     this.renderNoteBar(selected);
   }
 

@@ -289,8 +289,9 @@ export class TableModel {
   }
 
   /**
-   * Moves the column `key` to just before `before`, or past `offset` columns (negative: to the left), in
-   * the user's order. A shown column steps past the columns shown beside it in its part (pinned or not),
+   * Moves the column `key` to the place of `before` (a header dropped on another: before it when it is to
+   * the left, after it when to the right), or past `offset` columns (negative: to the left), in the
+   * user's order. A shown column steps past the columns shown beside it in its part (pinned or not),
    * so every step moves it on screen: the hidden ones between are passed over, and at its part's edge it
    * stays. A hidden column steps past any.
    */
@@ -318,6 +319,10 @@ export class TableModel {
     }
     keys.splice(from, 1);
     let to = 'before' in target ? keys.indexOf(target.before) : from + target.offset;
+    if ('before' in target && to >= from) {
+      // Dropped on a column to its right: it takes that column's place, as a drag to the right shows.
+      to++;
+    }
     if (to < 0) {
       to = 'before' in target ? keys.length : 0;
     }

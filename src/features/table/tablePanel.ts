@@ -381,7 +381,9 @@ export class TablePanel extends WebviewHost<TableHostMessages, TableViewMessages
         this.report('could not filter', this.postFiltered());
         return;
       case 'table/layout':
-        this.saveLayout(message.payload);
+        // The aggregates are the host's (set by table/aggregate, which reads the metric's values anew): a
+        // layout from the view that raced one does not undo it.
+        this.saveLayout({ ...message.payload, aggregates: this.layout.aggregates });
         return;
       case 'table/aggregate':
         this.report(

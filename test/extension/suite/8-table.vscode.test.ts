@@ -124,6 +124,12 @@ describe('experiments table', () => {
     };
     receive(panel, { type: 'table/layout', payload: layout });
     assert.deepEqual(panel.currentLayout, layout);
+    // The aggregates are the host's: a layout from the view without one chosen meanwhile does not undo it.
+    receive(panel, { type: 'table/aggregate', payload: { metric: 'val_accuracy', aggregate: 'max' } });
+    receive(panel, { type: 'table/layout', payload: layout });
+    assert.deepEqual(panel.currentLayout.aggregates, [['val_accuracy', 'max']]);
+    receive(panel, { type: 'table/aggregate', payload: { metric: 'val_accuracy', aggregate: 'last' } });
+    assert.deepEqual(panel.currentLayout, layout);
     receive(panel, { type: 'table/layout', payload: { ...layout, pinned: 'all' } });
     assert.match(problems.messages.join('\n'), /ignored a message: layout.order, hidden and pinned/);
     panel.dispose();

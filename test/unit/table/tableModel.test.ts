@@ -95,6 +95,15 @@ describe('table webview model', () => {
     assert.deepEqual(m.layout.order.slice(0, 3), ['id', 'metrics.acc', 'task']);
     m.moveColumn('id', { offset: 2 });
     assert.deepEqual(m.layout.order.slice(0, 3), ['metrics.acc', 'task', 'id']);
+    m.moveColumn('metrics.acc', { before: 'task' });
+    assert.deepEqual(
+      m.layout.order.slice(0, 3),
+      ['task', 'metrics.acc', 'id'],
+      'dropped on its right neighbour',
+    );
+    const last = m.layout.order.at(-1)!;
+    m.moveColumn('task', { before: last });
+    assert.deepEqual(m.layout.order.slice(-2), [last, 'task'], 'a column can be dragged to the last place');
   });
 
   it('steps a shown column past the next shown column of its part, over hidden ones', () => {
