@@ -593,4 +593,81 @@ describe('experiments table keeps its rows', { skip: chromiumSkipReason() }, () 
     assert.deepEqual(await h.viewErrors(), []);
     await page.context().close();
   });
+
+  it('keeps the focus on a group header by its commit when a new run moves the group down', async () => {
+    // Three commits, HEAD's first: a new run of HEAD moves the two groups after it one place down.
+    const commits = ['c', 'a', 'e'].map((c) => c.repeat(40));
+    const withCommit = (i: number, commit: string) => {
+      const record = run(`20261207T12${String(i).padStart(2, '0')}00Z-000002${String(i).padStart(2, '0')}`, {
+        params: { lr: 0.001 * (i + 1) },
+        metrics: { val_accuracy: [0.5, 0.6 + i / 100] },
+      });
+      record.git = { ...record.git, commit };
+      return record;
+    };
+    const runs = Array.from({ length: 6 }, (_, n) => withCommit(5 - n, commits[n % 3]));
+    const h = await openWebview<TableHostMessage>(chromium.browser, chromium.bundle, {
+      dir,
+      viewport: { width: 1100, height: 520 },
+    });
+    const { page } = h;
+    await h.post({
+      type: 'table/snapshot',
+      payload: { data: tableDataOf(runs, commits[0]), layout: { ...DEFAULT_TABLE_LAYOUT, grouped: true } },
+    });
+    await until(page, 'window.__posted.some((m) => m.type === "table/rendered")');
+    // A few rows do not cover the view: at rest once drawn and not busy.
+    const rested = async () => {
+      await page.evaluate(NEXT_FRAMES);
+      await until(page, '!document.querySelector(".grid").hasAttribute("aria-busy")');
+    };
+    await rested();
+    const labels = () =>
+      page.evaluate<[string, string][]>(`[...document.querySelectorAll('.grid-groups > .row.group')]
+        .sort((a, b) => Number(a.getAttribute('aria-rowindex')) - Number(b.getAttribute('aria-rowindex')))
+        .map((row) => [row.getAttribute('aria-rowindex'), row.querySelector('.group-label').textContent])`);
+    const label = (sha: string) => page.locator('.grid-groups .group-label', { hasText: sha.slice(0, 7) });
+    const focused = `document.activeElement.classList.contains('group-label') ? document.activeElement.textContent : ${FOCUS}`;
+    assert.deepEqual(
+      (await labels()).map(([, text]) => text.match(/[0-9a-f]{7}/)?.[0]),
+      commits.map((c) => c.slice(0, 7)),
+    );
+
+    // The middle group collapsed, the last one's header focused: the middle one's header is where the last
+    // one's will be after the update, so following the place would focus (and Enter toggle) the wrong group.
+    await label(commits[1]).click();
+    await until(page, `document.querySelector('.grid').getAttribute('aria-rowcount') === '8'`);
+    await rested();
+    const last = label(commits[2]);
+    await last.focus();
+    const text = (await last.textContent())!;
+    const before = await labels();
+    assert.equal(before.at(-1)?.[1], text);
+
+    await h.post({
+      type: 'table/snapshot',
+      payload: {
+        data: tableDataOf([withCommit(6, commits[0]), ...runs], commits[0]),
+        layout: { ...DEFAULT_TABLE_LAYOUT, grouped: true },
+      },
+    });
+    await until(page, `document.querySelector('.grid').getAttribute('aria-rowcount') === '9'`);
+    await rested();
+    const after = await labels();
+    assert.deepEqual(
+      after.slice(1).map(([at, title]) => [Number(at), title]),
+      before.slice(1).map(([at, title]) => [Number(at) + 1, title]),
+      'the groups after HEAD moved one place down',
+    );
+    assert.equal(await page.evaluate<string>(focused), text);
+
+    // Enter collapses the focused group, not the one now at its old place, and its header keeps the focus.
+    await page.keyboard.press('Enter');
+    await until(page, `document.querySelector('.grid').getAttribute('aria-rowcount') === '7'`);
+    await rested();
+    assert.equal(await page.evaluate<string>(focused), text.replace('▾', '▸'));
+    assert.match((await label(commits[1]).textContent())!, /^▸/);
+    assert.deepEqual(await h.viewErrors(), []);
+    await page.context().close();
+  });
 });

@@ -26,12 +26,16 @@ export function sameShape(a: RowLayout, b: RowLayout): boolean {
 /** The placed rows of one grid: run rows in `runBox`, group rows in `groupBox`. */
 export class PlacedRows {
   private readonly runs = new Map<number, RunRow>();
-  private readonly groups = new Map<number, GroupRow>();
+  /** Group rows by display index, each with its group's commit (`sha` of its {@link DisplayItem}). */
+  private readonly groups = new Map<number, { row: GroupRow; sha: string | null }>();
   private readonly spare: RunRow[] = [];
   /** The kept row holding the focus at the last {@link restart}, and the run it showed (its box's label). */
   private held: { row: RunRow; label: string | null } | undefined;
-  /** The display index of the group row holding the focus at the last {@link restart}. */
-  private heldGroup: number | undefined;
+  /**
+   * The group whose header row held the focus at the last {@link restart}, by its commit (the group key,
+   * `null` for runs with no commit), not its place: a run that enters a group above moves it down.
+   */
+  private heldGroup: { sha: string | null } | undefined;
 
   /** `grid` takes the focus from a row that comes to show another run. */
   constructor(
@@ -70,9 +74,9 @@ export class PlacedRows {
       this.runBox.replaceChildren();
     }
     this.heldGroup = undefined;
-    for (const [index, row] of this.groups) {
+    for (const { row, sha } of this.groups.values()) {
       if (row.element.contains(document.activeElement)) {
-        this.heldGroup = index;
+        this.heldGroup = { sha };
       }
     }
     this.groups.clear();
@@ -96,7 +100,7 @@ export class PlacedRows {
   ): void {
     const first = view.length === 0 ? 0 : view[0].index;
     const last = view.length === 0 ? -1 : view[view.length - 1].index;
-    for (const [index, row] of this.groups) {
+    for (const [index, { row }] of this.groups) {
       if (index < first || index > last) {
         this.groups.delete(index);
         row.element.remove();
@@ -107,15 +111,18 @@ export class PlacedRows {
       if (display?.kind === 'group' && !this.groups.has(item.index)) {
         const row = drawer.groupRow(display, item.index, item.start, () => onToggle(display.sha));
         this.groupBox.append(row.element);
-        this.groups.set(item.index, row);
+        this.groups.set(item.index, { row, sha: display.sha });
       }
     }
-    // A group's header that had the focus (collapsed or expanded from the keyboard): its new row takes it.
-    // When no group's header is at its place any more, the grid takes the focus.
-    if (this.heldGroup !== undefined) {
-      const label = this.groups.get(this.heldGroup)?.element.querySelector<HTMLElement>('.group-label');
+    // A group's header that had the focus (collapsed or expanded from the keyboard, or moved by new runs
+    // above it): the new row of the same group takes it. When that group is gone or out of view, the grid
+    // takes the focus.
+    const held = this.heldGroup;
+    this.heldGroup = undefined;
+    if (held !== undefined) {
+      const now = [...this.groups.values()].find((group) => group.sha === held.sha);
+      const label = now?.row.element.querySelector<HTMLElement>('.group-label');
       (label ?? this.grid).focus({ preventScroll: true });
-      this.heldGroup = undefined;
     }
   }
 
