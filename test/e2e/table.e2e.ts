@@ -137,21 +137,39 @@ describe('experiments table in code-server', { timeout: 15 * 60_000 }, () => {
       await table.locator('label:has-text("group by commit") input').uncheck();
       await table.locator('.cell.head[data-key="metrics.val_accuracy"]').click();
       await table.locator('.cell.head[data-key="metrics.val_accuracy"][aria-sort="descending"]').waitFor();
-      // In display order: rows are reused and kept, so their order in the DOM is not the order shown.
+      // The val_accuracy cell of each row, by the column its header stands at, in display order (rows are
+      // reused and kept, so their order in the DOM is not the order shown). A row without a number there
+      // reads NaN, which the finite check refuses (NaN would pass deepEqual and break the sort below).
+      const column = await table
+        .locator('.grid-header .cell.head[data-key="metrics.val_accuracy"]')
+        .getAttribute('aria-colindex');
+      assert.ok(column !== null && Number(column) > 2, `val_accuracy at aria-colindex ${column}`);
       interface Row {
         getAttribute(name: string): string | null;
-        querySelector(selector: string): { textContent: string | null } | null;
+        querySelector(
+          selector: string,
+        ): { textContent: string | null; classList: { contains(name: string): boolean } } | null;
       }
-      const values = await table.locator('.row.run').evaluateAll((rows) =>
-        (rows as unknown as Row[])
-          .map((row) => [
-            Number(row.getAttribute('aria-rowindex')),
-            Number(row.querySelector('.lead .cell.num')?.textContent),
-          ])
-          .sort((a, b) => a[0] - b[0])
-          .map(([, value]) => value),
+      const values = await table.locator('.row.run').evaluateAll(
+        (rows, col) =>
+          (rows as unknown as Row[])
+            .map((row) => {
+              const cell = row.querySelector(`[role=gridcell][aria-colindex="${col}"]`);
+              const text = cell?.textContent?.trim();
+              return [
+                Number(row.getAttribute('aria-rowindex')),
+                cell?.classList.contains('num') && text ? Number(text) : NaN,
+              ];
+            })
+            .sort((a, b) => a[0] - b[0])
+            .map(([, value]) => value),
+        column,
       );
       assert.ok(values.length >= 10, `${values.length} val_accuracy cells`);
+      assert.ok(
+        values.every((value) => Number.isFinite(value)),
+        `every row shows a val_accuracy: ${values.join(', ')}`,
+      );
       assert.deepEqual(
         values,
         [...values].sort((a, b) => b - a),
