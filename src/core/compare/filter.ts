@@ -19,7 +19,9 @@
  * (`1e-3`), for `duration` also a duration (`90s`, `5m`, `2h`), `true`/`false`, `null` (the run has no
  * value: `params.seed == null`), or text. Numbers compare as numbers (a param or metric held as text
  * written as a number, `"0.3"`, too; other text is never ordered against a number), text as text (`started >
- * 2026-12-01` works on ISO times); `~` is a case-insensitive "contains". A run without the field fails
+ * 2026-12-01` works on ISO times): `==` and `!=` exactly, case and digits included (`task == train1`
+ * matches neither `Train1` nor `train01`), `<`, `>`, `<=` and `>=` in natural order (`run-9 < run-10`);
+ * `~` is a case-insensitive "contains". A run without the field fails
  * every comparison but `!= <value>` and `== null`. A text search matches, case-insensitively, the run's
  * id, task, status, commit, branch and param values (and whatever `options.text` adds, e.g. its note).
  */
@@ -341,15 +343,16 @@ function compare(actual: FieldValue, expression: Extract<FilterExpression, { kin
     // A value of another type (text against a number): never equal, never ordered.
     return operator === '!=';
   }
-  const order =
-    typeof actual === 'string' && typeof expected === 'string'
-      ? actual.localeCompare(expected, 'en', { numeric: true })
-      : Number(actual) - Number(expected);
+  const texts = typeof actual === 'string' && typeof expected === 'string';
+  if (operator === '==' || operator === '!=') {
+    // Text is equal only when it is the same text: the collation that orders it holds `train1` and
+    // `train01` (and texts differing only in characters it ignores) equal, right for ordering only.
+    // A param held as text written as a number (`"0.3"`) is equal as that number.
+    const equal = texts ? actual === expected : Number(actual) === Number(expected);
+    return equal === (operator === '==');
+  }
+  const order = texts ? textOrder(actual, expected) : Number(actual) - Number(expected);
   switch (operator) {
-    case '==':
-      return order === 0;
-    case '!=':
-      return order !== 0;
     case '>':
       return order > 0;
     case '>=':
@@ -359,6 +362,17 @@ function compare(actual: FieldValue, expression: Extract<FilterExpression, { kin
     case '<=':
       return order <= 0;
   }
+}
+
+const collator = new Intl.Collator('en', { numeric: true });
+
+/**
+ * Orders two texts naturally (`run-9` before `run-10`); texts the collation holds equal but that differ
+ * (`train1` and `train01`) are ordered by their code units, so that `<=` is `<` or `==` and `>=` is `>`
+ * or `==`.
+ */
+function textOrder(a: string, b: string): number {
+  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 /** The fields an expression reads (e.g. to load step values for `name:@N` fields first). */

@@ -88,6 +88,34 @@ describe('filter expressions', () => {
     assert.deepEqual(ids('params.optimizer == 0.5'), [], 'text against a number is never equal');
   });
 
+  it('compares text with == and != exactly (case and digits included), with < and > in natural order', () => {
+    const named = [
+      run('a-1', { task: 'train1', params: { tag: 'v1', lr: '0.3' } }),
+      run('a-01', { task: 'train01', params: { tag: 'v01', lr: '0.30' } }),
+      run('a-10', { task: 'Train1', params: { tag: 'v\u00ad1' } }),
+    ];
+    const namedCatalog = fieldCatalog(named);
+    const matching = (source: string): string[] => {
+      const expression = parseFilter(source, namedCatalog)!;
+      return named.filter((r) => matchesFilter(r, expression)).map((r) => r.id);
+    };
+    assert.deepEqual(matching('task == train1'), ['a-1'], 'train01 and Train1 are other tasks');
+    assert.deepEqual(matching('task != train1'), ['a-01', 'a-10']);
+    assert.deepEqual(matching('id == a-1'), ['a-1']);
+    assert.deepEqual(matching('id = "a-01"'), ['a-01']);
+    assert.deepEqual(matching('params.tag == v1'), ['a-1'], 'an invisible soft hyphen is a character');
+    assert.deepEqual(matching('params.tag != v01'), ['a-1', 'a-10']);
+    assert.deepEqual(
+      matching('params.lr == 0.3'),
+      ['a-1', 'a-01'],
+      'text written as a number is that number',
+    );
+    assert.deepEqual(matching('id < a-2'), ['a-1', 'a-01'], 'natural order: a-10 comes after a-2');
+    assert.deepEqual(matching('id > a-2'), ['a-10']);
+    assert.deepEqual(matching('task >= train1'), ['a-1', 'a-10'], '>= is > or ==');
+    assert.deepEqual(matching('task <= train1'), ['a-1', 'a-01'], '<= is < or ==');
+  });
+
   it('names the column and suggests the field for mistakes', () => {
     const error = (source: string): string => {
       try {
