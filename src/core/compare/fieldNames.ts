@@ -1,13 +1,14 @@
 /**
  * Field names as users type them in `--columns`, `--sort`, filter expressions and the table's column
- * chooser: `task`, `params.lr`, `val_accuracy`, `val_loss:min`, `loss:@100`, `metrics.epoch` (a metric
- * whose name is also an attribute or param). Resolved against the params and metrics the runs have, so
- * a misspelt name is an error with a suggestion instead of an empty column.
+ * chooser: `task`, `params.lr`, `val_accuracy`, `val_loss:min`, `loss:@100`, `metrics.duration` (a
+ * metric whose name is also an attribute: `duration` is the run's duration). Resolved against the
+ * params and metrics the runs have, so a misspelt name is an error with a suggestion instead of an
+ * empty column.
  */
 import { UserInputError } from '../base/errors';
 import { closest } from '../config/suggest';
 import type { RunRecord } from '../runs/types';
-import { ATTRIBUTES, type Aggregate, type Attribute, type Field } from './fields';
+import { ATTRIBUTES, fieldId, type Aggregate, type Attribute, type Field } from './fields';
 
 /** The param and metric names of a set of runs (own keys of run.json's `params` and `metrics`). */
 export interface FieldCatalog {
@@ -35,7 +36,8 @@ const AGGREGATE = /:(last|min|max|best|@(\d+))$/;
 /**
  * Parses a field name.
  * - `params.<key>` is a param; `metrics.<name>` a metric; an attribute name (`id`, `task`, `status`,
- *   `started`, `duration`, `commit`, `branch`, `dirty`) an attribute;
+ *   `started`, `duration`, `commit`, `branch`, `dirty`, `source`) always the attribute, also when a
+ *   metric has that name (that metric is `metrics.duration`: see `fieldId`);
  * - any other name is a metric the runs have, else a param they have;
  * - a metric may end in `:last`, `:min`, `:max`, `:best` or `:@<step>` (default `last`).
  *
@@ -65,15 +67,19 @@ export function parseFieldName(text: string, catalog: FieldCatalog, what: string
   });
   const notMetric = (field: Field): Field => {
     if (aggregate !== undefined) {
+      const alsoMetric =
+        field.kind === 'attribute' && catalog.metrics.has(base)
+          ? `; the metric "${base}" is "metrics.${name}"`
+          : '';
       throw new UserInputError(
-        `${what}: "${name}": ${aggregateSuffix(match![0])} applies to metrics only, and "${base}" is ${field.kind === 'param' ? 'a param' : 'a run attribute'}.`,
+        `${what}: "${name}": ${aggregateSuffix(match![0])} applies to metrics only, and "${base}" is ${field.kind === 'param' ? 'a param' : 'a run attribute'}${alsoMetric}.`,
       );
     }
     return field;
   };
   const candidates = (): string[] => [
     ...ATTRIBUTES,
-    ...catalog.metrics,
+    ...[...catalog.metrics].map((m) => fieldId({ kind: 'metric', name: m, aggregate: 'last' })),
     ...[...catalog.params].map((p) => `params.${p}`),
   ];
   // An explicit `metrics.` or `params.` name is checked too: a misspelt one would be an empty column.
@@ -93,7 +99,7 @@ export function parseFieldName(text: string, catalog: FieldCatalog, what: string
       return kind === 'metric' ? metric(own) : notMetric({ kind: 'param', name: own });
     }
   }
-  if ((ATTRIBUTES as readonly string[]).includes(base) && !catalog.metrics.has(base)) {
+  if ((ATTRIBUTES as readonly string[]).includes(base)) {
     return notMetric({ kind: 'attribute', name: base as Attribute });
   }
   if (catalog.metrics.has(base)) {

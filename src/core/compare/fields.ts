@@ -57,7 +57,10 @@ export function aggregateText(aggregate: Aggregate): string {
 
 /**
  * The canonical name of a field, used as a column id and in CSV headers: `task`, `params.lr`,
- * `val_loss` (a metric's last value), `val_loss:min`, `val_loss:@100`.
+ * `val_loss` (a metric's last value), `val_loss:min`, `val_loss:@100`. A metric whose bare name
+ * `parseFieldName` reads as another field has the `metrics.` prefix, so two fields of one table never
+ * share an id: one named like an attribute (`metrics.duration` beside the attribute `duration`) or
+ * starting with `params.` or `metrics.` (`metrics.params.lr` beside the param `params.lr`).
  */
 export function fieldId(field: Field): string {
   switch (field.kind) {
@@ -65,9 +68,19 @@ export function fieldId(field: Field): string {
       return field.name;
     case 'param':
       return `params.${field.name}`;
-    case 'metric':
-      return field.aggregate === 'last' ? field.name : `${field.name}:${aggregateText(field.aggregate)}`;
+    case 'metric': {
+      const name = metricNeedsPrefix(field.name) ? `metrics.${field.name}` : field.name;
+      return field.aggregate === 'last' ? name : `${name}:${aggregateText(field.aggregate)}`;
+    }
   }
+}
+
+/** Whether the bare name of a metric names another field (see `parseFieldName`). */
+function metricNeedsPrefix(name: string): boolean {
+  return (
+    (ATTRIBUTES as readonly string[]).includes(name) ||
+    ['params.', 'metrics.'].some((prefix) => name.startsWith(prefix) && name.length > prefix.length)
+  );
 }
 
 /**

@@ -142,6 +142,32 @@ describe('filter expressions', () => {
     assert.equal(parseFilter('   ', catalog), undefined);
   });
 
+  it('reads an attribute name as the attribute, also beside a metric of that name (metrics.<name>)', () => {
+    const shadowing = [
+      run('m1', { durationMs: 600_000, metrics: { duration: [3], status: [1] } }),
+      run('m2', { status: 'failed', durationMs: 2_000, metrics: { duration: [9], status: [0] } }),
+    ];
+    const shadowingCatalog = fieldCatalog(shadowing);
+    const matching = (source: string): string[] => {
+      const expression = parseFilter(source, shadowingCatalog)!;
+      return shadowing.filter((r) => matchesFilter(r, expression)).map((r) => r.id);
+    };
+    assert.deepEqual(parseFieldName('duration', shadowingCatalog, 'test'), {
+      kind: 'attribute',
+      name: 'duration',
+    });
+    assert.deepEqual(matching('duration > 5m'), ['m1'], 'the run attribute, not the metric');
+    assert.deepEqual(matching('duration > 5'), ['m1', 'm2'], 'milliseconds of the attribute');
+    assert.deepEqual(matching('metrics.duration > 5'), ['m2']);
+    assert.deepEqual(matching('metrics.duration:min < 5'), ['m1']);
+    assert.deepEqual(matching('status == succeeded'), ['m1']);
+    assert.deepEqual(matching('metrics.status == 0'), ['m2']);
+    assert.throws(
+      () => parseFieldName('duration:max', shadowingCatalog, 'test'),
+      /applies to metrics only, and "duration" is a run attribute; the metric "duration" is "metrics.duration:max"/,
+    );
+  });
+
   it('keeps names like __proto__ and constructor as ordinary names', () => {
     // JSON.parse keeps "__proto__" as an own key, as reading run.json does.
     const odd = run('p', {

@@ -100,4 +100,33 @@ describe('experiments table data', () => {
       ['x"y\nz', '1'],
     ]);
   });
+
+  it('names a metric named like an attribute, or like a param field, metrics.<name> in ids and CSV', () => {
+    const shadowing = [
+      run('s1', { durationMs: 4000, params: { lr: 0.1 }, metrics: { duration: [3, 2], 'params.lr': [7] } }),
+    ];
+    const shadowingCatalog = fieldCatalog(shadowing);
+    const columns = parseColumns(
+      'duration,metrics.duration,metrics.duration:min,params.lr,metrics.params.lr',
+      shadowingCatalog,
+    );
+    const ids = columns.map(fieldId);
+    assert.deepEqual(ids, [
+      'duration',
+      'metrics.duration',
+      'metrics.duration:min',
+      'params.lr',
+      'metrics.params.lr',
+    ]);
+    assert.deepEqual(
+      parseColumns(ids.join(','), shadowingCatalog),
+      columns,
+      'ids read back as the same fields',
+    );
+    assert.deepEqual(parse(runsCsv(shadowing, columns)), [ids, ['4000', '2', '2', '0.1', '7']]);
+    assert.deepEqual(
+      parseSort('-duration', shadowingCatalog).map((key) => key.field),
+      [{ kind: 'attribute', name: 'duration' }],
+    );
+  });
 });

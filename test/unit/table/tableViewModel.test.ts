@@ -206,6 +206,41 @@ describe('experiments table export', () => {
   });
 });
 
+describe('experiments table with a metric named like an attribute', () => {
+  const shadowing = [
+    run('20261206T100500Z-00000005', { durationMs: 600_000, metrics: { duration: [3], status: [1] } }),
+    run('20261206T100400Z-00000004', {
+      status: 'failed',
+      durationMs: 2_000,
+      metrics: { duration: [9], status: [0] },
+    }),
+  ];
+
+  it('filters the attribute by its name and the metric as metrics.<name>', () => {
+    const none = new Map<string, never>();
+    const rows = (expression: string) => filterRows(shadowing, { ...EMPTY, expression }, none);
+    assert.deepEqual(rows('duration > 5m'), { rows: [0] });
+    assert.deepEqual(rows('status == succeeded'), { rows: [0] });
+    assert.deepEqual(rows('metrics.duration > 5'), { rows: [1] });
+    assert.deepEqual(rows('metrics.status == 0'), { rows: [1] });
+  });
+
+  it('exports the attribute and the metric under their own headers', () => {
+    const columns = tableColumns(fieldCatalog(shadowing), new Map());
+    const csv = tableCsv(
+      new Map(shadowing.map((r) => [r.id, r])),
+      columns,
+      shadowing.map((r) => r.id),
+      ['duration', 'metrics.duration', 'status', 'metrics.status'],
+    );
+    assert.deepEqual(parse(csv), [
+      ['duration', 'metrics.duration', 'status', 'metrics.status'],
+      ['600000', '3', 'succeeded', '1'],
+      ['2000', '9', 'failed', '0'],
+    ]);
+  });
+});
+
 describe('run annotations', () => {
   it('writes a star and a note to annotations.json and reads them back', async () => {
     const dir = join(tempDir('xlens-annotations-'), 'run');
