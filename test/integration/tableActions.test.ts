@@ -148,6 +148,86 @@ describe('experiments table actions', { skip: chromiumSkipReason() }, () => {
     await page.context().close();
   });
 
+  it('selects ranges as a list of files does, keeps hidden selections, and marks a filter error', async () => {
+    const data = tableDataOf(records(), HEAD);
+    const layout: TableLayout = { ...DEFAULT_TABLE_LAYOUT, grouped: false };
+    const h = await openWebview<TableHostMessage>(chromium.browser, chromium.bundle, {
+      dir,
+      viewport: { width: 1100, height: 520 },
+    });
+    const { page } = h;
+    await h.post({ type: 'table/snapshot', payload: { data, layout } });
+    await until(page, 'window.__posted.some((m) => m.type === "table/rendered")');
+    await rested(h);
+    const cell = (i: number) =>
+      page.locator(`.grid-body > .row.run[aria-rowindex="${i + 2}"] [role=gridcell][aria-colindex="3"]`);
+    const count = () => page.locator('.count').innerText();
+    // Shift-click: the range from the anchor instead of the selection; Ctrl-Shift-click adds it.
+    await cell(0).click();
+    await cell(5).click({ modifiers: ['Shift'] });
+    assert.match(await count(), /, 6 selected$/);
+    await cell(2).click({ modifiers: ['Shift'] });
+    assert.match(await count(), /, 3 selected$/, 'a shorter range replaces the longer one');
+    await cell(4).click({ modifiers: ['Control'] });
+    await cell(5).click({ modifiers: ['Control', 'Shift'] });
+    assert.match(await count(), /, 5 selected$/, 'runs 0-2, then 4 and 5 added');
+
+    // Filtered to three runs, select-all twice: the three go, the selections the filter hides stay.
+    const model = new TableModel(data, layout);
+    const rows = Array.from(model.sortedRows());
+    await h.post({
+      type: 'table/filtered',
+      payload: {
+        version: 1,
+        query: { expression: 'x', status: '', task: '', text: '' },
+        rows: rows.slice(3),
+      },
+    });
+    await until(page, `document.querySelectorAll('.grid-body .row.run').length === 3`);
+    const all = page.locator('.grid-header input[type=checkbox]');
+    await all.click();
+    await all.click();
+    assert.match(await count(), /^3 of 6 runs$/);
+    await h.post({
+      type: 'table/filtered',
+      payload: { version: 1, query: { expression: '', status: '', task: '', text: '' }, rows: null },
+    });
+    await until(page, `document.querySelector('.count').textContent === '6 of 6 runs, 3 selected'`);
+
+    // A filter error names a column in UTF-16 units after an emoji: the character there is marked in the
+    // expression checked.
+    const expression = '"😀" > (';
+    await h.post({
+      type: 'table/filtered',
+      payload: {
+        version: 1,
+        query: { expression, status: '', task: '', text: '' },
+        rows: null,
+        error: { message: 'filter: "(" is not closed', column: expression.indexOf('(') + 1 },
+      },
+    });
+    await until(page, 'document.querySelector(".filter-error mark.at") !== null');
+    assert.deepEqual(
+      await page.evaluate<string[]>(
+        `[...document.querySelector('.filter-error pre').childNodes].map((n) => n.textContent)`,
+      ),
+      ['"😀" > ', '(', ''],
+    );
+
+    // A commit group's header says whether it is expanded.
+    await page.locator('label:has-text("group by commit") input').check();
+    await until(page, 'document.querySelector(".grid-groups .group-label") !== null');
+    const group = page.locator('.grid-groups .group-label').first();
+    assert.equal(await group.getAttribute('aria-expanded'), 'true');
+    await group.click();
+    await until(
+      page,
+      `document.querySelector('.grid-groups .group-label').getAttribute('aria-expanded') === 'false'`,
+    );
+    assert.deepEqual(await h.viewErrors(), []);
+    await page.context().close();
+  });
+
   it('turns Export off when no column is shown', async () => {
     const data = tableDataOf(records(), HEAD);
     const h = await openWebview<TableHostMessage>(chromium.browser, chromium.bundle, {

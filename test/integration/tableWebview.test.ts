@@ -280,8 +280,14 @@ describe(
           error: { message: 'filter: column 16: "(" is not closed', column: 16 },
         },
       });
-      await until(h.page, 'document.querySelector(".filter-error .caret") !== null');
-      assert.equal(await h.page.locator('.filter-error .caret').innerText(), `${' '.repeat(15)}^`);
+      await until(h.page, 'document.querySelector(".filter-error mark.at") !== null');
+      // The expression checked, with the character at column 16 marked.
+      assert.deepEqual(
+        await h.page.evaluate<string[]>(
+          `[...document.querySelector('.filter-error pre').childNodes].map((n) => n.textContent)`,
+        ),
+        ['val_accuracy > ', '(', ''],
+      );
       await h.post({
         type: 'table/filtered',
         payload: { version: 1, query: { expression: '', status: '', task: '', text: '' }, rows: [0, 1, 2] },

@@ -4,7 +4,7 @@
  */
 import type { TableAggregate, TableColumn } from '../../src/protocol/table';
 import { element } from './dom';
-import type { TableModel } from './model';
+import { columnName, type TableModel } from './model';
 
 /** Most columns listed at once (refine the search for the others). */
 const LISTED = 300;
@@ -106,7 +106,7 @@ export class ColumnChooser {
       this.model.layout = { ...this.model.layout, hidden: [...set] };
       this.changed();
     });
-    label.append(box, element('span', column.kind === 'param' ? `params.${column.name}` : column.name));
+    label.append(box, element('span', columnName(column)));
     const pin = element('button', pinned.has(column.key) ? 'Unpin' : 'Pin');
     pin.title = 'Pinned columns stay at the left';
     pin.addEventListener('click', () => {

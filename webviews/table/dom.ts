@@ -39,6 +39,36 @@ export function fillSelect(
   );
 }
 
+/**
+ * Shows a filter error in `box` (empties it when `error` is undefined): its message and, when it names a
+ * column (1-based, in UTF-16 code units as the filter's tokenizer counts them), `expression` (the one
+ * that was checked, not what the input holds now) with the character there marked (`mark.at`; a space
+ * past the end). A caret on a line of spaces below would stand off under wide characters (emoji, CJK).
+ */
+export function showFilterError(
+  box: HTMLElement,
+  expression: string,
+  error: { message: string; column: number | null } | undefined,
+): void {
+  box.replaceChildren();
+  if (error === undefined) {
+    return;
+  }
+  box.append(element('div', error.message));
+  if (error.column !== null) {
+    const at = Math.max(0, Math.min(expression.length, error.column - 1));
+    const rest = expression.slice(at);
+    const char = rest === '' ? ' ' : String.fromCodePoint(rest.codePointAt(0)!);
+    const source = element('pre');
+    source.append(
+      expression.slice(0, at),
+      element('mark', char, 'at'),
+      rest.slice(rest === '' ? 0 : char.length),
+    );
+    box.append(source);
+  }
+}
+
 /** A label with `text` around `control`. */
 export function labelled(text: string, control: HTMLElement): HTMLLabelElement {
   const label = element('label', text);

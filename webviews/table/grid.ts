@@ -56,6 +56,7 @@ export class Grid {
   private readonly rows: Virtualizer<HTMLDivElement, HTMLDivElement>;
   private readonly columns: Virtualizer<HTMLDivElement, HTMLDivElement>;
   private readonly cleanups: (() => void)[] = [];
+  /** The run and group rows drawn, kept through updates (gridPlace.ts); the grid takes a lost focus. */
   private readonly placed = new PlacedRows(this.body, this.groups, this.element);
   /** The free columns the header shows, as of the last {@link render}; `last < first` before the first. */
   private drawnColumns = { first: 0, last: -1 };

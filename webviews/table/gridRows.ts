@@ -185,6 +185,7 @@ export class RowDrawer {
     cell.setAttribute('aria-colspan', String(colCount(this.layout)));
     const label = div('group-label', groupTitle(group));
     label.setAttribute('role', 'button');
+    label.setAttribute('aria-expanded', String(!group.collapsed));
     // Reached with the arrow keys from the rows (grid.ts), not a stop of the Tab order of its own.
     label.tabIndex = -1;
     label.addEventListener('click', onToggle);

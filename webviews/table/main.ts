@@ -15,7 +15,7 @@ import {
 import { reportError, startView } from '../shared/page';
 import { getVsCodeApi } from '../shared/vscodeApi';
 import { ColumnChooser } from './chooser';
-import { element, fillSelect, labelled, renderNoteBar } from './dom';
+import { element, fillSelect, labelled, renderNoteBar, showFilterError } from './dom';
 import { Grid } from './grid';
 import { TableModel } from './model';
 import styles from './table.css';
@@ -182,8 +182,9 @@ class TableView {
         if (!this.model || message.payload.version !== this.model.data.version) {
           return;
         }
-        const { error, rows } = message.payload;
-        this.showError(error);
+        const { error, rows, query } = message.payload;
+        this.expression.classList.toggle('invalid', error !== undefined);
+        showFilterError(this.error, query.expression, error);
         if (!error) {
           this.model.filtered = rows;
           this.model.invalidate();
@@ -255,27 +256,13 @@ class TableView {
     );
   }
 
-  private showError(error: { message: string; column: number | null } | undefined): void {
-    this.expression.classList.toggle('invalid', error !== undefined);
-    if (!error) {
-      this.error.replaceChildren();
-      return;
-    }
-    const message = element('div', error.message);
-    this.error.replaceChildren(message);
-    if (error.column !== null) {
-      // The expression with a caret under the column the error names.
-      const source = element('pre', this.expression.value);
-      const caret = element('pre', `${' '.repeat(Math.max(0, error.column - 1))}^`, 'caret');
-      this.error.append(source, caret);
-    }
-  }
-
   private gridHandlers(): ConstructorParameters<typeof Grid>[1] {
     return {
       isSelected: (id) => this.selected.has(id),
-      onRowClick: (item, event) =>
-        this.select(item, event.shiftKey ? 'range' : event.ctrlKey || event.metaKey ? 'toggle' : 'only'),
+      onRowClick: (item, event) => {
+        const add = event.ctrlKey || event.metaKey;
+        this.select(item, event.shiftKey ? (add ? 'add range' : 'range') : add ? 'toggle' : 'only');
+      },
       onCheckbox: (item) => this.select(item, 'toggle'),
       onSelectAll: () => this.selectAll(),
       onStar: (row) => this.star(row),
@@ -311,13 +298,21 @@ class TableView {
     return id === undefined ? -1 : items.findIndex((d) => d.kind === 'run' && runIds[d.row] === id);
   }
 
-  private select(item: number, how: 'only' | 'toggle' | 'range'): void {
+  /**
+   * Selects as a list of files does: a click the run alone, Ctrl/Cmd-click toggles it, Shift-click the
+   * runs from the anchor (the last run clicked alone or toggled) to it instead of the selection, Ctrl/Cmd-
+   * Shift-click adds them to it.
+   */
+  private select(item: number, how: 'only' | 'toggle' | 'range' | 'add range'): void {
     const id = this.runAt(item);
     if (id === undefined) {
       return;
     }
-    const anchor = how === 'range' ? this.shownAt(this.anchor) : -1;
+    const anchor = how === 'range' || how === 'add range' ? this.shownAt(this.anchor) : -1;
     if (anchor >= 0) {
+      if (how === 'range') {
+        this.selected.clear();
+      }
       const [from, to] = anchor < item ? [anchor, item] : [item, anchor];
       for (let i = from; i <= to; i++) {
         const other = this.runAt(i);
@@ -343,11 +338,9 @@ class TableView {
   private selectAll(): void {
     const items = this.grid?.displayItems ?? [];
     const ids = items.flatMap((d) => (d.kind === 'run' ? [this.model!.data.runIds[d.row]] : []));
+    // Runs a filter hides or a collapsed group holds keep their selection either way.
     const all = ids.length > 0 && ids.every((id) => this.selected.has(id));
-    this.selected.clear();
-    if (!all) {
-      ids.forEach((id) => this.selected.add(id));
-    }
+    ids.forEach((id) => (all ? this.selected.delete(id) : this.selected.add(id)));
     this.grid?.redraw();
     this.updateButtons();
   }

@@ -46,13 +46,30 @@ export function columnWidth(column: TableColumn): number {
   return WIDTHS[column.kind === 'attribute' ? column.name : ''] ?? (column.kind === 'metric' ? 120 : 110);
 }
 
-/** The header text of a column: the name, and a metric's aggregate other than `last`. */
+/**
+ * A column's name as the filter language reads it: `params.<name>` for a param, `metrics.<name>` for a
+ * metric named like a run attribute (`duration` is the run's duration), else the name.
+ */
+export function columnName(column: TableColumn): string {
+  if (column.kind === 'param') {
+    return `params.${column.name}`;
+  }
+  return column.kind === 'metric' && Object.hasOwn(WIDTHS, column.name)
+    ? `metrics.${column.name}`
+    : column.name;
+}
+
+/**
+ * The header text of a column: the name (a metric named like a run attribute as `metrics.<name>`), and a
+ * metric's aggregate other than `last`.
+ */
 export function columnLabel(column: TableColumn): string {
   const aggregate = column.aggregate;
+  const name = column.kind === 'param' ? column.name : columnName(column);
   if (column.kind !== 'metric' || aggregate === undefined || aggregate === 'last') {
-    return column.name;
+    return name;
   }
-  return `${column.name} (${typeof aggregate === 'object' ? `@${aggregate.step}` : aggregate})`;
+  return `${name} (${typeof aggregate === 'object' ? `@${aggregate.step}` : aggregate})`;
 }
 
 function pad(n: number): string {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildTableData } from '../../../src/features/table/viewModel';
 import { DEFAULT_TABLE_LAYOUT } from '../../../src/protocol/table';
-import { TableModel, cellText } from '../../../webviews/table/model';
+import { TableModel, cellText, columnLabel, columnName } from '../../../webviews/table/model';
 import { run } from '../compare/runs';
 
 const HEAD = 'b'.repeat(40);
@@ -124,6 +124,17 @@ describe('table webview model', () => {
     m.moveColumn('status', { offset: 1 });
     const order = m.orderedIndices().map((i) => m.data.columns[i].key);
     assert.ok(order.indexOf('status') > order.indexOf('started'), 'a hidden column steps past any column');
+  });
+
+  it('names a metric named like a run attribute metrics.<name>, as the filter reads it', () => {
+    const metric = (name: string) => ({ key: `metrics.${name}`, kind: 'metric' as const, name });
+    assert.equal(columnLabel(metric('duration')), 'metrics.duration');
+    assert.equal(columnName(metric('status')), 'metrics.status');
+    assert.equal(columnLabel({ ...metric('duration'), aggregate: 'min' }), 'metrics.duration (min)');
+    assert.equal(columnLabel(metric('loss')), 'loss');
+    assert.equal(columnLabel({ key: 'duration', kind: 'attribute', name: 'duration' }), 'duration');
+    assert.equal(columnName({ key: 'params.lr', kind: 'param', name: 'lr' }), 'params.lr');
+    assert.equal(columnLabel({ key: 'params.lr', kind: 'param', name: 'lr' }), 'lr');
   });
 
   it('writes cells as people read them', () => {
