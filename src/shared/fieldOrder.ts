@@ -48,12 +48,22 @@ function typeRank(value: string | number | boolean): number {
 
 const collator = new Intl.Collator('en', { numeric: true });
 
+/**
+ * Orders two texts naturally (`run-9` before `run-10`, Unicode collation with numeric digit runs); texts the
+ * collation holds equal but that differ (`train1` and `train01`, or texts differing only in characters it
+ * ignores) by their UTF-16 code units, so that only the same text is equal: the sort and the filter's
+ * `<`, `==` and `>` agree.
+ */
+export function compareText(a: string, b: string): number {
+  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 function compareSameType(a: string | number | boolean, b: string | number | boolean): number {
   if (typeof a === 'number' && typeof b === 'number') {
     return a - b;
   }
   if (typeof a === 'string' && typeof b === 'string') {
-    return collator.compare(a, b);
+    return compareText(a, b);
   }
   return Number(a) - Number(b);
 }
@@ -107,10 +117,10 @@ export function fieldSortKeys(values: readonly FieldValue[]): FieldSortKeys {
       }
     }
   }
-  const distinct = [...texts.keys()].sort(collator.compare);
+  const distinct = [...texts.keys()].sort(compareText);
   let place = 0;
   for (let t = 0; t < distinct.length; t++) {
-    if (t > 0 && collator.compare(distinct[t - 1], distinct[t]) !== 0) {
+    if (t > 0 && compareText(distinct[t - 1], distinct[t]) !== 0) {
       place++;
     }
     for (const row of texts.get(distinct[t])!) {

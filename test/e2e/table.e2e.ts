@@ -183,7 +183,7 @@ describe('experiments table in code-server', { timeout: 15 * 60_000 }, () => {
         (await table.locator('.count').innerText()).startsWith(`10 of ${RUNS} runs`) ? true : undefined,
       );
       await table.locator('.expression').fill('params.learning_rate <= (');
-      await table.locator('.filter-error .caret').waitFor();
+      await table.locator('.filter-error mark.at').waitFor();
       await table.locator('.expression').fill('params.learning_rate <= 0.01');
       await pollUntil('the filter error gone', 30_000, async () =>
         (await table.locator('.filter-error').innerText()).trim() === '' ? true : undefined,

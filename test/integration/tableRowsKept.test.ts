@@ -435,6 +435,17 @@ describe('experiments table keeps its rows', { skip: chromiumSkipReason() }, () 
         `${key} on ${group}`,
       );
     }
+    // Scrolled until its row leaves the view (and is removed), the group's header gives the focus to the
+    // grid, not the page.
+    await page.locator('.grid').evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+    });
+    await settled(page);
+    assert.equal(await page.evaluate<string>(FOCUS), 'grid');
+    await page.locator('.grid').evaluate((el) => {
+      el.scrollTop = 0;
+    });
+    await settled(page);
     await page.locator('label:has-text("group by commit") input').uncheck();
     await settled(page);
 
@@ -563,6 +574,25 @@ describe('experiments table keeps its rows', { skip: chromiumSkipReason() }, () 
       payload: { data: tableDataOf(wide), layout: { ...DEFAULT_TABLE_LAYOUT, grouped: false } },
     });
     await until(page, 'window.__posted.some((m) => m.type === "table/rendered")');
+    const data = tableDataOf(wide);
+    let version = 1;
+    // A running run's new values: the header is drawn anew.
+    const live = () =>
+      h.post({
+        type: 'table/rows',
+        payload: {
+          version: ++version,
+          previous: version - 1,
+          rows: [
+            {
+              index: 0,
+              values: data.values.map((column) => column[0]),
+              starred: version % 2 === 0,
+              note: '',
+            },
+          ],
+        },
+      });
     // Twelve rows do not cover the view: at rest once drawn and not busy.
     const rested = async () => {
       await page.evaluate(NEXT_FRAMES);
@@ -583,6 +613,17 @@ describe('experiments table keeps its rows', { skip: chromiumSkipReason() }, () 
         ),
         ['params.p02', true],
         `scrolled to ${left}`,
+      );
+      // And through an update (live values), which draws the header anew.
+      await live();
+      await until(page, `document.querySelector('.grid').getAttribute('aria-busy') === null`);
+      await page.evaluate(NEXT_FRAMES);
+      assert.deepEqual(
+        await page.evaluate<[string | undefined, boolean]>(
+          `[document.activeElement.dataset.key, document.activeElement.matches('.grid-header .cell.head')]`,
+        ),
+        ['params.p02', true],
+        `an update while scrolled to ${left}`,
       );
     }
     await page.keyboard.press('Enter');

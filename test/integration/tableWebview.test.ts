@@ -265,7 +265,7 @@ describe(
       assert.equal(exported.columns[0], 'task', 'pinned first');
       assert.ok(!exported.columns.includes('params.epochs'));
 
-      // A filter error from the host shows inline with a caret at its column.
+      // A filter error from the host shows inline, the character at its column marked.
       await h.page.locator('.expression').fill('val_accuracy > (');
       await until(
         h.page,

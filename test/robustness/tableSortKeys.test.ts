@@ -14,6 +14,7 @@ import { DEFAULT_TABLE_LAYOUT, type TableData } from '../../src/protocol/table';
 import {
   compareFieldValues,
   compareSortKeys,
+  compareText,
   fieldSortKeys,
   type FieldValue,
 } from '../../src/shared/fieldOrder';
@@ -92,6 +93,22 @@ function tableModel(columns: FieldValue[][], descending: boolean[]): TableModel 
 }
 
 describe('sort keys made once per sort', () => {
+  it('order texts naturally, equal only when the same text (the sort and the filter agree)', () => {
+    fc.assert(
+      fc.property(texts, texts, texts, (a, b, c) => {
+        const ab = Math.sign(compareText(a, b));
+        assert.equal(ab === 0, a === b, `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+        assert.equal(ab, -Math.sign(compareText(b, a)) || 0);
+        if (ab <= 0 && compareText(b, c) <= 0) {
+          assert.ok(compareText(a, c) <= 0, 'transitive');
+        }
+      }),
+      { numRuns: RUNS },
+    );
+    assert.ok(compareText('run-9', 'run-10') < 0, 'digit runs by value');
+    assert.ok(compareText('train01', 'train1') !== 0, 'different digits are different texts');
+  });
+
   it('compare every pair of values as compareFieldValues does (same sign, NaN included)', () => {
     fc.assert(
       fc.property(column, fc.boolean(), (values, descending) => {

@@ -124,11 +124,18 @@ export class GridHeader {
       }
     }
     this.sync(layout, columns);
-    // A header cell that had the focus (a sort from the keyboard) gives it to its column's new cell.
+    // A header cell that had the focus (a sort from the keyboard) gives it to its column's new cell, made
+    // where its column is when that is out of view (scrolled sideways; sync keeps it there).
     if (focused !== undefined) {
-      [...this.element.querySelectorAll<HTMLElement>('.cell.head')]
-        .find((cell) => cell.dataset.key === focused)
-        ?.focus({ preventScroll: true });
+      let cell = [...this.element.querySelectorAll<HTMLElement>('.cell.head')].find(
+        (c) => c.dataset.key === focused,
+      );
+      const index = layout.free.findIndex((c) => c.column.key === focused);
+      if (cell === undefined && index >= 0) {
+        const start = layout.free.slice(0, index).reduce((sum, c) => sum + c.width, layout.leadWidth);
+        cell = this.place(layout, index, start);
+      }
+      cell?.focus({ preventScroll: true });
     }
   }
 
@@ -159,19 +166,25 @@ export class GridHeader {
       if (column === undefined || this.cells.has(item.index)) {
         continue;
       }
-      let cell = this.spare.pop();
-      if (cell === undefined) {
-        cell = div('');
-        this.element.append(cell);
-      }
-      this.fillCell(cell, column, 'cell head free', colIndex(layout, item.index, true));
-      cell.style.left = `${item.start}px`;
-      this.cells.set(item.index, cell);
+      this.place(layout, item.index, item.start);
     }
     for (const cell of this.spare) {
       cell.remove();
     }
     this.spare.length = 0;
+  }
+
+  /** Shows free column `index` in a spare cell (or a new one) `start` px from the header's left. */
+  private place(layout: RowLayout, index: number, start: number): HTMLDivElement {
+    let cell = this.spare.pop();
+    if (cell === undefined) {
+      cell = div('');
+      this.element.append(cell);
+    }
+    this.fillCell(cell, layout.free[index], 'cell head free', colIndex(layout, index, true));
+    cell.style.left = `${start}px`;
+    this.cells.set(index, cell);
+    return cell;
   }
 
   private fillCell(cell: HTMLDivElement, shown: ShownColumn, base: string, col: number): void {

@@ -3,7 +3,8 @@
  * the Tab order (the grid itself; a run's box or a group's header is not a stop of its own, `tabIndex`
  * -1), so Tab leaves them for what follows the grid and Shift-Tab for the header, whatever the rows.
  * ArrowDown and ArrowUp go to the next or previous row in display order (a run's box or a commit group's
- * header); from the grid itself or a header cell, ArrowDown goes to the first row wholly in view.
+ * header); from the grid itself or the header (a header cell, the select-all box), ArrowDown goes to the
+ * first row wholly in view.
  */
 import { rowIndex } from './gridRows';
 
@@ -37,7 +38,7 @@ export function arrowTarget(
       return undefined;
     }
     to = at - rowIndex(0) + step;
-  } else if (target === grid || target.closest('.grid-header .cell.head') !== null) {
+  } else if (target === grid || target.closest('.grid-header') !== null) {
     if (step < 0) {
       return undefined;
     }

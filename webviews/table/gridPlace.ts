@@ -103,7 +103,12 @@ export class PlacedRows {
     for (const [index, { row }] of this.groups) {
       if (index < first || index > last) {
         this.groups.delete(index);
+        // A focused group's header that leaves the view gives the focus to the grid, not the page.
+        const focused = row.element.contains(document.activeElement);
         row.element.remove();
+        if (focused) {
+          this.grid.focus({ preventScroll: true });
+        }
       }
     }
     for (const item of view) {
@@ -184,20 +189,6 @@ export class PlacedRows {
         (now?.box ?? this.grid).focus({ preventScroll: true });
       }
     }
-  }
-
-  /** The drawn run row nearest after (`step` 1) or before (`step` -1) display item `item`, if any. */
-  nearest(item: number, step: 1 | -1): RunRow | undefined {
-    let found: RunRow | undefined;
-    let best = Infinity;
-    for (const [index, row] of this.runs) {
-      const distance = (index - item) * step;
-      if (distance > 0 && distance < best) {
-        best = distance;
-        found = row;
-      }
-    }
-    return found;
   }
 
   /** The display index of the run row under the pointer, `-1` when none is. */

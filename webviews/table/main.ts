@@ -401,7 +401,7 @@ class TableView {
     this.compare.textContent = selected.length >= 2 ? `Compare ${selected.length}` : 'Compare';
     this.compare.disabled = selected.length < 2;
     this.compare.title = 'Select two or more runs (click, Shift-click, Ctrl/Cmd-click or the boxes)';
-    this.exportButton.disabled = shown === 0 || (this.grid?.shownColumns.length ?? 0) === 0;
+    this.exportButton.disabled = this.shownRuns().length === 0 || (this.grid?.shownColumns.length ?? 0) === 0;
     this.exportButton.title = this.exportButton.disabled
       ? 'No rows or no columns shown to export'
       : 'Export the shown rows and columns as CSV';

@@ -7,6 +7,7 @@
 import { compareSortKeys, fieldSortKeys, sameFieldValue, type FieldValue } from '../../src/shared/fieldOrder';
 import { formatDuration, formatNumber, shortSha } from '../../src/shared/formatting';
 import type { TableColumn, TableData, TableLayout } from '../../src/protocol/table';
+import { metricFieldName } from '../../src/shared/fieldNaming';
 
 /** A line of the grid: a commit group's header or a run's row (an index into the data's rows). */
 export type DisplayItem =
@@ -48,15 +49,14 @@ export function columnWidth(column: TableColumn): number {
 
 /**
  * A column's name as the filter language reads it: `params.<name>` for a param, `metrics.<name>` for a
- * metric named like a run attribute (`duration` is the run's duration), else the name.
+ * metric whose bare name reads as another field (`duration` is the run's duration: shared/fieldNaming.ts),
+ * else the name.
  */
 export function columnName(column: TableColumn): string {
   if (column.kind === 'param') {
     return `params.${column.name}`;
   }
-  return column.kind === 'metric' && Object.hasOwn(WIDTHS, column.name)
-    ? `metrics.${column.name}`
-    : column.name;
+  return column.kind === 'metric' ? metricFieldName(column.name) : column.name;
 }
 
 /**

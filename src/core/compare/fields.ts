@@ -6,21 +6,11 @@
  */
 import { ownValue } from '../../shared/dict';
 import type { FieldValue as SharedFieldValue } from '../../shared/fieldOrder';
+import { ATTRIBUTES, metricFieldName } from '../../shared/fieldNaming';
 import { summaryValue } from '../runs/summaries';
 import type { RunRecord } from '../runs/types';
 
-/** The run attributes a field may name, in the table's default column order. */
-export const ATTRIBUTES = [
-  'id',
-  'task',
-  'status',
-  'started',
-  'duration',
-  'commit',
-  'branch',
-  'dirty',
-  'source',
-] as const;
+export { ATTRIBUTES };
 
 /** The `source` attribute of the workspace's own runs (imported runs read their tool: `TensorBoard`, ...). */
 export const OWN_SOURCE = 'xlens';
@@ -69,18 +59,10 @@ export function fieldId(field: Field): string {
     case 'param':
       return `params.${field.name}`;
     case 'metric': {
-      const name = metricNeedsPrefix(field.name) ? `metrics.${field.name}` : field.name;
+      const name = metricFieldName(field.name);
       return field.aggregate === 'last' ? name : `${name}:${aggregateText(field.aggregate)}`;
     }
   }
-}
-
-/** Whether the bare name of a metric names another field (see `parseFieldName`). */
-function metricNeedsPrefix(name: string): boolean {
-  return (
-    (ATTRIBUTES as readonly string[]).includes(name) ||
-    ['params.', 'metrics.'].some((prefix) => name.startsWith(prefix) && name.length > prefix.length)
-  );
 }
 
 /**

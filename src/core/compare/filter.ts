@@ -29,7 +29,7 @@ import { UserInputError } from '../base/errors';
 import { parseDuration } from '../config/duration';
 import { closest } from '../config/suggest';
 import { RUN_STATUSES, type RunRecord } from '../runs/types';
-import { numberFromText } from '../../shared/fieldOrder';
+import { compareText, numberFromText } from '../../shared/fieldOrder';
 import { parseFieldName, type FieldCatalog } from './fieldNames';
 import { readQuoted } from './quoted';
 import { fieldValue, type Field, type FieldValue, type StepValueLookup } from './fields';
@@ -351,7 +351,7 @@ function compare(actual: FieldValue, expression: Extract<FilterExpression, { kin
     const equal = texts ? actual === expected : Number(actual) === Number(expected);
     return equal === (operator === '==');
   }
-  const order = texts ? textOrder(actual, expected) : Number(actual) - Number(expected);
+  const order = texts ? compareText(actual, expected) : Number(actual) - Number(expected);
   switch (operator) {
     case '>':
       return order > 0;
@@ -362,17 +362,6 @@ function compare(actual: FieldValue, expression: Extract<FilterExpression, { kin
     case '<=':
       return order <= 0;
   }
-}
-
-const collator = new Intl.Collator('en', { numeric: true });
-
-/**
- * Orders two texts naturally (`run-9` before `run-10`); texts the collation holds equal but that differ
- * (`train1` and `train01`) are ordered by their code units, so that `<=` is `<` or `==` and `>=` is `>`
- * or `==`.
- */
-function textOrder(a: string, b: string): number {
-  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 /** The fields an expression reads (e.g. to load step values for `name:@N` fields first). */

@@ -132,6 +132,8 @@ describe('table webview model', () => {
     assert.equal(columnName(metric('status')), 'metrics.status');
     assert.equal(columnLabel({ ...metric('duration'), aggregate: 'min' }), 'metrics.duration (min)');
     assert.equal(columnLabel(metric('loss')), 'loss');
+    assert.equal(columnLabel(metric('branch')), 'metrics.branch', 'every attribute the filter reads');
+    assert.equal(columnLabel(metric('params.lr')), 'metrics.params.lr', 'a metric named like a param');
     assert.equal(columnLabel({ key: 'duration', kind: 'attribute', name: 'duration' }), 'duration');
     assert.equal(columnName({ key: 'params.lr', kind: 'param', name: 'lr' }), 'params.lr');
     assert.equal(columnLabel({ key: 'params.lr', kind: 'param', name: 'lr' }), 'lr');
