@@ -6,11 +6,40 @@
 import type { Page } from 'playwright-core';
 import type { RunRecord } from '../../src/core/runs/types';
 import { buildTableData } from '../../src/features/table/viewModel';
-import type { TableData } from '../../src/protocol/table';
+import type { TableData, TableHostMessage, TableLayout } from '../../src/protocol/table';
+import { openWebview, until, type ChromiumView, type ViewPage } from './webviewPage';
 
 /** The table's data for `records` as the host builds it: version 1, HEAD `head`, no aggregates or notes. */
 export function tableDataOf(records: readonly RunRecord[], head = 'b'.repeat(40)): TableData {
   return buildTableData(records, { version: 1, head, aggregates: new Map(), annotations: new Map() });
+}
+
+/**
+ * Opens the table's page (1100 × 520 px) in `view`'s Chromium with `data` and `layout` as its first
+ * snapshot; resolves once the view reported its first rows (`table/rendered`).
+ */
+export async function openTable(
+  view: ChromiumView,
+  dir: string,
+  data: TableData,
+  layout: TableLayout,
+): Promise<ViewPage<TableHostMessage>> {
+  const h = await openWebview<TableHostMessage>(view.browser, view.bundle, {
+    dir,
+    viewport: { width: 1100, height: 520 },
+  });
+  await h.post({ type: 'table/snapshot', payload: { data, layout } });
+  await until(h.page, 'window.__posted.some((m) => m.type === "table/rendered")');
+  return h;
+}
+
+/**
+ * Resolves once the table is drawn at rest: two frames on, and the grid not `aria-busy` (no tiles left
+ * for later frames, the DOM rows placed). For views the rows do not cover; see {@link COVERS_VIEW}.
+ */
+export async function atRest(page: Page): Promise<void> {
+  await page.evaluate(NEXT_FRAMES);
+  await until(page, '!document.querySelector(".grid").hasAttribute("aria-busy")');
 }
 
 /** In the page: the offset of display item 0 in the canvas and a row's height, before any scrolling. */

@@ -18,8 +18,8 @@ import {
 } from '../../src/protocol/table';
 import { TableModel } from '../../webviews/table/model';
 import { chromiumSkipReason } from '../helpers/chromium';
-import { NEXT_FRAMES, tableDataOf } from '../helpers/tableGrid';
-import { chromiumView, openWebview, until, type ViewPage } from '../helpers/webviewPage';
+import { atRest, openTable, tableDataOf } from '../helpers/tableGrid';
+import { chromiumView, until, type ViewPage } from '../helpers/webviewPage';
 import { run } from '../unit/compare/runs';
 
 const dir = mkdtempSync(join(tmpdir(), 'xlens-table-actions-'));
@@ -46,26 +46,15 @@ async function lastPosted<T>(h: ViewPage<TableHostMessage>, type: string): Promi
   return (await h.posted()).filter((m) => m.type === type).at(-1)!.payload as T;
 }
 
-/** Waits until the grid is drawn at rest (six rows do not cover the view). */
-async function rested(h: ViewPage<TableHostMessage>): Promise<void> {
-  await h.page.evaluate(NEXT_FRAMES);
-  await until(h.page, '!document.querySelector(".grid").hasAttribute("aria-busy")');
-}
-
 describe('experiments table actions', { skip: chromiumSkipReason() }, () => {
   const chromium = chromiumView('table', dir);
 
   it('compares and exports the runs shown, in display order, and keeps aggregates, tasks and notes', async () => {
     const data = tableDataOf(records(), HEAD);
     const layout: TableLayout = { ...DEFAULT_TABLE_LAYOUT, grouped: true };
-    const h = await openWebview<TableHostMessage>(chromium.browser, chromium.bundle, {
-      dir,
-      viewport: { width: 1100, height: 520 },
-    });
+    const h = await openTable(chromium, dir, data, layout);
     const { page } = h;
-    await h.post({ type: 'table/snapshot', payload: { data, layout } });
-    await until(page, 'window.__posted.some((m) => m.type === "table/rendered")');
-    await rested(h);
+    await atRest(page);
 
     // The display order as the table's own model has it: HEAD's group first.
     const model = new TableModel(data, layout);
@@ -151,14 +140,9 @@ describe('experiments table actions', { skip: chromiumSkipReason() }, () => {
   it('selects ranges as a list of files does, keeps hidden selections, and marks a filter error', async () => {
     const data = tableDataOf(records(), HEAD);
     const layout: TableLayout = { ...DEFAULT_TABLE_LAYOUT, grouped: false };
-    const h = await openWebview<TableHostMessage>(chromium.browser, chromium.bundle, {
-      dir,
-      viewport: { width: 1100, height: 520 },
-    });
+    const h = await openTable(chromium, dir, data, layout);
     const { page } = h;
-    await h.post({ type: 'table/snapshot', payload: { data, layout } });
-    await until(page, 'window.__posted.some((m) => m.type === "table/rendered")');
-    await rested(h);
+    await atRest(page);
     const cell = (i: number) =>
       page.locator(`.grid-body > .row.run[aria-rowindex="${i + 2}"] [role=gridcell][aria-colindex="3"]`);
     const count = () => page.locator('.count').innerText();
@@ -230,16 +214,8 @@ describe('experiments table actions', { skip: chromiumSkipReason() }, () => {
 
   it('turns Export off when no column is shown', async () => {
     const data = tableDataOf(records(), HEAD);
-    const h = await openWebview<TableHostMessage>(chromium.browser, chromium.bundle, {
-      dir,
-      viewport: { width: 1100, height: 520 },
-    });
     const hidden = data.columns.map((c) => c.key);
-    await h.post({
-      type: 'table/snapshot',
-      payload: { data, layout: { ...DEFAULT_TABLE_LAYOUT, grouped: false, hidden } },
-    });
-    await until(h.page, 'window.__posted.some((m) => m.type === "table/rendered")');
+    const h = await openTable(chromium, dir, data, { ...DEFAULT_TABLE_LAYOUT, grouped: false, hidden });
     assert.equal(await h.page.locator('button', { hasText: 'Export CSV' }).isDisabled(), true);
     assert.deepEqual(await h.viewErrors(), []);
     await h.page.context().close();

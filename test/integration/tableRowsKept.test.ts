@@ -23,6 +23,8 @@ import {
   COVERS_VIEW,
   MISPLACED_CELLS,
   NEXT_FRAMES,
+  atRest,
+  openTable,
   ROW_GEOMETRY,
   rowsInView,
   type RowInView,
@@ -564,16 +566,8 @@ describe('experiments table keeps its rows', { skip: chromiumSkipReason() }, () 
         ),
       }),
     );
-    const h = await openWebview<TableHostMessage>(chromium.browser, chromium.bundle, {
-      dir,
-      viewport: { width: 1100, height: 520 },
-    });
+    const h = await openTable(chromium, dir, tableDataOf(wide), { ...DEFAULT_TABLE_LAYOUT, grouped: false });
     const { page } = h;
-    await h.post({
-      type: 'table/snapshot',
-      payload: { data: tableDataOf(wide), layout: { ...DEFAULT_TABLE_LAYOUT, grouped: false } },
-    });
-    await until(page, 'window.__posted.some((m) => m.type === "table/rendered")');
     const data = tableDataOf(wide);
     let version = 1;
     // A running run's new values: the header is drawn anew.
@@ -593,11 +587,8 @@ describe('experiments table keeps its rows', { skip: chromiumSkipReason() }, () 
           ],
         },
       });
-    // Twelve rows do not cover the view: at rest once drawn and not busy.
-    const rested = async () => {
-      await page.evaluate(NEXT_FRAMES);
-      await until(page, '!document.querySelector(".grid").hasAttribute("aria-busy")');
-    };
+    // Twelve rows do not cover the view: wait for the grid at rest.
+    const rested = () => atRest(page);
     await rested();
     await page.locator('.cell.head[data-key="params.p02"]').focus();
     // Its column leaves the view (header cells of the columns that leave are reused for those that enter),
@@ -647,21 +638,13 @@ describe('experiments table keeps its rows', { skip: chromiumSkipReason() }, () 
       return record;
     };
     const runs = Array.from({ length: 6 }, (_, n) => withCommit(5 - n, commits[n % 3]));
-    const h = await openWebview<TableHostMessage>(chromium.browser, chromium.bundle, {
-      dir,
-      viewport: { width: 1100, height: 520 },
+    const h = await openTable(chromium, dir, tableDataOf(runs, commits[0]), {
+      ...DEFAULT_TABLE_LAYOUT,
+      grouped: true,
     });
     const { page } = h;
-    await h.post({
-      type: 'table/snapshot',
-      payload: { data: tableDataOf(runs, commits[0]), layout: { ...DEFAULT_TABLE_LAYOUT, grouped: true } },
-    });
-    await until(page, 'window.__posted.some((m) => m.type === "table/rendered")');
-    // A few rows do not cover the view: at rest once drawn and not busy.
-    const rested = async () => {
-      await page.evaluate(NEXT_FRAMES);
-      await until(page, '!document.querySelector(".grid").hasAttribute("aria-busy")');
-    };
+    // A few rows do not cover the view: wait for the grid at rest.
+    const rested = () => atRest(page);
     await rested();
     const labels = () =>
       page.evaluate<[string, string][]>(`[...document.querySelectorAll('.grid-groups > .row.group')]
