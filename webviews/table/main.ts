@@ -336,8 +336,7 @@ class TableView {
   }
 
   private selectAll(): void {
-    const items = this.grid?.displayItems ?? [];
-    const ids = items.flatMap((d) => (d.kind === 'run' ? [this.model!.data.runIds[d.row]] : []));
+    const ids = this.shownRuns();
     // Runs a filter hides or a collapsed group holds keep their selection either way.
     const all = ids.length > 0 && ids.every((id) => this.selected.has(id));
     ids.forEach((id) => (all ? this.selected.delete(id) : this.selected.add(id)));
@@ -369,9 +368,9 @@ class TableView {
     return (this.grid?.displayItems ?? []).flatMap((d) => (d.kind === 'run' ? [runIds[d.row]] : []));
   }
 
-  /** The selected runs shown, in display order, each once (two rows with one id count once). */
-  private selectedInOrder(): string[] {
-    return [...new Set(this.shownRuns().filter((id) => this.selected.has(id)))];
+  /** The selected runs of `shown`, in display order, each once (two rows with one id count once). */
+  private selectedInOrder(shown = this.shownRuns()): string[] {
+    return [...new Set(shown.filter((id) => this.selected.has(id)))];
   }
 
   private compareSelected(): void {
@@ -396,12 +395,13 @@ class TableView {
   private updateButtons(): void {
     const shown = this.model?.sortedRows().length ?? 0;
     const total = this.model?.data.runIds.length ?? 0;
-    const selected = this.selectedInOrder();
+    const runs = this.shownRuns();
+    const selected = this.selectedInOrder(runs);
     this.count.textContent = `${shown} of ${total} runs${selected.length ? `, ${selected.length} selected` : ''}`;
     this.compare.textContent = selected.length >= 2 ? `Compare ${selected.length}` : 'Compare';
     this.compare.disabled = selected.length < 2;
     this.compare.title = 'Select two or more runs (click, Shift-click, Ctrl/Cmd-click or the boxes)';
-    this.exportButton.disabled = this.shownRuns().length === 0 || (this.grid?.shownColumns.length ?? 0) === 0;
+    this.exportButton.disabled = runs.length === 0 || (this.grid?.shownColumns.length ?? 0) === 0;
     this.exportButton.title = this.exportButton.disabled
       ? 'No rows or no columns shown to export'
       : 'Export the shown rows and columns as CSV';

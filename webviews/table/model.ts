@@ -315,36 +315,38 @@ export class TableModel {
   moveColumn(key: string, target: { before: string } | { offset: number }): void {
     const keys = this.orderedIndices().map((i) => this.data.columns[i].key);
     const from = keys.indexOf(key);
-    if (from < 0) {
+    const past = 'offset' in target ? this.shownNeighbour(key, target.offset) : undefined;
+    if (from < 0 || past === key) {
       return;
     }
-    if ('offset' in target) {
-      const shown = this.shownColumns();
-      const self = shown.find((c) => c.column.key === key);
-      if (self !== undefined) {
-        const part = shown.filter((c) => c.pinned === self.pinned).map((c) => c.column.key);
-        const at = part.indexOf(key);
-        const next = part[Math.max(0, Math.min(part.length - 1, at + target.offset))];
-        if (next === key) {
-          return;
-        }
-        keys.splice(from, 1);
-        keys.splice(keys.indexOf(next) + (target.offset > 0 ? 1 : 0), 0, key);
-        this.layout = { ...this.layout, order: keys };
-        return;
-      }
-    }
     keys.splice(from, 1);
-    let to = 'before' in target ? keys.indexOf(target.before) : from + target.offset;
-    if ('before' in target && to >= from) {
+    let to: number;
+    if ('before' in target) {
       // Dropped on a column to its right: it takes that column's place, as a drag to the right shows.
-      to++;
-    }
-    if (to < 0) {
-      to = 'before' in target ? keys.length : 0;
+      to = keys.indexOf(target.before);
+      to = to < 0 ? keys.length : to >= from ? to + 1 : to;
+    } else {
+      to =
+        past !== undefined
+          ? keys.indexOf(past) + (target.offset > 0 ? 1 : 0)
+          : Math.max(0, from + target.offset);
     }
     keys.splice(Math.min(to, keys.length), 0, key);
     this.layout = { ...this.layout, order: keys };
+  }
+
+  /**
+   * The shown column `offset` places from shown column `key` within its part (pinned or not), at most to
+   * the part's edge (`key` itself when it is there); `undefined` when `key` is not shown.
+   */
+  private shownNeighbour(key: string, offset: number): string | undefined {
+    const shown = this.shownColumns();
+    const self = shown.find((c) => c.column.key === key);
+    if (self === undefined) {
+      return undefined;
+    }
+    const part = shown.filter((c) => c.pinned === self.pinned).map((c) => c.column.key);
+    return part[Math.max(0, Math.min(part.length - 1, part.indexOf(key) + offset))];
   }
 
   /** Sorts by `key`: alone, or (with `add`) as one more key; again on a key reverses it, then drops it. */

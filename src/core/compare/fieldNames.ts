@@ -8,7 +8,8 @@
 import { UserInputError } from '../base/errors';
 import { closest } from '../config/suggest';
 import type { RunRecord } from '../runs/types';
-import { ATTRIBUTES, fieldId, type Aggregate, type Attribute, type Field } from './fields';
+import { metricFieldName } from '../../shared/fieldNaming';
+import { ATTRIBUTES, type Aggregate, type Attribute, type Field } from './fields';
 
 /** The param and metric names of a set of runs (own keys of run.json's `params` and `metrics`). */
 export interface FieldCatalog {
@@ -79,7 +80,7 @@ export function parseFieldName(text: string, catalog: FieldCatalog, what: string
   };
   const candidates = (): string[] => [
     ...ATTRIBUTES,
-    ...[...catalog.metrics].map((m) => fieldId({ kind: 'metric', name: m, aggregate: 'last' })),
+    ...[...catalog.metrics].map(metricFieldName),
     ...[...catalog.params].map((p) => `params.${p}`),
   ];
   // An explicit `metrics.` or `params.` name is checked too: a misspelt one would be an empty column.
