@@ -46,7 +46,8 @@ function typeRank(value: string | number | boolean): number {
   return typeof own === 'number' ? 0 : typeof own === 'string' ? 1 : 2;
 }
 
-const collator = new Intl.Collator('en', { numeric: true });
+/** Made on first use: the first collator of a process loads the collation data, which activation does not need. */
+let collator: Intl.Collator | undefined;
 
 /**
  * Orders two texts naturally (`run-9` before `run-10`, Unicode collation with numeric digit runs); texts the
@@ -55,7 +56,9 @@ const collator = new Intl.Collator('en', { numeric: true });
  * `<`, `==` and `>` agree.
  */
 export function compareText(a: string, b: string): number {
-  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+  return (
+    (collator ??= new Intl.Collator('en', { numeric: true })).compare(a, b) || (a < b ? -1 : a > b ? 1 : 0)
+  );
 }
 
 function compareSameType(a: string | number | boolean, b: string | number | boolean): number {

@@ -12,10 +12,12 @@
 /** What a missing value prints as (null, undefined, NaN). */
 export const MISSING = '—';
 
-// Built once: `toLocaleString` with a locale builds a new Intl.NumberFormat on every call (~20 µs), which
-// made the Runs view's tooltips cost 1.4 s per redraw at 2,000 runs.
-const INTEGER_FORMAT = new Intl.NumberFormat('en-US');
-const DECIMAL_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 20 });
+// Built once, on first use: `toLocaleString` with a locale builds a new Intl.NumberFormat on every call
+// (~20 µs), which made the Runs view's tooltips cost 1.4 s per redraw at 2,000 runs; and the first
+// Intl.NumberFormat of a process loads the locale's data (about 25 ms in Node 20), which activation,
+// which imports this module, does not need.
+let integerFormat: Intl.NumberFormat | undefined;
+let decimalFormat: Intl.NumberFormat | undefined;
 
 /**
  * A number for people: integers exactly, grouped by thousands (`2,000,000`); other values with up to
@@ -32,13 +34,15 @@ export function formatNumber(value: number | null | undefined, digits = 4): stri
     return value > 0 ? '∞' : '−∞';
   }
   if (Number.isInteger(value) && Math.abs(value) < 1e15) {
-    return INTEGER_FORMAT.format(value);
+    return (integerFormat ??= new Intl.NumberFormat('en-US')).format(value);
   }
   const abs = Math.abs(value);
   if (abs !== 0 && (abs < 1e-4 || abs >= 1e9)) {
     return value.toExponential(digits - 1).replace(/\.?0+e/, 'e');
   }
-  return DECIMAL_FORMAT.format(Number(value.toPrecision(digits)));
+  return (decimalFormat ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 20 })).format(
+    Number(value.toPrecision(digits)),
+  );
 }
 
 /** A share in [0, 1] as a percentage with at most one decimal: `0.125` → `12.5%`, `0.5` → `50%`. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import Module from 'node:module';
+import { dirname, join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { build, type Metafile } from 'esbuild';
 import { nodeBundleOptions } from '../../../scripts/esbuildOptions.mjs';
@@ -12,6 +13,9 @@ const root = join(__dirname, '..', '..', '..');
  */
 let eager: Set<string>;
 let bundled: Set<string>;
+/** The bundle's code, as dist/extension.js holds it, and where it would be. */
+let code: string;
+const outfile = join(root, 'dist', 'activation-check.js');
 
 before(async () => {
   const result = await build({
@@ -20,9 +24,10 @@ before(async () => {
     entryPoints: [join(root, 'src/extension.ts')],
     write: false,
     metafile: true,
-    outfile: join(root, 'dist', 'activation-check.js'),
+    outfile,
     logLevel: 'silent',
   });
+  code = result.outputFiles.find((file) => file.path === outfile)!.text;
   const inputs: Metafile['inputs'] = result.metafile.inputs;
   bundled = new Set(Object.keys(inputs));
   eager = new Set();
@@ -82,5 +87,52 @@ describe('activation loads nothing heavy', () => {
       }
     }
     assert.ok(eager.has('src/extensionRoot.ts'));
+  });
+
+  it('makes no Intl formatter or collator while loading: their locale data loads on first use', () => {
+    const made: string[] = [];
+    const kinds = ['NumberFormat', 'Collator', 'DateTimeFormat', 'PluralRules', 'Segmenter'] as const;
+    const originals = kinds.map((kind) => [kind, Intl[kind]] as const);
+    const { _load: load } = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
+    // `vscode` is the editor's: any property of it, called or constructed, is a stand-in.
+    const stand: object = new Proxy(function standIn() {}, {
+      get: (_target, key) => (key === 'then' ? undefined : stand),
+      apply: () => stand,
+      construct: () => stand,
+    });
+    try {
+      for (const [kind, original] of originals) {
+        Object.defineProperty(Intl, kind, {
+          configurable: true,
+          writable: true,
+          value: new Proxy(original, {
+            construct: (target, args: unknown[]) => {
+              made.push(kind);
+              return Reflect.construct(target, args) as object;
+            },
+          }),
+        });
+      }
+      (Module as unknown as { _load: unknown })._load = function (
+        this: unknown,
+        request: string,
+        ...rest: unknown[]
+      ) {
+        return request === 'vscode' ? stand : load.call(this, request, ...rest);
+      };
+      const bundle = new Module(outfile) as Module & { _compile(code: string, file: string): void };
+      bundle.filename = outfile;
+      bundle.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(
+        dirname(outfile),
+      );
+      bundle._compile(code, outfile);
+      assert.equal(typeof (bundle.exports as { activate?: unknown }).activate, 'function');
+    } finally {
+      (Module as unknown as { _load: unknown })._load = load;
+      for (const [kind, original] of originals) {
+        Object.defineProperty(Intl, kind, { configurable: true, writable: true, value: original });
+      }
+    }
+    assert.deepEqual(made, []);
   });
 });
