@@ -5,55 +5,126 @@
 import { resolve } from 'node:path';
 import { CancelledError, UserInputError } from '../core/base/errors';
 import { closest } from '../core/config/suggest';
-import { ExitCode, type CliCommand, type CliContext } from './command';
-import { compareCommand } from './commands/compare';
-import { diffCommand } from './commands/diff';
-import { checksCommand } from './commands/checks';
-import { driftCommand } from './commands/drift';
-import { evalCommand } from './commands/eval';
-import { monitorCommand } from './commands/monitor';
-import { importCommand } from './commands/import';
-import { initCommand } from './commands/init';
-import { runCommand } from './commands/run';
-import { queueCommand } from './commands/queue';
-import { reproduceCommand } from './commands/reproduce';
-import { checkoutCommand } from './commands/checkout';
-import { branchCommand } from './commands/branch';
-import { gcCommand } from './commands/gc';
-import { pushCommand } from './commands/push';
-import { pullCommand } from './commands/pull';
-import { exportCommand } from './commands/export';
-import { rmCommand } from './commands/rm';
-import { runsCommand } from './commands/runs';
-import { showCommand } from './commands/show';
+import { ConfigErrorsReported, ExitCode, type CliCommand, type CliContext } from './command';
 import { guardOutput, supervisesRun } from './stdoutGuard';
-import { ConfigErrorsReported } from './workspace';
 import { version } from '../../package.json';
 import { inertLines } from './terminalText';
 import { isUsageError, usageLine } from './usage';
 
+/**
+ * A subcommand as `xlens --help` lists it. Its code (`commands/<name>.ts`, with the core modules it
+ * needs) is evaluated only when it runs (`load`): `xlens runs` does not set up the readers, protobuf
+ * schemas, JSON Schema validator or parquet decoders that other commands use.
+ */
+export interface CommandEntry {
+  name: string;
+  /** One line for `xlens --help`. */
+  summary: string;
+  load(): Promise<CliCommand>;
+}
+
 /** Every subcommand, in the order `xlens --help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [
-  runCommand,
-  queueCommand,
-  runsCommand,
-  showCommand,
-  compareCommand,
-  diffCommand,
-  checksCommand,
-  driftCommand,
-  evalCommand,
-  monitorCommand,
-  initCommand,
-  importCommand,
-  rmCommand,
-  reproduceCommand,
-  checkoutCommand,
-  branchCommand,
-  gcCommand,
-  pushCommand,
-  pullCommand,
-  exportCommand,
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: 'run',
+    summary: 'run a task of xlens.yaml as a tracked run',
+    load: async () => (await import('./commands/run')).runCommand,
+  },
+  {
+    name: 'queue',
+    summary: 'list, cancel and work the local run queue',
+    load: async () => (await import('./commands/queue')).queueCommand,
+  },
+  {
+    name: 'runs',
+    summary: 'list runs, newest first (--json for scripts)',
+    load: async () => (await import('./commands/runs')).runsCommand,
+  },
+  {
+    name: 'show',
+    summary: 'show one run: git, params, data, metrics, artifacts',
+    load: async () => (await import('./commands/show')).showCommand,
+  },
+  {
+    name: 'compare',
+    summary: 'compare runs: params that differ, metrics with deltas, data (--html for curves)',
+    load: async () => (await import('./commands/compare')).compareCommand,
+  },
+  {
+    name: 'diff',
+    summary: 'what changed between two runs: params, data and code (git diff)',
+    load: async () => (await import('./commands/diff')).diffCommand,
+  },
+  {
+    name: 'checks',
+    summary: "evaluate a run's checks again (or --check ones) and print them",
+    load: async () => (await import('./commands/checks')).checksCommand,
+  },
+  {
+    name: 'drift',
+    summary: 'compare two data files column by column: data drift tests and verdict',
+    load: async () => (await import('./commands/drift')).driftCommand,
+  },
+  {
+    name: 'eval',
+    summary: 'evaluate a predictions file: metrics and curves as scikit-learn computes them',
+    load: async () => (await import('./commands/eval')).evalCommand,
+  },
+  {
+    name: 'monitor',
+    summary: 'metrics and drift of a predictions file per time window (model decay)',
+    load: async () => (await import('./commands/monitor')).monitorCommand,
+  },
+  {
+    name: 'init',
+    summary: 'create a starter xlens.yaml in the current folder',
+    load: async () => (await import('./commands/init')).initCommand,
+  },
+  {
+    name: 'import',
+    summary: 'list runs logged by TensorBoard, MLflow, DVCLive or Keras/Lightning CSV (--watch to tail)',
+    load: async () => (await import('./commands/import')).importCommand,
+  },
+  {
+    name: 'rm',
+    summary: 'delete runs (their folders and git snapshot refs)',
+    load: async () => (await import('./commands/rm')).rmCommand,
+  },
+  {
+    name: 'reproduce',
+    summary: 'run a run again from its recorded code, data and params, and compare its metrics',
+    load: async () => (await import('./commands/reproduce')).reproduceCommand,
+  },
+  {
+    name: 'checkout',
+    summary: "put a run's code into the working tree (detached HEAD)",
+    load: async () => (await import('./commands/checkout')).checkoutCommand,
+  },
+  {
+    name: 'branch',
+    summary: "create a branch at a run's code",
+    load: async () => (await import('./commands/branch')).branchCommand,
+  },
+  {
+    name: 'gc',
+    summary: 'delete old runs and their refs (never running or starred ones)',
+    load: async () => (await import('./commands/gc')).gcCommand,
+  },
+  {
+    name: 'push',
+    summary: 'share runs (records, metrics, small artifacts, code) through a git remote',
+    load: async () => (await import('./commands/push')).pushCommand,
+  },
+  {
+    name: 'pull',
+    summary: 'bring runs shared on a git remote into this workspace',
+    load: async () => (await import('./commands/pull')).pullCommand,
+  },
+  {
+    name: 'export',
+    summary: 'write runs into an MLflow store (mlflow.db or mlruns/)',
+    load: async () => (await import('./commands/export')).exportCommand,
+  },
 ];
 
 function help(): string {
@@ -118,15 +189,15 @@ export async function main(argv: string[], io: MainIo): Promise<ExitCode> {
     const [name, ...args] = rest;
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       const topic = name === 'help' ? COMMANDS.find((c) => c.name === args[0]) : undefined;
-      io.stdout.write(topic ? `${topic.usage}\n` : help());
+      io.stdout.write(topic ? `${(await topic.load()).usage}\n` : help());
       return name === undefined ? ExitCode.badInput : ExitCode.ok;
     }
     if (name === '--version' || name === '-v') {
       io.stdout.write(`${version}\n`);
       return ExitCode.ok;
     }
-    const command = COMMANDS.find((c) => c.name === name);
-    if (!command) {
+    const entry = COMMANDS.find((c) => c.name === name);
+    if (!entry) {
       // The same shape as a command's usage errors: `xlens: <what is wrong> (<the fix>; see xlens --help)`.
       const near = closest(
         name,
@@ -136,6 +207,7 @@ export async function main(argv: string[], io: MainIo): Promise<ExitCode> {
         `unknown command "${name}" (${near !== undefined ? `did you mean xlens ${near}; ` : ''}see xlens --help)`,
       );
     }
+    const command = await entry.load();
     const beforeDashDash = args.indexOf('--') < 0 ? args : args.slice(0, args.indexOf('--'));
     if (beforeDashDash.includes('--help') || beforeDashDash.includes('-h')) {
       io.stdout.write(`${command.usage}\n`);

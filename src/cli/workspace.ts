@@ -4,7 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserInputError } from '../core/base/errors';
 import { CONFIG_FILE, findProjectRoot, loadProject } from '../core/config/load';
 import type { ProjectConfig } from '../core/config/types';
-import type { CliContext } from './command';
+import { ConfigErrorsReported, type CliContext } from './command';
 import { checkOptions, UsageError } from './usage';
 
 /**
@@ -20,9 +20,6 @@ export function workspaceRoot(ctx: CliContext): string {
   }
   return root;
 }
-
-/** Thrown by {@link loadConfigOrReport} after printing every problem of the config. */
-export class ConfigErrorsReported extends Error {}
 
 /**
  * Loads `xlens.yaml`. On problems, prints all of them (`file:line:col: message` each) to stderr and

@@ -17,7 +17,6 @@ Exit code: 0 created, 2 bad input (no such run, invalid or existing branch name)
 
 export const branchCommand: CliCommand = {
   name: 'branch',
-  summary: "create a branch at a run's code",
   usage,
   async run(ctx: CliContext): Promise<ExitCode> {
     const { positionals } = parseCommandArgs('branch', ctx.args, {});

@@ -21,7 +21,6 @@ Exit code: 0 done, 2 bad input (no such run, uncommitted changes, code not in th
 
 export const checkoutCommand: CliCommand = {
   name: 'checkout',
-  summary: "put a run's code into the working tree (detached HEAD)",
   usage,
   async run(ctx: CliContext): Promise<ExitCode> {
     const { values, positionals } = parseCommandArgs('checkout', ctx.args, { stash: { type: 'boolean' } });

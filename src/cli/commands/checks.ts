@@ -35,7 +35,6 @@ parse, a run without checks and no --check).`;
 
 export const checksCommand: CliCommand = {
   name: 'checks',
-  summary: "evaluate a run's checks again (or --check ones) and print them",
   usage,
   async run(ctx: CliContext): Promise<ExitCode> {
     const { values, positionals } = parseCommandArgs('checks', ctx.args, {

@@ -156,7 +156,6 @@ export function comparisonText(
 
 export const compareCommand: CliCommand = {
   name: 'compare',
-  summary: 'compare runs: params that differ, metrics with deltas, data (--html for curves)',
   usage,
   async run(ctx: CliContext): Promise<ExitCode> {
     const { values, positionals } = parseCommandArgs('compare', ctx.args, {

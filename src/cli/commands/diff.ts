@@ -58,7 +58,6 @@ function codeNote(run: RunRecord): string {
 
 export const diffCommand: CliCommand = {
   name: 'diff',
-  summary: 'what changed between two runs: params, data and code (git diff)',
   usage,
   async run(ctx: CliContext): Promise<ExitCode> {
     const { values, positionals } = parseCommandArgs('diff', ctx.args, { patch: { type: 'boolean' } });

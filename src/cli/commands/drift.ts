@@ -56,7 +56,6 @@ function text(value: string | boolean | string[] | undefined): string | undefine
 
 export const driftCommand: CliCommand = {
   name: 'drift',
-  summary: 'compare two data files column by column: data drift tests and verdict',
   usage,
   async run(ctx: CliContext): Promise<ExitCode> {
     const { values, positionals } = parseCommandArgs('drift', ctx.args, {

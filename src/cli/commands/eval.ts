@@ -68,7 +68,6 @@ function positiveInteger(flag: string, value: string | undefined): number | unde
 
 export const evalCommand: CliCommand = {
   name: 'eval',
-  summary: 'evaluate a predictions file: metrics and curves as scikit-learn computes them',
   usage,
   async run(ctx: CliContext): Promise<ExitCode> {
     const { values, positionals } = parseCommandArgs('eval', ctx.args, {

@@ -24,7 +24,6 @@ Exit code: 0 exported, 2 bad input.`;
 
 export const exportCommand: CliCommand = {
   name: 'export',
-  summary: 'write runs into an MLflow store (mlflow.db or mlruns/)',
   usage,
   async run(ctx: CliContext): Promise<ExitCode> {
     const { values, positionals } = parseCommandArgs('export', ctx.args, { mlflow: { type: 'string' } });

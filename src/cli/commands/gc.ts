@@ -29,7 +29,6 @@ Exit code: 0 done, 2 bad input.`;
 
 export const gcCommand: CliCommand = {
   name: 'gc',
-  summary: 'delete old runs and their refs (never running or starred ones)',
   usage,
   async run(ctx: CliContext): Promise<ExitCode> {
     const { values, positionals } = parseCommandArgs('gc', ctx.args, {

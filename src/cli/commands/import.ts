@@ -34,7 +34,6 @@ Options:
 
 export const importCommand: CliCommand = {
   name: 'import',
-  summary: 'list runs logged by TensorBoard, MLflow, DVCLive or Keras/Lightning CSV (--watch to tail)',
   usage,
   async run(ctx: CliContext): Promise<ExitCode> {
     const { values, positionals } = parseCommandArgs('import', ctx.args, {

@@ -10,7 +10,6 @@ import { parseCommandArgs } from '../workspace';
 
 export const initCommand: CliCommand = {
   name: 'init',
-  summary: 'create a starter xlens.yaml in the current folder',
   usage: `Usage: xlens init
 
 Writes a commented starter xlens.yaml in the current folder (or --cwd). Refuses to overwrite one.`,

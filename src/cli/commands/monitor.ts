@@ -78,7 +78,6 @@ function minRows(value: string | undefined): number | undefined {
 
 export const monitorCommand: CliCommand = {
   name: 'monitor',
-  summary: 'metrics and drift of a predictions file per time window (model decay)',
   usage,
   async run(ctx: CliContext): Promise<ExitCode> {
     const { values, positionals } = parseCommandArgs('monitor', ctx.args, {

@@ -19,7 +19,6 @@ Exit code: 0 pulled, 2 bad input (no repository, git refused: its message).`;
 
 export const pullCommand: CliCommand = {
   name: 'pull',
-  summary: 'bring runs shared on a git remote into this workspace',
   usage,
   async run(ctx: CliContext): Promise<ExitCode> {
     const { positionals } = parseCommandArgs('pull', ctx.args, {});

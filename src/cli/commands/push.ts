@@ -27,7 +27,6 @@ Exit code: 0 pushed, 2 bad input (no such run, no repository, git refused: its m
 
 export const pushCommand: CliCommand = {
   name: 'push',
-  summary: 'share runs (records, metrics, small artifacts, code) through a git remote',
   usage,
   async run(ctx: CliContext): Promise<ExitCode> {
     const { values, positionals } = parseCommandArgs('push', ctx.args, {

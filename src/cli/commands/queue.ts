@@ -31,7 +31,6 @@ entry is named with the fix; nothing is deleted).`;
 
 export const queueCommand: CliCommand = {
   name: 'queue',
-  summary: 'list, cancel and work the local run queue',
   usage,
   async run(ctx: CliContext): Promise<ExitCode> {
     const { values, positionals } = parseCommandArgs('queue', ctx.args, { json: { type: 'boolean' } });

@@ -48,7 +48,6 @@ function comparisonTable(rows: readonly MetricComparison[]): string {
 
 export const reproduceCommand: CliCommand = {
   name: 'reproduce',
-  summary: 'run a run again from its recorded code, data and params, and compare its metrics',
   usage,
   async run(ctx: CliContext): Promise<ExitCode> {
     const { values, positionals } = parseCommandArgs('reproduce', ctx.args, {

@@ -26,7 +26,6 @@ Exit codes: 0 deleted, 2 bad input (no such run, a run still running without --f
 
 export const rmCommand: CliCommand = {
   name: 'rm',
-  summary: 'delete runs (their folders and git snapshot refs)',
   usage,
   async run(ctx: CliContext): Promise<ExitCode> {
     const { values, positionals } = parseCommandArgs('rm', ctx.args, {

@@ -98,7 +98,6 @@ function footer(record: RunRecord, runDir: string): string {
 
 export const runCommand: CliCommand = {
   name: 'run',
-  summary: 'run a task of xlens.yaml as a tracked run',
   usage,
   async run(ctx: CliContext): Promise<ExitCode> {
     const dashdash = ctx.args.indexOf('--');

@@ -61,7 +61,6 @@ Options:
 
 export const runsCommand: CliCommand = {
   name: 'runs',
-  summary: 'list runs, newest first (--json for scripts)',
   usage,
   async run(ctx: CliContext): Promise<ExitCode> {
     const { values } = parseCommandArgs('runs', ctx.args, {

@@ -214,7 +214,6 @@ export function describeImportedRun(run: ImportedRun): string {
 
 export const showCommand: CliCommand = {
   name: 'show',
-  summary: 'show one run: git, params, data, metrics, artifacts',
   usage,
   async run(ctx: CliContext): Promise<ExitCode> {
     const { values, positionals } = parseCommandArgs('show', ctx.args, {
