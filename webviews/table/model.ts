@@ -7,7 +7,7 @@
 import { compareSortKeys, fieldSortKeys, sameFieldValue, type FieldValue } from '../../src/shared/fieldOrder';
 import { formatDuration, formatNumber, shortSha } from '../../src/shared/formatting';
 import type { TableColumn, TableData, TableLayout } from '../../src/protocol/table';
-import { metricFieldName } from '../../src/shared/fieldNaming';
+import { metricFieldName, paramFieldName } from '../../src/shared/fieldNaming';
 
 /** A line of the grid: a commit group's header or a run's row (an index into the data's rows). */
 export type DisplayItem =
@@ -49,12 +49,12 @@ export function columnWidth(column: TableColumn): number {
 
 /**
  * A column's name as the filter language reads it: `params.<name>` for a param, `metrics.<name>` for a
- * metric whose bare name reads as another field (`duration` is the run's duration: shared/fieldNaming.ts),
- * else the name.
+ * metric whose bare name reads as another field (`duration` is the run's duration), else the name; in
+ * quotes when bare it would read as another name (`"loss:min"`, a metric logged so: shared/fieldNaming.ts).
  */
 export function columnName(column: TableColumn): string {
   if (column.kind === 'param') {
-    return `params.${column.name}`;
+    return paramFieldName(column.name);
   }
   return column.kind === 'metric' ? metricFieldName(column.name) : column.name;
 }

@@ -36,9 +36,12 @@ changed runs only).
 Fields (for --columns, --sort and --filter): run attributes (id, task, status, started, duration,
 commit, branch, dirty), params as params.<key>, metrics by name with an optional :min, :max, :best,
 :last (the default) or :@<step> (the value at that step), e.g. val_loss:min, loss:@100.
+A name in quotes is all of it the name, its aggregate after the closing quote: a metric logged as
+loss:min is "loss:min", its max "loss:min":max (loss:min is the min of loss); CSV headers write it so.
 In --columns and --sort, fields are separated by commas; quote a name holding a comma (or starting
 with a quote or a space) in " or ', with \\ before a quote inside: --columns 'id,"f1,macro":max',
---sort='-"f1,macro"' (in --filter, quote it the same way: '"f1,macro" > 0.5').
+--sort='-"f1,macro"' (in --filter, quote it the same way: '"f1,macro" > 0.5', as a name with spaces
+or ( ) < > = ! ~: '"train loss" < 0.3').
 
 Options:
   --task <task>   only runs of this task (imported runs: those of its metrics: sources)

@@ -6,7 +6,7 @@
  */
 import { ownValue } from '../../shared/dict';
 import type { FieldValue as SharedFieldValue } from '../../shared/fieldOrder';
-import { ATTRIBUTES, metricFieldName } from '../../shared/fieldNaming';
+import { ATTRIBUTES, metricFieldName, paramFieldName } from '../../shared/fieldNaming';
 import { summaryValue } from '../runs/summaries';
 import type { RunRecord } from '../runs/types';
 
@@ -48,16 +48,19 @@ export function aggregateText(aggregate: Aggregate): string {
 /**
  * The canonical name of a field, used as a column id and in CSV headers: `task`, `params.lr`,
  * `val_loss` (a metric's last value), `val_loss:min`, `val_loss:@100`. A metric whose bare name
- * `parseFieldName` reads as another field has the `metrics.` prefix, so two fields of one table never
- * share an id: one named like an attribute (`metrics.duration` beside the attribute `duration`) or
- * starting with `params.` or `metrics.` (`metrics.params.lr` beside the param `params.lr`).
+ * `parseFieldName` reads as another field has the `metrics.` prefix: one named like an attribute
+ * (`metrics.duration` beside the attribute `duration`) or starting with `params.` or `metrics.`
+ * (`metrics.params.lr` beside the param `params.lr`). A name that bare would read as another name is
+ * quoted: a metric logged as `loss:min` is `"loss:min"` (its min `"loss:min":min`) beside `loss:min`, the
+ * min of `loss` (see shared/fieldNaming.ts). So two fields never share an id, and `parseFieldName` reads
+ * an id back as its field.
  */
 export function fieldId(field: Field): string {
   switch (field.kind) {
     case 'attribute':
       return field.name;
     case 'param':
-      return `params.${field.name}`;
+      return paramFieldName(field.name);
     case 'metric': {
       const name = metricFieldName(field.name);
       return field.aggregate === 'last' ? name : `${name}:${aggregateText(field.aggregate)}`;

@@ -9,13 +9,17 @@
  * not        := "not" not | "(" or ")" | term
  * term       := operand [operator operand]  a lone operand is a text search
  * operator   := ">" | ">=" | "<" | "<=" | "==" | "=" | "!=" | "~" | "!~"
- * operand    := word | "double-quoted" | 'single-quoted'   (backslash escapes the quote and itself)
+ * operand    := word | quoted [suffix]                     a suffix only on a field name
+ * quoted     := "double-quoted" | 'single-quoted'       (backslash escapes the quote and itself)
+ * suffix     := ":" word                                 right after the closing quote: "loss:min":max
  * ```
  *
  * A word is a run of characters other than spaces, parentheses, quotes and `<>=!~`, so metric names
  * with `/`, `.`, `-` or `:` need no quotes: `eval/accuracy > 0.9 and params.lr <= 0.01`,
  * `status == failed`, `val_loss:min < 0.3`, `duration > 5m`, `not dirty == true`, `train "early stop"`.
- * The left operand names a field (see `parseFieldName`); the right one is a value: a number
+ * The left operand names a field (see `parseFieldName`): a name in quotes is all of it the name, with an
+ * aggregate read only after the closing quote, so `"loss:min" < 0.3` reads a metric logged as `loss:min`,
+ * `"loss:min":max` its max, `"train loss" < 0.3` a name with a space. The right one is a value: a number
  * (`1e-3`), for `duration` also a duration (`90s`, `5m`, `2h`), `true`/`false`, `null` (the run has no
  * value: `params.seed == null`), or text. Numbers compare as numbers (a param or metric held as text
  * written as a number, `"0.3"`, too; other text is never ordered against a number), text as text (`started >
@@ -45,7 +49,12 @@ export type FilterExpression =
 
 interface Token {
   type: 'word' | 'string' | 'op' | '(' | ')';
+  /** The text, a quoted one without its quotes and escapes. */
   text: string;
+  /** Of a quoted token: its source text, quotes, escapes and an aggregate suffix after them included. */
+  source?: string;
+  /** Of a quoted token: the text right after its closing quote from a `:` on (`:max`), else `''`. */
+  suffix?: string;
   /** 1-based column of the token's first character. */
   column: number;
 }
@@ -68,8 +77,16 @@ function tokenize(source: string, what: string): Token[] {
       i++;
     } else if (c === '"' || c === "'") {
       const { text, end } = readQuoted(source, i, what);
-      tokens.push({ type: 'string', text, column: i + 1 });
-      i = end;
+      // A quoted field name goes on with its aggregate: `"loss:min":max`.
+      let j = end;
+      if (source[j] === ':') {
+        while (j < source.length && !WORD_END.test(source[j])) {
+          j++;
+        }
+      }
+      const suffix = source.slice(end, j);
+      tokens.push({ type: 'string', text, source: source.slice(i, j), suffix, column: i + 1 });
+      i = j;
     } else {
       const op = OPERATORS.find((o) => source.startsWith(o, i));
       if (op) {
@@ -177,6 +194,12 @@ export function parseFilter(
     at++;
     const op = peek();
     if (op?.type !== 'op') {
+      if (token.suffix) {
+        fail(
+          `"${token.source}" names a field; compare it with a value, e.g. "${token.source} > 0.5".`,
+          token,
+        );
+      }
       return { kind: 'text', text: token.text };
     }
     at++;
@@ -184,8 +207,16 @@ export function parseFilter(
     if (value === undefined || (value.type !== 'word' && value.type !== 'string')) {
       return fail(`"${op.text}" needs a value after it, e.g. "${token.text} ${op.text} 0.5".`, value);
     }
+    if (value.suffix) {
+      fail(
+        `"${value.source}" is a value, which takes no aggregate; put all of it in the quotes if it is one text.`,
+        value,
+      );
+    }
     at++;
-    const field = parseFieldName(token.text, catalog, `${what}: column ${token.column}`);
+    // A quoted name is read with its quotes: all of it is the name, an aggregate only after them.
+    const name = token.type === 'string' ? token.source! : token.text;
+    const field = parseFieldName(name, catalog, `${what}: column ${token.column}`);
     const problem = value.type === 'word' ? attributeValueProblem(field, value.text) : undefined;
     if (problem !== undefined) {
       fail(problem, value);

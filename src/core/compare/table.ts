@@ -8,7 +8,7 @@ import { keyMetricNames } from '../runs/keyMetrics';
 import type { RunRecord } from '../runs/types';
 import { parseFieldName, type FieldCatalog } from './fieldNames';
 import { compareSortKeys, fieldSortKeys } from '../../shared/fieldOrder';
-import { splitNameList } from './nameList';
+import { splitFieldList } from './nameList';
 import {
   fieldId,
   fieldValue,
@@ -26,11 +26,12 @@ export interface SortKey {
 
 /**
  * Parses `--columns`: comma-separated field names (`task,status,params.lr,val_loss:min,loss:@100`),
- * a name holding a comma quoted (`"f1,macro":max`; see `nameList.ts`).
+ * a name holding a comma quoted (`"f1,macro":max`; see `nameList.ts`), as is one ending like an
+ * aggregate (`"loss:min"`, a metric logged under that name; see `parseFieldName`).
  * @throws UserInputError for an empty item or an unknown field (see `parseFieldName`).
  */
 export function parseColumns(text: string, catalog: FieldCatalog, what = '--columns'): Field[] {
-  return splitNameList(text, what).map((name) => parseFieldName(name, catalog, what));
+  return splitFieldList(text, what).map((name) => parseFieldName(name, catalog, what));
 }
 
 /**
@@ -41,7 +42,7 @@ export function parseColumns(text: string, catalog: FieldCatalog, what = '--colu
  * @throws UserInputError for an empty item or an unknown field.
  */
 export function parseSort(text: string, catalog: FieldCatalog, what = '--sort'): SortKey[] {
-  return splitNameList(text, what).map((item) => {
+  return splitFieldList(text, what).map((item) => {
     const direction = /\s+(asc|desc)$/i.exec(item);
     const name = direction ? item.slice(0, direction.index) : item;
     const descending = direction ? direction[1].toLowerCase() === 'desc' : name.startsWith('-');

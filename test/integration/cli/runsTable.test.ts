@@ -110,3 +110,56 @@ describe('xlens runs as an experiments table (real CLI process)', () => {
     assert.match(sort.stderr, /applies to metrics only/);
   });
 });
+
+// What a Keras or Lightning callback can log: a metric named `loss:min` beside `loss`.
+const TRAIN_LOGGED_MIN = `const { appendFileSync } = require('node:fs');
+const offset = Number(process.argv[2]);
+const losses = [3, 1, 2].map((loss) => loss + offset);
+losses.forEach((loss, step) => {
+  const values = { loss, 'loss:min': 10 - Math.min(...losses.slice(0, step + 1)) };
+  appendFileSync(process.env.XLENS_METRICS_FILE, JSON.stringify({ step, values }) + '\\n');
+});
+`;
+
+describe('xlens runs with a metric named like an aggregate of another (real CLI process)', () => {
+  let root: string;
+  before(async () => {
+    root = makeRepo({
+      'xlens.yaml':
+        'version: 1\ntasks:\n  train:\n    run: node train.js ${params.offset}\n    params: { offset: 0 }\n',
+      'train.js': TRAIN_LOGGED_MIN,
+      '.gitignore': '.xlens/\n',
+    });
+    for (const offset of ['0', '5']) {
+      const result = await xlens(root, ['run', 'train', '--set', `offset=${offset}`]);
+      assert.equal(result.code, 0, result.stderr);
+    }
+  });
+
+  it('filters, sorts and exports the min of loss and the logged "loss:min" as two fields', async () => {
+    const result = await xlens(root, [
+      'runs',
+      '--filter',
+      '"loss:min" < 5 and loss:min > 1.5',
+      '--columns',
+      'params.offset,loss:min,"loss:min","loss:min":max',
+      '--csv',
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(parse(result.stdout), [
+      ['params.offset', 'loss:min', '"loss:min"', '"loss:min":max'],
+      ['5', '6', '4', '4'],
+    ]);
+    const all = await xlens(root, ['runs', '--csv', '--sort', '"loss:min"']);
+    assert.equal(all.code, 0, all.stderr);
+    const [header, ...rows] = parse(all.stdout) as string[][];
+    assert.deepEqual(header.slice(-2), ['loss', '"loss:min"']);
+    assert.deepEqual(
+      rows.map((row) => row.slice(-2)),
+      [
+        ['7', '4'],
+        ['2', '9'],
+      ],
+    );
+  });
+});

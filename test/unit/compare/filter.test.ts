@@ -8,7 +8,8 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { UserInputError } from '../../../src/core/base/errors';
 import { fieldCatalog, parseFieldName } from '../../../src/core/compare/fieldNames';
-import { fieldValue } from '../../../src/core/compare/fields';
+import { aggregateText, fieldValue, type Aggregate } from '../../../src/core/compare/fields';
+import { quoteName } from '../../../src/shared/fieldNaming';
 import { matchesFilter, parseFilter } from '../../../src/core/compare/filter';
 import { run } from './runs';
 
@@ -185,6 +186,71 @@ describe('filter expressions', () => {
     // A name the run does not have reads as missing, never as an Object.prototype member.
     assert.equal(fieldValue(runs[0], { kind: 'param', name: 'constructor' }), null);
     assert.equal(fieldValue(runs[0], { kind: 'metric', name: 'hasOwnProperty', aggregate: 'max' }), null);
+  });
+
+  it('names a metric whose name ends like an aggregate, or holds spaces, in quotes; its aggregate after them', () => {
+    const logged = [
+      run('k1', { metrics: { loss: [3, 1, 2], 'loss:min': [0.5, 0.25], 'train loss': [7] } }),
+      run('k2', { metrics: { loss: [4, 2], 'loss:min': [0.75], 'train loss': [9] } }),
+    ];
+    const loggedCatalog = fieldCatalog(logged);
+    const matching = (source: string): string[] => {
+      const expression = parseFilter(source, loggedCatalog)!;
+      return logged.filter((r) => matchesFilter(r, expression)).map((r) => r.id);
+    };
+    assert.deepEqual(matching('loss:min < 1.5'), ['k1'], 'the min of loss: 1 and 2');
+    assert.deepEqual(matching('"loss:min" < 0.5'), ['k1'], 'the metric logged as loss:min: 0.25 and 0.75');
+    assert.deepEqual(matching(`'loss:min' >= 0.5`), ['k2']);
+    assert.deepEqual(matching('"loss:min":max == 0.5'), ['k1'], 'its max: 0.5 and 0.75');
+    assert.deepEqual(matching('"loss:min":max>0.6 or "train loss"<8'), ['k1', 'k2']);
+    assert.deepEqual(matching('"metrics.loss:min":min == 0.25'), ['k1']);
+    assert.deepEqual(parseFilter('"loss:min":@1 > 0', loggedCatalog), {
+      kind: 'compare',
+      field: { kind: 'metric', name: 'loss:min', aggregate: { step: 1 } },
+      operator: '>',
+      value: '0',
+      quoted: false,
+    });
+    const error = (source: string): string => {
+      try {
+        parseFilter(source, loggedCatalog);
+      } catch (e) {
+        assert.ok(e instanceof UserInputError, String(e));
+        return e.message;
+      }
+      return assert.fail(`no error for ${source}`);
+    };
+    assert.match(
+      error('loss < 1 and "loss":mean > 0'),
+      /^filter: column 14: ""loss":mean": after the quoted name "loss" only an aggregate may follow/,
+    );
+    assert.match(
+      error('"loss":min'),
+      /^filter: column 1: ""loss":min" names a field; compare it with a value, e\.g\. ""loss":min > 0\.5"\.$/,
+    );
+    assert.match(
+      error('loss == "a":min'),
+      /^filter: column 9: ""a":min" is a value, which takes no aggregate/,
+    );
+  });
+
+  it('names any metric through a quoted metrics.<name>, with any aggregate after the quotes', () => {
+    const aggregate = fc.constantFrom<Aggregate>('last', 'min', 'max', 'best', { step: 3 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 12 }), aggregate, (metric, agg) => {
+        const only = fieldCatalog([run('q', { metrics: { [metric]: [1] } })]);
+        const suffix = agg === 'last' ? '' : `:${aggregateText(agg)}`;
+        const expression = parseFilter(`${quoteName(`metrics.${metric}`)}${suffix} == 1`, only);
+        assert.deepEqual(expression, {
+          kind: 'compare',
+          field: { kind: 'metric', name: metric, aggregate: agg },
+          operator: '==',
+          value: '1',
+          quoted: false,
+        });
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('never throws anything but a UserInputError, on any text', () => {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { UserInputError } from '../../../src/core/base/errors';
-import { formatNameList, splitNameList } from '../../../src/core/compare/nameList';
+import { formatNameList, splitFieldList, splitNameList } from '../../../src/core/compare/nameList';
 
 /** Names built from the characters that matter to the syntax, real odd names, and any text. */
 const name = fc
@@ -38,6 +38,25 @@ describe('name lists', () => {
     assert.deepEqual(splitNameList(`-"f1,macro",'a,b' desc`, '--sort'), ['-f1,macro', 'a,b desc']);
     assert.deepEqual(splitNameList(`it's,"say \\"hi\\""`, '--metrics'), ["it's", 'say "hi"']);
     assert.deepEqual(splitNameList('__proto__', '--metrics'), ['__proto__']);
+  });
+
+  it('keeps the quotes of field names, where they end a name before its aggregate', () => {
+    assert.deepEqual(splitFieldList(` loss:min , "loss:min":max,-'a,b' , "x desc" desc,it's`, '--sort'), [
+      'loss:min',
+      '"loss:min":max',
+      "-'a,b'",
+      '"x desc" desc',
+      "it's",
+    ]);
+    fc.assert(
+      fc.property(fc.array(name, { minLength: 1, maxLength: 8 }), (names) => {
+        assert.deepEqual(
+          splitFieldList(formatNameList(names), '--columns').map((item) => splitNameList(item, 'item')[0]),
+          names,
+          'each item, unquoted, is the name',
+        );
+      }),
+    );
   });
 
   it('refuses an empty name and an unclosed quote, naming where', () => {

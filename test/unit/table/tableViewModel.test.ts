@@ -241,6 +241,38 @@ describe('experiments table with a metric named like an attribute', () => {
   });
 });
 
+describe('experiments table with a metric named like an aggregate of another', () => {
+  // Keras, Lightning and TensorBoard users can log a metric named `loss:min` beside `loss`.
+  const logged = [
+    run('20261206T100700Z-00000007', { metrics: { loss: [3, 1, 2], 'loss:min': [0.5, 0.25] } }),
+    run('20261206T100600Z-00000006', { metrics: { loss: [4, 2], 'loss:min': [0.75] } }),
+  ];
+  const aggregates = new Map<string, TableAggregate>([['loss', 'min']]);
+
+  it('filters the min of loss as loss:min and the logged metric as "loss:min"', () => {
+    const none = new Map<string, never>();
+    const rows = (expression: string) => filterRows(logged, { ...EMPTY, expression }, none);
+    assert.deepEqual(rows('loss:min < 1.5'), { rows: [0] });
+    assert.deepEqual(rows('"loss:min" > 0.5'), { rows: [1] });
+    assert.deepEqual(rows('"loss:min":max == 0.5'), { rows: [0] });
+  });
+
+  it('exports the two columns under their own headers, with their own values', () => {
+    const columns = tableColumns(fieldCatalog(logged), aggregates);
+    const csv = tableCsv(
+      new Map(logged.map((r) => [r.id, r])),
+      columns,
+      logged.map((r) => r.id),
+      ['metrics.loss', 'metrics.loss:min'],
+    );
+    assert.deepEqual(parse(csv), [
+      ['loss:min', '"loss:min"'],
+      ['1', '0.25'],
+      ['2', '0.75'],
+    ]);
+  });
+});
+
 describe('run annotations', () => {
   it('writes a star and a note to annotations.json and reads them back', async () => {
     const dir = join(tempDir('xlens-annotations-'), 'run');
