@@ -17,7 +17,9 @@ import { metricsText, runDuration } from '../runText';
 import { parseCommandArgs, positiveInt, workspaceRoot } from '../workspace';
 import { inertLines } from '../terminalText';
 import { runsCsv } from '../../core/compare/table';
-import { matchesFilter } from '../../core/compare/filter';
+import { filterFields, matchesFilter } from '../../core/compare/filter';
+import { loadImportedStepValues } from '../../core/compare/stepValues';
+import { readSource } from '../../core/metrics/discovery/discovery';
 import { importedRunRecord } from '../../core/runs/importedRecord';
 import { allColumns, runsTableText, selectRuns, shownColumns, type TableOptions } from '../runsTable';
 
@@ -122,8 +124,16 @@ export const runsCommand: CliCommand = {
       whole ? importedRecords : [...importedRecords, ...ofTask],
     );
     const filter = selection.filter;
+    // A `name:@<step>` field of the filter reads the imported runs' logs (once per source, only then).
+    const importedStepValue = filter
+      ? await loadImportedStepValues(importedRecords, filterFields(filter), (source) =>
+          readSource(source, ctx.signal),
+        )
+      : undefined;
     const imported = filter
-      ? ofTaskImported?.filter((_, i) => matchesFilter(importedRecords[i], filter, {}))
+      ? ofTaskImported?.filter((_, i) =>
+          matchesFilter(importedRecords[i], filter, { stepValue: importedStepValue }),
+        )
       : ofTaskImported;
     const runs = selection.runs.slice(0, limit);
     // Runs left out by --limit are said (on stderr, so a CSV stays a CSV): a cut table or export must

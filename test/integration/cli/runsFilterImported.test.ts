@@ -73,6 +73,18 @@ describe('xlens runs --filter on imported runs', () => {
     assert.ok(rows.length >= 1 && rows.every((row) => row.startsWith('tensorboard ')), result.stdout);
   });
 
+  it('takes a metric at a step (name:@N) of an imported run, read from its logs', async () => {
+    // The MLflow run's validation_loss: 3.0245 at step 0, 2.8961 at step 1, 2.8158 at step 2 (the last).
+    const above = await xlens(root, ['runs', '--filter', 'validation_loss:@0 > 3', '--columns', 'id']);
+    assert.equal(above.code, 0, above.stderr);
+    const rows = importedRows(above.stdout);
+    assert.equal(rows.length, 1, above.stdout);
+    assert.match(rows[0], new RegExp(`^mlflow\\s+${MLFLOW_RUN}`));
+    const below = await xlens(root, ['runs', '--filter', 'validation_loss:@0 < 3', '--columns', 'id']);
+    assert.equal(below.code, 0, below.stderr);
+    assert.deepEqual(importedRows(below.stdout), [], 'the value at step 0, not the last one');
+  });
+
   it('xlens compare and xlens diff take an imported run by the name xlens runs lists', async () => {
     const [own] = runIds(root);
     for (const command of ['compare', 'diff']) {
