@@ -8,10 +8,16 @@ import { inertText } from '../shared/inertText';
 
 export { inertText };
 
-/** `text` with {@link inertText} applied to each line; the line breaks themselves are kept. */
-export function inertLines(text: string): string {
+/**
+ * `text` with {@link inertText} applied to each line; the line breaks themselves are kept, and with
+ * `keepTabs` the tabs too (a patch's lines hold tabs as the files do: they move the cursor, nothing more).
+ */
+export function inertLines(text: string, options: { keepTabs?: boolean } = {}): string {
+  const inert = options.keepTabs
+    ? (line: string): string => line.split('\t').map(inertText).join('\t')
+    : inertText;
   return text
     .split('\n')
-    .map((line) => inertText(line.endsWith('\r') ? line.slice(0, -1) : line))
+    .map((line) => inert(line.endsWith('\r') ? line.slice(0, -1) : line))
     .join('\n');
 }

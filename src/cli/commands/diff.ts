@@ -147,7 +147,8 @@ export const diffCommand: CliCommand = {
             : text.trimEnd();
       out.push(`Code: ${side(a, from)} → ${side(b, to)}`, body);
     }
-    ctx.stdout.write(inertLines(`${out.join('\n')}\n`));
+    // A patch keeps its tabs (indentation, Makefiles, TSV); other control characters are shown escaped.
+    ctx.stdout.write(inertLines(`${out.join('\n')}\n`, { keepTabs: true }));
     return ExitCode.ok;
   },
 };

@@ -16,7 +16,7 @@ import { runIds, xlens } from '../../helpers/xlensProcess';
 const train = (scale: number): string => `const { appendFileSync } = require('node:fs');
 const lr = Number(process.argv[2]);
 for (let step = 0; step < 4; step++) {
-  const values = { loss: ${scale} / (step + 1) + lr, val_accuracy: 0.5 + lr + step / 10, '\\u001b[2Jodd': step };
+\tconst values = { loss: ${scale} / (step + 1) + lr, val_accuracy: 0.5 + lr + step / 10, '\\u001b[2Jodd': step };
   appendFileSync(process.env.XLENS_METRICS_FILE, JSON.stringify({ step, values }) + '\\n');
 }
 `;
@@ -128,6 +128,10 @@ describe('xlens compare and xlens diff (real CLI process)', () => {
     assert.equal(patch.code, 0, patch.stderr);
     assert.match(patch.stdout, /-\s+const values = \{ loss: 1 \//);
     assert.match(patch.stdout, /\+\s+const values = \{ loss: 2 \//);
+    assert.ok(
+      patch.stdout.includes('\n+\tconst values = { loss: 2 /'),
+      'the patch keeps the tab of the code',
+    );
   });
 
   it('refuses unknown runs and too few runs with exit 2', async () => {
