@@ -52,4 +52,19 @@ describe('xlens compare on diverged runs', () => {
       /^ {2}#2: 2 non-finite values \(NaN or ±Infinity\) left out of these figures$/m,
     );
   });
+
+  it('--json and --html say the same: non-finite counts per run, not "not recorded"', async () => {
+    const json = await xlens(root, ['compare', ...ids, '--metrics', 'loss', '--json']);
+    assert.equal(json.code, 0, json.stderr);
+    const [loss] = (JSON.parse(json.stdout) as { metrics: { runs: unknown[]; nonFinite: number[] }[] })
+      .metrics;
+    assert.equal(loss.runs[0], null);
+    assert.deepEqual(loss.nonFinite, [2, 2]);
+    const html = await xlens(root, ['compare', ...ids, '--metrics', 'loss', '--html', 'compare.html']);
+    assert.equal(html.code, 0, html.stderr);
+    const page = readFileSync(join(root, 'compare.html'), 'utf8');
+    assert.ok(page.includes('only non-finite values (2: NaN or ±Infinity)'), 'run #1 diverged');
+    assert.ok(page.includes('2 non-finite values (NaN or ±Infinity) left out of these figures'), 'run #2');
+    assert.ok(!page.includes('not recorded'), 'both runs logged loss');
+  });
 });

@@ -39,6 +39,12 @@ export interface ComparedMetric {
   goal: 'min' | 'max';
   /** The summary per run, in the runs' order; `null` where a run has no finite value of it. */
   runs: (ComparedSummary | null)[];
+  /**
+   * Per run, how many values were non-finite (NaN, ±Infinity) and left out of its summary (`nonFinite`
+   * in run.json; 0 when none): with a `null` summary, a run that only logged non-finite values (a
+   * diverged training) tells apart from one that never logged the metric.
+   */
+  nonFinite: number[];
 }
 
 /**
@@ -96,7 +102,8 @@ export function compareRuns(runs: readonly RunRecord[], options: CompareOptions 
   });
   const names = options.metrics ?? rankMetricNames(metricNames);
   const metrics = names.map((name): ComparedMetric => {
-    const summaries = runs.map((run) => usable(ownValue(run.metrics, name)));
+    const recorded = runs.map((run) => ownValue(run.metrics, name));
+    const summaries = recorded.map(usable);
     const base = summaries[baseline];
     return {
       name,
@@ -116,6 +123,7 @@ export function compareRuns(runs: readonly RunRecord[], options: CompareOptions 
           deltaBest: i !== baseline && base ? best - bestValue(name, base) : null,
         };
       }),
+      nonFinite: recorded.map((summary) => summary?.nonFinite ?? 0),
     };
   });
   return { runIds: runs.map((run) => run.id), params, metrics, data: compareInputs(runs, baseline) };

@@ -66,20 +66,36 @@ function paramsSection(comparison: RunComparison, runs: readonly RunRecord[]): s
   return `<h2>Params</h2><p class="note">${differing} of ${comparison.params.length} differ.</p><table><thead><tr><th>param</th>${head}</tr></thead><tbody>${rows}</tbody></table>`;
 }
 
+/**
+ * What a run's row of a metric says beside (or instead of) its figures about non-finite values, as
+ * `xlens compare` prints it: a diverged run must not read as one that never logged the metric.
+ */
+function nonFiniteNote(count: number, summarised: boolean): string {
+  if (count === 0) {
+    return summarised ? '' : 'not recorded';
+  }
+  return summarised
+    ? `${count} non-finite values (NaN or ±Infinity) left out of these figures`
+    : `only non-finite values (${count}: NaN or ±Infinity)`;
+}
+
 function metricsSection(comparison: RunComparison): string {
   if (comparison.metrics.length === 0) {
     return '<h2>Metrics</h2><p class="note">No metrics recorded.</p>';
   }
   const rows = comparison.metrics
     .flatMap((metric) =>
-      metric.runs.map(
-        (s, i) =>
+      metric.runs.map((s, i) => {
+        const note = nonFiniteNote(metric.nonFinite[i] ?? 0, s !== null);
+        return (
           `<tr><td>${i === 0 ? `<code>${escapeHtml(metric.name)}</code> <span class="note">(${metric.goal === 'min' ? 'lower' : 'higher'} is better)</span>` : ''}</td><td>#${i + 1}</td>` +
           (s
             ? `${num(s.last)}${num(s.min)}${num(s.max)}${num(s.best)}${num(s.bestStep)}${signed(s.deltaLast)}${signed(s.deltaBest)}`
-            : '<td class="num" colspan="7">not recorded</td>') +
-          '</tr>',
-      ),
+            : `<td class="num" colspan="7">${escapeHtml(note)}</td>`) +
+          '</tr>' +
+          (s && note ? `<tr><td></td><td></td><td colspan="7" class="note">${escapeHtml(note)}</td></tr>` : '')
+        );
+      }),
     )
     .join('');
   const head = ['last', 'min', 'max', 'best', 'best step', 'Δ last', 'Δ best']
