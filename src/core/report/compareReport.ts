@@ -3,6 +3,7 @@
  * params side by side (differing values marked), each metric's summary per run with deltas against the
  * first run, one chart per metric with every run overlaid (the compare view's specs), and the data inputs.
  */
+import { comparePointsPerSeries } from '../../protocol/compare';
 import type { ReportPayload } from '../../protocol/report';
 import { formatBytes, formatDuration, formatNumber, shortSha } from '../../shared/formatting';
 import { runComparisonChart, type MetricChartOptions } from '../charts/metricCharts';
@@ -93,7 +94,9 @@ function metricsSection(comparison: RunComparison): string {
             ? `${num(s.last)}${num(s.min)}${num(s.max)}${num(s.best)}${num(s.bestStep)}${signed(s.deltaLast)}${signed(s.deltaBest)}`
             : `<td class="num" colspan="7">${escapeHtml(note)}</td>`) +
           '</tr>' +
-          (s && note ? `<tr><td></td><td></td><td colspan="7" class="note">${escapeHtml(note)}</td></tr>` : '')
+          (s && note
+            ? `<tr><td></td><td></td><td colspan="7" class="note">${escapeHtml(note)}</td></tr>`
+            : '')
         );
       }),
     )
@@ -131,7 +134,8 @@ function dataSection(comparison: RunComparison): string {
  * @param runs the compared runs, in the comparison's order (the first is the baseline).
  * @param series per run (same order), metric name → points in step order; charts are drawn for the
  *   comparison's metrics that have at least two points in some run, each run downsampled to at most
- *   `options.maxPoints` (default 2000) points.
+ *   `options.maxPoints` points (default: `comparePointsPerSeries` of the number of runs, 2000 for up to
+ *   10 runs, down to 200 from 100 runs on).
  * @throws Error when the report bundle is missing (run `npm run build`).
  */
 export function renderCompareReportHtml(
@@ -146,7 +150,8 @@ export function renderCompareReportHtml(
       runComparisonChart(
         metric.name,
         runs.map((run, i) => ({ label: comparedRunLabel(run, i), points: series[i].get(metric.name) ?? [] })),
-        options,
+        // Points per chart as the compare view budgets them: 100 runs cost the page what 10 do.
+        { ...options, maxPoints: options.maxPoints ?? comparePointsPerSeries(runs.length) },
       ),
     );
   const payload: ReportPayload = { schema: 1, kind: 'compare', charts };

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { loadReportBundle, reportBundleCandidates } from '../../../src/core/report/bundle';
+import { compareRuns } from '../../../src/core/compare/comparison';
+import { renderCompareReportHtml } from '../../../src/core/report/compareReport';
 import { renderDriftReportHtml } from '../../../src/core/report/driftReport';
 import { renderRunReportHtml } from '../../../src/core/report/runReport';
 import {
@@ -83,6 +85,24 @@ describe('HTML reports', () => {
     const throughput = payload.charts.find((c) => c.id === 'metric:throughput')!;
     assert.ok(throughput.data.points.length <= 2000);
     assert.ok(html.length < readFileSync(bundlePath, 'utf8').length + 400_000, `${html.length} characters`);
+  });
+
+  it('renders a comparison of many runs within a budget of points per chart, as the compare view', () => {
+    // 100 runs of 3,000 steps each: 200 points per run (20,000 per chart), not 2,000 per run.
+    const series = new Map([['loss', longSeries(3000)]]);
+    const runs = Array.from({ length: 100 }, (_, i) => ({
+      ...runRecord(series),
+      id: `20261124T0906${String(i).padStart(2, '0')}Z-7f3a`,
+    }));
+    const html = renderCompareReportHtml(
+      runs,
+      compareRuns(runs),
+      runs.map(() => series),
+      { bundlePath },
+    );
+    const [chart] = payloadOf(html).charts;
+    const rows = chart.data.points.length;
+    assert.ok(rows <= 20_000, `${rows} points in the chart of 100 runs`);
   });
 
   it("lists the run's checks, passed and failed, their names as text", () => {
