@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { asDict, dict } from '../../shared/dict';
 import type { Disposable } from '../base/disposable';
 import { Emitter, type Event } from '../base/emitter';
@@ -409,7 +409,8 @@ function parseRecord(text: string, file: string, id: string): RunRecord {
     value = JSON.parse(text);
   } catch (error) {
     throw new UserInputError(
-      `${file}: not valid JSON (${(error as Error).message}); the run record is damaged.`,
+      `${file}: not valid JSON (${(error as Error).message}); the record of run ${id} is damaged. ` +
+        `Repair the JSON (the run's other files are intact), or delete the folder ${dirname(file)} to drop the run.`,
       { file },
     );
   }

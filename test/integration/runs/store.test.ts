@@ -167,6 +167,12 @@ describe('run store', () => {
     );
     assert.deepEqual(problems.map((p) => p.id).sort(), [corrupt.id, half.id].sort());
     assert.match(problems.find((p) => p.id === corrupt.id)!.message, /not valid JSON/);
+    assert.ok(
+      problems
+        .find((p) => p.id === corrupt.id)!
+        .message.endsWith(`or delete the folder ${store.runDir(corrupt.id)} to drop the run.`),
+      'the message names the fix',
+    );
     assert.match(problems.find((p) => p.id === half.id)!.message, /incomplete/);
   });
 
