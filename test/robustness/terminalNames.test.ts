@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { inertText } from '../../src/cli/terminalText';
 import { makeRepo, writeFiles } from '../helpers/gitRepo';
-import { xlens } from '../helpers/xlensProcess';
+import { main } from '../../src/cli/main';
+import { xlens, xlensInProcess } from '../helpers/xlensProcess';
 
 const CLEAR = '\u001b[2J';
 const CLIPBOARD = '\u001b]52;c;aGFja2Vk\u0007';
@@ -30,6 +31,10 @@ describe('names from the workspace in the terminal', () => {
     assert.equal(inertText('tab\there'), 'tab\\x09here');
     assert.equal(inertText('\u009b31m'), '\\x9b31m', 'the C1 control sequence introducer too');
     assert.equal(inertText('ünïcødé λ'), 'ünïcødé λ');
+    // Bidirectional overrides, isolates and marks reorder what follows them on screen.
+    assert.equal(inertText('abc\u202egnp.exe'), 'abc\\u202egnp.exe');
+    assert.equal(inertText('\u2066x\u2069 \u200f\u061c'), '\\u2066x\\u2069 \\u200f\\u061c');
+    assert.equal(inertText('שלום مرحبا'), 'שלום مرحبا', 'right-to-left text itself is kept');
   });
 
   it('run, runs and show print hostile metric and param names inert', async () => {
@@ -49,6 +54,26 @@ describe('names from the workspace in the terminal', () => {
     assert.match(show.stdout, /\\x1b\[2Jloss/);
     assert.match(show.stdout, /acc\\x1b\]52;c;aGFja2Vk\\x07/);
     assert.match(show.stdout, /\\x1b\[2Jlr = 0\.1/);
+    // CSV: byte for byte when redirected (a file or a pipe), inert on a terminal.
+    const piped = await xlensInProcess(root, ['runs', '--csv']);
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.ok(piped.stdout.includes(`${CLEAR}loss`), piped.stdout);
+    let shown = '';
+    const terminal = {
+      isTTY: true,
+      columns: 120,
+      write: (chunk: string) => ((shown += String(chunk)), true),
+    } as unknown as NodeJS.WritableStream & { isTTY: boolean };
+    const code = await main(['runs', '--csv'], {
+      cwd: root,
+      stdout: terminal,
+      stderr: terminal,
+      env: process.env,
+      signal: new AbortController().signal,
+    });
+    assert.equal(code, 0, shown);
+    assertInert(shown, 'xlens runs --csv on a terminal');
+    assert.match(shown, /\\x1b\[2Jloss/);
   });
 
   it('import prints hostile column names of another tool’s log inert', async () => {

@@ -149,7 +149,9 @@ export const runsCommand: CliCommand = {
     // The table lists imported runs after ours (within --limit); JSON keeps its array shape unless
     // --imported asks for them.
     if (values.csv === true) {
-      ctx.stdout.write(runsCsv(runs, selection.columns ?? allColumns(runs), selection.stepValue));
+      const csv = runsCsv(runs, selection.columns ?? allColumns(runs), selection.stepValue);
+      // Redirected, the CSV is the data byte for byte; on a terminal, names from the workspace stay inert.
+      ctx.stdout.write(ctx.stdout.isTTY === true ? inertLines(csv, { keepTabs: true }) : csv);
       return ExitCode.ok;
     }
     if (json) {
