@@ -16,7 +16,7 @@
  */
 import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
 import { GridHeader, type HeaderHandlers } from './gridHeader';
-import { arrowTarget, rowControl } from './gridKeys';
+import { arrowTarget, rowControl, type RowTarget } from './gridKeys';
 import { watchLook } from './gridLook';
 import { CellPainter } from './gridPaint';
 import { PlacedRows, sameShape } from './gridPlace';
@@ -65,8 +65,8 @@ export class Grid {
   private readonly painter: CellPainter;
   /** Whether the DOM rows are not rendered and lag behind the canvas (placed again by {@link settle}). */
   private stale = false;
-  /** The display item whose row takes the focus once drawn at rest (arrow keys), or -1. */
-  private wantFocus = -1;
+  /** The row control that takes the focus once drawn at rest (arrow keys). */
+  private wantFocus: RowTarget | undefined;
   /** The pending animation frame of {@link requestSettle}, or 0. */
   private settleFrame = 0;
   /** The pending animation frame of {@link paint} for tiles left for later, or 0. */
@@ -159,7 +159,7 @@ export class Grid {
   /** Recomputes rows and columns from the model, then draws every row anew. */
   update(): void {
     // A row asked for from the keyboard and not drawn yet: the display order it was asked in is gone.
-    this.wantFocus = -1;
+    this.wantFocus = undefined;
     this.items = this.model.displayItems();
     const shown = this.model.shownColumns();
     const pinned = shown.filter((c) => c.pinned);
@@ -393,7 +393,7 @@ export class Grid {
     }
   }
 
-  /** ArrowDown and ArrowUp in the rows (gridKeys.ts): the focus goes to the row asked for once drawn. */
+  /** The arrow keys in the rows (gridKeys.ts): the focus goes to the row control asked for once drawn. */
   private onKey(event: KeyboardEvent): void {
     const to = arrowTarget(event, this.element, this.items.length, () => {
       const top = this.scrolledTo().top + HEADER_HEIGHT;
@@ -404,22 +404,24 @@ export class Grid {
       return;
     }
     event.preventDefault();
-    if (to >= 0) {
+    if (to !== null) {
       this.wantFocus = to;
-      this.scrollToItem(to);
+      this.scrollToItem(to.item);
       this.focusWanted();
     }
   }
 
-  /** Gives the focus to the row of {@link wantFocus} once it is drawn at rest; until then it stays. */
+  /** Gives the focus to the control of {@link wantFocus} once it is drawn at rest; until then it stays. */
   private focusWanted(): void {
-    const item = this.wantFocus;
-    if (item < 0 || this.body.classList.contains('scrolling')) {
+    const wanted = this.wantFocus;
+    if (wanted === undefined || this.body.classList.contains('scrolling')) {
       return;
     }
-    const control = rowControl(this.items[item]?.kind === 'run' ? this.body : this.groups, item);
+    const { item } = wanted;
+    const rows = this.items[item]?.kind === 'run' ? this.body : this.groups;
+    const control = rowControl(rows, item, wanted.control);
     if (control) {
-      this.wantFocus = -1;
+      this.wantFocus = undefined;
       control.focus({ preventScroll: true });
     }
   }

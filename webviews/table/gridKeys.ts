@@ -1,56 +1,90 @@
 /**
- * The grid's rows from the keyboard (grid.ts), as the ARIA grid pattern has them: the rows are one stop of
- * the Tab order (the grid itself; a run's box or a group's header is not a stop of its own, `tabIndex`
- * -1), so Tab leaves them for what follows the grid and Shift-Tab for the header, whatever the rows.
- * ArrowDown and ArrowUp go to the next or previous row in display order (a run's box or a commit group's
- * header); from the grid itself or the header (a header cell, the select-all box), ArrowDown goes to the
- * first row wholly in view.
+ * The grid's keys (grid.ts), as the ARIA grid pattern has them. The rows are one stop of the Tab order (the
+ * grid itself; a run's box and star and a group's header are not stops of their own, `tabIndex` -1), so Tab
+ * leaves them for what follows the grid and Shift-Tab for the header, whatever the rows. ArrowDown and
+ * ArrowUp go to the next or previous row in display order, to the same control of a run's row (its
+ * selection box or its star) or to a commit group's header; from the grid itself or the header, ArrowDown
+ * goes to the first row wholly in view. ArrowRight and ArrowLeft go from a run's box to its star and
+ * back; Space or Enter on the star toggles it as a click does.
  */
 import { rowIndex } from './gridRows';
 
+/** The control of a run's row that has or is to have the focus: its selection box or its star. */
+export type RowControl = 'box' | 'star';
+
+/** A row to focus: display item `item`, and of a run's row which control (a group's row has one). */
+export interface RowTarget {
+  item: number;
+  control: RowControl;
+}
+
+function plainArrow(event: KeyboardEvent): boolean {
+  const { key } = event;
+  return (
+    (key === 'ArrowDown' || key === 'ArrowUp' || key === 'ArrowLeft' || key === 'ArrowRight') &&
+    !event.altKey &&
+    !event.ctrlKey &&
+    !event.metaKey &&
+    !event.shiftKey
+  );
+}
+
+/** Which row control `target` is: a run's box or star, a group's header, or none. */
+function controlOf(target: HTMLElement): RowControl | 'group' | undefined {
+  const classes = target.classList;
+  return classes.contains('row-check')
+    ? 'box'
+    : classes.contains('star-toggle')
+      ? 'star'
+      : classes.contains('group-label')
+        ? 'group'
+        : undefined;
+}
+
 /**
- * The display item an arrow key pressed in `grid` goes to: the row after or before the focused row's, or
- * `firstInView()` from the grid or a header cell; `-1` when the key moves nothing but is the grid's (past
- * the first or last row); `undefined` when the key is not the grid's (the browser handles it).
+ * The row control an arrow key pressed in `grid` goes to: the same control of the row after or before the
+ * focused row's, the other control of a run's row, or `firstInView()`'s box from the grid or the header;
+ * `null` when the key moves nothing but is the grid's (past the first or last row, left of a box); and
+ * `undefined` when the key is not the grid's (the browser handles it).
  */
 export function arrowTarget(
   event: KeyboardEvent,
   grid: HTMLElement,
   count: number,
   firstInView: () => number,
-): number | undefined {
-  const { key } = event;
-  if (
-    (key !== 'ArrowDown' && key !== 'ArrowUp') ||
-    event.altKey ||
-    event.ctrlKey ||
-    event.metaKey ||
-    event.shiftKey
-  ) {
+): RowTarget | null | undefined {
+  if (!plainArrow(event)) {
     return undefined;
   }
+  const { key } = event;
   const target = event.target as HTMLElement;
-  const step = key === 'ArrowDown' ? 1 : -1;
-  let to: number;
-  if (target.classList.contains('row-check') || target.classList.contains('group-label')) {
+  const control = controlOf(target);
+  if (control !== undefined) {
     const at = Number(target.closest<HTMLElement>('.row')?.getAttribute('aria-rowindex'));
     if (!Number.isInteger(at)) {
       return undefined;
     }
-    to = at - rowIndex(0) + step;
-  } else if (target === grid || target.closest('.grid-header') !== null) {
-    if (step < 0) {
-      return undefined;
+    const item = at - rowIndex(0);
+    if (key === 'ArrowLeft' || key === 'ArrowRight') {
+      const to = key === 'ArrowLeft' ? 'box' : 'star';
+      return control === 'group' || control === to ? null : { item, control: to };
     }
-    to = firstInView();
-  } else {
+    const to = item + (key === 'ArrowDown' ? 1 : -1);
+    return to >= 0 && to < count ? { item: to, control: control === 'group' ? 'box' : control } : null;
+  }
+  if (key !== 'ArrowDown' || (target !== grid && target.closest('.grid-header') === null)) {
     return undefined;
   }
-  return to >= 0 && to < count ? to : -1;
+  const to = firstInView();
+  return to >= 0 && to < count ? { item: to, control: 'box' } : null;
 }
 
-/** The control of display item `item`'s row among `rows` (a run's box or a group's header), if drawn. */
-export function rowControl(rows: HTMLElement, item: number): HTMLElement | undefined {
+/**
+ * The control `control` of display item `item`'s row among `rows` (a run's box or star; a group's row has
+ * only its header), if drawn.
+ */
+export function rowControl(rows: HTMLElement, item: number, control: RowControl): HTMLElement | undefined {
   const row = [...rows.children].find((r) => r.getAttribute('aria-rowindex') === String(rowIndex(item)));
-  return row?.querySelector<HTMLElement>('.row-check, .group-label') ?? undefined;
+  const selector = control === 'star' ? '.star-toggle, .group-label' : '.row-check, .group-label';
+  return row?.querySelector<HTMLElement>(selector) ?? undefined;
 }

@@ -29,8 +29,11 @@ export class PlacedRows {
   /** Group rows by display index, each with its group's commit (`sha` of its {@link DisplayItem}). */
   private readonly groups = new Map<number, { row: GroupRow; sha: string | null }>();
   private readonly spare: RunRow[] = [];
-  /** The kept row holding the focus at the last {@link restart}, and the run it showed (its box's label). */
-  private held: { row: RunRow; label: string | null } | undefined;
+  /**
+   * The kept row holding the focus at the last {@link restart}, the run it showed (its box's label), and
+   * whether its star rather than its box had the focus.
+   */
+  private held: { row: RunRow; label: string | null; star: boolean } | undefined;
   /**
    * The group whose header row held the focus at the last {@link restart}, by its commit (the group key,
    * `null` for runs with no commit), not its place: a run that enters a group above moves it down.
@@ -61,7 +64,11 @@ export class PlacedRows {
       }
       for (const row of [...this.runs.values(), ...this.spare]) {
         if (row.element.contains(document.activeElement)) {
-          this.held = { row, label: row.box.getAttribute('aria-label') };
+          this.held = {
+            row,
+            label: row.box.getAttribute('aria-label'),
+            star: row.starButton === document.activeElement,
+          };
         }
       }
       this.rewrite();
@@ -175,7 +182,7 @@ export class PlacedRows {
     }
     spare.length = 0;
     // The row holding the focus before a restart, if it now shows another run or went: the focus follows
-    // the run to its checkbox where it is drawn now, else goes to the grid.
+    // the run to its checkbox (or its star) where it is drawn now, else goes to the grid.
     const held = this.held;
     this.held = undefined;
     if (held !== undefined) {
@@ -186,7 +193,7 @@ export class PlacedRows {
         (gone ? document.activeElement === document.body : held.row.element.contains(document.activeElement))
       ) {
         const now = [...this.runs.values()].find((row) => row.box.getAttribute('aria-label') === held.label);
-        (now?.box ?? this.grid).focus({ preventScroll: true });
+        (now === undefined ? this.grid : held.star ? now.starButton : now.box).focus({ preventScroll: true });
       }
     }
   }

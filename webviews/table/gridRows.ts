@@ -51,7 +51,10 @@ export interface RunRow {
   kind: 'run';
   element: HTMLDivElement;
   box: HTMLInputElement;
+  /** The star's cell; its text is that of {@link starButton}, the toggle inside it. */
   star: CellSlot;
+  /** The star's toggle (`aria-pressed`), reached from the box with ArrowRight (gridKeys.ts). */
+  starButton: HTMLButtonElement;
   pinned: CellSlot[];
   /** The free (not pinned) cells by index into the free columns. */
   free: Map<number, CellSlot>;
@@ -149,6 +152,13 @@ export class RowDrawer {
     boxCell.setAttribute('aria-colindex', '1');
     boxCell.append(box);
     const star = newCell(STAR_WIDTH, 2);
+    // A real button: Enter and Space click it, and the grid takes the click as the star's (grid.ts).
+    const starButton = document.createElement('button');
+    starButton.type = 'button';
+    starButton.className = 'star-toggle';
+    starButton.tabIndex = -1;
+    starButton.append(star.text);
+    star.element.append(starButton);
     const pinned = this.layout.pinned.map((c, i) => newCell(c.width, colIndex(this.layout, i, false)));
     lead.append(boxCell, star.element, ...pinned.map((c) => c.element));
     element.append(lead);
@@ -157,6 +167,7 @@ export class RowDrawer {
       element,
       box,
       star,
+      starButton,
       pinned,
       free: new Map(),
       row: -1,
@@ -223,6 +234,8 @@ export class RowDrawer {
       if (slot.star.text.data !== star) {
         slot.star.text.data = star;
       }
+      slot.starButton.setAttribute('aria-label', `Star run ${runId}`);
+      slot.starButton.setAttribute('aria-pressed', String(starred));
       const starClass = starred ? 'cell star on' : 'cell star';
       if (slot.star.className !== starClass) {
         slot.star.className = starClass;
