@@ -1,7 +1,8 @@
 /**
  * The experiments table from the keyboard alone, as the ARIA grid pattern has it (webviews/table/gridKeys.ts):
  * a run's star is reached from its box with ArrowRight and toggled with Space or Enter, sending what a
- * click sends. In headless Chromium under the extension's CSP.
+ * click sends; the header is one Tab stop whose arrow keys go through the columns in column order, however
+ * its reused cells lie in the DOM. In headless Chromium under the extension's CSP.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -24,6 +25,17 @@ function records() {
     run(`20261208T10${String(i).padStart(2, '0')}00Z-000003${String(i).padStart(2, '0')}`, {
       params: { lr: 0.001 * ((i % 7) + 1), epochs: 10 + i },
       metrics: { val_accuracy: [0.5, 0.6 + ((i * 7) % 31) / 100] },
+    }),
+  );
+}
+
+/** Twelve runs with sixty params each: far more columns than the view shows. */
+function wideRecords() {
+  return Array.from({ length: 12 }, (_, i) =>
+    run(`20261208T1100${String(i).padStart(2, '0')}Z-000004${String(i).padStart(2, '0')}`, {
+      params: Object.fromEntries(
+        Array.from({ length: 60 }, (_, p) => [`p${String(p).padStart(2, '0')}`, i * p]),
+      ),
     }),
   );
 }
@@ -52,6 +64,20 @@ const RUNS_IN_VIEW = `(() => {
     .filter(({ box }) => box.top >= below - 1.5 && box.bottom <= grid.bottom + 0.5)
     .sort((a, b) => a.box.top - b.box.top)
     .map(({ row }) => row.querySelector('.row-check').getAttribute('aria-label').replace('Select run ', ''));
+})()`;
+
+/** In the page: the header's controls in the Tab order (`tabIndex` 0), as {@link FOCUS} names them. */
+const HEADER_STOPS = `[...document.querySelectorAll('.grid-header input, .grid-header .cell.head')]
+  .filter((el) => el.tabIndex >= 0)
+  .map((el) => (el.matches('.cell.head') ? 'head ' + el.dataset.key : 'select-all'))`;
+
+/** In the page: whether the focused header cell is wholly in the view, right of the pinned part's border. */
+const FOCUSED_HEAD_IN_VIEW = `(() => {
+  const box = document.activeElement.getBoundingClientRect();
+  const lead = document.querySelector('.grid-header .lead').getBoundingClientRect();
+  const grid = document.querySelector('.grid');
+  const right = grid.getBoundingClientRect().left + grid.clientWidth;
+  return box.left >= lead.right - 1.5 && box.right <= right + 0.5;
 })()`;
 
 /** The display order of `layout`'s runs as the table's own model has it. */
@@ -138,6 +164,81 @@ describe('experiments table from the keyboard', { skip: chromiumSkipReason() }, 
       '2',
       'the first row now',
     );
+    assert.deepEqual(await h.viewErrors(), []);
+    await page.context().close();
+  });
+
+  it('makes the header one Tab stop whose arrow keys go through the columns in column order', async () => {
+    const data = tableDataOf(wideRecords());
+    const layout: TableLayout = { ...DEFAULT_TABLE_LAYOUT, grouped: false, pinned: ['task'] };
+    const h = await openTable(chromium, dir, data, layout);
+    const { page } = h;
+    await atRest(page);
+    const keys = new TableModel(data, layout).shownColumns().map((c) => c.column.key);
+    assert.equal(keys[0], 'task', 'the pinned column first');
+    assert.deepEqual(await page.evaluate<string[]>(HEADER_STOPS), ['select-all']);
+
+    // From the select-all box through twenty-five columns and back: each focused where it is drawn in view,
+    // the only stop of the header's Tab order.
+    await page.locator('.grid-header input[type=checkbox]').focus();
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await focusOf(page), 'select-all', 'nothing left of the select-all box');
+    const walk = async (key: 'ArrowRight' | 'ArrowLeft', to: number) => {
+      await page.keyboard.press(key);
+      const expected = to < 0 ? 'select-all' : `head ${keys[to]}`;
+      await until(page, `${FOCUS} === ${JSON.stringify(expected)}`);
+      await atRest(page);
+      assert.equal(await focusOf(page), expected, `${key} to ${expected}`);
+      assert.deepEqual(await page.evaluate<string[]>(HEADER_STOPS), [expected], `${expected} the one stop`);
+      if (to > 0) {
+        assert.ok(await page.evaluate<boolean>(FOCUSED_HEAD_IN_VIEW), `${expected} in view`);
+      }
+    };
+    for (let to = 0; to < 25; to++) {
+      await walk('ArrowRight', to);
+    }
+    assert.ok(
+      (await page.evaluate<number>(`document.querySelector('.grid').scrollLeft`)) > 0,
+      'scrolled sideways',
+    );
+    for (let to = 23; to >= 18; to--) {
+      await walk('ArrowLeft', to);
+    }
+
+    // Scrolled far sideways and back (the header's cells reused out of column order in the DOM): Tab leaves
+    // the header from its stop, Shift-Tab from the rows comes back to that stop, drawn again in view.
+    const where = `(() => { const a = document.activeElement; return a.closest('.grid') === null ? 'after' : a.closest('.grid-header') !== null ? 'header' : 'rows'; })()`;
+    for (const left of [100_000, 0]) {
+      await page.locator('.grid').evaluate((el, x) => {
+        el.scrollLeft = x;
+      }, left);
+      await atRest(page);
+      assert.equal(await focusOf(page), `head ${keys[18]}`, `scrolled to ${left}`);
+    }
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate<string>(where), 'after', 'Tab leaves the header');
+    const firstRun = (await page.evaluate<string[]>(RUNS_IN_VIEW))[0];
+    await page.locator(`.row-check[aria-label="Select run ${firstRun}"]`).focus();
+    await page.keyboard.press('Shift+Tab');
+    assert.equal(await focusOf(page), `head ${keys[18]}`, 'Shift-Tab from the rows');
+
+    // Enter sorts by the focused column and Shift-Enter adds a key, as before; ArrowDown goes to the rows.
+    await page.keyboard.press('Enter');
+    await until(
+      page,
+      `window.__posted.some((m) => m.type === 'table/layout' && m.payload.sort[0]?.key === ${JSON.stringify(keys[18])})`,
+    );
+    await page.keyboard.press('ArrowRight');
+    await until(page, `${FOCUS} === ${JSON.stringify(`head ${keys[19]}`)}`);
+    await page.keyboard.press('Shift+Enter');
+    await until(
+      page,
+      `window.__posted.some((m) => m.type === 'table/layout' && m.payload.sort.length === 2)`,
+    );
+    await atRest(page);
+    assert.equal(await focusOf(page), `head ${keys[19]}`);
+    await page.keyboard.press('ArrowDown');
+    assert.match(await focusOf(page), /^box /);
     assert.deepEqual(await h.viewErrors(), []);
     await page.context().close();
   });

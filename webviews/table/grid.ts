@@ -82,7 +82,7 @@ export class Grid {
     private readonly model: TableModel,
     private readonly handlers: GridHandlers,
   ) {
-    this.header = new GridHeader(model, handlers);
+    this.header = new GridHeader(model, handlers, this.element, (left) => this.columns.scrollToOffset(left));
     this.drawer = new RowDrawer(model, this.layout, (id) => handlers.isSelected(id));
     this.painter = new CellPainter(
       model,

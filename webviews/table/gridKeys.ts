@@ -5,7 +5,8 @@
  * ArrowUp go to the next or previous row in display order, to the same control of a run's row (its
  * selection box or its star) or to a commit group's header; from the grid itself or the header, ArrowDown
  * goes to the first row wholly in view. ArrowRight and ArrowLeft go from a run's box to its star and
- * back; Space or Enter on the star toggles it as a click does.
+ * back; Space or Enter on the star toggles it as a click does. The header is one Tab stop too
+ * (gridHeader.ts): ArrowLeft and ArrowRight go to the previous or next shown column's header.
  */
 import { rowIndex } from './gridRows';
 
@@ -45,7 +46,8 @@ function controlOf(target: HTMLElement): RowControl | 'group' | undefined {
  * The row control an arrow key pressed in `grid` goes to: the same control of the row after or before the
  * focused row's, the other control of a run's row, or `firstInView()`'s box from the grid or the header;
  * `null` when the key moves nothing but is the grid's (past the first or last row, left of a box); and
- * `undefined` when the key is not the grid's (the browser handles it).
+ * `undefined` when the key is not the grid's (the browser handles it; ArrowLeft and ArrowRight in the
+ * header are {@link headerStep}'s).
  */
 export function arrowTarget(
   event: KeyboardEvent,
@@ -77,6 +79,21 @@ export function arrowTarget(
   }
   const to = firstInView();
   return to >= 0 && to < count ? { item: to, control: 'box' } : null;
+}
+
+/**
+ * The step ArrowRight (1) or ArrowLeft (-1) takes from the focused header control (a column's header or
+ * the select-all box), `undefined` for any other key or target.
+ */
+export function headerStep(event: KeyboardEvent): 1 | -1 | undefined {
+  if (!plainArrow(event) || (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight')) {
+    return undefined;
+  }
+  const target = event.target as HTMLElement;
+  const inHeader =
+    target.closest('.grid-header') !== null &&
+    (target.matches('.cell.head') || target.matches('input[type=checkbox]'));
+  return inHeader ? (event.key === 'ArrowRight' ? 1 : -1) : undefined;
 }
 
 /**

@@ -29,6 +29,28 @@ export function colCount(layout: RowLayout): number {
   return LEAD_COLUMNS + layout.pinned.length + layout.free.length;
 }
 
+/** The left edge in px in the grid's content of free column `index` of `layout`. */
+export function freeStart(layout: RowLayout, index: number): number {
+  let start = layout.leadWidth;
+  for (let i = 0; i < index; i++) {
+    start += layout.free[i].width;
+  }
+  return start;
+}
+
+/**
+ * Where to scroll the grid sideways (px) so that free column `index` of `layout` is in a view `width` px
+ * wide right of the pinned part, now scrolled to `left` px: `left` when it is in view already.
+ */
+export function revealedAt(layout: RowLayout, index: number, left: number, width: number): number {
+  const start = freeStart(layout, index);
+  const end = start + layout.free[index].width;
+  if (start < left + layout.leadWidth) {
+    return start - layout.leadWidth;
+  }
+  return end > left + width ? Math.min(start - layout.leadWidth, end - width) : left;
+}
+
 /** The ARIA row index of display item `item` (the header row is 1). */
 export function rowIndex(item: number): number {
   return item + 2;
