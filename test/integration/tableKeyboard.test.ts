@@ -2,7 +2,8 @@
  * The experiments table from the keyboard alone, as the ARIA grid pattern has it (webviews/table/gridKeys.ts):
  * a run's star is reached from its box with ArrowRight and toggled with Space or Enter, sending what a
  * click sends; the header is one Tab stop whose arrow keys go through the columns in column order, however
- * its reused cells lie in the DOM. In headless Chromium under the extension's CSP.
+ * its reused cells lie in the DOM; a row asked for with an arrow key gets the focus though an update
+ * arrives before it is drawn. In headless Chromium under the extension's CSP.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { DEFAULT_TABLE_LAYOUT, type TableLayout } from '../../src/protocol/table';
+import { DEFAULT_TABLE_LAYOUT, type TableHostMessage, type TableLayout } from '../../src/protocol/table';
 import { TableModel } from '../../webviews/table/model';
 import { chromiumSkipReason } from '../helpers/chromium';
 import { atRest, openTable, tableDataOf } from '../helpers/tableGrid';
@@ -85,6 +86,30 @@ function displayOrder(data: ReturnType<typeof tableDataOf>, layout: TableLayout)
   return new TableModel(data, layout)
     .displayItems()
     .flatMap((d) => (d.kind === 'run' ? [data.runIds[d.row]] : []));
+}
+
+/**
+ * In the page: presses `key` on the focused element while the grid scrolls (its DOM rows not placed yet,
+ * so the row the key asks for is not focused at once), and in the same task posts `message` as the host
+ * does: the update arrives before the row asked for is drawn. Resolves with the focus right after. The
+ * grid scrolls down by a row, which changes the rows' range, so the virtualizer reports it even while it
+ * still deems the view scrolling from an earlier scroll (it would not report a pixel then).
+ */
+function keyThenUpdate(key: string, message: TableHostMessage): string {
+  return `new Promise((resolve) => {
+    const grid = document.querySelector('.grid');
+    const body = document.querySelector('.grid-body');
+    const observer = new MutationObserver(() => {
+      if (!body.classList.contains('scrolling')) return;
+      observer.disconnect();
+      document.activeElement.dispatchEvent(new KeyboardEvent('keydown', { key: ${JSON.stringify(key)}, bubbles: true, cancelable: true }));
+      const focus = ${FOCUS};
+      window.dispatchEvent(new MessageEvent('message', { data: ${JSON.stringify(message)} }));
+      resolve(focus);
+    });
+    observer.observe(body, { attributes: true, attributeFilter: ['class'] });
+    grid.scrollTop += 24;
+  })`;
 }
 
 async function focusOf(page: Page): Promise<string> {
@@ -239,6 +264,77 @@ describe('experiments table from the keyboard', { skip: chromiumSkipReason() }, 
     assert.equal(await focusOf(page), `head ${keys[19]}`);
     await page.keyboard.press('ArrowDown');
     assert.match(await focusOf(page), /^box /);
+    assert.deepEqual(await h.viewErrors(), []);
+    await page.context().close();
+  });
+
+  it('keeps a row asked for with an arrow key through an update that comes before it is drawn', async () => {
+    const data = tableDataOf(records());
+    const accuracy = data.columns.findIndex((c) => c.key === 'metrics.val_accuracy');
+    const layout: TableLayout = {
+      ...DEFAULT_TABLE_LAYOUT,
+      grouped: false,
+      sort: [{ key: 'metrics.val_accuracy', descending: true }],
+    };
+    const h = await openTable(chromium, dir, data, layout);
+    const { page } = h;
+    await atRest(page);
+    const order = displayOrder(data, layout);
+    assert.deepEqual((await page.evaluate<string[]>(RUNS_IN_VIEW)).slice(0, 3), order.slice(0, 3));
+
+    // ArrowDown from the third run asks for the fourth; its new value arrives before the row is drawn and
+    // sorts it last: the focus goes to the fourth run where it is now, scrolled into view.
+    await page.locator(`.row-check[aria-label="Select run ${order[2]}"]`).focus();
+    const moved = data.runIds.indexOf(order[3]);
+    const before = await page.evaluate<string>(
+      keyThenUpdate('ArrowDown', {
+        type: 'table/rows',
+        payload: {
+          version: 2,
+          previous: 1,
+          rows: [
+            {
+              index: moved,
+              values: data.values.map((column, c) => (c === accuracy ? 0.01 : column[moved])),
+              starred: false,
+              note: '',
+            },
+          ],
+        },
+      }),
+    );
+    assert.equal(before, `box ${order[2]}`, 'the key pressed while the rows were not drawn');
+    await until(page, `${FOCUS} === ${JSON.stringify(`box ${order[3]}`)}`);
+    await atRest(page);
+    assert.equal(
+      await page.evaluate<string>(`document.activeElement.closest('.row').getAttribute('aria-rowindex')`),
+      String(order.length + 1),
+      'the last row now',
+    );
+    assert.equal((await page.evaluate<string[]>(RUNS_IN_VIEW)).at(-1), order[3], 'in view');
+
+    // From the top again, ArrowDown asks for the next run, which a filter answered meanwhile leaves out:
+    // the grid takes the focus.
+    const now = [...order.slice(0, 3), ...order.slice(4), order[3]];
+    await page.locator('.grid').evaluate((el) => {
+      el.scrollTop = 0;
+    });
+    await atRest(page);
+    await page.locator(`.row-check[aria-label="Select run ${now[0]}"]`).focus();
+    const rows = now.filter((id) => id !== now[1]).map((id) => data.runIds.indexOf(id));
+    const asked = await page.evaluate<string>(
+      keyThenUpdate('ArrowDown', {
+        type: 'table/filtered',
+        payload: { version: 2, query: { expression: 'x', status: '', task: '', text: '' }, rows },
+      }),
+    );
+    assert.equal(asked, `box ${now[0]}`);
+    await until(
+      page,
+      `document.querySelector('.grid').getAttribute('aria-rowcount') === '${rows.length + 1}'`,
+    );
+    await atRest(page);
+    assert.equal(await focusOf(page), 'grid');
     assert.deepEqual(await h.viewErrors(), []);
     await page.context().close();
   });

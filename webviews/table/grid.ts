@@ -16,7 +16,7 @@
  */
 import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
 import { GridHeader, type HeaderHandlers } from './gridHeader';
-import { arrowTarget, rowControl, type RowTarget } from './gridKeys';
+import { WantedFocus, arrowTarget } from './gridKeys';
 import { watchLook } from './gridLook';
 import { CellPainter } from './gridPaint';
 import { PlacedRows, sameShape } from './gridPlace';
@@ -65,8 +65,8 @@ export class Grid {
   private readonly painter: CellPainter;
   /** Whether the DOM rows are not rendered and lag behind the canvas (placed again by {@link settle}). */
   private stale = false;
-  /** The row control that takes the focus once drawn at rest (arrow keys). */
-  private wantFocus: RowTarget | undefined;
+  /** The row an arrow key asked for, which takes the focus once drawn at rest. */
+  private readonly wanted = new WantedFocus(this.element, this.body, this.groups);
   /** The pending animation frame of {@link requestSettle}, or 0. */
   private settleFrame = 0;
   /** The pending animation frame of {@link paint} for tiles left for later, or 0. */
@@ -158,8 +158,6 @@ export class Grid {
 
   /** Recomputes rows and columns from the model, then draws every row anew. */
   update(): void {
-    // A row asked for from the keyboard and not drawn yet: the display order it was asked in is gone.
-    this.wantFocus = undefined;
     this.items = this.model.displayItems();
     const shown = this.model.shownColumns();
     const pinned = shown.filter((c) => c.pinned);
@@ -178,6 +176,11 @@ export class Grid {
     this.columns.measure();
     this.rows._willUpdate();
     this.columns._willUpdate();
+    // A row asked for from the keyboard and not drawn yet: its run may be elsewhere now, or gone.
+    const wanted = this.wanted.follow(this.items, this.model.data.runIds);
+    if (wanted >= 0) {
+      this.scrollToItem(wanted);
+    }
     this.element.setAttribute('aria-rowcount', String(this.items.length + 1));
     this.element.setAttribute('aria-colcount', String(colCount(this.layout)));
     this.canvas.style.width = `${width}px`;
@@ -367,7 +370,7 @@ export class Grid {
       this.body.classList.remove('scrolling');
       this.updateBusy();
     }
-    this.focusWanted();
+    this.wanted.focus();
   }
 
   private onBodyClick(event: MouseEvent): void {
@@ -405,24 +408,11 @@ export class Grid {
     }
     event.preventDefault();
     if (to !== null) {
-      this.wantFocus = to;
+      this.wanted.ask(to, this.items, this.model.data.runIds);
       this.scrollToItem(to.item);
-      this.focusWanted();
-    }
-  }
-
-  /** Gives the focus to the control of {@link wantFocus} once it is drawn at rest; until then it stays. */
-  private focusWanted(): void {
-    const wanted = this.wantFocus;
-    if (wanted === undefined || this.body.classList.contains('scrolling')) {
-      return;
-    }
-    const { item } = wanted;
-    const rows = this.items[item]?.kind === 'run' ? this.body : this.groups;
-    const control = rowControl(rows, item, wanted.control);
-    if (control) {
-      this.wantFocus = undefined;
-      control.focus({ preventScroll: true });
+      if (!this.stale) {
+        this.wanted.focus();
+      }
     }
   }
 

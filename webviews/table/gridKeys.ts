@@ -8,6 +8,7 @@
  * back; Space or Enter on the star toggles it as a click does. The header is one Tab stop too
  * (gridHeader.ts): ArrowLeft and ArrowRight go to the previous or next shown column's header.
  */
+import type { DisplayItem } from './model';
 import { rowIndex } from './gridRows';
 
 /** The control of a run's row that has or is to have the focus: its selection box or its star. */
@@ -17,6 +18,12 @@ export type RowControl = 'box' | 'star';
 export interface RowTarget {
   item: number;
   control: RowControl;
+}
+
+/** A row asked for from the keyboard and not focused yet, by what it shows: a run's id, a group's commit. */
+export interface WantedRow extends RowTarget {
+  kind: DisplayItem['kind'];
+  id: string | null;
 }
 
 function plainArrow(event: KeyboardEvent): boolean {
@@ -97,6 +104,38 @@ export function headerStep(event: KeyboardEvent): 1 | -1 | undefined {
 }
 
 /**
+ * What `target` shows among `items`, so that it can be found again when the display order changes before
+ * its row is drawn (`runIds`: the data's run ids by data row).
+ */
+export function wantRow(
+  target: RowTarget,
+  items: readonly DisplayItem[],
+  runIds: readonly string[],
+): WantedRow | undefined {
+  const display = items[target.item];
+  if (display === undefined) {
+    return undefined;
+  }
+  const id = display.kind === 'run' ? runIds[display.row] : display.sha;
+  return { ...target, kind: display.kind, id };
+}
+
+/**
+ * The display item showing `wanted`'s run or group in `items`: its item when that still shows it (a run
+ * may be shown in two rows), else the first that does; `-1` when none is shown.
+ */
+export function wantedAt(
+  wanted: WantedRow,
+  items: readonly DisplayItem[],
+  runIds: readonly string[],
+): number {
+  const shows = (display: DisplayItem | undefined): boolean =>
+    display?.kind === wanted.kind &&
+    (display.kind === 'run' ? runIds[display.row] === wanted.id : display.sha === wanted.id);
+  return shows(items[wanted.item]) ? wanted.item : items.findIndex(shows);
+}
+
+/**
  * The control `control` of display item `item`'s row among `rows` (a run's box or star; a group's row has
  * only its header), if drawn.
  */
@@ -104,4 +143,69 @@ export function rowControl(rows: HTMLElement, item: number, control: RowControl)
   const row = [...rows.children].find((r) => r.getAttribute('aria-rowindex') === String(rowIndex(item)));
   const selector = control === 'star' ? '.star-toggle, .group-label' : '.row-check, .group-label';
   return row?.querySelector<HTMLElement>(selector) ?? undefined;
+}
+
+/** Whether the focus is in `grid` or nowhere (on the page's body): a move asked for there may take it. */
+function focusIn(grid: HTMLElement): boolean {
+  const active = document.activeElement;
+  return active === null || active === document.body || grid.contains(active);
+}
+
+/**
+ * The row control an arrow key asked for, until its row is drawn at rest (grid.ts scrolls to it first).
+ * It is kept by the run or group it shows, not by its place, so that an update meanwhile (new values, a
+ * sort, a filter) does not cancel the move: the focus lands on that run's row where it is drawn after the
+ * update, or on the grid when the run is no longer shown. A move is dropped when the focus has left the
+ * grid since (the user went on elsewhere).
+ */
+export class WantedFocus {
+  private wanted: WantedRow | undefined;
+
+  /** `grid` holds the run rows in `runs` and the group rows in `groups`. */
+  constructor(
+    private readonly grid: HTMLElement,
+    private readonly runs: HTMLElement,
+    private readonly groups: HTMLElement,
+  ) {}
+
+  /** Asks for `target` among `items` (`runIds`: the data's run ids by data row). */
+  ask(target: RowTarget, items: readonly DisplayItem[], runIds: readonly string[]): void {
+    this.wanted = wantRow(target, items, runIds);
+  }
+
+  /**
+   * Finds the row asked for among new display items `items`: returns its display item, to be scrolled to;
+   * `-1` when none is asked for, or when its run or group is no longer shown (the grid takes the focus).
+   */
+  follow(items: readonly DisplayItem[], runIds: readonly string[]): number {
+    const wanted = this.wanted;
+    if (wanted === undefined) {
+      return -1;
+    }
+    wanted.item = wantedAt(wanted, items, runIds);
+    if (wanted.item < 0) {
+      this.wanted = undefined;
+      if (focusIn(this.grid)) {
+        this.grid.focus({ preventScroll: true });
+      }
+    }
+    return wanted.item;
+  }
+
+  /** Gives the focus to the row asked for if it is drawn (call with the rows at rest); else keeps asking. */
+  focus(): void {
+    const wanted = this.wanted;
+    if (wanted === undefined) {
+      return;
+    }
+    if (!focusIn(this.grid)) {
+      this.wanted = undefined;
+      return;
+    }
+    const control = rowControl(wanted.kind === 'run' ? this.runs : this.groups, wanted.item, wanted.control);
+    if (control) {
+      this.wanted = undefined;
+      control.focus({ preventScroll: true });
+    }
+  }
 }
