@@ -34,6 +34,21 @@ export async function openTable(
 }
 
 /**
+ * Answers the view's filter with the display rows `rows` (indices into the snapshot's runs, no groups)
+ * and resolves once the grid counts them (`aria-rowcount`: the rows and the header).
+ */
+export async function showFiltered(h: ViewPage<TableHostMessage>, rows: number[]): Promise<void> {
+  await h.post({
+    type: 'table/filtered',
+    payload: { version: 1, query: { expression: 'x', status: '', task: '', text: '' }, rows },
+  });
+  await until(
+    h.page,
+    `document.querySelector('.grid').getAttribute('aria-rowcount') === '${rows.length + 1}'`,
+  );
+}
+
+/**
  * Resolves once the table is drawn at rest: two frames on, and the grid not `aria-busy` (no tiles left
  * for later frames, the DOM rows placed). For views the rows do not cover; see {@link COVERS_VIEW}.
  */

@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { DEFAULT_TABLE_LAYOUT, type TableHostMessage, type TableLayout } from '../../src/protocol/table';
 import { TableModel } from '../../webviews/table/model';
 import { chromiumSkipReason } from '../helpers/chromium';
-import { atRest, openTable, tableDataOf } from '../helpers/tableGrid';
+import { atRest, openTable, showFiltered, tableDataOf } from '../helpers/tableGrid';
 import { chromiumView, until } from '../helpers/webviewPage';
 import { run } from '../unit/compare/runs';
 
@@ -174,14 +174,7 @@ describe('experiments table from the keyboard', { skip: chromiumSkipReason() }, 
     await page.keyboard.press('ArrowRight');
     const shown = displayOrder(data, layout);
     const rows = shown.slice(2).map((id) => data.runIds.indexOf(id));
-    await h.post({
-      type: 'table/filtered',
-      payload: { version: 1, query: { expression: 'x', status: '', task: '', text: '' }, rows },
-    });
-    await until(
-      page,
-      `document.querySelector('.grid').getAttribute('aria-rowcount') === '${rows.length + 1}'`,
-    );
+    await showFiltered(h, rows);
     await atRest(page);
     assert.equal(await focusOf(page), `star ${second}`);
     assert.equal(

@@ -29,6 +29,7 @@ import {
   rowsInView,
   type RowInView,
   pixelAt,
+  showFiltered,
   tableDataOf,
 } from '../helpers/tableGrid';
 import { openWebview, until, chromiumView } from '../helpers/webviewPage';
@@ -254,14 +255,7 @@ describe('experiments table keeps its rows', { skip: chromiumSkipReason() }, () 
     // A filter the host answered, without the focused run: fewer rows, those left kept and written again;
     // the row that held the focus shows another run, and that run is not shown: the grid takes the focus.
     const rows = data.runIds.flatMap((id, i) => (i % 3 === 0 && id !== focused ? [i] : []));
-    await h.post({
-      type: 'table/filtered',
-      payload: { version: 1, query: { expression: 'x', status: '', task: '', text: '' }, rows },
-    });
-    await until(
-      page,
-      `document.querySelector('.grid').getAttribute('aria-rowcount') === '${rows.length + 1}'`,
-    );
+    await showFiltered(h, rows);
     await settled(page);
     assert.equal(await page.evaluate<number>(NEW_ROWS), 0);
     const filtered = await checkShown(page, data, selected, geometry);
