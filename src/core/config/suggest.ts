@@ -27,19 +27,27 @@ function normalise(word: string): string {
  * `_`/`-` (so `batchSize` suggests `batch_size`), or an edit distance of at most a third of the length.
  */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  const own = normalise(word);
+  const lower = word.toLowerCase();
+  const bound = Math.max(1, Math.floor(word.length / 3));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    if (normalise(candidate) === normalise(word)) {
+    if (normalise(candidate) === own) {
       return candidate;
     }
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    // The edit distance is at least the difference in length: a candidate that far off cannot be close,
+    // and skipping it keeps a long word (a 1 MB name) from costing its length times every candidate's.
+    if (Math.abs(candidate.length - word.length) > Math.min(bound, bestDistance)) {
+      continue;
+    }
+    const distance = editDistance(lower, candidate.toLowerCase());
     if (distance < bestDistance) {
       bestDistance = distance;
       best = candidate;
     }
   }
-  return bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
+  return bestDistance <= bound ? best : undefined;
 }
 
 /** ` Did you mean "x"?` or an empty string. */
